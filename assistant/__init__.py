@@ -1,0 +1,1 @@
+"""The application: settings, database, cases and review, audit, drafting, chat, cockpit, CLI."""

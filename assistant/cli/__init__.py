@@ -1,0 +1,1 @@
+"""The `second-opinion` command line: operators' and developers' entry point."""

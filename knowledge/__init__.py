@@ -1,0 +1,1 @@
+"""Knowledge library: corpus loaders, chunking, embeddings, vector store, hybrid retrieval, evaluation."""

@@ -1,0 +1,1 @@
+"""Versioned prompt templates as files, and the small loader that renders them."""
