@@ -152,8 +152,7 @@ def _check_declared(infos: list[zipfile.ZipInfo], budget: _Budget) -> None:
     count = budget.members + len(infos)
     if count > limits.max_members:
         raise UnsafeArchiveError(
-            f"The archive holds more than {limits.max_members} files, "
-            "more than one upload may contain."
+            f"The archive holds more than {limits.max_members} files, more than one upload may contain."
         )
     declared = budget.bytes_written + sum(max(i.file_size, 0) for i in infos)
     if declared > limits.max_uncompressed_bytes:
@@ -194,9 +193,7 @@ def _extract_member(
         budget.files.append(target)
 
 
-def _copy_limited(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget
-) -> None:
+def _copy_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget) -> None:
     """Copy one member, counting the bytes actually produced against the budget."""
     limit = budget.limits.max_uncompressed_bytes
     with zf.open(info) as src, target.open("wb") as out:
@@ -213,8 +210,7 @@ def _copy_limited(
 def _extract_nested(target: Path, budget: _Budget, depth: int) -> None:
     if depth + 1 > budget.limits.max_depth:
         raise UnsafeArchiveError(
-            f"The archive contains archives nested more than {budget.limits.max_depth} "
-            "levels deep.",
+            f"The archive contains archives nested more than {budget.limits.max_depth} levels deep.",
             remedy="Unpack the inner archives and upload their contents instead.",
         )
     inner_dest = target.with_name(target.name + ".unpacked")

@@ -22,12 +22,13 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
+from pydicom._uid_dict import UID_dictionary
 from pydicom.datadict import keyword_for_tag
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileDataset
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag
-from pydicom.uid import UID_dictionary
+from pydicom.uid import UID
 
 from imaging.deid_profile import BASIC_PROFILE, DUMMY_BY_VR
 from imaging.errors import DeidentificationError
@@ -122,7 +123,7 @@ def deidentify(ds: Dataset, uid_map: UIDMapper, pseudonym: str = "") -> DeidRepo
             _clean_file_meta(ds, uid_map, removed)
     except DeidentificationError:
         raise
-    except Exception as e:  # noqa: BLE001 - malformed values surface as many types
+    except Exception as e:  # malformed values surface as many types
         raise DeidentificationError() from e
     ds.PatientName = pseudonym
     ds.PatientID = pseudonym
@@ -215,6 +216,6 @@ def _clean_file_meta(ds: FileDataset, uid_map: UIDMapper, removed: set[str]) -> 
             removed.add(keyword)
     sop_uid = ds.get("SOPInstanceUID")
     if sop_uid:
-        meta.MediaStorageSOPInstanceUID = str(sop_uid)
+        meta.MediaStorageSOPInstanceUID = UID(str(sop_uid))
     elif "MediaStorageSOPInstanceUID" in meta:
-        meta.MediaStorageSOPInstanceUID = uid_map(str(meta.MediaStorageSOPInstanceUID))
+        meta.MediaStorageSOPInstanceUID = UID(uid_map(str(meta.MediaStorageSOPInstanceUID)))

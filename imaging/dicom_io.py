@@ -50,14 +50,16 @@ def sniff(path: Path) -> FileKind:
     if head[:4] in _ZIP_MAGIC:
         return "zip"
     if len(head) >= 8 and head[0:2] in (b"\x08\x00", b"\x02\x00") and head[3] == 0:
-        return "dicom"
+        return "dicom"  # little endian, no preamble
+    if len(head) >= 8 and head[0:2] in (b"\x00\x08", b"\x00\x02") and head[2] == 0:
+        return "dicom"  # big endian, no preamble
     return "unknown"
 
 
 def _is_dicomdir(path: Path) -> bool:
     try:
         meta = pydicom.filereader.read_file_meta_info(path)
-    except Exception:  # noqa: BLE001 - a damaged header is judged later, as DICOM
+    except Exception:
         return False
     return str(meta.get("MediaStorageSOPClassUID", "")) == MEDIA_DIRECTORY_STORAGE
 
@@ -94,11 +96,9 @@ def read_dataset(
         raise
     except InvalidDicomError as e:
         raise DicomDecodeError("This file is not a valid DICOM file.") from e
-    except Exception as e:  # noqa: BLE001 - pydicom raises many types on damaged files
+    except Exception as e:
         logger.info("DICOM read failed: %s", type(e).__name__)
-        raise DicomDecodeError(
-            "This DICOM file is damaged: part of its header could not be read."
-        ) from e
+        raise DicomDecodeError("This DICOM file is damaged: part of its header could not be read.") from e
     if not isinstance(ds, FileDataset) or len(ds) == 0:
         raise DicomDecodeError("This file is not a valid DICOM file.")
     _ensure_transfer_syntax(ds)
@@ -121,8 +121,7 @@ def _ensure_transfer_syntax(ds: FileDataset) -> None:
         uid = ds.file_meta.TransferSyntaxUID
         if not isinstance(uid, UID) or not uid.is_transfer_syntax:
             raise DicomDecodeError(
-                f"(0002,0010) Transfer Syntax UID '{str(uid)[:64]}' is not a known "
-                "transfer syntax."
+                f"(0002,0010) Transfer Syntax UID '{str(uid)[:64]}' is not a known transfer syntax."
             )
         return
     implicit, little = ds.is_implicit_VR, ds.is_little_endian

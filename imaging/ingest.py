@@ -51,9 +51,7 @@ class _Run:
     slices: dict[str, SliceInfo] = field(default_factory=dict)
 
 
-def ingest_path(
-    path: Path, out_dir: Path, limits: ArchiveLimits, *, pseudonym: str = ""
-) -> IngestResult:
+def ingest_path(path: Path, out_dir: Path, limits: ArchiveLimits, *, pseudonym: str = "") -> IngestResult:
     """Ingest an upload: read, classify, de-identify and store every object in it.
 
     Args:
@@ -87,9 +85,7 @@ def ingest_path(
     return run.result
 
 
-def _collect(
-    path: Path, tmp: Path, limits: ArchiveLimits, result: IngestResult
-) -> list[tuple[str, Path]]:
+def _collect(path: Path, tmp: Path, limits: ArchiveLimits, result: IngestResult) -> list[tuple[str, Path]]:
     """List (name as uploaded, readable path) of every file, archives unpacked."""
     if path.is_file():
         return _expand(path.name, path, tmp, limits, result)
@@ -97,8 +93,7 @@ def _collect(
     files = [p for p in files if not any(part in _SKIPPED_NAMES for part in p.parts)]
     if len(files) > limits.max_members:
         raise UnsafeArchiveError(
-            f"The folder holds more than {limits.max_members} files, more than one "
-            "upload may contain."
+            f"The folder holds more than {limits.max_members} files, more than one upload may contain."
         )
     total = sum(p.stat().st_size for p in files)
     if total > limits.max_uncompressed_bytes:
@@ -229,14 +224,13 @@ def _store_dicom(ds: FileDataset, out_dir: Path, obj: ImagingObject) -> Path:
     ds.preamble = b"\x00" * 128
     try:
         pydicom.dcmwrite(target, ds, enforce_file_format=True)
-    except Exception:  # noqa: BLE001 - retry without the strict meta checks
+    except Exception:
         try:
             pydicom.dcmwrite(target, ds, enforce_file_format=False)
-        except Exception as e:  # noqa: BLE001 - damaged values surface as many types
+        except Exception as e:
             target.unlink(missing_ok=True)
             raise DeidentificationError(
-                "This DICOM file could not be written after de-identification, so it "
-                "was not kept."
+                "This DICOM file could not be written after de-identification, so it was not kept."
             ) from e
     return target
 

@@ -57,8 +57,7 @@ def _open(path: Path) -> Image.Image:
                 )
             if img.width * img.height > MAX_PIXELS:
                 raise UnsupportedFileError(
-                    f"This picture is {img.width}x{img.height} pixels, larger than we "
-                    "read safely.",
+                    f"This picture is {img.width}x{img.height} pixels, larger than we read safely.",
                     remedy="Export it at a smaller size.",
                 )
             img.load()
@@ -81,7 +80,7 @@ def _metadata_names(img: Image.Image) -> list[str]:
     names: list[str] = []
     try:
         exif = img.getexif()
-    except Exception:  # noqa: BLE001 - a damaged EXIF block is dropped anyway
+    except Exception:  # a damaged EXIF block is dropped anyway
         exif = Image.Exif()
         names.append("EXIF (damaged)")
     for tag in exif:
@@ -111,7 +110,7 @@ def clean_picture(path: Path, out_path: Path) -> PhotoInfo:
     removed = tuple(_metadata_names(img))
     try:
         upright = ImageOps.exif_transpose(img)
-    except Exception:  # noqa: BLE001 - a damaged orientation tag is ignored
+    except Exception:  # a damaged orientation tag is ignored
         upright = img
     if upright.mode not in _MODES:
         raise UnsupportedFileError(f"This picture uses the unusual colour mode {img.mode}.")
@@ -132,7 +131,7 @@ def picture_array(path: Path) -> FloatArray:
     img = _open(path)
     try:
         img = ImageOps.exif_transpose(img)
-    except Exception:  # noqa: BLE001 - a damaged orientation tag is ignored
+    except Exception:  # a damaged orientation tag is ignored
         logger.info("ignoring a damaged EXIF orientation")
     if img.mode in ("I", "I;16", "F"):
         arr = np.asarray(img, dtype=np.float32)

@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from pydicom.dataset import Dataset
-from pydicom.pixels import convert_color_space
-from pydicom.pixels import pixel_array as _pydicom_pixel_array
-from pydicom.pixels.processing import apply_color_lut, apply_voi
+from pydicom.pixels.processing import apply_color_lut, apply_voi, convert_color_space
 from pydicom.pixels.processing import apply_modality_lut as _pydicom_modality_lut
+from pydicom.pixels.utils import pixel_array as _pydicom_pixel_array
 
 from imaging.errors import DicomDecodeError, PixelDataError
 
@@ -40,8 +39,16 @@ MAX_SAMPLES_PER_FRAME = 1 << 27
 """Largest frame decoded (rows x columns x samples): 134 M samples, e.g. 11k x 11k."""
 
 
+def _get(ds: Dataset, keyword: str, tag: str) -> Any:
+    """``ds.get`` that names the tag when pydicom cannot convert the stored value."""
+    try:
+        return ds.get(keyword)
+    except Exception as e:
+        raise PixelDataError(f"{tag} {_spaced(keyword)} has an invalid value.") from e
+
+
 def _int_attr(ds: Dataset, keyword: str, tag: str, default: int | None = None) -> int:
-    value = ds.get(keyword, default)
+    value = _get(ds, keyword, tag)
     if value is None or value == "":
         if default is not None:
             return default
@@ -63,7 +70,7 @@ def photometric_interpretation(ds: Dataset) -> str:
     Raises:
         PixelDataError: If it is missing or not one the library can display.
     """
-    value = str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
+    value = str(_get(ds, "PhotometricInterpretation", "(0028,0004)") or "").strip().upper()
     if value not in SUPPORTED_PHOTOMETRIC:
         shown = value or "(missing)"
         raise PixelDataError(
@@ -95,15 +102,13 @@ def check_pixel_attributes(ds: Dataset) -> None:
         raise PixelDataError(f"(0028,0100) Bits Allocated {allocated} is not supported.")
     if not 1 <= stored <= allocated:
         raise PixelDataError(
-            f"(0028,0101) Bits Stored {stored} must be between 1 and Bits Allocated "
-            f"{allocated}."
+            f"(0028,0101) Bits Stored {stored} must be between 1 and Bits Allocated {allocated}."
         )
     if frames < 1:
         raise PixelDataError(f"(0028,0008) Number of Frames {frames} must be at least 1.")
     if rows * cols * samples > MAX_SAMPLES_PER_FRAME:
         raise PixelDataError(
-            f"(0028,0010)/(0028,0011) The image size {rows}x{cols} is larger than we "
-            "can decode safely."
+            f"(0028,0010)/(0028,0011) The image size {rows}x{cols} is larger than we can decode safely."
         )
     photometric_interpretation(ds)
 
@@ -128,10 +133,8 @@ def decode_frame(ds: Dataset, index: int = 0) -> AnyArray:
         raise PixelDataError(f"(0028,0008) Frame {index} does not exist ({frames} frames).")
     try:
         arr: AnyArray = _pydicom_pixel_array(ds, index=index, raw=True)
-    except Exception as e:  # noqa: BLE001 - codecs raise many types on damaged data
-        raise DicomDecodeError(
-            "(7FE0,0010) The pixel data could not be decoded: " + _codec_reason(e)
-        ) from e
+    except Exception as e:
+        raise DicomDecodeError("(7FE0,0010) The pixel data could not be decoded: " + _codec_reason(e)) from e
     return arr
 
 
@@ -152,7 +155,7 @@ def apply_rescale(arr: AnyArray, ds: Dataset) -> FloatArray:
     if ds.get("ModalityLUTSequence"):
         try:
             return np.asarray(_pydicom_modality_lut(arr, ds), dtype=np.float32)
-        except Exception as e:  # noqa: BLE001 - malformed LUT descriptors vary
+        except Exception as e:
             raise PixelDataError("(0028,3000) Modality LUT Sequence is malformed.") from e
     slope = _float_attr(ds, "RescaleSlope", "(0028,1053)", 1.0)
     intercept = _float_attr(ds, "RescaleIntercept", "(0028,1052)", 0.0)
@@ -165,7 +168,7 @@ def apply_rescale(arr: AnyArray, ds: Dataset) -> FloatArray:
 
 
 def _float_attr(ds: Dataset, keyword: str, tag: str, default: float) -> float:
-    value = ds.get(keyword)
+    value = _get(ds, keyword, tag)
     if value is None or value == "":
         return default
     try:
@@ -196,10 +199,10 @@ def window(arr: AnyArray, center: float, width: float) -> FloatArray:
 
 def dataset_window(ds: Dataset) -> tuple[float, float] | None:
     """Return the first (0028,1050) Window Center / (0028,1051) Window Width, if usable."""
-    center, width = ds.get("WindowCenter"), ds.get("WindowWidth")
-    if center is None or width is None:
-        return None
     try:
+        center, width = ds.get("WindowCenter"), ds.get("WindowWidth")
+        if center is None or width is None:
+            return None
         c = float(center[0] if _is_multi(center) else center)
         w = float(width[0] if _is_multi(width) else width)
     except (TypeError, ValueError, IndexError):
@@ -227,10 +230,10 @@ def apply_voi_lut(arr: AnyArray, ds: Dataset) -> FloatArray:
         try:
             lut_out = apply_voi(np.rint(arr).astype(np.int64), ds)
             depth = int(ds.VOILUTSequence[0].LUTDescriptor[2])
-        except Exception as e:  # noqa: BLE001 - malformed LUT descriptors vary
+        except Exception as e:
             raise PixelDataError("(0028,3010) VOI LUT Sequence is malformed.") from e
         top = float((1 << depth) - 1) if 1 <= depth <= 16 else float(np.max(lut_out) or 1)
-        return np.clip(lut_out.astype(np.float32) / np.float32(top), 0.0, 1.0)
+        return np.asarray(np.clip(lut_out / np.float32(top), 0.0, 1.0), dtype=np.float32)
     win = dataset_window(ds)
     if win is not None:
         return window(arr, *win)
@@ -251,7 +254,7 @@ def min_max(arr: AnyArray) -> FloatArray:
 def to_monochrome2(arr01: FloatArray, ds: Dataset) -> FloatArray:
     """Invert a [0, 1] MONOCHROME1 image so that higher always means brighter."""
     if photometric_interpretation(ds) == "MONOCHROME1":
-        return np.float32(1.0) - arr01
+        return np.asarray(np.float32(1.0) - arr01, dtype=np.float32)
     return arr01
 
 
@@ -268,8 +271,7 @@ def ybr_to_rgb(arr: AnyArray, ds: Dataset) -> AnyArray:
         return arr
     if arr.ndim < 3 or arr.shape[-1] != 3 or arr.dtype != np.uint8:
         raise PixelDataError(
-            f"(0028,0004) Photometric Interpretation '{pi}' needs 8-bit data with three "
-            "samples per pixel."
+            f"(0028,0004) Photometric Interpretation '{pi}' needs 8-bit data with three samples per pixel."
         )
     return np.asarray(convert_color_space(arr, pi, "RGB"))
 
@@ -282,10 +284,9 @@ def palette_to_rgb(arr: AnyArray, ds: Dataset) -> AnyArray:
     """
     try:
         return np.asarray(apply_color_lut(arr, ds))
-    except Exception as e:  # noqa: BLE001 - malformed palettes vary
+    except Exception as e:
         raise PixelDataError(
-            "(0028,1101) Red Palette Color Lookup Table Descriptor or its data is "
-            "missing or malformed."
+            "(0028,1101) Red Palette Color Lookup Table Descriptor or its data is missing or malformed."
         ) from e
 
 
@@ -329,4 +330,4 @@ def display_array(ds: Dataset, index: int = 0) -> FloatArray:
             f"pixel, decoded shape is {rgb.shape}."
         )
     top = float(np.iinfo(rgb.dtype).max) if rgb.dtype.kind in "ui" else float(rgb.max() or 1)
-    return np.clip(rgb_to_gray(rgb) / np.float32(top), 0.0, 1.0)
+    return np.asarray(np.clip(rgb_to_gray(rgb) / np.float32(top), 0.0, 1.0), dtype=np.float32)

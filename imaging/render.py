@@ -73,9 +73,7 @@ def montage(slices: AnyArray, columns: int | None = None) -> FloatArray:
     return grid
 
 
-def render_ct(
-    volume: CTVolume, out_dir: Path, *, key_slices: int = 3, montage_tiles: int = 16
-) -> list[Path]:
+def render_ct(volume: CTVolume, out_dir: Path, *, key_slices: int = 3, montage_tiles: int = 16) -> list[Path]:
     """Key slices in the lung and mediastinal windows, plus a lung-window montage.
 
     Args:

@@ -100,9 +100,7 @@ def slice_normal(orientation: Sequence[float]) -> Vector:
     normal = np.cross(row, col)
     norm = float(np.linalg.norm(normal))
     if norm < 1e-6:
-        raise SeriesError(
-            "(0020,0037) Image Orientation (Patient) does not describe a plane."
-        )
+        raise SeriesError("(0020,0037) Image Orientation (Patient) does not describe a plane.")
     return normal / norm
 
 

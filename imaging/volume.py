@@ -90,7 +90,7 @@ def _read_slice(path: Path) -> _Slice:
         return _read_slice_unguarded(path)
     except ImagingError:
         raise
-    except Exception as e:  # noqa: BLE001 - damaged values surface as many types
+    except Exception as e:  # damaged values surface as many types
         raise DicomDecodeError("A file of the CT series has damaged attributes.") from e
 
 
@@ -176,6 +176,5 @@ def _check_same_series(slices: Sequence[_Slice]) -> None:
     series = {s.series_uid for s in slices}
     if len(series) > 1:
         raise SeriesError(
-            f"The files belong to {len(series)} different series (0020,000E); "
-            "load one series at a time."
+            f"The files belong to {len(series)} different series (0020,000E); load one series at a time."
         )
