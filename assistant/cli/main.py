@@ -1,0 +1,212 @@
+"""The `second-opinion` command: database, users, cases, audit, demo data, services."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from assistant.cli import imaging_cmd, knowledge_cmd
+from assistant.cli.context import get_settings
+from assistant.db.base import Database
+from assistant.db.migrate import upgrade as migrate_upgrade
+from assistant.errors import DomainError
+from assistant.lifecycle import CaseStatus
+from assistant.roles import Role
+from assistant.settings import Settings, load_settings
+
+app = typer.Typer(help="Second-opinion assistant: operate the service from the command line.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
+cases_app = typer.Typer(help="Cases (operator view; every read is audited).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data for trying the app.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(cases_app, name="cases")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+app.add_typer(imaging_cmd.app, name="imaging")
+app.add_typer(knowledge_cmd.app, name="knowledge")
+
+DEMO_USERS = (
+    ("patient", Role.PATIENT, "Pat Demo"),
+    ("clinician", Role.CLINICIAN, "Dr Casey Demo"),
+    ("clinician2", Role.CLINICIAN, "Dr Robin Demo"),
+    ("support", Role.SUPPORT, "Sam Support"),
+    ("admin", Role.ADMIN, "Alex Admin"),
+)
+
+
+@app.callback()
+def _root(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Build the settings once for this invocation."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if ctx.obj is None:
+        ctx.obj = load_settings()
+
+
+def open_db(settings: Settings) -> Database:
+    """Open the configured database (creating the data directory for SQLite)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Database.from_url(settings.database_url, echo=settings.database.echo)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error for a person and return the exit to raise."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, revision: str = "head") -> None:
+    """Create or migrate the schema to the latest revision."""
+    db = open_db(get_settings(ctx))
+    migrate_upgrade(db.engine, revision)
+    typer.echo(f"database at revision {revision}: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@users_app.command("add")
+def users_add(
+    ctx: typer.Context,
+    username: str,
+    role: Annotated[Role, typer.Option(help="patient, clinician, support or admin")],
+    display_name: Annotated[str, typer.Option(help="Name shown to others")] = "",
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
+) -> None:
+    """Add a user; the password is prompted for (or read from stdin)."""
+    from assistant.services import users
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(get_settings(ctx))
+    try:
+        with db.session() as s:
+            user = users.create_user_unchecked(s, username, password, role, display_name)
+            typer.echo(f"added {user.username} ({user.role.value}) id={user.id}")
+    except DomainError as e:
+        raise fail(e.message) from e
+
+
+@users_app.command("list")
+def users_list(ctx: typer.Context) -> None:
+    """List users and their roles."""
+    from assistant.services import users
+
+    with open_db(get_settings(ctx)).session() as s:
+        for u in users.list_users(s, None):
+            state = "active" if u.is_active else "inactive"
+            typer.echo(f"{u.id:>5}  {u.username:<24} {u.role.value:<10} {state:<8} {u.display_name}")
+
+
+@users_app.command("set-role")
+def users_set_role(ctx: typer.Context, username: str, role: Role) -> None:
+    """Change a user's role."""
+    from assistant.services import users
+
+    try:
+        with open_db(get_settings(ctx)).session() as s:
+            user = users.set_role(s, None, username, role)
+            typer.echo(f"{user.username} is now {user.role.value}")
+    except DomainError as e:
+        raise fail(e.message) from e
+
+
+@cases_app.command("list")
+def cases_list(
+    ctx: typer.Context,
+    status: Annotated[CaseStatus | None, typer.Option(help="Only cases in this state")] = None,
+    limit: int = 50,
+) -> None:
+    """List cases, urgent first then oldest."""
+    from assistant.db.models import Case
+
+    with open_db(get_settings(ctx)).session() as s:
+        stmt = select(Case).order_by(Case.priority, Case.created_at).limit(limit)
+        if status:
+            stmt = stmt.where(Case.status == status)
+        for c in s.scalars(stmt):
+            urgent = "URGENT" if c.is_urgent else "      "
+            typer.echo(f"{c.id}  {urgent} {c.status.value:<15} {c.created_at:%Y-%m-%d %H:%M}  {c.title[:60]}")
+
+
+@cases_app.command("show")
+def cases_show(ctx: typer.Context, case_id: str) -> None:
+    """Show one case as JSON (the read is audited as an operator access)."""
+    from assistant import audit
+    from assistant.services import drafts
+    from assistant.services.common import load_case
+
+    try:
+        with open_db(get_settings(ctx)).session() as s:
+            c = load_case(s, case_id)
+            audit.record(s, None, "case.view.operator", target_type="case", target_id=c.id, case_id=c.id)
+            versions = [
+                {"version": d.version, "kind": d.kind, "signed": d.is_signed, "sha256": d.content_sha256}
+                for d in drafts.draft_versions(s, c.id)
+            ]
+            out = {
+                "id": c.id, "status": c.status.value, "urgent": c.is_urgent, "title": c.title,
+                "red_flags": c.red_flags, "intake": c.intake, "claimed_by": c.claimed_by_id,
+                "created_at": c.created_at.isoformat(), "drafts": versions,
+            }
+            typer.echo(json.dumps(out, indent=2))
+    except DomainError as e:
+        raise fail(e.message) from e
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the whole hash chain; exit 1 at the first broken link."""
+    from assistant.audit import verify_chain
+
+    with open_db(get_settings(ctx)).session() as s:
+        report = verify_chain(s)
+    if report.ok:
+        typer.echo(f"audit chain OK: {report.events_checked} events verified")
+        return
+    raise fail(f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason} "
+               f"({report.events_checked} events verified before it)")
+
+
+@demo_app.command("seed")
+def demo_seed(
+    ctx: typer.Context,
+    knowledge: Annotated[bool, typer.Option(help="Also ingest the starter knowledge pack")] = True,
+) -> None:
+    """Create demo accounts (passwords printed once) and the starter knowledge base."""
+    from assistant.db.models import User
+    from assistant.services import users
+
+    settings = get_settings(ctx)
+    db = open_db(settings)
+    migrate_upgrade(db.engine)
+    created: list[tuple[str, str, str]] = []
+    with db.session() as s:
+        for username, role, name in DEMO_USERS:
+            if s.scalar(select(User).where(User.username == username)) is None:
+                password = secrets.token_urlsafe(12)
+                users.create_user_unchecked(s, username, password, role, name)
+                created.append((username, role.value, password))
+    if created:
+        typer.echo("Demo accounts (passwords are shown only now):")
+        for username, role, password in created:
+            typer.echo(f"  {role:<10} {username:<12} {password}")
+    else:
+        typer.echo("Demo accounts already exist (their passwords were printed when first created).")
+    if knowledge:
+        from assistant.cli.seeding import seed_knowledge
+
+        seed_knowledge(settings)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Relational storage: SQLAlchemy 2 models, engine and sessions, Alembic migrations."""

@@ -1,0 +1,137 @@
+"""The access policy, in one place.
+
+Every service function names an :class:`Action` and calls :func:`authorize` with the
+acting user and, where there is one, the case. The rules are a table, so a test can
+enumerate them: who may do what, and whether it must be their own case.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from assistant.db.models import Case, User
+from assistant.errors import NotFoundError, PermissionDeniedError
+from assistant.roles import Role
+
+
+class Action(enum.StrEnum):
+    """Everything a user can ask the system to do."""
+
+    CASE_CREATE = "case.create"
+    CASE_READ = "case.read"
+    CASE_LIST_OWN = "case.list_own"
+    INTAKE_UPDATE = "intake.update"
+    CASE_SUBMIT = "case.submit"
+    UPLOAD_ADD = "upload.add"
+    UPLOAD_READ = "upload.read"
+    MESSAGE_POST = "message.post"
+    CONSENT_GIVE = "consent.give"
+    OPINION_READ = "opinion.read"
+    OPINION_ACKNOWLEDGE = "opinion.acknowledge"
+    DRAFT_READ = "draft.read"
+    QUEUE_READ = "queue.read"
+    CASE_CLAIM = "case.claim"
+    CASE_RELEASE = "case.release"
+    DRAFT_EDIT = "draft.edit"
+    DRAFT_SIGN = "draft.sign"
+    CASE_RETURN = "case.return"
+    CASE_DECLINE = "case.decline"
+    OPINION_AMEND = "opinion.amend"
+    TRANSCRIPT_READ = "transcript.read"
+    TRANSCRIPT_SEARCH = "transcript.search"
+    AUDIT_READ = "audit.read"
+    FLAG_CREATE = "flag.create"
+    USER_MANAGE = "user.manage"
+    METRICS_READ = "metrics.read"
+    KNOWLEDGE_MANAGE = "knowledge.manage"
+    MODELS_MANAGE = "models.manage"
+    JOB_RETRY = "job.retry"
+
+
+class Scope(enum.Enum):
+    """Which cases a grant covers."""
+
+    ANY = "any"  # every case (or no case involved)
+    OWN = "own"  # only cases where the actor is the patient
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One row of the policy: a role may perform an action within a scope."""
+
+    role: Role
+    action: Action
+    scope: Scope
+
+
+A, P, C, S, AD = Action, Role.PATIENT, Role.CLINICIAN, Role.SUPPORT, Role.ADMIN
+OWN, ANY = Scope.OWN, Scope.ANY
+
+GRANTS: tuple[Grant, ...] = (
+    # Patients: only their own cases, and only signed opinions.
+    Grant(P, A.CASE_CREATE, ANY),
+    Grant(P, A.CASE_LIST_OWN, ANY),
+    Grant(P, A.CASE_READ, OWN),
+    Grant(P, A.INTAKE_UPDATE, OWN),
+    Grant(P, A.CASE_SUBMIT, OWN),
+    Grant(P, A.UPLOAD_ADD, OWN),
+    Grant(P, A.UPLOAD_READ, OWN),
+    Grant(P, A.MESSAGE_POST, OWN),
+    Grant(P, A.CONSENT_GIVE, ANY),
+    Grant(P, A.OPINION_READ, OWN),
+    Grant(P, A.OPINION_ACKNOWLEDGE, OWN),
+    Grant(P, A.TRANSCRIPT_READ, OWN),
+    # Clinicians: review work on any case.
+    Grant(C, A.CASE_READ, ANY),
+    Grant(C, A.UPLOAD_READ, ANY),
+    Grant(C, A.OPINION_READ, ANY),
+    Grant(C, A.DRAFT_READ, ANY),
+    Grant(C, A.QUEUE_READ, ANY),
+    Grant(C, A.CASE_CLAIM, ANY),
+    Grant(C, A.CASE_RELEASE, ANY),
+    Grant(C, A.DRAFT_EDIT, ANY),
+    Grant(C, A.DRAFT_SIGN, ANY),
+    Grant(C, A.CASE_RETURN, ANY),
+    Grant(C, A.CASE_DECLINE, ANY),
+    Grant(C, A.OPINION_AMEND, ANY),
+    Grant(C, A.TRANSCRIPT_READ, ANY),
+    Grant(C, A.AUDIT_READ, ANY),
+    Grant(C, A.METRICS_READ, ANY),
+    # Support staff: read-only transcripts and audit trails, and flags.
+    Grant(S, A.TRANSCRIPT_READ, ANY),
+    Grant(S, A.TRANSCRIPT_SEARCH, ANY),
+    Grant(S, A.AUDIT_READ, ANY),
+    Grant(S, A.FLAG_CREATE, ANY),
+    Grant(S, A.METRICS_READ, ANY),
+    # Admins: users, models, knowledge, metrics, the audit trail, stuck jobs.
+    Grant(AD, A.USER_MANAGE, ANY),
+    Grant(AD, A.METRICS_READ, ANY),
+    Grant(AD, A.KNOWLEDGE_MANAGE, ANY),
+    Grant(AD, A.MODELS_MANAGE, ANY),
+    Grant(AD, A.AUDIT_READ, ANY),
+    Grant(AD, A.JOB_RETRY, ANY),
+)
+
+_INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}
+
+
+def is_allowed(actor: User, action: Action, case: Case | None = None) -> bool:
+    """Whether the policy allows ``actor`` to perform ``action`` (on ``case``)."""
+    if not actor.is_active:
+        return False
+    scope = _INDEX.get((actor.role, action))
+    if scope is None:
+        return False
+    if scope is Scope.OWN:
+        return case is not None and case.patient_id == actor.id
+    return True
+
+
+def authorize(actor: User, action: Action, case: Case | None = None) -> None:
+    """Raise unless allowed. A patient asking about someone else's case gets "not found"."""
+    if is_allowed(actor, action, case):
+        return
+    if actor.role is Role.PATIENT and case is not None and case.patient_id != actor.id:
+        raise NotFoundError("Case not found.")
+    raise PermissionDeniedError()

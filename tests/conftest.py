@@ -1,0 +1,130 @@
+"""Fixtures shared by the whole suite: settings, databases (SQLite and PostgreSQL), users."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from assistant.db.base import Base, Database, make_engine
+from assistant.db.migrate import upgrade
+from assistant.db.triggers import create_triggers, drop_triggers
+from assistant.db.models import User
+from assistant.passwords import hash_password
+from assistant.roles import Role
+from assistant.settings import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+PG_URL = os.environ.get("SECOND_OPINION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The third-party data folder beside the repository; tests skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def _pg_schema_url() -> tuple[str, str] | None:
+    """A PostgreSQL URL bound to a schema private to this test process, or None if absent."""
+    import psycopg
+
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(plain, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return None
+    schema = f"t_{os.getpid()}"
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+
+
+@pytest.fixture(scope="session")
+def _postgresql_database() -> Iterator[Database]:
+    found = _pg_schema_url()
+    if found is None:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    url, schema = found
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database(make_engine(url))
+    upgrade(db.engine)
+    yield db
+    db.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("db") / "test.db"
+    db = Database(make_engine(f"sqlite:///{path}"))
+    upgrade(db.engine)
+    yield db
+    db.dispose()
+
+
+def _truncate(db: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_postgresql:
+            conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            drop_triggers(conn)
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+            create_triggers(conn)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty, migrated database: every test runs on SQLite and on PostgreSQL."""
+    database: Database = request.getfixturevalue(f"_{request.param}_database")
+    _truncate(database)
+    yield database
+
+
+@pytest.fixture
+def sqlite_db(_sqlite_database: Database) -> Database:
+    """An empty, migrated SQLite database (for tests about something else)."""
+    _truncate(_sqlite_database)
+    return _sqlite_database
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real Argon2 hash of TEST_PASSWORD, reused so tests stay fast."""
+    return hash_password(TEST_PASSWORD)
+
+
+@pytest.fixture
+def make_user(password_hash: str) -> Callable[..., User]:
+    """Insert a user with TEST_PASSWORD; returns a detached, loaded User."""
+
+    def _make(db: Database, role: Role, username: str | None = None) -> User:
+        with db.session() as s:
+            n = s.execute(text("SELECT COUNT(*) FROM users")).scalar_one()
+            user = User(username=username or f"{role.value}{n + 1}", display_name=f"{role.value} {n + 1}",
+                        role=role, password_hash=password_hash)
+            s.add(user)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Test settings rooted in a temporary data directory, with the mock LLM."""
+    return Settings(environment="test", data_dir=tmp_path / "data", llm={"mode": "mock"})  # type: ignore[arg-type]
