@@ -22,7 +22,6 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from pydicom._uid_dict import UID_dictionary
 from pydicom.datadict import keyword_for_tag
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset, FileDataset
@@ -189,7 +188,7 @@ def _replace_uids(elem: DataElement, uid_map: UIDMapper) -> bool:
     new: list[str] = []
     for value in values:
         text = str(value or "").strip()
-        if text and text not in UID_dictionary:
+        if text and not _is_standard_uid(text):
             new.append(uid_map(text))
             changed = True
         else:
@@ -197,6 +196,11 @@ def _replace_uids(elem: DataElement, uid_map: UIDMapper) -> bool:
     if changed:
         elem.value = new if len(new) != 1 else new[0]
     return changed
+
+
+def _is_standard_uid(text: str) -> bool:
+    """A UID registered in PS3.6 (SOP classes, transfer syntaxes, coding schemes)."""
+    return str(UID(text).name) != text
 
 
 def _clean_file_meta(ds: FileDataset, uid_map: UIDMapper, removed: set[str]) -> None:
