@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from pathlib import Path
@@ -50,7 +51,7 @@ class TestLoadCtVolume:
     def test_a0001_is_head_to_foot(self, a0001: CTVolume) -> None:
         """Slices run from head to foot: z of Image Position decreases, 5 mm apart."""
         z = [float(pydicom.dcmread(p, stop_before_pixels=True).ImagePositionPatient[2]) for p in a0001.paths]
-        assert all(a > b for a, b in zip(z, z[1:], strict=False))
+        assert all(a > b for a, b in itertools.pairwise(z))
         assert a0001.slice_direction == pytest.approx((0.0, 0.0, -1.0))
         assert np.diff(a0001.slice_positions) == pytest.approx(np.full(63, 5.0))
         assert a0001.origin[2] == pytest.approx(max(z))
