@@ -20,8 +20,9 @@ from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.settings import Settings, load_settings
 
-app = typer.Typer(help="Second-opinion assistant: operate the service from the command line.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Second-opinion assistant: operate the service from the command line.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 cases_app = typer.Typer(help="Cases (operator view; every read is audited).", no_args_is_help=True)
@@ -47,8 +48,10 @@ DEMO_USERS = (
 @app.callback()
 def _root(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Build the settings once for this invocation."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if ctx.obj is None:
         ctx.obj = load_settings()
 
@@ -84,8 +87,11 @@ def users_add(
     """Add a user; the password is prompted for (or read from stdin)."""
     from assistant.services import users
 
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
     db = open_db(get_settings(ctx))
     try:
         with db.session() as s:
@@ -153,9 +159,15 @@ def cases_show(ctx: typer.Context, case_id: str) -> None:
                 for d in drafts.draft_versions(s, c.id)
             ]
             out = {
-                "id": c.id, "status": c.status.value, "urgent": c.is_urgent, "title": c.title,
-                "red_flags": c.red_flags, "intake": c.intake, "claimed_by": c.claimed_by_id,
-                "created_at": c.created_at.isoformat(), "drafts": versions,
+                "id": c.id,
+                "status": c.status.value,
+                "urgent": c.is_urgent,
+                "title": c.title,
+                "red_flags": c.red_flags,
+                "intake": c.intake,
+                "claimed_by": c.claimed_by_id,
+                "created_at": c.created_at.isoformat(),
+                "drafts": versions,
             }
             typer.echo(json.dumps(out, indent=2))
     except DomainError as e:
@@ -172,8 +184,10 @@ def audit_verify(ctx: typer.Context) -> None:
     if report.ok:
         typer.echo(f"audit chain OK: {report.events_checked} events verified")
         return
-    raise fail(f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason} "
-               f"({report.events_checked} events verified before it)")
+    raise fail(
+        f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason} "
+        f"({report.events_checked} events verified before it)"
+    )
 
 
 @demo_app.command("seed")
@@ -205,6 +219,24 @@ def demo_seed(
         from assistant.cli.seeding import seed_knowledge
 
         seed_knowledge(settings)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
+) -> None:
+    """Start the web app: login, patient chat, clinician cockpit, support and admin pages."""
+    import uvicorn
+
+    from assistant.web.app import create_app
+
+    settings = get_settings(ctx)
+    migrate_upgrade(open_db(settings).engine)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    typer.echo(f"Second opinion is running at http://{bind_host}:{bind_port}/  (Ctrl+C to stop)")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 
 def main() -> None:

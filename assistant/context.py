@@ -1,0 +1,45 @@
+"""The composition root: one object per process holding settings and shared services.
+
+Heavy components (imaging engine, knowledge retriever, LLM) are built lazily on first
+use and then shared; the chat, the cockpit, the job runner and the CLI all take an
+:class:`AppContext` instead of reaching for globals.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import Any
+
+from assistant.db.base import Database
+from assistant.settings import Settings
+from assistant.storage import LocalStorage, Storage
+
+
+class AppContext:
+    """Settings plus the process-wide services built from them."""
+
+    def __init__(self, settings: Settings, db: Database | None = None) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
+        self._lock = threading.Lock()
+        self._components: dict[str, Any] = {}
+
+    @cached_property
+    def storage(self) -> Storage:
+        """Blob storage for uploads and derived images."""
+        match self.settings.storage.mode:
+            case "local":
+                return LocalStorage(self.settings.storage_root)
+
+    def component(self, name: str, factory: Any) -> Any:
+        """Build a heavy component once per process (thread-safe) and share it."""
+        with self._lock:
+            if name not in self._components:
+                self._components[name] = factory()
+            return self._components[name]
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.db.dispose()

@@ -1,0 +1,1 @@
+"""The web application: one ASGI app with login, the patient chat, the clinician cockpit, support and admin pages."""

@@ -1,0 +1,9 @@
+"""The list of web areas; each module adds its routes to the app with a ``register(app)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+REGISTERS: list[Callable[[FastAPI], None]] = []
