@@ -1,0 +1,1 @@
+"""Drafting: LLM backends, prompt rendering, the cited draft composer, citation checks, guardrails."""

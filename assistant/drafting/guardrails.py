@@ -1,0 +1,251 @@
+"""Guardrails: uploads quoted as data, no diagnosis or orders in the patient's voice, red flags.
+
+Three independent checks the composer and the pipeline call:
+
+- :func:`quote_untrusted` wraps text from uploads (PDF reports, DICOM text fields) in
+  delimiters the prompt explains, after neutralising anything that could close the
+  quote or forge the prompt's structure; :func:`detect_injection` flags instruction-like
+  text so a clinician sees it.
+- :func:`check_clinical_voice` finds definitive diagnoses ("you have pneumonia") and
+  treatment orders ("you should stop taking ...") and rewrites or drops them.
+- :func:`assess_priority` turns intake red flags into an ``urgent`` queue priority.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.drafting.schemas import IntakeRecord
+
+BEGIN_QUOTE = "<<<BEGIN QUOTED DOCUMENT>>>"
+END_QUOTE = "<<<END QUOTED DOCUMENT>>>"
+_MAX_QUOTED_CHARS = 2000
+
+# Sequences that could end the quote, open a new one, or forge a prompt field.
+_DELIMITER_LIKE = re.compile(r"<{2,}|>{2,}|\[/?(?:INST|SYS)\]|<\|[^|>]*\|>|<(?:/?)start_of_turn>")
+_FIELD_LABEL = re.compile(
+    r"^(\s*)(topic|facts|explanation|situation|questions|system|assistant|user)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx, re.IGNORECASE))
+    for name, rx in (
+        (
+            "override",
+            r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|"
+            r"prompts?|rules|guidelines|above|previous|prior)\b",
+        ),
+        ("role_play", r"\b(you are now|act as|pretend to be|from now on you)\b"),
+        ("system_prompt", r"\b(system prompt|new instructions?|developer mode|jailbreak)\b"),
+        (
+            "dictated_output",
+            r"\b(say|state|write|tell (?:the )?(?:patient|reader)|respond|"
+            r"answer|conclude|report)\b[^.\n]{0,40}\b(that )?(the )?(scan|image|x-?ray|ct|study|"
+            r"result|finding)s? (is|are|was|were) (normal|fine|clear|negative|benign)",
+        ),
+        ("suppress", r"\b(do not|don't|never) (mention|report|include|cite|tell)\b"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class InjectionFinding:
+    """Instruction-like text found inside an upload."""
+
+    source: str
+    pattern: str
+    excerpt: str
+
+
+def neutralise(text: str) -> str:
+    """Make upload text safe to place between quote delimiters.
+
+    Removes control characters, replaces ``<<``/``>>`` runs and chat-template tokens with
+    harmless look-alikes, and prefixes prompt field labels (``Topic:``, ``System:``) so a
+    document cannot close its quote or forge a new prompt entry.
+    """
+    text = _CONTROL.sub(" ", text)
+    text = _DELIMITER_LIKE.sub(lambda m: "\u2039" * min(len(m.group(0)), 3), text)
+    return _FIELD_LABEL.sub(lambda m: f"{m.group(1)}(quoted) {m.group(2)}:", text)
+
+
+def quote_untrusted(text: str, source: str, *, max_chars: int = _MAX_QUOTED_CHARS) -> str:
+    """Quote upload text as data between :data:`BEGIN_QUOTE` and :data:`END_QUOTE`.
+
+    Args:
+        text: Text extracted from an upload.
+        source: What it is, e.g. ``"PDF report"`` (also neutralised).
+        max_chars: Longest excerpt kept; longer text is cut and marked.
+
+    Returns:
+        A block ending in a newline, safe to insert into a prompt.
+    """
+    body = neutralise(text).strip()
+    if len(body) > max_chars:
+        body = body[:max_chars].rstrip() + " [...]"
+    label = neutralise(source).replace("\n", " ").strip() or "upload"
+    return f"Quoted document ({label}):\n{BEGIN_QUOTE}\n{body}\n{END_QUOTE}\n"
+
+
+def detect_injection(text: str, source: str = "upload") -> list[InjectionFinding]:
+    """Find instruction-like text in an upload (to flag, never to follow).
+
+    Args:
+        text: Text extracted from an upload.
+        source: What it is, for the flag.
+
+    Returns:
+        One finding per matching pattern, with a short excerpt around it.
+    """
+    found: list[InjectionFinding] = []
+    for name, pattern in _INJECTION_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
+            excerpt = " ".join(text[start:end].split())
+            found.append(InjectionFinding(source=source, pattern=name, excerpt=excerpt))
+    return found
+
+
+# ---- the draft's voice -------------------------------------------------------------------
+
+_NOT_DIAGNOSIS = r"(?!(?:a|an|the)?\s*(?:right|question|choice|doctor|appointment|scan|copy)\b)"
+_DIAGNOSIS_PATTERNS = (
+    re.compile(
+        r"\byou (?:definitely |certainly |clearly |really )?(?:have|suffer from|"
+        r"are suffering from|'ve got|have got)\s+" + _NOT_DIAGNOSIS + r"([^.,;:!?\[]{2,60})",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\byou (?:do not|don't) have\s+([^.,;:!?\[]{2,60})", re.IGNORECASE),
+    re.compile(r"\b(?:the|your) diagnosis is\s+([^.,;:!?\[]{2,60})", re.IGNORECASE),
+    re.compile(r"\bthis (?:is|confirms) (?:definitely |certainly )?([^.,;:!?\[]{2,60})", re.IGNORECASE),
+)
+_VERDICT = re.compile(
+    r"\b(?:the |your )?(?:scan|image|images|x-?ray|ct|study|lungs?) (?:is|are|was|were|looks?) "
+    r"(?:completely |entirely |totally )?(?:normal|fine|clear|healthy)\b|\bnothing (?:is )?wrong\b",
+    re.IGNORECASE,
+)
+_ORDER = re.compile(
+    r"\b(?:you (?:should|must|need to|have to|ought to)|please|do not|don't|"
+    r"^(?:take|stop|start|increase|decrease|double|halve|skip))\b[^.!?]{0,20}?\b(?:take|taking|"
+    r"stop|stopping|start|starting|increase|decrease|double|halve|skip|continue|use|"
+    r"discontinue|quit)\b",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|g|ml|units?)\b(?:[^.]{0,30}\b(?:daily|"
+    r"twice|times|every|per day|a day))?",
+    re.IGNORECASE,
+)
+
+VoiceIssue = Literal["diagnosis", "verdict", "treatment_order"]
+
+
+@dataclass(frozen=True)
+class VoiceCheck:
+    """The outcome of :func:`check_clinical_voice` for one sentence."""
+
+    text: str | None
+    issues: list[VoiceIssue] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> bool:
+        """True when the sentence could not be rewritten safely and was removed."""
+        return self.text is None
+
+
+def voice_issues(sentence: str) -> list[VoiceIssue]:
+    """List the ways a sentence speaks as a diagnosis, a verdict or a treatment order."""
+    issues: list[VoiceIssue] = []
+    if any(p.search(sentence) for p in _DIAGNOSIS_PATTERNS):
+        issues.append("diagnosis")
+    if _VERDICT.search(sentence):
+        issues.append("verdict")
+    if _ORDER.search(sentence) or _DOSE.search(sentence):
+        issues.append("treatment_order")
+    return issues
+
+
+def check_clinical_voice(sentence: str) -> VoiceCheck:
+    """Rewrite a definitive diagnosis as a possibility; drop verdicts and treatment orders.
+
+    ``"You have pneumonia."`` becomes ``"The findings could fit pneumonia; only your own
+    doctor can confirm a diagnosis."``. Sentences that order, stop or dose a treatment,
+    or declare the images normal, are dropped (``text`` is ``None``).
+
+    Args:
+        sentence: One sentence of draft text.
+
+    Returns:
+        The (possibly rewritten) sentence and the issues found.
+    """
+    issues = voice_issues(sentence)
+    if not issues:
+        return VoiceCheck(text=sentence)
+    if "treatment_order" in issues or "verdict" in issues:
+        return VoiceCheck(text=None, issues=issues)
+    match = _DIAGNOSIS_PATTERNS[0].search(sentence)
+    if match and sentence.lower().lstrip().startswith("you"):
+        condition = match.group(1).strip()
+        rewritten = f"The findings could fit {condition}; only your own doctor can confirm a diagnosis."
+        if not voice_issues(rewritten):
+            return VoiceCheck(text=rewritten, issues=issues)
+    return VoiceCheck(text=None, issues=issues)
+
+
+# ---- priority -----------------------------------------------------------------------------
+
+_EMERGENCY_TERMS = (
+    "chest pain",
+    "coughing blood",
+    "coughing up blood",
+    "haemoptysis",
+    "hemoptysis",
+    "blue lips",
+    "cyanosis",
+    "cannot breathe",
+    "can't breathe",
+    "short of breath at rest",
+    "severe shortness of breath",
+    "fainting",
+    "fainted",
+    "confusion",
+    "confused",
+    "oxygen saturation below",
+    "sats below",
+    "collapsed",
+    "unconscious",
+)
+
+
+@dataclass(frozen=True)
+class PriorityAssessment:
+    """The queue priority a case should get, and why."""
+
+    priority: Literal["routine", "urgent"]
+    reasons: list[str]
+
+
+def assess_priority(intake: IntakeRecord) -> PriorityAssessment:
+    """Raise a case to ``urgent`` when intake carries red flags.
+
+    Red flags recorded by the intake conversation always count; emergency terms in the
+    symptom text (e.g. "coughing up blood") count too, so a flag the chat missed still
+    reaches the clinician first.
+
+    Args:
+        intake: The case's intake record.
+
+    Returns:
+        ``urgent`` with the reasons, or ``routine`` with none.
+    """
+    reasons = [f"red flag from intake: {flag.strip()}" for flag in intake.red_flags if flag.strip()]
+    symptom_text = " ".join(
+        (intake.symptoms.text, intake.symptoms.onset, intake.symptoms.duration, intake.main_question)
+    ).lower()
+    reasons += [f"emergency symptom mentioned: {term}" for term in _EMERGENCY_TERMS if term in symptom_text]
+    return PriorityAssessment(priority="urgent" if reasons else "routine", reasons=reasons)

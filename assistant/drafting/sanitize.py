@@ -1,0 +1,170 @@
+"""Clean what a small model writes before it can enter a draft.
+
+A 270M base model often produces junk: half sentences, invented citations and numbers,
+echoes of the prompt, or a confident diagnosis. :func:`sanitize_generation` keeps only
+complete, plain sentences that cite nothing outside the facts they were given, contain
+no number absent from those facts, and pass the clinical-voice check; every removal is
+reported so it can be flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from assistant.drafting.citations import split_sentences, strip_unresolved
+from assistant.drafting.guardrails import check_clinical_voice
+from assistant.drafting.schemas import DraftSentence
+
+_NUMBER = re.compile(r"(?<![\w\[])\d+(?:\.\d+)?(?![\w\]])")
+_PROMPT_ECHO = re.compile(
+    r"<<<|>>>|\b(?:topic|facts|explanation|situation|questions)\s*:|https?://|www\.|\[\.\.\.\]",
+    re.IGNORECASE,
+)
+_REPEAT = re.compile(r"\b(\w+)(?:\W+\1\b){2,}", re.IGNORECASE)
+
+
+@dataclass
+class SanitizeResult:
+    """Kept sentences and the reasons others were removed or changed."""
+
+    sentences: list[DraftSentence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def numbers_in(texts: Sequence[str]) -> set[str]:
+    """Every number written in ``texts`` (as strings, e.g. '0.87', '100')."""
+    return {m.group(0) for text in texts for m in _NUMBER.finditer(text)}
+
+
+def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z]+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _copied(sentence: str, prompt_text: str) -> bool:
+    if not prompt_text:
+        return False
+    core = " ".join(strip_unresolved(sentence, ())[0].rstrip(".!?").lower().split())
+    return len(core) > 12 and core in " ".join(prompt_text.lower().split())
+
+
+def _junk_reason(sentence: str, known_numbers: Collection[str], max_words: int) -> str | None:
+    words = sentence.split()
+    letters = sum(c.isalpha() for c in sentence)
+    if len(words) < 4:
+        return "too short"
+    if len(words) > max_words:
+        return "too long"
+    if letters < 0.6 * len(sentence):
+        return "not prose"
+    if sentence[-1] not in ".!?":
+        return "incomplete"
+    if _PROMPT_ECHO.search(sentence):
+        return "echoes the prompt"
+    if _REPEAT.search(sentence):
+        return "repetition"
+    invented = [n for n in _NUMBER.findall(strip_unresolved(sentence, ())[0]) if n not in known_numbers]
+    if invented:
+        return f"numbers not in the facts {invented}"
+    return None
+
+
+def sanitize_generation(
+    raw: str,
+    *,
+    allowed_citations: Collection[int],
+    known_numbers: Collection[str],
+    untrusted_texts: Sequence[str] = (),
+    prompt_text: str = "",
+    max_sentences: int = 3,
+    max_chars: int = 600,
+    max_words: int = 40,
+) -> SanitizeResult:
+    """Turn raw model output into safe ``llm`` sentences.
+
+    Args:
+        raw: The model's continuation (already cut at stop sequences).
+        allowed_citations: Passage numbers the prompt gave; other ``[n]`` are removed.
+        known_numbers: Numbers present in the facts; a sentence with any other is dropped.
+        untrusted_texts: Upload text; sentences that copy four words in a row from it are
+            dropped, so instructions planted in a document cannot reach the draft.
+        prompt_text: The rendered prompt; sentences copied from it verbatim (the few-shot
+            examples, or the facts) are dropped as adding nothing.
+        max_sentences: Most sentences kept.
+        max_chars: Most characters kept in total.
+        max_words: Longest sentence kept.
+
+    Returns:
+        Kept sentences (with resolved ``citations``) and notes on everything removed.
+    """
+    result = SanitizeResult()
+    planted = set().union(*(_shingles(t) for t in untrusted_texts)) if untrusted_texts else set()
+    seen: set[str] = set()
+    total = 0
+    for piece in split_sentences(raw.replace("\n", " ")):
+        text, kept, removed = strip_unresolved(piece, allowed_citations)
+        if removed:
+            result.notes.append(f"removed invented citation(s) {removed}")
+        reason = _junk_reason(text, known_numbers, max_words) if text else "empty"
+        if reason is None and planted and _shingles(text) & planted:
+            reason = "copies text from an uploaded document"
+        if reason is None and _copied(text, prompt_text):
+            reason = "copies the prompt"
+        if reason is None and text.lower() in seen:
+            reason = "duplicate"
+        if reason is not None:
+            result.notes.append(f"dropped model sentence ({reason})")
+            continue
+        voice = check_clinical_voice(text)
+        if voice.issues:
+            action = "dropped" if voice.dropped else "rewrote"
+            result.notes.append(f"{action} model sentence ({', '.join(voice.issues)})")
+        if voice.text is None:
+            continue
+        if len(result.sentences) >= max_sentences or total + len(voice.text) > max_chars:
+            result.notes.append("dropped model sentence (length cap)")
+            break
+        seen.add(voice.text.lower())
+        total += len(voice.text)
+        cites = kept if voice.text == text else []
+        result.sentences.append(DraftSentence(text=voice.text, origin="llm", citations=cites))
+    return result
+
+
+def parse_questions(
+    raw: str, *, prompt_text: str = "", max_questions: int = 2, max_words: int = 25
+) -> SanitizeResult:
+    """Keep list lines from the questions prompt that are plain, safe questions.
+
+    Args:
+        raw: The model's continuation of the question list.
+        prompt_text: The rendered prompt; questions copied from its examples are dropped.
+        max_questions: Most questions kept.
+        max_words: Longest question kept.
+
+    Returns:
+        Kept questions as ``llm`` sentences, and notes on dropped lines.
+    """
+    result = SanitizeResult()
+    lines = ("-" + raw).split("\n") if not raw.lstrip().startswith("-") else raw.split("\n")
+    for line in lines:
+        text = " ".join(line.strip().lstrip("-*\u2022 ").split())
+        if not text:
+            continue
+        words = text.split()
+        if (
+            not text.endswith("?")
+            or not 4 <= len(words) <= max_words
+            or _PROMPT_ECHO.search(text)
+            or _REPEAT.search(text)
+            or check_clinical_voice(text).issues
+            or re.search(r"\[\d", text)
+            or _copied(text, prompt_text)
+        ):
+            result.notes.append("dropped suggested question")
+            continue
+        if len(result.sentences) < max_questions:
+            result.sentences.append(DraftSentence(text=text, origin="llm"))
+    return result

