@@ -78,3 +78,61 @@ class DeidentificationError(ImagingError):
 
     default_message = "This file could not be de-identified safely, so it was not kept."
     default_remedy = "Ask the hospital for a fresh export of the study."
+
+
+class ModelNotFoundError(ImagingError):
+    """No model entry of that name is registered."""
+
+    default_message = "The requested imaging model is not registered."
+    default_remedy = "Use one of the registered models (see docs/imaging-models.md)."
+
+    def __init__(self, name: str, available: list[str] | None = None) -> None:
+        known = ", ".join(available or []) or "none"
+        super().__init__(f"Imaging model {name!r} is not registered (known: {known}).")
+
+
+class WeightsMissingError(ImagingError):
+    """A model's weights file is not installed at the path its registry entry names."""
+
+    default_message = "The imaging model's weights file is not installed."
+
+    def __init__(self, name: str, path: object) -> None:
+        super().__init__(
+            f"Weights for imaging model {name!r} are missing: expected a file at {path}.",
+            remedy=f"Install the weights file for {name!r} at {path} "
+            "(see docs/imaging-models.md, 'Installing weights').",
+        )
+
+
+class WeightsChecksumError(ImagingError):
+    """A weights file exists but its SHA-256 differs from the registry entry's."""
+
+    default_message = "The imaging model's weights file does not match its checksum."
+
+    def __init__(self, name: str, path: object, expected: str, actual: str) -> None:
+        super().__init__(
+            f"Weights for imaging model {name!r} at {path} fail verification: "
+            f"expected sha256 {expected[:16]}..., got {actual[:16]}...",
+            remedy=f"Reinstall the original weights file for {name!r} at {path}.",
+        )
+
+
+class WeightsFormatError(ImagingError):
+    """A weights file has the wrong layout for the architecture it claims."""
+
+    default_message = "The imaging model's weights file is not in the expected format."
+    default_remedy = "Install the original, unmodified weights file."
+
+
+class InputRejectedError(ImagingError):
+    """An image was refused by the out-of-distribution guard before inference."""
+
+    default_message = "This image is not one the chest X-ray model was trained to read."
+    default_remedy = "Upload a frontal (PA or AP) chest radiograph."
+
+
+class QuantitationError(ImagingError):
+    """A CT volume could not be quantified (not a chest CT, no lungs found, bad spacing)."""
+
+    default_message = "The CT measurements could not be computed for this series."
+    default_remedy = "Upload a complete axial chest CT series."

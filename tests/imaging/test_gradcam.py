@@ -1,0 +1,79 @@
+"""Tests for imaging.gradcam: heatmap shape, range, non-constancy and the overlay PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PIL import Image
+
+from imaging.gradcam import heatmap_for, overlay, write_overlay
+from imaging.inference import InferenceEngine
+from imaging.preprocess import load_image_file
+from imaging.registry import get_model_entry
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+NIH_SAMPLE = SHARED / "cxr" / "xrv_samples" / "00000001_000.png"
+
+
+@pytest.fixture(scope="module")
+def engine() -> InferenceEngine:
+    """The project's default CXR model on CPU."""
+    return InferenceEngine(get_model_entry(), device="cpu")
+
+
+@pytest.fixture(scope="module")
+def radiograph() -> npt.NDArray[np.float32]:
+    """A real adult NIH chest radiograph (1024 px)."""
+    if not NIH_SAMPLE.is_file():
+        pytest.skip(f"shared CXR sample not found: {NIH_SAMPLE}")
+    return load_image_file(NIH_SAMPLE)
+
+
+class TestHeatmap:
+    @pytest.mark.parametrize("label", ["pneumonia", "abnormal"])
+    def test_shape_range_and_not_constant(
+        self, engine: InferenceEngine, radiograph: npt.NDArray[np.float32], label: str
+    ) -> None:
+        """The map has the model input's size, lies in [0, 1] and is not constant."""
+        cam = heatmap_for(engine, radiograph, label)
+        size = engine.entry.input_size
+        assert cam.shape == (size, size)
+        assert cam.min() >= 0.0
+        assert cam.max() <= 1.0
+        assert float(cam.std()) > 0.01
+
+    def test_unknown_label(self, engine: InferenceEngine, radiograph: npt.NDArray[np.float32]) -> None:
+        """Explaining a label the model does not output is refused."""
+        with pytest.raises(ValueError, match="'Fracture' is not an output"):
+            heatmap_for(engine, radiograph, "Fracture")
+
+    def test_heatmap_leaves_inference_unchanged(
+        self, engine: InferenceEngine, radiograph: npt.NDArray[np.float32]
+    ) -> None:
+        """Computing a heatmap does not alter the model (same findings before and after)."""
+        before = engine.predict([radiograph])
+        heatmap_for(engine, radiograph, "pneumonia")
+        assert engine.predict([radiograph]) == before
+
+
+class TestOverlay:
+    def test_png_has_image_size(
+        self, engine: InferenceEngine, radiograph: npt.NDArray[np.float32], tmp_path: Path
+    ) -> None:
+        """The overlay PNG is RGB at the radiograph's resolution and differs from it."""
+        path = write_overlay(engine, radiograph, "pneumonia", tmp_path / "cam.png")
+        with Image.open(path) as img:
+            assert img.format == "PNG"
+            assert img.mode == "RGB"
+            assert img.size == (radiograph.shape[1], radiograph.shape[0])
+            rgb = np.asarray(img, dtype=np.float32)
+        assert np.abs(rgb.mean(axis=2) - radiograph * 255.0).max() > 20.0
+
+    def test_zero_heatmap_keeps_image(self) -> None:
+        """A zero heatmap leaves the grayscale image untouched."""
+        image = np.random.default_rng(0).random((40, 50)).astype(np.float32)
+        rgb = np.asarray(overlay(image, np.zeros((16, 16), dtype=np.float32)), dtype=np.float32)
+        np.testing.assert_allclose(rgb[..., 0], np.clip(image * 255.0, 0, 255).astype(np.uint8), atol=1.0)
