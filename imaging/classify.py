@@ -102,7 +102,7 @@ def non_image_type(ds: Dataset) -> str | None:
     modality = _text(ds, "Modality")
     if modality in _NON_IMAGE_MODALITIES:
         return _NON_IMAGE_MODALITIES[modality]
-    if "PixelData" not in ds:
+    if "PixelData" not in ds and "Rows" not in ds:
         return "object without pixel data"
     return None
 

@@ -25,7 +25,13 @@ from imaging.archive import ArchiveLimits, extract_archive
 from imaging.classify import Classification, classify
 from imaging.deid import UIDMapper, deidentify
 from imaging.dicom_io import dicomdir_references, read_dataset, sniff, transfer_syntax_name
-from imaging.errors import DeidentificationError, ImagingError, SeriesError, UnsafeArchiveError
+from imaging.errors import (
+    DeidentificationError,
+    DicomDecodeError,
+    ImagingError,
+    SeriesError,
+    UnsafeArchiveError,
+)
 from imaging.objects import ImagingObject, IngestResult, SeriesSummary
 from imaging.photo import clean_picture
 from imaging.pixels import display_array
@@ -154,6 +160,11 @@ def _check_dicomdir(source: str, file: Path, run: _Run) -> None:
 
 def _ingest_dicom(source: str, file: Path, run: _Run) -> None:
     ds = read_dataset(file)
+    if not _text(ds.get("SOPClassUID")):
+        raise DicomDecodeError(
+            "This DICOM file is damaged or incomplete: it does not say what kind of "
+            "object it is ((0008,0016) SOP Class UID is missing)."
+        )
     cls = classify(ds)
     obj = _describe_dataset(source, ds, cls)
     if cls.kind != "non_image":
