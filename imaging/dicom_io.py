@@ -59,9 +59,9 @@ def sniff(path: Path) -> FileKind:
 def _is_dicomdir(path: Path) -> bool:
     try:
         meta = pydicom.filereader.read_file_meta_info(path)
-    except Exception:
+        return str(meta.get("MediaStorageSOPClassUID", "")) == MEDIA_DIRECTORY_STORAGE
+    except Exception:  # a damaged header is judged later, as DICOM
         return False
-    return str(meta.get("MediaStorageSOPClassUID", "")) == MEDIA_DIRECTORY_STORAGE
 
 
 def read_dataset(
@@ -96,7 +96,7 @@ def read_dataset(
         raise
     except InvalidDicomError as e:
         raise DicomDecodeError("This file is not a valid DICOM file.") from e
-    except Exception as e:
+    except Exception as e:  # pydicom raises many types on damaged files
         logger.info("DICOM read failed: %s", type(e).__name__)
         raise DicomDecodeError("This DICOM file is damaged: part of its header could not be read.") from e
     if not isinstance(ds, FileDataset) or len(ds) == 0:

@@ -11,6 +11,7 @@ rest of the upload; an unsafe archive refuses the whole upload.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import uuid
 from collections import defaultdict
@@ -39,6 +40,7 @@ from imaging.series import SliceInfo, slice_info, sort_slices
 
 logger = logging.getLogger(__name__)
 
+_UID_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)*")
 _SKIPPED_NAMES = ("__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini")
 BURNED_IN_PROBLEM = (
     "This image is marked as having patient details written into the picture itself; "
@@ -177,9 +179,9 @@ def _ingest_dicom(source: str, file: Path, run: _Run) -> None:
     obj.deid_removed = report.removed
     if report.burned_in_annotation:
         obj.problems.append(BURNED_IN_PROBLEM)
-    obj.study_uid = _text(ds.get("StudyInstanceUID")) or None
-    obj.series_uid = _text(ds.get("SeriesInstanceUID")) or None
-    obj.sop_instance_uid = _text(ds.get("SOPInstanceUID")) or None
+    obj.study_uid = _uid(ds.get("StudyInstanceUID"))
+    obj.series_uid = _uid(ds.get("SeriesInstanceUID"))
+    obj.sop_instance_uid = _uid(ds.get("SOPInstanceUID"))
     stored = _store_dicom(ds, run.out_dir, obj)
     obj.stored_path = str(stored)
     if info is not None:
@@ -189,6 +191,14 @@ def _ingest_dicom(source: str, file: Path, run: _Run) -> None:
     run.result.original_identifiers.setdefault(obj.study_uid or "unknown", report.original)
     run.result.objects.append(obj)
     run.result.problems += [f"{source}: {p}" for p in obj.problems]
+
+
+def _uid(value: object) -> str | None:
+    """A single well-formed UID (safe as a file name), else None."""
+    text = value if isinstance(value, str) else None
+    if text and _UID_PATTERN.fullmatch(text):
+        return text
+    return None
 
 
 def _text(value: object) -> str:
@@ -235,10 +245,10 @@ def _store_dicom(ds: FileDataset, out_dir: Path, obj: ImagingObject) -> Path:
     ds.preamble = b"\x00" * 128
     try:
         pydicom.dcmwrite(target, ds, enforce_file_format=True)
-    except Exception:
+    except Exception:  # retry without the strict file-meta checks
         try:
             pydicom.dcmwrite(target, ds, enforce_file_format=False)
-        except Exception as e:
+        except Exception as e:  # damaged values surface as many types
             target.unlink(missing_ok=True)
             raise DeidentificationError(
                 "This DICOM file could not be written after de-identification, so it was not kept."

@@ -35,15 +35,15 @@ SUPPORTED_PHOTOMETRIC = (
     "YBR_RCT",
     "PALETTE COLOR",
 )
-MAX_SAMPLES_PER_FRAME = 1 << 27
-"""Largest frame decoded (rows x columns x samples): 134 M samples, e.g. 11k x 11k."""
+MAX_SAMPLES_PER_FRAME = 1 << 26
+"""Largest frame decoded (rows x columns x samples): 67 M samples, e.g. 8k x 8k."""
 
 
 def _get(ds: Dataset, keyword: str, tag: str) -> Any:
     """``ds.get`` that names the tag when pydicom cannot convert the stored value."""
     try:
         return ds.get(keyword)
-    except Exception as e:
+    except Exception as e:  # value conversion raises many types
         raise PixelDataError(f"{tag} {_spaced(keyword)} has an invalid value.") from e
 
 
@@ -133,8 +133,12 @@ def decode_frame(ds: Dataset, index: int = 0) -> AnyArray:
         raise PixelDataError(f"(0028,0008) Frame {index} does not exist ({frames} frames).")
     try:
         arr: AnyArray = _pydicom_pixel_array(ds, index=index, raw=True)
-    except Exception as e:
+    except Exception as e:  # codecs raise many types on damaged data
         raise DicomDecodeError("(7FE0,0010) The pixel data could not be decoded: " + _codec_reason(e)) from e
+    except BaseException as e:
+        if type(e).__name__ != "PanicException":  # Rust codecs (pyo3) panic on bad data
+            raise
+        raise DicomDecodeError("(7FE0,0010) The pixel data could not be decoded.") from e
     return arr
 
 
@@ -155,7 +159,7 @@ def apply_rescale(arr: AnyArray, ds: Dataset) -> FloatArray:
     if ds.get("ModalityLUTSequence"):
         try:
             return np.asarray(_pydicom_modality_lut(arr, ds), dtype=np.float32)
-        except Exception as e:
+        except Exception as e:  # malformed LUT descriptors vary
             raise PixelDataError("(0028,3000) Modality LUT Sequence is malformed.") from e
     slope = _float_attr(ds, "RescaleSlope", "(0028,1053)", 1.0)
     intercept = _float_attr(ds, "RescaleIntercept", "(0028,1052)", 0.0)
@@ -230,7 +234,7 @@ def apply_voi_lut(arr: AnyArray, ds: Dataset) -> FloatArray:
         try:
             lut_out = apply_voi(np.rint(arr).astype(np.int64), ds)
             depth = int(ds.VOILUTSequence[0].LUTDescriptor[2])
-        except Exception as e:
+        except Exception as e:  # malformed LUT descriptors vary
             raise PixelDataError("(0028,3010) VOI LUT Sequence is malformed.") from e
         top = float((1 << depth) - 1) if 1 <= depth <= 16 else float(np.max(lut_out) or 1)
         return np.asarray(np.clip(lut_out / np.float32(top), 0.0, 1.0), dtype=np.float32)
@@ -284,7 +288,7 @@ def palette_to_rgb(arr: AnyArray, ds: Dataset) -> AnyArray:
     """
     try:
         return np.asarray(apply_color_lut(arr, ds))
-    except Exception as e:
+    except Exception as e:  # malformed palettes vary
         raise PixelDataError(
             "(0028,1101) Red Palette Color Lookup Table Descriptor or its data is missing or malformed."
         ) from e
