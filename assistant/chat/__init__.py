@@ -1,0 +1,1 @@
+"""The patient chat: consent, guided intake, uploads, red-flag triage, progress and delivery (Chainlit)."""

@@ -1,0 +1,223 @@
+"""Chainlit entry module of the patient chat: a thin adapter over :class:`PatientChat`.
+
+Loaded by :func:`chainlit.utils.mount_chainlit` (see :mod:`assistant.chat.mount`). Every
+handler turns a Chainlit event into a :class:`PatientChat` call (run in a worker thread,
+since the services are synchronous) and renders the replies. Action payloads come from
+the browser and are only hints: the chat acts on the session's own case, and the
+services check the access policy on every call.
+"""
+
+# mypy: disable-error-code="no-untyped-call"
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+
+from assistant.chat import runtime
+from assistant.chat.auth import UID_KEY, patient_from_headers
+from assistant.chat.conversation import PatientChat, Phase, Reply
+from assistant.chat.intake import Extractor, completion_extractor
+from assistant.chat.progress import WAITING, ProgressSnapshot
+from assistant.errors import DomainError
+
+logger = logging.getLogger("assistant.chat.handlers")
+
+POLL_S = 1.5
+UNEXPECTED = (
+    "Sorry, something went wrong on our side. Your answers so far are saved. "
+    "Please try again in a moment; if it keeps happening, contact the support team."
+)
+REFUSED = "The chat is for patients. Please log in with a patient account, or use the pages for your role."
+
+
+@cl.header_auth_callback  # type: ignore[arg-type]
+async def header_auth(headers: Any) -> cl.User | None:
+    """Chainlit's session from the app's own login cookie: patients only."""
+    user = await asyncio.to_thread(patient_from_headers, runtime.context(), headers.get("cookie"))
+    if user is None:
+        return None
+    return cl.User(identifier=f"patient-{user.id}", display_name=user.display_name,
+                   metadata={UID_KEY: user.id, "role": "patient"})  # fmt: skip
+
+
+def _extractor() -> Extractor | None:
+    """The LLM helps parse list answers only with a capable model; the tiny embedded one is not used."""
+    ctx = runtime.context()
+    if ctx.settings.llm.mode not in ("openai_compatible", "hf_local"):
+        return None
+    from assistant.drafting.llm import build_llm, generate
+
+    llm = ctx.component("llm", lambda: build_llm(ctx.settings.llm, ctx.settings.models_dir))
+    return completion_extractor(lambda prompt: generate(llm, prompt, stop=["\n\n"], max_tokens=60))
+
+
+def _elements(reply: Reply) -> list[Any]:
+    elements: list[Any] = [
+        cl.Image(path=str(p), name=f"image {i}", display="inline", size="medium")
+        for i, p in enumerate(reply.images, start=1)
+    ]
+    if reply.pdf is not None:
+        elements.append(cl.File(path=str(reply.pdf), name="second-opinion.pdf", display="inline",
+                                mime="application/pdf"))  # fmt: skip
+    elements += [
+        cl.Text(name=f"Source {n}", content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side")
+        for n, title, url, text in reply.sources
+    ]
+    return elements
+
+
+async def render(replies: list[Reply]) -> None:
+    """Send replies as Chainlit messages with their images, PDF, side sources and buttons."""
+    for reply in replies:
+        content = reply.text
+        if reply.sources:
+            content += "\n\nOpen the sources: " + " · ".join(f"Source {n}" for n, *_ in reply.sources)
+        actions = [cl.Action(name=a.name, payload=dict(a.payload), label=a.label) for a in reply.actions]
+        await cl.Message(content=content, elements=_elements(reply), actions=actions,
+                         metadata={"kind": reply.kind}).send()  # fmt: skip
+
+
+async def call(fn: Callable[[], list[Reply]]) -> None:
+    """Run a chat operation off the event loop; domain errors in words, never a stack trace."""
+    try:
+        replies = await asyncio.to_thread(fn)
+    except DomainError as e:
+        replies = [Reply(e.message, "info")]
+    except Exception:
+        logger.exception("chat turn failed")
+        replies = [Reply(UNEXPECTED, "info")]
+    await render(replies)
+
+
+def _chat() -> PatientChat | None:
+    chat = cl.user_session.get("chat")
+    return chat if isinstance(chat, PatientChat) else None
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    """Check the session again, then consent or resume."""
+    ctx = runtime.context()
+    user = cl.user_session.get("user")
+    uid = (getattr(user, "metadata", None) or {}).get(UID_KEY)
+    environ = getattr(cl.context.session, "environ", None) or {}
+    patient = await asyncio.to_thread(patient_from_headers, ctx, environ.get("HTTP_COOKIE"))
+    if patient is None or patient.id != uid:
+        await cl.Message(content=REFUSED).send()
+        return
+    chat = PatientChat(ctx, patient.id, extractor=_extractor())
+    cl.user_session.set("chat", chat)
+    await call(chat.open)
+    cl.user_session.set("poller", asyncio.create_task(_poll(chat)))
+
+
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    """Stop watching the case."""
+    task = cl.user_session.get("poller")
+    if isinstance(task, asyncio.Task):
+        task.cancel()
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    """Red flags first, then files, then the answer or question."""
+    chat = _chat()
+    if chat is None:
+        await cl.Message(content=REFUSED).send()
+        return
+    text = (message.content or "").strip()
+    files = [e for e in message.elements or [] if getattr(e, "path", None)]
+    if not files:
+        await call(lambda: chat.message(text))
+        return
+    await call(lambda: chat.screen(text))
+    for f in files:
+        async with cl.Step(name=f"Reading {f.name}", type="tool") as step:
+            await call(partial(chat.upload, Path(str(f.path)), str(f.name), str(f.mime or "")))
+            step.output = "Done"
+    if text:
+        await call(lambda: chat.message(text, screened=True))
+
+
+@cl.action_callback("consent_agree")
+async def consent_agree(action: cl.Action) -> None:
+    """The patient agreed to the consent text."""
+    if chat := _chat():
+        await action.remove()
+        await call(lambda: chat.consent(True))
+
+
+@cl.action_callback("consent_decline")
+async def consent_decline(action: cl.Action) -> None:
+    """The patient declined."""
+    if chat := _chat():
+        await action.remove()
+        await call(lambda: chat.consent(False))
+
+
+@cl.action_callback("submit_case")
+async def submit_case(action: cl.Action) -> None:  # noqa: ARG001
+    """Confirm the summary and submit the case."""
+    if chat := _chat():
+        await call(chat.submit)
+
+
+@cl.action_callback("edit_field")
+async def edit_field(action: cl.Action) -> None:
+    """Change one answer (the step name is validated; the case is the session's own)."""
+    if chat := _chat():
+        step = str((action.payload or {}).get("step", ""))
+        await call(lambda: chat.edit(step))
+
+
+@cl.action_callback("request_follow_up")
+async def request_follow_up(action: cl.Action) -> None:
+    """Ask for a human follow-up."""
+    if chat := _chat():
+        await action.remove()
+        await call(chat.request_follow_up)
+
+
+@cl.action_callback("new_case")
+async def new_case(action: cl.Action) -> None:  # noqa: ARG001
+    """Start a new request."""
+    if chat := _chat():
+        await call(chat.new_case)
+
+
+async def _show_stages(snapshot: ProgressSnapshot, shown: set[str]) -> None:
+    for event in snapshot.stages:
+        if event.stage not in shown:
+            shown.add(event.stage)
+            async with cl.Step(name=event.label, type="tool") as step:
+                step.output = f"Done at {event.at:%H:%M:%S} UTC"
+    if snapshot.waiting_for_clinician and "waiting" not in shown:
+        shown.add("waiting")
+        async with cl.Step(name=WAITING, type="tool") as step:
+            step.output = "A clinician will review and sign your opinion. You can leave and come back."
+
+
+async def _poll(chat: PatientChat) -> None:
+    """Show progress steps from the job's events and deliver the opinion when it is signed."""
+    shown: set[str] = set()
+    while True:
+        await asyncio.sleep(POLL_S)
+        if chat.phase is not Phase.WAITING:
+            continue
+        try:
+            snapshot = await asyncio.to_thread(chat.progress)
+            if snapshot is None:
+                continue
+            await _show_stages(snapshot, shown)
+            await render(await asyncio.to_thread(chat.announce, snapshot))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("progress poll failed")

@@ -1,0 +1,82 @@
+"""Mount the patient chat (Chainlit) into the project's FastAPI app at ``/chat``.
+
+:func:`register` is called by :func:`assistant.web.app.create_app`. It renders the
+shipped Chainlit configuration (``chainlit_root/.chainlit/config.toml``) into
+``<data_dir>/chat`` with the upload limits from settings, points ``CHAINLIT_APP_ROOT``
+there (so Chainlit's temporary upload folder lives with the other data, never in the
+source tree), sets ``CHAINLIT_AUTH_SECRET`` from settings, mounts the entry module with
+:func:`chainlit.utils.mount_chainlit`, and wraps the mount in
+:class:`assistant.chat.auth.PatientGate`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.routing import Mount
+
+from assistant.chat import runtime
+from assistant.chat.auth import PatientGate
+from assistant.context import AppContext
+from assistant.settings import DEFAULT_CHAINLIT_SECRET, Settings
+
+logger = logging.getLogger(__name__)
+
+CHAT_PATH = "/chat"
+SHIPPED_ROOT = Path(__file__).with_name("chainlit_root")
+ENTRY = SHIPPED_ROOT / "app.py"
+_MOUNTED: dict[str, bool] = {}
+
+
+def render_app_root(settings: Settings) -> Path:
+    """Write the Chainlit app root for these settings; returns its folder."""
+    root = (settings.data_dir / "chat").resolve()
+    target = root / ".chainlit" / "config.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    template = (SHIPPED_ROOT / ".chainlit" / "config.toml").read_text(encoding="utf-8")
+    text = template.replace("{max_size_mb}", str(settings.uploads.max_file_mb)).replace(
+        "{max_files}", str(settings.uploads.max_files_per_message)
+    )
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def _enforce_upload_config(settings: Settings) -> None:
+    """Apply the limits to Chainlit's loaded config too (it may have been imported earlier)."""
+    from chainlit.config import config
+
+    upload = config.features.spontaneous_file_upload
+    if upload is not None:
+        upload.enabled = True
+        upload.max_size_mb = settings.uploads.max_file_mb
+        upload.max_files = settings.uploads.max_files_per_message
+
+
+def register(app: FastAPI) -> None:
+    """Mount the chat on ``app`` (uses ``app.state.context``)."""
+    ctx: AppContext = app.state.context
+    settings = ctx.settings
+    secret = settings.security.chainlit_auth_secret
+    if settings.environment == "production" and (secret == DEFAULT_CHAINLIT_SECRET or len(secret) < 32):
+        raise RuntimeError("SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set in production")
+    os.environ["CHAINLIT_APP_ROOT"] = str(render_app_root(settings))
+    os.environ["CHAINLIT_AUTH_SECRET"] = secret
+    runtime.set_context(ctx)
+    _enforce_upload_config(settings)
+    if not _MOUNTED.get("chainlit"):
+        from chainlit.utils import mount_chainlit
+
+        mount_chainlit(app, target=str(ENTRY), path=CHAT_PATH)
+        _MOUNTED["chainlit"] = True
+    else:  # Chainlit is a process-wide singleton: mount the same app again
+        from chainlit.server import app as chainlit_app
+
+        app.mount(CHAT_PATH, chainlit_app)
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == CHAT_PATH and not isinstance(route.app, PatientGate):
+            route.app = PatientGate(route.app, ctx)
+    logger.info("patient chat mounted at %s", CHAT_PATH)
