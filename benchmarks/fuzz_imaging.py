@@ -24,6 +24,7 @@ from pathlib import Path
 from pydicom.data import get_testdata_files
 
 from imaging.archive import ArchiveLimits
+from imaging.dicom_io import dicomdir_references
 from imaging.errors import ImagingError
 from imaging.ingest import ingest_path
 
@@ -39,7 +40,8 @@ INTERESTING = (b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", b"\xff\xff", b"\x00\x80
 def seeds() -> dict[str, bytes]:
     """Real DICOM files (shared data and pydicom's) and zip archives built from them."""
     found: dict[str, bytes] = {}
-    by_name = {Path(p).name: Path(p) for p in get_testdata_files() if Path(p).is_file()}
+    files = [Path(p) for p in get_testdata_files() if Path(p).is_file()]
+    by_name = {p.name: p for p in files if p.parent.name != "dicomdirtests"}
     for name in PYDICOM_SEEDS:
         if name in by_name:
             found[name] = by_name[name].read_bytes()
@@ -49,6 +51,12 @@ def seeds() -> dict[str, bytes]:
     dicoms = list(found.items())
     found["study.zip"] = make_zip({f"S/{n}": d for n, d in dicoms[:3]})
     found["nested.zip"] = make_zip({"inner.zip": make_zip({"a.dcm": dicoms[0][1]})})
+    dicomdir = next((p for p in files if p.name == "DICOMDIR" and p.parent.name == "dicomdirtests"), None)
+    if dicomdir is not None:
+        members = {"STUDY/DICOMDIR": dicomdir.read_bytes()}
+        for ref in dicomdir_references(dicomdir)[:3]:
+            members["STUDY/" + ref.relative_to(dicomdir.parent).as_posix()] = ref.read_bytes()
+        found["dicomdir.zip"] = make_zip(members)
     return found
 
 

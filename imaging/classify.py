@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence as PydicomSequence
 
 ObjectKind = Literal["cxr", "ct", "mr", "other_image", "non_image", "photo"]
 
@@ -88,6 +89,14 @@ def _text(ds: Dataset, keyword: str) -> str:
     return "" if value is None else str(value).strip().upper()
 
 
+def _first_item(ds: Dataset, keyword: str) -> Dataset | None:
+    """The first item of a sequence attribute, or None if absent, empty or not a sequence."""
+    seq = ds.get(keyword)
+    if isinstance(seq, PydicomSequence) and len(seq) and isinstance(seq[0], Dataset):
+        return seq[0]
+    return None
+
+
 def _in_family(sop: str, root: str) -> bool:
     """``sop`` is ``root`` or one of its sub-classes (``root.N...``)."""
     return sop == root or sop.startswith(root + ".")
@@ -119,9 +128,9 @@ def body_part(ds: Dataset) -> str | None:
     texts = [_text(ds, k) for k in fields]
     if any(word in text for text in texts for word in _CHEST_WORDS):
         return "chest"
-    anatomic = ds.get("AnatomicRegionSequence")
-    if anatomic:
-        meaning = str(anatomic[0].get("CodeMeaning", "")).upper()
+    anatomic = _first_item(ds, "AnatomicRegionSequence")
+    if anatomic is not None:
+        meaning = str(anatomic.get("CodeMeaning", "")).upper()
         if any(word in meaning for word in _CHEST_WORDS):
             return "chest"
     return texts[0].lower() or None
@@ -132,9 +141,9 @@ def view_position(ds: Dataset) -> str | None:
     view = _VIEWS.get(_text(ds, "ViewPosition"))
     if view:
         return view
-    codes = ds.get("ViewCodeSequence")
-    if codes:
-        return _VIEW_CODES.get(str(codes[0].get("CodeValue", "")).strip())
+    code = _first_item(ds, "ViewCodeSequence")
+    if code is not None:
+        return _VIEW_CODES.get(str(code.get("CodeValue", "")).strip())
     return None
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 import pydicom
 from pydicom.dataset import Dataset, FileDataset
 from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
+from pydicom.sequence import Sequence as PydicomSequence
 from pydicom.uid import UID
 
 from imaging.errors import DicomDecodeError, UnsupportedFileError
@@ -158,8 +160,13 @@ def dicomdir_references(path: Path) -> list[Path]:
         file_id = record.get("ReferencedFileID")
         if not file_id:
             continue
-        parts = [str(file_id)] if isinstance(file_id, str) else [str(p) for p in file_id]
-        if any(p in ("", ".", "..") or "/" in p or "\\" in p for p in parts):
+        if isinstance(file_id, str):
+            parts = [file_id]
+        elif isinstance(file_id, list | MultiValue):
+            parts = [str(p) for p in file_id]
+        else:
+            continue
+        if any(p in ("", ".", "..") or any(c in p for c in "/\\\x00") for p in parts):
             continue
         candidate = root.joinpath(*parts).resolve()
         if candidate.is_relative_to(root):
@@ -169,6 +176,6 @@ def dicomdir_references(path: Path) -> list[Path]:
 
 def _records(ds: Dataset) -> Iterator[Dataset]:
     seq = ds.get("DirectoryRecordSequence")
-    if seq is None:
-        raise UnsupportedFileError("This DICOMDIR has no directory records.")
-    yield from seq
+    if not isinstance(seq, PydicomSequence):
+        raise UnsupportedFileError("This DICOMDIR has no readable directory records.")
+    yield from (item for item in seq if isinstance(item, Dataset))

@@ -75,14 +75,24 @@ def _floats(value: object, n: int) -> tuple[float, ...] | None:
     return numbers
 
 
+def _int_or_zero(value: object) -> int:
+    """An integer attribute, or 0 when it is missing or malformed (e.g. multi-valued)."""
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value)) if value not in (None, "") else 0
+    except ValueError:
+        return 0
+
+
 def slice_info(ds: Dataset, path: Path) -> SliceInfo:
     """Collect the geometry attributes of one dataset (missing ones become None)."""
     position = _floats(ds.get("ImagePositionPatient"), 3)
     spacing = _floats(ds.get("PixelSpacing"), 2)
     return SliceInfo(
         path=path,
-        rows=int(ds.get("Rows", 0) or 0),
-        cols=int(ds.get("Columns", 0) or 0),
+        rows=_int_or_zero(ds.get("Rows")),
+        cols=_int_or_zero(ds.get("Columns")),
         position=position,  # type: ignore[arg-type]
         orientation=_floats(ds.get("ImageOrientationPatient"), 6),
         pixel_spacing=spacing,  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imaging.archive import ArchiveLimits
+from imaging.dicom_io import dicomdir_references
 from imaging.errors import ImagingError
 from imaging.ingest import ingest_path
 from tests.imaging.conftest import HIGHDICOM
@@ -38,11 +39,22 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _zip_seeds() -> list[bytes]:
+    seeds = [
+        _zip({f"S/{i}.dcm": d for i, d in enumerate(DICOM_SEEDS[:2])}),
+        _zip({"inner.zip": _zip({"a.dcm": DICOM_SEEDS[0]})}),
+    ]
+    for path in PYDICOM_FILES:
+        if path.name == "DICOMDIR" and path.parent.name == "dicomdirtests":
+            members = {"STUDY/DICOMDIR": path.read_bytes()}
+            for ref in dicomdir_references(path)[:2]:
+                members["STUDY/" + ref.relative_to(path.parent).as_posix()] = ref.read_bytes()
+            seeds.append(_zip(members))
+    return seeds
+
+
 DICOM_SEEDS = _dicom_seeds()
-ZIP_SEEDS = [
-    _zip({f"S/{i}.dcm": d for i, d in enumerate(DICOM_SEEDS[:2])}),
-    _zip({"inner.zip": _zip({"a.dcm": DICOM_SEEDS[0]})}),
-]
+ZIP_SEEDS = _zip_seeds() if DICOM_SEEDS else []
 
 mutation = st.tuples(
     st.sampled_from(["flip", "set", "insert", "delete", "truncate", "ffff"]),
@@ -87,6 +99,7 @@ def _ingest_bytes(data: bytes, name: str) -> None:
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 
 
+@pytest.mark.slow
 class TestFuzzIngest:
     """Mutated inputs ingest or raise ImagingError, never anything else."""
 
