@@ -55,6 +55,4 @@ def can_transition(current: CaseStatus, target: CaseStatus) -> bool:
 def check_transition(current: CaseStatus, target: CaseStatus) -> None:
     """Raise :class:`InvalidTransitionError` unless ``current -> target`` is allowed."""
     if not can_transition(current, target):
-        raise InvalidTransitionError(
-            f"A case cannot go from '{current.value}' to '{target.value}'."
-        )
+        raise InvalidTransitionError(f"A case cannot go from '{current.value}' to '{target.value}'.")

@@ -33,17 +33,13 @@ class StorageSettings(BaseModel):
     mode: Literal["local"] = Field(
         default="local", description="'local': content-addressed files under root."
     )
-    root: Path | None = Field(
-        default=None, description="Storage root; empty means <data_dir>/storage."
-    )
+    root: Path | None = Field(default=None, description="Storage root; empty means <data_dir>/storage.")
 
 
 class SecuritySettings(BaseModel):
     """Secrets and session lifetimes."""
 
-    secret_key: str = Field(
-        default=DEFAULT_SECRET, description="Signs session cookies and CSRF tokens."
-    )
+    secret_key: str = Field(default=DEFAULT_SECRET, description="Signs session cookies and CSRF tokens.")
     chainlit_auth_secret: str = Field(
         default=DEFAULT_CHAINLIT_SECRET, description="CHAINLIT_AUTH_SECRET for chat sessions."
     )
@@ -133,9 +129,7 @@ class JobSettings(BaseModel):
     broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker.")
     max_attempts: int = Field(default=3, description="Attempts before a job is failed.")
     backoff_s: float = Field(default=2.0, description="First retry delay; doubles each attempt.")
-    lease_s: float = Field(
-        default=300.0, description="A running job whose lease expires is taken up again."
-    )
+    lease_s: float = Field(default=300.0, description="A running job whose lease expires is taken up again.")
     poll_s: float = Field(default=1.0, description="In-process runner poll interval.")
 
 
@@ -173,9 +167,7 @@ class Settings(BaseSettings):
             problems.append("SECOND_OPINION_SECURITY__SECRET_KEY must be set (>= 32 chars)")
         sec = self.security.chainlit_auth_secret
         if sec == DEFAULT_CHAINLIT_SECRET or len(sec) < 32:
-            problems.append(
-                "SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set (>= 32 chars)"
-            )
+            problems.append("SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set (>= 32 chars)")
         if self.llm.mode == "mock":
             problems.append("SECOND_OPINION_LLM__MODE=mock is for tests only")
         if problems:

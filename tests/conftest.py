@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from assistant.db.base import Base, Database, make_engine
 from assistant.db.migrate import upgrade
-from assistant.db.triggers import create_triggers, drop_triggers
 from assistant.db.models import User
+from assistant.db.triggers import create_triggers, drop_triggers
 from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.settings import Settings
@@ -89,11 +89,11 @@ def _truncate(db: Database) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+def db(request: pytest.FixtureRequest) -> Database:
     """An empty, migrated database: every test runs on SQLite and on PostgreSQL."""
     database: Database = request.getfixturevalue(f"_{request.param}_database")
     _truncate(database)
-    yield database
+    return database
 
 
 @pytest.fixture
@@ -116,8 +116,12 @@ def make_user(password_hash: str) -> Callable[..., User]:
     def _make(db: Database, role: Role, username: str | None = None) -> User:
         with db.session() as s:
             n = s.execute(text("SELECT COUNT(*) FROM users")).scalar_one()
-            user = User(username=username or f"{role.value}{n + 1}", display_name=f"{role.value} {n + 1}",
-                        role=role, password_hash=password_hash)
+            user = User(
+                username=username or f"{role.value}{n + 1}",
+                display_name=f"{role.value} {n + 1}",
+                role=role,
+                password_hash=password_hash,
+            )
             s.add(user)
         return user
 

@@ -6,12 +6,13 @@ import json
 import logging
 import secrets
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
 
-from assistant.cli import imaging_cmd, knowledge_cmd
+from assistant.cli import imaging_cmd, knowledge_cmd, metrics_cmd
 from assistant.cli.context import get_settings
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade as migrate_upgrade
@@ -35,6 +36,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(imaging_cmd.app, name="imaging")
 app.add_typer(knowledge_cmd.app, name="knowledge")
+app.command("metrics")(metrics_cmd.metrics_command)
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),
@@ -174,6 +176,54 @@ def cases_show(ctx: typer.Context, case_id: str) -> None:
         raise fail(e.message) from e
 
 
+@cases_app.command("create")
+def cases_create(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option(help="The patient's user name")],
+    diagnosis: Annotated[str, typer.Option(help="The diagnosis they want a second opinion on")],
+    question: Annotated[str, typer.Option(help="What they most want to know")],
+    upload: Annotated[list[Path] | None, typer.Option(help="Image or report file (repeatable)")] = None,
+    history: str = "",
+    consented: Annotated[bool, typer.Option(help="Confirm the patient accepted the consent text")] = False,
+    submit: Annotated[bool, typer.Option(help="Submit the case for drafting")] = True,
+) -> None:
+    """Create a case on a patient's behalf (demos and support), upload files, submit it."""
+    from assistant.chat_consent import CONSENT_TEXT, CONSENT_VERSION
+    from assistant.context import AppContext
+    from assistant.db.models import User
+    from assistant.intake import IntakeRecord
+    from assistant.jobs.dispatch import dispatch
+    from assistant.services import cases
+
+    if not consented:
+        raise fail("the patient must have accepted the consent text: pass --consented to confirm")
+    app_ctx = AppContext(get_settings(ctx))
+    try:
+        with app_ctx.db.session() as s:
+            user = s.scalar(select(User).where(User.username == patient))
+            if user is None or user.role is not Role.PATIENT:
+                raise fail(f"no patient named '{patient}'")
+            case = cases.create_case(s, user, diagnosis)
+            cases.update_intake(
+                s,
+                user,
+                case.id,
+                IntakeRecord(diagnosis_in_question=diagnosis, main_question=question, history=history),
+            )
+            if not cases.has_consented(s, user, CONSENT_VERSION):
+                cases.record_consent(s, user, CONSENT_VERSION, CONSENT_TEXT)
+            for path in upload or []:
+                with path.open("rb") as fh:
+                    cases.add_upload(s, user, case.id, app_ctx.storage, fh, path.name)
+            job = cases.submit_case(s, user, case.id, CONSENT_VERSION) if submit else None
+            case_id, job_id = case.id, job.id if job else None
+    except DomainError as e:
+        raise fail(e.message) from e
+    if job_id:
+        dispatch(app_ctx, job_id)
+    typer.echo(case_id)
+
+
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """Check the whole hash chain; exit 1 at the first broken link."""
@@ -211,8 +261,8 @@ def demo_seed(
                 created.append((username, role.value, password))
     if created:
         typer.echo("Demo accounts (passwords are shown only now):")
-        for username, role, password in created:
-            typer.echo(f"  {role:<10} {username:<12} {password}")
+        for username, role_name, password in created:
+            typer.echo(f"  {role_name:<10} {username:<12} {password}")
     else:
         typer.echo("Demo accounts already exist (their passwords were printed when first created).")
     if knowledge:
@@ -237,6 +287,80 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Second opinion is running at http://{bind_host}:{bind_port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+@app.command("worker")
+def worker(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option(help="Run due jobs until none is left, then exit")] = False,
+) -> None:
+    """Run drafting jobs: Celery worker (jobs.mode=celery) or a jobs-table poller (in_process)."""
+    from assistant.context import AppContext
+    from assistant.jobs.engine import JobRunner
+
+    settings = get_settings(ctx)
+    if settings.jobs.mode == "celery" and not once:
+        from assistant.jobs.celery_app import start_worker
+
+        start_worker(settings)
+        return
+    runner = JobRunner(AppContext(settings))
+    if once:
+        typer.echo(f"ran {runner.run_until_idle()} job(s)")
+        return
+    typer.echo(f"worker {runner.worker_id} polling the jobs table (Ctrl+C to stop)")
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        runner.stop()
+
+
+@app.command("draft")
+def draft(ctx: typer.Context, case_id: str) -> None:
+    """Run the drafting pipeline for one submitted case now and print the draft and its checks."""
+    import time
+
+    from assistant.context import AppContext
+    from assistant.jobs.engine import execute_next
+    from assistant.services import drafts, jobs
+
+    app_ctx = AppContext(get_settings(ctx))
+    started = time.perf_counter()
+    with app_ctx.db.session() as s:
+        pending = [j for j in jobs.jobs_for_case(s, case_id) if j.status in ("queued", "running")]
+    if not pending:
+        raise fail("this case has no queued drafting job (submit it first)")
+    execute_next(app_ctx, "cli", job_id=pending[0].id)
+    elapsed = time.perf_counter() - started
+    with app_ctx.db.session() as s:
+        job = s.get(type(pending[0]), pending[0].id)
+        latest = drafts.latest_draft(s, case_id)
+        if job is None or job.status != "done" or latest is None:
+            detail = job.last_error if job else "job vanished"
+            raise fail(f"drafting did not finish (job {job.status if job else '?'}): {detail}")
+        _print_draft(
+            latest.content,
+            latest.checks,
+            latest.evidence,
+            latest.prompt_name,
+            latest.prompt_version,
+            latest.prompt_sha256,
+        )
+    typer.echo(f"\nsubmit-to-pending_review: {elapsed:.1f} s")
+
+
+def _print_draft(content: dict, checks: dict, evidence: dict, name: str, version: str, sha: str) -> None:  # type: ignore[type-arg]
+    from assistant.opinion import section_texts
+
+    for section in section_texts(content):
+        typer.echo(f"\n## {section.title}\n{section.text}")
+    typer.echo("\n## Sources")
+    for p in evidence.get("passages", []):
+        typer.echo(f"[{p['number']}] {p.get('title')} - {p.get('publisher') or ''} {p.get('url') or ''}")
+    typer.echo(f"\nprompt: {name} v{version} sha256={sha[:16]}")
+    typer.echo("checks: " + json.dumps(checks.get("citations", {})))
+    for flag in checks.get("flags", []):
+        typer.echo(f"flag: {flag.get('kind')}: {flag.get('detail')}")
 
 
 def main() -> None:

@@ -81,9 +81,7 @@ class Case(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     patient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[CaseStatus] = mapped_column(
-        _enum(CaseStatus, "case_status"), default=CaseStatus.INTAKE
-    )
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, "case_status"), default=CaseStatus.INTAKE)
     # 0 = urgent (red flags raised), 1 = routine; sorts urgent first.
     priority: Mapped[int] = mapped_column(Integer, default=1)
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -265,9 +263,10 @@ class AuditEvent(Base):
 def _refuse_changes_to_signed(session: Session, _ctx: Any, _instances: Any) -> None:
     """ORM guard: a signed draft or a signature is never updated or deleted."""
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Signature) or (isinstance(obj, Draft) and _was_signed(obj)):
-            if obj in session.deleted or session.is_modified(obj, include_collections=False):
-                raise ImmutableRecordError()
+        protected = isinstance(obj, Signature) or (isinstance(obj, Draft) and _was_signed(obj))
+        changed = obj in session.deleted or session.is_modified(obj, include_collections=False)
+        if protected and changed:
+            raise ImmutableRecordError()
 
 
 def _was_signed(draft: Draft) -> bool:

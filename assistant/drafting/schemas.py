@@ -179,7 +179,7 @@ SECTION_TITLES: dict[SectionKey, str] = {
     SectionKey.LIMITATIONS: "Limitations and uncertainty",
 }
 
-SentenceOrigin = Literal["intake", "finding", "passage", "llm", "template"]
+SentenceOrigin = Literal["intake", "finding", "passage", "llm", "template", "clinician"]
 
 
 class DraftSentence(BaseModel):

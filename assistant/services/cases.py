@@ -33,8 +33,14 @@ def record_consent(session: Session, actor: User, text_version: str, text: str) 
     )
     session.add(consent)
     session.flush()
-    audit.record(session, actor, "consent.give", target_type="consent", target_id=consent.id,
-                 details={"text_version": text_version})
+    audit.record(
+        session,
+        actor,
+        "consent.give",
+        target_type="consent",
+        target_id=consent.id,
+        details={"text_version": text_version},
+    )
     return consent
 
 
@@ -90,8 +96,15 @@ def mark_red_flags(session: Session, actor: User | None, case_id: str, flags: Se
     known = list(case.red_flags)
     case.red_flags = known + [f for f in flags if f not in known]
     case.priority = 0
-    audit.record(session, actor, "case.red_flag", target_type="case", target_id=case.id,
-                 case_id=case.id, details={"flags": list(flags)})
+    audit.record(
+        session,
+        actor,
+        "case.red_flag",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        details={"flags": list(flags)},
+    )
     return case
 
 
@@ -121,8 +134,15 @@ def add_upload(
     )
     session.add(upload)
     session.flush()
-    audit.record(session, actor, "upload.add", target_type="upload", target_id=upload.id,
-                 case_id=case.id, details={"size_bytes": size})
+    audit.record(
+        session,
+        actor,
+        "upload.add",
+        target_type="upload",
+        target_id=upload.id,
+        case_id=case.id,
+        details={"size_bytes": size},
+    )
     return upload
 
 

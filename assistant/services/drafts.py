@@ -111,8 +111,14 @@ def create_ai_draft(
     )
     session.add(draft)
     session.flush()
-    move(session, None, case, CaseStatus.PENDING_REVIEW, "draft.create",
-         details={"draft_id": draft.id, "version": draft.version})
+    move(
+        session,
+        None,
+        case,
+        CaseStatus.PENDING_REVIEW,
+        "draft.create",
+        details={"draft_id": draft.id, "version": draft.version},
+    )
     return draft
 
 
@@ -126,4 +132,3 @@ def verify_signed(session: Session, draft_id: str) -> bool:
         return False
     actual = content_sha256(draft.content)
     return actual == sig.content_sha256 == draft.content_sha256
-

@@ -26,8 +26,17 @@ from assistant.services.common import load_case, move
 STAGES = ("queued", "imaging", "retrieval", "drafting", "checking", "done", "failed", "retrying")
 
 
-def lease_next(session: Session, worker_id: str, lease_s: float, job_id: str | None = None) -> Job | None:
-    """Lease the next runnable job (or the named one): queued and due, or running with an expired lease."""
+def lease_next(
+    session: Session,
+    worker_id: str,
+    lease_s: float,
+    job_id: str | None = None,
+    max_attempts: int | None = None,
+) -> Job | None:
+    """Lease the next runnable job (or the named one): queued and due, or running with an expired lease.
+
+    ``max_attempts`` (from settings) is fixed on the job at its first lease.
+    """
     now = utcnow()
     due = (Job.status == "queued") & (Job.run_after <= now)
     expired = (Job.status == "running") & (Job.lease_expires_at < now)
@@ -39,6 +48,8 @@ def lease_next(session: Session, worker_id: str, lease_s: float, job_id: str | N
     job = session.scalar(stmt)
     if job is None:
         return None
+    if job.attempts == 0 and max_attempts is not None:
+        job.max_attempts = max_attempts
     job.status = "running"
     job.attempts += 1
     job.worker_id = worker_id
@@ -90,8 +101,15 @@ def fail_attempt(session: Session, job_id: str, error: str, backoff_s: float) ->
         job.status = "failed"
         job.finished_at = utcnow()
         session.add(JobEvent(job_id=job.id, stage="failed", message=job.last_error))
-        audit.record(session, None, "job.failed", target_type="job", target_id=job.id,
-                     case_id=job.case_id, details={"attempts": job.attempts})
+        audit.record(
+            session,
+            None,
+            "job.failed",
+            target_type="job",
+            target_id=job.id,
+            case_id=job.case_id,
+            details={"attempts": job.attempts},
+        )
     else:
         delay = backoff_s * (2 ** (job.attempts - 1))
         job.status = "queued"

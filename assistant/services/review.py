@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -20,6 +20,7 @@ from assistant.db.base import utcnow
 from assistant.db.models import Case, Draft, Signature, User
 from assistant.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
+from assistant.opinion import apply_edits
 from assistant.passwords import verify_password
 from assistant.policy import Action, authorize
 from assistant.services import drafts
@@ -54,7 +55,7 @@ def review_queue(
     """Cases waiting for review: urgent first, then oldest submission first."""
     authorize(actor, Action.QUEUE_READ)
     states = (status,) if status else QUEUE_STATES
-    where = [Case.status.in_(states)]
+    where: list[ColumnElement[bool]] = [Case.status.in_(states)]
     if urgent_only:
         where.append(Case.priority == 0)
     total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
@@ -124,14 +125,7 @@ def _check_base(session: Session, case: Case, base_draft_id: str) -> Draft:
 
 
 def _merge_sections(base: Draft, sections: dict[str, str]) -> dict[str, Any]:
-    content = dict(base.content)
-    current = dict(content.get("sections", {}))
-    unknown = set(sections) - set(current)
-    if unknown:
-        raise ValidationError("Unknown sections: " + ", ".join(sorted(unknown)))
-    current.update({k: v.strip() for k, v in sections.items()})
-    content["sections"] = current
-    return content
+    return apply_edits(dict(base.content), sections)
 
 
 def save_edit(
@@ -141,10 +135,18 @@ def save_edit(
     case = _require_claim(session, actor, case_id, Action.DRAFT_EDIT)
     base = _check_base(session, case, base_draft_id)
     content = _merge_sections(base, sections)
-    draft = drafts.new_version(session, case, kind="clinician_edit", content=content,
-                               author_id=actor.id, parent=base)
-    audit.record(session, actor, "draft.edit", target_type="draft", target_id=draft.id,
-                 case_id=case.id, details={"version": draft.version, "sections": sorted(sections)})
+    draft = drafts.new_version(
+        session, case, kind="clinician_edit", content=content, author_id=actor.id, parent=base
+    )
+    audit.record(
+        session,
+        actor,
+        "draft.edit",
+        target_type="draft",
+        target_id=draft.id,
+        case_id=case.id,
+        details={"version": draft.version, "sections": sorted(sections)},
+    )
     return draft
 
 
@@ -154,15 +156,25 @@ def _reauthenticate(actor: User, password: str) -> None:
 
 
 def _sign(
-    session: Session, actor: User, case: Case, content: dict[str, Any], parent: Draft,
-    attestation: str, kind: str,
+    session: Session,
+    actor: User,
+    case: Case,
+    content: dict[str, Any],
+    parent: Draft,
+    attestation: str,
+    kind: str,
 ) -> Signature:
     if not attestation.strip():
         raise ValidationError("The attestation statement is required to sign.")
-    signed = drafts.new_version(session, case, kind=kind, content=content, author_id=actor.id,
-                                parent=parent, is_signed=True)
-    sig = Signature(draft_id=signed.id, signer_id=actor.id, attestation=attestation.strip(),
-                    content_sha256=signed.content_sha256)
+    signed = drafts.new_version(
+        session, case, kind=kind, content=content, author_id=actor.id, parent=parent, is_signed=True
+    )
+    sig = Signature(
+        draft_id=signed.id,
+        signer_id=actor.id,
+        attestation=attestation.strip(),
+        content_sha256=signed.content_sha256,
+    )
     session.add(sig)
     session.flush()
     case.signed_at = sig.signed_at
@@ -171,7 +183,11 @@ def _sign(
 
 
 def sign_draft(
-    session: Session, actor: User, case_id: str, base_draft_id: str, password: str,
+    session: Session,
+    actor: User,
+    case_id: str,
+    base_draft_id: str,
+    password: str,
     attestation: str = DEFAULT_ATTESTATION,
 ) -> Signature:
     """Sign the current draft: a new immutable version with its content hash and attestation."""
@@ -179,8 +195,14 @@ def sign_draft(
     base = _check_base(session, case, base_draft_id)
     _reauthenticate(actor, password)
     sig = _sign(session, actor, case, dict(base.content), base, attestation, "signed")
-    move(session, actor, case, CaseStatus.SIGNED, "draft.sign",
-         details={"draft_id": sig.draft_id, "sha256": sig.content_sha256})
+    move(
+        session,
+        actor,
+        case,
+        CaseStatus.SIGNED,
+        "draft.sign",
+        details={"draft_id": sig.draft_id, "sha256": sig.content_sha256},
+    )
     return sig
 
 
@@ -207,8 +229,13 @@ def decline_case(session: Session, actor: User, case_id: str, reason: str) -> Ca
 
 
 def amend_opinion(
-    session: Session, actor: User, case_id: str, sections: dict[str, str], reason: str,
-    password: str, attestation: str = DEFAULT_ATTESTATION,
+    session: Session,
+    actor: User,
+    case_id: str,
+    sections: dict[str, str],
+    reason: str,
+    password: str,
+    attestation: str = DEFAULT_ATTESTATION,
 ) -> Signature:
     """Issue a signed amendment: a new version; the earlier signed version stays as it was."""
     case = load_case(session, case_id, lock=True)
@@ -224,8 +251,14 @@ def amend_opinion(
     content = _merge_sections(base, sections)
     content["amendment_reason"] = reason.strip()
     sig = _sign(session, actor, case, content, base, attestation, "amendment")
-    move(session, actor, case, CaseStatus.AMENDED, "opinion.amend",
-         details={"draft_id": sig.draft_id, "sha256": sig.content_sha256})
+    move(
+        session,
+        actor,
+        case,
+        CaseStatus.AMENDED,
+        "opinion.amend",
+        details={"draft_id": sig.draft_id, "sha256": sig.content_sha256},
+    )
     return sig
 
 

@@ -90,8 +90,9 @@ def read_transcript(session: Session, actor: User, conversation_id: str) -> Sequ
     """Every message of a conversation, read-only (PHI access, audited)."""
     conv = _load_conversation(session, conversation_id)
     _authorize_conversation(session, actor, Action.TRANSCRIPT_READ, conv)
-    audit.record(session, actor, "transcript.view", target_type="conversation",
-                 target_id=conv.id, case_id=conv.case_id)
+    audit.record(
+        session, actor, "transcript.view", target_type="conversation", target_id=conv.id, case_id=conv.case_id
+    )
     stmt = select(Message).where(Message.conversation_id == conv.id).order_by(Message.id)
     return session.scalars(stmt).all()
 
@@ -142,9 +143,7 @@ def search_transcripts(
         stmt = stmt.where(Conversation.updated_at <= until)
     rows = session.execute(stmt.order_by(Conversation.updated_at.desc()).limit(limit)).all()
     audit.record(session, actor, "transcript.search", details={"results": len(rows)})
-    return [
-        TranscriptHit(conv, st.value if st else "", int(n or 0), bool(fl)) for conv, st, n, fl in rows
-    ]
+    return [TranscriptHit(conv, st.value if st else "", int(n or 0), bool(fl)) for conv, st, n, fl in rows]
 
 
 def flag_conversation(
@@ -158,8 +157,15 @@ def flag_conversation(
     flag = SupportFlag(conversation_id=conv.id, flagged_by_id=actor.id, category=category, note=note.strip())
     session.add(flag)
     session.flush()
-    audit.record(session, actor, "conversation.flag", target_type="conversation", target_id=conv.id,
-                 case_id=conv.case_id, details={"category": category})
+    audit.record(
+        session,
+        actor,
+        "conversation.flag",
+        target_type="conversation",
+        target_id=conv.id,
+        case_id=conv.case_id,
+        details={"category": category},
+    )
     return flag
 
 

@@ -44,8 +44,9 @@ def create_user_unchecked(
     )
     session.add(user)
     session.flush()
-    audit.record(session, None, "user.create", target_type="user", target_id=user.id,
-                 details={"role": role.value})
+    audit.record(
+        session, None, "user.create", target_type="user", target_id=user.id, details={"role": role.value}
+    )
     return user
 
 
@@ -97,8 +98,14 @@ def set_role(session: Session, actor: User | None, username: str, role: Role) ->
         raise NotFoundError(f"No user '{username}'.")
     old = user.role
     user.role = role
-    audit.record(session, actor, "user.set_role", target_type="user", target_id=user.id,
-                 details={"from": old.value, "to": role.value})
+    audit.record(
+        session,
+        actor,
+        "user.set_role",
+        target_type="user",
+        target_id=user.id,
+        details={"from": old.value, "to": role.value},
+    )
     return user
 
 
@@ -109,6 +116,7 @@ def set_active(session: Session, actor: User, username: str, active: bool) -> Us
     if user is None:
         raise NotFoundError(f"No user '{username}'.")
     user.is_active = active
-    audit.record(session, actor, "user.set_active", target_type="user", target_id=user.id,
-                 details={"active": active})
+    audit.record(
+        session, actor, "user.set_active", target_type="user", target_id=user.id, details={"active": active}
+    )
     return user

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -48,7 +50,7 @@ def _add_core_routes(app: FastAPI) -> None:
         return RedirectResponse(home_for(user) if user else "/login", status_code=303)
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_page(request: Request, next: str = "") -> Response:  # noqa: A002
+    def login_page(request: Request, next: str = "") -> Response:
         return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": ""})
 
     @app.post("/login", response_model=None, dependencies=[Depends(verify_csrf)])
@@ -56,7 +58,7 @@ def _add_core_routes(app: FastAPI) -> None:
         request: Request,
         username: Annotated[str, Form()],
         password: Annotated[str, Form()],
-        next: Annotated[str, Form()] = "",  # noqa: A002
+        next: Annotated[str, Form()] = "",
     ) -> Response:
         ctx: AppContext = request.app.state.context
         try:
@@ -79,10 +81,39 @@ def _add_core_routes(app: FastAPI) -> None:
         return response
 
 
-def create_app(settings: Settings, *, context: AppContext | None = None, with_chat: bool = True) -> FastAPI:
-    """Build the whole web application from settings."""
+def _lifespan(ctx: AppContext, run_jobs: bool) -> Any:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = None
+        if run_jobs and ctx.settings.jobs.mode == "in_process":
+            from assistant.jobs.engine import JobRunner
+
+            runner = JobRunner(ctx)
+            runner.start()
+            log.info("in-process job runner started")
+        yield
+        if runner is not None:
+            runner.stop()
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings,
+    *,
+    context: AppContext | None = None,
+    with_chat: bool = True,
+    run_jobs: bool = True,
+) -> FastAPI:
+    """Build the whole web application from settings (jobs run in-process unless disabled)."""
     ctx = context or AppContext(settings)
-    app = FastAPI(title="Second opinion", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Second opinion",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_lifespan(ctx, run_jobs),
+    )
     app.state.context = ctx
     app.add_middleware(
         SessionMiddleware,

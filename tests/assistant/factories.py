@@ -15,7 +15,7 @@ CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = "Test consent text."
 
 SECTIONS = {
-    "question": "You asked whether the diagnosis of pneumonia on your chest X-ray is right [1].",
+    "summary": "You asked whether the diagnosis of pneumonia on your chest X-ray is right [1].",
     "first_diagnosis": "Your report said there was pneumonia in the right lower lobe [1].",
     "images": "The model estimated pneumonia at 0.82, above its threshold of 0.5 [2].",
     "agreement": "The images are consistent with the first diagnosis [1][2].",
@@ -26,23 +26,43 @@ SECTIONS = {
 
 
 def ai_content() -> dict[str, Any]:
-    """A minimal AI draft content structure."""
-    return {"sections": dict(SECTIONS), "citations": [1, 2, 3]}
+    """An AI draft in the pipeline's stored form: sections of sentences with citations."""
+    sections = [
+        {
+            "key": key,
+            "title": key.replace("_", " ").capitalize(),
+            "sentences": [{"text": text, "origin": "llm", "citations": [], "supported": True, "flags": []}],
+        }
+        for key, text in SECTIONS.items()
+    ]
+    return {"sections": sections, "priority": "routine"}
 
 
 def to_state(db: Database, patient: User, target: CaseStatus, clinician: User | None = None) -> str:
     """Create a case for ``patient`` and walk it to ``target``; returns its id."""
     order = [
-        CaseStatus.INTAKE, CaseStatus.SUBMITTED, CaseStatus.DRAFTING, CaseStatus.PENDING_REVIEW,
-        CaseStatus.IN_REVIEW, CaseStatus.SIGNED, CaseStatus.DELIVERED, CaseStatus.AMENDED,
+        CaseStatus.INTAKE,
+        CaseStatus.SUBMITTED,
+        CaseStatus.DRAFTING,
+        CaseStatus.PENDING_REVIEW,
+        CaseStatus.IN_REVIEW,
+        CaseStatus.SIGNED,
+        CaseStatus.DELIVERED,
+        CaseStatus.AMENDED,
     ]
     exits = {CaseStatus.RETURNED: CaseStatus.IN_REVIEW, CaseStatus.DECLINED: CaseStatus.IN_REVIEW}
     last = exits.get(target, target)
     with db.session() as s:
         case = cases.create_case(s, patient, "Pneumonia on chest X-ray")
         case_id = case.id
-        cases.update_intake(s, patient, case_id, IntakeRecord(
-            diagnosis_in_question="Right lower lobe pneumonia", main_question="Is it really pneumonia?"))
+        cases.update_intake(
+            s,
+            patient,
+            case_id,
+            IntakeRecord(
+                diagnosis_in_question="Right lower lobe pneumonia", main_question="Is it really pneumonia?"
+            ),
+        )
         cases.record_consent(s, patient, CONSENT_VERSION, CONSENT_TEXT)
     steps = order[: order.index(last) + 1]
     for step in steps[1:]:
@@ -64,8 +84,17 @@ def _advance(db: Database, case_id: str, step: CaseStatus, patient: User, clinic
             job_id = jobs.jobs_for_case(s, case_id)[0].id
             assert jobs.lease_next(s, "test-worker", 60, job_id=job_id) is not None
         elif step is CaseStatus.PENDING_REVIEW:
-            drafts.create_ai_draft(s, case_id, ai_content(), prompt_name="opinion", prompt_version="1",
-                                   prompt_sha256="0" * 64, model_id="mock", checks={}, evidence={})
+            drafts.create_ai_draft(
+                s,
+                case_id,
+                ai_content(),
+                prompt_name="opinion",
+                prompt_version="1",
+                prompt_sha256="0" * 64,
+                model_id="mock",
+                checks={},
+                evidence={},
+            )
         elif step is CaseStatus.IN_REVIEW:
             review.claim_case(s, clinician, case_id)  # type: ignore[arg-type]
         elif step is CaseStatus.SIGNED:
@@ -75,8 +104,14 @@ def _advance(db: Database, case_id: str, step: CaseStatus, patient: User, clinic
         elif step is CaseStatus.DELIVERED:
             cases.acknowledge_opinion(s, patient, case_id)
         elif step is CaseStatus.AMENDED:
-            review.amend_opinion(s, clinician, case_id, {"limitations": "Amended limitations [2]."},  # type: ignore[arg-type]
-                                 "Clarified limitations", TEST_PASSWORD)
+            review.amend_opinion(
+                s,
+                clinician,
+                case_id,
+                {"limitations": "Amended limitations [2]."},  # type: ignore[arg-type]
+                "Clarified limitations",
+                TEST_PASSWORD,
+            )
 
 
 def status_of(db: Database, case_id: str) -> CaseStatus:

@@ -19,8 +19,9 @@ from tests.assistant.factories import to_state
 
 def _actions(db: Database, case_id: str) -> list[str]:
     with db.session() as s:
-        return list(s.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case_id)
-                              .order_by(AuditEvent.seq)))
+        return list(
+            s.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))
+        )
 
 
 class TestAuditChain:
@@ -29,8 +30,18 @@ class TestAuditChain:
         patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
         case_id = to_state(db, patient, CaseStatus.AMENDED, clinician)
         actions = _actions(db, case_id)
-        for expected in ("case.create", "intake.update", "case.submit", "job.enqueue", "job.start",
-                         "draft.create", "case.claim", "draft.sign", "opinion.deliver", "opinion.amend"):
+        for expected in (
+            "case.create",
+            "intake.update",
+            "case.submit",
+            "job.enqueue",
+            "job.start",
+            "draft.create",
+            "case.claim",
+            "draft.sign",
+            "opinion.deliver",
+            "opinion.amend",
+        ):
             assert expected in actions
 
     def test_views_are_audited(self, db: Database, make_user: Callable[..., User]) -> None:
@@ -57,7 +68,9 @@ class TestAuditChain:
             ("UPDATE audit_events SET prev_hash = hash WHERE seq = 5", "previous-hash link"),
         ],
     )
-    def test_tampering_detected(self, db: Database, make_user: Callable[..., User], sql: str, reason: str) -> None:
+    def test_tampering_detected(
+        self, db: Database, make_user: Callable[..., User], sql: str, reason: str
+    ) -> None:
         """Editing, deleting or relinking a row is found at that row."""
         patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
         to_state(db, patient, CaseStatus.SIGNED, clinician)

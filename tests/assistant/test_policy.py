@@ -57,11 +57,17 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "create_case": (S.INTAKE, lambda s, w, a: cases.create_case(s, a)),
     "list_own_cases": (S.INTAKE, lambda s, w, a: cases.list_own_cases(s, a)),
     "get_case": (S.INTAKE, lambda s, w, a: cases.get_case(s, a, w.case_id)),
-    "update_intake": (S.INTAKE, lambda s, w, a: cases.update_intake(
-        s, a, w.case_id, IntakeRecord(diagnosis_in_question="x", main_question="y"))),
+    "update_intake": (
+        S.INTAKE,
+        lambda s, w, a: cases.update_intake(
+            s, a, w.case_id, IntakeRecord(diagnosis_in_question="x", main_question="y")
+        ),
+    ),
     "mark_red_flags": (S.INTAKE, lambda s, w, a: cases.mark_red_flags(s, a, w.case_id, ["chest_pain"])),
-    "add_upload": (S.INTAKE, lambda s, w, a: cases.add_upload(
-        s, a, w.case_id, w.storage, io.BytesIO(b"bytes"), "scan.dcm")),
+    "add_upload": (
+        S.INTAKE,
+        lambda s, w, a: cases.add_upload(s, a, w.case_id, w.storage, io.BytesIO(b"bytes"), "scan.dcm"),
+    ),
     "list_uploads": (S.INTAKE, lambda s, w, a: cases.list_uploads(s, a, w.case_id)),
     "submit_case": (S.INTAKE, lambda s, w, a: cases.submit_case(s, a, w.case_id, CONSENT_VERSION)),
     "get_signed_opinion": (S.SIGNED, lambda s, w, a: cases.get_signed_opinion(s, a, w.case_id)),
@@ -70,21 +76,38 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "get_draft_for_review": (S.PENDING_REVIEW, lambda s, w, a: review.get_draft_for_review(s, a, w.case_id)),
     "claim_case": (S.PENDING_REVIEW, lambda s, w, a: review.claim_case(s, a, w.case_id)),
     "release_case": (S.IN_REVIEW, lambda s, w, a: review.release_case(s, a, w.case_id)),
-    "save_edit": (S.IN_REVIEW, lambda s, w, a: review.save_edit(
-        s, a, w.case_id, _latest(w), {"question": "Edited [1]."})),
-    "sign_draft": (S.IN_REVIEW, lambda s, w, a: review.sign_draft(s, a, w.case_id, _latest(w), TEST_PASSWORD)),
+    "save_edit": (
+        S.IN_REVIEW,
+        lambda s, w, a: review.save_edit(s, a, w.case_id, _latest(w), {"summary": "Edited [1]."}),
+    ),
+    "sign_draft": (
+        S.IN_REVIEW,
+        lambda s, w, a: review.sign_draft(s, a, w.case_id, _latest(w), TEST_PASSWORD),
+    ),
     "return_case": (S.IN_REVIEW, lambda s, w, a: review.return_case(s, a, w.case_id, "Which hospital?")),
     "decline_case": (S.IN_REVIEW, lambda s, w, a: review.decline_case(s, a, w.case_id, "Out of scope.")),
-    "amend_opinion": (S.SIGNED, lambda s, w, a: review.amend_opinion(
-        s, a, w.case_id, {"limitations": "More caveats [2]."}, "clarify", TEST_PASSWORD)),
+    "amend_opinion": (
+        S.SIGNED,
+        lambda s, w, a: review.amend_opinion(
+            s, a, w.case_id, {"limitations": "More caveats [2]."}, "clarify", TEST_PASSWORD
+        ),
+    ),
     "start_conversation": (S.INTAKE, lambda s, w, a: transcripts.start_conversation(s, a, w.case_id)),
-    "add_message": (S.INTAKE, lambda s, w, a: transcripts.add_message(s, a, w.conversation_id, "patient", "hi")),
+    "add_message": (
+        S.INTAKE,
+        lambda s, w, a: transcripts.add_message(s, a, w.conversation_id, "patient", "hi"),
+    ),
     "read_transcript": (S.INTAKE, lambda s, w, a: transcripts.read_transcript(s, a, w.conversation_id)),
     "search_transcripts": (S.INTAKE, lambda s, w, a: transcripts.search_transcripts(s, a, text="hello")),
-    "flag_conversation": (S.INTAKE, lambda s, w, a: transcripts.flag_conversation(
-        s, a, w.conversation_id, "quality", "check tone")),
+    "flag_conversation": (
+        S.INTAKE,
+        lambda s, w, a: transcripts.flag_conversation(s, a, w.conversation_id, "quality", "check tone"),
+    ),
     "audit_trail": (S.INTAKE, lambda s, w, a: transcripts.audit_trail(s, a, w.case_id)),
-    "create_user": (S.INTAKE, lambda s, w, a: users.create_user(s, a, "newuser", "long-enough-pw", Role.SUPPORT)),
+    "create_user": (
+        S.INTAKE,
+        lambda s, w, a: users.create_user(s, a, "newuser", "long-enough-pw", Role.SUPPORT),
+    ),
     "list_users": (S.INTAKE, lambda s, w, a: users.list_users(s, a)),
     "set_role": (S.INTAKE, lambda s, w, a: users.set_role(s, a, w.owner.username, Role.PATIENT)),
     "set_active": (S.INTAKE, lambda s, w, a: users.set_active(s, a, w.owner.username, True)),
@@ -127,13 +150,30 @@ ALLOWED: dict[str, set[str]] = {
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
 # Operations a patient performs on a specific case; another patient must get "not found".
-CASE_SCOPED = {op for op in ALLOWED if op not in {"record_consent", "create_case", "list_own_cases",
-                                                    "review_queue", "search_transcripts", "create_user",
-                                                    "list_users", "set_role", "set_active",
-                                                    "retry_failed_job", "flag_conversation",
-                                                    "audit_trail"}}
+CASE_SCOPED = {
+    op
+    for op in ALLOWED
+    if op
+    not in {
+        "record_consent",
+        "create_case",
+        "list_own_cases",
+        "review_queue",
+        "search_transcripts",
+        "create_user",
+        "list_users",
+        "set_role",
+        "set_active",
+        "retry_failed_job",
+        "flag_conversation",
+        "audit_trail",
+    }
+}
 
-def _build(db: Database, make_user: Callable[..., User], state: CaseStatus, tmp_path) -> tuple[World, dict[str, User]]:  # type: ignore[no-untyped-def]
+
+def _build(
+    db: Database, make_user: Callable[..., User], state: CaseStatus, tmp_path
+) -> tuple[World, dict[str, User]]:  # type: ignore[no-untyped-def]
     owner = make_user(db, Role.PATIENT)
     actors = {
         "own": owner,
@@ -149,8 +189,15 @@ def _build(db: Database, make_user: Callable[..., User], state: CaseStatus, tmp_
         conv_id = conv.id
         job_ids = [j.id for j in jobs.jobs_for_case(s, case_id)]
         cases.record_consent(s, actors["other"], CONSENT_VERSION, CONSENT_TEXT)
-    world = World(db, case_id, owner, actors["clinician"], LocalStorage(tmp_path / "store"), conv_id,
-                  job_ids[0] if job_ids else "")
+    world = World(
+        db,
+        case_id,
+        owner,
+        actors["clinician"],
+        LocalStorage(tmp_path / "store"),
+        conv_id,
+        job_ids[0] if job_ids else "",
+    )
     return world, actors
 
 
@@ -181,7 +228,15 @@ class TestAccessPolicy:
     def test_patient_never_reads_unsigned_draft(self, db: Database, make_user) -> None:  # type: ignore[no-untyped-def]
         """In every pre-signature state the patient's opinion request is 'not found'."""
         patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
-        for state in (S.INTAKE, S.SUBMITTED, S.DRAFTING, S.PENDING_REVIEW, S.IN_REVIEW, S.RETURNED, S.DECLINED):
+        for state in (
+            S.INTAKE,
+            S.SUBMITTED,
+            S.DRAFTING,
+            S.PENDING_REVIEW,
+            S.IN_REVIEW,
+            S.RETURNED,
+            S.DECLINED,
+        ):
             case_id = to_state(db, patient, state, clinician)
             with db.session() as s, pytest.raises(NotFoundError, match="no signed opinion"):
                 cases.get_signed_opinion(s, patient, case_id)

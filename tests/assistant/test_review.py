@@ -19,6 +19,7 @@ from assistant.errors import (
 )
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
+from assistant.opinion import section_texts
 from assistant.roles import Role
 from assistant.services import cases, drafts, review
 from tests.assistant.factories import CONSENT_VERSION, TEST_PASSWORD, status_of, to_state
@@ -27,8 +28,10 @@ S = CaseStatus
 
 
 class TestTransitionsThroughServices:
-    @pytest.mark.parametrize("target", [s for s in CaseStatus])
-    def test_every_state_reachable(self, db: Database, make_user: Callable[..., User], target: CaseStatus) -> None:
+    @pytest.mark.parametrize("target", list(CaseStatus))
+    def test_every_state_reachable(
+        self, db: Database, make_user: Callable[..., User], target: CaseStatus
+    ) -> None:
         """The services walk a case into each state of the lifecycle."""
         patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
         case_id = to_state(db, patient, target, clinician)
@@ -74,8 +77,16 @@ class TestTransitionsThroughServices:
         with db.session() as s:
             case = cases.get_case(s, patient, case_id)
             assert case.status_reason == "Please upload the report."
-            cases.update_intake(s, patient, case_id, IntakeRecord(
-                diagnosis_in_question="pneumonia", main_question="Is it pneumonia?", history="Report attached"))
+            cases.update_intake(
+                s,
+                patient,
+                case_id,
+                IntakeRecord(
+                    diagnosis_in_question="pneumonia",
+                    main_question="Is it pneumonia?",
+                    history="Report attached",
+                ),
+            )
             job = cases.submit_case(s, patient, case_id, CONSENT_VERSION)
             assert job.status == "queued"
         assert status_of(db, case_id) is S.SUBMITTED
@@ -83,7 +94,9 @@ class TestTransitionsThroughServices:
 
 class TestClaimRace:
     @pytest.mark.parametrize("n_clinicians", [2, 6])
-    def test_exactly_one_claim_wins(self, db: Database, make_user: Callable[..., User], n_clinicians: int) -> None:
+    def test_exactly_one_claim_wins(
+        self, db: Database, make_user: Callable[..., User], n_clinicians: int
+    ) -> None:
         """Clinicians racing in threads: one claim succeeds, every other gets a ConflictError."""
         patient = make_user(db, Role.PATIENT)
         clinicians = [make_user(db, Role.CLINICIAN) for _ in range(n_clinicians)]
@@ -138,7 +151,9 @@ class TestClaimRace:
             n_signed = len(s.scalars(select(Signature)).all())
         assert n_signed == 1
 
-    def test_second_clinician_cannot_sign_claimed_case(self, db: Database, make_user: Callable[..., User]) -> None:
+    def test_second_clinician_cannot_sign_claimed_case(
+        self, db: Database, make_user: Callable[..., User]
+    ) -> None:
         """A clinician who does not hold the claim gets a clear conflict."""
         patient = make_user(db, Role.PATIENT)
         holder, other = make_user(db, Role.CLINICIAN), make_user(db, Role.CLINICIAN)
@@ -169,9 +184,9 @@ class TestSigning:
         with db.session() as s:
             base = drafts.latest_draft(s, case_id)
             assert base is not None
-            review.save_edit(s, clinician, case_id, base.id, {"question": "First edit [1]."})
+            review.save_edit(s, clinician, case_id, base.id, {"summary": "First edit [1]."})
         with db.session() as s, pytest.raises(ConflictError, match="changed since"):
-            review.save_edit(s, clinician, case_id, base.id, {"question": "Second edit [1]."})
+            review.save_edit(s, clinician, case_id, base.id, {"summary": "Second edit [1]."})
 
     def test_signed_version_is_immutable(self, db: Database, make_user: Callable[..., User]) -> None:
         """Changing a signed draft through the ORM raises, and its hash still verifies."""
@@ -183,7 +198,7 @@ class TestSigning:
         with pytest.raises(ImmutableRecordError), db.session() as s:
             d = s.get(Draft, signed_id)
             assert d is not None
-            d.content = {"sections": {"question": "tampered"}}
+            d.content = {"sections": {"summary": "tampered"}}
         with pytest.raises(ImmutableRecordError), db.session() as s:
             d = s.get(Draft, signed_id)
             s.delete(d)
@@ -209,6 +224,9 @@ class TestSigning:
             kinds = [v.kind for v in versions]
             assert kinds == ["ai_original", "signed", "amendment"]
             assert all(drafts.verify_signed(s, v.id) for v in versions if v.is_signed)
-            assert versions[1].content["sections"]["limitations"] != versions[2].content["sections"]["limitations"]
+            before = {t.key: t.text for t in section_texts(versions[1].content)}
+            after = {t.key: t.text for t in section_texts(versions[2].content)}
+            assert before["limitations"] != after["limitations"] == "Amended limitations [2]."
+            assert before["summary"] == after["summary"]
             opinion = cases.get_signed_opinion(s, patient, case_id)
             assert opinion.id == versions[2].id

@@ -29,8 +29,10 @@ class TestSettings:
         [
             ({}, "SECRET_KEY must be set"),
             ({"security": {"secret_key": STRONG}}, "CHAINLIT_AUTH_SECRET must be set"),
-            ({"security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG}, "llm": {"mode": "mock"}},
-             "mock is for tests only"),
+            (
+                {"security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG}, "llm": {"mode": "mock"}},
+                "mock is for tests only",
+            ),
         ],
     )
     def test_production_refuses_unsafe(self, overrides: dict[str, object], message: str) -> None:
@@ -40,7 +42,9 @@ class TestSettings:
 
     def test_production_accepts_real_secrets(self) -> None:
         """Strong secrets pass."""
-        s = Settings(environment="production", security={"secret_key": STRONG, "chainlit_auth_secret": STRONG})  # type: ignore[arg-type]
+        s = Settings(
+            environment="production", security={"secret_key": STRONG, "chainlit_auth_secret": STRONG}
+        )  # type: ignore[arg-type]
         assert s.environment == "production"
 
     def test_invalid_mode_rejected(self) -> None:

@@ -42,8 +42,16 @@ class TestHelp:
     def test_expected_commands_exist(self) -> None:
         """The operator commands the README documents are all there."""
         names = {" ".join(p) for p in _all_command_paths()}
-        for expected in ("db upgrade", "users add", "users list", "users set-role", "cases list",
-                         "cases show", "audit verify", "demo seed"):
+        for expected in (
+            "db upgrade",
+            "users add",
+            "users list",
+            "users set-role",
+            "cases list",
+            "cases show",
+            "audit verify",
+            "demo seed",
+        ):
             assert expected in names
 
 
@@ -55,8 +63,16 @@ class TestOperatorCommands:
     def test_users_and_audit(self, cli_settings: Settings) -> None:
         """Upgrade, add a user, change the role, list, verify the audit chain."""
         assert _invoke(cli_settings, "db", "upgrade").exit_code == 0
-        added = _invoke(cli_settings, "users", "add", "drlee", "--role", "clinician",
-                        "--password-stdin", input="a-long-password\n")
+        added = _invoke(
+            cli_settings,
+            "users",
+            "add",
+            "drlee",
+            "--role",
+            "clinician",
+            "--password-stdin",
+            input="a-long-password\n",
+        )
         assert added.exit_code == 0, added.output
         assert _invoke(cli_settings, "users", "set-role", "drlee", "support").exit_code == 0
         listing = _invoke(cli_settings, "users", "list")
@@ -67,7 +83,9 @@ class TestOperatorCommands:
     def test_short_password_refused(self, cli_settings: Settings) -> None:
         """A weak password is refused with a clear message."""
         _invoke(cli_settings, "db", "upgrade")
-        result = _invoke(cli_settings, "users", "add", "x", "--role", "patient", "--password-stdin", input="short\n")
+        result = _invoke(
+            cli_settings, "users", "add", "x", "--role", "patient", "--password-stdin", input="short\n"
+        )
         assert result.exit_code == 1
         assert "at least 10 characters" in result.output
 

@@ -1,0 +1,76 @@
+"""Build the heavy library components from the app settings, once per process.
+
+This is the one place where ``imaging`` and ``knowledge`` meet the application's
+settings: each builder translates settings into the library's own plain config.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from assistant.context import AppContext
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.llms import BaseLLM
+
+    from imaging.inference import InferenceEngine
+    from knowledge.config import KnowledgeConfig
+    from knowledge.retrieval import Retriever
+
+
+def knowledge_config(ctx: AppContext) -> KnowledgeConfig:
+    """The knowledge library's config from the app settings."""
+    from knowledge.config import KnowledgeConfig
+
+    k = ctx.settings.knowledge
+    return KnowledgeConfig(
+        vector_mode=k.vector_mode,
+        chroma_path=ctx.settings.chroma_path,
+        chroma_host=k.chroma_host,
+        chroma_port=k.chroma_port,
+        collection=k.collection,
+        embedding_model_path=k.embedding_model_path,
+        reranker_path=k.reranker_path,
+        top_k=k.top_k,
+    )
+
+
+def retriever(ctx: AppContext) -> Retriever:
+    """The process's shared knowledge retriever."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    def build() -> Retriever:
+        from knowledge.retrieval import Retriever
+
+        return Retriever(knowledge_config(ctx))
+
+    result: Retriever = ctx.component("retriever", build)
+    return result
+
+
+def imaging_engine(ctx: AppContext) -> InferenceEngine:
+    """The process's shared chest X-ray inference engine."""
+
+    def build() -> InferenceEngine:
+        from imaging.inference import InferenceEngine
+        from imaging.registry import get_model_entry
+
+        return InferenceEngine(
+            get_model_entry(), device=ctx.settings.imaging.device, compile=ctx.settings.imaging.compile
+        )
+
+    result: InferenceEngine = ctx.component("imaging_engine", build)
+    return result
+
+
+def llm(ctx: AppContext) -> BaseLLM:
+    """The process's shared language model (backend chosen by settings.llm.mode)."""
+
+    def build() -> BaseLLM:
+        from assistant.drafting.llm import build_llm
+
+        return build_llm(ctx.settings.llm, ctx.settings.models_dir)
+
+    result: BaseLLM = ctx.component("llm", build)
+    return result

@@ -1,0 +1,197 @@
+"""The imaging step of drafting: de-identify uploads, run the models, keep the evidence.
+
+Raw uploads are re-read from storage and de-identified into the job's work folder
+before any model sees them; heatmaps and key images go back into storage so the
+cockpit can show them. Output is the composer's :class:`ImagingFindings` plus an
+evidence record for clinicians.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.context import AppContext
+from assistant.drafting.schemas import (
+    CTMeasurements,
+    ImagingFinding,
+    ImagingFindings,
+    ModelCardRef,
+    NoduleCandidate,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """What the job needs to know about one upload."""
+
+    id: str
+    filename: str
+    storage_key: str
+    content_type: str
+
+
+@dataclass
+class ImagingOutcome:
+    """The composer's view of the images and the clinician's evidence."""
+
+    findings: ImagingFindings
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _card_refs(study: Any) -> dict[str, ModelCardRef]:
+    return {
+        c.id: ModelCardRef(id=c.id, name=c.id.split("@")[0], limitations=list(c.limitations))
+        for c in study.model_cards
+    }
+
+
+def _to_findings(study: Any, modality: str) -> ImagingFindings:
+    cards = _card_refs(study)
+    findings: list[ImagingFinding] = []
+    for image in study.images:
+        for f in image.findings:
+            card = cards.get(f.model) or ModelCardRef(id=f.model, name=f.model.split("@")[0])
+            findings.append(
+                ImagingFinding(
+                    label=f.label,
+                    probability=f.probability,
+                    threshold=f.threshold,
+                    positive=f.positive,
+                    model_card=card,
+                )
+            )
+    ct = None
+    for series in study.ct_series:
+        if series.measurements is not None:
+            m = series.measurements
+            ct = CTMeasurements(
+                lung_volume_l=round(m.lung_volume_l, 2),
+                laa950_percent=round(m.laa950_percent, 1),
+                nodule_candidates=[
+                    NoduleCandidate(
+                        diameter_mm=round(n.diameter_mm, 1), location=f"around slice {n.slice_index + 1}"
+                    )
+                    for n in m.nodule_candidates[:5]
+                ],
+                model_card=ModelCardRef(
+                    id="ct-quantitation@1",
+                    name="CT quantitation (classical)",
+                    limitations=list(m.warnings)
+                    or ["Threshold-based lung segmentation; candidates are not diagnoses."],
+                ),
+            )
+            break
+    return ImagingFindings(modality=modality, findings=findings, ct=ct)
+
+
+def _modality(kinds: set[str]) -> str:
+    if "ct" in kinds:
+        return "chest CT"
+    if kinds & {"cxr", "photo"}:
+        return "chest X-ray"
+    return ""
+
+
+def _store(ctx: AppContext, path_str: str) -> str:
+    key, _ = ctx.storage.put_file(Path(path_str))
+    return key
+
+
+def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) -> ImagingOutcome:
+    """De-identify and analyse every image upload; never raises for a bad file."""
+    from assistant.components import imaging_engine
+    from imaging.analyze import analyze_study
+    from imaging.archive import ArchiveLimits
+    from imaging.errors import ImagingError
+    from imaging.ingest import ingest_path
+
+    u = ctx.settings.uploads
+    limits = ArchiveLimits(
+        max_uncompressed_bytes=u.max_uncompressed_mb * 1024 * 1024,
+        max_members=u.max_members,
+        max_depth=u.max_nesting,
+    )
+    per_upload: list[dict[str, Any]] = []
+    all_findings = ImagingFindings()
+    kinds: set[str] = set()
+    for upload in uploads:
+        if upload.content_type == "application/pdf" or upload.filename.lower().endswith(".pdf"):
+            continue
+        src = work / "raw" / upload.id / Path(upload.filename).name
+        src.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ctx.storage.path(upload.storage_key), src)
+        try:
+            ingested = ingest_path(src, work / "deid" / upload.id, limits)
+            study = analyze_study(ingested, imaging_engine(ctx), work / "analysis" / upload.id)
+        except ImagingError as e:
+            per_upload.append({"upload_id": upload.id, "filename": upload.filename, "error": str(e)})
+            continue
+        finally:
+            shutil.rmtree(src.parent, ignore_errors=True)  # the raw copy never outlives the step
+        kinds |= {o.kind for o in ingested.objects}
+        part = _to_findings(study, "")
+        all_findings.findings.extend(part.findings)
+        all_findings.ct = all_findings.ct or part.ct
+        per_upload.append(_evidence_for(ctx, upload, study))
+    all_findings.modality = _modality(kinds)
+    return ImagingOutcome(all_findings, {"uploads": per_upload})
+
+
+def _evidence_for(ctx: AppContext, upload: StoredUpload, study: Any) -> dict[str, Any]:
+    images = []
+    for image in study.images:
+        images.append(
+            {
+                "source": image.source,
+                "kind": image.kind,
+                "view": image.view,
+                "ood": image.ood.model_dump(),
+                "findings": [f.model_dump() for f in image.findings],
+                "heatmap_keys": {label: _store(ctx, p) for label, p in image.heatmaps.items()},
+            }
+        )
+    series = []
+    for s in study.ct_series:
+        series.append(
+            {
+                "n_slices": s.n_slices,
+                "error": s.error,
+                "measurements": s.measurements.model_dump(mode="json") if s.measurements else None,
+                "key_image_keys": [_store(ctx, p) for p in s.key_images],
+            }
+        )
+    return {
+        "upload_id": upload.id,
+        "filename": upload.filename,
+        "images": images,
+        "ct_series": series,
+        "model_cards": [c.model_dump(mode="json") for c in study.model_cards],
+        "skipped": list(study.skipped),
+        "heatmap_note": study.heatmap_note,
+    }
+
+
+def pdf_texts(ctx: AppContext, uploads: list[StoredUpload]) -> list[tuple[str, str]]:
+    """Text of uploaded PDF reports as (source, text); unreadable PDFs are skipped."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    texts = []
+    for upload in uploads:
+        if not (upload.content_type == "application/pdf" or upload.filename.lower().endswith(".pdf")):
+            continue
+        try:
+            reader = PdfReader(str(ctx.storage.path(upload.storage_key)))
+            text = "\n".join((page.extract_text() or "") for page in reader.pages[:20])
+        except (PdfReadError, OSError, ValueError) as e:
+            log.warning("could not read PDF upload %s: %s", upload.id, type(e).__name__)
+            continue
+        if text.strip():
+            texts.append((f"PDF report '{upload.filename}'", text))
+    return texts

@@ -1,0 +1,77 @@
+"""Fixtures for the drafting jobs: a knowledge base with the starter pack, a patient's case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.context import AppContext
+from assistant.db.base import Database
+from assistant.db.models import User
+from assistant.intake import IntakeRecord, Symptom
+from assistant.knowledge_base import ingest_starter_pack
+from assistant.roles import Role
+from assistant.services import cases
+from assistant.settings import Settings
+from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION
+
+
+@pytest.fixture(scope="session")
+def seeded_chroma(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Chroma store holding the starter pack, built once per test session."""
+    data_dir = tmp_path_factory.mktemp("kb")
+    settings = Settings(environment="test", data_dir=data_dir)
+    ingest_starter_pack(settings)
+    return settings.chroma_path
+
+
+@pytest.fixture
+def radiograph(shared_data: Path) -> Path:
+    """A real Kermany paediatric pneumonia test radiograph."""
+    folder = shared_data / "cxr" / "kermany" / "images"
+    found = sorted(folder.glob("test_PNEUMONIA_*"))
+    if not found:
+        pytest.skip("no Kermany pneumonia test image")
+    return found[0]
+
+
+def submit_case(ctx: AppContext, patient: User, upload: Path | None) -> tuple[str, str]:
+    """A patient's submitted case with one upload; returns (case_id, job_id)."""
+    with ctx.db.session() as s:
+        case = cases.create_case(s, patient, "Pneumonia on chest X-ray")
+        cases.update_intake(
+            s,
+            patient,
+            case.id,
+            IntakeRecord(
+                diagnosis_in_question="Right lower lobe pneumonia on chest X-ray",
+                main_question="Is it really pneumonia, and does it need another X-ray?",
+                symptoms=[Symptom(description="cough and fever", onset="last week", duration="6 days")],
+            ),
+        )
+        cases.record_consent(s, patient, CONSENT_VERSION, CONSENT_TEXT)
+        if upload is not None:
+            with upload.open("rb") as fh:
+                cases.add_upload(s, patient, case.id, ctx.storage, fh, upload.name, "image/jpeg")
+        job = cases.submit_case(s, patient, case.id, CONSENT_VERSION)
+        return case.id, job.id
+
+
+@pytest.fixture
+def job_ctx(tmp_path: Path, seeded_chroma: Path, db: Database) -> AppContext:
+    """An AppContext on the test database, the seeded knowledge base and the mock LLM."""
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path / "data",
+        llm={"mode": "mock"},
+        knowledge={"chroma_path": seeded_chroma},  # type: ignore[arg-type]
+        jobs={"lease_s": 30, "backoff_s": 0.0, "max_attempts": 2},  # type: ignore[arg-type]
+    )
+    return AppContext(settings, db=db)
+
+
+@pytest.fixture
+def patient(db: Database, make_user: Callable[..., User]) -> User:
+    return make_user(db, Role.PATIENT)

@@ -1,0 +1,76 @@
+"""The drafting job end to end: a submitted case becomes a cited draft in the review queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from assistant.context import AppContext
+from assistant.db.models import Draft, Job, User
+from assistant.jobs.engine import execute_next
+from assistant.lifecycle import CaseStatus
+from assistant.opinion import citations_in, section_texts
+from assistant.services import jobs
+from tests.assistant.factories import status_of
+from tests.assistant.jobs.conftest import submit_case
+
+SECTIONS = ["summary", "first_diagnosis", "images", "agreement", "alternatives", "questions", "limitations"]
+
+
+@pytest.mark.slow
+class TestDraftJob:
+    def test_case_to_pending_review(self, job_ctx: AppContext, patient: User, radiograph: Path) -> None:
+        """Imaging, retrieval, composition and checks produce a complete, cited draft."""
+        case_id, job_id = submit_case(job_ctx, patient, radiograph)
+        assert execute_next(job_ctx, "test", job_id=job_id) == job_id
+        assert status_of(job_ctx.db, case_id) is CaseStatus.PENDING_REVIEW
+        with job_ctx.db.session() as s:
+            draft = s.scalars(select(Draft).where(Draft.case_id == case_id)).one()
+            texts = {t.key: t.text for t in section_texts(draft.content)}
+            cited = {n for t in texts.values() for n in citations_in(t)}
+            numbers = {p["number"] for p in draft.evidence["passages"]}
+            stages = [e.stage for e in jobs.events_for_job(s, job_id)]
+            assert list(texts) == SECTIONS and all(texts.values())
+            assert len(cited) >= 3 and cited <= numbers
+            assert draft.prompt_name and draft.prompt_version and len(draft.prompt_sha256) == 64
+            assert "n_citations" in draft.checks["citations"]
+            upload = draft.evidence["imaging"]["uploads"][0]
+            assert "error" not in upload, upload
+            assert upload["images"][0]["findings"]
+            assert stages[-5:] == ["imaging", "retrieval", "drafting", "checking", "done"]
+
+    def test_rerun_is_idempotent(self, job_ctx: AppContext, patient: User) -> None:
+        """A job delivered twice produces exactly one draft."""
+        case_id, job_id = submit_case(job_ctx, patient, None)
+        execute_next(job_ctx, "test", job_id=job_id)
+        with job_ctx.db.session() as s:
+            job = s.get(Job, job_id)
+            assert job is not None
+            job.status = "queued"  # as if a broker redelivered it
+        execute_next(job_ctx, "test", job_id=job_id)
+        with job_ctx.db.session() as s:
+            assert len(s.scalars(select(Draft).where(Draft.case_id == case_id)).all()) == 1
+
+
+class TestRetries:
+    def test_retries_exhaust_to_failed(self, job_ctx: AppContext, patient: User) -> None:
+        """An unreachable LLM server fails each attempt; after max_attempts the job is failed, error kept."""
+        job_ctx.settings.llm.mode = "openai_compatible"
+        job_ctx.settings.llm.base_url = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+        job_ctx.settings.llm.timeout_s = 2
+        case_id, job_id = submit_case(job_ctx, patient, None)
+        execute_next(job_ctx, "test", job_id=job_id)
+        with job_ctx.db.session() as s:
+            job = s.get(Job, job_id)
+            assert job is not None and job.status == "queued" and job.attempts == 1
+        execute_next(job_ctx, "test", job_id=job_id)
+        with job_ctx.db.session() as s:
+            job = s.get(Job, job_id)
+            assert job is not None
+            assert job.status == "failed" and job.attempts == 2
+            assert "Connection" in job.last_error or "connect" in job.last_error.lower()
+            stages = [e.stage for e in jobs.events_for_job(s, job_id)]
+            assert "retrying" in stages and stages[-1] == "failed"
+        assert status_of(job_ctx.db, case_id) is CaseStatus.DRAFTING
