@@ -13,6 +13,8 @@ from typing import Literal
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence as PydicomSequence
 
+from imaging.errors import NotAnImageError
+
 ObjectKind = Literal["cxr", "ct", "mr", "other_image", "non_image", "photo"]
 
 _NON_IMAGE_SOP_PREFIXES: dict[str, str] = {
@@ -169,3 +171,15 @@ def classify(ds: Dataset) -> Classification:
         kind: ObjectKind = "cxr" if part == "chest" else "other_image"
         return Classification(kind, modality, part, view)
     return Classification("other_image", modality, part, None)
+
+
+def require_image(ds: Dataset) -> Classification:
+    """Classify ``ds`` and refuse non-image objects before any pixel work.
+
+    Raises:
+        NotAnImageError: For SEG, SR, RT, presentation states and other non-images.
+    """
+    found = classify(ds)
+    if found.kind == "non_image":
+        raise NotAnImageError(f"This file is not a medical image: it is a DICOM {found.non_image_type}.")
+    return found

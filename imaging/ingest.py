@@ -32,6 +32,7 @@ from imaging.errors import (
     ImagingError,
     SeriesError,
     UnsafeArchiveError,
+    UnsupportedFileError,
 )
 from imaging.objects import ImagingObject, IngestResult, SeriesSummary
 from imaging.photo import clean_picture
@@ -77,7 +78,7 @@ def ingest_path(path: Path, out_dir: Path, limits: ArchiveLimits, *, pseudonym: 
         UnsafeArchiveError: If an archive or folder breaks an upload-safety limit.
     """
     if not path.exists():
-        raise ImagingError("The uploaded file was not found.")
+        raise UnsupportedFileError("The uploaded file was not found.", remedy="Upload it again.")
     out_dir.mkdir(parents=True, exist_ok=True)
     run = _Run(out_dir=out_dir, uid_map=UIDMapper(), pseudonym=pseudonym)
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:

@@ -8,7 +8,8 @@ import pydicom
 import pytest
 from pydicom.dataset import Dataset
 
-from imaging.classify import classify
+from imaging.classify import classify, require_image
+from imaging.errors import NotAnImageError
 from tests.imaging.conftest import CT_A0001, HIGHDICOM, SIIM_M1, SIIM_M2, require
 from tests.imaging.test_pixels import pydicom_file
 
@@ -77,3 +78,17 @@ class TestClassifyRules:
     def test_no_pixels_is_non_image(self) -> None:
         """An object without pixel data is never an image."""
         assert classify(_ds(Modality="CT")).kind == "non_image"
+
+
+class TestRequireImage:
+    """require_image refuses non-images by name."""
+
+    def test_structured_report_refused(self) -> None:
+        """An SR document raises NotAnImageError saying what it is."""
+        ds = pydicom.dcmread(require(HIGHDICOM / "sr_document.dcm"))
+        with pytest.raises(NotAnImageError, match="it is a DICOM structured report"):
+            require_image(ds)
+
+    def test_image_passes(self) -> None:
+        """A CT slice passes and is classified."""
+        assert require_image(pydicom.dcmread(require(HIGHDICOM / "ct_image.dcm"))).kind == "ct"
