@@ -6,4 +6,12 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-REGISTERS: list[Callable[[FastAPI], None]] = []
+from assistant.web import admin, cockpit, exports, metrics, support
+
+REGISTERS: list[Callable[[FastAPI], None]] = [
+    cockpit.register,
+    support.register,
+    admin.register,
+    metrics.register,
+    exports.register,
+]

@@ -1,0 +1,188 @@
+"""Admin pages: users and roles, imaging model and knowledge base status, stuck jobs.
+
+Installing weights and ingesting knowledge stay CLI commands (``second-opinion imaging``,
+``second-opinion knowledge``); these pages show what is installed and whether it is usable.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from assistant.db.models import Job, User
+from assistant.errors import DomainError, ValidationError
+from assistant.roles import Role
+from assistant.services import users
+from assistant.settings import Settings
+from assistant.web.pages import add_routes, context_of, form_str, redirect, render, status_for
+from assistant.web.security import require_roles, verify_csrf
+
+log = logging.getLogger(__name__)
+Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
+router = APIRouter(prefix="/admin")
+posts = APIRouter(prefix="/admin", dependencies=[Depends(verify_csrf)])
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One registered imaging model and whether its weights are in place."""
+
+    name: str
+    card_id: str
+    labels: str
+    weights_present: bool
+    checksum_pinned: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class KnowledgeStatus:
+    """The knowledge base's catalogue, as far as it can be read."""
+
+    path: str
+    present: bool
+    documents: int = 0
+    chunks: int = 0
+    by_type: tuple[tuple[str, int], ...] = ()
+    problem: str = ""
+
+
+def model_status() -> list[ModelStatus]:
+    """The project's registered imaging models (presence of weights; the checksum is verified at load)."""
+    try:
+        from imaging.registry import available_models, get_model_entry
+    except Exception as e:
+        return [ModelStatus("imaging library", "", "", False, False, f"cannot load: {type(e).__name__}")]
+    out = []
+    for name in available_models():
+        try:
+            entry = get_model_entry(name)
+        except Exception as e:
+            out.append(ModelStatus(name, "", "", False, False, str(e)))
+            continue
+        out.append(
+            ModelStatus(
+                name,
+                entry.card_id,
+                ", ".join(entry.labels),
+                entry.weights_path.is_file(),
+                entry.sha256 is not None,
+            )
+        )
+    return out
+
+
+def knowledge_status(settings: Settings) -> KnowledgeStatus:
+    """Document and chunk counts from the knowledge catalogue, opened read-only."""
+    path = settings.chroma_path / f"{settings.knowledge.collection}.lexical.sqlite3"
+    if not path.is_file():
+        return KnowledgeStatus(
+            str(path), False, problem="Nothing ingested yet: run `second-opinion knowledge`."
+        )
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            docs = int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+            chunks = int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+            by_type = tuple(
+                (str(t), int(n))
+                for t, n in db.execute(
+                    "SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY doc_type"
+                )
+            )
+    except sqlite3.Error as e:
+        return KnowledgeStatus(str(path), True, problem=f"unreadable: {e}")
+    return KnowledgeStatus(str(path), True, docs, chunks, by_type)
+
+
+def _page(request: Request, user: User, error: str = "", status_code: int = 200) -> Response:
+    ctx = context_of(request)
+    with ctx.db.session() as s:
+        people = list(users.list_users(s, user))
+        jobs: dict[str, Any] = dict(
+            s.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all()
+        )
+    return render(
+        request,
+        "admin/index.html",
+        user,
+        {
+            "people": people,
+            "roles": [r.value for r in Role],
+            "jobs": jobs,
+            "error": error,
+            "models": model_status(),
+            "knowledge": knowledge_status(ctx.settings),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/")
+def admin_home(request: Request, user: Admin) -> Response:
+    """Users and roles, model and knowledge status, job counts."""
+    return _page(request, user)
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError as e:
+        raise ValidationError(f"Unknown role '{value}'.") from e
+
+
+@posts.post("/users")
+async def create_user(request: Request, user: Admin) -> Response:
+    """Create a user with a role."""
+    form = await request.form()
+    try:
+        with context_of(request).db.session() as s:
+            users.create_user(
+                s,
+                user,
+                form_str(form, "username").strip(),
+                form_str(form, "password"),
+                _role(form_str(form, "role")),
+                form_str(form, "display_name").strip(),
+            )
+    except DomainError as e:
+        return _page(request, user, e.message, status_for(e))
+    return redirect("/admin/", "user_created")
+
+
+@posts.post("/users/{username}/role")
+async def change_role(request: Request, user: Admin, username: str) -> Response:
+    """Change a user's role."""
+    form = await request.form()
+    try:
+        with context_of(request).db.session() as s:
+            if username == user.username:
+                raise ValidationError("Ask another administrator to change your own role.")
+            users.set_role(s, user, username, _role(form_str(form, "role")))
+    except DomainError as e:
+        return _page(request, user, e.message, status_for(e))
+    return redirect("/admin/", "user_updated")
+
+
+@posts.post("/users/{username}/active")
+async def set_active(request: Request, user: Admin, username: str) -> Response:
+    """Deactivate or reactivate an account."""
+    form = await request.form()
+    try:
+        with context_of(request).db.session() as s:
+            if username == user.username:
+                raise ValidationError("You cannot deactivate your own account.")
+            users.set_active(s, user, username, form_str(form, "active") == "yes")
+    except DomainError as e:
+        return _page(request, user, e.message, status_for(e))
+    return redirect("/admin/", "user_updated")
+
+
+def register(app: FastAPI) -> None:
+    """Add the admin pages to the app."""
+    add_routes(app, router, posts)

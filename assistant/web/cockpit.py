@@ -1,0 +1,211 @@
+"""The clinician cockpit: the review queue and the case page with claim, edit, sign, return,
+decline and amend.
+
+Every route depends on :func:`require_roles` (clinicians only) and every post on
+:func:`verify_csrf`; the work itself is done by :mod:`assistant.services.review`, which
+checks the access policy, the claim and the case state and writes the audit events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+
+from assistant import audit
+from assistant.db.models import User
+from assistant.errors import ConflictError, DomainError, NotFoundError, ValidationError
+from assistant.lifecycle import CaseStatus
+from assistant.policy import Action, authorize
+from assistant.roles import Role
+from assistant.services import review, transcripts
+from assistant.services.common import load_case
+from assistant.services.draft_view import section_texts
+from assistant.services.queue_view import QueueFilters, QueueState, queue_page
+from assistant.web.case_page import allowed_image_keys, load_case_page
+from assistant.web.pages import add_routes, context_of, form_str, http_error, redirect, render, status_for
+from assistant.web.security import require_roles, verify_csrf
+
+Clinician = Annotated[User, Depends(require_roles(Role.CLINICIAN))]
+router = APIRouter(prefix="/cockpit")
+posts = APIRouter(prefix="/cockpit", dependencies=[Depends(verify_csrf)])
+_STATES: tuple[QueueState, ...] = ("open", "waiting", "in_review", "mine")
+_PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"
+
+
+@router.get("/")
+def queue(
+    request: Request,
+    user: Clinician,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    state: str = "open",
+    urgent: bool = False,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The review queue: urgent first, then oldest, with filters and pages."""
+    filters = QueueFilters(state=state if state in _STATES else "open", urgent_only=urgent, text=q)  # type: ignore[arg-type]
+    with context_of(request).db.session() as s:
+        result = queue_page(s, user, filters, page=page)
+    return render(request, "cockpit/queue.html", user, {"result": result, "filters": filters})
+
+
+def _case_response(request: Request, user: User, case_id: str, error: DomainError | None = None) -> Response:
+    try:
+        with context_of(request).db.session() as s:
+            page = load_case_page(s, user, case_id)
+    except DomainError as e:
+        raise http_error(e) from e
+    return render(
+        request,
+        "cockpit/case.html",
+        user,
+        {"page": page, "error": error.message if error else "", "attestation": review.DEFAULT_ATTESTATION},
+        status_code=status_for(error) if error else 200,
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, user: Clinician, case_id: str) -> Response:
+    """The case: intake, transcript, images, findings, evidence, the draft and its actions."""
+    return _case_response(request, user, case_id)
+
+
+def _act(request: Request, user: User, case_id: str, done: str, work: Callable[[Session], Any]) -> Response:
+    """Run one action in a transaction; on a domain error show the case page with the reason."""
+    try:
+        with context_of(request).db.session() as s:
+            work(s)
+    except DomainError as e:
+        return _case_response(request, user, case_id, e)
+    return redirect(f"/cockpit/cases/{case_id}", done)
+
+
+def _sections(form: Any) -> dict[str, str]:
+    return {k.removeprefix("section__"): form_str(form, k) for k in form if k.startswith("section__")}
+
+
+def _notify(session: Session, case_id: str, text: str, kind: str) -> None:
+    """Tell the patient in their case conversation (the chat shows it)."""
+    for conv in transcripts.conversations_for_case(session, case_id)[-1:]:
+        transcripts.add_message(session, None, conv.id, "clinician", text, {"kind": kind})
+
+
+@posts.post("/cases/{case_id}/claim")
+def claim(request: Request, user: Clinician, case_id: str) -> Response:
+    """Claim the case (exclusive; a second clinician gets a conflict)."""
+    return _act(request, user, case_id, "claimed", lambda s: review.claim_case(s, user, case_id))
+
+
+@posts.post("/cases/{case_id}/release")
+def release(request: Request, user: Clinician, case_id: str) -> Response:
+    """Give the case back to the queue."""
+    return _act(request, user, case_id, "released", lambda s: review.release_case(s, user, case_id))
+
+
+def _save_if_changed(s: Session, user: User, case_id: str, base_id: str, sections: dict[str, str]) -> str:
+    """Save edited sections as a new version when they differ; return the draft id to act on."""
+    case = load_case(s, case_id)
+    if case.status is CaseStatus.IN_REVIEW and case.claimed_by_id != user.id:
+        raise ConflictError("Another clinician holds this case.")
+    latest = review.get_draft_for_review(s, user, case_id)
+    if latest.id != base_id:
+        raise ConflictError("The draft changed since you opened it; reload to see the new version.")
+    current = section_texts(latest.content)
+    changed = {k: v for k, v in sections.items() if v.split() != current.get(k, "").split()}
+    if not changed:
+        return latest.id
+    return review.save_edit(s, user, case_id, base_id, changed).id
+
+
+@posts.post("/cases/{case_id}/edit")
+async def edit(request: Request, user: Clinician, case_id: str) -> Response:
+    """Save the sectioned editor as a new version."""
+    form = await request.form()
+    base, sections = form_str(form, "base_draft_id"), _sections(form)
+    return _act(request, user, case_id, "saved", lambda s: _save_if_changed(s, user, case_id, base, sections))
+
+
+@posts.post("/cases/{case_id}/sign")
+async def sign(request: Request, user: Clinician, case_id: str) -> Response:
+    """Save any edits, then sign with the attestation and the re-entered password."""
+    form = await request.form()
+    base, sections = form_str(form, "base_draft_id"), _sections(form)
+    password, attest = form_str(form, "password"), form_str(form, "attest")
+
+    def work(s: Session) -> None:
+        if attest != "yes":
+            raise ValidationError("Tick the attestation to sign; nothing was signed.")
+        draft_id = _save_if_changed(s, user, case_id, base, sections)
+        review.sign_draft(s, user, case_id, draft_id, password, review.DEFAULT_ATTESTATION)
+
+    return _act(request, user, case_id, "signed", work)
+
+
+@posts.post("/cases/{case_id}/return")
+async def return_to_patient(request: Request, user: Clinician, case_id: str) -> Response:
+    """Return the case to the patient with a question."""
+    question = form_str(await request.form(), "question")
+
+    def work(s: Session) -> None:
+        review.return_case(s, user, case_id, question)
+        _notify(s, case_id, question.strip(), "case.returned")
+
+    return _act(request, user, case_id, "returned", work)
+
+
+@posts.post("/cases/{case_id}/decline")
+async def decline(request: Request, user: Clinician, case_id: str) -> Response:
+    """Decline to give an opinion, with the reason the patient will see."""
+    reason = form_str(await request.form(), "reason")
+
+    def work(s: Session) -> None:
+        review.decline_case(s, user, case_id, reason)
+        _notify(s, case_id, reason.strip(), "case.declined")
+
+    return _act(request, user, case_id, "declined", work)
+
+
+@posts.post("/cases/{case_id}/amend")
+async def amend(request: Request, user: Clinician, case_id: str) -> Response:
+    """Sign an amendment: a new version; the earlier signed version is kept."""
+    form = await request.form()
+    sections, reason = _sections(form), form_str(form, "reason")
+    password, attest = form_str(form, "password"), form_str(form, "attest")
+
+    def work(s: Session) -> None:
+        if attest != "yes":
+            raise ValidationError("Tick the attestation to sign the amendment; nothing was signed.")
+        review.amend_opinion(s, user, case_id, sections, reason, password, review.DEFAULT_ATTESTATION)
+        _notify(s, case_id, f"Your opinion was amended: {reason.strip()}", "opinion.amended")
+
+    return _act(request, user, case_id, "amended", work)
+
+
+@router.get("/cases/{case_id}/images/{key}")
+def image(request: Request, user: Clinician, case_id: str, key: str) -> Response:
+    """A de-identified preview or heatmap of this case, after the case access check."""
+    ctx = context_of(request)
+    try:
+        with ctx.db.session() as s:
+            case = load_case(s, case_id)
+            authorize(user, Action.UPLOAD_READ, case)
+            if key not in allowed_image_keys(s, case_id):
+                raise NotFoundError("Image not found.")
+            audit.record(s, user, "image.view", target_type="image", target_id=key[:16], case_id=case_id)
+        path = ctx.storage.path(key)
+    except DomainError as e:
+        raise http_error(e) from e
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    media = "image/png" if head.startswith(_PNG) else "image/jpeg" if head.startswith(_JPEG) else ""
+    if not media:
+        raise HTTPException(404, "Image not found.")
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "private, max-age=300"})
+
+
+def register(app: FastAPI) -> None:
+    """Add the cockpit's routes to the app."""
+    add_routes(app, router, posts)
