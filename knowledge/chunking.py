@@ -28,7 +28,6 @@ class ChunkingConfig:
 
     chunk_size: int = 900
     chunk_overlap: int = 120
-    min_chunk_chars: int = 20
 
 
 class Chunker:
@@ -84,7 +83,7 @@ class Chunker:
         chunks: list[Chunk] = []
         seen: set[str] = set()
         for section, text in self._pieces(document.sections):
-            if len(text) < self.config.min_chunk_chars and chunks:
+            if not text.strip():
                 continue
             chunk_id = chunk_id_for(document.source_id, text)
             if chunk_id in seen:

