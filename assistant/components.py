@@ -14,6 +14,7 @@ from assistant.context import AppContext
 if TYPE_CHECKING:
     from langchain_core.language_models.llms import BaseLLM
 
+    from assistant.drafting.citations import SupportScorer
     from imaging.inference import InferenceEngine
     from knowledge.config import KnowledgeConfig
     from knowledge.retrieval import Retriever
@@ -61,6 +62,19 @@ def imaging_engine(ctx: AppContext) -> InferenceEngine:
         )
 
     result: InferenceEngine = ctx.component("imaging_engine", build)
+    return result
+
+
+def support_scorer(ctx: AppContext) -> SupportScorer:
+    """How citation support is scored (NLI model by path, else embedding similarity)."""
+
+    def build() -> SupportScorer:
+        from assistant.drafting.citations import load_support_scorer
+
+        k = ctx.settings.knowledge
+        return load_support_scorer(k.embedding_model_path, k.nli_model_path)
+
+    result: SupportScorer = ctx.component("support_scorer", build)
     return result
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assistant.components import llm, retriever
+from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Upload
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, UploadedText, intake_from_case
@@ -87,7 +87,9 @@ def run_draft_job(ex: JobExecution) -> None:
         ex.progress("retrieval", "Reading the medical evidence")
         passages, provenance = retrieve(ex, build_queries(intake, outcome.findings))
         ex.progress("drafting", "Writing a draft for your clinician")
-        content = compose_draft(intake, outcome.findings, passages, llm(ex.ctx), uploads=texts)
+        content = compose_draft(
+            intake, outcome.findings, passages, llm(ex.ctx), uploads=texts, scorer=support_scorer(ex.ctx)
+        )
         ex.progress("checking", "Checking every citation against its source")
     finally:
         shutil.rmtree(work, ignore_errors=True)
