@@ -11,6 +11,7 @@ loading from the steady state.
 from __future__ import annotations
 
 import argparse
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -63,7 +64,7 @@ def main() -> None:
     t0 = time.perf_counter()
     print("starter pack:", ingest_starter_pack(settings, ctx), f"({time.perf_counter() - t0:.1f} s)")
     for run in range(1, args.runs + 1):
-        case_id, job_id = submit(ctx, image, f"bench{run}")
+        _case_id, job_id = submit(ctx, image, f"bench{run}")
         start = time.perf_counter()
         execute_next(ctx, "bench", job_id=job_id)
         total = time.perf_counter() - start
@@ -71,7 +72,7 @@ def main() -> None:
             events = jobs.events_for_job(s, job_id)
             stages = [(e.stage, e.created_at) for e in events]
         print(f"run {run} ({'cold' if run == 1 else 'warm'}): submit-to-pending_review {total:.1f} s")
-        for (stage, at), (_, nxt) in zip(stages, stages[1:], strict=False):
+        for (stage, at), (_, nxt) in itertools.pairwise(stages):
             print(f"  {stage:<10} {(nxt - at).total_seconds():6.1f} s")
 
 
