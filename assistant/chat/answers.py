@@ -45,16 +45,22 @@ def looks_like_question(text: str) -> bool:
 
 
 def _retriever(ctx: AppContext) -> Any:
+    """The shared retriever, or None when no knowledge base has been built (checked cheaply first)."""
+    from knowledge.config import KnowledgeConfig
+
+    k = ctx.settings.knowledge
+    config = KnowledgeConfig(
+        vector_mode=k.vector_mode, chroma_path=ctx.settings.chroma_path, chroma_host=k.chroma_host,
+        chroma_port=k.chroma_port, collection=k.collection, embedding_model_path=k.embedding_model_path,
+        reranker_path=k.reranker_path, top_k=k.top_k,
+    )  # fmt: skip
+    if not config.lexical_path.is_file():
+        return None
+
     def build() -> Any:
-        from knowledge.config import KnowledgeConfig
         from knowledge.retrieval import Retriever
 
-        k = ctx.settings.knowledge
-        return Retriever(KnowledgeConfig(
-            vector_mode=k.vector_mode, chroma_path=ctx.settings.chroma_path, chroma_host=k.chroma_host,
-            chroma_port=k.chroma_port, collection=k.collection, embedding_model_path=k.embedding_model_path,
-            reranker_path=k.reranker_path, top_k=k.top_k,
-        ))  # fmt: skip
+        return Retriever(config)
 
     return ctx.component("knowledge.retriever", build)
 
@@ -67,7 +73,8 @@ def _first_sentences(text: str, n: int = 2) -> str:
 def general_answer(ctx: AppContext, question: str, k: int = 2) -> GeneralAnswer:
     """A cited general answer from the knowledge base, or a clear general reply without one."""
     try:
-        passages = _retriever(ctx).search(question, k=k) if ctx.settings.knowledge else []
+        retriever = _retriever(ctx)
+        passages = retriever.search(question, k=k) if retriever is not None else []
     except Exception as e:  # a missing or empty knowledge base must not break the chat
         logger.warning("knowledge base unavailable for chat answers: %s", type(e).__name__)
         passages = []

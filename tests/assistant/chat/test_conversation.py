@@ -1,0 +1,238 @@
+"""A patient's chat end to end through the services: consent, intake, triage, progress, delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from assistant.chat.consent import current_consent
+from assistant.chat.conversation import PatientChat, Phase, Reply
+from assistant.chat.errors import ChatAccessError
+from assistant.context import AppContext
+from assistant.db.base import Database
+from assistant.db.models import AuditEvent, Case, Consent, Job, Message, User
+from assistant.lifecycle import CaseStatus
+from assistant.roles import Role
+from assistant.services import jobs
+from tests.assistant.factories import SECTIONS, status_of, to_state
+
+INTAKE = [
+    "My chest X-ray report says right lower lobe pneumonia",
+    "The antibiotics are not helping",
+    "cough for 2 weeks",
+    "none",
+    "amoxicillin",
+    "penicillin",
+    "none",
+    "Is it really pneumonia?",
+    "skip",
+]
+
+
+def texts(replies: list[Reply]) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def consented_chat(ctx: AppContext, patient: User) -> PatientChat:
+    chat = PatientChat(ctx, patient.id)
+    chat.open()
+    chat.consent(True)
+    return chat
+
+
+def the_case(ctx: AppContext) -> Case:
+    with ctx.db.session() as s:
+        return s.scalars(select(Case)).one()
+
+
+class TestConsent:
+    def test_consent_comes_first(self, ctx: AppContext, patient: User) -> None:
+        """The first reply is the consent text; messages before consent start no intake."""
+        chat = PatientChat(ctx, patient.id)
+        first = chat.open()
+        assert first[0].kind == "consent"
+        assert "not for emergencies" in first[0].text
+        reply = chat.message("My report says pneumonia")
+        assert "choose **I agree**" in texts(reply)
+        assert chat.phase is Phase.CONSENT
+        with ctx.db.session() as s:
+            assert s.scalars(select(Case)).all() == []
+
+    def test_declining_stops_everything(self, ctx: AppContext, patient: User) -> None:
+        """Declining records nothing and explains that nothing proceeds."""
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        assert "cannot prepare a second opinion without your agreement" in texts(chat.consent(False))
+        with ctx.db.session() as s:
+            assert s.scalars(select(Consent)).all() == []
+
+    def test_consent_recorded_with_version_and_time(self, ctx: AppContext, patient: User) -> None:
+        """Agreeing records the text version and time, then the intake starts."""
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        replies = chat.consent(True)
+        assert "Which diagnosis or report" in texts(replies)
+        with ctx.db.session() as s:
+            consent = s.scalars(select(Consent)).one()
+        assert consent.text_version == current_consent().version
+        assert consent.consented_at is not None
+
+    def test_non_patients_are_refused(self, ctx: AppContext, sqlite_db: Database,
+                                      make_user: Callable[..., User]) -> None:  # fmt: skip
+        """A clinician's id cannot drive the patient chat."""
+        with pytest.raises(ChatAccessError, match="for patients"):
+            PatientChat(ctx, make_user(sqlite_db, Role.CLINICIAN).id).open()
+
+
+class TestIntake:
+    def test_complete_intake_and_submit(self, ctx: AppContext, patient: User) -> None:
+        """Answers fill the case's intake; confirming submits a durable job."""
+        chat = consented_chat(ctx, patient)
+        for answer in INTAKE:
+            chat.message(answer)
+        card = chat.message("done")
+        assert card[0].kind == "summary"
+        assert "penicillin" in card[0].text
+        assert any(a.name == "submit_case" for a in card[0].actions)
+        submitted = chat.submit()
+        assert "a clinician will review" in texts(submitted)
+        case = the_case(ctx)
+        assert case.status is CaseStatus.SUBMITTED
+        assert case.intake["allergies"] == ["penicillin"]
+        with ctx.db.session() as s:
+            assert s.scalars(select(Job)).one().case_id == case.id
+
+    def test_resume_after_logout(self, ctx: AppContext, patient: User) -> None:
+        """A new visit continues the same case at the next unanswered question."""
+        chat = consented_chat(ctx, patient)
+        for answer in INTAKE[:4]:
+            chat.message(answer)
+        again = PatientChat(ctx, patient.id).open()
+        assert "Welcome back" in again[0].text
+        assert "Which medicines do you take?" in again[0].text
+        assert the_case(ctx).intake["diagnosis_in_question"].startswith("My chest X-ray")
+
+    def test_edit_payload_is_validated(self, ctx: AppContext, patient: User) -> None:
+        """An unknown step name from the browser does nothing."""
+        chat = consented_chat(ctx, patient)
+        assert chat.edit("../../admin") == []
+
+    def test_transcript_holds_both_sides(self, ctx: AppContext, patient: User) -> None:
+        """Every patient and assistant turn is stored in the project's tables."""
+        chat = consented_chat(ctx, patient)
+        chat.message(INTAKE[0])
+        with ctx.db.session() as s:
+            authors = [m.author for m in s.scalars(select(Message).order_by(Message.id))]
+            contents = [m.content for m in s.scalars(select(Message).order_by(Message.id))]
+        assert authors[:4] == ["assistant", "patient", "assistant", "patient"]
+        assert INTAKE[0] in contents
+
+
+class TestRedFlags:
+    def test_emergency_advice_comes_first(self, ctx: AppContext, patient: User) -> None:
+        """Chest pain with breathlessness: advice first, recorded, and the case is urgent."""
+        chat = consented_chat(ctx, patient)
+        replies = chat.message("I have chest pain and I am short of breath since this morning")
+        assert replies[0].kind == "emergency"
+        assert "emergency number" in replies[0].text
+        case = the_case(ctx)
+        assert case.red_flags == ["chest_pain_breathlessness"]
+        assert case.is_urgent
+        with ctx.db.session() as s:
+            actions = [e.action for e in s.scalars(select(AuditEvent))]
+        assert "case.red_flag" in actions
+
+    def test_flags_before_consent_are_kept(self, ctx: AppContext, patient: User) -> None:
+        """Advice is given even before consent, and the flag lands on the case once it exists."""
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        assert chat.message("my face is drooping")[0].kind == "emergency"
+        chat.consent(True)
+        assert the_case(ctx).red_flags == ["stroke_signs"]
+
+
+def play_worker(db: Database, case_id: str, stages: list[str]) -> None:
+    """Stand in for the job runner: lease the case's job and record progress stages."""
+    with db.session() as s:
+        job = jobs.jobs_for_case(s, case_id)[0]
+        jobs.lease_next(s, "test-worker", 60, job_id=job.id)
+        for stage in stages:
+            jobs.progress(s, job.id, stage)
+
+
+class TestProgressAndDelivery:
+    def test_progress_shows_stages_not_drafts(self, ctx: AppContext, patient: User, clinician: User) -> None:
+        """While a draft waits for review the patient sees stages and 'waiting', never its text."""
+        case_id = to_state(ctx.db, patient, CaseStatus.IN_REVIEW, clinician)
+        chat = PatientChat(ctx, patient.id)
+        opened = chat.open()
+        snapshot = chat.progress()
+        assert snapshot is not None
+        assert snapshot.waiting_for_clinician
+        said = texts(opened + chat.message("What does my draft say?"))
+        assert "waiting for a clinician" in said
+        assert not [t for t in SECTIONS.values() if t.split(" [")[0] in said]
+        assert status_of(ctx.db, case_id) is CaseStatus.IN_REVIEW
+
+    def test_stages_from_job_events(self, ctx: AppContext, patient: User) -> None:
+        """Job events become the patient's progress steps, in order."""
+        case_id = to_state(ctx.db, patient, CaseStatus.SUBMITTED)
+        play_worker(ctx.db, case_id, ["imaging", "retrieval", "drafting"])
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        snapshot = chat.progress()
+        assert snapshot is not None
+        labels = [e.label for e in snapshot.stages]
+        assert labels == ["Checking your images", "Reading the medical evidence",
+                          "Preparing a draft for the clinician"]  # fmt: skip
+
+    def test_signed_opinion_is_delivered(self, ctx: AppContext, patient: User, clinician: User) -> None:
+        """Once signed: the opinion, its PDF, the signer and time; the case becomes delivered."""
+        case_id = to_state(ctx.db, patient, CaseStatus.SIGNED, clinician)
+        replies = PatientChat(ctx, patient.id).open()
+        opinion = replies[0]
+        assert opinion.kind == "opinion"
+        assert SECTIONS["agreement"] in opinion.text
+        assert f"Signed by {clinician.display_name}" in opinion.text
+        assert opinion.pdf is not None
+        assert opinion.pdf.read_bytes().startswith(b"%PDF")
+        assert status_of(ctx.db, case_id) is CaseStatus.DELIVERED
+
+    def test_live_delivery_and_follow_up(self, ctx: AppContext, patient: User, clinician: User) -> None:
+        """A waiting chat receives the opinion when it is signed, then answers from its text."""
+        to_state(ctx.db, patient, CaseStatus.IN_REVIEW, clinician)
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        from assistant.services import drafts, review
+        from tests.conftest import TEST_PASSWORD
+
+        with ctx.db.session() as s:
+            case_id = the_case(ctx).id
+            latest = drafts.latest_draft(s, case_id)
+            assert latest is not None
+            review.sign_draft(s, clinician, case_id, latest.id, TEST_PASSWORD)
+        snapshot = chat.progress()
+        assert snapshot is not None
+        assert chat.announce(snapshot)[0].kind == "opinion"
+        answer = texts(chat.message("Could the shadows be caused by fluid?"))
+        assert "Other causes of shadows include fluid or collapse" in answer
+        assert "talk to your doctor" in answer
+        assert "recorded" in texts(chat.request_follow_up())
+
+    def test_returned_case_reopens_intake(self, ctx: AppContext, patient: User, clinician: User) -> None:
+        """A clinician's question is shown and the patient can add files and resubmit."""
+        to_state(ctx.db, patient, CaseStatus.RETURNED, clinician)
+        replies = PatientChat(ctx, patient.id).open()
+        assert "Please upload the report." in replies[0].text
+        assert replies[1].kind == "summary"
+
+
+def test_uploads_only_during_intake(ctx: AppContext, patient: User, radiograph: Path) -> None:
+    """After submission a file is not added; the patient is told why."""
+    to_state(ctx.db, patient, CaseStatus.SUBMITTED)
+    chat = PatientChat(ctx, patient.id)
+    chat.open()
+    assert "before it is submitted" in texts(chat.upload(radiograph, "cxr.jpeg", "image/jpeg"))
