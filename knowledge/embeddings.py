@@ -42,9 +42,13 @@ def default_model_path() -> Path:
     return path
 
 
-def _offline() -> None:
+def offline_quiet() -> None:
+    """Forbid hub downloads and silence the weight-loading progress bars."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
 
 class Embedder:
@@ -108,7 +112,7 @@ def load_embedder(path: Path | None = None, device: str | None = "cpu") -> Embed
     Raises:
         EmbeddingModelNotFoundError: The folder does not exist or holds no model.
     """
-    _offline()
+    offline_quiet()
     folder = Path(path) if path is not None else default_model_path()
     if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():
         raise EmbeddingModelNotFoundError(

@@ -10,8 +10,8 @@ chunks, a hit being the first chunk that belongs to the target document.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -85,10 +85,14 @@ def pubmedqa_questions(path: Path, sample: int | None = None, seed: int = 0) -> 
 
 
 def _sample(items: list[EvalQuestion], sample: int | None, seed: int) -> list[EvalQuestion]:
+    """A seeded sample that stays the same when documents are added to the corpus.
+
+    Questions are ordered by a hash of (seed, target id) and the first ``sample`` are kept.
+    """
     items = sorted(items, key=lambda q: q.target)
     if sample is None or sample >= len(items):
         return items
-    return random.Random(seed).sample(items, sample)
+    return sorted(items, key=lambda q: hashlib.sha256(f"{seed}:{q.target}".encode()).hexdigest())[:sample]
 
 
 def _first_hit(ranked: Sequence[tuple[str, float]], sources: dict[str, str], target: str) -> int | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knowledge.embeddings import offline_quiet
 from knowledge.errors import RerankerNotFoundError
 
 if TYPE_CHECKING:
@@ -42,8 +42,7 @@ def load_reranker(path: Path, device: str | None = "cpu") -> Reranker:
     folder = Path(path)
     if not (folder / "config.json").is_file():
         raise RerankerNotFoundError(folder)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    offline_quiet()
     from sentence_transformers import CrossEncoder
 
     logger.info("loading cross-encoder from %s", folder)

@@ -131,6 +131,8 @@ def evaluate(
     from knowledge.evaluation import format_table, medquad_questions, pubmedqa_questions
 
     retriever = _retriever(ctx)
+    counts = retriever.stats()
+    typer.echo(f"index: {counts['documents']} documents, {counts['chunks']} chunks")
     results = []
     for name, path in (("MedQuAD", medquad), ("PubMedQA dev", pubmedqa)):
         if not path.exists():

@@ -5,11 +5,15 @@ Each file holds one ``<Document id source url>`` with a ``<Focus>`` and ``<QAPai
 the question type; the question text is kept in ``extra`` but is not indexed, so that
 evaluating with MedQuAD's own questions does not match the question against itself.
 Answers removed from the public release (empty ``<Answer>``) are skipped and counted.
+One CDC file has a ``<DiseaseFile fid>`` root, and a few NINDS files use an older lower-case
+schema (``<doc docid corpus url>``, ``<doctitle-focus>``, ``<qaPairs><pair><question><answer>``);
+both are read the same way.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -30,6 +34,28 @@ PUBLISHERS = {
     "NIHSeniorHealth": "NIHSeniorHealth (National Institutes of Health)",
     "NHLBI": "National Heart, Lung, and Blood Institute",
     "CDC": "Centers for Disease Control and Prevention",
+}
+
+
+@dataclass(frozen=True)
+class _Schema:
+    root: str
+    pairs: str
+    pair: str
+    question: str
+    answer: str
+    focus: str
+    source: str
+    doc_id: str
+
+
+_SCHEMAS = {
+    s.root: s
+    for s in (
+        _Schema("Document", "QAPairs", "QAPair", "Question", "Answer", "Focus", "source", "id"),
+        _Schema("DiseaseFile", "QAPairs", "QAPair", "Question", "Answer", "Focus", "source", "fid"),
+        _Schema("doc", "qaPairs", "pair", "question", "answer", "doctitle-focus", "corpus", "docid"),
+    )
 }
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -64,21 +90,22 @@ def load_medquad(path: Path) -> tuple[list[Document], int]:
         root = etree.parse(str(path), _PARSER).getroot()
     except etree.XMLSyntaxError as e:
         raise SourceFormatError(path, f"malformed XML ({e})") from e
-    if root.tag != "Document" or root.find("QAPairs") is None:
+    schema = _SCHEMAS.get(str(root.tag))
+    if schema is None or root.find(schema.pairs) is None:
         raise SourceFormatError(path, "not a MedQuAD file (expected <Document> with <QAPairs>)")
-    source = root.get("source", "")
-    url = root.get("url")
-    focus = _text(root.find("Focus")) or root.get("id", path.stem)
+    doc_id = root.get(schema.doc_id, path.stem)
+    source = root.get(schema.source, "")
+    focus = _text(root.find(schema.focus)) or doc_id
     category = _text(root.find("FocusAnnotations/Category"))
     docs: list[Document] = []
     empty = 0
-    for pair in root.iter("QAPair"):
-        question = pair.find("Question")
-        answer = clean_answer(_text(pair.find("Answer")))
+    for pair in root.iter(schema.pair):
+        question = pair.find(schema.question)
+        answer = clean_answer(_text(pair.find(schema.answer)))
         if question is None or not answer:
             empty += 1
             continue
-        qid = question.get("qid") or f"{root.get('id', path.stem)}-{pair.get('pid')}"
+        qid = question.get("qid") or f"{doc_id}-{pair.get('pid')}"
         qtype = question.get("qtype") or "information"
         extra = {"focus": focus, "qtype": qtype, "question": _text(question), "qid": qid}
         if category:
@@ -88,7 +115,7 @@ def load_medquad(path: Path) -> tuple[list[Document], int]:
                 source_id=f"medquad:{qid}",
                 title=focus,
                 publisher=PUBLISHERS.get(source, source or None),
-                url=url,
+                url=root.get("url"),
                 licence=MEDQUAD_LICENCE,
                 doc_type="medquad",
                 origin=str(path),

@@ -139,6 +139,19 @@ class TestMedQuAD:
         assert first.extra["question"].startswith("What is")
         assert first.licence == "CC-BY-4.0 (MedQuAD)"
 
+    @pytest.mark.parametrize(
+        ("rel", "first_id", "focus"),
+        [
+            ("6_NINDS_QA/0000018.xml", "medquad:0000018-1", "ALS"),
+            ("9_CDC_QA/0000397.xml", "medquad:0000397-1", "Parasites - Taeniasis"),
+        ],
+    )
+    def test_schema_variants(self, medquad_dir: Path, rel: str, first_id: str, focus: str) -> None:
+        """The lower-case NINDS schema and the CDC <DiseaseFile> root load like the main one."""
+        docs, _ = load_medquad(medquad_dir / rel)
+        assert docs[0].source_id == first_id and docs[0].title == focus
+        assert docs[0].url is not None and docs[0].extra["question"]
+
     def test_empty_answers_are_counted(self, medquad_dir: Path) -> None:
         """An answer removed from the public release is skipped and counted."""
         docs, empty = load_medquad(medquad_dir / MEDQUAD_FILES[4])
