@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from knowledge.chunking import Chunker
 from knowledge.config import KnowledgeConfig
-from knowledge.documents import Passage
+from knowledge.documents import Chunk, Document, Passage, Provenance, Section
 from knowledge.embeddings import Embedder, Vectors, load_embedder
 from knowledge.filters import Filters, parse_filters
 from knowledge.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
@@ -213,7 +213,9 @@ class Retriever:
         logger.info("ingest: %s", report.summary())
         return report
 
-    def ingest_documents(self, documents: Sequence[Any], progress: Progress | None = None) -> IngestReport:
+    def ingest_documents(
+        self, documents: Sequence[Document], progress: Progress | None = None
+    ) -> IngestReport:
         """Ingest already loaded :class:`~knowledge.documents.Document` objects."""
         with self._write_lock:
             return self._ingestor.ingest(documents, progress=progress)
@@ -236,6 +238,46 @@ class Retriever:
             reranker=str(self.reranker.path) if self.reranker else None,
         )
         return counts
+
+    def rebuild_lexical_index(self, page: int = 2000) -> int:
+        """Rebuild the SQLite catalogue and BM25 index from the vectors' stored metadata.
+
+        For a new application host in front of an existing Chroma server, or after the
+        SQLite file was lost. Rebuilt documents get a placeholder content hash, so the next
+        ingest of their files rewrites them once.
+
+        Returns:
+            The number of chunks indexed.
+        """
+        done = 0
+        with self._write_lock:
+            while True:
+                batch = self.store.get_page(done, page)
+                if not batch["ids"]:
+                    return done
+                by_source: dict[str, list[Chunk]] = {}
+                for cid, text, meta in zip(batch["ids"], batch["documents"], batch["metadatas"], strict=True):
+                    prov = Provenance.model_validate_json(str(meta["provenance"]))
+                    chunk = Chunk(chunk_id=cid, ordinal=int(meta.get("ordinal", 0)),
+                                  section=meta.get("section"), text=text, provenance=prov)  # fmt: skip
+                    by_source.setdefault(prov.source_id, []).append(chunk)
+                with self.index.transaction() as conn:
+                    for chunks in by_source.values():
+                        prov = chunks[0].provenance
+                        known = set(self.index.chunk_ids(prov.source_id))
+                        chunks = [c for c in chunks if c.chunk_id not in known] + self._stored(known)
+                        chunks.sort(key=lambda c: c.ordinal)
+                        doc = Document(**prov.model_dump(), sections=(Section(text="(rebuilt)"),))
+                        self.index.write_document(conn, doc, chunks)
+                done += len(batch["ids"])
+
+    def _stored(self, chunk_ids: set[str]) -> list[Chunk]:
+        records = self.index.get_chunks(chunk_ids)
+        return [
+            Chunk(chunk_id=r.chunk_id, ordinal=r.ordinal, section=r.section, text=r.text,
+                  provenance=Provenance.model_validate(r.provenance))
+            for r in records.values()
+        ]  # fmt: skip
 
     def optimize(self) -> None:
         """Compact the BM25 index after a large ingest."""

@@ -156,6 +156,23 @@ class TestIngest:
         assert any("broken.pdf: not a readable PDF" in e for e in report.errors)
         assert fresh_kb.stats()["documents"] == 4
 
+    def test_lexical_index_rebuilt_from_vectors(
+        self, fresh_kb: Retriever, corpus: Path, tmp_path: Path
+    ) -> None:
+        """A lost SQLite catalogue is rebuilt from the Chroma metadata with the same results."""
+        fresh_kb.ingest_paths([corpus / "medquad"])
+        query = "chronic obstructive pulmonary disease breathing"
+        expected = [(p.chunk_id, p.url) for p in fresh_kb.search(query, k=5, mode="lexical")]
+        config = KnowledgeConfig(
+            chroma_path=fresh_kb.config.chroma_path, collection="fresh", index_path=tmp_path / "new.sqlite3"
+        )
+        rebuilt = Retriever(config, embedder=fresh_kb.embedder)
+        assert rebuilt.stats()["chunks"] == 0
+        assert rebuilt.rebuild_lexical_index(page=3) == fresh_kb.store.count()
+        assert rebuilt.stats()["chunks"] == fresh_kb.stats()["chunks"]
+        assert rebuilt.stats()["documents"] == 4
+        assert [(p.chunk_id, p.url) for p in rebuilt.search(query, k=5, mode="lexical")] == expected
+
     def test_other_embedder_refused(self, fresh_kb: Retriever, embedder: Embedder) -> None:
         """Opening a collection with an embedder of another name is refused with the remedy."""
         fresh_kb.ingest_paths([pack_path() / "lung-rads.md"])
