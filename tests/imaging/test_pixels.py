@@ -229,6 +229,22 @@ class TestDecodeFrame:
         """RLE and JPEG 2000 decode through the installed pylibjpeg plugins."""
         assert decode_frame(read_dataset(pydicom_file(name))).shape == shape
 
+    def test_multi_frame_ybr_jpeg(self) -> None:
+        """Each of the 30 frames of a YBR_FULL_422 JPEG ultrasound displays as 2-D grey."""
+        ds = read_dataset(pydicom_file("examples_ybr_color.dcm"))
+        first, last = display_array(ds, 0), display_array(ds, 29)
+        assert first.shape == last.shape == (int(ds.Rows), int(ds.Columns))
+        assert not np.array_equal(first, last)
+
+    @pytest.mark.parametrize(
+        "name", ["SC_rgb_rle_2frame.dcm", "SC_rgb_rle_16bit_2frame.dcm", "SC_rgb_rle_32bit_2frame.dcm"]
+    )
+    def test_rgb_bit_depths(self, name: str) -> None:
+        """8, 16 and 32-bit RGB frames scale into [0, 1] by their bit depth."""
+        arr = display_array(read_dataset(pydicom_file(name)), 1)
+        assert arr.shape == (100, 100)
+        assert 0.0 <= arr.min() < arr.max() <= 1.0
+
     def test_missing_frame_names_tag(self) -> None:
         """Asking for frame 5 of a single frame names (0028,0008)."""
         with pytest.raises(PixelDataError, match=r"\(0028,0008\) Frame 5"):
