@@ -91,6 +91,10 @@ class SupportScorer(Protocol):
         """Support of ``sentence`` by ``passage``."""
         ...
 
+    def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        """Support of ``sentence`` by each of ``passages`` (batched where possible)."""
+        ...
+
 
 def _cached(key: str, factory: Any) -> Any:
     with _MODEL_LOCK:
@@ -138,22 +142,37 @@ class EmbeddingSupportScorer:
             ) from e
         self.name = f"embedding:{path.name}"
         self._model = _cached(f"st:{path}", lambda: SentenceTransformer(str(path), device="cpu"))
-        self._passage_cache: dict[str, Any] = {}
+        self._vectors: dict[str, Any] = {}
 
-    def _passage_vectors(self, passage: str) -> Any:
-        if passage not in self._passage_cache:
-            units = [passage, *split_sentences(passage)[:40]]
-            self._passage_cache[passage] = self._model.encode(
-                units, normalize_embeddings=True, convert_to_numpy=True
-            )
-        return self._passage_cache[passage]
+    def _encode(self, texts: Sequence[str]) -> Any:
+        """Unit vectors for ``texts``, encoding only those not seen before (one batch)."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo:
+            vectors = self._model.encode(todo, normalize_embeddings=True, convert_to_numpy=True)
+            self._vectors.update(zip(todo, vectors, strict=True))
+        import numpy as np
+
+        return np.stack([self._vectors[t] for t in texts])
+
+    def _units(self, passage: str) -> list[str]:
+        return [passage, *split_sentences(passage)[:40]]
 
     def score(self, sentence: str, passage: str) -> float:
         """Highest cosine similarity between the sentence and the passage or its sentences."""
-        vec = self._model.encode(
-            [_without_markers(sentence)], normalize_embeddings=True, convert_to_numpy=True
-        )[0]
-        return float(max(0.0, float((self._passage_vectors(passage) @ vec).max())))
+        return self.score_many(sentence, [passage])[0]
+
+    def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        """:meth:`score` for several passages, with one encoder call for new texts."""
+        units = [self._units(p) for p in passages]
+        claim = _without_markers(sentence)
+        matrix = self._encode([claim, *(u for group in units for u in group)])
+        vec, rest = matrix[0], matrix[1:]
+        out, start = [], 0
+        for group in units:
+            block = rest[start : start + len(group)]
+            start += len(group)
+            out.append(max(0.0, float((block @ vec).max())))
+        return out
 
 
 class CrossEncoderSupportScorer:
@@ -171,6 +190,10 @@ class CrossEncoderSupportScorer:
         if "entailment" not in labels:
             raise ValueError(f"{model_path} has no 'entailment' label: {sorted(labels)}")
         self._entail = labels["entailment"]
+
+    def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        """:meth:`score` for each passage."""
+        return [self.score(sentence, p) for p in passages]
 
     def score(self, sentence: str, passage: str) -> float:
         """Highest entailment probability of the sentence by any passage sentence."""
@@ -206,7 +229,7 @@ def _check_sentence(
         return removed, None
     if scorer is None:
         return removed, None
-    scores = [scorer.score(text, passages[n].text) for n in kept]
+    scores = scorer.score_many(text, [passages[n].text for n in kept])
     sentence.support = round(max(scores), 4)
     sentence.supported = sentence.support >= threshold
     if not sentence.supported:
@@ -266,8 +289,8 @@ def best_supporting_passage(
 ) -> tuple[int, float] | None:
     """The candidate passage that best supports ``sentence``, if any reaches ``threshold``."""
     best: tuple[int, float] | None = None
-    for passage in candidates:
-        value = scorer.score(sentence, passage.text)
+    values = scorer.score_many(sentence, [p.text for p in candidates])
+    for passage, value in zip(candidates, values, strict=True):
         if value >= threshold and (best is None or value > best[1]):
             best = (passage.number, value)
     return best

@@ -148,6 +148,7 @@ def _explain(
         known_numbers=numbers_in([s.text for s in fact_sentences]),
         untrusted_texts=[u.text for u in ctx.uploads],
         prompt_text=rendered.text,
+        fact_texts=[s.text for s in fact_sentences],
         max_sentences=ctx.options.max_llm_sentences,
     )
     for note in cleaned.notes:

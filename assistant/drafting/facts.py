@@ -125,9 +125,10 @@ def summary_sentences(intake: IntakeRecord) -> list[DraftSentence]:
 def first_diagnosis_sentences(intake: IntakeRecord) -> list[DraftSentence]:
     """What the first diagnosis said, as the patient reported it."""
     dx = _clean(intake.diagnosis_in_question)
-    text = f"Your first diagnosis was {dx}"
-    text += f", given because {_clean(intake.reason)}." if intake.reason.strip() else "."
-    return [DraftSentence(text=text, origin="intake")]
+    out = [f"Your first diagnosis was {dx}."]
+    if intake.reason.strip():
+        out.append(f"The reason you were given: {_clean(intake.reason)}.")
+    return [DraftSentence(text=t, origin="intake") for t in out]
 
 
 def _content_words(text: str) -> set[str]:
@@ -168,24 +169,25 @@ def pick_passage_facts(
         ``passage`` sentences ending in their ``[n]`` marker, best first.
     """
     query_words = _content_words(query)
-    ranked: list[tuple[float, int, str]] = []
-    for order, passage in enumerate(passages):
-        best: tuple[float, str] | None = None
-        for sentence in _candidate_sentences(passage):
-            if used is not None and sentence in used:
-                continue
-            overlap = len(query_words & _content_words(sentence)) / (len(query_words) or 1)
-            score = overlap if scorer is None else scorer.score(query, sentence) + 0.1 * overlap
-            if best is None or score > best[0]:
-                best = (score, sentence)
-        if best is not None and best[0] > 0:
-            ranked.append((best[0], -order, f"{best[1]}|{passage.number}"))
+    pool = [
+        (order, passage.number, sentence)
+        for order, passage in enumerate(passages)
+        for sentence in _candidate_sentences(passage)
+        if used is None or sentence not in used
+    ]
+    similarity = scorer.score_many(query, [c[2] for c in pool]) if scorer and pool else []
+    best: dict[int, tuple[float, int, int, str]] = {}
+    for i, (order, number, sentence) in enumerate(pool):
+        overlap = len(query_words & _content_words(sentence)) / (len(query_words) or 1)
+        score = overlap if scorer is None else similarity[i] + 0.1 * overlap
+        if score > 0 and (number not in best or score > best[number][0]):
+            best[number] = (score, -order, number, sentence)
+    ranked = list(best.values())
     ranked.sort(reverse=True)
     out: list[DraftSentence] = []
-    for _, _, packed in ranked[:limit]:
-        sentence, number = packed.rsplit("|", 1)
+    for _, _, number, sentence in ranked[:limit]:
         if used is not None:
             used.add(sentence)
         body = sentence.rstrip(".!")
-        out.append(DraftSentence(text=f"{body} [{number}].", origin="passage", citations=[int(number)]))
+        out.append(DraftSentence(text=f"{body} [{number}].", origin="passage", citations=[number]))
     return out

@@ -43,6 +43,34 @@ def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+_NEGATION = re.compile(r"\b(?:not|no|never|none|cannot|without)\b|n't\b", re.IGNORECASE)
+_STOP_TEXT = "a an the is are was were be of to in on for and or with by it its this that as at"
+_STOP = frozenset(_STOP_TEXT.split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP}
+
+
+def _similar(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _against_facts(sentence: str, facts: Sequence[str], kept: Sequence[str]) -> str | None:
+    """Reject restatements of the facts, near-duplicates, and negation flips of a fact."""
+    words = _words(sentence)
+    negated = bool(_NEGATION.search(sentence))
+    for fact in facts:
+        sim = _similar(words, _words(fact))
+        if sim >= 0.35 and negated != bool(_NEGATION.search(fact)):
+            return "may contradict a fact"
+        if sim >= 0.6:
+            return "restates a fact"
+    if any(_similar(words, _words(k)) >= 0.6 for k in kept):
+        return "near duplicate"
+    return None
+
+
 def _copied(sentence: str, prompt_text: str) -> bool:
     if not prompt_text:
         return False
@@ -78,6 +106,7 @@ def sanitize_generation(
     known_numbers: Collection[str],
     untrusted_texts: Sequence[str] = (),
     prompt_text: str = "",
+    fact_texts: Sequence[str] = (),
     max_sentences: int = 3,
     max_chars: int = 600,
     max_words: int = 40,
@@ -92,6 +121,8 @@ def sanitize_generation(
             dropped, so instructions planted in a document cannot reach the draft.
         prompt_text: The rendered prompt; sentences copied from it verbatim (the few-shot
             examples, or the facts) are dropped as adding nothing.
+        fact_texts: The facts the model was given; restatements, near duplicates and
+            sentences that flip a fact's negation are dropped.
         max_sentences: Most sentences kept.
         max_chars: Most characters kept in total.
         max_words: Longest sentence kept.
@@ -101,7 +132,6 @@ def sanitize_generation(
     """
     result = SanitizeResult()
     planted = set().union(*(_shingles(t) for t in untrusted_texts)) if untrusted_texts else set()
-    seen: set[str] = set()
     total = 0
     for piece in split_sentences(raw.replace("\n", " ")):
         text, kept, removed = strip_unresolved(piece, allowed_citations)
@@ -112,8 +142,8 @@ def sanitize_generation(
             reason = "copies text from an uploaded document"
         if reason is None and _copied(text, prompt_text):
             reason = "copies the prompt"
-        if reason is None and text.lower() in seen:
-            reason = "duplicate"
+        if reason is None:
+            reason = _against_facts(text, fact_texts, [k.text for k in result.sentences])
         if reason is not None:
             result.notes.append(f"dropped model sentence ({reason})")
             continue
@@ -126,7 +156,6 @@ def sanitize_generation(
         if len(result.sentences) >= max_sentences or total + len(voice.text) > max_chars:
             result.notes.append("dropped model sentence (length cap)")
             break
-        seen.add(voice.text.lower())
         total += len(voice.text)
         cites = kept if voice.text == text else []
         result.sentences.append(DraftSentence(text=voice.text, origin="llm", citations=cites))

@@ -127,53 +127,44 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def llama_server(gguf_path: Path) -> Iterator[str]:
+def llama_server(gguf_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OpenAI-compatible server (llama_cpp.server) on loopback; yields its base URL."""
-    missing = [
-        m
-        for m in ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
-        if importlib.util.find_spec(m) is None
-    ]
+    needed = ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
+    missing = [m for m in needed if importlib.util.find_spec(m) is None]
     if missing:
         pytest.skip(f"llama_cpp.server extras missing: {missing} (pip install 'llama-cpp-python[server]')")
     port = _free_port()
     cmd = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(gguf_path),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-        "--model_alias",
-        "gemma-3-270m",
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1",
+        "--port", str(port), "--n_ctx", "2048", "--model_alias", "gemma-3-270m", "--verbose", "False",
+    ]  # fmt: skip
+    log_path = tmp_path_factory.mktemp("llama_server") / "server.log"
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace")[-2000:] if proc.stderr else ""
-                pytest.fail(f"llama_cpp.server exited early: {err}")
-            try:
-                with urllib.request.urlopen(f"{base}/models", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not answer within 90 s")
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            _wait_until_up(proc, base, log_path)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_up(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-2000:]
+            pytest.fail(f"llama_cpp.server exited early: {tail}")
+        try:
+            with urllib.request.urlopen(f"{base}/models", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail("llama_cpp.server did not answer within 90 s")

@@ -150,3 +150,20 @@ class TestInjection:
         assert any(f.kind == "injection" for f in draft.flags)
         assert all(s.sentences for s in draft.sections)
         assert draft.citation_metrics.n_citations >= 3
+
+
+@pytest.mark.slow
+class TestOpenAICompatibleDraft:
+    """A whole draft through langchain-openai against a real local llama_cpp.server."""
+
+    def test_draft_over_server(
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage], llama_server: str
+    ) -> None:
+        """All sections, >= 3 resolvable citations and the server's model id are recorded."""
+        settings = LLMSettings(mode="openai_compatible", base_url=llama_server, model="gemma-3-270m")
+        draft = compose_draft(intake, imaging, passages, build_llm(settings, Path("unused")))
+        assert all(s.sentences for s in draft.sections)
+        assert draft.citation_metrics.n_citations >= 3
+        assert draft.citation_metrics.n_unresolved_removed == 0
+        assert draft.model_id == f"openai_compatible:gemma-3-270m@{llama_server}"
+        assert len(draft.prompts) == 5

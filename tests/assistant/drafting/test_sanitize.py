@@ -62,10 +62,35 @@ class TestSanitizeGeneration:
 
     def test_caps_sentences_and_notes_removals(self) -> None:
         """At most max_sentences survive and every removal is noted."""
-        raw = " ".join(f"Plain sentence number {w} is fine here." for w in ["one", "two", "three", "four"])
+        raw = (
+            "Infections can make the lungs inflamed. Doctors listen to the chest carefully. "
+            "Germs spread through coughing and sneezing. Rest helps the body recover."
+        )
         result = sanitize_generation(raw, allowed_citations=set(), known_numbers=set(), max_sentences=2)
         assert len(result.sentences) == 2
         assert any("length cap" in n for n in result.notes)
+
+    @pytest.mark.parametrize(
+        ("raw", "note"),
+        [
+            ("A chest X-ray is the most common test for pneumonia [1].", "restates a fact"),
+            ("A chest X-ray is not a common test used for pneumonia.", "may contradict a fact"),
+            ("Doctors listen to the chest. Doctors listen to the chest carefully.", "near duplicate"),
+        ],
+    )
+    def test_against_facts(self, raw: str, note: str) -> None:
+        """Restatements, negation flips and near duplicates of the facts are dropped."""
+        fact = "A chest X-ray is the most common test used to diagnose pneumonia [1]."
+        result = sanitize_generation(raw, allowed_citations={1}, known_numbers=set(), fact_texts=[fact])
+        assert any(note in n for n in result.notes)
+
+    def test_copied_from_prompt(self) -> None:
+        """A sentence lifted verbatim from the prompt's examples is dropped."""
+        prompt = "Explanation: A chest X-ray is a quick picture of the inside of the chest [11]."
+        raw = "A chest X-ray is a quick picture of the inside of the chest."
+        result = sanitize_generation(raw, allowed_citations=set(), known_numbers=set(), prompt_text=prompt)
+        assert result.sentences == []
+        assert any("copies the prompt" in n for n in result.notes)
 
     def test_numbers_in(self) -> None:
         """Numbers are collected as written, citations excluded."""
