@@ -111,9 +111,21 @@ def _collect(path: Path, tmp: Path, limits: ArchiveLimits, result: IngestResult)
             f"{limits.max_uncompressed_bytes / 1e6:.0f} MB one upload may contain."
         )
     collected: list[tuple[str, Path]] = []
+    used_bytes = 0
     for i, file in enumerate(files):
         name = file.relative_to(path).as_posix()
-        collected += _expand(name, file, tmp / f"a{i}", limits, result)
+        if sniff(file) == "zip":  # archives of a folder share one budget with it
+            limits_left = ArchiveLimits(
+                max_uncompressed_bytes=max(0, limits.max_uncompressed_bytes - used_bytes),
+                max_members=max(0, limits.max_members - len(collected) - (len(files) - i - 1)),
+                max_depth=limits.max_depth,
+            )
+            members = _expand(name, file, tmp / f"a{i}", limits_left, result)
+            used_bytes += sum(m.stat().st_size for _, m in members)
+            collected += members
+        else:
+            used_bytes += file.stat().st_size
+            collected.append((name, file))
     return collected
 
 

@@ -144,6 +144,17 @@ class TestIngestArchives:
         with pytest.raises(UnsafeArchiveError, match="path-traversal"):
             ingest_path(zp, tmp_path / "out", limits)
 
+    def test_archives_in_a_folder_share_one_budget(self, tmp_path: Path) -> None:
+        """Two archives that each fit, together with the folder, exceed the member limit."""
+        upload = tmp_path / "upload"
+        upload.mkdir()
+        for n in range(2):
+            with zipfile.ZipFile(upload / f"part{n}.zip", "w") as zf:
+                for i in range(4):
+                    zf.writestr(f"f{i}.txt", b"x")
+        with pytest.raises(UnsafeArchiveError, match="more than"):
+            ingest_path(upload, tmp_path / "out", ArchiveLimits(10**6, 6, 1))
+
     def test_folder_over_member_limit(self, tmp_path: Path) -> None:
         """A folder with more files than allowed is refused."""
         for i in range(4):
