@@ -249,9 +249,17 @@ class PatientChat:
                 note = "Please read the information above and choose **I agree** to continue."
                 actions = [ActionSpec("consent_agree", "I agree")]
                 return [*replies, self._say(s, user, Reply(note, "consent", actions))]
+            if self.phase is Phase.INTAKE and replies and not self._answers_with_symptoms():
+                assert self.state is not None
+                again = "When you are safe to continue, please answer: " + intake.question(self.state)
+                return [*replies, self._say(s, user, Reply(again, "intake"))]
             if self.phase is Phase.INTAKE and not self._is_side_question(text):
                 return replies + self._intake_turn(s, user, text)
         return replies + self._question(text)
+
+    def _answers_with_symptoms(self) -> bool:
+        """An emergency message is kept as the answer only when symptoms were asked for."""
+        return self.state is not None and self.state.step is intake.Step.SYMPTOMS
 
     def _is_side_question(self, text: str) -> bool:
         assert self.state is not None

@@ -1,0 +1,141 @@
+"""The real app on loopback and Debian's Chromium, for the patient browser tests.
+
+The app runs in a subprocess (``tests/browser/_server.py``) with the embedded defaults
+(SQLite, local storage) on a free port and a fresh data directory; two choices are made
+for speed: the LLM is in ``mock`` mode, and the in-process job runner is off, so the
+tests play the drafting worker through the job services. Users are seeded through the
+services before the server starts. Screenshots go to ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.db.base import Database
+from assistant.db.migrate import upgrade
+from assistant.db.models import User
+from assistant.roles import Role
+from assistant.services import users
+from tests.conftest import REPO, TEST_PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+PATIENTS = ("alice", "bob", "carol", "dave")
+
+
+@dataclass
+class LiveApp:
+    """The running app: its URL, its database, and the seeded accounts."""
+
+    url: str
+    db: Database
+    data_dir: Path
+    accounts: dict[str, User]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """Seed a fresh data directory and start the whole app on loopback."""
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    db = Database.from_url(f"sqlite:///{data_dir / 'second_opinion.db'}")
+    upgrade(db.engine)
+    accounts: dict[str, User] = {}
+    with db.session() as s:
+        for name in PATIENTS:
+            accounts[name] = users.create_user_unchecked(s, name, TEST_PASSWORD, Role.PATIENT, name.title())
+        accounts["drsmith"] = users.create_user_unchecked(
+            s, "drsmith", TEST_PASSWORD, Role.CLINICIAN, "Dr Smith"
+        )
+    port = _free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    log = (data_dir / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "tests.browser._server", str(data_dir), str(port)],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("the app did not start: " + (data_dir / "server.log").read_text()[-2000:])
+        yield LiveApp(url, db, data_dir, accounts)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium through Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context and page (no cookies shared between tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def shot(page: object, name: str) -> Path:
+    """Save a full-page screenshot under test-output/screenshots/."""
+    path = SCREENSHOTS / f"{name}.png"
+    page.mouse.move(640, 400)  # type: ignore[attr-defined]
+    page.mouse.wheel(0, 50_000)  # type: ignore[attr-defined]  # the newest messages, as the patient sees them
+    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
+    return path
+
+
+def log_in(page: object, app: LiveApp, username: str) -> None:
+    """Use the app's one login page; patients land in the chat."""
+    page.goto(f"{app.url}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", TEST_PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url("**/chat/**")  # type: ignore[attr-defined]
+
+
+def say(page: object, text: str) -> None:
+    """Type a message in the chat box and send it."""
+    box = page.locator("#chat-input")  # type: ignore[attr-defined]
+    box.click()
+    box.fill(text)
+    box.press("Enter")
