@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -53,16 +54,21 @@ class KnowledgeStatus:
     problem: str = ""
 
 
-def model_status() -> list[ModelStatus]:
-    """The project's registered imaging models (presence of weights; the checksum is verified at load)."""
+def model_status(weights_dir: Path | None = None) -> list[ModelStatus]:
+    """Registered imaging models and whether their weights are present (checksums are verified at load).
+
+    Args:
+        weights_dir: Folder of registry entries; the imaging library's own by default.
+    """
     try:
-        from imaging.registry import available_models, get_model_entry
-    except Exception as e:
+        from imaging.registry import WEIGHTS_DIR, available_models, get_model_entry
+    except Exception as e:  # an admin page reports a broken install, it does not crash
         return [ModelStatus("imaging library", "", "", False, False, f"cannot load: {type(e).__name__}")]
+    folder = weights_dir or WEIGHTS_DIR
     out = []
-    for name in available_models():
+    for name in available_models(folder):
         try:
-            entry = get_model_entry(name)
+            entry = get_model_entry(name, folder)
         except Exception as e:
             out.append(ModelStatus(name, "", "", False, False, str(e)))
             continue
