@@ -186,4 +186,32 @@ def save_entry(entry: ModelEntry, weights_dir: Path = WEIGHTS_DIR) -> Path:
         data["weights_path"] = str(entry.weights_path)
     out = weights_dir / f"{entry.name}.json"
     out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    (weights_dir / f"{entry.name}.md").write_text(card_markdown(entry), encoding="utf-8")
     return out
+
+
+def card_markdown(entry: ModelEntry) -> str:
+    """Render an entry's model card as Markdown (written next to the JSON)."""
+    card = entry.card
+    lines = [f"# Model card: {card.id}", "", card.summary, "", f"Intended use: {card.intended_use}", ""]
+    lines += [
+        "## Outputs and operating points",
+        "",
+        "| label | threshold | temperature |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| {label} | {entry.thresholds.get(label, 0.5):.4f} | {entry.temperatures.get(label, 1.0):.3f} |"
+        for label in entry.labels
+    ]
+    lines += ["", f"Threshold rule: {entry.threshold_rule}.", "", "## Input", ""]
+    lines += [f"{i}. {step}" for i, step in enumerate(entry.preprocessing, start=1)]
+    lines += ["", "## Training data", ""] + [f"- {item}" for item in card.training_data]
+    lines += ["", "## Reproduce", "", f"Command: `{card.training_command}`, seed {card.seed}.", ""]
+    lines += [f"Weights: `{entry.weights_path.name}`, sha256 `{entry.sha256}`.", "", "## Measured", ""]
+    lines += ["| dataset | label | metric | value | 95% CI |", "| --- | --- | --- | --- | --- |"]
+    for m in card.metrics:
+        ci = f"{m.ci95[0]:.3f}-{m.ci95[1]:.3f}" if m.ci95 else ""
+        lines.append(f"| {m.dataset} | {m.label} | {m.name} | {m.value:.3f} | {ci} |")
+    lines += ["", "## Limitations", ""] + [f"- {item}" for item in card.limitations]
+    return "\n".join(lines) + "\n"

@@ -111,7 +111,9 @@ def analyze_command(
 def train_command(
     out: Annotated[Path, typer.Option(help="Weights and model card.")] = Path("imaging/weights"),
     data: Annotated[Path | None, typer.Option(help="Shared data folder.")] = None,
-    cache: Annotated[Path, typer.Option(help="Decoded-image cache.")] = Path(".cache/imaging"),
+    cache: Annotated[
+        Path | None, typer.Option(help="Decoded-image cache (default ~/.cache/second-opinion).")
+    ] = None,
     epochs: Annotated[int, typer.Option()] = 5,
     seed: Annotated[int, typer.Option()] = 20240601,
     image_size: Annotated[int, typer.Option()] = 128,
@@ -126,7 +128,7 @@ def train_command(
     config = TrainConfig(
         data_root=data or _shared_data(),
         out_dir=out,
-        cache_dir=cache,
+        cache_dir=cache or Path.home() / ".cache" / "second-opinion" / "imaging",
         epochs=epochs,
         seed=seed,
         image_size=image_size,
@@ -153,6 +155,7 @@ def evaluate_command(
     model: Annotated[str, typer.Option(help="Registry name.")] = "so-cxr-compact",
     data: Annotated[Path | None, typer.Option(help="Shared data folder.")] = None,
     ct: Annotated[bool, typer.Option("--ct/--no-ct", help="Also score CT nodule candidates.")] = True,
+    update_card: Annotated[bool, typer.Option(help="Record the CXR figures in the model card JSON.")] = False,
 ) -> None:
     """Print Kermany test and NIH held-out figures, and CT candidates vs TCIA boxes."""
     from imaging.evaluation import evaluate_ct_candidates, evaluate_cxr
@@ -160,7 +163,10 @@ def evaluate_command(
     root = data or _shared_data()
     engine = _engine(ctx, model)
     seed = engine.entry.card.seed or 20240601
-    for m in evaluate_cxr(engine, root, seed):
+    results = evaluate_cxr(engine, root, seed)
+    if update_card:
+        _record_metrics(engine.entry, results)
+    for m in results:
         ci = f" (95% CI {m.auc_ci95[0]:.3f}-{m.auc_ci95[1]:.3f})" if m.auc_ci95 else ""
         typer.echo(
             f"{m.dataset}: n={m.n} ({m.n_positive} positive) AUC {m.auc:.3f}{ci}; at threshold "
@@ -184,3 +190,24 @@ def evaluate_command(
                 f"  {hit} {c.diameter_mm:5.1f} mm slices {c.slices[0]}-{c.slices[1]} "
                 f"centroid(y,x) {c.centroid_zyx[1]:.0f},{c.centroid_zyx[2]:.0f} mean {c.mean_hu:.0f} HU"
             )
+
+
+def _record_metrics(entry: Any, results: list[Any]) -> None:
+    """Replace the card's measured figures with these results and rewrite its JSON."""
+    from imaging.registry import WEIGHTS_DIR, ModelMetric, save_entry
+
+    metrics = []
+    for m in results:
+        metrics.append(
+            ModelMetric(
+                dataset=f"{m.dataset} (n={m.n})", label=m.label, name="auc", value=m.auc, ci95=m.auc_ci95
+            )
+        )
+        for name in ("sensitivity", "specificity", "accuracy"):
+            metrics.append(
+                ModelMetric(
+                    dataset=f"{m.dataset} (n={m.n})", label=m.label, name=name, value=getattr(m, name)
+                )
+            )
+    entry.card.metrics = metrics
+    save_entry(entry, WEIGHTS_DIR)
