@@ -122,6 +122,10 @@ class LLMSettings(BaseModel):
     temperature: float = Field(default=0.2, description="Sampling temperature.")
     timeout_s: float = Field(default=120.0, description="Per-request timeout.")
     n_threads: int | None = Field(default=None, description="CPU threads for the embedded model.")
+    nli_model_path: Path | None = Field(
+        default=None, description="Local NLI cross-encoder folder for citation support; empty: embeddings."
+    )
+    support_threshold: float = Field(default=0.45, description="Minimum citation support score.")
 
 
 class JobSettings(BaseModel):

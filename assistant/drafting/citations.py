@@ -15,9 +15,12 @@ import re
 import threading
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, Passage
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +213,11 @@ def load_support_scorer(
     if nli_model_path is not None:
         return CrossEncoderSupportScorer(nli_model_path)
     return EmbeddingSupportScorer(embedding_model_path)
+
+
+def support_scorer_from_settings(settings: Settings) -> SupportScorer:
+    """The scorer the settings name: ``llm.nli_model_path`` or the knowledge embedder."""
+    return load_support_scorer(settings.knowledge.embedding_model_path, settings.llm.nli_model_path)
 
 
 def _check_sentence(

@@ -26,6 +26,8 @@ _STOPWORD_TEXT = (
     "that the their this to was were what when which who why will with your you"
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# A quoted sentence that starts with one of these leans on the sentence before it.
+_ANAPHORA = frozenset({"this", "these", "that", "those", "it", "they", "such", "also", "however"})
 
 
 def _clean(text: str) -> str:
@@ -139,7 +141,7 @@ def _candidate_sentences(passage: Passage) -> list[str]:
     out = []
     for sentence in split_sentences(passage.text):
         words = sentence.split()
-        if 6 <= len(words) <= 45 and not sentence.endswith("?") and sentence[-1:] in ".!":
+        if 6 <= len(words) <= 45 and sentence[-1:] in ".!" and words[0].lower().strip(",") not in _ANAPHORA:
             out.append(sentence)
     return out
 

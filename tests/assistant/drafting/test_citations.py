@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.drafting.citations import (
@@ -99,3 +101,16 @@ class TestCheckDraftCitations:
         assert metrics.n_unsupported == 1
         assert metrics.mean_support is not None
         assert metrics.scorer.startswith("embedding:")
+
+
+class TestScorerFromSettings:
+    """Settings choose the support scorer."""
+
+    def test_missing_nli_folder(self, tmp_path: Path) -> None:
+        """A configured NLI folder that does not exist is named in the error."""
+        from assistant.drafting.citations import support_scorer_from_settings
+        from assistant.settings import load_settings
+
+        settings = load_settings(llm={"nli_model_path": tmp_path / "absent-nli"})
+        with pytest.raises(FileNotFoundError, match="absent-nli"):
+            support_scorer_from_settings(settings)

@@ -115,6 +115,28 @@ class TestComposeDraft:
         assert any(f.kind == "red_flag" for f in draft.flags)
 
 
+class TestPassageFacts:
+    """Passage sentences are quoted verbatim with their number, never out of context."""
+
+    def test_skips_sentences_that_lean_on_the_previous_one(self) -> None:
+        """'This causes ...' is not quoted alone; a self-contained sentence is."""
+        from assistant.drafting.facts import pick_passage_facts
+
+        passage = Passage(
+            number=3,
+            title="Causes",
+            text="Bacteria and viruses are the main causes of pneumonia in adults. "
+            "This causes the symptoms of pneumonia in most people.",
+        )
+        used: set[str] = set()
+        picked = pick_passage_facts("What causes pneumonia symptoms?", [passage], used=used)
+        assert [p.text for p in picked] == [
+            "Bacteria and viruses are the main causes of pneumonia in adults [3]."
+        ]
+        assert picked[0].citations == [3]
+        assert pick_passage_facts("What causes pneumonia symptoms?", [passage], used=used) == []
+
+
 class TestInjection:
     """Planted instructions in uploads are quoted as data, flagged and never followed."""
 
@@ -167,3 +189,53 @@ class TestOpenAICompatibleDraft:
         assert draft.citation_metrics.n_unresolved_removed == 0
         assert draft.model_id == f"openai_compatible:gemma-3-270m@{llama_server}"
         assert len(draft.prompts) == 5
+
+
+class TestEdgesAndStorage:
+    """Cases without imaging or passages, the case-service adapter, and storage fields."""
+
+    def test_no_imaging_no_passages(self, intake: IntakeRecord) -> None:
+        """Every section is still present; unsupported model text is marked, not hidden."""
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
+        assert all(s.sentences for s in draft.sections)
+        assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
+        assert (
+            "None of the imaging models used here assesses pneumonia"
+            in draft.section(SectionKey.AGREEMENT).text
+        )
+        llm_sentences = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
+        assert llm_sentences
+        assert all(s.supported is False for s in llm_sentences)
+        assert draft.citation_metrics.n_unsupported == len(llm_sentences)
+
+    def test_intake_from_case_record(self) -> None:
+        """The case service's intake record (several symptoms) adapts to the composer's view."""
+        from assistant.drafting.schemas import intake_from_case
+        from assistant.intake import IntakeRecord as CaseIntake
+        from assistant.intake import Symptom
+
+        record = CaseIntake(
+            diagnosis_in_question="pneumonia",
+            reason_for_second_opinion="unsure",
+            symptoms=[Symptom(description="cough", onset="Monday"), Symptom(description="fever")],
+            main_question="Is it pneumonia?",
+        )
+        adapted = intake_from_case(record, red_flags=["coughing up blood", " "])
+        assert adapted.symptoms.text == "cough; fever"
+        assert adapted.symptoms.onset == "Monday"
+        assert adapted.reason == "unsure"
+        assert adapted.red_flags == ["coughing up blood"]
+
+    def test_storage_fields(
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+    ) -> None:
+        """storage_fields fills the drafts table's provenance and checks columns."""
+        draft = compose_draft(intake, imaging, passages, MockLLM())
+        fields = draft.storage_fields()
+        assert fields["prompt_name"] == "draft_section"
+        assert fields["prompt_version"] == "1.0"
+        assert fields["prompt_sha256"] == draft.prompt_sha256
+        assert fields["model_id"] == "mock:deterministic"
+        assert fields["checks"]["citations"]["n_citations"] == draft.citation_metrics.n_citations
+        assert len(fields["content"]["sections"]) == 7
+        assert len(fields["evidence"]["prompts"]) == 5
