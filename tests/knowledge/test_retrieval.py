@@ -181,3 +181,25 @@ class TestIngest:
         config = KnowledgeConfig(chroma_path=fresh_kb.config.chroma_path, collection="fresh")
         with pytest.raises(VectorStoreError, match="re-ingest into a fresh store"):
             Retriever(config, embedder=other)
+
+
+class TestRerank:
+    """Cross-encoder reranking plumbing (an untrained head on the MiniLM encoder: order, not quality)."""
+
+    def test_rerank_orders_by_cross_encoder(self, seeded_kb: Retriever) -> None:
+        """Reranked passages carry a rerank score, are sorted by it and numbered 1..k."""
+        import torch
+
+        from knowledge.embeddings import default_model_path
+        from knowledge.rerank import load_reranker
+
+        torch.manual_seed(0)
+        reranker = load_reranker(default_model_path())
+        kb = Retriever(seeded_kb.config, embedder=seeded_kb.embedder, reranker=reranker)
+        query = "pleural effusion causes"
+        fused = {p.chunk_id for p in kb.search(query, k=20, rerank=False)}
+        passages = kb.search(query, k=5)
+        assert [p.number for p in passages] == [1, 2, 3, 4, 5]
+        assert all(p.score == p.scores["rerank"] for p in passages)
+        assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+        assert {p.chunk_id for p in passages} <= fused
