@@ -35,7 +35,7 @@ class Provenance(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    source_id: str = Field(description="Stable id of the document, e.g. 'medquad:0000001_1-1'.")
+    source_id: str = Field(description="Stable id of the document, e.g. 'medquad:GHR:0000001-1'.")
     title: str
     publisher: str | None = None
     url: str | None = None

@@ -1,5 +1,8 @@
 """MedQuAD XML (Ben Abacha & Demner-Fushman, 2019): one document per answer.
 
+Question ids repeat across MedQuAD's folders (and even inside CancerGov), so a document's id
+is built from the collection, the file name and the pair number:
+``medquad:<source>:<file stem>-<pid>``, e.g. ``medquad:GHR:0000001-1``.
 Each file holds one ``<Document id source url>`` with a ``<Focus>`` and ``<QAPair>`` items
 (``<Question qid qtype>`` and ``<Answer>``). A document's title is the focus and its section
 the question type; the question text is kept in ``extra`` but is not indexed, so that
@@ -112,7 +115,7 @@ def load_medquad(path: Path) -> tuple[list[Document], int]:
             extra["category"] = category
         docs.append(
             Document(
-                source_id=f"medquad:{qid}",
+                source_id=f"medquad:{source or path.parent.name}:{path.stem}-{pair.get('pid') or len(docs) + empty}",
                 title=focus,
                 publisher=PUBLISHERS.get(source, source or None),
                 url=root.get("url"),

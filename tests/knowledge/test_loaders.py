@@ -130,7 +130,7 @@ class TestMedQuAD:
         """Each answered QAPair is a document with URL, focus, question type and publisher."""
         docs, empty = load_medquad(medquad_dir / MEDQUAD_FILES[1])
         assert empty == 0
-        assert [d.source_id for d in docs] == ["medquad:0000723-1"]
+        assert [d.source_id for d in docs] == ["medquad:MPlusHealthTopics:0000723-1"]
         first = docs[0]
         assert first.title == "Pneumonia"
         assert first.url is not None and first.url.startswith("https://www.nlm.nih.gov/medlineplus/")
@@ -142,8 +142,8 @@ class TestMedQuAD:
     @pytest.mark.parametrize(
         ("rel", "first_id", "focus"),
         [
-            ("6_NINDS_QA/0000018.xml", "medquad:0000018-1", "ALS"),
-            ("9_CDC_QA/0000397.xml", "medquad:0000397-1", "Parasites - Taeniasis"),
+            ("6_NINDS_QA/0000018.xml", "medquad:NINDS:0000018-1", "ALS"),
+            ("9_CDC_QA/0000397.xml", "medquad:CDC:0000397-1", "Parasites - Taeniasis"),
         ],
     )
     def test_schema_variants(self, medquad_dir: Path, rel: str, first_id: str, focus: str) -> None:
@@ -209,7 +209,7 @@ class TestLoadPaths:
         (tmp_path / "image.png").write_bytes(b"\x89PNG")
         result = load_paths([tmp_path])
         assert result.files == 3
-        assert [d.source_id for d in result.documents] == ["medquad:0000720-1"]
+        assert [d.source_id for d in result.documents] == ["medquad:MPlusHealthTopics:good-1"]
         assert sorted(str(e).split(":")[0] for e in result.errors) == [
             str(tmp_path / "bad.pdf"),
             str(tmp_path / "bad.xml"),

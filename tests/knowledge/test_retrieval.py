@@ -23,7 +23,7 @@ class TestSearch:
     def test_provenance_survives_ingest(self, seeded_kb: Retriever, medquad_dir: Path) -> None:
         """A MedQuAD answer comes back with its URL, publisher, licence, section and question type."""
         passages = seeded_kb.search("What is pneumonia? An infection in one or both lungs", k=5)
-        hit = next(p for p in passages if p.source_id == "medquad:0000723-1")
+        hit = next(p for p in passages if p.source_id == "medquad:MPlusHealthTopics:0000723-1")
         assert hit.title == "Pneumonia"
         assert hit.url == "https://www.nlm.nih.gov/medlineplus/pneumonia.html"
         assert hit.publisher == "MedlinePlus (US National Library of Medicine)"
@@ -132,14 +132,14 @@ class TestIngest:
     def test_delete_source_removes_chunks(self, fresh_kb: Retriever, corpus: Path) -> None:
         """Deleting a source removes its chunks from the vector store, BM25 and the manifest."""
         fresh_kb.ingest_paths([corpus / "medquad"])
-        n = len(fresh_kb.index.chunk_ids("medquad:0000723-1"))
+        n = len(fresh_kb.index.chunk_ids("medquad:MPlusHealthTopics:0000723-1"))
         vectors = fresh_kb.store.count()
-        assert fresh_kb.delete_source("medquad:0000723-1") == n > 0
+        assert fresh_kb.delete_source("medquad:MPlusHealthTopics:0000723-1") == n > 0
         assert fresh_kb.store.count() == vectors - n
-        assert fresh_kb.index.chunk_ids("medquad:0000723-1") == []
+        assert fresh_kb.index.chunk_ids("medquad:MPlusHealthTopics:0000723-1") == []
         for mode in ("dense", "lexical", "hybrid"):
             found = fresh_kb.search("pneumonia lung infection", k=10, mode=mode)  # type: ignore[arg-type]
-            assert "medquad:0000723-1" not in {p.source_id for p in found}
+            assert "medquad:MPlusHealthTopics:0000723-1" not in {p.source_id for p in found}
         assert fresh_kb.ingest_paths([corpus / "medquad"]).added == 1
 
     def test_malformed_files_reported_rest_ingested(self, fresh_kb: Retriever, corpus: Path,
