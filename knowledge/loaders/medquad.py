@@ -98,6 +98,7 @@ def load_medquad(path: Path) -> tuple[list[Document], int]:
         raise SourceFormatError(path, "not a MedQuAD file (expected <Document> with <QAPairs>)")
     doc_id = root.get(schema.doc_id, path.stem)
     source = root.get(schema.source, "")
+    collection = source or path.parent.name
     focus = _text(root.find(schema.focus)) or doc_id
     category = _text(root.find("FocusAnnotations/Category"))
     docs: list[Document] = []
@@ -115,7 +116,7 @@ def load_medquad(path: Path) -> tuple[list[Document], int]:
             extra["category"] = category
         docs.append(
             Document(
-                source_id=f"medquad:{source or path.parent.name}:{path.stem}-{pair.get('pid') or len(docs) + empty}",
+                source_id=f"medquad:{collection}:{path.stem}-{pair.get('pid') or len(docs) + empty}",
                 title=focus,
                 publisher=PUBLISHERS.get(source, source or None),
                 url=root.get("url"),
