@@ -136,13 +136,20 @@ def queue_page(
     page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
     where = _where(actor, filters)
     total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
-    claimant = select(User.display_name).where(User.id == Case.claimed_by_id).scalar_subquery()
-    stmt = (
-        select(Case, claimant)
+    # Sort and skip over narrow rows only, then load the page's full rows by id.
+    page_ids = (
+        select(Case.id, Case.priority, Case.submitted_at)
         .where(*where)
         .order_by(Case.priority, Case.submitted_at, Case.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
+        .subquery()
+    )
+    claimant = select(User.display_name).where(User.id == Case.claimed_by_id).scalar_subquery()
+    stmt = (
+        select(Case, claimant)
+        .join(page_ids, page_ids.c.id == Case.id)
+        .order_by(page_ids.c.priority, page_ids.c.submitted_at, page_ids.c.id)
     )
     cases = session.execute(stmt).all()
     ids = [c.id for c, _ in cases]
