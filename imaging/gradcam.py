@@ -89,11 +89,9 @@ def heatmap_for(engine: InferenceEngine, image: npt.ArrayLike, label: str) -> Fl
 
 def _jet(values: FloatImage) -> npt.NDArray[np.uint8]:
     """A perceptually ordered blue-to-red ramp for values in [0, 1] -> RGB uint8."""
-    v = np.clip(values, 0.0, 1.0)
-    r = np.clip(1.5 - np.abs(4.0 * v - 3.0), 0.0, 1.0)
-    g = np.clip(1.5 - np.abs(4.0 * v - 2.0), 0.0, 1.0)
-    b = np.clip(1.5 - np.abs(4.0 * v - 1.0), 0.0, 1.0)
-    return (np.stack([r, g, b], axis=-1) * 255.0).astype(np.uint8)
+    v = np.clip(values, 0.0, 1.0).astype(np.float32)
+    channels = [np.clip(1.5 - np.abs(4.0 * v - c), 0.0, 1.0) for c in (3.0, 2.0, 1.0)]
+    return (np.stack(channels, axis=-1) * np.float32(255.0)).astype(np.uint8)
 
 
 def overlay(image: npt.ArrayLike, heatmap: FloatImage, alpha: float = 0.4) -> Image.Image:
@@ -110,9 +108,9 @@ def overlay(image: npt.ArrayLike, heatmap: FloatImage, alpha: float = 0.4) -> Im
         )
         / 255.0
     )
-    base = np.repeat(gray[..., None] * 255.0, 3, axis=-1)
-    weight = (alpha * (resized >= 0.2) * resized)[..., None]
-    blended = base * (1.0 - weight) + _jet(resized).astype(np.float32) * weight
+    base = gray[..., None] * np.float32(255.0)
+    weight = (np.float32(alpha) * (resized >= 0.2) * resized)[..., None]
+    blended = base * (1.0 - weight) + _jet(resized) * weight
     return Image.fromarray(np.clip(blended, 0, 255).astype(np.uint8), mode="RGB")
 
 
@@ -121,5 +119,5 @@ def write_overlay(engine: InferenceEngine, image: npt.ArrayLike, label: str, pat
     display = as_display_image(image)
     if engine.entry.center_crop:
         display = center_crop_square(display)
-    overlay(display, heatmap_for(engine, display, label)).save(path, format="PNG")
+    overlay(display, heatmap_for(engine, display, label)).save(path, format="PNG", compress_level=1)
     return path
