@@ -26,7 +26,16 @@ from assistant.services.common import load_case
 from assistant.services.draft_view import section_texts
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
 from assistant.web.case_page import allowed_image_keys, load_case_page
-from assistant.web.pages import add_routes, context_of, form_str, http_error, redirect, render, status_for
+from assistant.web.pages import (
+    add_routes,
+    context_of,
+    form_str,
+    http_error,
+    install_error_pages,
+    redirect,
+    render,
+    status_for,
+)
 from assistant.web.security import require_roles, verify_csrf
 
 Clinician = Annotated[User, Depends(require_roles(Role.CLINICIAN))]
@@ -207,5 +216,6 @@ def image(request: Request, user: Clinician, case_id: str, key: str) -> Response
 
 
 def register(app: FastAPI) -> None:
-    """Add the cockpit's routes to the app."""
+    """Add the cockpit's routes to the app, and error pages for the staff areas."""
     add_routes(app, router, posts)
+    install_error_pages(app)

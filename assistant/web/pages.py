@@ -71,6 +71,50 @@ def add_routes(app: FastAPI, *routers: APIRouter) -> None:
             )
 
 
+STAFF_PREFIXES = ("/cockpit", "/support", "/admin", "/metrics", "/exports")
+_HEADINGS = {
+    400: "That did not work",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Someone else got there first",
+}
+
+
+async def staff_error_page(request: Request, exc: Exception) -> Response:
+    """Errors on the staff pages as a page for people; JSON elsewhere and for non-browser clients."""
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from assistant.web.security import home_for, optional_user
+
+    assert isinstance(exc, StarletteHTTPException)
+    wants_html = "text/html" in request.headers.get("accept", "")
+    if not (wants_html and request.url.path.startswith(STAFF_PREFIXES)) or exc.status_code == 401:
+        return await http_exception_handler(request, exc)
+    user = optional_user(request)
+    return templates.TemplateResponse(
+        request,
+        "cockpit/error.html",
+        {
+            "user": user,
+            "status_code": exc.status_code,
+            "detail": exc.detail,
+            "heading": _HEADINGS.get(exc.status_code, "Something went wrong"),
+            "home": home_for(user) if user else "/login",
+        },
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Show HTTP errors under the staff prefixes as pages (other paths keep FastAPI's JSON)."""
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    app.add_exception_handler(StarletteHTTPException, staff_error_page)
+
+
 def status_for(error: DomainError) -> int:
     """The HTTP status a domain error turns into."""
     for cls, code in ERROR_STATUS:
