@@ -85,8 +85,13 @@ async def render(replies: list[Reply]) -> None:
 
 async def call(fn: Callable[[], list[Reply]]) -> None:
     """Run a chat operation off the event loop; domain errors in words, never a stack trace."""
+    lock = cl.user_session.get("turn_lock")
+    if not isinstance(lock, asyncio.Lock):  # one turn at a time per patient session
+        lock = asyncio.Lock()
+        cl.user_session.set("turn_lock", lock)
     try:
-        replies = await asyncio.to_thread(fn)
+        async with lock:
+            replies = await asyncio.to_thread(fn)
     except DomainError as e:
         replies = [Reply(e.message, "info")]
     except Exception:
