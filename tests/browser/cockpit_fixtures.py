@@ -88,10 +88,19 @@ def cockpit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium through Playwright (skips when either is missing)."""
+def chromium(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Debian's Chromium through Playwright (skips when either is missing).
+
+    Playwright's sync API allows one instance per process, so the browser of the patient
+    tests' ``conftest`` is shared when it is there.
+    """
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make browser)")
+    try:
+        yield request.getfixturevalue("browser")
+        return
+    except pytest.FixtureLookupError:
+        pass
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
