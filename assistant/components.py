@@ -69,10 +69,9 @@ def support_scorer(ctx: AppContext) -> SupportScorer:
     """How citation support is scored (NLI model by path, else embedding similarity)."""
 
     def build() -> SupportScorer:
-        from assistant.drafting.citations import load_support_scorer
+        from assistant.drafting.citations import support_scorer_from_settings
 
-        k = ctx.settings.knowledge
-        return load_support_scorer(k.embedding_model_path, k.nli_model_path)
+        return support_scorer_from_settings(ctx.settings)
 
     result: SupportScorer = ctx.component("support_scorer", build)
     return result

@@ -95,11 +95,6 @@ class KnowledgeSettings(BaseModel):
         default=None, description="Local cross-encoder folder for optional reranking."
     )
     top_k: int = Field(default=6, description="Passages retrieved per query.")
-    nli_model_path: Path | None = Field(
-        default=None,
-        description="Local NLI/cross-encoder folder to score citation support; empty means "
-        "embedding similarity with the embedding model.",
-    )
 
 
 class LLMSettings(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Upload
-from assistant.drafting.composer import compose_draft
+from assistant.drafting.composer import ComposerOptions, compose_draft
 from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, UploadedText, intake_from_case
 from assistant.intake import IntakeRecord as CaseIntake
 from assistant.jobs.engine import JobExecution
@@ -88,7 +88,13 @@ def run_draft_job(ex: JobExecution) -> None:
         passages, provenance = retrieve(ex, build_queries(intake, outcome.findings))
         ex.progress("drafting", "Writing a draft for your clinician")
         content = compose_draft(
-            intake, outcome.findings, passages, llm(ex.ctx), uploads=texts, scorer=support_scorer(ex.ctx)
+            intake,
+            outcome.findings,
+            passages,
+            llm(ex.ctx),
+            uploads=texts,
+            scorer=support_scorer(ex.ctx),
+            options=ComposerOptions(support_threshold=ex.ctx.settings.llm.support_threshold),
         )
         ex.progress("checking", "Checking every citation against its source")
     finally:
