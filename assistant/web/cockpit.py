@@ -97,7 +97,7 @@ def _sections(form: Any) -> dict[str, str]:
 
 
 def _notify(session: Session, case_id: str, text: str, kind: str) -> None:
-    """Tell the patient in their case conversation (the chat shows it)."""
+    """Record a notice to the patient in their case's latest conversation."""
     for conv in transcripts.conversations_for_case(session, case_id)[-1:]:
         transcripts.add_message(session, None, conv.id, "clinician", text, {"kind": kind})
 
@@ -157,24 +157,16 @@ async def sign(request: Request, user: Clinician, case_id: str) -> Response:
 async def return_to_patient(request: Request, user: Clinician, case_id: str) -> Response:
     """Return the case to the patient with a question."""
     question = form_str(await request.form(), "question")
-
-    def work(s: Session) -> None:
-        review.return_case(s, user, case_id, question)
-        _notify(s, case_id, question.strip(), "case.returned")
-
-    return _act(request, user, case_id, "returned", work)
+    # The chat shows the question (the case's status reason) and reopens the intake.
+    return _act(request, user, case_id, "returned", lambda s: review.return_case(s, user, case_id, question))
 
 
 @posts.post("/cases/{case_id}/decline")
 async def decline(request: Request, user: Clinician, case_id: str) -> Response:
     """Decline to give an opinion, with the reason the patient will see."""
     reason = form_str(await request.form(), "reason")
-
-    def work(s: Session) -> None:
-        review.decline_case(s, user, case_id, reason)
-        _notify(s, case_id, reason.strip(), "case.declined")
-
-    return _act(request, user, case_id, "declined", work)
+    # The chat tells the patient the reason (the case's status reason).
+    return _act(request, user, case_id, "declined", lambda s: review.decline_case(s, user, case_id, reason))
 
 
 @posts.post("/cases/{case_id}/amend")
