@@ -1,1 +1,1 @@
-"""The web application: one ASGI app with login, the patient chat, the clinician cockpit, support and admin pages."""
+"""The web application: login, patient chat, clinician cockpit, support and admin pages, one ASGI app."""
