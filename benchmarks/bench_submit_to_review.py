@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.chat_consent import CONSENT_TEXT, CONSENT_VERSION
+from assistant.chat.consent import current_consent
 from assistant.context import AppContext
 from assistant.db.migrate import upgrade
 from assistant.intake import IntakeRecord
@@ -42,10 +42,11 @@ def submit(ctx: AppContext, image: Path, username: str) -> tuple[str, str]:
                 main_question="Is it really pneumonia, and do I need another X-ray?",
             ),
         )
-        cases.record_consent(s, patient, CONSENT_VERSION, CONSENT_TEXT)
+        consent = current_consent()
+        cases.record_consent(s, patient, consent.version, consent.text)
         with image.open("rb") as fh:
             cases.add_upload(s, patient, case.id, ctx.storage, fh, image.name, "image/jpeg")
-        return case.id, cases.submit_case(s, patient, case.id, CONSENT_VERSION).id
+        return case.id, cases.submit_case(s, patient, case.id, consent.version).id
 
 
 def main() -> None:

@@ -401,7 +401,7 @@ class PatientChat:
 
     def _deliver(self, s: Session, user: User) -> list[Reply]:
         assert self.case_id is not None
-        op = load_signed_opinion(s, user, self.case_id)
+        op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
         pdf = write_pdf(
             op, self.ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
         )

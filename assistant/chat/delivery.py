@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Signature, Upload, User
 from assistant.services import cases
+from assistant.storage import Storage
 
 SECTION_TITLES: dict[str, str] = {
     "summary": "Summary of your question",
@@ -166,9 +167,22 @@ def citations_of(evidence: dict[str, Any]) -> list[Citation]:
     return sorted(out, key=lambda c: c.number)
 
 
-def _key_images(session: Session, case_id: str, evidence: dict[str, Any]) -> list[Path]:
-    """Heatmaps recorded by the drafting pipeline, else the de-identified previews shown at upload."""
-    paths = [Path(str(i.get("path"))) for i in evidence.get("images") or [] if isinstance(i, dict)]
+def evidence_image_keys(evidence: dict[str, Any]) -> list[str]:
+    """Storage keys of the heatmaps and CT key images the drafting job recorded."""
+    keys: list[str] = []
+    for block in (evidence.get("imaging") or {}).get("uploads") or []:
+        for image in block.get("images") or []:
+            keys += [str(k) for k in (image.get("heatmap_keys") or {}).values()]
+        for series in block.get("ct_series") or []:
+            keys += [str(k) for k in series.get("key_image_keys") or []]
+    return keys
+
+
+def _key_images(
+    session: Session, case_id: str, evidence: dict[str, Any], storage: Storage | None
+) -> list[Path]:
+    """Heatmaps and key images recorded by the drafting job, else the previews shown at upload."""
+    paths = [storage.path(k) for k in evidence_image_keys(evidence) if storage.exists(k)] if storage else []
     if not paths:
         uploads = session.scalars(select(Upload).where(Upload.case_id == case_id).order_by(Upload.created_at))
         for upload in uploads:
@@ -176,7 +190,9 @@ def _key_images(session: Session, case_id: str, evidence: dict[str, Any]) -> lis
     return [p for p in paths if p.is_file()][:6]
 
 
-def load_signed_opinion(session: Session, actor: User, case_id: str) -> SignedOpinion:
+def load_signed_opinion(
+    session: Session, actor: User, case_id: str, storage: Storage | None = None
+) -> SignedOpinion:
     """The latest signed version for the patient (raises NotFoundError before signing)."""
     draft = cases.get_signed_opinion(session, actor, case_id)
     sig = session.scalar(select(Signature).where(Signature.draft_id == draft.id))
@@ -191,7 +207,7 @@ def load_signed_opinion(session: Session, actor: User, case_id: str) -> SignedOp
         signed_at=sig.signed_at if sig is not None else draft.created_at,
         content_sha256=draft.content_sha256,
         amendment_reason=str(draft.content.get("amendment_reason", "")),
-        images=_key_images(session, case_id, draft.evidence or {}),
+        images=_key_images(session, case_id, draft.evidence or {}, storage),
     )
 
 

@@ -188,7 +188,7 @@ def cases_create(
     submit: Annotated[bool, typer.Option(help="Submit the case for drafting")] = True,
 ) -> None:
     """Create a case on a patient's behalf (demos and support), upload files, submit it."""
-    from assistant.chat_consent import CONSENT_TEXT, CONSENT_VERSION
+    from assistant.chat.consent import current_consent
     from assistant.context import AppContext
     from assistant.db.models import User
     from assistant.intake import IntakeRecord
@@ -210,12 +210,13 @@ def cases_create(
                 case.id,
                 IntakeRecord(diagnosis_in_question=diagnosis, main_question=question, history=history),
             )
-            if not cases.has_consented(s, user, CONSENT_VERSION):
-                cases.record_consent(s, user, CONSENT_VERSION, CONSENT_TEXT)
+            consent = current_consent()
+            if not cases.has_consented(s, user, consent.version):
+                cases.record_consent(s, user, consent.version, consent.text)
             for path in upload or []:
                 with path.open("rb") as fh:
                     cases.add_upload(s, user, case.id, app_ctx.storage, fh, path.name)
-            job = cases.submit_case(s, user, case.id, CONSENT_VERSION) if submit else None
+            job = cases.submit_case(s, user, case.id, consent.version) if submit else None
             case_id, job_id = case.id, job.id if job else None
     except DomainError as e:
         raise fail(e.message) from e
