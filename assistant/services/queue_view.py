@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
@@ -40,6 +40,8 @@ class QueueFilters:
     state: QueueState = "open"
     urgent_only: bool = False
     text: str = ""
+    modality: str = ""
+    warnings_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,26 @@ def _where(actor: User, filters: QueueFilters) -> list[Any]:
     text = filters.text.strip().lower()
     if text:
         where.append(func.lower(Case.title).contains(text, autoescape=True))
+    if filters.modality or filters.warnings_only:
+        where.append(_ai_draft_matches(filters))
     return where
+
+
+def _ai_draft_matches(filters: QueueFilters) -> Any:
+    """EXISTS an AI draft of the case with the modality and/or check failures asked for."""
+    conditions: list[Any] = [Draft.case_id == Case.id, Draft.kind == "ai_original"]
+    if filters.modality:
+        modality = func.lower(Draft.evidence["findings"]["modality"].as_string())
+        conditions.append(modality.contains(filters.modality.strip().lower(), autoescape=True))
+    if filters.warnings_only:
+        citations = Draft.checks["citations"]
+        conditions.append(
+            or_(
+                citations["n_unsupported"].as_integer() > 0,
+                citations["n_unresolved_removed"].as_integer() > 0,
+            )
+        )
+    return exists().where(*conditions)
 
 
 def _latest_drafts(session: Session, ids: list[str]) -> dict[str, tuple[Any, Any]]:

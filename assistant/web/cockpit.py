@@ -53,9 +53,17 @@ def queue(
     state: str = "open",
     urgent: bool = False,
     q: Annotated[str, Query(max_length=200)] = "",
+    modality: Annotated[str, Query(max_length=40)] = "",
+    warnings: bool = False,
 ) -> Response:
     """The review queue: urgent first, then oldest, with filters and pages."""
-    filters = QueueFilters(state=state if state in _STATES else "open", urgent_only=urgent, text=q)  # type: ignore[arg-type]
+    filters = QueueFilters(
+        state=state if state in _STATES else "open",  # type: ignore[arg-type]
+        urgent_only=urgent,
+        text=q,
+        modality=modality,
+        warnings_only=warnings,
+    )
     with context_of(request).db.session() as s:
         result = queue_page(s, user, filters, page=page)
     return render(request, "cockpit/queue.html", user, {"result": result, "filters": filters})

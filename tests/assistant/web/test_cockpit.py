@@ -93,6 +93,32 @@ class TestQueue:
         assert urgent in html and routine[0] not in html
 
     @pytest.mark.parametrize(
+        ("filters", "expect_seeded", "expect_plain"),
+        [
+            (QueueFilters(modality="x-ray"), True, False),
+            (QueueFilters(modality="CT"), False, False),
+            (QueueFilters(warnings_only=True), True, False),
+            (QueueFilters(), True, True),
+        ],
+    )
+    def test_modality_and_warning_filters(
+        self,
+        db: Database,
+        settings: Settings,
+        make_user: Callable[..., User],
+        filters: QueueFilters,
+        expect_seeded: bool,
+        expect_plain: bool,
+    ) -> None:
+        """Modality and failed-check filters read the AI draft's evidence, on SQLite and PostgreSQL."""
+        patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
+        seeded = seed_review_case(db, settings, patient)
+        plain = to_state(db, patient, CaseStatus.PENDING_REVIEW)
+        with db.session() as s:
+            found = {r.case_id for r in queue_page(s, clinician, filters).rows}
+        assert (seeded in found, plain in found) == (expect_seeded, expect_plain)
+
+    @pytest.mark.parametrize(
         ("minutes", "text"), [(7, "7 min"), (125, "2 h 5 min"), (3 * 1440 + 61, "3 d 1 h"), (-5, "0 min")]
     )
     def test_age_format(self, minutes: int, text: str) -> None:
