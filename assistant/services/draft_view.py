@@ -49,6 +49,7 @@ class Warnings:
     failed_citations: int = 0
     ood_images: int = 0
     guardrail: tuple[str, ...] = ()
+    checked: bool = True
 
     @property
     def total(self) -> int:
@@ -227,7 +228,7 @@ def warnings_of(checks: Mapping[str, Any] | None, evidence: Mapping[str, Any] | 
         for f in checks.get("flags") or []
         if isinstance(f, Mapping) and f.get("kind") != "citation"
     )
-    return Warnings(unsupported, failed, ood, guardrail)
+    return Warnings(unsupported, failed, ood, guardrail, checked=bool(checks))
 
 
 def _finding(raw: Mapping[str, Any]) -> FindingView:
