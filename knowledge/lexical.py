@@ -221,10 +221,27 @@ class LexicalIndex:
         match = fts_query(query)
         if match is None or limit <= 0:
             return []
-        where, params = (filters or Filters()).to_sql("c")
+        flt = filters or Filters()
         w_title, w_section, w_text = BM25_WEIGHTS
+        rank = f"bm25(chunks_fts, {w_title}, {w_section}, {w_text})"
+        if flt.empty:
+            # Rank inside FTS5 alone; join only the top rows (a join per match doubles the cost).
+            top = self._db.execute(
+                f"SELECT rowid, {rank} AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?",  # noqa: S608
+                (match, limit),
+            ).fetchall()
+            if not top:
+                return []
+            ids = dict(
+                self._db.execute(
+                    f"SELECT rowid, chunk_id FROM chunks WHERE rowid IN ({', '.join('?' * len(top))})",  # noqa: S608
+                    [r for r, _ in top],
+                ).fetchall()
+            )
+            return [(str(ids[r]), -float(score)) for r, score in top if r in ids]
+        where, params = flt.to_sql("c")
         sql = (
-            f"SELECT c.chunk_id, bm25(chunks_fts, {w_title}, {w_section}, {w_text}) AS s "  # noqa: S608
+            f"SELECT c.chunk_id, {rank} AS s "  # noqa: S608
             "FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
             f"WHERE chunks_fts MATCH ? AND {where} ORDER BY s LIMIT ?"
         )
