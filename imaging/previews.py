@@ -49,10 +49,15 @@ def write_previews(result: IngestResult, out_dir: Path) -> list[Path]:
         if obj.kind == "non_image":
             continue
         try:
-            written.append(render_radiograph(_array(obj), out_dir / f"image_{n:03d}.png"))
+            written.append(render_object(obj, out_dir / f"image_{n:03d}.png"))
         except ImagingError as e:
             logger.info("no preview for object %d: %s", n, type(e).__name__)
     return written
+
+
+def render_object(obj: ImagingObject, path: Path) -> Path:
+    """One windowed PNG of a stored (de-identified) 2-D object; raises ImagingError if unreadable."""
+    return render_radiograph(_array(obj), path)
 
 
 def _array(obj: ImagingObject) -> FloatArray:

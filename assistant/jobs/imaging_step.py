@@ -138,17 +138,39 @@ def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) ->
         part = _to_findings(study, "")
         all_findings.findings.extend(part.findings)
         all_findings.ct = all_findings.ct or part.ct
-        per_upload.append(_evidence_for(ctx, upload, study))
+        per_upload.append(
+            _evidence_for(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
+        )
     all_findings.modality = _modality(kinds)
     return ImagingOutcome(all_findings, {"uploads": per_upload})
 
 
-def _evidence_for(ctx: AppContext, upload: StoredUpload, study: Any) -> dict[str, Any]:
+def _previews(ingested: Any, out_dir: Path) -> dict[str, Path]:
+    """A windowed PNG of each de-identified 2-D image, by its stored file name."""
+    from imaging.errors import ImagingError
+    from imaging.previews import render_object
+
+    found: dict[str, Path] = {}
+    for n, obj in enumerate(ingested.objects):
+        if obj.stored_path is None or obj.kind not in ("cxr", "photo", "other_image"):
+            continue
+        try:
+            found[Path(obj.stored_path).name] = render_object(obj, out_dir / f"image_{n:03d}.png")
+        except ImagingError:
+            continue
+    return found
+
+
+def _evidence_for(
+    ctx: AppContext, upload: StoredUpload, study: Any, previews: dict[str, Path]
+) -> dict[str, Any]:
     images = []
     for image in study.images:
+        preview = previews.get(image.source)
         images.append(
             {
                 "source": image.source,
+                "preview_key": _store(ctx, str(preview)) if preview else None,
                 "kind": image.kind,
                 "view": image.view,
                 "ood": image.ood.model_dump(),
