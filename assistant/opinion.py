@@ -2,21 +2,26 @@
 
 Draft content is ``{"sections": [{"key", "title", "sentences": [{"text", ...}]}], ...}``
 as the drafting pipeline writes it (see :class:`assistant.drafting.schemas.DraftContent`).
-Clinician edits replace a section's sentences with their own text (origin
-``clinician``). Every renderer (cockpit, chat delivery, PDF, FHIR) reads sections
-through :func:`section_texts` so they all show the same words.
+The older ``{"sections": {key: text}}`` shape is read too. Clinician edits replace a
+section's sentences with their own text (origin ``clinician``). Every renderer (cockpit,
+chat delivery, PDF, FHIR) reads sections through :func:`section_texts` so they all show
+the same words under the same titles.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.drafting.schemas import SECTION_TITLES, SectionKey
 from assistant.errors import ValidationError
 
 _CITATION = re.compile(r"\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+_TITLES: dict[str, str] = {"question": "Your question", **{k.value: v for k, v in SECTION_TITLES.items()}}
+_ORDER: tuple[str, ...] = tuple(k.value for k in SectionKey)
 
 
 @dataclass(frozen=True)
@@ -28,26 +33,56 @@ class SectionText:
     text: str
 
 
-def _section_list(content: dict[str, Any]) -> list[dict[str, Any]]:
-    sections = content.get("sections", [])
-    if isinstance(sections, dict):  # {key: text}, the simplest form
-        return [{"key": k, "title": k.replace("_", " ").capitalize(), "text": v} for k, v in sections.items()]
-    return list(sections)
+def title_of(key: str) -> str:
+    """The human title of a section key ("images" -> "What the images show")."""
+    return _TITLES.get(key, key.replace("_", " ").capitalize())
 
 
-def _text_of(section: dict[str, Any]) -> str:
-    if "text" in section and isinstance(section["text"], str):
-        return section["text"]
-    joiner = "\n" if section.get("key") == "questions" else " "
-    return joiner.join(s.get("text", "") for s in section.get("sentences", []))
+def _ordered(keys: Iterable[str]) -> list[str]:
+    """Known section keys in the pipeline's reading order, then any others as given."""
+    given = list(keys)
+    return [k for k in _ORDER if k in given] + [k for k in given if k not in _ORDER]
 
 
-def section_texts(content: dict[str, Any]) -> list[SectionText]:
-    """The sections of a draft, in order, as plain text with their [n] markers."""
-    return [
-        SectionText(str(s.get("key", "")), str(s.get("title", "")), _text_of(s))
-        for s in _section_list(content)
-    ]
+def _section_list(content: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Section records from either stored shape; entries without a key are skipped."""
+    sections = content.get("sections")
+    if isinstance(sections, Mapping):  # {key: text}, the simplest form
+        return [{"key": k, "title": title_of(k), "text": sections[k]} for k in _ordered(sections)]
+    if isinstance(sections, list):
+        return [dict(s) for s in sections if isinstance(s, Mapping) and "key" in s]
+    return []
+
+
+def _text_of(section: Mapping[str, Any]) -> str:
+    if "text" in section:
+        return "" if section["text"] is None else str(section["text"])
+    joiner = "\n" if section.get("key") == SectionKey.QUESTIONS.value else " "
+    sentences = section.get("sentences") or []
+    return joiner.join(str(s.get("text", "")) for s in sentences if isinstance(s, Mapping))
+
+
+def section_texts(content: Mapping[str, Any]) -> list[SectionText]:
+    """The sections of a draft, in reading order, as plain text with their [n] markers.
+
+    Args:
+        content: Stored draft content, ``{"sections": [...]}`` or ``{"sections": {key: text}}``.
+
+    Returns:
+        One entry per section; known keys carry their canonical title. Unrecognised
+        shapes give an empty list rather than failing.
+    """
+    out: list[SectionText] = []
+    for s in _section_list(content):
+        key = str(s["key"])
+        title = _TITLES.get(key) or str(s.get("title") or "") or title_of(key)
+        out.append(SectionText(key, title, _text_of(s)))
+    return out
+
+
+def filled_sections(content: Mapping[str, Any]) -> list[SectionText]:
+    """The sections that say something, with surrounding whitespace removed (what a patient receives)."""
+    return [SectionText(s.key, s.title, s.text.strip()) for s in section_texts(content) if s.text.strip()]
 
 
 def full_text(content: dict[str, Any]) -> str:

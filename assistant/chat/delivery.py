@@ -3,8 +3,8 @@
 Only a signed version ever reaches this module: :func:`load_signed_opinion` reads it
 through :func:`assistant.services.cases.get_signed_opinion`, which refuses anything
 unsigned and anyone but the case's patient (or a clinician). Two content shapes are
-understood: the drafting pipeline's ``{"sections": [{"key", "title", "sentences"}]}``
-and the simple ``{"sections": {key: text}}`` that clinicians' edits produce.
+understood, both read through :mod:`assistant.opinion`: the drafting pipeline's
+``{"sections": [{"key", "title", "sentences"}]}`` and the simple ``{"sections": {key: text}}``.
 """
 
 from __future__ import annotations
@@ -20,19 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Signature, Upload, User
+from assistant.opinion import filled_sections
 from assistant.services import cases
 from assistant.storage import Storage
 
-SECTION_TITLES: dict[str, str] = {
-    "summary": "Summary of your question",
-    "question": "Your question",
-    "first_diagnosis": "What the first diagnosis said",
-    "images": "What the images show",
-    "agreement": "Agreement or disagreement, and why",
-    "alternatives": "Alternatives to consider",
-    "questions": "Questions to ask your doctor",
-    "limitations": "Limitations and uncertainty",
-}
 FOLLOW_UP_REMINDER = (
     "This answer repeats what your signed opinion says. For anything about your own treatment, "
     "please talk to your doctor, or ask for a follow-up with a clinician."
@@ -131,30 +122,9 @@ class SignedOpinion:
         return f"Signed by {self.signer_name} on {when:%d %B %Y at %H:%M} UTC"
 
 
-def _section_text(raw: Any) -> str:
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, dict):
-        sentences = raw.get("sentences") or []
-        joiner = "\n" if raw.get("key") == "questions" else " "
-        return joiner.join(str(s.get("text", "")).strip() for s in sentences if isinstance(s, dict)).strip()
-    return ""
-
-
 def sections_of(content: dict[str, Any]) -> list[tuple[str, str]]:
     """(title, text) pairs of a signed draft's content, in order, empty sections dropped."""
-    raw = content.get("sections") or {}
-    pairs: list[tuple[str, str]] = []
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            pairs.append((SECTION_TITLES.get(key, key.replace("_", " ").capitalize()), _section_text(value)))
-    elif isinstance(raw, list):
-        for item in raw:
-            if isinstance(item, dict):
-                key = str(item.get("key", ""))
-                title = str(item.get("title") or SECTION_TITLES.get(key, key.capitalize()))
-                pairs.append((title, _section_text(item)))
-    return [(t, x) for t, x in pairs if x]
+    return [(s.title, s.text) for s in filled_sections(content)]
 
 
 def citations_of(evidence: dict[str, Any]) -> list[Citation]:

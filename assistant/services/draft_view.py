@@ -15,11 +15,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.drafting.schemas import SECTION_TITLES, SectionKey
+from assistant import opinion
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_TITLES: dict[str, str] = {k.value: v for k, v in SECTION_TITLES.items()}
-_TITLES.setdefault("question", "Your question")
 
 
 @dataclass(frozen=True)
@@ -105,34 +103,9 @@ class PassageView:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def title_of(key: str) -> str:
-    """The human title of a section key."""
-    return _TITLES.get(key, key.replace("_", " ").capitalize())
-
-
-def _ordered(keys: Iterable[str]) -> list[str]:
-    order = [k.value for k in SectionKey]
-    known = [k for k in order if k in keys]
-    return known + [k for k in keys if k not in order]
-
-
 def section_texts(content: Mapping[str, Any]) -> dict[str, str]:
-    """Each section's text by key, in reading order, from either stored shape."""
-    sections = content.get("sections", {})
-    if isinstance(sections, Mapping):
-        return {k: str(sections[k] or "") for k in _ordered(list(sections))}
-    texts: dict[str, str] = {}
-    for section in sections if isinstance(sections, list) else []:
-        if not isinstance(section, Mapping) or "key" not in section:
-            continue
-        key = str(section["key"])
-        if "text" in section:
-            texts[key] = str(section["text"])
-            continue
-        joiner = "\n" if key == SectionKey.QUESTIONS.value else " "
-        sentences = section.get("sentences") or []
-        texts[key] = joiner.join(str(s.get("text", "")) for s in sentences if isinstance(s, Mapping))
-    return texts
+    """Each section's text by key, in reading order (see :func:`assistant.opinion.section_texts`)."""
+    return {s.key: s.text for s in opinion.section_texts(content)}
 
 
 def _unsupported_texts(checks: Mapping[str, Any]) -> set[str]:
@@ -163,7 +136,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 def section_views(content: Mapping[str, Any], checks: Mapping[str, Any] | None = None) -> list[SectionView]:
     """Titled sections with sentences marked supported or not, for the review page."""
     unsupported = _unsupported_texts(checks or {})
-    texts = section_texts(content)
     raw = content.get("sections", {})
     by_key: dict[str, list[Any]] = {}
     if isinstance(raw, list):
@@ -171,11 +143,10 @@ def section_views(content: Mapping[str, Any], checks: Mapping[str, Any] | None =
             if isinstance(section, Mapping) and "key" in section:
                 by_key[str(section["key"])] = list(section.get("sentences") or [])
     views: list[SectionView] = []
-    for key, text in texts.items():
-        sentences = by_key.get(key) or [s for s in _SENTENCE_END.split(text) if s.strip()]
-        views.append(
-            SectionView(key, title_of(key), text, tuple(_sentence(s, unsupported) for s in sentences))
-        )
+    for section in opinion.section_texts(content):
+        sentences = by_key.get(section.key) or [s for s in _SENTENCE_END.split(section.text) if s.strip()]
+        marked = tuple(_sentence(s, unsupported) for s in sentences)
+        views.append(SectionView(section.key, section.title, section.text, marked))
     return views
 
 

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.db.models import Case, Draft, Signature, User
 from assistant.errors import DomainError, NotFoundError
+from assistant.opinion import title_of
 from assistant.roles import Role
 from assistant.services import cases
-from assistant.services.draft_view import passages_of, section_texts, title_of
+from assistant.services.draft_view import passages_of, section_texts
 from assistant.web.pages import add_routes, context_of, http_error
 from assistant.web.security import require_roles
 
