@@ -22,7 +22,7 @@ from assistant import audit
 from assistant.chat import intake
 from assistant.chat.answers import general_answer, looks_like_question
 from assistant.chat.consent import current_consent
-from assistant.chat.delivery import answer_follow_up, load_signed_opinion, opinion_markdown, write_pdf
+from assistant.chat.delivery import answer_follow_up, opinion_markdown
 from assistant.chat.errors import ChatAccessError
 from assistant.chat.progress import PREPARING_STATES, REVIEW_STATES, ProgressSnapshot, read_progress
 from assistant.chat.red_flags import RedFlag, load_rules
@@ -32,6 +32,7 @@ from assistant.db.models import Case, Conversation, Message, User
 from assistant.errors import DomainError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
+from assistant.opinion_document import load_signed_opinion, write_pdf
 from assistant.roles import Role
 from assistant.services import cases, transcripts
 

@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from assistant.db.base import Database
 from assistant.db.models import User
 from assistant.lifecycle import CaseStatus
+from assistant.opinion_document import latin1, load_signed_opinion, opinion_pdf
 from assistant.roles import Role
 from assistant.settings import Settings
-from assistant.web.exports import latin1, load_signed_opinion, opinion_fhir, opinion_pdf
+from assistant.web.exports import opinion_fhir
 from tests.assistant.factories import to_state
 from tests.assistant.web.staff import login, make_client
 
@@ -48,7 +49,7 @@ class TestBuilders:
         text = _pdf_text(opinion_pdf(opinion))
         assert "What the first diagnosis said" in text and "right lower lobe" in text
         assert f"Signed by {people['casey'].display_name}" in text
-        assert opinion.signature.content_sha256[:20] in text.replace("\n", "")
+        assert opinion.content_sha256[:20] in text.replace("\n", "")
 
     def test_fhir_report_validates_and_embeds_the_pdf(
         self, sqlite_db: Database, people: dict[str, User]

@@ -1,0 +1,207 @@
+"""The signed opinion as a document: what was signed, by whom and when, and its PDF.
+
+Only a signed version ever becomes a :class:`SignedOpinion`: :func:`load_signed_opinion`
+reads it through :func:`assistant.services.cases.get_signed_opinion`, which refuses
+anything unsigned and anyone but the case's patient or a clinician, and audits the read.
+The chat delivery and the web exports (PDF, FHIR) both render from this one object, so
+the patient's message, the downloaded PDF and the FHIR report carry the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.db.models import Case, Draft, Signature, Upload, User
+from assistant.errors import NotFoundError
+from assistant.opinion import SectionText, filled_sections
+from assistant.services import cases
+from assistant.services.draft_view import PassageView, passages_of
+from assistant.storage import Storage
+
+MAX_IMAGES = 6
+_FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+)
+_LATIN1 = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "≥": ">=",
+        "≤": "<=",
+        "−": "-",
+        "•": "*",
+        "→": "->",
+        " ": " ",
+    }
+)
+_DISCLAIMER = (
+    "This opinion was prepared with computer assistance and reviewed and signed by the clinician named "
+    "above. It is advice for you and your doctors; it does not replace an examination. If you are unwell "
+    "now, call your local emergency number."
+)
+
+
+@dataclass(frozen=True)
+class SignedOpinion:
+    """A signed version of a case's opinion, as the patient receives it."""
+
+    case_id: str
+    case_title: str
+    patient_id: int
+    patient_name: str
+    draft_id: str
+    version: int
+    sections: list[SectionText]
+    citations: list[PassageView]
+    signer_name: str
+    signed_at: dt.datetime
+    attestation: str
+    content_sha256: str
+    amendment_reason: str = ""
+    is_amendment: bool = False
+    images: list[Path] = field(default_factory=list)
+
+    @property
+    def signed_line(self) -> str:
+        """'Signed by Dr X on 03 March 2026 at 14:05 UTC'."""
+        when = self.signed_at.astimezone(dt.UTC)
+        return f"Signed by {self.signer_name} on {when:%d %B %Y at %H:%M} UTC"
+
+
+def evidence_image_keys(evidence: dict[str, Any]) -> list[str]:
+    """Storage keys of the heatmaps and CT key images the drafting job recorded."""
+    keys: list[str] = []
+    for block in (evidence.get("imaging") or {}).get("uploads") or []:
+        for image in block.get("images") or []:
+            keys += [str(k) for k in (image.get("heatmap_keys") or {}).values()]
+        for series in block.get("ct_series") or []:
+            keys += [str(k) for k in series.get("key_image_keys") or []]
+    return keys
+
+
+def _key_images(
+    session: Session, case_id: str, evidence: dict[str, Any], storage: Storage | None
+) -> list[Path]:
+    """Heatmaps and key images recorded by the drafting job, else the previews shown at upload."""
+    paths = [storage.path(k) for k in evidence_image_keys(evidence) if storage.exists(k)] if storage else []
+    if not paths:
+        uploads = session.scalars(select(Upload).where(Upload.case_id == case_id).order_by(Upload.created_at))
+        for upload in uploads:
+            paths += [Path(p) for p in (upload.summary or {}).get("previews_shown", [])]
+    return [p for p in paths if p.is_file()][:MAX_IMAGES]
+
+
+def load_signed_opinion(
+    session: Session, actor: User, case_id: str, storage: Storage | None = None
+) -> SignedOpinion:
+    """The latest signed version of a case for the actor (policy-checked and audited).
+
+    Args:
+        session: Open database session.
+        actor: The patient who owns the case, or a clinician.
+        case_id: The case.
+        storage: Where derived images live; without it, key images fall back to upload previews.
+
+    Raises:
+        NotFoundError: Nothing is signed yet, or the actor may not see the case.
+        PermissionDeniedError: The actor's role may not read opinions.
+    """
+    draft = cases.get_signed_opinion(session, actor, case_id)
+    sig = session.scalar(select(Signature).where(Signature.draft_id == draft.id))
+    case = session.get(Case, case_id)
+    if sig is None or case is None:
+        raise NotFoundError("There is no signed opinion for this case yet.")
+    signer, patient = session.get(User, sig.signer_id), session.get(User, case.patient_id)
+    earlier = session.scalar(
+        select(Draft.id)
+        .where(Draft.case_id == case_id, Draft.is_signed.is_(True), Draft.version < draft.version)
+        .limit(1)
+    )
+    evidence = draft.evidence or {}
+    return SignedOpinion(
+        case_id=case.id,
+        case_title=case.title,
+        patient_id=case.patient_id,
+        patient_name=patient.display_name if patient else "",
+        draft_id=draft.id,
+        version=draft.version,
+        sections=filled_sections(draft.content),
+        citations=passages_of(evidence),
+        signer_name=signer.display_name if signer else "the reviewing clinician",
+        signed_at=sig.signed_at,
+        attestation=sig.attestation,
+        content_sha256=sig.content_sha256,
+        amendment_reason=str(draft.content.get("amendment_reason") or ""),
+        is_amendment=draft.kind == "amendment" or earlier is not None,
+        images=_key_images(session, case_id, evidence, storage),
+    )
+
+
+def latin1(text: str) -> str:
+    """Text the PDF core fonts can draw (used when no Unicode font is installed)."""
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def _font(pdf: FPDF) -> tuple[str, bool]:
+    """A Unicode font (regular and bold) if one is installed, else the Helvetica core font."""
+    for path in _FONT_CANDIDATES:
+        if path.is_file():
+            bold = path.with_name("DejaVuSans-Bold.ttf")
+            pdf.add_font("Body", "", str(path))
+            pdf.add_font("Body", "B", str(bold if bold.is_file() else path))
+            return "Body", True
+    return "Helvetica", False
+
+
+def opinion_pdf(opinion: SignedOpinion) -> bytes:
+    """The signed opinion as a PDF: sections, sources, signer, attestation and content hash."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_title("Second opinion")
+    pdf.add_page()
+    family, unicode_ok = _font(pdf)
+
+    def para(text: str, size: float = 10.5, style: str = "", gap: float = 2.0) -> None:
+        pdf.set_font(family, style, size)
+        pdf.multi_cell(0, size * 0.5, text if unicode_ok else latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    para("Second opinion" + (" (amended)" if opinion.is_amendment else ""), 18, "B", 1)
+    para("\n".join(filter(None, [opinion.case_title, f"For: {opinion.patient_name}"])), 11)
+    if opinion.amendment_reason:
+        para("Reason for the amendment", 13, "B", 0.5)
+        para(opinion.amendment_reason)
+    for section in opinion.sections:
+        para(section.title, 13, "B", 0.5)
+        para(section.text)
+    if opinion.citations:
+        para("Sources", 13, "B", 0.5)
+        for p in opinion.citations:
+            para(". ".join(filter(None, [f"[{p.number}] {p.title}", p.publisher, p.url])), 9, gap=0.5)
+    pdf.ln(4)
+    para(f"{opinion.signed_line} (version {opinion.version}).", 11, "B", 0.5)
+    para(f"Attestation: {opinion.attestation}", 9, gap=0.5)
+    para(f"Content fingerprint (SHA-256): {opinion.content_sha256}", 8)
+    para(_DISCLAIMER, 8)
+    return bytes(pdf.output())
+
+
+def write_pdf(opinion: SignedOpinion, path: Path) -> Path:
+    """Write :func:`opinion_pdf` to ``path`` (parents created) and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(opinion_pdf(opinion))
+    return path
