@@ -15,19 +15,20 @@ if TYPE_CHECKING:
     from langchain_core.language_models.llms import BaseLLM
 
     from assistant.drafting.citations import SupportScorer
+    from assistant.settings import Settings
     from imaging.inference import InferenceEngine
     from knowledge.config import KnowledgeConfig
     from knowledge.retrieval import Retriever
 
 
-def knowledge_config(ctx: AppContext) -> KnowledgeConfig:
-    """The knowledge library's config from the app settings."""
+def knowledge_config(settings: Settings) -> KnowledgeConfig:
+    """The knowledge library's plain config from the app settings (used by the app and the CLI)."""
     from knowledge.config import KnowledgeConfig
 
-    k = ctx.settings.knowledge
+    k = settings.knowledge
     return KnowledgeConfig(
         vector_mode=k.vector_mode,
-        chroma_path=ctx.settings.chroma_path,
+        chroma_path=settings.chroma_path,
         chroma_host=k.chroma_host,
         chroma_port=k.chroma_port,
         collection=k.collection,
@@ -44,7 +45,7 @@ def retriever(ctx: AppContext) -> Retriever:
     def build() -> Retriever:
         from knowledge.retrieval import Retriever
 
-        return Retriever(knowledge_config(ctx))
+        return Retriever(knowledge_config(ctx.settings))
 
     result: Retriever = ctx.component("retriever", build)
     return result

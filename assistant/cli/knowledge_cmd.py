@@ -10,32 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from assistant.cli.context import get_settings
-from assistant.settings import Settings
+from assistant.components import knowledge_config
 
 if TYPE_CHECKING:
-    from knowledge.config import KnowledgeConfig
     from knowledge.retrieval import Retriever
 
 app = typer.Typer(help="Ingest sources into the knowledge base, search it and evaluate retrieval.")
 
 SHARED_KNOWLEDGE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "knowledge"
-
-
-def knowledge_config(settings: Settings) -> KnowledgeConfig:
-    """The knowledge library's plain config, from the app settings."""
-    from knowledge.config import KnowledgeConfig
-
-    k = settings.knowledge
-    return KnowledgeConfig(
-        vector_mode=k.vector_mode,
-        chroma_path=settings.chroma_path,
-        chroma_host=k.chroma_host,
-        chroma_port=k.chroma_port,
-        collection=k.collection,
-        embedding_model_path=k.embedding_model_path,
-        reranker_path=k.reranker_path,
-        top_k=k.top_k,
-    )
 
 
 def _retriever(ctx: typer.Context) -> Retriever:
