@@ -1,10 +1,12 @@
-"""The real app on loopback and Debian's Chromium, for the patient browser tests.
+"""The real app on loopback and Debian's Chromium, for the patient and cockpit browser tests.
 
-The app runs in a subprocess (``tests/browser/_server.py``) with the embedded defaults
-(SQLite, local storage) on a free port and a fresh data directory; two choices are made
-for speed: the LLM is in ``mock`` mode, and the in-process job runner is off, so the
-tests play the drafting worker through the job services. Users are seeded through the
-services before the server starts. Screenshots go to ``test-output/screenshots/``.
+``live_app`` runs the whole app in a subprocess (``tests/browser/_server.py``) with the
+embedded defaults (SQLite, local storage) on a free port and a fresh data directory; two
+choices are made for speed: the LLM is in ``mock`` mode, and the in-process job runner is
+off, so the tests play the drafting worker through the job services. ``cockpit_app``
+serves the app without the chat mount in a uvicorn thread, with staff of every role, one
+per test module. Users are seeded through the services before the server starts; both
+are driven by the one Playwright ``browser``. Screenshots go to ``test-output/screenshots/``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,26 +24,46 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade
 from assistant.db.models import User
+from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.services import users
+from assistant.settings import Settings
 from tests.conftest import REPO, TEST_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 PATIENTS = ("alice", "bob", "carol", "dave")
+STAFF = {
+    "patient": (Role.PATIENT, "Pat Patient"),
+    "other_patient": (Role.PATIENT, "Olly Other"),
+    "clinician": (Role.CLINICIAN, "Dr Casey Reviewer"),
+    "clinician2": (Role.CLINICIAN, "Dr Robin Second"),
+    "support": (Role.SUPPORT, "Sam Support"),
+    "admin": (Role.ADMIN, "Alex Admin"),
+}
 
 
 @dataclass
 class LiveApp:
-    """The running app: its URL, its database, and the seeded accounts."""
+    """The running app: its URL, its database, its settings and the seeded accounts by username."""
 
     url: str
     db: Database
-    data_dir: Path
+    settings: Settings
     accounts: dict[str, User]
+
+    @property
+    def data_dir(self) -> Path:
+        """The app's data directory (storage, opinions)."""
+        return self.settings.data_dir
+
+
+def _test_settings(data_dir: Path) -> Settings:
+    return Settings(environment="test", data_dir=data_dir, llm={"mode": "mock"})  # type: ignore[arg-type]
 
 
 def _free_port() -> int:
@@ -79,12 +102,45 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
                 time.sleep(0.25)
         else:
             pytest.fail("the app did not start: " + (data_dir / "server.log").read_text()[-2000:])
-        yield LiveApp(url, db, data_dir, accounts)
+        yield LiveApp(url, db, _test_settings(data_dir), accounts)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
         db.dispose()
+
+
+@pytest.fixture(scope="module")
+def cockpit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """The whole app (without the chat mount) served on loopback for one test module."""
+    import uvicorn
+
+    from assistant.web.app import create_app
+
+    root = tmp_path_factory.mktemp("cockpit-app")
+    settings = _test_settings(root / "data")
+    settings.data_dir.mkdir(parents=True)
+    db = Database.from_url(f"sqlite:///{root / 'app.db'}")
+    upgrade(db.engine)
+    digest = hash_password(TEST_PASSWORD)
+    accounts: dict[str, User] = {}
+    with db.session() as s:
+        for name, (role, display) in STAFF.items():
+            accounts[name] = User(username=name, display_name=display, role=role, password_hash=digest)
+            s.add(accounts[name])
+    app = create_app(settings, context=AppContext(settings, db=db), with_chat=False)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the app did not start within 20 s")
+        time.sleep(0.05)
+    yield LiveApp(f"http://127.0.0.1:{server.config.port}", db, settings, accounts)
+    server.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,7 @@ from assistant.services import users
 from assistant.settings import Settings
 from tests.assistant.factories import status_of
 from tests.assistant.web.staff import seed_review_case
-from tests.browser.cockpit_fixtures import SCREENSHOTS
-from tests.browser.conftest import LiveApp, log_in
+from tests.browser.conftest import SCREENSHOTS, LiveApp, log_in
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -16,19 +16,11 @@ import pytest
 from assistant.lifecycle import CaseStatus
 from tests.assistant.factories import status_of, to_state
 from tests.assistant.web.staff import seed_review_case
-from tests.browser.cockpit_fixtures import (
-    SCREENSHOTS,
-    LiveApp,
-    chromium,
-    clean_screenshots,
-    cockpit_app,
-    new_page,
-    shot,
-)
+from tests.browser.cockpit_fixtures import clean_screenshots, new_page, shot
+from tests.browser.conftest import SCREENSHOTS, LiveApp
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["chromium", "cockpit_app"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -41,16 +33,16 @@ def _csrf(page: Any) -> str:
 
 
 class TestClinicianReview:
-    def test_queue_claim_edit_diff_sign_and_conflicts(self, cockpit_app: LiveApp, chromium: Any) -> None:
+    def test_queue_claim_edit_diff_sign_and_conflicts(self, cockpit_app: LiveApp, browser: Any) -> None:
         """Urgent case first; heatmap toggles; the diff follows edits; signing works; a rival gets 409."""
         app = cockpit_app
-        older = to_state(app.db, app.users["other_patient"], CaseStatus.PENDING_REVIEW)
-        case_id = seed_review_case(app.db, app.settings, app.users["patient"], urgent=True)
+        older = to_state(app.db, app.accounts["other_patient"], CaseStatus.PENDING_REVIEW)
+        case_id = seed_review_case(app.db, app.settings, app.accounts["patient"], urgent=True)
 
-        rival = new_page(chromium, app, "clinician2")
+        rival = new_page(browser, app, "clinician2")
         rival.goto(f"{app.url}/cockpit/cases/{case_id}")  # opened before anyone claimed it
 
-        page = new_page(chromium, app, "clinician")
+        page = new_page(browser, app, "clinician")
         assert page.url.endswith("/cockpit/")
         first = page.locator("table.queue tbody tr").first
         assert first.get_attribute("data-case") == case_id
@@ -118,7 +110,7 @@ class TestClinicianReview:
         assert "re-image" in page.inner_text("#signed")
         shot(page, "cockpit_05_signed")
 
-        patient = new_page(chromium, app, "patient")
+        patient = new_page(browser, app, "patient")
         pdf = patient.request.get(f"{app.url}/exports/cases/{case_id}/opinion.pdf")
         assert pdf.status == 200
         assert pdf.body().startswith(b"%PDF")
@@ -141,5 +133,5 @@ class TestClinicianReview:
                 check=True,
             )
         assert re.search(r"second-opinion-v\d+\.pdf", pdf.headers["content-disposition"])
-        other = new_page(chromium, app, "other_patient")
+        other = new_page(browser, app, "other_patient")
         assert other.request.get(f"{app.url}/exports/cases/{case_id}/opinion.pdf").status == 404

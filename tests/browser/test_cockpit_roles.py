@@ -18,10 +18,10 @@ from assistant.lifecycle import CaseStatus
 from tests.assistant.factories import status_of
 from tests.assistant.web.staff import seed_review_case
 from tests.assistant.web.test_access_matrix import EXPECTED
-from tests.browser.cockpit_fixtures import LiveApp, chromium, clean_screenshots, cockpit_app, new_page, shot
+from tests.browser.cockpit_fixtures import clean_screenshots, new_page, shot
+from tests.browser.conftest import LiveApp
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["chromium", "cockpit_app"]
 COCKPIT = [(m, p) for m, p in EXPECTED if p.startswith("/cockpit")]
 
 
@@ -48,11 +48,11 @@ def _cockpit_codes(page: Any, app: LiveApp, case_id: str) -> dict[str, int]:
 
 
 class TestSupport:
-    def test_reads_flags_and_is_refused_clinician_actions(self, cockpit_app: LiveApp, chromium: Any) -> None:
+    def test_reads_flags_and_is_refused_clinician_actions(self, cockpit_app: LiveApp, browser: Any) -> None:
         """Search, open the transcript with its audit trail, flag it; every cockpit route is 403."""
         app = cockpit_app
-        case_id = seed_review_case(app.db, app.settings, app.users["patient"])
-        page = new_page(chromium, app, "support")
+        case_id = seed_review_case(app.db, app.settings, app.accounts["patient"])
+        page = new_page(browser, app, "support")
         assert page.url.endswith("/support/")
         page.fill("input[name=q]", "pneumonia")
         page.click("form.filters button[type=submit]")
@@ -77,7 +77,7 @@ class TestSupport:
         assert status_of(app.db, case_id) is CaseStatus.PENDING_REVIEW
         with app.db.session() as s:
             assert s.scalars(select(SupportFlag.category)).all() == ["safety"]
-            support_id = app.users["support"].id
+            support_id = app.accounts["support"].id
             actions = set(s.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == support_id)))
         assert {"transcript.search", "transcript.view", "audit.view", "conversation.flag"} <= actions
         page.goto(f"{app.url}/cockpit/cases/{case_id}")
@@ -86,11 +86,11 @@ class TestSupport:
 
 
 class TestPatient:
-    def test_every_cockpit_route_is_refused(self, cockpit_app: LiveApp, chromium: Any) -> None:
+    def test_every_cockpit_route_is_refused(self, cockpit_app: LiveApp, browser: Any) -> None:
         """A patient, even on their own case, gets 403 or 404 from every cockpit route."""
         app = cockpit_app
-        case_id = seed_review_case(app.db, app.settings, app.users["patient"])
-        page = new_page(chromium, app, "patient")
+        case_id = seed_review_case(app.db, app.settings, app.accounts["patient"])
+        page = new_page(browser, app, "patient")
         page.goto(f"{app.url}/login")  # a page with this session's CSRF token
         codes = _cockpit_codes(page, app, case_id)
         assert set(codes.values()) <= {403, 404}, codes
@@ -101,10 +101,10 @@ class TestPatient:
 
 
 class TestAdminAndMetrics:
-    def test_pages_render(self, cockpit_app: LiveApp, chromium: Any) -> None:
+    def test_pages_render(self, cockpit_app: LiveApp, browser: Any) -> None:
         """The admin home lists users and status; the metrics page shows every block."""
         app = cockpit_app
-        page = new_page(chromium, app, "admin")
+        page = new_page(browser, app, "admin")
         assert page.url.endswith("/admin/")
         assert page.locator("tr[data-user=clinician]").count() == 1
         shot(page, "roles_05_admin")
