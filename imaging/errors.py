@@ -30,8 +30,7 @@ class UnsupportedFileError(ImagingError):
 
     default_message = "This file is not a kind of file we can read."
     default_remedy = (
-        "Upload DICOM files (a folder or a .zip of the study as the hospital gave it), "
-        "or PNG/JPEG pictures."
+        "Upload DICOM files (a folder or a .zip of the study as the hospital gave it), or PNG/JPEG pictures."
     )
 
 
@@ -39,18 +38,14 @@ class UnsafeArchiveError(ImagingError):
     """An archive breaks an upload-safety rule (size, member count, names, nesting)."""
 
     default_message = "This archive was refused because it is not safe to unpack."
-    default_remedy = (
-        "Upload the study as the hospital gave it, or split it into smaller archives."
-    )
+    default_remedy = "Upload the study as the hospital gave it, or split it into smaller archives."
 
 
 class DicomDecodeError(ImagingError):
     """A DICOM file is damaged or its pixel data cannot be decoded."""
 
     default_message = "This DICOM file is damaged or uses an encoding we cannot decode."
-    default_remedy = (
-        "Ask the hospital for an uncompressed or JPEG-compressed export of the study."
-    )
+    default_remedy = "Ask the hospital for an uncompressed or JPEG-compressed export of the study."
 
 
 class PixelDataError(DicomDecodeError):
