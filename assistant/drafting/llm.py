@@ -12,6 +12,7 @@ Heavy libraries are imported only when their backend is built.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from pathlib import Path
@@ -42,6 +43,17 @@ def cut_at_stop(text: str, stop: list[str] | None) -> str:
         if seq and (idx := text.find(seq)) != -1:
             cut = min(cut, idx)
     return text[:cut]
+
+
+def _close_all_llamas() -> None:
+    """Free llama.cpp models before interpreter shutdown tears down the modules they need."""
+    with _LLAMA_LOCK:
+        for model in _LLAMA_CACHE.values():
+            model.close()
+        _LLAMA_CACHE.clear()
+
+
+atexit.register(_close_all_llamas)
 
 
 def _load_llama(path: Path, n_ctx: int, n_threads: int | None) -> Any:
