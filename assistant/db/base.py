@@ -9,8 +9,9 @@ PostgreSQL, and keeps claims, signatures and the audit chain race-free.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
@@ -90,6 +91,12 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time and its busy handler waits by sleeping with
+        # backoff; queueing this process's transactions on a lock hands the database
+        # over without those sleeps (other processes still use the busy timeout).
+        self._local_writer: threading.RLock | None = (
+            threading.RLock() if engine.dialect.name == "sqlite" else None
+        )
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False) -> Database:
@@ -104,15 +111,16 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: commits on success, rolls back on any error."""
-        session = self._factory()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._local_writer or nullcontext():
+            session = self._factory()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def dispose(self) -> None:
         """Close pooled connections."""
