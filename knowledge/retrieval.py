@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -106,6 +107,7 @@ class Retriever:
         self.index = LexicalIndex(config.lexical_path)
         self._ingestor = Ingestor(self.store, self.index, self.embedder, Chunker())
         self._write_lock = threading.RLock()
+        self._lexical_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
 
     # -- search ----------------------------------------------------------------------------
     def candidates(self, query: str, limit: int, filters: Filters | None = None,
@@ -114,10 +116,17 @@ class Retriever:
         flt = filters or Filters()
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
+        # BM25 runs in SQLite and the query embedding in torch; both release the GIL, so
+        # in hybrid mode the lexical search overlaps the embedding and the vector search.
+        pending = (
+            self._lexical_pool.submit(self.index.search, query, limit, flt) if mode == "hybrid" else None
+        )
         if mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query) if vector is None else vector
             dense = self.store.query(vec, limit, flt.to_chroma())
-        if mode in ("hybrid", "lexical"):
+        if pending is not None:
+            lexical = pending.result()
+        elif mode == "lexical":
             lexical = self.index.search(query, limit, flt)
         return Candidates(dense, lexical)
 
