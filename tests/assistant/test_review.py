@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from assistant.db.base import Database
 from assistant.db.models import Draft, Signature, User
@@ -92,6 +94,28 @@ class TestTransitionsThroughServices:
         assert status_of(db, case_id) is S.SUBMITTED
 
 
+def race(db: Database, calls: list[Callable[[Session], object]]) -> list[str]:
+    """Run each call in its own thread and transaction, all released at once; sorted outcomes."""
+    barrier = threading.Barrier(len(calls))
+    results: list[str] = []
+
+    def attempt(call: Callable[[Session], object]) -> None:
+        barrier.wait()
+        try:
+            with db.session() as s:
+                call(s)
+            results.append("won")
+        except ConflictError:
+            results.append("conflict")
+
+    threads = [threading.Thread(target=attempt, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return sorted(results)
+
+
 class TestClaimRace:
     @pytest.mark.parametrize("n_clinicians", [2, 6])
     def test_exactly_one_claim_wins(
@@ -101,24 +125,8 @@ class TestClaimRace:
         patient = make_user(db, Role.PATIENT)
         clinicians = [make_user(db, Role.CLINICIAN) for _ in range(n_clinicians)]
         case_id = to_state(db, patient, S.PENDING_REVIEW)
-        barrier = threading.Barrier(n_clinicians)
-        results: list[str] = []
-
-        def attempt(c: User) -> None:
-            barrier.wait()
-            try:
-                with db.session() as s:
-                    review.claim_case(s, c, case_id)
-                results.append("won")
-            except ConflictError:
-                results.append("conflict")
-
-        threads = [threading.Thread(target=attempt, args=(c,)) for c in clinicians]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert sorted(results) == ["conflict"] * (n_clinicians - 1) + ["won"]
+        calls = [partial(review.claim_case, actor=c, case_id=case_id) for c in clinicians]
+        assert race(db, calls) == ["conflict"] * (n_clinicians - 1) + ["won"]
         assert status_of(db, case_id) is S.IN_REVIEW
 
     def test_exactly_one_signature_wins(self, db: Database, make_user: Callable[..., User]) -> None:
@@ -129,24 +137,11 @@ class TestClaimRace:
             base = drafts.latest_draft(s, case_id)
             assert base is not None
             base_id = base.id
-        barrier = threading.Barrier(2)
-        results: list[str] = []
 
-        def attempt() -> None:
-            barrier.wait()
-            try:
-                with db.session() as s:
-                    review.sign_draft(s, clinician, case_id, base_id, TEST_PASSWORD)
-                results.append("won")
-            except ConflictError:
-                results.append("conflict")
+        def sign(s: Session) -> object:
+            return review.sign_draft(s, clinician, case_id, base_id, TEST_PASSWORD)
 
-        threads = [threading.Thread(target=attempt) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert sorted(results) == ["conflict", "won"]
+        assert race(db, [sign, sign]) == ["conflict", "won"]
         with db.session() as s:
             n_signed = len(s.scalars(select(Signature)).all())
         assert n_signed == 1
