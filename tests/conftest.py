@@ -24,6 +24,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 PG_URL = os.environ.get("SECOND_OPINION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_PASSWORD = "correct-horse-battery-staple"
+#: Services that must be present (comma-separated: postgres, redis, chromium). CI sets this so
+#: a missing service fails the run instead of silently skipping the tests that need it.
+REQUIRED_SERVICES = frozenset(
+    s.strip() for s in os.environ.get("SECOND_OPINION_TEST_REQUIRE", "").split(",") if s.strip()
+)
+
+
+def service_missing(service: str, reason: str) -> None:
+    """Skip the test with ``reason``, or fail it when ``service`` is required (CI)."""
+    if service in REQUIRED_SERVICES:
+        pytest.fail(f"{reason}; this run requires it (SECOND_OPINION_TEST_REQUIRE={service})")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +64,7 @@ def _pg_schema_url() -> tuple[str, str] | None:
 def _postgresql_database() -> Iterator[Database]:
     found = _pg_schema_url()
     if found is None:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+        service_missing("postgres", f"PostgreSQL is not reachable at {PG_URL}")
     url, schema = found
     admin = make_engine(PG_URL)
     with admin.begin() as conn:

@@ -32,7 +32,7 @@ from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.services import users
 from assistant.settings import Settings
-from tests.conftest import REPO, TEST_PASSWORD
+from tests.conftest import REPO, TEST_PASSWORD, service_missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-output" / "screenshots"
@@ -76,7 +76,7 @@ def _free_port() -> int:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     """Seed a fresh data directory and start the whole app on loopback."""
     if not CHROMIUM.is_file():
-        pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
+        service_missing("chromium", "Debian's Chromium is not installed (apt-get install -y chromium)")
     data_dir = tmp_path_factory.mktemp("browser-data")
     db = Database.from_url(f"sqlite:///{data_dir / 'second_opinion.db'}")
     upgrade(db.engine)
@@ -149,7 +149,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.is_file():
-        pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
+        service_missing("chromium", "Debian's Chromium is not installed (apt-get install -y chromium)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(
