@@ -16,7 +16,10 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
+
+from assistant.errors import ConflictError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -116,6 +119,13 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except StaleDataError as e:
+                # Optimistic version check lost to a concurrent writer (row_version):
+                # the same outcome as losing a row lock, so the caller sees a conflict.
+                session.rollback()
+                raise ConflictError(
+                    "Someone else changed this record at the same time; reload and try again."
+                ) from e
             except BaseException:
                 session.rollback()
                 raise

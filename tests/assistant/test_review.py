@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from assistant.db.base import Database
-from assistant.db.models import Draft, Signature, User
+from assistant.db.base import Database, make_engine
+from assistant.db.models import Case, Draft, Signature, User
 from assistant.errors import (
     AuthenticationError,
     ConflictError,
@@ -95,24 +95,37 @@ class TestTransitionsThroughServices:
 
 
 def race(db: Database, calls: list[Callable[[Session], object]]) -> list[str]:
-    """Run each call in its own thread and transaction, all released at once; sorted outcomes."""
+    """Run each call in its own thread, engine and transaction, all released at once; sorted outcomes.
+
+    Each thread gets a separate :class:`Database` (its own engine and connection pool, as a
+    second process would have), so only the database's own locking (row locks on
+    PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) can keep the racers apart: the in-process
+    writer lock of one ``Database`` object is not shared. Outcomes other than winning or a
+    :class:`ConflictError` are reported by exception type, so a lost race fails the test.
+    """
+    url = db.engine.url.render_as_string(hide_password=False)
+    engines = [Database(make_engine(url)) for _ in calls]
     barrier = threading.Barrier(len(calls))
     results: list[str] = []
 
-    def attempt(call: Callable[[Session], object]) -> None:
+    def attempt(racer: Database, call: Callable[[Session], object]) -> None:
         barrier.wait()
         try:
-            with db.session() as s:
+            with racer.session() as s:
                 call(s)
             results.append("won")
         except ConflictError:
             results.append("conflict")
+        except Exception as e:  # a lost update or a driver error must fail the test
+            results.append(type(e).__name__)
 
-    threads = [threading.Thread(target=attempt, args=(call,)) for call in calls]
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(engines, calls, strict=True)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
+    for racer in engines:
+        racer.dispose()
     return sorted(results)
 
 
@@ -225,3 +238,27 @@ class TestSigning:
             assert before["summary"] == after["summary"]
             opinion = cases.get_signed_opinion(s, patient, case_id)
             assert opinion.id == versions[2].id
+
+
+class TestLostUpdate:
+    def test_stale_row_version_is_a_conflict(self, db: Database, make_user: Callable[..., User]) -> None:
+        """A write based on a stale row version (no row lock taken) is a ConflictError, not a 500."""
+        if not db.is_postgresql:
+            pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE), so a stale write cannot interleave")
+        patient = make_user(db, Role.PATIENT)
+        case_id = to_state(db, patient, S.INTAKE)
+        other = Database(make_engine(db.engine.url.render_as_string(hide_password=False)))
+        try:
+            with pytest.raises(ConflictError, match="at the same time"), db.session() as s:
+                case = s.get(Case, case_id)
+                assert case is not None
+                with other.session() as s2:  # a concurrent writer commits first
+                    rival = s2.get(Case, case_id)
+                    assert rival is not None
+                    rival.title = "changed elsewhere"
+                case.title = "changed here"
+        finally:
+            other.dispose()
+        with db.session() as s:
+            stored = s.get(Case, case_id)
+            assert stored is not None and stored.title == "changed elsewhere"

@@ -15,7 +15,10 @@ from sqlalchemy import select
 from assistant.context import AppContext
 from assistant.db.models import Draft, Job, JobEvent, User
 from assistant.jobs.dispatch import dispatch
+from assistant.lifecycle import CaseStatus
+from tests.assistant.factories import status_of
 from tests.assistant.jobs.conftest import submit_case
+from tests.conftest import service_missing
 
 REDIS_URL = os.environ.get("SECOND_OPINION_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -29,7 +32,7 @@ def _redis_available() -> bool:
         return False
 
 
-def _worker(ctx: AppContext, mode: str, *args: str) -> subprocess.Popen[bytes]:
+def _worker(ctx: AppContext, mode: str, *args: str, module: str = "assistant.cli") -> subprocess.Popen[bytes]:
     s = ctx.settings
     env = {
         **os.environ,
@@ -42,9 +45,10 @@ def _worker(ctx: AppContext, mode: str, *args: str) -> subprocess.Popen[bytes]:
         "SECOND_OPINION_JOBS__BROKER_URL": REDIS_URL,
         "SECOND_OPINION_JOBS__LEASE_S": "3",
         "SECOND_OPINION_JOBS__POLL_S": "0.3",
+        "SECOND_OPINION_JOBS__MAX_ATTEMPTS": str(s.jobs.max_attempts),
         "HF_HUB_OFFLINE": "1",
     }
-    cmd = [sys.executable, "-m", "assistant.cli", "worker", *args]
+    cmd = [sys.executable, "-m", module, "worker", *args]
     return subprocess.Popen(
         cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -84,7 +88,7 @@ class TestWorkerCrash:
     ) -> None:
         """A worker killed mid-job leaves no draft; after restart the job finishes with exactly one draft."""
         if mode == "celery" and not _redis_available():
-            pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+            service_missing("redis", f"Redis is not reachable at {REDIS_URL}")
         if mode == "celery":
             import redis
 
@@ -109,3 +113,40 @@ class TestWorkerCrash:
         assert job.attempts == 2
         with job_ctx.db.session() as s:
             assert len(s.scalars(select(Draft).where(Draft.case_id == case_id)).all()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["in_process", "celery"])
+class TestPoisonJob:
+    def test_job_that_kills_every_worker_stops(self, job_ctx: AppContext, patient: User, mode: str) -> None:
+        """A job whose handler kills its worker each time fails after max_attempts; its case is visible."""
+        if mode == "celery" and not _redis_available():
+            service_missing("redis", f"Redis is not reachable at {REDIS_URL}")
+        if mode == "celery":
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        job_ctx.settings.jobs.mode = mode  # type: ignore[assignment]
+        job_ctx.settings.jobs.broker_url = REDIS_URL
+        case_id, job_id = submit_case(job_ctx, patient, None)
+        starts = 0
+        # Without a limit on expired leases this loop would run until `starts` hits its cap.
+        while _job(job_ctx, job_id).status != "failed" and starts < job_ctx.settings.jobs.max_attempts + 3:
+            proc = _worker(job_ctx, mode, module="tests.assistant.jobs.poison_worker")
+            starts += 1
+            if mode == "celery" and starts == 1:
+                dispatch(job_ctx, job_id)
+            try:
+                _wait_for(
+                    lambda p=proc: p.poll() is not None or _job(job_ctx, job_id).status == "failed",
+                    90,
+                    "the worker to die or the job to fail",
+                )
+            finally:
+                if proc.poll() is None:
+                    _kill(proc)
+        job = _job(job_ctx, job_id)
+        assert job.status == "failed", f"still {job.status} after {starts} worker starts"
+        assert job.attempts == job_ctx.settings.jobs.max_attempts
+        assert "stopped" in job.last_error
+        assert status_of(job_ctx.db, case_id) is CaseStatus.DRAFT_FAILED
