@@ -3,6 +3,9 @@
 ``intake -> submitted -> drafting -> pending_review -> in_review -> signed -> delivered``
 with ``returned`` (the clinician asks the patient for more) and ``declined`` (no opinion
 will be given) as exits, and ``amended`` for new signed versions after signing.
+A drafting job that exhausts its attempts moves the case to ``draft_failed``, where admins
+see it with the job's error and retry it (back to ``submitted``); no case stays in
+``drafting`` for good.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ class CaseStatus(enum.StrEnum):
     INTAKE = "intake"
     SUBMITTED = "submitted"
     DRAFTING = "drafting"
+    DRAFT_FAILED = "draft_failed"
     PENDING_REVIEW = "pending_review"
     IN_REVIEW = "in_review"
     SIGNED = "signed"
@@ -32,8 +36,10 @@ S = CaseStatus
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.INTAKE: frozenset({S.SUBMITTED}),
     S.SUBMITTED: frozenset({S.DRAFTING}),
-    # A drafting job that is retried from scratch goes back to submitted.
-    S.DRAFTING: frozenset({S.PENDING_REVIEW, S.SUBMITTED}),
+    # A drafting job that is retried from scratch goes back to submitted; one that
+    # exhausts its attempts parks the case where admins see and retry it.
+    S.DRAFTING: frozenset({S.PENDING_REVIEW, S.SUBMITTED, S.DRAFT_FAILED}),
+    S.DRAFT_FAILED: frozenset({S.SUBMITTED}),
     S.PENDING_REVIEW: frozenset({S.IN_REVIEW}),
     S.IN_REVIEW: frozenset({S.PENDING_REVIEW, S.SIGNED, S.RETURNED, S.DECLINED}),
     S.RETURNED: frozenset({S.SUBMITTED}),

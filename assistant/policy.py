@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     KNOWLEDGE_MANAGE = "knowledge.manage"
     MODELS_MANAGE = "models.manage"
     JOB_RETRY = "job.retry"
+    JOB_LIST = "job.list"
 
 
 class Scope(enum.Enum):
@@ -111,6 +112,7 @@ GRANTS: tuple[Grant, ...] = (
     Grant(AD, A.MODELS_MANAGE, ANY),
     Grant(AD, A.AUDIT_READ, ANY),
     Grant(AD, A.JOB_RETRY, ANY),
+    Grant(AD, A.JOB_LIST, ANY),
 )
 
 _INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}

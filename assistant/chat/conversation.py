@@ -24,7 +24,13 @@ from assistant.chat.answers import general_answer, looks_like_question
 from assistant.chat.consent import current_consent
 from assistant.chat.delivery import answer_follow_up, opinion_markdown
 from assistant.chat.errors import ChatAccessError
-from assistant.chat.progress import PREPARING_STATES, REVIEW_STATES, ProgressSnapshot, read_progress
+from assistant.chat.progress import (
+    DRAFT_FAILED_TEXT,
+    PREPARING_STATES,
+    REVIEW_STATES,
+    ProgressSnapshot,
+    read_progress,
+)
 from assistant.chat.red_flags import RedFlag, load_rules
 from assistant.chat.uploads import process_upload
 from assistant.context import AppContext
@@ -98,6 +104,7 @@ class PatientChat:
         self.state: intake.IntakeState | None = None
         self.pending_flags: list[str] = []
         self.announced_waiting = False
+        self.announced_failure = False
 
     # -- helpers -----------------------------------------------------------------------------
     def _user(self, s: Session) -> User:
@@ -187,6 +194,8 @@ class PatientChat:
         if status in PREPARING_STATES | REVIEW_STATES:
             self.phase = Phase.WAITING
             text = WAITING_TEXT if status in REVIEW_STATES else SUBMITTED_TEXT
+            if status is CaseStatus.DRAFT_FAILED:
+                text, self.announced_failure = DRAFT_FAILED_TEXT, True
             self.announced_waiting = status in REVIEW_STATES
             return [self._say(s, user, Reply("Welcome back. " + text, "progress"))]
         if status in OPINION_AVAILABLE:
@@ -395,6 +404,11 @@ class PatientChat:
                 return self._deliver(s, user)
             if snapshot.status in (CaseStatus.RETURNED, CaseStatus.DECLINED):
                 return self._resume(s, user)
+            if snapshot.draft_failed and not self.announced_failure:
+                self.announced_failure = True
+                return [self._say(s, user, Reply(DRAFT_FAILED_TEXT, "progress"))]
+            if not snapshot.draft_failed:
+                self.announced_failure = False
             if snapshot.waiting_for_clinician and not self.announced_waiting:
                 self.announced_waiting = True
                 return [self._say(s, user, Reply(WAITING_TEXT, "progress"))]

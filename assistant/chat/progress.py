@@ -30,7 +30,12 @@ STAGE_LABELS: dict[str, str] = {
 }
 WAITING = "Waiting for a clinician to review your case"
 REVIEW_STATES = frozenset({CaseStatus.PENDING_REVIEW, CaseStatus.IN_REVIEW})
-PREPARING_STATES = frozenset({CaseStatus.SUBMITTED, CaseStatus.DRAFTING})
+PREPARING_STATES = frozenset({CaseStatus.SUBMITTED, CaseStatus.DRAFTING, CaseStatus.DRAFT_FAILED})
+DRAFT_FAILED_TEXT = (
+    "We could not prepare the first draft of your opinion automatically. Our team has been told "
+    "and will restart it; you do not need to do anything or upload your files again. "
+    "Your case is kept, and your opinion will appear here once a clinician has signed it."
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,11 @@ class ProgressSnapshot:
     def waiting_for_clinician(self) -> bool:
         """The draft is with the clinicians (the patient cannot see it)."""
         return self.status in REVIEW_STATES
+
+    @property
+    def draft_failed(self) -> bool:
+        """Drafting gave up; an administrator will retry it."""
+        return self.status is CaseStatus.DRAFT_FAILED
 
     @property
     def opinion_ready(self) -> bool:

@@ -16,9 +16,11 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assistant.context import AppContext
+from assistant.db.base import utcnow
 from assistant.db.models import Job
 from assistant.errors import ConflictError
 from assistant.services import jobs
@@ -178,17 +180,18 @@ class JobRunner:
 
 
 def runnable_job_ids(ctx: AppContext) -> list[str]:
-    """Jobs that are due now or whose lease expired (for dispatching to Celery)."""
-    from sqlalchemy import or_, select
+    """Jobs that are due now or whose lease expired (for dispatching to Celery).
 
-    from assistant.db.base import utcnow
-
+    Jobs whose lease expired after their last allowed attempt are failed here instead
+    (their cases move to ``draft_failed``), so a job that kills its worker stops.
+    """
     now = utcnow()
     with ctx.db.session() as s:
+        jobs.fail_exhausted(s, grace_s=ctx.settings.jobs.lease_s)
         stmt = select(Job.id).where(
             or_(
                 (Job.status == "queued") & (Job.run_after <= now),
-                (Job.status == "running") & (Job.lease_expires_at < now),
+                (Job.status == "running") & (Job.lease_expires_at < now) & (Job.attempts < Job.max_attempts),
             )
         )
         return list(s.scalars(stmt))

@@ -4,26 +4,84 @@ A worker leases a job (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; ``BEGIN IMMEDIA
 SQLite), records progress events, and completes or fails it. A job whose worker died
 keeps its lease only until ``lease_expires_at``; after that any worker takes it again,
 so nothing is lost or stuck. Failures retry with exponential backoff up to
-``max_attempts``, then the job is ``failed`` with the error kept for clinicians and admins.
+``max_attempts``, then the job is ``failed`` with the error kept, and its case moves to
+``draft_failed`` where admins see it (``/admin/jobs``, ``second-opinion jobs list``) and
+retry it. A job whose workers keep dying (an input that crashes the process) is failed
+the same way once its attempts are spent: an expired lease is never renewed past
+``max_attempts``, so one poison job cannot loop through every worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.base import utcnow
 from assistant.db.models import Job, JobEvent, User
-from assistant.errors import NotFoundError
+from assistant.errors import NotFoundError, ValidationError
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
 from assistant.services.common import load_case, move
 
-STAGES = ("queued", "imaging", "retrieval", "drafting", "checking", "done", "failed", "retrying")
+#: What the patient and the audit log are told when drafting gives up.
+DRAFT_FAILED_REASON = "The automatic draft could not be prepared; an administrator will retry it."
+
+
+def _park_case(session: Session, job: Job) -> None:
+    """Move the job's case out of ``drafting`` so a failed draft is visible, never stranded."""
+    case = load_case(session, job.case_id, lock=True)
+    if case.status is CaseStatus.DRAFTING:
+        case.status_reason = DRAFT_FAILED_REASON
+        move(session, None, case, CaseStatus.DRAFT_FAILED, "case.draft_failed", details={"job_id": job.id})
+
+
+def _fail_for_good(session: Session, job: Job, reason: str) -> None:
+    job.status = "failed"
+    job.finished_at = utcnow()
+    job.lease_expires_at = None
+    session.add(JobEvent(job_id=job.id, stage="failed", message=reason[:2000]))
+    audit.record(
+        session,
+        None,
+        "job.failed",
+        target_type="job",
+        target_id=job.id,
+        case_id=job.case_id,
+        details={"attempts": job.attempts},
+    )
+    _park_case(session, job)
+
+
+def fail_exhausted(session: Session, grace_s: float) -> list[str]:
+    """Fail running jobs whose lease expired after their last allowed attempt; their ids.
+
+    A worker that dies mid-job (killed, out of memory, a crash in a native decoder) never
+    reaches :func:`fail_attempt`; without this, the expired lease would be taken again
+    forever. ``grace_s`` (one lease length) spares a live worker whose heartbeat is merely
+    late on a loaded machine.
+    """
+    cutoff = utcnow() - dt.timedelta(seconds=grace_s)
+    stmt = select(Job).where(
+        (Job.status == "running") & (Job.lease_expires_at < cutoff) & (Job.attempts >= Job.max_attempts)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    failed = []
+    for job in session.scalars(stmt).all():
+        if not job.last_error:
+            job.last_error = (
+                f"The worker stopped during each of {job.attempts} attempts (killed or crashed) "
+                "before it could report an error."
+            )
+        _fail_for_good(session, job, job.last_error)
+        failed.append(job.id)
+    session.flush()
+    return failed
 
 
 def lease_next(
@@ -37,9 +95,10 @@ def lease_next(
 
     ``max_attempts`` (from settings) is fixed on the job at its first lease.
     """
+    fail_exhausted(session, grace_s=lease_s)
     now = utcnow()
     due = (Job.status == "queued") & (Job.run_after <= now)
-    expired = (Job.status == "running") & (Job.lease_expires_at < now)
+    expired = (Job.status == "running") & (Job.lease_expires_at < now) & (Job.attempts < Job.max_attempts)
     stmt = select(Job).where(or_(due, expired)).order_by(Job.run_after).limit(1)
     if job_id is not None:
         stmt = stmt.where(Job.id == job_id)
@@ -98,18 +157,7 @@ def fail_attempt(session: Session, job_id: str, error: str, backoff_s: float) ->
     job.last_error = error[:4000]
     job.lease_expires_at = None
     if job.attempts >= job.max_attempts:
-        job.status = "failed"
-        job.finished_at = utcnow()
-        session.add(JobEvent(job_id=job.id, stage="failed", message=job.last_error))
-        audit.record(
-            session,
-            None,
-            "job.failed",
-            target_type="job",
-            target_id=job.id,
-            case_id=job.case_id,
-            details={"attempts": job.attempts},
-        )
+        _fail_for_good(session, job, job.last_error)
     else:
         delay = backoff_s * (2 ** (job.attempts - 1))
         job.status = "queued"
@@ -120,16 +168,83 @@ def fail_attempt(session: Session, job_id: str, error: str, backoff_s: float) ->
 
 
 def retry_failed(session: Session, actor: User, job_id: str) -> Job:
-    """An admin puts a failed job back in the queue with a fresh attempt budget."""
+    """An admin puts a failed job back in the queue with a fresh attempt budget.
+
+    Its case goes from ``draft_failed`` back to ``submitted`` (the job moves it on to
+    ``drafting`` when a worker takes it).
+
+    Raises:
+        NotFoundError: No such job.
+        ValidationError: The job has not failed (only failed jobs are retried).
+    """
     authorize(actor, Action.JOB_RETRY)
-    job = session.get(Job, job_id)
+    job = session.get(Job, job_id, with_for_update=True)
     if job is None:
         raise NotFoundError("Job not found.")
+    if job.status != "failed":
+        raise ValidationError(f"Only a failed job can be retried; this one is '{job.status}'.")
     job.status = "queued"
     job.run_after = utcnow()
+    job.finished_at = None
     job.max_attempts = job.attempts + max(1, job.max_attempts)
+    session.add(JobEvent(job_id=job.id, stage="queued", message="retried by an administrator"))
     audit.record(session, actor, "job.retry", target_type="job", target_id=job.id, case_id=job.case_id)
+    case = load_case(session, job.case_id, lock=True)
+    if case.status is CaseStatus.DRAFT_FAILED:
+        case.status_reason = ""
+        move(session, actor, case, CaseStatus.SUBMITTED, "case.draft_retry", details={"job_id": job.id})
+    session.flush()
     return job
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One job as an admin sees it: no PHI, the error kept for diagnosis."""
+
+    id: str
+    case_id: str
+    kind: str
+    status: str
+    attempts: int
+    max_attempts: int
+    last_error: str
+    worker_id: str
+    run_after: dt.datetime | None
+    created_at: dt.datetime
+    retrying: bool
+
+
+def list_jobs(session: Session, actor: User, statuses: Sequence[str] = (), limit: int = 200) -> list[JobRow]:
+    """Jobs for the admin page and ``second-opinion jobs list``, newest first.
+
+    ``retrying`` is a queued job that has already failed at least once.
+    """
+    authorize(actor, Action.JOB_LIST)
+    stmt = select(Job).order_by(Job.created_at.desc()).limit(limit)
+    wanted = set(statuses)
+    if wanted:
+        conditions: list[ColumnElement[bool]] = []
+        if wanted - {"retrying"}:
+            conditions.append(Job.status.in_(wanted - {"retrying"}))
+        if "retrying" in wanted:
+            conditions.append((Job.status == "queued") & (Job.attempts > 0))
+        stmt = stmt.where(or_(*conditions))
+    return [
+        JobRow(
+            j.id,
+            j.case_id,
+            j.kind,
+            j.status,
+            j.attempts,
+            j.max_attempts,
+            j.last_error or "",
+            j.worker_id or "",
+            j.run_after,
+            j.created_at,
+            j.status == "queued" and j.attempts > 0,
+        )
+        for j in session.scalars(stmt)
+    ]
 
 
 def jobs_for_case(session: Session, case_id: str) -> Sequence[Job]:

@@ -50,7 +50,11 @@ def to_state(db: Database, patient: User, target: CaseStatus, clinician: User | 
         CaseStatus.DELIVERED,
         CaseStatus.AMENDED,
     ]
-    exits = {CaseStatus.RETURNED: CaseStatus.IN_REVIEW, CaseStatus.DECLINED: CaseStatus.IN_REVIEW}
+    exits = {
+        CaseStatus.RETURNED: CaseStatus.IN_REVIEW,
+        CaseStatus.DECLINED: CaseStatus.IN_REVIEW,
+        CaseStatus.DRAFT_FAILED: CaseStatus.DRAFTING,
+    }
     last = exits.get(target, target)
     with db.session() as s:
         case = cases.create_case(s, patient, "Pneumonia on chest X-ray")
@@ -71,6 +75,11 @@ def to_state(db: Database, patient: User, target: CaseStatus, clinician: User | 
         with db.session() as s:
             if target is CaseStatus.RETURNED:
                 review.return_case(s, clinician, case_id, "Please upload the report.")  # type: ignore[arg-type]
+            elif target is CaseStatus.DRAFT_FAILED:
+                job = jobs.jobs_for_case(s, case_id)[0]
+                job.max_attempts = job.attempts  # this was its last attempt
+                jobs.fail_attempt(s, job.id, "RuntimeError: drafting failed", backoff_s=0)
+                assert job.status == "failed"
             else:
                 review.decline_case(s, clinician, case_id, "Out of scope.")  # type: ignore[arg-type]
     return case_id

@@ -112,6 +112,7 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "set_role": (S.INTAKE, lambda s, w, a: users.set_role(s, a, w.owner.username, Role.PATIENT)),
     "set_active": (S.INTAKE, lambda s, w, a: users.set_active(s, a, w.owner.username, True)),
     "retry_failed_job": (S.SUBMITTED, lambda s, w, a: (_fail_job(w), jobs.retry_failed(s, a, w.job_id))),
+    "list_jobs": (S.SUBMITTED, lambda s, w, a: jobs.list_jobs(s, a, ["failed", "retrying"])),
 }
 
 # Who may do what. "own" = the case's patient; "other" = a different patient.
@@ -147,6 +148,7 @@ ALLOWED: dict[str, set[str]] = {
     "set_role": {"admin"},
     "set_active": {"admin"},
     "retry_failed_job": {"admin"},
+    "list_jobs": {"admin"},
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
 # Operations a patient performs on a specific case; another patient must get "not found".
@@ -165,6 +167,7 @@ CASE_SCOPED = {
         "set_role",
         "set_active",
         "retry_failed_job",
+        "list_jobs",
         "flag_conversation",
         "audit_trail",
     }

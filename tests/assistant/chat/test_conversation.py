@@ -222,6 +222,24 @@ class TestProgressAndDelivery:
         assert "talk to your doctor" in answer
         assert "recorded" in texts(chat.request_follow_up())
 
+    def test_failed_draft_is_explained(self, ctx: AppContext, patient: User) -> None:
+        """A case whose drafting gave up tells the patient in plain words, at once and on return."""
+        case_id = to_state(ctx.db, patient, CaseStatus.SUBMITTED)
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        with ctx.db.session() as s:
+            job = jobs.jobs_for_case(s, case_id)[0]
+            jobs.lease_next(s, "test-worker", 60, job_id=job.id)
+            job.max_attempts = job.attempts
+            jobs.fail_attempt(s, job.id, "RuntimeError: model crashed", backoff_s=0)
+        snapshot = chat.progress()
+        assert snapshot is not None and snapshot.draft_failed
+        told = texts(chat.announce(snapshot))
+        assert "could not prepare the first draft" in told and "RuntimeError" not in told
+        assert chat.announce(snapshot) == []  # said once, not on every poll
+        again = texts(PatientChat(ctx, patient.id).open())
+        assert "could not prepare the first draft" in again
+
     def test_returned_case_reopens_intake(self, ctx: AppContext, patient: User, clinician: User) -> None:
         """A clinician's question is shown and the patient can add files and resubmit."""
         to_state(ctx.db, patient, CaseStatus.RETURNED, clinician)

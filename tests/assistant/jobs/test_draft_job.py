@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from assistant.context import AppContext
-from assistant.db.models import Draft, Job, User
+from assistant.db.models import AuditEvent, Draft, Job, User
+from assistant.errors import ValidationError
 from assistant.jobs.engine import execute_next
 from assistant.lifecycle import CaseStatus
 from assistant.opinion import citations_in, section_texts
+from assistant.roles import Role
 from assistant.services import jobs
 from tests.assistant.factories import status_of
 from tests.assistant.jobs.conftest import submit_case
@@ -73,4 +76,30 @@ class TestRetries:
             assert "Connection" in job.last_error or "connect" in job.last_error.lower()
             stages = [e.stage for e in jobs.events_for_job(s, job_id)]
             assert "retrying" in stages and stages[-1] == "failed"
-        assert status_of(job_ctx.db, case_id) is CaseStatus.DRAFTING
+        assert status_of(job_ctx.db, case_id) is CaseStatus.DRAFT_FAILED
+
+    def test_failed_draft_is_visible_and_retried(
+        self, job_ctx: AppContext, patient: User, make_user: Callable[..., User]
+    ) -> None:
+        """A failed draft parks its case in draft_failed; an admin's retry drafts it to pending_review."""
+        admin = make_user(job_ctx.db, Role.ADMIN)
+        job_ctx.settings.llm.mode = "openai_compatible"
+        job_ctx.settings.llm.base_url = "http://127.0.0.1:9/v1"
+        job_ctx.settings.llm.timeout_s = 2
+        case_id, job_id = submit_case(job_ctx, patient, None)
+        execute_next(job_ctx, "test", job_id=job_id)
+        execute_next(job_ctx, "test", job_id=job_id)
+        with job_ctx.db.session() as s:
+            rows = jobs.list_jobs(s, admin, ["failed"])
+            assert [r.id for r in rows] == [job_id] and rows[0].last_error
+            actions = [e.action for e in s.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id))]
+            assert "case.draft_failed" in actions
+        job_ctx.settings.llm.mode = "mock"  # the LLM server is back
+        with job_ctx.db.session() as s:
+            jobs.retry_failed(s, admin, job_id)
+        assert status_of(job_ctx.db, case_id) is CaseStatus.SUBMITTED
+        restarted = AppContext(job_ctx.settings, db=job_ctx.db)  # a worker started after the outage
+        assert execute_next(restarted, "test", job_id=job_id) == job_id
+        assert status_of(job_ctx.db, case_id) is CaseStatus.PENDING_REVIEW
+        with job_ctx.db.session() as s, pytest.raises(ValidationError, match="Only a failed job"):
+            jobs.retry_failed(s, admin, job_id)
