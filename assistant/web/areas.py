@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from assistant.web import admin, cockpit, exports, metrics, support
+from assistant.web import admin, admin_jobs, cockpit, exports, metrics, support
 
 REGISTERS: list[Callable[[FastAPI], None]] = [
     cockpit.register,
     support.register,
     admin.register,
+    admin_jobs.register,
     metrics.register,
     exports.register,
 ]

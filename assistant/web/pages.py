@@ -48,6 +48,7 @@ NOTICES: dict[str, str] = {
     "flagged": "The conversation was flagged.",
     "user_created": "The user was created.",
     "user_updated": "The user was updated.",
+    "job_retried": "The job is back in the queue; its case will be drafted again.",
 }
 
 
