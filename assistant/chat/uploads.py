@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from assistant.chat.errors import UploadRefusedError
 from assistant.context import AppContext
@@ -31,8 +31,8 @@ from assistant.db.models import Upload, User
 from assistant.errors import DomainError
 from assistant.services import cases
 from assistant.settings import UploadSettings
+from assistant.upload_kinds import FileKind, file_kind
 from imaging.archive import ArchiveLimits
-from imaging.dicom_io import sniff
 from imaging.errors import ImagingError, UnsafeArchiveError
 from imaging.ingest import ingest_path
 from imaging.objects import IngestResult
@@ -40,7 +40,6 @@ from imaging.previews import write_previews
 
 logger = logging.getLogger(__name__)
 
-FileKind = Literal["dicom", "zip", "pdf", "png", "jpeg"]
 MB = 1024 * 1024
 MAX_PREVIEWS_SHOWN = 4
 MAX_PROBLEMS_SHOWN = 5
@@ -90,23 +89,6 @@ def display_name(filename: str) -> str:
     return clean if len(clean) <= 80 else clean[:77] + "..."
 
 
-def file_kind(path: Path) -> FileKind | None:
-    """What a file is, from its first bytes (None: not a kind we accept)."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(5)
-    except OSError:
-        return None
-    if head == b"%PDF-":
-        return "pdf"
-    kind = sniff(path)
-    if kind in ("dicom", "dicomdir"):
-        return "dicom"
-    if kind in ("zip", "png", "jpeg"):
-        return kind
-    return None
-
-
 def check_upload(path: Path, filename: str, limits: UploadLimits) -> FileKind:
     """Refuse a file before storing it if it is too big or of a kind we cannot use.
 
@@ -152,8 +134,13 @@ def process_upload(
     limits = UploadLimits.from_settings(ctx.settings.uploads)
     try:
         kind = check_upload(path, filename, limits)
-        with ctx.db.session() as s, path.open("rb") as fh:
-            upload = cases.add_upload(s, actor, case_id, ctx.storage, fh, name, content_type or "")
+        with ctx.db.session() as s:  # refuse before copying hundreds of megabytes
+            cases.check_upload_allowed(s, actor, case_id)
+        stored = ctx.storage.put_file(path)  # the copy holds no database lock
+        with ctx.db.session() as s:
+            upload = cases.add_upload(
+                s, actor, case_id, ctx.storage, None, name, content_type or "", stored=stored, kind=kind
+            )
             upload_id, key = upload.id, upload.storage_key
     except DomainError as e:  # UploadRefusedError, or the case no longer takes files
         return UploadOutcome(name, accepted=False, message=e.message, status="refused")

@@ -118,6 +118,8 @@ class Upload(Base):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     filename: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    # dicom|zip|pdf|png|jpeg, from the file's content (never the browser's MIME type).
+    kind: Mapped[str | None] = mapped_column(String(16))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200))

@@ -30,7 +30,7 @@ def _load(ex: JobExecution) -> tuple[CaseStatus, IntakeRecord, list[StoredUpload
         case = load_case(s, ex.case_id)
         intake = intake_from_case(CaseIntake.model_validate(case.intake), case.red_flags)
         rows = s.scalars(select(Upload).where(Upload.case_id == case.id).order_by(Upload.created_at))
-        uploads = [StoredUpload(u.id, u.filename, u.storage_key, u.content_type) for u in rows]
+        uploads = [StoredUpload(u.id, u.filename, u.storage_key, u.content_type, u.kind) for u in rows]
         return case.status, intake, uploads
 
 

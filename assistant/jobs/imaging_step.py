@@ -22,6 +22,7 @@ from assistant.drafting.schemas import (
     ModelCardRef,
     NoduleCandidate,
 )
+from assistant.upload_kinds import file_kind
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,13 @@ class StoredUpload:
     filename: str
     storage_key: str
     content_type: str
+    kind: str | None = None  # Upload.kind: decided from content at upload time
+
+    def is_pdf(self, ctx: AppContext) -> bool:
+        """Whether this upload is a PDF report, by its stored kind (or its bytes, for old rows)."""
+        if self.kind is not None:
+            return self.kind == "pdf"
+        return file_kind(ctx.storage.path(self.storage_key)) == "pdf"
 
 
 @dataclass
@@ -121,7 +129,7 @@ def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) ->
     all_findings = ImagingFindings()
     kinds: set[str] = set()
     for upload in uploads:
-        if upload.content_type == "application/pdf" or upload.filename.lower().endswith(".pdf"):
+        if upload.is_pdf(ctx):
             continue
         src = work / "raw" / upload.id / Path(upload.filename).name
         src.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +214,7 @@ def pdf_texts(ctx: AppContext, uploads: list[StoredUpload]) -> list[tuple[str, s
 
     texts = []
     for upload in uploads:
-        if not (upload.content_type == "application/pdf" or upload.filename.lower().endswith(".pdf")):
+        if not upload.is_pdf(ctx):
             continue
         try:
             reader = PdfReader(str(ctx.storage.path(upload.storage_key)))

@@ -19,6 +19,7 @@ from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.policy import Action, authorize
 from assistant.services.common import load_case, move
 from assistant.storage import Storage
+from assistant.upload_kinds import file_kind
 
 EDITABLE_INTAKE = frozenset({CaseStatus.INTAKE, CaseStatus.RETURNED})
 
@@ -108,26 +109,48 @@ def mark_red_flags(session: Session, actor: User | None, case_id: str, flags: Se
     return case
 
 
+def check_upload_allowed(session: Session, actor: User, case_id: str) -> None:
+    """Raise unless ``actor`` may add files to the case now (checked before a long copy)."""
+    case = load_case(session, case_id)
+    authorize(actor, Action.UPLOAD_ADD, case)
+    if case.status not in EDITABLE_INTAKE:
+        raise ValidationError("Files can only be added before the case is submitted.")
+
+
 def add_upload(
     session: Session,
     actor: User,
     case_id: str,
     storage: Storage,
-    stream: BinaryIO,
+    stream: BinaryIO | None,
     filename: str,
     content_type: str = "application/octet-stream",
+    *,
+    stored: tuple[str, int] | None = None,
+    kind: str | None = None,
 ) -> Upload:
-    """Copy an uploaded file into durable storage at once and record it."""
-    case = load_case(session, case_id)
-    authorize(actor, Action.UPLOAD_ADD, case)
-    if case.status not in EDITABLE_INTAKE:
-        raise ValidationError("Files can only be added before the case is submitted.")
-    key, size = storage.put_stream(stream)
+    """Record an uploaded file, copying it into durable storage unless it is already there.
+
+    Large uploads are copied with :meth:`Storage.put_file` *before* this transaction (after
+    :func:`check_upload_allowed`) and passed as ``stored=(key, size)``, so no database lock
+    is held during the copy. ``kind`` is what the file is by content
+    (:func:`assistant.upload_kinds.file_kind`); it is detected from the stored bytes when
+    not given.
+    """
+    check_upload_allowed(session, actor, case_id)
+    if stored is None:
+        if stream is None:
+            raise ValueError("add_upload needs either a stream or stored=(key, size)")
+        stored = storage.put_stream(stream)
+    key, size = stored
+    if kind is None:
+        kind = file_kind(storage.path(key))
     upload = Upload(
-        case_id=case.id,
+        case_id=case_id,
         uploaded_by_id=actor.id,
         filename=Path(filename).name[:300],
         content_type=content_type[:120],
+        kind=kind,
         size_bytes=size,
         sha256=key,
         storage_key=key,
@@ -140,8 +163,8 @@ def add_upload(
         "upload.add",
         target_type="upload",
         target_id=upload.id,
-        case_id=case.id,
-        details={"size_bytes": size},
+        case_id=case_id,
+        details={"size_bytes": size, "kind": kind or "unknown"},
     )
     return upload
 
