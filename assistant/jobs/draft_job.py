@@ -15,7 +15,7 @@ from assistant.db.models import Upload
 from assistant.drafting.composer import ComposerOptions, compose_draft
 from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, UploadedText, intake_from_case
 from assistant.intake import IntakeRecord as CaseIntake
-from assistant.jobs.engine import JobExecution
+from assistant.jobs.execution import JobExecution
 from assistant.jobs.imaging_step import StoredUpload, analyse_uploads, pdf_texts
 from assistant.lifecycle import CaseStatus
 from assistant.services import drafts

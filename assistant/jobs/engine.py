@@ -14,15 +14,15 @@ import socket
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from assistant.context import AppContext
 from assistant.db.base import utcnow
 from assistant.db.models import Job
 from assistant.errors import ConflictError
+from assistant.jobs.draft_job import run_draft_job
+from assistant.jobs.execution import JobExecution
 from assistant.services import jobs
 
 log = logging.getLogger(__name__)
@@ -33,38 +33,10 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-@dataclass
-class JobExecution:
-    """What a handler gets: the job, progress reporting, and the final commit hook."""
-
-    ctx: AppContext
-    job_id: str
-    case_id: str
-    worker_id: str
-    attempt: int
-    finished: bool = field(default=False)
-
-    def progress(self, stage: str, message: str = "") -> None:
-        """Record a progress step (its own small transaction) and renew the lease."""
-        with self.ctx.db.session() as s:
-            if not jobs.renew_lease(s, self.job_id, self.worker_id, self.ctx.settings.jobs.lease_s):
-                raise ConflictError("This job was taken over by another worker.")
-            jobs.progress(s, self.job_id, stage, message)
-
-    def finish(self, session: Session) -> None:
-        """Complete the job inside the handler's final transaction (exactly once)."""
-        if not jobs.renew_lease(session, self.job_id, self.worker_id, self.ctx.settings.jobs.lease_s):
-            raise ConflictError("This job was taken over by another worker; not finishing it twice.")
-        jobs.complete(session, self.job_id)
-        self.finished = True
-
-
 Handler = Callable[[JobExecution], None]
 
 
 def _handlers() -> dict[str, Handler]:
-    from assistant.jobs.draft_job import run_draft_job
-
     return {"draft": run_draft_job}
 
 

@@ -11,18 +11,18 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
 from assistant.errors import AuthenticationError
 from assistant.services import users
 from assistant.settings import Settings
+from assistant.web import areas
 from assistant.web.access import route_policies
+from assistant.web.pages import templates
 from assistant.web.security import (
     SESSION_USER,
     LoginRequired,
-    csrf_token,
     home_for,
     optional_user,
     verify_csrf,
@@ -30,8 +30,6 @@ from assistant.web.security import (
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.globals["csrf_token"] = csrf_token
 
 
 def _safe_next(next_url: str) -> str:
@@ -138,8 +136,6 @@ def create_app(
 
 def _sub_apps(with_chat: bool) -> list:  # type: ignore[type-arg]
     """Each area adds its routes (cockpit, support, admin, uploads, chat)."""
-    from assistant.web import areas
-
     registers = list(areas.REGISTERS)
     if with_chat:
         from assistant.chat.mount import register as register_chat

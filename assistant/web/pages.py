@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from assistant.context import AppContext
@@ -24,7 +26,11 @@ from assistant.errors import (
     ValidationError,
 )
 from assistant.services.queue_view import format_age
-from assistant.web.app import templates
+from assistant.web.security import csrf_token, home_for, optional_user
+
+#: The one Jinja2 environment of the server-rendered pages (login, cockpit, support, admin).
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+templates.env.globals["csrf_token"] = csrf_token
 
 ERROR_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
@@ -86,8 +92,6 @@ async def staff_error_page(request: Request, exc: Exception) -> Response:
     """Errors on the staff pages as a page for people; JSON elsewhere and for non-browser clients."""
     from fastapi.exception_handlers import http_exception_handler
     from starlette.exceptions import HTTPException as StarletteHTTPException
-
-    from assistant.web.security import home_for, optional_user
 
     assert isinstance(exc, StarletteHTTPException)
     wants_html = "text/html" in request.headers.get("accept", "")

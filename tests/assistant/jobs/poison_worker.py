@@ -11,7 +11,8 @@ import signal
 
 import assistant.jobs.engine as engine
 from assistant.cli.main import main
-from assistant.jobs.engine import Handler, JobExecution
+from assistant.jobs.engine import Handler
+from assistant.jobs.execution import JobExecution
 
 
 def _die(_execution: JobExecution) -> None:
