@@ -140,6 +140,28 @@ def _guard(item: _Item, image: npt.NDArray[np.float32], body: str | None) -> OOD
     )
 
 
+def _within_training_distribution(
+    accepted: list[tuple[ImageFindings, npt.NDArray[np.float32], FilmContext]], engine: InferenceEngine
+) -> list[tuple[ImageFindings, npt.NDArray[np.float32], FilmContext]]:
+    """Refuse films whose embedding lies beyond the model card's feature-distance limit."""
+    distances = engine.feature_distances([a[1] for a in accepted])
+    summary = engine.entry.feature_distance
+    if distances is None or summary is None:
+        return accepted
+    kept = []
+    for (record, image, film), distance in zip(accepted, distances, strict=True):
+        record.ood.feature_distance = distance
+        if distance > summary.limit:
+            record.ood.accepted = False
+            record.ood.reasons.append(
+                f"the film is unlike those the model learned from (feature distance {distance:.2f}, "
+                f"limit {summary.limit:.2f})"
+            )
+        else:
+            kept.append((record, image, film))
+    return kept
+
+
 def _film(item: _Item, check: OODCheck, patient_age_years: float | None) -> FilmContext:
     photographed = any("photograph" in flag for flag in check.flags)
     return FilmContext(
@@ -170,6 +192,7 @@ def _analyse_images(
         result.images.append(record)
         if check.accepted:
             accepted.append((record, image, _film(item, check, patient_age_years)))
+    accepted = _within_training_distribution(accepted, engine)
     if not accepted:
         return
     predictions = engine.predict([a[1] for a in accepted], films=[a[2] for a in accepted])

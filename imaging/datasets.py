@@ -49,6 +49,15 @@ class Film:
     official_test: bool = False
 
 
+def recorded_age_group(age: str) -> AgeGroup:
+    """Age group from a recorded age; the adult sets' films without an age count as adults."""
+    try:
+        group = age_group(float(age))
+    except ValueError:
+        group = None
+    return group or "adult"
+
+
 def kermany_films(root: Path) -> list[Film]:
     """Kermany paediatric films (age 1-5; view not recorded); pneumonia is abnormal."""
     folder = root / "cxr" / "kermany"
@@ -78,14 +87,14 @@ def nih_films(root: Path) -> list[Film]:
     with (folder / "labels.csv").open(newline="", encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             y = int(rec["Pneumonia"] == "1")
-            group = age_group(float(rec["age"])) if rec["age"] else "adult"
+            group = recorded_age_group(rec["age"])
             films.append(
                 Film(
                     folder / "images_256" / rec["image"],
                     NIH,
                     f"n:{rec['patient_id']}",
                     normalise_view(rec["view"]),
-                    group or "adult",
+                    group,
                     y,
                     float(y),
                 )
@@ -109,7 +118,7 @@ def adult_extra_films(root: Path) -> list[Film]:
                     rec["dataset"],
                     f"{rec['dataset']}:{rec['patient_id']}",
                     normalise_view(rec["view"]),
-                    "adult",
+                    recorded_age_group(rec["age"]),
                     y,
                     float("nan") if tb else float(y),
                 )

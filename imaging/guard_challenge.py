@@ -137,8 +137,8 @@ def build_challenge(
     return items
 
 
-def score_picture(path: Path, guard: FrontalGuard) -> bool:
-    """True when the picture would be read as a chest film (as an uploaded PNG is scored)."""
+def score_picture(path: Path, guard: FrontalGuard) -> tuple[bool, bool]:
+    """(read as a chest film, flagged as a photograph), scored as an uploaded PNG is."""
     rgb, camera = picture_colour(path)
     gray = picture_array(path)
     check = check_cxr_input(
@@ -148,7 +148,7 @@ def score_picture(path: Path, guard: FrontalGuard) -> bool:
         frontal_threshold=guard.threshold,
         photo_signs=photograph_signs(rgb, camera),
     )
-    return check.accepted
+    return check.accepted, any("photograph" in f for f in check.flags)
 
 
 def guard_confusion_markdown(root: Path, out_dir: Path) -> list[str]:
@@ -159,18 +159,24 @@ def guard_confusion_markdown(root: Path, out_dir: Path) -> list[str]:
         return ["## Input guard", "", f"Not evaluated: {err}", ""]
     items = build_challenge(root, out_dir / "guard_challenge")
     accepted: Counter[str] = Counter()
+    photographed: Counter[str] = Counter()
     total: Counter[str] = Counter(category for _, category in items)
     for path, category in items:
-        accepted[category] += score_picture(path, guard)
+        read, photo = score_picture(path, guard)
+        accepted[category] += read
+        photographed[category] += photo
     negatives = [c for c in total if c != "chest_film"]
     n_neg, a_neg = sum(total[c] for c in negatives), sum(accepted[c] for c in negatives)
     lines = [
         "## Input guard: challenge set (pictures scored as uploads)",
         "",
-        "| category | n | read as chest film | refused |",
-        "| --- | --- | --- | --- |",
+        "| category | n | read as chest film | refused | flagged as photograph |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| {c} | {total[c]} | {accepted[c]} | {total[c] - accepted[c]} |" for c in sorted(total)]
+    lines += [
+        f"| {c} | {total[c]} | {accepted[c]} | {total[c] - accepted[c]} | {photographed[c]} |"
+        for c in sorted(total)
+    ]
     lines += [
         "",
         f"Non-frontal-chest pictures read as chest films: {a_neg}/{n_neg} ({a_neg / max(n_neg, 1):.1%}); "

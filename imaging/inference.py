@@ -164,6 +164,18 @@ class InferenceEngine:
             out.append(image_findings)
         return out
 
+    def feature_distances(self, images: Sequence[npt.ArrayLike]) -> list[float] | None:
+        """Distance of each image's embedding from the training films (None without a summary)."""
+        summary = self.entry.feature_distance
+        if summary is None or not images:
+            return None
+        from imaging.feature_distance import embed
+
+        batch = self.prepare(images)
+        with self.lock:
+            features = embed(self.model, batch.to(self.device))
+        return [float(d) for d in summary.distances(features)]
+
     def predict(
         self,
         images: Sequence[npt.ArrayLike],

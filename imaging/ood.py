@@ -31,7 +31,7 @@ MAX_ASPECT = 2.0
 MAX_COLOURFULNESS = 0.08
 """Above this a picture is refused as colour (a grey film photographed is ~0.01-0.04)."""
 COLOUR_CAST = 0.02
-MOIRE_PEAK = 400.0
+MOIRE_PEAK = 220.0
 
 
 class OODCheck(BaseModel):
@@ -42,6 +42,9 @@ class OODCheck(BaseModel):
     flags: list[str] = Field(default_factory=list, description="Accepted, but worth a look.")
     frontal_probability: float | None = Field(
         default=None, description="Guard's probability of an upright frontal chest radiograph."
+    )
+    feature_distance: float | None = Field(
+        default=None, description="Distance of the classifier's embedding from its training films."
     )
 
 

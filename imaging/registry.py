@@ -26,6 +26,7 @@ from imaging.errors import (
     WeightsFormatError,
     WeightsMissingError,
 )
+from imaging.feature_distance import FeatureDistance
 from imaging.models import build_model
 from imaging.populations import GatingRule, ValidatedPopulation
 
@@ -86,6 +87,9 @@ class ModelEntry(BaseModel):
         description="Populations validated on external data; findings elsewhere are not assessed.",
     )
     gating_rule: GatingRule = Field(default_factory=GatingRule)
+    feature_distance: FeatureDistance | None = Field(
+        default=None, description="Embedding summary of the training films for the OOD distance."
+    )
     weights_path: Path
     sha256: str | None = Field(default=None, description="Expected SHA-256; None skips the check.")
     card: ModelCard

@@ -12,11 +12,16 @@ import logging
 import shutil
 from pathlib import Path
 
+import numpy as np
+import torch
+
 from imaging.datasets import NIH, FilmArrays, build_film_cache
 from imaging.external_validation import SourceReport, run_folds
+from imaging.feature_distance import FeatureDistance, embed, fit_feature_distance
+from imaging.models import CompactCXRNet
 from imaging.populations import GatingRule, ValidatedPopulation
 from imaging.registry import WEIGHTS_DIR, ModelCard, ModelEntry, ModelMetric, save_entry, sha256_file
-from imaging.robust_training import LABELS, RobustTrainConfig
+from imaging.robust_training import LABELS, RobustTrainConfig, model_input, to_unit
 from imaging.validation_report import validated_populations, write_validation_report
 
 logger = logging.getLogger(__name__)
@@ -73,7 +78,7 @@ def run_external_validation(
     report = out_dir / "report.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if register:
-        _register(out_dir, config, populations, calibration, reports, weights_dir)
+        _register(out_dir, config, populations, calibration, reports, weights_dir, data)
     return report
 
 
@@ -87,6 +92,17 @@ def _sources(data: FilmArrays) -> list[str]:
     return out
 
 
+def _feature_summary(weights: Path, config: RobustTrainConfig, films: FilmArrays) -> FeatureDistance:
+    """Embedding summary of the deployed model over its own training films."""
+    model = CompactCXRNet(len(LABELS), widths=config.widths, dropout=config.dropout)
+    model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    model.eval()
+    chunks = [
+        embed(model, model_input(to_unit(films.images[i : i + 256]))) for i in range(0, len(films), 256)
+    ]
+    return fit_feature_distance(np.concatenate(chunks))
+
+
 def _register(
     out_dir: Path,
     config: RobustTrainConfig,
@@ -94,9 +110,11 @@ def _register(
     calibration: dict[str, tuple[float, float, float]],
     reports: list[SourceReport],
     weights_dir: Path,
+    data: FilmArrays,
 ) -> Path:
     weights = weights_dir / f"{NAME}.pt"
     shutil.copyfile(out_dir / f"model_without_{DEPLOYED_HELD_OUT}.pt", weights)
+    distance = _feature_summary(weights, config, data.take(data.source != DEPLOYED_HELD_OUT))
     metrics = [
         ModelMetric(
             dataset=f"{r.source} (held out of training)",
@@ -130,6 +148,7 @@ def _register(
         ),
         gradcam_layer="features.2",
         populations=populations,
+        feature_distance=distance,
         weights_path=weights,
         sha256=sha256_file(weights),
         card=ModelCard(

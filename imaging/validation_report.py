@@ -118,7 +118,8 @@ def validated_populations(
         probs = calibrate(logits[:, j], temperature, bias)
         listed_views: list[str] = []
         for view in ("PA", "AP", "pooled"):
-            m = test & ((held.view == view) if view != "pooled" else np.isin(held.view, ("PA", "AP")))
+            in_view = (held.view == view) if view != "pooled" else np.isin(held.view, ("PA", "AP"))
+            m = test & in_view & (held.age_group == "adult")
             y = held.abnormal[m]
             npos, nneg = int(y.sum()), int((1 - y).sum())
             if npos < 15 or nneg < 15:
