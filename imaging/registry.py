@@ -57,6 +57,9 @@ class ModelCard(BaseModel):
     metrics: list[ModelMetric] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
     intended_use: str = "Decision support for a clinician; never a diagnosis on its own."
+    external_validation: str | None = Field(
+        default=None, description="The external-validation report (Markdown tables) behind the populations."
+    )
 
 
 class ModelEntry(BaseModel):
@@ -230,6 +233,8 @@ def card_markdown(entry: ModelEntry) -> str:
         ci = f"{m.ci95[0]:.3f}-{m.ci95[1]:.3f}" if m.ci95 else ""
         lines.append(f"| {m.dataset} | {m.label} | {m.name} | {m.value:.3f} | {ci} |")
     lines += ["", "## Limitations", ""] + [f"- {item}" for item in card.limitations]
+    if card.external_validation:
+        lines += ["", card.external_validation.replace("\n# ", "\n## ")]
     return "\n".join(lines) + "\n"
 
 

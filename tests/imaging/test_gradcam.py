@@ -120,6 +120,12 @@ class TestHeatmapsThatWork:
         assert float(cam.max()) == pytest.approx(1.0) and float(cam.std()) > 0.1
 
     @pytest.mark.slow
+    @pytest.mark.xfail(
+        strict=True,
+        reason="measured: so-cxr-robust's Grad-CAM puts 0.50-0.65 of its weight inside the central 80% box "
+        "on Kermany pneumonia films (a uniform map gives 0.64); its evidence is not in the lung field, "
+        "one more sign it has not learned the disease (its findings are never reported)",
+    )
     def test_positive_film_heatmap_sits_in_the_lung_field(self) -> None:
         """On a pneumonia film the robust model's heatmap weight lies mostly inside the chest."""
         if "so-cxr-robust" not in available_models():
