@@ -89,3 +89,18 @@ class TestLearnedGuard:
         )
         assert upright >= guard.threshold
         assert upside_down < guard.threshold and inverted < guard.threshold
+
+    @pytest.mark.parametrize(
+        ("name", "upright"),
+        [("1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819.dcm", True), ("Fake_MONOHR1.dcm", False)],
+    )
+    def test_siim_dicoms(self, guard, name: str, upright: bool) -> None:  # type: ignore[no-untyped-def]
+        """The SIIM film passes; its relabelled 'MONOCHROME1' copy displays inverted and is refused."""
+        from imaging.dicom_io import read_dataset
+        from imaging.pixels import display_array
+
+        path = SHARED / "dicom" / "xrv_siim" / name
+        if not path.is_file():
+            pytest.skip(f"shared DICOM file not found: {path}")
+        [p] = guard.probabilities([display_array(read_dataset(path))])
+        assert (p >= guard.threshold) is upright
