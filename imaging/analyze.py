@@ -1,10 +1,12 @@
-"""Analyse one study end to end: guard, infer, explain, quantify.
+"""Analyse one study end to end: guard, infer, gate, explain, quantify.
 
 :func:`analyze_study` takes an Imaging I :class:`~imaging.objects.IngestResult` (or plain
 paths of DICOM files, folders or pictures), runs the chest X-ray model on every frontal
-chest radiograph the input guard accepts (one batch), writes a Grad-CAM overlay PNG for
-each positive or requested finding, quantifies every chest CT series, and returns one
-JSON-serialisable :class:`StudyFindings` for the drafting pipeline and the cockpit.
+chest radiograph the input guard accepts (one batch), reports a finding only where the
+film falls in a population the model card lists as validated (else "not assessed" with
+the reason), writes a Grad-CAM overlay PNG for each reported positive or requested
+finding, quantifies every chest CT series, and returns one JSON-serialisable
+:class:`StudyFindings` for the drafting pipeline and the cockpit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from imaging.errors import ImagingError
 from imaging.gradcam import write_overlay
 from imaging.inference import Finding, InferenceEngine
 from imaging.objects import IngestResult
-from imaging.ood import OODCheck, check_cxr_input
+from imaging.ood import OODCheck, check_cxr_input, photograph_signs
+from imaging.populations import FilmContext, age_group, normalise_view
 from imaging.quantitation import CTMeasurements, quantify_ct
 from imaging.registry import ModelCard
 
@@ -112,10 +115,71 @@ def _load_display(item: _Item) -> npt.NDArray[np.float32]:
     return np.asarray(display_array(read_dataset(item.path)), dtype=np.float32)
 
 
+def _guard(item: _Item, image: npt.NDArray[np.float32], body: str | None) -> OODCheck:
+    """Metadata, pixel and learned checks; colour is judged before any grey conversion."""
+    from imaging.guard import default_guard
+
+    shown: npt.NDArray[np.float32] = image
+    signs: list[str] = []
+    if item.kind == "photo":
+        from imaging.photo import picture_colour
+
+        shown, camera = picture_colour(item.path)
+        signs = photograph_signs(shown, camera)
+    guard = default_guard()
+    prob = guard.probabilities([image])[0] if guard is not None and image.ndim == 2 else None
+    return check_cxr_input(
+        shown,
+        modality=item.modality,
+        view=item.view,
+        body_part=body,
+        kind=item.kind,
+        frontal_probability=prob,
+        frontal_threshold=guard.threshold if guard is not None else 0.5,
+        photo_signs=signs,
+    )
+
+
+def _within_training_distribution(
+    accepted: list[tuple[ImageFindings, npt.NDArray[np.float32], FilmContext]], engine: InferenceEngine
+) -> list[tuple[ImageFindings, npt.NDArray[np.float32], FilmContext]]:
+    """Refuse films whose embedding lies beyond the model card's feature-distance limit."""
+    distances = engine.feature_distances([a[1] for a in accepted])
+    summary = engine.entry.feature_distance
+    if distances is None or summary is None:
+        return accepted
+    kept = []
+    for (record, image, film), distance in zip(accepted, distances, strict=True):
+        record.ood.feature_distance = distance
+        if distance > summary.limit:
+            record.ood.accepted = False
+            record.ood.reasons.append(
+                f"the film is unlike those the model learned from (feature distance {distance:.2f}, "
+                f"limit {summary.limit:.2f})"
+            )
+        else:
+            kept.append((record, image, film))
+    return kept
+
+
+def _film(item: _Item, check: OODCheck, patient_age_years: float | None) -> FilmContext:
+    photographed = any("photograph" in flag for flag in check.flags)
+    return FilmContext(
+        age_group=age_group(patient_age_years),
+        view=normalise_view(item.view),
+        source_type="dicom" if item.kind != "photo" else "photograph" if photographed else "picture",
+    )
+
+
 def _analyse_images(
-    items: list[_Item], engine: InferenceEngine, out_dir: Path, labels: Sequence[str], result: StudyFindings
+    items: list[_Item],
+    engine: InferenceEngine,
+    out_dir: Path,
+    labels: Sequence[str],
+    result: StudyFindings,
+    patient_age_years: float | None,
 ) -> None:
-    accepted: list[tuple[ImageFindings, npt.NDArray[np.float32]]] = []
+    accepted: list[tuple[ImageFindings, npt.NDArray[np.float32], FilmContext]] = []
     for item in items:
         body = item.body_part if item.body_part not in (None, "chest") else None
         try:
@@ -123,17 +187,18 @@ def _analyse_images(
         except ImagingError as err:
             result.skipped.append(f"{item.path.name}: {err.message}")
             continue
-        check = check_cxr_input(image, modality=item.modality, view=item.view, body_part=body, kind=item.kind)
+        check = _guard(item, image, body)
         record = ImageFindings(source=item.path.name, kind=item.kind, view=item.view, ood=check)
         result.images.append(record)
         if check.accepted:
-            accepted.append((record, image))
+            accepted.append((record, image, _film(item, check, patient_age_years)))
+    accepted = _within_training_distribution(accepted, engine)
     if not accepted:
         return
-    predictions = engine.predict([image for _, image in accepted])
-    for (record, image), findings in zip(accepted, predictions, strict=True):
+    predictions = engine.predict([a[1] for a in accepted], films=[a[2] for a in accepted])
+    for (record, image, _), findings in zip(accepted, predictions, strict=True):
         record.findings = findings
-        wanted = [f.label for f in findings if f.positive or f.label in labels]
+        wanted = [f.label for f in findings if f.status == "reported" and (f.positive or f.label in labels)]
         for label in wanted:
             path = out_dir / f"{Path(record.source).stem}_{label}_gradcam.png"
             record.heatmaps[label] = str(write_overlay(engine, image, label, path))
@@ -168,6 +233,7 @@ def analyze_study(
     out_dir: Path,
     heatmap_labels: Sequence[str] = (),
     quantify: bool = True,
+    patient_age_years: float | None = None,
 ) -> StudyFindings:
     """Analyse a study: CXR findings with heatmaps, CT measurements, OOD refusals.
 
@@ -177,6 +243,8 @@ def analyze_study(
         out_dir: Folder for heatmap overlays and key images (created).
         heatmap_labels: Labels to explain even when negative (positives always are).
         quantify: Run CT quantitation on CT series.
+        patient_age_years: The patient's age (from the intake: de-identified files keep none).
+            Unknown age means no chest X-ray finding is reported, only "not assessed".
 
     Returns:
         The study's findings, JSON-serialisable with ``model_dump_json()``.
@@ -189,7 +257,7 @@ def analyze_study(
         if item.kind in ("mr", "non_image"):
             check = check_cxr_input(modality=item.modality, kind=item.kind)
             result.skipped.append(f"{item.path.name}: {'; '.join(check.reasons)}")
-    _analyse_images(planar, engine, out_dir, heatmap_labels, result)
+    _analyse_images(planar, engine, out_dir, heatmap_labels, result, patient_age_years)
     cts = [i for i in items if i.kind == "ct"]
     if quantify and cts:
         _analyse_ct(cts, out_dir, result)

@@ -64,7 +64,12 @@ def grad_cam(model: nn.Module, batch: torch.Tensor, label_index: int, layer: str
     act = store["act"]
     assert act.grad is not None
     weights = act.grad.mean(dim=(2, 3), keepdim=True)
-    cam = F.relu((weights * act).sum(dim=1, keepdim=True))
+    raw = (weights * act).sum(dim=1, keepdim=True)
+    cam = F.relu(raw)
+    # A low score can leave no positive evidence at all (an all-zero map, drawn as a plain
+    # grey overlay): then show where the evidence for the label was least negative instead.
+    empty = cam.flatten(1).amax(1) <= 1e-6 * raw.flatten(1).abs().amax(1).clamp_min(1e-12)
+    cam = torch.where(empty[:, None, None, None], raw, cam)
     cam = F.interpolate(cam, size=batch.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
     flat = cam.flatten(1)
     low, high = flat.min(1).values[:, None, None], flat.max(1).values[:, None, None]

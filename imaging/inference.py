@@ -20,6 +20,7 @@ import torch
 from pydantic import BaseModel, Field
 from torch import nn
 
+from imaging.populations import FilmContext, gate_findings
 from imaging.preprocess import prepare_batch
 from imaging.registry import ModelEntry, load_weights
 
@@ -28,14 +29,44 @@ logger = logging.getLogger(__name__)
 DeviceChoice = Literal["auto", "cpu", "cuda"]
 
 
+FindingStatus = Literal["reported", "not_assessed"]
+
+
 class Finding(BaseModel):
-    """One model output for one image."""
+    """One model output for one image, with whether the model is validated for this film.
+
+    ``probability`` is the model's calibrated output. It is a result only when ``status`` is
+    ``"reported"``: the film fell in a population the model card lists as validated on
+    external data. Otherwise the finding is ``"not_assessed"``, ``positive`` is False and
+    ``reason`` says why in plain words; the probability is kept for audit, never as a result.
+    The default ``"not_assessed"`` makes findings stored before population gating existed
+    read back as not assessed.
+    """
 
     label: str = Field(description="Finding label, e.g. 'pneumonia'.")
     probability: float = Field(ge=0.0, le=1.0, description="Calibrated probability.")
     threshold: float = Field(description="Operating threshold of this label.")
-    positive: bool = Field(description="True when probability >= threshold.")
+    positive: bool = Field(description="True when reported and probability >= threshold.")
     model: str = Field(description="Model card id, '<name>@<version>'.")
+    status: FindingStatus = Field(
+        default="not_assessed", description="'reported' only inside a validated population."
+    )
+    reason: str | None = Field(default=None, description="Why not assessed, in plain words.")
+    population: str | None = Field(
+        default=None, description="The validated population the film fell in, e.g. 'adult, PA'."
+    )
+    sensitivity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Validated sensitivity at the threshold (external data)."
+    )
+    specificity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Validated specificity at the threshold (external data)."
+    )
+    rule_out_ok: bool = Field(
+        default=False, description="Validated sensitivity is high enough for a negative to argue against."
+    )
+    rule_in_ok: bool = Field(
+        default=False, description="Validated specificity is high enough for a positive to argue for."
+    )
 
 
 def resolve_device(device: DeviceChoice | str) -> torch.device:
@@ -83,12 +114,19 @@ class InferenceEngine:
         self._temperatures = torch.tensor(
             [entry.temperatures.get(label, 1.0) for label in entry.labels], dtype=torch.float32
         )
+        self._biases = torch.tensor(
+            [entry.biases.get(label, 0.0) for label in entry.labels], dtype=torch.float32
+        )
         logger.info("inference engine for %s on %s", entry.card_id, self.device)
 
     def prepare(self, images: Sequence[npt.ArrayLike]) -> torch.Tensor:
         """Model input batch for display images, as the entry prescribes (CPU tensor)."""
         return prepare_batch(
-            images, self.entry.input_size, self.entry.intensity_range, self.entry.center_crop
+            images,
+            self.entry.input_size,
+            self.entry.intensity_range,
+            self.entry.center_crop,
+            self.entry.equalise,
         )
 
     def logits(self, batch: torch.Tensor) -> torch.Tensor:
@@ -104,8 +142,8 @@ class InferenceEngine:
         return result
 
     def probabilities(self, logits: torch.Tensor) -> npt.NDArray[np.float64]:
-        """Calibrated probabilities: ``sigmoid(logit / T)`` per label."""
-        return torch.sigmoid(logits / self._temperatures).double().numpy()
+        """Calibrated probabilities: ``sigmoid(logit / T + b)`` per label."""
+        return torch.sigmoid(logits / self._temperatures + self._biases).double().numpy()
 
     def findings(self, probabilities: npt.NDArray[np.float64]) -> list[list[Finding]]:
         """Turn a ``(N, labels)`` probability array into findings per image."""
@@ -126,18 +164,43 @@ class InferenceEngine:
             out.append(image_findings)
         return out
 
-    def predict(self, images: Sequence[npt.ArrayLike], batch_size: int = 32) -> list[list[Finding]]:
-        """Findings for each image, computed in batches of ``batch_size``.
+    def feature_distances(self, images: Sequence[npt.ArrayLike]) -> list[float] | None:
+        """Distance of each image's embedding from the training films (None without a summary)."""
+        summary = self.entry.feature_distance
+        if summary is None or not images:
+            return None
+        from imaging.feature_distance import embed
+
+        batch = self.prepare(images)
+        with self.lock:
+            features = embed(self.model, batch.to(self.device))
+        return [float(d) for d in summary.distances(features)]
+
+    def predict(
+        self,
+        images: Sequence[npt.ArrayLike],
+        batch_size: int = 32,
+        films: Sequence[FilmContext] | None = None,
+    ) -> list[list[Finding]]:
+        """Findings for each image, computed in batches and gated by validated population.
 
         Args:
             images: Display images (2-D, [0, 1] or [0, 255]) of frontal chest radiographs.
             batch_size: Images per forward pass.
+            films: Age group, view and source type of each image; None means nothing is
+                known, so every finding is not assessed.
 
         Returns:
             One list of findings (one per label, in the entry's label order) per image.
         """
+        contexts = list(films) if films is not None else [FilmContext() for _ in images]
+        if len(contexts) != len(images):
+            raise ValueError(f"{len(images)} images but {len(contexts)} film contexts")
         results: list[list[Finding]] = []
         for start in range(0, len(images), batch_size):
             batch = self.prepare(images[start : start + batch_size])
             results.extend(self.findings(self.probabilities(self.logits(batch))))
-        return results
+        return [
+            gate_findings(found, self.entry.populations, self.entry.gating_rule, film)
+            for found, film in zip(results, contexts, strict=True)
+        ]

@@ -8,7 +8,7 @@ reason (so no finding is produced), or accepted with flags the clinician should 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,10 @@ IMAGE_KINDS_REFUSED = {
 MIN_SIDE_PX = 128
 MIN_STD = 0.02
 MAX_ASPECT = 2.0
+MAX_COLOURFULNESS = 0.08
+"""Above this a picture is refused as colour (a grey film photographed is ~0.01-0.04)."""
+COLOUR_CAST = 0.02
+MOIRE_PEAK = 220.0
 
 
 class OODCheck(BaseModel):
@@ -36,6 +40,12 @@ class OODCheck(BaseModel):
     accepted: bool = Field(description="False: do not run the chest X-ray model on it.")
     reasons: list[str] = Field(default_factory=list, description="Why it was refused.")
     flags: list[str] = Field(default_factory=list, description="Accepted, but worth a look.")
+    frontal_probability: float | None = Field(
+        default=None, description="Guard's probability of an upright frontal chest radiograph."
+    )
+    feature_distance: float | None = Field(
+        default=None, description="Distance of the classifier's embedding from its training films."
+    )
 
 
 def _metadata_reasons(
@@ -51,7 +61,9 @@ def _metadata_reasons(
             reasons.append("modality CT: a CT slice is not a chest radiograph")
         elif mod not in CXR_MODALITIES:
             reasons.append(f"modality {mod} is not a projection radiograph (CR/DX)")
-    elif kind != "photo":
+    elif kind == "photo":
+        flags.append("a picture (PNG/JPEG), not the original DICOM: no acquisition details")
+    else:
         flags.append("modality unknown (not a DICOM file): assumed to be a radiograph")
     if view:
         v = view.upper().replace(" ", "_")
@@ -63,9 +75,40 @@ def _metadata_reasons(
         flags.append("view position not recorded: assumed frontal")
     if body_part and body_part.upper() not in CHEST_PARTS:
         reasons.append(f"body part '{body_part}' is not the chest")
-    if kind == "photo":
-        flags.append("a photograph of a film or screen: quality is lower than the original")
     return reasons, flags
+
+
+def colourfulness(rgb: npt.NDArray[np.float32]) -> float:
+    """Hasler-Suesstrunk colourfulness of an RGB image in [0, 1] (0 for grey)."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    rg, yb = r - g, 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def _moire_peak(gray: npt.NDArray[np.float32]) -> float:
+    """Strongest high-frequency spectral peak over the median there (JPEG's 8-px grid excluded)."""
+    spectrum = np.abs(np.fft.rfft2(gray - gray.mean()))
+    fy = np.abs(np.fft.fftfreq(gray.shape[0]))[:, None]
+    fx = np.fft.rfftfreq(gray.shape[1])[None, :]
+    grid = (np.abs(fy * 8 - np.round(fy * 8)) < 0.02) | (np.abs(fx * 8 - np.round(fx * 8)) < 0.02)
+    high = spectrum[((fy >= 0.125) | (fx >= 0.125)) & ~grid]
+    return float(high.max() / (np.median(high) + 1e-9)) if high.size else 0.0
+
+
+def photograph_signs(rgb: npt.NDArray[np.float32] | None, camera: bool = False) -> list[str]:
+    """Why a picture looks like a photograph of a film or screen (empty for a digital export).
+
+    Signs: camera metadata (EXIF make/model), a colour cast (a grey film shot under
+    coloured light), moire (a strong periodic peak at high spatial frequency).
+    """
+    signs = ["camera metadata"] if camera else []
+    if rgb is not None:
+        cast = float(np.abs(rgb.mean(axis=(0, 1)) - rgb.mean()).max())
+        if cast > COLOUR_CAST:
+            signs.append("a colour cast")
+        if _moire_peak(rgb.mean(axis=2)) > MOIRE_PEAK:
+            signs.append("moire")
+    return signs
 
 
 def _pixel_reasons(image: npt.ArrayLike) -> tuple[list[str], list[str]]:
@@ -73,9 +116,10 @@ def _pixel_reasons(image: npt.ArrayLike) -> tuple[list[str], list[str]]:
     reasons: list[str] = []
     flags: list[str] = []
     if arr.ndim == 3 and arr.shape[2] in (3, 4):
-        rgb = arr[..., :3]
-        if float(np.abs(rgb - rgb.mean(axis=2, keepdims=True)).mean()) > 0.04 * float(rgb.max(initial=1.0)):
-            flags.append("the image is in colour; radiographs are grayscale")
+        rgb = arr[..., :3] / (255.0 if float(arr.max(initial=0.0)) > 1.0 else 1.0)
+        score = colourfulness(rgb)
+        if score > MAX_COLOURFULNESS:
+            reasons.append(f"the picture is in colour (colourfulness {score:.2f}); radiographs are grey")
         arr = rgb.mean(axis=2)
     if arr.ndim != 2 or arr.size == 0:
         return [f"not a 2-D image (shape {arr.shape})"], flags
@@ -97,6 +141,9 @@ def check_cxr_input(
     view: str | None = None,
     body_part: str | None = None,
     kind: str | None = None,
+    frontal_probability: float | None = None,
+    frontal_threshold: float = 0.5,
+    photo_signs: Sequence[str] = (),
 ) -> OODCheck:
     """Decide whether an input suits a frontal chest radiograph model.
 
@@ -106,6 +153,12 @@ def check_cxr_input(
         view: DICOM (0018,5101) View Position, e.g. 'PA', 'AP', 'LL'.
         body_part: DICOM (0018,0015) Body Part Examined.
         kind: Imaging I object kind ('cxr', 'ct', 'mr', 'other_image', 'non_image', 'photo').
+        frontal_probability: The learned guard's probability that the image is an upright
+            frontal chest radiograph (:class:`imaging.guard.FrontalGuard`); below
+            ``frontal_threshold`` the image is refused.
+        frontal_threshold: The guard's operating threshold.
+        photo_signs: Why a picture looks photographed (:func:`photograph_signs`); only then
+            is it flagged as a photograph.
 
     Returns:
         The decision with every reason for refusal and every flag.
@@ -115,7 +168,18 @@ def check_cxr_input(
         more_reasons, more_flags = _pixel_reasons(image)
         reasons += more_reasons
         flags += more_flags
-    return OODCheck(accepted=not reasons, reasons=reasons, flags=flags)
+    if frontal_probability is not None and frontal_probability < frontal_threshold:
+        reasons.append(
+            "the picture does not look like an upright frontal chest radiograph "
+            f"(guard score {frontal_probability:.2f}; it may be another image, rotated, mirrored or inverted)"
+        )
+    if photo_signs:
+        flags.append(
+            f"looks like a photograph of a film or screen ({', '.join(photo_signs)}): quality is lower"
+        )
+    return OODCheck(
+        accepted=not reasons, reasons=reasons, flags=flags, frontal_probability=frontal_probability
+    )
 
 
 def _text(ds: Dataset, keyword: str) -> str | None:

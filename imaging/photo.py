@@ -139,3 +139,26 @@ def picture_array(path: Path) -> FloatArray:
         return (arr - low) / (high - low) if high > low else np.zeros_like(arr)
     gray = img.convert("L")
     return np.asarray(gray, dtype=np.float32) / np.float32(255.0)
+
+
+_CAMERA_TAGS = ("EXIF:Make", "EXIF:Model", "EXIF:LensModel", "EXIF:ExifOffset")
+
+
+def picture_colour(path: Path) -> tuple[FloatArray, bool]:
+    """The picture as RGB ``(H, W, 3)`` in [0, 1] before any grey conversion, and whether
+    it carries camera metadata (EXIF make or model), for the input guard.
+
+    Raises:
+        UnsupportedFileError: Not a PNG/JPEG, damaged, or too large.
+    """
+    img = _open(path)
+    camera = any(name in _CAMERA_TAGS for name in _metadata_names(img))
+    try:
+        img = ImageOps.exif_transpose(img)
+    except Exception:  # a damaged orientation tag is ignored
+        logger.info("ignoring a damaged EXIF orientation")
+    if img.mode in ("I", "I;16", "F"):
+        gray = picture_array(path)
+        return np.repeat(gray[..., None], 3, axis=2), camera
+    rgb = np.asarray(img.convert("RGB"), dtype=np.float32) / np.float32(255.0)
+    return rgb, camera

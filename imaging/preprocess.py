@@ -75,11 +75,28 @@ def scale_intensity(image: FloatImage, intensity_range: tuple[float, float]) -> 
     return (image * (high - low) + low).astype(np.float32)
 
 
+def equalize(batch: torch.Tensor) -> torch.Tensor:
+    """Per-image histogram equalisation of ``(N, 1, H, W)`` images onto [0, 1].
+
+    Each pixel becomes its mid-rank among the image's pixels (ties share the average rank),
+    so any monotone change of brightness, contrast or gamma leaves the result unchanged:
+    the model cannot read exposure. Used identically in training and inference.
+    """
+    n = batch.shape[0]
+    flat = batch.reshape(n, -1).float().contiguous()
+    ordered, _ = torch.sort(flat, dim=1)
+    low = torch.searchsorted(ordered, flat, right=False)
+    high = torch.searchsorted(ordered, flat, right=True)
+    ranks = (low + high - 1).float() / (2.0 * max(flat.shape[1] - 1, 1))
+    return ranks.reshape(batch.shape)
+
+
 def prepare_batch(
     images: Sequence[npt.ArrayLike],
     size: int,
     intensity_range: tuple[float, float],
     center_crop: bool = False,
+    equalise: bool = False,
 ) -> torch.Tensor:
     """Build a model input batch ``(N, 1, size, size)`` float32 from display images.
 
@@ -88,6 +105,7 @@ def prepare_batch(
         size: Model input side in pixels.
         intensity_range: Target value range of the model input.
         center_crop: Crop the central square first instead of squashing.
+        equalise: Histogram-equalise each resized image (:func:`equalize`) before scaling.
 
     Returns:
         A contiguous float32 CPU tensor.
@@ -97,5 +115,10 @@ def prepare_batch(
         arr = as_display_image(image)
         if center_crop:
             arr = center_crop_square(arr)
-        prepared.append(scale_intensity(resize_square(arr, size), intensity_range))
-    return torch.from_numpy(np.stack(prepared)[:, None])
+        prepared.append(resize_square(arr, size))
+    batch = torch.from_numpy(np.stack(prepared)[:, None])
+    if equalise:
+        # the training cache holds 8-bit images: quantise the same way so ranks match
+        batch = equalize(torch.round(batch * 255.0))
+    low, high = intensity_range
+    return (batch * (high - low) + low).float().contiguous()

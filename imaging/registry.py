@@ -26,7 +26,9 @@ from imaging.errors import (
     WeightsFormatError,
     WeightsMissingError,
 )
+from imaging.feature_distance import FeatureDistance
 from imaging.models import build_model
+from imaging.populations import GatingRule, ValidatedPopulation
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,9 @@ class ModelCard(BaseModel):
     metrics: list[ModelMetric] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
     intended_use: str = "Decision support for a clinician; never a diagnosis on its own."
+    external_validation: str | None = Field(
+        default=None, description="The external-validation report (Markdown tables) behind the populations."
+    )
 
 
 class ModelEntry(BaseModel):
@@ -62,7 +67,7 @@ class ModelEntry(BaseModel):
 
     name: str
     version: str
-    task: Literal["cxr_classification"] = "cxr_classification"
+    task: Literal["cxr_classification", "cxr_guard"] = "cxr_classification"
     architecture: Literal["compact_cxr", "xrv_densenet121"]
     architecture_args: dict[str, list[int] | float | int] = Field(default_factory=dict)
     labels: list[str]
@@ -70,12 +75,24 @@ class ModelEntry(BaseModel):
     intensity_range: tuple[float, float] = Field(description="Model input value range.")
     preprocessing: list[str] = Field(description="Human-readable preparation steps, in order.")
     center_crop: bool = False
+    equalise: bool = Field(default=False, description="Per-image histogram equalisation after resizing.")
     thresholds: dict[str, float] = Field(description="Operating threshold per label.")
     temperatures: dict[str, float] = Field(
         default_factory=dict, description="Temperature per label (1.0 = uncalibrated)."
     )
+    biases: dict[str, float] = Field(
+        default_factory=dict, description="Calibration offset per label: sigmoid(logit / T + b)."
+    )
     threshold_rule: str = "youden on validation split"
     gradcam_layer: str = Field(default="features", description="Dotted name of the layer Grad-CAM reads.")
+    populations: list[ValidatedPopulation] = Field(
+        default_factory=list,
+        description="Populations validated on external data; findings elsewhere are not assessed.",
+    )
+    gating_rule: GatingRule = Field(default_factory=GatingRule)
+    feature_distance: FeatureDistance | None = Field(
+        default=None, description="Embedding summary of the training films for the OOD distance."
+    )
     weights_path: Path
     sha256: str | None = Field(default=None, description="Expected SHA-256; None skips the check.")
     card: ModelCard
@@ -204,7 +221,9 @@ def card_markdown(entry: ModelEntry) -> str:
         f"| {label} | {entry.thresholds.get(label, 0.5):.4f} | {entry.temperatures.get(label, 1.0):.3f} |"
         for label in entry.labels
     ]
-    lines += ["", f"Threshold rule: {entry.threshold_rule}.", "", "## Input", ""]
+    lines += ["", f"Threshold rule: {entry.threshold_rule}.", ""]
+    lines += _population_lines(entry)
+    lines += ["## Input", ""]
     lines += [f"{i}. {step}" for i, step in enumerate(entry.preprocessing, start=1)]
     lines += ["", "## Training data", ""] + [f"- {item}" for item in card.training_data]
     lines += ["", "## Reproduce", "", f"Command: `{card.training_command}`, seed {card.seed}.", ""]
@@ -214,4 +233,34 @@ def card_markdown(entry: ModelEntry) -> str:
         ci = f"{m.ci95[0]:.3f}-{m.ci95[1]:.3f}" if m.ci95 else ""
         lines.append(f"| {m.dataset} | {m.label} | {m.name} | {m.value:.3f} | {ci} |")
     lines += ["", "## Limitations", ""] + [f"- {item}" for item in card.limitations]
+    if card.external_validation:
+        lines += ["", card.external_validation.replace("\n# ", "\n## ")]
     return "\n".join(lines) + "\n"
+
+
+def _population_lines(entry: ModelEntry) -> list[str]:
+    """The card's validated populations and its rule-in/rule-out rule."""
+    lines = ["## Validated populations (external data)", ""]
+    if not entry.populations:
+        lines += [
+            "None. Every finding of this model is reported as *not assessed*: it has not been "
+            "validated on films from sources it was not trained on.",
+            "",
+        ]
+    else:
+        lines += [
+            "| label | population | sources | n (pos/neg) | threshold | AUC (95% CI) | sensitivity (95% CI) "
+            "| specificity (95% CI) | evidence |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for p in entry.populations:
+            lines.append(
+                f"| {p.label} | {p.name} | {', '.join(p.source_types)} | {p.n_positive}/{p.n_negative} "
+                f"| {p.threshold:.3f} | {p.auc:.3f} ({p.auc_ci95[0]:.3f}-{p.auc_ci95[1]:.3f}) "
+                f"| {p.sensitivity:.3f} ({p.sensitivity_ci95[0]:.3f}-{p.sensitivity_ci95[1]:.3f}) "
+                f"| {p.specificity:.3f} ({p.specificity_ci95[0]:.3f}-{p.specificity_ci95[1]:.3f}) "
+                f"| {p.evidence} |"
+            )
+        lines.append("")
+    lines += [f"Gating rule: {entry.gating_rule.describe()}", ""]
+    return lines

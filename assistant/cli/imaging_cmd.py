@@ -94,13 +94,18 @@ def analyze_command(
     out: Annotated[Path, typer.Option(help="Heatmaps and key images.")] = Path("imaging-analysis"),
     model: Annotated[str, typer.Option(help="Registry name, or 'xrv'.")] = "so-cxr-compact",
     explain: Annotated[list[str] | None, typer.Option(help="Also draw heatmaps for LABEL.")] = None,
+    age: Annotated[
+        float | None, typer.Option(help="Patient age in years; unknown age leaves findings not assessed.")
+    ] = None,
 ) -> None:
     """Print the study's findings JSON; write heatmaps and key images to --out."""
     from imaging.analyze import analyze_study
     from imaging.errors import ImagingError
 
     try:
-        result = analyze_study(paths, _engine(ctx, model), out, heatmap_labels=explain or ())
+        result = analyze_study(
+            paths, _engine(ctx, model), out, heatmap_labels=explain or (), patient_age_years=age
+        )
     except ImagingError as e:
         typer.echo(json.dumps({"error": e.message, "remedy": e.remedy}), err=True)
         raise typer.Exit(code=2) from e
@@ -156,11 +161,28 @@ def evaluate_command(
     data: Annotated[Path | None, typer.Option(help="Shared data folder.")] = None,
     ct: Annotated[bool, typer.Option("--ct/--no-ct", help="Also score CT nodule candidates.")] = True,
     update_card: Annotated[bool, typer.Option(help="Record the CXR figures in the model card JSON.")] = False,
+    external: Annotated[
+        Path | None,
+        typer.Option(help="Leave-one-source-out validation: train/resume folds, write tables and PNGs here."),
+    ] = None,
+    register: Annotated[
+        bool, typer.Option(help="With --external: register so-cxr-robust and its card.")
+    ] = False,
+    image_size: Annotated[int, typer.Option(help="With --external: input side in pixels.")] = 64,
+    epochs: Annotated[int, typer.Option(help="With --external: epochs per fold.")] = 12,
+    device: Annotated[str, typer.Option(help="With --external: auto, cpu or cuda.")] = "auto",
 ) -> None:
-    """Print Kermany test and NIH held-out figures, and CT candidates vs TCIA boxes."""
+    """Print Kermany test and NIH held-out figures, and CT candidates vs TCIA boxes.
+
+    With --external, run the external validation instead (per source, per view,
+    leave-one-source-out, reliability diagrams, input-guard confusion table).
+    """
     from imaging.evaluation import evaluate_ct_candidates, evaluate_cxr
 
     root = data or _shared_data()
+    if external is not None:
+        _external(root, external, register, image_size, epochs, device)
+        return
     engine = _engine(ctx, model)
     seed = engine.entry.card.seed or 20240601
     results = evaluate_cxr(engine, root, seed)
@@ -211,3 +233,21 @@ def _record_metrics(entry: Any, results: list[Any]) -> None:
             )
     entry.card.metrics = metrics
     save_entry(entry, WEIGHTS_DIR)
+
+
+def _external(root: Path, out: Path, register: bool, image_size: int, epochs: int, device: str) -> None:
+    """Run the external validation and print the report."""
+    import logging
+
+    from imaging.guard_challenge import guard_confusion_markdown, train_and_register
+    from imaging.robust_model import run_external_validation
+    from imaging.robust_training import RobustTrainConfig
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    config = RobustTrainConfig(image_size=image_size, epochs=epochs, device=device)
+    cache = Path.home() / ".cache" / "second-opinion" / "imaging"
+    if register:
+        train_and_register(root, cache)
+    guard = guard_confusion_markdown(root, out)
+    report = run_external_validation(root, cache, out, config, register=register, extra_markdown=guard)
+    typer.echo(report.read_text(encoding="utf-8"))

@@ -64,6 +64,8 @@ class FindingView:
     threshold: float | None
     positive: bool
     model: str
+    status: str = "not_assessed"
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,10 @@ def _finding(raw: Mapping[str, Any]) -> FindingView:
         label=str(raw.get("label", "")),
         probability=float(prob) if isinstance(prob, int | float) else None,
         threshold=float(thr) if isinstance(thr, int | float) else None,
-        positive=bool(raw.get("positive", False)),
+        positive=bool(raw.get("positive", False)) and raw.get("status") == "reported",
         model=model,
+        status="reported" if raw.get("status") == "reported" else "not_assessed",
+        reason=str(raw["reason"]) if raw.get("reason") else None,
     )
 
 

@@ -106,3 +106,21 @@ class TestEvidence:
     def test_referenced_keys(self) -> None:
         """Only sha256-shaped strings anywhere in the JSON count as storage keys."""
         assert referenced_keys({"x": [KEY_A, {"y": KEY_B}], "z": "short"}, None) == {KEY_A, KEY_B}
+
+
+class TestFindingStatus:
+    def test_not_assessed_keeps_reason_and_is_never_positive(self) -> None:
+        """A not-assessed finding shows its reason and is not read as positive."""
+        ev = evidence(KEY_A, KEY_B)
+        raw = ev["imaging"]["uploads"][0]["images"][0]["findings"][0]
+        raw.update(status="not_assessed", reason="this model has not been validated on adults' films")
+        [finding] = imaging_view(ev).images[0].findings
+        assert (finding.status, finding.positive) == ("not_assessed", False)
+        assert finding.reason == "this model has not been validated on adults' films"
+
+    def test_stored_finding_without_status_reads_not_assessed(self) -> None:
+        """Findings stored before gating existed are read back as not assessed."""
+        ev = evidence(KEY_A, KEY_B)
+        del ev["imaging"]["uploads"][0]["images"][0]["findings"][0]["status"]
+        [finding] = imaging_view(ev).images[0].findings
+        assert (finding.status, finding.positive) == ("not_assessed", False)

@@ -60,8 +60,19 @@ class TestInferenceEngine:
             assert [f.label for f in findings] == engine.entry.labels
             for f in findings:
                 assert 0.0 <= f.probability <= 1.0
-                assert f.positive == (f.probability >= f.threshold)
                 assert f.model == engine.entry.card_id
+                # nothing is known about these films: no finding may be reported
+                assert (f.status, f.positive) == ("not_assessed", False)
+                assert f.reason
+
+    def test_film_contexts_must_match_images(
+        self, engine: InferenceEngine, images: list[npt.NDArray[np.float32]]
+    ) -> None:
+        """One film context per image, or the call is refused."""
+        from imaging.populations import FilmContext
+
+        with pytest.raises(ValueError, match="film contexts"):
+            engine.predict(images, films=[FilmContext()])
 
     def test_cpu_inference_is_deterministic(
         self, engine: InferenceEngine, images: list[npt.NDArray[np.float32]]

@@ -93,7 +93,8 @@ class TestSyntheticInputs:
         assert check.flags == []
 
     def test_picture_without_metadata_is_flagged(self) -> None:
-        """A PNG with no DICOM metadata is accepted but flagged for the clinician."""
+        """A clean PNG export is flagged as a picture, never called a photograph."""
         check = check_cxr_input(self.noise, kind="photo")
         assert check.accepted
-        assert any("photograph" in f for f in check.flags)
+        assert any("not the original DICOM" in f for f in check.flags)
+        assert not any("photograph" in f for f in check.flags)

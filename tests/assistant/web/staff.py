@@ -147,6 +147,8 @@ def evidence(preview_key: str, heatmap_key: str) -> dict[str, Any]:
         "threshold": 0.5,
         "positive": True,
         "model": "so-cxr-compact@1",
+        "status": "reported",
+        "population": "adult, PA",
     }
     return {
         "passages": [
