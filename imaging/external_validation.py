@@ -21,7 +21,7 @@ import torch
 
 from imaging.calibration import expected_calibration_error, youden_threshold
 from imaging.datasets import FilmArrays, patient_half
-from imaging.evaluation import _mid_ranks, bootstrap_auc_ci, roc_auc
+from imaging.metrics import _mid_ranks, bootstrap_auc_ci, roc_auc
 from imaging.robust_training import LABELS, RobustTrainConfig, predict_logits, train_robust
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from imaging.torchxrayvision_format import XRVDenseNet121
+
 
 class ResidualBlock(nn.Module):
     """Two 3x3 convolutions with batch norm and an identity (or 1x1 projected) shortcut."""
@@ -123,7 +125,5 @@ def build_model(architecture: str, num_labels: int, **kwargs: object) -> nn.Modu
             raise ValueError("compact_cxr needs 'widths' as a list of ints and 'dropout' as a float")
         return CompactCXRNet(num_labels, widths=tuple(int(w) for w in widths), dropout=float(dropout))
     if architecture == "xrv_densenet121":
-        from imaging.torchxrayvision_format import XRVDenseNet121
-
         return XRVDenseNet121(num_labels=num_labels)
     raise ValueError(f"unknown architecture {architecture!r}; known: compact_cxr, xrv_densenet121")

@@ -29,6 +29,13 @@ from imaging.errors import (
 from imaging.feature_distance import FeatureDistance
 from imaging.models import build_model
 from imaging.populations import GatingRule, ValidatedPopulation
+from imaging.torchxrayvision_format import (
+    XRV_INPUT_SIZE,
+    XRV_INTENSITY_RANGE,
+    XRV_OP_THRESHS,
+    XRV_PATHOLOGIES,
+    load_xrv_state_dict,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -182,8 +189,6 @@ def load_weights(entry: ModelEntry) -> nn.Module:
         WeightsChecksumError: If the checksum differs.
     """
     if entry.architecture == "xrv_densenet121":
-        from imaging.torchxrayvision_format import load_xrv_state_dict
-
         model = build_model(entry.architecture, len(entry.labels))
         load_xrv_state_dict(model, load_state_dict(entry))
     else:
@@ -264,3 +269,46 @@ def _population_lines(entry: ModelEntry) -> list[str]:
         lines.append("")
     lines += [f"Gating rule: {entry.gating_rule.describe()}", ""]
     return lines
+
+
+def xrv_entry(weights_path: Path, sha256: str | None = None) -> ModelEntry:
+    """Registry entry for TorchXRayVision ``densenet121-res224-all`` at a local path.
+
+    Args:
+        weights_path: State-dict file converted from the TorchXRayVision release.
+        sha256: Expected checksum of that file, if the deployment pinned one.
+
+    Returns:
+        The registry entry; load it with :func:`load_weights`.
+    """
+    return ModelEntry(
+        name="xrv-densenet121-res224-all",
+        version="torchxrayvision-v1",
+        architecture="xrv_densenet121",
+        labels=list(XRV_PATHOLOGIES),
+        input_size=XRV_INPUT_SIZE,
+        intensity_range=XRV_INTENSITY_RANGE,
+        center_crop=True,
+        preprocessing=[
+            "decode to grayscale, display window applied",
+            "crop the central square (XRayCenterCrop)",
+            "resize to 224x224",
+            "scale [0, 1] linearly to [-1024, 1024]",
+        ],
+        thresholds=dict(zip(XRV_PATHOLOGIES, XRV_OP_THRESHS, strict=True)),
+        threshold_rule="TorchXRayVision op_threshs (published with the weights)",
+        gradcam_layer="features.denseblock4",
+        weights_path=weights_path,
+        sha256=sha256,
+        card=ModelCard(
+            id="xrv-densenet121-res224-all@torchxrayvision-v1",
+            summary="TorchXRayVision DenseNet-121 'all' (Cohen et al. 2022), supplied by the "
+            "deployment; 18 pathology outputs.",
+            training_data=["NIH, PadChest, CheXpert, MIMIC-CXR, Google, OpenI, RSNA (per its authors)"],
+            limitations=[
+                "Not evaluated by this project: no weights are available to it; see the "
+                "authors' BENCHMARKS.md for their figures.",
+                "Probabilities are the raw sigmoid outputs, not recalibrated here.",
+            ],
+        ),
+    )

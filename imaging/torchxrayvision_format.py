@@ -23,7 +23,6 @@ import torch.nn.functional as F  # noqa: N812 - the PyTorch convention
 from torch import nn
 
 from imaging.errors import WeightsFormatError
-from imaging.registry import ModelCard, ModelEntry
 
 XRV_NAME = "densenet121-res224-all"
 XRV_PATHOLOGIES: tuple[str, ...] = (
@@ -167,46 +166,3 @@ def save_xrv_state_dict(model: XRVDenseNet121, path: Path) -> Path:
     """Save a model's parameters as a TorchXRayVision-layout state dict file."""
     torch.save({k: v.detach().clone() for k, v in model.state_dict().items()}, path)
     return path
-
-
-def xrv_entry(weights_path: Path, sha256: str | None = None) -> ModelEntry:
-    """Registry entry for TorchXRayVision ``densenet121-res224-all`` at a local path.
-
-    Args:
-        weights_path: State-dict file converted from the TorchXRayVision release.
-        sha256: Expected checksum of that file, if the deployment pinned one.
-
-    Returns:
-        The registry entry; load it with :func:`imaging.registry.load_weights`.
-    """
-    return ModelEntry(
-        name="xrv-densenet121-res224-all",
-        version="torchxrayvision-v1",
-        architecture="xrv_densenet121",
-        labels=list(XRV_PATHOLOGIES),
-        input_size=XRV_INPUT_SIZE,
-        intensity_range=XRV_INTENSITY_RANGE,
-        center_crop=True,
-        preprocessing=[
-            "decode to grayscale, display window applied",
-            "crop the central square (XRayCenterCrop)",
-            "resize to 224x224",
-            "scale [0, 1] linearly to [-1024, 1024]",
-        ],
-        thresholds=dict(zip(XRV_PATHOLOGIES, XRV_OP_THRESHS, strict=True)),
-        threshold_rule="TorchXRayVision op_threshs (published with the weights)",
-        gradcam_layer="features.denseblock4",
-        weights_path=weights_path,
-        sha256=sha256,
-        card=ModelCard(
-            id="xrv-densenet121-res224-all@torchxrayvision-v1",
-            summary="TorchXRayVision DenseNet-121 'all' (Cohen et al. 2022), supplied by the "
-            "deployment; 18 pathology outputs.",
-            training_data=["NIH, PadChest, CheXpert, MIMIC-CXR, Google, OpenI, RSNA (per its authors)"],
-            limitations=[
-                "Not evaluated by this project: no weights are available to it; see the "
-                "authors' BENCHMARKS.md for their figures.",
-                "Probabilities are the raw sigmoid outputs, not recalibrated here.",
-            ],
-        ),
-    )

@@ -26,7 +26,7 @@ import torch.nn.functional as F  # noqa: N812 - the PyTorch convention
 from torch import nn
 
 from imaging.calibration import choose_threshold, fit_temperature, sigmoid
-from imaging.evaluation import roc_auc
+from imaging.metrics import roc_auc
 from imaging.models import CompactCXRNet
 from imaging.preprocess import load_image_file, resize_square
 

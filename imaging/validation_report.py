@@ -17,7 +17,6 @@ from PIL import Image, ImageDraw
 
 from imaging.calibration import expected_calibration_error
 from imaging.datasets import FilmArrays, patient_half
-from imaging.evaluation import confusion_rates
 from imaging.external_validation import (
     CALIBRATION_SEED,
     SourceReport,
@@ -28,6 +27,7 @@ from imaging.external_validation import (
     source_report,
     wilson_ci,
 )
+from imaging.metrics import confusion_rates
 from imaging.populations import UNRECORDED_VIEW, GatingRule, ValidatedPopulation
 from imaging.robust_training import LABELS
 

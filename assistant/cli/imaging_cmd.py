@@ -73,8 +73,7 @@ def _shared_data() -> Path:
 def _engine(ctx: typer.Context, model: str) -> Any:
     """Build the inference engine for MODEL from the imaging settings."""
     from imaging.inference import InferenceEngine
-    from imaging.registry import get_model_entry
-    from imaging.torchxrayvision_format import xrv_entry
+    from imaging.registry import get_model_entry, xrv_entry
 
     imaging = get_settings(ctx).imaging
     if model == "xrv":

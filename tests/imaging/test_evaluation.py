@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from imaging.evaluation import (
+from imaging.metrics import (
     binary_metrics,
     bootstrap_auc_ci,
     confusion_rates,

@@ -14,13 +14,12 @@ import torch
 
 from imaging.errors import WeightsFormatError
 from imaging.inference import InferenceEngine
-from imaging.registry import load_weights, sha256_file
+from imaging.registry import load_weights, sha256_file, xrv_entry
 from imaging.torchxrayvision_format import (
     XRV_OP_THRESHS,
     XRV_PATHOLOGIES,
     XRVDenseNet121,
     save_xrv_state_dict,
-    xrv_entry,
 )
 
 
