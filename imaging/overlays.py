@@ -16,7 +16,7 @@ from PIL import Image
 from pydantic import BaseModel, Field
 
 #: Colour of the lung mask (RGBA): a light cyan, half opaque, readable on the lung window.
-MASK_RGBA = (0, 200, 255, 110)
+MASK_RGBA = (0, 200, 255, 70)
 
 
 class MaskAtlas(BaseModel):

@@ -121,7 +121,8 @@ class TestCTReading:
         config = page.evaluate("JSON.parse(document.getElementById('viewer-config').textContent)")
         ct = next(s for s in config["series"] if s["kind"] == "ct")
         assert len(ct["instances"]) == 64
-        assert "Slice 33 / 64" in page.inner_text("#viewer-status")
+        expect(page.locator("#viewer-status")).to_contain_text("Slice 33 / 64")
+        _attr(page, "data-window", "1500/-600")  # opens in the lung window
         shot(page, "viewer_01_ct_opened_1280", full_page=False)
 
         boxes = _tumour_boxes()
@@ -160,11 +161,15 @@ class TestCTReading:
         page.mouse.move(a["x"], a["y"])
         page.mouse.down()
         page.mouse.move((a["x"] + b["x"]) / 2, a["y"], steps=5)
-        page.mouse.move(b["x"], b["y"], steps=5)
+        page.mouse.move(b["x"] - 1, b["y"], steps=5)
+        page.wait_for_timeout(300)  # let the tool take in the drag before the last move
+        page.mouse.move(b["x"], b["y"])
+        page.wait_for_timeout(300)
         page.mouse.up()
         _until(page, "document.querySelector('#viewer').dataset.length !== undefined")
         measured = float(page.get_attribute("#viewer", "data-length") or 0)
-        assert measured == pytest.approx(cand["diameter_mm"], rel=0.10), (measured, cand)
+        debug = page.evaluate("window.soViewer.lastLengthHandles()")  # canvas points, for the message
+        assert measured == pytest.approx(cand["diameter_mm"], rel=0.10), (measured, cand, a, b, debug)
         assert "Length:" in page.inner_text("#viewer-measure")
         page.check("#viewer-mask-toggle")
         _until(page, "[...window.soViewer.images.values()].every((i) => i.complete && i.naturalWidth > 0)")

@@ -5,7 +5,7 @@ import {
   init as coreInit,
   RenderingEngine,
   Enums,
-  imageLoader,
+  setUseCPURendering,
   utilities as csUtils,
 } from '@cornerstonejs/core';
 import { init as dicomImageLoaderInit, wadors } from '@cornerstonejs/dicom-image-loader';
@@ -52,7 +52,13 @@ class Viewer {
   }
 
   async start() {
+    // The first study's metadata is fetched while the libraries start.
+    const firstStudy = this.config.series.find((s) => s.study_uid);
+    if (firstStudy) this.pendingMetadata = this.fetchMetadata(firstStudy.study_uid);
+    this.pendingMetadata?.catch(() => {});
     await coreInit();
+    // A software rasteriser (no GPU) draws a 2-D stack faster on the CPU path.
+    if (softwareGL()) setUseCPURendering(true);
     dicomImageLoaderInit({ maxWebWorkers: 1 });
     toolsInit();
     [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool].forEach((t) => addTool(t));
@@ -102,13 +108,22 @@ class Viewer {
     this.tool = key;
   }
 
+  async fetchMetadata(studyUid) {
+    const url = `${this.config.root}/studies/${studyUid}/metadata`;
+    const response = await fetch(url, { headers: { Accept: 'application/dicom+json' }, credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`The study could not be opened (${response.status}).`);
+    return response.json();
+  }
+
   async loadStudyMetadata(series) {
     const key = series.study_uid;
     if (this.metadataLoaded.has(key)) return;
-    const url = `${this.config.root}/studies/${series.study_uid}/metadata`;
-    const response = await fetch(url, { headers: { Accept: 'application/dicom+json' }, credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`The study could not be opened (${response.status}).`);
-    for (const meta of await response.json()) {
+    const pending = this.pendingMetadata;
+    this.pendingMetadata = null;
+    const items = await (pending && this.config.series.find((s) => s.study_uid)?.study_uid === key
+      ? pending
+      : this.fetchMetadata(key));
+    for (const meta of items) {
       const seriesUid = meta['0020000E'].Value[0];
       const sop = meta['00080018'].Value[0];
       wadors.metaDataManager.add(this.imageId(series.study_uid, seriesUid, sop), meta);
@@ -140,7 +155,8 @@ class Viewer {
       this.imageIds = series.instances.map((sop) => this.imageId(series.study_uid, series.series_uid, sop));
       const start = slice ?? (series.kind === 'ct' ? Math.floor(this.imageIds.length / 2) : 0);
       await this.viewport.setStack(this.imageIds, start);
-      if (series.kind === 'ct') this.applyPreset('lung');
+      // The image's own window arrives with its first pixels; the preset is applied after it.
+      if (series.kind === 'ct') this.pendingPreset = 'lung';
       this.viewport.render();
       if (this.firstDrawn === null) {
         this.firstDrawn = performance.now();
@@ -241,6 +257,7 @@ class Viewer {
 
   applyPreset(name) {
     const p = PRESETS[name];
+    this.pendingPreset = null;
     this.viewport.setProperties({ voiRange: { lower: p.center - p.width / 2, upper: p.center + p.width / 2 } });
     this.viewport.render();
     this.root.querySelectorAll('[data-preset]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === name)));
@@ -306,6 +323,12 @@ class Viewer {
       if ($('#viewer-candidate-toggle', this.root).checked) this.drawCandidates(ctx, index, image.spacing || [1, 1, 1]);
     }
     if (this.heatmap) this.drawHeatmap(ctx, cols, rows);
+    if (this.pendingPreset && image.dimensions) {
+      const preset = this.pendingPreset;
+      this.pendingPreset = null;
+      this.applyPreset(preset);
+      return;
+    }
     this.updateStatus(index);
     this.updateMeasurement();
     if (image.dimensions && !this.root.dataset.drawn) this.root.dataset.drawn = String(Math.round(performance.now()));
@@ -392,6 +415,12 @@ class Viewer {
     }
   }
 
+  lastLengthHandles() {
+    const all = annotation.state.getAllAnnotations().filter((a) => a.metadata?.toolName === LengthTool.toolName);
+    const last = all[all.length - 1];
+    return last ? last.data.handles.points.map((p) => this.viewport.worldToCanvas(p)) : null;
+  }
+
   say(text) {
     this.status.textContent = text;
   }
@@ -468,6 +497,15 @@ class Viewer {
     e.preventDefault();
     act();
   }
+}
+
+function softwareGL() {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return true;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(name);
 }
 
 async function main() {
