@@ -9,17 +9,23 @@ Screenshots: test-output/screenshots/viewer_*.png.
 
 from __future__ import annotations
 
+import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from assistant.lifecycle import CaseStatus
+from assistant.context import AppContext
+from assistant.db.base import Database
+from assistant.db.migrate import upgrade
+from assistant.db.models import User
+from assistant.passwords import hash_password
 from tests.assistant.web.imaging_case import A0001, A0001_BOXES, FILM, analysed, seed_imaging_case
 from tests.browser.cockpit_fixtures import clean_screenshots, shot
-from tests.browser.conftest import LiveApp
+from tests.browser.conftest import STAFF, LiveApp, _free_port, _test_settings
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,14 +44,42 @@ def _fresh_screenshots() -> None:
 
 
 @pytest.fixture(scope="module")
+def cockpit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """The app on loopback as in conftest, without the job runner (which would take the seeded case's job)."""
+    import uvicorn
+
+    from assistant.web.app import create_app
+
+    root = tmp_path_factory.mktemp("viewer-app")
+    settings = _test_settings(root / "data")
+    settings.data_dir.mkdir(parents=True)
+    db = Database.from_url(f"sqlite:///{root / 'app.db'}")
+    upgrade(db.engine)
+    digest = hash_password(TEST_PASSWORD)
+    accounts: dict[str, User] = {}
+    with db.session() as s:
+        for name, (role, display) in STAFF.items():
+            accounts[name] = User(username=name, display_name=display, role=role, password_hash=digest)
+            s.add(accounts[name])
+    app = create_app(settings, context=AppContext(settings, db=db), with_chat=False, run_jobs=False)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield LiveApp(f"http://127.0.0.1:{server.config.port}", db, settings, accounts)
+    server.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
 def imaging_case(cockpit_app: LiveApp) -> str:
     """A case waiting for review with the CT and the film analysed by the real imaging step."""
     if not (A0001.is_dir() and FILM.is_file()):
         pytest.skip(f"shared imaging data not found: {A0001}, {FILM}")
     evidence, findings = analysed(cockpit_app.settings, [A0001, FILM])
-    return seed_imaging_case(
-        cockpit_app.db, cockpit_app.accounts["patient"], evidence, findings, CaseStatus.PENDING_REVIEW
-    )
+    return seed_imaging_case(cockpit_app.db, cockpit_app.accounts["patient"], evidence, findings)
 
 
 def _tumour_boxes() -> dict[int, list[tuple[float, float, float, float]]]:

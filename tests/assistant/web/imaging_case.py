@@ -57,9 +57,9 @@ def analysed(settings: Settings, paths: list[Path]) -> tuple[dict[str, Any], Ima
 
 
 def seed_imaging_case(
-    db: Database, patient: User, evidence: dict[str, Any], findings: ImagingFindings, status: CaseStatus
+    db: Database, patient: User, evidence: dict[str, Any], findings: ImagingFindings
 ) -> str:
-    """A case at ``status`` (pending or in review) whose AI draft states the image findings."""
+    """A case waiting for review whose AI draft states the image findings."""
     case_id = to_state(db, patient, CaseStatus.DRAFTING)
     sentences = [
         {
