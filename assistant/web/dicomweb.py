@@ -15,6 +15,8 @@ forwards the same path to Orthanc's DICOMweb root after the same checks.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import uuid
 from typing import Annotated, Any
 
@@ -22,6 +24,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
 from assistant import audit
+from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.dicomweb.index import CaseInstances, InstanceRef
 from assistant.dicomweb.local import LocalDicomWeb
@@ -35,6 +38,7 @@ from assistant.web.pages import add_routes, context_of, http_error
 from assistant.web.security import require_roles
 from assistant.web.viewer_config import link_image_statements
 
+log = logging.getLogger(__name__)
 Clinician = Annotated[User, Depends(require_roles(Role.CLINICIAN))]
 PREFIX = "/cockpit/cases/{case_id}/dicomweb"
 router = APIRouter(prefix=PREFIX)
@@ -215,6 +219,27 @@ def frames(
     part = "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1"
     accept = 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1'
     return _answer(request, case_id, accept, lambda: _multipart(_local(request).frames(ref, numbers), part))
+
+
+def warm_metadata(ctx: AppContext, case_id: str) -> None:
+    """Read the case's DICOM headers into the metadata cache in the background (local mode).
+
+    Called when the case page is served, so that the viewer's metadata request, made once
+    its scripts have started, finds the headers parsed. Nothing leaves the server here,
+    so nothing is audited; the request that returns the metadata is.
+    """
+    if ctx.settings.dicomweb.mode != "local":
+        return
+
+    def work() -> None:
+        try:
+            with ctx.db.session() as s:
+                refs = CaseInstances.load(s, case_id).refs
+            LocalDicomWeb(ctx.storage).metadata(refs)
+        except Exception:  # a cache warm-up must never fail the page
+            log.warning("warming the DICOM metadata of a case failed", exc_info=True)
+
+    threading.Thread(target=work, name="dicom-metadata-warm", daemon=True).start()
 
 
 def register(app: FastAPI) -> None:
