@@ -5,9 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format typecheck browser clean
+.PHONY: install run test test-fast lint format typecheck browser orthanc viewer clean
 
-install: $(STAMP)
+install: $(STAMP) viewer
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -17,6 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# The image viewer (Cornerstone3D), bundled into static assets the app serves (no CDN at run time).
+VIEWER := assistant/web/viewer
+VIEWER_BUILT := assistant/web/static/viewer/viewer.js
+
+viewer: $(VIEWER_BUILT)
+
+$(VIEWER_BUILT): $(VIEWER)/package.json $(VIEWER)/package-lock.json $(VIEWER)/build.mjs $(wildcard $(VIEWER)/src/*.js)
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "The image viewer is built with Node.js 20 and npm, which were not found: apt-get install nodejs npm (or install Node 20)"; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' || { echo "The image viewer needs Node.js 18 or newer; found $$(node --version)"; exit 1; }
+	cd $(VIEWER) && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 run: install
 	$(BIN)/second-opinion demo seed
@@ -29,7 +40,14 @@ browser:
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium chromium-driver"; fi; \
 	fi
 
-test: install browser
+# Debian's Orthanc with its DICOMweb plugin, for the test that proxies the viewer's routes to it.
+orthanc:
+	@if [ ! -x /usr/sbin/Orthanc ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq orthanc orthanc-dicomweb >/dev/null; \
+	  else echo "the Orthanc test needs Debian's orthanc: sudo apt-get install orthanc orthanc-dicomweb"; fi; \
+	fi
+
+test: install browser orthanc
 	$(BIN)/pytest
 
 test-fast: install
@@ -46,4 +64,4 @@ typecheck: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache $(VIEWER)/node_modules assistant/web/static/viewer

@@ -137,6 +137,18 @@ class JobSettings(BaseModel):
     poll_s: float = Field(default=1.0, description="In-process runner poll interval.")
 
 
+class DicomWebSettings(BaseModel):
+    """Where the image viewer's DICOMweb routes read the de-identified studies."""
+
+    mode: Literal["local", "orthanc"] = Field(
+        default="local", description="'local': our storage; 'orthanc': an Orthanc DICOMweb server."
+    )
+    orthanc_url: str = Field(
+        default="http://127.0.0.1:8042/dicom-web", description="Orthanc's DICOMweb root (orthanc mode)."
+    )
+    timeout_s: float = Field(default=30.0, description="Per-request timeout to Orthanc.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -161,6 +173,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
+    dicomweb: DicomWebSettings = Field(default_factory=DicomWebSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -26,8 +26,9 @@ from imaging.gradcam import write_overlay
 from imaging.inference import Finding, InferenceEngine
 from imaging.objects import IngestResult
 from imaging.ood import OODCheck, check_cxr_input, photograph_signs
+from imaging.overlays import MaskAtlas, save_mask_atlas
 from imaging.populations import FilmContext, age_group, normalise_view
-from imaging.quantitation import CTMeasurements, quantify_ct
+from imaging.quantitation import CTMeasurements, quantify_ct_with_mask
 from imaging.registry import ModelCard
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ class CTSeriesFindings(BaseModel):
     measurements: CTMeasurements | None = None
     key_images: list[str] = Field(default_factory=list)
     error: str | None = None
+    instance_files: list[str] = Field(
+        default_factory=list, description="File names of the slices in volume order (head first)."
+    )
+    lung_mask: MaskAtlas | None = Field(default=None, description="The measured lung mask, for display.")
 
 
 class StudyFindings(BaseModel):
@@ -216,10 +221,12 @@ def _analyse_ct(items: list[_Item], out_dir: Path, result: StudyFindings) -> Non
         result.ct_series.append(record)
         try:
             volume = load_ct_volume(paths)
-            record.measurements = quantify_ct(volume.hu, volume.spacing)
+            record.measurements, lungs = quantify_ct_with_mask(volume.hu, volume.spacing)
         except ImagingError as err:
             record.error = str(err)
             continue
+        record.instance_files = [p.name for p in volume.paths]
+        record.lung_mask = save_mask_atlas(lungs, out_dir / f"ct{index}_lung_mask.png")
         for cand in record.measurements.nodule_candidates[:3]:
             z = cand.slice_index
             lung = np.clip((volume.hu[z] - (LUNG.center - LUNG.width / 2)) / LUNG.width, 0, 1)

@@ -229,6 +229,13 @@ def quantify_ct(hu: FloatVolume, spacing: tuple[float, float, float]) -> CTMeasu
     Raises:
         QuantitationError: On an implausible volume or when no lungs are found.
     """
+    return quantify_ct_with_mask(hu, spacing)[0]
+
+
+def quantify_ct_with_mask(
+    hu: FloatVolume, spacing: tuple[float, float, float]
+) -> tuple[CTMeasurements, BoolVolume]:
+    """:func:`quantify_ct` and the lung mask it measured (``[z, y, x]``), for display."""
     hu = np.asarray(hu, dtype=np.float32)
     if hu.ndim != 3 or hu.shape[0] < 3 or min(spacing) <= 0:
         raise QuantitationError(f"Expected a 3-D CT volume with positive spacing, got {hu.shape}.")
@@ -240,13 +247,14 @@ def quantify_ct(hu: FloatVolume, spacing: tuple[float, float, float]) -> CTMeasu
         warnings.append(f"thick slices ({spacing[0]:.1f} mm): %LAA-950 and small nodules are less reliable")
     if not airways.any():
         warnings.append("trachea not found; airway air may be counted as lung")
-    return CTMeasurements(
+    measured = CTMeasurements(
         lung_volume_l=round(float(lungs.sum()) * voxel_ml / 1000.0, 3),
         laa950_percent=round(100.0 * float((lung_voxels < LAA_HU).mean()), 2),
         airway_volume_ml=round(float(airways.sum()) * voxel_ml, 1),
         nodule_candidates=nodule_candidates(hu, lungs, spacing),
         warnings=warnings,
     )
+    return measured, lungs
 
 
 class MonaiBundleSegmenter:

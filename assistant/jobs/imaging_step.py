@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.context import AppContext
+from assistant.dicomweb.ingest import store_viewer_series
 from assistant.drafting.schemas import (
     CTMeasurements,
     ImagingFinding,
@@ -146,9 +147,9 @@ def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) ->
         part = _to_findings(study, "")
         all_findings.findings.extend(part.findings)
         all_findings.ct = all_findings.ct or part.ct
-        per_upload.append(
-            _evidence_for(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
-        )
+        record = _evidence_for(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
+        record.update(store_viewer_series(ctx, ingested, record))
+        per_upload.append(record)
     all_findings.modality = _modality(kinds)
     return ImagingOutcome(all_findings, {"uploads": per_upload})
 
@@ -194,6 +195,13 @@ def _evidence_for(
                 "error": s.error,
                 "measurements": s.measurements.model_dump(mode="json") if s.measurements else None,
                 "key_image_keys": [_store(ctx, p) for p in s.key_images],
+                "series_uid": s.series_uid,
+                "instance_files": list(s.instance_files),
+                "lung_mask": (
+                    s.lung_mask.model_dump(exclude={"path"}) | {"key": _store(ctx, s.lung_mask.path)}
+                    if s.lung_mask
+                    else None
+                ),
             }
         )
     return {

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from assistant.web import admin, admin_jobs, cockpit, exports, metrics, support
+from assistant.web import admin, admin_jobs, cockpit, dicomweb, exports, metrics, support
 
 REGISTERS: list[Callable[[FastAPI], None]] = [
     cockpit.register,
@@ -15,4 +15,5 @@ REGISTERS: list[Callable[[FastAPI], None]] = [
     admin_jobs.register,
     metrics.register,
     exports.register,
+    dicomweb.register,
 ]

@@ -33,6 +33,7 @@ from assistant.services.draft_view import (
     warnings_of,
 )
 from assistant.web.diffing import diff_html, edit_ratio
+from assistant.web.viewer_config import viewer_config
 
 _UNCHANGED = Markup('<span class="note">Unchanged from the AI original.</span>')
 
@@ -101,6 +102,7 @@ class CasePage:
     imaging: ImagingView = field(default_factory=ImagingView)
     passages: list[PassageView] = field(default_factory=list)
     versions: list[VersionView] = field(default_factory=list)
+    viewer: dict[str, Any] = field(default_factory=dict)
 
     @property
     def opinion_available(self) -> bool:
@@ -176,6 +178,7 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
     page.imaging = imaging_view(original.evidence)
     page.passages = passages_of(original.evidence)
     page.versions = _versions(session, page.case_id)
+    page.viewer = viewer_config(page.case_id, original.evidence)
 
 
 def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:

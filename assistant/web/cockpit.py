@@ -26,6 +26,7 @@ from assistant.services.common import load_case
 from assistant.services.draft_view import section_texts
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
 from assistant.web.case_page import allowed_image_keys, load_case_page
+from assistant.web.dicomweb import warm_metadata
 from assistant.web.pages import (
     add_routes,
     context_of,
@@ -75,6 +76,8 @@ def _case_response(request: Request, user: User, case_id: str, error: DomainErro
             page = load_case_page(s, user, case_id)
     except DomainError as e:
         raise http_error(e) from e
+    if page.viewer.get("series"):
+        warm_metadata(context_of(request), case_id)  # the viewer asks for it once its scripts start
     return render(
         request,
         "cockpit/case.html",

@@ -42,6 +42,19 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
         ("POST", f"/cockpit/cases/{{case_id}}/{verb}"): frozenset({C})
         for verb in ("claim", "release", "edit", "sign", "return", "decline", "amend")
     },
+    **{
+        ("GET", "/cockpit/cases/{case_id}/dicomweb" + path): frozenset({C})
+        for path in (
+            "/studies",
+            "/studies/{study}/series",
+            "/studies/{study}/metadata",
+            "/studies/{study}/series/{series}/instances",
+            "/studies/{study}/series/{series}/metadata",
+            "/studies/{study}/series/{series}/instances/{sop}",
+            "/studies/{study}/series/{series}/instances/{sop}/metadata",
+            "/studies/{study}/series/{series}/instances/{sop}/frames/{frames}",
+        )
+    },
     ("GET", "/support/"): frozenset({S}),
     ("GET", "/support/conversations/{conversation_id}"): frozenset({S}),
     ("POST", "/support/conversations/{conversation_id}/flag"): frozenset({S}),
