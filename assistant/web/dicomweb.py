@@ -33,8 +33,7 @@ from assistant.errors import DomainError, ValidationError
 from assistant.policy import Action, authorize
 from assistant.roles import Role
 from assistant.services.common import load_case
-from assistant.web.app import templates
-from assistant.web.pages import add_routes, context_of, http_error
+from assistant.web.pages import add_routes, context_of, http_error, templates
 from assistant.web.security import require_roles
 from assistant.web.viewer_config import link_image_statements
 
