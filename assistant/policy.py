@@ -47,6 +47,9 @@ class Action(enum.StrEnum):
     KNOWLEDGE_MANAGE = "knowledge.manage"
     MODELS_MANAGE = "models.manage"
     JOB_RETRY = "job.retry"
+    REQUEST_CREATE = "request.create"
+    REQUEST_LIST = "request.list"
+    REQUEST_RESOLVE = "request.resolve"
 
 
 class Scope(enum.Enum):
@@ -111,6 +114,13 @@ GRANTS: tuple[Grant, ...] = (
     Grant(AD, A.MODELS_MANAGE, ANY),
     Grant(AD, A.AUDIT_READ, ANY),
     Grant(AD, A.JOB_RETRY, ANY),
+    # Patient requests from the chat: patients make them (on their own cases); clinicians
+    # see follow-ups and questions, admins see data-deletion tasks; either marks one done.
+    Grant(P, A.REQUEST_CREATE, OWN),
+    Grant(C, A.REQUEST_LIST, ANY),
+    Grant(C, A.REQUEST_RESOLVE, ANY),
+    Grant(AD, A.REQUEST_LIST, ANY),
+    Grant(AD, A.REQUEST_RESOLVE, ANY),
 )
 
 _INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}

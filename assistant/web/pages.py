@@ -25,6 +25,7 @@ from assistant.errors import (
 )
 from assistant.services.queue_view import format_age
 from assistant.web.app import templates
+from assistant.web.markdown import chat_markdown
 
 ERROR_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (NotFoundError, status.HTTP_404_NOT_FOUND),
@@ -169,3 +170,4 @@ def percent(value: float | None) -> str:
 templates.env.filters["age"] = format_age
 templates.env.filters["when"] = when
 templates.env.filters["percent"] = percent
+templates.env.filters["md"] = chat_markdown
