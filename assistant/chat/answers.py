@@ -50,7 +50,8 @@ _CUES: dict[QuestionType, re.Pattern[str]] = {
                                        r"surgery|cure\w*|follow-up)\b", re.I),
     QuestionType.SYMPTOMS: re.compile(r"\b(symptom\w*|cough\w*|fever|breathless\w*|pain|signs?)\b", re.I),
     QuestionType.DIAGNOSIS: re.compile(r"\b(diagnos\w*|x-rays?|ct|scans?|tests?|imaging|confirm\w*)\b", re.I),
-    QuestionType.SAFETY: re.compile(r"\b(risk\w*|dose|doses|harm\w*|safe\w*|side effects?|radiation|mSv)\b", re.I),
+    QuestionType.SAFETY: re.compile(r"\b(risk\w*|doses?|harm\w*|safe\w*|side effects?|radiation|mSv)\b",
+                                    re.I),
     QuestionType.OUTLOOK: re.compile(r"\b(weeks?|months?|days?|recover\w*|resolv\w*|clear\w*|serious|"
                                      r"outlook|surviv\w*|heal\w*)\b", re.I),
 }  # fmt: skip

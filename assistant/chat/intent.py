@@ -150,7 +150,8 @@ got had has have how i i'm im in is it its it's me mean means meaning my of on o
 the their them there these they this those to was were what whats what's when where which who why will
 with would you your about cause causes caused treat treated treatment treatments cure therapy manage
 managed management symptom symptoms sign signs diagnose diagnosed diagnosis test tested detect detected
-long serious dangerous safe safety harmful harm risky side effects recover recovery outlook prognosis people usually normally typically
+long serious dangerous safe safety harmful harm risky side effects recover recovery outlook prognosis
+people usually normally typically
 common commonly happen happens please kind type types exactly really actually risk factors
 lead leads reason reasons thing things medicine medicines warning early
 """
