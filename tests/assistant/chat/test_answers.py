@@ -38,7 +38,7 @@ class TestGeneralAnswer:
         assert not answer.offer_clinician
 
     def test_nothing_relevant_says_so(self, kb_ctx: AppContext) -> None:
-        """'What is a pulmonary embolism?' no longer gets causes of pleural fluid: it says it found nothing."""
+        """'What is a pulmonary embolism?' gets no causes of pleural fluid: it says it found nothing."""
         answer = general_answer(kb_ctx, "What is a pulmonary embolism?")
         assert "could not find general information about **pulmonary embolism**" in answer.text
         assert "effusion" not in answer.text.lower()

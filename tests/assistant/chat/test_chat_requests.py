@@ -144,8 +144,8 @@ class TestReturnedCase:
         assert "your answer is recorded" in replies[0].text
         with ctx.db.session() as s:
             (row,) = s.scalars(select(ReturnAnswer)).all()
-        assert (row.question, row.answer) == ("Please upload the report.",
-                                              "The report is from St Mary's, I will upload it now")  # fmt: skip
+        assert row.question == "Please upload the report."
+        assert row.answer == "The report is from St Mary's, I will upload it now"
         assert "a clinician will review" in texts(chat.submit())
         assert status_of(ctx.db, case_id) is CaseStatus.SUBMITTED
         assert not chat.awaiting_return_answer
