@@ -10,6 +10,7 @@ template drop every external link, so no request leaves the machine for fonts or
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -52,9 +53,10 @@ def translation(stock: dict[str, Any]) -> dict[str, Any]:
 
 def write_assets(root: Path) -> None:
     """Write the translation, theme and stylesheets into the Chainlit app root ``root``."""
-    import chainlit
-
-    stock_path = Path(chainlit.__file__).parent / "translations" / "en-US.json"
+    spec = importlib.util.find_spec("chainlit")  # located, not imported: its config reads the app root
+    if spec is None or spec.origin is None:
+        raise ImportError("the patient chat needs Chainlit; install with `pip install chainlit`")
+    stock_path = Path(spec.origin).parent / "translations" / "en-US.json"
     stock = json.loads(stock_path.read_text(encoding="utf-8"))
     target = root / ".chainlit" / "translations" / "en-US.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,6 +79,7 @@ def install_local_html() -> None:
     from chainlit.config import config
 
     config.ui.custom_css = "/public/chat.css"
+    config.ui.custom_js = "/public/chat.js"
     if _INSTALLED.get("html"):
         return
     original = server.get_html_template

@@ -17,6 +17,12 @@ FOLLOW_UP_REMINDER = (
 )
 
 
+def source_label(number: int, title: str) -> str:
+    """The name a cited source goes by in the chat's side panel: its number and title, not "Source 8"."""
+    short = " ".join(title.replace("[", "(").replace("]", ")").split())
+    return f"{number}. {short[:70]}{'…' if len(short) > 70 else ''}"
+
+
 def opinion_markdown(op: SignedOpinion) -> str:
     """The chat message: every section, sources by number, and the signature line."""
     lines = ["## Your signed second opinion", ""]

@@ -22,6 +22,7 @@ import chainlit as cl
 from assistant.chat import runtime
 from assistant.chat.auth import UID_KEY, patient_from_headers
 from assistant.chat.conversation import PatientChat, Phase, Reply
+from assistant.chat.delivery import source_label
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.progress import WAITING, ProgressSnapshot
 from assistant.errors import DomainError
@@ -66,16 +67,12 @@ def _elements(reply: Reply) -> list[Any]:
         elements.append(cl.File(path=str(reply.pdf), name="second-opinion.pdf", display="inline",
                                 mime="application/pdf"))  # fmt: skip
     elements += [
-        cl.Text(name=source_name(n, title), content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side")
+        cl.Text(
+            name=source_label(n, title), content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side"
+        )
         for n, title, url, text in reply.sources
     ]
     return elements
-
-
-def source_name(number: int, title: str) -> str:
-    """The side panel's name of a cited source: its number and title, never a bare "Source 8"."""
-    short = " ".join(title.replace("[", "(").replace("]", ")").split())
-    return f"{number}. {short[:70]}{'…' if len(short) > 70 else ''}"
 
 
 async def render(replies: list[Reply]) -> None:
@@ -84,7 +81,7 @@ async def render(replies: list[Reply]) -> None:
         content = reply.text
         if reply.sources:
             content += "\n\n**Sources** (open one to read it): " + " · ".join(
-                source_name(n, title) for n, title, *_ in reply.sources
+                source_label(n, title) for n, title, *_ in reply.sources
             )
         actions = [cl.Action(name=a.name, payload=dict(a.payload), label=a.label) for a in reply.actions]
         if reply.author == "patient":

@@ -1,0 +1,101 @@
+"""A new patient's questions and requests in the real chat: answered, not stored, and routed to staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from assistant.chat.chainlit_assets import FOOTER
+from assistant.db.models import User
+from assistant.lifecycle import CaseStatus
+from assistant.roles import Role
+from assistant.services import cases, users
+from tests.assistant.factories import to_state
+from tests.browser.conftest import LiveApp, log_in, say, shot
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _patient(app: LiveApp, username: str) -> User:
+    with app.db.session() as s:
+        return users.create_user_unchecked(s, username, TEST_PASSWORD, Role.PATIENT, username.title())
+
+
+def test_question_during_intake_is_answered_not_stored(
+    page: object, live_app: LiveApp, tmp_path: Path
+) -> None:
+    """'what is pneumonia?' at the history question gets an answer, the same question again, and no answer stored."""
+    patient = _patient(live_app, "erin")
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))  # type: ignore[attr-defined]
+    log_in(page, live_app, "erin")
+    page.get_by_role("button", name="I agree", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_text("Which diagnosis or report").wait_for()  # type: ignore[attr-defined]
+    for answer, next_question in [
+        ("My chest X-ray report says right lower lobe pneumonia", "Why would you like a second opinion?"),
+        ("The antibiotics are not helping", "What symptoms do you have"),
+        ("cough for 3 weeks", "What other medical conditions"),
+    ]:
+        say(page, answer)
+        page.get_by_text(next_question).last.wait_for()  # type: ignore[attr-defined]
+    say(page, "what is pneumonia?")
+    page.get_by_text("Now, back to your case: What other medical conditions").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Pass my question to a clinician").last.wait_for()  # type: ignore[attr-defined]
+    shot(page, "patient-06-question-during-intake")
+    with live_app.db.session() as s:
+        (case,) = cases.list_own_cases(s, patient)
+        assert case.intake["history"] == ""
+    say(page, "asthma as a child")
+    page.get_by_text("Which medicines do you take?").last.wait_for()  # type: ignore[attr-defined]
+    with live_app.db.session() as s:
+        (case,) = cases.list_own_cases(s, patient)
+        assert case.intake["history"] == "asthma as a child"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    page.locator("input[type=file]").first.set_input_files(str(notes))  # type: ignore[attr-defined]
+    page.get_by_text("This kind of file cannot be used").first.wait_for()  # type: ignore[attr-defined]
+    shot(page, "patient-09-refused-upload")
+    html = page.content()  # type: ignore[attr-defined]
+    assert FOOTER in html and "LLMs can make mistakes" not in html
+    assert hosts == {"127.0.0.1"}, hosts  # no fonts, scripts or styles from elsewhere
+
+
+def test_follow_up_request_appears_in_the_cockpit(browser: object, live_app: LiveApp) -> None:
+    """After delivery the patient asks for a follow-up; the clinician who signed sees it on the queue page."""
+    patient = _patient(live_app, "fran")
+    clinician = live_app.accounts["drsmith"]
+    to_state(live_app.db, patient, CaseStatus.SIGNED, clinician)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    log_in(page, live_app, "fran")
+    page.get_by_text("Your signed second opinion").wait_for()
+    page.get_by_role("button", name="Ask a clinician to follow up").last.click()
+    page.get_by_text("Your request has been recorded").wait_for()
+    page.get_by_text("Dr Smith, who signed your opinion").wait_for()
+    shot(page, "patient-07-follow-up-requested")
+    page.get_by_role("button", name="Start a new request").last.click()
+    page.get_by_text("Which diagnosis or report").last.wait_for()
+    say(page, "my requests")
+    page.get_by_text("opinion signed and delivered").wait_for()
+    page.get_by_text("being filled in by you").wait_for()
+    page.get_by_role("button", name="Open opinion 2").last.click()  # the older case is listed second
+    page.get_by_text("Your signed second opinion").last.wait_for()
+    shot(page, "patient-08-my-requests-old-opinion")
+    context.close()
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    cockpit = staff.new_page()
+    cockpit.goto(f"{live_app.url}/login")
+    cockpit.fill("input[name=username]", "drsmith")
+    cockpit.fill("input[name=password]", TEST_PASSWORD)
+    cockpit.click("button[type=submit]")
+    cockpit.wait_for_url("**/cockpit/**")
+    item = cockpit.locator("#patient-requests tr.request.follow_up")
+    item.wait_for()
+    assert "Fran" in item.inner_text() and "Follow-up with a clinician" in item.inner_text()
+    shot(cockpit, "cockpit-08-patient-requests")
+    staff.close()
