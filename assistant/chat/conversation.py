@@ -483,7 +483,8 @@ class PatientChat:
         self.phase = Phase.DELIVERED
         sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
         actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up"),
-                   ActionSpec("new_case", "Start a new request"), ActionSpec("my_requests", "My requests")]  # fmt: skip
+                   ActionSpec("new_case", "Start a new request"),
+                   ActionSpec("my_requests", "My requests")]  # fmt: skip
         reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
         note = Reply(
             "You can ask questions about your opinion here; I will answer from its signed text.", "info"

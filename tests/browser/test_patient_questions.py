@@ -27,7 +27,7 @@ def _patient(app: LiveApp, username: str) -> User:
 def test_question_during_intake_is_answered_not_stored(
     page: object, live_app: LiveApp, tmp_path: Path
 ) -> None:
-    """'what is pneumonia?' at the history question gets an answer, the same question again, and no answer stored."""
+    """'what is pneumonia?' at the history step is answered, the question asked again, nothing stored."""
     patient = _patient(live_app, "erin")
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))  # type: ignore[attr-defined]
