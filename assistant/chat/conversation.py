@@ -10,8 +10,6 @@ Ids never come from the client: the chat acts only on the case it found for this
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +19,12 @@ from sqlalchemy.orm import Session
 from assistant.chat import intake, my_cases
 from assistant.chat.answers import general_answer
 from assistant.chat.consent import current_consent
-from assistant.chat.delivery import answer_follow_up, opinion_markdown
+from assistant.chat.delivery import answer_follow_up, opinion_reply
 from assistant.chat.errors import ChatAccessError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
 from assistant.chat.progress import PREPARING_STATES, REVIEW_STATES, ProgressSnapshot, read_progress
 from assistant.chat.red_flags import RedFlag, load_rules
+from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
 from assistant.chat.uploads import process_upload
 from assistant.context import AppContext
@@ -34,7 +33,7 @@ from assistant.db.models import Case, Conversation, Message, User
 from assistant.errors import DomainError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
-from assistant.opinion_document import load_signed_opinion, write_pdf
+from assistant.opinion_document import load_signed_opinion
 from assistant.roles import Role
 from assistant.services import cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
@@ -48,38 +47,6 @@ WAITING_TEXT = (
     "Your case is **waiting for a clinician** to review it. You can leave and come back; "
     "your signed opinion will appear here."
 )
-
-
-class Phase(enum.StrEnum):
-    """Where the patient is in the service."""
-
-    CONSENT = "consent"
-    INTAKE = "intake"
-    WAITING = "waiting"
-    DELIVERED = "delivered"
-    DECLINED = "declined"
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """A button under a reply; the payload is a hint only and is always re-checked."""
-
-    name: str
-    label: str
-    payload: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Reply:
-    """Something to show the patient."""
-
-    text: str
-    kind: str = "info"  # emergency|consent|intake|summary|upload|answer|progress|opinion|info
-    actions: list[ActionSpec] = field(default_factory=list)
-    images: list[Path] = field(default_factory=list)
-    pdf: Path | None = None
-    sources: list[tuple[int, str, str, str]] = field(default_factory=list)
-    author: str = "assistant"  # who said it: "patient" only for replayed earlier turns
 
 
 def _confirm_actions() -> list[ActionSpec]:
@@ -318,12 +285,7 @@ class PatientChat:
         """Show an earlier signed opinion and its PDF (the case id is checked by the policy)."""
         with self.ctx.db.session() as s:
             user = self._user(s)
-            op = load_signed_opinion(s, user, case_id, self.ctx.storage)
-            pdf = write_pdf(
-                op, self.ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
-            )
-            sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
-            reply = Reply(opinion_markdown(op), "opinion", images=op.images, pdf=pdf, sources=sources)
+            reply, op = opinion_reply(self.ctx, s, user, case_id, [])
             return [self._say(s, user, reply, draft_id=op.draft_id, version=op.version)]
 
     def pass_to_clinician(self) -> list[Reply]:
@@ -475,17 +437,12 @@ class PatientChat:
 
     def _deliver(self, s: Session, user: User) -> list[Reply]:
         assert self.case_id is not None
-        op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
-        pdf = write_pdf(
-            op, self.ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
-        )
-        cases.acknowledge_opinion(s, user, self.case_id)
-        self.phase = Phase.DELIVERED
-        sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
         actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up"),
                    ActionSpec("new_case", "Start a new request"),
                    ActionSpec("my_requests", "My requests")]  # fmt: skip
-        reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+        reply, op = opinion_reply(self.ctx, s, user, self.case_id, actions)
+        cases.acknowledge_opinion(s, user, self.case_id)
+        self.phase = Phase.DELIVERED
         note = Reply(
             "You can ask questions about your opinion here; I will answer from its signed text.", "info"
         )

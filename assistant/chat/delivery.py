@@ -7,9 +7,14 @@ patient or a clinician; this module only words it for the chat.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from assistant.chat.answers import sentences_of
 from assistant.chat.intent import QuestionType, analyse_question, covers
-from assistant.opinion_document import SignedOpinion
+from assistant.chat.replies import ActionSpec, Reply
+from assistant.context import AppContext
+from assistant.db.models import User
+from assistant.opinion_document import SignedOpinion, load_signed_opinion, write_pdf
 
 FOLLOW_UP_REMINDER = (
     "This answer repeats what your signed opinion says. For anything about your own treatment, "
@@ -54,3 +59,14 @@ def answer_follow_up(op: SignedOpinion, question: str, max_sentences: int = 3) -
         return None
     quoted = "\n".join(f"> {sentence} *({title})*" for title, sentence in found)
     return f"Here is what your signed opinion says about that:\n\n{quoted}\n\n{FOLLOW_UP_REMINDER}"
+
+
+def opinion_reply(
+    ctx: AppContext, session: Session, actor: User, case_id: str, actions: list[ActionSpec]
+) -> tuple[Reply, SignedOpinion]:
+    """The chat message of a case's latest signed opinion, with its PDF, key images and sources."""
+    op = load_signed_opinion(session, actor, case_id, ctx.storage)
+    pdf = write_pdf(op, ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf")
+    sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
+    reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+    return reply, op
