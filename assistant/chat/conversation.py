@@ -38,6 +38,8 @@ from assistant.roles import Role
 from assistant.services import cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
 
+__all__ = ["ActionSpec", "PatientChat", "Phase", "Reply"]
+
 SUBMITTED_TEXT = (
     "Thank you. Your case has been submitted. We are now checking your images and reading the "
     "medical evidence, then a clinician will review and sign your second opinion. "

@@ -21,10 +21,11 @@ import chainlit as cl
 
 from assistant.chat import runtime
 from assistant.chat.auth import UID_KEY, patient_from_headers
-from assistant.chat.conversation import PatientChat, Phase, Reply
+from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.progress import WAITING, ProgressSnapshot
+from assistant.chat.replies import Phase, Reply
 from assistant.errors import DomainError
 
 logger = logging.getLogger("assistant.chat.handlers")
