@@ -9,6 +9,7 @@ import pytest
 
 from assistant.chat.chainlit_assets import FOOTER
 from assistant.db.models import User
+from assistant.knowledge_base import ingest_starter_pack
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import cases, users
@@ -29,6 +30,7 @@ def test_question_during_intake_is_answered_not_stored(
 ) -> None:
     """'what is pneumonia?' at the history step is answered, the question asked again, nothing stored."""
     patient = _patient(live_app, "erin")
+    ingest_starter_pack(live_app.settings)  # the app's knowledge base: the project's starter pack
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))  # type: ignore[attr-defined]
     log_in(page, live_app, "erin")
@@ -42,9 +44,12 @@ def test_question_during_intake_is_answered_not_stored(
         say(page, answer)
         page.get_by_text(next_question).last.wait_for()  # type: ignore[attr-defined]
     say(page, "what is pneumonia?")
+    page.get_by_text("Pneumonia is an infection of the lung's air spaces.").wait_for(timeout=120_000)  # type: ignore[attr-defined]
     page.get_by_text("Now, back to your case: What other medical conditions").wait_for()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Pass my question to a clinician").last.wait_for()  # type: ignore[attr-defined]
     shot(page, "patient-06-question-during-intake")
+    page.locator("a.element-link", has_text="1. Pneumonia on a chest X-ray").first.click()  # type: ignore[attr-defined]
+    page.get_by_text("What the X-ray shows").last.wait_for()  # type: ignore[attr-defined]
+    shot(page, "patient-06b-source-side-panel")
     with live_app.db.session() as s:
         (case,) = cases.list_own_cases(s, patient)
         assert case.intake["history"] == ""
