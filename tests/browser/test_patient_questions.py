@@ -104,3 +104,39 @@ def test_follow_up_request_appears_in_the_cockpit(browser: object, live_app: Liv
     assert "Fran" in item.inner_text() and "Follow-up with a clinician" in item.inner_text()
     shot(cockpit, "cockpit-08-patient-requests")
     staff.close()
+
+
+def test_returned_case_answer_and_progress_after_resubmission(page: object, live_app: LiveApp) -> None:
+    """The clinician's question is shown, the answer lands on the case, and the new job's progress shows."""
+    from assistant.services import review
+    from tests.browser.test_patient_journey import play_worker
+
+    patient = _patient(live_app, "gina")
+    clinician = live_app.accounts["drsmith"]
+    case_id = to_state(live_app.db, patient, CaseStatus.SUBMITTED)
+    log_in(page, live_app, "gina")
+    page.get_by_text("Your case has been submitted").wait_for()  # type: ignore[attr-defined]
+    play_worker(live_app, case_id)
+    page.get_by_text("waiting for a clinician").first.wait_for()  # type: ignore[attr-defined]
+    with live_app.db.session() as s:
+        review.claim_case(s, clinician, case_id)
+    with live_app.db.session() as s:
+        review.return_case(s, clinician, case_id, "When was your last chest X-ray taken?")
+    page.get_by_text("When was your last chest X-ray taken?").first.wait_for()  # type: ignore[attr-defined]
+    say(page, "In March at St Mary's hospital")
+    page.get_by_text("your answer is recorded on your case").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Confirm and submit").last.click()  # type: ignore[attr-defined]
+    page.get_by_text("Your case has been submitted").last.wait_for()  # type: ignore[attr-defined]
+    play_worker(live_app, case_id)
+    steps = page.get_by_text("Reading the medical evidence")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.body.innerText.split('Reading the medical evidence').length > 2")  # type: ignore[attr-defined]
+    assert steps.count() >= 2  # the first job's step and the new job's step
+    shot(page, "patient-10-returned-answer-and-progress")
+    with live_app.db.session() as s:
+        from assistant.services import patient_requests
+
+        (answer,) = patient_requests.return_answers(s, case_id)
+    assert (answer.question, answer.answer) == (
+        "When was your last chest X-ray taken?",
+        "In March at St Mary's hospital",
+    )
