@@ -157,7 +157,11 @@ class PatientChat:
             case = cases.create_case(s, user)
         self.case_id = case.id
         assert self.conversation_id is not None
-        transcripts.attach_case(s, user, self.conversation_id, case.id)
+        conv = s.get(Conversation, self.conversation_id)
+        if conv is not None and conv.case_id not in (None, case.id):  # this visit's thread is another case's
+            self.conversation_id = transcripts.start_conversation(s, user, case.id).id
+        else:
+            transcripts.attach_case(s, user, self.conversation_id, case.id)
         if self.pending_flags:
             cases.mark_red_flags(s, user, case.id, self.pending_flags)
             self.pending_flags = []
@@ -244,10 +248,17 @@ class PatientChat:
             if intent.kind is IntentKind.REQUEST and intent.request is not None:
                 return replies + self._request(s, user, intent.request, text)
             if self.phase is Phase.INTAKE and intent.kind is IntentKind.ANSWER:
-                if self.awaiting_return_answer and not intake.is_confirmation(text):
+                if self.awaiting_return_answer and not self._is_card_command(text):
                     return replies + self._return_answer(s, user, text)
                 return replies + self._intake_turn(s, user, text)
         return replies + self._question(text)
+
+    @staticmethod
+    def _is_card_command(text: str) -> bool:
+        """'confirm' or a short 'change medicines' on the summary card (not an answer to the clinician)."""
+        return intake.is_confirmation(text) or (
+            len(text.split()) <= 3 and intake.step_named(text) is not None
+        )
 
     def _answers_with_symptoms(self) -> bool:
         """An emergency message is kept as the answer only when symptoms were asked for."""

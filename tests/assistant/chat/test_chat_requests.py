@@ -150,6 +150,18 @@ class TestReturnedCase:
         assert status_of(ctx.db, case_id) is CaseStatus.SUBMITTED
         assert not chat.awaiting_return_answer
 
+    def test_card_command_is_not_taken_as_the_answer(
+        self, ctx: AppContext, patient: User, clinician: User
+    ) -> None:
+        """'change medicines' on the card opens that question; the clinician's question still waits."""
+        to_state(ctx.db, patient, CaseStatus.RETURNED, clinician)
+        chat = PatientChat(ctx, patient.id)
+        chat.open()
+        assert "Which medicines do you take?" in texts(chat.message("change medicines"))
+        with ctx.db.session() as s:
+            assert s.scalars(select(ReturnAnswer)).all() == []
+        assert chat.awaiting_return_answer
+
 
 class TestMyRequests:
     def test_old_opinion_reachable_after_a_new_request(
