@@ -20,20 +20,20 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _patient(app: LiveApp, username: str) -> User:
+def _patient(app: LiveApp, username: str, name: str) -> User:
     with app.db.session() as s:
-        return users.create_user_unchecked(s, username, TEST_PASSWORD, Role.PATIENT, username.title())
+        return users.create_user_unchecked(s, username, TEST_PASSWORD, Role.PATIENT, name)
 
 
 def test_question_during_intake_is_answered_not_stored(
     page: object, live_app: LiveApp, tmp_path: Path
 ) -> None:
     """'what is pneumonia?' at the history step is answered, the question asked again, nothing stored."""
-    patient = _patient(live_app, "erin")
+    patient = _patient(live_app, "q-erin", "Erin Questions")
     ingest_starter_pack(live_app.settings)  # the app's knowledge base: the project's starter pack
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlsplit(r.url).hostname or ""))  # type: ignore[attr-defined]
-    log_in(page, live_app, "erin")
+    log_in(page, live_app, "q-erin")
     page.get_by_role("button", name="I agree", exact=True).click()  # type: ignore[attr-defined]
     page.get_by_text("Which diagnosis or report").wait_for()  # type: ignore[attr-defined]
     for answer, next_question in [
@@ -70,13 +70,13 @@ def test_question_during_intake_is_answered_not_stored(
 
 def test_follow_up_request_appears_in_the_cockpit(browser: object, live_app: LiveApp) -> None:
     """After delivery the patient asks for a follow-up; the clinician who signed sees it on the queue page."""
-    patient = _patient(live_app, "fran")
+    patient = _patient(live_app, "q-fran", "Fran Follow")
     clinician = live_app.accounts["drsmith"]
     to_state(live_app.db, patient, CaseStatus.SIGNED, clinician)
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(30_000)
-    log_in(page, live_app, "fran")
+    log_in(page, live_app, "q-fran")
     page.get_by_text("Your signed second opinion").wait_for()
     page.get_by_role("button", name="Ask a clinician to follow up").last.click()
     page.get_by_text("Your request has been recorded").wait_for()
@@ -111,10 +111,10 @@ def test_returned_case_answer_and_progress_after_resubmission(page: object, live
     from assistant.services import review
     from tests.browser.test_patient_journey import play_worker
 
-    patient = _patient(live_app, "gina")
+    patient = _patient(live_app, "q-gina", "Gina Returned")
     clinician = live_app.accounts["drsmith"]
     case_id = to_state(live_app.db, patient, CaseStatus.SUBMITTED)
-    log_in(page, live_app, "gina")
+    log_in(page, live_app, "q-gina")
     page.get_by_text("Your case has been submitted").wait_for()  # type: ignore[attr-defined]
     play_worker(live_app, case_id)
     page.get_by_text("waiting for a clinician").first.wait_for()  # type: ignore[attr-defined]
