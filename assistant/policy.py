@@ -48,6 +48,9 @@ class Action(enum.StrEnum):
     MODELS_MANAGE = "models.manage"
     JOB_RETRY = "job.retry"
     JOB_LIST = "job.list"
+    REQUEST_CREATE = "request.create"
+    REQUEST_LIST = "request.list"
+    REQUEST_RESOLVE = "request.resolve"
 
 
 class Scope(enum.Enum):
@@ -113,6 +116,13 @@ GRANTS: tuple[Grant, ...] = (
     Grant(AD, A.AUDIT_READ, ANY),
     Grant(AD, A.JOB_RETRY, ANY),
     Grant(AD, A.JOB_LIST, ANY),
+    # Patient requests from the chat: patients make them (on their own cases); clinicians
+    # see follow-ups and questions, admins see data-deletion tasks; either marks one done.
+    Grant(P, A.REQUEST_CREATE, OWN),
+    Grant(C, A.REQUEST_LIST, ANY),
+    Grant(C, A.REQUEST_RESOLVE, ANY),
+    Grant(AD, A.REQUEST_LIST, ANY),
+    Grant(AD, A.REQUEST_RESOLVE, ANY),
 )
 
 _INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}

@@ -10,20 +10,18 @@ Ids never come from the client: the chat acts only on the case it found for this
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant import audit
-from assistant.chat import intake
-from assistant.chat.answers import general_answer, looks_like_question
+from assistant.chat import intake, my_cases
+from assistant.chat.answers import general_answer
 from assistant.chat.consent import current_consent
-from assistant.chat.delivery import answer_follow_up, opinion_markdown
+from assistant.chat.delivery import answer_follow_up, opinion_reply
 from assistant.chat.errors import ChatAccessError
+from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
 from assistant.chat.progress import (
     DRAFT_FAILED_TEXT,
     PREPARING_STATES,
@@ -32,15 +30,21 @@ from assistant.chat.progress import (
     read_progress,
 )
 from assistant.chat.red_flags import RedFlag, load_rules
+from assistant.chat.replies import ActionSpec, Phase, Reply
+from assistant.chat.routing import STALE, route_request
 from assistant.chat.uploads import process_upload
 from assistant.context import AppContext
+from assistant.db.base import utcnow
 from assistant.db.models import Case, Conversation, Message, User
 from assistant.errors import DomainError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
-from assistant.opinion_document import load_signed_opinion, write_pdf
+from assistant.opinion_document import load_signed_opinion
 from assistant.roles import Role
-from assistant.services import cases, transcripts
+from assistant.services import cases, patient_requests, transcripts
+from assistant.services.patient_requests import RequestKind
+
+__all__ = ["ActionSpec", "PatientChat", "Phase", "Reply"]
 
 SUBMITTED_TEXT = (
     "Thank you. Your case has been submitted. We are now checking your images and reading the "
@@ -51,37 +55,6 @@ WAITING_TEXT = (
     "Your case is **waiting for a clinician** to review it. You can leave and come back; "
     "your signed opinion will appear here."
 )
-
-
-class Phase(enum.StrEnum):
-    """Where the patient is in the service."""
-
-    CONSENT = "consent"
-    INTAKE = "intake"
-    WAITING = "waiting"
-    DELIVERED = "delivered"
-    DECLINED = "declined"
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """A button under a reply; the payload is a hint only and is always re-checked."""
-
-    name: str
-    label: str
-    payload: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Reply:
-    """Something to show the patient."""
-
-    text: str
-    kind: str = "info"  # emergency|consent|intake|summary|upload|answer|progress|opinion|info
-    actions: list[ActionSpec] = field(default_factory=list)
-    images: list[Path] = field(default_factory=list)
-    pdf: Path | None = None
-    sources: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def _confirm_actions() -> list[ActionSpec]:
@@ -105,6 +78,8 @@ class PatientChat:
         self.pending_flags: list[str] = []
         self.announced_waiting = False
         self.announced_failure = False
+        self.pending_question: str | None = None  # a question the patient may pass to a clinician
+        self.awaiting_return_answer = False  # a clinician's question on a returned case is open
 
     # -- helpers -----------------------------------------------------------------------------
     def _user(self, s: Session) -> User:
@@ -144,7 +119,11 @@ class PatientChat:
         """Start a visit: consent first, then resume whatever the patient's case needs."""
         with self.ctx.db.session() as s:
             user = self._user(s)
-            self.conversation_id = transcripts.start_conversation(s, user, None).id
+            history = [
+                Reply(m.content, "history", author=m.author) for m in my_cases.earlier_messages(s, user)
+            ]
+            reuse = my_cases.recent_conversation(s, user, utcnow())
+            self.conversation_id = reuse or transcripts.start_conversation(s, user, None).id
             consent = current_consent()
             if not cases.has_consented(s, user, consent.version):
                 self.phase = Phase.CONSENT
@@ -153,18 +132,19 @@ class PatientChat:
                     ActionSpec("consent_decline", "I do not agree"),
                 ]
                 return [
+                    *history,
                     self._say(
                         s, user, Reply(consent.text, "consent", actions), consent_version=consent.version
-                    )
+                    ),
                 ]
-            return self._resume(s, user)
+            return history + self._resume(s, user)
 
     def consent(self, agree: bool) -> list[Reply]:
         """Record the patient's choice; nothing proceeds without agreement."""
         with self.ctx.db.session() as s:
             user = self._user(s)
             if self.phase is not Phase.CONSENT:
-                return []
+                return [Reply(STALE.format(why="you have already agreed"), "info")]
             self._hear(s, user, "I agree" if agree else "I do not agree", action="consent")
             if not agree:
                 text = ("We cannot prepare a second opinion without your agreement. Nothing you share is "
@@ -184,7 +164,11 @@ class PatientChat:
             case = cases.create_case(s, user)
         self.case_id = case.id
         assert self.conversation_id is not None
-        transcripts.attach_case(s, user, self.conversation_id, case.id)
+        conv = s.get(Conversation, self.conversation_id)
+        if conv is not None and conv.case_id not in (None, case.id):  # this visit's thread is another case's
+            self.conversation_id = transcripts.start_conversation(s, user, case.id).id
+        else:
+            transcripts.attach_case(s, user, self.conversation_id, case.id)
         if self.pending_flags:
             cases.mark_red_flags(s, user, case.id, self.pending_flags)
             self.pending_flags = []
@@ -225,9 +209,12 @@ class PatientChat:
         self.state = intake.start(record, meta)
         if case.status is CaseStatus.RETURNED:
             self.state = intake.IntakeState(intake.Step.CONFIRM, record, self.state.answered)
-            text = (f"A clinician asked for more information: **{case.status_reason}**\n\n"
-                    "Please add files or change your answers, then confirm and submit again.")  # fmt: skip
-            return [self._say(s, user, Reply(text, "info")), self._summary(s, user)]
+            self.awaiting_return_answer = True
+            asked = intake.escape_markdown(case.status_reason)
+            text = (f"A clinician asked for more information:\n\n> **{asked}**\n\n"
+                    "Please write your answer here. You can also add files or change your answers; "
+                    "then confirm and submit again.")  # fmt: skip
+            return [self._say(s, user, Reply(text, "returned")), self._summary(s, user)]
         if self.state.step is intake.Step.CONFIRM:
             return [self._summary(s, user)]
         opening = "Welcome back; let's continue where you left off.\n\n" if meta or self.state.answered else (
@@ -263,17 +250,75 @@ class PatientChat:
                 assert self.state is not None
                 again = "When you are safe to continue, please answer: " + intake.question(self.state)
                 return [*replies, self._say(s, user, Reply(again, "intake"))]
-            if self.phase is Phase.INTAKE and not self._is_side_question(text):
+            if wants_case_list(text):
+                return [*replies, self._my_requests(s, user)]
+            step = self.state.step if self.phase is Phase.INTAKE and self.state is not None else None
+            intent = classify(text, step)
+            if intent.kind is IntentKind.REQUEST and intent.request is not None:
+                return replies + self._request(s, user, intent.request, text)
+            if self.phase is Phase.INTAKE and intent.kind is IntentKind.ANSWER:
+                if self.awaiting_return_answer and not self._is_card_command(text):
+                    return replies + self._return_answer(s, user, text)
                 return replies + self._intake_turn(s, user, text)
         return replies + self._question(text)
+
+    @staticmethod
+    def _is_card_command(text: str) -> bool:
+        """'confirm' or a short 'change medicines' on the summary card (not an answer to the clinician)."""
+        return intake.is_confirmation(text) or (
+            len(text.split()) <= 3 and intake.step_named(text) is not None
+        )
 
     def _answers_with_symptoms(self) -> bool:
         """An emergency message is kept as the answer only when symptoms were asked for."""
         return self.state is not None and self.state.step is intake.Step.SYMPTOMS
 
-    def _is_side_question(self, text: str) -> bool:
-        assert self.state is not None
-        return self.state.step in (intake.Step.UPLOADS, intake.Step.CONFIRM) and looks_like_question(text)
+    def _request(self, s: Session, user: User, kind: RequestKind, text: str) -> list[Reply]:
+        """Record and route a request; during intake a follow-up request asks the question again."""
+        reply = self._say(s, user, Reply(route_request(s, user, self.case_id, kind, text), "request"),
+                          request=kind.value)  # fmt: skip
+        if kind is RequestKind.FOLLOW_UP and self.phase is Phase.INTAKE and self.state is not None:
+            return [reply, self._say(s, user, Reply(intake.question(self.state), "intake"))]
+        return [reply]
+
+    def _return_answer(self, s: Session, user: User, text: str) -> list[Reply]:
+        """Store the patient's answer to the clinician's question on the returned case."""
+        assert self.case_id is not None
+        patient_requests.record_return_answer(s, user, self.case_id, text)
+        self.awaiting_return_answer = False
+        note = ("Thank you, your answer is recorded on your case and the clinician will see it. "
+                "Add files if you were asked for them, then confirm and submit again.")  # fmt: skip
+        return [self._say(s, user, Reply(note, "info")), self._summary(s, user)]
+
+    def _my_requests(self, s: Session, user: User) -> Reply:
+        lines = my_cases.my_cases(s, user)
+        actions = [ActionSpec("open_opinion", f"Open opinion {n}", {"case": line.case_id})
+                   for n, line in enumerate(lines, start=1) if line.has_opinion]  # fmt: skip
+        return self._say(s, user, Reply(my_cases.my_requests_markdown(lines, self.case_id), "cases", actions))
+
+    def my_requests(self) -> list[Reply]:
+        """The "My requests" list: every case, its state, and buttons to open signed opinions."""
+        with self.ctx.db.session() as s:
+            user = self._user(s)
+            self._hear(s, user, "My requests", action="my_requests")
+            return [self._my_requests(s, user)]
+
+    def open_opinion(self, case_id: str) -> list[Reply]:
+        """Show an earlier signed opinion and its PDF (the case id is checked by the policy)."""
+        with self.ctx.db.session() as s:
+            user = self._user(s)
+            reply, op = opinion_reply(self.ctx, s, user, case_id, [])
+            return [self._say(s, user, reply, draft_id=op.draft_id, version=op.version)]
+
+    def pass_to_clinician(self) -> list[Reply]:
+        """Pass the question the assistant could not answer to a clinician."""
+        question, self.pending_question = self.pending_question, None
+        with self.ctx.db.session() as s:
+            user = self._user(s)
+            if not question:
+                return [Reply(STALE.format(why="that question has already been passed on"), "info")]
+            self._hear(s, user, "Please pass my question to the clinician.", action="pass_to_clinician")
+            return self._request(s, user, RequestKind.QUESTION, question)
 
     def _intake_turn(self, s: Session, user: User, text: str) -> list[Reply]:
         assert self.state is not None
@@ -289,23 +334,31 @@ class PatientChat:
         return [self._say(s, user, Reply(turn.reply, "intake"), problem=turn.problem or None)]
 
     def _question(self, text: str) -> list[Reply]:
-        """A question outside the intake: signed text first, else general cited information."""
-        reply: Reply | None = None
-        if self.phase is Phase.DELIVERED and self.case_id is not None:
+        """A question: after delivery the signed text answers it or it goes to the clinician;
+        otherwise general cited information (never stored as an intake answer)."""
+        medicine = analyse_question(text).type is QuestionType.MEDICATION_CHANGE
+        if self.phase is Phase.DELIVERED and self.case_id is not None and not medicine:
             with self.ctx.db.session() as s:
-                found = answer_follow_up(load_signed_opinion(s, self._user(s), self.case_id), text)
-            if found:
-                reply = Reply(
-                    found, "answer", [ActionSpec("request_follow_up", "Ask a clinician to follow up")]
-                )
-        if reply is None:
-            answer = general_answer(self.ctx, text)
-            reply = Reply(answer.text, "answer", sources=answer.sources)
+                user = self._user(s)
+                found = answer_follow_up(load_signed_opinion(s, user, self.case_id), text)
+                if not found:
+                    return self._request(s, user, RequestKind.QUESTION, text)
+                actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up")]
+                return [self._say(s, user, Reply(found, "answer", actions))]
+        answer = general_answer(self.ctx, text)
+        self.pending_question = text if answer.offer_clinician else None
+        actions = (
+            [ActionSpec("pass_to_clinician", "Pass my question to a clinician")]
+            if answer.offer_clinician
+            else []
+        )
+        reply = Reply(answer.text, "answer", actions, sources=answer.sources)
         with self.ctx.db.session() as s:
             user = self._user(s)
-            self._say(s, user, reply)
+            self._say(s, user, reply, question=True)
             if self.phase is Phase.INTAKE and self.state is not None:
-                return [reply, self._say(s, user, Reply(intake.question(self.state), "intake"))]
+                again = "Now, back to your case: " + intake.question(self.state)
+                return [reply, self._say(s, user, Reply(again, "intake"))]
         return [reply]
 
     def upload(self, path: Path, filename: str, content_type: str) -> list[Reply]:
@@ -330,7 +383,7 @@ class PatientChat:
         except ValueError:
             return []
         if self.phase is not Phase.INTAKE or self.state is None:
-            return []
+            return [Reply(STALE.format(why="your case has been submitted"), "info")]
         self.state = intake.edit(self.state, step)
         with self.ctx.db.session() as s:
             return [self._say(s, self._user(s), Reply(intake.question(self.state), "intake"))]
@@ -338,7 +391,7 @@ class PatientChat:
     def submit(self) -> list[Reply]:
         """The patient confirmed the summary."""
         if self.phase is not Phase.INTAKE or self.state is None:
-            return []
+            return [Reply(STALE.format(why="your case has already been submitted"), "info")]
         with self.ctx.db.session() as s:
             user = self._user(s)
             self._hear(s, user, "Confirm and submit", action="submit")
@@ -358,6 +411,7 @@ class PatientChat:
                 self.state = intake.IntakeState(intake.Step.CONFIRM, self.state.record, self.state.answered)
             return [self._say(s, user, Reply(e.message, "intake", _confirm_actions()))]
         self.phase = Phase.WAITING
+        self.announced_waiting = self.awaiting_return_answer = False
         return [self._say(s, user, Reply(SUBMITTED_TEXT, "progress"))]
 
     def request_follow_up(self) -> list[Reply]:
@@ -366,19 +420,13 @@ class PatientChat:
             return []
         with self.ctx.db.session() as s:
             user = self._user(s)
-            case = cases.get_case(s, user, self.case_id)
             self._hear(s, user, "Please ask a clinician to follow up.", action="follow_up")
-            audit.record(s, user, "followup.request", target_type="case", target_id=case.id, case_id=case.id)
-            text = (
-                "Your request has been recorded. A clinician from the team will contact you about your "
-                "opinion. If your symptoms get worse, contact your own doctor or emergency services."
-            )
-            return [self._say(s, user, Reply(text, "info"), follow_up_requested=True)]
+            return self._request(s, user, RequestKind.FOLLOW_UP, "Please ask a clinician to follow up.")
 
     def new_case(self) -> list[Reply]:
         """Start a new request after a delivered or declined one."""
         if self.phase not in (Phase.DELIVERED, Phase.DECLINED):
-            return []
+            return [Reply(STALE.format(why="you already have a request in progress"), "info")]
         with self.ctx.db.session() as s:
             user = self._user(s)
             case = cases.create_case(s, user)
@@ -416,16 +464,12 @@ class PatientChat:
 
     def _deliver(self, s: Session, user: User) -> list[Reply]:
         assert self.case_id is not None
-        op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
-        pdf = write_pdf(
-            op, self.ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
-        )
+        actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up"),
+                   ActionSpec("new_case", "Start a new request"),
+                   ActionSpec("my_requests", "My requests")]  # fmt: skip
+        reply, op = opinion_reply(self.ctx, s, user, self.case_id, actions)
         cases.acknowledge_opinion(s, user, self.case_id)
         self.phase = Phase.DELIVERED
-        sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
-        actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up"),
-                   ActionSpec("new_case", "Start a new request")]  # fmt: skip
-        reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
         note = Reply(
             "You can ask questions about your opinion here; I will answer from its signed text.", "info"
         )

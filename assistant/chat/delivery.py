@@ -7,64 +7,25 @@ patient or a clinician; this module only words it for the chat.
 
 from __future__ import annotations
 
-import re
+from sqlalchemy.orm import Session
 
-from assistant.opinion_document import SignedOpinion
+from assistant.chat.answers import sentences_of
+from assistant.chat.intent import QuestionType, analyse_question, covers
+from assistant.chat.replies import ActionSpec, Reply
+from assistant.context import AppContext
+from assistant.db.models import User
+from assistant.opinion_document import SignedOpinion, load_signed_opinion, write_pdf
 
 FOLLOW_UP_REMINDER = (
     "This answer repeats what your signed opinion says. For anything about your own treatment, "
     "please talk to your doctor, or ask for a follow-up with a clinician."
 )
-_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "should",
-        "so",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    }
-)
+
+
+def source_label(number: int, title: str) -> str:
+    """The name a cited source goes by in the chat's side panel: its number and title, not "Source 8"."""
+    short = " ".join(title.replace("[", "(").replace("]", ")").split())
+    return f"{number}. {short[:70]}{'…' if len(short) > 70 else ''}"
 
 
 def opinion_markdown(op: SignedOpinion) -> str:
@@ -80,26 +41,32 @@ def opinion_markdown(op: SignedOpinion) -> str:
     return "\n".join(lines)
 
 
-def _terms(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 2}
-
-
 def answer_follow_up(op: SignedOpinion, question: str, max_sentences: int = 3) -> str | None:
-    """Answer a follow-up question only with sentences of the signed text (None if nothing fits)."""
-    wanted = _terms(question)
-    if not wanted:
+    """Answer a follow-up question only with sentences of the signed text (None if it does not cover it).
+
+    A sentence qualifies when it mentions the question's focus (the thing asked about); a
+    question about stopping or changing a medicine is never answered from the text.
+    """
+    focus = analyse_question(question)
+    if focus.type is QuestionType.MEDICATION_CHANGE or not focus.terms:
         return None
-    scored: list[tuple[int, int, str, str]] = []
-    order = 0
+    found: list[tuple[str, str]] = []
     for section in op.sections:
-        for sentence in re.split(r"(?<=[.!?])\s+|\n+", section.text):
-            overlap = len(wanted & _terms(sentence))
-            if overlap:
-                scored.append((overlap, -order, section.title, sentence.strip()))
-            order += 1
-    if not scored:
+        for sentence in sentences_of(section.text):
+            if covers(focus.terms, sentence) and len(found) < max_sentences:
+                found.append((section.title, sentence))
+    if not found:
         return None
-    best = sorted(scored, reverse=True)[:max_sentences]
-    best.sort(key=lambda item: -item[1])
-    quoted = "\n".join(f"> {sentence} *({title})*" for _, _, title, sentence in best)
+    quoted = "\n".join(f"> {sentence} *({title})*" for title, sentence in found)
     return f"Here is what your signed opinion says about that:\n\n{quoted}\n\n{FOLLOW_UP_REMINDER}"
+
+
+def opinion_reply(
+    ctx: AppContext, session: Session, actor: User, case_id: str, actions: list[ActionSpec]
+) -> tuple[Reply, SignedOpinion]:
+    """The chat message of a case's latest signed opinion, with its PDF, key images and sources."""
+    op = load_signed_opinion(session, actor, case_id, ctx.storage)
+    pdf = write_pdf(op, ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf")
+    sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
+    reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+    return reply, op

@@ -290,6 +290,11 @@ def answer(state: IntakeState, text: str, extractor: Extractor | None = None) ->
     return _question_turn(state, text, extractor)
 
 
+def is_confirmation(text: str) -> bool:
+    """Whether the patient's words confirm the summary ("confirm", "yes", "looks good")."""
+    return _is_one_of(text, _CONFIRM_WORDS)
+
+
 def question_for(step: Step) -> str:
     """The question text of a step."""
     return QUESTIONS[step]
@@ -372,6 +377,11 @@ def summary_markdown(record: IntakeRecord) -> str:
     lines = ["### Summary of what you told us", ""]
     lines += [f"- **{LABELS[s]}:** {_escape(values[s]) or '*none given*'}" for s in QUESTION_STEPS]
     return "\n".join(lines)
+
+
+def escape_markdown(text: str) -> str:
+    """Show patient (or staff) text as text in the chat, never as markup or links."""
+    return _escape(text)
 
 
 def _escape(text: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from assistant.chat import runtime
+from assistant.chat import chainlit_assets, runtime
 from assistant.chat.auth import PatientGate
 from assistant.context import AppContext
 from assistant.settings import DEFAULT_CHAINLIT_SECRET, Settings
@@ -42,6 +42,7 @@ def render_app_root(settings: Settings) -> Path:
     )
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
+    chainlit_assets.write_assets(root)
     return root
 
 
@@ -76,6 +77,7 @@ def register(app: FastAPI) -> None:
         from chainlit.server import app as chainlit_app
 
         app.mount(CHAT_PATH, chainlit_app)
+    chainlit_assets.install_local_html()
     for route in app.routes:
         if isinstance(route, Mount) and route.path == CHAT_PATH and not isinstance(route.app, PatientGate):
             route.app = PatientGate(route.app, ctx)

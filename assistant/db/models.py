@@ -276,3 +276,41 @@ def _was_signed(draft: Draft) -> bool:
 
     hist = inspect(draft).attrs.is_signed.history
     return bool(hist.deleted and hist.deleted[0]) or (draft.is_signed and not hist.added)
+
+
+class PatientRequest(Base):
+    """Something a patient asked for in the chat: data deletion, a clinician's follow-up, a question.
+
+    A deletion request is an admin task; a follow-up or a question goes to the clinician who
+    signed the case's opinion (``assigned_to_id``), or to every clinician when nobody has.
+    """
+
+    __tablename__ = "patient_requests"
+    __table_args__ = (Index("ix_patient_requests_open", "status", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # delete_data|follow_up|question|stop
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|done
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    patient: Mapped[User] = relationship(foreign_keys=[patient_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+
+
+class ReturnAnswer(Base):
+    """The patient's answer to a clinician's question on a returned case."""
+
+    __tablename__ = "return_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

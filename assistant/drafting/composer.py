@@ -25,6 +25,7 @@ from assistant.drafting.citations import (
 )
 from assistant.drafting.guardrails import assess_priority, detect_injection, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
+from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
 from assistant.drafting.schemas import (
     SECTION_TITLES,
@@ -293,7 +294,8 @@ def _limitations(ctx: _Context) -> list[DraftSentence]:
     out += [
         "The estimates come from computer models, are not a diagnosis, and can be wrong, "
         "especially on images unlike those the models were trained on.",
-        f"This draft was prepared with the help of a language model ({model_id_of(ctx.llm)}); "
+        "This draft was prepared with the help of a language model "
+        f"({readable_model_name(model_id_of(ctx.llm))}); "
         "a clinician reviews, corrects and signs it before you see it.",
         "The cited sources are general information and may not fit your situation exactly.",
     ]

@@ -22,6 +22,7 @@ from assistant.roles import Role
 from assistant.services import users
 from assistant.settings import Settings
 from assistant.web.pages import add_routes, context_of, form_str, redirect, render, status_for
+from assistant.web.request_pages import open_request_views
 from assistant.web.security import require_roles, verify_csrf
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ def _page(request: Request, user: User, error: str = "", status_code: int = 200)
         jobs: dict[str, Any] = dict(
             s.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all()
         )
+        requests = open_request_views(s, user)
     return render(
         request,
         "admin/index.html",
@@ -124,6 +126,7 @@ def _page(request: Request, user: User, error: str = "", status_code: int = 200)
             "error": error,
             "models": model_status(),
             "knowledge": knowledge_status(ctx.settings),
+            "requests": requests,
         },
         status_code=status_code,
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from assistant.web import admin, admin_jobs, cockpit, dicomweb, exports, metrics, support
+from assistant.web import admin, admin_jobs, cockpit, dicomweb, exports, metrics, request_pages, support
 
 REGISTERS: list[Callable[[FastAPI], None]] = [
     cockpit.register,
@@ -16,4 +16,5 @@ REGISTERS: list[Callable[[FastAPI], None]] = [
     metrics.register,
     exports.register,
     dicomweb.register,
+    request_pages.register,
 ]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from assistant.db.models import Draft, Message, Signature, Upload, User
 from assistant.errors import NotFoundError
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
-from assistant.services import cases, drafts, review, transcripts
+from assistant.services import cases, drafts, patient_requests, review, transcripts
 from assistant.services.draft_view import (
     ImagingView,
     PassageView,
@@ -33,6 +33,7 @@ from assistant.services.draft_view import (
     warnings_of,
 )
 from assistant.web.diffing import diff_html, edit_ratio
+from assistant.web.request_pages import RequestView, case_request_views
 from assistant.web.viewer_config import viewer_config
 
 _UNCHANGED = Markup('<span class="note">Unchanged from the AI original.</span>')
@@ -74,6 +75,15 @@ class ConversationView:
     messages: Sequence[Message]
 
 
+@dataclass(frozen=True)
+class ReturnAnswerView:
+    """A clinician's question on a returned case and the patient's answer."""
+
+    question: str
+    answer: str
+    created_at: dt.datetime
+
+
 @dataclass
 class CasePage:
     """The case page's data, detached from the session."""
@@ -103,6 +113,8 @@ class CasePage:
     passages: list[PassageView] = field(default_factory=list)
     versions: list[VersionView] = field(default_factory=list)
     viewer: dict[str, Any] = field(default_factory=dict)
+    return_answers: list[ReturnAnswerView] = field(default_factory=list)
+    requests: list[RequestView] = field(default_factory=list)
 
     @property
     def opinion_available(self) -> bool:
@@ -206,6 +218,9 @@ def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:
         conversations=conversations,
     )
     _fill_draft(session, actor, page)
+    page.return_answers = [ReturnAnswerView(a.question, a.answer, a.created_at)
+                           for a in patient_requests.return_answers(session, case.id)]  # fmt: skip
+    page.requests = case_request_views(session, actor, case.id)
     return page
 
 

@@ -37,6 +37,7 @@ from assistant.web.pages import (
     render,
     status_for,
 )
+from assistant.web.request_pages import open_request_views
 from assistant.web.security import require_roles, verify_csrf
 
 Clinician = Annotated[User, Depends(require_roles(Role.CLINICIAN))]
@@ -67,7 +68,10 @@ def queue(
     )
     with context_of(request).db.session() as s:
         result = queue_page(s, user, filters, page=page)
-    return render(request, "cockpit/queue.html", user, {"result": result, "filters": filters})
+        requests = open_request_views(s, user)
+    return render(
+        request, "cockpit/queue.html", user, {"result": result, "filters": filters, "requests": requests}
+    )
 
 
 def _case_response(request: Request, user: User, case_id: str, error: DomainError | None = None) -> Response:

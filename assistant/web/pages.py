@@ -26,6 +26,7 @@ from assistant.errors import (
     ValidationError,
 )
 from assistant.services.queue_view import format_age
+from assistant.web.markdown import chat_markdown
 from assistant.web.security import csrf_token, home_for, optional_user
 
 #: The one Jinja2 environment of the server-rendered pages (login, cockpit, support, admin).
@@ -174,3 +175,4 @@ def percent(value: float | None) -> str:
 templates.env.filters["age"] = format_age
 templates.env.filters["when"] = when
 templates.env.filters["percent"] = percent
+templates.env.filters["md"] = chat_markdown

@@ -53,6 +53,7 @@ def search(
     values = {"q": q, "status": status, "flagged": flagged, "since": since, "until": until}
     error = ""
     hits: list[transcripts.TranscriptHit] = []
+    patients: dict[int, str] = {}
     try:
         with context_of(request).db.session() as s:
             hits = transcripts.search_transcripts(
@@ -65,6 +66,8 @@ def search(
                 until=_day(until, end=True),
                 limit=100,
             )
+            hits = [h for h in hits if h.n_messages]  # a visit that never said anything is not shown
+            patients = _display_names(s, {h.conversation.patient_id for h in hits})
     except ValidationError as e:
         error = e.message
     return render(
@@ -73,12 +76,19 @@ def search(
         user,
         {
             "hits": hits,
+            "patients": patients,
             "values": values,
             "error": error,
             "statuses": [c.value for c in CaseStatus],
         },
         status_code=400 if error else 200,
     )
+
+
+def _display_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -102,6 +112,7 @@ def _transcript_page(
             flags: list[SupportFlag] = list(transcripts.flags_for(s, conversation_id))
             names = _names(s, {e.actor_id for e in trail if e.actor_id} | {f.flagged_by_id for f in flags})
             case_id = conv.case_id
+            patient_name = _display_names(s, {conv.patient_id}).get(conv.patient_id, "patient")
     except DomainError as e:
         raise http_error(e) from e
     return render(
@@ -111,6 +122,7 @@ def _transcript_page(
         {
             "conversation_id": conversation_id,
             "case_id": case_id,
+            "patient_name": patient_name,
             "messages": messages,
             "trail": trail,
             "flags": flags,

@@ -15,7 +15,8 @@ from assistant.errors import NotFoundError, PermissionDeniedError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
-from assistant.services import cases, drafts, jobs, review, transcripts, users
+from assistant.services import cases, drafts, jobs, patient_requests, review, transcripts, users
+from assistant.services.patient_requests import RequestKind
 from assistant.storage import LocalStorage
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, TEST_PASSWORD, to_state
 
@@ -113,6 +114,15 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "set_active": (S.INTAKE, lambda s, w, a: users.set_active(s, a, w.owner.username, True)),
     "retry_failed_job": (S.SUBMITTED, lambda s, w, a: (_fail_job(w), jobs.retry_failed(s, a, w.job_id))),
     "list_jobs": (S.SUBMITTED, lambda s, w, a: jobs.list_jobs(s, a, ["failed", "retrying"])),
+    "create_request": (
+        S.SIGNED,
+        lambda s, w, a: patient_requests.create_request(s, a, w.case_id, RequestKind.FOLLOW_UP, "call me"),
+    ),
+    "open_requests": (S.INTAKE, lambda s, w, a: patient_requests.open_requests(s, a)),
+    "record_return_answer": (
+        S.RETURNED,
+        lambda s, w, a: patient_requests.record_return_answer(s, a, w.case_id, "At St Mary's."),
+    ),
 }
 
 # Who may do what. "own" = the case's patient; "other" = a different patient.
@@ -149,6 +159,9 @@ ALLOWED: dict[str, set[str]] = {
     "set_active": {"admin"},
     "retry_failed_job": {"admin"},
     "list_jobs": {"admin"},
+    "create_request": {"own"},
+    "open_requests": {"clinician", "admin"},
+    "record_return_answer": {"own"},
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
 # Operations a patient performs on a specific case; another patient must get "not found".
@@ -168,6 +181,7 @@ CASE_SCOPED = {
         "set_active",
         "retry_failed_job",
         "list_jobs",
+        "open_requests",
         "flag_conversation",
         "audit_trail",
     }

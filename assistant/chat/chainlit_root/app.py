@@ -21,9 +21,11 @@ import chainlit as cl
 
 from assistant.chat import runtime
 from assistant.chat.auth import UID_KEY, patient_from_headers
-from assistant.chat.conversation import PatientChat, Phase, Reply
+from assistant.chat.conversation import PatientChat
+from assistant.chat.delivery import source_label
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.progress import WAITING, ProgressSnapshot
+from assistant.chat.replies import Phase, Reply
 from assistant.errors import DomainError
 
 logger = logging.getLogger("assistant.chat.handlers")
@@ -66,7 +68,9 @@ def _elements(reply: Reply) -> list[Any]:
         elements.append(cl.File(path=str(reply.pdf), name="second-opinion.pdf", display="inline",
                                 mime="application/pdf"))  # fmt: skip
     elements += [
-        cl.Text(name=f"Source {n}", content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side")
+        cl.Text(
+            name=source_label(n, title), content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side"
+        )
         for n, title, url, text in reply.sources
     ]
     return elements
@@ -77,8 +81,13 @@ async def render(replies: list[Reply]) -> None:
     for reply in replies:
         content = reply.text
         if reply.sources:
-            content += "\n\nOpen the sources: " + " · ".join(f"Source {n}" for n, *_ in reply.sources)
+            content += "\n\n**Sources** (open one to read it): " + " · ".join(
+                source_label(n, title) for n, title, *_ in reply.sources
+            )
         actions = [cl.Action(name=a.name, payload=dict(a.payload), label=a.label) for a in reply.actions]
+        if reply.author == "patient":
+            await cl.Message(content=content, type="user_message", author="You").send()
+            continue
         await cl.Message(content=content, elements=_elements(reply), actions=actions,
                          metadata={"kind": reply.kind}).send()  # fmt: skip
 
@@ -190,6 +199,29 @@ async def request_follow_up(action: cl.Action) -> None:
         await call(chat.request_follow_up)
 
 
+@cl.action_callback("pass_to_clinician")
+async def pass_to_clinician(action: cl.Action) -> None:
+    """Pass an unanswered question to a clinician."""
+    if chat := _chat():
+        await action.remove()
+        await call(chat.pass_to_clinician)
+
+
+@cl.action_callback("my_requests")
+async def my_requests(action: cl.Action) -> None:  # noqa: ARG001
+    """List the patient's requests."""
+    if chat := _chat():
+        await call(chat.my_requests)
+
+
+@cl.action_callback("open_opinion")
+async def open_opinion(action: cl.Action) -> None:
+    """Open an earlier signed opinion (the case id is only a hint; the policy checks it)."""
+    if chat := _chat():
+        case_id = str((action.payload or {}).get("case", ""))[:36]
+        await call(lambda: chat.open_opinion(case_id))
+
+
 @cl.action_callback("new_case")
 async def new_case(action: cl.Action) -> None:  # noqa: ARG001
     """Start a new request."""
@@ -198,13 +230,15 @@ async def new_case(action: cl.Action) -> None:  # noqa: ARG001
 
 
 async def _show_stages(snapshot: ProgressSnapshot, shown: set[str]) -> None:
+    """One step per stage event of the newest job (so a resubmitted case shows its progress again)."""
     for event in snapshot.stages:
-        if event.stage not in shown:
-            shown.add(event.stage)
+        if f"stage:{event.id}" not in shown:
+            shown.add(f"stage:{event.id}")
             async with cl.Step(name=event.label, type="tool") as step:
                 step.output = f"Done at {event.at:%H:%M:%S} UTC"
-    if snapshot.waiting_for_clinician and "waiting" not in shown:
-        shown.add("waiting")
+    waiting = f"waiting:{snapshot.stages[-1].id if snapshot.stages else 0}"
+    if snapshot.waiting_for_clinician and waiting not in shown:
+        shown.add(waiting)
         async with cl.Step(name=WAITING, type="tool") as step:
             step.output = "A clinician will review and sign your opinion. You can leave and come back."
 

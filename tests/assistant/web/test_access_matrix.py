@@ -67,6 +67,8 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/metrics/"): frozenset({C, S, A}),
     ("GET", "/exports/cases/{case_id}/opinion.pdf"): frozenset({C, P}),
     ("GET", "/exports/cases/{case_id}/opinion.fhir.json"): frozenset({C, P}),
+    ("POST", "/cockpit/requests/{request_id}/done"): frozenset({C}),
+    ("POST", "/admin/requests/{request_id}/done"): frozenset({A}),
 }
 STAFF_PREFIXES = ("/cockpit", "/support", "/admin", "/metrics", "/exports")
 IDENTITIES = [None, *Role]

@@ -1,0 +1,70 @@
+"""General answers: passages ranked by the question's focus and type, from the app's retriever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chat.answers import MEDICINE_ANSWER, general_answer
+from assistant.context import AppContext
+from assistant.db.base import Database
+from assistant.knowledge_base import ingest_starter_pack
+from assistant.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose knowledge base holds the starter pack (ingested once for the module)."""
+    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("answers-kb"))
+    ingest_starter_pack(settings)
+    return settings
+
+
+@pytest.fixture
+def kb_ctx(kb_settings: Settings, sqlite_db: Database) -> AppContext:
+    """An app context on the seeded knowledge base."""
+    return AppContext(kb_settings, db=sqlite_db)
+
+
+class TestGeneralAnswer:
+    def test_definition_comes_from_the_defining_passage(self, kb_ctx: AppContext) -> None:
+        """'What is pneumonia?' quotes the sentence that defines pneumonia, with its source."""
+        answer = general_answer(kb_ctx, "What is pneumonia?")
+        assert "Pneumonia is an infection of the lung's air spaces. [1]" in answer.text
+        assert answer.sources and answer.sources[0][1].startswith("Pneumonia on a chest X-ray")
+        assert not answer.offer_clinician
+
+    def test_nothing_relevant_says_so(self, kb_ctx: AppContext) -> None:
+        """'What is a pulmonary embolism?' gets no causes of pleural fluid: it says it found nothing."""
+        answer = general_answer(kb_ctx, "What is a pulmonary embolism?")
+        assert "could not find general information about **pulmonary embolism**" in answer.text
+        assert "effusion" not in answer.text.lower()
+        assert answer.sources == []
+        assert answer.offer_clinician
+
+    def test_causes_question_gets_causes(self, kb_ctx: AppContext) -> None:
+        """'What causes pleural effusion?' quotes the causes."""
+        answer = general_answer(kb_ctx, "What causes pleural effusion?")
+        assert "Heart failure is the most common cause overall." in answer.text
+        assert "Pleural effusion" in answer.sources[0][1]
+
+    def test_medicine_question_is_never_answered_from_passages(self, kb_ctx: AppContext) -> None:
+        """'Should I stop the amoxicillin?' gets the prescriber advice, not a passage."""
+        answer = general_answer(kb_ctx, "Should I stop the amoxicillin?")
+        assert answer.text == MEDICINE_ANSWER
+        assert answer.sources == []
+
+    def test_lay_words_find_the_medical_term(self, kb_ctx: AppContext) -> None:
+        """'lung nodule' finds the passage on pulmonary nodules."""
+        answer = general_answer(kb_ctx, "What is a lung nodule?")
+        assert "A nodule is a rounded spot up to 3 cm across" in answer.text
+
+
+def test_without_a_knowledge_base(ctx: AppContext, tmp_path: Path) -> None:
+    """With nothing ingested the reply says so and offers the clinician; nothing is built."""
+    answer = general_answer(ctx, "What is pneumonia?")
+    assert answer.offer_clinician and not answer.sources
+    assert "retriever" not in ctx._components
