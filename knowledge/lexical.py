@@ -263,6 +263,11 @@ class LexicalIndex:
             "by_type": per_type,
         }
 
+    def titles(self, max_words: int = 6) -> set[str]:
+        """Distinct lower-case document titles of at most ``max_words`` words (condition names)."""
+        rows = self._db.execute("SELECT DISTINCT lower(title) FROM chunks").fetchall()
+        return {str(t).strip() for (t,) in rows if t and len(str(t).split()) <= max_words}
+
     def iter_chunk_rows(self, batch: int = 1000) -> Iterator[list[ChunkRecord]]:
         """All stored chunks in batches (for re-embedding or exporting)."""
         last = 0
