@@ -45,18 +45,20 @@ def percentile(values: list[float], q: float) -> float:
 
 def time_queries(kb: Retriever, questions: list[str]) -> dict[str, list[float]]:
     """Per-query latency in ms, end to end and per stage."""
-    out: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": []}
+    out: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": [], "focus": []}
     for q in questions:
         t0 = time.perf_counter()
         kb.search(q, k=6)
         t1 = time.perf_counter()
-        vec = kb.embedder.embed_query(q)
+        focus = kb.focus(q)
         t2 = time.perf_counter()
-        kb.store.query(vec, 30)
+        vec = kb.embedder.embed_query(focus.dense_query)
         t3 = time.perf_counter()
-        kb.index.search(q, 30)
+        kb.store.query(vec, 30)
         t4 = time.perf_counter()
-        for name, dt in zip(out, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        kb.index.search(focus.lexical_query or q, 30)
+        t5 = time.perf_counter()
+        for name, dt in zip(out, (t1 - t0, t3 - t2, t4 - t3, t5 - t4, t2 - t1), strict=True):
             out[name].append(1e3 * dt)
     return out
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from knowledge.retrieval import Fusion, Retriever
 
@@ -83,8 +83,12 @@ def first_hit(source_ids: Sequence[str], targets: frozenset[str]) -> int | None:
 
 
 def score(retriever: Retriever, questions: Sequence[ConsumerQuestion], config: Configuration,
-          phrasing: Phrasing) -> ConsumerScore:  # fmt: skip
-    """Run every question through ``retriever.search`` under ``config`` and score it."""
+          phrasing: Phrasing, filters: Mapping[str, Any] | None = None) -> ConsumerScore:  # fmt: skip
+    """Run every question through ``retriever.search`` under ``config`` and score it.
+
+    ``filters`` restrict the search (e.g. ``{"doc_type": "medquad"}``: only judged kinds of
+    document compete, so a correct answer from an unjudged source is not counted as a miss).
+    """
     hits1 = hits5 = 0
     rr = 0.0
     times: list[float] = []
@@ -92,7 +96,9 @@ def score(retriever: Retriever, questions: Sequence[ConsumerQuestion], config: C
     for q in questions:
         text = q.real if phrasing == "real" else q.paraphrase
         started = time.perf_counter()
-        passages = retriever.search(text, k=DEPTH, focus=config.focus, fusion=config.fusion, rerank=False)
+        passages = retriever.search(
+            text, k=DEPTH, filters=filters, focus=config.focus, fusion=config.fusion, rerank=False
+        )
         times.append(1e3 * (time.perf_counter() - started))
         rank = first_hit([p.source_id for p in passages], q.targets)
         if rank is None or rank > 5:

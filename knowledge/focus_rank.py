@@ -16,7 +16,7 @@ from knowledge.query import QueryFocus, question_type
 
 #: Rank constant and bonuses, chosen on the development question set only.
 RANK_K = 10
-TITLE_BONUS = 0.06
+TITLE_BONUS = 0.02
 TYPE_BONUS = 0.04
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -42,7 +42,8 @@ def title_matches(passage: Passage, condition: str) -> bool:
 def rerank_by_focus(passages: Sequence[Passage], focus: QueryFocus | None) -> list[Passage]:
     """Passages reordered by fused rank plus focus bonuses (stable when nothing matches).
 
-    Each passage's ``scores`` gains ``focus`` (the bonus it received); ``score`` is unchanged.
+    Each passage's ``scores`` gains ``focus`` (the bonus it received) and ``score`` becomes
+    ``1/(RANK_K + fused rank) + bonus``, the value the new order is based on.
     """
     if focus is None or (focus.condition is None and focus.question_type is None):
         return list(passages)
@@ -58,6 +59,7 @@ def rerank_by_focus(passages: Sequence[Passage], focus: QueryFocus | None) -> li
         ) or (focus.question_type == "information" and passage_type(passage) == "information"):
             bonus += TYPE_BONUS
         passage.scores["focus"] = bonus
-        scored.append((1.0 / (RANK_K + rank) + bonus, -rank, passage))
+        passage.score = 1.0 / (RANK_K + rank) + bonus
+        scored.append((passage.score, -rank, passage))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [p for _, _, p in scored]

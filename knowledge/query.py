@@ -22,6 +22,7 @@ import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.lexicon import normalise
 
@@ -31,7 +32,7 @@ MAX_FOCUS_TERMS = 12
 QUESTION_TYPES: tuple[tuple[str, str], ...] = (
     (
         "prevention",
-        r"\b(prevent\w*|vaccin\w*|immuni[sz]\w*|avoid\w*|stop \w+ from|reduce (my|the) risk)\b",
+        r"\b(prevent\w*|vaccin\w*|immuni[sz]\w*|avoid\w*|stop [\w ]{1,40}? from|reduce (my|the) risk)\b",
     ),
     (
         "susceptibility",
@@ -41,8 +42,8 @@ QUESTION_TYPES: tuple[tuple[str, str], ...] = (
     ("inheritance", r"\b(inherit\w*|runs? in (the|my) family|hereditary|genetic)\b"),
     (
         "exams and tests",
-        r"\b(test\w*|diagnos\w*|check (you |me |him |her )?for|confirm\w*|find out if|scan|x-ray"
-        r"|biopsy|how do (they|you|i) know)\b",
+        r"\b(test\w*|diagnos\w*|check (you |me |him |her )?for|confirm\w*|find out if"
+        r"|need (a|an) (x-ray|scan|ct)|biopsy|how do (they|doctors) know)\b",
     ),
     (
         "treatment",
@@ -179,9 +180,9 @@ class QueryFocus:
 
     @property
     def dense_query(self) -> str:
-        """A clean question about the condition when one was found, else the question sentence."""
+        """A clean question about the condition when one was found, else the whole message."""
         if self.condition is None:
-            return self.question or self.normalised
+            return self.normalised
         template = TYPE_TEMPLATES.get(self.question_type or "information", TYPE_TEMPLATES["information"])
         extra = [t for t in self.terms if t not in self.condition.split() and t not in _type_words()]
         phrased = template.format(c=self.condition)
@@ -196,49 +197,99 @@ def _question_sentence(text: str) -> str:
     sentences = [str(s).strip() for s in _SENTENCE.findall(text) if str(s).strip()]
     if not sentences:
         return text.strip()
-    asked = [s for s in sentences if s.endswith("?")] or [s for s in sentences if _QUESTION_OPENING.match(s)]
+    asked = [s for s in sentences if s.endswith("?") or _QUESTION_OPENING.match(s)]
     return asked[-1] if asked else sentences[-1]
 
 
-def _find_condition(text: str, names: Collection[str]) -> str | None:
-    """The longest known condition name in ``text``, earliest first among equals."""
+def _mentions(text: str, names: Collection[str]) -> list[tuple[int, str]]:
+    """Known condition names in ``text`` as (word position, name), longest names first."""
     words = _WORD.findall(text)
-    best: tuple[int, int, str] | None = None
+    taken: set[int] = set()
+    found: list[tuple[int, str]] = []
     for n in range(min(6, len(words)), 0, -1):
         for i in range(len(words) - n + 1):
             cand = " ".join(words[i : i + n])
-            if cand in names and (n > 1 or cand not in _FILLER):
-                key = (-n, i, cand)
-                if best is None or key < best:
-                    best = key
-        if best is not None:
-            return best[2]
-    return None
+            span = set(range(i, i + n))
+            if cand in names and (n > 1 or cand not in _FILLER) and not span & taken:
+                taken |= span
+                found.append((i, cand))
+    return found
+
+
+def _find_condition(text: str, names: Collection[str], story: bool = False) -> str | None:
+    """The condition a text asks about.
+
+    In a question sentence: the longest name, earliest among equals. In a whole story (no
+    condition in the question sentence): the most mentioned name, latest among equals, since
+    a story usually names the diagnosis after the symptoms.
+    """
+    found = _mentions(text, names)
+    if not found:
+        return None
+    if story:
+        counts = {name: sum(1 for _, n in found if n == name) for _, name in found}
+        last = {name: pos for pos, name in found}
+        return max(counts, key=lambda name: (counts[name], last[name]))
+    return min(found, key=lambda m: (-len(m[1].split()), m[0]))[1]
+
+
+_WH = re.compile(r"\b(what|how|which|why|who|is there|do (i|you|we) need|can|could|does|do)\b")
 
 
 def question_type(text: str) -> str | None:
-    """The first question type whose pattern matches ``text`` (see :data:`QUESTION_TYPES`)."""
-    for name, pattern in QUESTION_TYPES:
-        if re.search(pattern, text):
-            return name
-    return None
+    """The question type of ``text`` (see :data:`QUESTION_TYPES`).
+
+    When several match, the one whose cue comes first after the first question word wins
+    ("chf dx, what are the treatment options" asks about treatment, not diagnosis); without a
+    question word, the first type in the table's order.
+    """
+    matches = [(name, m.start()) for name, pattern in QUESTION_TYPES if (m := re.search(pattern, text))]
+    if not matches:
+        return None
+    if len(matches) > 1:
+        matches = [m for m in matches if m[0] != "information"]
+    wh = _WH.search(text)
+    if wh is not None:
+        after = [(pos, order, name) for order, (name, _) in enumerate(matches)
+                 for pos in [_first_after(text, name, wh.start())] if pos is not None]  # fmt: skip
+        if after:
+            return min(after)[2]
+    return matches[0][0]
+
+
+def _first_after(text: str, name: str, start: int) -> int | None:
+    pattern = dict(QUESTION_TYPES)[name]
+    m = re.compile(pattern).search(text, start)
+    return m.start() if m else None
+
+
+@lru_cache(maxsize=4)
+def _buckets(vocabulary: frozenset[str]) -> dict[str, list[str]]:
+    """Vocabulary words of 5+ letters by first letter (a misspelling rarely changes it)."""
+    out: dict[str, list[str]] = {}
+    for word in vocabulary:
+        if len(word) >= 5 and word.isalpha():
+            out.setdefault(word[0], []).append(word)
+    return out
 
 
 def correct_words(text: str, vocabulary: Collection[str]) -> tuple[str, dict[str, str]]:
     """Replace words of 5+ letters that are not in ``vocabulary`` by a close vocabulary word.
 
-    Only words the vocabulary does not know are touched, and only when a candidate is very
-    close (difflib ratio >= 0.84), so ordinary words are left alone.
+    Only words the vocabulary does not know are touched, only against words with the same
+    first letter and a similar length, and only when a candidate is very close (difflib
+    ratio >= 0.84), so ordinary words are left alone.
     """
     if not vocabulary:
         return text, {}
-    pool = [w for w in vocabulary if len(w) >= 5]
+    buckets = _buckets(frozenset(vocabulary))
     fixed: dict[str, str] = {}
 
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
         if len(w) < 5 or w in vocabulary or w in _FILLER or not w.isalpha():
             return w
+        pool = [c for c in buckets.get(w[0], ()) if abs(len(c) - len(w)) <= 2]
         match = difflib.get_close_matches(w, pool, n=1, cutoff=0.84)
         if match:
             fixed[w] = match[0]
@@ -267,7 +318,7 @@ def extract_focus(
     norm, corrected = correct_words(norm, vocabulary)
     names = CORE_CONDITIONS | frozenset(conditions) if conditions else CORE_CONDITIONS
     question = _question_sentence(norm)
-    condition = _find_condition(question, names) or _find_condition(norm, names)
+    condition = _find_condition(question, names) or _find_condition(norm, names, story=True)
     qtype = question_type(question) or question_type(norm)
     content = [w for w in _WORD.findall(question) if w not in _FILLER and (len(w) > 1 or w.isdigit())]
     if condition is not None and qtype is None and len(content) <= len(condition.split()) + 1:

@@ -94,11 +94,17 @@ class TestExtractFocus:
         assert len(focus.terms) <= MAX_FOCUS_TERMS
         assert focus.terms[:2] == ("pneumonia", "treatment")
 
-    def test_no_condition_keeps_the_question(self) -> None:
-        """Without a known condition the dense query is the question sentence itself."""
+    def test_no_condition_keeps_the_message(self) -> None:
+        """Without a known condition the dense query is the whole message, normalised."""
         focus = extract_focus("Should I be worried about this? It hurts when I breathe.", NAMES)
-        assert focus.condition is None
-        assert focus.dense_query == "should i be worried about this?"
+        assert focus.condition is None and focus.question == "should i be worried about this?"
+        assert focus.dense_query == "should i be worried about this? it hurts when i breathe."
+
+    def test_story_names_the_diagnosis_last(self) -> None:
+        """With no condition in the question, the story's most mentioned (then latest) condition is used."""
+        text = "Started with a cough and fever, then the GP said pneumonia. What is the normal treatment?"
+        focus = extract_focus(text, NAMES | {"cough"})
+        assert (focus.condition, focus.question_type) == ("pneumonia", "treatment")
 
     def test_empty_message(self) -> None:
         """An empty message has no terms and no condition."""
