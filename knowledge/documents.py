@@ -148,7 +148,7 @@ class Passage(BaseModel):
     score: float = Field(default=0.0, description="The score the final order is based on.")
     scores: dict[str, float] = Field(
         default_factory=dict,
-        description="Per-stage scores: dense (cosine), bm25, fused (RRF), rerank; and ranks.",
+        description="Per-stage scores: dense (cosine), bm25, fused, focus, rerank; and ranks.",
     )
     number: int = Field(default=0, description="Citation number [n], 1-based, set at retrieval.")
 
