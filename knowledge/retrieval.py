@@ -206,7 +206,9 @@ class Retriever:
         started = time.perf_counter()
         qf = self.focus(query) if focus else None
         dense_q = qf.dense_query if qf is not None else query
-        lexical_q = qf.lexical_query if qf is not None and qf.terms else query
+        lexical_q = query
+        if qf is not None and qf.terms and mode != "dense":
+            lexical_q = " ".join(self.index.drop_common_terms(qf.terms))
         cand = self.candidates(dense_q, max(4 * k, MIN_CANDIDATES), flt, mode=mode, lexical_query=lexical_q)
         ranked = fuse(cand, mode, self.rrf_k, fusion or self.fusion)
         records = self.index.get_chunks(i for i, _ in ranked)
@@ -272,6 +274,7 @@ class Retriever:
                 if origin and origin not in failed:
                     report.removed += self._ingestor.prune_origin(origin, present)
         self._vocabulary = None
+        self.index.forget_term_stats()
         report.seconds = time.perf_counter() - started
         logger.info("ingest: %s", report.summary())
         return report
@@ -282,12 +285,14 @@ class Retriever:
         """Ingest already loaded :class:`~knowledge.documents.Document` objects."""
         with self._write_lock:
             self._vocabulary = None
+            self.index.forget_term_stats()
             return self._ingestor.ingest(documents, progress=progress)
 
     def delete_source(self, source_id: str) -> int:
         """Remove one document and all its chunks from both indexes; returns chunks removed."""
         with self._write_lock:
             self._vocabulary = None
+            self.index.forget_term_stats()
             return self._ingestor.delete_source(source_id)
 
     def stats(self) -> dict[str, Any]:
