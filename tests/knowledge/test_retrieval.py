@@ -204,7 +204,8 @@ class TestRerank:
         reranker = load_reranker(default_model_path())
         kb = Retriever(seeded_kb.config, embedder=seeded_kb.embedder, reranker=reranker)
         query = "pleural effusion causes"
-        fused = {p.chunk_id for p in kb.search(query, k=20, rerank=False)}
+        # A deeper unreranked search: its candidates include those the k=5 search reranks.
+        fused = {p.chunk_id for p in kb.search(query, k=60, rerank=False)}
         passages = kb.search(query, k=5)
         assert [p.number for p in passages] == [1, 2, 3, 4, 5]
         assert all(p.score == p.scores["rerank"] for p in passages)
