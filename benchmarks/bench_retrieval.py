@@ -7,7 +7,8 @@
    normalised mixtures of two real chunk embeddings plus noise, so the HNSW graph and the BM25
    postings look like a real corpus without running the model 100k times on 2 CPU cores.
 3. Query latency: ``--queries`` real MedQuAD questions are searched with ``k=6`` (hybrid:
-   query embedding + Chroma + FTS5 BM25 + RRF + hydration), first at the base size, then at
+   focus extraction + query embedding + Chroma + FTS5 BM25 of the focus terms without very
+   common ones + guarded fusion + hydration + focus rerank), first at the base size, then at
    full size; p50/p95 are printed with the ratio to the base-size figures measured in the same
    process, and each stage is timed separately.
 
@@ -45,18 +46,20 @@ def percentile(values: list[float], q: float) -> float:
 
 def time_queries(kb: Retriever, questions: list[str]) -> dict[str, list[float]]:
     """Per-query latency in ms, end to end and per stage."""
-    out: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": []}
+    out: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": [], "focus": []}
     for q in questions:
         t0 = time.perf_counter()
         kb.search(q, k=6)
         t1 = time.perf_counter()
-        vec = kb.embedder.embed_query(q)
+        focus = kb.focus(q)
         t2 = time.perf_counter()
-        kb.store.query(vec, 30)
+        vec = kb.embedder.embed_query(focus.dense_query)
         t3 = time.perf_counter()
-        kb.index.search(q, 30)
+        kb.store.query(vec, 30)
         t4 = time.perf_counter()
-        for name, dt in zip(out, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        kb.index.search(" ".join(kb.index.drop_common_terms(focus.terms)) or q, 30)
+        t5 = time.perf_counter()
+        for name, dt in zip(out, (t1 - t0, t3 - t2, t4 - t3, t5 - t4, t2 - t1), strict=True):
             out[name].append(1e3 * dt)
     return out
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,22 @@ class Reference(BaseModel):
     year: int | None = None
     url: str | None = None
     doi: str | None = None
+
+
+Population = Literal["adult", "child", "all"]
+
+
+class NoteFacts(BaseModel):
+    """Structured clinical fields of a project note (front matter), for drafting and display."""
+
+    model_config = ConfigDict(frozen=True)
+
+    condition: str | None = None
+    typical_symptoms: tuple[str, ...] = ()
+    imaging_signs: tuple[str, ...] = ()
+    distinguishing_tests: tuple[str, ...] = ()
+    red_flags: tuple[str, ...] = ()
+    reviewed_by: str | None = Field(default=None, description="e.g. 'pending clinician review'.")
 
 
 class Section(BaseModel):
@@ -48,6 +65,20 @@ class Provenance(BaseModel):
     extra: dict[str, str] = Field(
         default_factory=dict, description="Loader-specific fields (focus, qtype, pmid...)."
     )
+    is_project_summary: bool = Field(
+        default=False,
+        description="The text was written by this project to summarise the ``references``; "
+        "it is never the referenced guideline's own text.",
+    )
+    population: Population | None = Field(
+        default=None, description="Who the text is about: adult, child or all (None: not stated)."
+    )
+    facts: NoteFacts | None = None
+
+
+#: Provenance fields added after stores were first built; left out of content hashes while
+#: they hold their defaults, so existing documents are not re-ingested for nothing.
+_LATER_FIELDS = {"is_project_summary": False, "population": None, "facts": None}
 
 
 class Document(Provenance):
@@ -62,7 +93,8 @@ class Document(Provenance):
 
     def content_hash(self) -> str:
         """A hash of text and provenance: a change in either re-ingests the document."""
-        payload = self.model_dump(mode="json", exclude={"origin"})
+        unset = {k for k, default in _LATER_FIELDS.items() if getattr(self, k) == default}
+        payload = self.model_dump(mode="json", exclude={"origin"} | unset)
         raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(raw).hexdigest()
 
@@ -108,15 +140,31 @@ class Passage(BaseModel):
     origin: str | None = None
     references: list[Reference] = Field(default_factory=list)
     extra: dict[str, str] = Field(default_factory=dict)
+    is_project_summary: bool = Field(
+        default=False, description="A summary written by this project, not the references' text."
+    )
+    population: Population | None = None
+    facts: NoteFacts | None = None
     score: float = Field(default=0.0, description="The score the final order is based on.")
     scores: dict[str, float] = Field(
         default_factory=dict,
-        description="Per-stage scores: dense (cosine), bm25, fused (RRF), rerank; and ranks.",
+        description="Per-stage scores: dense (cosine), bm25, fused, focus, rerank; and ranks.",
     )
     number: int = Field(default=0, description="Citation number [n], 1-based, set at retrieval.")
 
+    @property
+    def link(self) -> str | None:
+        """The passage's own address: its DOI as a URL, else its URL (None for project notes)."""
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
     def citation(self) -> str:
-        """A one-line human citation: title, publisher, date, and URL or DOI."""
+        """A one-line human citation: title, publisher, date, and URL or DOI.
+
+        A project summary names what it summarises (``summarises: ...``) instead of borrowing
+        a guideline's address as its own.
+        """
+        if self.is_project_summary:
+            return f"[{self.number}] " + project_summary_citation(self.title, self.date, self.references)
         parts = [self.title]
         if self.section:
             parts.append(self.section)
@@ -128,6 +176,26 @@ class Passage(BaseModel):
         if link:
             parts.append(link)
         return f"[{self.number}] " + ", ".join(parts)
+
+
+def reference_citation(ref: Reference) -> str:
+    """One reference as text: organisation, title, year, and its URL or DOI."""
+    parts = [
+        p for p in (ref.organisation, f"\u201c{ref.title}\u201d", str(ref.year) if ref.year else None) if p
+    ]
+    link = ref.url or (f"https://doi.org/{ref.doi}" if ref.doi else None)
+    if link:
+        parts.append(link)
+    return ", ".join(parts)
+
+
+def project_summary_citation(title: str, date: str | None, references: Sequence[Reference]) -> str:
+    """How a project note is cited: labelled as the project's summary, with what it summarises."""
+    head = f"{title} (summary written by the Second Opinion project"
+    head += f", {date})" if date else ")"
+    if not references:
+        return head
+    return head + "; summarises: " + "; ".join(reference_citation(r) for r in references)
 
 
 def text_hash(text: str) -> str:

@@ -25,7 +25,7 @@ from knowledge.retrieval import Mode, Retriever, fuse
 logger = logging.getLogger(__name__)
 
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
-MODE_LABELS = {"dense": "dense", "lexical": "BM25", "hybrid": "fused (RRF)"}
+MODE_LABELS = {"dense": "dense", "lexical": "BM25", "hybrid": "fused (guarded)"}
 MRR_CUTOFF = 10
 CANDIDATE_DEPTH = 50
 

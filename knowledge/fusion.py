@@ -53,3 +53,42 @@ def reciprocal_rank_fusion(
             first_seen.setdefault(item, len(first_seen))
     order = sorted(scores, key=lambda i: (-scores[i], best_rank[i], first_seen[i]))
     return [(item, scores[item]) for item in order]
+
+
+#: Defaults of :func:`guarded_rank_fusion`, chosen on the development question set
+#: (``tests/data/retrieval/consumer_questions_dev.json``), never on the evaluation set.
+GUARDED_RRF_K = 10
+GUARDED_WEIGHTS = (1.0, 1.0)
+
+
+def guarded_rank_fusion(
+    rankings: Sequence[Sequence[T]],
+    k: int = GUARDED_RRF_K,
+    weights: Sequence[float] | None = None,
+    guard: int = 1,
+) -> list[tuple[T, float]]:
+    """Weighted RRF with a small constant, where each list's top ``guard`` items stay on top.
+
+    Plain RRF (k = 60) lets any item found by both lists outrank either list's first hit:
+    ``2/(60+20)`` beats ``1/(60+1)``, so a retriever's right answer at #1 can fall to 8th or
+    15th behind items both lists only half-liked. Here the constant is small (top ranks
+    count for much more than middle ranks), and the first ``guard`` items of every list are
+    placed ahead of all others (in fused-score order), so a confident #1 from either
+    retriever is always among the first ``guard * len(rankings)`` results.
+
+    Args:
+        rankings: Lists of ids, best first.
+        k: The RRF constant.
+        weights: One weight per list (default 1.0 each).
+        guard: How many leading items of each list are protected (0 = plain weighted RRF).
+
+    Returns:
+        ``(id, fused_score)`` pairs, best first.
+    """
+    fused = reciprocal_rank_fusion(rankings, k=k, weights=weights)
+    if guard <= 0:
+        return fused
+    protected = {item for ranking in rankings for item in list(dict.fromkeys(ranking))[:guard]}
+    head = [pair for pair in fused if pair[0] in protected]
+    tail = [pair for pair in fused if pair[0] not in protected]
+    return head + tail

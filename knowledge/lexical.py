@@ -26,6 +26,8 @@ from knowledge.filters import Filters, date_key
 #: Column weights for FTS5 ``bm25()``: title, section, text.
 BM25_WEIGHTS = (2.0, 1.0, 1.0)
 MAX_QUERY_TERMS = 32
+#: A focus term found in more than this share of chunks is left out of the BM25 query.
+COMMON_TERM_SHARE = 0.08
 
 _STOPWORDS_TEXT = """
     a about above after again against all am an and any are as at be because been before
@@ -99,6 +101,7 @@ class LexicalIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        self._df: dict[str, int] = {}
         with self._write_lock, self._conn() as conn:
             conn.executescript(_SCHEMA)
 
@@ -262,6 +265,49 @@ class LexicalIndex:
             "chunks": int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]),
             "by_type": per_type,
         }
+
+    def document_frequency(self, term: str) -> int:
+        """Chunks containing ``term`` (cached until :meth:`forget_term_stats`)."""
+        if term not in self._df:
+            match = fts_query(term)
+            self._df[term] = (
+                0
+                if match is None
+                else int(
+                    self._db.execute(
+                        "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
+                    ).fetchone()[0]
+                )
+            )
+        return self._df[term]
+
+    def forget_term_stats(self) -> None:
+        """Drop cached document frequencies (after an ingest or a deletion)."""
+        self._df = {}
+
+    def drop_common_terms(self, terms: Sequence[str], max_share: float = COMMON_TERM_SHARE) -> list[str]:
+        """``terms`` without those found in more than ``max_share`` of all chunks.
+
+        Very common words ("symptoms", "treatment" in a health corpus) barely change BM25's
+        order but dominate its cost, since every chunk that holds them is scored. The
+        rarest term is always kept.
+        """
+        if not terms:
+            return []
+        total = self._df["\x00total"] if "\x00total" in self._df else self._total()
+        freq = {t: self.document_frequency(t) for t in terms}
+        keep = [t for t in terms if freq[t] <= max_share * total]
+        return keep or [min(terms, key=lambda t: freq[t])]
+
+    def _total(self) -> int:
+        total = int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        self._df["\x00total"] = total
+        return total
+
+    def titles(self, max_words: int = 6) -> set[str]:
+        """Distinct lower-case document titles of at most ``max_words`` words (condition names)."""
+        rows = self._db.execute("SELECT DISTINCT lower(title) FROM chunks").fetchall()
+        return {str(t).strip() for (t,) in rows if t and len(str(t).split()) <= max_words}
 
     def iter_chunk_rows(self, batch: int = 1000) -> Iterator[list[ChunkRecord]]:
         """All stored chunks in batches (for re-embedding or exporting)."""

@@ -8,6 +8,7 @@ embedder and Chroma are read-only during search), while ingests and deletions ar
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,17 +22,23 @@ from knowledge.config import KnowledgeConfig
 from knowledge.documents import Chunk, Document, Passage, Provenance, Section
 from knowledge.embeddings import Embedder, Vectors, load_embedder
 from knowledge.filters import Filters, parse_filters
-from knowledge.fusion import DEFAULT_RRF_K, reciprocal_rank_fusion
+from knowledge.focus_rank import rerank_by_focus
+from knowledge.fusion import DEFAULT_RRF_K, GUARDED_RRF_K, guarded_rank_fusion, reciprocal_rank_fusion
 from knowledge.ingest import Ingestor, IngestReport, Progress
 from knowledge.lexical import ChunkRecord, LexicalIndex
+from knowledge.lexicon import LAY_TO_CLINICAL
 from knowledge.loaders import load_paths
+from knowledge.query import QueryFocus, extract_focus
 from knowledge.rerank import Reranker, load_reranker
 from knowledge.vector_store import ChromaStore
 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Fusion = Literal["guarded", "rrf"]
 MIN_CANDIDATES = 30
+_PARENS = re.compile(r"\([^)]*\)")
+_NON_WORD = re.compile(r"[^a-z0-9\-]+")
 
 
 @dataclass(frozen=True)
@@ -42,17 +49,23 @@ class Candidates:
     lexical: list[tuple[str, float]]
 
 
-def fuse(candidates: Candidates, mode: Mode, rrf_k: int = DEFAULT_RRF_K) -> list[tuple[str, float]]:
-    """Order candidates for a mode: RRF of both lists (hybrid) or one list as it is."""
+def fuse(candidates: Candidates, mode: Mode, rrf_k: int | None = None,
+         fusion: Fusion = "guarded") -> list[tuple[str, float]]:  # fmt: skip
+    """Order candidates for a mode: both lists fused (hybrid) or one list as it is.
+
+    ``fusion="guarded"`` (default) is :func:`~knowledge.fusion.guarded_rank_fusion`: each
+    retriever's first hit stays on top; ``"rrf"`` is plain reciprocal rank fusion (k = 60).
+    """
+    lists = [[i for i, _ in candidates.dense], [i for i, _ in candidates.lexical]]
     match mode:
         case "dense":
             return candidates.dense
         case "lexical":
             return candidates.lexical
+        case "hybrid" if fusion == "guarded":
+            return guarded_rank_fusion(lists, k=GUARDED_RRF_K if rrf_k is None else rrf_k)
         case "hybrid":
-            return reciprocal_rank_fusion(
-                [[i for i, _ in candidates.dense], [i for i, _ in candidates.lexical]], k=rrf_k
-            )
+            return reciprocal_rank_fusion(lists, k=DEFAULT_RRF_K if rrf_k is None else rrf_k)
     raise ValueError(f"unknown retrieval mode {mode!r}")
 
 
@@ -73,6 +86,9 @@ def _passage(record: ChunkRecord, score: float, scores: dict[str, float]) -> Pas
         origin=prov.get("origin"),
         references=prov.get("references") or [],
         extra=prov.get("extra") or {},
+        is_project_summary=bool(prov.get("is_project_summary")),
+        population=prov.get("population"),
+        facts=prov.get("facts"),
         score=score,
         scores=scores,
     )
@@ -82,7 +98,8 @@ class Retriever:
     """The knowledge base: ingest sources, search them, delete them, report on them."""
 
     def __init__(self, config: KnowledgeConfig, embedder: Embedder | None = None,
-                 reranker: Reranker | None = None, rrf_k: int = DEFAULT_RRF_K) -> None:  # fmt: skip
+                 reranker: Reranker | None = None, rrf_k: int | None = None,
+                 fusion: Fusion = "guarded") -> None:  # fmt: skip
         """Open (or create) the store and catalogue and load the models.
 
         Args:
@@ -90,7 +107,8 @@ class Retriever:
             embedder: An already loaded embedder to share; loaded from the config if ``None``.
             reranker: An already loaded cross-encoder; loaded from ``config.reranker_path``
                 when that is set and this is ``None``.
-            rrf_k: The reciprocal-rank-fusion constant.
+            rrf_k: The rank-fusion constant (default: 10 guarded, 60 plain RRF).
+            fusion: ``"guarded"`` rank fusion (default) or plain ``"rrf"``.
 
         Raises:
             EmbeddingModelNotFoundError: No local embedding model.
@@ -103,6 +121,8 @@ class Retriever:
             reranker = load_reranker(config.reranker_path, config.device)
         self.reranker = reranker
         self.rrf_k = rrf_k
+        self.fusion: Fusion = fusion
+        self._vocabulary: tuple[frozenset[str], frozenset[str]] | None = None
         self.store = ChromaStore(config, self.embedder.name, self.embedder.dimension)
         self.index = LexicalIndex(config.lexical_path)
         self._ingestor = Ingestor(self.store, self.index, self.embedder, Chunker())
@@ -110,28 +130,54 @@ class Retriever:
         self._lexical_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
 
     # -- search ----------------------------------------------------------------------------
+    def vocabulary(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Condition names (short document titles) and their words, for focus extraction.
+
+        Read once from the catalogue and kept until the next ingest or deletion.
+        """
+        if self._vocabulary is None:
+            names: set[str] = set()
+            for title in self.index.titles():
+                name = " ".join(_NON_WORD.split(_PARENS.sub(" ", title))).strip()
+                if name:
+                    names.add(name)
+            words = {w for n in names for w in n.split()}
+            words |= {w for v in LAY_TO_CLINICAL.values() for w in v.split()}
+            self._vocabulary = (frozenset(names), frozenset(words))
+        return self._vocabulary
+
+    def focus(self, query: str) -> QueryFocus:
+        """The question's focus (condition, question type, focus terms); see :mod:`knowledge.query`."""
+        names, words = self.vocabulary()
+        return extract_focus(query, names, words)
+
     def candidates(self, query: str, limit: int, filters: Filters | None = None,
-                   vector: Vectors | None = None, mode: Mode = "hybrid") -> Candidates:  # fmt: skip
-        """Ranked candidates from the dense and lexical retrievers (what ``mode`` needs)."""
+                   vector: Vectors | None = None, mode: Mode = "hybrid",
+                   lexical_query: str | None = None) -> Candidates:  # fmt: skip
+        """Ranked candidates from the dense and lexical retrievers (what ``mode`` needs).
+
+        ``query`` is embedded for the dense search; ``lexical_query`` (default ``query``)
+        is the BM25 query.
+        """
         flt = filters or Filters()
+        lex = lexical_query if lexical_query else query
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         # BM25 runs in SQLite and the query embedding in torch; both release the GIL, so
         # in hybrid mode the lexical search overlaps the embedding and the vector search.
-        pending = (
-            self._lexical_pool.submit(self.index.search, query, limit, flt) if mode == "hybrid" else None
-        )
+        pending = self._lexical_pool.submit(self.index.search, lex, limit, flt) if mode == "hybrid" else None
         if mode in ("hybrid", "dense"):
             vec = self.embedder.embed_query(query) if vector is None else vector
             dense = self.store.query(vec, limit, flt.to_chroma())
         if pending is not None:
             lexical = pending.result()
         elif mode == "lexical":
-            lexical = self.index.search(query, limit, flt)
+            lexical = self.index.search(lex, limit, flt)
         return Candidates(dense, lexical)
 
     def search(self, query: str, k: int | None = None, filters: Mapping[str, Any] | None = None,
-               mode: Mode = "hybrid", rerank: bool = True) -> list[Passage]:  # fmt: skip
+               mode: Mode = "hybrid", rerank: bool = True, focus: bool = True,
+               fusion: Fusion | None = None) -> list[Passage]:  # fmt: skip
         """Find the passages that best answer ``query``, numbered 1..k for citation.
 
         Args:
@@ -141,6 +187,10 @@ class Retriever:
                 ``{"doc_type": "guideline_note", "date_from": "2015"}``.
             mode: ``"hybrid"`` (RRF of dense and BM25), ``"dense"`` or ``"lexical"``.
             rerank: Rerank the fused candidates with the cross-encoder, when one is loaded.
+            focus: Read the question's focus first (:meth:`focus`): search with its focus
+                terms and a clean rephrasing, then favour passages about that condition
+                and question type. ``False`` searches the text as given.
+            fusion: Override the retriever's fusion (``"guarded"`` or ``"rrf"``).
 
         Returns:
             Passages best first, with provenance, per-stage scores and ``number`` 1..k.
@@ -154,10 +204,15 @@ class Retriever:
             return []
         flt = parse_filters(filters)
         started = time.perf_counter()
-        cand = self.candidates(query, max(4 * k, MIN_CANDIDATES), flt, mode=mode)
-        ranked = fuse(cand, mode, self.rrf_k)
+        qf = self.focus(query) if focus else None
+        dense_q = qf.dense_query if qf is not None else query
+        lexical_q = query
+        if qf is not None and qf.terms and mode != "dense":
+            lexical_q = " ".join(self.index.drop_common_terms(qf.terms))
+        cand = self.candidates(dense_q, max(4 * k, MIN_CANDIDATES), flt, mode=mode, lexical_query=lexical_q)
+        ranked = fuse(cand, mode, self.rrf_k, fusion or self.fusion)
         records = self.index.get_chunks(i for i, _ in ranked)
-        passages = self._collapse(ranked, records, cand)
+        passages = rerank_by_focus(self._collapse(ranked, records, cand), qf)
         if rerank and self.reranker is not None and passages:
             passages = self._rerank(query, passages[: max(2 * k, 20)])
         passages = passages[:k]
@@ -218,6 +273,8 @@ class Retriever:
             for origin, present in by_origin.items():
                 if origin and origin not in failed:
                     report.removed += self._ingestor.prune_origin(origin, present)
+        self._vocabulary = None
+        self.index.forget_term_stats()
         report.seconds = time.perf_counter() - started
         logger.info("ingest: %s", report.summary())
         return report
@@ -227,11 +284,15 @@ class Retriever:
     ) -> IngestReport:
         """Ingest already loaded :class:`~knowledge.documents.Document` objects."""
         with self._write_lock:
+            self._vocabulary = None
+            self.index.forget_term_stats()
             return self._ingestor.ingest(documents, progress=progress)
 
     def delete_source(self, source_id: str) -> int:
         """Remove one document and all its chunks from both indexes; returns chunks removed."""
         with self._write_lock:
+            self._vocabulary = None
+            self.index.forget_term_stats()
             return self._ingestor.delete_source(source_id)
 
     def stats(self) -> dict[str, Any]:

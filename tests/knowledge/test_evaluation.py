@@ -36,10 +36,10 @@ class TestEvaluate:
         assert len(questions) == 4
         result = evaluate(seeded_kb, "MedQuAD", questions)
         rows = {mode: (h1, h5, mrr) for _, mode, h1, h5, mrr in result.rows()}
-        assert set(rows) == {"dense", "BM25", "fused (RRF)"}
-        assert rows["fused (RRF)"][1] == 1.0
-        assert 0 < rows["fused (RRF)"][2] <= 1.0
-        assert "| MedQuAD | 4 | fused (RRF) |" in format_table([result])
+        assert set(rows) == {"dense", "BM25", "fused (guarded)"}
+        assert rows["fused (guarded)"][1] == 1.0
+        assert 0 < rows["fused (guarded)"][2] <= 1.0
+        assert "| MedQuAD | 4 | fused (guarded) |" in format_table([result])
 
     def test_unknown_target_scores_zero(self, seeded_kb: Retriever) -> None:
         """A question whose target is not ingested scores zero everywhere."""

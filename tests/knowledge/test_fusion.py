@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.fusion import guarded_rank_fusion, reciprocal_rank_fusion
 
 
 class TestReciprocalRankFusion:
@@ -54,3 +54,35 @@ class TestReciprocalRankFusion:
     def test_empty(self) -> None:
         """No lists, no results."""
         assert reciprocal_rank_fusion([]) == []
+
+
+class TestGuardedRankFusion:
+    """guarded_rank_fusion()."""
+
+    def test_plain_rrf_buries_a_lone_first_hit(self) -> None:
+        """The defect being fixed: with plain RRF a retriever's lone #1 falls below shared middling items."""
+        dense = ["right"] + [f"d{i}" for i in range(1, 30)]
+        shared = [f"d{i}" for i in range(1, 30)]
+        lexical = list(reversed(shared))
+        plain = [i for i, _ in reciprocal_rank_fusion([dense, lexical], k=60)]
+        assert plain.index("right") >= 7
+
+    def test_lone_first_hit_stays_on_top(self) -> None:
+        """Either retriever's #1 stays in the first two places, however the other list agrees elsewhere."""
+        dense = ["right"] + [f"d{i}" for i in range(1, 30)]
+        lexical = list(reversed([f"d{i}" for i in range(1, 30)]))
+        fused = [i for i, _ in guarded_rank_fusion([dense, lexical])]
+        assert fused.index("right") <= 1
+        assert fused.index(lexical[0]) <= 1
+        assert len(fused) == 30
+
+    def test_agreement_still_rewarded_below_the_guard(self) -> None:
+        """Below the protected heads, items found by both lists rank above items found by one."""
+        fused = [i for i, _ in guarded_rank_fusion([["a", "shared", "x"], ["b", "shared", "y"]])]
+        assert fused[:2] in (["a", "b"], ["b", "a"])
+        assert fused[2] == "shared"
+
+    def test_no_guard_is_weighted_rrf(self) -> None:
+        """guard=0 is plain weighted RRF with the given constant."""
+        rankings = [["a", "b", "c"], ["c", "b", "a"]]
+        assert guarded_rank_fusion(rankings, k=10, guard=0) == reciprocal_rank_fusion(rankings, k=10)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -41,7 +43,8 @@ class TestMarkdown:
         assert doc.source_id == "pack:pulmonary-nodule-follow-up"
         assert doc.doc_type == "guideline_note"
         assert doc.licence == "CC-BY-4.0"
-        assert doc.doi == "10.1148/radiol.2017161659"
+        assert doc.is_project_summary and doc.doi is None and doc.url is None
+        assert doc.references[0].doi == "10.1148/radiol.2017161659"
         assert doc.references[0].year == 2017
         assert "Single solid nodule" in [s.heading for s in doc.sections]
 
@@ -69,6 +72,69 @@ class TestMarkdown:
         path.write_text(content, encoding="utf-8")
         with pytest.raises(SourceFormatError, match=match):
             load_markdown(path)
+
+
+class TestNoteFrontMatter:
+    """The structured clinical front matter of notes (load_markdown)."""
+
+    def test_pack_note_facts(self) -> None:
+        """A pack note exposes its condition, signs, tests, red flags, population and review state."""
+        doc = load_markdown(pack_path() / "pulmonary-embolism.md")
+        assert doc.facts is not None
+        assert doc.facts.condition == "pulmonary embolism"
+        assert "D-dimer" in doc.facts.distinguishing_tests
+        assert any("breathlessness" in s for s in doc.facts.typical_symptoms)
+        assert doc.facts.red_flags and doc.facts.imaging_signs
+        assert doc.facts.reviewed_by == "pending clinician review"
+        assert doc.population == "adult"
+
+    def test_third_party_note_keeps_its_publisher(self, tmp_path: Path) -> None:
+        """A note written elsewhere keeps its publisher, is not a project summary, and borrows no facts."""
+        path = tmp_path / "bts.md"
+        path.write_text(
+            "---\ntitle: Pleural leaflet\npublisher: British Thoracic Society\n"
+            "sources:\n  - title: BTS pleural guideline\n    year: 2023\n"
+            "    url: https://thorax.bmj.com/content/78/Suppl_3/s1\n---\n# Pleural leaflet\n\nText.\n",
+            encoding="utf-8",
+        )
+        doc = load_markdown(path)
+        assert doc.publisher == "British Thoracic Society" and not doc.is_project_summary
+        assert doc.url == "https://thorax.bmj.com/content/78/Suppl_3/s1"
+        assert doc.facts is None and doc.population is None
+
+    def test_summary_flag_without_publisher_mark(self, tmp_path: Path) -> None:
+        """``project_summary: true`` marks a summary even when the publisher says nothing."""
+        path = tmp_path / "s.md"
+        path.write_text(
+            "---\ntitle: S\nproject_summary: true\npopulation: child\n---\nbody\n", encoding="utf-8"
+        )
+        doc = load_markdown(path)
+        assert doc.is_project_summary and doc.population == "child"
+
+    @pytest.mark.parametrize(
+        ("front", "match"),
+        [
+            ("population: elderly", "'population' must be one of"),
+            ("red_flags: {a: 1}", "'red_flags' in front matter must be a list"),
+        ],
+    )
+    def test_bad_fields_refused(self, tmp_path: Path, front: str, match: str) -> None:
+        """An unknown population or a non-list field is refused with the reason."""
+        path = tmp_path / "bad.md"
+        path.write_text(f"---\ntitle: B\n{front}\n---\nbody\n", encoding="utf-8")
+        with pytest.raises(SourceFormatError, match=match):
+            load_markdown(path)
+
+    def test_unchanged_document_hash_is_stable(self, tmp_path: Path) -> None:
+        """A document that uses none of the new fields keeps the hash it had before they existed."""
+        path = tmp_path / "plain.md"
+        path.write_text("---\ntitle: P\npublisher: X\n---\nbody\n", encoding="utf-8")
+        doc = load_markdown(path)
+        payload = doc.model_dump(mode="json", exclude={"origin", "is_project_summary", "population", "facts"})
+        expected = hashlib.sha256(
+            json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+        assert doc.content_hash() == expected
 
 
 class TestHtml:

@@ -33,13 +33,15 @@ class TestSearch:
         assert hit.text.startswith("Pneumonia is an infection in one or both of the lungs")
 
     def test_pack_note_citation(self, seeded_kb: Retriever) -> None:
-        """A pack passage cites its note, section and the Fleischner DOI."""
+        """A pack passage is cited as the project's summary of Fleischner 2017, never under its address."""
         top = seeded_kb.search("follow-up CT for a 7 mm solid lung nodule found by chance", k=3)[0]
         assert top.source_id == "pack:pulmonary-nodule-follow-up"
-        assert top.doi == "10.1148/radiol.2017161659"
-        assert top.references[0].organisation is not None
+        assert top.is_project_summary and top.doi is None and top.url is None
+        assert top.references[0].doi == "10.1148/radiol.2017161659"
+        assert top.population == "adult" and top.facts is not None
         assert top.citation().startswith("[1] Incidental lung nodules")
-        assert "https://doi.org/10.1148/radiol.2017161659" in top.citation()
+        assert "summary written by the Second Opinion project" in top.citation()
+        assert "summarises: Fleischner Society" in top.citation()
 
     def test_numbered_and_scored(self, seeded_kb: Retriever) -> None:
         """Passages are numbered 1..k, distinct, with fused and per-retriever scores."""
@@ -56,7 +58,12 @@ class TestSearch:
             ("Lung-RADS category 4A suspicious nodule", "lexical", "pack:lung-rads"),
             ("how much radiation does a CT scan of the chest give", "dense", "pack:ct-radiation-dose"),
             ("percentage of low attenuation area below -950 HU", "hybrid", "pack:emphysema-laa"),
-            ("chest pain spreading to the jaw with sweating", "hybrid", "pack:emergency-warning-signs"),
+            (
+                "go to emergency care instead of waiting for a second opinion",
+                "hybrid",
+                "pack:emergency-warning-signs",
+            ),
+            ("ECG and troponin for a suspected heart attack", "hybrid", "pack:heart-attack-and-angina"),
         ],
     )
     def test_modes_find_the_right_note(self, seeded_kb: Retriever, query: str, mode: str,
@@ -197,7 +204,8 @@ class TestRerank:
         reranker = load_reranker(default_model_path())
         kb = Retriever(seeded_kb.config, embedder=seeded_kb.embedder, reranker=reranker)
         query = "pleural effusion causes"
-        fused = {p.chunk_id for p in kb.search(query, k=20, rerank=False)}
+        # A deeper unreranked search: its candidates include those the k=5 search reranks.
+        fused = {p.chunk_id for p in kb.search(query, k=60, rerank=False)}
         passages = kb.search(query, k=5)
         assert [p.number for p in passages] == [1, 2, 3, 4, 5]
         assert all(p.score == p.scores["rerank"] for p in passages)
