@@ -20,7 +20,7 @@ from typing import Any
 import chainlit as cl
 
 from assistant.chat import runtime
-from assistant.chat.auth import UID_KEY, patient_from_headers
+from assistant.chat.auth import SESSION_KEY, UID_KEY, patient_from_headers, patient_session
 from assistant.chat.conversation import PatientChat, Phase, Reply
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.progress import WAITING, ProgressSnapshot
@@ -38,12 +38,13 @@ REFUSED = "The chat is for patients. Please log in with a patient account, or us
 
 @cl.header_auth_callback  # type: ignore[arg-type]
 async def header_auth(headers: Any) -> cl.User | None:
-    """Chainlit's session from the app's own login cookie: patients only."""
-    user = await asyncio.to_thread(patient_from_headers, runtime.context(), headers.get("cookie"))
-    if user is None:
+    """Chainlit's session from the app's own login session: patients only, bound to that session."""
+    found = await asyncio.to_thread(patient_session, runtime.context(), headers.get("cookie"))
+    if found is None:
         return None
+    user = found.user
     return cl.User(identifier=f"patient-{user.id}", display_name=user.display_name,
-                   metadata={UID_KEY: user.id, "role": "patient"})  # fmt: skip
+                   metadata={UID_KEY: user.id, SESSION_KEY: found.session_id, "role": "patient"})  # fmt: skip
 
 
 def _extractor() -> Extractor | None:
