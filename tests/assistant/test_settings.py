@@ -7,8 +7,8 @@ from pydantic import ValidationError
 
 from assistant.settings import Settings
 
-STRONG = "Qm3v-Xr9_tK2pL7wZ4hN8cY1bF6dJ0sG5aE"  # noqa: S105 - test values, not real secrets
-STRONG_2 = "u8Rk-2Tz_Wq5Lm9Vb3Xn7Hc1Jd4Fg6Sp0Ya"  # noqa: S105
+STRONG = "Qm3v-Xr9_tK2pL7wZ4hN8cY1bF6dJ0sG5aE"
+STRONG_2 = "u8Rk-2Tz_Wq5Lm9Vb3Xn7Hc1Jd4Fg6Sp0Ya"
 
 
 class TestSettings:
@@ -31,7 +31,10 @@ class TestSettings:
             ({}, "SECRET_KEY must be set"),
             ({"security": {"secret_key": STRONG}}, "CHAINLIT_AUTH_SECRET must be set"),
             (
-                {"security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG_2}, "llm": {"mode": "mock"}},
+                {
+                    "security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG_2},
+                    "llm": {"mode": "mock"},
+                },
                 "mock is for tests only",
             ),
         ],
