@@ -81,15 +81,12 @@ def session_token(cookie_header: str | None, secret_key: str, max_age_s: int) ->
 
 def patient_session(ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
     """The open session of an active patient named by the request's cookie, else None."""
-    sec = ctx.settings.security
-    token = session_token(cookie_header, sec.secret_key, sec.session_max_age_s)
-    if token is None:
-        return None
-    with ctx.db.session() as s:
-        found = find_active(s, token)
-    if found is None or found.user.role is not Role.PATIENT or found.user.must_change_password:
-        return None
-    return found
+    found = _session_user(ctx, cookie_header)
+    return found if found is not None and _chat_allowed(found.user) else None
+
+
+def _chat_allowed(user: User) -> bool:
+    return user.role is Role.PATIENT and not user.must_change_password
 
 
 def patient_from_headers(ctx: AppContext, cookie_header: str | None) -> User | None:
@@ -98,7 +95,7 @@ def patient_from_headers(ctx: AppContext, cookie_header: str | None) -> User | N
     return found.user if found is not None else None
 
 
-def _session_user(ctx: AppContext, cookie_header: str) -> OpenSession | None:
+def _session_user(ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
     sec = ctx.settings.security
     token = session_token(cookie_header, sec.secret_key, sec.session_max_age_s)
     if token is None:
@@ -224,7 +221,7 @@ class PatientGate:
         cookie = b"; ".join(v for k, v in headers if k.lower() == b"cookie").decode("latin-1")
         found = await anyio.to_thread.run_sync(_session_user, self.ctx, cookie)
         user = found.user if found is not None else None
-        if found is None or found.user.role is not Role.PATIENT or found.user.must_change_password:
+        if found is None or not _chat_allowed(found.user):
             await self._refuse(scope, send, user)
             return
         scope = dict(scope, headers=foreign_tokens_removed(headers, found))
