@@ -85,7 +85,7 @@ class TestConstantTime:
 
 class TestFloodDoesNotStall:
     def test_pages_stay_fast_during_a_login_flood(self, live: Live) -> None:
-        """Attack 7: eight clients posting wrong passwords (never throttled) do not stall a database page."""
+        """Attack 7: 16 clients posting wrong passwords (never throttled) do not stall a database page."""
         staff = logged_in(live, "sup")
         assert staff.get("/support/", headers=HTML).status_code == 200
         stop = threading.Event()
@@ -94,7 +94,7 @@ class TestFloodDoesNotStall:
             while not stop.is_set():
                 wrong(live, f"flood-{uuid.uuid4().hex[:8]}")  # a new name and address each time
 
-        threads = [threading.Thread(target=flood, daemon=True) for _ in range(8)]
+        threads = [threading.Thread(target=flood, daemon=True) for _ in range(16)]
         for t in threads:
             t.start()
         time.sleep(0.5)
@@ -107,4 +107,4 @@ class TestFloodDoesNotStall:
         stop.set()
         for t in threads:
             t.join(timeout=30)
-        assert statistics.median(timings) < 2.0, timings
+        assert statistics.median(timings) < 0.8, timings  # 1.4-3.2 s with hashing under the lock
