@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.secret_strength import secret_problems
+
 DEFAULT_SECRET = "change-me-dev-secret"  # noqa: S105 - a development default refused in production
 DEFAULT_CHAINLIT_SECRET = "change-me-dev-chainlit-secret"  # noqa: S105
 
@@ -54,7 +56,8 @@ class WebSettings(BaseModel):
     public_urls: list[str] = Field(
         default_factory=list,
         description="Origins (scheme://host[:port]) browsers use to reach the app; the chat socket "
-        "refuses any other Origin. Empty means the local serve URL http://<host>:<port> only.",
+        "refuses any other Origin. Empty means the local serve URL http://<host>:<port> and the "
+        "request's own host (same origin).",
     )
 
 
@@ -194,8 +197,6 @@ class Settings(BaseSettings):
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment != "production":
             return self
-        from assistant.secret_strength import secret_problems
-
         problems = secret_problems(self.security.secret_key, self.security.chainlit_auth_secret)
         if self.llm.mode == "mock":
             problems.append("SECOND_OPINION_LLM__MODE=mock is for tests only")
