@@ -31,7 +31,7 @@ from assistant import audit
 from assistant.db.base import Database, utcnow
 from assistant.db.models import LoginThrottle, User
 from assistant.passwords import hash_password, verify_password
-from assistant.services.sessions import open_session
+from assistant.services.sessions import open_session, purge_expired
 from assistant.settings import LoginSettings
 
 # A real hash of a random string, verified against when the account is unknown, so a
@@ -136,6 +136,18 @@ def record_failure(db: Database, pre: Precheck, cfg: LoginSettings) -> int:
     return wait
 
 
+def _forget_old(session: Session, cfg: LoginSettings) -> None:
+    """Keep the tables small: long-expired sessions and throttle rows past their window and lock."""
+    purge_expired(session)
+    now = utcnow()
+    session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.first_failure_at < now - dt.timedelta(seconds=cfg.window_s),
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+        )
+    )
+
+
 def conclude(db: Database, pre: Precheck, ok: bool, cfg: LoginSettings, max_age_s: int) -> LoginOutcome:
     """Step 3: open a session (success) or count and audit the failure."""
     if ok and pre.user is not None:
@@ -146,6 +158,7 @@ def conclude(db: Database, pre: Precheck, ok: bool, cfg: LoginSettings, max_age_
                 token, row = open_session(s, user.id, max_age_s)
                 account_key, _ = throttle_keys(pre.username, pre.address)
                 s.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+                _forget_old(s, cfg)
                 audit.record(s, user, "login", target_type="user", target_id=user.id)
                 return LoginOutcome(user=user, token=token, session_id=row.id)
     return LoginOutcome(retry_after_s=record_failure(db, pre, cfg))

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
@@ -86,3 +86,9 @@ def revoke_user_sessions(session: Session, user_id: int, reason: str, *, keep: i
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep)
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_expired(session: Session, *, keep_days: int = 7) -> int:
+    """Delete session rows that expired more than ``keep_days`` ago; returns how many."""
+    cutoff = utcnow() - dt.timedelta(days=keep_days)
+    return int(session.execute(delete(AuthSession).where(AuthSession.expires_at < cutoff)).rowcount or 0)  # type: ignore[attr-defined]

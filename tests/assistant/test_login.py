@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from assistant.db.base import Database
-from assistant.db.models import AuditEvent, LoginThrottle, User
+from assistant.db.base import Database, utcnow
+from assistant.db.models import AuditEvent, AuthSession, LoginThrottle, User
 from assistant.roles import Role
 from assistant.services import login, sessions, users
 from assistant.settings import LoginSettings
@@ -71,3 +72,21 @@ class TestRevocation:
                 change(s)
             with db.session() as s:
                 assert sessions.find_active(s, token) is None
+
+
+class TestHousekeeping:
+    def test_old_rows_forgotten_at_login(self, db: Database, make_user: Callable[..., User]) -> None:
+        """A login deletes long-expired sessions and throttle rows past their window, nothing else."""
+        user = make_user(db, Role.SUPPORT)
+        long_ago = utcnow() - dt.timedelta(days=30)
+        with db.session() as s:
+            _, old = sessions.open_session(s, user.id, 3600)
+            old.expires_at = long_ago
+            s.add(LoginThrottle(key="addr:old", failures=5, first_failure_at=long_ago, locked_until=None))
+            s.add(LoginThrottle(key="addr:locked", failures=50, first_failure_at=long_ago,
+                                locked_until=utcnow() + dt.timedelta(minutes=5)))  # fmt: skip
+        assert attempt(db, user.username, TEST_PASSWORD).user is not None
+        with db.session() as s:
+            keys = set(s.scalars(select(LoginThrottle.key)))
+            assert s.scalar(select(func.count()).select_from(AuthSession)) == 1
+        assert keys == {"addr:locked"}
