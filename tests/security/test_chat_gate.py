@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -152,3 +154,35 @@ class TestChatLogout:
                 AuthSession.user_id == live.ids["pat_c"])))  # fmt: skip
         assert "logout" in reasons
         assert not connect(live, session, token, transport="websocket")
+
+
+class TestOpenSocketAfterLogout:
+    def test_open_socket_stops_acting(self, live: Live) -> None:
+        """A socket opened before logout answers its next message with 'session ended' and does nothing."""
+        c = logged_in(live, "pat_b")
+        assert c.post("/chat/auth/header").status_code == 200
+        received: list[str] = []
+        http = requests.Session()
+        http.cookies.update(
+            {"so_session": c.cookies["so_session"], "access_token": c.cookies["access_token"]}
+        )
+        sock = socketio.Client(reconnection=False, http_session=http)
+
+        @sock.on("*")
+        def _any(event: str, data: object = None) -> None:
+            received.append(json.dumps(data, default=str))
+
+        auth = {"sessionId": str(uuid.uuid4()), "clientType": "webapp", "threadId": None, "userEnv": "{}"}
+        sock.connect(live.url, socketio_path="/chat/ws/socket.io", transports=["websocket"], auth=auth,
+                     wait_timeout=10)  # fmt: skip
+        sock.emit("connection_successful")
+        sock.sleep(3)
+        assert any("consent" in r.lower() for r in received), received  # the chat is live
+        post_form(c, "/logout", {}, "/account/password")
+        received.clear()
+        message = {"id": str(uuid.uuid4()), "threadId": "", "name": "User", "type": "user_message",
+                   "output": "I agree", "createdAt": datetime.now(UTC).isoformat()}  # fmt: skip
+        sock.emit("client_message", {"message": message, "fileReferences": None})
+        sock.sleep(4)
+        sock.disconnect()
+        assert any("session has ended" in r for r in received), received
