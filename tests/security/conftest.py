@@ -27,7 +27,7 @@ from assistant.db.migrate import upgrade
 from assistant.db.models import User
 from assistant.roles import Role
 from assistant.services import users
-from tests.browser.conftest import _free_port, browser, page  # noqa: F401 - Chromium fixtures, shared
+from tests.browser.conftest import _free_port
 from tests.conftest import REPO, TEST_PASSWORD
 
 ACCOUNTS: dict[str, Role] = {
