@@ -86,8 +86,7 @@ class TestGate:
     def test_forged_session_cookie(self, settings: Settings) -> None:
         """A session cookie not signed with our secret names nobody."""
         assert (
-            session_token("so_session=eyJzaWQiOiAieCJ9.forged.sig", settings.security.secret_key, 60)
-            is None
+            session_token("so_session=eyJzaWQiOiAieCJ9.forged.sig", settings.security.secret_key, 60) is None
         )
 
     def test_upload_accept_list(self, client: TestClient) -> None:
