@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from assistant.db.base import Database
+from assistant.local_secrets import apply_local_secrets
 from assistant.settings import Settings
 from assistant.storage import LocalStorage, Storage
 
@@ -22,6 +23,7 @@ class AppContext:
     def __init__(self, settings: Settings, db: Database | None = None) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        apply_local_secrets(settings)  # never the published development secrets
         self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
         self._lock = threading.Lock()
         self._components: dict[str, Any] = {}

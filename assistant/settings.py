@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.secret_strength import secret_problems
 
 DEFAULT_SECRET = "change-me-dev-secret"  # noqa: S105 - a development default refused in production
 DEFAULT_CHAINLIT_SECRET = "change-me-dev-chainlit-secret"  # noqa: S105
@@ -39,11 +41,37 @@ class StorageSettings(BaseModel):
 class SecuritySettings(BaseModel):
     """Secrets and session lifetimes."""
 
+    model_config = ConfigDict(hide_input_in_errors=True)
+
     secret_key: str = Field(default=DEFAULT_SECRET, description="Signs session cookies and CSRF tokens.")
     chainlit_auth_secret: str = Field(
         default=DEFAULT_CHAINLIT_SECRET, description="CHAINLIT_AUTH_SECRET for chat sessions."
     )
     session_max_age_s: int = Field(default=8 * 3600, description="Session cookie lifetime.")
+
+
+class WebSettings(BaseModel):
+    """How the app is reached from browsers."""
+
+    public_urls: list[str] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) browsers use to reach the app; the chat socket "
+        "refuses any other Origin. Empty means the local serve URL http://<host>:<port> and the "
+        "request's own host (same origin).",
+    )
+
+
+class LoginSettings(BaseModel):
+    """Login throttling: exponential back-off, then a temporary lockout."""
+
+    account_free_failures: int = Field(default=3, description="Failures per account before back-off.")
+    address_free_failures: int = Field(default=20, description="Failures per client address before back-off.")
+    backoff_s: float = Field(default=2.0, description="First back-off delay; doubles with each failure.")
+    lockout_s: float = Field(default=900.0, description="Longest lockout (the back-off stops growing here).")
+    window_s: float = Field(default=900.0, description="Failures older than this are forgotten.")
+    max_parallel_verifications: int = Field(
+        default=2, description="Password checks run at once per process; the rest wait (bounded CPU)."
+    )
 
 
 class UploadSettings(BaseModel):
@@ -157,6 +185,7 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         extra="ignore",
+        hide_input_in_errors=True,  # a refused secret is never echoed in the error
     )
 
     environment: Literal["development", "test", "production"] = Field(
@@ -174,17 +203,14 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     dicomweb: DicomWebSettings = Field(default_factory=DicomWebSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment != "production":
             return self
-        problems = []
-        if self.security.secret_key == DEFAULT_SECRET or len(self.security.secret_key) < 32:
-            problems.append("SECOND_OPINION_SECURITY__SECRET_KEY must be set (>= 32 chars)")
-        sec = self.security.chainlit_auth_secret
-        if sec == DEFAULT_CHAINLIT_SECRET or len(sec) < 32:
-            problems.append("SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set (>= 32 chars)")
+        problems = secret_problems(self.security.secret_key, self.security.chainlit_auth_secret)
         if self.llm.mode == "mock":
             problems.append("SECOND_OPINION_LLM__MODE=mock is for tests only")
         if problems:

@@ -1,25 +1,33 @@
-"""One login for every role: the chat trusts the app's own session cookie, and only for patients.
+"""One login for every role: the chat trusts the app's own server-side session, and only for patients.
 
 The app's login page sets ``so_session``, signed by Starlette's SessionMiddleware with
-``settings.security.secret_key`` (itsdangerous ``TimestampSigner`` over base64 JSON).
-:func:`session_user_id` decodes it the same way. Two things use it:
+``settings.security.secret_key`` (itsdangerous ``TimestampSigner`` over base64 JSON); it
+carries an opaque session token whose server-side record says who is logged in
+(:mod:`assistant.services.sessions`). :func:`session_token` decodes the cookie the same way.
 
 - Chainlit's ``@cl.header_auth_callback`` (in the chat's entry module) returns a
-  ``cl.User`` only for an active patient; Chainlit then issues its own JWT cookie.
-- :class:`PatientGate`, an ASGI wrapper around the mounted chat, refuses every HTTP
-  request and websocket under ``/chat`` without a patient session (other roles are
-  sent to their own pages), and drops a Chainlit token that belongs to someone other
-  than the session's user, so a shared browser never shows one patient's chat to another.
+  ``cl.User`` only for an active patient, with the user id and the session id in its
+  metadata; Chainlit then issues its own JWT, which is therefore bound to the session.
+- :class:`PatientGate`, an ASGI wrapper around the mounted chat, checks every HTTP request
+  and websocket under ``/chat``: the ``Origin`` must be one of the app's public URLs, the
+  session must be open and a patient's, and every Chainlit token carrier (the
+  ``access_token`` cookie, its chunks ``access_token_0..N``, ``Authorization: Bearer``)
+  must hold a token issued for this user *and this session*; any other token is removed
+  before Chainlit sees it. A revoked session (logout, password change, deactivation, role
+  change) therefore takes the chat's token with it. The chat's own Logout
+  (``POST /chat/logout``) ends the server-side session and clears ``so_session``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from base64 import b64decode
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio.to_thread
 from itsdangerous import BadSignature, TimestampSigner
@@ -27,18 +35,25 @@ from itsdangerous import BadSignature, TimestampSigner
 from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.roles import Role
-from assistant.web.security import SESSION_USER, home_for
+from assistant.services.sessions import OpenSession, find_active
+from assistant.web.login_flow import end_session
+from assistant.web.security import PASSWORD_PAGE, SESSION_TOKEN, home_for
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "so_session"
-CHAINLIT_COOKIE = "access_token"
 UID_KEY = "uid"
+SESSION_KEY = "sess"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def chainlit_cookie_name() -> str:
+    """The name Chainlit gives its token cookie (``CHAINLIT_AUTH_COOKIE_NAME``, default access_token)."""
+    return os.environ.get("CHAINLIT_AUTH_COOKIE_NAME", "access_token")
 
 
 def parse_cookies(cookie_header: str | None) -> dict[str, str]:
@@ -51,93 +66,205 @@ def parse_cookies(cookie_header: str | None) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-def session_user_id(cookie_header: str | None, secret_key: str, max_age_s: int) -> int | None:
-    """The user id in a valid, unexpired ``so_session`` cookie, else None."""
+def session_token(cookie_header: str | None, secret_key: str, max_age_s: int) -> str | None:
+    """The session token in a valid, unexpired ``so_session`` cookie, else None."""
     raw = parse_cookies(cookie_header).get(SESSION_COOKIE)
     if not raw:
         return None
     try:
         data = TimestampSigner(str(secret_key)).unsign(raw.encode(), max_age=max_age_s)
-        uid = json.loads(b64decode(data)).get(SESSION_USER)
-        return int(uid) if uid is not None else None
+        token = json.loads(b64decode(data)).get(SESSION_TOKEN)
+        return token if isinstance(token, str) else None
     except (BadSignature, ValueError, TypeError, AttributeError):
         return None
 
 
-def load_active_user(ctx: AppContext, uid: int | None) -> User | None:
-    """The active user with this id (detached), or None."""
-    if uid is None:
-        return None
-    with ctx.db.session() as s:
-        user = s.get(User, uid)
-        return user if user is not None and user.is_active else None
+def patient_session(ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
+    """The open session of an active patient named by the request's cookie, else None."""
+    found = _session_user(ctx, cookie_header)
+    return found if found is not None and _chat_allowed(found.user) else None
+
+
+def _chat_allowed(user: User) -> bool:
+    return user.role is Role.PATIENT and not user.must_change_password
 
 
 def patient_from_headers(ctx: AppContext, cookie_header: str | None) -> User | None:
     """The logged-in active patient named by the request's session cookie, else None."""
+    found = patient_session(ctx, cookie_header)
+    return found.user if found is not None else None
+
+
+def _session_user(ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
     sec = ctx.settings.security
-    user = load_active_user(ctx, session_user_id(cookie_header, sec.secret_key, sec.session_max_age_s))
-    return user if user is not None and user.role is Role.PATIENT else None
+    token = session_token(cookie_header, sec.secret_key, sec.session_max_age_s)
+    if token is None:
+        return None
+    with ctx.db.session() as s:
+        return find_active(s, token)
 
 
-def _chainlit_token_uid(token: str) -> int | None:
+def token_matches(token: str, found: OpenSession) -> bool:
+    """Whether a Chainlit JWT was issued for this user in this very session."""
     from chainlit.auth.jwt import decode_jwt
 
     try:
-        uid = (decode_jwt(token).metadata or {}).get(UID_KEY)
-        return int(uid) if uid is not None else None
-    except Exception:  # an expired or forged token is simply not this user's
-        return None
+        meta = decode_jwt(token).metadata or {}
+        return bool(meta.get(UID_KEY) == found.user.id and meta.get(SESSION_KEY) == found.session_id)
+    except Exception:  # an expired, forged or older token is simply not this session's
+        return False
 
 
-def _without_cookie(headers: list[tuple[bytes, bytes]], names: tuple[str, ...]) -> list[tuple[bytes, bytes]]:
+def _chunked(cookies: dict[str, str], name: str) -> str | None:
+    """The token Chainlit joins from ``name_0``, ``name_1``, ... (same rule as Chainlit 2.12)."""
+    parts, i = [], 0
+    while f"{name}_{i}" in cookies:
+        parts.append(cookies[f"{name}_{i}"])
+        i += 1
+    return "".join(parts) or None
+
+
+def _bearer(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for key, value in headers:
+        if key.lower() == b"authorization":
+            scheme, _, param = value.decode("latin-1").partition(" ")
+            return param.strip() if scheme.lower() == "bearer" else None
+    return None
+
+
+def _without(headers: list[tuple[bytes, bytes]], drop_cookie: Callable[[str], bool],
+             drop_authorization: bool) -> list[tuple[bytes, bytes]]:  # fmt: skip
     out = []
     for key, value in headers:
+        if key.lower() == b"authorization" and drop_authorization:
+            continue
         if key.lower() == b"cookie":
             parts = value.decode("latin-1").split(";")
-            kept = [p for p in parts if p.strip().split("=", 1)[0] not in names]
-            kept = [p for p in kept if not p.strip().startswith(f"{CHAINLIT_COOKIE}_")]
-            value = ";".join(kept).encode("latin-1")
+            value = ";".join(p for p in parts if not drop_cookie(p.strip().split("=", 1)[0])).encode(
+                "latin-1"
+            )
         out.append((key, value))
     return out
 
 
+def foreign_tokens_removed(
+    headers: list[tuple[bytes, bytes]], found: OpenSession
+) -> list[tuple[bytes, bytes]]:
+    """The headers without any Chainlit token carrier that holds someone else's (or a stale) token."""
+    name = chainlit_cookie_name()
+    cookies = parse_cookies(b"; ".join(v for k, v in headers if k.lower() == b"cookie").decode("latin-1"))
+    bad_plain = bool(cookies.get(name)) and not token_matches(cookies[name], found)
+    chunked = _chunked(cookies, name)
+    bad_chunks = chunked is not None and not token_matches(chunked, found)
+    bearer = _bearer(headers)
+    bad_bearer = bearer is not None and not token_matches(bearer, found)
+    if not (bad_plain or bad_chunks or bad_bearer):
+        return headers
+
+    def drop(cookie: str) -> bool:
+        return (bad_plain and cookie == name) or (bad_chunks and cookie.startswith(f"{name}_"))
+
+    return _without(headers, drop, bad_bearer)
+
+
+def allowed_origins(ctx: AppContext) -> tuple[frozenset[str], bool]:
+    """The accepted origins, and whether the request's own host is accepted too.
+
+    With ``web.public_urls`` set, exactly those. Unset, the local serve URL
+    ``http://<host>:<port>`` and the origin of the request's own ``Host`` (same-origin),
+    which a page on any other site cannot produce.
+    """
+    settings = ctx.settings
+    if settings.web.public_urls:
+        return frozenset(u.rstrip("/").lower() for u in settings.web.public_urls), False
+    return frozenset({f"http://{settings.host}:{settings.port}"}), True
+
+
+def origin_ok(scope: Scope, allowed: frozenset[str], same_host: bool) -> bool:
+    """No Origin (not a browser's cross-site request), an accepted one, or (by default) the same host."""
+    headers = {k.lower(): v for k, v in scope.get("headers") or []}
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    value = origin.decode("latin-1").rstrip("/").lower()
+    if value in allowed:
+        return True
+    if not same_host:
+        return False
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    parts = urlsplit(value)
+    return bool(host) and parts.netloc == host and parts.scheme in ("http", "https")
+
+
+def _relative_path(scope: Scope) -> str:
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 class PatientGate:
-    """ASGI wrapper: only logged-in patients reach the mounted chat (HTTP and websocket)."""
+    """ASGI wrapper: only patients with an open session reach the mounted chat, from our own origin."""
 
     def __init__(self, app: ASGIApp, ctx: AppContext) -> None:
         self.app = app
         self.ctx = ctx
+        self.origins, self.same_host = allowed_origins(ctx)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if not origin_ok(scope, self.origins, self.same_host):
+            logger.warning("chat request refused: foreign Origin")
+            await _respond_or_close(scope, send, 403, b'{"detail":"Cross-site request refused."}')
+            return
         headers: list[tuple[bytes, bytes]] = list(scope.get("headers") or [])
         cookie = b"; ".join(v for k, v in headers if k.lower() == b"cookie").decode("latin-1")
-        sec = self.ctx.settings.security
-        uid = session_user_id(cookie, sec.secret_key, sec.session_max_age_s)
-        user = await anyio.to_thread.run_sync(load_active_user, self.ctx, uid)
-        if user is None or user.role is not Role.PATIENT:
+        found = await anyio.to_thread.run_sync(_session_user, self.ctx, cookie)
+        user = found.user if found is not None else None
+        if found is None or not _chat_allowed(found.user):
             await self._refuse(scope, send, user)
             return
-        token = parse_cookies(cookie).get(CHAINLIT_COOKIE)
-        if token and _chainlit_token_uid(token) != user.id:
-            scope = dict(scope, headers=_without_cookie(headers, (CHAINLIT_COOKIE,)))
+        scope = dict(scope, headers=foreign_tokens_removed(headers, found))
+        if scope["type"] == "http" and scope.get("method") == "POST" and _relative_path(scope) == "/logout":
+            await self._logout(scope, receive, send, cookie)
+            return
         await self.app(scope, receive, send)
 
+    async def _logout(self, scope: Scope, receive: Receive, send: Send, cookie: str) -> None:
+        """The chat's Logout: end the server-side session and clear ``so_session`` too."""
+        sec = self.ctx.settings.security
+        token = session_token(cookie, sec.secret_key, sec.session_max_age_s)
+        await anyio.to_thread.run_sync(end_session, self.ctx, token, "logout")
+        secure = "; secure" if self.ctx.settings.environment == "production" else ""
+        expired = (f"{SESSION_COOKIE}=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; "
+                   f"httponly; samesite=lax{secure}").encode()  # fmt: skip
+
+        async def send_clearing(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=[*message.get("headers", []), (b"set-cookie", expired)])
+            await send(message)
+
+        await self.app(scope, receive, send_clearing)
+
     async def _refuse(self, scope: Scope, send: Send, user: User | None) -> None:
-        if scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-            return
         wants_html = any(k.lower() == b"accept" and b"text/html" in v for k, v in scope.get("headers") or [])
-        if wants_html and scope.get("method") == "GET":
-            target = home_for(user) if user is not None else "/login?next=/chat/"
+        if scope["type"] == "http" and wants_html and scope.get("method") == "GET":
+            if user is not None and user.must_change_password:
+                target = PASSWORD_PAGE
+            else:
+                target = home_for(user) if user is not None else "/login?next=/chat/"
             await _respond(send, 303, b"", [(b"location", target.encode())])
             return
         status, body = (403, b'{"detail":"The chat is for patients."}') if user else (
             401, b'{"detail":"Log in first."}')  # fmt: skip
-        await _respond(send, status, body, [(b"content-type", b"application/json")])
+        await _respond_or_close(scope, send, status, body)
+
+
+async def _respond_or_close(scope: Scope, send: Send, status: int, body: bytes) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await _respond(send, status, body, [(b"content-type", b"application/json")])
 
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:

@@ -1,4 +1,8 @@
-"""Users: creation, login, roles."""
+"""Users: creation, roles, activation and passwords (logging in is :mod:`assistant.services.login`).
+
+Every change that alters what a user may do (role, activation, password) revokes the
+user's open sessions, and with them the chat's tokens.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,12 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.db.models import User
 from assistant.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
-from assistant.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from assistant.passwords import MIN_PASSWORD_LENGTH, hash_password
 from assistant.policy import Action, authorize
 from assistant.roles import Role
+from assistant.services.sessions import revoke_user_sessions
 
 _USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,120}")
-
-# A real hash of a random string, verified against when the user does not exist, so a
-# wrong user name takes as long as a wrong password.
-_DUMMY_HASH = hash_password("no-such-user-padding-value")
 
 
 def _validate_new(username: str, password: str) -> None:
@@ -60,20 +61,6 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """Check credentials; every attempt is audited (never the password)."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        audit.record(session, None, "login.failed", target_type="user", details={"reason": "unknown"})
-        raise AuthenticationError()
-    if not user.is_active or not verify_password(user.password_hash, password):
-        audit.record(session, user, "login.failed", target_type="user", target_id=user.id)
-        raise AuthenticationError()
-    audit.record(session, user, "login", target_type="user", target_id=user.id)
-    return user
-
-
 def get_user(session: Session, user_id: int) -> User:
     """Load a user by id."""
     user = session.get(User, user_id)
@@ -98,6 +85,7 @@ def set_role(session: Session, actor: User | None, username: str, role: Role) ->
         raise NotFoundError(f"No user '{username}'.")
     old = user.role
     user.role = role
+    revoke_user_sessions(session, user.id, "role_changed")
     audit.record(
         session,
         actor,
@@ -116,7 +104,52 @@ def set_active(session: Session, actor: User, username: str, active: bool) -> Us
     if user is None:
         raise NotFoundError(f"No user '{username}'.")
     user.is_active = active
+    if not active:
+        revoke_user_sessions(session, user.id, "deactivated")
     audit.record(
         session, actor, "user.set_active", target_type="user", target_id=user.id, details={"active": active}
     )
     return user
+
+
+def change_password(
+    session: Session, user_id: int, new_hash: str, *, keep_session: int | None, expected_hash: str
+) -> User:
+    """Store a new password hash the user chose; every other session of theirs ends.
+
+    The caller verifies the current password and hashes the new one *before* opening
+    this transaction (Argon2 never runs under the database lock) and passes the hash it
+    verified against as ``expected_hash``: a concurrent change makes this one fail.
+    """
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFoundError("User not found.")
+    if user.password_hash != expected_hash:
+        raise AuthenticationError("Your password was changed meanwhile; log in again.")
+    user.password_hash = new_hash
+    user.must_change_password = False
+    ended = revoke_user_sessions(session, user.id, "password_changed", keep=keep_session)
+    audit.record(session, user, "user.password_change", target_type="user", target_id=user.id,
+                 details={"sessions_ended": ended})  # fmt: skip
+    return user
+
+
+def reset_password(session: Session, actor: User | None, username: str, new_hash: str) -> User:
+    """An admin (or the operator) sets a temporary password, to be changed at next login."""
+    if actor is not None:
+        authorize(actor, Action.USER_MANAGE)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"No user '{username}'.")
+    user.password_hash = new_hash
+    user.must_change_password = True
+    ended = revoke_user_sessions(session, user.id, "password_reset")
+    audit.record(session, actor, "user.password_reset", target_type="user", target_id=user.id,
+                 details={"sessions_ended": ended})  # fmt: skip
+    return user
+
+
+def validate_new_password(password: str) -> None:
+    """Refuse a new password that does not meet the rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")

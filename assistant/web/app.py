@@ -14,15 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
-from assistant.errors import AuthenticationError
-from assistant.services import users
 from assistant.settings import Settings
-from assistant.web import areas
+from assistant.web import areas, login_flow
 from assistant.web.access import route_policies
 from assistant.web.pages import templates
 from assistant.web.security import (
-    SESSION_USER,
+    PASSWORD_PAGE,
+    SESSION_TOKEN,
     LoginRequired,
+    PasswordChangeRequired,
     home_for,
     optional_user,
     verify_csrf,
@@ -52,30 +52,30 @@ def _add_core_routes(app: FastAPI) -> None:
         return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": ""})
 
     @app.post("/login", response_model=None, dependencies=[Depends(verify_csrf)])
-    def login(
+    async def login(
         request: Request,
         username: Annotated[str, Form()],
         password: Annotated[str, Form()],
         next: Annotated[str, Form()] = "",
     ) -> Response:
         ctx: AppContext = request.app.state.context
-        try:
-            with ctx.db.session() as s:
-                user = users.authenticate(s, username.strip(), password)
-        except AuthenticationError as e:
-            return templates.TemplateResponse(
-                request, "login.html", {"next": _safe_next(next), "error": e.message}, status_code=401
-            )
+        address = request.client.host if request.client else "unknown"
+        outcome = await login_flow.log_in(ctx, username.strip(), password, address)
+        if outcome.user is None or outcome.token is None:
+            return login_flow.refusal(request, templates, _safe_next(next), outcome)
         request.session.clear()
-        request.session[SESSION_USER] = user.id
-        target = _safe_next(next) or home_for(user)
+        request.session[SESSION_TOKEN] = outcome.token
+        if outcome.user.must_change_password:
+            return RedirectResponse(PASSWORD_PAGE, status_code=303)
+        target = _safe_next(next) or home_for(outcome.user)
         return RedirectResponse(target, status_code=303)
 
     @app.post("/logout", response_model=None, dependencies=[Depends(verify_csrf)])
     def logout(request: Request) -> Response:
+        login_flow.end_session(request.app.state.context, request.session.get(SESSION_TOKEN), "logout")
         request.session.clear()
         response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie("access_token", path="/")
+        login_flow.delete_chat_cookies(request, response)
         return response
 
 
@@ -125,6 +125,8 @@ def create_app(
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+    app.add_exception_handler(PasswordChangeRequired, login_flow.to_password_page)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _add_core_routes(app)

@@ -6,7 +6,17 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from assistant.web import admin, admin_jobs, cockpit, dicomweb, exports, metrics, request_pages, support
+from assistant.web import (
+    account,
+    admin,
+    admin_jobs,
+    cockpit,
+    dicomweb,
+    exports,
+    metrics,
+    request_pages,
+    support,
+)
 
 REGISTERS: list[Callable[[FastAPI], None]] = [
     cockpit.register,
@@ -17,4 +27,5 @@ REGISTERS: list[Callable[[FastAPI], None]] = [
     exports.register,
     dicomweb.register,
     request_pages.register,
+    account.register,
 ]

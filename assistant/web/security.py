@@ -1,7 +1,9 @@
 """Sessions, the current user, role checks and CSRF protection for the server-rendered pages.
 
 The session cookie (signed by Starlette's SessionMiddleware with the app secret) carries
-only the user id and a CSRF token. Every state-changing form posts the token back.
+an opaque random session token and a CSRF token; the session itself lives in the
+database (:mod:`assistant.services.sessions`), so logout, a password change, deactivation
+and a role change end it for good. Every state-changing form posts the CSRF token back.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from fastapi import Depends, HTTPException, Request, status
 from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.roles import Role
+from assistant.services.sessions import find_active
 
-SESSION_USER = "uid"
+SESSION_TOKEN = "sid"  # noqa: S105 - the session key under which the token is kept
 SESSION_CSRF = "csrf"
+PASSWORD_PAGE = "/account/password"  # noqa: S105 - a URL
 
 
 class LoginRequired(Exception):
@@ -43,18 +47,23 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
+class PasswordChangeRequired(Exception):
+    """Raised when a user whose password was reset asks for any page but the password page."""
+
+
 def optional_user(request: Request) -> User | None:
-    """The logged-in, active user, or None."""
-    uid = request.session.get(SESSION_USER)
-    if uid is None:
+    """The user of the request's open server-side session, or None (the cookie is then cleared)."""
+    token = request.session.get(SESSION_TOKEN)
+    if token is None:
         return None
     ctx = get_context(request)
     with ctx.db.session() as s:
-        user = s.get(User, int(uid))
-    if user is None or not user.is_active:
+        found = find_active(s, token)
+    if found is None:
         request.session.clear()
         return None
-    return user
+    request.state.auth_session_id = found.session_id
+    return found.user
 
 
 def current_user(request: Request) -> User:
@@ -65,6 +74,8 @@ def current_user(request: Request) -> User:
         if wants_html and request.method == "GET":
             raise LoginRequired(str(request.url.path))
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Log in first.")
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise PasswordChangeRequired()
     return user
 
 

@@ -7,7 +7,8 @@ from pydantic import ValidationError
 
 from assistant.settings import Settings
 
-STRONG = "x" * 40
+STRONG = "Qm3v-Xr9_tK2pL7wZ4hN8cY1bF6dJ0sG5aE"
+STRONG_2 = "u8Rk-2Tz_Wq5Lm9Vb3Xn7Hc1Jd4Fg6Sp0Ya"
 
 
 class TestSettings:
@@ -30,7 +31,10 @@ class TestSettings:
             ({}, "SECRET_KEY must be set"),
             ({"security": {"secret_key": STRONG}}, "CHAINLIT_AUTH_SECRET must be set"),
             (
-                {"security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG}, "llm": {"mode": "mock"}},
+                {
+                    "security": {"secret_key": STRONG, "chainlit_auth_secret": STRONG_2},
+                    "llm": {"mode": "mock"},
+                },
                 "mock is for tests only",
             ),
         ],
@@ -43,7 +47,7 @@ class TestSettings:
     def test_production_accepts_real_secrets(self) -> None:
         """Strong secrets pass."""
         s = Settings(
-            environment="production", security={"secret_key": STRONG, "chainlit_auth_secret": STRONG}
+            environment="production", security={"secret_key": STRONG, "chainlit_auth_secret": STRONG_2}
         )  # type: ignore[arg-type]
         assert s.environment == "production"
 

@@ -20,7 +20,7 @@ from typing import Any
 import chainlit as cl
 
 from assistant.chat import runtime
-from assistant.chat.auth import UID_KEY, patient_from_headers
+from assistant.chat.auth import SESSION_KEY, UID_KEY, patient_from_headers, patient_session
 from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.intake import Extractor, completion_extractor
@@ -36,16 +36,18 @@ UNEXPECTED = (
     "Please try again in a moment; if it keeps happening, contact the support team."
 )
 REFUSED = "The chat is for patients. Please log in with a patient account, or use the pages for your role."
+SESSION_ENDED = "Your session has ended (you logged out, or your account changed). Please log in again."
 
 
 @cl.header_auth_callback  # type: ignore[arg-type]
 async def header_auth(headers: Any) -> cl.User | None:
-    """Chainlit's session from the app's own login cookie: patients only."""
-    user = await asyncio.to_thread(patient_from_headers, runtime.context(), headers.get("cookie"))
-    if user is None:
+    """Chainlit's session from the app's own login session: patients only, bound to that session."""
+    found = await asyncio.to_thread(patient_session, runtime.context(), headers.get("cookie"))
+    if found is None:
         return None
+    user = found.user
     return cl.User(identifier=f"patient-{user.id}", display_name=user.display_name,
-                   metadata={UID_KEY: user.id, "role": "patient"})  # fmt: skip
+                   metadata={UID_KEY: user.id, SESSION_KEY: found.session_id, "role": "patient"})  # fmt: skip
 
 
 def _extractor() -> Extractor | None:
@@ -92,8 +94,24 @@ async def render(replies: list[Reply]) -> None:
                          metadata={"kind": reply.kind}).send()  # fmt: skip
 
 
+async def session_open() -> bool:
+    """Whether the login session this socket was opened with is still open (checked every turn).
+
+    A socket outlives the HTTP requests that opened it; logging out, a password change,
+    deactivation or a role change must stop it from acting or receiving anything more.
+    """
+    user = cl.user_session.get("user")
+    uid = (getattr(user, "metadata", None) or {}).get(UID_KEY)
+    environ = getattr(cl.context.session, "environ", None) or {}
+    found = await asyncio.to_thread(patient_session, runtime.context(), environ.get("HTTP_COOKIE"))
+    return found is not None and found.user.id == uid
+
+
 async def call(fn: Callable[[], list[Reply]]) -> None:
     """Run a chat operation off the event loop; domain errors in words, never a stack trace."""
+    if not await session_open():
+        await cl.Message(content=SESSION_ENDED).send()
+        return
     lock = cl.user_session.get("turn_lock")
     if not isinstance(lock, asyncio.Lock):  # one turn at a time per patient session
         lock = asyncio.Lock()
@@ -254,6 +272,8 @@ async def _poll(chat: PatientChat) -> None:
             snapshot = await asyncio.to_thread(chat.progress)
             if snapshot is None:
                 continue
+            if not await session_open():
+                return  # logged out meanwhile: deliver nothing more on this socket
             await _show_stages(snapshot, shown)
             await render(await asyncio.to_thread(chat.announce, snapshot))
         except asyncio.CancelledError:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from assistant.chat.auth import session_user_id
+from assistant.chat.auth import session_token
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import Draft, User
@@ -86,8 +86,7 @@ class TestGate:
     def test_forged_session_cookie(self, settings: Settings) -> None:
         """A session cookie not signed with our secret names nobody."""
         assert (
-            session_user_id("so_session=eyJ1aWQiOiAxfQ==.forged.sig", settings.security.secret_key, 60)
-            is None
+            session_token("so_session=eyJzaWQiOiAieCJ9.forged.sig", settings.security.secret_key, 60) is None
         )
 
     def test_upload_accept_list(self, client: TestClient) -> None:

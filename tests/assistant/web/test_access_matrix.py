@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/admin/users/{username}/active"): frozenset({A}),
     ("GET", "/admin/jobs/"): frozenset({A}),
     ("POST", "/admin/jobs/{job_id}/retry"): frozenset({A}),
+    ("POST", "/admin/password-reset"): frozenset({A}),
     ("GET", "/metrics/"): frozenset({C, S, A}),
     ("GET", "/exports/cases/{case_id}/opinion.pdf"): frozenset({C, P}),
     ("GET", "/exports/cases/{case_id}/opinion.fhir.json"): frozenset({C, P}),
