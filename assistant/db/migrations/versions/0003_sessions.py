@@ -1,7 +1,7 @@
 """server-side sessions, login throttling, forced password change
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 20:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from assistant.db.base import UTCDateTime
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
