@@ -23,7 +23,7 @@ class AppContext:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a component may build on another
         self._components: dict[str, Any] = {}
 
     @cached_property

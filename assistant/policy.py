@@ -47,6 +47,9 @@ class Action(enum.StrEnum):
     KNOWLEDGE_MANAGE = "knowledge.manage"
     MODELS_MANAGE = "models.manage"
     JOB_RETRY = "job.retry"
+    ALERT_RAISE = "alert.raise"
+    ALERT_READ = "alert.read"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
 
 
 class Scope(enum.Enum):
@@ -111,6 +114,12 @@ GRANTS: tuple[Grant, ...] = (
     Grant(AD, A.MODELS_MANAGE, ANY),
     Grant(AD, A.AUDIT_READ, ANY),
     Grant(AD, A.JOB_RETRY, ANY),
+    # Urgent alerts: a patient's emergency reaches support and clinicians at once.
+    Grant(P, A.ALERT_RAISE, ANY),  # always about the patient themselves (see services.alerts)
+    Grant(C, A.ALERT_READ, ANY),
+    Grant(C, A.ALERT_ACKNOWLEDGE, ANY),
+    Grant(S, A.ALERT_READ, ANY),
+    Grant(S, A.ALERT_ACKNOWLEDGE, ANY),
 )
 
 _INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}

@@ -37,6 +37,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(imaging_cmd.app, name="imaging")
 app.add_typer(knowledge_cmd.app, name="knowledge")
 app.command("metrics")(metrics_cmd.metrics_command)
+app.add_typer(__import__("assistant.cli.triage_cmd", fromlist=["app"]).app, name="triage")
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from assistant.web import admin, cockpit, exports, metrics, support
+from assistant.web import admin, alerts, cockpit, exports, metrics, support
 
 REGISTERS: list[Callable[[FastAPI], None]] = [
     cockpit.register,
@@ -14,4 +14,5 @@ REGISTERS: list[Callable[[FastAPI], None]] = [
     admin.register,
     metrics.register,
     exports.register,
+    alerts.register,
 ]

@@ -15,7 +15,8 @@ from assistant.errors import NotFoundError, PermissionDeniedError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
-from assistant.services import cases, drafts, jobs, review, transcripts, users
+from assistant.services import alerts, cases, drafts, jobs, review, transcripts, users
+from assistant.triage import TriageDecision
 from assistant.storage import LocalStorage
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, TEST_PASSWORD, to_state
 
@@ -50,6 +51,14 @@ def _fail_job(w: World) -> None:
         job = s.get(Job, w.job_id)
         assert job is not None
         job.status, job.attempts = "failed", job.max_attempts
+
+
+EMERGENCY = TriageDecision("my husband is not breathing", True, "respiratory", 1.0, "rule cannot_breathe")
+
+
+def _alert(w: World) -> str:
+    with w.db.session() as s:
+        return alerts.raise_alert(s, w.owner, EMERGENCY, case_id=w.case_id).id
 
 
 OPS: dict[str, tuple[CaseStatus, Op]] = {
@@ -112,6 +121,9 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "set_role": (S.INTAKE, lambda s, w, a: users.set_role(s, a, w.owner.username, Role.PATIENT)),
     "set_active": (S.INTAKE, lambda s, w, a: users.set_active(s, a, w.owner.username, True)),
     "retry_failed_job": (S.SUBMITTED, lambda s, w, a: (_fail_job(w), jobs.retry_failed(s, a, w.job_id))),
+    "raise_alert": (S.INTAKE, lambda s, w, a: alerts.raise_alert(s, a, EMERGENCY, case_id=w.case_id)),
+    "list_alerts": (S.INTAKE, lambda s, w, a: alerts.list_alerts(s, a)),
+    "acknowledge_alert": (S.INTAKE, lambda s, w, a: alerts.acknowledge(s, a, _alert(w))),
 }
 
 # Who may do what. "own" = the case's patient; "other" = a different patient.
@@ -147,6 +159,9 @@ ALLOWED: dict[str, set[str]] = {
     "set_role": {"admin"},
     "set_active": {"admin"},
     "retry_failed_job": {"admin"},
+    "raise_alert": {"own"},
+    "list_alerts": {"clinician", "support"},
+    "acknowledge_alert": {"clinician", "support"},
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
 # Operations a patient performs on a specific case; another patient must get "not found".
@@ -167,6 +182,8 @@ CASE_SCOPED = {
         "retry_failed_job",
         "flag_conversation",
         "audit_trail",
+        "list_alerts",
+        "acknowledge_alert",
     }
 }
 
