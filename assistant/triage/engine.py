@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,10 @@ class Triage:
         self.rules: RuleSet = load_rules(rules_path)
         bank = load_bank(exemplars_path)
         self.corrector = TypoCorrector(self.rules.vocabulary | bank.words(), _known_words(embedder))
+        # Negated, past and question messages never reach the semantic layer (the rules' cues
+        # set them aside), so exemplars of that kind would only pull true emergencies away.
+        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
+        bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = SemanticMatcher(bank, embedder) if embedder is not None else None
 
     @property

@@ -22,6 +22,8 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwon'?t\b", "will not"),
         (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b", r"\1 not"),
         (r"\bain'?t\b", "is not"),
+        (r"\bwanna\b", "want to"),
+        (r"\bgonna\b", "going to"),
         (r"\bi'?m\b", "i am"),
         (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
         (r"\b(i|you|we|they)'ve\b", r"\1 have"),
