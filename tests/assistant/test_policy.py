@@ -16,8 +16,8 @@ from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import alerts, cases, drafts, jobs, review, transcripts, users
-from assistant.triage import TriageDecision
 from assistant.storage import LocalStorage
+from assistant.triage import TriageDecision
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, TEST_PASSWORD, to_state
 
 S = CaseStatus
