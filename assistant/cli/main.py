@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from assistant.cli import imaging_cmd, knowledge_cmd, metrics_cmd
+from assistant.cli import imaging_cmd, knowledge_cmd, metrics_cmd, triage_cmd
 from assistant.cli.context import get_settings
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade as migrate_upgrade
@@ -37,7 +37,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(imaging_cmd.app, name="imaging")
 app.add_typer(knowledge_cmd.app, name="knowledge")
 app.command("metrics")(metrics_cmd.metrics_command)
-app.add_typer(__import__("assistant.cli.triage_cmd", fromlist=["app"]).app, name="triage")
+app.add_typer(triage_cmd.app, name="triage")
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),

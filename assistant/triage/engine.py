@@ -164,7 +164,7 @@ class Triage:
             f"nearest non-emergency {best.counter_exemplar!r} ({best.counter_score:.2f})"
         )
         if not best.emergency:
-            return TriageDecision(text, False, best.category, best.score, evidence, "semantic")
+            return TriageDecision(text, False, None, best.score, evidence, "semantic")
         cats = tuple(dict.fromkeys(m.category for m in matches if m.emergency))
         return self._decision(
             text, best.category, best.score, evidence, "semantic", cats, (), f"exemplar {best.exemplar!r}"

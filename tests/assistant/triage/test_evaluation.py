@@ -60,6 +60,7 @@ class TestTheSet:
             load_set(bad)
 
 
+@pytest.mark.slow
 class TestTargets:
     def test_held_out_split(self, shared_triage: Triage) -> None:
         """On the held-out split: recall >= 0.95 and false alarms <= 10%, overall and per category."""
