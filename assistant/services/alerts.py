@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -116,6 +116,13 @@ def list_alerts(session: Session, actor: User, *, open_only: bool = True, limit:
         )
         for a in alerts
     ]
+
+
+def count_open(session: Session, actor: User) -> int:
+    """How many alerts nobody has acknowledged yet (no patient data, so not an audited read)."""
+    authorize(actor, Action.ALERT_READ)
+    stmt = select(func.count()).select_from(UrgentAlert).where(UrgentAlert.acknowledged_at.is_(None))
+    return int(session.scalar(stmt) or 0)
 
 
 def acknowledge(session: Session, actor: User, alert_id: str) -> UrgentAlert:

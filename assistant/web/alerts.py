@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from assistant.db.models import User
 from assistant.errors import DomainError
@@ -22,6 +22,7 @@ from assistant.web.security import require_roles, verify_csrf
 
 Clinician = Annotated[User, Depends(require_roles(Role.CLINICIAN))]
 Support = Annotated[User, Depends(require_roles(Role.SUPPORT))]
+router = APIRouter()
 posts = APIRouter(dependencies=[Depends(verify_csrf)])
 RECENT = 20
 
@@ -47,6 +48,23 @@ def _acknowledge(request: Request, user: User, alert_id: str, home: str) -> Resp
     return redirect(f"{home}/", "alert_acknowledged")
 
 
+def _open_count(request: Request, user: User) -> JSONResponse:
+    with context_of(request).db.session() as s:
+        return JSONResponse({"open": alerts.count_open(s, user)}, headers={"cache-control": "no-store"})
+
+
+@router.get("/cockpit/alerts/open-count")
+def open_count_in_cockpit(request: Request, user: Clinician) -> Response:
+    """How many alerts are open (the home page polls it and reloads when it grows)."""
+    return _open_count(request, user)
+
+
+@router.get("/support/alerts/open-count")
+def open_count_in_support(request: Request, user: Support) -> Response:
+    """How many alerts are open (the home page polls it and reloads when it grows)."""
+    return _open_count(request, user)
+
+
 @posts.post("/cockpit/alerts/{alert_id}/acknowledge")
 def acknowledge_in_cockpit(request: Request, user: Clinician, alert_id: str) -> Response:
     """A clinician acknowledges an urgent alert."""
@@ -61,4 +79,4 @@ def acknowledge_in_support(request: Request, user: Support, alert_id: str) -> Re
 
 def register(app: FastAPI) -> None:
     """Add the alert routes to the app."""
-    add_routes(app, posts)
+    add_routes(app, router, posts)

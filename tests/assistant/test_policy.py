@@ -123,6 +123,7 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
     "retry_failed_job": (S.SUBMITTED, lambda s, w, a: (_fail_job(w), jobs.retry_failed(s, a, w.job_id))),
     "raise_alert": (S.INTAKE, lambda s, w, a: alerts.raise_alert(s, a, EMERGENCY, case_id=w.case_id)),
     "list_alerts": (S.INTAKE, lambda s, w, a: alerts.list_alerts(s, a)),
+    "count_open_alerts": (S.INTAKE, lambda s, w, a: alerts.count_open(s, a)),
     "acknowledge_alert": (S.INTAKE, lambda s, w, a: alerts.acknowledge(s, a, _alert(w))),
 }
 
@@ -161,6 +162,7 @@ ALLOWED: dict[str, set[str]] = {
     "retry_failed_job": {"admin"},
     "raise_alert": {"own"},
     "list_alerts": {"clinician", "support"},
+    "count_open_alerts": {"clinician", "support"},
     "acknowledge_alert": {"clinician", "support"},
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
@@ -183,6 +185,7 @@ CASE_SCOPED = {
         "flag_conversation",
         "audit_trail",
         "list_alerts",
+        "count_open_alerts",
         "acknowledge_alert",
     }
 }

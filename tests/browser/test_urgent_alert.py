@@ -41,14 +41,10 @@ def test_unsubmitted_emergency_reaches_support(page: object, browser: object, li
     page.get_by_text("This could be an emergency.").wait_for(timeout=120_000)  # type: ignore[attr-defined]
     advised = time.monotonic() - sent
 
-    seen = None
-    while time.monotonic() - sent < advised + 10:
-        staff.reload()  # type: ignore[attr-defined]
-        if WORDS[:40] in staff.content():  # type: ignore[attr-defined]
-            seen = time.monotonic() - sent
-            break
-        staff.wait_for_timeout(250)  # type: ignore[attr-defined]
-    assert seen is not None, "the alert did not reach the support home within 10 s of the advice"
+    # The open support page polls the open-alert count and reloads itself when it grows.
+    staff.get_by_text(WORDS[:40]).wait_for(timeout=15_000)  # type: ignore[attr-defined]
+    seen = time.monotonic() - sent
+    assert seen <= advised + 10, "the alert did not reach the support home within 10 s of the advice"
     banner = staff.locator(".alert-banner")  # type: ignore[attr-defined]
     assert "1 urgent alert" in banner.inner_text()
     row = staff.locator("table.alert-list tr.open").first  # type: ignore[attr-defined]
@@ -60,12 +56,9 @@ def test_unsubmitted_emergency_reaches_support(page: object, browser: object, li
     assert staff.locator(".alert-banner").count() == 0  # type: ignore[attr-defined]
     print(f"first message: advice after {advised:.1f} s, alert on the support home after {seen:.1f} s")
 
-    # Once triage is loaded, a second emergency reaches support within a few seconds.
+    # Once triage is loaded, a second emergency appears on the open support page by itself
+    # (the page polls the open-alert count every 3 s and reloads when it grows).
     say(page, "now I'm coughing up mouthfuls of bright red blood")
     sent = time.monotonic()
-    staff.reload()  # type: ignore[attr-defined]
-    while "mouthfuls of bright red blood" not in staff.content():  # type: ignore[attr-defined]
-        assert time.monotonic() - sent < 10, "the second alert did not reach the support home within 10 s"
-        staff.wait_for_timeout(250)  # type: ignore[attr-defined]
-        staff.reload()  # type: ignore[attr-defined]
-    print(f"second message: alert on the support home after {time.monotonic() - sent:.1f} s")
+    staff.get_by_text("mouthfuls of bright red blood").wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    print(f"second message: alert on the open support page after {time.monotonic() - sent:.1f} s, no reload")

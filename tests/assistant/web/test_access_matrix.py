@@ -50,6 +50,8 @@ EXPECTED: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/admin/users/{username}/role"): frozenset({A}),
     ("POST", "/admin/users/{username}/active"): frozenset({A}),
     ("POST", "/cockpit/alerts/{alert_id}/acknowledge"): frozenset({C}),
+    ("GET", "/cockpit/alerts/open-count"): frozenset({C}),
+    ("GET", "/support/alerts/open-count"): frozenset({S}),
     ("POST", "/support/alerts/{alert_id}/acknowledge"): frozenset({S}),
     ("GET", "/metrics/"): frozenset({C, S, A}),
     ("GET", "/exports/cases/{case_id}/opinion.pdf"): frozenset({C, P}),

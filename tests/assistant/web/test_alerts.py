@@ -34,6 +34,7 @@ class TestAlertPages:
         token = login(client, "sam")
         page = client.get("/support/").text
         assert 'class="alert-banner"' in page and "1 urgent alert" in page
+        assert client.get("/support/alerts/open-count").json() == {"open": 1}
         assert "slurring his words" in page and "Possible stroke" in page
         assert post(client, f"/support/alerts/{alert_id}/acknowledge", "wrong-token").status_code == 403
         done = post(client, f"/support/alerts/{alert_id}/acknowledge", token)
