@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from imaging.inference import InferenceEngine
     from knowledge.config import KnowledgeConfig
+    from knowledge.embeddings import Embedder
     from knowledge.retrieval import Retriever
 
 
@@ -38,14 +39,28 @@ def knowledge_config(settings: Settings) -> KnowledgeConfig:
     )
 
 
+def embedder(ctx: AppContext) -> Embedder:
+    """The process's one sentence-embedding model (shared by retrieval and triage)."""
+
+    def build() -> Embedder:
+        from knowledge.embeddings import load_embedder
+
+        config = knowledge_config(ctx.settings)
+        return load_embedder(config.embedding_model_path, config.device)
+
+    result: Embedder = ctx.component("embedder", build)
+    return result
+
+
 def retriever(ctx: AppContext) -> Retriever:
     """The process's shared knowledge retriever."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    shared = embedder(ctx)
 
     def build() -> Retriever:
         from knowledge.retrieval import Retriever
 
-        return Retriever(knowledge_config(ctx.settings))
+        return Retriever(knowledge_config(ctx.settings), embedder=shared)
 
     result: Retriever = ctx.component("retriever", build)
     return result

@@ -25,7 +25,7 @@ class AppContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         apply_local_secrets(settings)  # never the published development secrets
         self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a component may build on another
         self._components: dict[str, Any] = {}
 
     @cached_property

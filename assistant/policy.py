@@ -51,6 +51,9 @@ class Action(enum.StrEnum):
     REQUEST_CREATE = "request.create"
     REQUEST_LIST = "request.list"
     REQUEST_RESOLVE = "request.resolve"
+    ALERT_RAISE = "alert.raise"
+    ALERT_READ = "alert.read"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
 
 
 class Scope(enum.Enum):
@@ -123,6 +126,12 @@ GRANTS: tuple[Grant, ...] = (
     Grant(C, A.REQUEST_RESOLVE, ANY),
     Grant(AD, A.REQUEST_LIST, ANY),
     Grant(AD, A.REQUEST_RESOLVE, ANY),
+    # Urgent alerts: a patient's emergency reaches support and clinicians at once.
+    Grant(P, A.ALERT_RAISE, ANY),  # always about the patient themselves (see services.alerts)
+    Grant(C, A.ALERT_READ, ANY),
+    Grant(C, A.ALERT_ACKNOWLEDGE, ANY),
+    Grant(S, A.ALERT_READ, ANY),
+    Grant(S, A.ALERT_ACKNOWLEDGE, ANY),
 )
 
 _INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}

@@ -16,6 +16,7 @@ from assistant.db.triggers import create_triggers, drop_triggers
 from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.settings import Settings
+from assistant.triage import Triage
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -144,3 +145,18 @@ def make_user(password_hash: str) -> Callable[..., User]:
 def settings(tmp_path: Path) -> Settings:
     """Test settings rooted in a temporary data directory, with the mock LLM."""
     return Settings(environment="test", data_dir=tmp_path / "data", llm={"mode": "mock"})  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def shared_triage() -> Triage:
+    """The application's triage with the packaged embedding model, built once (loading takes seconds).
+
+    Without the model package the triage runs on its rules alone, as the app does.
+    """
+    from knowledge.embeddings import load_embedder
+    from knowledge.errors import KnowledgeError
+
+    try:
+        return Triage(load_embedder())
+    except KnowledgeError:
+        return Triage(None)

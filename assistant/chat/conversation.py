@@ -29,7 +29,6 @@ from assistant.chat.progress import (
     ProgressSnapshot,
     read_progress,
 )
-from assistant.chat.red_flags import RedFlag, load_rules
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
 from assistant.chat.uploads import process_upload
@@ -41,8 +40,9 @@ from assistant.intake import IntakeRecord
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.opinion_document import load_signed_opinion
 from assistant.roles import Role
-from assistant.services import cases, patient_requests, transcripts
+from assistant.services import alerts, cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
+from assistant.triage import triage_for
 
 __all__ = ["ActionSpec", "PatientChat", "Phase", "Reply"]
 
@@ -101,18 +101,19 @@ class PatientChat:
             transcripts.add_message(s, user, self.conversation_id, "patient", text, meta or None)
 
     def _triage(self, s: Session, user: User, text: str) -> list[Reply]:
-        """Red-flag check; the advice is returned first and recorded, the case marked urgent."""
-        rules = load_rules()
-        flags: list[RedFlag] = rules.check(text)
-        if not flags:
+        """Triage; on an emergency the advice is returned first, staff alerted, the case marked urgent."""
+        triage = triage_for(self.ctx)
+        decision = triage.check(text)
+        if not decision.emergency:
             return []
-        ids = [f.id for f in flags]
+        ids = list(decision.categories)
+        alerts.raise_alert(s, user, decision, case_id=self.case_id, conversation_id=self.conversation_id)
         if self.case_id is not None:
             cases.mark_red_flags(s, user, self.case_id, ids)
         else:
             self.pending_flags += [i for i in ids if i not in self.pending_flags]
-        reply = Reply(rules.advice_text(flags), kind="emergency")
-        return [self._say(s, user, reply, red_flags=ids)]
+        reply = Reply(triage.advice_text(decision), kind="emergency")
+        return [self._say(s, user, reply, red_flags=ids, triage=decision.audit_detail())]
 
     # -- opening -----------------------------------------------------------------------------
     def open(self) -> list[Reply]:

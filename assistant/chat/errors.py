@@ -18,7 +18,3 @@ class ChatAccessError(DomainError):
     """The chat is for patients; other roles use their own pages."""
 
     default_message = "The chat is for patients. Please use the pages for your role."
-
-
-class RedFlagRulesError(ValueError):
-    """The red-flag rules file is malformed; the message names the rule and the problem."""

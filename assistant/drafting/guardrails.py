@@ -8,7 +8,8 @@ Three independent checks the composer and the pipeline call:
   text so a clinician sees it.
 - :func:`check_clinical_voice` finds definitive diagnoses ("you have pneumonia") and
   treatment orders ("you should stop taking ...") and rewrites or drops them.
-- :func:`assess_priority` turns intake red flags into an ``urgent`` queue priority.
+- :func:`assess_priority` turns intake red flags, and emergencies :mod:`assistant.triage`
+  finds in the intake, into an ``urgent`` queue priority.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.drafting.schemas import IntakeRecord
+from assistant.triage import Triage, rules_only_triage
 
 BEGIN_QUOTE = "<<<BEGIN QUOTED DOCUMENT>>>"
 END_QUOTE = "<<<END QUOTED DOCUMENT>>>"
@@ -199,28 +201,6 @@ def check_clinical_voice(sentence: str) -> VoiceCheck:
 
 # ---- priority -----------------------------------------------------------------------------
 
-_EMERGENCY_TERMS = (
-    "chest pain",
-    "coughing blood",
-    "coughing up blood",
-    "haemoptysis",
-    "hemoptysis",
-    "blue lips",
-    "cyanosis",
-    "cannot breathe",
-    "can't breathe",
-    "short of breath at rest",
-    "severe shortness of breath",
-    "fainting",
-    "fainted",
-    "confusion",
-    "confused",
-    "oxygen saturation below",
-    "sats below",
-    "collapsed",
-    "unconscious",
-)
-
 
 @dataclass(frozen=True)
 class PriorityAssessment:
@@ -230,22 +210,24 @@ class PriorityAssessment:
     reasons: list[str]
 
 
-def assess_priority(intake: IntakeRecord) -> PriorityAssessment:
-    """Raise a case to ``urgent`` when intake carries red flags.
+def assess_priority(intake: IntakeRecord, triage: Triage | None = None) -> PriorityAssessment:
+    """Raise a case to ``urgent`` when intake carries red flags or triage finds an emergency.
 
-    Red flags recorded by the intake conversation always count; emergency terms in the
-    symptom text (e.g. "coughing up blood") count too, so a flag the chat missed still
-    reaches the clinician first.
+    Red flags recorded by the chat (its triage of every message) always count; the symptom
+    text and the patient's question are triaged again with the same module, so an
+    emergency the chat did not see still reaches the clinician first.
 
     Args:
         intake: The case's intake record.
+        triage: The application's triage; the rules-only triage when not given.
 
     Returns:
         ``urgent`` with the reasons, or ``routine`` with none.
     """
     reasons = [f"red flag from intake: {flag.strip()}" for flag in intake.red_flags if flag.strip()]
-    symptom_text = " ".join(
-        (intake.symptoms.text, intake.symptoms.onset, intake.symptoms.duration, intake.main_question)
-    ).lower()
-    reasons += [f"emergency symptom mentioned: {term}" for term in _EMERGENCY_TERMS if term in symptom_text]
+    checker = triage or rules_only_triage()
+    for text in (intake.symptoms.text, intake.symptoms.onset, intake.main_question):
+        decision = checker.check(text) if text.strip() else None
+        if decision is not None and decision.emergency:
+            reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
     return PriorityAssessment(priority="urgent" if reasons else "routine", reasons=reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -79,6 +80,13 @@ def _add_core_routes(app: FastAPI) -> None:
         return response
 
 
+def _warm_triage(ctx: AppContext) -> None:
+    """Load triage (and the embedding model) before the first patient message needs it."""
+    from assistant.triage import triage_for
+
+    triage_for(ctx)
+
+
 def _lifespan(ctx: AppContext, run_jobs: bool) -> Any:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -89,6 +97,7 @@ def _lifespan(ctx: AppContext, run_jobs: bool) -> Any:
             runner = JobRunner(ctx)
             runner.start()
             log.info("in-process job runner started")
+        threading.Thread(target=_warm_triage, args=(ctx,), name="triage-warmup", daemon=True).start()
         yield
         if runner is not None:
             runner.stop()

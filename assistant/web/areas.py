@@ -10,6 +10,7 @@ from assistant.web import (
     account,
     admin,
     admin_jobs,
+    alerts,
     cockpit,
     dicomweb,
     exports,
@@ -28,4 +29,5 @@ REGISTERS: list[Callable[[FastAPI], None]] = [
     dicomweb.register,
     request_pages.register,
     account.register,
+    alerts.register,
 ]

@@ -25,6 +25,7 @@ from assistant.services import review, transcripts
 from assistant.services.common import load_case
 from assistant.services.draft_view import section_texts
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
+from assistant.web.alerts import alert_panel
 from assistant.web.case_page import allowed_image_keys, load_case_page
 from assistant.web.dicomweb import warm_metadata
 from assistant.web.pages import (
@@ -69,8 +70,12 @@ def queue(
     with context_of(request).db.session() as s:
         result = queue_page(s, user, filters, page=page)
         requests = open_request_views(s, user)
+    panel = alert_panel(request, user)
     return render(
-        request, "cockpit/queue.html", user, {"result": result, "filters": filters, "requests": requests}
+        request,
+        "cockpit/queue.html",
+        user,
+        {"result": result, "filters": filters, "requests": requests, **panel},
     )
 
 

@@ -53,6 +53,7 @@ NOTICES: dict[str, str] = {
     "declined": "The case was declined; the patient will see your reason.",
     "amended": "The amendment was signed; the earlier version is kept and the patient is told.",
     "flagged": "The conversation was flagged.",
+    "alert_acknowledged": "The alert was acknowledged; your name is recorded on it.",
     "user_created": "The user was created.",
     "user_updated": "The user was updated.",
     "job_retried": "The job is back in the queue; its case will be drafted again.",

@@ -20,6 +20,7 @@ from assistant.errors import DomainError, NotFoundError, ValidationError
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import transcripts
+from assistant.web.alerts import alert_panel
 from assistant.web.pages import add_routes, context_of, form_str, http_error, redirect, render, status_for
 from assistant.web.security import require_roles, verify_csrf
 
@@ -80,6 +81,7 @@ def search(
             "values": values,
             "error": error,
             "statuses": [c.value for c in CaseStatus],
+            **alert_panel(request, user),
         },
         status_code=400 if error else 200,
     )

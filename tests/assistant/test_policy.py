@@ -15,9 +15,10 @@ from assistant.errors import NotFoundError, PermissionDeniedError
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
-from assistant.services import cases, drafts, jobs, patient_requests, review, transcripts, users
+from assistant.services import alerts, cases, drafts, jobs, patient_requests, review, transcripts, users
 from assistant.services.patient_requests import RequestKind
 from assistant.storage import LocalStorage
+from assistant.triage import TriageDecision
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, TEST_PASSWORD, to_state
 
 S = CaseStatus
@@ -51,6 +52,14 @@ def _fail_job(w: World) -> None:
         job = s.get(Job, w.job_id)
         assert job is not None
         job.status, job.attempts = "failed", job.max_attempts
+
+
+EMERGENCY = TriageDecision("my husband is not breathing", True, "respiratory", 1.0, "rule cannot_breathe")
+
+
+def _alert(w: World) -> str:
+    with w.db.session() as s:
+        return alerts.raise_alert(s, w.owner, EMERGENCY, case_id=w.case_id).id
 
 
 OPS: dict[str, tuple[CaseStatus, Op]] = {
@@ -123,6 +132,10 @@ OPS: dict[str, tuple[CaseStatus, Op]] = {
         S.RETURNED,
         lambda s, w, a: patient_requests.record_return_answer(s, a, w.case_id, "At St Mary's."),
     ),
+    "raise_alert": (S.INTAKE, lambda s, w, a: alerts.raise_alert(s, a, EMERGENCY, case_id=w.case_id)),
+    "list_alerts": (S.INTAKE, lambda s, w, a: alerts.list_alerts(s, a)),
+    "count_open_alerts": (S.INTAKE, lambda s, w, a: alerts.count_open(s, a)),
+    "acknowledge_alert": (S.INTAKE, lambda s, w, a: alerts.acknowledge(s, a, _alert(w))),
 }
 
 # Who may do what. "own" = the case's patient; "other" = a different patient.
@@ -162,6 +175,10 @@ ALLOWED: dict[str, set[str]] = {
     "create_request": {"own"},
     "open_requests": {"clinician", "admin"},
     "record_return_answer": {"own"},
+    "raise_alert": {"own"},
+    "list_alerts": {"clinician", "support"},
+    "count_open_alerts": {"clinician", "support"},
+    "acknowledge_alert": {"clinician", "support"},
 }
 ACTORS = ("own", "other", "clinician", "support", "admin")
 # Operations a patient performs on a specific case; another patient must get "not found".
@@ -184,6 +201,9 @@ CASE_SCOPED = {
         "open_requests",
         "flag_conversation",
         "audit_trail",
+        "list_alerts",
+        "count_open_alerts",
+        "acknowledge_alert",
     }
 }
 

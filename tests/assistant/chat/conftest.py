@@ -13,12 +13,15 @@ from assistant.db.base import Database
 from assistant.db.models import User
 from assistant.roles import Role
 from assistant.settings import Settings
+from assistant.triage import Triage
 
 
 @pytest.fixture
-def ctx(settings: Settings, sqlite_db: Database) -> AppContext:
-    """An application context on the (emptied) SQLite test database."""
-    return AppContext(settings, db=sqlite_db)
+def ctx(settings: Settings, sqlite_db: Database, shared_triage: Triage) -> AppContext:
+    """An application context on the (emptied) SQLite test database, with the session's triage."""
+    context = AppContext(settings, db=sqlite_db)
+    context.component("triage", lambda: shared_triage)
+    return context
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ class TestRedFlags:
         assert replies[0].kind == "emergency"
         assert "emergency number" in replies[0].text
         case = the_case(ctx)
-        assert case.red_flags == ["chest_pain_breathlessness"]
+        assert case.red_flags == ["cardiac"]
         assert case.is_urgent
         with ctx.db.session() as s:
             actions = [e.action for e in s.scalars(select(AuditEvent))]
@@ -151,7 +151,7 @@ class TestRedFlags:
         chat.open()
         assert chat.message("my face is drooping")[0].kind == "emergency"
         chat.consent(True)
-        assert the_case(ctx).red_flags == ["stroke_signs"]
+        assert the_case(ctx).red_flags == ["stroke"]
 
 
 def play_worker(db: Database, case_id: str, stages: list[str]) -> None:

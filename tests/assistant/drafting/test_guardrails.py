@@ -130,12 +130,14 @@ class TestAssessPriority:
         [
             ([], "a cough with fever", "routine"),
             (["coughing up blood"], "a cough", "urgent"),
-            ([], "chest pain when breathing and a fever", "urgent"),
+            ([], "crushing chest pain going down my left arm", "urgent"),
+            ([], "cough, no chest pain, not confused", "routine"),
+            ([], "I had chest pain last year", "routine"),
             (["  "], "tired", "routine"),
         ],
     )
     def test_priority(self, red_flags: list[str], symptoms: str, priority: str) -> None:
-        """Intake red flags or emergency symptom terms make a case urgent."""
+        """Intake red flags or an emergency triage finds in the symptoms make a case urgent."""
         intake = IntakeRecord(
             diagnosis_in_question="pneumonia", symptoms=Symptoms(text=symptoms), red_flags=red_flags
         )

@@ -1,7 +1,7 @@
 """patient requests and answers to returned cases
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-01 20:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from assistant.db.base import UTCDateTime
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,212 @@
+"""One triage decision per text: clinical rules first, then the nearest exemplars.
+
+:meth:`Triage.check` normalises the text, corrects misspellings, runs the rules (with
+negation, past events and questions about warning signs) and, when no rule fires and an
+embedder is present, compares each affirmed sentence with the exemplar bank. The
+:class:`TriageDecision` carries the category, a score and the evidence for the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.triage.rules import RULES_PATH, RuleSet, load_rules
+from assistant.triage.semantic import EXEMPLARS_PATH, SemanticMatcher, TextEmbedder, load_bank
+from assistant.triage.text import TypoCorrector, clauses, looks_romance, normalise, sentences, words
+
+log = logging.getLogger(__name__)
+_MAX_SEGMENTS = 12
+_AND = re.compile(r"\band\b|\bthen\b|\bso\b")
+_MAX_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    """Whether a text describes an emergency now, which kind, how sure and why."""
+
+    text: str
+    emergency: bool
+    category: str | None = None
+    score: float = 0.0
+    evidence: str = ""
+    source: str = "none"  # rule | semantic | none
+    categories: tuple[str, ...] = ()
+    label: str = ""
+    advice: str = ""
+    rule_ids: tuple[str, ...] = field(default=())
+    reference: str = ""  # the rule id or the exemplar: evidence without the patient's words
+
+    def audit_detail(self) -> dict[str, Any]:
+        """What the audit log keeps of the decision (no patient words)."""
+        return {
+            "category": self.category,
+            "categories": list(self.categories),
+            "score": round(self.score, 3),
+            "source": self.source,
+            "reference": self.reference,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """The decision as the CLI prints it."""
+        return {
+            "text": self.text,
+            "emergency": self.emergency,
+            "category": self.category,
+            "score": round(self.score, 3),
+            "evidence": self.evidence,
+            "source": self.source,
+        }
+
+
+def _known_words(embedder: TextEmbedder | None) -> set[str]:
+    """Whole words of the embedding model's vocabulary: ordinary words typo correction leaves alone."""
+    path = getattr(embedder, "path", None)
+    vocab = Path(str(path)) / "vocab.txt" if path is not None else None
+    if vocab is None or not vocab.is_file():
+        try:
+            from knowledge.embeddings import default_model_path
+
+            vocab = default_model_path() / "vocab.txt"
+        except Exception:
+            return set()
+    if not vocab.is_file():
+        return set()
+    return {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.isascii()}
+
+
+class Triage:
+    """The one triage of the application (see the module docstring)."""
+
+    def __init__(
+        self,
+        embedder: TextEmbedder | None = None,
+        rules_path: Path = RULES_PATH,
+        exemplars_path: Path = EXEMPLARS_PATH,
+    ) -> None:
+        self.rules: RuleSet = load_rules(rules_path)
+        bank = load_bank(exemplars_path)
+        self.corrector = TypoCorrector(self.rules.vocabulary | bank.words(), _known_words(embedder))
+        # Negated, past and question messages never reach the semantic layer (the rules' cues
+        # set them aside), so exemplars of that kind would only pull true emergencies away.
+        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
+        bank = replace(bank, exemplars=tuple(comparable))
+        self.semantic = SemanticMatcher(bank, embedder) if embedder is not None else None
+
+    @property
+    def version(self) -> str:
+        """The rules and exemplar versions, for the audit log."""
+        bank = self.semantic.bank.version if self.semantic else "none"
+        return f"rules {self.rules.version}, exemplars {bank}"
+
+    def prepare(self, text: str) -> str:
+        """The text as the rules read it: normalised and spelling-corrected."""
+        normalised = normalise(text[:_MAX_CHARS])
+        return normalised if looks_romance(normalised) else self.corrector.correct(normalised)
+
+    def _clean(self, text: str) -> bool:
+        r = self.rules
+        return not (r.has_negation(text) or r.is_past(text) or r.is_information_request(text))
+
+    def _segments(self, prepared: str) -> list[str]:
+        """Affirmed stretches for the semantic layer: sentences without cues, else their clean parts.
+
+        A sentence with a negation, a past marker or a question is split into clauses, and a
+        clause with one into its "and" parts, so "no fever, but my lips are blue" still
+        compares "my lips are blue".
+        """
+        out: list[str] = []
+        whole_clean = True
+        for sentence in sentences(prepared):
+            if self._clean(sentence):
+                out.append(sentence)
+                continue
+            whole_clean = False
+            for c in clauses(sentence):
+                parts = [c.text] if self._clean(c.text) else _AND.split(c.text)
+                out += [p.strip() for p in parts if len(words(p)) >= 3 and self._clean(p)]
+        if whole_clean and len(out) > 1:
+            out.insert(0, prepared)
+        return [s for s in out if len(words(s)) >= 2][:_MAX_SEGMENTS]
+
+    def check(self, text: str) -> TriageDecision:
+        """Triage one text (a chat message, an intake answer, a case's symptoms)."""
+        prepared = self.prepare(text)
+        if not prepared:
+            return TriageDecision(text, False)
+        hits = self.rules.check(prepared)
+        if hits:
+            first = hits[0]
+            cats = tuple(dict.fromkeys(h.category for h in hits))
+            evidence = f"rule {first.rule_id}: " + " + ".join(repr(m) for m in first.matched)
+            ids = tuple(h.rule_id for h in hits)
+            return self._decision(
+                text, first.category, 1.0, evidence, "rule", cats, ids, f"rule {first.rule_id}"
+            )
+        if self.semantic is None:
+            return TriageDecision(text, False, evidence="no rule fired (semantic layer not loaded)")
+        segments = self._segments(prepared)
+        matches = self.semantic.match(segments)
+        if not matches:
+            return TriageDecision(text, False, evidence="no affirmed statement to compare")
+        t = self.semantic.bank.thresholds
+        matches = [
+            m if not (m.emergency and m.score < t.high and self.rules.is_mild(m.text)) else m.played_down()
+            for m in matches
+        ]
+        best = max(matches, key=lambda m: (m.emergency, m.score - m.counter_score))
+        evidence = (
+            f"nearest {best.category} exemplar {best.exemplar!r} ({best.score:.2f}); "
+            f"nearest non-emergency {best.counter_exemplar!r} ({best.counter_score:.2f})"
+        )
+        if not best.emergency:
+            return TriageDecision(text, False, None, best.score, evidence, "semantic")
+        cats = tuple(dict.fromkeys(m.category for m in matches if m.emergency))
+        return self._decision(
+            text, best.category, best.score, evidence, "semantic", cats, (), f"exemplar {best.exemplar!r}"
+        )
+
+    def _decision(
+        self,
+        text: str,
+        category: str,
+        score: float,
+        evidence: str,
+        source: str,
+        categories: tuple[str, ...],
+        rule_ids: tuple[str, ...],
+        reference: str,
+    ) -> TriageDecision:
+        cat = self.rules.categories[category]
+        return TriageDecision(
+            text,
+            True,
+            category,
+            score,
+            evidence,
+            source,
+            categories,
+            cat.label,
+            cat.advice,
+            rule_ids,
+            reference,
+        )
+
+    def advice_text(self, decision: TriageDecision) -> str:
+        """The message shown to the patient: the category's advice, then what to do now."""
+        lines = ["**This could be an emergency.**", ""]
+        for cat_id in decision.categories or ((decision.category,) if decision.category else ()):
+            cat = self.rules.categories[cat_id]
+            lines.append(f"- **{cat.label}.** {cat.advice}")
+        lines += ["", f"**{self.rules.emergency_advice}**"]
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def rules_only_triage() -> Triage:
+    """A triage without the semantic layer (rules and typo correction only), built once."""
+    return Triage(None)

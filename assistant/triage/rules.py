@@ -1,0 +1,249 @@
+"""Clinical triage rules from ``rules.yaml``: phrases per category, with negation, past and questions.
+
+A rule fires when each of its phrase groups matches in an *affirmed* place of the text:
+not negated ("no chest pain"), not resolved ("the bleeding has stopped"), not in a clause
+about the past ("I had a stroke in 2019") and not inside a question about information or
+a hypothetical ("what are the signs of a stroke?", "what should I do if ..."), unless the
+clause says it is happening now. See the header of ``rules.yaml`` for the format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.triage.errors import TriageConfigError
+from assistant.triage.text import Clause, clauses
+
+RULES_PATH = Path(__file__).with_name("rules.yaml")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One emergency category: its label and the advice shown to the patient."""
+
+    id: str
+    label: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One emergency pattern: every group must match in an affirmed place."""
+
+    id: str
+    category: str
+    groups: tuple[tuple[re.Pattern[str], ...], ...]
+    same_clause: bool = False  # every group must match in one clause
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that fired, with the words that made each group match."""
+
+    rule_id: str
+    category: str
+    matched: tuple[str, ...]
+
+
+def _any_of(rule_name: str, phrases: list[Any]) -> re.Pattern[str]:
+    body = "|".join(f"(?:{str(p).lower()})" for p in phrases)
+    try:
+        return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])" if body else r"(?!x)x")
+    except re.error as e:
+        raise TriageConfigError(f"{rule_name}: a phrase is not a valid pattern ({e})") from e
+
+
+def _phrase(rule_id: str, phrase: str) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"(?<![a-z0-9]){phrase.lower()}(?![a-z0-9])")
+    except re.error as e:
+        raise TriageConfigError(f"rule '{rule_id}': phrase {phrase!r} is not a valid pattern ({e})") from e
+
+
+@dataclass(frozen=True)
+class ContextCues:
+    """The cue lists that decide whether a phrase is affirmed where it occurs."""
+
+    negation: re.Pattern[str]
+    pseudo_negation: re.Pattern[str]
+    terminator: re.Pattern[str]
+    resolved: re.Pattern[str]
+    past: re.Pattern[str]
+    present: re.Pattern[str]
+    information: re.Pattern[str]
+    mild: re.Pattern[str]
+    window: int
+
+    def _negated(self, clause: str, start: int, end: int) -> bool:
+        before = clause[:start]
+        masked = self.pseudo_negation.sub(lambda m: "_" * len(m.group(0)), before)
+        cues = list(self.negation.finditer(masked))
+        if cues:
+            cue = cues[-1]
+            between = masked[cue.end() :]
+            if len(between.split()) <= self.window and not self.terminator.search(between):
+                return True
+        after = clause[end:]
+        for found in self.resolved.finditer(after):
+            if len(after[: found.start()].split()) <= 4 and not re.search(
+                r"(?<![a-z])not\s+$", after[: found.start()]
+            ):
+                return True
+        return False
+
+    def affirmed(self, clause: str, start: int, end: int) -> bool:
+        """Whether the phrase at ``clause[start:end]`` says something is happening now."""
+        present = bool(self.present.search(clause))
+        if self.past.search(clause) and not present:
+            return False
+        info = self.information.search(clause)
+        if info is not None and info.start() <= start and not present:
+            return False
+        return not self._negated(clause, start, end)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The compiled rules file."""
+
+    version: str
+    emergency_advice: str
+    categories: dict[str, Category]
+    rules: tuple[Rule, ...]
+    cues: ContextCues
+    vocabulary: frozenset[str]
+
+    def check(self, text: str) -> list[RuleHit]:
+        """The rules a normalised, typo-corrected ``text`` triggers, in file order."""
+        parts: list[Clause] = clauses(text)
+        hits: list[RuleHit] = []
+        for rule in self.rules:
+            scopes = [[c] for c in parts] if rule.same_clause else [parts]
+            for scope in scopes:
+                matched: list[str] = []
+                for group in rule.groups:
+                    found = self._affirmed_match(group, scope)
+                    if found is None:
+                        break
+                    matched.append(found)
+                else:
+                    hits.append(RuleHit(rule.id, rule.category, tuple(matched)))
+                    break
+        return hits
+
+    def _affirmed_match(self, group: tuple[re.Pattern[str], ...], parts: list[Clause]) -> str | None:
+        for clause in parts:
+            for pattern in group:
+                for m in pattern.finditer(clause.text):
+                    if self.cues.affirmed(clause.text, m.start(), m.end()):
+                        return m.group(0)
+        return None
+
+    def is_information_request(self, clause: str) -> bool:
+        """Whether a clause asks for information or is hypothetical (and says nothing is happening now)."""
+        return bool(self.cues.information.search(clause)) and not self.cues.present.search(clause)
+
+    def is_past(self, clause: str) -> bool:
+        """Whether a clause speaks of the past and not of now."""
+        return bool(self.cues.past.search(clause)) and not self.cues.present.search(clause)
+
+    def is_mild(self, clause: str) -> bool:
+        """Whether a clause plays a symptom down ("a bit", "slightly", "mild")."""
+        return bool(self.cues.mild.search(clause))
+
+    def has_negation(self, clause: str) -> bool:
+        """Whether a clause holds a negation cue (pseudo-negations such as "not sure" aside)."""
+        masked = self.cues.pseudo_negation.sub(" ", clause)
+        return bool(self.cues.negation.search(masked) or self.cues.resolved.search(masked))
+
+
+def _rule(raw: dict[str, Any], categories: dict[str, Category]) -> Rule:
+    rule_id = str(raw.get("id", "")).strip()
+    if not rule_id:
+        raise TriageConfigError("every rule needs an 'id'")
+    category = str(raw.get("category", ""))
+    if category not in categories:
+        raise TriageConfigError(f"rule '{rule_id}': unknown category '{category}'")
+    groups = raw.get("all_of")
+    if not isinstance(groups, list) or not groups or not all(isinstance(g, list) and g for g in groups):
+        raise TriageConfigError(f"rule '{rule_id}': 'all_of' must be a non-empty list of phrase lists")
+    compiled = tuple(tuple(_phrase(rule_id, str(p)) for p in g) for g in groups)
+    return Rule(rule_id, category, compiled, bool(raw.get("same_clause", False)))
+
+
+def _literal_words(phrases: list[Any]) -> set[str]:
+    out: set[str] = set()
+    for p in phrases:
+        stemless = re.sub(r"[a-z]*\\w\*|\\[a-z]|\[[^\]]*\]", " ", str(p).lower())  # stems are not words
+        out.update(re.findall(r"[a-z]{4,}", stemless))
+    return out
+
+
+def parse_rules(data: dict[str, Any]) -> RuleSet:
+    """Compile a rules document (already parsed from YAML).
+
+    Raises:
+        TriageConfigError: If a category or rule lacks a field or a phrase is not a valid pattern.
+    """
+    raw_categories = data.get("categories") or {}
+    if not isinstance(raw_categories, dict) or not raw_categories:
+        raise TriageConfigError("the rules file defines no categories")
+    categories = {
+        str(k): Category(str(k), str(v.get("label", k)), " ".join(str(v.get("advice", "")).split()))
+        for k, v in raw_categories.items()
+    }
+    rules = tuple(_rule(r, categories) for r in data.get("rules") or [])
+    if not rules:
+        raise TriageConfigError("the rules file defines no rules")
+    if len({r.id for r in rules}) != len(rules):
+        raise TriageConfigError("rule ids must be unique")
+    cues = ContextCues(
+        negation=_any_of("negations", data.get("negations") or []),
+        pseudo_negation=_any_of("pseudo_negations", data.get("pseudo_negations") or []),
+        terminator=_any_of("negation_terminators", data.get("negation_terminators") or []),
+        resolved=_any_of("resolved", data.get("resolved") or []),
+        past=_any_of("past", data.get("past") or []),
+        present=_any_of("present", data.get("present") or []),
+        information=_any_of("information", data.get("information") or []),
+        mild=_any_of("mild", data.get("mild") or []),
+        window=int(data.get("negation_window", 5)),
+    )
+    vocabulary = {str(w) for w in data.get("vocabulary") or []}
+    for raw in data.get("rules") or []:
+        for group in raw.get("all_of") or []:
+            vocabulary |= _literal_words(group)
+    return RuleSet(
+        version=str(data.get("version", "")),
+        emergency_advice=" ".join(str(data.get("emergency_advice", "")).split()),
+        categories=categories,
+        rules=rules,
+        cues=cues,
+        vocabulary=frozenset(vocabulary),
+    )
+
+
+def load_rules(path: Path = RULES_PATH) -> RuleSet:
+    """Read and compile a rules file.
+
+    Raises:
+        TriageConfigError: If the file is not valid YAML or a rule is malformed.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise TriageConfigError(f"cannot read triage rules from {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise TriageConfigError(f"{path} must hold a mapping with 'categories' and 'rules'")
+    return parse_rules(data)
+
+
+@lru_cache(maxsize=1)
+def category_labels() -> dict[str, str]:
+    """Each category's label from the packaged rules file (for pages that name categories)."""
+    return {k: c.label for k, c in load_rules().categories.items()}

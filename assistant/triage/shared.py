@@ -1,0 +1,33 @@
+"""The process's one triage, built on the shared embedder (rules only when the model is missing)."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.context import AppContext
+from assistant.triage.engine import Triage
+
+log = logging.getLogger(__name__)
+
+
+def triage_for(ctx: AppContext) -> Triage:
+    """The shared triage of this process: rules, typo correction and the exemplar bank.
+
+    The semantic layer uses :func:`assistant.components.embedder`, so the embedding model
+    is loaded once for retrieval and triage together. If no embedding model is installed,
+    triage still runs its rules and says so in the log (once: the result is kept).
+    """
+
+    def build() -> Triage:
+        from assistant import components
+        from knowledge.errors import KnowledgeError
+
+        try:
+            shared = components.embedder(ctx)
+        except (KnowledgeError, ImportError, OSError) as e:
+            log.warning("triage runs on rules only: the embedding model could not be loaded (%s)", e)
+            return Triage(None)
+        return Triage(shared)
+
+    result: Triage = ctx.component("triage", build)
+    return result

@@ -1,0 +1,58 @@
+"""Normalisation, clauses and spelling correction of patient words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.triage.text import TypoCorrector, clauses, looks_romance, normalise, osa_distance
+
+
+class TestNormalise:
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("I can't breathe!", "i cannot breathe!"),
+            ("He WON'T wake up", "he will not wake up"),
+            ("she doesn’t respond", "she does not respond"),
+            ("im scared, dont know", "i am scared, do not know"),
+            ("je n'arrive pas à respirer", "je n arrive pas a respirer"),
+            ("¿Cuáles son?", "cuales son?"),
+        ],
+    )
+    def test_normalise(self, raw: str, expected: str) -> None:
+        """Case, accents, contractions and stray symbols are made uniform."""
+        assert normalise(raw) == expected
+
+
+class TestClauses:
+    def test_split_on_punctuation_and_but(self) -> None:
+        """Commas, full stops and "but" end a clause."""
+        assert [c.text for c in clauses("no fever, but my lips are blue. help")] == [
+            "no fever",
+            "my lips are blue",
+            "help",
+        ]
+
+
+class TestTypoCorrector:
+    @pytest.mark.parametrize(
+        ("a", "b", "d"), [("chest", "chset", 1), ("breathing", "brething", 1), ("abc", "xyz", 3)]
+    )
+    def test_osa_distance(self, a: str, b: str, d: int) -> None:
+        """Edits and adjacent swaps each cost one."""
+        assert osa_distance(a, b, 5) == d
+
+    def test_corrects_unknown_words_only(self) -> None:
+        """A misspelt word becomes the triage word; known ordinary words are left alone."""
+        corrector = TypoCorrector({"breathing", "sweating", "unconscious"}, known={"sweet"})
+        assert corrector.correct("brething, sweet tea, unconcious") == "breathing, sweet tea, unconscious"
+
+    def test_ambiguous_words_are_not_guessed(self) -> None:
+        """Two equally close targets leave the word unchanged."""
+        assert TypoCorrector({"bleed", "bleep"}).correct("bleex") == "bleex"
+
+    def test_romance_detection(self) -> None:
+        """Spanish and French are recognised (spelling correction is for English only)."""
+        assert looks_romance(normalise("tengo un dolor en el pecho"))
+        assert looks_romance(normalise("j'ai mal à la poitrine"))
+        assert not looks_romance(normalise("my son has a pain in his chest"))
