@@ -11,6 +11,7 @@ import threading
 from functools import cached_property
 from typing import Any
 
+from assistant.audit_seal import install as install_audit_seal
 from assistant.db.base import Database
 from assistant.settings import Settings
 from assistant.storage import LocalStorage, Storage
@@ -23,6 +24,7 @@ class AppContext:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
+        self.audit_sealer = install_audit_seal(self.db.engine, settings)
         self._lock = threading.Lock()
         self._components: dict[str, Any] = {}
 
