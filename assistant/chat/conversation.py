@@ -29,8 +29,9 @@ from assistant.chat.red_flags import RedFlag, load_rules
 from assistant.chat.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.models import Case, Conversation, Message, User
-from assistant.errors import DomainError
+from assistant.errors import DomainError, SignedContentMismatchError
 from assistant.intake import IntakeRecord
+from assistant.integrity import alert_on_mismatch, audit_alert
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.opinion_document import load_signed_opinion, write_pdf
 from assistant.roles import Role
@@ -98,6 +99,7 @@ class PatientChat:
         self.state: intake.IntakeState | None = None
         self.pending_flags: list[str] = []
         self.announced_waiting = False
+        self.refused_drafts: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
     def _user(self, s: Session) -> User:
@@ -283,7 +285,7 @@ class PatientChat:
         """A question outside the intake: signed text first, else general cited information."""
         reply: Reply | None = None
         if self.phase is Phase.DELIVERED and self.case_id is not None:
-            with self.ctx.db.session() as s:
+            with alert_on_mismatch(self.ctx.db, self.user_id, "chat"), self.ctx.db.session() as s:
                 found = answer_follow_up(load_signed_opinion(s, self._user(s), self.case_id), text)
             if found:
                 reply = Reply(
@@ -402,7 +404,15 @@ class PatientChat:
 
     def _deliver(self, s: Session, user: User) -> list[Reply]:
         assert self.case_id is not None
-        op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
+        try:
+            op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
+        except SignedContentMismatchError as e:  # refused; alert once per version, keep checking
+            self.phase = Phase.WAITING
+            if e.draft_id in self.refused_drafts:
+                return []
+            self.refused_drafts.add(e.draft_id)
+            audit_alert(s, user, e, "chat")
+            return [self._say(s, user, Reply(e.message, "info"))]
         pdf = write_pdf(
             op, self.ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
         )
