@@ -19,6 +19,7 @@ from assistant.errors import AuthenticationError
 from assistant.services import users
 from assistant.settings import Settings
 from assistant.web.access import route_policies
+from assistant.web.headers import SecurityHeaders
 from assistant.web.security import (
     SESSION_USER,
     LoginRequired,
@@ -123,6 +124,8 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
+
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, the chat's too
 
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:
