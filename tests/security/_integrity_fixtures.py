@@ -50,6 +50,7 @@ class Live:
     settings: Settings
     accounts: dict[str, User]
     log: Path
+    pid: int
     env: dict[str, str] = field(default_factory=dict)
 
     def server_log(self) -> str:
@@ -86,7 +87,7 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[L
                     time.sleep(0.25)
             else:
                 pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
-            yield Live(url, db, settings, accounts, log_path, env)
+            yield Live(url, db, settings, accounts, log_path, proc.pid, env)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
