@@ -165,12 +165,13 @@ class ChatSocket:
                     raise AssertionError(f"no message with {needle!r}; got {self.texts()[-5:]}")
                 self._changed.wait(left)
 
-    def say(self, text: str, file_ids: list[str] | None = None) -> None:
+    def say(self, text: str, file_ids: list[str] | None = None) -> dict[str, Any]:
         """Send a message as the chat page does."""
         message = {"id": str(uuid.uuid4()), "threadId": "", "name": "User", "type": "user_message",
                    "output": text, "createdAt": datetime.now(UTC).isoformat()}  # fmt: skip
         refs = [{"id": i} for i in file_ids] if file_ids else None
         self.sio.emit("client_message", {"message": message, "fileReferences": refs})
+        return message
 
     def close(self) -> None:
         """Disconnect."""
