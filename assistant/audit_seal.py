@@ -9,8 +9,9 @@ outside the database close that gap:
   ``hmac = HMAC-SHA256(key, previous hmac + ":" + event hash)``, which only a holder of
   the key can recompute;
 - a **checkpoint** file (``<data_dir>/audit.checkpoint``): the newest sequence number,
-  hash and hmac, itself sealed with the key, rewritten after every commit that appended
-  events, so deleting the newest events (or all of them) is found.
+  hash and hmac, itself sealed with the key, rewritten in place under a file lock after
+  every commit that appended events (never backwards), so deleting the newest events (or
+  all of them) is found.
 
 A :class:`Sealer` is bound to a database engine at the entry point (:func:`install`);
 :func:`sealer_for` finds it from a session's bind when an event is recorded.
@@ -25,6 +26,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,18 @@ logger = logging.getLogger(__name__)
 
 _SEALERS: weakref.WeakKeyDictionary[Engine, Sealer] = weakref.WeakKeyDictionary()
 TAIL_KEY = "audit_tail"
+RECORD_BYTES = 512
+
+
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    """A checkpoint record: None when empty (no checkpoint yet), {} when unreadable."""
+    if not raw.strip():
+        return None
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 class AuditKeyMissingError(RuntimeError):
@@ -60,6 +74,9 @@ class Sealer:
     def __init__(self, key: bytes, checkpoint_path: Path) -> None:
         self._key = key
         self.checkpoint_path = checkpoint_path
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
 
     def seal(self, prev_hmac: str, event_hash: str) -> str:
         """The event's hmac, chained on the previous event's hmac ('' for the first)."""
@@ -69,34 +86,50 @@ class Sealer:
         message = f"checkpoint:{seq}:{event_hash}:{event_hmac}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
+    def _file(self) -> int:
+        """The checkpoint's descriptor, opened once per process (reopened after a fork)."""
+        if self._fd is None or self._pid != os.getpid():
+            self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd, self._pid = os.open(self.checkpoint_path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
+
     def write_checkpoint(self, seq: int, event_hash: str, event_hmac: str) -> None:
-        """Advance the checkpoint to ``seq`` (never backwards; safe across processes)."""
-        path = self.checkpoint_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = path.with_name(path.name + ".lock")
-        with lock.open("a") as lock_fh:
-            fcntl.flock(lock_fh, fcntl.LOCK_EX)
-            current = self._read_raw()
-            if current is not None and int(current.get("seq", 0)) >= seq:
-                return
-            body = {
-                "seq": seq,
-                "hash": event_hash,
-                "hmac": event_hmac,
-                "mac": self._checkpoint_mac(seq, event_hash, event_hmac),
-            }
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(json.dumps(body), encoding="utf-8")
-            os.replace(tmp, path)
+        """Advance the checkpoint to ``seq`` (never backwards; safe across threads and processes).
+
+        One fixed-size record rewritten in place under ``flock``: a rename per commit cost
+        milliseconds, a ``pwrite`` of one page costs microseconds.
+        """
+        with self._thread_lock:
+            fd = self._file()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = _parse(os.pread(fd, RECORD_BYTES, 0))
+                if current is not None and int(current.get("seq", 0)) >= seq:
+                    return
+                body = {
+                    "seq": seq,
+                    "hash": event_hash,
+                    "hmac": event_hmac,
+                    "mac": self._checkpoint_mac(seq, event_hash, event_hmac),
+                }
+                os.pwrite(fd, json.dumps(body).encode().ljust(RECORD_BYTES), 0)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the checkpoint's descriptor (it is reopened on the next write)."""
+        with self._thread_lock:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+            self._fd = None
 
     def _read_raw(self) -> dict[str, Any] | None:
         try:
-            raw: dict[str, Any] = json.loads(self.checkpoint_path.read_text(encoding="utf-8"))
+            with self.checkpoint_path.open("rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_SH)
+                return _parse(fh.read(RECORD_BYTES))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
-            return {}
-        return raw
 
     def read_checkpoint(self) -> Checkpoint | None:
         """The checkpoint, or None if there is none yet.
@@ -164,7 +197,9 @@ def install(engine: Engine, settings: Settings) -> Sealer:
 
 def uninstall(engine: Engine) -> None:
     """Stop sealing events appended through ``engine`` (tests that share one engine)."""
-    _SEALERS.pop(engine, None)
+    sealer = _SEALERS.pop(engine, None)
+    if sealer is not None:
+        sealer.close()
 
 
 def sealer_for(session: Session) -> Sealer | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -151,6 +152,28 @@ class TestSealedChain:
         with db.session() as s:
             report = audit.verify_sealed(s, sealer)
         assert not report.ok and "not written with this key" in report.reason
+
+    def test_concurrent_appends_keep_checkpoint(
+        self, db: Database, make_user: Callable[..., User], sealer: Sealer
+    ) -> None:
+        """Threads appending at once leave one sealed chain and the checkpoint at its end."""
+        user = make_user(db, Role.ADMIN)
+
+        def append() -> None:
+            for _ in range(5):
+                with db.session() as s:
+                    audit.record(s, user, "test.event")
+
+        threads = [threading.Thread(target=append) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        with db.session() as s:
+            report = audit.verify_sealed(s, sealer)
+        assert report.ok, report.reason
+        checkpoint = sealer.read_checkpoint()
+        assert checkpoint is not None and checkpoint.seq == report.events_checked == 20
 
     def test_key_file_is_private(self, settings: Settings) -> None:
         """The generated key file is readable by its owner only."""
