@@ -96,6 +96,19 @@ class TestExportsRefuseTamperedText:
         assert "Integrity alerts" in page.text and case_id in page.text
 
 
+class TestCasePageFlagsTamperedText:
+    def test_clinician_sees_the_failure(self, live: Live) -> None:
+        """The clinician's signed-opinion view marks the tampered version and raises the alert."""
+        case_id = _signed_case(live, "alice")
+        client = login(live, "drsmith")
+        assert REFUSAL not in client.get(f"/cockpit/cases/{case_id}").text  # the control
+        _tamper(live, case_id)
+        page = client.get(f"/cockpit/cases/{case_id}")
+        assert page.status_code == 200
+        assert "This signed version failed its integrity check" in page.text
+        assert [a["channel"] for a in _alerts(live, case_id)] == ["case page"]
+
+
 class TestChatRefusesTamperedText:
     def test_delivery_refused(self, live: Live) -> None:
         """A tampered opinion awaiting delivery is not sent in the chat; the patient is told why."""
