@@ -30,6 +30,11 @@ GENESIS_HASH = "0" * 64
 _ADVISORY_KEY = 0x5EC0_0A0D17
 
 
+def event_hash(event: AuditEvent) -> str:
+    """The sha256 an event's stored ``hash`` must equal (the published algorithm)."""
+    return _event_hash(event)
+
+
 def _event_hash(event: AuditEvent) -> str:
     payload = {
         "seq": event.seq,

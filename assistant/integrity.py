@@ -4,8 +4,11 @@
 the one loader behind the chat delivery, follow-up answers, the PDF and the FHIR export.
 It recomputes the content hash of the signed version and compares it with the hash in
 the draft row and in the signature record (:func:`assistant.services.drafts.verify_signed`),
-and checks the signature names an existing signer. The database triggers make such a
-mismatch impossible through the application; it means someone changed rows underneath.
+checks the signature names an existing signer, and cross-checks signer and hash against the
+audit event written when it was signed (so rewriting the text and both hashes is found
+too; rewriting that event as well breaks the audit seal, which ``audit verify`` reports).
+The database triggers make such a mismatch impossible through the application; it means
+someone changed rows underneath.
 
 The refusal raises :class:`~assistant.errors.SignedContentMismatchError` inside the
 caller's transaction, which rolls back; :func:`alert_on_mismatch` then writes the alert
@@ -31,6 +34,7 @@ from assistant.services import drafts
 logger = logging.getLogger(__name__)
 
 ALERT_ACTION = "integrity.signed_mismatch"
+SIGN_ACTIONS = ("draft.sign", "opinion.amend")
 
 
 def check_signed(session: Session, draft: Draft) -> Signature:
@@ -49,7 +53,39 @@ def check_signed(session: Session, draft: Draft) -> Signature:
         raise SignedContentMismatchError(
             draft.case_id, draft.id, "the signer named by the signature is unknown"
         )
+    problem = _signing_event_problem(session, draft, sig)
+    if problem:
+        raise SignedContentMismatchError(draft.case_id, draft.id, problem)
     return sig
+
+
+def signed_problem(session: Session, draft: Draft) -> str:
+    """Why a signed version fails :func:`check_signed`, or '' when it passes."""
+    try:
+        check_signed(session, draft)
+    except SignedContentMismatchError as e:
+        return e.reason
+    return ""
+
+
+def _signing_event_problem(session: Session, draft: Draft, sig: Signature) -> str:
+    """Cross-check the signature against the (sealed) audit event written when it was made.
+
+    Rewriting the text and both stored hashes passes :func:`drafts.verify_signed`; the
+    audit event of the signing names the signer and the hash. Its HMAC seal is left to
+    ``audit verify``: a wrong or lost key must not stop every delivery.
+    """
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == draft.case_id, AuditEvent.action.in_(SIGN_ACTIONS))
+    ).all()
+    event = next((e for e in events if (e.details or {}).get("draft_id") == draft.id), None)
+    if event is None:
+        return "no audit event records this signature"
+    if event.actor_id != sig.signer_id or (event.details or {}).get("sha256") != sig.content_sha256:
+        return "the signature record differs from the audited signing (signer or hash changed)"
+    if audit.event_hash(event) != event.hash:
+        return "the audit event of the signing was altered"
+    return ""
 
 
 def audit_alert(

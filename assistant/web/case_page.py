@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
 from assistant.errors import NotFoundError, SignedContentMismatchError
-from assistant.integrity import audit_alert
+from assistant.integrity import audit_alert, signed_problem
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.services import cases, drafts, review, transcripts
 from assistant.services.draft_view import (
@@ -64,7 +64,12 @@ class VersionView:
     sha256: str = ""
     attestation: str = ""
     reason: str = ""
-    intact: bool = True  # a signed version whose text still matches its signature
+    problem: str = ""  # why a signed version fails its integrity check ('' when intact)
+
+    @property
+    def intact(self) -> bool:
+        """Whether the version is unsigned or its signed text still matches its signature."""
+        return not self.problem
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ def _versions(session: Session, case_id: str) -> list[VersionView]:
                 sha256=sig.content_sha256 if sig else "",
                 attestation=sig.attestation if sig else "",
                 reason=str((d.content or {}).get("amendment_reason", "")),
-                intact=not d.is_signed or drafts.verify_signed(session, d.id),
+                problem=signed_problem(session, d) if d.is_signed else "",
             )
         )
     return out
@@ -181,8 +186,8 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
     page.versions = _versions(session, page.case_id)
     for broken in (v for v in page.versions if not v.intact):  # the signed-opinion view: alert and audit
         signed = next(d for d in drafts.draft_versions(session, page.case_id) if d.version == broken.version)
-        reason = "the signed text does not match the hash recorded with its signature"
-        audit_alert(session, actor, SignedContentMismatchError(page.case_id, signed.id, reason), "case page")
+        error = SignedContentMismatchError(page.case_id, signed.id, broken.problem)
+        audit_alert(session, actor, error, "case page")
 
 
 def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:

@@ -18,6 +18,7 @@ from assistant.db.models import AuditEvent
 from assistant.db.triggers import create_triggers, drop_triggers
 from assistant.integrity import ALERT_ACTION
 from assistant.lifecycle import CaseStatus
+from assistant.services.drafts import content_sha256
 from tests.assistant.factories import to_state
 from tests.security._integrity_fixtures import ChatSocket, Live, chat_login, login, running_app
 
@@ -36,8 +37,9 @@ def _signed_case(live: Live, patient: str, state: CaseStatus = CaseStatus.DELIVE
     return to_state(live.db, live.accounts[patient], state, live.accounts["drsmith"])
 
 
-def _tamper(live: Live, case_id: str) -> None:
-    """The attack: remove the triggers, rewrite the signed summary, put the triggers back."""
+def _tamper(live: Live, case_id: str, *, rehash: bool = False) -> None:
+    """The attack: drop the triggers, rewrite the signed summary (with ``rehash`` also both
+    stored hashes, by the public algorithm), put the triggers back."""
     with live.db.engine.begin() as conn:
         drop_triggers(conn)
         row = conn.execute(
@@ -50,6 +52,10 @@ def _tamper(live: Live, case_id: str) -> None:
         conn.execute(
             text("UPDATE drafts SET content = :t WHERE id = :i"), {"t": json.dumps(content), "i": row[0]}
         )
+        if rehash:
+            digest = {"h": content_sha256(content), "i": row[0]}
+            conn.execute(text("UPDATE drafts SET content_sha256 = :h WHERE id = :i"), digest)
+            conn.execute(text("UPDATE signatures SET content_sha256 = :h WHERE draft_id = :i"), digest)
         create_triggers(conn)
 
 
@@ -85,6 +91,14 @@ class TestExportsRefuseTamperedText:
         assert [a["channel"] for a in _alerts(live, case_id)] == [fmt, fmt]
         assert "signed text does not match" in _alerts(live, case_id)[0]["reason"]
         assert "INTEGRITY ALERT: signed draft" in live.server_log()
+
+    def test_rehashed_tampering_refused(self, live: Live) -> None:
+        """Rewriting the text and both stored hashes is caught by the sealed audit event of the signing."""
+        case_id = _signed_case(live, "bob")
+        _tamper(live, case_id, rehash=True)
+        response = login(live, "bob").get(f"/exports/cases/{case_id}/opinion.pdf")
+        assert response.status_code == 409 and REFUSAL in response.json()["detail"]
+        assert "differs from the audited signing" in _alerts(live, case_id)[0]["reason"]
 
     def test_admin_sees_the_alert(self, live: Live) -> None:
         """The metrics page shows admins the integrity alerts."""
