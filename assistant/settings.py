@@ -159,7 +159,9 @@ class ChatLimitSettings(BaseModel):
     """Per-session and per-patient limits on chat messages and uploads."""
 
     message_max_chars: int = Field(default=4000, description="Longest chat message accepted.")
-    messages_per_minute: int = Field(default=20, description="Messages one chat session may send per minute.")
+    messages_per_minute: int = Field(
+        default=20, description="Messages one patient (all their chat sessions together) may send per minute."
+    )
     session_max_files: int = Field(default=40, description="Files one chat session may upload.")
     session_max_mb: int = Field(default=1024, description="Megabytes one chat session may upload.")
     patient_max_files: int = Field(default=200, description="Files one patient may have stored in all.")

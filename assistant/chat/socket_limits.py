@@ -3,9 +3,10 @@
 Chainlit's socket server takes any ``client_message`` (a 900 kB message was stored; four
 sessions sent 6,000 messages in three minutes) and runs ``edit_message`` even when the
 UI hides editing (``features.edit_message = false``). :func:`install` wraps Chainlit's
-``client_message`` handler with a length check and a per-session sliding-window rate
-limit (``settings.chat_limits``) that answer with a polite message instead of passing
-the text on, and replaces ``edit_message`` with a refusal while editing is off.
+``client_message`` handler with a length check and a sliding-window rate limit per
+patient, all their chat sessions together (``settings.chat_limits``), that answer with a
+polite message instead of passing the text on, and replaces ``edit_message`` with a
+refusal while editing is off.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ _INSTALLED: dict[str, ChatLimitSettings] = {}
 
 
 class MessageLimiter:
-    """Length and per-session rate checks (one instance per process)."""
+    """Length and per-patient rate checks (one instance per process)."""
 
     def __init__(self, limits: ChatLimitSettings, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self.clock = clock
         self._sent: dict[str, deque[float]] = defaultdict(deque)
 
-    def refusal(self, session_id: str, text: str) -> str | None:
+    def refusal(self, who: str, text: str) -> str | None:
         """Words for the patient if this message is refused, else None (and it is counted)."""
         lim = self.limits
         if len(text) > lim.message_max_chars:
@@ -43,7 +44,7 @@ class MessageLimiter:
                 f"{lim.message_max_chars:,}. Please shorten it, send it in parts, or upload a long "
                 "report as a PDF."
             )
-        now, sent = self.clock(), self._sent[session_id]
+        now, sent = self.clock(), self._sent[who]
         while sent and now - sent[0] > WINDOW_S:
             sent.popleft()
         if len(sent) >= lim.messages_per_minute:
@@ -88,7 +89,8 @@ def install(limits: ChatLimitSettings) -> None:
     async def client_message(sid: str, payload: Any) -> Any:
         session = WebsocketSession.require(sid)
         limiter.limits = _INSTALLED["limits"]
-        refusal = limiter.refusal(session.id, _text_of(payload))
+        who = session.user.identifier if session.user is not None else session.id  # all their tabs together
+        refusal = limiter.refusal(who, _text_of(payload))
         if refusal is not None:
             logger.info("chat message refused by the limits (session %s)", session.id)
             await _say(session, refusal)

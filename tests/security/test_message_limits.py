@@ -76,6 +76,17 @@ class TestMessageLimits:
         time.sleep(2)
         assert sum("faster than the chat can take them" in t for t in chat.texts()) == 3
 
+    def test_limit_spans_the_patients_sessions(self, live: Live, chat_of: object) -> None:
+        """A second tab does not reset the rate: 3 + 3 messages from two sessions, one refused."""
+        first, second = chat_of("erin"), chat_of("erin")  # type: ignore[operator]
+        for chat in (first, second, first, second, first, second):
+            chat.say("one more question")
+            time.sleep(0.2)
+        second.wait_for("faster than the chat can take them")
+        time.sleep(2)
+        refused = [t for c in (first, second) for t in c.texts() if "faster than the chat" in t]
+        assert len(refused) == 1
+
     def test_edit_message_refused(self, live: Live, chat_of: object) -> None:
         """An edit_message event is refused while editing is off; nothing stored changes."""
         chat = chat_of("carol")  # type: ignore[operator]
