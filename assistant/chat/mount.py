@@ -89,7 +89,12 @@ def install_chat_guards(app: FastAPI, ctx: AppContext) -> None:
     from assistant.chat.guards import ChatGuard
 
     socket_limits.install(ctx.settings.chat_limits)
+    guarded = False
     for route in app.routes:
         gate = route.app if isinstance(route, Mount) and route.path == CHAT_PATH else None
-        if isinstance(gate, PatientGate) and not isinstance(gate.app, ChatGuard):
-            gate.app = ChatGuard(gate.app, ctx)
+        if isinstance(gate, PatientGate):
+            if not isinstance(gate.app, ChatGuard):
+                gate.app = ChatGuard(gate.app, ctx)
+            guarded = True
+    if not guarded:  # never serve the chat without its upload and action guards
+        raise RuntimeError(f"the chat at {CHAT_PATH} is not behind PatientGate; cannot install its guards")
