@@ -2,8 +2,9 @@
 
 Replayed against the running app: every page of every role is fetched over HTTP and its
 headers checked; a production instance is started to check HSTS and the ``Secure`` flag
-on ``so_session`` and Chainlit's ``access_token``; Chromium then drives the chat and the
-cockpit under the policy and collects every CSP violation, and tries to frame a page.
+on ``so_session`` and Chainlit's ``access_token``. The Chromium half (the chat and the
+cockpit under the policy, framing refused) is ``tests/browser/test_security_policy.py``,
+beside the suite's one browser.
 """
 
 from __future__ import annotations
@@ -11,17 +12,13 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
-from assistant.db.models import Upload
 from assistant.lifecycle import CaseStatus
 from tests.assistant.factories import to_state
-from tests.browser.conftest import CHROMIUM, say
 from tests.conftest import TEST_PASSWORD
 from tests.security._integrity_fixtures import Live, chat_login, login, running_app
 
@@ -37,11 +34,6 @@ CSP_MUST = [
     "img-src 'self' data: blob:",
     "script-src 'self' 'wasm-unsafe-eval'",
 ]
-COLLECT_CSP = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation',
-  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +45,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def _case_of(live: Live, patient: str) -> str:
-    from sqlalchemy import select
 
     from assistant.db.models import Case
 
@@ -148,81 +139,3 @@ class TestProduction:
         assert chat.status_code == 200, chat.text
         tokens = [c for c in chat.headers.get_list("set-cookie") if c.startswith("access_token")]
         assert tokens and all("; secure" in c.lower() for c in tokens)
-
-
-@pytest.mark.browser
-class TestBrowserUnderPolicy:
-    @pytest.fixture
-    def page(self) -> Iterator[object]:
-        """Chromium (Debian's) with a listener for CSP violations on every page."""
-        if not CHROMIUM.is_file():
-            pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            context = browser.new_context()
-            context.add_init_script(COLLECT_CSP)
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text))
-            page.console_messages = console  # type: ignore[attr-defined]
-            yield page
-            browser.close()
-
-    @staticmethod
-    def _violations(page: object) -> list[str]:
-        seen = list(page.evaluate("window.__csp || []"))  # type: ignore[attr-defined]
-        console = [m for m in page.console_messages if "Content Security Policy" in m]  # type: ignore[attr-defined]
-        return seen + console
-
-    @staticmethod
-    def _log_in(page: object, live: Live, username: str, lands: str) -> None:
-        page.goto(f"{live.url}/login")  # type: ignore[attr-defined]
-        page.fill("input[name=username]", username)  # type: ignore[attr-defined]
-        page.fill("input[name=password]", TEST_PASSWORD)  # type: ignore[attr-defined]
-        page.click("button[type=submit]")  # type: ignore[attr-defined]
-        page.wait_for_url(lands)  # type: ignore[attr-defined]
-
-    def test_chat_works_under_the_policy(self, page: object, live: Live, tmp_path: Path) -> None:
-        """The patient consents, answers, uploads a picture and is answered, with no CSP violation."""
-        picture = tmp_path / "photo.png"
-        Image.new("RGB", (64, 64), (200, 30, 30)).save(picture)
-        self._log_in(page, live, "bob", "**/chat/**")
-        page.get_by_text("what this service is, and what it is not").wait_for()  # type: ignore[attr-defined]
-        page.get_by_role("button", name="I agree", exact=True).click()  # type: ignore[attr-defined]
-        page.get_by_text("Which diagnosis or report").wait_for()  # type: ignore[attr-defined]
-        say(page, "My chest X-ray report says right lower lobe pneumonia")
-        page.get_by_text("Why would you like a second opinion?").last.wait_for()  # type: ignore[attr-defined]
-        page.locator("input[type=file]").first.set_input_files([str(picture)])  # type: ignore[attr-defined]
-        page.wait_for_timeout(1500)  # type: ignore[attr-defined]
-        say(page, "here is a photo")
-        for _ in range(60):  # our storage holds it...
-            with live.db.session() as s:
-                stored = s.scalar(select(Upload.id).where(Upload.filename == "photo.png"))
-            if stored:
-                break
-            page.wait_for_timeout(500)  # type: ignore[attr-defined]
-        assert stored
-        page.wait_for_timeout(1500)  # type: ignore[attr-defined]
-        assert self._violations(page) == []
-        original = picture.read_bytes()  # ...and Chainlit's folder no longer holds the original
-        copies = [p for p in (live.settings.data_dir / "chat" / ".files").rglob("*") if p.is_file()]
-        assert not [p for p in copies if p.read_bytes() == original]
-
-    def test_cockpit_works_under_the_policy(self, page: object, live: Live) -> None:
-        """The clinician's queue and case page (with its script) load with no CSP violation."""
-        self._log_in(page, live, "drsmith", "**/cockpit/**")
-        page.goto(f"{live.url}/cockpit/cases/{_case_of(live, 'alice')}")  # type: ignore[attr-defined]
-        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        assert self._violations(page) == []
-
-    def test_pages_cannot_be_framed(self, page: object, live: Live) -> None:
-        """Another page framing the cockpit gets nothing (frame-ancestors 'none')."""
-        self._log_in(page, live, "drsmith", "**/cockpit/**")
-        page.set_content(f'<iframe id="f" src="{live.url}/cockpit/"></iframe>')  # type: ignore[attr-defined]
-        page.wait_for_timeout(1500)  # type: ignore[attr-defined]
-        framed = [f for f in page.frames if f != page.main_frame]  # type: ignore[attr-defined]
-        assert framed
-        assert all("Claim" not in f.content() and "queue" not in f.content().lower() for f in framed)
