@@ -11,6 +11,7 @@ import threading
 from functools import cached_property
 from typing import Any
 
+from assistant.audit_seal import install as install_audit_seal
 from assistant.db.base import Database
 from assistant.local_secrets import apply_local_secrets
 from assistant.settings import Settings
@@ -25,6 +26,7 @@ class AppContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         apply_local_secrets(settings)  # never the published development secrets
         self.db = db or Database.from_url(settings.database_url, echo=settings.database.echo)
+        self.audit_sealer = install_audit_seal(self.db.engine, settings)
         self._lock = threading.RLock()  # a component may build on another
         self._components: dict[str, Any] = {}
 

@@ -60,3 +60,17 @@ class ValidationError(DomainError):
     """Input that does not fit the domain's rules."""
 
     default_message = "The input is not valid."
+
+
+class SignedContentMismatchError(ConflictError):
+    """A signed version no longer matches the hash recorded with its signature."""
+
+    default_message = (
+        "This signed opinion failed its integrity check: the stored text no longer matches what "
+        "the clinician signed. It will not be shown or sent until the team has checked it; they "
+        "have been alerted."
+    )
+
+    def __init__(self, case_id: str, draft_id: str, reason: str, message: str | None = None) -> None:
+        super().__init__(message)
+        self.case_id, self.draft_id, self.reason = case_id, draft_id, reason

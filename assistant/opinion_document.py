@@ -18,8 +18,9 @@ from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import Case, Draft, Signature, Upload, User
+from assistant.db.models import Case, Draft, Upload, User
 from assistant.errors import NotFoundError
+from assistant.integrity import check_signed
 from assistant.opinion import SectionText, filled_sections
 from assistant.services import cases
 from assistant.services.draft_view import PassageView, passages_of
@@ -119,12 +120,13 @@ def load_signed_opinion(
     Raises:
         NotFoundError: Nothing is signed yet, or the actor may not see the case.
         PermissionDeniedError: The actor's role may not read opinions.
+        SignedContentMismatchError: The signed text or its signature record was changed.
     """
     draft = cases.get_signed_opinion(session, actor, case_id)
-    sig = session.scalar(select(Signature).where(Signature.draft_id == draft.id))
     case = session.get(Case, case_id)
-    if sig is None or case is None:
+    if case is None:
         raise NotFoundError("There is no signed opinion for this case yet.")
+    sig = check_signed(session, draft)  # refuses text changed under the database
     signer, patient = session.get(User, sig.signer_id), session.get(User, case.patient_id)
     earlier = session.scalar(
         select(Draft.id)

@@ -177,6 +177,37 @@ class DicomWebSettings(BaseModel):
     timeout_s: float = Field(default=30.0, description="Per-request timeout to Orthanc.")
 
 
+class IntegritySettings(BaseModel):
+    """The audit log's keyed seal and its checkpoint, both kept outside the database."""
+
+    audit_key: str = Field(
+        default="",
+        description="HMAC key of the audit chain (hex or text). Empty: a random key in "
+        "audit_key_file, created with mode 0600 on first run. Several hosts must share one key.",
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="Key file; empty means <data_dir>/audit.key."
+    )
+    audit_checkpoint: Path | None = Field(
+        default=None,
+        description="File holding the newest sequence number and seal (truncation check); "
+        "empty means <data_dir>/audit.checkpoint. Put it on storage every host shares.",
+    )
+
+
+class ChatLimitSettings(BaseModel):
+    """Per-session and per-patient limits on chat messages and uploads."""
+
+    message_max_chars: int = Field(default=4000, description="Longest chat message accepted.")
+    messages_per_minute: int = Field(
+        default=20, description="Messages one patient (all their chat sessions together) may send per minute."
+    )
+    session_max_files: int = Field(default=40, description="Files one chat session may upload.")
+    session_max_mb: int = Field(default=1024, description="Megabytes one chat session may upload.")
+    patient_max_files: int = Field(default=200, description="Files one patient may have stored in all.")
+    patient_max_mb: int = Field(default=4096, description="Megabytes one patient may have stored in all.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -205,6 +236,8 @@ class Settings(BaseSettings):
     dicomweb: DicomWebSettings = Field(default_factory=DicomWebSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
+    integrity: IntegritySettings = Field(default_factory=IntegritySettings)
+    chat_limits: ChatLimitSettings = Field(default_factory=ChatLimitSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -92,13 +92,13 @@ def _sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Datab
 def _truncate(db: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with db.engine.begin() as conn:
+        drop_triggers(conn)  # SQLite cannot disable a trigger; PostgreSQL refuses TRUNCATE of the audit log
         if db.is_postgresql:
             conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
         else:
-            drop_triggers(conn)
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
-            create_triggers(conn)
+        create_triggers(conn)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

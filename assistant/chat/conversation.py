@@ -35,8 +35,9 @@ from assistant.chat.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Conversation, Message, User
-from assistant.errors import DomainError
+from assistant.errors import DomainError, SignedContentMismatchError
 from assistant.intake import IntakeRecord
+from assistant.integrity import alert_on_mismatch, audit_alert
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.opinion_document import load_signed_opinion
 from assistant.roles import Role
@@ -80,6 +81,7 @@ class PatientChat:
         self.announced_failure = False
         self.pending_question: str | None = None  # a question the patient may pass to a clinician
         self.awaiting_return_answer = False  # a clinician's question on a returned case is open
+        self.refused_drafts: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
     def _user(self, s: Session) -> User:
@@ -339,7 +341,7 @@ class PatientChat:
         otherwise general cited information (never stored as an intake answer)."""
         medicine = analyse_question(text).type is QuestionType.MEDICATION_CHANGE
         if self.phase is Phase.DELIVERED and self.case_id is not None and not medicine:
-            with self.ctx.db.session() as s:
+            with alert_on_mismatch(self.ctx.db, self.user_id, "chat"), self.ctx.db.session() as s:
                 user = self._user(s)
                 found = answer_follow_up(load_signed_opinion(s, user, self.case_id), text)
                 if not found:
@@ -468,7 +470,15 @@ class PatientChat:
         actions = [ActionSpec("request_follow_up", "Ask a clinician to follow up"),
                    ActionSpec("new_case", "Start a new request"),
                    ActionSpec("my_requests", "My requests")]  # fmt: skip
-        reply, op = opinion_reply(self.ctx, s, user, self.case_id, actions)
+        try:
+            reply, op = opinion_reply(self.ctx, s, user, self.case_id, actions)
+        except SignedContentMismatchError as e:  # refused; alert once per version, keep checking
+            self.phase = Phase.WAITING
+            if e.draft_id in self.refused_drafts:
+                return []
+            self.refused_drafts.add(e.draft_id)
+            audit_alert(s, user, e, "chat")
+            return [self._say(s, user, Reply(e.message, "info"))]
         cases.acknowledge_opinion(s, user, self.case_id)
         self.phase = Phase.DELIVERED
         note = Reply(

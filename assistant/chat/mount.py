@@ -81,4 +81,22 @@ def register(app: FastAPI) -> None:
     for route in app.routes:
         if isinstance(route, Mount) and route.path == CHAT_PATH and not isinstance(route.app, PatientGate):
             route.app = PatientGate(route.app, ctx)
+    install_chat_guards(app, ctx)
     logger.info("patient chat mounted at %s", CHAT_PATH)
+
+
+def install_chat_guards(app: FastAPI, ctx: AppContext) -> None:
+    """Upload quotas, action checks and socket limits, behind the patient gate."""
+    from assistant.chat import socket_limits
+    from assistant.chat.guards import ChatGuard
+
+    socket_limits.install(ctx.settings.chat_limits)
+    guarded = False
+    for route in app.routes:
+        gate = route.app if isinstance(route, Mount) and route.path == CHAT_PATH else None
+        if isinstance(gate, PatientGate):
+            if not isinstance(gate.app, ChatGuard):
+                gate.app = ChatGuard(gate.app, ctx)
+            guarded = True
+    if not guarded:  # never serve the chat without its upload and action guards
+        raise RuntimeError(f"the chat at {CHAT_PATH} is not behind PatientGate; cannot install its guards")

@@ -62,8 +62,12 @@ def _root(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose",
 
 def open_db(settings: Settings) -> Database:
     """Open the configured database (creating the data directory for SQLite)."""
+    from assistant.audit_seal import install
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Database.from_url(settings.database_url, echo=settings.database.echo)
+    db = Database.from_url(settings.database_url, echo=settings.database.echo)
+    install(db.engine, settings)
+    return db
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -135,14 +139,18 @@ def cases_list(
     status: Annotated[CaseStatus | None, typer.Option(help="Only cases in this state")] = None,
     limit: int = 50,
 ) -> None:
-    """List cases, urgent first then oldest."""
+    """List cases, urgent first then oldest (titles are patient-written: the read is audited)."""
+    from assistant import audit
     from assistant.db.models import Case
 
     with open_db(get_settings(ctx)).session() as s:
         stmt = select(Case).order_by(Case.priority, Case.created_at).limit(limit)
         if status:
             stmt = stmt.where(Case.status == status)
-        for c in s.scalars(stmt):
+        found = list(s.scalars(stmt))
+        details = {"cases": [c.id for c in found], "status": status.value if status else ""}
+        audit.record(s, None, "case.list.operator", target_type="case", details=details)
+        for c in found:
             urgent = "URGENT" if c.is_urgent else "      "
             typer.echo(f"{c.id}  {urgent} {c.status.value:<15} {c.created_at:%Y-%m-%d %H:%M}  {c.title[:60]}")
 
@@ -229,17 +237,26 @@ def cases_create(
 
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
-    """Check the whole hash chain; exit 1 at the first broken link."""
-    from assistant.audit import verify_chain
+    """Check the hash chain, its HMAC seal and the checkpoint; exit 1 with what is wrong."""
+    from assistant.audit import verify_sealed
+    from assistant.audit_seal import AuditKeyMissingError, make_sealer
 
-    with open_db(get_settings(ctx)).session() as s:
-        report = verify_chain(s)
+    settings = get_settings(ctx)
+    try:
+        sealer = make_sealer(settings, create=False)
+    except AuditKeyMissingError as e:
+        raise fail(f"audit log NOT VERIFIED: {e}") from e
+    db = Database.from_url(settings.database_url, echo=settings.database.echo)
+    with db.session() as s:
+        report = verify_sealed(s, sealer)
     if report.ok:
-        typer.echo(f"audit chain OK: {report.events_checked} events verified")
+        typer.echo(
+            f"audit log OK: {report.events_checked} events verified (hash chain, HMAC seal, checkpoint)"
+        )
         return
+    where = f" at event {report.first_broken_seq}" if report.first_broken_seq else ""
     raise fail(
-        f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason} "
-        f"({report.events_checked} events verified before it)"
+        f"audit log BROKEN{where}: {report.reason} ({report.events_checked} events verified before it)"
     )
 
 

@@ -261,6 +261,7 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    hmac: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 @event.listens_for(Session, "before_flush")

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from assistant import audit
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Draft, Upload, User
 from assistant.lifecycle import CaseStatus
@@ -197,6 +198,8 @@ def queue_page(
                 warnings=warnings_of(checks, evidence),
             )
         )
+    # The rows show patient-written text (titles, questions): the read is a PHI access.
+    audit.record(session, actor, "queue.view", target_type="case", details={"cases": ids, "page": page})
     return QueueResult(rows, total, page, per_page)
 
 

@@ -18,6 +18,7 @@ from assistant.context import AppContext
 from assistant.settings import Settings
 from assistant.web import areas, login_flow
 from assistant.web.access import route_policies
+from assistant.web.headers import SecurityHeaders
 from assistant.web.pages import templates
 from assistant.web.security import (
     PASSWORD_PAGE,
@@ -130,6 +131,8 @@ def create_app(
         same_site="lax",
         https_only=settings.environment == "production",
     )
+
+    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, the chat's too
 
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
-from assistant.errors import NotFoundError
+from assistant.errors import NotFoundError, SignedContentMismatchError
+from assistant.integrity import audit_alert, signed_problem
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.services import cases, drafts, patient_requests, review, transcripts
 from assistant.services.draft_view import (
@@ -65,6 +66,12 @@ class VersionView:
     sha256: str = ""
     attestation: str = ""
     reason: str = ""
+    problem: str = ""  # why a signed version fails its integrity check ('' when intact)
+
+    @property
+    def intact(self) -> bool:
+        """Whether the version is unsigned or its signed text still matches its signature."""
+        return not self.problem
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,7 @@ def _versions(session: Session, case_id: str) -> list[VersionView]:
                 sha256=sig.content_sha256 if sig else "",
                 attestation=sig.attestation if sig else "",
                 reason=str((d.content or {}).get("amendment_reason", "")),
+                problem=signed_problem(session, d) if d.is_signed else "",
             )
         )
     return out
@@ -191,6 +199,10 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
     page.passages = passages_of(original.evidence)
     page.versions = _versions(session, page.case_id)
     page.viewer = viewer_config(page.case_id, original.evidence)
+    for broken in (v for v in page.versions if not v.intact):  # the signed-opinion view: alert and audit
+        signed = next(d for d in drafts.draft_versions(session, page.case_id) if d.version == broken.version)
+        error = SignedContentMismatchError(page.case_id, signed.id, broken.problem)
+        audit_alert(session, actor, error, "case page")
 
 
 def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:

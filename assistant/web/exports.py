@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from assistant import audit
 from assistant.db.models import User
 from assistant.errors import DomainError
+from assistant.integrity import alert_on_mismatch
 from assistant.opinion_document import SignedOpinion, load_signed_opinion, opinion_pdf
 from assistant.roles import Role
 from assistant.web.pages import add_routes, context_of, http_error
@@ -108,8 +109,9 @@ router = APIRouter(prefix="/exports")
 
 
 def _load(request: Request, user: User, case_id: str, fmt: str) -> SignedOpinion:
+    db = context_of(request).db
     try:
-        with context_of(request).db.session() as s:
+        with alert_on_mismatch(db, user.id, fmt), db.session() as s:
             opinion = load_signed_opinion(s, user, case_id)
             audit.record(
                 s,

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assistant import integrity
 from assistant.db.models import AuditEvent, Case, Draft, Signature, User
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
@@ -220,10 +221,16 @@ def metrics_page(request: Request, user: Reader) -> Response:
     """The oversight metrics page (clinicians, support staff and admins)."""
     with context_of(request).db.session() as s:
         metrics = compute_metrics(s, user)
+        alerts = integrity.recent_alerts(s) if user.role is Role.ADMIN else (0, [])
     nav = {Role.CLINICIAN: "cockpit/_nav.html", Role.SUPPORT: "support/_nav.html"}.get(
         user.role, "admin/_nav.html"
     )
-    return render(request, "admin/metrics.html", user, {"m": metrics, "nav": nav, "hours": format_hours})
+    return render(
+        request,
+        "admin/metrics.html",
+        user,
+        {"m": metrics, "nav": nav, "hours": format_hours, "integrity_alerts": alerts},
+    )
 
 
 def register(app: FastAPI) -> None:

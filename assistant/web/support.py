@@ -36,8 +36,9 @@ def _day(value: str, *, end: bool = False) -> dt.datetime | None:
         day = dt.date.fromisoformat(value)
     except ValueError as e:
         raise ValidationError("Dates are written YYYY-MM-DD.") from e
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-    return start + dt.timedelta(days=1) - dt.timedelta(microseconds=1) if end else start
+    return dt.datetime.combine(
+        day, dt.time.max if end else dt.time.min, tzinfo=dt.UTC
+    )  # no overflow on 9999-12-31
 
 
 @router.get("/")

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from assistant import audit
 from assistant.db.base import Database
 from assistant.db.models import AuditEvent, User
+from assistant.db.triggers import drop_audit_triggers
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import transcripts
@@ -71,10 +72,11 @@ class TestAuditChain:
     def test_tampering_detected(
         self, db: Database, make_user: Callable[..., User], sql: str, reason: str
     ) -> None:
-        """Editing, deleting or relinking a row is found at that row."""
+        """Editing, deleting or relinking a row (triggers removed first) is found at that row."""
         patient, clinician = make_user(db, Role.PATIENT), make_user(db, Role.CLINICIAN)
         to_state(db, patient, CaseStatus.SIGNED, clinician)
         with db.engine.begin() as conn:
+            drop_audit_triggers(conn)
             conn.execute(text(sql))
         with db.session() as s:
             report = audit.verify_chain(s)

@@ -23,6 +23,7 @@ from assistant.chat import runtime
 from assistant.chat.auth import SESSION_KEY, UID_KEY, patient_from_headers, patient_session
 from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
+from assistant.chat.guards import discard_chainlit_copy
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.progress import WAITING, ProgressSnapshot
 from assistant.chat.replies import Phase, Reply
@@ -173,6 +174,7 @@ async def on_message(message: cl.Message) -> None:
     for f in files:
         async with cl.Step(name=f"Reading {f.name}", type="tool") as step:
             await call(partial(chat.upload, Path(str(f.path)), str(f.name), str(f.mime or "")))
+            discard_chainlit_copy(runtime.context(), Path(str(f.path)))  # our storage holds it now
             step.output = "Done"
     if text:
         await call(lambda: chat.message(text, screened=True))

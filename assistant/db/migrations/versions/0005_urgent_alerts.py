@@ -1,7 +1,7 @@
 """urgent alerts: emergencies recognised in patient messages, acknowledged by staff
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 20:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from assistant.db.base import UTCDateTime
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
