@@ -341,6 +341,27 @@ def _answers(
     return answers
 
 
+def _drop_unsupported_model_sentences(draft: DraftContent) -> None:
+    """The model adds sentences only under the checks: one no source supports is removed, and flagged."""
+    for section in draft.sections:
+        kept = []
+        for sentence in section.sentences:
+            if sentence.origin == "llm" and sentence.supported is False:
+                draft.flags.append(
+                    GuardrailFlag(
+                        kind="llm_output",
+                        detail=f"model sentence removed, no source supports it: \u201c{sentence.text[:120]}\u201d",
+                        section=section.key,
+                    )
+                )
+                continue
+            kept.append(sentence)
+        section.sentences = kept
+    draft.citation_metrics.n_unsupported = sum(
+        s.supported is False for sec in draft.sections for s in sec.sentences
+    )
+
+
 def untrusted_intake_texts(intake: IntakeRecord) -> list[tuple[str, str]]:
     """Every free-text intake answer as (source, text), for injection checks."""
     fields = [
@@ -463,6 +484,7 @@ def compose_draft(
                 if "irrelevant citation" in detail:
                     continue
                 draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
+    _drop_unsupported_model_sentences(draft)
     logger.info(
         "draft composed: %d sub-questions, %d citations, %d removed, %d unsupported",
         len(sub_questions),

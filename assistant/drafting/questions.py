@@ -19,7 +19,8 @@ _IMAGES = re.compile(
 )
 _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
-    r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery)\b",
+    r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
+    r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking)\b",
     re.I,
 )
 _NEXT = re.compile(

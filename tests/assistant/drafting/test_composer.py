@@ -71,12 +71,13 @@ class TestComposeDraft:
     def test_invented_citation_removed_and_junk_replaced(
         self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
     ) -> None:
-        """Model citations outside the facts are removed; junk falls back to fixed wording."""
+        """Invented citations are removed, the then-unsupported sentence too; junk gets fixed wording."""
         llm = MockLLM(responses=["Infection can make part of the lung look pale [9].", "%%% ###"])
         draft = compose_draft(intake, imaging, passages, llm)
         text = _all_text(draft)
         assert "[9]" not in text
-        assert "Infection can make part of the lung look pale" in text
+        assert "Infection can make part of the lung look pale" not in text
+        assert any("model sentence removed" in f.detail and "look pale" in f.detail for f in draft.flags)
         assert FALLBACK_EXPLANATIONS[SectionKey.IMAGES] in text
         assert any(f.detail.startswith("removed invented citation") for f in draft.flags)
 
@@ -208,7 +209,7 @@ class TestEdgesAndStorage:
     """Cases without imaging or passages, the case-service adapter, and storage fields."""
 
     def test_no_imaging_no_passages(self, intake: IntakeRecord) -> None:
-        """Every section is still present; unsupported model text is marked, not hidden."""
+        """Every section is still present; unsupported model text is removed and flagged."""
         draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
         assert all(s.sentences for s in draft.sections)
         assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
@@ -216,10 +217,9 @@ class TestEdgesAndStorage:
             "could not confirm or exclude pneumonia, because none of the imaging models used here"
             in draft.section(SectionKey.AGREEMENT).text
         )
-        llm_sentences = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
-        assert llm_sentences
-        assert all(s.supported is False for s in llm_sentences)
-        assert draft.citation_metrics.n_unsupported == len(llm_sentences)
+        assert not [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
+        assert any(f.detail.startswith("model sentence removed") for f in draft.flags)
+        assert draft.citation_metrics.n_unsupported == 0
 
     def test_intake_from_case_record(self) -> None:
         """The case service's intake record (several symptoms) adapts to the composer's view."""
