@@ -12,7 +12,8 @@ scored:
 - no fact contradicting the stored analysis (counts, sizes, slices, probabilities, no CT
   wording without a CT, no source for the wrong age group);
 - no statement drawn from a not-assessed finding;
-- no uncited claim; no irrelevant citation; no pasted patient sentence.
+- no uncited claim; no irrelevant citation; no pasted patient sentence (no run of seven
+  words from the patient's text).
 
     python benchmarks/vignette_rubric.py [--llm mock|embedded] [--only v01,v02] [--json out.json]
 """
@@ -44,7 +45,7 @@ def _sentences(content: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def _runs(text: str, size: int = 6) -> set[tuple[str, ...]]:
+def _runs(text: str, size: int = 7) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
@@ -83,7 +84,9 @@ def _findings(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _answered(spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool) -> Item:
     kind, _, cond = spec.partition(":")
-    subs = [q for q in content.get("sub_questions") or [] if q["kind"] == kind and q.get("condition", "") == cond]
+    subs = [
+        q for q in content.get("sub_questions") or [] if q["kind"] == kind and q.get("condition", "") == cond
+    ]
     if not subs:
         return (f"answered {spec}", False, "sub-question not recognised")
     qid = subs[0]["id"]
@@ -110,18 +113,24 @@ def _answered(spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any]
 
 
 def _discussed(cond: str, keywords: list[str], content: Mapping[str, Any]) -> Item:
-    block = [s["text"].lower() for key, s in _sentences(content) if key == "alternatives" and s.get("condition_ref") == cond]
+    block = [
+        s["text"].lower()
+        for key, s in _sentences(content)
+        if key == "alternatives" and s.get("condition_ref") == cond
+    ]
     text = " ".join(block)
     ok = "point to it" in text and "against it" in text and any(k in text for k in keywords)
     return (f"discussed {cond}", ok, "" if ok else "missing for/against/settling test")
 
 
-def _contradictions(content: Mapping[str, Any], evidence: Mapping[str, Any], age: int | None, has_ct: bool) -> list[str]:
+def _contradictions(
+    content: Mapping[str, Any], evidence: Mapping[str, Any], age: int | None, has_ct: bool
+) -> list[str]:
     out: list[str] = []
     ct = _ct_truth(evidence)
     findings = {f["label"].lower(): f for f in _findings(evidence)}
     passages = {p.get("number"): p for p in evidence.get("passages") or []}
-    for key, s in _sentences(content):
+    for _, s in _sentences(content):
         text = s["text"]
         for m in re.finditer(r"(\d+) nodule candidates?", text):
             if ct is None or int(m.group(1)) != ct["count"]:
@@ -147,7 +156,9 @@ def _contradictions(content: Mapping[str, Any], evidence: Mapping[str, Any], age
 
 def _from_not_assessed(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list[str]:
     bad = []
-    skipped = [f["label"].lower() for f in _findings(evidence) if f.get("status", "not_assessed") != "reported"]
+    skipped = [
+        f["label"].lower() for f in _findings(evidence) if f.get("status", "not_assessed") != "reported"
+    ]
     for _, s in _sentences(content):
         low = s["text"].lower()
         for label in skipped:
@@ -173,7 +184,9 @@ def _irrelevant(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list
     return bad
 
 
-def score_case(vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list[Item]:
+def score_case(
+    vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any]
+) -> list[Item]:
     """Every rubric item for one stored draft, as (name, met, detail)."""
     has_ct = any("dicom" in u or u.endswith(".zip") for u in vignette["uploads"])
     items = [_answered(spec, content, vignette, has_ct) for spec in vignette["rubric"]["must_answer"]]
@@ -202,7 +215,9 @@ def _upload_file(path: Path, work: Path) -> Path:
     return path
 
 
-def run_case(ctx: Any, vignette: Mapping[str, Any], work: Path) -> tuple[dict[str, Any], dict[str, Any], float]:
+def run_case(
+    ctx: Any, vignette: Mapping[str, Any], work: Path
+) -> tuple[dict[str, Any], dict[str, Any], float]:
     """Create, submit and draft one vignette through the real pipeline; return content, evidence, seconds."""
     from sqlalchemy import select
 
@@ -214,7 +229,9 @@ def run_case(ctx: Any, vignette: Mapping[str, Any], work: Path) -> tuple[dict[st
     from assistant.services import cases, users
 
     with ctx.db.session() as s:
-        patient = users.create_user_unchecked(s, f"vignette-{vignette['id']}", "vignette-password", Role.PATIENT)
+        patient = users.create_user_unchecked(
+            s, f"vignette-{vignette['id']}", "vignette-password", Role.PATIENT
+        )
         record = IntakeRecord.model_validate(vignette["intake"])
         case = cases.create_case(s, patient, record.diagnosis_in_question[:200])
         cases.update_intake(s, patient, case.id, record)
@@ -229,7 +246,9 @@ def run_case(ctx: Any, vignette: Mapping[str, Any], work: Path) -> tuple[dict[st
     execute_next(ctx, "vignettes", job_id=job_id)
     seconds = time.perf_counter() - start
     with ctx.db.session() as s:
-        draft = s.scalars(select(Draft).where(Draft.case_id == case_id).order_by(Draft.version.desc())).first()
+        draft = s.scalars(
+            select(Draft).where(Draft.case_id == case_id).order_by(Draft.version.desc())
+        ).first()
         if draft is None:
             raise RuntimeError(f"{vignette['id']}: no draft was written")
         return dict(draft.content), dict(draft.evidence or {}), seconds
@@ -248,7 +267,9 @@ def main() -> None:
     from assistant.knowledge_base import ingest_starter_pack
     from assistant.settings import Settings
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--llm", default="embedded", choices=["embedded", "mock"])
     parser.add_argument("--only", default="", help="comma-separated vignette ids")
     parser.add_argument("--json", type=Path, default=None, help="write per-case results here")
@@ -271,11 +292,23 @@ def main() -> None:
         for name, ok, detail in items:
             if not ok:
                 print(f"    MISSED {name}: {detail[:160]}")
-        results.append({"id": vignette["id"], "met": n_met, "items": len(items), "seconds": round(seconds, 1),
-                        "missed": [(n, d) for n, ok, d in items if not ok]})
-    print(f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), contradicted facts: {contradicted}")
+        results.append(
+            {
+                "id": vignette["id"],
+                "met": n_met,
+                "items": len(items),
+                "seconds": round(seconds, 1),
+                "missed": [(n, d) for n, ok, d in items if not ok],
+            }
+        )
+    print(
+        f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), "
+        f"contradicted facts: {contradicted}"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"overall": [met, total], "contradicted": contradicted, "cases": results}, indent=2))
+        args.json.write_text(
+            json.dumps({"overall": [met, total], "contradicted": contradicted, "cases": results}, indent=2)
+        )
 
 
 if __name__ == "__main__":

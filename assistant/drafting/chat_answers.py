@@ -31,8 +31,8 @@ ANSWER_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "text": {"type": "string", "maxLength": 300},
-                    "citations": {"type": "array", "items": {"type": "integer"}, "maxItems": 2},
+                    "text": {"type": "string"},
+                    "citations": {"type": "array", "items": {"type": "integer"}},
                 },
                 "required": ["text", "citations"],
             },
@@ -56,7 +56,8 @@ class ChatAnswerer:
     model: str
     api_key: str = "not-needed"
     timeout_s: float = 120.0
-    max_tokens: int = 200
+    max_tokens: int = 120
+    style: str = ""
 
     @property
     def model_id(self) -> str:
@@ -70,29 +71,60 @@ class ChatAnswerer:
             raise ImportError(
                 "the chat path needs the openai package; install with `pip install openai`"
             ) from e
-        return OpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s, max_retries=1)
+        return OpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s, max_retries=0)
+
+    def _create(self, messages: list[dict[str, str]]) -> Any:
+        """One constrained chat completion, in the response_format the server understands.
+
+        vLLM and OpenAI take ``{"type": "json_schema", "json_schema": {...}}``; llama.cpp's
+        Python server takes ``{"type": "json_object", "schema": {...}}``. The first is tried,
+        and on a request-validation error the second; the one that worked is remembered.
+        """
+        import openai
+
+        client = self._client()
+        formats = {
+            "json_schema": {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": ANSWER_SCHEMA},
+            },
+            "json_object": {"type": "json_object", "schema": ANSWER_SCHEMA},
+        }
+        order = [self.style] if self.style else ["json_schema", "json_object"]
+        last: Exception | None = None
+        for style in order:
+            try:
+                response = client.chat.completions.create(
+                    model=self.model,
+                    messages=messages,
+                    response_format=formats[style],
+                    max_tokens=self.max_tokens,
+                    temperature=0.0,
+                )
+            except openai.APIStatusError as e:
+                # llama.cpp's server answers a refused response_format with 500, others with 400/422
+                if e.status_code not in (400, 422) and "response_format" not in str(e):
+                    raise
+                last = e
+                continue
+            self.style = style
+            return response
+        assert last is not None
+        raise last
 
     def answer(
         self, question: SubQuestion, facts: Sequence[str], passages: Sequence[Passage]
     ) -> tuple[str, str]:
         """Ask for one answer; returns (raw text of joined sentences, rendered user message)."""
-        numbered = "\n".join(f"[{p.number}] {p.title}: {' '.join(p.text.split())[:700]}" for p in passages)
+        numbered = "\n".join(f"[{p.number}] {p.title}: {' '.join(p.text.split())[:400]}" for p in passages)
         user = (
             f"Question: {question.summary}.\nFacts:\n"
             + "\n".join(f"- {f}" for f in facts)
             + f"\nPassages:\n<<<\n{numbered or '(none)'}\n>>>"
         )
+        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
         try:
-            response = self._client().chat.completions.create(
-                model=self.model,
-                messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": "answer", "schema": ANSWER_SCHEMA},
-                },
-                max_tokens=self.max_tokens,
-                temperature=0.0,
-            )
+            response = self._create(messages)
         except Exception as e:  # HTTP and server errors vary by backend
             raise LLMBackendError(f"{self.model_id} failed: {type(e).__name__}: {e}") from e
         content = response.choices[0].message.content or ""

@@ -350,7 +350,8 @@ def _drop_unsupported_model_sentences(draft: DraftContent) -> None:
                 draft.flags.append(
                     GuardrailFlag(
                         kind="llm_output",
-                        detail=f"model sentence removed, no source supports it: \u201c{sentence.text[:120]}\u201d",
+                        detail="model sentence removed, no source supports it: "
+                        f"\u201c{sentence.text[:120]}\u201d",
                         section=section.key,
                     )
                 )

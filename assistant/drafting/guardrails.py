@@ -57,7 +57,8 @@ _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "dictated_output",
             r"\b(say|state|write|tell (?:the )?(?:patient|reader|doctor)|respond|declare|"
-            r"answer|conclude|report|output)\b[^.]{0,40}\b(that )?(the )?(scan|image|x-?ray|ct|study|"
+            r"answer|conclude|report|output)\b(?!\s+(?:says|said|shows|showed|states|stated|reads))"
+            r"[^.]{0,40}\b(that )?(the )?(scan|image|x-?ray|ct|study|"
             r"result|finding|lungs?)s? (is|are|was|were|looks?) (normal|fine|clear|negative|benign|healthy)",
         ),
         (

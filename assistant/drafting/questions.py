@@ -25,7 +25,8 @@ _TREATMENT = re.compile(
 )
 _NEXT = re.compile(
     r"\b(next|follow[- ]?up|another|repeat|more tests?|other tests?|biopsy|referr\w*|specialist|"
-    r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry)\b",
+    r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry|"
+    r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next)\b",
     re.I,
 )
 _DURATION = re.compile(
