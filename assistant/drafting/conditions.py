@@ -97,7 +97,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "pleural_effusion",
         "fluid around the lung (pleural effusion)",
-        ("pleural effusion", "effusion", "fluid around the lung", "water on the lung"),
+        ("pleural effusion", "fluid around the lung", "water on the lung"),
         "breathlessness and a blunted angle at the base of the lung on the X-ray",
         "a sharp angle at the lung base and no fluid on ultrasound",
         "an ultrasound of the chest and, if the cause is unclear, a sample of the fluid",

@@ -259,8 +259,10 @@ class DraftSection(BaseModel):
     @property
     def text(self) -> str:
         """The section as running text (questions one per line)."""
-        joiner = "\n" if self.key is SectionKey.QUESTIONS else " "
-        return joiner.join(s.text for s in self.sentences)
+        from assistant.opinion import section_texts
+
+        dumped = {"sections": [self.model_dump(mode="json")]}
+        return section_texts(dumped)[0].text
 
 
 class PromptRecord(BaseModel):
