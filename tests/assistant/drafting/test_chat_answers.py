@@ -54,7 +54,7 @@ class TestChatAgainstLlamaServer:
 
     def test_compose_with_chat(self, llama_server: str) -> None:
         """One constrained request per sub-question; every kept model sentence is cited and supported."""
-        chat = ChatAnswerer(base_url=llama_server, model="gemma-3-270m", timeout_s=120)
+        chat = ChatAnswerer(base_url=llama_server, model="gemma-3-270m", timeout_s=300, max_tokens=80)
         draft = compose_draft(INTAKE, ImagingFindings(), PASSAGES, MockLLM(), chat=chat)
         records = [p for p in draft.prompts if p.template_name == "chat_answer_json"]
         assert len(records) == len(draft.sub_questions) == 2
