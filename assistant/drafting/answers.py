@@ -133,7 +133,6 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
 
 def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     kinds = ctx.imaging.kinds
-    n_images = len({f.model_card.id + str(i) for i, f in enumerate(ctx.imaging.findings)})
     what = []
     if kinds.count("cxr") or (ctx.imaging.findings and "ct" not in kinds):
         what.append("chest X-ray")
@@ -167,7 +166,7 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
                 finding_refs=present + absent,
             )
         )
-    if skipped and n_images:
+    if skipped:
         reason = skipped[0].reason or "the model is not validated for this population"
         out.append(
             DraftSentence(

@@ -30,10 +30,11 @@ from assistant.drafting.citations import (
     SupportScorer,
     best_supporting_passage,
     check_draft_citations,
+    drop_unsupported_model_sentences,
     split_sentences,
 )
 from assistant.drafting.conditions import Condition
-from assistant.drafting.guardrails import assess_priority, detect_injection, quote_untrusted
+from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
 from assistant.drafting.schemas import (
@@ -56,6 +57,7 @@ from assistant.drafting.sources import (
     check_draft_relevance,
     usable_sentence,
 )
+from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import verdict_for
 from prompts import PromptTemplate, load_template
 
@@ -341,61 +343,6 @@ def _answers(
     return answers
 
 
-def _drop_unsupported_model_sentences(draft: DraftContent) -> None:
-    """The model adds sentences only under the checks: one no source supports is removed, and flagged."""
-    for section in draft.sections:
-        kept = []
-        for sentence in section.sentences:
-            if sentence.origin == "llm" and sentence.supported is False:
-                draft.flags.append(
-                    GuardrailFlag(
-                        kind="llm_output",
-                        detail="model sentence removed, no source supports it: "
-                        f"\u201c{sentence.text[:120]}\u201d",
-                        section=section.key,
-                    )
-                )
-                continue
-            kept.append(sentence)
-        section.sentences = kept
-    draft.citation_metrics.n_unsupported = sum(
-        s.supported is False for sec in draft.sections for s in sec.sentences
-    )
-
-
-def untrusted_intake_texts(intake: IntakeRecord) -> list[tuple[str, str]]:
-    """Every free-text intake answer as (source, text), for injection checks."""
-    fields = [
-        ("intake: diagnosis", intake.diagnosis_in_question),
-        ("intake: reason", intake.reason),
-        ("intake: main question", intake.main_question),
-        (
-            "intake: symptoms",
-            " ".join([intake.symptoms.text, intake.symptoms.onset, intake.symptoms.duration]),
-        ),
-        ("intake: history", intake.history),
-        ("intake: prior imaging", intake.prior_imaging),
-        ("intake: medications", "; ".join(intake.medications)),
-        ("intake: allergies", "; ".join(intake.allergies)),
-    ]
-    return [(src, text) for src, text in fields if text.strip()]
-
-
-def _flag_untrusted(ctx: _Context, chat_texts: Sequence[str]) -> None:
-    sources = [(u.source, u.text) for u in ctx.uploads] + untrusted_intake_texts(ctx.intake)
-    sources += [(f"chat message {i}", t) for i, t in enumerate(chat_texts, start=1) if t.strip()]
-    for source, text in sources:
-        for found in detect_injection(text, source):
-            ctx.flags.append(
-                GuardrailFlag(
-                    kind="injection",
-                    detail=f"instruction-like text in {found.source} ({found.pattern}), "
-                    f"treated as data and not followed: \u201c{found.excerpt}\u201d",
-                    section=SectionKey.SUMMARY,
-                )
-            )
-
-
 def compose_draft(
     intake: IntakeRecord,
     imaging: ImagingFindings,
@@ -438,7 +385,7 @@ def compose_draft(
         questions_template=load_template(QUESTIONS_TEMPLATE),
         relevance=relevance or KeyTermRelevance(),
     )
-    _flag_untrusted(ctx, chat_texts)
+    ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
     has_images = bool(imaging.findings) or imaging.ct is not None
     sub_questions = questions.parse_sub_questions(intake, has_images=has_images)
     named = questions.named_alternatives(intake)
@@ -485,7 +432,7 @@ def compose_draft(
                 if "irrelevant citation" in detail:
                     continue
                 draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
-    _drop_unsupported_model_sentences(draft)
+    drop_unsupported_model_sentences(draft)
     logger.info(
         "draft composed: %d sub-questions, %d citations, %d removed, %d unsupported",
         len(sub_questions),
