@@ -207,7 +207,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "heart_attack",
         "a heart problem such as angina or a heart attack",
-        ("heart attack", "angina", "heart problem", "cardiac"),
+        ("heart attack", "angina", "heart problem", "cardiac", "my heart", "heart trouble", "heart issue"),
         "crushing chest pain spreading to the arm or jaw, sweating, or pain on exertion",
         "pain that is sharp, reproduced by pressing, and an ECG and troponin that are normal",
         "an ECG and a troponin blood test, urgently when the pain is ongoing",

@@ -67,6 +67,7 @@ class TestConditions:
             ("lung cancer", ["lung_cancer"]),
             ("TB or covid", ["tuberculosis", "covid19"]),
             ("a collapsed lung", ["pneumothorax"]),
+            ("could it be my heart or heart failure", ["heart_attack", "heart_failure"]),
             ("nothing relevant here", []),
         ],
     )
