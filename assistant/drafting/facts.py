@@ -192,9 +192,14 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
 
 
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
 def _candidate_sentences(passage: Passage) -> list[str]:
+    """Whole sentences, one list item or line at a time (a bullet never joins its neighbour)."""
     out = []
-    for sentence in split_sentences(passage.text):
+    lines = [_BULLET.sub("", line) for line in passage.text.splitlines()]
+    for sentence in (s for line in lines if line.strip() for s in split_sentences(line)):
         words = sentence.split()
         if 6 <= len(words) <= 45 and sentence[-1:] in ".!" and words[0].lower().strip(",") not in _ANAPHORA:
             out.append(sentence)

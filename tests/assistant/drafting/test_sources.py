@@ -118,3 +118,20 @@ class TestUsableSentence:
         assert not usable_sentence("Fever is common.", adult, has_ct=False, is_child=True)
         assert usable_sentence("Fever is common.", child, has_ct=False, is_child=True)
         assert not usable_sentence("Fever is common.", child, has_ct=False, is_child=False)
+
+
+class TestPickPassageFacts:
+    """Quoted sentences never run across list items."""
+
+    def test_bullets_split(self) -> None:
+        """Each bullet is its own candidate; no ' - ' joins two of them."""
+        from assistant.drafting.facts import pick_passage_facts
+
+        passage = Passage(
+            number=1,
+            title="Pneumonia",
+            text="- A report that says consolidation describes what is seen on the film.\n"
+            "- An X-ray cannot reliably tell bacterial from viral pneumonia.",
+        )
+        picked = pick_passage_facts("bacterial or viral pneumonia on an X-ray", [passage])
+        assert picked[0].text == "An X-ray cannot reliably tell bacterial from viral pneumonia [1]."
