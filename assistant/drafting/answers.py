@@ -220,6 +220,18 @@ def _answer_next(
 ) -> list[DraftSentence]:
     tests = [f"for {c.name}, {c.test}" for c in alternatives[:4]]
     out = []
+    dx = questions.diagnosis_condition(ctx.intake)
+    if dx is not None:
+        out.append(
+            DraftSentence(
+                text=f"A follow-up check of {dx.name} usually relies on {dx.test}; whether a repeat image "
+                "is needed depends on how the symptoms settle, age and smoking history, which the treating "
+                "doctor weighs.",
+                origin="template",
+                condition_ref=dx.key,
+            )
+        )
+        out += ctx.pick(f"repeat X-ray follow-up after {dx.name}", 1, ctx.fits(dx))
     if tests:
         out.append(
             DraftSentence(
