@@ -60,7 +60,6 @@ class TestComposeDraft:
         assert {p.section for p in draft.prompts} == {
             SectionKey.FIRST_DIAGNOSIS,
             SectionKey.IMAGES,
-            SectionKey.AGREEMENT,
             SectionKey.QUESTIONS,
         }
         limits = draft.section(SectionKey.LIMITATIONS).text
@@ -251,4 +250,4 @@ class TestEdgesAndStorage:
         assert fields["model_id"] == "mock:deterministic"
         assert fields["checks"]["citations"]["n_citations"] == draft.citation_metrics.n_citations
         assert len(fields["content"]["sections"]) == len(SectionKey)
-        assert len(fields["evidence"]["prompts"]) == 4
+        assert len(fields["evidence"]["prompts"]) == 3
