@@ -201,7 +201,7 @@ class TestOpenAICompatibleDraft:
         assert draft.citation_metrics.n_citations >= 3
         assert draft.citation_metrics.n_unresolved_removed == 0
         assert draft.model_id == f"openai_compatible:gemma-3-270m@{llama_server}"
-        assert len(draft.prompts) == 5
+        assert len(draft.prompts) == 3  # first diagnosis, images, questions
 
 
 class TestEdgesAndStorage:
