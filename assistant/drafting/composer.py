@@ -91,8 +91,8 @@ FALLBACK_EXPLANATIONS: dict[SectionKey, str] = {
 class ComposerOptions:
     """Tunables of :func:`compose_draft`."""
 
-    explanation_tokens: int = 80
-    question_tokens: int = 60
+    explanation_tokens: int = 56
+    question_tokens: int = 40
     max_llm_sentences: int = 3
     support_threshold: float = DEFAULT_SUPPORT_THRESHOLD
 
