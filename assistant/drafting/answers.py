@@ -9,6 +9,7 @@ reviewers and the rubric can see what was answered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,9 @@ from assistant.drafting.schemas import DraftSentence, ImagingFindings, IntakeRec
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 
+_TREATMENT_WORDS = re.compile(
+    r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I
+)
 PickFn = Callable[[str, int, Callable[[str, Passage], bool] | None], list[DraftSentence]]
 
 
@@ -134,7 +138,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
 def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     kinds = ctx.imaging.kinds
     what = []
-    if kinds.count("cxr") or (ctx.imaging.findings and "ct" not in kinds):
+    if {"cxr", "photo"} & set(kinds) or (ctx.imaging.findings and "ct" not in kinds):
         what.append("chest X-ray")
     if ctx.has_ct:
         what.append("CT")
@@ -211,7 +215,12 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
             origin="template",
         ),
     ]
-    out += ctx.pick("antibiotic treatment choice not improving", 1, ctx.fits(None))
+    fits = ctx.fits(None)
+
+    def about_treatment(sentence: str, passage: Passage) -> bool:
+        return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
+
+    out += ctx.pick("antibiotic treatment choice not improving", 1, about_treatment)
     return _tagged(out, q.id)
 
 

@@ -135,3 +135,32 @@ class TestPickPassageFacts:
         )
         picked = pick_passage_facts("bacterial or viral pneumonia on an X-ray", [passage])
         assert picked[0].text == "An X-ray cannot reliably tell bacterial from viral pneumonia [1]."
+
+
+class TestTreatmentAnswerSources:
+    """The treatment answer quotes only a sentence about treatment."""
+
+    def test_off_topic_quote_refused(self) -> None:
+        """A sentence about AI models is not quoted as the answer on antibiotics."""
+        from assistant.drafting.composer import compose_draft
+        from assistant.drafting.llm import MockLLM
+        from assistant.drafting.schemas import ImagingFindings, IntakeRecord
+
+        passages = [
+            Passage(
+                number=1,
+                title="AI models",
+                text="A model's choice was not improving at hospitals it had not seen in training.",
+            ),
+            Passage(
+                number=2,
+                title="Pneumonia",
+                text="Pneumonia is usually treated with an antibiotic chosen by the treating doctor.",
+            ),
+        ]
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question="Is my antibiotic right?")
+        draft = compose_draft(intake, ImagingFindings(), passages, MockLLM())
+        q = next(q for q in draft.sub_questions if q.kind == "treatment")
+        block = [s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == q.id]
+        assert block
+        assert not any("hospitals it had not seen" in t for t in block)
