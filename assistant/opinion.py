@@ -58,8 +58,19 @@ def _text_of(section: Mapping[str, Any]) -> str:
     if "text" in section:
         return "" if section["text"] is None else str(section["text"])
     joiner = "\n" if section.get("key") == SectionKey.QUESTIONS.value else " "
-    sentences = section.get("sentences") or []
-    return joiner.join(str(s.get("text", "")) for s in sentences if isinstance(s, Mapping))
+    sentences = [str(s.get("text", "")) for s in section.get("sentences") or [] if isinstance(s, Mapping)]
+    if section.get("key") in (SectionKey.ANSWERS.value, SectionKey.ALTERNATIVES.value):
+        return _paragraphs(sentences)
+    return joiner.join(sentences)
+
+
+def _paragraphs(sentences: list[str]) -> str:
+    """Answers and alternatives read as paragraphs: a new one at each heading sentence."""
+    out = ""
+    for text in sentences:
+        starts = text.endswith(":") or " is discussed because " in text
+        out += ("\n\n" if out and starts else " " if out else "") + text
+    return out
 
 
 def section_texts(content: Mapping[str, Any]) -> list[SectionText]:

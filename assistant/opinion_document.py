@@ -10,6 +10,7 @@ the patient's message, the downloaded PDF and the FHIR report carry the same wor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from assistant.services.draft_view import PassageView, passages_of
 from assistant.storage import Storage
 
 MAX_IMAGES = 6
+_CITED = re.compile(r"\[(\d+)\]")
 _FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
@@ -106,6 +108,19 @@ def _key_images(
     return [p for p in paths if p.is_file()][:MAX_IMAGES]
 
 
+def cited_passages(sections: list[SectionText], passages: list[PassageView]) -> list[PassageView]:
+    """Only the sources the signed text cites: a retrieved passage nobody cites is not listed."""
+    cited = {int(n) for s in sections for n in _CITED.findall(s.text)}
+    return [p for p in passages if p.number in cited]
+
+
+def source_line(p: PassageView) -> str:
+    """'[n] Title. Publisher. URL', plus what a project summary summarises."""
+    line = ". ".join(filter(None, [f"[{p.number}] {p.title}", p.publisher, p.url]))
+    summarised = p.extra.get("summarises")
+    return f"{line}. Summarises: {summarised}" if summarised else line
+
+
 def load_signed_opinion(
     session: Session, actor: User, case_id: str, storage: Storage | None = None
 ) -> SignedOpinion:
@@ -134,6 +149,7 @@ def load_signed_opinion(
         .limit(1)
     )
     evidence = draft.evidence or {}
+    sections = filled_sections(draft.content)
     return SignedOpinion(
         case_id=case.id,
         case_title=case.title,
@@ -141,8 +157,8 @@ def load_signed_opinion(
         patient_name=patient.display_name if patient else "",
         draft_id=draft.id,
         version=draft.version,
-        sections=filled_sections(draft.content),
-        citations=passages_of(evidence),
+        sections=sections,
+        citations=cited_passages(sections, passages_of(evidence)),
         signer_name=signer.display_name if signer else "the reviewing clinician",
         signed_at=sig.signed_at,
         attestation=sig.attestation,
@@ -193,7 +209,7 @@ def opinion_pdf(opinion: SignedOpinion) -> bytes:
     if opinion.citations:
         para("Sources", 13, "B", 0.5)
         for p in opinion.citations:
-            para(". ".join(filter(None, [f"[{p.number}] {p.title}", p.publisher, p.url])), 9, gap=0.5)
+            para(source_line(p), 9, gap=0.5)
     pdf.ln(4)
     para(f"{opinion.signed_line} (version {opinion.version}).", 11, "B", 0.5)
     para(f"Attestation: {opinion.attestation}", 9, gap=0.5)

@@ -149,6 +149,11 @@ class LLMSettings(BaseModel):
         default=None, description="Local NLI cross-encoder folder for citation support; empty: embeddings."
     )
     support_threshold: float = Field(default=0.45, description="Minimum citation support score.")
+    api_style: Literal["completions", "chat"] = Field(
+        default="completions",
+        description="openai_compatible only: 'chat' asks a chat model for a JSON-schema answer per "
+        "sub-question (llama.cpp server / vLLM response_format); 'completions' keeps the prompts.",
+    )
 
 
 class JobSettings(BaseModel):

@@ -7,7 +7,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import select
@@ -20,6 +20,9 @@ from assistant.errors import DomainError
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from assistant.intake import IntakeRecord as IntakeRecordT
 
 app = typer.Typer(
     help="Second-opinion assistant: operate the service from the command line.", no_args_is_help=True
@@ -190,21 +193,28 @@ def cases_show(ctx: typer.Context, case_id: str) -> None:
 def cases_create(
     ctx: typer.Context,
     patient: Annotated[str, typer.Option(help="The patient's user name")],
-    diagnosis: Annotated[str, typer.Option(help="The diagnosis they want a second opinion on")],
-    question: Annotated[str, typer.Option(help="What they most want to know")],
+    diagnosis: Annotated[str, typer.Option(help="The diagnosis they want a second opinion on")] = "",
+    question: Annotated[str, typer.Option(help="What they most want to know")] = "",
     upload: Annotated[list[Path] | None, typer.Option(help="Image or report file (repeatable)")] = None,
+    intake: Annotated[
+        Path | None, typer.Option(help="A whole intake record as JSON (age, sex, symptoms, medications, ...)")
+    ] = None,
     history: str = "",
     consented: Annotated[bool, typer.Option(help="Confirm the patient accepted the consent text")] = False,
     submit: Annotated[bool, typer.Option(help="Submit the case for drafting")] = True,
 ) -> None:
-    """Create a case on a patient's behalf (demos and support), upload files, submit it."""
+    """Create a case on a patient's behalf (demos and support), upload files, submit it.
+
+    With ``--intake FILE.json`` the whole intake record is read from the file; ``--diagnosis``,
+    ``--question`` and ``--history`` given as well override its fields.
+    """
     from assistant.chat.consent import current_consent
     from assistant.context import AppContext
     from assistant.db.models import User
-    from assistant.intake import IntakeRecord
     from assistant.jobs.dispatch import dispatch
     from assistant.services import cases
 
+    record = _intake_record(intake, diagnosis=diagnosis, question=question, history=history)
     if not consented:
         raise fail("the patient must have accepted the consent text: pass --consented to confirm")
     app_ctx = AppContext(get_settings(ctx))
@@ -213,13 +223,8 @@ def cases_create(
             user = s.scalar(select(User).where(User.username == patient))
             if user is None or user.role is not Role.PATIENT:
                 raise fail(f"no patient named '{patient}'")
-            case = cases.create_case(s, user, diagnosis)
-            cases.update_intake(
-                s,
-                user,
-                case.id,
-                IntakeRecord(diagnosis_in_question=diagnosis, main_question=question, history=history),
-            )
+            case = cases.create_case(s, user, record.diagnosis_in_question[:200] or "Second opinion")
+            cases.update_intake(s, user, case.id, record)
             consent = current_consent()
             if not cases.has_consented(s, user, consent.version):
                 cases.record_consent(s, user, consent.version, consent.text)
@@ -233,6 +238,32 @@ def cases_create(
     if job_id:
         dispatch(app_ctx, job_id)
     typer.echo(case_id)
+
+
+def _intake_record(path: Path | None, **overrides: str) -> IntakeRecordT:
+    """The intake record from ``--intake`` (if any) with the non-empty options applied."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    from assistant.intake import IntakeRecord
+
+    data: dict[str, object] = {}
+    if path is not None:
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise fail(f"cannot read the intake file {path}: {e}") from e
+        if not isinstance(loaded, dict):
+            raise fail(f"{path} must hold a JSON object with the intake fields")
+        data = dict(loaded.get("intake", loaded))
+    names = {"diagnosis": "diagnosis_in_question", "question": "main_question", "history": "history"}
+    data.update({names[k]: v for k, v in overrides.items() if v})
+    try:
+        record = IntakeRecord.model_validate(data)
+    except PydanticValidationError as e:
+        raise fail(f"invalid intake record: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}") from e
+    if record.missing_for_submission():
+        raise fail("the intake needs: " + ", ".join(record.missing_for_submission()))
+    return record
 
 
 @audit_app.command("verify")

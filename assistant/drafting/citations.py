@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, Passage
+from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, GuardrailFlag, Passage
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -302,3 +302,25 @@ def best_supporting_passage(
         if value >= threshold and (best is None or value > best[1]):
             best = (passage.number, value)
     return best
+
+
+def drop_unsupported_model_sentences(draft: DraftContent) -> None:
+    """The model adds sentences only under the checks: one no source supports is removed, and flagged."""
+    for section in draft.sections:
+        kept = []
+        for sentence in section.sentences:
+            if sentence.origin == "llm" and sentence.supported is False:
+                draft.flags.append(
+                    GuardrailFlag(
+                        kind="llm_output",
+                        detail="model sentence removed, no source supports it: "
+                        f"\u201c{sentence.text[:120]}\u201d",
+                        section=section.key,
+                    )
+                )
+                continue
+            kept.append(sentence)
+        section.sentences = kept
+    draft.citation_metrics.n_unsupported = sum(
+        s.supported is False for sec in draft.sections for s in sec.sentences
+    )

@@ -16,14 +16,25 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models.llms import BaseLLM
 
-from assistant.drafting import facts
+from assistant.drafting import facts, questions
+from assistant.drafting.answers import (
+    AnswerContext,
+    answer_sentences,
+    differential,
+    differential_sentences,
+    verdict_sentence,
+)
+from assistant.drafting.chat_answers import ChatAnswerer, add_chat_answers
 from assistant.drafting.citations import (
     DEFAULT_SUPPORT_THRESHOLD,
     SupportScorer,
     best_supporting_passage,
     check_draft_citations,
+    drop_unsupported_model_sentences,
+    split_sentences,
 )
-from assistant.drafting.guardrails import assess_priority, detect_injection, quote_untrusted
+from assistant.drafting.conditions import Condition
+from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
@@ -38,8 +49,17 @@ from assistant.drafting.schemas import (
     Passage,
     PromptRecord,
     SectionKey,
+    SubQuestion,
     UploadedText,
 )
+from assistant.drafting.sources import (
+    KeyTermRelevance,
+    RelevanceChecker,
+    check_draft_relevance,
+    usable_sentence,
+)
+from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
+from assistant.drafting.validity import verdict_for
 from prompts import PromptTemplate, load_template
 
 logger = logging.getLogger(__name__)
@@ -72,8 +92,8 @@ FALLBACK_EXPLANATIONS: dict[SectionKey, str] = {
 class ComposerOptions:
     """Tunables of :func:`compose_draft`."""
 
-    explanation_tokens: int = 80
-    question_tokens: int = 60
+    explanation_tokens: int = 56
+    question_tokens: int = 40
     max_llm_sentences: int = 3
     support_threshold: float = DEFAULT_SUPPORT_THRESHOLD
 
@@ -91,13 +111,22 @@ class _Context:
     uploads: list[UploadedText]
     section_template: PromptTemplate
     questions_template: PromptTemplate
+    relevance: RelevanceChecker = field(default_factory=KeyTermRelevance)
     used_passage_sentences: set[str] = field(default_factory=set)
     prompts: list[PromptRecord] = field(default_factory=list)
     flags: list[GuardrailFlag] = field(default_factory=list)
 
     @property
     def diagnosis(self) -> str:
-        return " ".join(self.intake.diagnosis_in_question.split()).rstrip(".")
+        return questions.diagnosis_label(self.intake)
+
+    @property
+    def has_ct(self) -> bool:
+        return self.imaging.ct is not None or "ct" in self.imaging.kinds
+
+    def fits(self, sentence: str, passage: Passage) -> bool:
+        child = None if self.intake.age is None else self.intake.is_child
+        return usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child)
 
 
 def _facts_block(sentences: Sequence[DraftSentence]) -> str:
@@ -174,9 +203,16 @@ def _explain(
     return cleaned.sentences
 
 
-def _pick(ctx: _Context, query: str, limit: int = 1) -> list[DraftSentence]:
+def _pick(
+    ctx: _Context, query: str, limit: int = 1, accept: Callable[[str, Passage], bool] | None = None
+) -> list[DraftSentence]:
     return facts.pick_passage_facts(
-        query, ctx.passages, used=ctx.used_passage_sentences, limit=limit, scorer=ctx.scorer
+        query,
+        ctx.passages,
+        used=ctx.used_passage_sentences,
+        limit=limit,
+        scorer=ctx.scorer,
+        accept=accept or ctx.fits,
     )
 
 
@@ -214,60 +250,37 @@ def _images(ctx: _Context) -> list[DraftSentence]:
 
 def _agreement(ctx: _Context) -> list[DraftSentence]:
     dx = ctx.diagnosis
-    matches = facts.matching_findings(dx, ctx.imaging)
-    if not matches:
-        verdict = (
-            f"None of the imaging models used here assesses {dx}, so the images can neither "
-            "confirm nor contradict the first diagnosis in this draft."
-        )
-        topic = f"Why the imaging results cannot settle a diagnosis of {dx}"
-    elif any(m.positive for m in matches):
-        verdict = (
-            f"The imaging model's estimate for {matches[0].label} was above its operating "
-            f"threshold, which agrees with the first diagnosis of {dx}."
-        )
-        topic = f"Why the imaging result agrees with a diagnosis of {dx}"
-    else:
-        verdict = (
-            f"The imaging model's estimate for {matches[0].label} was below its operating "
-            f"threshold, so the images do not support the first diagnosis of {dx} on their "
-            "own; a model can miss what a radiologist sees, so this is a reason for a closer "
-            "look rather than a conclusion."
-        )
-        topic = f"Why the imaging result does not settle a diagnosis of {dx}"
-    refs = [m.label for m in matches]
-    out = [DraftSentence(text=verdict, origin="finding", finding_refs=refs)]
-    fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray CT tests diagnosis")
-    return out + fact + _explain(ctx, SectionKey.AGREEMENT, topic, out + fact)
+    cond = questions.diagnosis_condition(ctx.intake)
+    label_text = ctx.intake.diagnosis_in_question if cond is None else ""
+    verdict = verdict_for(cond, label_text, ctx.imaging)
+    refs = [verdict.finding.label] if verdict.finding is not None and verdict.finding.assessed else []
+    out = [DraftSentence(text=verdict_sentence(dx, verdict), origin="finding", finding_refs=refs)]
+    fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray tests diagnosis")
+    # The verdict is the validity rules' alone: no model text here, where a flipped word would matter most.
+    fixed = DraftSentence(text=FALLBACK_EXPLANATIONS[SectionKey.AGREEMENT], origin="template")
+    return [*out, *fact, fixed]
 
 
-def _alternatives(ctx: _Context) -> list[DraftSentence]:
-    dx = ctx.diagnosis.lower()
-    others = [
-        f for f in ctx.imaging.findings if f.positive and f not in facts.matching_findings(dx, ctx.imaging)
-    ]
-    out = [
-        DraftSentence(
-            text=f"The model's estimate for {f.label} was also above its threshold "
-            f"({f.probability:.2f}), so {f.label} is worth discussing with your doctor.",
-            origin="finding",
-            finding_refs=[f.label],
-        )
-        for f in others
-    ]
-    fact = _pick(ctx, f"Other conditions that can look like {dx}: differential diagnosis", 2)
-    topic = f"Other conditions that can look similar to {ctx.diagnosis}"
-    return out + fact + _explain(ctx, SectionKey.ALTERNATIVES, topic, out + fact)
+def _alternatives(ctx: _Context, items: list[tuple[Condition, str]]) -> list[DraftSentence]:
+    actx = _answer_context(ctx)
+    return differential_sentences(actx, items)
+
+
+def _answer_context(ctx: _Context) -> AnswerContext:
+    def pick(query: str, limit: int, accept: Callable[[str, Passage], bool] | None) -> list[DraftSentence]:
+        return _pick(ctx, query, limit, accept)
+
+    return AnswerContext(ctx.intake, ctx.imaging, ctx.passages, ctx.relevance, pick)
 
 
 def _questions(ctx: _Context) -> list[DraftSentence]:
     dx = ctx.diagnosis
-    matches = facts.matching_findings(dx, ctx.imaging)
+    verdict = verdict_for(questions.diagnosis_condition(ctx.intake), "", ctx.imaging)
     fixed = [f"What makes you confident in the diagnosis of {dx}, and what would change it?"]
-    if matches and not any(m.positive for m in matches):
-        fixed.append(f"The imaging model did not flag {dx}; would another reading of the images help?")
+    if verdict.direction != "supports":
+        fixed.append("Could a radiologist's report on the images help settle the question?")
     fixed.append("Which symptoms should make me seek care sooner?")
-    agree = "agreed with it" if any(m.positive for m in matches) else "did not settle it"
+    agree = "agreed with it" if verdict.direction == "supports" else "did not settle it"
     situation = f"The first diagnosis was {dx}. The imaging model's estimate {agree}."
     rendered = ctx.questions_template.render_prompt(situation=situation)
     _record(ctx, SectionKey.QUESTIONS, ctx.questions_template, rendered.text)
@@ -302,17 +315,32 @@ def _limitations(ctx: _Context) -> list[DraftSentence]:
     return [DraftSentence(text=t, origin="template") for t in out]
 
 
-def _flag_uploads(ctx: _Context) -> None:
-    for upload in ctx.uploads:
-        for found in detect_injection(upload.text, upload.source):
-            ctx.flags.append(
-                GuardrailFlag(
-                    kind="injection",
-                    detail=f"instruction-like text in {found.source} ({found.pattern}), "
-                    f"treated as data and not followed: \u201c{found.excerpt}\u201d",
-                    section=SectionKey.FIRST_DIAGNOSIS,
-                )
+def _answers(
+    ctx: _Context,
+    actx: AnswerContext,
+    sub_questions: list[SubQuestion],
+    alternatives: list[Condition],
+    chat: ChatAnswerer | None,
+) -> list[DraftSentence]:
+    answers = answer_sentences(actx, sub_questions, alternatives, assess_priority(ctx.intake).reasons)
+    if chat is None:
+        return answers
+    usable = [p for p in ctx.passages if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
+    untrusted = [u.text for u in ctx.uploads] + [t for _, t in untrusted_intake_texts(ctx.intake)]
+    answers, prompts, notes = add_chat_answers(
+        chat, answers, sub_questions, usable, untrusted_texts=untrusted
+    )
+    for text in prompts:
+        ctx.prompts.append(
+            PromptRecord(
+                section=SectionKey.ANSWERS,
+                template_name="chat_answer_json",
+                template_version="1",
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             )
+        )
+    ctx.flags += [GuardrailFlag(kind="llm_output", detail=n, section=SectionKey.ANSWERS) for n in notes]
+    return answers
 
 
 def compose_draft(
@@ -324,20 +352,26 @@ def compose_draft(
     uploads: Sequence[UploadedText] = (),
     scorer: SupportScorer | None = None,
     options: ComposerOptions | None = None,
+    relevance: RelevanceChecker | None = None,
+    chat_texts: Sequence[str] = (),
+    chat: ChatAnswerer | None = None,
 ) -> DraftContent:
-    """Write a draft second opinion with all seven sections, checked and flagged.
+    """Write a draft second opinion that answers the patient's questions, checked and flagged.
 
     Args:
         intake: What the patient told the intake conversation.
         imaging: De-identified model findings and CT measurements.
-        passages: Numbered retrieved passages that sentences cite as ``[n]``.
+        passages: Numbered retrieved passages (one per source document) cited as ``[n]``.
         llm: Any backend from :func:`assistant.drafting.llm.build_llm`.
         uploads: Text from uploaded documents; quoted as data, never followed.
         scorer: Citation support scorer; ``None`` resolves citations without scoring.
         options: Token budgets and the support threshold.
+        relevance: Per-sentence relevance check; key-term entailment by default.
+        chat_texts: The patient's chat messages, checked for injected instructions.
+        chat: A chat model that adds a checked answer per sub-question (capable-model path).
 
     Returns:
-        The draft, with prompt provenance, citation metrics, flags and priority.
+        The draft, with sub-questions, prompt provenance, citation metrics, flags and priority.
     """
     ctx = _Context(
         intake=intake,
@@ -349,14 +383,21 @@ def compose_draft(
         uploads=list(uploads),
         section_template=load_template(SECTION_TEMPLATE),
         questions_template=load_template(QUESTIONS_TEMPLATE),
+        relevance=relevance or KeyTermRelevance(),
     )
-    _flag_uploads(ctx)
+    ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
+    has_images = bool(imaging.findings) or imaging.ct is not None
+    sub_questions = questions.parse_sub_questions(intake, has_images=has_images)
+    named = questions.named_alternatives(intake)
+    actx = _answer_context(ctx)
+    items = differential(actx, named)
     builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
-        SectionKey.SUMMARY: lambda: facts.summary_sentences(intake),
+        SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions),
+        SectionKey.ANSWERS: lambda: _answers(ctx, actx, sub_questions, [c for c, _ in items], chat),
         SectionKey.FIRST_DIAGNOSIS: lambda: _first_diagnosis(ctx),
         SectionKey.IMAGES: lambda: _images(ctx),
         SectionKey.AGREEMENT: lambda: _agreement(ctx),
-        SectionKey.ALTERNATIVES: lambda: _alternatives(ctx),
+        SectionKey.ALTERNATIVES: lambda: _alternatives(ctx, items),
         SectionKey.QUESTIONS: lambda: _questions(ctx),
         SectionKey.LIMITATIONS: lambda: _limitations(ctx),
     }
@@ -365,6 +406,10 @@ def compose_draft(
     ]
     priority = assess_priority(intake)
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
+    if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:
+        ctx.flags.append(
+            GuardrailFlag(kind="review", detail=facts_review[0].text, section=SectionKey.ANSWERS)
+        )
     combined = "\n".join(f"{p.section.value}:{p.sha256}" for p in ctx.prompts)
     draft = DraftContent(
         sections=sections,
@@ -373,17 +418,24 @@ def compose_draft(
         template_name=ctx.section_template.name,
         template_version=ctx.section_template.version,
         prompt_sha256=hashlib.sha256(combined.encode("utf-8")).hexdigest(),
-        model_id=model_id_of(llm),
+        model_id=chat.model_id if chat is not None else model_id_of(llm),
         flags=ctx.flags,
         priority=priority.priority,
+        sub_questions=sub_questions,
+        alternatives=[c.key for c, _ in items],
     )
+    check_draft_relevance(draft, ctx.relevance)
     metrics = check_draft_citations(draft, scorer, threshold=ctx.options.support_threshold)
     for section in draft.sections:
         for sentence in section.sentences:
             for detail in sentence.flags:
+                if "irrelevant citation" in detail:
+                    continue
                 draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
+    drop_unsupported_model_sentences(draft)
     logger.info(
-        "draft composed: %d citations, %d removed, %d unsupported",
+        "draft composed: %d sub-questions, %d citations, %d removed, %d unsupported",
+        len(sub_questions),
         metrics.n_citations,
         metrics.n_unresolved_removed,
         metrics.n_unsupported,

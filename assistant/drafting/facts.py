@@ -8,17 +8,22 @@ exactly the facts in the case.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer, split_sentences
+from assistant.drafting.conditions import conditions_in
 from assistant.drafting.schemas import (
+    NOT_VALIDATED_REASON,
     CTMeasurements,
     DraftSentence,
     ImagingFinding,
     ImagingFindings,
     IntakeRecord,
     Passage,
+    SubQuestion,
 )
+from assistant.drafting.validity import MASS_MM, REVIEW_NODULE_MM
 
 _WORD = re.compile(r"[a-z][a-z\-]+")
 _STOPWORD_TEXT = (
@@ -45,7 +50,13 @@ def in_hundred(probability: float) -> str:
 
 
 def finding_sentence(finding: ImagingFinding) -> str:
-    """One finding in plain words, e.g. '... was 0.87 (about 87 in 100), above its ... 0.42.'"""
+    """One finding in plain words; a not-assessed finding says only that, and why."""
+    if not finding.assessed:
+        reason = " ".join((finding.reason or NOT_VALIDATED_REASON).split()).rstrip(".")
+        return (
+            f"The {finding.model_card.name} model was run for {finding.label}, but its result is "
+            f"not used in this opinion because {reason}."
+        )
     p, t = finding.probability, finding.threshold
     side = "above" if p > t else "below" if p < t else "exactly at"
     verdict = (
@@ -59,6 +70,22 @@ def finding_sentence(finding: ImagingFinding) -> str:
     )
 
 
+def nodule_summary(ct: CTMeasurements) -> str:
+    """'8 nodule candidates; the largest about 39 mm across, on slice 16' (as the cockpit lists)."""
+    count = ct.candidate_count
+    if count == 0 or not ct.nodule_candidates:
+        return "no nodule candidates"
+    biggest = max(ct.nodule_candidates, key=lambda n: n.diameter_mm)
+    noun = "1 nodule candidate" if count == 1 else f"{count} nodule candidates"
+    where = (
+        f", on slice {biggest.slice_number}"
+        if biggest.slice_number
+        else (f", in the {biggest.location}" if biggest.location else "")
+    )
+    size = "about" if count == 1 else "the largest about"
+    return f"{noun}; {size} {biggest.diameter_mm:.0f} mm across{where}"
+
+
 def ct_sentences(ct: CTMeasurements) -> list[str]:
     """CT quantitation in plain words (lung volume, %LAA-950, nodule candidates)."""
     out: list[str] = []
@@ -69,22 +96,20 @@ def ct_sentences(ct: CTMeasurements) -> list[str]:
             f"{ct.laa950_percent:.1f}% of the lung volume measured below -950 Hounsfield units "
             "(%LAA-950), a measure that rises with emphysema."
         )
-    nodules = sorted(ct.nodule_candidates, key=lambda n: n.diameter_mm, reverse=True)
-    if not nodules:
-        out.append("The automated CT analysis found no nodule candidates.")
-    else:
-        biggest = nodules[0]
-        where = f" in the {biggest.location}" if biggest.location else ""
-        count = "1 nodule candidate" if len(nodules) == 1 else f"{len(nodules)} nodule candidates"
+    summary = nodule_summary(ct)
+    out.append(f"The automated CT analysis found {summary}.")
+    largest = max((n.diameter_mm for n in ct.nodule_candidates), default=0.0)
+    if largest >= REVIEW_NODULE_MM:
+        size = "the size of a mass" if largest >= MASS_MM else "large enough to need follow-up"
         out.append(
-            f"The automated CT analysis found {count}; the largest measured about "
-            f"{biggest.diameter_mm:.0f} mm across{where}."
+            f"A candidate of {largest:.0f} mm is {size}, so a clinician should review these CT "
+            "images whatever the first diagnosis was; a candidate is not a diagnosis."
         )
     return out
 
 
 def image_fact_sentences(imaging: ImagingFindings) -> list[DraftSentence]:
-    """Every finding and CT measurement as a ``finding`` sentence."""
+    """Every finding (assessed or why not) and CT measurement as a ``finding`` sentence."""
     sentences = [
         DraftSentence(text=finding_sentence(f), origin="finding", finding_refs=[f.label])
         for f in imaging.findings
@@ -103,33 +128,63 @@ def matching_findings(diagnosis: str, imaging: ImagingFindings) -> list[ImagingF
     return [f for f in imaging.findings if f.label.lower() in dx or dx in f.label.lower()]
 
 
-def summary_sentences(intake: IntakeRecord) -> list[DraftSentence]:
-    """The patient's question, restated from the intake record."""
-    out = [f"You asked for a second opinion on a diagnosis of {_clean(intake.diagnosis_in_question)}."]
-    if intake.main_question.strip():
-        out.append(f"Your main question was: \u201c{_clean(intake.main_question)}\u201d.")
-    symptoms = intake.symptoms
-    if symptoms.text.strip():
-        when = f", starting {_clean(symptoms.onset)}" if symptoms.onset.strip() else ""
-        lasting = f" and lasting {_clean(symptoms.duration)}" if symptoms.duration.strip() else ""
-        out.append(f"You described {_clean(symptoms.text)}{when}{lasting}.")
-    if intake.history.strip():
-        out.append(f"Relevant history you gave: {_clean(intake.history)}.")
-    if intake.medications:
-        out.append(f"Medicines you listed: {', '.join(_clean(m) for m in intake.medications)}.")
-    if intake.allergies:
-        out.append(f"Allergies you listed: {', '.join(_clean(a) for a in intake.allergies)}.")
+_LOBE = re.compile(r"\b(right|left)\s+(upper|middle|lower)\s+lobe\b", re.I)
+
+
+def summary_sentences(intake: IntakeRecord, sub_questions: Sequence[SubQuestion] = ()) -> list[DraftSentence]:
+    """The request restated as structured facts; the patient's sentences are never pasted."""
+    dx = questions.diagnosis_label(intake)
+    lobe = _LOBE.search(intake.diagnosis_in_question + " " + intake.reason)
+    where = f" ({lobe.group(1).lower()} {lobe.group(2).lower()} lobe)" if lobe else ""
+    out = [f"A second opinion was asked for on a diagnosis of {dx}{where}."]
+    who = []
+    if intake.age is not None:
+        who.append(f"{intake.age} years old")
+    if intake.sex.strip() in _SEXES:
+        who.append(intake.sex.strip().lower())
+    if who:
+        out.append(f"The patient is {', '.join(who)}.")
+    symptoms = questions.symptom_names(intake.symptoms.text + " " + intake.main_question)
+    if symptoms:
+        lasting = questions.duration_of(intake)
+        listed = _join(symptoms)
+        out.append(f"Symptoms reported: {listed}" + (f", for about {lasting}." if lasting else "."))
+    past = [c.name for c in conditions_in(intake.history)]
+    if past:
+        out.append(f"Past conditions mentioned: {_join(past)}.")
+    meds = [_clean(m) for m in intake.medications if 0 < len(_clean(m)) <= 40]
+    if meds:
+        out.append(f"Medicines listed: {', '.join(meds)}.")
+    allergies = [_clean(a) for a in intake.allergies if 0 < len(_clean(a)) <= 40]
+    if allergies:
+        out.append(f"Allergies listed: {', '.join(allergies)}.")
     if intake.prior_imaging.strip():
-        out.append(f"Earlier imaging you mentioned: {_clean(intake.prior_imaging)}.")
+        out.append("Earlier imaging was mentioned; its report was not available to this draft.")
+    if intake.red_flags:
+        out.append(f"Possible emergency symptoms were reported during intake: {_join(intake.red_flags)}.")
+    if sub_questions:
+        asked = "; ".join(q.summary for q in sub_questions)
+        out.append(f"The questions this opinion answers: {asked}.")
     return [DraftSentence(text=t, origin="intake") for t in out]
 
 
+_SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def first_diagnosis_sentences(intake: IntakeRecord) -> list[DraftSentence]:
-    """What the first diagnosis said, as the patient reported it."""
-    dx = _clean(intake.diagnosis_in_question)
-    out = [f"Your first diagnosis was {dx}."]
+    """What the first diagnosis said, as structured facts (the reason is never pasted)."""
+    dx = questions.diagnosis_label(intake)
+    out = [f"The first diagnosis, as reported by the patient, was {dx}."]
     if intake.reason.strip():
-        out.append(f"The reason you were given: {_clean(intake.reason)}.")
+        out.append(
+            "The patient's reasons for wanting a second opinion are summarised in the questions "
+            "above rather than repeated here."
+        )
     return [DraftSentence(text=t, origin="intake") for t in out]
 
 
@@ -137,9 +192,14 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
 
 
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+
+
 def _candidate_sentences(passage: Passage) -> list[str]:
+    """Whole sentences, one list item or line at a time (a bullet never joins its neighbour)."""
     out = []
-    for sentence in split_sentences(passage.text):
+    lines = [_BULLET.sub("", line) for line in passage.text.splitlines()]
+    for sentence in (s for line in lines if line.strip() for s in split_sentences(line)):
         words = sentence.split()
         if 6 <= len(words) <= 45 and sentence[-1:] in ".!" and words[0].lower().strip(",") not in _ANAPHORA:
             out.append(sentence)
@@ -153,6 +213,7 @@ def pick_passage_facts(
     used: set[str] | None = None,
     limit: int = 1,
     scorer: SupportScorer | None = None,
+    accept: Callable[[str, Passage], bool] | None = None,
 ) -> list[DraftSentence]:
     """Quote the passage sentences most relevant to ``query``, each cited ``[n]``.
 
@@ -166,6 +227,7 @@ def pick_passage_facts(
         used: Passage sentences already quoted in the draft; the picked ones are added.
         limit: How many facts to return.
         scorer: Optional similarity scorer.
+        accept: Optional filter on (sentence, passage): fit to the case, relevance.
 
     Returns:
         ``passage`` sentences ending in their ``[n]`` marker, best first.
@@ -175,7 +237,7 @@ def pick_passage_facts(
         (order, passage.number, sentence)
         for order, passage in enumerate(passages)
         for sentence in _candidate_sentences(passage)
-        if used is None or sentence not in used
+        if (used is None or sentence not in used) and (accept is None or accept(sentence, passage))
     ]
     similarity = scorer.score_many(query, [c[2] for c in pool]) if scorer and pool else []
     best: dict[int, tuple[float, int, int, str]] = {}

@@ -15,6 +15,7 @@ Three independent checks the composer and the pipeline call:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,25 +34,61 @@ _FIELD_LABEL = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+_SUBJECT = r"(?:opinion|draft|summary|answer|report|conclusion|assistant|ai|model|system|you|bot)"
 _INJECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rx, re.IGNORECASE))
     for name, rx in (
         (
             "override",
-            r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|"
-            r"prompts?|rules|guidelines|above|previous|prior)\b",
+            r"\b(ignore|disregard|forget|override|skip|bypass|set aside|pay no attention to|"
+            r"throw away|drop)\b[^.]{0,40}\b(instructions?|prompts?|rules|guidelines|directions|"
+            r"above|previous|prior|earlier|everything|what you were told|your (?:training|programming))\b",
         ),
-        ("role_play", r"\b(you are now|act as|pretend to be|from now on you)\b"),
-        ("system_prompt", r"\b(system prompt|new instructions?|developer mode|jailbreak)\b"),
+        (
+            "override_other_language",
+            r"\b(ignor\w*|olvid\w*|oubli\w*|vergiss\w*|negeer\w*|ignorier\w*|dimentic\w*|esque\w*)\b"
+            r"[^.]{0,40}\b(instru\w*|anweisung\w*|consign\w*|regeln|r[eè]gles|reglas|regole|regras|"
+            r"vorgaben|indicaciones|istruzioni)",
+        ),
+        (
+            "role_play",
+            r"\b(you are now|act as|pretend to be|from now on|new role|tu es maintenant|"
+            r"ab jetzt bist du|a partir de ahora eres|d[eé]sormais tu)\b",
+        ),
+        ("system_prompt", r"\b(system prompt|new instructions?|developer mode|jailbreak|new task)\b"),
         (
             "dictated_output",
-            r"\b(say|state|write|tell (?:the )?(?:patient|reader)|respond|"
-            r"answer|conclude|report)\b[^.\n]{0,40}\b(that )?(the )?(scan|image|x-?ray|ct|study|"
-            r"result|finding)s? (is|are|was|were) (normal|fine|clear|negative|benign)",
+            r"\b(say|state|write|tell (?:the )?(?:patient|reader|doctor)|respond|declare|"
+            r"answer|conclude|report|output)\b(?!\s+(?:says|said|shows|showed|states|stated|reads))"
+            r"[^.]{0,40}\b(that )?(the )?(scan|image|x-?ray|ct|study|"
+            r"result|finding|lungs?)s? (is|are|was|were|looks?) (normal|fine|clear|negative|benign|healthy)",
         ),
-        ("suppress", r"\b(do not|don't|never) (mention|report|include|cite|tell)\b"),
+        (
+            "dictated_conclusion",
+            r"\b" + _SUBJECT + r"\b[^.?]{0,30}\b(should|must|has to|needs? to|shall|is to|is required to)\b"
+            r"[^.?]{0,30}\b(say|state|conclude|confirm|agree|find|mention|declare|rule out|exclude|"
+            r"report|write|call it)\b",
+        ),
+        (
+            "suppress",
+            r"\b(do not|don't|never|avoid|no need to) (mention|report|include|cite|tell|say|flag)\b",
+        ),
     )
 )
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_QUOTE_MARK = re.compile(r"(?m)^\s*(?:>+|\||#+|[-*]\s)\s*")
+
+
+def normalise_for_detection(text: str) -> str:
+    """One line of plain text: compatibility forms folded, invisible characters and quote
+    markers removed, words split across lines joined, so an instruction cannot hide in layout.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _QUOTE_MARK.sub("", text)
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -94,16 +131,22 @@ def quote_untrusted(text: str, source: str, *, max_chars: int = _MAX_QUOTED_CHAR
 
 
 def detect_injection(text: str, source: str = "upload") -> list[InjectionFinding]:
-    """Find instruction-like text in an upload (to flag, never to follow).
+    """Find instruction-like text in untrusted text (to flag, never to follow).
+
+    Used for uploads, every intake answer and chat messages. The text is normalised
+    first (:func:`normalise_for_detection`) so line breaks, quote markers and invisible
+    characters do not hide an instruction; paraphrases, some other languages and
+    instructions that dictate the conclusion are recognised.
 
     Args:
-        text: Text extracted from an upload.
+        text: Untrusted text (upload, intake answer, chat message).
         source: What it is, for the flag.
 
     Returns:
         One finding per matching pattern, with a short excerpt around it.
     """
     found: list[InjectionFinding] = []
+    text = normalise_for_detection(text)
     for name, pattern in _INJECTION_PATTERNS:
         match = pattern.search(text)
         if match:

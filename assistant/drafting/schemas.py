@@ -35,6 +35,13 @@ class IntakeRecord(BaseModel):
     prior_imaging: str = Field(default="", description="Earlier scans and their results.")
     main_question: str = Field(default="", description="The patient's main question.")
     red_flags: list[str] = Field(default_factory=list, description="Emergency symptoms raised during intake.")
+    age: int | None = Field(default=None, ge=0, le=130, description="Age in years, if given.")
+    sex: str = Field(default="", description="Sex as the patient gave it.")
+
+    @property
+    def is_child(self) -> bool:
+        """True when the intake gives an age under 18."""
+        return self.age is not None and self.age < 18
 
 
 class _CaseSymptom(Protocol):
@@ -84,6 +91,8 @@ def intake_from_case(record: _CaseIntake, red_flags: Iterable[str] = ()) -> Inta
         prior_imaging=record.prior_imaging,
         main_question=record.main_question,
         red_flags=[f for f in red_flags if f.strip()],
+        age=getattr(record, "age", None),
+        sex=str(getattr(record, "sex", "") or ""),
     )
 
 
@@ -95,14 +104,32 @@ class ModelCardRef(BaseModel):
     limitations: list[str] = Field(default_factory=list)
 
 
+NOT_VALIDATED_REASON = "the model has not been validated for this population"
+
+
 class ImagingFinding(BaseModel):
-    """One calibrated model output for one label."""
+    """One calibrated model output for one label, with whether it may be relied on."""
 
     label: str
     probability: float = Field(ge=0.0, le=1.0)
     threshold: float = Field(ge=0.0, le=1.0, description="The model's operating threshold.")
     positive: bool
     model_card: ModelCardRef
+    status: Literal["reported", "not_assessed"] = Field(
+        default="not_assessed",
+        description="'reported' only when the model is validated for this image's population.",
+    )
+    reason: str | None = Field(default=NOT_VALIDATED_REASON, description="Why it is not assessed.")
+    population: str | None = Field(default=None, description="The validated population, if any.")
+    sensitivity: float | None = Field(default=None, ge=0.0, le=1.0)
+    specificity: float | None = Field(default=None, ge=0.0, le=1.0)
+    rule_out_ok: bool = Field(default=False, description="Sensitive enough to argue against.")
+    rule_in_ok: bool = Field(default=False, description="Specific enough to argue for.")
+
+    @property
+    def assessed(self) -> bool:
+        """True when the imaging step reported this finding for a validated population."""
+        return self.status == "reported"
 
 
 class NoduleCandidate(BaseModel):
@@ -110,6 +137,9 @@ class NoduleCandidate(BaseModel):
 
     diameter_mm: float = Field(gt=0)
     location: str = Field(default="", description="Lobe or coarse position, if known.")
+    slice_number: int | None = Field(
+        default=None, ge=1, description="1-based slice, as the cockpit lists it."
+    )
 
 
 class CTMeasurements(BaseModel):
@@ -120,13 +150,24 @@ class CTMeasurements(BaseModel):
         default=None, ge=0, le=100, description="% of lung voxels below -950 HU."
     )
     nodule_candidates: list[NoduleCandidate] = Field(default_factory=list)
+    nodule_count: int | None = Field(
+        default=None, ge=0, description="All candidates the analysis found (the list may be shortened)."
+    )
     model_card: ModelCardRef | None = None
+
+    @property
+    def candidate_count(self) -> int:
+        """How many candidates the stored analysis lists, whatever was kept here."""
+        return self.nodule_count if self.nodule_count is not None else len(self.nodule_candidates)
 
 
 class ImagingFindings(BaseModel):
     """Everything the imaging step returns for a case (already de-identified)."""
 
     modality: str = Field(default="", description="e.g. 'chest X-ray' or 'chest CT'.")
+    kinds: list[str] = Field(
+        default_factory=list, description="What was uploaded and analysed: 'cxr', 'ct', 'photo'."
+    )
     findings: list[ImagingFinding] = Field(default_factory=list)
     ct: CTMeasurements | None = None
 
@@ -148,6 +189,11 @@ class Passage(BaseModel):
     publisher: str = ""
     url: str = ""
     text: str
+    is_project_summary: bool = Field(
+        default=False, description="A note the project wrote; its references are the originals."
+    )
+    references: list[str] = Field(default_factory=list, description="What a project note summarises.")
+    population: str = Field(default="", description="'adult', 'child' or '' when not stated.")
 
 
 class UploadedText(BaseModel):
@@ -161,6 +207,7 @@ class SectionKey(StrEnum):
     """The seven sections of every draft, in order."""
 
     SUMMARY = "summary"
+    ANSWERS = "answers"
     FIRST_DIAGNOSIS = "first_diagnosis"
     IMAGES = "images"
     AGREEMENT = "agreement"
@@ -171,6 +218,7 @@ class SectionKey(StrEnum):
 
 SECTION_TITLES: dict[SectionKey, str] = {
     SectionKey.SUMMARY: "Summary of your question",
+    SectionKey.ANSWERS: "Answers to your questions",
     SectionKey.FIRST_DIAGNOSIS: "What the first diagnosis said",
     SectionKey.IMAGES: "What the images show",
     SectionKey.AGREEMENT: "Agreement or disagreement, and why",
@@ -197,6 +245,8 @@ class DraftSentence(BaseModel):
     support: float | None = Field(default=None, description="Best support score of [n].")
     supported: bool | None = Field(default=None, description="None when nothing was checked.")
     flags: list[str] = Field(default_factory=list, description="Checks that need a clinician.")
+    question_ref: str = Field(default="", description="The sub-question this sentence answers.")
+    condition_ref: str = Field(default="", description="The alternative this sentence discusses.")
 
 
 class DraftSection(BaseModel):
@@ -209,8 +259,10 @@ class DraftSection(BaseModel):
     @property
     def text(self) -> str:
         """The section as running text (questions one per line)."""
-        joiner = "\n" if self.key is SectionKey.QUESTIONS else " "
-        return joiner.join(s.text for s in self.sentences)
+        from assistant.opinion import section_texts
+
+        dumped = {"sections": [self.model_dump(mode="json")]}
+        return section_texts(dumped)[0].text
 
 
 class PromptRecord(BaseModel):
@@ -234,10 +286,22 @@ class CitationMetrics(BaseModel):
     threshold: float = 0.0
 
 
+QuestionKind = Literal["diagnosis_right", "could_it_be", "images", "treatment", "next_steps"]
+
+
+class SubQuestion(BaseModel):
+    """One thing the patient wants answered, typed, in the third person (never their words)."""
+
+    id: str = Field(description="Stable within a draft: 'q1', 'q2', ...")
+    kind: QuestionKind
+    condition: str = Field(default="", description="The alternative named, for 'could_it_be'.")
+    summary: str = Field(description="The question restated, e.g. 'whether it could be a blood clot'.")
+
+
 class GuardrailFlag(BaseModel):
     """Something a guardrail found and acted on."""
 
-    kind: Literal["injection", "clinical_voice", "citation", "llm_output", "red_flag"]
+    kind: Literal["injection", "clinical_voice", "citation", "llm_output", "red_flag", "relevance", "review"]
     detail: str
     section: SectionKey | None = None
 
@@ -257,6 +321,8 @@ class DraftContent(BaseModel):
     citation_metrics: CitationMetrics = Field(default_factory=CitationMetrics)
     flags: list[GuardrailFlag] = Field(default_factory=list)
     priority: Literal["routine", "urgent"] = "routine"
+    sub_questions: list[SubQuestion] = Field(default_factory=list)
+    alternatives: list[str] = Field(default_factory=list, description="Conditions the differential covers.")
 
     def section(self, key: SectionKey) -> DraftSection:
         """Return the section with ``key``."""
@@ -291,7 +357,12 @@ class DraftContent(BaseModel):
         """
         dumped = self.model_dump(mode="json")
         return {
-            "content": {"sections": dumped["sections"], "priority": self.priority},
+            "content": {
+                "sections": dumped["sections"],
+                "priority": self.priority,
+                "sub_questions": dumped["sub_questions"],
+                "alternatives": dumped["alternatives"],
+            },
             "checks": {"citations": dumped["citation_metrics"], "flags": dumped["flags"]},
             "evidence": {"passages": dumped["passages"], "prompts": dumped["prompts"]},
             "prompt_name": self.template_name,

@@ -17,6 +17,7 @@ from typing import Any
 from assistant.context import AppContext
 from assistant.dicomweb.ingest import store_viewer_series
 from assistant.drafting.schemas import (
+    NOT_VALIDATED_REASON,
     CTMeasurements,
     ImagingFinding,
     ImagingFindings,
@@ -53,6 +54,28 @@ class ImagingOutcome:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
+MAX_CANDIDATES = 20
+
+
+def validity_fields(finding: Any) -> dict[str, Any]:
+    """The imaging step's population gating, read defensively.
+
+    Before the imaging library reports ``status`` and the card's figures, every finding is
+    ``not_assessed`` with the reason that its model has not been validated here.
+    """
+    status = getattr(finding, "status", "not_assessed")
+    reason = getattr(finding, "reason", None)
+    return {
+        "status": status if status in ("reported", "not_assessed") else "not_assessed",
+        "reason": reason if reason or status == "reported" else NOT_VALIDATED_REASON,
+        "population": getattr(finding, "population", None),
+        "sensitivity": getattr(finding, "sensitivity", None),
+        "specificity": getattr(finding, "specificity", None),
+        "rule_out_ok": bool(getattr(finding, "rule_out_ok", False)),
+        "rule_in_ok": bool(getattr(finding, "rule_in_ok", False)),
+    }
+
+
 def _card_refs(study: Any) -> dict[str, ModelCardRef]:
     return {
         c.id: ModelCardRef(id=c.id, name=c.id.split("@")[0], limitations=list(c.limitations))
@@ -73,6 +96,7 @@ def _to_findings(study: Any, modality: str) -> ImagingFindings:
                     threshold=f.threshold,
                     positive=f.positive,
                     model_card=card,
+                    **validity_fields(f),
                 )
             )
     ct = None
@@ -83,11 +107,10 @@ def _to_findings(study: Any, modality: str) -> ImagingFindings:
                 lung_volume_l=round(m.lung_volume_l, 2),
                 laa950_percent=round(m.laa950_percent, 1),
                 nodule_candidates=[
-                    NoduleCandidate(
-                        diameter_mm=round(n.diameter_mm, 1), location=f"around slice {n.slice_index + 1}"
-                    )
-                    for n in m.nodule_candidates[:5]
+                    NoduleCandidate(diameter_mm=round(n.diameter_mm, 1), slice_number=n.slice_index + 1)
+                    for n in sorted(m.nodule_candidates, key=lambda n: -n.diameter_mm)[:MAX_CANDIDATES]
                 ],
+                nodule_count=len(m.nodule_candidates),
                 model_card=ModelCardRef(
                     id="ct-quantitation@1",
                     name="CT quantitation (classical)",
@@ -151,6 +174,7 @@ def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) ->
         record.update(store_viewer_series(ctx, ingested, record))
         per_upload.append(record)
     all_findings.modality = _modality(kinds)
+    all_findings.kinds = sorted(kinds)
     return ImagingOutcome(all_findings, {"uploads": per_upload})
 
 

@@ -310,6 +310,9 @@ def passages_of(evidence: Mapping[str, Any] | None) -> list[PassageView]:
             continue
         number = raw.get("number")
         extra = {k: str(raw[k]) for k in ("doi", "date", "source", "section") if raw.get(k)}
+        refs = raw.get("references")
+        if raw.get("is_project_summary") is True and isinstance(refs, list) and refs:
+            extra["summarises"] = "; ".join(str(r) for r in refs)
         url = str(raw.get("url") or "")
         if not url.startswith(("https://", "http://")):
             url = f"https://doi.org/{extra['doi']}" if "doi" in extra else ""

@@ -22,7 +22,7 @@ from assistant import audit
 from assistant.db.models import User
 from assistant.errors import DomainError
 from assistant.integrity import alert_on_mismatch
-from assistant.opinion_document import SignedOpinion, load_signed_opinion, opinion_pdf
+from assistant.opinion_document import SignedOpinion, load_signed_opinion, opinion_pdf, source_line
 from assistant.roles import Role
 from assistant.web.pages import add_routes, context_of, http_error
 from assistant.web.security import require_roles
@@ -49,6 +49,8 @@ def opinion_fhir(opinion: SignedOpinion, pdf: bytes | None = None) -> dict[str, 
 
     signed_at = opinion.signed_at
     text = "\n\n".join(f"{s.title}\n{s.text}" for s in opinion.sections)
+    if opinion.citations:
+        text += "\n\nSources\n" + "\n".join(source_line(p) for p in opinion.citations)
     forms: list[dict[str, Any]] = [_attachment("text/plain; charset=utf-8", text.encode(), signed_at)]
     if pdf is not None:
         forms.append(_attachment("application/pdf", pdf, signed_at))

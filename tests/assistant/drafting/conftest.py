@@ -58,7 +58,18 @@ def imaging() -> ImagingFindings:
         modality="chest X-ray",
         findings=[
             ImagingFinding(
-                label="pneumonia", probability=0.87, threshold=0.42, positive=True, model_card=CXR_CARD
+                label="pneumonia",
+                probability=0.87,
+                threshold=0.42,
+                positive=True,
+                model_card=CXR_CARD,
+                status="reported",
+                reason=None,
+                population="adult PA/AP chest radiographs",
+                sensitivity=0.9,
+                specificity=0.85,
+                rule_in_ok=True,
+                rule_out_ok=True,
             )
         ],
     )

@@ -19,7 +19,16 @@ from assistant.services import jobs
 from tests.assistant.factories import status_of
 from tests.assistant.jobs.conftest import submit_case
 
-SECTIONS = ["summary", "first_diagnosis", "images", "agreement", "alternatives", "questions", "limitations"]
+SECTIONS = [
+    "summary",
+    "answers",
+    "first_diagnosis",
+    "images",
+    "agreement",
+    "alternatives",
+    "questions",
+    "limitations",
+]
 
 
 @pytest.mark.slow
@@ -36,7 +45,7 @@ class TestDraftJob:
             numbers = {p["number"] for p in draft.evidence["passages"]}
             stages = [e.stage for e in jobs.events_for_job(s, job_id)]
             assert list(texts) == SECTIONS and all(texts.values())
-            assert len(cited) >= 3 and cited <= numbers
+            assert len(cited) >= 2 and cited <= numbers  # only sources relevant to each sentence
             assert draft.prompt_name and draft.prompt_version and len(draft.prompt_sha256) == 64
             assert "n_citations" in draft.checks["citations"]
             upload = draft.evidence["imaging"]["uploads"][0]

@@ -1,0 +1,348 @@
+"""One answer per sub-question, and a differential covering every alternative.
+
+Written by rules from the stored findings (:mod:`assistant.drafting.validity`), the
+condition table (:mod:`assistant.drafting.conditions`) and quoted passage sentences
+that pass the case filter and the relevance check. Each sentence records the
+sub-question (``question_ref``) or alternative (``condition_ref``) it addresses so that
+reviewers and the rubric can see what was answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.drafting import facts, questions
+from assistant.drafting.conditions import Condition, for_label, mentions
+from assistant.drafting.schemas import DraftSentence, ImagingFindings, IntakeRecord, Passage, SubQuestion
+from assistant.drafting.sources import RelevanceChecker, usable_sentence
+from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
+
+_TREATMENT_WORDS = re.compile(
+    r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I
+)
+PickFn = Callable[[str, int, Callable[[str, Passage], bool] | None], list[DraftSentence]]
+
+
+@dataclass
+class AnswerContext:
+    """What the answer rules read."""
+
+    intake: IntakeRecord
+    imaging: ImagingFindings
+    passages: list[Passage]
+    relevance: RelevanceChecker
+    pick: PickFn
+
+    @property
+    def has_ct(self) -> bool:
+        return self.imaging.ct is not None or "ct" in self.imaging.kinds
+
+    def fits(self, cond: Condition | None) -> Callable[[str, Passage], bool]:
+        """A passage-sentence filter: fits the case, and names ``cond`` when given."""
+
+        def accept(sentence: str, passage: Passage) -> bool:
+            ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
+            return ok and (cond is None or mentions(cond, sentence))
+
+        return accept
+
+    def _child(self) -> bool | None:
+        return None if self.intake.age is None else self.intake.is_child
+
+
+def verdict_sentence(dx_name: str, verdict: Verdict) -> str:
+    """The images' bearing on a condition, in plain words, only as far as validated."""
+    f = verdict.finding
+    match verdict.direction:
+        case "supports" if f is not None:
+            return (
+                f"The {f.model_card.name} model, validated for this kind of image, counted {f.label} "
+                f"as present, which supports {dx_name}; it is one piece of evidence, not a diagnosis."
+            )
+        case "argues_against" if f is not None:
+            return (
+                f"The {f.model_card.name} model, validated for this kind of image and sensitive "
+                f"enough to rule it out, did not find {f.label}, which argues against {dx_name}; a "
+                "radiologist's reading still decides."
+            )
+        case "not_assessed_by_any_model":
+            return f"The images could not confirm or exclude {dx_name}, because {verdict.reason}."
+    return f"The images could not confirm or exclude {dx_name}, because {verdict.reason}."
+
+
+def _tagged(sentences: Sequence[DraftSentence], qid: str = "", cond: str = "") -> list[DraftSentence]:
+    for s in sentences:
+        s.question_ref = s.question_ref or qid
+        s.condition_ref = s.condition_ref or cond
+    return list(sentences)
+
+
+def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    dx_cond = questions.diagnosis_condition(ctx.intake)
+    dx_name = questions.diagnosis_label(ctx.intake)
+    if not ctx.imaging.findings and ctx.imaging.ct is None:
+        first = "No images were analysed, so this opinion cannot check the diagnosis against the images."
+        out = [DraftSentence(text=first, origin="template")]
+    else:
+        verdict = verdict_for(
+            dx_cond, ctx.intake.diagnosis_in_question if dx_cond is None else "", ctx.imaging
+        )
+        refs = [verdict.finding.label] if verdict.finding and verdict.finding.assessed else []
+        out = [DraftSentence(text=verdict_sentence(dx_name, verdict), origin="finding", finding_refs=refs)]
+    if dx_cond is not None:
+        out.append(
+            DraftSentence(
+                text=f"What usually confirms {dx_cond.name} is {dx_cond.test}.",
+                origin="template",
+                condition_ref=dx_cond.key,
+            )
+        )
+    out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.fits(dx_cond))
+    return _tagged(out, q.id)
+
+
+def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    from assistant.drafting.conditions import condition
+
+    cond = condition(q.condition)
+    verdict = verdict_for(cond, "", ctx.imaging)
+    images = (
+        verdict_sentence(cond.name, verdict)
+        if ctx.imaging.findings or ctx.imaging.ct is not None
+        else f"No images were analysed, so the images cannot speak to {cond.name}."
+    )
+    if cond.key in ("lung_cancer", "nodule") and ctx.imaging.ct is not None:
+        found = facts.nodule_summary(ctx.imaging.ct)
+        images = (
+            f"The CT analysis found {found}; a candidate is not a diagnosis, so the images here "
+            f"neither confirm nor exclude {cond.name}"
+            + (", and a clinician should review them." if nodules_for_review(ctx.imaging) else ".")
+        )
+    out = [
+        DraftSentence(
+            text=images,
+            origin="finding",
+            finding_refs=[verdict.finding.label] if verdict.finding and verdict.finding.assessed else [],
+        ),
+        DraftSentence(
+            text=f"For {cond.name}, the test that usually settles the question is {cond.test}.",
+            origin="template",
+        ),
+    ]
+    out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.fits(cond))
+    return _tagged(out, q.id, cond.key)
+
+
+def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    kinds = ctx.imaging.kinds
+    what = []
+    if {"cxr", "photo"} & set(kinds) or (ctx.imaging.findings and "ct" not in kinds):
+        what.append("chest X-ray")
+    if ctx.has_ct:
+        what.append("CT")
+    if not what:
+        return _tagged(
+            [DraftSentence(text="No images were uploaded or none could be analysed.", origin="template")],
+            q.id,
+        )
+    out = [
+        DraftSentence(
+            text=f"The uploaded {' and '.join(what)} images were analysed by the models listed below.",
+            origin="finding",
+        )
+    ]
+    assessed = usable_findings(ctx.imaging)
+    skipped = [f for f in ctx.imaging.findings if not f.assessed]
+    if assessed:
+        present = sorted({f.label for f in assessed if f.positive})
+        absent = sorted({f.label for f in assessed if not f.positive})
+        parts = []
+        if present:
+            parts.append(f"counted {', '.join(present)} as present")
+        if absent:
+            parts.append(f"did not count {', '.join(absent)} as present")
+        out.append(
+            DraftSentence(
+                text=f"Among the validated results, the models {' and '.join(parts)}.",
+                origin="finding",
+                finding_refs=present + absent,
+            )
+        )
+    if skipped:
+        reason = skipped[0].reason or "the model is not validated for this population"
+        out.append(
+            DraftSentence(
+                text=f"{len(skipped)} model result(s) could not be used because {reason.rstrip('.')}.",
+                origin="finding",
+            )
+        )
+    if ctx.imaging.ct is not None:
+        out.append(
+            DraftSentence(
+                text=f"On the CT, the automated analysis found {facts.nodule_summary(ctx.imaging.ct)}.",
+                origin="finding",
+                finding_refs=["ct"],
+            )
+        )
+    review = nodules_for_review(ctx.imaging)
+    if review is not None:
+        out.append(
+            DraftSentence(
+                text="Whatever the question was, the largest CT candidate is big enough that a clinician "
+                "should review those images and decide on further tests.",
+                origin="finding",
+                finding_refs=["ct"],
+            )
+        )
+    return _tagged(out, q.id)
+
+
+def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    meds = [m for m in ctx.intake.medications if m.strip()]
+    listed = f" ({', '.join(meds)})" if meds else ""
+    out = [
+        DraftSentence(
+            text=f"This opinion cannot change a prescription: whether the current treatment{listed} "
+            "is the right one depends on the examination, allergies, other medicines and how the "
+            "illness responds, which the treating doctor judges.",
+            origin="template",
+        ),
+        DraftSentence(
+            text="Not improving, or getting worse, while on treatment is a reason to contact the "
+            "treating doctor again rather than to change medicines on one's own.",
+            origin="template",
+        ),
+    ]
+    fits = ctx.fits(None)
+
+    def about_treatment(sentence: str, passage: Passage) -> bool:
+        return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
+
+    out += ctx.pick("antibiotic treatment choice not improving", 1, about_treatment)
+    return _tagged(out, q.id)
+
+
+def _answer_next(
+    ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
+) -> list[DraftSentence]:
+    tests = [f"for {c.name}, {c.test}" for c in alternatives[:4]]
+    out = []
+    dx = questions.diagnosis_condition(ctx.intake)
+    if dx is not None:
+        out.append(
+            DraftSentence(
+                text=f"A follow-up check of {dx.name} usually relies on {dx.test}; whether a repeat image "
+                "is needed depends on how the symptoms settle, age and smoking history, which the treating "
+                "doctor weighs.",
+                origin="template",
+                condition_ref=dx.key,
+            )
+        )
+        out += ctx.pick(f"repeat X-ray follow-up after {dx.name}", 1, ctx.fits(dx))
+    if tests:
+        out.append(
+            DraftSentence(
+                text="Tests worth discussing with the doctor: " + "; ".join(tests) + ".", origin="template"
+            )
+        )
+    if nodules_for_review(ctx.imaging) is not None:
+        out.append(
+            DraftSentence(
+                text="The CT nodule candidates should be reviewed by a clinician, who will decide "
+                "on follow-up imaging.",
+                origin="finding",
+                finding_refs=["ct"],
+            )
+        )
+    out.append(
+        DraftSentence(
+            text="Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
+            "blue lips are reasons to call emergency services at once.",
+            origin="template",
+        )
+    )
+    return _tagged(out, q.id)
+
+
+def answer_sentences(
+    ctx: AnswerContext,
+    sub_questions: Sequence[SubQuestion],
+    alternatives: Sequence[Condition],
+    urgent_reasons: Sequence[str] = (),
+) -> list[DraftSentence]:
+    """The answers section: urgent symptoms first, then one block per sub-question, in order."""
+    out: list[DraftSentence] = []
+    if urgent_reasons:
+        named = "; ".join(r.split(":", 1)[-1].strip() for r in urgent_reasons)
+        out += [
+            DraftSentence(
+                text="On the symptoms reported that can signal an emergency:",
+                origin="template",
+                question_ref="urgent",
+            ),
+            DraftSentence(
+                text=f"Symptoms reported during intake ({named}) can be signs of an emergency; if they "
+                "are severe, sudden or getting worse, call emergency services now rather than wait "
+                "for this opinion.",
+                origin="intake",
+                question_ref="urgent",
+            ),
+        ]
+    for q in sub_questions:
+        head = DraftSentence(text=f"On {q.summary}:", origin="template", question_ref=q.id)
+        match q.kind:
+            case "diagnosis_right":
+                body = _answer_diagnosis(ctx, q)
+            case "could_it_be":
+                body = _answer_could_it_be(ctx, q)
+            case "images":
+                body = _answer_images(ctx, q)
+            case "treatment":
+                body = _answer_treatment(ctx, q)
+            case _:
+                body = _answer_next(ctx, q, alternatives)
+        out += [head, *body]
+    return out
+
+
+def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
+    """Every alternative the patient named, then those the validated findings raise, with why."""
+    dx = questions.diagnosis_condition(ctx.intake)
+    out: list[tuple[Condition, str]] = [(c, "it was asked about") for c in named]
+    for f in usable_findings(ctx.imaging):
+        cond = for_label(f.label)
+        if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
+            out.append((cond, f"the {f.model_card.name} model counted {f.label} as present"))
+    review = nodules_for_review(ctx.imaging)
+    if review is not None:
+        from assistant.drafting.conditions import condition
+
+        cond = condition("lung_cancer")
+        if cond not in [c for c, _ in out] and cond != dx:
+            out.append((cond, f"the CT analysis found a candidate of about {review[0]:.0f} mm"))
+    return out
+
+
+def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, str]]) -> list[DraftSentence]:
+    """For each alternative: why it is discussed, for, against, the settling test, a cited source."""
+    out: list[DraftSentence] = []
+    for cond, why in items:
+        lines = [
+            f"{cond.name[0].upper()}{cond.name[1:]} is discussed because {why}.",
+            f"What would point to it: {cond.supports}.",
+            f"What argues against it: {cond.against}.",
+            f"The test that usually settles it: {cond.test}.",
+        ]
+        block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
+        block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.fits(cond)), cond=cond.key)
+        out += block
+    if not items:
+        out.append(
+            DraftSentence(
+                text="No alternative was named and the validated findings did not raise one.",
+                origin="template",
+            )
+        )
+    return out

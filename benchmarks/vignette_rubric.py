@@ -1,0 +1,315 @@
+"""Score drafts on the vignette set: run the real pipeline per case, print the rubric.
+
+Each vignette in ``tests/data/vignettes/*.json`` holds a whole intake record, uploads
+from ``../shared/data`` (relative to the repository root; a DICOM series folder is
+zipped) and a rubric. For every case a patient is created, the case is submitted and
+the drafting job runs in-process (imaging, retrieval over the starter pack, the
+composer with the chosen LLM, the checks); the stored draft and evidence are then
+scored:
+
+- each listed sub-question answered (by a sentence with substance, not an echo);
+- each named alternative discussed (for, against, and a settling test it names);
+- no fact contradicting the stored analysis (counts, sizes, slices, probabilities, no CT
+  wording without a CT, no source for the wrong age group);
+- no statement drawn from a not-assessed finding;
+- no uncited claim; no irrelevant citation; no pasted patient sentence (no run of seven
+  words from the patient's text).
+
+    python benchmarks/vignette_rubric.py [--llm mock|embedded] [--only v01,v02] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VIGNETTES = ROOT / "tests/data/vignettes"
+_CT_WORDS = re.compile(r"\b(ct|computed tomography|hounsfield|slice|%laa)\b", re.I)
+_WORD = re.compile(r"[a-z0-9']+")
+Item = tuple[str, bool, str]
+
+
+def _sentences(content: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (str(sec.get("key")), dict(s))
+        for sec in content.get("sections") or []
+        for s in sec.get("sentences") or []
+    ]
+
+
+def _runs(text: str, size: int = 7) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _patient_texts(intake: Mapping[str, Any]) -> list[str]:
+    out = [str(intake.get(k) or "") for k in ("main_question", "reason_for_second_opinion", "history")]
+    out += [str(s.get("description", "")) for s in intake.get("symptoms") or []]
+    return [t for t in out if t.strip()]
+
+
+def _echoes(text: str, patient: Iterable[str]) -> bool:
+    mine = _runs(text)
+    return any(mine & _runs(p) for p in patient)
+
+
+def _ct_truth(evidence: Mapping[str, Any]) -> dict[str, Any] | None:
+    for block in (evidence.get("imaging") or {}).get("uploads") or []:
+        for series in block.get("ct_series") or []:
+            m = series.get("measurements")
+            if m:
+                nods = m.get("nodule_candidates") or []
+                if not nods:
+                    return {"count": 0}
+                big = max(nods, key=lambda n: n["diameter_mm"])
+                return {
+                    "count": len(nods),
+                    "largest": round(big["diameter_mm"]),
+                    "slice": big["slice_index"] + 1,
+                }
+    return None
+
+
+def _findings(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return list((evidence.get("findings") or {}).get("findings") or [])
+
+
+def _answered(spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool) -> Item:
+    kind, _, cond = spec.partition(":")
+    subs = [
+        q for q in content.get("sub_questions") or [] if q["kind"] == kind and q.get("condition", "") == cond
+    ]
+    if not subs:
+        return (f"answered {spec}", False, "sub-question not recognised")
+    qid = subs[0]["id"]
+    block = [s for key, s in _sentences(content) if key == "answers" and s.get("question_ref") == qid]
+    body = [s for s in block if not str(s["text"]).endswith(":")]
+    patient = _patient_texts(vignette["intake"])
+    if any(_echoes(s["text"], patient) for s in body):
+        return (f"answered {spec}", False, "echoes the patient's words")
+    texts = " ".join(s["text"] for s in body).lower()
+    rubric = vignette["rubric"]
+    if kind == "diagnosis_right":
+        ok = any(s["origin"] == "finding" for s in body) or (not vignette["uploads"] and "no images" in texts)
+    elif kind == "could_it_be":
+        ok = any(k in texts for k in rubric["must_discuss"].get(cond, [])) or "test" in texts
+        ok = ok and any(k in texts for k in rubric["must_discuss"].get(cond, ["test"]))
+    elif kind == "images":
+        ok = any(s["origin"] == "finding" for s in body) and (not has_ct or "nodule candidate" in texts)
+    elif kind == "treatment":
+        meds = [m.lower() for m in vignette["intake"].get("medications") or []]
+        ok = ("treatment" in texts or "prescription" in texts) and (not meds or any(m in texts for m in meds))
+    else:
+        ok = "test" in texts or "follow-up" in texts or "review" in texts
+    return (f"answered {spec}", ok, "" if ok else "no substantive answer")
+
+
+def _discussed(cond: str, keywords: list[str], content: Mapping[str, Any]) -> Item:
+    block = [
+        s["text"].lower()
+        for key, s in _sentences(content)
+        if key == "alternatives" and s.get("condition_ref") == cond
+    ]
+    text = " ".join(block)
+    ok = "point to it" in text and "against it" in text and any(k in text for k in keywords)
+    return (f"discussed {cond}", ok, "" if ok else "missing for/against/settling test")
+
+
+def _contradictions(
+    content: Mapping[str, Any], evidence: Mapping[str, Any], age: int | None, has_ct: bool
+) -> list[str]:
+    out: list[str] = []
+    ct = _ct_truth(evidence)
+    findings = {f["label"].lower(): f for f in _findings(evidence)}
+    passages = {p.get("number"): p for p in evidence.get("passages") or []}
+    for _, s in _sentences(content):
+        text = s["text"]
+        for m in re.finditer(r"(\d+) nodule candidates?", text):
+            if ct is None or int(m.group(1)) != ct["count"]:
+                out.append(f"count {m.group(1)} vs stored {ct and ct['count']}")
+        for m in re.finditer(r"about (\d+) mm across", text):
+            if ct is None or int(m.group(1)) != ct.get("largest"):
+                out.append(f"size {m.group(1)} vs stored {ct and ct.get('largest')}")
+        for m in re.finditer(r"on slice (\d+)", text):
+            if ct is None or int(m.group(1)) != ct.get("slice"):
+                out.append(f"slice {m.group(1)} vs stored {ct and ct.get('slice')}")
+        for m in re.finditer(r"probability of ([a-z_ -]+?) was (\d\.\d\d)", text):
+            f = findings.get(m.group(1).strip().lower())
+            if f is None or abs(round(f["probability"], 2) - float(m.group(2))) > 0.005:
+                out.append(f"probability of {m.group(1)} {m.group(2)} not stored")
+        if not has_ct and s["origin"] in ("finding", "passage", "llm") and _CT_WORDS.search(text):
+            out.append(f"CT wording without a CT: {text[:60]}")
+        for n in s.get("citations") or []:
+            pop = str(passages.get(n, {}).get("population") or "")
+            if age is not None and ((age < 18 and pop == "adult") or (age >= 18 and pop == "child")):
+                out.append(f"[{n}] is a {pop} source for a patient aged {age}")
+    return out
+
+
+def _from_not_assessed(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list[str]:
+    bad = []
+    skipped = [
+        f["label"].lower() for f in _findings(evidence) if f.get("status", "not_assessed") != "reported"
+    ]
+    for _, s in _sentences(content):
+        low = s["text"].lower()
+        for label in skipped:
+            claims = (f"probability of {label}", f"counted {label}", "supports", "argues against")
+            if label in low and any(c in low for c in claims) and "could not" not in low:
+                bad.append(s["text"][:80])
+    return bad
+
+
+def _irrelevant(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list[str]:
+    from assistant.drafting.conditions import conditions_in
+
+    passages = {p.get("number"): p for p in evidence.get("passages") or []}
+    bad = []
+    for _, s in _sentences(content):
+        named = conditions_in(re.sub(r"\[\d+\]", "", s["text"]))
+        for n in s.get("citations") or []:
+            p = passages.get(n)
+            body = f"{p.get('title', '')} {p.get('text', '')}" if p else ""
+            have = conditions_in(body)
+            if p is None or any(c not in have for c in named):
+                bad.append(f"[{n}] for: {s['text'][:60]}")
+    return bad
+
+
+def score_case(
+    vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any]
+) -> list[Item]:
+    """Every rubric item for one stored draft, as (name, met, detail)."""
+    has_ct = any("dicom" in u or u.endswith(".zip") for u in vignette["uploads"])
+    items = [_answered(spec, content, vignette, has_ct) for spec in vignette["rubric"]["must_answer"]]
+    items += [_discussed(c, kw, content) for c, kw in vignette["rubric"]["must_discuss"].items()]
+    wrong = _contradictions(content, evidence, vignette["intake"].get("age"), has_ct)
+    items.append(("no contradicted fact", not wrong, "; ".join(wrong)))
+    na = _from_not_assessed(content, evidence)
+    items.append(("no statement from a not-assessed finding", not na, "; ".join(na)))
+    uncited = [
+        s["text"][:60]
+        for _, s in _sentences(content)
+        if (s["origin"] in ("llm", "passage") and not s.get("citations")) or s.get("supported") is False
+    ]
+    items.append(("no uncited claim", not uncited, "; ".join(uncited)))
+    irr = _irrelevant(content, evidence)
+    items.append(("no irrelevant citation", not irr, "; ".join(irr)))
+    patient = _patient_texts(vignette["intake"])
+    pasted = [s["text"][:60] for _, s in _sentences(content) if _echoes(s["text"], patient)]
+    items.append(("no pasted patient text", not pasted, "; ".join(pasted)))
+    return items
+
+
+def _upload_file(path: Path, work: Path) -> Path:
+    if path.is_dir():
+        return Path(shutil.make_archive(str(work / path.name), "zip", root_dir=path))
+    return path
+
+
+def run_case(
+    ctx: Any, vignette: Mapping[str, Any], work: Path
+) -> tuple[dict[str, Any], dict[str, Any], float]:
+    """Create, submit and draft one vignette through the real pipeline; return content, evidence, seconds."""
+    from sqlalchemy import select
+
+    from assistant.chat.consent import current_consent
+    from assistant.db.models import Draft
+    from assistant.intake import IntakeRecord
+    from assistant.jobs.engine import execute_next
+    from assistant.roles import Role
+    from assistant.services import cases, users
+
+    with ctx.db.session() as s:
+        patient = users.create_user_unchecked(
+            s, f"vignette-{vignette['id']}", "vignette-password", Role.PATIENT
+        )
+        record = IntakeRecord.model_validate(vignette["intake"])
+        case = cases.create_case(s, patient, record.diagnosis_in_question[:200])
+        cases.update_intake(s, patient, case.id, record)
+        consent = current_consent()
+        cases.record_consent(s, patient, consent.version, consent.text)
+        for rel in vignette["uploads"]:
+            path = _upload_file((ROOT / rel).resolve(), work)
+            with path.open("rb") as fh:
+                cases.add_upload(s, patient, case.id, ctx.storage, fh, path.name)
+        case_id, job_id = case.id, cases.submit_case(s, patient, case.id, consent.version).id
+    start = time.perf_counter()
+    execute_next(ctx, "vignettes", job_id=job_id)
+    seconds = time.perf_counter() - start
+    with ctx.db.session() as s:
+        draft = s.scalars(
+            select(Draft).where(Draft.case_id == case_id).order_by(Draft.version.desc())
+        ).first()
+        if draft is None:
+            raise RuntimeError(f"{vignette['id']}: no draft was written")
+        return dict(draft.content), dict(draft.evidence or {}), seconds
+
+
+def load_vignettes(only: str = "") -> list[dict[str, Any]]:
+    """The vignette files, optionally only the comma-separated ids."""
+    wanted = {x.strip() for x in only.split(",") if x.strip()}
+    out = [json.loads(p.read_text()) for p in sorted(VIGNETTES.glob("*.json"))]
+    return [v for v in out if not wanted or v["id"] in wanted]
+
+
+def main() -> None:
+    from assistant.context import AppContext
+    from assistant.db.migrate import upgrade
+    from assistant.knowledge_base import ingest_starter_pack
+    from assistant.settings import Settings
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--llm", default="embedded", choices=["embedded", "mock"])
+    parser.add_argument("--only", default="", help="comma-separated vignette ids")
+    parser.add_argument("--json", type=Path, default=None, help="write per-case results here")
+    args = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="vignettes-"))
+    settings = Settings(data_dir=data_dir, llm={"mode": args.llm})  # type: ignore[arg-type]
+    ctx = AppContext(settings)
+    upgrade(ctx.db.engine)
+    ingest_starter_pack(settings, ctx)
+    met = total = contradicted = 0
+    results = []
+    for vignette in load_vignettes(args.only):
+        content, evidence, seconds = run_case(ctx, vignette, data_dir)
+        items = score_case(vignette, content, evidence)
+        n_met = sum(ok for _, ok, _ in items)
+        met, total = met + n_met, total + len(items)
+        bad_facts = next(d for name, ok, d in items if name == "no contradicted fact")
+        contradicted += len([x for x in bad_facts.split("; ") if x])
+        print(f"{vignette['id']}: {n_met}/{len(items)} items met ({seconds:.1f} s) {vignette['description']}")
+        for name, ok, detail in items:
+            if not ok:
+                print(f"    MISSED {name}: {detail[:160]}")
+        results.append(
+            {
+                "id": vignette["id"],
+                "met": n_met,
+                "items": len(items),
+                "seconds": round(seconds, 1),
+                "missed": [(n, d) for n, ok, d in items if not ok],
+            }
+        )
+    print(
+        f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), "
+        f"contradicted facts: {contradicted}"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps({"overall": [met, total], "contradicted": contradicted, "cases": results}, indent=2)
+        )
+
+
+if __name__ == "__main__":
+    main()
