@@ -100,7 +100,7 @@ def run_draft_job(ex: JobExecution) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"job-{ex.job_id[:8]}-"))
     try:
         ex.progress("imaging", "Checking your images")
-        outcome = analyse_uploads(ex.ctx, uploads, work)
+        outcome = analyse_uploads(ex.ctx, uploads, work, patient_age_years=intake.age)
         texts = [UploadedText(source=src, text=t) for src, t in pdf_texts(ex.ctx, uploads)]
         ex.progress("retrieval", "Reading the medical evidence")
         passages, provenance = retrieve(ex, build_queries(intake, outcome.findings))

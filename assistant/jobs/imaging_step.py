@@ -135,8 +135,14 @@ def _store(ctx: AppContext, path_str: str) -> str:
     return key
 
 
-def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) -> ImagingOutcome:
-    """De-identify and analyse every image upload; never raises for a bad file."""
+def analyse_uploads(
+    ctx: AppContext, uploads: list[StoredUpload], work: Path, patient_age_years: float | None = None
+) -> ImagingOutcome:
+    """De-identify and analyse every image upload; never raises for a bad file.
+
+    ``patient_age_years`` (from the intake) places each film in a validated population or
+    not: without it, a chest X-ray finding is reported as not assessed.
+    """
     from assistant.components import imaging_engine
     from imaging.analyze import analyze_study
     from imaging.archive import ArchiveLimits
@@ -160,7 +166,12 @@ def analyse_uploads(ctx: AppContext, uploads: list[StoredUpload], work: Path) ->
         shutil.copyfile(ctx.storage.path(upload.storage_key), src)
         try:
             ingested = ingest_path(src, work / "deid" / upload.id, limits)
-            study = analyze_study(ingested, imaging_engine(ctx), work / "analysis" / upload.id)
+            study = analyze_study(
+                ingested,
+                imaging_engine(ctx),
+                work / "analysis" / upload.id,
+                patient_age_years=patient_age_years,
+            )
         except ImagingError as e:
             per_upload.append({"upload_id": upload.id, "filename": upload.filename, "error": str(e)})
             continue
