@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.drafting.schemas import SECTION_TITLES, SectionKey
+from assistant.drafting.schemas import SECTION_TITLES, SectionKey, join_section_sentences
 from assistant.errors import ValidationError
 
 _CITATION = re.compile(r"\[(\d+)\]")
@@ -57,20 +57,8 @@ def _section_list(content: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _text_of(section: Mapping[str, Any]) -> str:
     if "text" in section:
         return "" if section["text"] is None else str(section["text"])
-    joiner = "\n" if section.get("key") == SectionKey.QUESTIONS.value else " "
     sentences = [str(s.get("text", "")) for s in section.get("sentences") or [] if isinstance(s, Mapping)]
-    if section.get("key") in (SectionKey.ANSWERS.value, SectionKey.ALTERNATIVES.value):
-        return _paragraphs(sentences)
-    return joiner.join(sentences)
-
-
-def _paragraphs(sentences: list[str]) -> str:
-    """Answers and alternatives read as paragraphs: a new one at each heading sentence."""
-    out = ""
-    for text in sentences:
-        starts = text.endswith(":") or " is discussed because " in text
-        out += ("\n\n" if out and starts else " " if out else "") + text
-    return out
+    return join_section_sentences(str(section.get("key", "")), sentences)
 
 
 def section_texts(content: Mapping[str, Any]) -> list[SectionText]:

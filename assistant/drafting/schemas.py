@@ -249,6 +249,21 @@ class DraftSentence(BaseModel):
     condition_ref: str = Field(default="", description="The alternative this sentence discusses.")
 
 
+def join_section_sentences(key: str, sentences: list[str]) -> str:
+    """A section's sentences as running text: questions one per line; answers and
+    alternatives as paragraphs, a new one at each heading sentence; the rest as one paragraph.
+    """
+    if key == SectionKey.QUESTIONS.value:
+        return "\n".join(sentences)
+    if key not in (SectionKey.ANSWERS.value, SectionKey.ALTERNATIVES.value):
+        return " ".join(sentences)
+    out = ""
+    for text in sentences:
+        starts = text.endswith(":") or " is discussed because " in text
+        out += ("\n\n" if out and starts else " " if out else "") + text
+    return out
+
+
 class DraftSection(BaseModel):
     """One titled section."""
 
@@ -259,10 +274,7 @@ class DraftSection(BaseModel):
     @property
     def text(self) -> str:
         """The section as running text (questions one per line)."""
-        from assistant.opinion import section_texts
-
-        dumped = {"sections": [self.model_dump(mode="json")]}
-        return section_texts(dumped)[0].text
+        return join_section_sentences(self.key.value, [s.text for s in self.sentences])
 
 
 class PromptRecord(BaseModel):

@@ -229,6 +229,12 @@ class TestCTReading:
 
 
 class TestFilm:
+    @pytest.mark.xfail(
+        strict=True,
+        reason="no chest X-ray finding is reported since external validation gated every population "
+        "as not assessed (docs/imaging-models.md), so the pipeline draws no Grad-CAM for the film "
+        "and the draft has no heatmap link; passes again once a model is validated for adults' films",
+    )
     def test_film_with_heatmap_at_half_opacity(
         self, cockpit_app: LiveApp, browser: Any, imaging_case: str
     ) -> None:

@@ -79,7 +79,8 @@ class TestBrowserUnderPolicy:
         self._log_in(page, live, "bob", "**/chat/**")
         page.get_by_text("what this service is, and what it is not").wait_for()  # type: ignore[attr-defined]
         page.get_by_role("button", name="I agree", exact=True).click()  # type: ignore[attr-defined]
-        page.get_by_text("Which diagnosis or report").wait_for()  # type: ignore[attr-defined]
+        # The first turn of a fresh server can wait for the triage model to finish loading.
+        page.get_by_text("Which diagnosis or report").wait_for(timeout=120_000)  # type: ignore[attr-defined]
         say(page, "My chest X-ray report says right lower lobe pneumonia")
         page.get_by_text("Why would you like a second opinion?").last.wait_for()  # type: ignore[attr-defined]
         page.locator("input[type=file]").first.set_input_files([str(picture)])  # type: ignore[attr-defined]

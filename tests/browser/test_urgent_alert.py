@@ -26,13 +26,13 @@ def _staff_login(page: object, app: LiveApp, username: str) -> None:
 def test_unsubmitted_emergency_reaches_support(page: object, browser: object, live_app: LiveApp) -> None:
     """Advice first for the patient; support sees the words, category and time, and acknowledges."""
     with live_app.db.session() as s:
-        users.create_user_unchecked(s, "erin", TEST_PASSWORD, Role.PATIENT, "Erin Patient")
+        users.create_user_unchecked(s, "alert-erin", TEST_PASSWORD, Role.PATIENT, "Erin Patient")
         users.create_user_unchecked(s, "sage", TEST_PASSWORD, Role.SUPPORT, "Sage Support")
     staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()  # type: ignore[attr-defined]
     _staff_login(staff, live_app, "sage")
     assert "urgent alert" not in staff.content()  # type: ignore[attr-defined]
 
-    log_in(page, live_app, "erin")
+    log_in(page, live_app, "alert-erin")
     page.get_by_role("button", name="I agree", exact=True).click()  # type: ignore[attr-defined]
     page.get_by_text("Which diagnosis or report").wait_for()  # type: ignore[attr-defined]
     say(page, WORDS)

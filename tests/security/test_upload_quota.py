@@ -10,6 +10,7 @@ copy must be gone once our storage holds it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import time
 from collections.abc import Iterator
@@ -66,7 +67,10 @@ def _upload_all(client: httpx.Client, session_id: str, bodies: list[bytes]) -> l
                 )
             )
 
-    return asyncio.run(run())
+    # In a thread of its own: a browser test earlier in the session may have left an event
+    # loop running in this one (Playwright's sync API), where asyncio.run() is refused.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 @pytest.fixture
