@@ -37,11 +37,11 @@ class TestGeneralAnswer:
         first = answer.text.split("\n- ")[1]
         assert re.match(r"(Community-acquired )?[Pp]neumonia is an infection of the lung", first), first
         number = int(re.findall(r"\[(\d+)\]", first)[0])
-        assert "pneumonia" in dict((n, t) for n, t, *_ in answer.sources)[number].lower()
+        assert "pneumonia" in {n: t for n, t, *_ in answer.sources}[number].lower()
         assert not answer.offer_clinician
 
     def test_nothing_relevant_says_so(self, kb_ctx: AppContext) -> None:
-        """A question on a condition the library does not cover says it found nothing, with no stray quotes."""
+        """A condition the library does not cover: it says it found nothing, with no stray quotes."""
         answer = general_answer(kb_ctx, "What is gout?")
         assert "could not find general information about **gout**" in answer.text
         assert "effusion" not in answer.text.lower()
