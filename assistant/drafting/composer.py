@@ -33,7 +33,7 @@ from assistant.drafting.citations import (
     drop_unsupported_model_sentences,
     split_sentences,
 )
-from assistant.drafting.conditions import Condition
+from assistant.drafting.conditions import Condition, conditions_in
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
@@ -218,7 +218,16 @@ def _pick(
 
 def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
     out = facts.first_diagnosis_sentences(ctx.intake)
-    fact = _pick(ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes")
+    cond = questions.diagnosis_condition(ctx.intake)
+
+    def about_the_diagnosis(sentence: str, passage: Passage) -> bool:
+        # A quoted fact here must be about the diagnosis itself: a sentence on another
+        # condition ("... are also reported") would read as part of the patient's report.
+        return ctx.fits(sentence, passage) and (cond is None or cond in conditions_in(sentence))
+
+    fact = _pick(
+        ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes", accept=about_the_diagnosis
+    )
     documents = "".join(quote_untrusted(u.text, u.source) for u in ctx.uploads)
     if ctx.uploads:
         names = ", ".join(u.source for u in ctx.uploads)
