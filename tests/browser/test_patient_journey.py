@@ -29,7 +29,8 @@ ANSWERS = [
 def play_worker(app: LiveApp, case_id: str) -> None:
     """Stand in for the drafting worker: lease the job, report each stage, leave a draft for review."""
     with app.db.session() as s:
-        job = jobs.jobs_for_case(s, case_id)[0]
+        # The queued job (a resubmitted case also has its earlier, finished one).
+        job = next(j for j in jobs.jobs_for_case(s, case_id) if j.status == "queued")
         assert jobs.lease_next(s, "browser-test-worker", 60, job_id=job.id) is not None
     for stage in ("imaging", "retrieval", "drafting", "checking"):
         with app.db.session() as s:
