@@ -18,7 +18,6 @@ The same code runs on CUDA (bf16 autocast, channels_last) and on CPU.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -31,6 +30,7 @@ from torch import nn
 from imaging.datasets import FilmArrays
 from imaging.models import CompactCXRNet
 from imaging.preprocess import equalize
+from imaging.training import random_affine
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +84,7 @@ def augment(raw: torch.Tensor, g: torch.Generator) -> torch.Tensor:
     gain = 0.7 + 0.6 * torch.rand(n, 1, 1, 1, generator=g)
     bias = (torch.rand(n, 1, 1, 1, generator=g) - 0.5) * 0.3
     x = torch.round(((x**gamma) * gain + bias).clamp(0.0, 1.0) * 255.0)
-    x = model_input(x)
-    scale = 0.85 + 0.3 * torch.rand(n, generator=g)
-    angle = (torch.rand(n, generator=g) - 0.5) * (20.0 * math.pi / 180.0)
-    shift = (torch.rand(n, 2, generator=g) - 0.5) * 0.16
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack(
-        [torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1
-    )
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    x = F.grid_sample(x, grid, padding_mode="border", align_corners=False)
+    x = random_affine(model_input(x), g, scale_range=0.3, degrees=20.0, shift_range=0.16)
     blur = torch.rand(n, 1, 1, 1, generator=g) < 0.3
     x = torch.where(blur, F.avg_pool2d(x, 3, 1, 1, count_include_pad=False), x)
     sigma = 0.08 * torch.rand(n, 1, 1, 1, generator=g)

@@ -160,18 +160,30 @@ def to_input(images: npt.NDArray[np.uint8]) -> torch.Tensor:
     return torch.from_numpy(images).float().div_(127.5).sub_(1.0)[:, None]
 
 
-def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Random small affine (scale 0.9-1.1, rotation +-7 deg, shift +-6%) and contrast jitter."""
+def random_affine(
+    x: torch.Tensor, generator: torch.Generator, *, scale_range: float, degrees: float, shift_range: float
+) -> torch.Tensor:
+    """Per-image random affine of ``(N, 1, H, W)`` images, borders repeated.
+
+    Scale is drawn from ``1 +- scale_range/2``, rotation from ``+-degrees/2`` and the shift
+    of each axis from ``+-shift_range/2`` (a fraction of the half-width).
+    """
     n = x.shape[0]
-    scale = 0.9 + 0.2 * torch.rand(n, generator=generator)
-    angle = (torch.rand(n, generator=generator) - 0.5) * (14.0 * np.pi / 180.0)
-    shift = (torch.rand(n, 2, generator=generator) - 0.5) * 0.12
+    scale = (1.0 - scale_range / 2) + scale_range * torch.rand(n, generator=generator)
+    angle = (torch.rand(n, generator=generator) - 0.5) * (degrees * np.pi / 180.0)
+    shift = (torch.rand(n, 2, generator=generator) - 0.5) * shift_range
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
     theta = torch.stack(
         [torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1
     )
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    out = F.grid_sample(x, grid, padding_mode="border", align_corners=False)
+    return F.grid_sample(x, grid, padding_mode="border", align_corners=False)
+
+
+def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Random small affine (scale 0.9-1.1, rotation +-7 deg, shift +-6%) and contrast jitter."""
+    n = x.shape[0]
+    out = random_affine(x, generator, scale_range=0.2, degrees=14.0, shift_range=0.12)
     gain = 0.85 + 0.3 * torch.rand(n, 1, 1, 1, generator=generator)
     bias = (torch.rand(n, 1, 1, 1, generator=generator) - 0.5) * 0.2
     return (out * gain + bias).clamp_(-1.0, 1.0)
