@@ -29,6 +29,7 @@ class AppContext:
         self.audit_sealer = install_audit_seal(self.db.engine, settings)
         self._lock = threading.RLock()  # a component may build on another
         self._components: dict[str, Any] = {}
+        self._building: dict[str, threading.RLock] = {}
 
     @cached_property
     def storage(self) -> Storage:
@@ -38,10 +39,20 @@ class AppContext:
                 return LocalStorage(self.settings.storage_root)
 
     def component(self, name: str, factory: Any) -> Any:
-        """Build a heavy component once per process (thread-safe) and share it."""
+        """Build a heavy component once per process (thread-safe) and share it.
+
+        Each component has its own lock, so a slow build (the triage exemplar bank at
+        start-up) never holds up a request that needs another one (the chat's LLM).
+        """
         with self._lock:
+            if name in self._components:
+                return self._components[name]
+            lock = self._building.setdefault(name, threading.RLock())
+        with lock:
             if name not in self._components:
-                self._components[name] = factory()
+                built = factory()
+                with self._lock:
+                    self._components[name] = built
             return self._components[name]
 
     def close(self) -> None:
