@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -160,3 +161,16 @@ def shared_triage() -> Triage:
         return Triage(load_embedder())
     except KnowledgeError:
         return Triage(None)
+
+
+def wait_until_healthy(url: str, log_path: Path, attempts: int = 240) -> None:
+    """Poll ``url``/healthz until the app a test started answers; fail with its log if it never does."""
+    import httpx
+
+    for _ in range(attempts):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.25)
+    pytest.fail("the app did not start: " + log_path.read_text()[-2000:])

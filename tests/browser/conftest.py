@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.context import AppContext
@@ -32,7 +31,7 @@ from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.services import users
 from assistant.settings import Settings
-from tests.conftest import REPO, TEST_PASSWORD, service_missing
+from tests.conftest import REPO, TEST_PASSWORD, service_missing, wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-output" / "screenshots"
@@ -94,14 +93,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("the app did not start: " + (data_dir / "server.log").read_text()[-2000:])
+        wait_until_healthy(url, data_dir / "server.log")
         yield LiveApp(url, db, _test_settings(data_dir), accounts)
     finally:
         proc.terminate()

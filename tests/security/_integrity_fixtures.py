@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from assistant import audit_seal
 from assistant.db.base import Database
@@ -27,7 +26,7 @@ from assistant.roles import Role
 from assistant.services import users
 from assistant.settings import Settings
 from tests.browser.conftest import _free_port
-from tests.conftest import REPO, TEST_PASSWORD
+from tests.conftest import REPO, TEST_PASSWORD, wait_until_healthy
 
 ACCOUNTS = {
     "alice": Role.PATIENT,
@@ -79,14 +78,7 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[L
         proc = subprocess.Popen(command, cwd=REPO, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.25)
-            else:
-                pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
+            wait_until_healthy(url, log_path)
             yield Live(url, db, settings, accounts, log_path, proc.pid, env)
         finally:
             proc.terminate()

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from assistant.db.models import User
 from assistant.roles import Role
 from assistant.services import users
 from tests.browser.conftest import _free_port
-from tests.conftest import REPO, TEST_PASSWORD
+from tests.conftest import REPO, TEST_PASSWORD, wait_until_healthy
 
 ACCOUNTS: dict[str, Role] = {
     "pat_a": Role.PATIENT,
@@ -86,14 +85,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("the app did not start: " + (data_dir / "server.log").read_text()[-2000:])
+        wait_until_healthy(url, data_dir / "server.log")
         yield Live(url, db, data_dir, ids)
     finally:
         proc.terminate()
