@@ -74,3 +74,12 @@ class SignedContentMismatchError(ConflictError):
     def __init__(self, case_id: str, draft_id: str, reason: str, message: str | None = None) -> None:
         super().__init__(message)
         self.case_id, self.draft_id, self.reason = case_id, draft_id, reason
+
+
+class UploadRefusedError(DomainError):
+    """An upload was refused before it was stored (too big, or not a file we can use)."""
+
+    default_message = (
+        "This file was not accepted. Please upload DICOM files (or a .zip of the study as the "
+        "hospital gave it), PDF reports, or PNG/JPEG pictures."
+    )

@@ -31,7 +31,7 @@ from assistant.chat.progress import (
 )
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
-from assistant.chat.uploads import process_upload
+from assistant.services.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Conversation, Message, User

@@ -16,7 +16,7 @@ def metrics_command(
 ) -> None:
     """Cases per state, submit-to-sign times, edit rate, citation failures, returns, red flags."""
     from assistant.db.base import Database
-    from assistant.web.metrics import compute_metrics, metrics_text
+    from assistant.services.metrics import compute_metrics, metrics_text
 
     settings = get_settings(ctx)
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ from assistant.services.draft_view import (
     section_views,
     warnings_of,
 )
-from assistant.web.diffing import diff_html, edit_ratio
+from assistant.diffing import diff_html, edit_ratio
 from assistant.web.request_pages import RequestView, case_request_views
 from assistant.web.viewer_config import viewer_config
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.chat.errors import UploadRefusedError
+from assistant.errors import UploadRefusedError
 from assistant.context import AppContext
 from assistant.db.models import Upload, User
 from assistant.errors import DomainError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.web.diffing import diff_html, edit_bucket, edit_ratio, word_diff, word_edit_distance
+from assistant.diffing import diff_html, edit_bucket, edit_ratio, word_diff, word_edit_distance
 
 
 class TestWordDiff:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from assistant.chat.uploads import process_upload
+from assistant.services.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import Upload, User
