@@ -31,7 +31,6 @@ from assistant.chat.progress import (
 )
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
-from assistant.services.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Conversation, Message, User
@@ -43,6 +42,7 @@ from assistant.opinion_document import load_signed_opinion
 from assistant.roles import Role
 from assistant.services import alerts, cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
+from assistant.services.uploads import process_upload
 from assistant.triage import triage_for
 
 __all__ = ["ActionSpec", "PatientChat", "Phase", "Reply"]

@@ -21,10 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import AuditEvent, Case, Draft, Signature, User
+from assistant.diffing import edit_bucket, edit_ratio
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
 from assistant.services.draft_view import section_texts, warnings_of
-from assistant.diffing import edit_bucket, edit_ratio
 
 
 @dataclass(frozen=True)
@@ -204,5 +204,3 @@ def metrics_text(m: OversightMetrics) -> str:
         f"Red-flag (urgent) cases: {m.red_flag_cases}",
     ]
     return "\n".join(lines)
-
-

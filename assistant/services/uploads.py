@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import UploadRefusedError
 from assistant.context import AppContext
 from assistant.db.models import Upload, User
-from assistant.errors import DomainError
+from assistant.errors import DomainError, UploadRefusedError
 from assistant.services import cases
 from assistant.settings import UploadSettings
 from assistant.upload_kinds import FileKind, file_kind

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
+from assistant.diffing import diff_html, edit_ratio
 from assistant.errors import NotFoundError, SignedContentMismatchError
 from assistant.integrity import audit_alert, signed_problem
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
@@ -33,7 +34,6 @@ from assistant.services.draft_view import (
     section_views,
     warnings_of,
 )
-from assistant.diffing import diff_html, edit_ratio
 from assistant.web.request_pages import RequestView, case_request_views
 from assistant.web.viewer_config import viewer_config
 

@@ -1,4 +1,7 @@
-"""The oversight metrics page for clinicians, support staff and admins (figures: :mod:`assistant.services.metrics`)."""
+"""The oversight metrics page for clinicians, support staff and admins.
+
+The figures come from :mod:`assistant.services.metrics`.
+"""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from assistant.db.models import Case, User
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import drafts, review
-from assistant.settings import Settings
 from assistant.services.metrics import compute_metrics, format_hours, percentile
+from assistant.settings import Settings
 from tests.assistant.factories import SECTIONS, to_state
 from tests.assistant.web.staff import login, make_client, seed_review_case
 from tests.conftest import TEST_PASSWORD

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from assistant.services.uploads import process_upload
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import Upload, User
 from assistant.services import cases
+from assistant.services.uploads import process_upload
 from assistant.settings import Settings
 
 
