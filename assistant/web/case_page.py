@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
+from assistant.diffing import diff_html, edit_ratio
 from assistant.errors import NotFoundError, SignedContentMismatchError
 from assistant.integrity import audit_alert, signed_problem
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
@@ -29,11 +30,10 @@ from assistant.services.draft_view import (
     imaging_view,
     passages_of,
     referenced_keys,
-    section_texts,
     section_views,
+    texts_by_key,
     warnings_of,
 )
-from assistant.diffing import diff_html, edit_ratio
 from assistant.web.request_pages import RequestView, case_request_views
 from assistant.web.viewer_config import viewer_config
 
@@ -189,7 +189,7 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
         return
     original = drafts.ai_original(session, page.case_id) or latest
     page.draft_id, page.draft_version, page.draft_signed = latest.id, latest.version, latest.is_signed
-    page.sections = section_texts(latest.content)
+    page.sections = texts_by_key(latest.content)
     page.ai_sections = section_views(original.content, original.checks)
     ai = page.ai_texts
     page.diffs = {k: diff_html(ai.get(k, ""), v) or _UNCHANGED for k, v in page.sections.items()}
