@@ -13,9 +13,7 @@ SQLite) so two transactions never chain onto the same predecessor.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session
 from assistant.audit_seal import TAIL_KEY, Sealer, sealer_for
 from assistant.db.base import utcnow
 from assistant.db.models import AuditEvent, User
+from imaging.checksums import canonical_json_sha256
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_KEY = 0x5EC0_0A0D17
@@ -48,8 +47,7 @@ def _event_hash(event: AuditEvent) -> str:
         "details": event.details,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_json_sha256(payload, ascii_only=True)
 
 
 def record(

@@ -40,7 +40,7 @@ def knowledge_config(settings: Settings) -> KnowledgeConfig:
 
 
 def embedder(ctx: AppContext) -> Embedder:
-    """The process's one sentence-embedding model (shared by retrieval and triage)."""
+    """The process's one sentence-embedding model (shared by retrieval, triage and citation checks)."""
 
     def build() -> Embedder:
         from knowledge.embeddings import load_embedder
@@ -82,12 +82,13 @@ def imaging_engine(ctx: AppContext) -> InferenceEngine:
 
 
 def support_scorer(ctx: AppContext) -> SupportScorer:
-    """How citation support is scored (NLI model by path, else embedding similarity)."""
+    """How citation support is scored (NLI model by path, else similarity with the shared embedder)."""
 
     def build() -> SupportScorer:
-        from assistant.drafting.citations import support_scorer_from_settings
+        from assistant.drafting.citations import CrossEncoderSupportScorer, EmbeddingSupportScorer
 
-        return support_scorer_from_settings(ctx.settings)
+        nli = ctx.settings.llm.nli_model_path
+        return CrossEncoderSupportScorer(nli) if nli is not None else EmbeddingSupportScorer(embedder(ctx))
 
     result: SupportScorer = ctx.component("support_scorer", build)
     return result

@@ -1,4 +1,9 @@
-"""The structured intake record a patient fills before submitting a case."""
+"""The structured intake record a patient fills before submitting a case.
+
+It is the one intake model: the chat fills it, the case stores it, and the drafting
+pipeline reads it as it is (red flags, which the chat's triage raises rather than the
+patient's answers, travel beside it).
+"""
 
 from __future__ import annotations
 
@@ -39,3 +44,23 @@ class IntakeRecord(BaseModel):
         if not self.main_question:
             missing.append("main_question")
         return missing
+
+    @property
+    def is_child(self) -> bool:
+        """True when the intake gives an age under 18."""
+        return self.age is not None and self.age < 18
+
+    @property
+    def symptom_text(self) -> str:
+        """Every symptom's description, in the order given, joined with "; "."""
+        return "; ".join(s.description for s in self.symptoms)
+
+    @property
+    def onset(self) -> str:
+        """When the first symptom began, as the patient said it ("" when none)."""
+        return self.symptoms[0].onset if self.symptoms else ""
+
+    @property
+    def duration(self) -> str:
+        """How long the first symptom has lasted ("" when none)."""
+        return self.symptoms[0].duration if self.symptoms else ""

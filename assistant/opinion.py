@@ -10,16 +10,14 @@ the same words under the same titles.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting.schemas import SECTION_TITLES, SectionKey, join_section_sentences
 from assistant.errors import ValidationError
+from knowledge.sentences import cited_numbers, split_sentences
 
-_CITATION = re.compile(r"\[(\d+)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 _TITLES: dict[str, str] = {"question": "Your question", **{k.value: v for k, v in SECTION_TITLES.items()}}
 _ORDER: tuple[str, ...] = tuple(k.value for k in SectionKey)
 
@@ -89,23 +87,13 @@ def full_text(content: dict[str, Any]) -> str:
     return "\n\n".join(f"{s.title}\n{s.text}" for s in section_texts(content))
 
 
-def citations_in(text: str) -> list[int]:
-    """The [n] numbers a text cites, in order of first appearance."""
-    seen: list[int] = []
-    for m in _CITATION.finditer(text):
-        n = int(m.group(1))
-        if n not in seen:
-            seen.append(n)
-    return seen
-
-
 def _clinician_sentences(key: str, text: str) -> list[dict[str, Any]]:
-    parts = [p.strip() for p in (text.splitlines() if key == "questions" else _SENTENCE_END.split(text))]
+    parts = [p.strip() for p in (text.splitlines() if key == "questions" else split_sentences(text))]
     return [
         {
             "text": p,
             "origin": "clinician",
-            "citations": citations_in(p),
+            "citations": cited_numbers(p),
             "finding_refs": [],
             "support": None,
             "supported": None,

@@ -10,7 +10,6 @@ the patient's message, the downloaded PDF and the FHIR report carry the same wor
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,9 @@ from assistant.opinion import SectionText, filled_sections
 from assistant.services import cases
 from assistant.services.draft_view import PassageView, passages_of
 from assistant.storage import Storage
+from knowledge.sentences import cited_numbers
 
 MAX_IMAGES = 6
-_CITED = re.compile(r"\[(\d+)\]")
 _FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
@@ -110,7 +109,7 @@ def _key_images(
 
 def cited_passages(sections: list[SectionText], passages: list[PassageView]) -> list[PassageView]:
     """Only the sources the signed text cites: a retrieved passage nobody cites is not listed."""
-    cited = {int(n) for s in sections for n in _CITED.findall(s.text)}
+    cited = {n for s in sections for n in cited_numbers(s.text)}
     return [p for p in passages if p.number in cited]
 
 

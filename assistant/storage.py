@@ -101,12 +101,3 @@ class LocalStorage:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.path(key), dest)
         return dest
-
-
-def sha256_file(path: Path) -> str:
-    """The sha256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -27,12 +27,12 @@ from assistant.drafting.llm import EmbeddedLlamaLLM, MockLLM, build_llm
 from assistant.drafting.schemas import (
     ImagingFinding,
     ImagingFindings,
-    IntakeRecord,
     ModelCardRef,
     Passage,
-    Symptoms,
 )
+from assistant.intake import IntakeRecord, Symptom
 from assistant.settings import LLMSettings
+from knowledge.embeddings import load_embedder
 
 REPO = Path(__file__).resolve().parents[1]
 MEDQUAD_PNEUMONIA = (
@@ -70,8 +70,8 @@ def case() -> tuple[IntakeRecord, ImagingFindings]:
     )
     intake = IntakeRecord(
         diagnosis_in_question="pneumonia",
-        reason="a patch on the chest X-ray",
-        symptoms=Symptoms(text="cough and fever", onset="last week", duration="six days"),
+        reason_for_second_opinion="a patch on the chest X-ray",
+        symptoms=[Symptom(description="cough and fever", onset="last week", duration="six days")],
         main_question="Is it really pneumonia?",
     )
     imaging = ImagingFindings(
@@ -123,7 +123,7 @@ def main() -> None:
 
     intake, imaging = case()
     passages = load_passages()
-    scorer = EmbeddingSupportScorer()
+    scorer = EmbeddingSupportScorer(load_embedder())
     compose_draft(intake, imaging, passages, MockLLM(), scorer=scorer)  # warm caches
     mock_s, embedded_s = [], []
     draft = None

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from imaging.checksums import sha256_file
 from imaging.datasets import all_films, build_film_cache, patient_half
 from imaging.guard import GUARD_NAME, GUARD_SIZE, GUARD_WIDTHS, FrontalGuard, negative_pool, train_guard
 from imaging.guard_data import (
@@ -31,7 +32,7 @@ from imaging.guard_data import (
 from imaging.ood import check_cxr_input, photograph_signs
 from imaging.photo import picture_array, picture_colour
 from imaging.preprocess import load_image_file
-from imaging.registry import WEIGHTS_DIR, ModelCard, ModelEntry, get_model_entry, save_entry, sha256_file
+from imaging.registry import WEIGHTS_DIR, ModelCard, ModelEntry, get_model_entry, save_entry
 
 logger = logging.getLogger(__name__)
 GUARD_SPLIT_SEED = 1234

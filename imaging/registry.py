@@ -9,7 +9,6 @@ from a local path it supplies.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import pickle
@@ -20,6 +19,7 @@ import torch
 from pydantic import BaseModel, Field
 from torch import nn
 
+from imaging.checksums import sha256_file
 from imaging.errors import (
     ModelNotFoundError,
     WeightsChecksumError,
@@ -108,15 +108,6 @@ class ModelEntry(BaseModel):
     def card_id(self) -> str:
         """The id cited with each finding."""
         return self.card.id
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def available_models(weights_dir: Path = WEIGHTS_DIR) -> list[str]:

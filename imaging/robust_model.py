@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from imaging.checksums import sha256_file
 from imaging.datasets import NIH, FilmArrays, build_film_cache
 from imaging.external_validation import SourceReport, run_folds
 from imaging.feature_distance import FeatureDistance, embed, fit_feature_distance
 from imaging.models import CompactCXRNet
 from imaging.populations import GatingRule, ValidatedPopulation
-from imaging.registry import WEIGHTS_DIR, ModelCard, ModelEntry, ModelMetric, save_entry, sha256_file
+from imaging.registry import WEIGHTS_DIR, ModelCard, ModelEntry, ModelMetric, save_entry
 from imaging.robust_training import LABELS, RobustTrainConfig, model_input, to_unit
 from imaging.validation_report import validated_populations, write_validation_report
 

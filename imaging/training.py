@@ -300,7 +300,8 @@ def save_trained_model(result: TrainResult, config: TrainConfig, command: str) -
     Returns:
         The path of the written JSON entry.
     """
-    from imaging.registry import ModelCard, ModelEntry, save_entry, sha256_file
+    from imaging.checksums import sha256_file
+    from imaging.registry import ModelCard, ModelEntry, save_entry
 
     config.out_dir.mkdir(parents=True, exist_ok=True)
     weights = config.out_dir / f"{config.name}.pt"

@@ -9,13 +9,12 @@ Typical use by a drafting step::
 
     docs = group_by_document(retriever.search(query, k=8))   # numbered 1..n
     ...                                                       # draft cites [n] = docs[n-1]
-    kept, renumber = select_cited(docs, cited_numbers(text))  # only what the text cites
+    kept, renumber = select_cited(docs, cited_numbers(text))  # knowledge.sentences
     text = renumber_citations(text, renumber)
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
@@ -27,9 +26,9 @@ from knowledge.documents import (
     Reference,
     project_summary_citation,
 )
+from knowledge.sentences import rewrite_citations
 
 PROJECT_PUBLISHER = "Second Opinion project"
-_CITATION = re.compile(r"\[(\d+(?:\s*[,\u2013-]\s*\d+)*)\]")
 
 
 class SourceDocument(BaseModel):
@@ -129,25 +128,6 @@ def document_numbers(documents: Sequence[SourceDocument]) -> dict[str, int]:
     return {p.chunk_id: d.number for d in documents for p in d.passages}
 
 
-def cited_numbers(text: str) -> list[int]:
-    """Citation numbers used in ``text`` (``[2]``, ``[1, 3]``, ``[2-4]``), in first-use order."""
-    seen: list[int] = []
-    for match in _CITATION.finditer(text):
-        for number in _expand(match.group(1)):
-            if number not in seen:
-                seen.append(number)
-    return seen
-
-
-def _expand(group: str) -> list[int]:
-    out: list[int] = []
-    for part in re.split(r"\s*,\s*", group):
-        bounds = re.split(r"\s*[\u2013-]\s*", part)
-        lo, hi = int(bounds[0]), int(bounds[-1])
-        out.extend(range(lo, hi + 1) if 0 <= hi - lo < 50 else [lo, hi])
-    return out
-
-
 def select_cited(
     documents: Sequence[SourceDocument], numbers: Iterable[int]
 ) -> tuple[list[SourceDocument], dict[int, int]]:
@@ -155,7 +135,7 @@ def select_cited(
 
     Args:
         documents: The numbered documents the text was drafted from.
-        numbers: Citation numbers found in the final text (see :func:`cited_numbers`);
+        numbers: Citation numbers found in the final text (see :func:`knowledge.sentences.cited_numbers`);
             numbers that match no document are ignored.
 
     Returns:
@@ -173,12 +153,4 @@ def select_cited(
 
 def renumber_citations(text: str, mapping: Mapping[int, int]) -> str:
     """Rewrite ``[n]`` markers with ``mapping``; markers for unmapped numbers are removed."""
-
-    def repl(match: re.Match[str]) -> str:
-        new = sorted({mapping[n] for n in _expand(match.group(1)) if n in mapping})
-        if not new:
-            return ""
-        lead = " " if match.group(0).startswith(" ") else ""
-        return lead + "[" + ", ".join(map(str, new)) + "]"
-
-    return re.sub(r" ?" + _CITATION.pattern, repl, text)
+    return rewrite_citations(text, lambda numbers: sorted({mapping[n] for n in numbers if n in mapping}))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant.chat.intent import QuestionFocus, QuestionType, analyse_question, covers, mentions
 from assistant.context import AppContext
+from knowledge.sentences import quotable_sentences
 
 if TYPE_CHECKING:
     from knowledge.documents import Passage
@@ -56,7 +57,6 @@ _CUES: dict[QuestionType, re.Pattern[str]] = {
                                      r"outlook|surviv\w*|heal\w*)\b", re.I),
 }  # fmt: skip
 _DEFINING_VERB = re.compile(r"\b(is|are|means|refers to|describes)\b|:", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|\s+[-•*]\s+")
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,6 @@ class RankedPassage:
     passage: Passage
     sentences: tuple[str, ...]
     score: float
-
-
-def sentences_of(text: str) -> list[str]:
-    """The passage's sentences (markdown headings and bullets dropped)."""
-    out = []
-    for raw in _SENTENCE.split(text):
-        sentence = " ".join(raw.strip().lstrip("#-*• ").split())
-        if len(sentence.split()) >= 4:
-            out.append(sentence)
-    return out
 
 
 def _answers_type(sentence: str, focus: QuestionFocus) -> bool:
@@ -115,7 +105,7 @@ def rank_passages(passages: Sequence[Passage], focus: QuestionFocus) -> list[Ran
         if not covers(focus.terms, whole):
             continue
         scored = []
-        for i, sentence in enumerate(sentences_of(passage.text)):
+        for i, sentence in enumerate(quotable_sentences(passage.text)):
             if _answers_type(sentence, focus):
                 scored.append((2.0 if covers(focus.terms, sentence) else 1.0, -i, sentence))
         if not scored:

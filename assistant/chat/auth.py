@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from base64 import b64decode
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import CookieError, SimpleCookie
@@ -33,6 +32,7 @@ import anyio.to_thread
 from itsdangerous import BadSignature, TimestampSigner
 
 from assistant.context import AppContext
+from assistant.cookies import SESSION_COOKIE, chat_cookie_name
 from assistant.db.models import User
 from assistant.roles import Role
 from assistant.services.sessions import OpenSession, find_active
@@ -41,7 +41,6 @@ from assistant.web.security import PASSWORD_PAGE, SESSION_TOKEN, home_for
 
 logger = logging.getLogger(__name__)
 
-SESSION_COOKIE = "so_session"
 UID_KEY = "uid"
 SESSION_KEY = "sess"
 
@@ -49,11 +48,6 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-def chainlit_cookie_name() -> str:
-    """The name Chainlit gives its token cookie (``CHAINLIT_AUTH_COOKIE_NAME``, default access_token)."""
-    return os.environ.get("CHAINLIT_AUTH_COOKIE_NAME", "access_token")
 
 
 def parse_cookies(cookie_header: str | None) -> dict[str, str]:
@@ -151,7 +145,7 @@ def foreign_tokens_removed(
     headers: list[tuple[bytes, bytes]], found: OpenSession
 ) -> list[tuple[bytes, bytes]]:
     """The headers without any Chainlit token carrier that holds someone else's (or a stale) token."""
-    name = chainlit_cookie_name()
+    name = chat_cookie_name()
     cookies = parse_cookies(b"; ".join(v for k, v in headers if k.lower() == b"cookie").decode("latin-1"))
     bad_plain = bool(cookies.get(name)) and not token_matches(cookies[name], found)
     chunked = _chunked(cookies, name)

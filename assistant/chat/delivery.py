@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from assistant.chat.answers import sentences_of
 from assistant.chat.intent import QuestionType, analyse_question, covers
 from assistant.chat.replies import ActionSpec, Reply
 from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.opinion_document import SignedOpinion, load_signed_opinion, write_pdf
+from knowledge.sentences import quotable_sentences
 
 FOLLOW_UP_REMINDER = (
     "This answer repeats what your signed opinion says. For anything about your own treatment, "
@@ -52,7 +52,7 @@ def answer_follow_up(op: SignedOpinion, question: str, max_sentences: int = 3) -
         return None
     found: list[tuple[str, str]] = []
     for section in op.sections:
-        for sentence in sentences_of(section.text):
+        for sentence in quotable_sentences(section.text):
             if covers(focus.terms, sentence) and len(found) < max_sentences:
                 found.append((section.title, sentence))
     if not found:

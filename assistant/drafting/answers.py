@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from assistant.drafting import facts, questions
 from assistant.drafting.conditions import Condition, for_label, mentions
-from assistant.drafting.schemas import DraftSentence, ImagingFindings, IntakeRecord, Passage, SubQuestion
+from assistant.drafting.schemas import DraftSentence, ImagingFindings, Passage, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
+from assistant.intake import IntakeRecord
 
 _TREATMENT_WORDS = re.compile(
     r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I

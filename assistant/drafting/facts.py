@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.drafting import questions
-from assistant.drafting.citations import SupportScorer, split_sentences
+from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import conditions_in
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -19,11 +19,12 @@ from assistant.drafting.schemas import (
     DraftSentence,
     ImagingFinding,
     ImagingFindings,
-    IntakeRecord,
     Passage,
     SubQuestion,
 )
 from assistant.drafting.validity import MASS_MM, REVIEW_NODULE_MM
+from assistant.intake import IntakeRecord
+from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[a-z][a-z\-]+")
 _STOPWORD_TEXT = (
@@ -131,10 +132,15 @@ def matching_findings(diagnosis: str, imaging: ImagingFindings) -> list[ImagingF
 _LOBE = re.compile(r"\b(right|left)\s+(upper|middle|lower)\s+lobe\b", re.I)
 
 
-def summary_sentences(intake: IntakeRecord, sub_questions: Sequence[SubQuestion] = ()) -> list[DraftSentence]:
-    """The request restated as structured facts; the patient's sentences are never pasted."""
+def summary_sentences(
+    intake: IntakeRecord, sub_questions: Sequence[SubQuestion] = (), red_flags: Sequence[str] = ()
+) -> list[DraftSentence]:
+    """The request restated as structured facts; the patient's sentences are never pasted.
+
+    ``red_flags`` are the emergency symptoms the chat's triage raised during intake.
+    """
     dx = questions.diagnosis_label(intake)
-    lobe = _LOBE.search(intake.diagnosis_in_question + " " + intake.reason)
+    lobe = _LOBE.search(intake.diagnosis_in_question + " " + intake.reason_for_second_opinion)
     where = f" ({lobe.group(1).lower()} {lobe.group(2).lower()} lobe)" if lobe else ""
     out = [f"A second opinion was asked for on a diagnosis of {dx}{where}."]
     who = []
@@ -144,7 +150,7 @@ def summary_sentences(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]
         who.append(intake.sex.strip().lower())
     if who:
         out.append(f"The patient is {', '.join(who)}.")
-    symptoms = questions.symptom_names(intake.symptoms.text + " " + intake.main_question)
+    symptoms = questions.symptom_names(intake.symptom_text + " " + intake.main_question)
     if symptoms:
         lasting = questions.duration_of(intake)
         listed = _join(symptoms)
@@ -160,8 +166,9 @@ def summary_sentences(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]
         out.append(f"Allergies listed: {', '.join(allergies)}.")
     if intake.prior_imaging.strip():
         out.append("Earlier imaging was mentioned; its report was not available to this draft.")
-    if intake.red_flags:
-        out.append(f"Possible emergency symptoms were reported during intake: {_join(intake.red_flags)}.")
+    flags = [f for f in red_flags if f.strip()]
+    if flags:
+        out.append(f"Possible emergency symptoms were reported during intake: {_join(flags)}.")
     if sub_questions:
         asked = "; ".join(q.summary for q in sub_questions)
         out.append(f"The questions this opinion answers: {asked}.")
@@ -180,7 +187,7 @@ def first_diagnosis_sentences(intake: IntakeRecord) -> list[DraftSentence]:
     """What the first diagnosis said, as structured facts (the reason is never pasted)."""
     dx = questions.diagnosis_label(intake)
     out = [f"The first diagnosis, as reported by the patient, was {dx}."]
-    if intake.reason.strip():
+    if intake.reason_for_second_opinion.strip():
         out.append(
             "The patient's reasons for wanting a second opinion are summarised in the questions "
             "above rather than repeated here."

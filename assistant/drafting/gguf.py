@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from assistant.drafting.errors import ModelAssetError
-from assistant.storage import sha256_file
+from imaging.checksums import sha256_file
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.drafting.schemas import IntakeRecord
+from assistant.intake import IntakeRecord
 from assistant.triage import Triage, rules_only_triage
 
 BEGIN_QUOTE = "<<<BEGIN QUOTED DOCUMENT>>>"
@@ -253,7 +254,9 @@ class PriorityAssessment:
     reasons: list[str]
 
 
-def assess_priority(intake: IntakeRecord, triage: Triage | None = None) -> PriorityAssessment:
+def assess_priority(
+    intake: IntakeRecord, triage: Triage | None = None, red_flags: Sequence[str] = ()
+) -> PriorityAssessment:
     """Raise a case to ``urgent`` when intake carries red flags or triage finds an emergency.
 
     Red flags recorded by the chat (its triage of every message) always count; the symptom
@@ -263,13 +266,14 @@ def assess_priority(intake: IntakeRecord, triage: Triage | None = None) -> Prior
     Args:
         intake: The case's intake record.
         triage: The application's triage; the rules-only triage when not given.
+        red_flags: Emergency symptoms the chat's triage raised during intake.
 
     Returns:
         ``urgent`` with the reasons, or ``routine`` with none.
     """
-    reasons = [f"red flag from intake: {flag.strip()}" for flag in intake.red_flags if flag.strip()]
+    reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
     checker = triage or rules_only_triage()
-    for text in (intake.symptoms.text, intake.symptoms.onset, intake.main_question):
+    for text in (intake.symptom_text, intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from assistant.drafting.conditions import Condition, conditions_in
-from assistant.drafting.schemas import IntakeRecord, SubQuestion
+from assistant.drafting.schemas import SubQuestion
+from assistant.intake import IntakeRecord
 
 _IMAGES = re.compile(
     r"\b(x-?rays?|xrays?|scans?|ct|images?|films?|pictures?|shadows?|show|showed|shows)\b", re.I
@@ -64,7 +65,7 @@ _SUBSUMES = {"a cough with coloured phlegm": ("phlegm", "a cough"), "coughing bl
 
 
 def _text_of(intake: IntakeRecord) -> str:
-    return "\n".join([intake.main_question, intake.reason, intake.symptoms.text])
+    return "\n".join([intake.main_question, intake.reason_for_second_opinion, intake.symptom_text])
 
 
 def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
@@ -91,7 +92,7 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         the images, treatment and next steps when asked (or, for images, when uploaded).
     """
     dx = _diagnosis_name(intake)
-    asked = "\n".join([intake.main_question, intake.reason])
+    asked = "\n".join([intake.main_question, intake.reason_for_second_opinion])
     out: list[tuple[str, str, str]] = [("diagnosis_right", "", f"whether the diagnosis of {dx} is right")]
     for cond in named_alternatives(intake):
         out.append(("could_it_be", cond.key, f"whether it could be {cond.name} instead"))
@@ -131,7 +132,7 @@ def symptom_names(text: str) -> list[str]:
 
 def duration_of(intake: IntakeRecord) -> str:
     """A duration such as '10 days' from the symptom fields, or ''."""
-    for text in (intake.symptoms.duration, intake.symptoms.onset, intake.symptoms.text):
+    for text in (intake.duration, intake.onset, intake.symptom_text):
         match = _DURATION.search(text)
         if match:
             return " ".join(match.group(1).lower().split())

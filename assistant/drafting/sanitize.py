@@ -13,9 +13,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from assistant.drafting.citations import split_sentences, strip_unresolved
+from assistant.drafting.citations import strip_unresolved
 from assistant.drafting.guardrails import check_clinical_voice
 from assistant.drafting.schemas import DraftSentence
+from knowledge.sentences import split_sentences
 
 _NUMBER = re.compile(r"(?<![\w\[])\d+(?:\.\d+)?(?![\w\]])")
 _PROMPT_ECHO = re.compile(

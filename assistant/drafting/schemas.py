@@ -1,6 +1,6 @@
 """Typed inputs and outputs of the draft composer.
 
-Inputs: the patient's :class:`IntakeRecord`, de-identified :class:`ImagingFindings` and
+Inputs: the patient's :class:`assistant.intake.IntakeRecord`, de-identified :class:`ImagingFindings` and
 numbered retrieved :class:`Passage` objects, plus any :class:`UploadedText` (PDF report
 text, DICOM text fields) that must be treated as data. Output: :class:`DraftContent`,
 seven ordered sections of sentences, each sentence with its citations and checks.
@@ -8,92 +8,10 @@ seven ordered sections of sentences, each sentence with its citations and checks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-
-class Symptoms(BaseModel):
-    """The patient's symptoms in their own words."""
-
-    text: str = Field(default="", description="What the patient feels.")
-    onset: str = Field(default="", description="When it started, as the patient said it.")
-    duration: str = Field(default="", description="How long it has lasted.")
-
-
-class IntakeRecord(BaseModel):
-    """What the patient told the intake conversation (a minimal interface)."""
-
-    diagnosis_in_question: str = Field(description="The diagnosis the patient wants checked.")
-    reason: str = Field(default="", description="Why the first diagnosis was given.")
-    symptoms: Symptoms = Field(default_factory=Symptoms)
-    history: str = Field(default="", description="Relevant medical history.")
-    medications: list[str] = Field(default_factory=list)
-    allergies: list[str] = Field(default_factory=list)
-    prior_imaging: str = Field(default="", description="Earlier scans and their results.")
-    main_question: str = Field(default="", description="The patient's main question.")
-    red_flags: list[str] = Field(default_factory=list, description="Emergency symptoms raised during intake.")
-    age: int | None = Field(default=None, ge=0, le=130, description="Age in years, if given.")
-    sex: str = Field(default="", description="Sex as the patient gave it.")
-
-    @property
-    def is_child(self) -> bool:
-        """True when the intake gives an age under 18."""
-        return self.age is not None and self.age < 18
-
-
-class _CaseSymptom(Protocol):
-    description: str
-    onset: str
-    duration: str
-
-
-class _CaseIntake(Protocol):
-    """The case service's intake record (``assistant.intake.IntakeRecord``), structurally."""
-
-    diagnosis_in_question: str
-    reason_for_second_opinion: str
-    history: str
-    medications: list[str]
-    allergies: list[str]
-    prior_imaging: str
-    main_question: str
-
-    @property
-    def symptoms(self) -> Sequence[_CaseSymptom]: ...
-
-
-def intake_from_case(record: _CaseIntake, red_flags: Iterable[str] = ()) -> IntakeRecord:
-    """Adapt the case service's intake record (several symptoms) to the composer's view.
-
-    Args:
-        record: An ``assistant.intake.IntakeRecord`` (or anything with its fields).
-        red_flags: Emergency symptoms the intake conversation raised.
-
-    Returns:
-        The composer's :class:`IntakeRecord`; symptoms are joined in order.
-    """
-    symptoms = list(record.symptoms)
-    joined = Symptoms(
-        text="; ".join(s.description for s in symptoms),
-        onset=symptoms[0].onset if symptoms else "",
-        duration=symptoms[0].duration if symptoms else "",
-    )
-    return IntakeRecord(
-        diagnosis_in_question=record.diagnosis_in_question,
-        reason=record.reason_for_second_opinion,
-        symptoms=joined,
-        history=record.history,
-        medications=list(record.medications),
-        allergies=list(record.allergies),
-        prior_imaging=record.prior_imaging,
-        main_question=record.main_question,
-        red_flags=[f for f in red_flags if f.strip()],
-        age=getattr(record, "age", None),
-        sex=str(getattr(record, "sex", "") or ""),
-    )
 
 
 class ModelCardRef(BaseModel):

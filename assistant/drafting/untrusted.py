@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.drafting.guardrails import detect_injection
-from assistant.drafting.schemas import GuardrailFlag, IntakeRecord, SectionKey, UploadedText
+from assistant.drafting.schemas import GuardrailFlag, SectionKey, UploadedText
+from assistant.intake import IntakeRecord
 
 
 def untrusted_intake_texts(intake: IntakeRecord) -> list[tuple[str, str]]:
     """Every free-text intake answer as (source, text), for injection checks."""
     fields = [
         ("intake: diagnosis", intake.diagnosis_in_question),
-        ("intake: reason", intake.reason),
+        ("intake: reason", intake.reason_for_second_opinion),
         ("intake: main question", intake.main_question),
-        (
-            "intake: symptoms",
-            " ".join([intake.symptoms.text, intake.symptoms.onset, intake.symptoms.duration]),
-        ),
+        ("intake: symptoms", " ".join(f"{s.description} {s.onset} {s.duration}" for s in intake.symptoms)),
         ("intake: history", intake.history),
         ("intake: prior imaging", intake.prior_imaging),
         ("intake: medications", "; ".join(intake.medications)),

@@ -15,9 +15,9 @@ from assistant.db.models import Conversation, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, compose_draft
-from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, UploadedText, intake_from_case
+from assistant.drafting.schemas import ImagingFindings, Passage, UploadedText
 from assistant.drafting.sources import PassageGrouper, group_hits
-from assistant.intake import IntakeRecord as CaseIntake
+from assistant.intake import IntakeRecord
 from assistant.jobs.execution import JobExecution
 from assistant.jobs.imaging_step import StoredUpload, analyse_uploads, pdf_texts
 from assistant.lifecycle import CaseStatus
@@ -29,10 +29,11 @@ log = logging.getLogger(__name__)
 MAX_PASSAGES = 8
 
 
-def _load(ex: JobExecution) -> tuple[CaseStatus, IntakeRecord, list[StoredUpload], list[str]]:
+def _load(ex: JobExecution) -> tuple[CaseStatus, IntakeRecord, list[str], list[StoredUpload], list[str]]:
     with ex.ctx.db.session() as s:
         case = load_case(s, ex.case_id)
-        intake = intake_from_case(CaseIntake.model_validate(case.intake), case.red_flags)
+        intake = IntakeRecord.model_validate(case.intake)
+        red_flags = [str(f) for f in case.red_flags or []]
         rows = s.scalars(select(Upload).where(Upload.case_id == case.id).order_by(Upload.created_at))
         uploads = [StoredUpload(u.id, u.filename, u.storage_key, u.content_type, u.kind) for u in rows]
         chat = s.scalars(
@@ -41,7 +42,7 @@ def _load(ex: JobExecution) -> tuple[CaseStatus, IntakeRecord, list[StoredUpload
             .where(Conversation.case_id == case.id, Message.author == "patient")
             .order_by(Message.id)
         )
-        return case.status, intake, uploads, list(chat)
+        return case.status, intake, red_flags, uploads, list(chat)
 
 
 def build_queries(intake: IntakeRecord, findings: ImagingFindings) -> list[str]:
@@ -72,16 +73,9 @@ def retrieve(
     for query in queries:
         for p in kb.search(query, k=per_query):
             seen.setdefault(p.chunk_id, p)
-        if len({grouper_key(p) for p in seen.values()}) >= MAX_PASSAGES:
+        if len({p.source_id for p in seen.values()}) >= MAX_PASSAGES:
             break
     return grouper(list(seen.values()), MAX_PASSAGES)
-
-
-def grouper_key(hit: Any) -> str:
-    """The document a hit belongs to (for counting documents, not chunks)."""
-    from assistant.drafting.sources import document_key
-
-    return document_key(hit)
 
 
 def chat_answerer(settings: LLMSettings) -> ChatAnswerer | None:
@@ -93,7 +87,7 @@ def chat_answerer(settings: LLMSettings) -> ChatAnswerer | None:
 
 def run_draft_job(ex: JobExecution) -> None:
     """Draft one case; the final write and the job's completion share one transaction."""
-    status, intake, uploads, chat_texts = _load(ex)
+    status, intake, red_flags, uploads, chat_texts = _load(ex)
     if status is not CaseStatus.DRAFTING:
         log.info("case %s is '%s'; nothing to draft", ex.case_id, status.value)
         return
@@ -115,6 +109,7 @@ def run_draft_job(ex: JobExecution) -> None:
             options=ComposerOptions(support_threshold=ex.ctx.settings.llm.support_threshold),
             chat_texts=chat_texts,
             chat=chat_answerer(ex.ctx.settings.llm),
+            red_flags=red_flags,
         )
         ex.progress("checking", "Checking every citation against its source")
     finally:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import opinion
+from knowledge.sentences import split_sentences
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -105,8 +106,8 @@ class PassageView:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def section_texts(content: Mapping[str, Any]) -> dict[str, str]:
-    """Each section's text by key, in reading order (see :func:`assistant.opinion.section_texts`)."""
+def texts_by_key(content: Mapping[str, Any]) -> dict[str, str]:
+    """Each section's text by key, in reading order: :func:`assistant.opinion.section_texts` as a mapping."""
     return {s.key: s.text for s in opinion.section_texts(content)}
 
 
@@ -132,9 +133,6 @@ def _sentence(raw: Any, unsupported: set[str]) -> SentenceView:
     return SentenceView(text, False if text.strip() in unsupported else None)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
 def section_views(content: Mapping[str, Any], checks: Mapping[str, Any] | None = None) -> list[SectionView]:
     """Titled sections with sentences marked supported or not, for the review page."""
     unsupported = _unsupported_texts(checks or {})
@@ -146,7 +144,7 @@ def section_views(content: Mapping[str, Any], checks: Mapping[str, Any] | None =
                 by_key[str(section["key"])] = list(section.get("sentences") or [])
     views: list[SectionView] = []
     for section in opinion.section_texts(content):
-        sentences = by_key.get(section.key) or [s for s in _SENTENCE_END.split(section.text) if s.strip()]
+        sentences = by_key.get(section.key) or split_sentences(section.text)
         marked = tuple(_sentence(s, unsupported) for s in sentences)
         views.append(SectionView(section.key, section.title, section.text, marked))
     return views

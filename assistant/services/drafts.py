@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,12 +12,12 @@ from assistant.db.models import Case, Draft, Signature
 from assistant.errors import NotFoundError
 from assistant.lifecycle import CaseStatus
 from assistant.services.common import load_case, move
+from imaging.checksums import canonical_json_sha256
 
 
 def content_sha256(content: dict[str, Any]) -> str:
     """A stable hash of a draft's content (canonical JSON)."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return canonical_json_sha256(content, ascii_only=False)
 
 
 def latest_draft(session: Session, case_id: str) -> Draft | None:

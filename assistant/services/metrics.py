@@ -24,7 +24,7 @@ from assistant.db.models import AuditEvent, Case, Draft, Signature, User
 from assistant.diffing import edit_bucket, edit_ratio
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
-from assistant.services.draft_view import section_texts, warnings_of
+from assistant.services.draft_view import texts_by_key, warnings_of
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,9 @@ def _edit_buckets(session: Session) -> dict[str, int]:
     original: dict[str, dict[str, str]] = {}
     for case_id, _version, kind, content in rows:
         if kind == "ai_original":
-            original[case_id] = section_texts(content or {})
+            original[case_id] = texts_by_key(content or {})
         elif case_id in original:
-            buckets[edit_bucket(edit_ratio(original[case_id], section_texts(content or {})))] += 1
+            buckets[edit_bucket(edit_ratio(original[case_id], texts_by_key(content or {})))] += 1
     return buckets
 
 

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
+from assistant.cookies import SESSION_COOKIE
 from assistant.settings import Settings
 from assistant.web import areas, login_flow
 from assistant.web.access import route_policies
@@ -126,7 +127,7 @@ def create_app(
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.security.secret_key,
-        session_cookie="so_session",
+        session_cookie=SESSION_COOKIE,
         max_age=settings.security.session_max_age_s,
         same_site="lax",
         https_only=settings.environment == "production",

@@ -30,8 +30,8 @@ from assistant.services.draft_view import (
     imaging_view,
     passages_of,
     referenced_keys,
-    section_texts,
     section_views,
+    texts_by_key,
     warnings_of,
 )
 from assistant.web.request_pages import RequestView, case_request_views
@@ -189,7 +189,7 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
         return
     original = drafts.ai_original(session, page.case_id) or latest
     page.draft_id, page.draft_version, page.draft_signed = latest.id, latest.version, latest.is_signed
-    page.sections = section_texts(latest.content)
+    page.sections = texts_by_key(latest.content)
     page.ai_sections = section_views(original.content, original.checks)
     ai = page.ai_texts
     page.diffs = {k: diff_html(ai.get(k, ""), v) or _UNCHANGED for k, v in page.sections.items()}

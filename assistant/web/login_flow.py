@@ -21,12 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant import audit
 from assistant.context import AppContext
+from assistant.cookies import chat_cookie_name
 from assistant.db.models import User
 from assistant.errors import AuthenticationError
 from assistant.services import login, sessions
 
 log = logging.getLogger(__name__)
-CHAT_COOKIE = "access_token"
 _LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
     weakref.WeakKeyDictionary()
 )
@@ -76,10 +76,11 @@ def end_session(ctx: AppContext, token: object, reason: str) -> None:
 
 def delete_chat_cookies(request: Request, response: Response) -> None:
     """Clear Chainlit's token cookie and any chunked parts of it."""
+    chat_cookie = chat_cookie_name()
     for name in request.cookies:
-        if name == CHAT_COOKIE or name.startswith(f"{CHAT_COOKIE}_"):
+        if name == chat_cookie or name.startswith(f"{chat_cookie}_"):
             response.delete_cookie(name, path="/")
-    response.delete_cookie(CHAT_COOKIE, path="/")
+    response.delete_cookie(chat_cookie, path="/")
 
 
 async def to_password_page(request: Request, _exc: Exception) -> Response:

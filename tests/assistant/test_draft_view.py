@@ -11,8 +11,8 @@ from assistant.services.draft_view import (
     modality_of,
     passages_of,
     referenced_keys,
-    section_texts,
     section_views,
+    texts_by_key,
     warnings_of,
 )
 from tests.assistant.web.staff import CHECKS, draft_content, evidence
@@ -35,11 +35,11 @@ class TestSections:
     )
     def test_both_shapes_in_reading_order(self, content: dict[str, Any]) -> None:
         """A mapping and the pipeline's list give the same texts, summary first."""
-        assert list(section_texts(content).items()) == [("summary", "S."), ("limitations", "L.")]
+        assert list(texts_by_key(content).items()) == [("summary", "S."), ("limitations", "L.")]
 
     def test_questions_one_per_line(self) -> None:
         """Questions join with newlines, other sections with spaces."""
-        texts = section_texts(draft_content())
+        texts = texts_by_key(draft_content())
         assert texts["questions"].count("\n") == 1 and "\n" not in texts["images"]
 
     def test_unsupported_sentences_marked(self) -> None:
@@ -53,8 +53,8 @@ class TestSections:
 
     def test_garbage_is_ignored(self) -> None:
         """Unknown shapes render as nothing rather than failing."""
-        assert section_texts({"sections": 5}) == {}
-        assert section_texts({"sections": [1, {"no": "key"}]}) == {}
+        assert texts_by_key({"sections": 5}) == {}
+        assert texts_by_key({"sections": [1, {"no": "key"}]}) == {}
 
 
 class TestEvidence:

@@ -66,3 +66,14 @@ class TestApplyEdits:
         """Editing a section the draft does not have is refused by name."""
         with pytest.raises(ValidationError, match="Unknown sections: nope"):
             apply_edits(LIST_SHAPE, {"nope": "x"})
+
+    def test_listed_citations_are_kept(self) -> None:
+        """A clinician edit citing "[1, 2]" is saved with both citations, and "e.g." does not split."""
+        edited = apply_edits(
+            LIST_SHAPE, {"summary": "Pneumonia, e.g. Lobar, fits [1, 2]. A clot is unlikely [3]."}
+        )
+        [summary] = [s for s in edited["sections"] if s["key"] == "summary"]
+        assert [(s["text"], s["citations"]) for s in summary["sentences"]] == [
+            ("Pneumonia, e.g. Lobar, fits [1, 2].", [1, 2]),
+            ("A clot is unlikely [3].", [3]),
+        ]

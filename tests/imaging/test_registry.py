@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from imaging.checksums import sha256_file
 from imaging.errors import ModelNotFoundError, WeightsChecksumError, WeightsFormatError, WeightsMissingError
 from imaging.models import CompactCXRNet
 from imaging.registry import (
@@ -17,7 +18,6 @@ from imaging.registry import (
     get_model_entry,
     load_weights,
     save_entry,
-    sha256_file,
 )
 
 

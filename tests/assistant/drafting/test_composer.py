@@ -14,12 +14,12 @@ from assistant.drafting.schemas import (
     DraftContent,
     ImagingFinding,
     ImagingFindings,
-    IntakeRecord,
     NoduleCandidate,
     Passage,
     SectionKey,
     UploadedText,
 )
+from assistant.intake import IntakeRecord
 from assistant.settings import LLMSettings
 from tests.assistant.drafting.conftest import CXR_CARD
 
@@ -122,8 +122,7 @@ class TestComposeDraft:
         self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
     ) -> None:
         """Intake red flags raise priority and are flagged."""
-        urgent = intake.model_copy(update={"red_flags": ["coughing up blood"]})
-        draft = compose_draft(urgent, imaging, passages, MockLLM())
+        draft = compose_draft(intake, imaging, passages, MockLLM(), red_flags=["coughing up blood"])
         assert draft.priority == "urgent"
         assert any(f.kind == "red_flag" for f in draft.flags)
 
@@ -220,23 +219,21 @@ class TestEdgesAndStorage:
         assert any(f.detail.startswith("model sentence removed") for f in draft.flags)
         assert draft.citation_metrics.n_unsupported == 0
 
-    def test_intake_from_case_record(self) -> None:
-        """The case service's intake record (several symptoms) adapts to the composer's view."""
-        from assistant.drafting.schemas import intake_from_case
-        from assistant.intake import IntakeRecord as CaseIntake
+    def test_case_intake_with_red_flags(self, imaging: ImagingFindings, passages: list[Passage]) -> None:
+        """The case's own intake record (several symptoms) drafts as it is; red flags travel beside it."""
         from assistant.intake import Symptom
 
-        record = CaseIntake(
+        record = IntakeRecord(
             diagnosis_in_question="pneumonia",
             reason_for_second_opinion="unsure",
             symptoms=[Symptom(description="cough", onset="Monday"), Symptom(description="fever")],
             main_question="Is it pneumonia?",
         )
-        adapted = intake_from_case(record, red_flags=["coughing up blood", " "])
-        assert adapted.symptoms.text == "cough; fever"
-        assert adapted.symptoms.onset == "Monday"
-        assert adapted.reason == "unsure"
-        assert adapted.red_flags == ["coughing up blood"]
+        assert (record.symptom_text, record.onset, record.duration) == ("cough; fever", "Monday", "")
+        draft = compose_draft(record, imaging, passages, MockLLM(), red_flags=["coughing up blood", " "])
+        summary = draft.section(SectionKey.SUMMARY).text
+        assert "Possible emergency symptoms were reported during intake: coughing up blood." in summary
+        assert draft.priority == "urgent"
 
     def test_storage_fields(
         self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]

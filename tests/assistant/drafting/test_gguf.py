@@ -10,7 +10,7 @@ import pytest
 
 from assistant.drafting import gguf
 from assistant.drafting.errors import ModelAssetError
-from assistant.storage import sha256_file
+from imaging.checksums import sha256_file
 
 
 @pytest.mark.slow

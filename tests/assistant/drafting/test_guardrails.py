@@ -14,7 +14,7 @@ from assistant.drafting.guardrails import (
     quote_untrusted,
     voice_issues,
 )
-from assistant.drafting.schemas import IntakeRecord, Symptoms
+from assistant.intake import IntakeRecord, Symptom
 
 PLANTED = (
     "Findings: patchy opacity in the right lower lobe.\n"
@@ -138,9 +138,7 @@ class TestAssessPriority:
     )
     def test_priority(self, red_flags: list[str], symptoms: str, priority: str) -> None:
         """Intake red flags or an emergency triage finds in the symptoms make a case urgent."""
-        intake = IntakeRecord(
-            diagnosis_in_question="pneumonia", symptoms=Symptoms(text=symptoms), red_flags=red_flags
-        )
-        result = assess_priority(intake)
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", symptoms=[Symptom(description=symptoms)])
+        result = assess_priority(intake, red_flags=red_flags)
         assert result.priority == priority
         assert bool(result.reasons) == (priority == "urgent")

@@ -6,12 +6,12 @@ import pytest
 
 from assistant.drafting import facts, questions
 from assistant.drafting.conditions import conditions_in
-from assistant.drafting.schemas import IntakeRecord, Symptoms
+from assistant.intake import IntakeRecord, Symptom
 
 ISSUE_INTAKE = IntakeRecord(
     diagnosis_in_question="My GP told me I have right lower lobe pneumonia",
-    reason="I am not sure, the antibiotics are not working",
-    symptoms=Symptoms(text="cough with yellow phlegm and a fever", duration="10 days"),
+    reason_for_second_opinion="I am not sure, the antibiotics are not working",
+    symptoms=[Symptom(description="cough with yellow phlegm and a fever", duration="10 days")],
     medications=["amoxicillin"],
     age=48,
     sex="female",

@@ -7,11 +7,13 @@ from typing import Any
 from assistant.drafting.schemas import DraftContent, DraftSection, DraftSentence, Passage, SectionKey
 from assistant.drafting.sources import (
     PROJECT_LABEL,
-    KeyTermRelevance,
+    PassageRelevance,
     check_draft_relevance,
     group_hits,
     usable_sentence,
 )
+from knowledge.documents import Passage as RetrievedChunk
+from knowledge.documents import Reference
 
 PACK_REF = {
     "title": "Diagnosis and Treatment of Adults with Community-acquired Pneumonia",
@@ -21,14 +23,12 @@ PACK_REF = {
 }
 
 
-def hit(chunk: str, source: str, **kw: Any) -> dict[str, Any]:
-    return {
-        "chunk_id": chunk,
-        "source_id": source,
-        "title": kw.pop("title", source),
-        "text": kw.pop("text", chunk),
-        **kw,
-    }
+def hit(chunk: str, source: str, **kw: Any) -> RetrievedChunk:
+    """A retrieved chunk as the knowledge library returns it."""
+    return RetrievedChunk(
+        chunk_id=chunk, source_id=source, title=kw.pop("title", source), text=kw.pop("text", chunk),
+        doc_type=kw.pop("doc_type", "markdown"), **kw,
+    )  # fmt: skip
 
 
 class TestGroupHits:
@@ -48,15 +48,16 @@ class TestGroupHits:
             "pack:pneumonia",
             publisher="Second Opinion project",
             url=PACK_REF["url"],
-            references=[PACK_REF],
+            references=[Reference.model_validate(PACK_REF)],
+            is_project_summary=True,
         )
         passages, _ = group_hits([note])
         assert passages[0].is_project_summary
         assert passages[0].publisher == PROJECT_LABEL
         assert passages[0].url == ""
         assert passages[0].references == [
-            "ATS/IDSA (2019). Diagnosis and Treatment of Adults with Community-acquired Pneumonia. "
-            + PACK_REF["url"]
+            "ATS/IDSA, \u201cDiagnosis and Treatment of Adults with Community-acquired Pneumonia\u201d, "
+            "2019, " + str(PACK_REF["url"])
         ]
 
     def test_external_publisher_kept(self) -> None:
@@ -83,7 +84,7 @@ class TestRelevance:
 
     def test_condition_must_appear(self) -> None:
         """A sentence about a blood clot is not answered by a pneumonia passage."""
-        checker = KeyTermRelevance()
+        checker = PassageRelevance()
         assert not checker.relevant("A blood clot in the lung shows on a chest X-ray [1].", self.PNEUMONIA)
         assert checker.relevant("Pneumonia shows as a new shadow on a chest X-ray [1].", self.PNEUMONIA)
 
@@ -96,10 +97,34 @@ class TestRelevance:
             sections=[DraftSection(key=SectionKey.ANSWERS, title="t", sentences=[sentence])],
             passages=[self.PNEUMONIA],
         )
-        assert check_draft_relevance(draft, KeyTermRelevance()) == 1
+        assert check_draft_relevance(draft, PassageRelevance()) == 1
         assert sentence.text == "A blood clot is found by a D-dimer test."
         assert sentence.supported is False
         assert draft.flags[0].kind == "relevance"
+
+    def test_irrelevant_number_removed_from_a_list(self) -> None:
+        """From "[1, 2]" only the irrelevant number goes; the marker keeps the other."""
+        clot = Passage(
+            number=2, title="Pulmonary embolism", text="A blood clot in the lung is found by CT angiography."
+        )
+        sentence = DraftSentence(
+            text="Pneumonia shows as a new shadow on a chest X-ray [1, 2].", origin="llm", citations=[1, 2]
+        )
+        draft = DraftContent(
+            sections=[DraftSection(key=SectionKey.ANSWERS, title="t", sentences=[sentence])],
+            passages=[self.PNEUMONIA, clot],
+        )
+        assert check_draft_relevance(draft, PassageRelevance()) == 1
+        assert (sentence.text, sentence.citations) == (
+            "Pneumonia shows as a new shadow on a chest X-ray [1].",
+            [1],
+        )
+
+    def test_ct_claim_needs_a_ct_passage(self) -> None:
+        """A CT claim is not answered by an X-ray passage, whatever the shared words."""
+        assert not PassageRelevance().relevant(
+            "Pneumonia shows as a new shadow on a chest CT [1].", self.PNEUMONIA
+        )
 
 
 class TestUsableSentence:
@@ -144,7 +169,8 @@ class TestTreatmentAnswerSources:
         """A sentence about AI models is not quoted as the answer on antibiotics."""
         from assistant.drafting.composer import compose_draft
         from assistant.drafting.llm import MockLLM
-        from assistant.drafting.schemas import ImagingFindings, IntakeRecord
+        from assistant.drafting.schemas import ImagingFindings
+        from assistant.intake import IntakeRecord
 
         passages = [
             Passage(

@@ -15,11 +15,10 @@ from assistant.drafting.llm import MockLLM
 from assistant.drafting.schemas import (
     CTMeasurements,
     ImagingFindings,
-    IntakeRecord,
     NoduleCandidate,
     Passage,
-    Symptoms,
 )
+from assistant.intake import IntakeRecord, Symptom
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -53,8 +52,10 @@ def _draft_content() -> dict[str, Any]:
     v = _vignette()["intake"]
     intake = IntakeRecord(
         diagnosis_in_question=v["diagnosis_in_question"],
-        reason=v["reason_for_second_opinion"],
-        symptoms=Symptoms(text=v["symptoms"][0]["description"], duration=v["symptoms"][0]["duration"]),
+        reason_for_second_opinion=v["reason_for_second_opinion"],
+        symptoms=[
+            Symptom(description=v["symptoms"][0]["description"], duration=v["symptoms"][0]["duration"])
+        ],
         medications=v["medications"],
         age=v["age"],
         main_question=v["main_question"],

@@ -13,9 +13,10 @@ from assistant.db.models import AuditEvent, Draft, Job, User
 from assistant.errors import ValidationError
 from assistant.jobs.engine import execute_next
 from assistant.lifecycle import CaseStatus
-from assistant.opinion import citations_in, section_texts
+from assistant.opinion import section_texts
 from assistant.roles import Role
 from assistant.services import jobs
+from knowledge.sentences import cited_numbers
 from tests.assistant.factories import status_of
 from tests.assistant.jobs.conftest import submit_case
 
@@ -41,7 +42,7 @@ class TestDraftJob:
         with job_ctx.db.session() as s:
             draft = s.scalars(select(Draft).where(Draft.case_id == case_id)).one()
             texts = {t.key: t.text for t in section_texts(draft.content)}
-            cited = {n for t in texts.values() for n in citations_in(t)}
+            cited = {n for t in texts.values() for n in cited_numbers(t)}
             numbers = {p["number"] for p in draft.evidence["passages"]}
             stages = [e.stage for e in jobs.events_for_job(s, job_id)]
             assert list(texts) == SECTIONS and all(texts.values())
