@@ -93,7 +93,8 @@ def language(normalised: str) -> str:
     tokens = words(normalised)
     es = sum(t in _SPANISH for t in tokens)
     fr = sum(t in _FRENCH for t in tokens)
-    if not (looks_romance(normalised) or max(es, fr) >= max(2.0, 0.2 * len(tokens))):
+    enough = max(es, fr) >= (1 if len(tokens) <= 4 else max(2.0, 0.2 * len(tokens)))
+    if not (looks_romance(normalised) or enough):
         return "en"
     return "fr" if fr > es else "es"
 
