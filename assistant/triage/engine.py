@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant.triage.gloss import Glossary, default_glossary, language
 from assistant.triage.rules import RULES_PATH, RuleSet, load_rules
 from assistant.triage.semantic import EXEMPLARS_PATH, SemanticMatcher, TextEmbedder, load_bank
-from assistant.triage.text import TypoCorrector, clauses, looks_romance, normalise, sentences, words
+from assistant.triage.text import TypoCorrector, clauses, normalise, sentences, words
 
 log = logging.getLogger(__name__)
 _MAX_SEGMENTS = 12
@@ -89,13 +90,15 @@ class Triage:
         exemplars_path: Path = EXEMPLARS_PATH,
     ) -> None:
         self.rules: RuleSet = load_rules(rules_path)
+        self.glossary: Glossary = default_glossary()
         bank = load_bank(exemplars_path)
         self.corrector = TypoCorrector(self.rules.vocabulary | bank.words(), _known_words(embedder))
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
+        set_aside = [e.text for e in bank.exemplars if e not in comparable]
         bank = replace(bank, exemplars=tuple(comparable))
-        self.semantic = SemanticMatcher(bank, embedder) if embedder is not None else None
+        self.semantic = SemanticMatcher(bank, embedder, set_aside) if embedder is not None else None
 
     @property
     def version(self) -> str:
@@ -106,39 +109,57 @@ class Triage:
     def prepare(self, text: str) -> str:
         """The text as the rules read it: normalised and spelling-corrected."""
         normalised = normalise(text[:_MAX_CHARS])
-        return normalised if looks_romance(normalised) else self.corrector.correct(normalised)
+        return normalised if language(normalised) != "en" else self.corrector.correct(normalised)
+
+    def english(self, prepared: str) -> str:
+        """The English the model reads: the text itself, or a Spanish or French text's gloss."""
+        return self.glossary.gloss(prepared, language(prepared))
 
     def _clean(self, text: str) -> bool:
         r = self.rules
         return not (r.has_negation(text) or r.is_past(text) or r.is_information_request(text))
 
-    def _segments(self, prepared: str) -> list[str]:
-        """Affirmed stretches for the semantic layer: sentences without cues, else their clean parts.
+    def _segments(self, prepared: str) -> dict[str, str]:
+        """Affirmed stretches for the semantic layer, each with the sentence it comes from.
 
-        A sentence with a negation, a past marker or a question is split into clauses, and a
+        A sentence without cues is compared whole and, when it runs on ("..., and ...,
+        then ..."), clause by clause too, so one urgent clause is not diluted by the rest. A
+        sentence with a negation, a past marker or a question is split into clauses, and a
         clause with one into its "and" parts, so "no fever, but my lips are blue" still
-        compares "my lips are blue".
+        compares "my lips are blue". The sentence is kept to see whether it plays the
+        symptom down ("a bit").
         """
-        out: list[str] = []
-        whole_clean = True
-        for sentence in sentences(prepared):
+        out: dict[str, str] = {}
+        sentence_list = sentences(prepared)
+        if len(sentence_list) > 1 and all(self._clean(s) for s in sentence_list):
+            out[prepared] = prepared
+        for sentence in sentence_list:
             if self._clean(sentence):
-                out.append(sentence)
+                out.setdefault(sentence, sentence)
+                parts = [p.strip() for c in clauses(sentence) for p in _AND.split(c.text)]
+                for p in parts if len(parts) > 1 else []:
+                    if len(words(p)) >= 3:
+                        out.setdefault(p, sentence)
                 continue
-            whole_clean = False
             for c in clauses(sentence):
-                parts = [c.text] if self._clean(c.text) else _AND.split(c.text)
-                out += [p.strip() for p in parts if len(words(p)) >= 3 and self._clean(p)]
-        if whole_clean and len(out) > 1:
-            out.insert(0, prepared)
-        return [s for s in out if len(words(s)) >= 2][:_MAX_SEGMENTS]
+                if self._clean(c.text):
+                    out.setdefault(c.text, sentence)
+                    continue
+                for p in (q.strip() for q in _AND.split(c.text)):
+                    if len(words(p)) >= 3 and self._clean(p):
+                        # Part of a clause about the past or a negation: "...years ago and now
+                        # takes statins". Nearest exemplars only; the classifier guesses on it.
+                        out.setdefault(p, "")
+        kept = [k for k in out if len(words(k)) >= 2][:_MAX_SEGMENTS]
+        return {k: out[k] for k in kept}
 
     def check(self, text: str) -> TriageDecision:
         """Triage one text (a chat message, an intake answer, a case's symptoms)."""
         prepared = self.prepare(text)
         if not prepared:
             return TriageDecision(text, False)
-        hits = self.rules.check(prepared)
+        english = self.english(prepared)
+        hits = self.rules.check(prepared) or (self.rules.check(english) if english != prepared else [])
         if hits:
             first = hits[0]
             cats = tuple(dict.fromkeys(h.category for h in hits))
@@ -149,13 +170,16 @@ class Triage:
             )
         if self.semantic is None:
             return TriageDecision(text, False, evidence="no rule fired (semantic layer not loaded)")
-        segments = self._segments(prepared)
-        matches = self.semantic.match(segments)
+        segments = self._segments(english)
+        matches = self.semantic.match(list(segments), [bool(v) for v in segments.values()])
         if not matches:
             return TriageDecision(text, False, evidence="no affirmed statement to compare")
         t = self.semantic.bank.thresholds
+        mild = self.rules.is_mild
         matches = [
-            m if not (m.emergency and m.score < t.high and self.rules.is_mild(m.text)) else m.played_down()
+            m.played_down()
+            if m.emergency and m.score < t.high and (mild(m.text) or mild(segments[m.text] or m.text))
+            else m
             for m in matches
         ]
         best = max(matches, key=lambda m: (m.emergency, m.score - m.counter_score))
@@ -163,11 +187,17 @@ class Triage:
             f"nearest {best.category} exemplar {best.exemplar!r} ({best.score:.2f}); "
             f"nearest non-emergency {best.counter_exemplar!r} ({best.counter_score:.2f})"
         )
+        if best.prediction is not None:
+            pred = best.prediction
+            evidence += f"; classifier {pred.category} p={pred.p_emergency:.2f}"
         if not best.emergency:
             return TriageDecision(text, False, None, best.score, evidence, "semantic")
         cats = tuple(dict.fromkeys(m.category for m in matches if m.emergency))
+        source, score = "semantic", best.score
+        if best.by_classifier and best.prediction is not None:
+            source, score = "classifier", best.prediction.p_emergency
         return self._decision(
-            text, best.category, best.score, evidence, "semantic", cats, (), f"exemplar {best.exemplar!r}"
+            text, best.category, score, evidence, source, cats, (), f"exemplar {best.exemplar!r}"
         )
 
     def _decision(

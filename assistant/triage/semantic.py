@@ -8,7 +8,7 @@ shared sentence-transformers model (see :func:`assistant.components.embedder`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from assistant.triage.classifier import NONE, ClassifierSettings, ExemplarClassifier, Prediction
 from assistant.triage.errors import TriageConfigError
 
 EXEMPLARS_PATH = Path(__file__).with_name("exemplars.yaml")
@@ -55,6 +56,7 @@ class ExemplarBank:
     version: str
     exemplars: tuple[Exemplar, ...]
     thresholds: Thresholds
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
 
     def words(self) -> set[str]:
         """Every word of every exemplar (targets for typo correction)."""
@@ -72,6 +74,8 @@ class SemanticMatch:
     counter_score: float
     counter_exemplar: str
     emergency: bool
+    prediction: Prediction | None = None  # the exemplar classifier's view, when it ran
+    by_classifier: bool = False  # an emergency because of the classifier alone
 
     def played_down(self) -> SemanticMatch:
         """The same match, not counted as an emergency (the text plays the symptom down)."""
@@ -100,35 +104,84 @@ def load_bank(path: Path = EXEMPLARS_PATH) -> ExemplarBank:
         thresholds = Thresholds(float(raw["high"]), float(raw["low"]), float(raw["margin"]))
     except (KeyError, TypeError, ValueError) as e:
         raise TriageConfigError(f"{path}: 'thresholds' needs numbers high, low and margin") from e
-    return ExemplarBank(str(data.get("version", "")), tuple(exemplars), thresholds)
+    return ExemplarBank(str(data.get("version", "")), tuple(exemplars), thresholds, _classifier(path, data))
+
+
+def _classifier(path: Path, data: dict[str, Any]) -> ClassifierSettings:
+    raw = data.get("classifier") or {}
+    if not isinstance(raw, dict):
+        raise TriageConfigError(f"{path}: 'classifier' must be a mapping")
+    try:
+        per = raw.get("per_category") or {}
+        return ClassifierSettings(
+            l2=float(raw.get("l2", 1e-3)),
+            steps=int(raw.get("steps", 400)),
+            learning_rate=float(raw.get("learning_rate", 0.5)),
+            scale=float(raw.get("scale", 10.0)),
+            threshold=float(raw.get("threshold", 0.5)),
+            min_similarity=float(raw.get("min_similarity", 0.45)),
+            per_category=tuple((str(k), float(v)) for k, v in per.items()),
+        )
+    except (TypeError, ValueError, AttributeError) as e:
+        raise TriageConfigError(f"{path}: 'classifier' needs numbers ({e})") from e
 
 
 class SemanticMatcher:
     """Nearest-exemplar matching over the bank with a shared embedder."""
 
-    def __init__(self, bank: ExemplarBank, embedder: TextEmbedder) -> None:
+    def __init__(
+        self, bank: ExemplarBank, embedder: TextEmbedder, more_negatives: Sequence[str] = ()
+    ) -> None:
+        """``more_negatives`` train the classifier as ordinary messages but are never nearest
+        exemplars (negated, past and question exemplars, which the rules keep from this layer)."""
         self.bank = bank
         self.embedder = embedder
         self.vectors = embedder.embed([e.text for e in bank.exemplars])
         self._is_emergency = np.array([e.emergency for e in bank.exemplars], dtype=bool)
+        labels = [e.category if e.emergency else NONE for e in bank.exemplars]
+        extra = embedder.embed(list(more_negatives)) if more_negatives else self.vectors[:0]
+        self.classifier_training = (np.vstack([self.vectors, extra]), labels + [NONE] * len(extra))
+        self.classifier = ExemplarClassifier(*self.classifier_training, bank.classifier)
+        self._category_rows = {
+            c: np.array([e.emergency and e.category == c for e in bank.exemplars]) for c in set(labels)
+        }
 
-    def match(self, texts: Sequence[str]) -> list[SemanticMatch]:
-        """The nearest emergency and non-emergency exemplar of each text (one embedding call)."""
+    def match(self, texts: Sequence[str], learn: Sequence[bool] | None = None) -> list[SemanticMatch]:
+        """The nearest emergency and non-emergency exemplar of each text (one embedding call).
+
+        ``learn`` says, per text, whether the classifier may call it an emergency (default: all).
+        """
         if not texts:
             return []
-        sims = self.embedder.embed(list(texts)) @ self.vectors.T
+        embedded = self.embedder.embed(list(texts))
+        sims = embedded @ self.vectors.T
+        predictions = self.classifier.predict(embedded)
         t = self.bank.thresholds
         out: list[SemanticMatch] = []
-        for text, row in zip(texts, sims, strict=True):
+        allowed = list(learn) if learn is not None else [True] * len(texts)
+        for text, row, pred, may_learn in zip(texts, sims, predictions, allowed, strict=True):
             pos = np.where(self._is_emergency, row, -1.0)
             neg = np.where(self._is_emergency, -1.0, row)
             i, j = int(np.argmax(pos)), int(np.argmax(neg))
             score, counter = float(pos[i]), float(neg[j])
-            emergency = score >= t.high or (score >= t.low and score - counter >= t.margin)
+            near = score >= t.high or (score >= t.low and score - counter >= t.margin)
+            k = int(np.argmax(np.where(self._category_rows[pred.category], row, -1.0)))
+            learned = may_learn and self.classifier.is_emergency(pred, float(row[k]))
             best = self.bank.exemplars[i]
+            category = best.category
+            if learned and not near:  # the classifier's category, evidenced by its nearest exemplar
+                category, best, score = pred.category, self.bank.exemplars[k], float(row[k])
             out.append(
                 SemanticMatch(
-                    text, best.category, score, best.text, counter, self.bank.exemplars[j].text, emergency
+                    text,
+                    category,
+                    score,
+                    best.text,
+                    counter,
+                    self.bank.exemplars[j].text,
+                    near or learned,
+                    pred,
+                    learned and not near,
                 )
             )
         return out

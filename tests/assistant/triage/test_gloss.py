@@ -1,0 +1,61 @@
+"""The English gloss of Spanish and French messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.triage.errors import TriageConfigError
+from assistant.triage.gloss import default_glossary, language, load_glossary
+from assistant.triage.text import normalise
+
+
+class TestLanguage:
+    @pytest.mark.parametrize(
+        ("text", "lang"),
+        [
+            ("me duele mucho el pecho", "es"),
+            ("je veux mourir", "fr"),
+            ("j'ai mal à la poitrine depuis ce matin", "fr"),
+            ("no pain, me and my wife are fine", "en"),
+            ("my son has a pain in his chest", "en"),
+        ],
+    )
+    def test_language(self, text: str, lang: str) -> None:
+        """Spanish and French are told apart; English with a stray "no" or "me" stays English."""
+        assert language(normalise(text)) == lang
+
+
+class TestGloss:
+    @pytest.mark.parametrize(
+        ("text", "english"),
+        [
+            ("no puedo respirar", "i cannot breathe"),
+            ("tengo dolor en el pecho", "i have pain in the chest"),
+            ("mi padre tuvo un infarto hace dos años", "my father had a heart attack years ago"),
+            ("je n'arrive plus à respirer", "i cannot breathe"),
+            ("elle ne répond plus", "she is not responding"),
+        ],
+    )
+    def test_phrases(self, text: str, english: str) -> None:
+        """Phrases win over their words, and time phrases become the English past cues."""
+        n = normalise(text)
+        assert default_glossary().gloss(n, language(n)) == english
+
+    def test_english_words_are_not_translated_again(self, tmp_path: Path) -> None:
+        """One pass: the English written for a phrase is never read as Spanish afterwards."""
+        path = tmp_path / "gloss.yaml"
+        path.write_text('es:\n  "un": a\n  a: to\n  con: with\n', encoding="utf-8")
+        assert load_glossary(path).gloss("un perro con un gato", "es") == "a perro with a gato"
+
+    def test_english_is_left_alone(self) -> None:
+        """An English text is its own gloss."""
+        assert default_glossary().gloss("no pain at all", "en") == "no pain at all"
+
+    def test_bad_pattern_is_named(self, tmp_path: Path) -> None:
+        """A key that is not a valid pattern names the language and the key."""
+        path = tmp_path / "gloss.yaml"
+        path.write_text('fr:\n  "(douleur": pain\n', encoding="utf-8")
+        with pytest.raises(TriageConfigError, match=r"gloss 'fr'.*\(douleur"):
+            load_glossary(path)
