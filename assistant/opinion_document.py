@@ -10,7 +10,10 @@ the patient's message, the downloaded PDF and the FHIR report carry the same wor
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,8 +210,18 @@ def opinion_pdf(opinion: SignedOpinion) -> bytes:
     return bytes(pdf.output())
 
 
-def write_pdf(opinion: SignedOpinion, path: Path) -> Path:
-    """Write :func:`opinion_pdf` to ``path`` (parents created) and return the path."""
+PdfRenderer = Callable[[SignedOpinion], bytes]
+
+
+def write_pdf(opinion: SignedOpinion, path: Path, render: PdfRenderer = opinion_pdf) -> Path:
+    """Render ``opinion`` and write it to ``path`` (parents created), replacing it atomically.
+
+    Rendering takes a noticeable time: call this outside any database session.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(opinion_pdf(opinion))
+    data = render(opinion)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    Path(tmp).replace(path)
     return path
