@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.drafting.schemas import DraftSentence, SectionKey
-from assistant.drafting.stored import SectionText, StoredContent, section_texts
+from assistant.drafting.stored import StoredContent, section_texts
 from assistant.errors import ValidationError
 
-__all__ = ["SectionText", "apply_edits", "citations_in", "section_texts"]
+__all__ = ["apply_edits", "citations_in", "section_texts"]
 
 _CITATION = re.compile(r"\[(\d+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")

@@ -35,7 +35,6 @@ from assistant.drafting.schemas import (
     ImagingFindings,
     Passage,
     PromptRecord,
-    SectionKey,
     SubQuestion,
 )
 from assistant.errors import DomainError
@@ -96,10 +95,6 @@ class StoredContent(_Stored):
     def filled_sections(self) -> list[SectionText]:
         """The sections that say something, trimmed (what a patient receives)."""
         return [SectionText(s.key, s.title, s.text.strip()) for s in self.section_texts() if s.text.strip()]
-
-    def section(self, key: SectionKey) -> DraftSection | None:
-        """The section with ``key``, if the draft has one."""
-        return next((s for s in self.sections if s.key is key), None)
 
 
 class StoredChecks(_Stored):
