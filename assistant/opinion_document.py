@@ -10,18 +10,20 @@ the patient's message, the downloaded PDF and the FHIR report carry the same wor
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fpdf import FPDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.models import Case, Draft, Upload, User
+from assistant.drafting.stored import SectionText, StoredDraft, StoredEvidence
 from assistant.errors import NotFoundError
 from assistant.integrity import check_signed
-from assistant.opinion import SectionText, filled_sections
 from assistant.services import cases
 from assistant.services.draft_view import PassageView, passages_of
 from assistant.storage import Storage
@@ -84,22 +86,12 @@ class SignedOpinion:
         return f"Signed by {self.signer_name} on {when:%d %B %Y at %H:%M} UTC"
 
 
-def evidence_image_keys(evidence: dict[str, Any]) -> list[str]:
-    """Storage keys of the heatmaps and CT key images the drafting job recorded."""
-    keys: list[str] = []
-    for block in (evidence.get("imaging") or {}).get("uploads") or []:
-        for image in block.get("images") or []:
-            keys += [str(k) for k in (image.get("heatmap_keys") or {}).values()]
-        for series in block.get("ct_series") or []:
-            keys += [str(k) for k in series.get("key_image_keys") or []]
-    return keys
-
-
 def _key_images(
-    session: Session, case_id: str, evidence: dict[str, Any], storage: Storage | None
+    session: Session, case_id: str, evidence: StoredEvidence, storage: Storage | None
 ) -> list[Path]:
     """Heatmaps and key images recorded by the drafting job, else the previews shown at upload."""
-    paths = [storage.path(k) for k in evidence_image_keys(evidence) if storage.exists(k)] if storage else []
+    keys = evidence.derived_image_keys()
+    paths = [storage.path(k) for k in keys if storage.exists(k)] if storage else []
     if not paths:
         uploads = session.scalars(select(Upload).where(Upload.case_id == case_id).order_by(Upload.created_at))
         for upload in uploads:
@@ -147,8 +139,8 @@ def load_signed_opinion(
         .where(Draft.case_id == case_id, Draft.is_signed.is_(True), Draft.version < draft.version)
         .limit(1)
     )
-    evidence = draft.evidence or {}
-    sections = filled_sections(draft.content)
+    stored = StoredDraft.of(draft)
+    sections = stored.content.filled_sections()
     return SignedOpinion(
         case_id=case.id,
         case_title=case.title,
@@ -157,14 +149,14 @@ def load_signed_opinion(
         draft_id=draft.id,
         version=draft.version,
         sections=sections,
-        citations=cited_passages(sections, passages_of(evidence)),
+        citations=cited_passages(sections, passages_of(stored.evidence)),
         signer_name=signer.display_name if signer else "the reviewing clinician",
         signed_at=sig.signed_at,
         attestation=sig.attestation,
         content_sha256=sig.content_sha256,
-        amendment_reason=str(draft.content.get("amendment_reason") or ""),
+        amendment_reason=stored.content.amendment_reason,
         is_amendment=draft.kind == "amendment" or earlier is not None,
-        images=_key_images(session, case_id, evidence, storage),
+        images=_key_images(session, case_id, stored.evidence, storage),
     )
 
 
@@ -217,8 +209,18 @@ def opinion_pdf(opinion: SignedOpinion) -> bytes:
     return bytes(pdf.output())
 
 
-def write_pdf(opinion: SignedOpinion, path: Path) -> Path:
-    """Write :func:`opinion_pdf` to ``path`` (parents created) and return the path."""
+PdfRenderer = Callable[[SignedOpinion], bytes]
+
+
+def write_pdf(opinion: SignedOpinion, path: Path, render: PdfRenderer = opinion_pdf) -> Path:
+    """Render ``opinion`` and write it to ``path`` (parents created), replacing it atomically.
+
+    Rendering takes a noticeable time: call this outside any database session.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(opinion_pdf(opinion))
+    data = render(opinion)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    Path(tmp).replace(path)
     return path

@@ -10,6 +10,8 @@ Ids never come from the client: the chat acts only on the case it found for this
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from assistant.chat import intake, my_cases
 from assistant.chat.answers import general_answer
 from assistant.chat.consent import current_consent
-from assistant.chat.delivery import answer_follow_up, opinion_reply
+from assistant.chat.delivery import answer_follow_up, opinion_reply, render_opinion_pdf
 from assistant.chat.errors import ChatAccessError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
 from assistant.chat.progress import (
@@ -38,7 +40,7 @@ from assistant.errors import DomainError, SignedContentMismatchError
 from assistant.intake import IntakeRecord
 from assistant.integrity import alert_on_mismatch, audit_alert
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
-from assistant.opinion_document import load_signed_opinion
+from assistant.opinion_document import PdfRenderer, SignedOpinion, load_signed_opinion, opinion_pdf
 from assistant.roles import Role
 from assistant.services import alerts, cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
@@ -68,8 +70,16 @@ def _confirm_actions() -> list[ActionSpec]:
 class PatientChat:
     """The state of one patient's chat session (see the module docstring)."""
 
-    def __init__(self, ctx: AppContext, user_id: int, extractor: intake.Extractor | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        user_id: int,
+        extractor: intake.Extractor | None = None,
+        pdf_renderer: PdfRenderer = opinion_pdf,
+    ) -> None:
         self.ctx = ctx
+        self.pdf_renderer = pdf_renderer
+        self._unrendered: list[SignedOpinion] = []  # delivered in this turn, PDF not yet written
         self.user_id = user_id
         self.extractor = extractor
         self.phase = Phase.CONSENT
@@ -84,6 +94,22 @@ class PatientChat:
         self.refused_drafts: set[str] = set()
 
     # -- helpers -----------------------------------------------------------------------------
+    @contextmanager
+    def _delivering(self) -> Iterator[Session]:
+        """A transaction that may deliver opinions; their PDFs are rendered after it commits.
+
+        Rendering inside the session would hold the database (on SQLite a lock every
+        request of this process waits on) for as long as the PDF takes.
+        """
+        self._unrendered.clear()
+        try:
+            with self.ctx.db.session() as s:
+                yield s
+            for op in self._unrendered:
+                render_opinion_pdf(self.ctx, op, self.pdf_renderer)
+        finally:
+            self._unrendered.clear()
+
     def _user(self, s: Session) -> User:
         user = s.get(User, self.user_id)
         if user is None or not user.is_active or user.role is not Role.PATIENT:
@@ -120,7 +146,7 @@ class PatientChat:
     # -- opening -----------------------------------------------------------------------------
     def open(self) -> list[Reply]:
         """Start a visit: consent first, then resume whatever the patient's case needs."""
-        with self.ctx.db.session() as s:
+        with self._delivering() as s:
             user = self._user(s)
             history = [
                 Reply(m.content, "history", author=m.author) for m in my_cases.earlier_messages(s, user)
@@ -144,7 +170,7 @@ class PatientChat:
 
     def consent(self, agree: bool) -> list[Reply]:
         """Record the patient's choice; nothing proceeds without agreement."""
-        with self.ctx.db.session() as s:
+        with self._delivering() as s:
             user = self._user(s)
             if self.phase is not Phase.CONSENT:
                 return [Reply(STALE.format(why="you have already agreed"), "info")]
@@ -308,9 +334,11 @@ class PatientChat:
 
     def open_opinion(self, case_id: str) -> list[Reply]:
         """Show an earlier signed opinion and its PDF (the case id is checked by the policy)."""
-        with self.ctx.db.session() as s:
+        with self._delivering() as s:
             user = self._user(s)
-            reply, op = opinion_reply(self.ctx, s, user, case_id, [])
+            op = load_signed_opinion(s, user, case_id, self.ctx.storage)
+            self._unrendered.append(op)
+            reply = opinion_reply(self.ctx, op, [])
             return [self._say(s, user, reply, draft_id=op.draft_id, version=op.version)]
 
     def pass_to_clinician(self) -> list[Reply]:
@@ -449,7 +477,7 @@ class PatientChat:
         """Messages a progress change calls for: waiting for a clinician, returned, declined, signed."""
         if self.phase is not Phase.WAITING:
             return []
-        with self.ctx.db.session() as s:
+        with self._delivering() as s:
             user = self._user(s)
             if snapshot.opinion_ready:
                 return self._deliver(s, user)
@@ -471,7 +499,7 @@ class PatientChat:
                    ActionSpec("new_case", "Start a new request"),
                    ActionSpec("my_requests", "My requests")]  # fmt: skip
         try:
-            reply, op = opinion_reply(self.ctx, s, user, self.case_id, actions)
+            op = load_signed_opinion(s, user, self.case_id, self.ctx.storage)
         except SignedContentMismatchError as e:  # refused; alert once per version, keep checking
             self.phase = Phase.WAITING
             if e.draft_id in self.refused_drafts:
@@ -479,6 +507,8 @@ class PatientChat:
             self.refused_drafts.add(e.draft_id)
             audit_alert(s, user, e, "chat")
             return [self._say(s, user, Reply(e.message, "info"))]
+        self._unrendered.append(op)  # rendered by _delivering once this session has closed
+        reply = opinion_reply(self.ctx, op, actions)
         cases.acknowledge_opinion(s, user, self.case_id)
         self.phase = Phase.DELIVERED
         note = Reply(

@@ -3,17 +3,21 @@
 The opinion itself, its PDF and who signed it come from
 :mod:`assistant.opinion_document`, which only ever loads a signed version for the case's
 patient or a clinician; this module only words it for the chat.
+
+Loading is database work and rendering is not: :func:`opinion_reply` builds the message
+from an already loaded :class:`SignedOpinion` and names where its PDF goes, and
+:func:`render_opinion_pdf` writes that file after the session has closed, so a slow
+render never holds the database (on SQLite, a process-wide lock) from other requests.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from pathlib import Path
 
 from assistant.chat.intent import QuestionType, analyse_question, covers
 from assistant.chat.replies import ActionSpec, Reply
 from assistant.context import AppContext
-from assistant.db.models import User
-from assistant.opinion_document import SignedOpinion, load_signed_opinion, write_pdf
+from assistant.opinion_document import PdfRenderer, SignedOpinion, opinion_pdf, write_pdf
 from knowledge.sentences import quotable_sentences
 
 FOLLOW_UP_REMINDER = (
@@ -61,12 +65,22 @@ def answer_follow_up(op: SignedOpinion, question: str, max_sentences: int = 3) -
     return f"Here is what your signed opinion says about that:\n\n{quoted}\n\n{FOLLOW_UP_REMINDER}"
 
 
-def opinion_reply(
-    ctx: AppContext, session: Session, actor: User, case_id: str, actions: list[ActionSpec]
-) -> tuple[Reply, SignedOpinion]:
-    """The chat message of a case's latest signed opinion, with its PDF, key images and sources."""
-    op = load_signed_opinion(session, actor, case_id, ctx.storage)
-    pdf = write_pdf(op, ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf")
+def opinion_pdf_path(ctx: AppContext, op: SignedOpinion) -> Path:
+    """Where the PDF of one signed version is written for the chat."""
+    return ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
+
+
+def opinion_reply(ctx: AppContext, op: SignedOpinion, actions: list[ActionSpec]) -> Reply:
+    """The chat message of a loaded signed opinion, with its key images, sources and PDF path.
+
+    The PDF is not rendered here: call :func:`render_opinion_pdf` once the database session
+    that loaded ``op`` has closed, before the reply is shown.
+    """
     sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
-    reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
-    return reply, op
+    pdf = opinion_pdf_path(ctx, op)
+    return Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+
+
+def render_opinion_pdf(ctx: AppContext, op: SignedOpinion, render: PdfRenderer = opinion_pdf) -> Path:
+    """Write the PDF the reply of ``op`` names (call outside any database session)."""
+    return write_pdf(op, opinion_pdf_path(ctx, op), render)

@@ -9,17 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.components import llm, retriever, support_scorer
-from assistant.db.models import Conversation, Message, Upload
+from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, compose_draft
-from assistant.drafting.schemas import ImagingFindings, Passage, UploadedText
+from assistant.drafting.schemas import DraftContent, ImagingFindings, Passage, UploadedText
 from assistant.drafting.sources import PassageGrouper, group_hits
+from assistant.drafting.stored import stored_evidence
 from assistant.intake import IntakeRecord
 from assistant.jobs.execution import JobExecution
-from assistant.jobs.imaging_step import StoredUpload, analyse_uploads, pdf_texts
+from assistant.jobs.imaging_step import ImagingOutcome, StoredUpload, analyse_uploads, pdf_texts
 from assistant.lifecycle import CaseStatus
 from assistant.services import drafts
 from assistant.services.common import load_case
@@ -114,28 +116,37 @@ def run_draft_job(ex: JobExecution) -> None:
         ex.progress("checking", "Checking every citation against its source")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    fields = content.storage_fields()
-    evidence = {
-        **fields["evidence"],
-        "passages": provenance,
-        "imaging": outcome.evidence,
-        "findings": outcome.findings.model_dump(mode="json"),
-    }
     with ex.ctx.db.session() as s:
         case = load_case(s, ex.case_id, lock=True)
         if case.status is not CaseStatus.DRAFTING:
             return
-        drafts.create_ai_draft(
-            s,
-            ex.case_id,
-            fields["content"],
-            prompt_name=fields["prompt_name"],
-            prompt_version=fields["prompt_version"],
-            prompt_sha256=fields["prompt_sha256"],
-            model_id=fields["model_id"],
-            checks=fields["checks"],
-            evidence=evidence,
-        )
-        if content.priority == "urgent":
-            case.priority = 0
+        save_draft(s, ex.case_id, content, provenance, outcome)
         ex.finish(s)
+
+
+def draft_columns(
+    content: DraftContent, provenance: list[dict[str, Any]], outcome: ImagingOutcome
+) -> dict[str, Any]:
+    """The stored columns of an AI draft (content, checks, evidence, prompt and model fields).
+
+    The one writer of these JSON columns, read back by :class:`assistant.drafting.stored.StoredDraft`;
+    test factories call it too, so pages are tested on what the pipeline stores.
+    """
+    fields = content.storage_fields()
+    fields["evidence"] = stored_evidence(fields["evidence"], provenance, outcome.evidence, outcome.findings)
+    return fields
+
+
+def save_draft(
+    session: Session,
+    case_id: str,
+    content: DraftContent,
+    provenance: list[dict[str, Any]],
+    outcome: ImagingOutcome,
+) -> Draft:
+    """Store the composed draft as the case's AI original and queue it for review."""
+    fields = draft_columns(content, provenance, outcome)
+    draft = drafts.create_ai_draft(session, case_id, fields.pop("content"), **fields)
+    if content.priority == "urgent":
+        load_case(session, case_id).priority = 0
+    return draft

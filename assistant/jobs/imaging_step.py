@@ -181,7 +181,7 @@ def analyse_uploads(
         part = _to_findings(study, "")
         all_findings.findings.extend(part.findings)
         all_findings.ct = all_findings.ct or part.ct
-        record = _evidence_for(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
+        record = upload_evidence(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
         record.update(store_viewer_series(ctx, ingested, record))
         per_upload.append(record)
     all_findings.modality = _modality(kinds)
@@ -205,9 +205,13 @@ def _previews(ingested: Any, out_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _evidence_for(
+def upload_evidence(
     ctx: AppContext, upload: StoredUpload, study: Any, previews: dict[str, Path]
 ) -> dict[str, Any]:
+    """One upload's evidence record: images with stored preview and heatmap keys, CT series, cards.
+
+    ``study`` is ``imaging.analyze.StudyFindings``; pictures are put in storage and named by key.
+    """
     images = []
     for image in study.images:
         preview = previews.get(image.source)

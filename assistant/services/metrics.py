@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import AuditEvent, Case, Draft, Signature, User
 from assistant.diffing import edit_bucket, edit_ratio
+from assistant.drafting.stored import StoredChecks, StoredContent, StoredEvidence
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
-from assistant.services.draft_view import texts_by_key, warnings_of
+from assistant.services.draft_view import warnings_of
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,10 @@ def _edit_buckets(session: Session) -> dict[str, int]:
     original: dict[str, dict[str, str]] = {}
     for case_id, _version, kind, content in rows:
         if kind == "ai_original":
-            original[case_id] = texts_by_key(content or {})
+            original[case_id] = StoredContent.read(content).texts_by_key()
         elif case_id in original:
-            buckets[edit_bucket(edit_ratio(original[case_id], texts_by_key(content or {})))] += 1
+            signed = StoredContent.read(content).texts_by_key()
+            buckets[edit_bucket(edit_ratio(original[case_id], signed))] += 1
     return buckets
 
 
@@ -125,11 +127,9 @@ def _citations(session: Session) -> CitationStats:
         select(Draft.checks, Draft.evidence).where(Draft.kind == "ai_original")
     ):
         drafts += 1
-        checks = checks or {}
-        citations = checks.get("citations")
-        citations = citations if isinstance(citations, dict) else {}
-        warn = warnings_of(checks, evidence)
-        checked += int(citations.get("n_checked_sentences") or 0)
+        stored = StoredChecks.read(checks)
+        warn = warnings_of(stored, StoredEvidence.read(evidence))
+        checked += stored.citations.n_checked_sentences if stored.citations else 0
         unsupported += warn.unsupported
         failed += warn.failed_citations
         with_failures += 1 if warn.unsupported or warn.failed_citations else 0

@@ -22,7 +22,7 @@ from assistant.db.base import utcnow
 from assistant.db.models import Case, Draft, Upload, User
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
-from assistant.services.draft_view import Warnings, modality_of, warnings_of
+from assistant.services.draft_view import Warnings, modality_of, stored_warnings
 
 QueueState = Literal["open", "waiting", "in_review", "mine"]
 QUEUE_STATES: dict[str, tuple[CaseStatus, ...]] = {
@@ -195,7 +195,7 @@ def queue_page(
                 claimed_by=claimed_by or "",
                 claimed_by_me=case.claimed_by_id == actor.id,
                 modality=modality_of(evidence, uploads.get(case.id, [])),
-                warnings=warnings_of(checks, evidence),
+                warnings=stored_warnings(checks, evidence),
             )
         )
     # The rows show patient-written text (titles, questions): the read is a PHI access.

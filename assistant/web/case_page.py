@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
 from assistant.diffing import diff_html, edit_ratio
+from assistant.drafting.stored import StoredContent, StoredDraft
 from assistant.errors import NotFoundError, SignedContentMismatchError
 from assistant.integrity import audit_alert, signed_problem
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
@@ -31,7 +32,6 @@ from assistant.services.draft_view import (
     passages_of,
     referenced_keys,
     section_views,
-    texts_by_key,
     warnings_of,
 )
 from assistant.web.request_pages import RequestView, case_request_views
@@ -175,7 +175,7 @@ def _versions(session: Session, case_id: str) -> list[VersionView]:
                 signed_at=sig.signed_at if sig else None,
                 sha256=sig.content_sha256 if sig else "",
                 attestation=sig.attestation if sig else "",
-                reason=str((d.content or {}).get("amendment_reason", "")),
+                reason=StoredContent.read(d.content).amendment_reason,
                 problem=signed_problem(session, d) if d.is_signed else "",
             )
         )
@@ -189,14 +189,15 @@ def _fill_draft(session: Session, actor: User, page: CasePage) -> None:
         return
     original = drafts.ai_original(session, page.case_id) or latest
     page.draft_id, page.draft_version, page.draft_signed = latest.id, latest.version, latest.is_signed
-    page.sections = texts_by_key(latest.content)
-    page.ai_sections = section_views(original.content, original.checks)
+    page.sections = StoredContent.read(latest.content).texts_by_key()
+    stored = StoredDraft.of(original)
+    page.ai_sections = section_views(stored.content)
     ai = page.ai_texts
     page.diffs = {k: diff_html(ai.get(k, ""), v) or _UNCHANGED for k, v in page.sections.items()}
     page.edit_share = edit_ratio(ai, page.sections)
-    page.warnings = warnings_of(original.checks, original.evidence)
-    page.imaging = imaging_view(original.evidence)
-    page.passages = passages_of(original.evidence)
+    page.warnings = warnings_of(stored.checks, stored.evidence)
+    page.imaging = imaging_view(stored.evidence)
+    page.passages = passages_of(stored.evidence)
     page.versions = _versions(session, page.case_id)
     page.viewer = viewer_config(page.case_id, original.evidence)
     for broken in (v for v in page.versions if not v.intact):  # the signed-opinion view: alert and audit

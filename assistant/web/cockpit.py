@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.models import User
+from assistant.drafting.stored import StoredContent
 from assistant.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
 from assistant.roles import Role
 from assistant.services import review, transcripts
 from assistant.services.common import load_case
-from assistant.services.draft_view import texts_by_key
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
 from assistant.web.alerts import alert_panel
 from assistant.web.case_page import allowed_image_keys, load_case_page
@@ -142,7 +142,7 @@ def _save_if_changed(s: Session, user: User, case_id: str, base_id: str, section
     latest = review.get_draft_for_review(s, user, case_id)
     if latest.id != base_id:
         raise ConflictError("The draft changed since you opened it; reload to see the new version.")
-    current = texts_by_key(latest.content)
+    current = StoredContent.read(latest.content).texts_by_key()
     changed = {k: v for k, v in sections.items() if v.split() != current.get(k, "").split()}
     if not changed:
         return latest.id

@@ -6,9 +6,11 @@ from typing import Any
 
 from assistant.db.base import Database
 from assistant.db.models import Case, User
+from assistant.drafting.schemas import DraftContent
 from assistant.intake import IntakeRecord
 from assistant.lifecycle import CaseStatus
 from assistant.services import cases, drafts, jobs, review
+from tests.assistant.stored_drafts import composed, save
 from tests.conftest import TEST_PASSWORD
 
 CONSENT_VERSION = "2026-11"
@@ -25,17 +27,31 @@ SECTIONS = {
 }
 
 
-def ai_content() -> dict[str, Any]:
-    """An AI draft in the pipeline's stored form: sections of sentences with citations."""
-    sections = [
-        {
-            "key": key,
-            "title": key.replace("_", " ").capitalize(),
-            "sentences": [{"text": text, "origin": "llm", "citations": [], "supported": True, "flags": []}],
-        }
-        for key, text in SECTIONS.items()
-    ]
-    return {"sections": sections, "priority": "routine"}
+HITS: list[dict[str, Any]] = [
+    {"source_id": f"test:{n}", "title": title, "publisher": publisher, "url": url, "text": text}
+    for n, (title, publisher, url, text) in enumerate(
+        [
+            (
+                "Pneumonia",
+                "MedlinePlus",
+                "https://medlineplus.gov/pneumonia.html",
+                "A chest X-ray can show pneumonia.",
+            ),
+            ("Model card: so-cxr-compact", "Second opinion", "", "Validation AUC 0.81 for pneumonia."),
+            (
+                "Lung opacities",
+                "NHLBI",
+                "https://www.nhlbi.nih.gov/",
+                "Fluid, collapse and masses can look alike.",
+            ),
+        ]
+    )
+]
+
+
+def ai_draft() -> DraftContent:
+    """The AI draft every walked case gets: one cited, supported sentence per section."""
+    return composed([(key, [(text, True)]) for key, text in SECTIONS.items()])
 
 
 def to_state(db: Database, patient: User, target: CaseStatus, clinician: User | None = None) -> str:
@@ -86,24 +102,15 @@ def to_state(db: Database, patient: User, target: CaseStatus, clinician: User | 
 
 
 def _advance(db: Database, case_id: str, step: CaseStatus, patient: User, clinician: User | None) -> None:
+    if step is CaseStatus.PENDING_REVIEW:  # the drafting job's own writer, in its own transaction
+        save(db, case_id, ai_draft(), hits=HITS)
+        return
     with db.session() as s:
         if step is CaseStatus.SUBMITTED:
             cases.submit_case(s, patient, case_id, CONSENT_VERSION)
         elif step is CaseStatus.DRAFTING:
             job_id = jobs.jobs_for_case(s, case_id)[0].id
             assert jobs.lease_next(s, "test-worker", 60, job_id=job_id) is not None
-        elif step is CaseStatus.PENDING_REVIEW:
-            drafts.create_ai_draft(
-                s,
-                case_id,
-                ai_content(),
-                prompt_name="opinion",
-                prompt_version="1",
-                prompt_sha256="0" * 64,
-                model_id="mock",
-                checks={},
-                evidence={},
-            )
         elif step is CaseStatus.IN_REVIEW:
             review.claim_case(s, clinician, case_id)  # type: ignore[arg-type]
         elif step is CaseStatus.SIGNED:

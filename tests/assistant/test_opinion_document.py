@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import User
 from assistant.errors import NotFoundError
 from assistant.lifecycle import CaseStatus
-from assistant.opinion_document import evidence_image_keys, load_signed_opinion, write_pdf
+from assistant.opinion_document import load_signed_opinion, write_pdf
 from assistant.roles import Role
 from assistant.services import drafts, review
+from assistant.settings import Settings
 from assistant.storage import LocalStorage
 from tests.assistant.factories import to_state
+from tests.assistant.stored_drafts import imaging_record, stored
+from tests.assistant.web.staff import review_draft, seed_review_case, study
 from tests.conftest import TEST_PASSWORD
-
-KEY_A, KEY_B, KEY_C = "a" * 64, "b" * 64, "c" * 64
 
 
 @pytest.fixture
@@ -27,31 +28,17 @@ def people(sqlite_db: Database, make_user: Callable[..., User]) -> dict[str, Use
     return {"pat": make_user(sqlite_db, Role.PATIENT, "pat"), "casey": make_user(sqlite_db, Role.CLINICIAN)}
 
 
-def _imaging(keys: dict[str, Any]) -> dict[str, Any]:
-    return {"imaging": {"uploads": [keys]}}
-
-
-class TestEvidenceImageKeys:
-    @pytest.mark.parametrize(
-        ("evidence", "expected"),
-        [
-            ({}, []),
-            ({"imaging": {"uploads": []}}, []),
-            (_imaging({"images": [{"heatmap_keys": {"pneumonia": KEY_A}}]}), [KEY_A]),
-            (
-                _imaging(
-                    {
-                        "images": [{"heatmap_keys": {"x": KEY_A}}],
-                        "ct_series": [{"key_image_keys": [KEY_B, KEY_C]}],
-                    }
-                ),
-                [KEY_A, KEY_B, KEY_C],
-            ),
-        ],
-    )
-    def test_keys(self, evidence: dict[str, Any], expected: list[str]) -> None:
-        """Heatmaps first, then CT key images, in the order the job recorded them."""
-        assert evidence_image_keys(evidence) == expected
+class TestDerivedImageKeys:
+    def test_heatmaps_then_ct_key_images(self, settings: Settings, tmp_path: Path) -> None:
+        """Heatmaps first, then CT key images, in the order the imaging step recorded them."""
+        analysed, previews = study(tmp_path)
+        series = analysed.ct_series[0].model_copy(update={"key_images": [str(previews["chest.dcm"])]})
+        analysed = analysed.model_copy(update={"ct_series": [series]})
+        record = imaging_record(AppContext(settings), "chest.dcm", analysed, previews)
+        keys = stored(review_draft(), imaging=[record]).evidence.derived_image_keys()
+        image, ct = record["images"][0], record["ct_series"][0]
+        assert keys == [image["heatmap_keys"]["pneumonia"], *ct["key_image_keys"]]
+        assert image["preview_key"] == ct["key_image_keys"][0]  # the same picture, stored once
 
 
 class TestLoad:
@@ -78,21 +65,20 @@ class TestLoad:
             load_signed_opinion(s, people["pat"], case_id)
 
     def test_key_images_from_storage(
-        self, sqlite_db: Database, people: dict[str, User], tmp_path: Path
+        self, sqlite_db: Database, settings: Settings, people: dict[str, User]
     ) -> None:
-        """Stored heatmaps recorded on the draft are delivered; missing keys are skipped."""
-        storage = LocalStorage(tmp_path / "store")
-        picture = tmp_path / "heatmap.png"
-        picture.write_bytes(b"\x89PNG heatmap")
-        key, _ = storage.put_file(picture)
-        case_id = to_state(sqlite_db, people["pat"], CaseStatus.IN_REVIEW, people["casey"])
+        """The stored heatmap recorded on the draft is delivered; without storage, none are."""
+        case_id = seed_review_case(sqlite_db, settings, people["pat"])
         with sqlite_db.session() as s:
             draft = drafts.latest_draft(s, case_id)
             assert draft is not None
-            draft.evidence = _imaging({"images": [{"heatmap_keys": {"pneumonia": key, "effusion": KEY_A}}]})
-            review.sign_draft(s, people["casey"], case_id, draft.id, TEST_PASSWORD)
+            heatmap = draft.evidence["imaging"]["uploads"][0]["images"][0]["heatmap_keys"]["pneumonia"]
+            review.claim_case(s, people["casey"], case_id)
         with sqlite_db.session() as s:
-            assert load_signed_opinion(s, people["pat"], case_id, storage).images == [storage.path(key)]
+            review.sign_draft(s, people["casey"], case_id, draft.id, TEST_PASSWORD)
+        storage = LocalStorage(settings.storage_root)
+        with sqlite_db.session() as s:
+            assert load_signed_opinion(s, people["pat"], case_id, storage).images == [storage.path(heatmap)]
             assert load_signed_opinion(s, people["pat"], case_id).images == []
 
 

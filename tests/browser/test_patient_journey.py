@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.services import drafts, jobs
-from tests.assistant.factories import ai_content
+from assistant.services import jobs
+from tests.assistant.factories import HITS, ai_draft
+from tests.assistant.stored_drafts import write
 from tests.browser.conftest import LiveApp, log_in, say, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,8 +37,7 @@ def play_worker(app: LiveApp, case_id: str) -> None:
         with app.db.session() as s:
             jobs.progress(s, job.id, stage)
     with app.db.session() as s:
-        drafts.create_ai_draft(s, case_id, ai_content(), prompt_name="opinion", prompt_version="1",
-                               prompt_sha256="0" * 64, model_id="mock", checks={}, evidence={})  # fmt: skip
+        write(s, case_id, ai_draft(), hits=HITS)
         jobs.complete(s, job.id)
 
 

@@ -14,8 +14,8 @@ from assistant.db.base import Database
 from assistant.db.models import User
 from assistant.dicomweb.ingest import store_viewer_series
 from assistant.lifecycle import CaseStatus
-from assistant.services import drafts
 from tests.assistant.factories import to_state
+from tests.assistant.stored_drafts import composed, save
 
 
 def stored_evidence(ctx: AppContext, source: Path, work: Path) -> dict[str, Any]:
@@ -33,16 +33,5 @@ def stored_evidence(ctx: AppContext, source: Path, work: Path) -> dict[str, Any]
 def seed_dicom_case(db: Database, patient: User, evidence: dict[str, Any]) -> str:
     """A case waiting for review whose AI draft carries ``evidence``."""
     case_id = to_state(db, patient, CaseStatus.DRAFTING)
-    with db.session() as s:
-        drafts.create_ai_draft(
-            s,
-            case_id,
-            {"sections": [], "priority": "routine"},
-            prompt_name="opinion",
-            prompt_version="1",
-            prompt_sha256="0" * 64,
-            model_id="mock",
-            checks={},
-            evidence=evidence,
-        )
+    save(db, case_id, composed([]), imaging=evidence["imaging"]["uploads"])
     return case_id

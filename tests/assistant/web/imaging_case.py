@@ -17,12 +17,12 @@ from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import User
 from assistant.drafting.facts import image_fact_sentences
-from assistant.drafting.schemas import ImagingFindings
+from assistant.drafting.schemas import SECTION_TITLES, DraftSection, ImagingFindings, SectionKey
 from assistant.jobs.imaging_step import StoredUpload, analyse_uploads
 from assistant.lifecycle import CaseStatus
-from assistant.services import drafts
 from assistant.settings import Settings
 from tests.assistant.factories import to_state
+from tests.assistant.stored_drafts import composed, save
 from tests.conftest import SHARED_DATA
 
 A0001 = SHARED_DATA / "dicom" / "lung_pet_ct_dx" / "Lung_Dx-A0001_series2_5mm"
@@ -61,30 +61,8 @@ def seed_imaging_case(
 ) -> str:
     """A case waiting for review whose AI draft states the image findings."""
     case_id = to_state(db, patient, CaseStatus.DRAFTING)
-    sentences = [
-        {
-            "text": s.text,
-            "origin": s.origin,
-            "citations": [],
-            "finding_refs": list(s.finding_refs),
-            "flags": [],
-        }
-        for s in image_fact_sentences(findings)
-    ]
-    content = {
-        "sections": [{"key": "images", "title": "What the images show", "sentences": sentences}],
-        "priority": "routine",
-    }
-    with db.session() as s:
-        drafts.create_ai_draft(
-            s,
-            case_id,
-            content,
-            prompt_name="opinion",
-            prompt_version="1",
-            prompt_sha256="0" * 64,
-            model_id="mock",
-            checks={},
-            evidence=evidence,
-        )
+    images = SectionKey.IMAGES
+    section = DraftSection(key=images, title=SECTION_TITLES[images], sentences=image_fact_sentences(findings))
+    content = composed([]).model_copy(update={"sections": [section]})
+    save(db, case_id, content, imaging=evidence["imaging"]["uploads"], findings=findings)
     return case_id

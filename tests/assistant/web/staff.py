@@ -1,14 +1,15 @@
 """Helpers for the staff-page tests: an app client, login through the form, a case awaiting review.
 
-The seeded case goes through the real services (``to_state``) and gets an AI draft in the
-drafting pipeline's stored form (sections of checked sentences, passages with provenance,
-per-upload imaging evidence with heatmap and preview keys in storage, CT measurements).
+The seeded case goes through the real services (``to_state``) and gets its AI draft from
+the drafting job's own writer (:mod:`tests.assistant.stored_drafts`): the composer's typed
+sections and checks, passages numbered from retrieval hits, and the imaging step's record
+of an analysed study (findings, a preview and a heatmap put in storage, CT measurements).
 """
 
 from __future__ import annotations
 
-import io
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,26 @@ from PIL import Image
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import User
+from assistant.drafting.schemas import (
+    CitationMetrics,
+    DraftContent,
+    GuardrailFlag,
+    ImagingFinding,
+    ImagingFindings,
+    ModelCardRef,
+    SectionKey,
+)
 from assistant.lifecycle import CaseStatus
-from assistant.services import drafts, transcripts
+from assistant.services import transcripts
 from assistant.settings import Settings
-from assistant.storage import LocalStorage
 from assistant.web.app import create_app
+from imaging.analyze import CTSeriesFindings, ImageFindings, StudyFindings
+from imaging.inference import Finding
+from imaging.ood import OODCheck
+from imaging.quantitation import CTMeasurements, NoduleCandidate
+from imaging.registry import ModelCard
 from tests.assistant.factories import to_state
+from tests.assistant.stored_drafts import composed, imaging_record, save
 from tests.conftest import SHARED_DATA, TEST_PASSWORD
 
 SECTIONS: list[tuple[str, str, list[tuple[str, bool | None]]]] = [
@@ -75,36 +90,54 @@ SECTIONS: list[tuple[str, str, list[tuple[str, bool | None]]]] = [
 ]
 
 
-def draft_content() -> dict[str, Any]:
-    """AI draft content as the drafting pipeline stores it."""
-    return {
-        "sections": [
-            {
-                "key": key,
-                "title": title,
-                "sentences": [
-                    {
-                        "text": text,
-                        "origin": "llm",
-                        "citations": [int(n) for n in re.findall(r"\[(\d+)\]", text)],
-                        "finding_refs": [],
-                        "support": 0.9 if ok else 0.1,
-                        "supported": ok,
-                        "flags": [] if ok is not False else ["unsupported"],
-                    }
-                    for text, ok in sentences
-                ],
-            }
-            for key, title, sentences in SECTIONS
-        ],
-        "priority": "routine",
-    }
+HITS: list[dict[str, Any]] = [
+    {
+        "source_id": "medlineplus:pneumonia",
+        "title": "Pneumonia - diagnosis",
+        "publisher": "MedlinePlus",
+        "url": "https://medlineplus.gov/pneumonia.html",
+        "text": "A chest X-ray can show pneumonia.",
+    },
+    {
+        "source_id": "card:so-cxr-compact",
+        "title": "Model card: so-cxr-compact",
+        "publisher": "Second opinion",
+        "url": "",
+        "text": "Validation AUC 0.81 for pneumonia.",
+    },
+    {
+        "source_id": "nhlbi:opacities",
+        "title": "Differential diagnosis of lung opacities",
+        "publisher": "NHLBI",
+        "url": "javascript:alert(1)",
+        "text": "Fluid, collapse and masses can look alike.",
+    },
+]
+METRICS = CitationMetrics(
+    n_citations=9,
+    n_unresolved_removed=1,
+    n_unsupported=1,
+    n_checked_sentences=8,
+    mean_support=0.8,
+    scorer="lexical",
+    threshold=0.3,
+)
+FLAGS = [GuardrailFlag(kind="citation", detail="removed [7]", section=SectionKey.IMAGES)]
+CARD = ModelCard(
+    id="so-cxr-compact@1",
+    summary="Compact chest X-ray classifier.",
+    limitations=["Trained on 1,000 adult NIH films; not validated on children."],
+)
 
 
-def _png(array: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG")
-    return buf.getvalue()
+def review_draft() -> DraftContent:
+    """The composer's output for the seeded case: one unsupported sentence, one removed citation."""
+    return composed([(key, specs) for key, _title, specs in SECTIONS], metrics=METRICS, flags=FLAGS)
+
+
+def _png(array: np.ndarray, path: Path) -> Path:
+    Image.fromarray(array).save(path, format="PNG")
+    return path
 
 
 def _base_image() -> np.ndarray:
@@ -118,137 +151,92 @@ def _base_image() -> np.ndarray:
     return np.stack([gray] * 3, axis=-1)
 
 
-def store_images(storage: LocalStorage) -> tuple[str, str]:
-    """A de-identified preview and a heatmap overlay in storage; returns their keys."""
+def _pictures(folder: Path) -> tuple[Path, Path]:
+    """A de-identified preview and a heatmap overlay as PNG files."""
     base = _base_image()
     y, x = np.mgrid[0:256, 0:256]
     heat = np.exp(-(((x - 170) ** 2) + ((y - 160) ** 2)) / (2 * 28.0**2))[..., None]
     red = np.zeros_like(base, dtype=np.float64)
     red[..., 0] = 255
     overlay = (base * (1 - 0.55 * heat) + red * 0.55 * heat).clip(0, 255).astype(np.uint8)
-    keys = []
-    for picture in (base, overlay):
-        key, _ = storage.put_stream(io.BytesIO(_png(picture)))
-        keys.append(key)
-    return keys[0], keys[1]
+    return _png(base, folder / "preview.png"), _png(overlay, folder / "heatmap.png")
 
 
-def evidence(preview_key: str, heatmap_key: str) -> dict[str, Any]:
-    """Evidence in the drafting job's shape: passages, per-upload imaging, findings summary."""
-    card = {
-        "id": "so-cxr-compact@1",
-        "summary": "Compact chest X-ray classifier.",
-        "limitations": ["Trained on 1,000 adult NIH films; not validated on children."],
-        "intended_use": "Decision support for a clinician; never a diagnosis on its own.",
-    }
-    finding = {
-        "label": "pneumonia",
-        "probability": 0.82,
-        "threshold": 0.5,
-        "positive": True,
-        "model": "so-cxr-compact@1",
-        "status": "reported",
-        "population": "adult, PA",
-    }
-    return {
-        "passages": [
-            {
-                "number": 1,
-                "title": "Pneumonia - diagnosis",
-                "publisher": "MedlinePlus",
-                "url": "https://medlineplus.gov/pneumonia.html",
-                "text": "A chest X-ray can show pneumonia.",
-            },
-            {
-                "number": 2,
-                "title": "Model card: so-cxr-compact",
-                "publisher": "Second opinion",
-                "url": "",
-                "text": "Validation AUC 0.81 for pneumonia.",
-            },
-            {
-                "number": 3,
-                "title": "Differential diagnosis of lung opacities",
-                "publisher": "NHLBI",
-                "url": "javascript:alert(1)",
-                "text": "Fluid, collapse and masses can look alike.",
-            },
+def study(
+    folder: Path, *, status: str = "reported", reason: str | None = None
+) -> tuple[StudyFindings, dict[str, Path]]:
+    """What ``imaging.analyze`` returns for a PA film read as pneumonia and a CT series; and the previews."""
+    preview, heatmap = _pictures(folder)
+    finding = Finding.model_validate(
+        {
+            "label": "pneumonia",
+            "probability": 0.82,
+            "threshold": 0.5,
+            "positive": status == "reported",
+            "model": CARD.id,
+            "status": status,
+            "reason": reason,
+            "population": "adult, PA",
+        }
+    )
+    nodule = NoduleCandidate(
+        diameter_mm=7.5,
+        axial_extent_mm=8.0,
+        volume_ml=0.22,
+        slice_index=30,
+        centroid_zyx=(30.0, 100.0, 120.0),
+        mean_hu=-40.0,
+        slices=(29, 31),
+    )
+    measurements = CTMeasurements(
+        lung_volume_l=5.12, laa950_percent=3.4, airway_volume_ml=61.0, nodule_candidates=[nodule]
+    )
+    result = StudyFindings(
+        images=[
+            ImageFindings(
+                source="chest.dcm",
+                kind="cxr",
+                view="PA",
+                ood=OODCheck(accepted=True),
+                findings=[finding],
+                heatmaps={"pneumonia": str(heatmap)},
+            )
         ],
-        "imaging": {
-            "uploads": [
-                {
-                    "upload_id": "u1",
-                    "filename": "chest.dcm",
-                    "images": [
-                        {
-                            "source": "chest.dcm",
-                            "kind": "cxr",
-                            "view": "PA",
-                            "ood": {"accepted": True, "reasons": [], "flags": []},
-                            "findings": [finding],
-                            "heatmap_keys": {"pneumonia": heatmap_key},
-                            "preview_key": preview_key,
-                        }
-                    ],
-                    "ct_series": [
-                        {
-                            "n_slices": 64,
-                            "error": None,
-                            "key_image_keys": [],
-                            "measurements": {
-                                "lung_volume_l": 5.12,
-                                "laa950_percent": 3.4,
-                                "airway_volume_ml": 61.0,
-                                "nodule_candidates": [{"diameter_mm": 7.5, "slice_index": 30}],
-                                "warnings": [],
-                            },
-                        }
-                    ],
-                    "model_cards": [card],
-                    "skipped": [],
-                    "heatmap_note": "Heatmaps show which regions most influenced the model's score.",
-                }
-            ]
-        },
-        "findings": {
-            "modality": "chest X-ray",
-            "findings": [
-                {**finding, "model_card": {"id": card["id"], "name": "so-cxr-compact", "limitations": []}}
-            ],
-        },
-    }
+        ct_series=[CTSeriesFindings(series_uid="1.2.3", n_slices=64, measurements=measurements)],
+        model_cards=[CARD],
+    )
+    return result, {"chest.dcm": preview}
 
 
-CHECKS = {
-    "citations": {
-        "n_citations": 9,
-        "n_unresolved_removed": 1,
-        "n_unsupported": 1,
-        "n_checked_sentences": 8,
-        "mean_support": 0.8,
-        "scorer": "lexical",
-        "threshold": 0.3,
-    },
-    "flags": [{"kind": "citation", "detail": "removed [7]", "section": "images"}],
-}
+def summary_findings() -> ImagingFindings:
+    """The composer's findings summary for :func:`study` (what the job stores beside it)."""
+    ref = ModelCardRef(id=CARD.id, name="so-cxr-compact")
+    return ImagingFindings(
+        modality="chest X-ray",
+        kinds=["cxr", "ct"],
+        findings=[
+            ImagingFinding(
+                label="pneumonia",
+                probability=0.82,
+                threshold=0.5,
+                positive=True,
+                model_card=ref,
+                status="reported",
+                reason=None,
+                population="adult, PA",
+            )
+        ],
+    )
 
 
 def seed_review_case(db: Database, settings: Settings, patient: User, *, urgent: bool = False) -> str:
     """A case waiting for review with a realistic draft, images and a conversation; returns its id."""
     case_id = to_state(db, patient, CaseStatus.DRAFTING)
-    preview, heat = store_images(LocalStorage(settings.storage_root))
+    with tempfile.TemporaryDirectory() as tmp:
+        analysed, previews = study(Path(tmp))
+        record = imaging_record(AppContext(settings, db=db), "chest.dcm", analysed, previews)
+    save(db, case_id, review_draft(), hits=HITS, imaging=[record], findings=summary_findings())
     with db.session() as s:
-        drafts.create_ai_draft(
-            s,
-            case_id,
-            draft_content(),
-            prompt_name="opinion",
-            prompt_version="1",
-            prompt_sha256="0" * 64,
-            model_id="mock",
-            checks=CHECKS,
-            evidence=evidence(preview, heat),
-        )
         conv = transcripts.start_conversation(s, patient, case_id)
         transcripts.add_message(s, patient, conv.id, "patient", "I was told I have pneumonia. Is that right?")
         transcripts.add_message(s, None, conv.id, "assistant", "I will collect your history and images.")
