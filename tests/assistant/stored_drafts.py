@@ -35,6 +35,7 @@ from assistant.drafting.sources import group_hits
 from assistant.drafting.stored import StoredDraft
 from assistant.jobs.draft_job import draft_columns, save_draft
 from assistant.jobs.imaging_step import ImagingOutcome, StoredUpload, upload_evidence
+from knowledge.documents import Passage as RetrievedChunk
 from knowledge.sentences import cited_numbers
 
 SentenceSpec = tuple[str, bool | None]
@@ -104,11 +105,15 @@ def _job_inputs(
     """What the job hands its writer: the content with numbered passages, provenance, imaging outcome.
 
     Args:
-        hits: Retrieval hits, best first; numbered one per document as the job numbers them.
+        hits: Retrieval hits as mappings of :class:`knowledge.documents.Passage` fields, best
+            first; numbered one per document as the job numbers them.
         imaging: Per-upload evidence records (:func:`imaging_record`).
         findings: The composer's findings summary.
     """
-    passages, provenance = group_hits(list(hits), limit=8)
+    chunks = [
+        RetrievedChunk(chunk_id=f"{h['source_id']}#{i}", doc_type="web", **h) for i, h in enumerate(hits)
+    ]
+    passages, provenance = group_hits(chunks, limit=8)
     outcome = ImagingOutcome(findings or ImagingFindings(), {"uploads": list(imaging)})
     return content.model_copy(update={"passages": passages}), provenance, outcome
 
