@@ -85,9 +85,11 @@ class Bench:
             )
         for name in self.workers:
             path = self.data_dir / f"worker-{name}.log"
-            wait_for(
-                lambda p=path: "ready" in p.read_text(errors="replace"), 180, f"worker {name} ready", 0.5
-            )
+
+            def ready(p: Path = path) -> bool:
+                return "ready" in p.read_text(errors="replace")
+
+            wait_for(ready, 180, f"worker {name} ready", 0.5)
 
     def stop_workers(self) -> None:
         for proc in self.workers.values():
