@@ -206,11 +206,13 @@ def execute_next(
     outcome = execute_stage(ctx, worker_id, job_id=job_id, stages=stages, pipelines=pipelines)
     if outcome is None:
         return None
+    ran = outcome.job_id
     while outcome is not None and outcome.result == "advanced":
         if stages is not None and outcome.next_stage not in stages:
             break
-        outcome = execute_stage(ctx, worker_id, job_id=outcome.job_id, stages=stages, pipelines=pipelines)
-    return outcome.job_id if outcome is not None else job_id
+        # None here: another worker leased the next stage first, which is fine.
+        outcome = execute_stage(ctx, worker_id, job_id=ran, stages=stages, pipelines=pipelines)
+    return ran
 
 
 class JobRunner:
