@@ -166,8 +166,16 @@ class JobSettings(BaseModel):
     broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker.")
     max_attempts: int = Field(default=3, description="Attempts before a job is failed.")
     backoff_s: float = Field(default=2.0, description="First retry delay; doubles each attempt.")
-    lease_s: float = Field(default=300.0, description="A running job whose lease expires is taken up again.")
+    lease_s: float = Field(
+        default=30.0,
+        description="A running stage's lease, renewed by a heartbeat every third of it; a stage "
+        "whose lease expires (its worker died) is taken up again by another worker.",
+    )
     poll_s: float = Field(default=1.0, description="In-process runner poll interval.")
+    sweep_s: float = Field(
+        default=10.0,
+        description="Celery workers re-send due and orphaned stages to their queues this often.",
+    )
 
 
 class DicomWebSettings(BaseModel):

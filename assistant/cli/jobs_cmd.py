@@ -60,7 +60,9 @@ def jobs_list(
     for r in rows:
         state = "retrying" if r.retrying else r.status
         error = r.last_error.replace("\n", " ")[:120] or "-"
-        typer.echo(f"{r.id}  case {r.case_id}  {state:<9} {r.attempts}/{r.max_attempts}  {error}")
+        typer.echo(
+            f"{r.id}  case {r.case_id}  {state:<9} {r.attempts}/{r.max_attempts} at {r.stage:<9}  {error}"
+        )
 
 
 @app.command("retry")

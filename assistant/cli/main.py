@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy import select
 
-from assistant.cli import imaging_cmd, jobs_cmd, knowledge_cmd, metrics_cmd, triage_cmd
+from assistant.cli import imaging_cmd, jobs_cmd, knowledge_cmd, metrics_cmd, triage_cmd, worker_cmd
 from assistant.cli.context import get_settings
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade as migrate_upgrade
@@ -42,6 +42,7 @@ app.add_typer(knowledge_cmd.app, name="knowledge")
 app.add_typer(jobs_cmd.app, name="jobs")
 app.command("metrics")(metrics_cmd.metrics_command)
 app.add_typer(triage_cmd.app, name="triage")
+app.command("worker")(worker_cmd.worker)
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),
@@ -338,32 +339,6 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Second opinion is running at http://{bind_host}:{bind_port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
-
-
-@app.command("worker")
-def worker(
-    ctx: typer.Context,
-    once: Annotated[bool, typer.Option(help="Run due jobs until none is left, then exit")] = False,
-) -> None:
-    """Run drafting jobs: Celery worker (jobs.mode=celery) or a jobs-table poller (in_process)."""
-    from assistant.context import AppContext
-    from assistant.jobs.engine import JobRunner
-
-    settings = get_settings(ctx)
-    if settings.jobs.mode == "celery" and not once:
-        from assistant.jobs.celery_app import start_worker
-
-        start_worker(settings)
-        return
-    runner = JobRunner(AppContext(settings))
-    if once:
-        typer.echo(f"ran {runner.run_until_idle()} job(s)")
-        return
-    typer.echo(f"worker {runner.worker_id} polling the jobs table (Ctrl+C to stop)")
-    try:
-        runner.run_forever()
-    except KeyboardInterrupt:
-        runner.stop()
 
 
 @app.command("draft")

@@ -184,6 +184,9 @@ class Job(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40), default="draft")
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done|failed
+    # The pipeline stage the job is at (imaging|retrieval|drafting|checks); each stage is
+    # leased, retried and counted on its own, so ``attempts`` counts this stage's attempts.
+    stage: Mapped[str] = mapped_column(String(20), default="imaging", server_default="imaging")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     run_after: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -204,6 +207,22 @@ class JobEvent(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
     stage: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class JobStageOutput(Base):
+    """What one pipeline stage produced, kept so the next stage runs on another worker.
+
+    Written in the same transaction that moves the job to its next stage, so a stage's
+    output exists exactly when the job has moved past it; removed when the job is done.
+    """
+
+    __tablename__ = "job_stage_outputs"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    output: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    worker_id: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -368,6 +368,7 @@ def compose_draft(
     chat_texts: Sequence[str] = (),
     chat: ChatAnswerer | None = None,
     red_flags: Sequence[str] = (),
+    check: bool = True,
 ) -> DraftContent:
     """Write a draft second opinion that answers the patient's questions, checked and flagged.
 
@@ -383,6 +384,9 @@ def compose_draft(
         chat_texts: The patient's chat messages, checked for injected instructions.
         chat: A chat model that adds a checked answer per sub-question (capable-model path).
         red_flags: Emergency symptoms the chat's triage raised during intake (they make it urgent).
+        check: Run :func:`check_composed_draft` now; the job pipeline passes ``False`` and
+            runs the checks as their own stage (the LLM and the support scorer can then sit
+            on different workers).
 
     Returns:
         The draft, with sub-questions, prompt provenance, citation metrics, flags and priority.
@@ -439,8 +443,26 @@ def compose_draft(
         sub_questions=sub_questions,
         alternatives=[c.key for c, _ in items],
     )
-    check_draft_relevance(draft, ctx.relevance)
-    metrics = check_draft_citations(draft, scorer, threshold=ctx.options.support_threshold)
+    if check:
+        check_composed_draft(draft, scorer, threshold=ctx.options.support_threshold, relevance=ctx.relevance)
+    return draft
+
+
+def check_composed_draft(
+    draft: DraftContent,
+    scorer: SupportScorer | None,
+    *,
+    threshold: float = DEFAULT_SUPPORT_THRESHOLD,
+    relevance: RelevanceChecker | None = None,
+) -> None:
+    """Resolve, score and flag every citation of a composed draft, in place.
+
+    Sentences whose citations do not hold are flagged for the clinician, and model
+    sentences left without support are dropped. It changes the draft, so the job
+    pipeline runs it on a copy read back from the drafting stage's stored output.
+    """
+    check_draft_relevance(draft, relevance or PassageRelevance())
+    metrics = check_draft_citations(draft, scorer, threshold=threshold)
     for section in draft.sections:
         for sentence in section.sentences:
             for detail in sentence.flags:
@@ -449,10 +471,9 @@ def compose_draft(
                 draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
     drop_unsupported_model_sentences(draft)
     logger.info(
-        "draft composed: %d sub-questions, %d citations, %d removed, %d unsupported",
-        len(sub_questions),
+        "draft checked: %d sub-questions, %d citations, %d removed, %d unsupported",
+        len(draft.sub_questions),
         metrics.n_citations,
         metrics.n_unresolved_removed,
         metrics.n_unsupported,
     )
-    return draft

@@ -1,13 +1,22 @@
-"""The drafting job: images, evidence, the LLM's draft, checks, into the review queue."""
+"""The drafting job's stages: imaging, retrieval, drafting (the LLM), checks.
+
+Each stage reads the case and the stored outputs of the stages before it, and returns
+its own output as JSON; nothing passes in memory from one stage to the next, so each
+can run on a different worker: a drafting worker never loads the imaging models and an
+imaging worker never loads the LLM. Only the checks stage writes the draft, in the same
+transaction that completes the job (exactly one draft per job).
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,7 +24,7 @@ from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
-from assistant.drafting.composer import ComposerOptions, compose_draft
+from assistant.drafting.composer import ComposerOptions, check_composed_draft, compose_draft
 from assistant.drafting.schemas import DraftContent, ImagingFindings, Passage, UploadedText
 from assistant.drafting.sources import PassageGrouper, group_hits
 from assistant.drafting.stored import stored_evidence
@@ -30,21 +39,58 @@ from assistant.settings import LLMSettings
 log = logging.getLogger(__name__)
 MAX_PASSAGES = 8
 
+#: A stage's work: returns its output to store (the last stage writes the draft instead).
+StageHandler = Callable[[JobExecution], dict[str, Any] | None]
 
-def _load(ex: JobExecution) -> tuple[CaseStatus, IntakeRecord, list[str], list[StoredUpload], list[str]]:
+
+class ImagingOutput(BaseModel):
+    """What the imaging stage found, and the text of uploaded reports (read with the files)."""
+
+    findings: ImagingFindings
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    texts: list[UploadedText] = Field(default_factory=list)
+
+
+class RetrievalOutput(BaseModel):
+    """The numbered passages the draft may cite, and where each came from."""
+
+    passages: list[Passage] = Field(default_factory=list)
+    provenance: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DraftingOutput(BaseModel):
+    """The composed draft before its citations are checked."""
+
+    draft: DraftContent
+
+
+def _intake(ex: JobExecution) -> IntakeRecord:
     with ex.ctx.db.session() as s:
-        case = load_case(s, ex.case_id)
-        intake = IntakeRecord.model_validate(case.intake)
-        red_flags = [str(f) for f in case.red_flags or []]
-        rows = s.scalars(select(Upload).where(Upload.case_id == case.id).order_by(Upload.created_at))
-        uploads = [StoredUpload(u.id, u.filename, u.storage_key, u.content_type, u.kind) for u in rows]
-        chat = s.scalars(
-            select(Message.content)
-            .join(Conversation, Conversation.id == Message.conversation_id)
-            .where(Conversation.case_id == case.id, Message.author == "patient")
-            .order_by(Message.id)
+        return IntakeRecord.model_validate(load_case(s, ex.case_id).intake)
+
+
+def _red_flags(ex: JobExecution) -> list[str]:
+    """Emergency symptoms the chat's triage raised (they make the draft urgent)."""
+    with ex.ctx.db.session() as s:
+        return [str(f) for f in load_case(s, ex.case_id).red_flags or []]
+
+
+def _uploads(ex: JobExecution) -> list[StoredUpload]:
+    with ex.ctx.db.session() as s:
+        rows = s.scalars(select(Upload).where(Upload.case_id == ex.case_id).order_by(Upload.created_at))
+        return [StoredUpload(u.id, u.filename, u.storage_key, u.content_type, u.kind) for u in rows]
+
+
+def _chat_texts(ex: JobExecution) -> list[str]:
+    with ex.ctx.db.session() as s:
+        return list(
+            s.scalars(
+                select(Message.content)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Conversation.case_id == ex.case_id, Message.author == "patient")
+                .order_by(Message.id)
+            )
         )
-        return case.status, intake, red_flags, uploads, list(chat)
 
 
 def build_queries(intake: IntakeRecord, findings: ImagingFindings) -> list[str]:
@@ -87,40 +133,64 @@ def chat_answerer(settings: LLMSettings) -> ChatAnswerer | None:
     return ChatAnswerer(settings.base_url, settings.model, settings.api_key, settings.timeout_s)
 
 
-def run_draft_job(ex: JobExecution) -> None:
-    """Draft one case; the final write and the job's completion share one transaction."""
-    status, intake, red_flags, uploads, chat_texts = _load(ex)
-    if status is not CaseStatus.DRAFTING:
-        log.info("case %s is '%s'; nothing to draft", ex.case_id, status.value)
-        return
+def imaging_stage(ex: JobExecution) -> dict[str, Any]:
+    """De-identify and analyse the images; read uploaded PDF reports (GPU workers)."""
+    ex.progress("imaging", "Checking your images")
+    intake, uploads = _intake(ex), _uploads(ex)
     work = Path(tempfile.mkdtemp(prefix=f"job-{ex.job_id[:8]}-"))
     try:
-        ex.progress("imaging", "Checking your images")
         outcome = analyse_uploads(ex.ctx, uploads, work, patient_age_years=intake.age)
-        texts = [UploadedText(source=src, text=t) for src, t in pdf_texts(ex.ctx, uploads)]
-        ex.progress("retrieval", "Reading the medical evidence")
-        passages, provenance = retrieve(ex, build_queries(intake, outcome.findings))
-        ex.progress("drafting", "Writing a draft for your clinician")
-        content = compose_draft(
-            intake,
-            outcome.findings,
-            passages,
-            llm(ex.ctx),
-            uploads=texts,
-            scorer=support_scorer(ex.ctx),
-            options=ComposerOptions(support_threshold=ex.ctx.settings.llm.support_threshold),
-            chat_texts=chat_texts,
-            chat=chat_answerer(ex.ctx.settings.llm),
-            red_flags=red_flags,
-        )
-        ex.progress("checking", "Checking every citation against its source")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    texts = [UploadedText(source=src, text=t) for src, t in pdf_texts(ex.ctx, uploads)]
+    return ImagingOutput(findings=outcome.findings, evidence=outcome.evidence, texts=texts).model_dump(
+        mode="json"
+    )
+
+
+def retrieval_stage(ex: JobExecution) -> dict[str, Any]:
+    """Evidence for the case's question and findings (lexical + dense retrieval)."""
+    ex.progress("retrieval", "Reading the medical evidence")
+    imaging = ex.output("imaging", ImagingOutput)
+    passages, provenance = retrieve(ex, build_queries(_intake(ex), imaging.findings))
+    return RetrievalOutput(passages=passages, provenance=provenance).model_dump(mode="json")
+
+
+def drafting_stage(ex: JobExecution) -> dict[str, Any]:
+    """The LLM writes the draft from the stored findings and passages (LLM workers)."""
+    ex.progress("drafting", "Writing a draft for your clinician")
+    imaging = ex.output("imaging", ImagingOutput)
+    retrieved = ex.output("retrieval", RetrievalOutput)
+    content = compose_draft(
+        _intake(ex),
+        imaging.findings,
+        retrieved.passages,
+        llm(ex.ctx),
+        uploads=imaging.texts,
+        scorer=support_scorer(ex.ctx),  # also picks which passage a model sentence cites
+        options=ComposerOptions(support_threshold=ex.ctx.settings.llm.support_threshold),
+        chat_texts=_chat_texts(ex),
+        chat=chat_answerer(ex.ctx.settings.llm),
+        red_flags=_red_flags(ex),
+        check=False,
+    )
+    return DraftingOutput(draft=content).model_dump(mode="json")
+
+
+def checks_stage(ex: JobExecution) -> None:
+    """Check every citation against its passage, then put the draft in the review queue."""
+    ex.progress("checking", "Checking every citation against its source")
+    imaging = ex.output("imaging", ImagingOutput)
+    retrieved = ex.output("retrieval", RetrievalOutput)
+    content = ex.output("drafting", DraftingOutput).draft
+    check_composed_draft(content, support_scorer(ex.ctx), threshold=ex.ctx.settings.llm.support_threshold)
+    outcome = ImagingOutcome(imaging.findings, imaging.evidence)
     with ex.ctx.db.session() as s:
         case = load_case(s, ex.case_id, lock=True)
         if case.status is not CaseStatus.DRAFTING:
+            ex.finish(s)
             return
-        save_draft(s, ex.case_id, content, provenance, outcome)
+        save_draft(s, ex.case_id, content, retrieved.provenance, outcome)
         ex.finish(s)
 
 
@@ -150,3 +220,13 @@ def save_draft(
     if content.priority == "urgent":
         load_case(session, case_id).priority = 0
     return draft
+
+
+def draft_stages() -> dict[str, StageHandler]:
+    """The drafting job's stage handlers, by stage name (the order is ``jobs.PIPELINE``)."""
+    return {
+        "imaging": imaging_stage,
+        "retrieval": retrieval_stage,
+        "drafting": drafting_stage,
+        "checks": checks_stage,
+    }

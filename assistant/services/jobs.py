@@ -9,6 +9,11 @@ so nothing is lost or stuck. Failures retry with exponential backoff up to
 retry it. A job whose workers keep dying (an input that crashes the process) is failed
 the same way once its attempts are spent: an expired lease is never renewed past
 ``max_attempts``, so one poison job cannot loop through every worker.
+
+A drafting job runs as a pipeline of stages (:data:`PIPELINE`). Each stage is leased on
+its own, counts its own attempts, and stores its output (:class:`JobStageOutput`) in the
+same transaction that moves the job to the next stage; a later stage may run on another
+worker, and a stage whose output is already stored is never run again.
 """
 
 from __future__ import annotations
@@ -16,17 +21,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.base import utcnow
-from assistant.db.models import Job, JobEvent, User
+from assistant.db.models import Job, JobEvent, JobStageOutput, User
 from assistant.errors import NotFoundError, ValidationError
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
 from assistant.services.common import load_case, move
+
+#: The drafting pipeline's stages in order; each is also the name of its Celery queue.
+PIPELINE: tuple[str, ...] = ("imaging", "retrieval", "drafting", "checks")
 
 #: What the patient and the audit log are told when drafting gives up.
 DRAFT_FAILED_REASON = "The automatic draft could not be prepared; an administrator will retry it."
@@ -90,10 +99,12 @@ def lease_next(
     lease_s: float,
     job_id: str | None = None,
     max_attempts: int | None = None,
+    stages: Sequence[str] | None = None,
 ) -> Job | None:
     """Lease the next runnable job (or the named one): queued and due, or running with an expired lease.
 
-    ``max_attempts`` (from settings) is fixed on the job at its first lease.
+    ``max_attempts`` (from settings) is fixed on the job at the first lease of each stage;
+    ``stages`` limits the lease to jobs at one of those stages (a worker's queues).
     """
     fail_exhausted(session, grace_s=lease_s)
     now = utcnow()
@@ -102,6 +113,8 @@ def lease_next(
     stmt = select(Job).where(or_(due, expired)).order_by(Job.run_after).limit(1)
     if job_id is not None:
         stmt = stmt.where(Job.id == job_id)
+    if stages is not None:
+        stmt = stmt.where(Job.stage.in_(list(stages)))
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     job = session.scalar(stmt)
@@ -113,7 +126,7 @@ def lease_next(
     job.attempts += 1
     job.worker_id = worker_id
     job.lease_expires_at = now + dt.timedelta(seconds=lease_s)
-    session.add(JobEvent(job_id=job.id, stage="started", message=f"attempt {job.attempts}"))
+    session.add(JobEvent(job_id=job.id, stage="started", message=f"{job.stage} attempt {job.attempts}"))
     case = load_case(session, job.case_id, lock=True)
     if case.status is CaseStatus.SUBMITTED:
         move(session, None, case, CaseStatus.DRAFTING, "job.start", details={"job_id": job.id})
@@ -138,8 +151,39 @@ def progress(session: Session, job_id: str, stage: str, message: str = "") -> Jo
     return event
 
 
+def stage_output(session: Session, job_id: str, stage: str) -> dict[str, Any] | None:
+    """What ``stage`` stored for this job, or None if it has not finished."""
+    row = session.get(JobStageOutput, (job_id, stage))
+    return None if row is None else row.output
+
+
+def advance_stage(session: Session, job: Job, output: dict[str, Any]) -> str:
+    """Store the leased stage's output and queue the job at the next stage; returns its name.
+
+    Call with the lease checked in the same transaction: the output and the move happen
+    together or not at all. An output already stored for this stage is kept (the first
+    finished attempt wins). The next stage starts a fresh attempt budget.
+    """
+    stage = job.stage
+    position = PIPELINE.index(stage)
+    if position + 1 >= len(PIPELINE):
+        raise ValueError(f"'{stage}' is the last stage; complete the job instead")
+    if session.get(JobStageOutput, (job.id, stage)) is None:
+        session.add(JobStageOutput(job_id=job.id, stage=stage, output=output, worker_id=job.worker_id or ""))
+    following = PIPELINE[position + 1]
+    job.stage = following
+    job.status = "queued"
+    job.attempts = 0
+    job.run_after = utcnow()
+    job.lease_expires_at = None
+    job.last_error = ""
+    session.add(JobEvent(job_id=job.id, stage="stage_done", message=f"{stage} done; {following} queued"))
+    session.flush()
+    return following
+
+
 def complete(session: Session, job_id: str) -> None:
-    """Mark a job done."""
+    """Mark a job done; its stage outputs (copies of case data) are no longer needed."""
     job = session.get(Job, job_id)
     if job is None:
         raise NotFoundError("Job not found.")
@@ -147,6 +191,7 @@ def complete(session: Session, job_id: str) -> None:
     job.finished_at = utcnow()
     job.lease_expires_at = None
     session.add(JobEvent(job_id=job.id, stage="done", message="draft ready for clinician review"))
+    session.execute(delete(JobStageOutput).where(JobStageOutput.job_id == job_id))
 
 
 def fail_attempt(session: Session, job_id: str, error: str, backoff_s: float) -> Job:
@@ -159,12 +204,45 @@ def fail_attempt(session: Session, job_id: str, error: str, backoff_s: float) ->
     if job.attempts >= job.max_attempts:
         _fail_for_good(session, job, job.last_error)
     else:
-        delay = backoff_s * (2 ** (job.attempts - 1))
+        delay = retry_delay_s(backoff_s, job.attempts)
         job.status = "queued"
         job.run_after = utcnow() + dt.timedelta(seconds=delay)
-        session.add(JobEvent(job_id=job.id, stage="retrying", message=f"retry in {delay:.0f} s"))
+        message = retry_message(job)
+        session.add(JobEvent(job_id=job.id, stage="retrying", message=message))
+        audit.record(
+            session,
+            None,
+            "job.retry_scheduled",
+            target_type="job",
+            target_id=job.id,
+            case_id=job.case_id,
+            details={
+                "stage": job.stage,
+                "attempt": job.attempts,
+                "next_attempt_at": job.run_after.isoformat(timespec="seconds"),
+            },
+        )
     session.flush()
     return job
+
+
+def retry_delay_s(backoff_s: float, attempts: int) -> float:
+    """Exponential backoff: ``backoff_s`` after the first failed attempt, doubling each time."""
+    return float(backoff_s * 2 ** max(attempts - 1, 0))
+
+
+def retry_message(job: Job) -> str:
+    """The words for a scheduled retry, with the time the next attempt is due (UTC).
+
+    Both engines honour ``run_after``: Celery gets the retry with that countdown and the
+    in-process runner polls every ``jobs.poll_s``, so the stated time is the real one.
+    """
+    when = job.run_after
+    wait = max((when - utcnow()).total_seconds(), 0.0)
+    return (
+        f"{job.stage} attempt {job.attempts} of {job.max_attempts} failed; "
+        f"next attempt at {when:%H:%M:%S} UTC (in {wait:.0f} s)"
+    )
 
 
 def retry_failed(session: Session, actor: User, job_id: str) -> Job:
@@ -212,6 +290,7 @@ class JobRow:
     run_after: dt.datetime | None
     created_at: dt.datetime
     retrying: bool
+    stage: str = ""
 
 
 def list_jobs(session: Session, actor: User, statuses: Sequence[str] = (), limit: int = 200) -> list[JobRow]:
@@ -242,6 +321,7 @@ def list_jobs(session: Session, actor: User, statuses: Sequence[str] = (), limit
             j.run_after,
             j.created_at,
             j.status == "queued" and j.attempts > 0,
+            j.stage,
         )
         for j in session.scalars(stmt)
     ]

@@ -121,7 +121,8 @@ class TestSources:
 
     def test_project_summary_lists_what_it_summarises(self) -> None:
         """A project note is labelled as such and names the guidelines it summarises."""
-        note = {"source_id": "pack:copd", "title": "COPD note", "text": "Spirometry confirms COPD.", "is_project_summary": True,
+        note = {"source_id": "pack:copd", "title": "COPD note", "text": "Spirometry confirms COPD.",
+                "is_project_summary": True,
                 "references": [{"organisation": "GOLD", "year": 2024, "title": "GOLD report"}]}  # fmt: skip
         [p] = passages_of(stored(review_draft(), hits=[note]).evidence)
         assert (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.context import AppContext
-from assistant.db.models import AuditEvent, Draft, Job, User
+from assistant.db.models import AuditEvent, Draft, Job, JobStageOutput, User
 from assistant.errors import ValidationError
 from assistant.jobs.engine import execute_next
 from assistant.lifecycle import CaseStatus
@@ -44,7 +44,9 @@ class TestDraftJob:
             texts = {t.key: t.text for t in section_texts(draft.content)}
             cited = {n for t in texts.values() for n in cited_numbers(t)}
             numbers = {p["number"] for p in draft.evidence["passages"]}
-            stages = [e.stage for e in jobs.events_for_job(s, job_id)]
+            events = jobs.events_for_job(s, job_id)
+            stages = [e.stage for e in events if e.stage not in ("started", "stage_done")]
+            leases = [e.message for e in events if e.stage == "started"]
             assert list(texts) == SECTIONS and all(texts.values())
             assert len(cited) >= 2 and cited <= numbers  # only sources relevant to each sentence
             assert draft.prompt_name and draft.prompt_version and len(draft.prompt_sha256) == 64
@@ -53,6 +55,9 @@ class TestDraftJob:
             assert "error" not in upload, upload
             assert upload["images"][0]["findings"]
             assert stages[-5:] == ["imaging", "retrieval", "drafting", "checking", "done"]
+            # Each stage is leased on its own (as on Celery's queues), once here.
+            assert leases == [f"{stage} attempt 1" for stage in jobs.PIPELINE]
+            assert s.scalars(select(JobStageOutput).where(JobStageOutput.job_id == job_id)).all() == []
 
     def test_rerun_is_idempotent(self, job_ctx: AppContext, patient: User) -> None:
         """A job delivered twice produces exactly one draft."""
