@@ -32,8 +32,11 @@ class DatabaseSettings(BaseModel):
 class StorageSettings(BaseModel):
     """Where uploaded files and derived images are kept."""
 
-    mode: Literal["local"] = Field(
-        default="local", description="'local': content-addressed files under root."
+    mode: Literal["local", "database"] = Field(
+        default="local",
+        description="'local': content-addressed files under root (one host, or a shared disk); "
+        "'database': 1 MiB chunks in the application database (PostgreSQL), read by every host "
+        "without a shared disk.",
     )
     root: Path | None = Field(default=None, description="Storage root; empty means <data_dir>/storage.")
 

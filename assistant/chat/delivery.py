@@ -66,7 +66,14 @@ def opinion_reply(
 ) -> tuple[Reply, SignedOpinion]:
     """The chat message of a case's latest signed opinion, with its PDF, key images and sources."""
     op = load_signed_opinion(session, actor, case_id, ctx.storage)
-    pdf = write_pdf(op, ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf")
+    folder = ctx.settings.data_dir / "opinions" / op.case_id
+    pdf = write_pdf(op, folder / f"opinion-v{op.version}.pdf")
     sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
-    reply = Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+    # The chat sends files by path: this host's copy of each stored key image (a cache).
+    images = [
+        p if p.is_file() else ctx.storage.copy_to(key, p)
+        for key in op.image_keys
+        for p in [folder / "images" / f"{key}.png"]
+    ]
+    reply = Reply(opinion_markdown(op), "opinion", actions, images=images, pdf=pdf, sources=sources)
     return reply, op

@@ -92,8 +92,8 @@ class TestLoad:
             draft.evidence = _imaging({"images": [{"heatmap_keys": {"pneumonia": key, "effusion": KEY_A}}]})
             review.sign_draft(s, people["casey"], case_id, draft.id, TEST_PASSWORD)
         with sqlite_db.session() as s:
-            assert load_signed_opinion(s, people["pat"], case_id, storage).images == [storage.path(key)]
-            assert load_signed_opinion(s, people["pat"], case_id).images == []
+            assert load_signed_opinion(s, people["pat"], case_id, storage).image_keys == [key]
+            assert load_signed_opinion(s, people["pat"], case_id).image_keys == []
 
 
 def test_write_pdf(sqlite_db: Database, people: dict[str, User], tmp_path: Path) -> None:
