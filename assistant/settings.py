@@ -126,6 +126,12 @@ class KnowledgeSettings(BaseModel):
         default=None, description="Local cross-encoder folder for optional reranking."
     )
     top_k: int = Field(default=6, description="Passages retrieved per query.")
+    lexical_mode: Literal["auto", "sqlite", "postgresql"] = Field(
+        default="auto",
+        description="Where the keyword (full-text) index and chunk catalogue live: 'sqlite' a "
+        "file beside the Chroma store (one host); 'postgresql' tables in the application database "
+        "(every host sees them); 'auto' PostgreSQL when the database is PostgreSQL, else SQLite.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -15,11 +15,19 @@ from assistant.db.models import Conversation, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, compose_draft
-from assistant.drafting.schemas import ImagingFindings, IntakeRecord, Passage, UploadedText, intake_from_case
+from assistant.drafting.schemas import (
+    GuardrailFlag,
+    ImagingFindings,
+    IntakeRecord,
+    Passage,
+    UploadedText,
+    intake_from_case,
+)
 from assistant.drafting.sources import PassageGrouper, group_hits
 from assistant.intake import IntakeRecord as CaseIntake
 from assistant.jobs.execution import JobExecution
 from assistant.jobs.imaging_step import StoredUpload, analyse_uploads, pdf_texts
+from assistant.knowledge_base import evidence_warning
 from assistant.lifecycle import CaseStatus
 from assistant.services import drafts
 from assistant.services.common import load_case
@@ -104,6 +112,9 @@ def run_draft_job(ex: JobExecution) -> None:
         texts = [UploadedText(source=src, text=t) for src, t in pdf_texts(ex.ctx, uploads)]
         ex.progress("retrieval", "Reading the medical evidence")
         passages, provenance = retrieve(ex, build_queries(intake, outcome.findings))
+        no_evidence = evidence_warning(retriever(ex.ctx).status(), len(passages))
+        if no_evidence:
+            log.warning("case %s: %s", ex.case_id, no_evidence)
         ex.progress("drafting", "Writing a draft for your clinician")
         content = compose_draft(
             intake,
@@ -116,6 +127,8 @@ def run_draft_job(ex: JobExecution) -> None:
             chat_texts=chat_texts,
             chat=chat_answerer(ex.ctx.settings.llm),
         )
+        if no_evidence:  # the clinician sees this among the draft's warnings
+            content.flags.append(GuardrailFlag(kind="evidence", detail=no_evidence))
         ex.progress("checking", "Checking every citation against its source")
     finally:
         shutil.rmtree(work, ignore_errors=True)
