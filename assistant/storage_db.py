@@ -41,6 +41,11 @@ class _ChunkReader(io.RawIOBase):
         self._seq = -1
         self._data = b""
 
+    @property
+    def name(self) -> str:
+        """What libraries that record a file's name (pydicom) see: the key, never a path."""
+        return f"stored:{self._key}"
+
     def readable(self) -> bool:
         return True
 
