@@ -27,6 +27,8 @@ def knowledge_config(settings: Settings) -> KnowledgeConfig:
     from knowledge.config import KnowledgeConfig
 
     k = settings.knowledge
+    url = settings.database_url
+    on_pg = k.lexical_mode == "postgresql" or (k.lexical_mode == "auto" and url.startswith("postgresql"))
     return KnowledgeConfig(
         vector_mode=k.vector_mode,
         chroma_path=settings.chroma_path,
@@ -36,6 +38,7 @@ def knowledge_config(settings: Settings) -> KnowledgeConfig:
         embedding_model_path=k.embedding_model_path,
         reranker_path=k.reranker_path,
         top_k=k.top_k,
+        lexical_url=url if on_pg else None,
     )
 
 

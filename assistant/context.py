@@ -37,6 +37,10 @@ class AppContext:
         match self.settings.storage.mode:
             case "local":
                 return LocalStorage(self.settings.storage_root)
+            case "database":
+                from assistant.storage_db import DatabaseStorage
+
+                return DatabaseStorage(self.db.engine)
 
     def component(self, name: str, factory: Any) -> Any:
         """Build a heavy component once per process (thread-safe) and share it.

@@ -77,7 +77,8 @@ class SignedOpinion:
     content_sha256: str
     amendment_reason: str = ""
     is_amendment: bool = False
-    images: list[Path] = field(default_factory=list)
+    #: Storage keys of the key images (heatmaps, CT key slices, else upload previews).
+    image_keys: list[str] = field(default_factory=list)
 
     @property
     def signed_line(self) -> str:
@@ -88,15 +89,16 @@ class SignedOpinion:
 
 def _key_images(
     session: Session, case_id: str, evidence: StoredEvidence, storage: Storage | None
-) -> list[Path]:
+) -> list[str]:
     """Heatmaps and key images recorded by the drafting job, else the previews shown at upload."""
+    if storage is None:
+        return []
     keys = evidence.derived_image_keys()
-    paths = [storage.path(k) for k in keys if storage.exists(k)] if storage else []
-    if not paths:
+    if not keys:
         uploads = session.scalars(select(Upload).where(Upload.case_id == case_id).order_by(Upload.created_at))
         for upload in uploads:
-            paths += [Path(p) for p in (upload.summary or {}).get("previews_shown", [])]
-    return [p for p in paths if p.is_file()][:MAX_IMAGES]
+            keys += [str(k) for k in (upload.summary or {}).get("preview_keys_shown", [])]
+    return [k for k in dict.fromkeys(keys) if storage.exists(k)][:MAX_IMAGES]
 
 
 def cited_passages(sections: list[SectionText], passages: list[PassageView]) -> list[PassageView]:
@@ -156,7 +158,7 @@ def load_signed_opinion(
         content_sha256=sig.content_sha256,
         amendment_reason=stored.content.amendment_reason,
         is_amendment=draft.kind == "amendment" or earlier is not None,
-        images=_key_images(session, case_id, stored.evidence, storage),
+        image_keys=_key_images(session, case_id, stored.evidence, storage),
     )
 
 

@@ -32,8 +32,11 @@ class DatabaseSettings(BaseModel):
 class StorageSettings(BaseModel):
     """Where uploaded files and derived images are kept."""
 
-    mode: Literal["local"] = Field(
-        default="local", description="'local': content-addressed files under root."
+    mode: Literal["local", "database"] = Field(
+        default="local",
+        description="'local': content-addressed files under root (one host, or a shared disk); "
+        "'database': 1 MiB chunks in the application database (PostgreSQL), read by every host "
+        "without a shared disk.",
     )
     root: Path | None = Field(default=None, description="Storage root; empty means <data_dir>/storage.")
 
@@ -123,6 +126,12 @@ class KnowledgeSettings(BaseModel):
         default=None, description="Local cross-encoder folder for optional reranking."
     )
     top_k: int = Field(default=6, description="Passages retrieved per query.")
+    lexical_mode: Literal["auto", "sqlite", "postgresql"] = Field(
+        default="auto",
+        description="Where the keyword (full-text) index and chunk catalogue live: 'sqlite' a "
+        "file beside the Chroma store (one host); 'postgresql' tables in the application database "
+        "(every host sees them); 'auto' PostgreSQL when the database is PostgreSQL, else SQLite.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -23,6 +23,8 @@ class KnowledgeConfig:
         reranker_path: Local cross-encoder folder; ``None`` disables reranking.
         index_path: The SQLite catalogue and BM25 index; ``None`` means
             ``<chroma_path>/<collection>.lexical.sqlite3``.
+        lexical_url: A ``postgresql://`` URL: keep the catalogue and full-text index in that
+            database (every host sees it) instead of the SQLite file.
         top_k: Default number of passages returned.
         device: Torch device for the embedder and reranker.
     """
@@ -35,6 +37,7 @@ class KnowledgeConfig:
     embedding_model_path: Path | None = None
     reranker_path: Path | None = None
     index_path: Path | None = None
+    lexical_url: str | None = None
     top_k: int = 6
     device: str = "cpu"
 
@@ -42,3 +45,8 @@ class KnowledgeConfig:
     def lexical_path(self) -> Path:
         """The effective SQLite catalogue path."""
         return self.index_path or self.chroma_path / f"{self.collection}.lexical.sqlite3"
+
+    @property
+    def lexical_backend(self) -> Literal["sqlite", "postgresql"]:
+        """Where the catalogue lives: the SQLite file, or PostgreSQL when ``lexical_url`` is set."""
+        return "postgresql" if self.lexical_url else "sqlite"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.documents import Document
-from knowledge.lexical import LexicalIndex
+from knowledge.index_status import Catalogue
 from knowledge.loaders import load_paths
 from knowledge.retrieval import Mode, Retriever, fuse
 
@@ -102,7 +102,7 @@ def _first_hit(ranked: Sequence[tuple[str, float]], sources: dict[str, str], tar
     return None
 
 
-def _sources(index: LexicalIndex, chunk_ids: set[str]) -> dict[str, str]:
+def _sources(index: Catalogue, chunk_ids: set[str]) -> dict[str, str]:
     return {cid: rec.source_id for cid, rec in index.get_chunks(chunk_ids).items()}
 
 

@@ -19,7 +19,7 @@ from knowledge.chunking import Chunker
 from knowledge.documents import Chunk, Document
 from knowledge.embeddings import Embedder
 from knowledge.filters import date_key
-from knowledge.lexical import LexicalIndex
+from knowledge.index_status import Catalogue
 from knowledge.vector_store import ChromaStore
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def chroma_metadata(chunk: Chunk) -> dict[str, Any]:
 class Ingestor:
     """Writes documents into the vector store and the catalogue."""
 
-    def __init__(self, store: ChromaStore, index: LexicalIndex, embedder: Embedder,
+    def __init__(self, store: ChromaStore, index: Catalogue, embedder: Embedder,
                  chunker: Chunker | None = None) -> None:  # fmt: skip
         self.store = store
         self.index = index

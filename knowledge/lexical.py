@@ -69,15 +69,66 @@ END;
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 OR-query of the distinct non-stopword terms of ``text`` (None if none)."""
+def query_terms(text: str) -> list[str]:
+    """The distinct non-stopword word tokens of ``text`` (letters and digits only), in order."""
     terms: list[str] = []
     for token in _TOKEN.findall(text.lower()):
         if token not in STOPWORDS and token not in terms and (len(token) > 1 or token.isdigit()):
             terms.append(token)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 OR-query of the distinct non-stopword terms of ``text`` (None if none)."""
+    terms = query_terms(text)
     if not terms:
         return None
-    return " OR ".join(f'"{t}"' for t in terms[:MAX_QUERY_TERMS])
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
+class TermStats:
+    """Document-frequency pruning shared by every catalogue backend.
+
+    Subclasses count the chunks matching one term and all chunks; this class caches the
+    counts and drops very common terms from a query.
+    """
+
+    def __init__(self) -> None:
+        self._df: dict[str, int] = {}
+
+    def _count_term(self, term: str) -> int:
+        raise NotImplementedError
+
+    def _count_chunks(self) -> int:
+        raise NotImplementedError
+
+    def document_frequency(self, term: str) -> int:
+        """Chunks containing ``term`` (cached until :meth:`forget_term_stats`)."""
+        if term not in self._df:
+            self._df[term] = self._count_term(term) if query_terms(term) else 0
+        return self._df[term]
+
+    def forget_term_stats(self) -> None:
+        """Drop cached document frequencies (after an ingest or a deletion)."""
+        self._df = {}
+
+    def drop_common_terms(self, terms: Sequence[str], max_share: float = COMMON_TERM_SHARE) -> list[str]:
+        """``terms`` without those found in more than ``max_share`` of all chunks.
+
+        Very common words ("symptoms", "treatment" in a health corpus) barely change BM25's
+        order but dominate its cost, since every chunk that holds them is scored. The
+        rarest term is always kept.
+        """
+        if not terms:
+            return []
+        if _TOTAL not in self._df:
+            self._df[_TOTAL] = self._count_chunks()
+        freq = {t: self.document_frequency(t) for t in terms}
+        keep = [t for t in terms if freq[t] <= max_share * self._df[_TOTAL]]
+        return keep or [min(terms, key=lambda t: freq[t])]
+
+
+_TOTAL = "\x00total"  # the cache key of the chunk count (never a query term)
 
 
 @dataclass(frozen=True)
@@ -93,15 +144,17 @@ class ChunkRecord:
     provenance: dict[str, Any]
 
 
-class LexicalIndex:
+class LexicalIndex(TermStats):
     """SQLite catalogue and BM25 index. One connection per thread; writes are serialised."""
 
+    backend = "sqlite"
+
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        self._df: dict[str, int] = {}
         with self._write_lock, self._conn() as conn:
             conn.executescript(_SCHEMA)
 
@@ -266,43 +319,18 @@ class LexicalIndex:
             "by_type": per_type,
         }
 
-    def document_frequency(self, term: str) -> int:
-        """Chunks containing ``term`` (cached until :meth:`forget_term_stats`)."""
-        if term not in self._df:
-            match = fts_query(term)
-            self._df[term] = (
-                0
-                if match is None
-                else int(
-                    self._db.execute(
-                        "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
-                    ).fetchone()[0]
-                )
-            )
-        return self._df[term]
+    def _count_term(self, term: str) -> int:
+        match = fts_query(term)
+        sql = "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        return 0 if match is None else int(self._db.execute(sql, (match,)).fetchone()[0])
 
-    def forget_term_stats(self) -> None:
-        """Drop cached document frequencies (after an ingest or a deletion)."""
-        self._df = {}
+    def _count_chunks(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
-    def drop_common_terms(self, terms: Sequence[str], max_share: float = COMMON_TERM_SHARE) -> list[str]:
-        """``terms`` without those found in more than ``max_share`` of all chunks.
-
-        Very common words ("symptoms", "treatment" in a health corpus) barely change BM25's
-        order but dominate its cost, since every chunk that holds them is scored. The
-        rarest term is always kept.
-        """
-        if not terms:
-            return []
-        total = self._df["\x00total"] if "\x00total" in self._df else self._total()
-        freq = {t: self.document_frequency(t) for t in terms}
-        keep = [t for t in terms if freq[t] <= max_share * total]
-        return keep or [min(terms, key=lambda t: freq[t])]
-
-    def _total(self) -> int:
-        total = int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
-        self._df["\x00total"] = total
-        return total
+    @property
+    def location(self) -> str:
+        """Where the catalogue lives (for status lines)."""
+        return str(self.path)
 
     def titles(self, max_words: int = 6) -> set[str]:
         """Distinct lower-case document titles of at most ``max_words`` words (condition names)."""
@@ -322,6 +350,13 @@ class LexicalIndex:
                 return
             last = rows[-1][0]
             yield [ChunkRecord(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows]
+
+    def clear(self) -> None:
+        """Remove every document and chunk (before a full reindex)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM chunks")
+            conn.execute("DELETE FROM documents")
+        self.forget_term_stats()
 
     def optimize(self) -> None:
         """Merge FTS5 index segments (after a large ingest) for faster queries."""

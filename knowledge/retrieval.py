@@ -24,8 +24,9 @@ from knowledge.embeddings import Embedder, Vectors, load_embedder
 from knowledge.filters import Filters, parse_filters
 from knowledge.focus_rank import rerank_by_focus
 from knowledge.fusion import DEFAULT_RRF_K, GUARDED_RRF_K, guarded_rank_fusion, reciprocal_rank_fusion
+from knowledge.index_status import IndexStatus, index_status, open_lexical_index
 from knowledge.ingest import Ingestor, IngestReport, Progress
-from knowledge.lexical import ChunkRecord, LexicalIndex
+from knowledge.lexical import ChunkRecord
 from knowledge.lexicon import LAY_TO_CLINICAL
 from knowledge.loaders import load_paths
 from knowledge.query import QueryFocus, extract_focus
@@ -124,7 +125,7 @@ class Retriever:
         self.fusion: Fusion = fusion
         self._vocabulary: tuple[frozenset[str], frozenset[str]] | None = None
         self.store = ChromaStore(config, self.embedder.name, self.embedder.dimension)
-        self.index = LexicalIndex(config.lexical_path)
+        self.index = open_lexical_index(config)
         self._ingestor = Ingestor(self.store, self.index, self.embedder, Chunker())
         self._write_lock = threading.RLock()
         self._lexical_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bm25")
@@ -303,23 +304,36 @@ class Retriever:
             collection=self.store.name,
             vector_mode=self.config.vector_mode,
             chroma_path=str(self.config.chroma_path),
-            lexical_index=str(self.config.lexical_path),
+            lexical_backend=self.index.backend,
+            lexical_index=self.index.location,
             embedding_model=str(self.embedder.path),
             reranker=str(self.reranker.path) if self.reranker else None,
         )
         return counts
 
-    def rebuild_lexical_index(self, page: int = 2000) -> int:
-        """Rebuild the SQLite catalogue and BM25 index from the vectors' stored metadata.
+    def status(self) -> IndexStatus:
+        """Chunk counts of the catalogue and the vector store: empty, stale or ok."""
+        return index_status(self.config, self.index, self.store.count())
 
-        For a new application host in front of an existing Chroma server, or after the
-        SQLite file was lost. Rebuilt documents get a placeholder content hash, so the next
-        ingest of their files rewrites them once.
+    def rebuild_lexical_index(self, page: int = 2000, clear: bool = False) -> int:
+        """Rebuild the catalogue and keyword index from the vectors' stored metadata.
+
+        For a new application host in front of an existing Chroma server, after the
+        SQLite file was lost, or when moving the index into PostgreSQL. Rebuilt documents
+        get a placeholder content hash, so the next ingest of their files rewrites them once.
+
+        Args:
+            page: Vectors read per page.
+            clear: Empty the catalogue first, so chunks the vector store no longer holds go too.
 
         Returns:
             The number of chunks indexed.
         """
         done = 0
+        if clear:
+            self.index.clear()
+        self._vocabulary = None
+        self.index.forget_term_stats()
         with self._write_lock:
             while True:
                 batch = self.store.get_page(done, page)

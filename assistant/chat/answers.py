@@ -122,7 +122,8 @@ def _search(ctx: AppContext, question: str) -> list[Passage]:
     """Candidates from the app's retriever; none when no knowledge base has been built."""
     from assistant.components import knowledge_config, retriever
 
-    if not knowledge_config(ctx.settings).lexical_path.is_file():
+    config = knowledge_config(ctx.settings)
+    if config.lexical_backend == "sqlite" and not config.lexical_path.is_file():
         return []
     try:
         return retriever(ctx).search(question, k=CANDIDATES)

@@ -65,22 +65,40 @@ def answer_follow_up(op: SignedOpinion, question: str, max_sentences: int = 3) -
     return f"Here is what your signed opinion says about that:\n\n{quoted}\n\n{FOLLOW_UP_REMINDER}"
 
 
+def opinion_files_dir(ctx: AppContext, op: SignedOpinion) -> Path:
+    """This host's folder for the chat's files of one signed opinion (its PDF and key images)."""
+    return ctx.settings.data_dir / "opinions" / op.case_id
+
+
 def opinion_pdf_path(ctx: AppContext, op: SignedOpinion) -> Path:
     """Where the PDF of one signed version is written for the chat."""
-    return ctx.settings.data_dir / "opinions" / op.case_id / f"opinion-v{op.version}.pdf"
+    return opinion_files_dir(ctx, op) / f"opinion-v{op.version}.pdf"
+
+
+def _image_paths(ctx: AppContext, op: SignedOpinion) -> list[tuple[str, Path]]:
+    folder = opinion_files_dir(ctx, op) / "images"
+    return [(key, folder / f"{key}.png") for key in op.image_keys]
 
 
 def opinion_reply(ctx: AppContext, op: SignedOpinion, actions: list[ActionSpec]) -> Reply:
     """The chat message of a loaded signed opinion, with its key images, sources and PDF path.
 
-    The PDF is not rendered here: call :func:`render_opinion_pdf` once the database session
-    that loaded ``op`` has closed, before the reply is shown.
+    Neither the PDF nor the images are written here: call :func:`render_opinion_pdf` once the
+    database session that loaded ``op`` has closed, before the reply is shown.
     """
     sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
+    images = [path for _key, path in _image_paths(ctx, op)]
     pdf = opinion_pdf_path(ctx, op)
-    return Reply(opinion_markdown(op), "opinion", actions, images=op.images, pdf=pdf, sources=sources)
+    return Reply(opinion_markdown(op), "opinion", actions, images=images, pdf=pdf, sources=sources)
 
 
 def render_opinion_pdf(ctx: AppContext, op: SignedOpinion, render: PdfRenderer = opinion_pdf) -> Path:
-    """Write the PDF the reply of ``op`` names (call outside any database session)."""
+    """Write the files the reply of ``op`` names (call outside any database session).
+
+    The PDF is rendered, and each key image is copied from storage to this host's cache,
+    because the chat sends files by path (rows hold storage keys only).
+    """
+    for key, path in _image_paths(ctx, op):
+        if not path.is_file():
+            ctx.storage.copy_to(key, path)
     return write_pdf(op, opinion_pdf_path(ctx, op), render)

@@ -1,4 +1,4 @@
-"""`second-opinion knowledge ...`: ingest, search, stats, evaluate, delete."""
+"""`second-opinion knowledge ...`: ingest, search, stats, status, reindex, evaluate, delete."""
 
 from __future__ import annotations
 
@@ -70,13 +70,67 @@ def search(
         typer.echo(json.dumps([p.model_dump(mode="json") for p in passages], indent=2))
         return
     if not passages:
-        typer.echo("no passages found")
+        typer.echo(_why_nothing(ctx, mode))
     for p in passages:
         typer.secho(p.citation(), bold=True)
         detail = ", ".join(f"{name}={value:.3g}" for name, value in p.scores.items())
         typer.echo(f"    {p.source_id} ({p.doc_type}; {detail})")
         text = " ".join(p.text.split())
         typer.echo(f"    {text[:400]}{'...' if len(text) > 400 else ''}\n")
+
+
+def _why_nothing(ctx: typer.Context, mode: str) -> str:
+    """Say which index is empty or stale, rather than a bare 'no passages found'."""
+    from knowledge.index_status import index_status
+
+    status = index_status(knowledge_config(get_settings(ctx)))
+    if status.ok:
+        return f"no passages matched ({mode} search over {status.vectors} chunks)"
+    return f"no passages found: {status.message}"
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Chunk counts of the vector store and the lexical index; exit 1 when empty or stale."""
+    from knowledge.index_status import index_status
+
+    found = index_status(knowledge_config(get_settings(ctx)))
+    typer.echo(json.dumps(found.as_dict(), indent=2))
+    if not found.ok:
+        typer.secho(found.message, fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def reindex(
+    ctx: typer.Context,
+    library: Annotated[
+        list[Path] | None,
+        typer.Option("--from", help="Re-ingest these files/folders instead of reading the vector store."),
+    ] = None,
+) -> None:
+    """Rebuild the lexical index (SQLite file or PostgreSQL) from the vector store's chunks.
+
+    For a host whose lexical index is empty or stale, or after switching it to PostgreSQL.
+    With --from, the library files are ingested again instead (both indexes).
+    """
+    import time
+
+    logging.basicConfig(level=logging.WARNING)
+    retriever = _retriever(ctx)
+    started = time.perf_counter()
+    if library:
+        retriever.index.clear()
+        report = retriever.ingest_paths(library)
+        typer.echo(report.summary())
+    else:
+        n = retriever.rebuild_lexical_index(clear=True)
+        typer.echo(f"reindexed {n} chunks from the vector store into {retriever.index.location}")
+    retriever.optimize()
+    found = retriever.status()
+    typer.echo(f"{found.message} ({time.perf_counter() - started:.1f} s)")
+    if not found.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

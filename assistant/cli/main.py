@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy import select
 
-from assistant.cli import imaging_cmd, jobs_cmd, knowledge_cmd, metrics_cmd, triage_cmd, worker_cmd
+from assistant.cli import (
+    imaging_cmd,
+    jobs_cmd,
+    knowledge_cmd,
+    metrics_cmd,
+    storage_cmd,
+    triage_cmd,
+    worker_cmd,
+)
 from assistant.cli.context import get_settings
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade as migrate_upgrade
@@ -43,6 +51,7 @@ app.add_typer(jobs_cmd.app, name="jobs")
 app.command("metrics")(metrics_cmd.metrics_command)
 app.add_typer(triage_cmd.app, name="triage")
 app.command("worker")(worker_cmd.worker)
+app.add_typer(storage_cmd.app, name="storage")
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),

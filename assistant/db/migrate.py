@@ -19,10 +19,15 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema on ``engine`` up to ``revision``."""
+def upgrade(engine: Engine, revision: str = "head", **attributes: object) -> None:
+    """Bring the schema on ``engine`` up to ``revision``.
+
+    ``attributes`` reach the migrations (``storage_mode`` and ``storage_root`` tell revision
+    0007 where to store files whose paths it turns into keys).
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        cfg.attributes.update(attributes)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -383,3 +384,28 @@ class UrgentAlert(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class StoredObject(Base):
+    """One stored file in database storage (``storage.mode = "database"``): its key and size.
+
+    The row appears in the same transaction as its chunks, so a reader that finds the key
+    always finds every byte.
+    """
+
+    __tablename__ = "storage_objects"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    chunk_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StoredChunk(Base):
+    """A fixed-size slice of a stored file (bytea on PostgreSQL), read one at a time."""
+
+    __tablename__ = "storage_chunks"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

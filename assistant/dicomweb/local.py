@@ -8,15 +8,15 @@ metadata of a key is cached for the life of the process.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+import threading
+from typing import Any, BinaryIO
 
 import pydicom
 from pydicom.uid import ExplicitVRLittleEndian
 
 from assistant.dicomweb.index import InstanceRef
 from assistant.errors import NotFoundError
-from assistant.storage import Storage
+from assistant.storage import Storage, read_bytes
 
 PIXEL_DATA = "7FE00010"
 _STUDY_KEYS = ("00080020", "00080030", "00080050", "00080061", "00081030", "0020000D", "00200010")
@@ -24,16 +24,33 @@ _SERIES_KEYS = ("00080060", "0008103E", "0020000E", "00200011")
 _INSTANCE_KEYS = ("00080016", "00080018", "00200013", "00280010", "00280011")
 
 
-@lru_cache(maxsize=4096)
-def _metadata_of(path: str) -> dict[str, Any]:
-    ds = pydicom.dcmread(path, stop_before_pixels=True)
+_META_CACHE: dict[str, dict[str, Any]] = {}
+_META_CACHE_SIZE = 4096
+_META_LOCK = threading.Lock()
+
+
+def _metadata_of_key(storage: Storage, key: str) -> dict[str, Any]:
+    """A key always names the same bytes, whichever backend holds them: cache by key alone."""
+    found = _META_CACHE.get(key)
+    if found is None:
+        with storage.open(key) as fh:
+            found = _metadata_of(fh)
+        with _META_LOCK:
+            if len(_META_CACHE) >= _META_CACHE_SIZE:
+                _META_CACHE.pop(next(iter(_META_CACHE)))
+            _META_CACHE[key] = found
+    return found
+
+
+def _metadata_of(source: str | BinaryIO) -> dict[str, Any]:
+    ds = pydicom.dcmread(source, stop_before_pixels=True)
     ds.file_meta = pydicom.dataset.FileMetaDataset()
     out: dict[str, Any] = ds.to_json_dict()
     out["00020010"] = {"vr": "UI", "Value": [ExplicitVRLittleEndian]}
     return out
 
 
-def frame_bytes(path: str, frame_numbers: list[int]) -> list[bytes]:
+def frame_bytes(path: str | BinaryIO, frame_numbers: list[int]) -> list[bytes]:
     """The requested frames (1-based) as little-endian native pixel bytes.
 
     Encapsulated (compressed) pixel data is decoded first (PS3.5 A.4); the pixel module
@@ -68,18 +85,18 @@ class LocalDicomWeb:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def _path(self, ref: InstanceRef) -> str:
-        return str(self.storage.path(ref.key))
+    def _meta(self, ref: InstanceRef) -> dict[str, Any]:
+        return _metadata_of_key(self.storage, ref.key)
 
     def metadata(self, refs: list[InstanceRef]) -> list[dict[str, Any]]:
         """DICOM JSON of each instance, without pixel data."""
-        return [_metadata_of(self._path(r)) for r in refs]
+        return [self._meta(r) for r in refs]
 
     def search_studies(self, studies: list[list[InstanceRef]]) -> list[dict[str, Any]]:
         """One QIDO study result per study (its first instance's study attributes)."""
         out = []
         for refs in studies:
-            meta = _pick(_metadata_of(self._path(refs[0])), _STUDY_KEYS)
+            meta = _pick(self._meta(refs[0]), _STUDY_KEYS)
             meta["00201208"] = {"vr": "IS", "Value": [len(refs)]}
             meta["00201206"] = {"vr": "IS", "Value": [len({r.series_uid for r in refs})]}
             out.append(meta)
@@ -90,7 +107,7 @@ class LocalDicomWeb:
         out = []
         for series_uid in dict.fromkeys(r.series_uid for r in refs):
             members = [r for r in refs if r.series_uid == series_uid]
-            meta = _pick(_metadata_of(self._path(members[0])), _STUDY_KEYS[-2:] + _SERIES_KEYS)
+            meta = _pick(self._meta(members[0]), _STUDY_KEYS[-2:] + _SERIES_KEYS)
             meta["00201209"] = {"vr": "IS", "Value": [len(members)]}
             out.append(meta)
         return out
@@ -98,12 +115,13 @@ class LocalDicomWeb:
     def search_instances(self, refs: list[InstanceRef]) -> list[dict[str, Any]]:
         """One QIDO instance result per instance."""
         keys = ("0020000D", "0020000E", *_INSTANCE_KEYS)
-        return [_pick(_metadata_of(self._path(r)), keys) for r in refs]
+        return [_pick(self._meta(r), keys) for r in refs]
 
     def instance_bytes(self, ref: InstanceRef) -> bytes:
         """The whole de-identified Part 10 file."""
-        return self.storage.path(ref.key).read_bytes()
+        return read_bytes(self.storage, ref.key)
 
     def frames(self, ref: InstanceRef, numbers: list[int]) -> list[bytes]:
         """Uncompressed frames of one instance."""
-        return frame_bytes(self._path(ref), numbers)
+        with self.storage.open(ref.key) as fh:
+            return frame_bytes(fh, numbers)

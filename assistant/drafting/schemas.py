@@ -231,7 +231,9 @@ class SubQuestion(BaseModel):
 class GuardrailFlag(BaseModel):
     """Something a guardrail found and acted on."""
 
-    kind: Literal["injection", "clinical_voice", "citation", "llm_output", "red_flag", "relevance", "review"]
+    kind: Literal[
+        "injection", "clinical_voice", "citation", "llm_output", "red_flag", "relevance", "review", "evidence"
+    ]
     detail: str
     section: SectionKey | None = None
 

@@ -25,12 +25,13 @@ from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, check_composed_draft, compose_draft
-from assistant.drafting.schemas import DraftContent, ImagingFindings, Passage, UploadedText
+from assistant.drafting.schemas import DraftContent, GuardrailFlag, ImagingFindings, Passage, UploadedText
 from assistant.drafting.sources import PassageGrouper, group_hits
 from assistant.drafting.stored import stored_evidence
 from assistant.intake import IntakeRecord
 from assistant.jobs.execution import JobExecution
 from assistant.jobs.imaging_step import ImagingOutcome, StoredUpload, analyse_uploads, pdf_texts
+from assistant.knowledge_base import evidence_warning
 from assistant.lifecycle import CaseStatus
 from assistant.services import drafts
 from assistant.services.common import load_case
@@ -56,6 +57,8 @@ class RetrievalOutput(BaseModel):
 
     passages: list[Passage] = Field(default_factory=list)
     provenance: list[dict[str, Any]] = Field(default_factory=list)
+    #: Set when the index this host searched is empty or stale: the draft says so.
+    warning: str | None = None
 
 
 class DraftingOutput(BaseModel):
@@ -153,7 +156,10 @@ def retrieval_stage(ex: JobExecution) -> dict[str, Any]:
     ex.progress("retrieval", "Reading the medical evidence")
     imaging = ex.output("imaging", ImagingOutput)
     passages, provenance = retrieve(ex, build_queries(_intake(ex), imaging.findings))
-    return RetrievalOutput(passages=passages, provenance=provenance).model_dump(mode="json")
+    warning = evidence_warning(retriever(ex.ctx).status(), len(passages))
+    if warning:
+        log.warning("case %s: %s", ex.case_id, warning)
+    return RetrievalOutput(passages=passages, provenance=provenance, warning=warning).model_dump(mode="json")
 
 
 def drafting_stage(ex: JobExecution) -> dict[str, Any]:
@@ -174,6 +180,8 @@ def drafting_stage(ex: JobExecution) -> dict[str, Any]:
         red_flags=_red_flags(ex),
         check=False,
     )
+    if retrieved.warning:  # the clinician sees this among the draft's warnings
+        content.flags.append(GuardrailFlag(kind="evidence", detail=retrieved.warning))
     return DraftingOutput(draft=content).model_dump(mode="json")
 
 

@@ -43,7 +43,8 @@ class StoredUpload:
         """Whether this upload is a PDF report, by its stored kind (or its bytes, for old rows)."""
         if self.kind is not None:
             return self.kind == "pdf"
-        return file_kind(ctx.storage.path(self.storage_key)) == "pdf"
+        with ctx.storage.local_copy(self.storage_key) as local:
+            return file_kind(local) == "pdf"
 
 
 @dataclass
@@ -163,7 +164,7 @@ def analyse_uploads(
             continue
         src = work / "raw" / upload.id / Path(upload.filename).name
         src.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ctx.storage.path(upload.storage_key), src)
+        ctx.storage.copy_to(upload.storage_key, src)
         try:
             ingested = ingest_path(src, work / "deid" / upload.id, limits)
             study = analyze_study(
@@ -264,8 +265,9 @@ def pdf_texts(ctx: AppContext, uploads: list[StoredUpload]) -> list[tuple[str, s
         if not upload.is_pdf(ctx):
             continue
         try:
-            reader = PdfReader(str(ctx.storage.path(upload.storage_key)))
-            text = "\n".join((page.extract_text() or "") for page in reader.pages[:20])
+            with ctx.storage.open(upload.storage_key) as fh:
+                reader = PdfReader(fh)
+                text = "\n".join((page.extract_text() or "") for page in reader.pages[:20])
         except (PdfReadError, OSError, ValueError) as e:
             log.warning("could not read PDF upload %s: %s", upload.id, type(e).__name__)
             continue

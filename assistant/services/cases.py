@@ -144,7 +144,8 @@ def add_upload(
         stored = storage.put_stream(stream)
     key, size = stored
     if kind is None:
-        kind = file_kind(storage.path(key))
+        with storage.local_copy(key) as local:
+            kind = file_kind(local)
     upload = Upload(
         case_id=case_id,
         uploaded_by_id=actor.id,

@@ -30,6 +30,7 @@ from assistant.db.models import Upload, User
 from assistant.errors import DomainError, UploadRefusedError
 from assistant.services import cases
 from assistant.settings import UploadSettings
+from assistant.storage import Storage
 from assistant.upload_kinds import FileKind, file_kind
 from imaging.archive import ArchiveLimits
 from imaging.errors import ImagingError, UnsafeArchiveError
@@ -140,17 +141,18 @@ def process_upload(
             upload = cases.add_upload(
                 s, actor, case_id, ctx.storage, None, name, content_type or "", stored=stored, kind=kind
             )
-            upload_id, key = upload.id, upload.storage_key
+            upload_id = upload.id
     except DomainError as e:  # UploadRefusedError, or the case no longer takes files
         return UploadOutcome(name, accepted=False, message=e.message, status="refused")
     summary: dict[str, Any]
     identifiers: dict[str, Any]
-    derived = ctx.settings.data_dir / "derived" / upload_id
-    try:
+    # Previews stay on this host only to be shown in this chat reply; rows keep storage keys.
+    shown_dir = ctx.settings.data_dir / "derived" / upload_id / "previews"
+    try:  # ``path`` holds the very bytes just stored (the key is their hash): no read-back
         if kind == "pdf":
-            outcome, summary, identifiers = _describe_pdf(ctx.storage.path(key), name), {}, {}
+            outcome, summary, identifiers = _describe_pdf(path, name), {}, {}
         else:
-            outcome, summary, identifiers = _ingest(ctx.storage.path(key), name, derived, limits.archive)
+            outcome, summary, identifiers = _ingest(ctx.storage, path, name, shown_dir, limits.archive)
     except Exception as e:  # the patient sees words, the log sees the error type
         logger.exception("upload %s: unexpected %s while reading", upload_id, type(e).__name__)
         outcome = UploadOutcome(
@@ -165,20 +167,23 @@ def process_upload(
 
 
 def _ingest(
-    stored: Path, name: str, derived: Path, limits: ArchiveLimits
+    storage: Storage, stored: Path, name: str, previews_dir: Path, limits: ArchiveLimits
 ) -> tuple[UploadOutcome, dict[str, Any], dict[str, Any]]:
+    """Ingest into a temporary folder; previews go to storage (keys) and ``previews_dir``."""
     with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        local = Path(tmp) / (re.sub(r"[^A-Za-z0-9._-]", "_", name) or "upload")
+        local = Path(tmp) / "in" / (re.sub(r"[^A-Za-z0-9._-]", "_", name) or "upload")
+        local.parent.mkdir()
         shutil.copyfile(stored, local)
         try:
-            result = ingest_path(local, derived / "deid", limits)
+            result = ingest_path(local, Path(tmp) / "deid", limits)
         except UnsafeArchiveError as e:
             message = f"“{name}” was refused: {e}"
             return UploadOutcome(name, accepted=False, status="refused", message=message), {}, {}
         except ImagingError as e:
             message = f"“{name}” could not be read: {e}"
             return UploadOutcome(name, accepted=True, status="unreadable", message=message), {}, {}
-    previews = write_previews(result, derived / "previews")
+        previews = write_previews(result, previews_dir)
+        keys = {p: storage.put_file(p)[0] for p in previews}
     shown = _pick_previews(previews)
     outcome = UploadOutcome(
         name, accepted=True, status="ingested" if result.objects else "no_images",
@@ -186,12 +191,20 @@ def _ingest(
     )  # fmt: skip
     summary = {
         "describe": result.describe(),
-        "result": result.model_dump(mode="json"),
-        "deid_dir": str(derived / "deid"),
-        "previews": [str(p) for p in previews],
-        "previews_shown": [str(p) for p in shown],
+        "result": _without_paths(result.model_dump(mode="json")),
+        "preview_keys": [keys[p] for p in previews],
+        "preview_keys_shown": [keys[p] for p in shown],
     }
     return outcome, summary, dict(result.original_identifiers)
+
+
+def _without_paths(result: dict[str, Any]) -> dict[str, Any]:
+    """The ingest result without its temporary folder's paths (rows keep keys, never paths)."""
+    for obj in result.get("objects") or []:
+        obj["stored_path"] = None
+    for series in result.get("series") or []:
+        series["stored_paths"] = []
+    return result
 
 
 def _pick_previews(paths: list[Path]) -> list[Path]:

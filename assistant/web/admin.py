@@ -87,7 +87,12 @@ def model_status(weights_dir: Path | None = None) -> list[ModelStatus]:
 
 def knowledge_status(settings: Settings) -> KnowledgeStatus:
     """Document and chunk counts from the knowledge catalogue, opened read-only."""
-    path = settings.chroma_path / f"{settings.knowledge.collection}.lexical.sqlite3"
+    from assistant.components import knowledge_config
+
+    config = knowledge_config(settings)
+    if config.lexical_backend == "postgresql":
+        return _postgres_knowledge_status(config)
+    path = config.lexical_path
     if not path.is_file():
         return KnowledgeStatus(
             str(path), False, problem="Nothing ingested yet: run `second-opinion knowledge`."
@@ -105,6 +110,23 @@ def knowledge_status(settings: Settings) -> KnowledgeStatus:
     except sqlite3.Error as e:
         return KnowledgeStatus(str(path), True, problem=f"unreadable: {e}")
     return KnowledgeStatus(str(path), True, docs, chunks, by_type)
+
+
+def _postgres_knowledge_status(config: Any) -> KnowledgeStatus:
+    """Counts from the catalogue in PostgreSQL (shared by every host)."""
+    from knowledge.errors import KnowledgeError
+    from knowledge.index_status import open_lexical_index
+
+    try:
+        index = open_lexical_index(config)
+        try:
+            counts = index.counts()
+        finally:
+            index.close()
+    except KnowledgeError as e:
+        return KnowledgeStatus("PostgreSQL", True, problem=str(e))
+    by_type = tuple(sorted((str(t), int(v["documents"])) for t, v in counts["by_type"].items()))
+    return KnowledgeStatus(index.location, True, counts["documents"], counts["chunks"], by_type)
 
 
 def _page(request: Request, user: User, error: str = "", status_code: int = 200) -> Response:

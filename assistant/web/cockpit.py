@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from assistant import audit
@@ -25,6 +25,7 @@ from assistant.roles import Role
 from assistant.services import review, transcripts
 from assistant.services.common import load_case
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
+from assistant.storage import read_bytes
 from assistant.web.alerts import alert_panel
 from assistant.web.case_page import allowed_image_keys, load_case_page
 from assistant.web.dicomweb import warm_metadata
@@ -216,15 +217,14 @@ def image(request: Request, user: Clinician, case_id: str, key: str) -> Response
             if key not in allowed_image_keys(s, case_id):
                 raise NotFoundError("Image not found.")
             audit.record(s, user, "image.view", target_type="image", target_id=key[:16], case_id=case_id)
-        path = ctx.storage.path(key)
+        data = read_bytes(ctx.storage, key)  # previews and heatmaps are small PNGs
     except DomainError as e:
         raise http_error(e) from e
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    head = data[:8]
     media = "image/png" if head.startswith(_PNG) else "image/jpeg" if head.startswith(_JPEG) else ""
     if not media:
         raise HTTPException(404, "Image not found.")
-    return FileResponse(path, media_type=media, headers={"Cache-Control": "private, max-age=300"})
+    return Response(data, media_type=media, headers={"Cache-Control": "private, max-age=300"})
 
 
 def register(app: FastAPI) -> None:

@@ -78,8 +78,8 @@ class TestLoad:
             review.sign_draft(s, people["casey"], case_id, draft.id, TEST_PASSWORD)
         storage = LocalStorage(settings.storage_root)
         with sqlite_db.session() as s:
-            assert load_signed_opinion(s, people["pat"], case_id, storage).images == [storage.path(heatmap)]
-            assert load_signed_opinion(s, people["pat"], case_id).images == []
+            assert load_signed_opinion(s, people["pat"], case_id, storage).image_keys == [heatmap]
+            assert load_signed_opinion(s, people["pat"], case_id).image_keys == []
 
 
 def test_write_pdf(sqlite_db: Database, people: dict[str, User], tmp_path: Path) -> None:

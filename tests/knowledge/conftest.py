@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from knowledge import KnowledgeConfig, pack_path
 from knowledge.embeddings import Embedder, load_embedder
 from knowledge.retrieval import Retriever
+from tests.conftest import PG_URL, service_missing
 
 #: Small real MedQuAD files: four MedlinePlus topics on the chest, one GARD file whose
 #: answer was removed from the public release (an empty answer).
@@ -74,3 +77,24 @@ def fresh_kb(embedder: Embedder, tmp_path: Path) -> Iterator[Retriever]:
     kb = Retriever(KnowledgeConfig(chroma_path=tmp_path / "chroma", collection="fresh"), embedder=embedder)
     yield kb
     kb.index.close()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL bound to a schema private to this test process (knowledge tables only)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+            pass
+    except psycopg.OperationalError:
+        service_missing("postgres", f"PostgreSQL is not reachable at {PG_URL}")
+    schema = f"kn_{os.getpid()}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()

@@ -48,3 +48,51 @@ class TestKnowledgeCommands:
         result = CliRunner().invoke(app, ["ingest", str(bad)], obj=Settings(data_dir=tmp_path))
         assert result.exit_code == 1
         assert "bad.xml: malformed XML" in result.output
+
+
+class TestEmptyOrStaleIndex:
+    """`knowledge search`, `status` and `reindex` when a host's lexical index is missing."""
+
+    def test_sqlite_file_lost_then_reindexed(self, tmp_path: Path) -> None:
+        """Search names the empty index, status fails, reindex rebuilds it from the vectors."""
+        runner = CliRunner()
+        settings = Settings(data_dir=tmp_path)
+        note = pack_path() / "ct-radiation-dose.md"
+        assert runner.invoke(app, ["ingest", str(note)], obj=settings).exit_code == 0
+        for leftover in (tmp_path / "chroma").glob("knowledge.lexical.sqlite3*"):
+            leftover.unlink()  # a host that never had the file
+
+        result = runner.invoke(app, ["search", "effective dose of a chest CT in mSv"], obj=settings)
+        assert "no passages found: lexical index (sqlite" in result.output
+        assert "run `second-opinion knowledge reindex`" in result.output
+        assert runner.invoke(app, ["status"], obj=settings).exit_code == 1
+
+        result = runner.invoke(app, ["reindex"], obj=settings)
+        assert result.exit_code == 0, result.output
+        assert "knowledge index ok" in result.output
+        status = runner.invoke(app, ["status"], obj=settings)
+        assert status.exit_code == 0 and json.loads(status.output)["ok"] is True
+        result = runner.invoke(
+            app, ["search", "effective dose of a chest CT in mSv", "-k", "1"], obj=settings
+        )
+        assert result.output.startswith("[1] Radiation dose from chest X-rays and CT scans")
+
+    @pytest.mark.postgres
+    def test_postgres_database_means_postgres_index(self, tmp_path: Path, pg_url: str) -> None:
+        """With a PostgreSQL database the lexical index lives there: a second host finds it."""
+        runner = CliRunner()
+        first = Settings(data_dir=tmp_path / "a", database={"url": pg_url}, knowledge={"collection": "cli"})  # type: ignore[arg-type]
+        note = pack_path() / "ct-radiation-dose.md"
+        assert runner.invoke(app, ["ingest", str(note)], obj=first).exit_code == 0
+        # Another host: same database, its own (copied) Chroma folder, no SQLite file at all.
+        import shutil
+
+        shutil.copytree(tmp_path / "a" / "chroma", tmp_path / "b" / "chroma")
+        assert not list((tmp_path / "b" / "chroma").glob("*.lexical.sqlite3"))
+        second = Settings(data_dir=tmp_path / "b", database={"url": pg_url}, knowledge={"collection": "cli"})  # type: ignore[arg-type]
+        status = json.loads(runner.invoke(app, ["status"], obj=second).output)
+        assert status["ok"] and status["lexical_backend"] == "postgresql"
+        result = runner.invoke(
+            app, ["search", "effective dose of a chest CT in mSv", "-k", "1", "--mode", "lexical"], obj=second
+        )
+        assert result.output.startswith("[1] Radiation dose from chest X-rays and CT scans"), result.output

@@ -15,6 +15,7 @@ from assistant.knowledge_base import ingest_starter_pack
 from assistant.roles import Role
 from assistant.services import cases
 from assistant.settings import Settings
+from assistant.upload_kinds import file_kind
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION
 
 
@@ -38,7 +39,12 @@ def radiograph(shared_data: Path) -> Path:
 
 
 def submit_case(ctx: AppContext, patient: User, upload: Path | None) -> tuple[str, str]:
-    """A patient's submitted case with one upload; returns (case_id, job_id)."""
+    """A patient's submitted case with one upload; returns (case_id, job_id).
+
+    The file is stored before the transaction, as the upload service does (database storage
+    on SQLite could not write while the session holds the database's write lock).
+    """
+    stored = ctx.storage.put_file(upload) if upload is not None else None
     with ctx.db.session() as s:
         case = cases.create_case(s, patient, "Pneumonia on chest X-ray")
         cases.update_intake(
@@ -53,8 +59,10 @@ def submit_case(ctx: AppContext, patient: User, upload: Path | None) -> tuple[st
         )
         cases.record_consent(s, patient, CONSENT_VERSION, CONSENT_TEXT)
         if upload is not None:
-            with upload.open("rb") as fh:
-                cases.add_upload(s, patient, case.id, ctx.storage, fh, upload.name, "image/jpeg")
+            kind = file_kind(upload)
+            cases.add_upload(
+                s, patient, case.id, ctx.storage, None, upload.name, "image/jpeg", stored=stored, kind=kind
+            )
         job = cases.submit_case(s, patient, case.id, CONSENT_VERSION)
         return case.id, job.id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -18,7 +19,8 @@ from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import AuditEvent, User
 from assistant.roles import Role
-from assistant.settings import Settings
+from assistant.settings import Settings, StorageSettings
+from assistant.storage import read_bytes
 from assistant.web.app import create_app
 from tests.assistant.web.dicomweb_case import seed_dicom_case, stored_evidence
 from tests.assistant.web.imaging_case import A0001, FILM
@@ -52,11 +54,17 @@ def sources(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
+@pytest.fixture(params=["local", "database"])
 def world(
-    settings: Settings, sqlite_db: Database, make_user: Callable[..., User], sources: Path, tmp_path: Path
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    sqlite_db: Database,
+    make_user: Callable[..., User],
+    sources: Path,
+    tmp_path: Path,
 ) -> dict[str, Any]:
-    """The app, a case with stored instances, and a logged-in client per role."""
+    """The app, a case with stored instances, and a logged-in client per role (each storage backend)."""
+    settings = settings.model_copy(update={"storage": StorageSettings(mode=request.param)})
     ctx = AppContext(settings, db=sqlite_db)
     owner = make_user(sqlite_db, Role.PATIENT, "dw-owner")
     evidence = stored_evidence(ctx, sources, tmp_path / "work")
@@ -113,7 +121,7 @@ class TestClinicianReads:
         url = f"{root}/studies/{ct['study_uid']}/series/{ct['series_uid']}/instances/{ct['sop_uid']}"
         ((ctype, pixels),) = multipart_parts(client.get(f"{url}/frames/1"))
         assert "transfer-syntax=1.2.840.10008.1.2.1" in ctype
-        stored = pydicom.dcmread(world["ctx"].storage.path(ct["key"]))
+        stored = pydicom.dcmread(io.BytesIO(read_bytes(world["ctx"].storage, ct["key"])))
         assert pixels == stored.pixel_array.astype("<i2" if stored.PixelRepresentation else "<u2").tobytes()
         ((itype, body),) = multipart_parts(client.get(url))
         assert itype == "application/dicom" and body[128:132] == b"DICM"
@@ -122,7 +130,7 @@ class TestClinicianReads:
         """The film's frame carries every pixel of the stored film (Rows x Columns x 2 bytes)."""
         client = world["clients"][Role.CLINICIAN]
         film = next(d for d in world["dicom"] if d["kind"] == "cxr")
-        stored = pydicom.dcmread(world["ctx"].storage.path(film["key"]))
+        stored = pydicom.dcmread(io.BytesIO(read_bytes(world["ctx"].storage, film["key"])))
         root = ROOT.format(case=world["case"])
         url = (
             f"{root}/studies/{film['study_uid']}/series/{film['series_uid']}"
