@@ -213,6 +213,17 @@ class ChatLimitSettings(BaseModel):
     patient_max_mb: int = Field(default=4096, description="Megabytes one patient may have stored in all.")
 
 
+class HealthSettings(BaseModel):
+    """How ``/readyz`` checks this instance's dependencies."""
+
+    timeout_s: float = Field(
+        default=2.0, description="Longest wait for one component's check before it counts as failing."
+    )
+    cache_s: float = Field(
+        default=5.0, description="Seconds a readiness result is reused, so a balancer's polling stays cheap."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -243,6 +254,7 @@ class Settings(BaseSettings):
     login: LoginSettings = Field(default_factory=LoginSettings)
     integrity: IntegritySettings = Field(default_factory=IntegritySettings)
     chat_limits: ChatLimitSettings = Field(default_factory=ChatLimitSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

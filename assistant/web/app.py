@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
+from assistant.health.readiness import Readiness
 from assistant.settings import Settings
 from assistant.web import areas, login_flow
 from assistant.web.access import route_policies
@@ -42,7 +43,14 @@ def _safe_next(next_url: str) -> str:
 def _add_core_routes(app: FastAPI) -> None:
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers (a balancer's routing decision uses /readyz)."""
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 when every dependency answers, 503 naming the ones that do not."""
+        report = request.app.state.readiness.report()
+        return JSONResponse(report.public(), status_code=200 if report.ok else 503)
 
     @app.get("/", response_model=None)
     def index(request: Request) -> Response:
@@ -123,6 +131,7 @@ def create_app(
         lifespan=_lifespan(ctx, run_jobs),
     )
     app.state.context = ctx
+    app.state.readiness = Readiness(ctx)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.security.secret_key,
