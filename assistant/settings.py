@@ -224,6 +224,22 @@ class HealthSettings(BaseModel):
     )
 
 
+class TLSSettings(BaseModel):
+    """HTTPS: Secure cookies and the proxy that terminates TLS in front of the app."""
+
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark cookies Secure (sent by browsers over HTTPS only). Empty means on in "
+        "production, off otherwise; production refuses false.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Addresses (IPs or CIDR networks) of TLS-terminating proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-For headers the app believes. '*' trusts every peer "
+        "(only when nothing else can reach the app's port).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -255,6 +271,7 @@ class Settings(BaseSettings):
     integrity: IntegritySettings = Field(default_factory=IntegritySettings)
     chat_limits: ChatLimitSettings = Field(default_factory=ChatLimitSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
+    tls: TLSSettings = Field(default_factory=TLSSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -266,6 +283,23 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _refuse_plain_cookies_in_production(self) -> Settings:
+        if self.environment == "production" and self.tls.cookie_secure is False:
+            raise ValueError(
+                "unsafe production settings: SECOND_OPINION_TLS__COOKIE_SECURE=false would send "
+                "session cookies over plain HTTP; terminate TLS at a proxy and list it in "
+                "SECOND_OPINION_TLS__TRUSTED_PROXIES instead"
+            )
+        return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether cookies carry the Secure flag (browsers then send them over HTTPS only)."""
+        if self.tls.cookie_secure is None:
+            return self.environment == "production"
+        return self.tls.cookie_secure
 
     @property
     def database_url(self) -> str:

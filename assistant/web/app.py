@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from assistant.context import AppContext
 from assistant.health.readiness import Readiness
 from assistant.settings import Settings
-from assistant.web import areas, login_flow
+from assistant.web import areas, login_flow, tls
 from assistant.web.access import route_policies
 from assistant.web.headers import SecurityHeaders
 from assistant.web.pages import templates
@@ -59,7 +59,8 @@ def _add_core_routes(app: FastAPI) -> None:
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "") -> Response:
-        return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": ""})
+        error = tls.PLAIN_HTTP_NOTICE if tls.over_plain_http(request) else ""
+        return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": error})
 
     @app.post("/login", response_model=None, dependencies=[Depends(verify_csrf)])
     async def login(
@@ -138,10 +139,11 @@ def create_app(
         session_cookie="so_session",
         max_age=settings.security.session_max_age_s,
         same_site="lax",
-        https_only=settings.environment == "production",
+        https_only=settings.cookies_secure,
     )
 
-    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, the chat's too
+    app.add_middleware(SecurityHeaders, settings=settings)  # every response, the chat's too
+    tls.add_proxy_headers(app, settings)  # outermost: the scheme is known before anything runs
 
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:
