@@ -112,7 +112,11 @@ class KnowledgeSettings(BaseModel):
         default=None, description="Persistent store; empty means <data_dir>/chroma."
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (http mode).")
-    chroma_port: int = Field(default=8000, description="Chroma server port (http mode).")
+    chroma_port: int = Field(
+        default=8001,
+        description="Chroma server port (http mode). Not 8000: that is the app's own default port "
+        "(start the server with `chroma run --port 8001`).",
+    )
     collection: str = Field(default="knowledge", description="Chroma collection name.")
     embedding_model_path: Path | None = Field(
         default=None,
