@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy import select
 
-from assistant.cli import imaging_cmd, jobs_cmd, knowledge_cmd, metrics_cmd, triage_cmd
+from assistant.cli import health_cmd, imaging_cmd, jobs_cmd, knowledge_cmd, llm_cmd, metrics_cmd, triage_cmd
 from assistant.cli.context import get_settings
 from assistant.cli.errors import DEBUG_KEY, OperatorErrorGroup
 from assistant.db.base import Database
@@ -46,6 +46,8 @@ app.add_typer(knowledge_cmd.app, name="knowledge")
 app.add_typer(jobs_cmd.app, name="jobs")
 app.command("metrics")(metrics_cmd.metrics_command)
 app.add_typer(triage_cmd.app, name="triage")
+app.add_typer(llm_cmd.app, name="llm")
+app.command("health")(health_cmd.health_command)
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),
