@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.settings import Settings
-from tests.assistant.health.conftest import free_port, knowledge_dir  # noqa: F401 - a fixture
+from tests.assistant.health.conftest import free_port
 
 runner = CliRunner()
 
