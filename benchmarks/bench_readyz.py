@@ -78,7 +78,8 @@ def main() -> None:
                 conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
             database = {"url": f"{PG_URL}?options=-csearch_path%3D{schema}"}
         try:
-            for label, cache_s in (("/readyz, every poll checks", 0.0), ("/readyz, cached (default 5 s)", 5.0)):
+            rounds = (("/readyz, every poll checks", 0.0), ("/readyz, cached (default 5 s)", 5.0))
+            for label, cache_s in rounds:
                 settings = Settings(
                     environment="test",
                     data_dir=root / "data",
