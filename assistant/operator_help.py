@@ -3,12 +3,17 @@
 One table (:data:`COMPONENTS`) names, for each external dependency, the environment
 variables that configure it and what to do when it cannot be reached. The readiness
 checks and the command line's error messages both read it, so the two never disagree.
+:func:`explain` traces any exception to its component (its type, else the library whose
+code raised it) and writes the paragraph; a job's error record can use it too.
 """
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -121,3 +126,99 @@ def describe(component: Component, settings: Settings | None, problem: str) -> s
     place = f" ({where(component, settings)})" if settings is not None else ""
     names = f" Setting: {', '.join(component.settings)}." if component.settings else ""
     return f"{component.name}{place}: {problem}.{names} Fix: {component.fix}."
+
+
+#: Which component a library belongs to, by the top-level module of the code that raised.
+_LIBRARY_COMPONENTS: dict[str, Component] = {
+    "sqlalchemy": DATABASE,
+    "psycopg": DATABASE,
+    "psycopg2": DATABASE,
+    "sqlite3": DATABASE,
+    "alembic": DATABASE,
+    "chromadb": VECTOR_STORE,
+    "knowledge.vector_store": VECTOR_STORE,
+    "openai": LLM,
+    "langchain_openai": LLM,
+    "llama_cpp": LLM,
+    "assistant.drafting.llm": LLM,
+    "assistant.drafting.gguf": LLM,
+    "kombu": BROKER,
+    "celery": BROKER,
+    "redis": BROKER,
+    "amqp": BROKER,
+}
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _library_of(module: str) -> Component | None:
+    for prefix, component in _LIBRARY_COMPONENTS.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return component
+    return None
+
+
+def component_of(exc: BaseException) -> Component | None:
+    """The component an exception came from, or None for the application's own errors.
+
+    The innermost library frame decides (a ``ConnectError`` raised inside Chroma's client
+    is the vector store's), then the modules of the exceptions in the chain.
+    """
+    for link in _chain(exc):
+        frames = traceback.extract_tb(link.__traceback__)
+        for frame in reversed(frames):
+            module = _module_of(frame.filename)
+            if module and (found := _library_of(module)):
+                return found
+        if found := _library_of(type(link).__module__):
+            return found
+    return None
+
+
+def _module_of(filename: str) -> str:
+    """A dotted module name from a file path (site-packages or this repository)."""
+    parts = filename.replace("\\", "/").split("/")
+    for anchor in ("site-packages", "dist-packages"):
+        if anchor in parts:
+            rest = parts[parts.index(anchor) + 1 :]
+            return ".".join(rest).removesuffix(".py")
+    for root in ("assistant", "knowledge"):
+        if root in parts:
+            rest = parts[len(parts) - 1 - parts[::-1].index(root) :]
+            return ".".join(rest).removesuffix(".py")
+    return parts[-1].removesuffix(".py") if parts[-1] == "sqlite3" else ""
+
+
+def problem_of(exc: BaseException) -> str:
+    """The root cause in one line (the innermost exception of the chain says most)."""
+    root = list(_chain(exc))[-1]
+    lines = [line.strip() for line in str(root).strip().splitlines() if line.strip()]
+    text = lines[0] if lines else ""
+    return f"{type(root).__name__}: {text}"[:300]
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """A settings validation error as environment variable names and reasons."""
+    items = []
+    for error in exc.errors():
+        loc = [str(p) for p in error["loc"] if not isinstance(p, int)]
+        name = "SECOND_OPINION_" + "__".join(p.upper() for p in loc) if loc else "settings"
+        items.append(f"{name}: {error['msg']}")
+    return "; ".join(items)
+
+
+def explain(exc: BaseException, settings: Settings | None) -> str | None:
+    """One paragraph for an operator, or None when the error is not a dependency's."""
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        return describe(SETTINGS, None, "invalid settings: " + settings_problem(exc))
+    component = component_of(exc)
+    if component is None:
+        return None
+    return describe(component, settings, problem_of(exc))

@@ -21,7 +21,7 @@ SHARED_KNOWLEDGE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data
 
 
 def _retriever(ctx: typer.Context) -> Retriever:
-    from assistant.cli.errors import explain
+    from assistant.operator_help import explain
     from knowledge.errors import KnowledgeError
     from knowledge.retrieval import Retriever
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli.errors import component_of, explain
 from assistant.cli.main import app
+from assistant.operator_help import component_of, explain
 from assistant.settings import Settings
 from tests.assistant.health.conftest import free_port
 
