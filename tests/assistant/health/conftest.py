@@ -14,6 +14,7 @@ import pytest
 
 from assistant.components import knowledge_config
 from assistant.settings import Settings
+from tests.knowledge.conftest import chroma_server  # noqa: F401 - re-exported fixture
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from assistant.health.checks import ComponentDown
 from assistant.settings import Settings
 from tests.assistant.health.conftest import free_port
 from tests.conftest import service_missing
+from tests.knowledge.conftest import ChromaServer
 
 
 def _ctx(tmp_path: Path, db: Database | None = None, **overrides: object) -> AppContext:
@@ -154,3 +155,13 @@ class TestStorage:
         with pytest.raises(ComponentDown, match="not writable") as caught:
             checks.storage(ctx, 1.0)
         assert "SECOND_OPINION_STORAGE__ROOT" in caught.value.detail
+
+
+class TestRealChromaServer:
+    def test_heartbeat_of_a_running_server(self, tmp_path: Path, chroma_server: ChromaServer) -> None:
+        """The check speaks the API of the installed Chroma server (v2 heartbeat)."""
+        ctx = _ctx(tmp_path, knowledge={"vector_mode": "http", "chroma_port": chroma_server.port})
+        assert checks.vector_store(ctx, 2.0) == "heartbeat ok"
+        chroma_server.stop()
+        with pytest.raises(ComponentDown, match="unreachable"):
+            checks.vector_store(ctx, 2.0)
