@@ -15,7 +15,7 @@ class TestChromaServer:
     def test_server_that_goes_away_is_named(self, chroma_server: ChromaServer) -> None:
         """Count and query work against a real server; after it stops, the error names host:port."""
         host, port = chroma_server.host, chroma_server.port
-        config = KnowledgeConfig(vector_mode="http", chroma_host=host, chroma_port=port, collection="readiness")
+        config = KnowledgeConfig(vector_mode="http", chroma_host=host, chroma_port=port, collection="ready")
         store = ChromaStore(config, "test-model", 3)
         store.upsert(["a"], np.ones((1, 3), dtype=np.float32), [{"doc_type": "x"}], ["text"])
         assert store.count() == 1
