@@ -115,7 +115,11 @@ class KnowledgeSettings(BaseModel):
         default=None, description="Persistent store; empty means <data_dir>/chroma."
     )
     chroma_host: str = Field(default="127.0.0.1", description="Chroma server host (http mode).")
-    chroma_port: int = Field(default=8000, description="Chroma server port (http mode).")
+    chroma_port: int = Field(
+        default=8001,
+        description="Chroma server port (http mode). Not 8000: that is the app's own default port "
+        "(start the server with `chroma run --port 8001`).",
+    )
     collection: str = Field(default="knowledge", description="Chroma collection name.")
     embedding_model_path: Path | None = Field(
         default=None,
@@ -230,6 +234,33 @@ class ChatLimitSettings(BaseModel):
     patient_max_mb: int = Field(default=4096, description="Megabytes one patient may have stored in all.")
 
 
+class HealthSettings(BaseModel):
+    """How ``/readyz`` checks this instance's dependencies."""
+
+    timeout_s: float = Field(
+        default=2.0, description="Longest wait for one component's check before it counts as failing."
+    )
+    cache_s: float = Field(
+        default=5.0, description="Seconds a readiness result is reused, so a balancer's polling stays cheap."
+    )
+
+
+class TLSSettings(BaseModel):
+    """HTTPS: Secure cookies and the proxy that terminates TLS in front of the app."""
+
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Mark cookies Secure (sent by browsers over HTTPS only). Empty means on in "
+        "production, off otherwise; production refuses false.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Addresses (IPs or CIDR networks) of TLS-terminating proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-For headers the app believes. '*' trusts every peer "
+        "(only when nothing else can reach the app's port).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -260,6 +291,8 @@ class Settings(BaseSettings):
     login: LoginSettings = Field(default_factory=LoginSettings)
     integrity: IntegritySettings = Field(default_factory=IntegritySettings)
     chat_limits: ChatLimitSettings = Field(default_factory=ChatLimitSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    tls: TLSSettings = Field(default_factory=TLSSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -271,6 +304,23 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _refuse_plain_cookies_in_production(self) -> Settings:
+        if self.environment == "production" and self.tls.cookie_secure is False:
+            raise ValueError(
+                "unsafe production settings: SECOND_OPINION_TLS__COOKIE_SECURE=false would send "
+                "session cookies over plain HTTP; terminate TLS at a proxy and list it in "
+                "SECOND_OPINION_TLS__TRUSTED_PROXIES instead"
+            )
+        return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        """Whether cookies carry the Secure flag (browsers then send them over HTTPS only)."""
+        if self.tls.cookie_secure is None:
+            return self.environment == "production"
+        return self.tls.cookie_secure
 
     @property
     def database_url(self) -> str:

@@ -32,7 +32,7 @@ class KnowledgeConfig:
     vector_mode: Literal["persistent", "http"] = "persistent"
     chroma_path: Path = Path("var/chroma")
     chroma_host: str = "127.0.0.1"
-    chroma_port: int = 8000
+    chroma_port: int = 8001
     collection: str = "knowledge"
     embedding_model_path: Path | None = None
     reranker_path: Path | None = None

@@ -8,7 +8,8 @@ with a different embedder is refused (mixing vector spaces silently ruins retrie
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ class ChromaStore:
 
     def __init__(self, config: KnowledgeConfig, model_name: str, dimension: int) -> None:
         self._client = _client(config)
+        self._server = f"{config.chroma_host}:{config.chroma_port}" if config.vector_mode == "http" else None
         self.name = config.collection
         self._collection = self._client.get_or_create_collection(
             name=config.collection,
@@ -71,9 +73,23 @@ class ChromaStore:
                 "collection name or re-ingest into a fresh store."
             )
 
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        """Name the Chroma server when it stops answering (a bare ConnectError names nothing)."""
+        try:
+            yield
+        except Exception as e:
+            if self._server is None or isinstance(e, VectorStoreError):
+                raise
+            raise VectorStoreError(
+                f"the Chroma server at {self._server} did not answer ({type(e).__name__}: {e}); "
+                "check that it runs and that chroma_host/chroma_port point at it"
+            ) from e
+
     def count(self) -> int:
         """Number of vectors stored."""
-        return int(self._collection.count())
+        with self._answering():
+            return int(self._collection.count())
 
     def upsert(self, ids: Sequence[str], vectors: Vectors, metadatas: Sequence[dict[str, Any]],
                documents: Sequence[str]) -> None:  # fmt: skip
@@ -103,12 +119,13 @@ class ChromaStore:
         total = self.count()
         if total == 0 or limit <= 0:
             return [[] for _ in range(len(vectors))]
-        result = self._collection.query(
-            query_embeddings=np.asarray(vectors, dtype=np.float32),
-            n_results=min(limit, total),
-            where=where,
-            include=["distances"],
-        )
+        with self._answering():
+            result = self._collection.query(
+                query_embeddings=np.asarray(vectors, dtype=np.float32),
+                n_results=min(limit, total),
+                where=where,
+                include=["distances"],
+            )
         out: list[list[tuple[str, float]]] = []
         for ids, distances in zip(result["ids"], result["distances"] or [], strict=True):
             out.append([(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)])

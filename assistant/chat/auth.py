@@ -229,7 +229,7 @@ class PatientGate:
         sec = self.ctx.settings.security
         token = session_token(cookie, sec.secret_key, sec.session_max_age_s)
         await anyio.to_thread.run_sync(end_session, self.ctx, token, "logout")
-        secure = "; secure" if self.ctx.settings.environment == "production" else ""
+        secure = "; secure" if self.ctx.settings.cookies_secure else ""
         expired = (f"{SESSION_COOKIE}=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0; "
                    f"httponly; samesite=lax{secure}").encode()  # fmt: skip
 

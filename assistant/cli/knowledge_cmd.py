@@ -21,13 +21,15 @@ SHARED_KNOWLEDGE = Path(__file__).resolve().parents[2] / ".." / "shared" / "data
 
 
 def _retriever(ctx: typer.Context) -> Retriever:
+    from assistant.operator_help import explain
     from knowledge.errors import KnowledgeError
     from knowledge.retrieval import Retriever
 
+    settings = get_settings(ctx)
     try:
-        return Retriever(knowledge_config(get_settings(ctx)))
+        return Retriever(knowledge_config(settings))
     except KnowledgeError as e:
-        typer.secho(str(e), fg=typer.colors.RED, err=True)
+        typer.secho(explain(e, settings) or str(e), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from e
 
 

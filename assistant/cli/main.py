@@ -13,19 +13,23 @@ import typer
 from sqlalchemy import select
 
 from assistant.cli import (
+    health_cmd,
     imaging_cmd,
     jobs_cmd,
     knowledge_cmd,
+    llm_cmd,
     metrics_cmd,
     storage_cmd,
     triage_cmd,
     worker_cmd,
 )
 from assistant.cli.context import get_settings
+from assistant.cli.errors import DEBUG_KEY, OperatorErrorGroup
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade as migrate_upgrade
 from assistant.errors import DomainError
 from assistant.lifecycle import CaseStatus
+from assistant.process_defaults import apply_process_defaults
 from assistant.roles import Role
 from assistant.settings import Settings, load_settings
 
@@ -33,7 +37,9 @@ if TYPE_CHECKING:
     from assistant.intake import IntakeRecord as IntakeRecordT
 
 app = typer.Typer(
-    help="Second-opinion assistant: operate the service from the command line.", no_args_is_help=True
+    help="Second-opinion assistant: operate the service from the command line.",
+    no_args_is_help=True,
+    cls=OperatorErrorGroup,  # a failing dependency reads as one paragraph; --debug: the traceback
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and roles.", no_args_is_help=True)
@@ -52,6 +58,8 @@ app.command("metrics")(metrics_cmd.metrics_command)
 app.add_typer(triage_cmd.app, name="triage")
 app.command("worker")(worker_cmd.worker)
 app.add_typer(storage_cmd.app, name="storage")
+app.add_typer(llm_cmd.app, name="llm")
+app.command("health")(health_cmd.health_command)
 
 DEMO_USERS = (
     ("patient", Role.PATIENT, "Pat Demo"),
@@ -63,8 +71,14 @@ DEMO_USERS = (
 
 
 @app.callback()
-def _root(ctx: typer.Context, verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+def _root(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
+) -> None:
     """Build the settings once for this invocation."""
+    ctx.meta[DEBUG_KEY] = debug
+    apply_process_defaults(ctx.invoked_subcommand)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -305,12 +319,21 @@ def audit_verify(ctx: typer.Context) -> None:
 def demo_seed(
     ctx: typer.Context,
     knowledge: Annotated[bool, typer.Option(help="Also ingest the starter knowledge pack")] = True,
+    force: Annotated[
+        bool, typer.Option(help="Seed even in production (demo accounts there are a risk)")
+    ] = False,
 ) -> None:
     """Create demo accounts (passwords printed once) and the starter knowledge base."""
     from assistant.db.models import User
     from assistant.services import users
 
     settings = get_settings(ctx)
+    if settings.environment == "production" and not force:
+        raise fail(
+            "refusing to create demo accounts in production (SECOND_OPINION_ENVIRONMENT=production): "
+            "they have well-known names and every role, admin included. Add real users with "
+            "`second-opinion users add`; pass --force only if you mean to seed this database."
+        )
     db = open_db(settings)
     migrate_upgrade(db.engine)
     created: list[tuple[str, str, str]] = []
@@ -342,12 +365,16 @@ def serve(
     import uvicorn
 
     from assistant.web.app import create_app
+    from assistant.web.tls import serve_warning
 
     settings = get_settings(ctx)
     migrate_upgrade(open_db(settings).engine)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"Second opinion is running at http://{bind_host}:{bind_port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    if note := serve_warning(settings):
+        typer.secho(note, err=True, fg=typer.colors.YELLOW)
+    # proxy_headers off: the app believes X-Forwarded-* from settings.tls.trusted_proxies itself
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
 
 
 @app.command("draft")

@@ -1,4 +1,11 @@
-"""Run Alembic migrations programmatically (`second-opinion db upgrade`)."""
+"""Run Alembic migrations programmatically (`second-opinion db upgrade`, every `serve` start).
+
+On PostgreSQL each run holds a transaction-level advisory lock, so instances started
+together on an empty database take turns: the first migrates, the others find the schema
+at head and do nothing (without it one dies on a unique violation creating
+``alembic_version``). The lock is per database and schema, so unrelated schemas on one
+server do not wait for each other. SQLite needs none: its writers are serialised already.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -19,14 +26,29 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+#: Namespaces the advisory lock key (hashed with the schema name).
+LOCK_NAME = "second_opinion.migrate"
+
+
+def lock_for_migration(conn: Connection) -> None:
+    """Wait for this database schema's migration lock; it is released when the transaction ends."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:name || ':' || coalesce(current_schema(), '')))"),
+        {"name": LOCK_NAME},
+    )
+
+
 def upgrade(engine: Engine, revision: str = "head", **attributes: object) -> None:
-    """Bring the schema on ``engine`` up to ``revision``.
+    """Bring the schema on ``engine`` up to ``revision`` (one process at a time on PostgreSQL).
 
     ``attributes`` reach the migrations (``storage_mode`` and ``storage_root`` tell revision
-    0007 where to store files whose paths it turns into keys).
+    0008 where to store files whose paths it turns into keys).
     """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        lock_for_migration(conn)
         cfg.attributes.update(attributes)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
@@ -36,6 +58,7 @@ def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema on ``engine`` down to ``revision``."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        lock_for_migration(conn)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

@@ -16,7 +16,7 @@ from starlette.routing import Mount
 from assistant.roles import Role
 
 #: Routes anyone may open (the login page, health checks, static assets).
-PUBLIC_PATHS: frozenset[str] = frozenset({"/login", "/logout", "/healthz", "/", "/static"})
+PUBLIC_PATHS: frozenset[str] = frozenset({"/login", "/logout", "/healthz", "/readyz", "/", "/static"})
 
 #: Mounted sub-applications that enforce roles themselves.
 SELF_PROTECTED_MOUNTS: dict[str, frozenset[Role]] = {"/chat": frozenset({Role.PATIENT})}

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
 from assistant.cookies import SESSION_COOKIE
+from assistant.health.readiness import Readiness
 from assistant.settings import Settings
-from assistant.web import areas, login_flow
+from assistant.web import areas, login_flow, tls
 from assistant.web.access import route_policies
 from assistant.web.headers import SecurityHeaders
 from assistant.web.pages import templates
@@ -43,7 +44,14 @@ def _safe_next(next_url: str) -> str:
 def _add_core_routes(app: FastAPI) -> None:
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers (a balancer's routing decision uses /readyz)."""
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz(request: Request) -> JSONResponse:
+        """Readiness: 200 when every dependency answers, 503 naming the ones that do not."""
+        report = request.app.state.readiness.report()
+        return JSONResponse(report.public(), status_code=200 if report.ok else 503)
 
     @app.get("/", response_model=None)
     def index(request: Request) -> Response:
@@ -52,7 +60,8 @@ def _add_core_routes(app: FastAPI) -> None:
 
     @app.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "") -> Response:
-        return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": ""})
+        error = tls.PLAIN_HTTP_NOTICE if tls.over_plain_http(request) else ""
+        return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": error})
 
     @app.post("/login", response_model=None, dependencies=[Depends(verify_csrf)])
     async def login(
@@ -124,16 +133,18 @@ def create_app(
         lifespan=_lifespan(ctx, run_jobs),
     )
     app.state.context = ctx
+    app.state.readiness = Readiness(ctx)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.security.secret_key,
         session_cookie=SESSION_COOKIE,
         max_age=settings.security.session_max_age_s,
         same_site="lax",
-        https_only=settings.environment == "production",
+        https_only=settings.cookies_secure,
     )
 
-    app.add_middleware(SecurityHeaders, settings=settings)  # outermost: every response, the chat's too
+    app.add_middleware(SecurityHeaders, settings=settings)  # every response, the chat's too
+    tls.add_proxy_headers(app, settings)  # outermost: the scheme is known before anything runs
 
     @app.exception_handler(LoginRequired)
     async def _to_login(_request: Request, exc: LoginRequired) -> Response:

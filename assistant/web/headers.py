@@ -10,7 +10,8 @@
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``,
   ``Cross-Origin-Opener-Policy: same-origin`` and a ``Permissions-Policy`` that turns off
   camera, microphone and location;
-- in production, ``Strict-Transport-Security`` and the ``Secure`` flag on every cookie
+- in production, ``Strict-Transport-Security``; the ``Secure`` flag on every cookie
+  whenever cookies are secure (``tls.cookie_secure``, on in production)
   (Chainlit's ``access_token`` and its chunks included: Chainlit sets it only with
   ``SameSite=None``);
 - ``Cache-Control: no-store`` on every response except versioned static assets.
@@ -94,6 +95,7 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.production = settings.environment == "production"
+        self.secure_cookies = settings.cookies_secure
 
     def _headers(self, path: str, raw: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
         csp = content_security_policy(chainlit_inline_hashes() if path.startswith(CHAT_PREFIX) else ())
@@ -110,7 +112,7 @@ class SecurityHeaders:
         if not path.startswith(CACHEABLE_PREFIXES):
             fixed[b"cache-control"] = b"no-store"
         out = [(k, v) for k, v in raw if k.lower() not in fixed]
-        if self.production:
+        if self.secure_cookies:
             out = [(k, _secure_cookie(v) if k.lower() == b"set-cookie" else v) for k, v in out]
         return out + list(fixed.items())
 

@@ -18,6 +18,7 @@ from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.roles import Role
 from assistant.services.sessions import find_active
+from assistant.web.tls import PLAIN_HTTP_NOTICE, over_plain_http
 
 SESSION_TOKEN = "sid"  # noqa: S105 - the session key under which the token is kept
 SESSION_CSRF = "csrf"
@@ -104,6 +105,8 @@ async def verify_csrf(request: Request) -> None:
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        if over_plain_http(request):  # the browser dropped the Secure cookie: say so
+            raise HTTPException(status.HTTP_403_FORBIDDEN, PLAIN_HTTP_NOTICE)
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "The form expired or came from elsewhere; reload the page."
         )

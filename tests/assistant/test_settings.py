@@ -55,3 +55,14 @@ class TestSettings:
         """Backend modes are Literal choices."""
         with pytest.raises(ValidationError, match="embedded"):
             Settings(llm={"mode": "gpt"})  # type: ignore[arg-type]
+
+
+class TestDefaultPorts:
+    def test_chroma_server_port_differs_from_the_apps(self) -> None:
+        """Started with defaults on one host, the app and the Chroma server do not collide."""
+        s = Settings()
+        assert s.knowledge.chroma_port != s.port
+        from assistant.components import knowledge_config
+        from knowledge.config import KnowledgeConfig
+
+        assert knowledge_config(s).chroma_port == KnowledgeConfig().chroma_port

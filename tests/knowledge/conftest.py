@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,63 @@ def pg_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     admin.dispose()
+@dataclass
+class ChromaServer:
+    """A running Chroma server started by a test."""
+
+    host: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        """Stop this server (by its own process id)."""
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A real Chroma server (the ``chroma`` command of the chromadb package) on a free port."""
+    import socket
+    import sys
+    import time
+
+    import httpx
+
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.is_file():
+        pytest.skip(f"the chroma command is not installed beside {sys.executable}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    log = tmp_path / "chroma.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [
+                str(chroma),
+                "run",
+                "--path",
+                str(tmp_path / "chroma-server"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=sink,
+            stderr=sink,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the Chroma server did not start: " + log.read_text(errors="replace")[-2000:])
+        yield ChromaServer("127.0.0.1", port, server)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)

@@ -103,3 +103,16 @@ class TestOperatorCommands:
         _invoke(cli_settings, "db", "upgrade")
         result = _invoke(cli_settings, "cases", "show", "nope")
         assert result.exit_code == 1 and "Case not found" in result.output
+
+
+class TestDemoSeedInProduction:
+    def test_refused_without_force(self, tmp_path: Path) -> None:
+        """`demo seed` in production creates nothing unless --force is given."""
+        import secrets
+
+        strong = {"secret_key": secrets.token_urlsafe(32), "chainlit_auth_secret": secrets.token_urlsafe(32)}
+        settings = Settings(environment="production", data_dir=tmp_path / "data", security=strong)  # type: ignore[arg-type]
+        result = _invoke(settings, "demo", "seed", "--no-knowledge")
+        assert result.exit_code == 1
+        assert "production" in result.output and "--force" in result.output
+        assert not (tmp_path / "data" / "second_opinion.db").exists()

@@ -105,7 +105,8 @@ class TestDeclaredPolicies:
     def test_every_route_has_a_policy(self, matrix_app: FastAPI) -> None:
         """Routes outside the staff areas are public by name or restricted by role."""
         for method, path, policy in _requests(matrix_app):
-            assert policy.roles or path in {"/login", "/logout", "/healthz", "/", "/static"}, (method, path)
+            public = {"/login", "/logout", "/healthz", "/readyz", "/", "/static"}
+            assert policy.roles or path in public, (method, path)
         if WITH_CHAT:
             assert any(isinstance(r, Mount) and r.path == "/chat" for r in matrix_app.routes)
 

@@ -97,7 +97,8 @@ class TestRoutePolicies:
     def test_every_route_has_a_policy(self, client: TestClient) -> None:
         """The app built; every route declares its roles or is explicitly public."""
         policies = route_policies(client.app)  # type: ignore[arg-type]
-        assert {p.path for p in policies if p.is_public} <= {"/login", "/logout", "/healthz", "/", "/static"}
+        public = {"/login", "/logout", "/healthz", "/readyz", "/", "/static"}
+        assert {p.path for p in policies if p.is_public} <= public
 
     def test_route_without_policy_is_refused(self) -> None:
         """Adding a route that names no roles fails loudly."""

@@ -1,0 +1,1 @@
+"""Readiness: whether this instance's dependencies answer, for load balancers and operators."""
