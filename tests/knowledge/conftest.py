@@ -100,6 +100,8 @@ def pg_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     admin.dispose()
+
+
 @dataclass
 class ChromaServer:
     """A running Chroma server started by a test."""

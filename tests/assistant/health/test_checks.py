@@ -121,11 +121,11 @@ class TestLexicalIndex:
     def test_ingested_index_passes(self, tmp_path: Path, knowledge_dir: Path) -> None:
         """The starter pack's passages are counted."""
         ctx = _ctx(tmp_path, knowledge={"chroma_path": knowledge_dir})
-        assert checks.lexical_index(ctx, 1.0).endswith(" passages")
+        assert checks.lexical_index(ctx, 1.0).endswith(" passages (sqlite)")
 
     def test_missing_index_fails(self, tmp_path: Path) -> None:
         """No index on this host: the failure says to ingest."""
-        with pytest.raises(ComponentDown, match="index missing") as caught:
+        with pytest.raises(ComponentDown, match="index empty") as caught:
             checks.lexical_index(_ctx(tmp_path), 1.0)
         assert "knowledge ingest" in caught.value.detail
 

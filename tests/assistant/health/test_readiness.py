@@ -29,7 +29,9 @@ def _settings(tmp_path: Path, knowledge_dir: Path, **overrides: object) -> Setti
         "environment": "test",
         "data_dir": tmp_path / "data",
         "llm": {"mode": "mock"},
-        "knowledge": {"chroma_path": knowledge_dir},
+        # The index was ingested into the SQLite file; on a PostgreSQL database "auto" would
+        # look for it in PostgreSQL instead.
+        "knowledge": {"chroma_path": knowledge_dir, "lexical_mode": "sqlite"},
         "health": {"cache_s": 0.0},
     }
     values.update(overrides)

@@ -14,7 +14,7 @@ from assistant.db.models import Draft, User
 from assistant.jobs.engine import execute_next
 from assistant.knowledge_base import evidence_warning, knowledge_index_status
 from assistant.lifecycle import CaseStatus
-from assistant.services.draft_view import warnings_of
+from assistant.services.draft_view import stored_warnings
 from assistant.settings import Settings
 from tests.assistant.factories import status_of
 from tests.assistant.jobs.conftest import submit_case
@@ -50,7 +50,7 @@ class TestDraftWithoutEvidence:
         assert status_of(lost_index_ctx.db, case_id) is CaseStatus.PENDING_REVIEW
         with lost_index_ctx.db.session() as s:
             draft = s.scalars(select(Draft).where(Draft.case_id == case_id)).one()
-            shown = warnings_of(draft.checks, draft.evidence).guardrail
+            shown = stored_warnings(draft.checks, draft.evidence).guardrail
         assert any(w.startswith("evidence: Drafted without complete evidence") for w in shown), shown
         assert any("lexical index (sqlite" in w for w in shown)
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import Draft, User
+from assistant.drafting.stored import StoredEvidence
 from assistant.jobs.engine import execute_next
 from assistant.lifecycle import CaseStatus
-from assistant.opinion_document import evidence_image_keys
 from assistant.settings import Settings
 from assistant.storage import read_bytes
 from assistant.storage_db import DatabaseStorage
@@ -44,7 +44,7 @@ class TestDraftOnDatabaseStorage:
             evidence = draft.evidence
         upload = evidence["imaging"]["uploads"][0]
         assert "error" not in upload, upload
-        keys = evidence_image_keys(evidence) + [
+        keys = StoredEvidence.read(evidence).derived_image_keys() + [
             i["preview_key"] for i in upload["images"] if i["preview_key"]
         ]
         assert keys and all(read_bytes(ctx.storage, k).startswith(b"\x89PNG") for k in keys)
