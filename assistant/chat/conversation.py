@@ -22,7 +22,7 @@ from assistant.chat.consent import current_consent
 from assistant.chat.delivery import answer_follow_up, opinion_reply
 from assistant.chat.errors import ChatAccessError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
-from assistant.chat.progress import (
+from assistant.services.progress import (
     DRAFT_FAILED_TEXT,
     PREPARING_STATES,
     REVIEW_STATES,
