@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from assistant.actors import SYSTEM
 from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Conversation, Message, Upload
 from assistant.drafting import questions
@@ -132,6 +133,7 @@ def run_draft_job(ex: JobExecution) -> None:
             return
         drafts.create_ai_draft(
             s,
+            SYSTEM,
             ex.case_id,
             fields["content"],
             prompt_name=fields["prompt_name"],

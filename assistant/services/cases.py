@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,11 +89,10 @@ def update_intake(session: Session, actor: User, case_id: str, record: IntakeRec
     return case
 
 
-def mark_red_flags(session: Session, actor: User | None, case_id: str, flags: Sequence[str]) -> Case:
+def mark_red_flags(session: Session, actor: User, case_id: str, flags: Sequence[str]) -> Case:
     """Record red flags on a case and put it first in the queue."""
     case = load_case(session, case_id, lock=True)
-    if actor is not None:
-        authorize(actor, Action.MESSAGE_POST, case)
+    authorize(actor, Action.MESSAGE_POST, case)
     known = list(case.red_flags)
     case.red_flags = known + [f for f in flags if f not in known]
     case.priority = 0
@@ -165,6 +164,39 @@ def add_upload(
         target_id=upload.id,
         case_id=case_id,
         details={"size_bytes": size, "kind": kind or "unknown"},
+    )
+    return upload
+
+
+def record_upload_outcome(
+    session: Session,
+    actor: User,
+    upload_id: str,
+    status: str,
+    summary: dict[str, Any],
+    identifiers: dict[str, Any],
+) -> Upload:
+    """Store what reading an upload found (status, summary, the identifiers removed), audited.
+
+    The patient's upload is read outside any transaction (:mod:`assistant.services.uploads`);
+    this writes the result under the same policy as adding the file.
+    """
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise NotFoundError("Upload not found.")
+    case = load_case(session, upload.case_id)
+    authorize(actor, Action.UPLOAD_ADD, case)
+    upload.status = status
+    upload.summary = summary
+    upload.original_identifiers = identifiers
+    audit.record(
+        session,
+        actor,
+        "upload.describe",
+        target_type="upload",
+        target_id=upload.id,
+        case_id=case.id,
+        details={"status": status, "kind": upload.kind or "unknown"},
     )
     return upload
 

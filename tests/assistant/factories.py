@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.actors import SYSTEM
 from assistant.db.base import Database
 from assistant.db.models import Case, User
 from assistant.intake import IntakeRecord
@@ -95,6 +96,7 @@ def _advance(db: Database, case_id: str, step: CaseStatus, patient: User, clinic
         elif step is CaseStatus.PENDING_REVIEW:
             drafts.create_ai_draft(
                 s,
+                SYSTEM,
                 case_id,
                 ai_content(),
                 prompt_name="opinion",

@@ -10,14 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from assistant.actors import SYSTEM
 from assistant.cli.main import app as cli
 from assistant.db.base import Database
 from assistant.db.models import Case, User
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import drafts, review
-from assistant.settings import Settings
 from assistant.services.metrics import compute_metrics, format_hours, percentile
+from assistant.settings import Settings
 from tests.assistant.factories import SECTIONS, to_state
 from tests.assistant.web.staff import login, make_client, seed_review_case
 from tests.conftest import TEST_PASSWORD
@@ -74,7 +75,7 @@ class TestComputeMetrics:
     def test_empty_database(self, sqlite_db: Database) -> None:
         """With no cases every rate is undefined rather than zero."""
         with sqlite_db.session() as s:
-            m = compute_metrics(s, None)
+            m = compute_metrics(s, SYSTEM)
         assert m.submit_to_sign_median_h is None and m.citations.sentence_failure_rate is None
         assert set(m.edit_shares.values()) == {None}
 

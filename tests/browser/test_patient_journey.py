@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.services import drafts, jobs
 from tests.assistant.factories import ai_content
 from tests.browser.conftest import LiveApp, log_in, say, shot
@@ -36,7 +37,7 @@ def play_worker(app: LiveApp, case_id: str) -> None:
         with app.db.session() as s:
             jobs.progress(s, job.id, stage)
     with app.db.session() as s:
-        drafts.create_ai_draft(s, case_id, ai_content(), prompt_name="opinion", prompt_version="1",
+        drafts.create_ai_draft(s, SYSTEM, case_id, ai_content(), prompt_name="opinion", prompt_version="1",
                                prompt_sha256="0" * 64, model_id="mock", checks={}, evidence={})  # fmt: skip
         jobs.complete(s, job.id)
 

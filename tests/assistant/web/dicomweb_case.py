@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from assistant.actors import SYSTEM
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import User
@@ -36,6 +37,7 @@ def seed_dicom_case(db: Database, patient: User, evidence: dict[str, Any]) -> st
     with db.session() as s:
         drafts.create_ai_draft(
             s,
+            SYSTEM,
             case_id,
             {"sections": [], "priority": "routine"},
             prompt_name="opinion",

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from assistant.actors import SYSTEM
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import User
@@ -78,6 +79,7 @@ def seed_imaging_case(
     with db.session() as s:
         drafts.create_ai_draft(
             s,
+            SYSTEM,
             case_id,
             content,
             prompt_name="opinion",
