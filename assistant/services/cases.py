@@ -250,6 +250,14 @@ def get_signed_opinion(session: Session, actor: User, case_id: str) -> Draft:
     return draft
 
 
+def record_opinion_export(session: Session, actor: User, case_id: str, draft_id: str, fmt: str) -> None:
+    """Audit that ``actor`` took a signed version out of the system (PDF, FHIR)."""
+    case = load_case(session, case_id)
+    authorize(actor, Action.OPINION_READ, case)
+    audit.record(session, actor, "opinion.export", target_type="draft", target_id=draft_id, case_id=case.id,
+                 details={"format": fmt})  # fmt: skip
+
+
 def acknowledge_opinion(session: Session, actor: User, case_id: str) -> Case:
     """Mark the signed opinion as delivered once the patient has been shown it."""
     case = load_case(session, case_id, lock=True)

@@ -18,12 +18,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 
-from assistant import audit
 from assistant.db.models import User
 from assistant.errors import DomainError
 from assistant.integrity import alert_on_mismatch
 from assistant.opinion_document import SignedOpinion, load_signed_opinion, opinion_pdf, source_line
 from assistant.roles import Role
+from assistant.services import cases
 from assistant.web.pages import add_routes, context_of, http_error
 from assistant.web.security import require_roles
 
@@ -98,15 +98,7 @@ def _load(request: Request, user: User, case_id: str, fmt: str) -> SignedOpinion
     try:
         with alert_on_mismatch(db, user.id, fmt), db.session() as s:
             opinion = load_signed_opinion(s, user, case_id)
-            audit.record(
-                s,
-                user,
-                "opinion.export",
-                target_type="draft",
-                target_id=opinion.draft_id,
-                case_id=case_id,
-                details={"format": fmt},
-            )
+            cases.record_opinion_export(s, user, case_id, opinion.draft_id, fmt)
             return opinion
     except DomainError as e:
         raise http_error(e) from e

@@ -179,6 +179,12 @@ OPS: dict[str, Op] = {
     "cases.get_signed_opinion": op(
         S.SIGNED, lambda s, w, a: cases.get_signed_opinion(s, a, w.case_id), "own", "clinician"
     ),
+    "cases.record_opinion_export": op(
+        S.SIGNED,
+        lambda s, w, a: cases.record_opinion_export(s, a, w.case_id, _latest(w), "pdf"),
+        "own",
+        "clinician",
+    ),
     "cases.acknowledge_opinion": op(
         S.SIGNED, lambda s, w, a: cases.acknowledge_opinion(s, a, w.case_id), "own"
     ),
