@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from assistant.actors import Actor
 from assistant.audit_seal import TAIL_KEY, Sealer, sealer_for
 from assistant.db.base import utcnow
-from assistant.db.models import AuditEvent, User
+from assistant.db.models import AuditEvent
 from imaging.checksums import canonical_json_sha256
 
 GENESIS_HASH = "0" * 64
@@ -52,7 +53,7 @@ def _event_hash(event: AuditEvent) -> str:
 
 def record(
     session: Session,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     *,
     target_type: str = "",
@@ -60,7 +61,12 @@ def record(
     case_id: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event in the caller's transaction. Never put PHI in ``details``."""
+    """Append an event in the caller's transaction. Never put PHI in ``details``.
+
+    ``actor`` is who acted: a user, or :data:`~assistant.actors.SYSTEM` (recorded as role
+    ``system``, no user id). None is for the rare event nobody identifiable caused (a
+    session whose user no longer exists), recorded as ``anonymous``.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
     last = session.execute(
@@ -71,8 +77,8 @@ def record(
     event = AuditEvent(
         seq=seq,
         ts=utcnow(),
-        actor_id=actor.id if actor else None,
-        actor_role=actor.role.value if actor else "system",
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor.role.value if actor is not None else "anonymous",
         action=action,
         target_type=target_type,
         target_id=str(target_id),

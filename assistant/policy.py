@@ -1,8 +1,10 @@
 """The access policy, in one place.
 
 Every service function names an :class:`Action` and calls :func:`authorize` with the
-acting user and, where there is one, the case. The rules are a table, so a test can
-enumerate them: who may do what, and whether it must be their own case.
+acting user (or :data:`assistant.actors.SYSTEM`) and, where there is one, the case. The
+rules are a table, so a test can enumerate them: who may do what, and whether it must be
+their own case. The system principal has grants of its own, limited to what the job
+runner and the operator's commands need; there is no "no actor" that skips the check.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from assistant.db.models import Case, User
+from assistant.actors import Actor, SystemRole
+from assistant.db.models import Case
 from assistant.errors import NotFoundError, PermissionDeniedError
 from assistant.roles import Role
 
@@ -26,10 +29,12 @@ class Action(enum.StrEnum):
     UPLOAD_ADD = "upload.add"
     UPLOAD_READ = "upload.read"
     MESSAGE_POST = "message.post"
+    NOTICE_POST = "notice.post"
     CONSENT_GIVE = "consent.give"
     OPINION_READ = "opinion.read"
     OPINION_ACKNOWLEDGE = "opinion.acknowledge"
     DRAFT_READ = "draft.read"
+    DRAFT_CREATE = "draft.create"
     QUEUE_READ = "queue.read"
     CASE_CLAIM = "case.claim"
     CASE_RELEASE = "case.release"
@@ -44,8 +49,6 @@ class Action(enum.StrEnum):
     FLAG_CREATE = "flag.create"
     USER_MANAGE = "user.manage"
     METRICS_READ = "metrics.read"
-    KNOWLEDGE_MANAGE = "knowledge.manage"
-    MODELS_MANAGE = "models.manage"
     JOB_RETRY = "job.retry"
     JOB_LIST = "job.list"
     REQUEST_CREATE = "request.create"
@@ -67,12 +70,13 @@ class Scope(enum.Enum):
 class Grant:
     """One row of the policy: a role may perform an action within a scope."""
 
-    role: Role
+    role: Role | SystemRole
     action: Action
     scope: Scope
 
 
 A, P, C, S, AD = Action, Role.PATIENT, Role.CLINICIAN, Role.SUPPORT, Role.ADMIN
+SYS = SystemRole.SYSTEM
 OWN, ANY = Scope.OWN, Scope.ANY
 
 GRANTS: tuple[Grant, ...] = (
@@ -105,17 +109,17 @@ GRANTS: tuple[Grant, ...] = (
     Grant(C, A.TRANSCRIPT_READ, ANY),
     Grant(C, A.AUDIT_READ, ANY),
     Grant(C, A.METRICS_READ, ANY),
+    Grant(C, A.NOTICE_POST, ANY),
     # Support staff: read-only transcripts and audit trails, and flags.
     Grant(S, A.TRANSCRIPT_READ, ANY),
     Grant(S, A.TRANSCRIPT_SEARCH, ANY),
     Grant(S, A.AUDIT_READ, ANY),
     Grant(S, A.FLAG_CREATE, ANY),
     Grant(S, A.METRICS_READ, ANY),
-    # Admins: users, models, knowledge, metrics, the audit trail, stuck jobs.
+    # Admins: users, metrics, the audit trail, stuck jobs (models and knowledge are installed
+    # with the `imaging` and `knowledge` commands at the server; the admin page only shows them).
     Grant(AD, A.USER_MANAGE, ANY),
     Grant(AD, A.METRICS_READ, ANY),
-    Grant(AD, A.KNOWLEDGE_MANAGE, ANY),
-    Grant(AD, A.MODELS_MANAGE, ANY),
     Grant(AD, A.AUDIT_READ, ANY),
     Grant(AD, A.JOB_RETRY, ANY),
     Grant(AD, A.JOB_LIST, ANY),
@@ -132,12 +136,17 @@ GRANTS: tuple[Grant, ...] = (
     Grant(C, A.ALERT_ACKNOWLEDGE, ANY),
     Grant(S, A.ALERT_READ, ANY),
     Grant(S, A.ALERT_ACKNOWLEDGE, ANY),
+    # The system itself: the job runner stores AI drafts; the operator's commands at the
+    # server (bootstrap, `users`, `metrics`) manage users and read the oversight figures.
+    Grant(SYS, A.DRAFT_CREATE, ANY),
+    Grant(SYS, A.USER_MANAGE, ANY),
+    Grant(SYS, A.METRICS_READ, ANY),
 )
 
-_INDEX: dict[tuple[Role, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}
+_INDEX: dict[tuple[Role | SystemRole, Action], Scope] = {(g.role, g.action): g.scope for g in GRANTS}
 
 
-def is_allowed(actor: User, action: Action, case: Case | None = None) -> bool:
+def is_allowed(actor: Actor, action: Action, case: Case | None = None) -> bool:
     """Whether the policy allows ``actor`` to perform ``action`` (on ``case``)."""
     if not actor.is_active:
         return False
@@ -149,7 +158,7 @@ def is_allowed(actor: User, action: Action, case: Case | None = None) -> bool:
     return True
 
 
-def authorize(actor: User, action: Action, case: Case | None = None) -> None:
+def authorize(actor: Actor, action: Action, case: Case | None = None) -> None:
     """Raise unless allowed. A patient asking about someone else's case gets "not found"."""
     if is_allowed(actor, action, case):
         return

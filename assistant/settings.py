@@ -92,9 +92,6 @@ class UploadSettings(BaseModel):
 class ImagingSettings(BaseModel):
     """Imaging models and where they run."""
 
-    mode: Literal["embedded", "disabled"] = Field(
-        default="embedded", description="'embedded': run the project's models in-process."
-    )
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto", description="'auto' uses CUDA when present."
     )
@@ -154,7 +151,6 @@ class LLMSettings(BaseModel):
     model: str = Field(default="gemma-3-270m", description="Model name sent to the server.")
     api_key: str = Field(default="not-needed", description="API key for the server.")
     hf_model_path: Path | None = Field(default=None, description="Transformers model folder.")
-    max_tokens: int = Field(default=160, description="Tokens per generated section.")
     temperature: float = Field(default=0.2, description="Sampling temperature.")
     timeout_s: float = Field(default=120.0, description="Per-request timeout.")
     n_threads: int | None = Field(default=None, description="CPU threads for the embedded model.")

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from assistant.actors import SYSTEM
 from assistant.chat.consent import current_consent
 from assistant.context import AppContext
 from assistant.db.migrate import upgrade
@@ -31,7 +32,7 @@ DEFAULT_IMAGE = Path(__file__).resolve().parents[1].parent / "shared/data/cxr/ke
 
 def submit(ctx: AppContext, image: Path, username: str) -> tuple[str, str]:
     with ctx.db.session() as s:
-        patient = users.create_user_unchecked(s, username, "benchmark-password", Role.PATIENT)
+        patient = users.create_user(s, SYSTEM, username, "benchmark-password", Role.PATIENT)
         case = cases.create_case(s, patient, "Pneumonia")
         cases.update_intake(
             s,

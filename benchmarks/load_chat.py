@@ -65,6 +65,7 @@ def serve(data_dir: str, port: str) -> None:
 
 def seed(data_dir: Path, n: int) -> list[str]:
     """Create n consented patients through the services."""
+    from assistant.actors import SYSTEM
     from assistant.chat.consent import current_consent
     from assistant.db.base import Database
     from assistant.db.migrate import upgrade
@@ -77,7 +78,7 @@ def seed(data_dir: Path, n: int) -> list[str]:
     names = [f"loadpatient{i:03d}" for i in range(n)]
     with db.session() as s:
         for name in names:
-            user = users.create_user_unchecked(s, name, PASSWORD, Role.PATIENT, name)
+            user = users.create_user(s, SYSTEM, name, PASSWORD, Role.PATIENT, name)
             cases.record_consent(s, user, consent.version, consent.text)
     db.dispose()
     return names

@@ -35,6 +35,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    from assistant.actors import SYSTEM
     from assistant.db.base import Database
     from assistant.db.migrate import upgrade
     from assistant.roles import Role
@@ -43,7 +44,7 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     db = Database.from_url(f"sqlite:///{data_dir / 'second_opinion.db'}")
     upgrade(db.engine)
     with db.session() as s:
-        users.create_user_unchecked(s, "doc", PASSWORD, Role.CLINICIAN, "Dr Doc")
+        users.create_user(s, SYSTEM, "doc", PASSWORD, Role.CLINICIAN, "Dr Doc")
     db.dispose()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

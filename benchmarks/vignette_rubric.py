@@ -221,6 +221,7 @@ def run_case(
     """Create, submit and draft one vignette through the real pipeline; return content, evidence, seconds."""
     from sqlalchemy import select
 
+    from assistant.actors import SYSTEM
     from assistant.chat.consent import current_consent
     from assistant.db.models import Draft
     from assistant.intake import IntakeRecord
@@ -229,8 +230,8 @@ def run_case(
     from assistant.services import cases, users
 
     with ctx.db.session() as s:
-        patient = users.create_user_unchecked(
-            s, f"vignette-{vignette['id']}", "vignette-password", Role.PATIENT
+        patient = users.create_user(
+            s, SYSTEM, f"vignette-{vignette['id']}", "vignette-password", Role.PATIENT
         )
         record = IntakeRecord.model_validate(vignette["intake"])
         case = cases.create_case(s, patient, record.diagnosis_in_question[:200])

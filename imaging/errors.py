@@ -119,13 +119,6 @@ class WeightsFormatError(ImagingError):
     default_remedy = "Install the original, unmodified weights file."
 
 
-class InputRejectedError(ImagingError):
-    """An image was refused by the out-of-distribution guard before inference."""
-
-    default_message = "This image is not one the chest X-ray model was trained to read."
-    default_remedy = "Upload a frontal (PA or AP) chest radiograph."
-
-
 class QuantitationError(ImagingError):
     """A CT volume could not be quantified (not a chest CT, no lungs found, bad spacing)."""
 

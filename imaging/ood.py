@@ -8,7 +8,7 @@ reason (so no finding is produced), or accepted with flags the clinician should 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -201,8 +201,3 @@ def check_cxr_dataset(ds: Dataset, image: npt.ArrayLike | None = None) -> OODChe
         body_part=_text(ds, "BodyPartExamined"),
         kind=kind,
     )
-
-
-def summarise(checks: Iterable[OODCheck]) -> str:
-    """One line per refused input, for logs and CLI output (no patient data)."""
-    return "; ".join(", ".join(c.reasons) for c in checks if not c.accepted)

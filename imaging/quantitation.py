@@ -10,14 +10,11 @@ Methods (well established, no learned weights):
   -950 HU; Gevenois et al., AJRCCM 1996; Wang et al., Radiology 2013).
 * Nodule/mass candidates: compact soft-tissue blobs (HU > -400) inside the lung mask after
   an in-plane opening that cuts thin vessels; equivalent diameter, slice, centroid, mean HU.
-
-A deployment may add a learned segmenter through :class:`MonaiBundleSegmenter`.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -255,36 +252,3 @@ def quantify_ct_with_mask(
         warnings=warnings,
     )
     return measured, lungs
-
-
-class MonaiBundleSegmenter:
-    """Slot for a learned lung/nodule segmenter shipped as a MONAI bundle on local disk.
-
-    The deployment installs the bundle folder (``configs/inference.json`` and
-    ``models/model.pt``); nothing is downloaded. Use :meth:`check` at start-up.
-    """
-
-    def __init__(self, bundle_dir: Path) -> None:
-        """Remember the bundle folder; nothing is loaded until :meth:`check`."""
-        self.bundle_dir = bundle_dir
-
-    def check(self) -> Path:
-        """Verify the bundle layout and that MONAI's bundle API is importable.
-
-        Raises:
-            QuantitationError: Naming the missing file or package.
-        """
-        for rel in ("configs/inference.json", "models/model.pt"):
-            if not (self.bundle_dir / rel).is_file():
-                raise QuantitationError(
-                    f"MONAI bundle file {rel} is missing under {self.bundle_dir}.",
-                    remedy="Install the bundle folder there (e.g. 'python -m monai.bundle "
-                    "download' on a connected machine, then copy it).",
-                )
-        try:
-            import monai.bundle  # noqa: F401
-        except ImportError as err:
-            raise QuantitationError(
-                "MONAI is not installed.", remedy="Install it with 'pip install monai'."
-            ) from err
-        return self.bundle_dir

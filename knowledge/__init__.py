@@ -1,8 +1,9 @@
 """Knowledge library: corpus loaders, chunking, embeddings, vector store, hybrid retrieval, evaluation.
 
 Entry points: :class:`knowledge.retrieval.Retriever` (ingest, search, delete, stats),
-:class:`KnowledgeConfig` (where it lives, which local models), and :func:`pack_path`
-(the starter knowledge pack shipped with the package).
+:class:`KnowledgeConfig` (where it lives, which local models), :func:`catalogue_stats`
+(what is ingested, read-only, no model loaded) and :func:`pack_path` (the starter
+knowledge pack shipped with the package).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from knowledge.catalogue import CatalogueStats, catalogue_stats
 from knowledge.config import KnowledgeConfig
 
 
@@ -18,4 +20,4 @@ def pack_path() -> Path:
     return Path(str(files("knowledge") / "pack"))
 
 
-__all__ = ["KnowledgeConfig", "pack_path"]
+__all__ = ["CatalogueStats", "KnowledgeConfig", "catalogue_stats", "pack_path"]

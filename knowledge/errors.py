@@ -77,3 +77,15 @@ class InvalidFilterError(KnowledgeError):
         "invalid metadata filter. Use source_id, doc_type, publisher, licence (a string or a "
         "list of strings), date_from or date_to (YYYY or YYYY-MM-DD)."
     )
+
+
+class CatalogueUnreadableError(KnowledgeError):
+    """The SQLite catalogue exists but cannot be read as one."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"{path}: the knowledge catalogue is unreadable ({reason}). Ingest the sources again "
+            "into a fresh folder, or restore the folder from a backup."
+        )

@@ -24,13 +24,6 @@ from assistant.chat.consent import current_consent
 from assistant.chat.delivery import answer_follow_up, opinion_reply, render_opinion_pdf
 from assistant.chat.errors import ChatAccessError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
-from assistant.chat.progress import (
-    DRAFT_FAILED_TEXT,
-    PREPARING_STATES,
-    REVIEW_STATES,
-    ProgressSnapshot,
-    read_progress,
-)
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
 from assistant.context import AppContext
@@ -44,6 +37,13 @@ from assistant.opinion_document import PdfRenderer, SignedOpinion, load_signed_o
 from assistant.roles import Role
 from assistant.services import alerts, cases, patient_requests, transcripts
 from assistant.services.patient_requests import RequestKind
+from assistant.services.progress import (
+    DRAFT_FAILED_TEXT,
+    PREPARING_STATES,
+    REVIEW_STATES,
+    ProgressSnapshot,
+    read_progress,
+)
 from assistant.services.uploads import process_upload
 from assistant.triage import triage_for
 
@@ -116,7 +116,7 @@ class PatientChat:
             raise ChatAccessError()
         return user
 
-    def _say(self, s: Session, user: User | None, reply: Reply, **meta: Any) -> Reply:
+    def _say(self, s: Session, user: User, reply: Reply, **meta: Any) -> Reply:
         if self.state is not None and self.phase is Phase.INTAKE:
             meta.setdefault("intake", self.state.to_meta())
         if self.conversation_id is not None:

@@ -120,6 +120,7 @@ def users_add(
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input")] = False,
 ) -> None:
     """Add a user; the password is prompted for (or read from stdin)."""
+    from assistant.actors import SYSTEM
     from assistant.services import users
 
     password = (
@@ -130,7 +131,7 @@ def users_add(
     db = open_db(get_settings(ctx))
     try:
         with db.session() as s:
-            user = users.create_user_unchecked(s, username, password, role, display_name)
+            user = users.create_user(s, SYSTEM, username, password, role, display_name)
             typer.echo(f"added {user.username} ({user.role.value}) id={user.id}")
     except DomainError as e:
         raise fail(e.message) from e
@@ -139,10 +140,11 @@ def users_add(
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """List users and their roles."""
+    from assistant.actors import SYSTEM
     from assistant.services import users
 
     with open_db(get_settings(ctx)).session() as s:
-        for u in users.list_users(s, None):
+        for u in users.list_users(s, SYSTEM):
             state = "active" if u.is_active else "inactive"
             typer.echo(f"{u.id:>5}  {u.username:<24} {u.role.value:<10} {state:<8} {u.display_name}")
 
@@ -150,11 +152,12 @@ def users_list(ctx: typer.Context) -> None:
 @users_app.command("set-role")
 def users_set_role(ctx: typer.Context, username: str, role: Role) -> None:
     """Change a user's role."""
+    from assistant.actors import SYSTEM
     from assistant.services import users
 
     try:
         with open_db(get_settings(ctx)).session() as s:
-            user = users.set_role(s, None, username, role)
+            user = users.set_role(s, SYSTEM, username, role)
             typer.echo(f"{user.username} is now {user.role.value}")
     except DomainError as e:
         raise fail(e.message) from e
@@ -168,6 +171,7 @@ def cases_list(
 ) -> None:
     """List cases, urgent first then oldest (titles are patient-written: the read is audited)."""
     from assistant import audit
+    from assistant.actors import SYSTEM
     from assistant.db.models import Case
 
     with open_db(get_settings(ctx)).session() as s:
@@ -176,7 +180,7 @@ def cases_list(
             stmt = stmt.where(Case.status == status)
         found = list(s.scalars(stmt))
         details = {"cases": [c.id for c in found], "status": status.value if status else ""}
-        audit.record(s, None, "case.list.operator", target_type="case", details=details)
+        audit.record(s, SYSTEM, "case.list.operator", target_type="case", details=details)
         for c in found:
             urgent = "URGENT" if c.is_urgent else "      "
             typer.echo(f"{c.id}  {urgent} {c.status.value:<15} {c.created_at:%Y-%m-%d %H:%M}  {c.title[:60]}")
@@ -186,13 +190,14 @@ def cases_list(
 def cases_show(ctx: typer.Context, case_id: str) -> None:
     """Show one case as JSON (the read is audited as an operator access)."""
     from assistant import audit
+    from assistant.actors import SYSTEM
     from assistant.services import drafts
     from assistant.services.common import load_case
 
     try:
         with open_db(get_settings(ctx)).session() as s:
             c = load_case(s, case_id)
-            audit.record(s, None, "case.view.operator", target_type="case", target_id=c.id, case_id=c.id)
+            audit.record(s, SYSTEM, "case.view.operator", target_type="case", target_id=c.id, case_id=c.id)
             versions = [
                 {"version": d.version, "kind": d.kind, "signed": d.is_signed, "sha256": d.content_sha256}
                 for d in drafts.draft_versions(s, c.id)
@@ -324,6 +329,7 @@ def demo_seed(
     ] = False,
 ) -> None:
     """Create demo accounts (passwords printed once) and the starter knowledge base."""
+    from assistant.actors import SYSTEM
     from assistant.db.models import User
     from assistant.services import users
 
@@ -341,7 +347,7 @@ def demo_seed(
         for username, role, name in DEMO_USERS:
             if s.scalar(select(User).where(User.username == username)) is None:
                 password = secrets.token_urlsafe(12)
-                users.create_user_unchecked(s, username, password, role, name)
+                users.create_user(s, SYSTEM, username, password, role, name)
                 created.append((username, role.value, password))
     if created:
         typer.echo("Demo accounts (passwords are shown only now):")

@@ -15,6 +15,7 @@ def metrics_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Cases per state, submit-to-sign times, edit rate, citation failures, returns, red flags."""
+    from assistant.actors import SYSTEM
     from assistant.db.base import Database
     from assistant.services.metrics import compute_metrics, metrics_text
 
@@ -23,7 +24,7 @@ def metrics_command(
     db = Database.from_url(settings.database_url, echo=settings.database.echo)
     try:
         with db.session() as s:
-            metrics = compute_metrics(s, None)
+            metrics = compute_metrics(s, SYSTEM)
     finally:
         db.dispose()
     typer.echo(json.dumps(metrics.as_dict(), indent=2) if as_json else metrics_text(metrics))

@@ -232,7 +232,6 @@ def _build_embedded(settings: LLMSettings, models_dir: Path) -> EmbeddedLlamaLLM
         model_path=path,
         model_id=model_id,
         n_threads=settings.n_threads,
-        max_tokens=settings.max_tokens,
         temperature=settings.temperature,
     )
 
@@ -252,7 +251,6 @@ def _build_openai(settings: LLMSettings) -> BaseLLM:
         model=settings.model,
         base_url=settings.base_url,
         api_key=settings.api_key,  # type: ignore[arg-type]
-        max_tokens=settings.max_tokens,
         temperature=settings.temperature,
         timeout=settings.timeout_s,
         max_retries=2,
@@ -290,7 +288,6 @@ def build_llm(settings: LLMSettings, models_dir: Path) -> BaseLLM:
             return HFLocalLLM(
                 model_path=path,
                 model_id=f"hf_local:{path.name}",
-                max_tokens=settings.max_tokens,
                 temperature=settings.temperature,
             )
         case "mock":

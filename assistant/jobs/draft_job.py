@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.actors import SYSTEM
 from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
@@ -224,7 +225,7 @@ def save_draft(
 ) -> Draft:
     """Store the composed draft as the case's AI original and queue it for review."""
     fields = draft_columns(content, provenance, outcome)
-    draft = drafts.create_ai_draft(session, case_id, fields.pop("content"), **fields)
+    draft = drafts.create_ai_draft(session, SYSTEM, case_id, fields.pop("content"), **fields)
     if content.priority == "urgent":
         load_case(session, case_id).priority = 0
     return draft

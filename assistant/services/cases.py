@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,11 +89,10 @@ def update_intake(session: Session, actor: User, case_id: str, record: IntakeRec
     return case
 
 
-def mark_red_flags(session: Session, actor: User | None, case_id: str, flags: Sequence[str]) -> Case:
+def mark_red_flags(session: Session, actor: User, case_id: str, flags: Sequence[str]) -> Case:
     """Record red flags on a case and put it first in the queue."""
     case = load_case(session, case_id, lock=True)
-    if actor is not None:
-        authorize(actor, Action.MESSAGE_POST, case)
+    authorize(actor, Action.MESSAGE_POST, case)
     known = list(case.red_flags)
     case.red_flags = known + [f for f in flags if f not in known]
     case.priority = 0
@@ -170,6 +169,39 @@ def add_upload(
     return upload
 
 
+def record_upload_outcome(
+    session: Session,
+    actor: User,
+    upload_id: str,
+    status: str,
+    summary: dict[str, Any],
+    identifiers: dict[str, Any],
+) -> Upload:
+    """Store what reading an upload found (status, summary, the identifiers removed), audited.
+
+    The patient's upload is read outside any transaction (:mod:`assistant.services.uploads`);
+    this writes the result under the same policy as adding the file.
+    """
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise NotFoundError("Upload not found.")
+    case = load_case(session, upload.case_id)
+    authorize(actor, Action.UPLOAD_ADD, case)
+    upload.status = status
+    upload.summary = summary
+    upload.original_identifiers = identifiers
+    audit.record(
+        session,
+        actor,
+        "upload.describe",
+        target_type="upload",
+        target_id=upload.id,
+        case_id=case.id,
+        details={"status": status, "kind": upload.kind or "unknown"},
+    )
+    return upload
+
+
 def list_uploads(session: Session, actor: User, case_id: str) -> Sequence[Upload]:
     """A case's uploads (PHI access, audited)."""
     case = load_case(session, case_id)
@@ -217,6 +249,14 @@ def get_signed_opinion(session: Session, actor: User, case_id: str) -> Draft:
         raise NotFoundError("There is no signed opinion for this case yet.")
     audit.record(session, actor, "opinion.view", target_type="draft", target_id=draft.id, case_id=case.id)
     return draft
+
+
+def record_opinion_export(session: Session, actor: User, case_id: str, draft_id: str, fmt: str) -> None:
+    """Audit that ``actor`` took a signed version out of the system (PDF, FHIR)."""
+    case = load_case(session, case_id)
+    authorize(actor, Action.OPINION_READ, case)
+    audit.record(session, actor, "opinion.export", target_type="draft", target_id=draft_id, case_id=case.id,
+                 details={"format": fmt})  # fmt: skip
 
 
 def acknowledge_opinion(session: Session, actor: User, case_id: str) -> Case:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant import audit
-from assistant.db.models import Case, User
+from assistant.actors import Actor
+from assistant.db.models import Case
 from assistant.errors import NotFoundError
 from assistant.lifecycle import CaseStatus, check_transition
 
@@ -24,7 +25,7 @@ def load_case(session: Session, case_id: str, *, lock: bool = False) -> Case:
 
 def move(
     session: Session,
-    actor: User | None,
+    actor: Actor,
     case: Case,
     target: CaseStatus,
     action: str,

@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.actors import Actor
 from assistant.db.models import Case, Draft, Signature
 from assistant.errors import NotFoundError
 from assistant.lifecycle import CaseStatus
+from assistant.policy import Action, authorize
 from assistant.services.common import load_case, move
 from imaging.checksums import canonical_json_sha256
 
@@ -82,6 +84,7 @@ def new_version(
 
 def create_ai_draft(
     session: Session,
+    actor: Actor,
     case_id: str,
     content: dict[str, Any],
     *,
@@ -92,8 +95,9 @@ def create_ai_draft(
     checks: dict[str, Any],
     evidence: dict[str, Any],
 ) -> Draft:
-    """The drafting pipeline stores its draft and puts the case in the review queue."""
+    """The drafting pipeline (as :data:`~assistant.actors.SYSTEM`) stores its draft and queues the case."""
     case = load_case(session, case_id, lock=True)
+    authorize(actor, Action.DRAFT_CREATE, case)
     draft = Draft(
         case_id=case.id,
         version=next_version(session, case.id),
@@ -111,7 +115,7 @@ def create_ai_draft(
     session.flush()
     move(
         session,
-        None,
+        actor,
         case,
         CaseStatus.PENDING_REVIEW,
         "draft.create",

@@ -23,10 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actors import SYSTEM
 from assistant.db.base import utcnow
 from assistant.db.models import Job, JobEvent, JobStageOutput, User
 from assistant.errors import NotFoundError, ValidationError
@@ -46,7 +47,7 @@ def _park_case(session: Session, job: Job) -> None:
     case = load_case(session, job.case_id, lock=True)
     if case.status is CaseStatus.DRAFTING:
         case.status_reason = DRAFT_FAILED_REASON
-        move(session, None, case, CaseStatus.DRAFT_FAILED, "case.draft_failed", details={"job_id": job.id})
+        move(session, SYSTEM, case, CaseStatus.DRAFT_FAILED, "case.draft_failed", details={"job_id": job.id})
 
 
 def _fail_for_good(session: Session, job: Job, reason: str) -> None:
@@ -56,7 +57,7 @@ def _fail_for_good(session: Session, job: Job, reason: str) -> None:
     session.add(JobEvent(job_id=job.id, stage="failed", message=reason[:2000]))
     audit.record(
         session,
-        None,
+        SYSTEM,
         "job.failed",
         target_type="job",
         target_id=job.id,
@@ -129,7 +130,7 @@ def lease_next(
     session.add(JobEvent(job_id=job.id, stage="started", message=f"{job.stage} attempt {job.attempts}"))
     case = load_case(session, job.case_id, lock=True)
     if case.status is CaseStatus.SUBMITTED:
-        move(session, None, case, CaseStatus.DRAFTING, "job.start", details={"job_id": job.id})
+        move(session, SYSTEM, case, CaseStatus.DRAFTING, "job.start", details={"job_id": job.id})
     session.flush()
     return job
 
@@ -335,3 +336,10 @@ def jobs_for_case(session: Session, case_id: str) -> Sequence[Job]:
 def events_for_job(session: Session, job_id: str) -> Sequence[JobEvent]:
     """A job's progress events in order."""
     return session.scalars(select(JobEvent).where(JobEvent.job_id == job_id).order_by(JobEvent.id)).all()
+
+
+def count_by_status(session: Session, actor: User) -> dict[str, int]:
+    """How many jobs are in each status, for the admin home."""
+    authorize(actor, Action.JOB_LIST)
+    rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all()
+    return {status: int(n) for status, n in rows}

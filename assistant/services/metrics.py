@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.db.models import AuditEvent, Case, Draft, Signature, User
+from assistant.actors import Actor
+from assistant.db.models import AuditEvent, Case, Draft, Signature
 from assistant.diffing import edit_bucket, edit_ratio
 from assistant.drafting.stored import StoredChecks, StoredContent, StoredEvidence
 from assistant.lifecycle import CaseStatus
@@ -142,18 +143,18 @@ def _count_events(session: Session, action: str) -> int:
     )
 
 
-def compute_metrics(session: Session, actor: User | None) -> OversightMetrics:
-    """Compute the oversight metrics (``actor`` None is the operator at the CLI).
+def compute_metrics(session: Session, actor: Actor) -> OversightMetrics:
+    """Compute the oversight metrics.
 
     Args:
         session: An open database session.
-        actor: The user asking (``metrics.read`` is checked), or None for the CLI.
+        actor: Who asks (``metrics.read`` is checked); the CLI asks as
+            :data:`~assistant.actors.SYSTEM`.
 
     Returns:
         Counts, durations in hours and rates over the whole database.
     """
-    if actor is not None:
-        authorize(actor, Action.METRICS_READ)
+    authorize(actor, Action.METRICS_READ)
     by_state = dict.fromkeys((s.value for s in CaseStatus), 0)
     for status, n in session.execute(select(Case.status, func.count()).group_by(Case.status)):
         by_state[status.value] = n

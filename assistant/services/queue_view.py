@@ -1,7 +1,7 @@
 """The clinician's review queue as one page of display rows, in a fixed number of queries.
 
-:func:`queue_page` orders like :func:`assistant.services.review.review_queue` (urgent
-first, then oldest submission) using the ``ix_cases_queue`` index, then loads the page's
+:func:`queue_page` orders urgent first, then oldest submission, using the
+``ix_cases_queue`` index, then loads the page's
 latest drafts, uploads and claimants with one query each, so a page costs the same at
 10 cases or 10,000.
 """

@@ -1,4 +1,6 @@
-"""The clinician's side: queue, claim, edit, sign, return, decline, amend.
+"""The clinician's side: claim, edit, sign, return, decline, amend.
+
+The queue itself is :mod:`assistant.services.queue_view`.
 
 A claim is exclusive: the case row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL,
 ``BEGIN IMMEDIATE`` on SQLite) and its state checked inside the same transaction, so of
@@ -7,17 +9,14 @@ two clinicians racing for a case exactly one wins and the other gets a ConflictE
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Draft, Signature, User
+from assistant.drafting.stored import StoredContent
 from assistant.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.opinion import apply_edits
@@ -26,47 +25,10 @@ from assistant.policy import Action, authorize
 from assistant.services import drafts
 from assistant.services.common import load_case, move
 
-QUEUE_STATES = (CaseStatus.PENDING_REVIEW, CaseStatus.IN_REVIEW)
 DEFAULT_ATTESTATION = (
     "I have personally reviewed this patient's information, images and the cited evidence, "
     "edited the draft as needed, and I take clinical responsibility for this opinion."
 )
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of the review queue."""
-
-    items: Sequence[Case]
-    total: int
-    page: int
-    per_page: int
-
-
-def review_queue(
-    session: Session,
-    actor: User,
-    *,
-    page: int = 1,
-    per_page: int = 25,
-    status: CaseStatus | None = None,
-    urgent_only: bool = False,
-) -> QueuePage:
-    """Cases waiting for review: urgent first, then oldest submission first."""
-    authorize(actor, Action.QUEUE_READ)
-    states = (status,) if status else QUEUE_STATES
-    where: list[ColumnElement[bool]] = [Case.status.in_(states)]
-    if urgent_only:
-        where.append(Case.priority == 0)
-    total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
-    stmt = (
-        select(Case)
-        .where(*where)
-        .order_by(Case.priority, Case.submitted_at, Case.id)
-        .offset((max(page, 1) - 1) * per_page)
-        .limit(per_page)
-    )
-    return QueuePage(session.scalars(stmt).all(), total, page, per_page)
 
 
 def get_draft_for_review(session: Session, actor: User, case_id: str) -> Draft:
@@ -148,6 +110,27 @@ def save_edit(
         details={"version": draft.version, "sections": sorted(sections)},
     )
     return draft
+
+
+def save_changed_sections(
+    session: Session, actor: User, case_id: str, base_draft_id: str, sections: dict[str, str]
+) -> str:
+    """Save the editor's sections as a new version only where they differ; return the draft to act on.
+
+    Sections whose words are unchanged (whitespace aside) are left out, and nothing is saved
+    when none changed, so opening and signing a draft does not make an empty edit version.
+    """
+    latest = get_draft_for_review(session, actor, case_id)
+    case = load_case(session, case_id)
+    if case.status is CaseStatus.IN_REVIEW and case.claimed_by_id != actor.id:
+        raise ConflictError("Another clinician holds this case.")
+    if latest.id != base_draft_id:
+        raise ConflictError("The draft changed since you opened it; reload to see the new version.")
+    current = StoredContent.read(latest.content).texts_by_key()
+    changed = {k: v for k, v in sections.items() if v.split() != current.get(k, "").split()}
+    if not changed:
+        return latest.id
+    return save_edit(session, actor, case_id, base_draft_id, changed).id
 
 
 def _reauthenticate(actor: User, password: str) -> None:
@@ -260,9 +243,3 @@ def amend_opinion(
         details={"draft_id": sig.draft_id, "sha256": sig.content_sha256},
     )
     return sig
-
-
-def time_in_queue(case: Case, now: dt.datetime | None = None) -> dt.timedelta:
-    """How long the case has waited since submission."""
-    start = case.submitted_at or case.created_at
-    return (now or utcnow()) - start

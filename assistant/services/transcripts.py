@@ -68,21 +68,35 @@ def conversations_for_case(session: Session, case_id: str) -> Sequence[Conversat
 
 def add_message(
     session: Session,
-    actor: User | None,
+    actor: User,
     conversation_id: str,
     author: str,
     content: str,
     meta: dict[str, Any] | None = None,
 ) -> Message:
-    """Append a turn to a conversation. ``actor`` None is the system itself."""
+    """Append a turn to the patient's conversation (the patient's words or the assistant's replies)."""
     if author not in AUTHORS:
         raise ValidationError(f"Unknown message author '{author}'.")
     conv = _load_conversation(session, conversation_id)
-    if actor is not None:
-        _authorize_conversation(session, actor, Action.MESSAGE_POST, conv)
+    _authorize_conversation(session, actor, Action.MESSAGE_POST, conv)
     msg = Message(conversation_id=conv.id, author=author, content=content, meta=meta or {})
     session.add(msg)
     session.flush()
+    return msg
+
+
+def post_notice(session: Session, actor: User, case_id: str, text: str, kind: str) -> Message | None:
+    """A clinician's notice to the patient in the case's latest conversation (None if it has none)."""
+    case = load_case(session, case_id)
+    authorize(actor, Action.NOTICE_POST, case)
+    latest = conversations_for_case(session, case.id)[-1:]
+    if not latest:
+        return None
+    msg = Message(conversation_id=latest[0].id, author="clinician", content=text, meta={"kind": kind})
+    session.add(msg)
+    session.flush()
+    audit.record(session, actor, "notice.post", target_type="conversation", target_id=latest[0].id,
+                 case_id=case.id, details={"kind": kind})  # fmt: skip
     return msg
 
 

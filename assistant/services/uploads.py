@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.context import AppContext
-from assistant.db.models import Upload, User
-from assistant.errors import DomainError, UploadRefusedError
+from assistant.db.models import User
+from assistant.errors import UploadRefusedError, ValidationError
 from assistant.services import cases
 from assistant.settings import UploadSettings
 from assistant.storage import Storage
@@ -129,6 +129,10 @@ def process_upload(
 
     Returns:
         The outcome; never raises for problems with the file itself.
+
+    Raises:
+        PermissionDeniedError: ``actor`` may not add files to cases.
+        NotFoundError: No such case, or another patient's.
     """
     name = display_name(filename)
     limits = UploadLimits.from_settings(ctx.settings.uploads)
@@ -142,7 +146,7 @@ def process_upload(
                 s, actor, case_id, ctx.storage, None, name, content_type or "", stored=stored, kind=kind
             )
             upload_id = upload.id
-    except DomainError as e:  # UploadRefusedError, or the case no longer takes files
+    except (UploadRefusedError, ValidationError) as e:  # the file, or the case no longer takes files
         return UploadOutcome(name, accepted=False, message=e.message, status="refused")
     summary: dict[str, Any]
     identifiers: dict[str, Any]
@@ -162,7 +166,7 @@ def process_upload(
         )  # fmt: skip
         summary, identifiers = {}, {}
     outcome.upload_id = upload_id
-    _record(ctx, upload_id, kind, outcome, summary, identifiers)
+    _record(ctx, actor, upload_id, kind, outcome, summary, identifiers)
     return outcome
 
 
@@ -249,13 +253,9 @@ def _describe_pdf(stored: Path, name: str) -> UploadOutcome:
 
 
 def _record(
-    ctx: AppContext, upload_id: str, kind: str, outcome: UploadOutcome,
+    ctx: AppContext, actor: User, upload_id: str, kind: str, outcome: UploadOutcome,
     summary: dict[str, Any], identifiers: dict[str, Any],
 ) -> None:  # fmt: skip
     with ctx.db.session() as s:
-        upload = s.get(Upload, upload_id)
-        if upload is None:  # pragma: no cover - created above in its own transaction
-            return
-        upload.status = outcome.status
-        upload.summary = {"kind": kind, "message": outcome.message, "problems": outcome.problems, **summary}
-        upload.original_identifiers = identifiers
+        full = {"kind": kind, "message": outcome.message, "problems": outcome.problems, **summary}
+        cases.record_upload_outcome(s, actor, upload_id, outcome.status, full, identifiers)

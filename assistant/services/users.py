@@ -1,7 +1,10 @@
 """Users: creation, roles, activation and passwords (logging in is :mod:`assistant.services.login`).
 
 Every change that alters what a user may do (role, activation, password) revokes the
-user's open sessions, and with them the chat's tokens.
+user's open sessions, and with them the chat's tokens. Two rules hold for every caller,
+the admin pages and the operator's CLI alike: nobody changes their own role or
+deactivates their own account, and the last active administrator is never demoted or
+deactivated (nobody would be left to manage users from the web).
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant import audit
+from assistant.actors import Actor
 from assistant.db.models import User
 from assistant.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
 from assistant.passwords import MIN_PASSWORD_LENGTH, hash_password
@@ -30,10 +34,7 @@ def _validate_new(username: str, password: str) -> None:
         raise ValidationError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
 
 
-def create_user_unchecked(
-    session: Session, username: str, password: str, role: Role, display_name: str = ""
-) -> User:
-    """Create a user without an acting admin (bootstrap and `demo seed` only)."""
+def _create(session: Session, username: str, password: str, role: Role, display_name: str) -> User:
     _validate_new(username, password)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError(f"The user name '{username}' is taken.")
@@ -45,44 +46,59 @@ def create_user_unchecked(
     )
     session.add(user)
     session.flush()
-    audit.record(
-        session, None, "user.create", target_type="user", target_id=user.id, details={"role": role.value}
-    )
     return user
 
 
 def create_user(
-    session: Session, actor: User, username: str, password: str, role: Role, display_name: str = ""
+    session: Session, actor: Actor, username: str, password: str, role: Role, display_name: str = ""
 ) -> User:
-    """An admin creates a user."""
+    """An admin (or :data:`~assistant.actors.SYSTEM`: bootstrap, `demo seed`) creates a user."""
     authorize(actor, Action.USER_MANAGE)
-    user = create_user_unchecked(session, username, password, role, display_name)
-    audit.record(session, actor, "user.create.by_admin", target_type="user", target_id=user.id)
+    user = _create(session, username, password, role, display_name)
+    audit.record(
+        session, actor, "user.create", target_type="user", target_id=user.id, details={"role": role.value}
+    )
     return user
 
 
-def get_user(session: Session, user_id: int) -> User:
-    """Load a user by id."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFoundError("User not found.")
-    return user
-
-
-def list_users(session: Session, actor: User | None) -> Sequence[User]:
-    """All users, for admins (or the operator at the CLI, ``actor`` None)."""
-    if actor is not None:
-        authorize(actor, Action.USER_MANAGE)
+def list_users(session: Session, actor: Actor) -> Sequence[User]:
+    """All users, for admins and the operator's CLI (:data:`~assistant.actors.SYSTEM`)."""
+    authorize(actor, Action.USER_MANAGE)
     return session.scalars(select(User).order_by(User.id)).all()
 
 
-def set_role(session: Session, actor: User | None, username: str, role: Role) -> User:
-    """An admin (or the operator at the CLI, ``actor`` None) changes a user's role."""
-    if actor is not None:
-        authorize(actor, Action.USER_MANAGE)
-    user = session.scalar(select(User).where(User.username == username))
+def _target(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username).with_for_update())
     if user is None:
         raise NotFoundError(f"No user '{username}'.")
+    return user
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    stmt = select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.is_active.is_(True), User.id != user.id
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def _check_admin_rules(session: Session, actor: Actor, user: User, *, demote: bool, deactivate: bool) -> None:
+    """Refuse a change to one's own account, and removing the last active administrator."""
+    if actor.id is not None and actor.id == user.id:
+        if deactivate:
+            raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError("Ask another administrator to change your own role.")
+    removes_admin = user.role is Role.ADMIN and user.is_active and (demote or deactivate)
+    if removes_admin and _other_active_admins(session, user) == 0:
+        raise ConflictError(
+            f"'{user.username}' is the last active administrator; make another user an administrator first."
+        )
+
+
+def set_role(session: Session, actor: Actor, username: str, role: Role) -> User:
+    """An admin (or the operator at the CLI, as :data:`~assistant.actors.SYSTEM`) changes a user's role."""
+    authorize(actor, Action.USER_MANAGE)
+    user = _target(session, username)
+    _check_admin_rules(session, actor, user, demote=role is not Role.ADMIN, deactivate=False)
     old = user.role
     user.role = role
     revoke_user_sessions(session, user.id, "role_changed")
@@ -97,12 +113,12 @@ def set_role(session: Session, actor: User | None, username: str, role: Role) ->
     return user
 
 
-def set_active(session: Session, actor: User, username: str, active: bool) -> User:
-    """An admin deactivates or reactivates an account."""
+def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:
+    """An admin (or the operator) deactivates or reactivates an account."""
     authorize(actor, Action.USER_MANAGE)
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFoundError(f"No user '{username}'.")
+    user = _target(session, username)
+    if not active:
+        _check_admin_rules(session, actor, user, demote=False, deactivate=True)
     user.is_active = active
     if not active:
         revoke_user_sessions(session, user.id, "deactivated")
@@ -134,13 +150,10 @@ def change_password(
     return user
 
 
-def reset_password(session: Session, actor: User | None, username: str, new_hash: str) -> User:
+def reset_password(session: Session, actor: Actor, username: str, new_hash: str) -> User:
     """An admin (or the operator) sets a temporary password, to be changed at next login."""
-    if actor is not None:
-        authorize(actor, Action.USER_MANAGE)
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFoundError(f"No user '{username}'.")
+    authorize(actor, Action.USER_MANAGE)
+    user = _target(session, username)
     user.password_hash = new_hash
     user.must_change_password = True
     ended = revoke_user_sessions(session, user.id, "password_reset")

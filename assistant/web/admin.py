@@ -7,23 +7,24 @@ Installing weights and ingesting knowledge stay CLI commands (``second-opinion i
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from assistant.db.models import Job, User
+from assistant.components import knowledge_config
+from assistant.db.models import User
 from assistant.errors import DomainError, ValidationError
 from assistant.roles import Role
-from assistant.services import users
+from assistant.services import jobs, users
 from assistant.settings import Settings
 from assistant.web.pages import add_routes, context_of, form_str, redirect, render, status_for
 from assistant.web.request_pages import open_request_views
 from assistant.web.security import require_roles, verify_csrf
+from knowledge import catalogue_stats
+from knowledge.errors import CatalogueUnreadableError
 
 log = logging.getLogger(__name__)
 Admin = Annotated[User, Depends(require_roles(Role.ADMIN))]
@@ -86,56 +87,23 @@ def model_status(weights_dir: Path | None = None) -> list[ModelStatus]:
 
 
 def knowledge_status(settings: Settings) -> KnowledgeStatus:
-    """Document and chunk counts from the knowledge catalogue, opened read-only."""
-    from assistant.components import knowledge_config
-
+    """Document and chunk counts from the knowledge library's catalogue (read-only, no model loaded)."""
     config = knowledge_config(settings)
-    if config.lexical_backend == "postgresql":
-        return _postgres_knowledge_status(config)
-    path = config.lexical_path
-    if not path.is_file():
-        return KnowledgeStatus(
-            str(path), False, problem="Nothing ingested yet: run `second-opinion knowledge`."
-        )
+    path = str(config.lexical_path)
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            docs = int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-            chunks = int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
-            by_type = tuple(
-                (str(t), int(n))
-                for t, n in db.execute(
-                    "SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY doc_type"
-                )
-            )
-    except sqlite3.Error as e:
-        return KnowledgeStatus(str(path), True, problem=f"unreadable: {e}")
-    return KnowledgeStatus(str(path), True, docs, chunks, by_type)
-
-
-def _postgres_knowledge_status(config: Any) -> KnowledgeStatus:
-    """Counts from the catalogue in PostgreSQL (shared by every host)."""
-    from knowledge.errors import KnowledgeError
-    from knowledge.index_status import open_lexical_index
-
-    try:
-        index = open_lexical_index(config)
-        try:
-            counts = index.counts()
-        finally:
-            index.close()
-    except KnowledgeError as e:
-        return KnowledgeStatus("PostgreSQL", True, problem=str(e))
-    by_type = tuple(sorted((str(t), int(v["documents"])) for t, v in counts["by_type"].items()))
-    return KnowledgeStatus(index.location, True, counts["documents"], counts["chunks"], by_type)
+        stats = catalogue_stats(config)
+    except CatalogueUnreadableError as e:
+        return KnowledgeStatus(path, True, problem=f"unreadable: {e.reason}")
+    if stats is None:
+        return KnowledgeStatus(path, False, problem="Nothing ingested yet: run `second-opinion knowledge`.")
+    return KnowledgeStatus(stats.location, True, stats.documents, stats.chunks, stats.by_type)
 
 
 def _page(request: Request, user: User, error: str = "", status_code: int = 200) -> Response:
     ctx = context_of(request)
     with ctx.db.session() as s:
         people = list(users.list_users(s, user))
-        jobs: dict[str, Any] = dict(
-            s.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all()
-        )
+        job_counts = jobs.count_by_status(s, user)
         requests = open_request_views(s, user)
     return render(
         request,
@@ -144,7 +112,7 @@ def _page(request: Request, user: User, error: str = "", status_code: int = 200)
         {
             "people": people,
             "roles": [r.value for r in Role],
-            "jobs": jobs,
+            "jobs": job_counts,
             "error": error,
             "models": model_status(),
             "knowledge": knowledge_status(ctx.settings),
@@ -192,8 +160,6 @@ async def change_role(request: Request, user: Admin, username: str) -> Response:
     form = await request.form()
     try:
         with context_of(request).db.session() as s:
-            if username == user.username:
-                raise ValidationError("Ask another administrator to change your own role.")
             users.set_role(s, user, username, _role(form_str(form, "role")))
     except DomainError as e:
         return _page(request, user, e.message, status_for(e))
@@ -206,8 +172,6 @@ async def set_active(request: Request, user: Admin, username: str) -> Response:
     form = await request.form()
     try:
         with context_of(request).db.session() as s:
-            if username == user.username:
-                raise ValidationError("You cannot deactivate your own account.")
             users.set_active(s, user, username, form_str(form, "active") == "yes")
     except DomainError as e:
         return _page(request, user, e.message, status_for(e))

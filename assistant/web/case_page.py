@@ -235,17 +235,3 @@ def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:
                            for a in patient_requests.return_answers(session, case.id)]  # fmt: skip
     page.requests = case_request_views(session, actor, case.id)
     return page
-
-
-def allowed_image_keys(session: Session, case_id: str) -> set[str]:
-    """Storage keys of derived images (previews, heatmaps) that belong to this case.
-
-    Keys recorded in the case's draft evidence and upload summaries qualify; the uploads'
-    own keys do not, so an original (identifiable) file is never served as an image.
-    """
-    evidence = session.scalars(select(Draft.evidence).where(Draft.case_id == case_id)).all()
-    rows = session.execute(
-        select(Upload.summary, Upload.storage_key, Upload.sha256).where(Upload.case_id == case_id)
-    ).all()
-    originals = {r[1] for r in rows} | {r[2] for r in rows}
-    return referenced_keys(list(evidence), [r[0] for r in rows]) - originals

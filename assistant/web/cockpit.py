@@ -15,19 +15,15 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from assistant import audit
 from assistant.db.models import User
-from assistant.drafting.stored import StoredContent
-from assistant.errors import ConflictError, DomainError, NotFoundError, ValidationError
-from assistant.lifecycle import CaseStatus
-from assistant.policy import Action, authorize
+from assistant.errors import DomainError, ValidationError
 from assistant.roles import Role
 from assistant.services import review, transcripts
-from assistant.services.common import load_case
+from assistant.services.case_images import open_case_image
 from assistant.services.queue_view import QueueFilters, QueueState, queue_page
 from assistant.storage import read_bytes
 from assistant.web.alerts import alert_panel
-from assistant.web.case_page import allowed_image_keys, load_case_page
+from assistant.web.case_page import load_case_page
 from assistant.web.dicomweb import warm_metadata
 from assistant.web.pages import (
     add_routes,
@@ -117,12 +113,6 @@ def _sections(form: Any) -> dict[str, str]:
     return {k.removeprefix("section__"): form_str(form, k) for k in form if k.startswith("section__")}
 
 
-def _notify(session: Session, case_id: str, text: str, kind: str) -> None:
-    """Record a notice to the patient in their case's latest conversation."""
-    for conv in transcripts.conversations_for_case(session, case_id)[-1:]:
-        transcripts.add_message(session, None, conv.id, "clinician", text, {"kind": kind})
-
-
 @posts.post("/cases/{case_id}/claim")
 def claim(request: Request, user: Clinician, case_id: str) -> Response:
     """Claim the case (exclusive; a second clinician gets a conflict)."""
@@ -135,27 +125,18 @@ def release(request: Request, user: Clinician, case_id: str) -> Response:
     return _act(request, user, case_id, "released", lambda s: review.release_case(s, user, case_id))
 
 
-def _save_if_changed(s: Session, user: User, case_id: str, base_id: str, sections: dict[str, str]) -> str:
-    """Save edited sections as a new version when they differ; return the draft id to act on."""
-    case = load_case(s, case_id)
-    if case.status is CaseStatus.IN_REVIEW and case.claimed_by_id != user.id:
-        raise ConflictError("Another clinician holds this case.")
-    latest = review.get_draft_for_review(s, user, case_id)
-    if latest.id != base_id:
-        raise ConflictError("The draft changed since you opened it; reload to see the new version.")
-    current = StoredContent.read(latest.content).texts_by_key()
-    changed = {k: v for k, v in sections.items() if v.split() != current.get(k, "").split()}
-    if not changed:
-        return latest.id
-    return review.save_edit(s, user, case_id, base_id, changed).id
-
-
 @posts.post("/cases/{case_id}/edit")
 async def edit(request: Request, user: Clinician, case_id: str) -> Response:
     """Save the sectioned editor as a new version."""
     form = await request.form()
     base, sections = form_str(form, "base_draft_id"), _sections(form)
-    return _act(request, user, case_id, "saved", lambda s: _save_if_changed(s, user, case_id, base, sections))
+    return _act(
+        request,
+        user,
+        case_id,
+        "saved",
+        lambda s: review.save_changed_sections(s, user, case_id, base, sections),
+    )
 
 
 @posts.post("/cases/{case_id}/sign")
@@ -168,7 +149,7 @@ async def sign(request: Request, user: Clinician, case_id: str) -> Response:
     def work(s: Session) -> None:
         if attest != "yes":
             raise ValidationError("Tick the attestation to sign; nothing was signed.")
-        draft_id = _save_if_changed(s, user, case_id, base, sections)
+        draft_id = review.save_changed_sections(s, user, case_id, base, sections)
         review.sign_draft(s, user, case_id, draft_id, password, review.DEFAULT_ATTESTATION)
 
     return _act(request, user, case_id, "signed", work)
@@ -201,7 +182,8 @@ async def amend(request: Request, user: Clinician, case_id: str) -> Response:
         if attest != "yes":
             raise ValidationError("Tick the attestation to sign the amendment; nothing was signed.")
         review.amend_opinion(s, user, case_id, sections, reason, password, review.DEFAULT_ATTESTATION)
-        _notify(s, case_id, f"Your opinion was amended: {reason.strip()}", "opinion.amended")
+        notice = f"Your opinion was amended: {reason.strip()}"
+        transcripts.post_notice(s, user, case_id, notice, "opinion.amended")
 
     return _act(request, user, case_id, "amended", work)
 
@@ -212,11 +194,7 @@ def image(request: Request, user: Clinician, case_id: str, key: str) -> Response
     ctx = context_of(request)
     try:
         with ctx.db.session() as s:
-            case = load_case(s, case_id)
-            authorize(user, Action.UPLOAD_READ, case)
-            if key not in allowed_image_keys(s, case_id):
-                raise NotFoundError("Image not found.")
-            audit.record(s, user, "image.view", target_type="image", target_id=key[:16], case_id=case_id)
+            key = open_case_image(s, user, case_id, key)
         data = read_bytes(ctx.storage, key)  # previews and heatmaps are small PNGs
     except DomainError as e:
         raise http_error(e) from e

@@ -23,16 +23,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 
-from assistant import audit
 from assistant.context import AppContext
 from assistant.db.models import User
 from assistant.dicomweb.index import CaseInstances, InstanceRef
 from assistant.dicomweb.local import LocalDicomWeb
 from assistant.dicomweb.orthanc import OrthancDicomWeb, OrthancError
 from assistant.errors import DomainError, ValidationError
-from assistant.policy import Action, authorize
 from assistant.roles import Role
-from assistant.services.common import load_case
+from assistant.services.case_images import case_instances
 from assistant.web.pages import add_routes, context_of, http_error, templates
 from assistant.web.security import require_roles
 from assistant.web.viewer_config import link_image_statements
@@ -50,14 +48,7 @@ def _instances(
 ) -> CaseInstances:
     """The case's instances after the policy check; audits a study view when asked."""
     with context_of(request).db.session() as s:
-        case = load_case(s, case_id)
-        authorize(user, Action.UPLOAD_READ, case)
-        found = CaseInstances.load(s, case_id)
-        if study_uid:
-            found.study(study_uid)
-        if audit_view:
-            audit.record(s, user, "study.view", target_type="study", target_id=study_uid, case_id=case_id)
-    return found
+        return case_instances(s, user, case_id, study_uid, audit_view=audit_view)
 
 
 def _orthanc(request: Request) -> OrthancDicomWeb | None:

@@ -18,29 +18,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 
-from assistant import audit
 from assistant.db.models import User
 from assistant.errors import DomainError
 from assistant.integrity import alert_on_mismatch
 from assistant.opinion_document import SignedOpinion, load_signed_opinion, opinion_pdf, source_line
 from assistant.roles import Role
+from assistant.services import cases
 from assistant.web.pages import add_routes, context_of, http_error
 from assistant.web.security import require_roles
-
-FHIR_STATUSES = frozenset(
-    {
-        "registered",
-        "partial",
-        "preliminary",
-        "final",
-        "amended",
-        "corrected",
-        "appended",
-        "cancelled",
-        "entered-in-error",
-        "unknown",
-    }
-)
 
 
 def opinion_fhir(opinion: SignedOpinion, pdf: bytes | None = None) -> dict[str, Any]:
@@ -87,8 +72,6 @@ def opinion_fhir(opinion: SignedOpinion, pdf: bytes | None = None) -> dict[str, 
         "conclusion": texts.get("agreement") or next(iter(texts.values()), ""),
         "presentedForm": forms,
     }
-    if status not in FHIR_STATUSES:  # pragma: no cover - guarded by construction
-        raise ValueError(status)
     report = DiagnosticReport.model_validate(resource)
     validated: dict[str, Any] = json.loads(report.model_dump_json(exclude_none=True))
     return validated
@@ -115,15 +98,7 @@ def _load(request: Request, user: User, case_id: str, fmt: str) -> SignedOpinion
     try:
         with alert_on_mismatch(db, user.id, fmt), db.session() as s:
             opinion = load_signed_opinion(s, user, case_id)
-            audit.record(
-                s,
-                user,
-                "opinion.export",
-                target_type="draft",
-                target_id=opinion.draft_id,
-                case_id=case_id,
-                details={"format": fmt},
-            )
+            cases.record_opinion_export(s, user, case_id, opinion.draft_id, fmt)
             return opinion
     except DomainError as e:
         raise http_error(e) from e

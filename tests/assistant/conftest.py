@@ -1,4 +1,4 @@
-"""Fixtures shared by the assistant tests: an app context on the test database, patients, shared files."""
+"""Fixtures of the application tests: an app context on the test database, patients, shared files."""
 
 from __future__ import annotations
 

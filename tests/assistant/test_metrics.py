@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from assistant.actors import SYSTEM
 from assistant.cli.main import app as cli
 from assistant.db.base import Database
 from assistant.db.models import Case, User
@@ -74,7 +75,7 @@ class TestComputeMetrics:
     def test_empty_database(self, sqlite_db: Database) -> None:
         """With no cases every rate is undefined rather than zero."""
         with sqlite_db.session() as s:
-            m = compute_metrics(s, None)
+            m = compute_metrics(s, SYSTEM)
         assert m.submit_to_sign_median_h is None and m.citations.sentence_failure_rate is None
         assert set(m.edit_shares.values()) == {None}
 

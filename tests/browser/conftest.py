@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade
@@ -82,9 +83,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     accounts: dict[str, User] = {}
     with db.session() as s:
         for name in PATIENTS:
-            accounts[name] = users.create_user_unchecked(s, name, TEST_PASSWORD, Role.PATIENT, name.title())
-        accounts["drsmith"] = users.create_user_unchecked(
-            s, "drsmith", TEST_PASSWORD, Role.CLINICIAN, "Dr Smith"
+            accounts[name] = users.create_user(s, SYSTEM, name, TEST_PASSWORD, Role.PATIENT, name.title())
+        accounts["drsmith"] = users.create_user(
+            s, SYSTEM, "drsmith", TEST_PASSWORD, Role.CLINICIAN, "Dr Smith"
         )
     port = _free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")

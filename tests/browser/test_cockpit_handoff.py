@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import users
@@ -55,8 +56,8 @@ def _staff_login(page: Any, app: LiveApp, username: str) -> None:
 def test_signed_in_cockpit_then_read_in_chat(live_app: LiveApp, browser: Any, contexts: list[Any]) -> None:
     """The clinician signs; the patient's chat shows the signed words and offers the PDF."""
     with live_app.db.session() as s:
-        patient = users.create_user_unchecked(s, "erin", TEST_PASSWORD, Role.PATIENT, "Erin")
-        users.create_user_unchecked(s, "dr_review", TEST_PASSWORD, Role.CLINICIAN, "Dr Review")
+        patient = users.create_user(s, SYSTEM, "erin", TEST_PASSWORD, Role.PATIENT, "Erin")
+        users.create_user(s, SYSTEM, "dr_review", TEST_PASSWORD, Role.CLINICIAN, "Dr Review")
     settings = Settings(environment="test", data_dir=live_app.data_dir)  # the server's storage
     case_id = seed_review_case(live_app.db, settings, patient)
 

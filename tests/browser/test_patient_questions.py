@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.chat.chainlit_assets import FOOTER
 from assistant.db.models import User
 from assistant.knowledge_base import ingest_starter_pack
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _patient(app: LiveApp, username: str, name: str) -> User:
     with app.db.session() as s:
-        return users.create_user_unchecked(s, username, TEST_PASSWORD, Role.PATIENT, name)
+        return users.create_user(s, SYSTEM, username, TEST_PASSWORD, Role.PATIENT, name)
 
 
 def test_question_during_intake_is_answered_not_stored(

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.roles import Role
 from assistant.services import alerts, users
 from tests.browser.conftest import LiveApp, log_in, say, shot
@@ -26,8 +27,8 @@ def _staff_login(page: object, app: LiveApp, username: str) -> None:
 def test_unsubmitted_emergency_reaches_support(page: object, browser: object, live_app: LiveApp) -> None:
     """Advice first for the patient; support sees the words, category and time, and acknowledges."""
     with live_app.db.session() as s:
-        users.create_user_unchecked(s, "alert-erin", TEST_PASSWORD, Role.PATIENT, "Erin Patient")
-        sage = users.create_user_unchecked(s, "sage", TEST_PASSWORD, Role.SUPPORT, "Sage Support")
+        users.create_user(s, SYSTEM, "alert-erin", TEST_PASSWORD, Role.PATIENT, "Erin Patient")
+        sage = users.create_user(s, SYSTEM, "sage", TEST_PASSWORD, Role.SUPPORT, "Sage Support")
         # Earlier tests on this server raised alerts of their own; they have been dealt with.
         for earlier in alerts.list_alerts(s, sage):
             alerts.acknowledge(s, sage, earlier.id)

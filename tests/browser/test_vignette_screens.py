@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.chat.consent import current_consent
 from assistant.context import AppContext
 from assistant.intake import IntakeRecord
@@ -42,7 +43,7 @@ def _draft_vignette(app: LiveApp, vid: str) -> tuple[str, str]:
         (settings.chroma_path / ".screens-seeded").write_text("1")
     username = f"pat_{vid}"
     with app.db.session() as s:
-        patient = users.create_user_unchecked(s, username, TEST_PASSWORD, Role.PATIENT, f"Patient {vid}")
+        patient = users.create_user(s, SYSTEM, username, TEST_PASSWORD, Role.PATIENT, f"Patient {vid}")
         record = IntakeRecord.model_validate(vignette["intake"])
         case = cases.create_case(s, patient, record.diagnosis_in_question[:200])
         cases.update_intake(s, patient, case.id, record)
@@ -63,7 +64,7 @@ def test_vignette_cockpit_and_signed_opinion(live_app: LiveApp, browser: Any, vi
     case_id, username = _draft_vignette(live_app, vid)
     doctor_name = f"dr_{vid}"
     with live_app.db.session() as s:
-        users.create_user_unchecked(s, doctor_name, TEST_PASSWORD, Role.CLINICIAN, "Dr Vignette")
+        users.create_user(s, SYSTEM, doctor_name, TEST_PASSWORD, Role.CLINICIAN, "Dr Vignette")
     doctor_ctx = browser.new_context(viewport={"width": 1280, "height": 1800})
     doctor = doctor_ctx.new_page()
     doctor.set_default_timeout(30_000)

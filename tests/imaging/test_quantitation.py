@@ -9,7 +9,7 @@ import pytest
 
 from imaging.errors import QuantitationError
 from imaging.evaluation import CTDetectionReport, evaluate_ct_candidates
-from imaging.quantitation import CTMeasurements, MonaiBundleSegmenter, quantify_ct
+from imaging.quantitation import CTMeasurements, quantify_ct
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 A0001 = SHARED / "dicom" / "lung_pet_ct_dx" / "Lung_Dx-A0001_series2_5mm"
@@ -107,10 +107,3 @@ class TestTCIAA0001:
         for c in measured.nodule_candidates:
             assert 0 <= c.slice_index < 64
             assert c.diameter_mm >= 5.0
-
-
-class TestMonaiBundleSlot:
-    def test_missing_bundle_names_the_file(self, tmp_path: Path) -> None:
-        """An absent bundle is reported with the missing file and how to install it."""
-        with pytest.raises(QuantitationError, match=r"configs/inference\.json is missing"):
-            MonaiBundleSegmenter(tmp_path).check()

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from assistant import audit_seal
+from assistant.actors import SYSTEM
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade
 from assistant.db.models import User
@@ -69,7 +70,7 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[L
     accounts: dict[str, User] = {}
     with db.session() as s:
         for name, role in ACCOUNTS.items():
-            accounts[name] = users.create_user_unchecked(s, name, TEST_PASSWORD, role, name.title())
+            accounts[name] = users.create_user(s, SYSTEM, name, TEST_PASSWORD, role, name.title())
     port = _free_port()
     full_env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **env)
     log_path = data_dir / "server.log"

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistant.actors import SYSTEM
 from assistant.db.base import Database
 from assistant.db.migrate import upgrade
 from assistant.db.models import User
@@ -74,7 +75,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     ids: dict[str, int] = {}
     with db.session() as s:
         for name, role in ACCOUNTS.items():
-            ids[name] = users.create_user_unchecked(s, name, TEST_PASSWORD, role, name).id
+            ids[name] = users.create_user(s, SYSTEM, name, TEST_PASSWORD, role, name).id
         for name in ("sup_gone", "timing_gone"):
             s.get(User, ids[name]).is_active = False  # type: ignore[union-attr]
     port = _free_port()

@@ -25,9 +25,9 @@ from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.guards import discard_chainlit_copy
 from assistant.chat.intake import Extractor, completion_extractor
-from assistant.chat.progress import WAITING, ProgressSnapshot
 from assistant.chat.replies import Phase, Reply
 from assistant.errors import DomainError
+from assistant.services.progress import WAITING, ProgressSnapshot
 
 logger = logging.getLogger("assistant.chat.handlers")
 

@@ -80,6 +80,36 @@ class TestOperatorCommands:
         verify = _invoke(cli_settings, "audit", "verify")
         assert verify.exit_code == 0 and "OK: 2 events" in verify.output
 
+    def test_last_admin_cannot_be_demoted(self, cli_settings: Settings) -> None:
+        """The CLI shares the user service's rule: the only active admin keeps the role."""
+        _invoke(cli_settings, "db", "upgrade")
+        added = _invoke(
+            cli_settings,
+            "users",
+            "add",
+            "root",
+            "--role",
+            "admin",
+            "--password-stdin",
+            input="a-long-password\n",
+        )
+        assert added.exit_code == 0, added.output
+        refused = _invoke(cli_settings, "users", "set-role", "root", "clinician")
+        assert refused.exit_code == 1
+        assert "last active administrator" in refused.output
+        assert "admin" in _invoke(cli_settings, "users", "list").output.split("root", 1)[1].split("\n")[0]
+        _invoke(
+            cli_settings,
+            "users",
+            "add",
+            "second",
+            "--role",
+            "admin",
+            "--password-stdin",
+            input="a-long-password\n",
+        )
+        assert _invoke(cli_settings, "users", "set-role", "root", "clinician").exit_code == 0
+
     def test_short_password_refused(self, cli_settings: Settings) -> None:
         """A weak password is refused with a clear message."""
         _invoke(cli_settings, "db", "upgrade")

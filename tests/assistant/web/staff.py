@@ -239,11 +239,11 @@ def seed_review_case(db: Database, settings: Settings, patient: User, *, urgent:
     with db.session() as s:
         conv = transcripts.start_conversation(s, patient, case_id)
         transcripts.add_message(s, patient, conv.id, "patient", "I was told I have pneumonia. Is that right?")
-        transcripts.add_message(s, None, conv.id, "assistant", "I will collect your history and images.")
+        transcripts.add_message(s, patient, conv.id, "assistant", "I will collect your history and images.")
         if urgent:
             from assistant.services import cases
 
-            cases.mark_red_flags(s, None, case_id, ["chest pain"])
+            cases.mark_red_flags(s, patient, case_id, ["chest pain"])
     return case_id
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,11 +10,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from assistant.components import knowledge_config
 from assistant.db.base import Database
 from assistant.db.models import AuditEvent, User
 from assistant.roles import Role
 from assistant.settings import Settings
 from assistant.web.admin import knowledge_status, model_status
+from knowledge import pack_path
+from knowledge.chunking import Chunker
+from knowledge.lexical import LexicalIndex
+from knowledge.loaders import load_paths
 from tests.assistant.web.staff import csrf, login, make_client, post
 from tests.conftest import TEST_PASSWORD
 
@@ -54,7 +58,7 @@ class TestUsers:
         assert not _user(sqlite_db, "robin").is_active
         with sqlite_db.session() as s:
             actions = set(s.scalars(select(AuditEvent.action).where(AuditEvent.actor_role == "admin")))
-        assert {"user.create.by_admin", "user.set_role", "user.set_active"} <= actions
+        assert {"user.create", "user.set_role", "user.set_active"} <= actions
 
     @pytest.mark.parametrize(
         ("path", "data", "message"),
@@ -117,19 +121,26 @@ class TestStatus:
         assert any(m.name == "broken" and m.problem for m in model_status(tmp_path))
 
     def test_knowledge_counts(self, settings: Settings) -> None:
-        """Absent catalogue says so; a catalogue's documents and passages are counted read-only."""
+        """Absent catalogue says so; a real catalogue's documents and passages are counted read-only."""
         assert not knowledge_status(settings).present
-        path = settings.chroma_path / f"{settings.knowledge.collection}.lexical.sqlite3"
-        path.parent.mkdir(parents=True)
-        with sqlite3.connect(path) as db:
-            db.executescript(
-                "CREATE TABLE documents(source_id TEXT, doc_type TEXT);"
-                "CREATE TABLE chunks(chunk_id TEXT);"
-                "INSERT INTO documents VALUES ('a','guideline'),('b','qa'),('c','qa');"
-                "INSERT INTO chunks VALUES ('1'),('2'),('3'),('4');"
-            )
+        index = LexicalIndex(knowledge_config(settings).lexical_path)
+        documents = load_paths([pack_path()]).documents
+        with index.transaction() as conn:
+            for doc in documents:
+                index.write_document(conn, doc, Chunker().chunk(doc))
+        index.close()
         status = knowledge_status(settings)
-        assert (status.documents, status.chunks, status.by_type) == (3, 4, (("guideline", 1), ("qa", 2)))
+        assert status.present and not status.problem
+        assert status.documents == len(documents) and status.chunks >= len(documents)
+        assert sum(n for _type, n in status.by_type) == len(documents)
+
+    def test_unreadable_catalogue_is_reported(self, settings: Settings) -> None:
+        """A file that is not a catalogue is reported as unreadable, not a crash."""
+        path = knowledge_config(settings).lexical_path
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"not a database at all")
+        status = knowledge_status(settings)
+        assert status.present and status.problem.startswith("unreadable")
 
     def test_page_shows_status(self, client: TestClient) -> None:
         """The admin home shows the models, knowledge and jobs sections."""

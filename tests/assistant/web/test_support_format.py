@@ -35,7 +35,7 @@ def test_transcript_page_names_the_patient_and_formats(
     with sqlite_db.session() as s:
         conv = transcripts.start_conversation(s, patient, None)
         transcripts.add_message(s, patient, conv.id, "patient", "My report says **pneumonia**")
-        transcripts.add_message(s, None, conv.id, "assistant", "### Summary of what you told us")
+        transcripts.add_message(s, patient, conv.id, "assistant", "### Summary of what you told us")
         empty = transcripts.start_conversation(s, patient, None)
         conv_id, empty_id = conv.id, empty.id
     client = make_client(settings, sqlite_db)
