@@ -39,7 +39,9 @@ def render(bind: str, servers: Sequence[tuple[str, str]], *, secure_cookie: bool
     lines = []
     for name, address in servers:
         if not _NAME.match(name):
-            raise ValueError(f"server name {name!r}: use letters, digits, '-' or '_' (it is the cookie value)")
+            raise ValueError(
+                f"server name {name!r}: use letters, digits, '-' or '_' (it is the cookie value)"
+            )
         if not _ADDRESS.match(address):
             raise ValueError(f"server {name}: address {address!r} is not HOST:PORT")
         lines.append(f"    server {name} {address} cookie {name}")
