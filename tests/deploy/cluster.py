@@ -50,10 +50,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, log: Path, seconds: float = 120) -> None:
-    """Poll ``url`` until it answers 200; raise with the end of ``log`` if it never does."""
+def wait_for(url: str, log: Path, seconds: float = 120, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``url`` until it answers 200; raise with the end of ``log`` if it never does or ``proc`` exits."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
@@ -123,7 +123,7 @@ def start_instances(root: Path, names: list[str], env: dict[str, str]) -> dict[s
         instances[name] = Instance(name, port, proc, log)
     try:
         for instance in instances.values():
-            wait_for(f"{instance.url}/healthz", instance.log, seconds=240)
+            wait_for(f"{instance.url}/healthz", instance.log, seconds=240, proc=instance.proc)
     except BaseException:
         Cluster("", root, instances).stop()
         raise
@@ -145,7 +145,12 @@ def start_haproxy(root: Path, instances: dict[str, Instance]) -> tuple[str, subp
     with log.open("w") as out:
         proc = subprocess.Popen([HAPROXY, "-db", "-f", str(config)], stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    wait_for(f"{url}/healthz", log, seconds=30)
+    try:
+        wait_for(f"{url}/healthz", log, seconds=30, proc=proc)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
     return url, proc, config
 
 
