@@ -325,13 +325,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     counts = [int(c) for c in args.instances.split(",") if c.strip()]
-    results = (
-        [run_balanced(args.sessions, args.think_s, n, args.pg_url) for n in counts]
-        if counts
-        else [run_direct(args.sessions, args.think_s)]
-    )
-    for result in results:
-        print(report(result, args.think_s))
+    for count in counts or [0]:  # print each configuration as soon as it is measured
+        if count:
+            result = run_balanced(args.sessions, args.think_s, count, args.pg_url)
+        else:
+            result = run_direct(args.sessions, args.think_s)
+        print(report(result, args.think_s), flush=True)
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("target: p95 <= 300 ms for non-LLM turns, zero errors")
 

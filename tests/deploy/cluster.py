@@ -112,7 +112,11 @@ def start_instances(root: Path, names: list[str], env: dict[str, str]) -> dict[s
     """Start one app process per name on one data directory; wait until each answers /healthz."""
     data_dir = root / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    child_env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", OMP_NUM_THREADS="1", **env)
+    child_env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", OMP_NUM_THREADS="1")
+    # One audit key for all, as the guide requires: instances starting together must not each
+    # create their own key file.
+    child_env["SECOND_OPINION_INTEGRITY__AUDIT_KEY"] = "deploy-test-audit-key-shared-by-every-instance"
+    child_env.update(env)
     instances: dict[str, Instance] = {}
     for name in names:
         port = free_port()
