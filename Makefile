@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint format typecheck browser orthanc viewer clean
+.PHONY: install run test test-fast lint format typecheck browser orthanc haproxy viewer clean
 
 install: $(STAMP) viewer
 
@@ -47,7 +47,14 @@ orthanc:
 	  else echo "the Orthanc test needs Debian's orthanc: sudo apt-get install orthanc orthanc-dicomweb"; fi; \
 	fi
 
-test: install browser orthanc
+# Debian's HAProxy, for the test that runs two app instances behind the balancer (deploy/haproxy.cfg).
+haproxy:
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	  else echo "the balancer test needs Debian's haproxy: sudo apt-get install haproxy"; fi; \
+	fi
+
+test: install browser orthanc haproxy
 	$(BIN)/pytest
 
 test-fast: install

@@ -257,6 +257,31 @@ class TLSSettings(BaseModel):
     )
 
 
+def _both_transports() -> list[Literal["websocket", "polling"]]:
+    return ["websocket", "polling"]
+
+
+class ChatSettings(BaseModel):
+    """Chainlit options an operator may set (the rest of Chainlit's config stays the project's)."""
+
+    transports: list[Literal["websocket", "polling"]] = Field(
+        default_factory=_both_transports,
+        description="Socket.IO transports the chat offers, in order. Behind a balancer without "
+        'websocket support use ["polling"]; with one that pins every request (deploy/haproxy.cfg) '
+        "keep both. JSON list in the environment: '[\"websocket\"]'.",
+        min_length=1,
+    )
+    session_timeout_s: int = Field(
+        default=3600,
+        ge=1,
+        description="How long an instance keeps a chat session after its connection drops "
+        "(Chainlit session_timeout); a patient moved to another instance resumes from the database.",
+    )
+    user_session_timeout_s: int = Field(
+        default=28800, ge=60, description="Lifetime of Chainlit's own login token (user_session_timeout)."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable, from environment (SECOND_OPINION_*), .env or defaults."""
 
@@ -289,6 +314,7 @@ class Settings(BaseSettings):
     chat_limits: ChatLimitSettings = Field(default_factory=ChatLimitSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     tls: TLSSettings = Field(default_factory=TLSSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

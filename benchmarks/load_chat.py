@@ -4,18 +4,27 @@ Starts the whole app on loopback (embedded defaults: SQLite, local storage; LLM 
 mode, in-process job runner off) with a fresh data directory, seeds N patients through
 the services (already consented, so every turn is an intake answer), logs each in through
 the app's own login page, opens one Chainlit socket.io session per patient, and sends the
-nine intake answers. A turn's latency is the time from sending the message to the
+nine intake answers (after one unmeasured warm-up session per instance, whose first turn
+loads the triage model). A turn's latency is the time from sending the message to the
 assistant's reply (the next answer then waits for Chainlit's ``task_end``). No intake turn
 calls the LLM. Prints a single-session baseline measured in the same run, the concurrent
 p50/p95/max, the ratio to the baseline, and errors.
 
+With ``--instances 1,3`` it measures the production shape instead, once per instance count:
+that many app processes on one PostgreSQL database (a fresh schema, dropped afterwards) behind
+Debian's HAProxy running ``deploy/haproxy.cfg`` (rendered by ``deploy/render_haproxy.py``, the
+files docs/deploy.md installs). Patients log in through the balancer, which pins each one to an
+instance with its affinity cookie; the report says how many sessions each instance held.
+
     .venv/bin/python benchmarks/load_chat.py --sessions 50
+    .venv/bin/python benchmarks/load_chat.py --sessions 200 --instances 1,3
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import socket
@@ -25,6 +34,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,29 +74,36 @@ def serve(data_dir: str, port: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
 
 
-def seed(data_dir: Path, n: int) -> list[str]:
-    """Create n consented patients through the services."""
-    from assistant.actors import SYSTEM
+def seed(data_dir: Path, n: int, database_url: str | None = None) -> list[str]:
+    """Create n consented patients (one Argon2 hash shared by all, so seeding 200 is quick)."""
     from assistant.chat.consent import current_consent
     from assistant.db.base import Database
     from assistant.db.migrate import upgrade
+    from assistant.db.models import User
+    from assistant.passwords import hash_password
     from assistant.roles import Role
-    from assistant.services import cases, users
+    from assistant.services import cases
 
-    db = Database.from_url(f"sqlite:///{data_dir / 'second_opinion.db'}")
+    db = Database.from_url(database_url or f"sqlite:///{data_dir / 'second_opinion.db'}")
     upgrade(db.engine)
     consent = current_consent()
+    digest = hash_password(PASSWORD)
     names = [f"loadpatient{i:03d}" for i in range(n)]
     with db.session() as s:
         for name in names:
-            user = users.create_user(s, SYSTEM, name, PASSWORD, Role.PATIENT, name)
+            user = User(username=name, display_name=name, role=Role.PATIENT, password_hash=digest)
+            s.add(user)
+            s.flush()
             cases.record_consent(s, user, consent.version, consent.text)
     db.dispose()
     return names
 
 
 async def login(url: str, name: str) -> str:
-    """Log in through /login and obtain the chat session; returns the Cookie header."""
+    """Log in through /login and obtain the chat session; returns the Cookie header.
+
+    Behind the balancer the header also carries its affinity cookie, pinning the session.
+    """
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         page = await client.get("/login")
         match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -149,20 +167,43 @@ async def session(
     await sio.disconnect()
 
 
-async def run(url: str, names: list[str], think_s: float) -> tuple[list[float], list[float], list[str]]:
+@dataclass
+class Measured:
+    """One configuration's figures."""
+
+    label: str
+    sessions: int
+    baseline: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+    pinned: Counter[str] = field(default_factory=Counter)
+
+
+async def run(url: str, names: list[str], think_s: float, result: Measured) -> None:
+    """Log every patient in, run one session alone (the baseline), then all the others at once."""
     gate = asyncio.Semaphore(4)  # password hashing is deliberately slow; log in a few at a time
 
     async def one(name: str) -> str:
         async with gate:
             return await login(url, name)
 
-    cookies = await asyncio.gather(*(one(n) for n in names))
-    baseline: list[float] = []
-    errors: list[str] = []
-    await session(url, cookies[0], baseline, errors)  # alone: the baseline
-    latencies: list[float] = []
-    await asyncio.gather(*(session(url, c, latencies, errors, think_s) for c in cookies[1:]))
-    return baseline, latencies, errors
+    cookies = list(await asyncio.gather(*(one(n) for n in names)))
+    by_node: dict[str, list[str]] = {}
+    for header in cookies:
+        node = re.search(r"(?:^|; )SO_NODE=([^;]+)", header)
+        by_node.setdefault(node.group(1) if node else "direct", []).append(header)
+    # One unmeasured session per instance first: its first turn loads the triage model (seconds).
+    warm_up = [headers[0] for headers in by_node.values()]
+    await asyncio.gather(*(session(url, c, [], []) for c in warm_up))
+    cookies = [c for c in cookies if c not in warm_up][: result.sessions + 1]
+    for header in cookies:
+        node = re.search(r"(?:^|; )SO_NODE=([^;]+)", header)
+        result.pinned[node.group(1) if node else "direct"] += 1
+    await session(url, cookies[0], result.baseline, result.errors)  # alone: the baseline
+    started = time.perf_counter()
+    await asyncio.gather(*(session(url, c, result.latencies, result.errors, think_s) for c in cookies[1:]))
+    result.wall_s = time.perf_counter() - started
 
 
 def _free_port() -> int:
@@ -175,48 +216,122 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
+def wait_healthy(url: str) -> None:
+    """Poll /healthz until the app answers (at most a minute)."""
+    for _ in range(240):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.25)
+    raise SystemExit(f"the app at {url} did not start")
+
+
+def run_direct(sessions: int, think_s: float) -> Measured:
+    """One instance on the embedded defaults (SQLite), no balancer: the original measurement."""
+    result = Measured("1 instance, direct, SQLite", sessions)
+    with tempfile.TemporaryDirectory(prefix="load-chat-") as tmp:
+        data_dir = Path(tmp)
+        names = seed(data_dir, sessions + 2)  # one more for the warm-up session
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], cwd=REPO)
+        try:
+            wait_healthy(url)
+            asyncio.run(run(url, names, think_s, result))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    return result
+
+
+def run_balanced(sessions: int, think_s: float, instances: int, pg_url: str) -> Measured:
+    """``instances`` app processes on one PostgreSQL schema behind HAProxy (deploy/haproxy.cfg)."""
+    from sqlalchemy import text
+
+    from assistant.db.base import make_engine
+    from tests.deploy.cluster import haproxy_installed, start_cluster
+
+    if not haproxy_installed():
+        raise SystemExit("HAProxy is not installed: make haproxy (or apt-get install -y haproxy)")
+    result = Measured(f"{instances} instance(s) behind HAProxy, PostgreSQL", sessions)
+    schema = f"load_chat_{os.getpid()}_{instances}"
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with tempfile.TemporaryDirectory(prefix="load-chat-lb-") as tmp:
+            names = seed(Path(tmp), sessions + 1 + instances, url)  # one warm-up session per instance
+            env = {"SECOND_OPINION_DATABASE__URL": url}
+            cluster = start_cluster(Path(tmp), [f"app{i + 1}" for i in range(instances)], env)
+            try:
+                asyncio.run(run(cluster.url, names, think_s, result))
+            finally:
+                cluster.stop()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+    return result
+
+
+def report(result: Measured, think_s: float) -> str:
+    """The figures of one configuration, in words."""
+    lines = [f"== {result.label}"]
+    if result.baseline:
+        lines.append(
+            f"baseline (1 session alone): {len(result.baseline)} turns, "
+            f"p50 {1e3 * statistics.median(result.baseline):.0f} ms, p95 {1e3 * p95(result.baseline):.0f} ms"
+        )
+    if result.latencies:
+        ratio = p95(result.latencies) / p95(result.baseline) if result.baseline else float("nan")
+        lines.append(
+            f"{result.sessions} concurrent sessions (think time {think_s:g} s): "
+            f"{len(result.latencies)} intake turns in {result.wall_s:.1f} s; "
+            f"p50 {1e3 * statistics.median(result.latencies):.0f} ms, "
+            f"p95 {1e3 * p95(result.latencies):.0f} ms, max {1e3 * max(result.latencies):.0f} ms; "
+            f"p95 / baseline p95 = {ratio:.1f}x"
+        )
+    if set(result.pinned) != {"direct"}:
+        lines.append(
+            "sessions per instance: " + ", ".join(f"{k} {v}" for k, v in sorted(result.pinned.items()))
+        )
+    kinds = sorted(set(result.errors))
+    lines.append(f"errors: {len(result.errors)}" + (f" ({kinds})" if result.errors else ""))
+    return "\n".join(lines)
+
+
 def main() -> None:
-    """Seed, start the app, run the sessions, print the figures."""
+    """Seed, start the app (or the balanced cluster), run the sessions, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50, help="concurrent patient sessions")
     parser.add_argument(
         "--think-s", type=float, default=0.0, help="mean pause between turns (0: all sessions send at once)"
     )
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="load-chat-") as tmp:
-        data_dir = Path(tmp)
-        names = seed(data_dir, args.sessions + 1)
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], cwd=REPO)
-        try:
-            for _ in range(240):
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.25)
-            started = time.perf_counter()
-            baseline, latencies, errors = asyncio.run(run(url, names, args.think_s))
-            wall = time.perf_counter() - started
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-    base_p95 = p95(baseline) if baseline else float("nan")
-    base_p50 = 1e3 * statistics.median(baseline)
-    print(
-        f"baseline (1 session alone): {len(baseline)} turns, "
-        f"p50 {base_p50:.0f} ms, p95 {1e3 * base_p95:.0f} ms"
+    parser.add_argument(
+        "--instances",
+        default="",
+        help="comma-separated instance counts to run behind HAProxy on PostgreSQL, e.g. 1,3 "
+        "(empty: one instance, direct, SQLite)",
     )
-    if latencies:
-        print(
-            f"{args.sessions} concurrent sessions (think time {args.think_s:g} s): {len(latencies)} intake "
-            f"turns in {wall:.1f} s; p50 {1e3 * statistics.median(latencies):.0f} ms, "
-            f"p95 {1e3 * p95(latencies):.0f} ms, max {1e3 * max(latencies):.0f} ms; "
-            f"p95 / baseline p95 = {p95(latencies) / base_p95:.1f}x"
-        )
-    kinds = sorted(set(errors))
-    print(f"errors: {len(errors)}" + (f" ({kinds})" if errors else ""))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "SECOND_OPINION_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+        help="PostgreSQL database for the balanced runs (a schema is created and dropped in it)",
+    )
+    args = parser.parse_args()
+    counts = [int(c) for c in args.instances.split(",") if c.strip()]
+    for count in counts or [0]:  # print each configuration as soon as it is measured
+        if count:
+            result = run_balanced(args.sessions, args.think_s, count, args.pg_url)
+        else:
+            result = run_direct(args.sessions, args.think_s)
+        print(report(result, args.think_s), flush=True)
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("target: p95 <= 300 ms for non-LLM turns, zero errors")
 
 

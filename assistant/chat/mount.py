@@ -2,7 +2,8 @@
 
 :func:`register` is called by :func:`assistant.web.app.create_app`. It renders the
 shipped Chainlit configuration (``chainlit_root/.chainlit/config.toml``) into
-``<data_dir>/chat`` with the upload limits from settings, points ``CHAINLIT_APP_ROOT``
+``<data_dir>/chat`` with the upload limits and the operator's chat options (transports,
+session timeouts: ``settings.chat``) from settings, points ``CHAINLIT_APP_ROOT``
 there (so Chainlit's temporary upload folder lives with the other data, never in the
 source tree), sets ``CHAINLIT_AUTH_SECRET`` from settings, mounts the entry module with
 :func:`chainlit.utils.mount_chainlit`, and wraps the mount in
@@ -11,6 +12,7 @@ source tree), sets ``CHAINLIT_AUTH_SECRET`` from settings, mounts the entry modu
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -37,9 +39,16 @@ def render_app_root(settings: Settings) -> Path:
     target = root / ".chainlit" / "config.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     template = (SHIPPED_ROOT / ".chainlit" / "config.toml").read_text(encoding="utf-8")
-    text = template.replace("{max_size_mb}", str(settings.uploads.max_file_mb)).replace(
-        "{max_files}", str(settings.uploads.max_files_per_message)
-    )
+    values = {
+        "{max_size_mb}": str(settings.uploads.max_file_mb),
+        "{max_files}": str(settings.uploads.max_files_per_message),
+        "{session_timeout}": str(settings.chat.session_timeout_s),
+        "{user_session_timeout}": str(settings.chat.user_session_timeout_s),
+        "{transports}": json.dumps(list(settings.chat.transports)),  # a JSON list of strings is TOML
+    }
+    text = template
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     chainlit_assets.write_assets(root)
@@ -47,9 +56,12 @@ def render_app_root(settings: Settings) -> Path:
 
 
 def _enforce_upload_config(settings: Settings) -> None:
-    """Apply the limits to Chainlit's loaded config too (it may have been imported earlier)."""
+    """Apply the limits and chat options to Chainlit's loaded config too (imported earlier, maybe)."""
     from chainlit.config import config
 
+    config.project.transports = list(settings.chat.transports)
+    config.project.session_timeout = settings.chat.session_timeout_s
+    config.project.user_session_timeout = settings.chat.user_session_timeout_s
     upload = config.features.spontaneous_file_upload
     if upload is not None:
         upload.enabled = True

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from starlette.routing import Mount
 
 from assistant.chat.auth import session_token
+from assistant.chat.mount import render_app_root
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import Draft, User
@@ -135,3 +139,32 @@ class TestUnsignedDraftUnreachable:
                 leaked = [t for t in SECTIONS.values() if t.split(" [")[0] in body]
                 assert not leaked, f"{candidate} shows draft text"
         assert seen > 20
+
+
+class TestChatSettings:
+    """Operators set Chainlit's transports and session timeouts (``SECOND_OPINION_CHAT__*``)."""
+
+    def test_rendered_config_carries_them(self, tmp_path: Path) -> None:
+        """The rendered config.toml holds the operator's values, not the shipped ones."""
+        settings = Settings(environment="test", data_dir=tmp_path, llm={"mode": "mock"},  # type: ignore[arg-type]
+                            chat={"transports": ["polling"], "session_timeout_s": 120})  # fmt: skip
+        rendered = tomllib.loads((render_app_root(settings) / ".chainlit" / "config.toml").read_text())
+        assert rendered["project"]["transports"] == ["polling"]
+        assert rendered["project"]["session_timeout"] == 120
+        assert rendered["project"]["user_session_timeout"] == 28800
+
+    def test_from_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A JSON list in SECOND_OPINION_CHAT__TRANSPORTS; an unknown transport is refused."""
+        monkeypatch.setenv("SECOND_OPINION_CHAT__TRANSPORTS", '["websocket"]')
+        assert Settings().chat.transports == ["websocket"]
+        monkeypatch.setenv("SECOND_OPINION_CHAT__TRANSPORTS", '["carrier-pigeon"]')
+        with pytest.raises(ValidationError, match="transports"):
+            Settings()
+
+    def test_page_tells_the_browser(self, tmp_path: Path, sqlite_db: Database, patient: User) -> None:
+        """The chat page announces the transports to Chainlit's client (window.transports)."""
+        settings = Settings(environment="test", data_dir=tmp_path, llm={"mode": "mock"},  # type: ignore[arg-type]
+                            chat={"transports": ["polling"]})  # fmt: skip
+        with TestClient(build_app(settings, sqlite_db)) as client:  # type: ignore[arg-type]
+            page = logged_in(client, patient).get("/chat/", headers=HTML)
+        assert 'window.transports = ["polling"];' in page.text
