@@ -50,7 +50,8 @@ from assistant.services.patient_requests import RequestKind
 from assistant.settings import Settings
 from assistant.storage import LocalStorage
 from assistant.triage import TriageDecision
-from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, TEST_PASSWORD, ai_content, to_state
+from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION, HITS, TEST_PASSWORD, ai_draft, to_state
+from tests.assistant.stored_drafts import columns
 
 S = CaseStatus
 #: Public functions of assistant.services that take an ``actor`` but are helpers of the
@@ -128,10 +129,8 @@ def _pdf(w: World) -> Path:
 
 
 def _draft(s: Session, w: World, a: Actor) -> object:
-    return drafts.create_ai_draft(
-        s, a, w.case_id, ai_content(), prompt_name="opinion", prompt_version="1", prompt_sha256="0" * 64,
-        model_id="mock", checks={}, evidence={},
-    )  # fmt: skip
+    fields = columns(ai_draft(), hits=HITS)  # what the drafting job writes
+    return drafts.create_ai_draft(s, a, w.case_id, fields.pop("content"), **fields)
 
 
 NO_CASE = {"case_scoped": False}

@@ -18,7 +18,7 @@ from assistant.context import AppContext
 from assistant.drafting.gguf import expected_sha256
 from assistant.health.checks import llm as llm_check
 from assistant.settings import Settings
-from assistant.storage import sha256_file
+from imaging.checksums import sha256_file
 from tests.assistant.health.conftest import free_port
 
 runner = CliRunner()
