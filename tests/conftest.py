@@ -174,3 +174,28 @@ def wait_until_healthy(url: str, log_path: Path, attempts: int = 240) -> None:
         except httpx.HTTPError:
             time.sleep(0.25)
     pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium through Playwright (never a downloaded browser).
+
+    One per test session, for every folder that drives a browser: Playwright's sync API
+    cannot start a second instance while one is running in the same thread.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        service_missing("chromium", "Debian's Chromium is not installed (apt-get install -y chromium)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield chromium
+        chromium.close()

@@ -32,10 +32,8 @@ from assistant.passwords import hash_password
 from assistant.roles import Role
 from assistant.services import users
 from assistant.settings import Settings
-from tests.conftest import REPO, TEST_PASSWORD, service_missing, wait_until_healthy
+from tests.conftest import CHROMIUM, REPO, SCREENSHOTS, TEST_PASSWORD, service_missing, wait_until_healthy
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = REPO / "test-output" / "screenshots"
 PATIENTS = ("alice", "bob", "carol", "dave")
 STAFF = {
     "patient": (Role.PATIENT, "Pat Patient"),
@@ -134,23 +132,6 @@ def cockpit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     server.should_exit = True
     thread.join(timeout=10)
     db.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium through Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.is_file():
-        service_missing("chromium", "Debian's Chromium is not installed (apt-get install -y chromium)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,3 +1,1 @@
-"""The deploy tests drive the browser tests' Chromium."""
-
-from tests.browser.conftest import browser  # noqa: F401 - the session's Playwright browser fixture
+"""The deploy tests drive the session's Chromium (the ``browser`` fixture in tests/conftest.py)."""

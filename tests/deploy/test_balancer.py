@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from assistant.actors import SYSTEM
 from assistant.chat.consent import current_consent
 from assistant.db.base import Database, make_engine
 from assistant.db.migrate import upgrade
@@ -55,8 +56,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster,
     upgrade(db.engine)
     with db.session() as s:
         accounts = {
-            "alice": users.create_user_unchecked(s, "alice", TEST_PASSWORD, Role.PATIENT, "Alice"),
-            "bob": users.create_user_unchecked(s, "bob", TEST_PASSWORD, Role.PATIENT, "Bob"),
+            "alice": users.create_user(s, SYSTEM, "alice", TEST_PASSWORD, Role.PATIENT, "Alice"),
+            "bob": users.create_user(s, SYSTEM, "bob", TEST_PASSWORD, Role.PATIENT, "Bob"),
         }
         consent = current_consent()
         cases.record_consent(s, accounts["bob"], consent.version, consent.text)
