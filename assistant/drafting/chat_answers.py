@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting.errors import LLMBackendError
-from assistant.drafting.schemas import DraftSentence, Passage, SubQuestion
+from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class ChatAnswerer:
         raise last
 
     def answer(
-        self, question: SubQuestion, facts: Sequence[str], passages: Sequence[Passage]
+        self, question: SubQuestion, facts: Sequence[str], passages: Sequence[CitedSource]
     ) -> tuple[str, str]:
         """Ask for one answer; returns (raw text of joined sentences, rendered user message)."""
         numbered = "\n".join(f"[{p.number}] {p.title}: {' '.join(p.text.split())[:400]}" for p in passages)
@@ -161,7 +161,7 @@ def add_chat_answers(
     answerer: ChatAnswerer,
     answers: Sequence[DraftSentence],
     sub_questions: Sequence[SubQuestion],
-    passages: Sequence[Passage],
+    passages: Sequence[CitedSource],
     *,
     untrusted_texts: Sequence[str],
     max_sentences: int = 3,

@@ -15,11 +15,11 @@ from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import conditions_in
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
+    CitedSource,
     CTMeasurements,
     DraftSentence,
     ImagingFinding,
     ImagingFindings,
-    Passage,
     SubQuestion,
 )
 from assistant.drafting.validity import MASS_MM, REVIEW_NODULE_MM
@@ -202,7 +202,7 @@ def _content_words(text: str) -> set[str]:
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 
 
-def _candidate_sentences(passage: Passage) -> list[str]:
+def _candidate_sentences(passage: CitedSource) -> list[str]:
     """Whole sentences, one list item or line at a time (a bullet never joins its neighbour)."""
     out = []
     lines = [_BULLET.sub("", line) for line in passage.text.splitlines()]
@@ -215,12 +215,12 @@ def _candidate_sentences(passage: Passage) -> list[str]:
 
 def pick_passage_facts(
     query: str,
-    passages: Sequence[Passage],
+    passages: Sequence[CitedSource],
     *,
     used: set[str] | None = None,
     limit: int = 1,
     scorer: SupportScorer | None = None,
-    accept: Callable[[str, Passage], bool] | None = None,
+    accept: Callable[[str, CitedSource], bool] | None = None,
 ) -> list[DraftSentence]:
     """Quote the passage sentences most relevant to ``query``, each cited ``[n]``.
 
@@ -231,7 +231,7 @@ def pick_passage_facts(
     Args:
         query: What the section is about.
         passages: The numbered retrieved passages.
-        used: Passage sentences already quoted in the draft; the picked ones are added.
+        used: Source sentences already quoted in the draft; the picked ones are added.
         limit: How many facts to return.
         scorer: Optional similarity scorer.
         accept: Optional filter on (sentence, passage): fit to the case, relevance.
