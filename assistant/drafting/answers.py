@@ -32,7 +32,7 @@ class AnswerContext:
 
     intake: IntakeRecord
     imaging: ImagingFindings
-    passages: list[CitedSource]
+    sources: list[CitedSource]
     relevance: RelevanceChecker
     pick: PickFn
 

@@ -1,4 +1,4 @@
-"""Compose a structured, cited draft from intake, imaging findings and retrieved passages.
+"""Compose a structured, cited draft from intake, imaging findings and cited source documents.
 
 Facts are written by code (:mod:`assistant.drafting.facts`); the language model only
 adds a short plain-language explanation per section, from a versioned prompt in
@@ -104,7 +104,7 @@ class _Context:
 
     intake: IntakeRecord
     imaging: ImagingFindings
-    passages: list[CitedSource]
+    sources: list[CitedSource]
     llm: BaseLLM
     scorer: SupportScorer | None
     options: ComposerOptions
@@ -192,7 +192,7 @@ def _explain(
     if not cleaned.sentences:
         ctx.flags.append(GuardrailFlag(kind="llm_output", detail="fixed wording used", section=section))
         return [DraftSentence(text=FALLBACK_EXPLANATIONS[section], origin="template")]
-    candidates = [p for p in ctx.passages if p.number in allowed] or ctx.passages
+    candidates = [p for p in ctx.sources if p.number in allowed] or ctx.sources
     for sentence in cleaned.sentences:
         if not sentence.citations and ctx.scorer is not None:
             best = best_supporting_passage(
@@ -209,7 +209,7 @@ def _pick(
 ) -> list[DraftSentence]:
     return facts.pick_passage_facts(
         query,
-        ctx.passages,
+        ctx.sources,
         used=ctx.used_passage_sentences,
         limit=limit,
         scorer=ctx.scorer,
@@ -282,7 +282,7 @@ def _answer_context(ctx: _Context) -> AnswerContext:
     ) -> list[DraftSentence]:
         return _pick(ctx, query, limit, accept)
 
-    return AnswerContext(ctx.intake, ctx.imaging, ctx.passages, ctx.relevance, pick)
+    return AnswerContext(ctx.intake, ctx.imaging, ctx.sources, ctx.relevance, pick)
 
 
 def _questions(ctx: _Context) -> list[DraftSentence]:
@@ -339,7 +339,7 @@ def _answers(
     )
     if chat is None:
         return answers
-    usable = [p for p in ctx.passages if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
+    usable = [p for p in ctx.sources if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
     untrusted = [u.text for u in ctx.uploads] + [t for _, t in untrusted_intake_texts(ctx.intake)]
     answers, prompts, notes = add_chat_answers(
         chat, answers, sub_questions, usable, untrusted_texts=untrusted
@@ -360,7 +360,7 @@ def _answers(
 def compose_draft(
     intake: IntakeRecord,
     imaging: ImagingFindings,
-    passages: Sequence[CitedSource],
+    sources: Sequence[CitedSource],
     llm: BaseLLM,
     *,
     uploads: Sequence[UploadedText] = (),
@@ -377,7 +377,7 @@ def compose_draft(
     Args:
         intake: What the patient told the intake conversation.
         imaging: De-identified model findings and CT measurements.
-        passages: Numbered retrieved passages (one per source document) cited as ``[n]``.
+        sources: Numbered cited source documents (from ``group_hits``), cited as ``[n]``.
         llm: Any backend from :func:`assistant.drafting.llm.build_llm`.
         uploads: Text from uploaded documents; quoted as data, never followed.
         scorer: Citation support scorer; ``None`` resolves citations without scoring.
@@ -396,7 +396,7 @@ def compose_draft(
     ctx = _Context(
         intake=intake,
         imaging=imaging,
-        passages=list(passages),
+        sources=list(sources),
         llm=llm,
         scorer=scorer,
         options=options or ComposerOptions(),
@@ -434,7 +434,7 @@ def compose_draft(
     combined = "\n".join(f"{p.section.value}:{p.sha256}" for p in ctx.prompts)
     draft = DraftContent(
         sections=sections,
-        passages=list(passages),
+        passages=list(sources),
         prompts=ctx.prompts,
         template_name=ctx.section_template.name,
         template_version=ctx.section_template.version,

@@ -1,4 +1,4 @@
-"""Fact sentences written by code from structured data (intake, findings, passages).
+"""Fact sentences written by code from structured data (intake, findings, cited sources).
 
 Nothing here is left to a language model: probabilities, thresholds, CT measurements
 and quoted source sentences are formatted from the inputs, so the facts in a draft are
@@ -215,7 +215,7 @@ def _candidate_sentences(passage: CitedSource) -> list[str]:
 
 def pick_passage_facts(
     query: str,
-    passages: Sequence[CitedSource],
+    sources: Sequence[CitedSource],
     *,
     used: set[str] | None = None,
     limit: int = 1,
@@ -230,7 +230,7 @@ def pick_passage_facts(
 
     Args:
         query: What the section is about.
-        passages: The numbered retrieved passages.
+        sources: The numbered cited source documents.
         used: Source sentences already quoted in the draft; the picked ones are added.
         limit: How many facts to return.
         scorer: Optional similarity scorer.
@@ -242,7 +242,7 @@ def pick_passage_facts(
     query_words = _content_words(query)
     pool = [
         (order, passage.number, sentence)
-        for order, passage in enumerate(passages)
+        for order, passage in enumerate(sources)
         for sentence in _candidate_sentences(passage)
         if (used is None or sentence not in used) and (accept is None or accept(sentence, passage))
     ]
