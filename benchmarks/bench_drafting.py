@@ -25,10 +25,10 @@ from assistant.drafting.citations import EmbeddingSupportScorer
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import EmbeddedLlamaLLM, MockLLM, build_llm
 from assistant.drafting.schemas import (
+    CitedSource,
     ImagingFinding,
     ImagingFindings,
     ModelCardRef,
-    Passage,
 )
 from assistant.intake import IntakeRecord, Symptom
 from assistant.settings import LLMSettings
@@ -44,19 +44,21 @@ FALLBACK_TEXT = (
 )
 
 
-def load_passages(limit: int = 5) -> list[Passage]:
+def load_passages(limit: int = 5) -> list[CitedSource]:
     """Numbered passages from MedQuAD's NHLBI pneumonia answers (or a built-in text)."""
     if not MEDQUAD_PNEUMONIA.is_file():
-        return [Passage(number=1, title="Pneumonia", publisher="built-in", text=FALLBACK_TEXT)]
+        return [CitedSource(number=1, title="Pneumonia", publisher="built-in", text=FALLBACK_TEXT)]
     root = ET.parse(MEDQUAD_PNEUMONIA).getroot()
     url = root.get("url", "")
-    out: list[Passage] = []
+    out: list[CitedSource] = []
     for pair in root.iter("QAPair"):
         question, answer = pair.findtext("Question", ""), pair.findtext("Answer", "")
         text = " ".join(answer.split())[:1500]
         if text:
             out.append(
-                Passage(number=len(out) + 1, title=question.strip(), publisher="NHLBI", url=url, text=text)
+                CitedSource(
+                    number=len(out) + 1, title=question.strip(), publisher="NHLBI", url=url, text=text
+                )
             )
         if len(out) == limit:
             break

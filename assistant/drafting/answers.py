@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.drafting import facts, questions
 from assistant.drafting.conditions import Condition, for_label, mentions
-from assistant.drafting.schemas import DraftSentence, ImagingFindings, Passage, SubQuestion
+from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -23,7 +23,7 @@ from assistant.intake import IntakeRecord
 _TREATMENT_WORDS = re.compile(
     r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I
 )
-PickFn = Callable[[str, int, Callable[[str, Passage], bool] | None], list[DraftSentence]]
+PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
 
 
 @dataclass
@@ -32,7 +32,7 @@ class AnswerContext:
 
     intake: IntakeRecord
     imaging: ImagingFindings
-    passages: list[Passage]
+    sources: list[CitedSource]
     relevance: RelevanceChecker
     pick: PickFn
 
@@ -40,10 +40,10 @@ class AnswerContext:
     def has_ct(self) -> bool:
         return self.imaging.ct is not None or "ct" in self.imaging.kinds
 
-    def fits(self, cond: Condition | None) -> Callable[[str, Passage], bool]:
+    def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
         """A passage-sentence filter: fits the case, and names ``cond`` when given."""
 
-        def accept(sentence: str, passage: Passage) -> bool:
+        def accept(sentence: str, passage: CitedSource) -> bool:
             ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
             return ok and (cond is None or mentions(cond, sentence))
 
@@ -218,7 +218,7 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     ]
     fits = ctx.fits(None)
 
-    def about_treatment(sentence: str, passage: Passage) -> bool:
+    def about_treatment(sentence: str, passage: CitedSource) -> bool:
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
     out += ctx.pick("antibiotic treatment choice not improving", 1, about_treatment)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.drafting.errors import LLMBackendError
-from assistant.drafting.schemas import DraftSentence, Passage, SubQuestion
+from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +113,10 @@ class ChatAnswerer:
         raise last
 
     def answer(
-        self, question: SubQuestion, facts: Sequence[str], passages: Sequence[Passage]
+        self, question: SubQuestion, facts: Sequence[str], sources: Sequence[CitedSource]
     ) -> tuple[str, str]:
         """Ask for one answer; returns (raw text of joined sentences, rendered user message)."""
-        numbered = "\n".join(f"[{p.number}] {p.title}: {' '.join(p.text.split())[:400]}" for p in passages)
+        numbered = "\n".join(f"[{p.number}] {p.title}: {' '.join(p.text.split())[:400]}" for p in sources)
         user = (
             f"Question: {question.summary}.\nFacts:\n"
             + "\n".join(f"- {f}" for f in facts)
@@ -161,7 +161,7 @@ def add_chat_answers(
     answerer: ChatAnswerer,
     answers: Sequence[DraftSentence],
     sub_questions: Sequence[SubQuestion],
-    passages: Sequence[Passage],
+    sources: Sequence[CitedSource],
     *,
     untrusted_texts: Sequence[str],
     max_sentences: int = 3,
@@ -172,7 +172,7 @@ def add_chat_answers(
         answerer: The chat endpoint.
         answers: The rule-written answers section (sentences carry ``question_ref``).
         sub_questions: The typed sub-questions.
-        passages: Passages the model may cite (already filtered to fit the case).
+        sources: Cited sources the model may cite (already filtered to fit the case).
         untrusted_texts: Intake and upload text; sentences copying it are dropped.
         max_sentences: Most model sentences kept per sub-question.
 
@@ -188,12 +188,12 @@ def add_chat_answers(
     for q in sub_questions:
         block = [s for s in answers if s.question_ref == q.id]
         facts = [s.text for s in block if not s.text.endswith(":")]
-        raw, user = answerer.answer(q, facts, passages)
+        raw, user = answerer.answer(q, facts, sources)
         prompts.append(user)
         cleaned = sanitize_generation(
             raw,
-            allowed_citations={p.number for p in passages},
-            known_numbers=numbers_in([*facts, *(p.text for p in passages)]),
+            allowed_citations={p.number for p in sources},
+            known_numbers=numbers_in([*facts, *(p.text for p in sources)]),
             untrusted_texts=untrusted_texts,
             prompt_text="",
             fact_texts=facts,

@@ -16,7 +16,13 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.drafting.schemas import CitationMetrics, DraftContent, DraftSentence, GuardrailFlag, Passage
+from assistant.drafting.schemas import (
+    CitationMetrics,
+    CitedSource,
+    DraftContent,
+    DraftSentence,
+    GuardrailFlag,
+)
 from knowledge.sentences import rewrite_citations, split_sentences, without_citations
 
 if TYPE_CHECKING:
@@ -138,7 +144,7 @@ class CrossEncoderSupportScorer:
 
 def _check_sentence(
     sentence: DraftSentence,
-    passages: dict[int, Passage],
+    passages: dict[int, CitedSource],
     scorer: SupportScorer | None,
     threshold: float,
 ) -> tuple[list[int], float | None]:
@@ -209,7 +215,7 @@ def check_draft_citations(
 
 
 def best_supporting_passage(
-    sentence: str, candidates: Sequence[Passage], scorer: SupportScorer, threshold: float
+    sentence: str, candidates: Sequence[CitedSource], scorer: SupportScorer, threshold: float
 ) -> tuple[int, float] | None:
     """The candidate passage that best supports ``sentence``, if any reaches ``threshold``."""
     best: tuple[int, float] | None = None

@@ -1,4 +1,4 @@
-"""Compose a structured, cited draft from intake, imaging findings and retrieved passages.
+"""Compose a structured, cited draft from intake, imaging findings and cited source documents.
 
 Facts are written by code (:mod:`assistant.drafting.facts`); the language model only
 adds a short plain-language explanation per section, from a versioned prompt in
@@ -39,20 +39,20 @@ from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
 from assistant.drafting.schemas import (
     SECTION_TITLES,
+    CitedSource,
     DraftContent,
     DraftSection,
     DraftSentence,
     GuardrailFlag,
     ImagingFindings,
-    Passage,
     PromptRecord,
     SectionKey,
     SubQuestion,
     UploadedText,
 )
 from assistant.drafting.sources import (
-    PassageRelevance,
     RelevanceChecker,
+    SourceRelevance,
     check_draft_relevance,
     usable_sentence,
 )
@@ -104,14 +104,14 @@ class _Context:
 
     intake: IntakeRecord
     imaging: ImagingFindings
-    passages: list[Passage]
+    sources: list[CitedSource]
     llm: BaseLLM
     scorer: SupportScorer | None
     options: ComposerOptions
     uploads: list[UploadedText]
     section_template: PromptTemplate
     questions_template: PromptTemplate
-    relevance: RelevanceChecker = field(default_factory=PassageRelevance)
+    relevance: RelevanceChecker = field(default_factory=SourceRelevance)
     red_flags: list[str] = field(default_factory=list)
     used_passage_sentences: set[str] = field(default_factory=set)
     prompts: list[PromptRecord] = field(default_factory=list)
@@ -125,7 +125,7 @@ class _Context:
     def has_ct(self) -> bool:
         return self.imaging.ct is not None or "ct" in self.imaging.kinds
 
-    def fits(self, sentence: str, passage: Passage) -> bool:
+    def fits(self, sentence: str, passage: CitedSource) -> bool:
         child = None if self.intake.age is None else self.intake.is_child
         return usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child)
 
@@ -192,7 +192,7 @@ def _explain(
     if not cleaned.sentences:
         ctx.flags.append(GuardrailFlag(kind="llm_output", detail="fixed wording used", section=section))
         return [DraftSentence(text=FALLBACK_EXPLANATIONS[section], origin="template")]
-    candidates = [p for p in ctx.passages if p.number in allowed] or ctx.passages
+    candidates = [p for p in ctx.sources if p.number in allowed] or ctx.sources
     for sentence in cleaned.sentences:
         if not sentence.citations and ctx.scorer is not None:
             best = best_supporting_passage(
@@ -205,11 +205,11 @@ def _explain(
 
 
 def _pick(
-    ctx: _Context, query: str, limit: int = 1, accept: Callable[[str, Passage], bool] | None = None
+    ctx: _Context, query: str, limit: int = 1, accept: Callable[[str, CitedSource], bool] | None = None
 ) -> list[DraftSentence]:
     return facts.pick_passage_facts(
         query,
-        ctx.passages,
+        ctx.sources,
         used=ctx.used_passage_sentences,
         limit=limit,
         scorer=ctx.scorer,
@@ -221,7 +221,7 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
     out = facts.first_diagnosis_sentences(ctx.intake)
     cond = questions.diagnosis_condition(ctx.intake)
 
-    def about_the_diagnosis(sentence: str, passage: Passage) -> bool:
+    def about_the_diagnosis(sentence: str, passage: CitedSource) -> bool:
         # A quoted fact here must be about the diagnosis itself: a sentence on another
         # condition ("... are also reported") would read as part of the patient's report.
         return ctx.fits(sentence, passage) and (cond is None or cond in conditions_in(sentence))
@@ -277,10 +277,12 @@ def _alternatives(ctx: _Context, items: list[tuple[Condition, str]]) -> list[Dra
 
 
 def _answer_context(ctx: _Context) -> AnswerContext:
-    def pick(query: str, limit: int, accept: Callable[[str, Passage], bool] | None) -> list[DraftSentence]:
+    def pick(
+        query: str, limit: int, accept: Callable[[str, CitedSource], bool] | None
+    ) -> list[DraftSentence]:
         return _pick(ctx, query, limit, accept)
 
-    return AnswerContext(ctx.intake, ctx.imaging, ctx.passages, ctx.relevance, pick)
+    return AnswerContext(ctx.intake, ctx.imaging, ctx.sources, ctx.relevance, pick)
 
 
 def _questions(ctx: _Context) -> list[DraftSentence]:
@@ -337,7 +339,7 @@ def _answers(
     )
     if chat is None:
         return answers
-    usable = [p for p in ctx.passages if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
+    usable = [p for p in ctx.sources if any(ctx.fits(s, p) for s in split_sentences(p.text))][:4]
     untrusted = [u.text for u in ctx.uploads] + [t for _, t in untrusted_intake_texts(ctx.intake)]
     answers, prompts, notes = add_chat_answers(
         chat, answers, sub_questions, usable, untrusted_texts=untrusted
@@ -358,7 +360,7 @@ def _answers(
 def compose_draft(
     intake: IntakeRecord,
     imaging: ImagingFindings,
-    passages: Sequence[Passage],
+    sources: Sequence[CitedSource],
     llm: BaseLLM,
     *,
     uploads: Sequence[UploadedText] = (),
@@ -375,7 +377,7 @@ def compose_draft(
     Args:
         intake: What the patient told the intake conversation.
         imaging: De-identified model findings and CT measurements.
-        passages: Numbered retrieved passages (one per source document) cited as ``[n]``.
+        sources: Numbered cited source documents (from ``group_hits``), cited as ``[n]``.
         llm: Any backend from :func:`assistant.drafting.llm.build_llm`.
         uploads: Text from uploaded documents; quoted as data, never followed.
         scorer: Citation support scorer; ``None`` resolves citations without scoring.
@@ -394,14 +396,14 @@ def compose_draft(
     ctx = _Context(
         intake=intake,
         imaging=imaging,
-        passages=list(passages),
+        sources=list(sources),
         llm=llm,
         scorer=scorer,
         options=options or ComposerOptions(),
         uploads=list(uploads),
         section_template=load_template(SECTION_TEMPLATE),
         questions_template=load_template(QUESTIONS_TEMPLATE),
-        relevance=relevance or PassageRelevance(),
+        relevance=relevance or SourceRelevance(),
         red_flags=[f for f in red_flags if f.strip()],
     )
     ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
@@ -432,7 +434,7 @@ def compose_draft(
     combined = "\n".join(f"{p.section.value}:{p.sha256}" for p in ctx.prompts)
     draft = DraftContent(
         sections=sections,
-        passages=list(passages),
+        passages=list(sources),
         prompts=ctx.prompts,
         template_name=ctx.section_template.name,
         template_version=ctx.section_template.version,
@@ -461,7 +463,7 @@ def check_composed_draft(
     sentences left without support are dropped. It changes the draft, so the job
     pipeline runs it on a copy read back from the drafting stage's stored output.
     """
-    check_draft_relevance(draft, relevance or PassageRelevance())
+    check_draft_relevance(draft, relevance or SourceRelevance())
     metrics = check_draft_citations(draft, scorer, threshold=threshold)
     for section in draft.sections:
         for sentence in section.sentences:

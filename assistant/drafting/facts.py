@@ -1,4 +1,4 @@
-"""Fact sentences written by code from structured data (intake, findings, passages).
+"""Fact sentences written by code from structured data (intake, findings, cited sources).
 
 Nothing here is left to a language model: probabilities, thresholds, CT measurements
 and quoted source sentences are formatted from the inputs, so the facts in a draft are
@@ -15,11 +15,11 @@ from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import conditions_in
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
+    CitedSource,
     CTMeasurements,
     DraftSentence,
     ImagingFinding,
     ImagingFindings,
-    Passage,
     SubQuestion,
 )
 from assistant.drafting.validity import MASS_MM, REVIEW_NODULE_MM
@@ -202,7 +202,7 @@ def _content_words(text: str) -> set[str]:
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 
 
-def _candidate_sentences(passage: Passage) -> list[str]:
+def _candidate_sentences(passage: CitedSource) -> list[str]:
     """Whole sentences, one list item or line at a time (a bullet never joins its neighbour)."""
     out = []
     lines = [_BULLET.sub("", line) for line in passage.text.splitlines()]
@@ -215,12 +215,12 @@ def _candidate_sentences(passage: Passage) -> list[str]:
 
 def pick_passage_facts(
     query: str,
-    passages: Sequence[Passage],
+    sources: Sequence[CitedSource],
     *,
     used: set[str] | None = None,
     limit: int = 1,
     scorer: SupportScorer | None = None,
-    accept: Callable[[str, Passage], bool] | None = None,
+    accept: Callable[[str, CitedSource], bool] | None = None,
 ) -> list[DraftSentence]:
     """Quote the passage sentences most relevant to ``query``, each cited ``[n]``.
 
@@ -230,8 +230,8 @@ def pick_passage_facts(
 
     Args:
         query: What the section is about.
-        passages: The numbered retrieved passages.
-        used: Passage sentences already quoted in the draft; the picked ones are added.
+        sources: The numbered cited source documents.
+        used: Source sentences already quoted in the draft; the picked ones are added.
         limit: How many facts to return.
         scorer: Optional similarity scorer.
         accept: Optional filter on (sentence, passage): fit to the case, relevance.
@@ -242,7 +242,7 @@ def pick_passage_facts(
     query_words = _content_words(query)
     pool = [
         (order, passage.number, sentence)
-        for order, passage in enumerate(passages)
+        for order, passage in enumerate(sources)
         for sentence in _candidate_sentences(passage)
         if (used is None or sentence not in used) and (accept is None or accept(sentence, passage))
     ]

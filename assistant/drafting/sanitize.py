@@ -116,7 +116,7 @@ def sanitize_generation(
 
     Args:
         raw: The model's continuation (already cut at stop sequences).
-        allowed_citations: Passage numbers the prompt gave; other ``[n]`` are removed.
+        allowed_citations: Source numbers the prompt gave; other ``[n]`` are removed.
         known_numbers: Numbers present in the facts; a sentence with any other is dropped.
         untrusted_texts: Upload text; sentences that copy four words in a row from it are
             dropped, so instructions planted in a document cannot reach the draft.

@@ -1,9 +1,10 @@
 """Typed inputs and outputs of the draft composer.
 
 Inputs: the patient's :class:`assistant.intake.IntakeRecord`, de-identified :class:`ImagingFindings` and
-numbered retrieved :class:`Passage` objects, plus any :class:`UploadedText` (PDF report
-text, DICOM text fields) that must be treated as data. Output: :class:`DraftContent`,
-seven ordered sections of sentences, each sentence with its citations and checks.
+numbered :class:`CitedSource` objects (one per cited source document), plus any
+:class:`UploadedText` (PDF report text, DICOM text fields) that must be treated as data.
+Output: :class:`DraftContent`, seven ordered sections of sentences, each sentence with
+its citations and checks.
 """
 
 from __future__ import annotations
@@ -99,8 +100,17 @@ class ImagingFindings(BaseModel):
         return list(cards.values())
 
 
-class Passage(BaseModel):
-    """A numbered retrieved passage that sentences may cite as ``[number]``."""
+class CitedSource(BaseModel):
+    """One numbered source document that draft sentences may cite as ``[number]``.
+
+    This is the composer's and the stored draft's view of one cited source document
+    (:class:`assistant.drafting.stored.StoredSource` adds its retrieval provenance). The
+    application builds it only from a :class:`knowledge.citing.SourceDocument`, in
+    :func:`assistant.drafting.sources.group_hits`, so numbering, labelling and grouping of
+    chunks stay the knowledge library's (tests and benchmarks may write one by hand). It is
+    not a retrieved chunk: that is :class:`knowledge.documents.Passage`, the one class of
+    that name.
+    """
 
     number: int = Field(ge=1)
     title: str
@@ -244,7 +254,10 @@ class DraftContent(BaseModel):
     model_config = ConfigDict(use_enum_values=False)
 
     sections: list[DraftSection]
-    passages: list[Passage] = Field(default_factory=list)
+    #: Named "passages" because :meth:`storage_fields` stores it under that key in
+    #: ``drafts.evidence``: signed drafts are immutable (triggers in :mod:`assistant.db.triggers`
+    #: refuse any update), so rows already written keep the key and it cannot be renamed.
+    passages: list[CitedSource] = Field(default_factory=list)
     prompts: list[PromptRecord] = Field(default_factory=list)
     template_name: str = ""
     template_version: str = ""
@@ -296,6 +309,8 @@ class DraftContent(BaseModel):
                 "alternatives": dumped["alternatives"],
             },
             "checks": {"citations": dumped["citation_metrics"], "flags": dumped["flags"]},
+            # "passages" (the cited sources) is the key every stored draft has; signed rows are
+            # immutable and cannot be migrated, so keep it.
             "evidence": {"passages": dumped["passages"], "prompts": dumped["prompts"]},
             "prompt_name": self.template_name,
             "prompt_version": self.template_version,

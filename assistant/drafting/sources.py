@@ -3,10 +3,10 @@
 Three small interfaces; the grouping and the relevance check are the knowledge library's
 own (:mod:`knowledge.citing`, :mod:`knowledge.relevance`), shaped here for the composer:
 
-- :class:`PassageGrouper`: retrieval hits (chunks) to numbered :class:`Passage` objects,
+- :class:`SourceGrouper`: retrieval hits (chunks) to numbered :class:`CitedSource` objects,
   one per source document, chunks joined in retrieval order;
 - :class:`RelevanceChecker`: does this passage answer this sentence's question
-  (:class:`PassageRelevance` by default);
+  (:class:`SourceRelevance` by default);
 - :func:`usable_sentence`: whether a passage sentence fits the case (no CT wording
   without a CT upload, no adult-only wording for a child and the reverse).
 
@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
-from assistant.drafting.schemas import DraftContent, GuardrailFlag, Passage
+from assistant.drafting.schemas import CitedSource, DraftContent, GuardrailFlag
 from knowledge.citing import SourceDocument, group_by_document
 from knowledge.documents import Passage as RetrievedChunk
 from knowledge.documents import reference_citation
@@ -34,12 +34,12 @@ _CHILD = re.compile(r"\b(child|children|paediatric|pediatric|infants?|toddlers?|
 _ADULT = re.compile(r"\b(adults?|smokers?|older people|elderly|over (?:40|50|65))\b", re.I)
 
 
-class PassageGrouper(Protocol):
-    """Turns retrieval hits into numbered passages, one per source document."""
+class SourceGrouper(Protocol):
+    """Turns retrieval hits into numbered cited sources, one per source document."""
 
     def __call__(
         self, hits: Sequence[RetrievedChunk], limit: int
-    ) -> tuple[list[Passage], list[dict[str, Any]]]: ...
+    ) -> tuple[list[CitedSource], list[dict[str, Any]]]: ...
 
 
 def population_of(doc: SourceDocument) -> str:
@@ -52,9 +52,13 @@ def population_of(doc: SourceDocument) -> str:
     return "child" if child and not adult else "adult" if adult and not child else ""
 
 
-def _passage(doc: SourceDocument) -> Passage:
-    """The composer's view of one cited document (see :func:`knowledge.citing.group_by_document`)."""
-    return Passage(
+def _cited_source(doc: SourceDocument) -> CitedSource:
+    """The composer's view of one cited document (see :func:`knowledge.citing.group_by_document`).
+
+    The one place a :class:`CitedSource` is made from retrieval, so its number, label,
+    link and references are always the knowledge library's.
+    """
+    return CitedSource(
         number=doc.number,
         title=doc.title,
         publisher=PROJECT_LABEL if doc.is_project_summary else doc.publisher or "",
@@ -66,7 +70,9 @@ def _passage(doc: SourceDocument) -> Passage:
     )
 
 
-def group_hits(hits: Sequence[RetrievedChunk], limit: int = 8) -> tuple[list[Passage], list[dict[str, Any]]]:
+def group_hits(
+    hits: Sequence[RetrievedChunk], limit: int = 8
+) -> tuple[list[CitedSource], list[dict[str, Any]]]:
     """Group chunks by document, number documents 1..n, and label project summaries.
 
     The grouping is the knowledge library's (:func:`knowledge.citing.group_by_document`);
@@ -77,27 +83,27 @@ def group_hits(hits: Sequence[RetrievedChunk], limit: int = 8) -> tuple[list[Pas
         limit: Most documents kept.
 
     Returns:
-        The composer's passages and, for the evidence record, one provenance entry per
+        The composer's cited sources and, for the evidence record, one provenance entry per
         document (number, title, publisher, url, text, chunk ids, references, label).
     """
-    passages: list[Passage] = []
+    sources: list[CitedSource] = []
     provenance: list[dict[str, Any]] = []
     for doc in group_by_document(hits)[:limit]:
-        passage = _passage(doc)
-        passages.append(passage)
+        source = _cited_source(doc)
+        sources.append(source)
         provenance.append(
             {
-                **passage.model_dump(mode="json"),
+                **source.model_dump(mode="json"),
                 "source_id": doc.source_id,
                 "chunk_ids": [p.chunk_id for p in doc.passages],
                 "date": doc.date or "",
                 "doc_type": doc.doc_type,
             }
         )
-    return passages, provenance
+    return sources, provenance
 
 
-def usable_sentence(sentence: str, passage: Passage, *, has_ct: bool, is_child: bool | None) -> bool:
+def usable_sentence(sentence: str, passage: CitedSource, *, has_ct: bool, is_child: bool | None) -> bool:
     """Whether a passage sentence fits this case's uploads and the patient's age group."""
     if not has_ct and _CT.search(sentence):
         return False
@@ -116,10 +122,10 @@ class RelevanceChecker(Protocol):
 
     name: str
 
-    def relevant(self, sentence: str, passage: Passage) -> bool: ...
+    def relevant(self, sentence: str, passage: CitedSource) -> bool: ...
 
 
-class PassageRelevance:
+class SourceRelevance:
     """The knowledge library's per-sentence relevance (:class:`knowledge.relevance.RelevanceScorer`).
 
     The sentence's conditions must be the passage's topic and its claim terms must appear
@@ -132,7 +138,7 @@ class PassageRelevance:
     def __init__(self, scorer: RelevanceScorer | None = None) -> None:
         self.scorer = scorer or RelevanceScorer()
 
-    def relevant(self, sentence: str, passage: Passage) -> bool:
+    def relevant(self, sentence: str, passage: CitedSource) -> bool:
         """True when ``passage`` covers what ``sentence`` claims."""
         claim = without_citations(sentence)
         if _CT.search(claim) and not _CT.search(passage.title + "\n" + passage.text):

@@ -30,10 +30,10 @@ from pydantic import ValidationError as PydanticValidationError
 from assistant.drafting.schemas import (
     SECTION_TITLES,
     CitationMetrics,
+    CitedSource,
     DraftSection,
     GuardrailFlag,
     ImagingFindings,
-    Passage,
     PromptRecord,
     SubQuestion,
 )
@@ -109,8 +109,8 @@ class StoredChecks(_Stored):
         return self.citations is not None or bool(self.flags)
 
 
-class StoredPassage(Passage):
-    """One numbered source with its retrieval provenance (``group_hits``' evidence record)."""
+class StoredSource(CitedSource):
+    """One cited source document with its retrieval provenance (``group_hits``' evidence record)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -196,7 +196,9 @@ class StoredImaging(BaseModel):
 class StoredEvidence(_Stored):
     """``drafts.evidence``: numbered passages, prompt records, imaging evidence and findings summary."""
 
-    passages: list[StoredPassage] = Field(default_factory=list)
+    #: The cited sources. Stored under "passages" in every draft ever written; signed drafts
+    #: are immutable (their rows cannot be migrated), so the key cannot be renamed.
+    passages: list[StoredSource] = Field(default_factory=list)
     prompts: list[PromptRecord] = Field(default_factory=list)
     imaging: StoredImaging = Field(default_factory=StoredImaging)
     findings: ImagingFindings = Field(default_factory=ImagingFindings)
@@ -233,7 +235,7 @@ def stored_evidence(
     """
     value = {
         **base,
-        "passages": provenance,
+        "passages": provenance,  # the cited sources; the stored key of every signed draft
         "imaging": dict(imaging),
         "findings": findings.model_dump(mode="json"),
     }

@@ -26,8 +26,8 @@ from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, check_composed_draft, compose_draft
-from assistant.drafting.schemas import DraftContent, GuardrailFlag, ImagingFindings, Passage, UploadedText
-from assistant.drafting.sources import PassageGrouper, group_hits
+from assistant.drafting.schemas import CitedSource, DraftContent, GuardrailFlag, ImagingFindings, UploadedText
+from assistant.drafting.sources import SourceGrouper, group_hits
 from assistant.drafting.stored import stored_evidence
 from assistant.intake import IntakeRecord
 from assistant.jobs.execution import JobExecution
@@ -56,7 +56,7 @@ class ImagingOutput(BaseModel):
 class RetrievalOutput(BaseModel):
     """The numbered passages the draft may cite, and where each came from."""
 
-    passages: list[Passage] = Field(default_factory=list)
+    passages: list[CitedSource] = Field(default_factory=list)
     provenance: list[dict[str, Any]] = Field(default_factory=list)
     #: Set when the index this host searched is empty or stale: the draft says so.
     warning: str | None = None
@@ -116,8 +116,8 @@ def build_queries(intake: IntakeRecord, findings: ImagingFindings) -> list[str]:
 
 
 def retrieve(
-    ex: JobExecution, queries: list[str], grouper: PassageGrouper = group_hits
-) -> tuple[list[Passage], list[dict[str, Any]]]:
+    ex: JobExecution, queries: list[str], grouper: SourceGrouper = group_hits
+) -> tuple[list[CitedSource], list[dict[str, Any]]]:
     """Fused retrieval for each query; chunks grouped into one numbered passage per document."""
     kb = retriever(ex.ctx)
     seen: dict[str, Any] = {}

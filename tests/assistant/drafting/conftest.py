@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from assistant.drafting.schemas import (
+    CitedSource,
     ImagingFinding,
     ImagingFindings,
     ModelCardRef,
-    Passage,
 )
 from assistant.intake import IntakeRecord, Symptom
 
@@ -75,7 +75,7 @@ def imaging() -> ImagingFindings:
 
 
 @pytest.fixture
-def passages() -> list[Passage]:
+def passages() -> list[CitedSource]:
     """Four numbered passages of consumer-health text about pneumonia."""
     texts = [
         (
@@ -107,7 +107,7 @@ def passages() -> list[Passage]:
         ),
     ]
     return [
-        Passage(
+        CitedSource(
             number=i,
             title=title,
             publisher="Consumer health leaflet",

@@ -9,11 +9,11 @@ import pytest
 from assistant.drafting.chat_answers import ANSWER_SCHEMA, ChatAnswerer, sentences_from_json
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
-from assistant.drafting.schemas import ImagingFindings, Passage, SectionKey
+from assistant.drafting.schemas import CitedSource, ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord
 
 PASSAGES = [
-    Passage(
+    CitedSource(
         number=1,
         title="Pneumonia",
         text="Pneumonia is an infection of the lung. It is diagnosed from symptoms, the examination and "

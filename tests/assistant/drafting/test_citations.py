@@ -12,10 +12,10 @@ from assistant.drafting.citations import (
     strip_unresolved,
 )
 from assistant.drafting.schemas import (
+    CitedSource,
     DraftContent,
     DraftSection,
     DraftSentence,
-    Passage,
     SectionKey,
 )
 
@@ -29,7 +29,7 @@ def scorer() -> EmbeddingSupportScorer:
     return EmbeddingSupportScorer(load_embedder())
 
 
-def _draft(passages: list[Passage], *texts: tuple[str, str]) -> DraftContent:
+def _draft(passages: list[CitedSource], *texts: tuple[str, str]) -> DraftContent:
     sentences = [DraftSentence(text=t, origin=o) for t, o in texts]  # type: ignore[arg-type]
     return DraftContent(
         sections=[DraftSection(key=SectionKey.IMAGES, title="t", sentences=sentences)],
@@ -62,7 +62,7 @@ class TestStripUnresolved:
 class TestCheckDraftCitations:
     """Resolution and support scoring over a whole draft."""
 
-    def test_unresolved_removed_and_flagged(self, passages: list[Passage]) -> None:
+    def test_unresolved_removed_and_flagged(self, passages: list[CitedSource]) -> None:
         """A [7] with four passages is removed, flagged and counted."""
         draft = _draft(passages, ("Pneumonia is an infection of the lungs [7].", "llm"))
         metrics = check_draft_citations(draft, None)
@@ -73,7 +73,7 @@ class TestCheckDraftCitations:
         assert any("removed unresolved citation(s) [7]" in f for f in sentence.flags)
 
     @pytest.mark.slow
-    def test_support_scoring(self, passages: list[Passage], scorer: EmbeddingSupportScorer) -> None:
+    def test_support_scoring(self, passages: list[CitedSource], scorer: EmbeddingSupportScorer) -> None:
         """A faithful sentence is supported; an unrelated one citing the same passage is marked."""
         draft = _draft(
             passages,

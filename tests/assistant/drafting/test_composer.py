@@ -10,12 +10,12 @@ import pytest
 from assistant.drafting.composer import FALLBACK_EXPLANATIONS, compose_draft
 from assistant.drafting.llm import MockLLM, build_llm
 from assistant.drafting.schemas import (
+    CitedSource,
     CTMeasurements,
     DraftContent,
     ImagingFinding,
     ImagingFindings,
     NoduleCandidate,
-    Passage,
     SectionKey,
     UploadedText,
 )
@@ -40,7 +40,7 @@ class TestComposeDraft:
     """Structure, facts from data, provenance and fallbacks."""
 
     def test_sections_facts_and_provenance(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
         """All sections, the validated finding in plain words, >= 3 citations, prompt records."""
         llm = build_llm(LLMSettings(mode="mock"), Path("unused"))
@@ -68,7 +68,7 @@ class TestComposeDraft:
         assert draft.priority == "routine"
 
     def test_invented_citation_removed_and_junk_replaced(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
         """Invented citations are removed, the then-unsupported sentence too; junk gets fixed wording."""
         llm = MockLLM(responses=["Infection can make part of the lung look pale [9].", "%%% ###"])
@@ -80,7 +80,7 @@ class TestComposeDraft:
         assert FALLBACK_EXPLANATIONS[SectionKey.IMAGES] in text
         assert any(f.detail.startswith("removed invented citation") for f in draft.flags)
 
-    def test_disagreement_and_ct(self, intake: IntakeRecord, passages: list[Passage]) -> None:
+    def test_disagreement_and_ct(self, intake: IntakeRecord, passages: list[CitedSource]) -> None:
         """A negative finding too insensitive to rule out cannot settle it; CT facts are stated."""
         imaging = ImagingFindings(
             modality="chest CT",
@@ -119,7 +119,7 @@ class TestComposeDraft:
         assert "found 1 nodule candidate; about 8 mm across, in the right upper lobe" in images
 
     def test_red_flags_make_it_urgent(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
         """Intake red flags raise priority and are flagged."""
         draft = compose_draft(intake, imaging, passages, MockLLM(), red_flags=["coughing up blood"])
@@ -128,13 +128,13 @@ class TestComposeDraft:
 
 
 class TestPassageFacts:
-    """Passage sentences are quoted verbatim with their number, never out of context."""
+    """Source sentences are quoted verbatim with their number, never out of context."""
 
     def test_skips_sentences_that_lean_on_the_previous_one(self) -> None:
         """'This causes ...' is not quoted alone; a self-contained sentence is."""
         from assistant.drafting.facts import pick_passage_facts
 
-        passage = Passage(
+        passage = CitedSource(
             number=3,
             title="Causes",
             text="Bacteria and viruses are the main causes of pneumonia in adults. "
@@ -153,7 +153,7 @@ class TestInjection:
     """Planted instructions in uploads are quoted as data, flagged and never followed."""
 
     def test_obedient_model_is_overruled(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
         """Even a model that obeys the planted text cannot put 'the scan is normal' in the draft."""
         llm = MockLLM(
@@ -173,7 +173,7 @@ class TestInjection:
         self,
         intake: IntakeRecord,
         imaging: ImagingFindings,
-        passages: list[Passage],
+        passages: list[CitedSource],
         gguf_path: Path,
     ) -> None:
         """The real embedded model, given the planted report, yields no 'normal' verdict."""
@@ -191,7 +191,7 @@ class TestOpenAICompatibleDraft:
     """A whole draft through langchain-openai against a real local llama_cpp.server."""
 
     def test_draft_over_server(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage], llama_server: str
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource], llama_server: str
     ) -> None:
         """All sections, >= 3 resolvable citations and the server's model id are recorded."""
         settings = LLMSettings(mode="openai_compatible", base_url=llama_server, model="gemma-3-270m")
@@ -219,7 +219,7 @@ class TestEdgesAndStorage:
         assert any(f.detail.startswith("model sentence removed") for f in draft.flags)
         assert draft.citation_metrics.n_unsupported == 0
 
-    def test_case_intake_with_red_flags(self, imaging: ImagingFindings, passages: list[Passage]) -> None:
+    def test_case_intake_with_red_flags(self, imaging: ImagingFindings, passages: list[CitedSource]) -> None:
         """The case's own intake record (several symptoms) drafts as it is; red flags travel beside it."""
         from assistant.intake import Symptom
 
@@ -236,7 +236,7 @@ class TestEdgesAndStorage:
         assert draft.priority == "urgent"
 
     def test_storage_fields(
-        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[Passage]
+        self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
         """storage_fields fills the drafts table's provenance and checks columns."""
         draft = compose_draft(intake, imaging, passages, MockLLM())

@@ -7,7 +7,7 @@ import pytest
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.guardrails import detect_injection
 from assistant.drafting.llm import MockLLM
-from assistant.drafting.schemas import ImagingFindings, Passage, SectionKey
+from assistant.drafting.schemas import CitedSource, ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord
 
 ATTACKS = [
@@ -57,7 +57,7 @@ class TestUntrustedEverywhere:
     """The composer checks intake answers and chat text, and the conclusion does not move."""
 
     PASSAGES = [
-        Passage(
+        CitedSource(
             number=1, title="Pneumonia", text="Pneumonia is an infection of the lung seen on a chest X-ray."
         )
     ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.drafting.schemas import DraftContent, DraftSection, DraftSentence, Passage, SectionKey
+from assistant.drafting.schemas import CitedSource, DraftContent, DraftSection, DraftSentence, SectionKey
 from assistant.drafting.sources import (
     PROJECT_LABEL,
-    PassageRelevance,
+    SourceRelevance,
     check_draft_relevance,
     group_hits,
     usable_sentence,
@@ -78,13 +78,13 @@ class TestGroupHits:
 class TestRelevance:
     """Key-term entailment: conditions and CT claims must be in the passage."""
 
-    PNEUMONIA = Passage(
+    PNEUMONIA = CitedSource(
         number=1, title="Pneumonia", text="Pneumonia is an infection; a chest X-ray shows a new shadow."
     )
 
     def test_condition_must_appear(self) -> None:
         """A sentence about a blood clot is not answered by a pneumonia passage."""
-        checker = PassageRelevance()
+        checker = SourceRelevance()
         assert not checker.relevant("A blood clot in the lung shows on a chest X-ray [1].", self.PNEUMONIA)
         assert checker.relevant("Pneumonia shows as a new shadow on a chest X-ray [1].", self.PNEUMONIA)
 
@@ -97,14 +97,14 @@ class TestRelevance:
             sections=[DraftSection(key=SectionKey.ANSWERS, title="t", sentences=[sentence])],
             passages=[self.PNEUMONIA],
         )
-        assert check_draft_relevance(draft, PassageRelevance()) == 1
+        assert check_draft_relevance(draft, SourceRelevance()) == 1
         assert sentence.text == "A blood clot is found by a D-dimer test."
         assert sentence.supported is False
         assert draft.flags[0].kind == "relevance"
 
     def test_irrelevant_number_removed_from_a_list(self) -> None:
         """From "[1, 2]" only the irrelevant number goes; the marker keeps the other."""
-        clot = Passage(
+        clot = CitedSource(
             number=2, title="Pulmonary embolism", text="A blood clot in the lung is found by CT angiography."
         )
         sentence = DraftSentence(
@@ -114,7 +114,7 @@ class TestRelevance:
             sections=[DraftSection(key=SectionKey.ANSWERS, title="t", sentences=[sentence])],
             passages=[self.PNEUMONIA, clot],
         )
-        assert check_draft_relevance(draft, PassageRelevance()) == 1
+        assert check_draft_relevance(draft, SourceRelevance()) == 1
         assert (sentence.text, sentence.citations) == (
             "Pneumonia shows as a new shadow on a chest X-ray [1].",
             [1],
@@ -122,7 +122,7 @@ class TestRelevance:
 
     def test_ct_claim_needs_a_ct_passage(self) -> None:
         """A CT claim is not answered by an X-ray passage, whatever the shared words."""
-        assert not PassageRelevance().relevant(
+        assert not SourceRelevance().relevant(
             "Pneumonia shows as a new shadow on a chest CT [1].", self.PNEUMONIA
         )
 
@@ -132,14 +132,14 @@ class TestUsableSentence:
 
     def test_ct_needs_a_ct(self) -> None:
         """A CT sentence is refused when no CT was uploaded."""
-        p = Passage(number=1, title="t", text="x")
+        p = CitedSource(number=1, title="t", text="x")
         assert not usable_sentence("A chest CT covers the lower neck.", p, has_ct=False, is_child=None)
         assert usable_sentence("A chest CT covers the lower neck.", p, has_ct=True, is_child=None)
 
     def test_age_groups(self) -> None:
         """Adult passages are not quoted for a child and the reverse."""
-        adult = Passage(number=1, title="Pneumonia in adults", text="x", population="adult")
-        child = Passage(number=2, title="Pneumonia in children", text="x", population="child")
+        adult = CitedSource(number=1, title="Pneumonia in adults", text="x", population="adult")
+        child = CitedSource(number=2, title="Pneumonia in children", text="x", population="child")
         assert not usable_sentence("Fever is common.", adult, has_ct=False, is_child=True)
         assert usable_sentence("Fever is common.", child, has_ct=False, is_child=True)
         assert not usable_sentence("Fever is common.", child, has_ct=False, is_child=False)
@@ -152,7 +152,7 @@ class TestPickPassageFacts:
         """Each bullet is its own candidate; no ' - ' joins two of them."""
         from assistant.drafting.facts import pick_passage_facts
 
-        passage = Passage(
+        passage = CitedSource(
             number=1,
             title="Pneumonia",
             text="- A report that says consolidation describes what is seen on the film.\n"
@@ -173,12 +173,12 @@ class TestTreatmentAnswerSources:
         from assistant.intake import IntakeRecord
 
         passages = [
-            Passage(
+            CitedSource(
                 number=1,
                 title="AI models",
                 text="A model's choice was not improving at hospitals it had not seen in training.",
             ),
-            Passage(
+            CitedSource(
                 number=2,
                 title="Pneumonia",
                 text="Pneumonia is usually treated with an antibiotic chosen by the treating doctor.",

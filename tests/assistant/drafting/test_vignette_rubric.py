@@ -13,10 +13,10 @@ import pytest
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.schemas import (
+    CitedSource,
     CTMeasurements,
     ImagingFindings,
     NoduleCandidate,
-    Passage,
 )
 from assistant.intake import IntakeRecord, Symptom
 
@@ -63,7 +63,7 @@ def _draft_content() -> dict[str, Any]:
     ct = CTMeasurements(
         nodule_count=8, nodule_candidates=[NoduleCandidate(diameter_mm=39.2, slice_number=16)]
     )
-    passages = [Passage(number=1, title="Pneumonia", text="Pneumonia is an infection of the lung.")]
+    passages = [CitedSource(number=1, title="Pneumonia", text="Pneumonia is an infection of the lung.")]
     draft = compose_draft(intake, ImagingFindings(kinds=["ct"], ct=ct), passages, MockLLM())
     return dict(draft.storage_fields()["content"])
 
