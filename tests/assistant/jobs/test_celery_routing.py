@@ -90,8 +90,8 @@ def _celery_ctx(tmp_path: Path, db: Database) -> AppContext:
     settings = Settings(
         environment="test",
         data_dir=tmp_path / "data",
-        llm={"mode": "mock"},  # type: ignore[arg-type]
-        jobs={"mode": "celery", "broker_url": REDIS_URL, "sweep_s": 3600},  # type: ignore[arg-type]
+        llm={"mode": "mock"},
+        jobs={"mode": "celery", "broker_url": REDIS_URL, "sweep_s": 3600},
     )
     return AppContext(settings, db=db)
 
