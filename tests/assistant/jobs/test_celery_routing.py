@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from assistant.chat.conversation import PatientChat
+from assistant.cli.main import app as cli_app
 from assistant.context import AppContext
 from assistant.db.base import Database, utcnow
 from assistant.db.models import Case, Job, User
@@ -19,10 +21,12 @@ from assistant.intake import IntakeRecord
 from assistant.jobs.celery_app import _follow_up, configure, dispatch_runnable, task_name
 from assistant.jobs.dispatch import dispatch_after_commit
 from assistant.jobs.engine import StageOutcome
+from assistant.lifecycle import CaseStatus
+from assistant.roles import Role
 from assistant.services import cases, jobs
 from assistant.settings import Settings
 from tests.assistant.chat.test_conversation import INTAKE
-from tests.assistant.factories import CONSENT_VERSION
+from tests.assistant.factories import CONSENT_VERSION, to_state
 from tests.assistant.jobs.conftest import submit_case
 from tests.assistant.jobs.test_workers import REDIS_URL, _redis_available
 from tests.conftest import service_missing
@@ -148,3 +152,22 @@ class TestSubmitDispatches:
             assert broker.llen("imaging") == 0  # not before the commit
             job_id = job.id
         assert [m["headers"]["argsrepr"] for m in _messages(broker, "imaging")] == [repr([job_id])]
+
+    def test_admin_retry_queues_the_failed_stage(
+        self, broker: Any, tmp_path: Path, sqlite_db: Database, make_user: Callable[..., User]
+    ) -> None:
+        """`jobs retry` sends the retried job to the queue of the stage it failed at, once committed."""
+        make_user(sqlite_db, Role.ADMIN, "alex")
+        case_id = to_state(sqlite_db, make_user(sqlite_db, Role.PATIENT), CaseStatus.DRAFT_FAILED)
+        with sqlite_db.session() as s:
+            job = jobs.jobs_for_case(s, case_id)[0]
+            job_id, stage = job.id, job.stage
+        settings = Settings(
+            environment="test",
+            data_dir=tmp_path / "cli",
+            database={"url": sqlite_db.engine.url.render_as_string(hide_password=False)},
+            jobs={"mode": "celery", "broker_url": REDIS_URL},
+        )
+        done = CliRunner().invoke(cli_app, ["jobs", "retry", job_id, "--as", "alex"], obj=settings)
+        assert done.exit_code == 0, done.output
+        assert [m["headers"]["argsrepr"] for m in _messages(broker, stage)] == [repr([job_id])]
