@@ -32,6 +32,7 @@ from assistant.db.models import Case, Conversation, Message, User
 from assistant.errors import DomainError, SignedContentMismatchError
 from assistant.intake import IntakeRecord
 from assistant.integrity import alert_on_mismatch, audit_alert
+from assistant.jobs.dispatch import dispatch_after_commit
 from assistant.lifecycle import OPINION_AVAILABLE, CaseStatus
 from assistant.opinion_document import PdfRenderer, SignedOpinion, load_signed_opinion, opinion_pdf
 from assistant.roles import Role
@@ -436,11 +437,12 @@ class PatientChat:
     def _submit(self, s: Session, user: User) -> list[Reply]:
         assert self.case_id is not None
         try:
-            cases.submit_case(s, user, self.case_id, current_consent().version)
+            job = cases.submit_case(s, user, self.case_id, current_consent().version)
         except DomainError as e:  # the checks run before anything is written
             if self.state is not None:
                 self.state = intake.IntakeState(intake.Step.CONFIRM, self.state.record, self.state.answered)
             return [self._say(s, user, Reply(e.message, "intake", _confirm_actions()))]
+        dispatch_after_commit(self.ctx, s, job)  # the imaging stage starts now, not at the next sweep
         self.phase = Phase.WAITING
         self.announced_waiting = self.awaiting_return_answer = False
         return [self._say(s, user, Reply(SUBMITTED_TEXT, "progress"))]

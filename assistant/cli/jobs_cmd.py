@@ -68,12 +68,16 @@ def jobs_list(
 @app.command("retry")
 def jobs_retry(ctx: typer.Context, job_id: str, as_user: AsAdmin) -> None:
     """Put a failed job back in the queue; its case goes back to 'submitted'."""
+    from assistant.context import AppContext
+    from assistant.jobs.dispatch import dispatch_after_commit
     from assistant.services import jobs
 
     db = _open(ctx)
+    app_ctx = AppContext(get_settings(ctx), db=db)
     try:
         with db.session() as s:
             job = jobs.retry_failed(s, _admin(s, as_user), job_id)
+            dispatch_after_commit(app_ctx, s, job)
             typer.echo(f"job {job.id} queued again (attempt budget {job.max_attempts})")
     except DomainError as e:
         typer.echo(e.message, err=True)

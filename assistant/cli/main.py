@@ -240,7 +240,7 @@ def cases_create(
     from assistant.chat.consent import current_consent
     from assistant.context import AppContext
     from assistant.db.models import User
-    from assistant.jobs.dispatch import dispatch
+    from assistant.jobs.dispatch import dispatch_after_commit
     from assistant.services import cases
 
     record = _intake_record(intake, diagnosis=diagnosis, question=question, history=history)
@@ -260,12 +260,11 @@ def cases_create(
             for path in upload or []:
                 with path.open("rb") as fh:
                     cases.add_upload(s, user, case.id, app_ctx.storage, fh, path.name)
-            job = cases.submit_case(s, user, case.id, consent.version) if submit else None
-            case_id, job_id = case.id, job.id if job else None
+            if submit:
+                dispatch_after_commit(app_ctx, s, cases.submit_case(s, user, case.id, consent.version))
+            case_id = case.id
     except DomainError as e:
         raise fail(e.message) from e
-    if job_id:
-        dispatch(app_ctx, job_id)
     typer.echo(case_id)
 
 

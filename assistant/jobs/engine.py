@@ -23,8 +23,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import or_, select
 
+from assistant import operator_help
 from assistant.context import AppContext
 from assistant.db.base import utcnow
 from assistant.db.models import Job
@@ -45,6 +47,30 @@ def default_worker_id(name: str | None = None) -> str:
     """``[name@]host:pid``: tells workers apart in the jobs table and the logs."""
     base = f"{socket.gethostname()}:{os.getpid()}"
     return f"{name}@{base}" if name else base
+
+
+#: SQLAlchemy errors that mean the database cannot be reached or used, not a faulty statement.
+_UNREACHABLE_DATABASE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
+
+
+def failure_text(error: BaseException, ctx: AppContext) -> str:
+    """What a failed stage records as the job's ``last_error`` (shown to administrators).
+
+    An infrastructure error (database, broker, vector store, LLM, storage) becomes the
+    operator paragraph naming the component, where it was looked for, its setting and the
+    fix, as the command line prints it; the application's own errors keep their type. So
+    does a database error that is not about reaching the database (a constraint, a bad
+    statement): telling the operator to check the URL would send them the wrong way.
+    """
+    plain = f"{type(error).__name__}: {error}"
+    if isinstance(error, sa_exc.SQLAlchemyError) and not isinstance(error, _UNREACHABLE_DATABASE):
+        return plain
+    return operator_help.explain(error, ctx.settings) or plain
 
 
 def _pipelines() -> Pipelines:
@@ -172,7 +198,7 @@ def execute_stage(
         log.warning("job %s stage %s was taken over by another worker", execution.job_id, execution.stage)
         return StageOutcome(execution.job_id, execution.stage, "taken_over")
     except Exception as e:
-        detail = f"{type(e).__name__}: {e}"
+        detail = failure_text(e, ctx)
         log.debug("%s", traceback.format_exc())
         with ctx.db.session() as s:
             job = jobs.fail_attempt(s, execution.job_id, detail, ctx.settings.jobs.backoff_s)

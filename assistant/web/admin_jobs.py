@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from assistant.db.models import User
 from assistant.errors import DomainError
+from assistant.jobs.dispatch import dispatch_after_commit
 from assistant.roles import Role
 from assistant.services import jobs
 from assistant.web.pages import add_routes, context_of, redirect, render, status_for
@@ -47,8 +48,9 @@ def jobs_page(request: Request, user: Admin, show: str = "") -> Response:
 def retry_job(request: Request, user: Admin, job_id: str) -> Response:
     """Put a failed job back in the queue; its case returns to 'submitted'."""
     try:
-        with context_of(request).db.session() as s:
-            jobs.retry_failed(s, user, job_id)
+        ctx = context_of(request)
+        with ctx.db.session() as s:
+            dispatch_after_commit(ctx, s, jobs.retry_failed(s, user, job_id))
     except DomainError as e:
         return _page(request, user, "", e.message, status_for(e))
     return redirect("/admin/jobs/", "job_retried")

@@ -16,12 +16,16 @@ SERVERS = [("app1", "10.0.0.11:8000"), ("app2", "10.0.0.12:8000"), ("app3", "[fd
 
 class TestRender:
     def test_every_server_has_its_affinity_cookie_and_health_check(self) -> None:
-        """One server line per instance, its cookie value its name; checks hit /healthz."""
+        """One server line per instance, its cookie value its name; checks hit /healthz.
+
+        Not /readyz: its dependencies are shared, so one down would take out every instance.
+        """
         text = renderer().render(":80", SERVERS)
         for name, address in SERVERS:
             assert f"    server {name} {address} cookie {name}" in text
         assert "cookie SO_NODE insert indirect nocache httponly\n" in text
         assert "http-check send meth GET uri /healthz" in text
+        assert "uri /readyz" not in text
         assert "option redispatch" in text
         assert "timeout tunnel" in text  # websockets outlive the request timeouts
         assert "{{" not in text

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import AuditEvent, Job, JobStageOutput, User
 from assistant.jobs.draft_job import draft_stages
-from assistant.jobs.engine import JobRunner, Pipelines, execute_next, execute_stage
+from assistant.jobs.engine import JobRunner, Pipelines, execute_next, execute_stage, failure_text
 from assistant.jobs.execution import JobExecution
 from assistant.lifecycle import CaseStatus
 from assistant.services import jobs
@@ -121,7 +122,7 @@ class TestStages:
         execute_next(ctx, "w", job_id=job_id, pipelines=rec.pipelines())
         job = _job(ctx, job_id)
         assert (job.status, job.stage, job.attempts) == ("failed", "retrieval", 2)
-        assert "retrieval broke" in job.last_error
+        assert job.last_error == "RuntimeError: retrieval broke"  # the application's own error, as raised
         assert status_of(ctx.db, case_id) is CaseStatus.DRAFT_FAILED
         assert rec.ran.count("imaging") == 1
 
@@ -161,3 +162,38 @@ class TestRetryTime:
         late = (second.created_at - run_after).total_seconds()
         # Never early; late by at most the runner's poll interval plus scheduling on a busy host.
         assert 0 <= late <= ctx.settings.jobs.poll_s + 1.0, late
+
+
+class TestLastError:
+    """A failed stage's ``last_error`` tells the administrator which dependency to fix."""
+
+    def test_unreachable_dependency_is_named_with_its_setting(self, ctx: AppContext, patient: User) -> None:
+        """A stage that cannot reach Redis records the broker, its address without password, and the fix."""
+        import redis
+
+        ctx.settings.jobs.broker_url = "redis://:s3cret@127.0.0.1:1/0"
+
+        def imaging(ex: JobExecution) -> dict[str, Any]:
+            redis.Redis.from_url(ctx.settings.jobs.broker_url, socket_connect_timeout=2).ping()
+            return {}
+
+        _, job_id = submit_case(ctx, patient, None)
+        execute_stage(ctx, "w", job_id=job_id, pipelines={"draft": {"imaging": imaging}})
+        error = _job(ctx, job_id).last_error
+        assert error.startswith("broker (redis://***@127.0.0.1:1/0): ConnectionRefusedError"), error
+        assert "Setting: SECOND_OPINION_JOBS__BROKER_URL." in error and "Fix: " in error
+        assert "s3cret" not in error
+
+    @pytest.mark.parametrize(
+        ("error", "expected"),
+        [
+            (sa_exc.IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")), "IntegrityError: "),
+            (sa_exc.OperationalError("SELECT 1", {}, Exception("connection refused")), "database ("),
+            (ValueError("no radiograph"), "ValueError: no radiograph"),
+        ],
+    )
+    def test_only_infrastructure_errors_are_explained(
+        self, ctx: AppContext, error: Exception, expected: str
+    ) -> None:
+        """A constraint or the app's own error keeps its type; an unreachable database is explained."""
+        assert failure_text(error, ctx).startswith(expected)
