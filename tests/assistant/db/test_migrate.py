@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from assistant.db.base import make_engine
 from assistant.db.migrate import current
-from tests.conftest import PG_URL, REPO, service_missing
+from tests.conftest import REPO, fresh_postgres_database
 
 RACERS = 4
 
@@ -21,18 +20,8 @@ RACERS = 4
 @pytest.fixture
 def empty_database() -> Iterator[str]:
     """A brand-new PostgreSQL database with no tables; its URL."""
-    import psycopg
-
-    name = f"migrate_race_{os.getpid()}_{int(time.time() * 1000) % 10**6}"
-    admin_url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        service_missing("postgres", f"PostgreSQL is not reachable at {PG_URL}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with fresh_postgres_database("migrate_race") as url:
+        yield url
 
 
 @pytest.mark.postgres

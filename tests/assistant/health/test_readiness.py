@@ -19,7 +19,7 @@ from assistant.roles import Role
 from assistant.settings import Settings
 from assistant.web.app import create_app
 from tests.assistant.web.test_app import login
-from tests.conftest import PG_URL, service_missing
+from tests.conftest import PG_URL, fresh_postgres_database
 
 COMPONENTS = ["database", "broker", "vector_store", "llm", "lexical_index", "storage"]
 
@@ -75,22 +75,11 @@ class TestReadyzEndpoint:
 @pytest.fixture
 def doomed_database() -> Iterator[str]:
     """A fresh PostgreSQL database (migrated) that the test may drop; its URL."""
-    import psycopg
-
-    name = f"readyz_{int(time.time() * 1000) % 10**9}"
-    admin_url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        service_missing("postgres", f"PostgreSQL is not reachable at {PG_URL}")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with fresh_postgres_database("readyz") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.mark.postgres
