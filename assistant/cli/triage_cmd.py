@@ -87,3 +87,34 @@ def evaluate(
                 found = f"{d.category} {d.score:.2f} {d.evidence}"
                 typer.echo(f"{what:<11} [{item.category}/{item.kind}] {item.text}  ->  {found}")
         typer.echo("")
+
+
+@app.command()
+def calibrate(
+    ctx: typer.Context,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds over the bank.")] = 5,
+    max_false_alarm: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Largest share of a category's look-alikes that may fire.")
+    ] = 0.05,
+) -> None:
+    """Per-category classifier thresholds by cross-validation on the exemplar bank (no evaluation set)."""
+    from assistant.triage.calibration import calibrate as choose
+    from assistant.triage.calibration import cross_validated
+
+    triage = _triage(ctx, rules_only=False)
+    if triage.semantic is None:
+        raise typer.BadParameter("the embedding model is not installed: nothing to calibrate")
+    matcher = triage.semantic
+    vectors, _ = matcher.classifier_training
+    rows = matcher.training_rows
+    predictions = cross_validated(vectors, rows, matcher.bank.classifier, folds)
+    chosen = choose(predictions, rows, max_false_alarm)
+    typer.echo(f"# {folds}-fold cross-validation on the bank; held-out recall and look-alike false alarms")
+    for c in chosen:
+        typer.echo(
+            f"# {c.category:<18} recall {100 * c.recall:5.1f}% (n={c.emergencies}), "
+            f"false alarms {100 * c.false_alarm:5.1f}% (n={c.look_alikes})"
+        )
+    typer.echo("  per_category:")
+    for c in chosen:
+        typer.echo(f"    {c.category}: {c.threshold:.2f}")

@@ -92,11 +92,15 @@ class Triage:
         self.rules: RuleSet = load_rules(rules_path)
         self.glossary: Glossary = default_glossary()
         bank = load_bank(exemplars_path)
-        self.corrector = TypoCorrector(self.rules.vocabulary | bank.words(), _known_words(embedder))
+        self.corrector = TypoCorrector(
+            self.rules.vocabulary | bank.words(),
+            _known_words(embedder),
+            (normalise(e.text) for e in bank.exemplars),
+        )
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
-        set_aside = [e.text for e in bank.exemplars if e not in comparable]
+        set_aside = [e for e in bank.exemplars if e not in comparable]
         bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = SemanticMatcher(bank, embedder, set_aside) if embedder is not None else None
 
@@ -116,8 +120,16 @@ class Triage:
         return self.glossary.gloss(prepared, language(prepared))
 
     def _clean(self, text: str) -> bool:
+        """Whether every clause of a text is free of negation, past and question cues.
+
+        The cues are read clause by clause, as the rules read them, so a present word in one
+        clause ("... when I was 19, I am in a better place now") does not clear another.
+        """
         r = self.rules
-        return not (r.has_negation(text) or r.is_past(text) or r.is_information_request(text))
+        return all(
+            not (r.has_negation(c.text) or r.is_past(c.text) or r.is_information_request(c.text))
+            for c in clauses(text)
+        )
 
     def _segments(self, prepared: str) -> dict[str, str]:
         """Affirmed stretches for the semantic layer, each with the sentence it comes from.
@@ -158,7 +170,7 @@ class Triage:
         prepared = self.prepare(text)
         if not prepared:
             return TriageDecision(text, False)
-        english = self.english(prepared)
+        english = self.rules.drop_settled(self.english(prepared))
         hits = self.rules.check(prepared) or (self.rules.check(english) if english != prepared else [])
         if hits:
             first = hits[0]

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from assistant.triage.errors import TriageConfigError
-from assistant.triage.text import Clause, clauses
+from assistant.triage.text import Clause, clause_spans, clauses
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
 
@@ -79,6 +79,8 @@ class ContextCues:
     information: re.Pattern[str]
     mild: re.Pattern[str]
     window: int
+    recovered: re.Pattern[str] = re.compile(r"(?!x)x")
+    ongoing: re.Pattern[str] = re.compile(r"(?!x)x")
 
     def _negated(self, clause: str, start: int, end: int) -> bool:
         before = clause[:start]
@@ -120,8 +122,8 @@ class RuleSet:
     vocabulary: frozenset[str]
 
     def check(self, text: str) -> list[RuleHit]:
-        """The rules a normalised, typo-corrected ``text`` triggers, in file order."""
-        parts: list[Clause] = clauses(text)
+        """The rules a normalised, typo-corrected ``text`` triggers, in file order (settled clauses aside)."""
+        parts: list[Clause] = clauses(self.drop_settled(text))
         hits: list[RuleHit] = []
         for rule in self.rules:
             scopes = [[c] for c in parts] if rule.same_clause else [parts]
@@ -144,6 +146,23 @@ class RuleSet:
                     if self.cues.affirmed(clause.text, m.start(), m.end()):
                         return m.group(0)
         return None
+
+    def drop_settled(self, text: str) -> str:
+        """The text without the clauses a later clause says are over.
+
+        "my leg went numb, fine now" and "she fainted this morning but she is back to normal"
+        describe something that has passed, even with a present word ("this morning"); a
+        clause that says it goes on ("still", "again", "keeps") is kept.
+        """
+        spans = clause_spans(text)
+        cues = self.cues
+        over = [bool(cues.recovered.search(text[a:b])) for a, b in spans]
+        out = text
+        for i in reversed(range(len(spans))):
+            a, b = spans[i]
+            if any(over[i + 1 :]) and not over[i] and not cues.ongoing.search(text[a:b]):
+                out = out[:a] + " " * (b - a) + out[b:]
+        return out
 
     def is_information_request(self, clause: str) -> bool:
         """Whether a clause asks for information or is hypothetical (and says nothing is happening now)."""
@@ -213,6 +232,8 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         information=_any_of("information", data.get("information") or []),
         mild=_any_of("mild", data.get("mild") or []),
         window=int(data.get("negation_window", 5)),
+        recovered=_any_of("recovered", data.get("recovered") or []),
+        ongoing=_any_of("ongoing", data.get("ongoing") or []),
     )
     vocabulary = {str(w) for w in data.get("vocabulary") or []}
     for raw in data.get("rules") or []:

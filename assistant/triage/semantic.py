@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from assistant.triage.calibration import TrainingRow
 from assistant.triage.classifier import NONE, ClassifierSettings, ExemplarClassifier, Prediction
 from assistant.triage.errors import TriageConfigError
 
@@ -130,7 +131,7 @@ class SemanticMatcher:
     """Nearest-exemplar matching over the bank with a shared embedder."""
 
     def __init__(
-        self, bank: ExemplarBank, embedder: TextEmbedder, more_negatives: Sequence[str] = ()
+        self, bank: ExemplarBank, embedder: TextEmbedder, more_negatives: Sequence[Exemplar] = ()
     ) -> None:
         """``more_negatives`` train the classifier as ordinary messages but are never nearest
         exemplars (negated, past and question exemplars, which the rules keep from this layer)."""
@@ -139,8 +140,11 @@ class SemanticMatcher:
         self.vectors = embedder.embed([e.text for e in bank.exemplars])
         self._is_emergency = np.array([e.emergency for e in bank.exemplars], dtype=bool)
         labels = [e.category if e.emergency else NONE for e in bank.exemplars]
-        extra = embedder.embed(list(more_negatives)) if more_negatives else self.vectors[:0]
+        extra = embedder.embed([e.text for e in more_negatives]) if more_negatives else self.vectors[:0]
         self.classifier_training = (np.vstack([self.vectors, extra]), labels + [NONE] * len(extra))
+        self.training_rows = [
+            TrainingRow(label, e.category, True) for label, e in zip(labels, bank.exemplars, strict=True)
+        ] + [TrainingRow(NONE, e.category, False) for e in more_negatives]
         self.classifier = ExemplarClassifier(*self.classifier_training, bank.classifier)
         self._category_rows = {
             c: np.array([e.emergency and e.category == c for e in bank.exemplars]) for c in set(labels)

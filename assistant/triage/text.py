@@ -24,6 +24,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bain'?t\b", "is not"),
         (r"\bwanna\b", "want to"),
         (r"\bgonna\b", "going to"),
+        (r"\balot\b", "a lot"),
         (r"\bi'?m\b", "i am"),
         (r"\b(he|she|it|that|there|what|who)'s\b", r"\1 is"),
         (r"\b(i|you|we|they)'ve\b", r"\1 have"),
@@ -62,6 +63,18 @@ def clauses(normalised: str) -> list[Clause]:
     """The message's clauses, in order, without the break punctuation."""
     parts = [p.strip() for p in _CLAUSE_BREAK.split(normalised)]
     return [Clause(i, p) for i, p in enumerate(q for q in parts if q)]
+
+
+def clause_spans(normalised: str) -> list[tuple[int, int]]:
+    """Where each clause of :func:`clauses` lies in the text (start, end), in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in [*_CLAUSE_BREAK.finditer(normalised), None]:
+        end = m.start() if m is not None else len(normalised)
+        if normalised[start:end].strip():
+            spans.append((start, end))
+        start = m.end() if m is not None else end
+    return spans
 
 
 def sentences(normalised: str) -> list[str]:
@@ -162,37 +175,95 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
 
 
+_SOUNDS: tuple[tuple[str, str], ...] = (
+    ("ough", "of"),
+    ("augh", "af"),
+    ("ph", "f"),
+    ("gh", ""),
+    ("ck", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+)
+
+
+def sound_key(word: str) -> str:
+    """A rough English sound key: "coffing" and "coughing" both give "kfng" (first letter kept)."""
+    w = word.lower()
+    for a, b in _SOUNDS:
+        w = w.replace(a, b)
+    w = re.sub(r"c(?=[eiy])", "s", w).replace("c", "k")
+    if not w:
+        return ""
+    tail = re.sub(r"[aeiouyhw]", "", w[1:])
+    return w[0] + re.sub(r"(.)\1+", r"\1", tail)
+
+
 class TypoCorrector:
     """Replace unknown words by the nearest triage word (same first letter, few edits, unique).
 
     ``targets`` are the words triage rules and exemplars use; ``known`` are ordinary words
     that are never changed (the embedding model's word list), so "sweet" stays "sweet".
+    Two equally near targets are told apart by sound ("coffing" is "coughing", not
+    "coping"), then by the words around them: ``contexts`` are phrases (the exemplars) in
+    which a candidate that shares a neighbouring word wins ("coughing up blod" -> "blood",
+    not "bled"). A word with no target within the edit limit may still take the one
+    target that sounds the same within one more edit.
     """
 
-    def __init__(self, targets: Iterable[str], known: Iterable[str] = ()) -> None:
+    def __init__(
+        self, targets: Iterable[str], known: Iterable[str] = (), contexts: Iterable[str] = ()
+    ) -> None:
         self.targets = frozenset(w for w in targets if len(w) >= 4 and w.isalpha())
         self.known = frozenset(known) | self.targets
         self._by_initial: dict[str, list[str]] = {}
         for word in sorted(self.targets):
             self._by_initial.setdefault(word[0], []).append(word)
-        self.correct_word = lru_cache(maxsize=8192)(self._correct_word)
+        self._near: dict[str, set[str]] = {}
+        for phrase in contexts:
+            tokens = _WORD.findall(phrase.lower())
+            for i, t in enumerate(tokens):
+                self._near.setdefault(t, set()).update(tokens[max(0, i - 3) : i] + tokens[i + 1 : i + 4])
+        self.candidates = lru_cache(maxsize=8192)(self._candidates)
 
-    def _correct_word(self, word: str) -> str:
+    def _candidates(self, word: str) -> tuple[str, ...]:
+        """The equally best corrections of a word (itself alone when it is known or has none)."""
         if len(word) < 4 or word in self.known or not word.isalpha():
-            return word
+            return (word,)
         limit = _allowed_edits(word)
-        best: list[tuple[int, str]] = []
+        key = sound_key(word)
+        scored: list[tuple[int, str]] = []
         for target in self._by_initial.get(word[0], ()):
-            d = osa_distance(word, target, limit)
-            if d <= limit:
-                best.append((d, target))
-        if not best:
-            return word
-        best.sort()
-        if len(best) > 1 and best[0][0] == best[1][0]:
-            return word  # two equally close words: do not guess
-        return best[0][1]
+            d = osa_distance(word, target, limit + 1)
+            if d <= limit or (d == limit + 1 and sound_key(target) == key):
+                scored.append((d if d <= limit else limit + 1, target))
+        if not scored:
+            return (word,)
+        same_sound = [t for _, t in scored if sound_key(t) == key]
+        if len(same_sound) == 1:  # one target sounds like the word: it wins ("coffing" -> "coughing")
+            return (same_sound[0],)
+        within = [x for x in scored if x[0] <= limit]
+        if not within:
+            return (word,)
+        best = min(d for d, _ in within)
+        return tuple(t for d, t in within if d == best)
+
+    def correct_word(self, word: str) -> str:
+        """One word's correction, without context (ties are left alone)."""
+        found = self.candidates(word)
+        return found[0] if len(found) == 1 else word
 
     def correct(self, normalised: str) -> str:
         """The text with each unknown word replaced by its correction (punctuation kept)."""
-        return _WORD.sub(lambda m: self.correct_word(m.group(0)), normalised)
+        tokens = _WORD.findall(normalised)
+        fixed: list[str] = []
+        for i, token in enumerate(tokens):
+            found = self.candidates(token)
+            if len(found) > 1:
+                around = set(fixed[max(0, i - 3) : i]) | set(tokens[i + 1 : i + 4])
+                shared = [(len(self._near.get(c, set()) & around), c) for c in found]
+                shared.sort(reverse=True)
+                found = (shared[0][1],) if shared[0][0] > shared[1][0] else (token,)
+            fixed.append(found[0])
+        it = iter(fixed)
+        return _WORD.sub(lambda _m: next(it), normalised)

@@ -40,11 +40,19 @@ class TestDecisions:
             "cough, no chest pain, not confused",
             "what is pneumonia?",
             "my CT report mentions a 6 mm nodule",
+            "I overdosed when I was 19, I am in a much better place now",
+            "she fainted at the wedding but she is back to normal",
         ],
     )
     def test_not_emergencies(self, shared_triage: Triage, text: str) -> None:
         """Questions about warning signs, past events, negations and ordinary answers are not emergencies."""
         assert not shared_triage.check(text).emergency
+
+    def test_a_negated_verb_of_an_emergency_is_compared(self, shared_triage: Triage) -> None:
+        """A collapse "is not moving": the clause reaches the exemplars, not set aside as negated."""
+        triage = _semantic(shared_triage)
+        d = triage.check("my neighbour went down in the street and is not moving")
+        assert d.emergency and d.source in ("semantic", "classifier")
 
     def test_classifier_finds_what_no_single_exemplar_is_close_to(self, shared_triage: Triage) -> None:
         """The exemplar classifier calls an emergency the nearest-exemplar rule misses, with its evidence."""

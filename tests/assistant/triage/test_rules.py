@@ -70,6 +70,63 @@ class TestShippedRules:
         assert {r.category for r in rules.rules} == set(rules.categories)
 
 
+class TestScope:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "my leg went numb from sitting on the toilet, fine now",
+            "she fainted this morning but she is back to normal",
+            "he had a fit at lunch, he came round and is chatting now",
+        ],
+    )
+    def test_what_a_later_clause_says_is_over_does_not_fire(self, text: str) -> None:
+        """Clauses before "fine now", "back to normal" or "came round" are not read."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "my leg went numb and it is still numb, the rest is fine now",
+            "he collapsed again, he was fine now and then",
+            "I am fine now but he has collapsed",
+        ],
+    )
+    def test_what_goes_on_still_fires(self, text: str) -> None:
+        """A clause that says it goes on, or comes after the recovery, is still read."""
+        assert categories(text) != []
+
+    def test_negated_verbs_of_an_emergency_reach_the_exemplars(self) -> None:
+        """ "not moving" and "never wake up" describe an emergency: the clause is not set aside as negated."""
+        rules = rules_only_triage().rules
+        assert not rules.has_negation("he dropped to the ground and is not moving")
+        assert not rules.has_negation("i want to go to sleep and never wake up")
+        assert rules.has_negation("no chest pain and not breathless")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "what should I look out for if my wife is thinking of suicide",
+            "my dad has Marfan syndrome, should I be tested for aortic dissection",
+            "stuffy nose, can't breathe through my nose at night",
+        ],
+    )
+    def test_questions_and_blocked_noses(self, text: str) -> None:
+        """Questions about what to watch for or testing, and a blocked nose, do not fire."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("coffing up blod alot, it is filling tissues", "haemoptysis"),
+            ("I keep hacking up blood, more than a few spoonfuls", "haemoptysis"),
+            ("chest ache came on while gardening, now I feel sick and sweaty", "cardiac"),
+        ],
+    )
+    def test_misspellings_and_lay_words(self, text: str, category: str) -> None:
+        """Sound-alike misspellings and lay words reach the rules."""
+        assert category in categories(text)
+
+
 class TestMalformedRules:
     @pytest.mark.parametrize(
         ("data", "message"),

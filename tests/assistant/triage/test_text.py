@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.triage.text import TypoCorrector, clauses, looks_romance, normalise, osa_distance
+from assistant.triage.text import (
+    TypoCorrector,
+    clause_spans,
+    clauses,
+    looks_romance,
+    normalise,
+    osa_distance,
+    sound_key,
+)
 
 
 class TestNormalise:
@@ -17,6 +25,7 @@ class TestNormalise:
             ("im scared, dont know", "i am scared, do not know"),
             ("je n'arrive pas à respirer", "je n arrive pas a respirer"),
             ("¿Cuáles son?", "cuales son?"),
+            ("bleeding alot", "bleeding a lot"),
         ],
     )
     def test_normalise(self, raw: str, expected: str) -> None:
@@ -32,6 +41,11 @@ class TestClauses:
             "my lips are blue",
             "help",
         ]
+
+    def test_spans_match_the_clauses(self) -> None:
+        """Each clause's span in the text holds exactly that clause."""
+        text = "no fever, but my lips are blue. help"
+        assert [text[a:b].strip() for a, b in clause_spans(text)] == [c.text for c in clauses(text)]
 
 
 class TestTypoCorrector:
@@ -50,6 +64,28 @@ class TestTypoCorrector:
     def test_ambiguous_words_are_not_guessed(self) -> None:
         """Two equally close targets leave the word unchanged."""
         assert TypoCorrector({"bleed", "bleep"}).correct("bleex") == "bleex"
+
+    @pytest.mark.parametrize(
+        ("a", "b"), [("coffing", "coughing"), ("blod", "blood"), ("fone", "phone"), ("sezure", "seizure")]
+    )
+    def test_sound_key(self, a: str, b: str) -> None:
+        """Spellings that sound alike share a key."""
+        assert sound_key(a) == sound_key(b)
+
+    def test_a_sound_alike_beats_nearer_words(self) -> None:
+        """A word three edits from the target that sounds like it, and two from others, takes it."""
+        corrector = TypoCorrector({"coughing", "coming", "coping"})
+        assert corrector.correct("coffing") == "coughing"
+        assert TypoCorrector({"coming", "coping"}).correct("coffing") == "coffing"
+
+    def test_context_breaks_a_tie(self) -> None:
+        """Of two equally near targets, the one the exemplars use beside the neighbouring words wins."""
+        targets = {"blood", "bled", "coughing"}
+        plain = TypoCorrector(targets)
+        assert plain.correct("coughing up blod") == "coughing up blod"
+        with_context = TypoCorrector(targets, contexts=["coughing up fresh blood", "the cut bled"])
+        assert with_context.correct("coughing up blod") == "coughing up blood"
+        assert with_context.correct("my knee blod") == "my knee blod"
 
     def test_romance_detection(self) -> None:
         """Spanish and French are recognised (spelling correction is for English only)."""
