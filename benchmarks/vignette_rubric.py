@@ -15,6 +15,9 @@ scored:
 - no uncited claim; no irrelevant citation; no pasted patient sentence (no run of seven
   words from the patient's text).
 
+Model sentences held for the clinician (no source supports them; not in the text that is
+signed) are counted and printed per case, not scored.
+
     python benchmarks/vignette_rubric.py [--llm mock|embedded] [--only v01,v02] [--json out.json]
 """
 
@@ -37,11 +40,17 @@ _WORD = re.compile(r"[a-z0-9']+")
 Item = tuple[str, bool, str]
 
 
-def _sentences(content: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _sentences(content: Mapping[str, Any], *, held: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """The sentences of the opinion's text; ``held=True``: only the model sentences held for review.
+
+    A held sentence (no source supports it) is shown to the clinician marked and is not part
+    of the text that is signed, so it is reported apart, not scored as part of the opinion.
+    """
     return [
         (str(sec.get("key")), dict(s))
         for sec in content.get("sections") or []
         for s in sec.get("sentences") or []
+        if bool(s.get("held")) == held
     ]
 
 
@@ -289,7 +298,11 @@ def main() -> None:
         met, total = met + n_met, total + len(items)
         bad_facts = next(d for name, ok, d in items if name == "no contradicted fact")
         contradicted += len([x for x in bad_facts.split("; ") if x])
-        print(f"{vignette['id']}: {n_met}/{len(items)} items met ({seconds:.1f} s) {vignette['description']}")
+        held = len(_sentences(content, held=True))
+        print(
+            f"{vignette['id']}: {n_met}/{len(items)} items met ({seconds:.1f} s, {held} model sentence(s) "
+            f"held for review) {vignette['description']}"
+        )
         for name, ok, detail in items:
             if not ok:
                 print(f"    MISSED {name}: {detail[:160]}")
@@ -299,6 +312,7 @@ def main() -> None:
                 "met": n_met,
                 "items": len(items),
                 "seconds": round(seconds, 1),
+                "held": held,
                 "missed": [(n, d) for n, ok, d in items if not ok],
             }
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.drafting import facts, questions
-from assistant.drafting.conditions import Condition, for_label, mentions
+from assistant.drafting.conditions import Condition, addresses, conditions_in, for_label
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
@@ -23,6 +23,8 @@ from assistant.intake import IntakeRecord
 _TREATMENT_WORDS = re.compile(
     r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I
 )
+#: Diagnoses whose follow-up question is a repeat chest film.
+_REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
 PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
 
 
@@ -41,11 +43,12 @@ class AnswerContext:
         return self.imaging.ct is not None or "ct" in self.imaging.kinds
 
     def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
-        """A passage-sentence filter: fits the case, and names ``cond`` when given."""
+        """A passage-sentence filter: fits the case and, when ``cond`` is given, is about it
+        (:func:`~assistant.drafting.conditions.addresses`), not a passing mention."""
 
         def accept(sentence: str, passage: CitedSource) -> bool:
             ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
-            return ok and (cond is None or mentions(cond, sentence))
+            return ok and (cond is None or addresses(cond, sentence, passage.title))
 
         return accept
 
@@ -216,12 +219,17 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
             origin="template",
         ),
     ]
-    fits = ctx.fits(None)
+    dx = questions.diagnosis_condition(ctx.intake)
+    fits = ctx.fits(dx)
 
     def about_treatment(sentence: str, passage: CitedSource) -> bool:
+        # Treatment of this diagnosis: antibiotics for pneumonia say nothing about a blood thinner.
+        if dx is None and conditions_in(sentence):
+            return False
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
-    out += ctx.pick("antibiotic treatment choice not improving", 1, about_treatment)
+    query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
+    out += ctx.pick(query, 1, about_treatment)
     return _tagged(out, q.id)
 
 
@@ -232,16 +240,18 @@ def _answer_next(
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
     if dx is not None:
-        out.append(
-            DraftSentence(
-                text=f"A follow-up check of {dx.name} usually relies on {dx.test}; whether a repeat image "
-                "is needed depends on how the symptoms settle, age and smoking history, which the treating "
-                "doctor weighs.",
-                origin="template",
-                condition_ref=dx.key,
-            )
+        # A repeat film is the follow-up question for a pneumonia; for anything else the
+        # confirming test (a D-dimer for a clot, say) is not a follow-up test.
+        text = (
+            f"After {dx.name}, whether a repeat chest X-ray is needed depends on how the symptoms settle, "
+            "age and smoking history, which the treating doctor weighs."
+            if dx.key in _REPEAT_FILM
+            else f"What happens next for {dx.name} depends on how the symptoms settle and on the treatment, "
+            f"which the treating doctor plans; if the diagnosis is still in doubt, the test that usually "
+            f"settles it is {dx.test}."
         )
-        out += ctx.pick(f"repeat X-ray follow-up after {dx.name}", 1, ctx.fits(dx))
+        out.append(DraftSentence(text=text, origin="template", condition_ref=dx.key))
+        out += ctx.pick(f"follow-up after {dx.name}", 1, ctx.fits(dx))
     if tests:
         out.append(
             DraftSentence(
@@ -271,12 +281,16 @@ def answer_sentences(
     ctx: AnswerContext,
     sub_questions: Sequence[SubQuestion],
     alternatives: Sequence[Condition],
-    urgent_reasons: Sequence[str] = (),
+    urgent_signs: Sequence[str] = (),
 ) -> list[DraftSentence]:
-    """The answers section: urgent symptoms first, then one block per sub-question, in order."""
+    """The answers section: urgent symptoms first, then one block per sub-question, in order.
+
+    ``urgent_signs`` are the emergency signs in plain words
+    (:attr:`~assistant.drafting.guardrails.PriorityAssessment.signs`), never rule names.
+    """
     out: list[DraftSentence] = []
-    if urgent_reasons:
-        named = "; ".join(r.split(":", 1)[-1].strip() for r in urgent_reasons)
+    if urgent_signs:
+        named = "; ".join(urgent_signs)
         out += [
             DraftSentence(
                 text="On the symptoms reported that can signal an emergency:",

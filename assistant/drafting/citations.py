@@ -226,23 +226,33 @@ def best_supporting_passage(
     return best
 
 
-def drop_unsupported_model_sentences(draft: DraftContent) -> None:
-    """The model adds sentences only under the checks: one no source supports is removed, and flagged."""
+HELD_NOTE = "held for review: no source supports it; not in the opinion text unless a clinician adds it"
+
+
+def hold_unsupported_model_sentences(draft: DraftContent) -> int:
+    """Mark, never silently keep or drop, a model sentence that no source supports.
+
+    The sentence stays in the draft, ``held``: the clinician sees it highlighted with the
+    reason in the review view, and it is left out of the section's text (the text that is
+    edited, signed and delivered), so it reaches a patient only if a clinician writes it in.
+
+    Returns:
+        How many sentences were held.
+    """
+    held = 0
     for section in draft.sections:
-        kept = []
         for sentence in section.sentences:
-            if sentence.origin == "llm" and sentence.supported is False:
-                draft.flags.append(
-                    GuardrailFlag(
-                        kind="llm_output",
-                        detail="model sentence removed, no source supports it: "
-                        f"\u201c{sentence.text[:120]}\u201d",
-                        section=section.key,
-                    )
-                )
+            if sentence.origin != "llm" or sentence.supported is not False or sentence.held:
                 continue
-            kept.append(sentence)
-        section.sentences = kept
-    draft.citation_metrics.n_unsupported = sum(
-        s.supported is False for sec in draft.sections for s in sec.sentences
-    )
+            sentence.held = True
+            sentence.flags.append(HELD_NOTE)
+            draft.flags.append(
+                GuardrailFlag(
+                    kind="llm_output",
+                    detail="model sentence held for review, no source supports it: "
+                    f"\u201c{sentence.text[:120]}\u201d",
+                    section=section.key,
+                )
+            )
+            held += 1
+    return held

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from langchain_core.language_models.llms import BaseLLM
 
@@ -30,13 +32,13 @@ from assistant.drafting.citations import (
     SupportScorer,
     best_supporting_passage,
     check_draft_citations,
-    drop_unsupported_model_sentences,
+    hold_unsupported_model_sentences,
 )
-from assistant.drafting.conditions import Condition, conditions_in
+from assistant.drafting.conditions import Condition, addresses, mentions
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
-from assistant.drafting.sanitize import numbers_in, parse_questions, sanitize_generation
+from assistant.drafting.sanitize import echoes, numbers_in, parse_questions, sanitize_generation, word_runs
 from assistant.drafting.schemas import (
     SECTION_TITLES,
     CitedSource,
@@ -129,6 +131,16 @@ class _Context:
         child = None if self.intake.age is None else self.intake.is_child
         return usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child)
 
+    @cached_property
+    def patient_runs(self) -> set[tuple[str, ...]]:
+        """Seven-word runs of everything the patient wrote (question, reason, story, symptoms)."""
+        return word_runs([t for _, t in untrusted_intake_texts(self.intake)])
+
+    def about_diagnosis(self, sentence: str, passage: CitedSource) -> bool:
+        """Fits the case and, when the diagnosis is in the table, is about it (not a passing mention)."""
+        cond = questions.diagnosis_condition(self.intake)
+        return self.fits(sentence, passage) and (cond is None or addresses(cond, sentence, passage.title))
+
 
 def _facts_block(sentences: Sequence[DraftSentence]) -> str:
     lines = []
@@ -154,6 +166,25 @@ def _record(ctx: _Context, section: SectionKey, template: PromptTemplate, text: 
     )
 
 
+_IMAGE_WORDS = re.compile(
+    r"\b(x-?rays?|films?|images?|pictures?|scans?|ct|models?|estimates?|probabilit(?:y|ies)|"
+    r"thresholds?|shadows?|patch(?:es)?|white|pale)\b",
+    re.IGNORECASE,
+)
+
+
+def _specific(ctx: _Context, section: SectionKey, text: str) -> bool:
+    """Whether a model sentence is about its section's focus (not "This is a common condition.")."""
+    if section is SectionKey.IMAGES:
+        labels = [f.label for f in ctx.imaging.findings]
+        return bool(_IMAGE_WORDS.search(text)) or any(lab.lower() in text.lower() for lab in labels)
+    cond = questions.diagnosis_condition(ctx.intake)
+    if cond is not None:
+        return mentions(cond, text)
+    words = [w for w in re.findall(r"[a-z]{4,}", ctx.diagnosis.lower()) if w not in {"that", "condition"}]
+    return any(w in text.lower() for w in words)
+
+
 def _explain(
     ctx: _Context,
     section: SectionKey,
@@ -161,7 +192,11 @@ def _explain(
     fact_sentences: Sequence[DraftSentence],
     documents: str = "",
 ) -> list[DraftSentence]:
-    """One short LLM explanation of ``fact_sentences``, sanitised, with a fixed fallback."""
+    """One short LLM explanation of ``fact_sentences``, sanitised, with a fixed fallback.
+
+    A kept sentence must also be specific: name the section's focus (the diagnosis, or the
+    images and the model's results); a vague one is left out and flagged.
+    """
     rendered = ctx.section_template.render_prompt(
         topic=topic, documents=documents, facts=_facts_block(fact_sentences)
     )
@@ -182,6 +217,11 @@ def _explain(
         fact_texts=[s.text for s in fact_sentences],
         max_sentences=ctx.options.max_llm_sentences,
     )
+    vague = [x for x in cleaned.sentences if not _specific(ctx, section, x.text)]
+    cleaned.sentences = [x for x in cleaned.sentences if x not in vague]
+    cleaned.notes += [
+        f"dropped model sentence (too vague for this section): \u201c{x.text[:80]}\u201d" for x in vague
+    ]
     for note in cleaned.notes:
         kind = (
             "clinical_voice"
@@ -194,10 +234,10 @@ def _explain(
         return [DraftSentence(text=FALLBACK_EXPLANATIONS[section], origin="template")]
     candidates = [p for p in ctx.sources if p.number in allowed] or ctx.sources
     for sentence in cleaned.sentences:
-        if not sentence.citations and ctx.scorer is not None:
-            best = best_supporting_passage(
-                sentence.text, candidates, ctx.scorer, ctx.options.support_threshold
-            )
+        # Only a source that fits the case may be attached: never an adult note for a child.
+        fitting = [p for p in candidates if ctx.fits(sentence.text, p)]
+        if not sentence.citations and ctx.scorer is not None and fitting:
+            best = best_supporting_passage(sentence.text, fitting, ctx.scorer, ctx.options.support_threshold)
             if best is not None:
                 sentence.text = f"{sentence.text[:-1]} [{best[0]}]{sentence.text[-1]}"
                 sentence.citations = [best[0]]
@@ -207,27 +247,24 @@ def _explain(
 def _pick(
     ctx: _Context, query: str, limit: int = 1, accept: Callable[[str, CitedSource], bool] | None = None
 ) -> list[DraftSentence]:
+    base = accept or ctx.fits
+    patient = ctx.patient_runs
+
+    def ok(sentence: str, passage: CitedSource) -> bool:
+        # A quote that happens to repeat the patient's own phrasing reads as their words pasted back.
+        return not echoes(sentence, patient) and base(sentence, passage)
+
     return facts.pick_passage_facts(
-        query,
-        ctx.sources,
-        used=ctx.used_passage_sentences,
-        limit=limit,
-        scorer=ctx.scorer,
-        accept=accept or ctx.fits,
+        query, ctx.sources, used=ctx.used_passage_sentences, limit=limit, scorer=ctx.scorer, accept=ok
     )
 
 
 def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
     out = facts.first_diagnosis_sentences(ctx.intake)
-    cond = questions.diagnosis_condition(ctx.intake)
-
-    def about_the_diagnosis(sentence: str, passage: CitedSource) -> bool:
-        # A quoted fact here must be about the diagnosis itself: a sentence on another
-        # condition ("... are also reported") would read as part of the patient's report.
-        return ctx.fits(sentence, passage) and (cond is None or cond in conditions_in(sentence))
-
+    # A quoted fact here must be about the diagnosis itself: a sentence on another
+    # condition ("... are also reported") would read as part of the patient's report.
     fact = _pick(
-        ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes", accept=about_the_diagnosis
+        ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes", accept=ctx.about_diagnosis
     )
     documents = "".join(quote_untrusted(u.text, u.source) for u in ctx.uploads)
     if ctx.uploads:
@@ -265,7 +302,7 @@ def _agreement(ctx: _Context) -> list[DraftSentence]:
     verdict = verdict_for(cond, label_text, ctx.imaging)
     refs = [verdict.finding.label] if verdict.finding is not None and verdict.finding.assessed else []
     out = [DraftSentence(text=verdict_sentence(dx, verdict), origin="finding", finding_refs=refs)]
-    fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray tests diagnosis")
+    fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray tests diagnosis", accept=ctx.about_diagnosis)
     # The verdict is the validity rules' alone: no model text here, where a flipped word would matter most.
     fixed = DraftSentence(text=FALLBACK_EXPLANATIONS[SectionKey.AGREEMENT], origin="template")
     return [*out, *fact, fixed]
@@ -335,7 +372,7 @@ def _answers(
     chat: ChatAnswerer | None,
 ) -> list[DraftSentence]:
     answers = answer_sentences(
-        actx, sub_questions, alternatives, assess_priority(ctx.intake, red_flags=ctx.red_flags).reasons
+        actx, sub_questions, alternatives, assess_priority(ctx.intake, red_flags=ctx.red_flags).signs
     )
     if chat is None:
         return answers
@@ -460,8 +497,10 @@ def check_composed_draft(
     """Resolve, score and flag every citation of a composed draft, in place.
 
     Sentences whose citations do not hold are flagged for the clinician, and model
-    sentences left without support are dropped. It changes the draft, so the job
-    pipeline runs it on a copy read back from the drafting stage's stored output.
+    sentences left without support are held: kept and marked for the clinician, out of
+    the text that is signed (:func:`hold_unsupported_model_sentences`). It changes the
+    draft, so the job pipeline runs it on a copy read back from the drafting stage's
+    stored output.
     """
     check_draft_relevance(draft, relevance or SourceRelevance())
     metrics = check_draft_citations(draft, scorer, threshold=threshold)
@@ -471,11 +510,12 @@ def check_composed_draft(
                 if "irrelevant citation" in detail:
                     continue
                 draft.flags.append(GuardrailFlag(kind="citation", detail=detail, section=section.key))
-    drop_unsupported_model_sentences(draft)
+    held = hold_unsupported_model_sentences(draft)
     logger.info(
-        "draft checked: %d sub-questions, %d citations, %d removed, %d unsupported",
+        "draft checked: %d sub-questions, %d citations, %d removed, %d unsupported, %d held",
         len(draft.sub_questions),
         metrics.n_citations,
         metrics.n_unresolved_removed,
         metrics.n_unsupported,
+        held,
     )

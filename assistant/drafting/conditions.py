@@ -39,7 +39,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "pulmonary_embolism",
         "a blood clot in the lung (pulmonary embolism)",
-        ("pulmonary embolism", "blood clot", "clot", "embolism", "embolus", "dvt", "thrombosis"),
+        ("pulmonary embolism", "blood clot", "clot", "embolism", "embolus", "pe", "dvt", "thrombosis"),
         "sudden breathlessness, sharp chest pain on breathing, a fast pulse, a swollen calf, "
         "recent surgery, long travel or immobility",
         "a gradual illness with fever and phlegm, and a low clinical probability with a normal D-dimer",
@@ -273,3 +273,30 @@ def for_label(label: str) -> Condition | None:
 def mentions(condition_: Condition, text: str) -> bool:
     """True when ``text`` names the condition by any of its terms."""
     return any(_term_pattern(t).search(text) for t in condition_.terms)
+
+
+#: Topics the pack covers that the table above has no entry for: a document titled with
+#: one of them is about that topic, not about any condition of the table.
+OTHER_TOPICS = re.compile(
+    r"\b(bronchiolitis|croup|pericarditis|pleurisy|whooping cough|pertussis|aortic dissection|"
+    r"lung abscess|reflux|gord|gerd|anxiety|panic|shingles|mesothelioma)\b",
+    re.IGNORECASE,
+)
+
+
+def addresses(condition_: Condition, sentence: str, title: str) -> bool:
+    """Whether a quoted source sentence is *about* ``condition_``, not a passing mention.
+
+    The sentence must name the condition first and at most one other (a list of
+    alternatives is not an answer about any of them; "A tumour ... can cause a pneumonia"
+    is about the tumour), and come from a document whose title is about
+    that condition or about no particular condition (an effusion sentence from a note on
+    bronchiolitis does not answer a question about pneumonia).
+    """
+    named = conditions_in(sentence)
+    if not named or named[0] != condition_ or len(named) > 2:
+        return False
+    topics = conditions_in(title)
+    if topics:
+        return condition_ in topics
+    return not OTHER_TOPICS.search(title)

@@ -7,6 +7,7 @@ exactly the facts in the case.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -200,16 +201,64 @@ def _content_words(text: str) -> set[str]:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+# A quotable sentence has a main verb; a notes-style line under a heading ("Contrast CT of
+# the chest: size, lymph nodes, spread.", "A lung infection caught outside hospital.") does
+# not. A verb right after "that/which/who" belongs to a relative clause and does not count.
+_AUX = re.compile(
+    r"\b(?:is|are|was|were|be|been|can|cannot|may|might|could|should|will|would|must|does|do|did|"
+    r"has|have|had)\b|n't\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE = frozenset(
+    ["call", "seek", "get", "go", "ask", "trust", "finish", "stop", "keep", "take", "tell", "use", "avoid"]
+)
+_NOT_SUBJECT = frozenset(
+    """
+    the a an of and or with in on from for by to at as into than that which who other several
+    many some few most all two three any no small large such these those their
+    its your his her our very more less
+    """.split()  # noqa: SIM905
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[^\sA-Za-z]")
+
+
+def _has_main_verb(sentence: str) -> bool:
+    if _AUX.search(sentence):
+        return True
+    tokens = _TOKEN.findall(sentence)
+    if tokens and tokens[0].lower() in _IMPERATIVE:
+        return True
+    for prev, word in itertools.pairwise(tokens):
+        if (
+            prev[0].isalpha()
+            and prev.lower() not in _NOT_SUBJECT
+            and len(word) > 3
+            and word.islower()
+            and (word.endswith("ed") or (word.endswith("s") and not word.endswith("ss")))
+        ):
+            return True
+    return False
+
+
+def quotable(sentence: str) -> bool:
+    """Whether a sentence that opens a paragraph or list item stands on its own when quoted."""
+    head = sentence.split(":", 1)[0] if ":" in sentence else ""
+    return _has_main_verb(sentence) and not (head and not _has_main_verb(head) and len(head.split()) <= 8)
 
 
 def _candidate_sentences(passage: CitedSource) -> list[str]:
     """Whole sentences, one list item or line at a time (a bullet never joins its neighbour)."""
     out = []
-    lines = [_BULLET.sub("", line) for line in passage.text.splitlines()]
-    for sentence in (s for line in lines if line.strip() for s in split_sentences(line)):
-        words = sentence.split()
-        if 6 <= len(words) <= 45 and sentence[-1:] in ".!" and words[0].lower().strip(",") not in _ANAPHORA:
-            out.append(sentence)
+    for line in passage.text.splitlines():
+        for i, sentence in enumerate(split_sentences(_BULLET.sub("", line)) if line.strip() else []):
+            words = sentence.split()
+            if (
+                6 <= len(words) <= 45
+                and sentence[-1:] in ".!"
+                and words[0].lower().strip(",") not in _ANAPHORA
+                and (i > 0 or quotable(sentence))
+            ):
+                out.append(sentence)
     return out
 
 

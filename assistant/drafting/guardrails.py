@@ -252,6 +252,8 @@ class PriorityAssessment:
 
     priority: Literal["routine", "urgent"]
     reasons: list[str]
+    #: The same, in plain words a patient can read ("possible sepsis"), without rule names.
+    signs: list[str] = field(default_factory=list)
 
 
 def assess_priority(
@@ -272,9 +274,14 @@ def assess_priority(
         ``urgent`` with the reasons, or ``routine`` with none.
     """
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
+    signs = [flag.strip() for flag in red_flags if flag.strip()]
     checker = triage or rules_only_triage()
     for text in (intake.symptom_text, intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
-    return PriorityAssessment(priority="urgent" if reasons else "routine", reasons=reasons)
+            plain = (decision.label or str(decision.category or "an emergency")).replace("_", " ")
+            signs.append(plain[:1].lower() + plain[1:])
+    return PriorityAssessment(
+        priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
+    )

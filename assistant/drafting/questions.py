@@ -46,6 +46,7 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"cough\w*", "a cough"),
     (r"fevers?|temperature|high temp|chills|shivering", "fever"),
+    (r"fast breathing|breathing (?:fast|quickly)|rapid breathing", "fast breathing"),
     (
         r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing",
         "breathlessness",

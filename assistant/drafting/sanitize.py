@@ -44,6 +44,20 @@ def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+#: Words in a row that make a sentence read as the patient's own words repeated back.
+ECHO_RUN = 7
+
+
+def word_runs(texts: Sequence[str], size: int = ECHO_RUN) -> set[tuple[str, ...]]:
+    """Every run of ``size`` words in ``texts`` (lower case), to test a sentence against."""
+    return set().union(*(_shingles(t, size) for t in texts)) if texts else set()
+
+
+def echoes(sentence: str, runs: set[tuple[str, ...]], size: int = ECHO_RUN) -> bool:
+    """Whether ``sentence`` repeats a run of ``size`` words from the texts behind ``runs``."""
+    return bool(runs) and bool(_shingles(sentence, size) & runs)
+
+
 _NEGATION = re.compile(r"\b(?:not|no|never|none|cannot|without)\b|n't\b", re.IGNORECASE)
 _STOP_TEXT = "a an the is are was were be of to in on for and or with by it its this that as at"
 _STOP = frozenset(_STOP_TEXT.split())

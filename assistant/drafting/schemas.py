@@ -173,6 +173,12 @@ class DraftSentence(BaseModel):
     support: float | None = Field(default=None, description="Best support score of [n].")
     supported: bool | None = Field(default=None, description="None when nothing was checked.")
     flags: list[str] = Field(default_factory=list, description="Checks that need a clinician.")
+    held: bool = Field(
+        default=False,
+        description="A model sentence no source supports: kept, marked, for the clinician to judge in "
+        "the review view, and left out of the section's text (what is edited, signed and delivered) "
+        "unless a clinician writes it in.",
+    )
     question_ref: str = Field(default="", description="The sub-question this sentence answers.")
     condition_ref: str = Field(default="", description="The alternative this sentence discusses.")
 
@@ -201,8 +207,8 @@ class DraftSection(BaseModel):
 
     @property
     def text(self) -> str:
-        """The section as running text (questions one per line)."""
-        return join_section_sentences(self.key.value, [s.text for s in self.sentences])
+        """The section as running text (questions one per line), without held sentences."""
+        return join_section_sentences(self.key.value, [s.text for s in self.sentences if not s.held])
 
 
 class PromptRecord(BaseModel):
@@ -283,6 +289,8 @@ class DraftContent(BaseModel):
             lines += [f"## {section.title}", ""]
             for sentence in section.sentences:
                 mark = " **[unsupported: check]**" if sentence.supported is False else ""
+                if sentence.held:
+                    mark = " **[held: no source supports it; not in the opinion unless you add it]**"
                 prefix = "- " if section.key is SectionKey.QUESTIONS else ""
                 lines.append(f"{prefix}{sentence.text}{mark}")
             lines.append("")

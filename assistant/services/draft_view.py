@@ -30,6 +30,7 @@ class SentenceView:
     text: str
     supported: bool | None = None
     flags: tuple[str, ...] = ()
+    held: bool = False  # a model sentence no source supports: shown here, not in the editable text
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def section_views(content: StoredContent) -> list[SectionView]:
             text.key,
             text.title,
             text.text,
-            tuple(SentenceView(s.text, s.supported, tuple(s.flags)) for s in section.sentences),
+            tuple(SentenceView(s.text, s.supported, tuple(s.flags), s.held) for s in section.sentences),
         )
         for section, text in zip(content.sections, content.section_texts(), strict=True)
     ]

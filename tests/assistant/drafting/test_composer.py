@@ -70,13 +70,18 @@ class TestComposeDraft:
     def test_invented_citation_removed_and_junk_replaced(
         self, intake: IntakeRecord, imaging: ImagingFindings, passages: list[CitedSource]
     ) -> None:
-        """Invented citations are removed, the then-unsupported sentence too; junk gets fixed wording."""
+        """Invented citations are removed and the then-unsupported sentence is held, marked and out
+        of the signed text; junk gets fixed wording."""
         llm = MockLLM(responses=["Infection can make part of the lung look pale [9].", "%%% ###"])
         draft = compose_draft(intake, imaging, passages, llm)
         text = _all_text(draft)
         assert "[9]" not in text
-        assert "Infection can make part of the lung look pale" not in text
-        assert any("model sentence removed" in f.detail and "look pale" in f.detail for f in draft.flags)
+        held = [s for sec in draft.sections for s in sec.sentences if s.held]
+        assert [s.text for s in held] == ["Infection can make part of the lung look pale."]
+        assert held[0].supported is False and any("held for review" in f for f in held[0].flags)
+        assert not any("look pale" in sec.text for sec in draft.sections)
+        assert "look pale" in draft.to_markdown() and "[held:" in draft.to_markdown()
+        assert any("model sentence held" in f.detail and "look pale" in f.detail for f in draft.flags)
         assert FALLBACK_EXPLANATIONS[SectionKey.IMAGES] in text
         assert any(f.detail.startswith("removed invented citation") for f in draft.flags)
 
@@ -207,7 +212,7 @@ class TestEdgesAndStorage:
     """Cases without imaging or passages, the case-service adapter, and storage fields."""
 
     def test_no_imaging_no_passages(self, intake: IntakeRecord) -> None:
-        """Every section is still present; unsupported model text is removed and flagged."""
+        """Every section is still present; unsupported model text is held (marked, not in the text)."""
         draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
         assert all(s.sentences for s in draft.sections)
         assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
@@ -215,9 +220,11 @@ class TestEdgesAndStorage:
             "could not confirm or exclude pneumonia, because none of the imaging models used here"
             in draft.section(SectionKey.AGREEMENT).text
         )
-        assert not [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
-        assert any(f.detail.startswith("model sentence removed") for f in draft.flags)
-        assert draft.citation_metrics.n_unsupported == 0
+        model = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
+        assert model and all(s.held and s.supported is False for s in model)
+        assert not any(s.text in sec.text for sec in draft.sections for s in model)
+        assert any(f.detail.startswith("model sentence held") for f in draft.flags)
+        assert draft.citation_metrics.n_unsupported == len(model)
 
     def test_case_intake_with_red_flags(self, imaging: ImagingFindings, passages: list[CitedSource]) -> None:
         """The case's own intake record (several symptoms) drafts as it is; red flags travel beside it."""

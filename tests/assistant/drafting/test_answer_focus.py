@@ -1,0 +1,293 @@
+"""Drafts read end to end: each answer quotes what is about its question, in plain words.
+
+The sources are the project's own knowledge-pack notes (``knowledge/pack``), shaped as the
+retrieval step shapes them (headings dropped, paragraphs kept), so the tests exercise the
+sentences real drafts quote.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import addresses, condition
+from assistant.drafting.facts import pick_passage_facts, quotable
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.schemas import (
+    CitedSource,
+    DraftContent,
+    DraftSentence,
+    ImagingFindings,
+    SectionKey,
+)
+from assistant.drafting.stored import StoredContent
+from assistant.intake import IntakeRecord, Symptom
+from assistant.services.draft_view import section_views
+
+PACK = Path(__file__).resolve().parents[3] / "knowledge/pack"
+
+
+def _note(number: int, name: str) -> CitedSource:
+    """One pack note as a cited source: title and population from its front matter, body text."""
+    raw = (PACK / f"{name}.md").read_text()
+    _, front, body = raw.split("---", 2)
+    title = re.search(r'^title: "?(.*?)"?$', front, re.M)
+    population = re.search(r"^population: (\w+)", front, re.M)
+    lines = "\n".join(line for line in body.splitlines() if not line.startswith("#"))
+    paragraphs = [p.strip() for p in lines.split("\n\n") if p.strip()]
+    return CitedSource(
+        number=number,
+        title=title.group(1) if title else name,
+        text="\n\n".join(paragraphs),
+        population=population.group(1) if population and population.group(1) in ("adult", "child") else "",
+    )
+
+
+def _answers(draft: DraftContent, qid: str) -> list[DraftSentence]:
+    return [s for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == qid]
+
+
+class TestAddresses:
+    """A quoted sentence must be about the condition it answers for."""
+
+    @pytest.mark.parametrize(
+        ("key", "sentence", "title", "expected"),
+        [
+            (
+                "pulmonary_embolism",
+                "A pulmonary embolism (PE) is a blood clot from a leg vein that travels to the lung.",
+                "Pulmonary embolism (blood clot in the lung)",
+                True,
+            ),
+            (
+                "pulmonary_embolism",
+                "If an antibiotic does not help, the cause may be a virus, a different diagnosis "
+                "(pulmonary embolism, heart failure, tumour), a complication such as empyema.",
+                "Antibiotics for chest infections: common questions",
+                False,
+            ),
+            (
+                "pneumonia",
+                "Guidelines advise against routine chest X-rays: the X-ray often shows patchy collapse "
+                "that can be mistaken for pneumonia.",
+                "Bronchiolitis in babies and young children",
+                False,
+            ),
+            (
+                "pneumonia",
+                "A tumour blocking an airway can cause a pneumonia that does not clear.",
+                "Community-acquired pneumonia in adults",
+                False,
+            ),
+            (
+                "pneumonia",
+                "For pneumonia treated at home, guidelines usually start with a penicillin.",
+                "Antibiotics for chest infections: common questions",
+                True,
+            ),
+            (
+                "pulmonary_embolism",
+                "If probability is low, a normal D-dimer blood test makes PE very unlikely.",
+                "D-dimer and CT pulmonary angiography: testing for a blood clot",
+                True,
+            ),
+        ],
+    )
+    def test_table(self, key: str, sentence: str, title: str, expected: bool) -> None:
+        """Lists of alternatives and notes on another topic are passing mentions, not answers."""
+        assert addresses(condition(key), sentence, title) is expected
+
+
+class TestQuotable:
+    """Notes-style lines under a heading are not quoted as if they were sentences."""
+
+    @pytest.mark.parametrize(
+        ("sentence", "expected"),
+        [
+            ("A lung infection caught outside hospital.", False),
+            ("Contrast CT of the chest and upper abdomen: size, lymph nodes, spread.", False),
+            (
+                "CT-guided needle biopsy for masses near the edge of the lung; a small risk of pneumothorax.",
+                False,
+            ),
+            (
+                "A cold that turns into cough, fast or noisy breathing, wheeze and poor feeding.",
+                False,
+            ),
+            ("Pneumonia is an infection of the lung's air spaces.", True),
+            ("Guidelines choose first-line drugs that cover the likely bacteria.", True),
+            ("Call emergency services for sudden severe breathlessness or coughing blood.", True),
+            ("Fluid often collects beside the lung during pneumonia (a parapneumonic effusion).", True),
+        ],
+    )
+    def test_table(self, sentence: str, expected: bool) -> None:
+        """A paragraph's first sentence needs a main verb and no 'Label:' head."""
+        assert quotable(sentence) is expected
+
+    def test_fragments_never_picked(self) -> None:
+        """From the lung-mass note, no bullet fragment is quoted, whatever the query."""
+        note = _note(1, "how-a-lung-mass-is-diagnosed")
+        picked = pick_passage_facts("contrast CT biopsy spread lymph nodes", [note], limit=1)
+        assert picked and all(quotable(s.text.rsplit(" [", 1)[0] + ".") for s in picked)
+        assert "size, lymph nodes, spread" not in picked[0].text
+
+
+@pytest.fixture
+def pe_case() -> IntakeRecord:
+    """An adult told PE, on a blood thinner, asking about muscle pain and what next."""
+    return IntakeRecord(
+        diagnosis_in_question="pulmonary embolism",
+        reason_for_second_opinion="the pain gets worse when I press on my ribs",
+        symptoms=[Symptom(description="sharp pain on the right side", duration="3 days")],
+        medications=["apixaban"],
+        age=52,
+        main_question="Could it be a pulled muscle? Is apixaban the right treatment? What happens next?",
+    )
+
+
+@pytest.fixture
+def pe_sources() -> list[CitedSource]:
+    """What retrieval returns for that case: PE, chest pain, antibiotics and costochondritis notes."""
+    names = [
+        "pulmonary-embolism",
+        "costochondritis-musculoskeletal-chest-pain",
+        "heart-attack-and-angina",
+        "antibiotics-common-questions",
+        "pleurisy",
+    ]
+    return [_note(i, n) for i, n in enumerate(names, start=1)]
+
+
+class TestReadAsAClinician:
+    """Fixes found by reading whole drafts."""
+
+    def test_treatment_answer_is_about_this_diagnosis(
+        self, pe_case: IntakeRecord, pe_sources: list[CitedSource]
+    ) -> None:
+        """A blood-thinner question is never answered with a pneumonia antibiotic sentence."""
+        draft = compose_draft(pe_case, ImagingFindings(), pe_sources, MockLLM(responses=[""]))
+        treatment = next(q for q in draft.sub_questions if q.kind == "treatment")
+        text = " ".join(s.text for s in _answers(draft, treatment.id))
+        assert "apixaban" in text
+        assert not re.search(r"amoxicillin|penicillin|antibiotic", text, re.I)
+
+    def test_alternative_answer_quotes_no_list_of_causes(
+        self, pe_case: IntakeRecord, pe_sources: list[CitedSource]
+    ) -> None:
+        """The chest-wall answer quotes nothing that names three or more conditions."""
+        draft = compose_draft(pe_case, ImagingFindings(), pe_sources, MockLLM(responses=[""]))
+        from assistant.drafting.conditions import conditions_in
+
+        for sentence in (
+            draft.section(SectionKey.ANSWERS).sentences + draft.section(SectionKey.FIRST_DIAGNOSIS).sentences
+        ):
+            if sentence.origin == "passage":
+                assert len(conditions_in(sentence.text)) <= 2, sentence.text
+
+    def test_next_steps_for_a_clot_are_not_a_pneumonia_film(
+        self, pe_case: IntakeRecord, pe_sources: list[CitedSource]
+    ) -> None:
+        """Follow-up of a clot is not 'a repeat image ... smoking history', nor a D-dimer as follow-up."""
+        draft = compose_draft(pe_case, ImagingFindings(), pe_sources, MockLLM(responses=[""]))
+        nxt = next(q for q in draft.sub_questions if q.kind == "next_steps")
+        text = " ".join(s.text for s in _answers(draft, nxt.id))
+        assert "smoking history" not in text and "follow-up check" not in text
+        assert "depends on how the symptoms settle and on the treatment" in text
+
+    def test_next_steps_for_pneumonia_name_the_repeat_film(self) -> None:
+        """For a pneumonia the follow-up question is the repeat chest X-ray."""
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question="What happens next?", age=60)
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        text = " ".join(s.text for s in _answers(draft, "q2"))
+        assert "whether a repeat chest X-ray is needed" in text
+
+    def test_urgent_signs_in_plain_words(self) -> None:
+        """The emergency answer names the sign ('possible sepsis'), never a rule id."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            symptoms=[Symptom(description="fever and fast breathing, coughing at night", duration="4 days")],
+            age=4,
+            main_question="Could this be asthma?",
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        urgent = " ".join(s.text for s in _answers(draft, "urgent"))
+        assert "possible sepsis" in urgent
+        assert "rule" not in urgent and "_" not in urgent and "emergency in intake" not in urgent
+        assert draft.priority == "urgent"
+        assert "fast breathing" in draft.section(SectionKey.SUMMARY).text
+
+    def test_quote_never_repeats_the_patients_phrase(self) -> None:
+        """A source sentence sharing seven words in a row with the patient's text is not quoted."""
+        intake = IntakeRecord(
+            diagnosis_in_question="costochondritis",
+            symptoms=[
+                Symptom(description="pain at the front of the chest when pressing", duration="2 weeks")
+            ],
+            age=41,
+            main_question="Could it be my heart?",
+        )
+        sources = [
+            _note(1, "costochondritis-musculoskeletal-chest-pain"),
+            _note(2, "heart-attack-and-angina"),
+        ]
+        assert "pain at the front of the chest" in sources[0].text.lower()
+        draft = compose_draft(intake, ImagingFindings(), sources, MockLLM(responses=[""]))
+        quoted = [s.text.lower() for sec in draft.sections for s in sec.sentences if s.origin == "passage"]
+        assert quoted and not any("pain at the front of the chest" in q for q in quoted)
+
+
+class TestModelSentences:
+    """What the model adds must be specific, and what no source supports is held, not hidden."""
+
+    def test_vague_model_sentence_dropped_specific_kept(self) -> None:
+        """'This is common.' names nothing of the section's focus; a pneumonia sentence does."""
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", age=60)
+        sources = [_note(1, "community-acquired-pneumonia-adults")]
+        llm = MockLLM(
+            responses=[
+                "It can take a while to feel better after it. Pneumonia is an infection of the lung [1]."
+            ]
+        )
+        draft = compose_draft(intake, ImagingFindings(), sources, llm)
+        section = draft.section(SectionKey.FIRST_DIAGNOSIS).sentences
+        model = [re.sub(r" \[\d+\]", "", s.text) for s in section if s.origin == "llm"]
+        assert model == ["Pneumonia is an infection of the lung."]
+        assert any("too vague" in f.detail and "take a while" in f.detail for f in draft.flags)
+
+    def test_held_sentence_is_shown_to_the_clinician_not_signed(self) -> None:
+        """Stored and read back: the cockpit view marks the held sentence; the section text omits it."""
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", age=60)
+        llm = MockLLM(responses=["Pneumonia always clears within two days without any treatment at all."])
+        draft = compose_draft(intake, ImagingFindings(), [], llm)
+        stored = StoredContent.read(draft.storage_fields()["content"])
+        views = {v.key: v for v in section_views(stored)}
+        held = [s for s in views["first_diagnosis"].sentences if s.held]
+        assert held and held[0].supported is False and "clears within" in held[0].text
+        assert all("clears within" not in t.text for t in stored.section_texts())
+
+
+class _OverlapScorer:
+    """A real, simple support scorer: share of the sentence's words found in the passage."""
+
+    name = "overlap"
+
+    def score(self, sentence: str, passage: str) -> float:
+        words = set(re.findall(r"[a-z]+", sentence.lower()))
+        return len(words & set(re.findall(r"[a-z]+", passage.lower()))) / max(len(words), 1)
+
+    def score_many(self, sentence: str, passages: list[str]) -> list[float]:
+        return [self.score(sentence, p) for p in passages]
+
+
+def test_model_sentence_for_a_child_never_gets_an_adult_citation() -> None:
+    """An uncited model sentence is attached only to a source for the patient's age group."""
+    intake = IntakeRecord(diagnosis_in_question="pneumonia", age=4)
+    sources = [_note(1, "community-acquired-pneumonia-adults"), _note(2, "pneumonia-chest-xray")]
+    assert {s.population for s in sources} == {"adult"}
+    llm = MockLLM(responses=["Pneumonia is an infection of the lung air spaces."])
+    draft = compose_draft(intake, ImagingFindings(), sources, llm, scorer=_OverlapScorer())
+    model = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
+    assert model and not any(s.citations for s in model)
