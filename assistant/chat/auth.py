@@ -16,6 +16,11 @@ carries an opaque session token whose server-side record says who is logged in
   before Chainlit sees it. A revoked session (logout, password change, deactivation, role
   change) therefore takes the chat's token with it. The chat's own Logout
   (``POST /chat/logout``) ends the server-side session and clears ``so_session``.
+- The chat page itself (a ``GET`` for HTML) arrives with Chainlit's token already set
+  when the request holds none, issued exactly as ``POST /chat/auth/header`` would. Without
+  it Chainlit's page answers its first ``/chat/user`` with 401 and bounces through
+  ``/chat/login`` (header auth, then a full reload); a page on its way out could open a
+  chat session and show the consent, and a click on it was lost with the page.
 """
 
 from __future__ import annotations
@@ -96,6 +101,38 @@ def _session_user(ctx: AppContext, cookie_header: str | None) -> OpenSession | N
         return None
     with ctx.db.session() as s:
         return find_active(s, token)
+
+
+def chat_user(found: OpenSession) -> Any:
+    """Chainlit's user for an open patient session, bound to that session (``cl.User``)."""
+    import chainlit as cl
+
+    user = found.user
+    return cl.User(identifier=f"patient-{user.id}", display_name=user.display_name,
+                   metadata={UID_KEY: user.id, SESSION_KEY: found.session_id, "role": "patient"})  # fmt: skip
+
+
+def token_cookies(scope: Scope, found: OpenSession) -> list[tuple[bytes, bytes]]:
+    """``Set-Cookie`` headers with a new Chainlit token for this session (Chainlit's own cookie rules)."""
+    from chainlit.auth import create_jwt
+    from chainlit.auth.cookie import set_auth_cookie
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    response = Response()
+    set_auth_cookie(Request(scope), response, create_jwt(chat_user(found)))
+    return [(k, v) for k, v in response.raw_headers if k == b"set-cookie"]
+
+
+def _holds_token(headers: list[tuple[bytes, bytes]]) -> bool:
+    name = chat_cookie_name()
+    cookies = parse_cookies(b"; ".join(v for k, v in headers if k.lower() == b"cookie").decode("latin-1"))
+    return bool(cookies.get(name) or cookies.get(f"{name}_0") or _bearer(headers))
+
+
+def _wants_page(scope: Scope) -> bool:
+    wants_html = any(k.lower() == b"accept" and b"text/html" in v for k, v in scope.get("headers") or [])
+    return scope["type"] == "http" and scope.get("method") == "GET" and wants_html
 
 
 def token_matches(token: str, found: OpenSession) -> bool:
@@ -222,6 +259,8 @@ class PatientGate:
         if scope["type"] == "http" and scope.get("method") == "POST" and _relative_path(scope) == "/logout":
             await self._logout(scope, receive, send, cookie)
             return
+        if _wants_page(scope) and not _holds_token(scope["headers"]):  # removed above if not this session's
+            send = _adding_headers(send, token_cookies(scope, found))
         await self.app(scope, receive, send)
 
     async def _logout(self, scope: Scope, receive: Receive, send: Send, cookie: str) -> None:
@@ -241,8 +280,7 @@ class PatientGate:
         await self.app(scope, receive, send_clearing)
 
     async def _refuse(self, scope: Scope, send: Send, user: User | None) -> None:
-        wants_html = any(k.lower() == b"accept" and b"text/html" in v for k, v in scope.get("headers") or [])
-        if scope["type"] == "http" and wants_html and scope.get("method") == "GET":
+        if _wants_page(scope):
             if user is not None and user.must_change_password:
                 target = PASSWORD_PAGE
             else:
@@ -252,6 +290,15 @@ class PatientGate:
         status, body = (403, b'{"detail":"The chat is for patients."}') if user else (
             401, b'{"detail":"Log in first."}')  # fmt: skip
         await _respond_or_close(scope, send, status, body)
+
+
+def _adding_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    async def adding(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start" and 200 <= int(message.get("status", 0)) < 300:
+            message = dict(message, headers=[*message.get("headers", []), *extra])
+        await send(message)
+
+    return adding
 
 
 async def _respond_or_close(scope: Scope, send: Send, status: int, body: bytes) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import chainlit as cl
 
 from assistant.chat import runtime
-from assistant.chat.auth import SESSION_KEY, UID_KEY, patient_from_headers, patient_session
+from assistant.chat.auth import UID_KEY, chat_user, patient_from_headers, patient_session
 from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.guards import discard_chainlit_copy
@@ -44,11 +44,7 @@ SESSION_ENDED = "Your session has ended (you logged out, or your account changed
 async def header_auth(headers: Any) -> cl.User | None:
     """Chainlit's session from the app's own login session: patients only, bound to that session."""
     found = await asyncio.to_thread(patient_session, runtime.context(), headers.get("cookie"))
-    if found is None:
-        return None
-    user = found.user
-    return cl.User(identifier=f"patient-{user.id}", display_name=user.display_name,
-                   metadata={UID_KEY: user.id, SESSION_KEY: found.session_id, "role": "patient"})  # fmt: skip
+    return None if found is None else chat_user(found)  # type: ignore[no-any-return]
 
 
 def _extractor() -> Extractor | None:

@@ -87,6 +87,27 @@ class TestGate:
         assert client.post("/chat/auth/header").status_code == 200
         assert client.get("/chat/user").json()["identifier"] == f"patient-{second.id}"
 
+    def test_chat_page_arrives_with_the_token(self, client: TestClient, patient: User) -> None:
+        """The first chat page load carries Chainlit's token, so the page never bounces via /chat/login."""
+        logged_in(client, patient)
+        page = client.get("/chat/", headers=HTML, follow_redirects=False)
+        assert page.status_code == 200
+        assert "access_token" in page.cookies
+        assert client.get("/chat/user").json()["identifier"] == f"patient-{patient.id}"
+        again = client.get("/chat/", headers=HTML, follow_redirects=False)
+        assert "access_token" not in again.cookies  # a page that holds this session's token keeps it
+
+    def test_stale_token_replaced_on_the_page(self, client: TestClient, sqlite_db: Database,
+                                              make_user: Callable[..., User]) -> None:  # fmt: skip
+        """Another patient's token left in the browser is replaced by this session's when the page loads."""
+        first, second = make_user(sqlite_db, Role.PATIENT), make_user(sqlite_db, Role.PATIENT)
+        logged_in(client, first)
+        stale = client.get("/chat/", headers=HTML).cookies["access_token"]
+        logged_in(client, second)
+        client.cookies.set("access_token", stale)
+        assert client.get("/chat/", headers=HTML).cookies["access_token"] != stale
+        assert client.get("/chat/user").json()["identifier"] == f"patient-{second.id}"
+
     def test_forged_session_cookie(self, settings: Settings) -> None:
         """A session cookie not signed with our secret names nobody."""
         assert (
