@@ -26,6 +26,7 @@ from assistant.chat.delivery import source_label
 from assistant.chat.guards import discard_chainlit_copy
 from assistant.chat.intake import Extractor, completion_extractor
 from assistant.chat.replies import Phase, Reply
+from assistant.chat.sockets import socket_state
 from assistant.errors import DomainError
 from assistant.services.progress import WAITING, ProgressSnapshot
 
@@ -37,6 +38,7 @@ UNEXPECTED = (
     "Please try again in a moment; if it keeps happening, contact the support team."
 )
 REFUSED = "The chat is for patients. Please log in with a patient account, or use the pages for your role."
+LOST_SOCKET = "lost_socket"  # the socket id Chainlit last reported disconnected
 SESSION_ENDED = "Your session has ended (you logged out, or your account changed). Please log in again."
 
 
@@ -148,10 +150,8 @@ async def on_chat_start() -> None:
 
 @cl.on_chat_end
 async def on_chat_end() -> None:
-    """Stop watching the case."""
-    task = cl.user_session.get("poller")
-    if isinstance(task, asyncio.Task):
-        task.cancel()
+    """The socket is gone: the poller pauses until it comes back (:mod:`assistant.chat.sockets`)."""
+    cl.user_session.set(LOST_SOCKET, getattr(cl.context.session, "socket_id", None))
 
 
 @cl.on_message
@@ -262,10 +262,14 @@ async def _show_stages(snapshot: ProgressSnapshot, shown: set[str]) -> None:
 async def _poll(chat: PatientChat) -> None:
     """Show progress steps from the job's events and deliver the opinion when it is signed."""
     shown: set[str] = set()
+    session = cl.context.session
     while True:
         await asyncio.sleep(POLL_S)
-        if chat.phase is not Phase.WAITING:
-            continue
+        state = socket_state(session.id, getattr(session, "socket_id", ""), cl.user_session.get(LOST_SOCKET))
+        if state == "gone":
+            return
+        if state == "away" or chat.phase is not Phase.WAITING:
+            continue  # nothing is sent to a lost socket: it would be lost with it
         try:
             snapshot = await asyncio.to_thread(chat.progress)
             if snapshot is None:
