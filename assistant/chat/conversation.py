@@ -357,13 +357,17 @@ class PatientChat:
         assert self.case_id is not None
         turn = intake.answer(self.state, text, self.extractor)
         self.state = turn.state
-        if turn.saved:
-            cases.update_intake(s, user, self.case_id, turn.state.record)
         if turn.state.step is intake.Step.DONE:
+            if turn.saved:
+                cases.update_intake(s, user, self.case_id, turn.state.record)
             return self._submit(s, user)
         if turn.state.step is intake.Step.CONFIRM:
-            return [self._summary(s, user)]
-        return [self._say(s, user, Reply(turn.reply, "intake"), problem=turn.problem or None)]
+            replies = [self._summary(s, user)]
+        else:
+            replies = [self._say(s, user, Reply(turn.reply, "intake"), problem=turn.problem or None)]
+        if turn.saved:  # last: its audit event holds the audit log's lock until this transaction commits
+            cases.update_intake(s, user, self.case_id, turn.state.record)
+        return replies
 
     def _question(self, text: str) -> list[Reply]:
         """A question: after delivery the signed text answers it or it goes to the clinician;
