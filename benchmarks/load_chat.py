@@ -99,11 +99,22 @@ def seed(data_dir: Path, n: int, database_url: str | None = None) -> list[str]:
     return names
 
 
-async def login(url: str, name: str) -> str:
+async def login(url: str, name: str, attempts: int = 3) -> str:
     """Log in through /login and obtain the chat session; returns the Cookie header.
 
     Behind the balancer the header also carries its affinity cookie, pinning the session.
+    Logging in is not measured: on a heavily loaded machine a dropped connection is retried.
     """
+    for attempt in range(attempts):
+        try:
+            return await _login_once(url, name)
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _login_once(url: str, name: str) -> str:
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         page = await client.get("/login")
         match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
