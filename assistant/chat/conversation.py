@@ -10,7 +10,7 @@ Ids never come from the client: the chat acts only on the case it found for this
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from assistant.chat import intake, my_cases
 from assistant.chat.answers import general_answer
 from assistant.chat.consent import current_consent
 from assistant.chat.delivery import answer_follow_up, opinion_reply, render_opinion_pdf
-from assistant.chat.errors import ChatAccessError
+from assistant.chat.errors import ChatAccessError, ChatSessionEndedError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
@@ -77,8 +77,12 @@ class PatientChat:
         user_id: int,
         extractor: intake.Extractor | None = None,
         pdf_renderer: PdfRenderer = opinion_pdf,
+        session_open: Callable[[Session], bool] | None = None,
     ) -> None:
+        """``session_open`` says, in a turn's own transaction, whether the login session the chat
+        was opened with is still open; every turn checks it first (None: no login session)."""
         self.ctx = ctx
+        self.session_open = session_open
         self.pdf_renderer = pdf_renderer
         self._unrendered: list[SignedOpinion] = []  # delivered in this turn, PDF not yet written
         self.user_id = user_id
@@ -112,6 +116,8 @@ class PatientChat:
             self._unrendered.clear()
 
     def _user(self, s: Session) -> User:
+        if self.session_open is not None and not self.session_open(s):
+            raise ChatSessionEndedError()
         user = s.get(User, self.user_id)
         if user is None or not user.is_active or user.role is not Role.PATIENT:
             raise ChatAccessError()
