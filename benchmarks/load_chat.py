@@ -99,11 +99,22 @@ def seed(data_dir: Path, n: int, database_url: str | None = None) -> list[str]:
     return names
 
 
-async def login(url: str, name: str) -> str:
+async def login(url: str, name: str, attempts: int = 3) -> str:
     """Log in through /login and obtain the chat session; returns the Cookie header.
 
     Behind the balancer the header also carries its affinity cookie, pinning the session.
+    Logging in is not measured: on a heavily loaded machine a dropped connection is retried.
     """
+    for attempt in range(attempts):
+        try:
+            return await _login_once(url, name)
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _login_once(url: str, name: str) -> str:
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         page = await client.get("/login")
         match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -178,10 +189,28 @@ class Measured:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     pinned: Counter[str] = field(default_factory=Counter)
+    app_cpu_s: float = 0.0  # CPU time of every app instance during the concurrent phase
+    client_cpu_s: float = 0.0  # CPU time of this process (the patients' sockets) meanwhile
+    baseline_cpu_s: float = 0.0  # CPU time of the app instances during the baseline session
 
 
-async def run(url: str, names: list[str], think_s: float, result: Measured) -> None:
-    """Log every patient in, run one session alone (the baseline), then all the others at once."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (all their threads), from /proc (0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def run(url: str, names: list[str], think_s: float, result: Measured, pids: list[int]) -> None:
+    """Log every patient in, run one session alone (the baseline), then all the others at once.
+
+    ``pids`` are the app processes whose CPU time the baseline and the concurrent phase cost.
+    """
     gate = asyncio.Semaphore(4)  # password hashing is deliberately slow; log in a few at a time
 
     async def one(name: str) -> str:
@@ -200,10 +229,14 @@ async def run(url: str, names: list[str], think_s: float, result: Measured) -> N
     for header in cookies:
         node = re.search(r"(?:^|; )SO_NODE=([^;]+)", header)
         result.pinned[node.group(1) if node else "direct"] += 1
+    cpu = cpu_seconds(pids)
     await session(url, cookies[0], result.baseline, result.errors)  # alone: the baseline
-    started = time.perf_counter()
+    result.baseline_cpu_s = cpu_seconds(pids) - cpu
+    started, cpu, client = time.perf_counter(), cpu_seconds(pids), time.process_time()
     await asyncio.gather(*(session(url, c, result.latencies, result.errors, think_s) for c in cookies[1:]))
     result.wall_s = time.perf_counter() - started
+    result.app_cpu_s = cpu_seconds(pids) - cpu
+    result.client_cpu_s = time.process_time() - client
 
 
 def _free_port() -> int:
@@ -238,7 +271,7 @@ def run_direct(sessions: int, think_s: float) -> Measured:
         proc = subprocess.Popen([sys.executable, __file__, "--serve", str(data_dir), str(port)], cwd=REPO)
         try:
             wait_healthy(url)
-            asyncio.run(run(url, names, think_s, result))
+            asyncio.run(run(url, names, think_s, result, [proc.pid]))
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -267,7 +300,8 @@ def run_balanced(sessions: int, think_s: float, instances: int, pg_url: str) -> 
             env = {"SECOND_OPINION_DATABASE__URL": url}
             cluster = start_cluster(Path(tmp), [f"app{i + 1}" for i in range(instances)], env)
             try:
-                asyncio.run(run(cluster.url, names, think_s, result))
+                pids = [i.proc.pid for i in cluster.instances.values()]
+                asyncio.run(run(cluster.url, names, think_s, result, pids))
             finally:
                 cluster.stop()
     finally:
@@ -293,6 +327,12 @@ def report(result: Measured, think_s: float) -> str:
             f"p50 {1e3 * statistics.median(result.latencies):.0f} ms, "
             f"p95 {1e3 * p95(result.latencies):.0f} ms, max {1e3 * max(result.latencies):.0f} ms; "
             f"p95 / baseline p95 = {ratio:.1f}x"
+        )
+    if result.latencies and result.app_cpu_s:
+        lines.append(
+            f"CPU per turn: app {1e3 * result.app_cpu_s / len(result.latencies):.1f} ms "
+            f"(all instances together; {1e3 * result.baseline_cpu_s / max(1, len(result.baseline)):.1f} ms "
+            f"in the baseline session), client {1e3 * result.client_cpu_s / len(result.latencies):.1f} ms"
         )
     if set(result.pinned) != {"direct"}:
         lines.append(

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 import anyio.to_thread
 from itsdangerous import BadSignature, TimestampSigner
+from sqlalchemy.orm import Session
 
 from assistant.context import AppContext
 from assistant.cookies import SESSION_COOKIE, chat_cookie_name
@@ -81,6 +82,13 @@ def session_token(cookie_header: str | None, secret_key: str, max_age_s: int) ->
 def patient_session(ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
     """The open session of an active patient named by the request's cookie, else None."""
     found = _session_user(ctx, cookie_header)
+    return found if found is not None and _chat_allowed(found.user) else None
+
+
+def patient_session_in(s: Session, ctx: AppContext, cookie_header: str | None) -> OpenSession | None:
+    """:func:`patient_session` inside the caller's transaction (a chat turn checks it in its own)."""
+    sec = ctx.settings.security
+    found = find_active(s, session_token(cookie_header, sec.secret_key, sec.session_max_age_s))
     return found if found is not None and _chat_allowed(found.user) else None
 
 

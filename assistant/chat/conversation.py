@@ -10,7 +10,7 @@ Ids never come from the client: the chat acts only on the case it found for this
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from assistant.chat import intake, my_cases
 from assistant.chat.answers import general_answer
 from assistant.chat.consent import current_consent
 from assistant.chat.delivery import answer_follow_up, opinion_reply, render_opinion_pdf
-from assistant.chat.errors import ChatAccessError
+from assistant.chat.errors import ChatAccessError, ChatSessionEndedError
 from assistant.chat.intent import IntentKind, QuestionType, analyse_question, classify, wants_case_list
 from assistant.chat.replies import ActionSpec, Phase, Reply
 from assistant.chat.routing import STALE, route_request
@@ -77,8 +77,12 @@ class PatientChat:
         user_id: int,
         extractor: intake.Extractor | None = None,
         pdf_renderer: PdfRenderer = opinion_pdf,
+        session_open: Callable[[Session], bool] | None = None,
     ) -> None:
+        """``session_open`` says, in a turn's own transaction, whether the login session the chat
+        was opened with is still open; every turn checks it first (None: no login session)."""
         self.ctx = ctx
+        self.session_open = session_open
         self.pdf_renderer = pdf_renderer
         self._unrendered: list[SignedOpinion] = []  # delivered in this turn, PDF not yet written
         self.user_id = user_id
@@ -112,6 +116,8 @@ class PatientChat:
             self._unrendered.clear()
 
     def _user(self, s: Session) -> User:
+        if self.session_open is not None and not self.session_open(s):
+            raise ChatSessionEndedError()
         user = s.get(User, self.user_id)
         if user is None or not user.is_active or user.role is not Role.PATIENT:
             raise ChatAccessError()
@@ -357,13 +363,17 @@ class PatientChat:
         assert self.case_id is not None
         turn = intake.answer(self.state, text, self.extractor)
         self.state = turn.state
-        if turn.saved:
-            cases.update_intake(s, user, self.case_id, turn.state.record)
         if turn.state.step is intake.Step.DONE:
+            if turn.saved:
+                cases.update_intake(s, user, self.case_id, turn.state.record)
             return self._submit(s, user)
         if turn.state.step is intake.Step.CONFIRM:
-            return [self._summary(s, user)]
-        return [self._say(s, user, Reply(turn.reply, "intake"), problem=turn.problem or None)]
+            replies = [self._summary(s, user)]
+        else:
+            replies = [self._say(s, user, Reply(turn.reply, "intake"), problem=turn.problem or None)]
+        if turn.saved:  # last: its audit event holds the audit log's lock until this transaction commits
+            cases.update_intake(s, user, self.case_id, turn.state.record)
+        return replies
 
     def _question(self, text: str) -> list[Reply]:
         """A question: after delivery the signed text answers it or it goes to the clinician;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from assistant.context import AppContext
+from assistant.embedding_batcher import EmbeddingBatcher
 from assistant.triage.engine import Triage
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,8 @@ def triage_for(ctx: AppContext) -> Triage:
 
     The semantic layer uses :func:`assistant.components.embedder`, so the embedding model
     is loaded once for retrieval and triage together. If no embedding model is installed,
-    triage still runs its rules and says so in the log (once: the result is kept).
+    triage still runs its rules and says so in the log (once: the result is kept). Concurrent
+    turns' embeddings are batched (:class:`assistant.embedding_batcher.EmbeddingBatcher`).
     """
 
     def build() -> Triage:
@@ -27,7 +29,7 @@ def triage_for(ctx: AppContext) -> Triage:
         except (KnowledgeError, ImportError, OSError) as e:
             log.warning("triage runs on rules only: the embedding model could not be loaded (%s)", e)
             return Triage(None)
-        return Triage(shared)
+        return Triage(EmbeddingBatcher(shared))  # concurrent turns share one model call
 
     result: Triage = ctx.component("triage", build)
     return result

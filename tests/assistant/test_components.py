@@ -10,6 +10,7 @@ from assistant import components
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.drafting.citations import EmbeddingSupportScorer
+from assistant.embedding_batcher import EmbeddingBatcher
 from assistant.settings import Settings
 from assistant.triage.shared import triage_for
 from tests.conftest import REPO
@@ -36,7 +37,8 @@ class TestOneEmbeddingModel:
         assert scorer.embedder is shared
         assert components.retriever(ctx).embedder is shared
         semantic = triage_for(ctx).semantic
-        assert semantic is not None and semantic.embedder is shared
+        assert semantic is not None and isinstance(semantic.embedder, EmbeddingBatcher)
+        assert semantic.embedder.embedder is shared  # triage batches its calls to the same model
 
     @pytest.mark.parametrize("call", sorted(OWNERS))
     def test_models_are_constructed_only_by_their_owners(self, call: str) -> None:

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from sqlalchemy.orm import Session
 
 from assistant.chat import runtime
-from assistant.chat.auth import UID_KEY, chat_user, patient_from_headers, patient_session
+from assistant.chat.auth import UID_KEY, chat_user, patient_from_headers, patient_session, patient_session_in
 from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.guards import discard_chainlit_copy
@@ -39,7 +40,6 @@ UNEXPECTED = (
 )
 REFUSED = "The chat is for patients. Please log in with a patient account, or use the pages for your role."
 LOST_SOCKET = "lost_socket"  # the socket id Chainlit last reported disconnected
-SESSION_ENDED = "Your session has ended (you logged out, or your account changed). Please log in again."
 
 
 @cl.header_auth_callback  # type: ignore[arg-type]
@@ -93,24 +93,44 @@ async def render(replies: list[Reply]) -> None:
                          metadata={"kind": reply.kind}).send()  # fmt: skip
 
 
+def _session_identity() -> tuple[Any, str | None]:
+    """The patient id and the cookie this socket was opened with."""
+    user = cl.user_session.get("user")
+    environ = getattr(cl.context.session, "environ", None) or {}
+    return (getattr(user, "metadata", None) or {}).get(UID_KEY), environ.get("HTTP_COOKIE")
+
+
 async def session_open() -> bool:
-    """Whether the login session this socket was opened with is still open (checked every turn).
+    """Whether the login session this socket was opened with is still open.
 
     A socket outlives the HTTP requests that opened it; logging out, a password change,
     deactivation or a role change must stop it from acting or receiving anything more.
+    Turns check it inside their own transaction (:func:`_turn_check`); the progress poll here.
     """
-    user = cl.user_session.get("user")
-    uid = (getattr(user, "metadata", None) or {}).get(UID_KEY)
-    environ = getattr(cl.context.session, "environ", None) or {}
-    found = await asyncio.to_thread(patient_session, runtime.context(), environ.get("HTTP_COOKIE"))
+    uid, cookie = _session_identity()
+    found = await asyncio.to_thread(patient_session, runtime.context(), cookie)
     return found is not None and found.user.id == uid
 
 
+def _turn_check() -> Callable[[Session], bool]:
+    """:func:`session_open` for :class:`PatientChat`: run in each turn's transaction, so a turn
+    costs no separate thread hand-off, connection and transaction for it."""
+    uid, cookie = _session_identity()
+    ctx = runtime.context()
+
+    def is_open(s: Session) -> bool:
+        found = patient_session_in(s, ctx, cookie)
+        return found is not None and found.user.id == uid
+
+    return is_open
+
+
 async def call(fn: Callable[[], list[Reply]]) -> None:
-    """Run a chat operation off the event loop; domain errors in words, never a stack trace."""
-    if not await session_open():
-        await cl.Message(content=SESSION_ENDED).send()
-        return
+    """Run a chat operation off the event loop; domain errors in words, never a stack trace.
+
+    A turn whose login session has ended raises :class:`ChatSessionEndedError` (a domain error)
+    before it does anything, so its words are what the patient sees.
+    """
     lock = cl.user_session.get("turn_lock")
     if not isinstance(lock, asyncio.Lock):  # one turn at a time per patient session
         lock = asyncio.Lock()
@@ -142,7 +162,7 @@ async def on_chat_start() -> None:
     if patient is None or patient.id != uid:
         await cl.Message(content=REFUSED).send()
         return
-    chat = PatientChat(ctx, patient.id, extractor=_extractor())
+    chat = PatientChat(ctx, patient.id, extractor=_extractor(), session_open=_turn_check())
     cl.user_session.set("chat", chat)
     await call(chat.open)
     cl.user_session.set("poller", asyncio.create_task(_poll(chat)))

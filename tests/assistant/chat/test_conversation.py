@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from base64 import b64encode
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
+from assistant.chat.auth import patient_session_in
 from assistant.chat.consent import current_consent
 from assistant.chat.conversation import PatientChat, Phase, Reply
-from assistant.chat.errors import ChatAccessError
+from assistant.chat.errors import ChatAccessError, ChatSessionEndedError
 from assistant.context import AppContext
 from assistant.db.base import Database
 from assistant.db.models import AuditEvent, Case, Consent, Job, Message, User
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
 from assistant.services import jobs
+from assistant.services.sessions import open_session, revoke_token
+from assistant.web.security import SESSION_TOKEN
 from tests.assistant.factories import SECTIONS, status_of, to_state
 
 INTAKE = [
@@ -85,6 +91,48 @@ class TestConsent:
         """A clinician's id cannot drive the patient chat."""
         with pytest.raises(ChatAccessError, match="for patients"):
             PatientChat(ctx, make_user(sqlite_db, Role.CLINICIAN).id).open()
+
+
+def login_cookie(ctx: AppContext, patient: User) -> tuple[str, str]:
+    """A real login session for the patient: its token and the ``so_session`` cookie header naming it."""
+    with ctx.db.session() as s:
+        token, _ = open_session(s, patient.id, 3600)
+    data = b64encode(json.dumps({SESSION_TOKEN: token}).encode())
+    return token, "so_session=" + TimestampSigner(str(ctx.settings.security.secret_key)).sign(data).decode()
+
+
+class TestLoginSessionCheck:
+    def test_a_turn_after_logout_ends_before_it_acts(self, ctx: AppContext, patient: User) -> None:
+        """Each turn checks the login session in its own transaction; once revoked, nothing is written."""
+        token, cookie = login_cookie(ctx, patient)
+        chat = PatientChat(
+            ctx, patient.id, session_open=lambda s: patient_session_in(s, ctx, cookie) is not None
+        )
+        chat.open()
+        chat.consent(True)
+        chat.message(INTAKE[0])
+        with ctx.db.session() as s:
+            revoke_token(s, token, "logout")
+            before = len(s.scalars(select(Message)).all())
+        with pytest.raises(ChatSessionEndedError, match="session has ended"):
+            chat.message(INTAKE[1])
+        with ctx.db.session() as s:
+            assert len(s.scalars(select(Message)).all()) == before
+        assert the_case(ctx).intake["reason_for_second_opinion"] in ("", None)
+
+    def test_a_cookie_for_another_patient_or_none_is_not_open(
+        self, ctx: AppContext, patient: User, sqlite_db: Database, make_user: Callable[..., User]
+    ) -> None:
+        """The in-transaction check finds the cookie's own open patient session, and nothing else."""
+        _, cookie = login_cookie(ctx, patient)
+        staff = make_user(sqlite_db, Role.CLINICIAN)
+        _, staff_cookie = login_cookie(ctx, staff)
+        with ctx.db.session() as s:
+            found = patient_session_in(s, ctx, cookie)
+            assert found is not None and found.user.id == patient.id
+            assert patient_session_in(s, ctx, staff_cookie) is None
+            assert patient_session_in(s, ctx, None) is None
+            assert patient_session_in(s, ctx, cookie.replace("so_session=", "so_session=x")) is None
 
 
 class TestIntake:
