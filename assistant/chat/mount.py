@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tomllib
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -55,16 +56,24 @@ def render_app_root(settings: Settings) -> Path:
     return root
 
 
-def _enforce_upload_config(settings: Settings) -> None:
-    """Apply the limits and chat options to Chainlit's loaded config too (imported earlier, maybe)."""
+def _enforce_upload_config(settings: Settings, root: Path) -> None:
+    """Apply the limits, the accepted file kinds and chat options to Chainlit's loaded config too.
+
+    Chainlit reads its config once, when it is first imported; anything that imported it
+    before :func:`register` (a test, a plugin) would otherwise leave its defaults in force,
+    such as accepting every file type.
+    """
     from chainlit.config import config
 
+    rendered = tomllib.loads((root / ".chainlit" / "config.toml").read_text(encoding="utf-8"))
+    accept = rendered["features"]["spontaneous_file_upload"]["accept"]
     config.project.transports = list(settings.chat.transports)
     config.project.session_timeout = settings.chat.session_timeout_s
     config.project.user_session_timeout = settings.chat.user_session_timeout_s
     upload = config.features.spontaneous_file_upload
     if upload is not None:
         upload.enabled = True
+        upload.accept = accept
         upload.max_size_mb = settings.uploads.max_file_mb
         upload.max_files = settings.uploads.max_files_per_message
 
@@ -76,10 +85,11 @@ def register(app: FastAPI) -> None:
     secret = settings.security.chainlit_auth_secret
     if settings.environment == "production" and (secret == DEFAULT_CHAINLIT_SECRET or len(secret) < 32):
         raise RuntimeError("SECOND_OPINION_SECURITY__CHAINLIT_AUTH_SECRET must be set in production")
-    os.environ["CHAINLIT_APP_ROOT"] = str(render_app_root(settings))
+    root = render_app_root(settings)
+    os.environ["CHAINLIT_APP_ROOT"] = str(root)
     os.environ["CHAINLIT_AUTH_SECRET"] = secret
     runtime.set_context(ctx)
-    _enforce_upload_config(settings)
+    _enforce_upload_config(settings, root)
     if not _MOUNTED.get("chainlit"):
         from chainlit.utils import mount_chainlit
 
