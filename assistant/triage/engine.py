@@ -88,7 +88,9 @@ class Triage:
         embedder: TextEmbedder | None = None,
         rules_path: Path = RULES_PATH,
         exemplars_path: Path = EXEMPLARS_PATH,
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir`` keeps the exemplar bank's embeddings on disk between process starts."""
         self.rules: RuleSet = load_rules(rules_path)
         self.glossary: Glossary = default_glossary()
         bank = load_bank(exemplars_path)
@@ -102,7 +104,9 @@ class Triage:
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
         set_aside = [e for e in bank.exemplars if e not in comparable]
         bank = replace(bank, exemplars=tuple(comparable))
-        self.semantic = SemanticMatcher(bank, embedder, set_aside) if embedder is not None else None
+        self.semantic = (
+            SemanticMatcher(bank, embedder, set_aside, cache_dir) if embedder is not None else None
+        )
 
     @property
     def version(self) -> str:
