@@ -43,14 +43,19 @@ class TestTheSet:
         } <= kinds
 
     def test_kept_apart_from_the_exemplars(self) -> None:
-        """No evaluation text is an exemplar, and no text is in two sets."""
+        """No evaluation text is an exemplar, and no text is in two of the sets written here.
+
+        ``blind.jsonl`` was written by someone who never saw the others: three of its short
+        lines ("yes that's right") happen to be in them too, so it is checked against the bank only.
+        """
         exemplars = {e.text.lower().strip(" ?.") for e in load_bank().exemplars}
         seen: set[str] = set()
-        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl"):
+        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl", "blind.jsonl"):
             texts = {i.text.lower().strip(" ?.") for i in load_set(SETS / name)}
             assert not texts & exemplars, name
-            assert not texts & seen, name
-            seen |= texts
+            if name != "blind.jsonl":
+                assert not texts & seen, name
+                seen |= texts
 
     def test_no_exemplar_is_a_light_edit_of_an_evaluation_text(self) -> None:
         """No exemplar shares 80% or more of its words (Jaccard) with an evaluation text."""
@@ -60,7 +65,7 @@ class TestTheSet:
             return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
         exemplars = [bag(e.text) for e in load_bank().exemplars]
-        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl"):
+        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl", "blind.jsonl"):
             for item in load_set(SETS / name):
                 b = bag(item.text)
                 close = [e for e in exemplars if len(e & b) >= 0.8 * len(e | b)]
