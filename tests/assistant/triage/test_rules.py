@@ -190,6 +190,7 @@ class TestFifthRound:
             ("I can't see the point in going on any more", "suicidal"),
             ("my little boy chewed up two of his grandad's heart pills", "overdose"),
             ("ate a cashew and my lips are swelling up", "anaphylaxis"),
+            ("my husband has gone stiff, he is jerking and foaming at the mouth", "unconscious"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
