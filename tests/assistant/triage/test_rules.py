@@ -191,6 +191,8 @@ class TestFifthRound:
             ("my little boy chewed up two of his grandad's heart pills", "overdose"),
             ("ate a cashew and my lips are swelling up", "anaphylaxis"),
             ("my husband has gone stiff, he is jerking and foaming at the mouth", "unconscious"),
+            ("a tight band across my breastbone for 40 minutes and I am clammy", "cardiac"),
+            ("ripping pain from front to back in one go, out of nowhere", "aortic_dissection"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
