@@ -1,4 +1,4 @@
-"""The exemplar bank's embeddings on disk: read back for the same model and bank, rebuilt when either changes."""
+"""The exemplar bank's embeddings on disk: read back for the same model and bank, else rebuilt."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ class CountingEmbedder:
         self.embedded += len(texts)
         rows = [np.frombuffer(hashlib.sha256(t.encode()).digest(), dtype=np.uint8)[:16] for t in texts]
         out = np.array(rows, dtype=np.float32).reshape(len(texts), 16) + 1.0
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+        unit: np.ndarray = out / np.linalg.norm(out, axis=1, keepdims=True)  # type: ignore[type-arg]
+        return unit
 
 
 TEXTS = ["crushing chest pain", "a mild cold", "my lips are blue"]

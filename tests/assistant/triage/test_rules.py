@@ -147,7 +147,10 @@ class TestFifthRound:
         ("text", "category"),
         [
             ("swallowed 24 paracetamol last night, I feel fine now", "overdose"),
-            ("I had to use my epipen after a wasp sting, all settled now, do I still need hospital?", "anaphylaxis"),
+            (
+                "I had to use my epipen after a wasp sting, all settled now, do I still need hospital?",
+                "anaphylaxis",
+            ),
         ],
     )
     def test_lasting_dangers_are_not_settled(self, text: str, category: str) -> None:
@@ -157,7 +160,10 @@ class TestFifthRound:
     @pytest.mark.parametrize(
         ("text", "category"),
         [
-            ("is it normal for indigestion to go into my left arm? it has been going on for 40 minutes", "cardiac"),
+            (
+                "is it normal for indigestion to go into my left arm? it has been going on for 40 minutes",
+                "cardiac",
+            ),
             ("my wife is not breathing properly, what do I do?", "respiratory"),
             ("is there a quick way to end it all", "suicidal"),
         ],
@@ -176,7 +182,7 @@ class TestFifthRound:
         ],
     )
     def test_hypothetical_and_general_questions_do_not_fire(self, text: str) -> None:
-        """A hypothetical ("if he slurs again") or a how-to question stays a question whatever else is said."""
+        """A hypothetical ("if he slurs again") or a how-to question stays a question, whatever else."""
         assert categories(text) == []
 
     @pytest.mark.parametrize(
@@ -196,7 +202,7 @@ class TestFifthRound:
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
-        """Readings written with a verb, chemotherapy with fever, warning signs of suicide, a child's ingestion."""
+        """Readings with a verb, fever after chemo, warning signs of suicide, a child's ingestion."""
         assert category in categories(text)
 
     @pytest.mark.parametrize(
