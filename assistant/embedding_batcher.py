@@ -58,6 +58,7 @@ class EmbeddingBatcher:
         self.embedder = embedder
         self.max_texts = max_texts
         self.path: Any = getattr(embedder, "path", None)  # the model folder, as the embedder has it
+        self.fingerprint: Any = getattr(embedder, "fingerprint", None)  # what identifies the model (caches)
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._pid = 0  # the worker belongs to this process (a forked child starts its own)

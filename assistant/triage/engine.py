@@ -88,7 +88,9 @@ class Triage:
         embedder: TextEmbedder | None = None,
         rules_path: Path = RULES_PATH,
         exemplars_path: Path = EXEMPLARS_PATH,
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir`` keeps the exemplar bank's embeddings on disk between process starts."""
         self.rules: RuleSet = load_rules(rules_path)
         self.glossary: Glossary = default_glossary()
         bank = load_bank(exemplars_path)
@@ -102,7 +104,9 @@ class Triage:
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
         set_aside = [e for e in bank.exemplars if e not in comparable]
         bank = replace(bank, exemplars=tuple(comparable))
-        self.semantic = SemanticMatcher(bank, embedder, set_aside) if embedder is not None else None
+        self.semantic = (
+            SemanticMatcher(bank, embedder, set_aside, cache_dir) if embedder is not None else None
+        )
 
     @property
     def version(self) -> str:
@@ -113,21 +117,24 @@ class Triage:
     def prepare(self, text: str) -> str:
         """The text as the rules read it: normalised and spelling-corrected."""
         normalised = normalise(text[:_MAX_CHARS])
-        return normalised if language(normalised) != "en" else self.corrector.correct(normalised)
+        corrected = normalised if language(normalised) != "en" else self.corrector.correct(normalised)
+        return self.rules.literal(corrected)
 
     def english(self, prepared: str) -> str:
         """The English the model reads: the text itself, or a Spanish or French text's gloss."""
         return self.glossary.gloss(prepared, language(prepared))
 
-    def _clean(self, text: str) -> bool:
+    def _clean(self, text: str, now: bool = False) -> bool:
         """Whether every clause of a text is free of negation, past and question cues.
 
         The cues are read clause by clause, as the rules read them, so a present word in one
-        clause ("... when I was 19, I am in a better place now") does not clear another.
+        clause ("... when I was 19, I am in a better place now") does not clear another. With
+        ``now`` (another clause of the message says something is happening now) a question that
+        is not hypothetical does not set a clause aside ("is that normal? it has been an hour").
         """
         r = self.rules
         return all(
-            not (r.has_negation(c.text) or r.is_past(c.text) or r.is_information_request(c.text))
+            not (r.has_negation(c.text) or r.is_past(c.text) or r.is_information_request(c.text, now))
             for c in clauses(text)
         )
 
@@ -143,10 +150,11 @@ class Triage:
         """
         out: dict[str, str] = {}
         sentence_list = sentences(prepared)
-        if len(sentence_list) > 1 and all(self._clean(s) for s in sentence_list):
+        now = self.rules.says_happening_now(prepared)
+        if len(sentence_list) > 1 and all(self._clean(s, now) for s in sentence_list):
             out[prepared] = prepared
         for sentence in sentence_list:
-            if self._clean(sentence):
+            if self._clean(sentence, now):
                 out.setdefault(sentence, sentence)
                 parts = [p.strip() for c in clauses(sentence) for p in _AND.split(c.text)]
                 for p in parts if len(parts) > 1 else []:
@@ -154,11 +162,11 @@ class Triage:
                         out.setdefault(p, sentence)
                 continue
             for c in clauses(sentence):
-                if self._clean(c.text):
+                if self._clean(c.text, now):
                     out.setdefault(c.text, sentence)
                     continue
                 for p in (q.strip() for q in _AND.split(c.text)):
-                    if len(words(p)) >= 3 and self._clean(p):
+                    if len(words(p)) >= 3 and self._clean(p, now):
                         # Part of a clause about the past or a negation: "...years ago and now
                         # takes statins". Nearest exemplars only; the classifier guesses on it.
                         out.setdefault(p, "")
@@ -170,8 +178,9 @@ class Triage:
         prepared = self.prepare(text)
         if not prepared:
             return TriageDecision(text, False)
-        english = self.rules.drop_settled(self.english(prepared))
-        hits = self.rules.check(prepared) or (self.rules.check(english) if english != prepared else [])
+        glossed = self.english(prepared)
+        english = self.rules.drop_settled(glossed)
+        hits = self.rules.check(prepared) or (self.rules.check(glossed) if glossed != prepared else [])
         if hits:
             first = hits[0]
             cats = tuple(dict.fromkeys(h.category for h in hits))

@@ -40,6 +40,9 @@ class Rule:
     category: str
     groups: tuple[tuple[re.Pattern[str], ...], ...]
     same_clause: bool = False  # every group must match in one clause
+    lasting: bool = False  # a later "fine now" does not settle it (an overdose taken, adrenaline used)
+    even_asked: bool = False  # a question does not clear it ("is there a painless way to ...")
+    context: tuple[re.Pattern[str], ...] = ()  # one must occur anywhere, not negated, in any tense
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class ContextCues:
     window: int
     recovered: re.Pattern[str] = re.compile(r"(?!x)x")
     ongoing: re.Pattern[str] = re.compile(r"(?!x)x")
+    hypothetical: re.Pattern[str] = re.compile(r"(?!x)x")
+    happening: re.Pattern[str] = re.compile(r"(?!x)x")
 
     def _negated(self, clause: str, start: int, end: int) -> bool:
         before = clause[:start]
@@ -99,15 +104,33 @@ class ContextCues:
                 return True
         return False
 
-    def affirmed(self, clause: str, start: int, end: int) -> bool:
-        """Whether the phrase at ``clause[start:end]`` says something is happening now."""
+    def affirmed(
+        self, clause: str, start: int, end: int, now_elsewhere: bool = False, asked: bool = False
+    ) -> bool:
+        """Whether the phrase at ``clause[start:end]`` says something is happening now.
+
+        ``now_elsewhere``: another clause of the message says something is happening now,
+        so a question here that is not hypothetical asks about it ("is it normal for ...?
+        it has been going 30 minutes"). ``asked``: a question does not clear the phrase.
+        """
         present = bool(self.present.search(clause))
         if self.past.search(clause) and not present:
             return False
         info = self.information.search(clause)
-        if info is not None and info.start() <= start and not present:
+        asks_about_now = now_elsewhere and not self.hypothetical.search(clause)
+        if info is not None and info.start() <= start and not (present or asked or asks_about_now):
             return False
         return not self._negated(clause, start, end)
+
+    def asks_about_now(self, parts: list[Clause]) -> bool:
+        """Whether a clause that is not a question or a hypothetical says something is happening now."""
+        return any(
+            self.happening.search(c.text)
+            and not self.information.search(c.text)
+            and not self.recovered.search(c.text)
+            and not self.hypothetical.search(c.text)
+            for c in parts
+        )
 
 
 @dataclass(frozen=True)
@@ -120,17 +143,38 @@ class RuleSet:
     rules: tuple[Rule, ...]
     cues: ContextCues
     vocabulary: frozenset[str]
+    figurative: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    def literal(self, text: str) -> str:
+        """The text with its figures of speech ("the waiting is killing me") said plainly."""
+        for pattern, plain in self.figurative:
+            text = pattern.sub(plain, text)
+        return text
+
+    def _in_context(self, rule: Rule, parts: list[Clause]) -> bool:
+        """Whether one of the rule's context phrases occurs, not negated ("chemo last week")."""
+        return not rule.context or any(
+            not self.cues._negated(c.text, m.start(), m.end())
+            for c in parts
+            for pattern in rule.context
+            for m in pattern.finditer(c.text)
+        )
 
     def check(self, text: str) -> list[RuleHit]:
         """The rules a normalised, typo-corrected ``text`` triggers, in file order (settled clauses aside)."""
-        parts: list[Clause] = clauses(self.drop_settled(text))
+        current: list[Clause] = clauses(self.drop_settled(text))
+        whole: list[Clause] = clauses(text)
+        now = self.cues.asks_about_now(whole)
         hits: list[RuleHit] = []
         for rule in self.rules:
+            parts = whole if rule.lasting else current
+            if not self._in_context(rule, whole):
+                continue
             scopes = [[c] for c in parts] if rule.same_clause else [parts]
             for scope in scopes:
                 matched: list[str] = []
                 for group in rule.groups:
-                    found = self._affirmed_match(group, scope)
+                    found = self._affirmed_match(group, scope, now, rule.even_asked)
                     if found is None:
                         break
                     matched.append(found)
@@ -139,11 +183,13 @@ class RuleSet:
                     break
         return hits
 
-    def _affirmed_match(self, group: tuple[re.Pattern[str], ...], parts: list[Clause]) -> str | None:
+    def _affirmed_match(
+        self, group: tuple[re.Pattern[str], ...], parts: list[Clause], now: bool, asked: bool
+    ) -> str | None:
         for clause in parts:
             for pattern in group:
                 for m in pattern.finditer(clause.text):
-                    if self.cues.affirmed(clause.text, m.start(), m.end()):
+                    if self.cues.affirmed(clause.text, m.start(), m.end(), now, asked):
                         return m.group(0)
         return None
 
@@ -164,9 +210,20 @@ class RuleSet:
                 out = out[:a] + " " * (b - a) + out[b:]
         return out
 
-    def is_information_request(self, clause: str) -> bool:
-        """Whether a clause asks for information or is hypothetical (and says nothing is happening now)."""
-        return bool(self.cues.information.search(clause)) and not self.cues.present.search(clause)
+    def is_information_request(self, clause: str, now_elsewhere: bool = False) -> bool:
+        """Whether a clause asks for information or is hypothetical (and says nothing is happening now).
+
+        With ``now_elsewhere`` (the message says elsewhere that something is happening now) a
+        question that is not hypothetical counts as asking about it, not for information.
+        """
+        cues = self.cues
+        if not cues.information.search(clause) or cues.present.search(clause):
+            return False
+        return not now_elsewhere or bool(cues.hypothetical.search(clause))
+
+    def says_happening_now(self, text: str) -> bool:
+        """Whether some clause of ``text`` that is not a question says something is happening now."""
+        return self.cues.asks_about_now(clauses(self.drop_settled(text)))
 
     def is_past(self, clause: str) -> bool:
         """Whether a clause speaks of the past and not of now."""
@@ -193,7 +250,15 @@ def _rule(raw: dict[str, Any], categories: dict[str, Category]) -> Rule:
     if not isinstance(groups, list) or not groups or not all(isinstance(g, list) and g for g in groups):
         raise TriageConfigError(f"rule '{rule_id}': 'all_of' must be a non-empty list of phrase lists")
     compiled = tuple(tuple(_phrase(rule_id, str(p)) for p in g) for g in groups)
-    return Rule(rule_id, category, compiled, bool(raw.get("same_clause", False)))
+    return Rule(
+        rule_id,
+        category,
+        compiled,
+        bool(raw.get("same_clause", False)),
+        bool(raw.get("lasting", False)),
+        bool(raw.get("even_asked", False)),
+        tuple(_phrase(rule_id, str(p)) for p in raw.get("context") or []),
+    )
 
 
 def _literal_words(phrases: list[Any]) -> set[str]:
@@ -234,8 +299,14 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         window=int(data.get("negation_window", 5)),
         recovered=_any_of("recovered", data.get("recovered") or []),
         ongoing=_any_of("ongoing", data.get("ongoing") or []),
+        hypothetical=_any_of("hypothetical", data.get("hypothetical") or []),
+        happening=_any_of("happening", data.get("happening") or []),
     )
     vocabulary = {str(w) for w in data.get("vocabulary") or []}
+    raw_figures = data.get("figurative") or {}
+    if not isinstance(raw_figures, dict):
+        raise TriageConfigError("'figurative' must map a pattern to its plain wording")
+    figurative = tuple((_phrase("figurative", str(k)), str(v)) for k, v in raw_figures.items())
     for raw in data.get("rules") or []:
         for group in raw.get("all_of") or []:
             vocabulary |= _literal_words(group)
@@ -246,6 +317,7 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         rules=rules,
         cues=cues,
         vocabulary=frozenset(vocabulary),
+        figurative=figurative,
     )
 
 

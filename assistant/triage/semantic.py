@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from assistant.triage.bank_cache import embed_bank
 from assistant.triage.calibration import TrainingRow
 from assistant.triage.classifier import NONE, ClassifierSettings, ExemplarClassifier, Prediction
 from assistant.triage.errors import TriageConfigError
@@ -131,16 +132,23 @@ class SemanticMatcher:
     """Nearest-exemplar matching over the bank with a shared embedder."""
 
     def __init__(
-        self, bank: ExemplarBank, embedder: TextEmbedder, more_negatives: Sequence[Exemplar] = ()
+        self,
+        bank: ExemplarBank,
+        embedder: TextEmbedder,
+        more_negatives: Sequence[Exemplar] = (),
+        cache_dir: Path | None = None,
     ) -> None:
         """``more_negatives`` train the classifier as ordinary messages but are never nearest
-        exemplars (negated, past and question exemplars, which the rules keep from this layer)."""
+        exemplars (negated, past and question exemplars, which the rules keep from this layer).
+        ``cache_dir`` keeps the bank's embeddings between processes (see ``bank_cache``)."""
         self.bank = bank
         self.embedder = embedder
-        self.vectors = embedder.embed([e.text for e in bank.exemplars])
+        texts = [e.text for e in bank.exemplars] + [e.text for e in more_negatives]
+        embedded = embed_bank(embedder, texts, cache_dir)
+        self.vectors = embedded[: len(bank.exemplars)]
         self._is_emergency = np.array([e.emergency for e in bank.exemplars], dtype=bool)
         labels = [e.category if e.emergency else NONE for e in bank.exemplars]
-        extra = embedder.embed([e.text for e in more_negatives]) if more_negatives else self.vectors[:0]
+        extra = embedded[len(bank.exemplars) :]
         self.classifier_training = (np.vstack([self.vectors, extra]), labels + [NONE] * len(extra))
         self.training_rows = [
             TrainingRow(label, e.category, True) for label, e in zip(labels, bank.exemplars, strict=True)

@@ -15,7 +15,8 @@ def triage_for(ctx: AppContext) -> Triage:
     """The shared triage of this process: rules, typo correction and the exemplar bank.
 
     The semantic layer uses :func:`assistant.components.embedder`, so the embedding model
-    is loaded once for retrieval and triage together. If no embedding model is installed,
+    is loaded once for retrieval and triage together; the bank's embeddings are kept under
+    ``<data_dir>/cache/triage`` so a later start reads them. If no embedding model is installed,
     triage still runs its rules and says so in the log (once: the result is kept). Concurrent
     turns' embeddings are batched (:class:`assistant.embedding_batcher.EmbeddingBatcher`).
     """
@@ -29,7 +30,8 @@ def triage_for(ctx: AppContext) -> Triage:
         except (KnowledgeError, ImportError, OSError) as e:
             log.warning("triage runs on rules only: the embedding model could not be loaded (%s)", e)
             return Triage(None)
-        return Triage(EmbeddingBatcher(shared))  # concurrent turns share one model call
+        batched = EmbeddingBatcher(shared)  # concurrent turns share one model call
+        return Triage(batched, cache_dir=ctx.settings.data_dir / "cache" / "triage")
 
     result: Triage = ctx.component("triage", build)
     return result

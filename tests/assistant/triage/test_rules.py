@@ -127,6 +127,104 @@ class TestScope:
         assert category in categories(text)
 
 
+class TestFifthRound:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "high temperature and fast breathing, now gone",
+            "fever and confusion which has resolved",
+            "she was feverish and muddled, it settled overnight",
+            "fever with a racing heart, went away after a day",
+            "fever with fast breathing, has gone down since",
+            "se desmayo en el trabajo la semana pasada, ahora esta bien",
+        ],
+    )
+    def test_resolved_intake_answers_do_not_fire(self, text: str) -> None:
+        """An intake answer whose symptoms are over ("now gone", "resolved", "went away") does not fire."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("swallowed 24 paracetamol last night, I feel fine now", "overdose"),
+            (
+                "I had to use my epipen after a wasp sting, all settled now, do I still need hospital?",
+                "anaphylaxis",
+            ),
+        ],
+    )
+    def test_lasting_dangers_are_not_settled(self, text: str, category: str) -> None:
+        """An overdose taken or adrenaline used stays an emergency when the patient feels better."""
+        assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            (
+                "is it normal for indigestion to go into my left arm? it has been going on for 40 minutes",
+                "cardiac",
+            ),
+            ("my wife is not breathing properly, what do I do?", "respiratory"),
+            ("is there a quick way to end it all", "suicidal"),
+        ],
+    )
+    def test_questions_about_what_is_happening_now_fire(self, text: str, category: str) -> None:
+        """A question fires when the message says the thing is happening now, or asks for a way to die."""
+        assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "is it normal for indigestion to go into my left arm?",
+            "what should we do if he slurs his words again? he is fine at the moment",
+            "my child has a fever, how do I do the glass test for a rash?",
+            "on warfarin, no bleeding at all, just asking about my dose",
+        ],
+    )
+    def test_hypothetical_and_general_questions_do_not_fire(self, text: str) -> None:
+        """A hypothetical ("if he slurs again") or a how-to question stays a question, whatever else."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("my temperature is 39.8 and I keep getting muddled", "sepsis"),
+            ("the chemo was last week and tonight I am shivering with a temperature of 38.4", "sepsis"),
+            ("fever and little dark red dots on her tummy that stay when pressed with a glass", "sepsis"),
+            ("my dad is very low since mum died and he has been giving away his things", "suicidal"),
+            ("a friend sent me a goodbye text and is not picking up", "suicidal"),
+            ("I can't see the point in going on any more", "suicidal"),
+            ("my little boy chewed up two of his grandad's heart pills", "overdose"),
+            ("ate a cashew and my lips are swelling up", "anaphylaxis"),
+            ("my husband has gone stiff, he is jerking and foaming at the mouth", "unconscious"),
+            ("a tight band across my breastbone for 40 minutes and I am clammy", "cardiac"),
+            ("ripping pain from front to back in one go, out of nowhere", "aortic_dissection"),
+        ],
+    )
+    def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
+        """Readings with a verb, fever after chemo, warning signs of suicide, a child's ingestion."""
+        assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "no chemo, just a fever and a runny nose",
+            "I gave my old coats to charity and said goodbye to my sister at the airport",
+            "my mum's report mentions old infarcts from years back",
+            "the old MRI mentions infarcts",
+        ],
+    )
+    def test_look_alikes_do_not_fire(self, text: str) -> None:
+        """Negated context, ordinary farewells and English words near a Spanish rule word do not fire."""
+        assert categories(text) == []
+
+    def test_figures_of_speech_are_said_plainly(self) -> None:
+        """ "the waiting is killing me" reaches the layers as "hard to bear"."""
+        triage = rules_only_triage()
+        assert "killing" not in triage.prepare("this waiting is killing me, any news?")
+        assert "kill myself" in triage.prepare("I want to kill myself")
+
+
 class TestMalformedRules:
     @pytest.mark.parametrize(
         ("data", "message"),
