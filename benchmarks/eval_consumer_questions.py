@@ -5,11 +5,15 @@ set (default: the evaluation set in ``tests/data/retrieval/consumer_questions.js
 an existing store, for both phrasings. ``--build N`` first ingests a seeded MedQuAD subset
 into ``--store``: every MedQuAD answer about a condition the question sets ask about (all
 question types, all NIH sites: the hard distractors) plus ``N`` other answers chosen by a
-seeded hash, and the starter pack.
+seeded hash, and the starter pack. ``--build full`` ingests all of MedQuAD and the pack.
+
+``--questions tests/data/retrieval/liveqa_questions.json`` scores the real consumer
+questions (TREC 2017 LiveQA); ``--split dev`` or ``--split held_out`` keeps one half. Misses
+are listed for the dev half only (``--misses``): the held-out half is scored, never read.
 
 Usage:
-    OMP_NUM_THREADS=1 python benchmarks/eval_consumer_questions.py --store DIR [--build 2500]
-        [--questions FILE] [--misses]
+    OMP_NUM_THREADS=1 python benchmarks/eval_consumer_questions.py --store DIR
+        [--build full|2500] [--questions FILE] [--split dev|held_out] [--misses]
 """
 
 from __future__ import annotations
@@ -29,8 +33,17 @@ DATA = ROOT / "tests" / "data" / "retrieval"
 MEDQUAD = ROOT / ".." / "shared" / "data" / "knowledge" / "medquad"
 
 
-def build(kb: Retriever, distractors: int, seed: int = 7) -> None:
-    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers."""
+def build(kb: Retriever, distractors: int | None, seed: int = 7) -> None:
+    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers.
+
+    ``distractors=None`` ingests every MedQuAD answer (the full index).
+    """
+    started = time.perf_counter()
+    if distractors is None:
+        report = kb.ingest_paths([pack_path(), MEDQUAD])
+        kb.optimize()
+        print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
+        return
     questions = load_questions(DATA / "consumer_questions.json") + load_questions(
         DATA / "consumer_questions_dev.json"
     )
@@ -41,7 +54,6 @@ def build(kb: Retriever, distractors: int, seed: int = 7) -> None:
         (d for d in docs if d.title.lower() not in foci),
         key=lambda d: hashlib.sha256(f"{seed}:{d.source_id}".encode()).hexdigest(),
     )
-    started = time.perf_counter()
     kb.ingest_paths([pack_path()])
     report = kb.ingest_documents(same + others[:distractors])
     print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
@@ -53,26 +65,32 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--build", type=int, default=None, help="ingest the subset with N distractors first")
+    parser.add_argument(
+        "--build", default=None, help="ingest 'full' MedQuAD, or the subset with N distractors, first"
+    )
     parser.add_argument("--questions", type=Path, default=DATA / "consumer_questions.json")
-    parser.add_argument("--misses", action="store_true", help="list the questions missed at 5")
+    parser.add_argument("--split", choices=("dev", "held_out"), default=None, help="score one half only")
+    parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 5")
     parser.add_argument(
         "--all-sources", action="store_true", help="let unjudged sources (the pack) compete too"
     )
     args = parser.parse_args()
     kb = Retriever(KnowledgeConfig(chroma_path=args.store))
     if args.build is not None:
-        build(kb, args.build)
+        build(kb, None if args.build == "full" else int(args.build))
     stats = kb.stats()
     print(f"store: {stats['documents']} documents, {stats['chunks']} chunks {stats['by_type']}")
-    questions = load_questions(args.questions)
+    questions = [q for q in load_questions(args.questions) if args.split in (None, q.split)]
+    print(f"questions: {len(questions)} from {args.questions.name} (split {args.split or 'all'})")
     kb.search("warm-up", k=1)
     flt = None if args.all_sources else {"doc_type": "medquad"}
     scores = [score(kb, questions, c, p, flt) for c in CONFIGURATIONS for p in ("real", "paraphrase")]
     print(format_scores(scores))
     if args.misses:
+        held_out = {q.qid for q in questions if q.split == "held_out"}
         for s in scores:
-            print(f"missed at 5 ({s.label}, {s.phrasing}): {' '.join(s.misses)}")
+            shown = [m for m in s.misses if m not in held_out]
+            print(f"missed at 5 ({s.label}, {s.phrasing}; held-out ids not shown): {' '.join(shown)}")
 
 
 if __name__ == "__main__":
