@@ -95,7 +95,9 @@ def build(questions: Path, qrels: Path, answers: Path, medquad: Path) -> dict[st
                 "qtype": (q.findtext("ANNOTATIONS/TYPE") or "").strip().lower(),
                 "targets": sorted(found),
                 "real": f"{subject}\n{message}".strip(),
-                "paraphrase": " ".join((q.findtext("NIST-PARAPHRASE") or "").split()),
+                "paraphrase": " ".join(
+                    (q.findtext("NIST-PARAPHRASE") or "").split() or (q.findtext("NLM-Summary") or "").split()
+                ),
             }
         )
     return {
@@ -104,7 +106,8 @@ def build(questions: Path, qrels: Path, answers: Path, medquad: Path) -> dict[st
             "Real consumer health questions sent to the U.S. National Library of Medicine, from "
             "the TREC 2017 LiveQA medical task test set (Ben Abacha et al., TREC 2017; "
             "github.com/abachaa/LiveQA_MedicalTask_TREC2017), subject and message as received, "
-            "with the NIST assessors' paraphrase. Targets are the MedQuAD answers judged 3 "
+            "with the NIST assessors' paraphrase (NLM's summary where there is none). "
+            "Targets are the MedQuAD answers judged 3 "
             "(incomplete) or 4 (excellent) by the MedQuAD authors (Ben Abacha & "
             "Demner-Fushman, BMC Bioinformatics 2019; github.com/abachaa/MedQuAD, CC BY 4.0), "
             "kept when the answer is in the MedQuAD files the project holds. 'split' is fixed "

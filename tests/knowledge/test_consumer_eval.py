@@ -48,7 +48,8 @@ class TestLiveQASet:
         questions = load_questions(LIVEQA_SET)
         assert len(questions) >= 30
         assert {q.split for q in questions} == {"dev", "held_out"}
-        assert all(q.real != q.paraphrase and q.targets for q in questions)
+        assert all(q.real.strip() and q.paraphrase.strip() and q.real != q.paraphrase for q in questions)
+        assert all(q.targets for q in questions)
 
     def test_halves_are_fixed_by_the_id(self) -> None:
         """The half of each question is the one its id hashes to, so it cannot be moved after a look."""
