@@ -6,6 +6,12 @@ an existing store, for both phrasings. ``--build N`` first ingests a seeded MedQ
 into ``--store``: every MedQuAD answer about a condition the question sets ask about (all
 question types, all NIH sites: the hard distractors) plus ``N`` other answers chosen by a
 seeded hash, and the starter pack. ``--build full`` ingests all of MedQuAD and the pack.
+``--build pooled --pool-from LEXSTORE`` ingests a pooled subset for the question file (TREC
+style pooling, for when the full index cannot be embedded): every answer in the same MedQuAD
+file as a judged answer, the top 20 candidates of each question (both phrasings, as written
+and focused) from ``LEXSTORE`` (a store holding the full index's catalogue, vectors not
+needed), 400 seeded other answers, and the pack. It flatters dense retrieval (dense false
+positives outside the pool are missing), so say "pooled" with its figures.
 
 ``--questions tests/data/retrieval/liveqa_questions.json`` scores the real consumer
 questions (TREC 2017 LiveQA); ``--split dev`` or ``--split held_out`` keeps one half. Misses
@@ -24,7 +30,7 @@ import time
 from pathlib import Path
 
 from knowledge import KnowledgeConfig, pack_path
-from knowledge.consumer_eval import CONFIGURATIONS, format_scores, load_questions, score
+from knowledge.consumer_eval import CONFIGURATIONS, ConsumerQuestion, format_scores, load_questions, score
 from knowledge.loaders import load_paths
 from knowledge.retrieval import Retriever
 
@@ -59,6 +65,29 @@ def build(kb: Retriever, distractors: int | None, seed: int = 7) -> None:
     print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
 
 
+def build_pooled(kb: Retriever, questions: list[ConsumerQuestion], pool_from: Path,
+                 depth: int = 20, others: int = 400, seed: int = 7) -> None:  # fmt: skip
+    """Ingest the pooled subset described in the module docstring."""
+    docs = load_paths([MEDQUAD]).documents
+    by_id = {d.source_id: d for d in docs}
+    origins = {by_id[t].origin for q in questions for t in q.targets if t in by_id}
+    keep = {d.source_id for d in docs if d.origin in origins}
+    full = Retriever(KnowledgeConfig(chroma_path=pool_from), embedder=kb.embedder)
+    for q in questions:
+        for text in (q.real, q.paraphrase):
+            for focus in (False, True):
+                found = full.search(text, k=depth, filters={"doc_type": "medquad"}, focus=focus, rerank=False)
+                keep |= {p.source_id for p in found}
+    rest = sorted(
+        (d for d in docs if d.source_id not in keep),
+        key=lambda d: hashlib.sha256(f"{seed}:{d.source_id}".encode()).hexdigest(),
+    )
+    started = time.perf_counter()
+    kb.ingest_paths([pack_path()])
+    report = kb.ingest_documents([by_id[i] for i in sorted(keep)] + rest[:others])
+    print(f"built ({len(keep)} pooled answers): {report.summary()} in {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     """Parse arguments, optionally build the store, print the table."""
     parser = argparse.ArgumentParser(
@@ -69,6 +98,7 @@ def main() -> None:
         "--build", default=None, help="ingest 'full' MedQuAD, or the subset with N distractors, first"
     )
     parser.add_argument("--questions", type=Path, default=DATA / "consumer_questions.json")
+    parser.add_argument("--pool-from", type=Path, default=None, help="full-index store for --build pooled")
     parser.add_argument("--split", choices=("dev", "held_out"), default=None, help="score one half only")
     parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 5")
     parser.add_argument(
@@ -76,7 +106,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     kb = Retriever(KnowledgeConfig(chroma_path=args.store))
-    if args.build is not None:
+    if args.build == "pooled":
+        if args.pool_from is None:
+            parser.error("--build pooled needs --pool-from")
+        build_pooled(kb, load_questions(args.questions), args.pool_from)
+    elif args.build is not None:
         build(kb, None if args.build == "full" else int(args.build))
     stats = kb.stats()
     print(f"store: {stats['documents']} documents, {stats['chunks']} chunks {stats['by_type']}")
