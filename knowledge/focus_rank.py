@@ -43,16 +43,14 @@ def rerank_by_focus(passages: Sequence[Passage], focus: QueryFocus | None) -> li
     """Passages reordered by fused rank plus focus bonuses (stable when nothing matches).
 
     Each passage's ``scores`` gains ``focus`` (the bonus it received) and ``score`` becomes
-    ``1/(RANK_K + fused rank) + bonus``, the value the new order is based on. The question
-    type earns a bonus only when a condition was found: without one it would lift any
-    document's section of that type ("tests" pages of unrelated diseases).
+    ``1/(RANK_K + fused rank) + bonus``, the value the new order is based on.
     """
-    if focus is None or focus.condition is None:
+    if focus is None or (focus.condition is None and focus.question_type is None):
         return list(passages)
     scored: list[tuple[float, int, Passage]] = []
     for rank, passage in enumerate(passages, start=1):
         bonus = 0.0
-        if title_matches(passage, focus.condition):
+        if focus.condition and title_matches(passage, focus.condition):
             bonus += TITLE_BONUS
         if (
             focus.question_type

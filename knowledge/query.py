@@ -193,11 +193,12 @@ def _type_words() -> frozenset[str]:
     return frozenset(w for words in TYPE_TERMS.values() for w in words)
 
 
-def _question_sentence(text: str) -> str | None:
-    """The last sentence that asks (a ``?`` or a question opening), or None when none does."""
+def _question_sentence(text: str) -> str:
     sentences = [str(s).strip() for s in _SENTENCE.findall(text) if str(s).strip()]
+    if not sentences:
+        return text.strip()
     asked = [s for s in sentences if s.endswith("?") or _QUESTION_OPENING.match(s)]
-    return asked[-1] if asked else None
+    return asked[-1] if asked else sentences[-1]
 
 
 def _mentions(text: str, names: Collection[str]) -> list[tuple[int, str]]:
@@ -328,26 +329,14 @@ def extract_focus(
     norm = normalise(text)
     norm, corrected = correct_words(norm, vocabulary)
     names = CORE_CONDITIONS | frozenset(conditions) if conditions else CORE_CONDITIONS
-    asked = _question_sentence(norm)
-    # A message where no sentence asks is read whole, as a story (its last sentence is as
-    # likely to be an aside as the question).
-    question = asked if asked is not None else norm.strip()
-    condition = (_find_condition(asked, names) if asked else None) or _find_condition(norm, names, story=True)
+    question = _question_sentence(norm)
+    condition = _find_condition(question, names) or _find_condition(norm, names, story=True)
     qtype = question_type(question) or question_type(norm)
-    content = _content_words(question)
+    content = [w for w in _WORD.findall(question) if w not in _FILLER and (len(w) > 1 or w.isdigit())]
     if condition is not None and qtype is None and len(content) <= len(condition.split()) + 1:
         qtype = "information"
-    if condition is None:
-        # No condition known to the corpus: the topic is often named elsewhere (a subject
-        # line, "my wife has X"), so the rest of the message's words follow the question's.
-        content += _content_words(norm)
-    type_terms = TYPE_TERMS.get(qtype or "", ()) if condition is not None else ()
     terms: list[str] = []
-    for word in [*(condition.split() if condition else []), *type_terms, *content]:
+    for word in [*(condition.split() if condition else []), *TYPE_TERMS.get(qtype or "", ()), *content]:
         if word not in terms and word not in _FILLER:
             terms.append(word)
     return QueryFocus(text, norm, question, condition, qtype, tuple(terms[:MAX_FOCUS_TERMS]), corrected)
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w not in _FILLER and (len(w) > 1 or w.isdigit())]

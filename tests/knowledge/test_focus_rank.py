@@ -28,13 +28,6 @@ class TestRerankByFocus:
         assert rerank_by_focus(passages, focus) == passages
         assert rerank_by_focus(passages, None) == passages
 
-    def test_question_type_alone_moves_nothing(self) -> None:
-        """A question type without a condition does not lift other documents' sections of that type."""
-        passages = pack_passages("pleurisy", "pulmonary-embolism", "community-acquired-pneumonia-adults")
-        focus = extract_focus("what test do they do for this thing i have?", set())
-        assert focus.condition is None and focus.question_type == "exams and tests"
-        assert rerank_by_focus(passages, focus) == passages
-
     def test_title_match_needs_every_word(self) -> None:
         """A condition matches a title only when all its words are in it."""
         passage = pack_passages("pulmonary-embolism")[0]
