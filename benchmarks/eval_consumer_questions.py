@@ -5,11 +5,21 @@ set (default: the evaluation set in ``tests/data/retrieval/consumer_questions.js
 an existing store, for both phrasings. ``--build N`` first ingests a seeded MedQuAD subset
 into ``--store``: every MedQuAD answer about a condition the question sets ask about (all
 question types, all NIH sites: the hard distractors) plus ``N`` other answers chosen by a
-seeded hash, and the starter pack.
+seeded hash, and the starter pack. ``--build full`` ingests all of MedQuAD and the pack.
+``--build pooled --pool-from LEXSTORE`` ingests a pooled subset for the question file (TREC
+style pooling, for when the full index cannot be embedded): every answer in the same MedQuAD
+file as a judged answer, the top 20 candidates of each question (both phrasings, as written
+and focused) from ``LEXSTORE`` (a store holding the full index's catalogue, vectors not
+needed), 400 seeded other answers, and the pack. It flatters dense retrieval (dense false
+positives outside the pool are missing), so say "pooled" with its figures.
+
+``--questions tests/data/retrieval/liveqa_questions.json`` scores the real consumer
+questions (TREC 2017 LiveQA); ``--split dev`` or ``--split held_out`` keeps one half. Misses
+are listed for the dev half only (``--misses``): the held-out half is scored, never read.
 
 Usage:
-    OMP_NUM_THREADS=1 python benchmarks/eval_consumer_questions.py --store DIR [--build 2500]
-        [--questions FILE] [--misses]
+    OMP_NUM_THREADS=1 python benchmarks/eval_consumer_questions.py --store DIR
+        [--build full|2500] [--questions FILE] [--split dev|held_out] [--misses]
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ import time
 from pathlib import Path
 
 from knowledge import KnowledgeConfig, pack_path
-from knowledge.consumer_eval import CONFIGURATIONS, format_scores, load_questions, score
+from knowledge.consumer_eval import CONFIGURATIONS, ConsumerQuestion, format_scores, load_questions, score
 from knowledge.loaders import load_paths
 from knowledge.retrieval import Retriever
 
@@ -29,8 +39,17 @@ DATA = ROOT / "tests" / "data" / "retrieval"
 MEDQUAD = ROOT / ".." / "shared" / "data" / "knowledge" / "medquad"
 
 
-def build(kb: Retriever, distractors: int, seed: int = 7) -> None:
-    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers."""
+def build(kb: Retriever, distractors: int | None, seed: int = 7) -> None:
+    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers.
+
+    ``distractors=None`` ingests every MedQuAD answer (the full index).
+    """
+    started = time.perf_counter()
+    if distractors is None:
+        report = kb.ingest_paths([pack_path(), MEDQUAD])
+        kb.optimize()
+        print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
+        return
     questions = load_questions(DATA / "consumer_questions.json") + load_questions(
         DATA / "consumer_questions_dev.json"
     )
@@ -41,10 +60,32 @@ def build(kb: Retriever, distractors: int, seed: int = 7) -> None:
         (d for d in docs if d.title.lower() not in foci),
         key=lambda d: hashlib.sha256(f"{seed}:{d.source_id}".encode()).hexdigest(),
     )
-    started = time.perf_counter()
     kb.ingest_paths([pack_path()])
     report = kb.ingest_documents(same + others[:distractors])
     print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
+
+
+def build_pooled(kb: Retriever, questions: list[ConsumerQuestion], pool_from: Path,
+                 depth: int = 20, others: int = 400, seed: int = 7) -> None:  # fmt: skip
+    """Ingest the pooled subset described in the module docstring."""
+    docs = load_paths([MEDQUAD]).documents
+    by_id = {d.source_id: d for d in docs}
+    origins = {by_id[t].origin for q in questions for t in q.targets if t in by_id}
+    keep = {d.source_id for d in docs if d.origin in origins}
+    full = Retriever(KnowledgeConfig(chroma_path=pool_from), embedder=kb.embedder)
+    for q in questions:
+        for text in (q.real, q.paraphrase):
+            for focus in (False, True):
+                found = full.search(text, k=depth, filters={"doc_type": "medquad"}, focus=focus, rerank=False)
+                keep |= {p.source_id for p in found}
+    rest = sorted(
+        (d for d in docs if d.source_id not in keep),
+        key=lambda d: hashlib.sha256(f"{seed}:{d.source_id}".encode()).hexdigest(),
+    )
+    started = time.perf_counter()
+    kb.ingest_paths([pack_path()])
+    report = kb.ingest_documents([by_id[i] for i in sorted(keep)] + rest[:others])
+    print(f"built ({len(keep)} pooled answers): {report.summary()} in {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:
@@ -53,26 +94,37 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--build", type=int, default=None, help="ingest the subset with N distractors first")
+    parser.add_argument(
+        "--build", default=None, help="ingest 'full' MedQuAD, or the subset with N distractors, first"
+    )
     parser.add_argument("--questions", type=Path, default=DATA / "consumer_questions.json")
-    parser.add_argument("--misses", action="store_true", help="list the questions missed at 5")
+    parser.add_argument("--pool-from", type=Path, default=None, help="full-index store for --build pooled")
+    parser.add_argument("--split", choices=("dev", "held_out"), default=None, help="score one half only")
+    parser.add_argument("--misses", action="store_true", help="list the dev questions missed at 5")
     parser.add_argument(
         "--all-sources", action="store_true", help="let unjudged sources (the pack) compete too"
     )
     args = parser.parse_args()
     kb = Retriever(KnowledgeConfig(chroma_path=args.store))
-    if args.build is not None:
-        build(kb, args.build)
+    if args.build == "pooled":
+        if args.pool_from is None:
+            parser.error("--build pooled needs --pool-from")
+        build_pooled(kb, load_questions(args.questions), args.pool_from)
+    elif args.build is not None:
+        build(kb, None if args.build == "full" else int(args.build))
     stats = kb.stats()
     print(f"store: {stats['documents']} documents, {stats['chunks']} chunks {stats['by_type']}")
-    questions = load_questions(args.questions)
+    questions = [q for q in load_questions(args.questions) if args.split in (None, q.split)]
+    print(f"questions: {len(questions)} from {args.questions.name} (split {args.split or 'all'})")
     kb.search("warm-up", k=1)
     flt = None if args.all_sources else {"doc_type": "medquad"}
     scores = [score(kb, questions, c, p, flt) for c in CONFIGURATIONS for p in ("real", "paraphrase")]
     print(format_scores(scores))
     if args.misses:
+        held_out = {q.qid for q in questions if q.split == "held_out"}
         for s in scores:
-            print(f"missed at 5 ({s.label}, {s.phrasing}): {' '.join(s.misses)}")
+            shown = [m for m in s.misses if m not in held_out]
+            print(f"missed at 5 ({s.label}, {s.phrasing}; held-out ids not shown): {' '.join(shown)}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ over the ranked passages, a hit being the first passage from a judged document.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ class ConsumerQuestion:
     targets: frozenset[str]
     focus: str
     qtype: str
+    split: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,29 @@ class ConsumerScore:
 
 
 def load_questions(path: Path) -> list[ConsumerQuestion]:
-    """Read a question set file (``{"version", "note", "questions": [...]}``)."""
+    """Read a question set file (``{"version", "note", "questions": [...]}``).
+
+    A question's optional ``split`` (``"dev"`` or ``"held_out"``) says whether its misses
+    may be read when tuning retrieval.
+    """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return [
-        ConsumerQuestion(q["id"], q["real"], q["paraphrase"], frozenset(q["targets"]), q["focus"], q["qtype"])
+        ConsumerQuestion(
+            q["id"],
+            q["real"],
+            q["paraphrase"],
+            frozenset(q["targets"]),
+            q["focus"],
+            q["qtype"],
+            q.get("split", ""),
+        )
         for q in data["questions"]
     ]
+
+
+def split_of(qid: str) -> str:
+    """``"dev"`` or ``"held_out"``, fixed by a hash of the question id (about half each)."""
+    return "dev" if int(hashlib.sha256(qid.encode()).hexdigest(), 16) % 2 == 0 else "held_out"
 
 
 def first_hit(source_ids: Sequence[str], targets: frozenset[str]) -> int | None:

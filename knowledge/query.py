@@ -264,13 +264,26 @@ def _first_after(text: str, name: str, start: int) -> int | None:
 
 
 @lru_cache(maxsize=4)
-def _buckets(vocabulary: frozenset[str]) -> dict[str, list[str]]:
-    """Vocabulary words of 5+ letters by first letter (a misspelling rarely changes it)."""
-    out: dict[str, list[str]] = {}
+def _buckets(vocabulary: frozenset[str]) -> dict[tuple[str, int], list[str]]:
+    """Vocabulary words of 5+ letters by first letter and length (a misspelling rarely changes the first)."""
+    out: dict[tuple[str, int], list[str]] = {}
     for word in vocabulary:
         if len(word) >= 5 and word.isalpha():
-            out.setdefault(word[0], []).append(word)
+            out.setdefault((word[0], len(word)), []).append(word)
     return out
+
+
+@lru_cache(maxsize=16384)
+def _closest(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The vocabulary word very close to ``word`` (same first letter, length within 2), or None.
+
+    Cached: the same unknown words recur from message to message, and each lookup compares
+    the word with hundreds of candidates.
+    """
+    buckets = _buckets(vocabulary)
+    pool = [c for n in range(len(word) - 2, len(word) + 3) for c in buckets.get((word[0], n), ())]
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.84)
+    return match[0] if match else None
 
 
 def correct_words(text: str, vocabulary: Collection[str]) -> tuple[str, dict[str, str]]:
@@ -282,18 +295,17 @@ def correct_words(text: str, vocabulary: Collection[str]) -> tuple[str, dict[str
     """
     if not vocabulary:
         return text, {}
-    buckets = _buckets(frozenset(vocabulary))
+    vocab = vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
     fixed: dict[str, str] = {}
 
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
-        if len(w) < 5 or w in vocabulary or w in _FILLER or not w.isalpha():
+        if len(w) < 5 or w in vocab or w in _FILLER or not w.isalpha():
             return w
-        pool = [c for c in buckets.get(w[0], ()) if abs(len(c) - len(w)) <= 2]
-        match = difflib.get_close_matches(w, pool, n=1, cutoff=0.84)
+        match = _closest(w, vocab)
         if match:
-            fixed[w] = match[0]
-            return match[0]
+            fixed[w] = match
+            return match
         return w
 
     return _WORD.sub(fix, text), fixed

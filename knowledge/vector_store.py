@@ -115,14 +115,18 @@ class ChromaStore:
 
     def query_many(self, vectors: Vectors, limit: int, where: dict[str, Any] | None = None
                    ) -> list[list[tuple[str, float]]]:  # fmt: skip
-        """Nearest chunks for several query vectors at once."""
-        total = self.count()
-        if total == 0 or limit <= 0:
+        """Nearest chunks for several query vectors at once.
+
+        Chroma returns fewer than ``limit`` results when the collection holds fewer (none
+        when it is empty), so the collection is not counted first: that was a second round
+        trip per search.
+        """
+        if limit <= 0 or len(vectors) == 0:
             return [[] for _ in range(len(vectors))]
         with self._answering():
             result = self._collection.query(
                 query_embeddings=np.asarray(vectors, dtype=np.float32),
-                n_results=min(limit, total),
+                n_results=limit,
                 where=where,
                 include=["distances"],
             )

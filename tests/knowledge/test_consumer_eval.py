@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.consumer_eval import first_hit, load_questions
+from knowledge.consumer_eval import first_hit, load_questions, split_of
 from knowledge.loaders import load_paths
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "retrieval"
 TEST_SET = DATA / "consumer_questions.json"
 DEV_SET = DATA / "consumer_questions_dev.json"
+LIVEQA_SET = DATA / "liveqa_questions.json"
 
 
 class TestQuestionSets:
@@ -37,6 +38,33 @@ class TestQuestionSets:
             for target in q.targets:
                 doc = docs[target]
                 assert doc.title.lower() == q.focus.lower() and doc.extra["qtype"] == q.qtype
+
+
+class TestLiveQASet:
+    """The real consumer questions (TREC 2017 LiveQA medical test set) with judged MedQuAD answers."""
+
+    def test_loads_with_both_halves(self) -> None:
+        """Every question has both phrasings, judged targets and a dev or held-out half."""
+        questions = load_questions(LIVEQA_SET)
+        assert len(questions) >= 30
+        assert {q.split for q in questions} == {"dev", "held_out"}
+        assert all(q.real.strip() and q.paraphrase.strip() and q.real != q.paraphrase for q in questions)
+        assert all(q.targets for q in questions)
+
+    def test_halves_are_fixed_by_the_id(self) -> None:
+        """The half of each question is the one its id hashes to, so it cannot be moved after a look."""
+        for q in load_questions(LIVEQA_SET):
+            assert q.split == split_of(q.qid)
+
+    def test_says_where_it_comes_from(self) -> None:
+        """The file names its public source and the judgments it uses."""
+        note = json.loads(LIVEQA_SET.read_text(encoding="utf-8"))["note"]
+        assert "TREC 2017 LiveQA" in note and "judged 3" in note and "held_out" in note
+
+    def test_targets_are_medquad_answers_we_hold(self, medquad_dir: Path) -> None:
+        """Every judged answer id is a MedQuAD answer present in the shared corpus."""
+        ids = {d.source_id for d in load_paths([medquad_dir]).documents}
+        assert all(q.targets <= ids for q in load_questions(LIVEQA_SET))
 
 
 class TestFirstHit:

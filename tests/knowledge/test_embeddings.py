@@ -33,6 +33,19 @@ class TestLoadEmbedder:
         assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
         assert embedder.embed([]).shape == (0, 384)
 
+    def test_query_vector_is_the_passage_vector(self, embedder: Embedder) -> None:
+        """embed_query() (direct through the modules) gives what embed() gives for the same text."""
+        text = "my doc says i got pnemonia, how do they actualy treat this??"
+        assert np.allclose(embedder.embed_query(text), embedder.embed([text])[0], atol=1e-6)
+
+    def test_query_vector_cached_and_read_only(self, embedder: Embedder) -> None:
+        """The same query text returns the same cached vector, which callers cannot modify."""
+        first = embedder.embed_query("what causes a collapsed lung")
+        assert embedder.embed_query("what causes a collapsed lung") is first
+        assert embedder.embed_query("what causes a punctured lung") is not first
+        with pytest.raises(ValueError, match="read-only"):
+            first[0] = 0.0
+
     def test_missing_folder(self, tmp_path: Path) -> None:
         """A folder without a model raises an error naming the setting to fix."""
         with pytest.raises(EmbeddingModelNotFoundError, match=r"knowledge\.embedding_model_path"):

@@ -45,6 +45,13 @@ class TestCorrectWords:
         )
         assert fixed == "bronchitis after a football match" and changes == {"bronchitiss": "bronchitis"}
 
+    def test_cached_lookup_follows_the_vocabulary(self) -> None:
+        """The per-word cache is per vocabulary: after an ingest changes it, the new words count."""
+        assert correct_words("pleurissy", {"pleurisy"}) == ("pleurisy", {"pleurissy": "pleurisy"})
+        assert correct_words("pleurissy", ["pleurisy"]) == ("pleurisy", {"pleurissy": "pleurisy"})
+        assert correct_words("pleurissy", {"pleura"}) == ("pleurissy", {})
+        assert correct_words("pleurissy", {"pleurissy", "pleurisy"}) == ("pleurissy", {})
+
     def test_no_vocabulary_no_change(self) -> None:
         """Without a vocabulary nothing changes."""
         assert correct_words("bronchitiss", set()) == ("bronchitiss", {})

@@ -1,6 +1,8 @@
-"""The Chroma server as the vector store: a server that stops answering is named, host and port."""
+"""The vector store: queries on a real embedded Chroma, and a server that stops answering is named."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +11,21 @@ from knowledge.config import KnowledgeConfig
 from knowledge.errors import VectorStoreError
 from knowledge.vector_store import ChromaStore
 from tests.knowledge.conftest import ChromaServer
+
+
+class TestQuery:
+    """ChromaStore.query() on an embedded (persistent) store."""
+
+    def test_empty_and_short_collections(self, tmp_path: Path) -> None:
+        """An empty collection answers nothing; asking for more than it holds returns all it holds."""
+        store = ChromaStore(KnowledgeConfig(chroma_path=tmp_path, collection="small"), "test-model", 3)
+        assert store.query(np.ones(3, dtype=np.float32), 5) == []
+        vectors = np.asarray([[1, 0, 0], [0, 1, 0]], dtype=np.float32)
+        store.upsert(["x", "y"], vectors, [{"doc_type": "a"}, {"doc_type": "b"}], ["one", "two"])
+        found = store.query(np.asarray([1, 0.1, 0], dtype=np.float32), 30)
+        assert [i for i, _ in found] == ["x", "y"] and found[0][1] > found[1][1]
+        assert [i for i, _ in store.query(np.ones(3, dtype=np.float32), 30, {"doc_type": "b"})] == ["y"]
+        assert store.query(np.ones(3, dtype=np.float32), 0) == []
 
 
 class TestChromaServer:
