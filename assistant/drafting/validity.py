@@ -61,6 +61,8 @@ def _why_no_finding(imaging: ImagingFindings) -> str:
             imaging.refused[0].split()
         ).rstrip(".")
     if not imaging.findings and imaging.ct is None:
+        if not imaging.kinds:
+            return "no images were analysed"
         return "no imaging model result is available for these images"
     return "none of the imaging models used here looks for it"
 
