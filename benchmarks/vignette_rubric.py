@@ -137,14 +137,24 @@ def named_items(kind: str, question: str) -> dict[str, str]:
     return out
 
 
-def _unaddressed(items: Mapping[str, str], body: list[dict[str, Any]]) -> list[str]:
-    """Items no sentence names with a citation or a plain statement of who decides."""
+def _unaddressed(items: Mapping[str, str], body: list[dict[str, Any]], meds: list[str]) -> list[str]:
+    """Items no sentence names with a citation or a plain statement of who decides.
+
+    A sentence that only lists the patient's medicines in brackets does not name one of them.
+    """
     missing = []
     for item, pattern in items.items():
-        naming = [s for s in body if re.search(pattern, s["text"], re.I)]
+        naming = [s for s in body if re.search(pattern, _without_med_list(s["text"], meds), re.I)]
         if not any(s.get("citations") or _DECIDES.search(s["text"]) for s in naming):
             missing.append(item)
     return missing
+
+
+def _without_med_list(text: str, meds: list[str]) -> str:
+    def listing(m: re.Match[str]) -> str:
+        return "" if sum(med.lower() in m.group(0).lower() for med in meds) >= 2 else m.group(0)
+
+    return re.sub(r"\([^)]*\)", listing, text)
 
 
 def _answered(
@@ -160,7 +170,9 @@ def _answered(
     block = [s for key, s in _sentences(content) if key == "answers" and s.get("question_ref") in ids]
     body = [s for s in block if not str(s["text"]).endswith(":")]
     if strict and kind in ("treatment", "next_steps"):
-        missing = _unaddressed(named_items(kind, str(vignette["intake"].get("main_question", ""))), body)
+        meds = [str(m) for m in vignette["intake"].get("medications") or []]
+        asked = named_items(kind, str(vignette["intake"].get("main_question", "")))
+        missing = _unaddressed(asked, body, meds)
         if missing:
             return (f"answered {spec}", False, f"does not address: {', '.join(missing)}")
         answered = {s.get("question_ref") for s in body}

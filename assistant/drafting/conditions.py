@@ -53,7 +53,8 @@ CONDITIONS: tuple[Condition, ...] = (
         ("pneumonia", "chest infection", "lung infection", "consolidation", "pneumonitis"),
         "fever, cough with phlegm, fast breathing and a new shadow on a chest X-ray",
         "no fever or raised infection markers and a clear film when symptoms began days earlier",
-        "a chest X-ray read by a radiologist together with the examination, sometimes blood tests",
+        "a chest X-ray read by a radiologist together with the examination, sometimes blood tests; a CT "
+        "scan only when the X-ray leaves doubt or a complication is suspected",
         ("pneumonia", "consolidation", "infiltration", "lung opacity"),
         lay=(r"(?:chest|lung) infections?", r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)"),
         follow_up="a review of how the symptoms settle; a repeat chest X-ray is not needed after a full "

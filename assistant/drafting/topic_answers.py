@@ -118,14 +118,14 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
             out.append(_t(f"{_upper(t.name)} is part of the usual tests for {c.name}: {how}."))
             out.append(
                 _t(
-                    "Asking about it is reasonable; whether it is needed now is for the treating "
-                    "clinician to decide."
+                    f"Asking about {t.name} is reasonable; whether it is needed now is for the "
+                    "treating clinician to decide."
                 )
             )
         else:
             out.append(
                 _t(
-                    f"None of the conditions discussed here usually needs {t.name} to settle it; "
+                    f"None of the conditions discussed here usually needs {t.name} as a test to settle it; "
                     "whether it is needed is for the treating clinician to decide."
                 )
             )

@@ -151,3 +151,13 @@ class TestStrictRubric:
         )
         assert not rubric._answered("next_steps", bare, vignette, False)[1]
         assert rubric._answered("next_steps", cited, vignette, False)[1]
+
+    def test_medicine_list_is_not_an_answer(self, rubric: ModuleType) -> None:
+        """Listing the patient's medicines in brackets does not address the steroid question."""
+        vignette = self._vignette("do I really need the steroids?")
+        vignette["intake"]["medications"] = ["prednisolone", "amoxicillin"]
+        content = self._content(
+            "treatment",
+            [("Whether the current treatment (prednisolone, amoxicillin) is right the doctor judges.", [])],
+        )
+        assert not rubric._answered("treatment", content, vignette, False)[1]
