@@ -7,7 +7,11 @@ the drafting job runs in-process (imaging, retrieval over the starter pack, the
 composer with the chosen LLM, the checks); the stored draft and evidence are then
 scored:
 
-- each listed sub-question answered (by a sentence with substance, not an echo);
+- each listed sub-question answered (by a sentence with substance, not an echo); with
+  ``strict`` (the default), a treatment or next-step answer must also address every
+  medicine, test or action the patient's question names (a water tablet, steroids, a CT,
+  A&E, the gym, their son): a sentence naming it that is cited or says plainly who
+  decides. Every sub-question of a listed kind must be answered, not only the first.
 - each named alternative discussed (for, against, and a settling test it names);
 - no fact contradicting the stored analysis (counts, sizes, slices, probabilities, no CT
   wording without a CT, no source for the wrong age group);
@@ -19,6 +23,10 @@ Model sentences held for the clinician (no source supports them; not in the text
 signed) are counted and printed per case, not scored.
 
     python benchmarks/vignette_rubric.py [--llm mock|embedded] [--only v01,v02] [--json out.json]
+        [--save-drafts DIR]
+
+The rubric's reading of what a question names is its own (below), not the drafting
+code's, so that a parser miss is not hidden by the same vocabulary.
 """
 
 from __future__ import annotations
@@ -38,6 +46,36 @@ VIGNETTES = ROOT / "tests/data/vignettes"
 _CT_WORDS = re.compile(r"\b(ct|computed tomography|hounsfield|slice|%laa)\b", re.I)
 _WORD = re.compile(r"[a-z0-9']+")
 Item = tuple[str, bool, str]
+
+# What a patient's question can name, and how an answer must name it: (question pattern, answer pattern).
+_TREATMENT_ITEMS: dict[str, tuple[str, str]] = {
+    "antibiotic": (r"anti-?bi?o?tics?|antibotics?", r"antibiotic"),
+    "steroid": (r"steroids?|prednisolone", r"steroid|prednisolone"),
+    "water tablet": (r"water (?:tablets?|pills?)|diuretics?", r"water tablet|diuretic"),
+    "inhaler": (r"inhalers?|puffers?", r"inhaler"),
+    "blood thinner": (r"blood thinners?|anticoagulants?", r"blood thinner|anticoagula"),
+    "painkiller": (r"painkillers?|ibuprofen", r"painkiller|ibuprofen"),
+}
+_TEST_ITEMS: dict[str, tuple[str, str]] = {
+    "ct": (r"\bct\b|cat scan", r"\bct\b"),
+    "x-ray": (r"x-?rays?", r"x-ray"),
+    "swallow": (r"swallow\w* (?:assessment|test|study)", r"swallow"),
+    "ultrasound": (r"ultrasound", r"ultrasound"),
+    "biopsy": (r"biopsy", r"biopsy"),
+}
+_ACTION_ITEMS: dict[str, tuple[str, str]] = {
+    "urgent care": (r"a ?& ?e\b|\bhospital\b|\bemergency\b", r"a&e|hospital|emergency"),
+    "exercise": (r"\bgym\b|\bexercise\b|\bsport", r"gym|exercise|effort"),
+    "work": (r"\bkeep working\b|\bback to work\b|\bgo to work\b", r"\bwork"),
+}
+_RELATIVES = r"\b(?:my|his|her|our) (son|daughter|child|children|baby|wife|husband|partner|family)\b"
+_REQUEST = re.compile(r"\b(need|have|get|ask(?:ing)? for|book|go for|another|repeat|more|any)\b", re.I)
+_DECIDES = re.compile(
+    r"\b(clinician|doctor|prescriber|gp|team|specialist)\b[^.]*\b(decid\w*|decision|judge\w*|advice|advise|arrange)"
+    r"|\b(decid\w*|decision|judge\w*|advice)\b[^.]*\b(clinician|doctor|prescriber)\b"
+    r"|\b(go to|call|seek|usual advice)\b",
+    re.I,
+)
 
 
 def _sentences(content: Mapping[str, Any], *, held: bool = False) -> list[tuple[str, dict[str, Any]]]:
@@ -91,16 +129,64 @@ def _findings(evidence: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list((evidence.get("findings") or {}).get("findings") or [])
 
 
-def _answered(spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool) -> Item:
+def named_items(kind: str, question: str) -> dict[str, str]:
+    """What the patient's question names for a treatment or next-step answer: {item: answer pattern}."""
+    low = question.lower()
+    if kind == "treatment":
+        return {k: a for k, (q, a) in _TREATMENT_ITEMS.items() if re.search(q, low)}
+    if kind != "next_steps":
+        return {}
+    out = {k: a for k, (q, a) in _ACTION_ITEMS.items() if re.search(q, low)}
+    for clause in re.split(r"[,.?;!]|\band\b|\bor\b", low):
+        if _REQUEST.search(clause):
+            out.update({k: a for k, (q, a) in _TEST_ITEMS.items() if re.search(q, clause)})
+    sentences = [s for s in re.split(r"[.?!]", low) if re.search(r"risk|catch|test|contagious", s)]
+    for s in sentences:
+        out.update({m.group(1): rf"\b{m.group(1)}\b" for m in re.finditer(_RELATIVES, s)})
+    return out
+
+
+def _unaddressed(items: Mapping[str, str], body: list[dict[str, Any]], meds: list[str]) -> list[str]:
+    """Items no sentence names with a citation or a plain statement of who decides.
+
+    A sentence that only lists the patient's medicines in brackets does not name one of them.
+    """
+    missing = []
+    for item, pattern in items.items():
+        naming = [s for s in body if re.search(pattern, _without_med_list(s["text"], meds), re.I)]
+        if not any(s.get("citations") or _DECIDES.search(s["text"]) for s in naming):
+            missing.append(item)
+    return missing
+
+
+def _without_med_list(text: str, meds: list[str]) -> str:
+    def listing(m: re.Match[str]) -> str:
+        return "" if sum(med.lower() in m.group(0).lower() for med in meds) >= 2 else m.group(0)
+
+    return re.sub(r"\([^)]*\)", listing, text)
+
+
+def _answered(
+    spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool, strict: bool = True
+) -> Item:
     kind, _, cond = spec.partition(":")
     subs = [
         q for q in content.get("sub_questions") or [] if q["kind"] == kind and q.get("condition", "") == cond
     ]
     if not subs:
         return (f"answered {spec}", False, "sub-question not recognised")
-    qid = subs[0]["id"]
-    block = [s for key, s in _sentences(content) if key == "answers" and s.get("question_ref") == qid]
+    ids = {q["id"] for q in (subs if strict else subs[:1])}
+    block = [s for key, s in _sentences(content) if key == "answers" and s.get("question_ref") in ids]
     body = [s for s in block if not str(s["text"]).endswith(":")]
+    if strict and kind in ("treatment", "next_steps"):
+        meds = [str(m) for m in vignette["intake"].get("medications") or []]
+        asked = named_items(kind, str(vignette["intake"].get("main_question", "")))
+        missing = _unaddressed(asked, body, meds)
+        if missing:
+            return (f"answered {spec}", False, f"does not address: {', '.join(missing)}")
+        answered = {s.get("question_ref") for s in body}
+        if kind == "next_steps" and any(q["id"] not in answered for q in subs):
+            return (f"answered {spec}", False, "a next-step question has no answer")
     patient = _patient_texts(vignette["intake"])
     if any(_echoes(s["text"], patient) for s in body):
         return (f"answered {spec}", False, "echoes the patient's words")
@@ -194,11 +280,12 @@ def _irrelevant(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list
 
 
 def score_case(
-    vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any]
+    vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any], strict: bool = True
 ) -> list[Item]:
-    """Every rubric item for one stored draft, as (name, met, detail)."""
+    """Every rubric item for one stored draft, as (name, met, detail); ``strict=False`` is the
+    rubric before the named-item check (kept to compare figures)."""
     has_ct = any("dicom" in u or u.endswith(".zip") for u in vignette["uploads"])
-    items = [_answered(spec, content, vignette, has_ct) for spec in vignette["rubric"]["must_answer"]]
+    items = [_answered(spec, content, vignette, has_ct, strict) for spec in vignette["rubric"]["must_answer"]]
     items += [_discussed(c, kw, content) for c, kw in vignette["rubric"]["must_discuss"].items()]
     wrong = _contradictions(content, evidence, vignette["intake"].get("age"), has_ct)
     items.append(("no contradicted fact", not wrong, "; ".join(wrong)))
@@ -283,17 +370,23 @@ def main() -> None:
     parser.add_argument("--llm", default="embedded", choices=["embedded", "mock"])
     parser.add_argument("--only", default="", help="comma-separated vignette ids")
     parser.add_argument("--json", type=Path, default=None, help="write per-case results here")
+    parser.add_argument("--save-drafts", type=Path, default=None, help="write each case's draft here")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="vignettes-"))
     settings = Settings(data_dir=data_dir, llm={"mode": args.llm})  # type: ignore[arg-type]
     ctx = AppContext(settings)
     upgrade(ctx.db.engine)
     ingest_starter_pack(settings, ctx)
-    met = total = contradicted = 0
+    met = total = contradicted = lenient_met = 0
     results = []
     for vignette in load_vignettes(args.only):
         content, evidence, seconds = run_case(ctx, vignette, data_dir)
+        if args.save_drafts:
+            args.save_drafts.mkdir(parents=True, exist_ok=True)
+            saved = {"content": content, "evidence": evidence}
+            (args.save_drafts / f"{vignette['id']}.json").write_text(json.dumps(saved, default=str))
         items = score_case(vignette, content, evidence)
+        lenient_met += sum(ok for _, ok, _ in score_case(vignette, content, evidence, strict=False))
         n_met = sum(ok for _, ok, _ in items)
         met, total = met + n_met, total + len(items)
         bad_facts = next(d for name, ok, d in items if name == "no contradicted fact")
@@ -318,11 +411,20 @@ def main() -> None:
         )
     print(
         f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), "
-        f"contradicted facts: {contradicted}"
+        f"contradicted facts: {contradicted}; without the named-item check: "
+        f"{lenient_met}/{total} ({100 * lenient_met / max(total, 1):.1f}%)"
     )
     if args.json:
         args.json.write_text(
-            json.dumps({"overall": [met, total], "contradicted": contradicted, "cases": results}, indent=2)
+            json.dumps(
+                {
+                    "overall": [met, total],
+                    "lenient": [lenient_met, total],
+                    "contradicted": contradicted,
+                    "cases": results,
+                },
+                indent=2,
+            )
         )
 
 

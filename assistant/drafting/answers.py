@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.drafting import facts, questions
+from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, for_label
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
@@ -87,8 +87,8 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     dx_cond = questions.diagnosis_condition(ctx.intake)
     dx_name = questions.diagnosis_label(ctx.intake)
     if not ctx.imaging.findings and ctx.imaging.ct is None:
-        first = "No images were analysed, so this opinion cannot check the diagnosis against the images."
-        out = [DraftSentence(text=first, origin="template")]
+        origin = "finding" if ctx.imaging.kinds else "template"
+        out = [DraftSentence(text=facts.no_findings_sentence(ctx.imaging, dx_name), origin=origin)]
     else:
         verdict = verdict_for(
             dx_cond, ctx.intake.diagnosis_in_question if dx_cond is None else "", ctx.imaging
@@ -115,7 +115,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     images = (
         verdict_sentence(cond.name, verdict)
         if ctx.imaging.findings or ctx.imaging.ct is not None
-        else f"No images were analysed, so the images cannot speak to {cond.name}."
+        else facts.no_findings_sentence(ctx.imaging, cond.name)
     )
     if cond.key in ("lung_cancer", "nodule") and ctx.imaging.ct is not None:
         found = facts.nodule_summary(ctx.imaging.ct)
@@ -151,12 +151,10 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
             [DraftSentence(text="No images were uploaded or none could be analysed.", origin="template")],
             q.id,
         )
-    out = [
-        DraftSentence(
-            text=f"The uploaded {' and '.join(what)} images were analysed by the models listed below.",
-            origin="finding",
-        )
-    ]
+    analysed = f"The uploaded {' and '.join(what)} images were analysed by the models listed below."
+    if not ctx.imaging.findings and ctx.imaging.ct is None:
+        analysed = facts.no_findings_sentence(ctx.imaging, "any finding")
+    out = [DraftSentence(text=analysed, origin="finding")]
     assessed = usable_findings(ctx.imaging)
     skipped = [f for f in ctx.imaging.findings if not f.assessed]
     if assessed:
@@ -228,6 +226,7 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
             return False
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
+    out += topic_answers.treatment_subject_sentences(ctx, q)
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
     out += ctx.pick(query, 1, about_treatment)
     return _tagged(out, q.id)
@@ -240,15 +239,15 @@ def _answer_next(
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
     if dx is not None:
-        # A repeat film is the follow-up question for a pneumonia; for anything else the
-        # confirming test (a D-dimer for a clot, say) is not a follow-up test.
+        # A repeat film is a follow-up question for a pneumonia; each condition names its own
+        # follow-up check (never the confirming test, such as a D-dimer for a clot).
         text = (
-            f"After {dx.name}, whether a repeat chest X-ray is needed depends on how the symptoms settle, "
-            "age and smoking history, which the treating doctor weighs."
+            f"A follow-up check of {dx.name} usually involves {dx.check_after}; whether a repeat chest "
+            "X-ray is needed depends on how the symptoms settle, age and smoking history, which the "
+            "treating doctor weighs."
             if dx.key in _REPEAT_FILM
-            else f"What happens next for {dx.name} depends on how the symptoms settle and on the treatment, "
-            f"which the treating doctor plans; if the diagnosis is still in doubt, the test that usually "
-            f"settles it is {dx.test}."
+            else f"A follow-up check of {dx.name} usually involves {dx.check_after}, which the treating "
+            "doctor plans with the treatment."
         )
         out.append(DraftSentence(text=text, origin="template", condition_ref=dx.key))
         out += ctx.pick(f"follow-up after {dx.name}", 1, ctx.fits(dx))
@@ -316,6 +315,8 @@ def answer_sentences(
                 body = _answer_images(ctx, q)
             case "treatment":
                 body = _answer_treatment(ctx, q)
+            case "next_steps" if q.topic:
+                body = _tagged(topic_answers.next_topic_sentences(ctx, q, alternatives), q.id)
             case _:
                 body = _answer_next(ctx, q, alternatives)
         out += [head, *body]

@@ -9,7 +9,9 @@ Every entry awaits clinician review like the rest of the draft.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -24,6 +26,24 @@ class Condition:
     against: str
     test: str
     labels: tuple[str, ...] = ()
+    #: Lay phrasings patients use, as regular expressions ("a clot in my leg").
+    lay: tuple[str, ...] = ()
+    #: How a check after this diagnosis is usually done, when it differs from the settling test.
+    follow_up: str = ""
+    #: The key of a broader condition this one narrows (long COVID after COVID-19).
+    refines: str = ""
+    #: For an infection passed between people: what it means for contacts, and for work.
+    infectious: str = ""
+    work: str = ""
+    #: How it is usually treated, in general terms, when patients commonly ask.
+    treatment: str = ""
+    #: When suspected, it is assessed the same day.
+    urgent: bool = False
+
+    @property
+    def check_after(self) -> str:
+        """How a follow-up check usually goes: the follow-up text, else the settling test."""
+        return self.follow_up or self.test
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -33,18 +53,44 @@ CONDITIONS: tuple[Condition, ...] = (
         ("pneumonia", "chest infection", "lung infection", "consolidation", "pneumonitis"),
         "fever, cough with phlegm, fast breathing and a new shadow on a chest X-ray",
         "no fever or raised infection markers and a clear film when symptoms began days earlier",
-        "a chest X-ray read by a radiologist together with the examination, sometimes blood tests",
+        "a chest X-ray read by a radiologist together with the examination, sometimes blood tests; a CT "
+        "scan only when the X-ray leaves doubt or a complication is suspected",
         ("pneumonia", "consolidation", "infiltration", "lung opacity"),
+        lay=(r"(?:chest|lung) infections?", r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)"),
+        follow_up="a review of how the symptoms settle; a repeat chest X-ray is not needed after a full "
+        "recovery, and is considered when symptoms persist or come back or, in adults, about six weeks "
+        "after treatment for those at higher risk of lung cancer, such as smokers over 50",
+        infectious="pneumonia itself is not usually caught from another person the way a cold is, so "
+        "family members do not need tests unless they become unwell themselves",
     ),
     Condition(
         "pulmonary_embolism",
         "a blood clot in the lung (pulmonary embolism)",
-        ("pulmonary embolism", "blood clot", "clot", "embolism", "embolus", "pe", "dvt", "thrombosis"),
+        ("pulmonary embolism", "blood clot", "clot", "embolism", "embolus", "pe"),
         "sudden breathlessness, sharp chest pain on breathing, a fast pulse, a swollen calf, "
         "recent surgery, long travel or immobility",
         "a gradual illness with fever and phlegm, and a low clinical probability with a normal D-dimer",
         "a D-dimer blood test and, when that is raised or the probability is high, a CT pulmonary "
         "angiogram; a plain chest X-ray cannot show a clot",
+        lay=(r"(?:blood )?clots? (?:on|in|to) (?:my|his|her|their|the) lungs?",),
+        follow_up="a review of the blood-thinning treatment, usually at about three months, and of any "
+        "breathlessness that persists",
+        urgent=True,
+    ),
+    Condition(
+        "deep_vein_thrombosis",
+        "a blood clot in a leg vein (deep vein thrombosis, DVT)",
+        ("deep vein thrombosis", "deep-vein thrombosis", "venous thrombosis", "dvt", "leg clot"),
+        "a swollen, tender or tight calf or thigh on one side, especially after long travel, surgery, "
+        "immobility, pregnancy or hormone treatment",
+        "both legs equally affected or no swelling, with a low clinical probability and a normal D-dimer",
+        "a D-dimer blood test and an ultrasound scan of the leg veins",
+        lay=(
+            r"(?:blood )?clots? in (?:my|his|her|their|your|the|a) (?:legs?|calf|calves|thigh)",
+            r"(?:legs?|calf) clots?",
+        ),
+        follow_up="a review of the blood-thinning treatment, usually at about three months",
+        urgent=True,
     ),
     Condition(
         "lung_cancer",
@@ -55,6 +101,20 @@ CONDITIONS: tuple[Condition, ...] = (
         "a shadow that clears completely on a repeat film after treatment of an infection",
         "a CT scan of the chest and, for a suspicious mass, a biopsy reviewed by a specialist team",
         ("mass", "nodule", "lung lesion"),
+        lay=(r"(?:the )?big c",),
+        follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
+    ),
+    Condition(
+        "mesothelioma",
+        "mesothelioma (a cancer of the lining of the lung)",
+        ("mesothelioma",),
+        "asbestos exposure, often decades earlier, chest pain, breathlessness from fluid around the lung "
+        "that keeps coming back, weight loss, and thickened lining of the lung on CT",
+        "fluid that clears completely once an infection is treated, and a thin, smooth lining on CT",
+        "a CT scan, a sample of the fluid and a biopsy of the lining of the lung, often taken during "
+        "thoracoscopy (a camera test)",
+        lay=(r"asbestos(?:-related)? (?:cancer|disease)",),
+        follow_up="a review by a specialist chest team, who decide on thoracoscopy and biopsy",
     ),
     Condition(
         "nodule",
@@ -67,6 +127,20 @@ CONDITIONS: tuple[Condition, ...] = (
         ("nodule",),
     ),
     Condition(
+        "old_scar",
+        "an old scar on the lung (for example a healed granuloma)",
+        ("old scar", "scar", "granuloma", "scar tissue"),
+        "a small, sharply outlined shadow, often with calcium in it, that is unchanged compared with "
+        "earlier images, and no symptoms",
+        "a shadow that is new, growing, or irregular in outline, or one with no earlier images to "
+        "compare with",
+        "comparison with any earlier chest images and, when there are none or the shadow is not clearly "
+        "harmless, a CT scan of the chest",
+        lay=(r"scar on (?:my|his|her|the|their) lungs?",),
+        follow_up="comparison with earlier images and, when there are none, a CT scan; a solid shadow "
+        "unchanged for about two years is usually considered harmless",
+    ),
+    Condition(
         "tuberculosis",
         "tuberculosis (TB)",
         ("tuberculosis", "tb"),
@@ -75,33 +149,66 @@ CONDITIONS: tuple[Condition, ...] = (
         "a short illness that settles with ordinary antibiotics",
         "sputum tests for TB (smear, culture and a molecular test)",
         ("tuberculosis",),
+        follow_up="the sputum results and review by a TB service, which also checks close contacts",
+        infectious="TB of the lungs can pass to people who share the home, so the TB service offers "
+        "close contacts, and especially young children, a check and sometimes preventive treatment",
+        work="people with infectious TB of the lungs usually stay off work, above all in care settings, "
+        "until the TB team says they are no longer infectious, often after about two weeks of treatment",
+        treatment="TB of the lungs is treated with several antibiotics taken together every day for at "
+        "least six months, supervised by a TB service, once TB is confirmed or strongly suspected",
     ),
     Condition(
         "covid19",
         "COVID-19",
-        ("covid", "covid-19", "coronavirus", "sars-cov-2"),
+        ("covid", "covid-19", "coronavirus", "sars-cov-2", "covid pneumonia", "covid-19 pneumonia"),
         "recent exposure, fever, loss of taste or smell, and patchy shadows on both sides",
         "a negative test early in the illness that is repeated and remains negative",
         "a PCR or antigen test for SARS-CoV-2",
         ("covid-19", "covid"),
+        follow_up="a clinical review of lasting symptoms; after COVID-19 pneumonia, a chest X-ray about "
+        "12 weeks later, with lung function tests and a CT scan when breathlessness persists or the "
+        "X-ray is abnormal",
+        infectious="people who share the home can catch COVID-19; they are tested only if they develop "
+        "symptoms, following local public-health advice",
+        work="people with COVID-19 are usually advised to stay at home while they have a high temperature "
+        "or feel unwell",
+    ),
+    Condition(
+        "long_covid",
+        "long COVID (symptoms that persist after COVID-19)",
+        ("long covid", "post-covid syndrome", "post-covid-19 condition", "post covid"),
+        "tiredness, breathlessness, a racing heart or poor concentration lasting more than 12 weeks "
+        "after COVID-19, when tests find no other cause",
+        "a test result that explains the symptoms, such as scarring on CT, reduced lung function, a "
+        "blood clot, a heart problem or anaemia",
+        "a clinical review with blood tests, lung function tests and a chest X-ray to exclude other "
+        "causes; there is no single test for long COVID",
+        follow_up="a clinical review with lung function tests and, when breathlessness persists about "
+        "12 weeks after COVID-19 pneumonia, a repeat chest X-ray or CT scan; a racing heart on standing "
+        "is checked with lying and standing pulse and blood pressure",
+        refines="covid19",
     ),
     Condition(
         "heart_failure",
         "heart failure with fluid on the lungs",
-        ("heart failure", "pulmonary oedema", "pulmonary edema", "fluid on the lungs", "cardiomegaly"),
+        ("heart failure", "pulmonary oedema", "pulmonary edema", "fluid in the lungs", "cardiomegaly"),
         "ankle swelling, breathlessness lying flat, a large heart shadow and fluid on the X-ray",
         "a normal heart size and a normal BNP blood test",
         "a BNP or NT-proBNP blood test and an echocardiogram (heart ultrasound)",
         ("cardiomegaly", "edema", "oedema"),
+        lay=(r"(?:weak|failing|enlarged|big) heart",),
     ),
     Condition(
         "pleural_effusion",
         "fluid around the lung (pleural effusion)",
-        ("pleural effusion", "fluid around the lung", "water on the lung"),
+        ("pleural effusion", "fluid around the lung", "water on the lung", "fluid on the lung"),
         "breathlessness and a blunted angle at the base of the lung on the X-ray",
         "a sharp angle at the lung base and no fluid on ultrasound",
         "an ultrasound of the chest and, if the cause is unclear, a sample of the fluid",
         ("effusion", "pleural effusion"),
+        lay=(r"(?:fluid|water) (?:on|around) (?:my|his|her|their|the|your) lungs?",),
+        follow_up="a repeat chest X-ray or ultrasound to check the fluid has gone and, when it comes "
+        "back or the cause is unclear, a CT scan and review by a chest specialist",
     ),
     Condition(
         "empyema",
@@ -119,6 +226,8 @@ CONDITIONS: tuple[Condition, ...] = (
         "lung markings that reach the chest wall on a good-quality film",
         "a chest X-ray, sometimes a CT",
         ("pneumothorax",),
+        lay=(r"lungs? (?:has |had )?collaps\w*", r"burst lung"),
+        urgent=True,
     ),
     Condition(
         "copd",
@@ -156,11 +265,26 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "ild",
         "interstitial lung disease (lung scarring)",
-        ("interstitial lung disease", "ild", "pulmonary fibrosis", "fibrosis", "lung scarring"),
+        ("interstitial lung disease", "ild"),
         "gradual breathlessness over months, a dry cough and crackles at the lung bases",
         "breathlessness that is episodic or explained by another cause",
-        "a high-resolution CT and breathing tests including gas transfer",
+        "a high-resolution CT scan and lung function (breathing) tests including gas transfer",
+    ),
+    Condition(
+        "pulmonary_fibrosis",
+        "lasting scarring of the lungs (pulmonary fibrosis), including after COVID-19 pneumonia",
+        ("pulmonary fibrosis", "fibrosis", "lung scarring", "post-covid fibrosis"),
+        "breathlessness and a dry cough that persist for months, crackles at the lung bases, oxygen "
+        "that falls on exertion, and net-like lines or hazy areas that persist on CT",
+        "normal lung function tests including gas transfer, and a CT without persisting changes",
+        "lung function (breathing) tests including gas transfer and a high-resolution CT scan",
         ("fibrosis",),
+        lay=(
+            r"(?:permanent|lasting|long-term|lung)\s+scarring",
+            r"scarr(?:ing|ed) (?:of|in|on) (?:my|his|her|the|their) lungs?",
+            r"scarred lungs?",
+        ),
+        follow_up="lung function tests and a repeat high-resolution CT scan, read by a chest specialist",
     ),
     Condition(
         "sarcoidosis",
@@ -182,10 +306,13 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "aspiration",
         "aspiration (inhaled food, drink or vomit)",
-        ("aspiration", "inhaled food", "choking"),
+        ("aspiration", "aspiration pneumonia", "inhaled food", "choking"),
         "choking or vomiting before the illness, swallowing problems, shadows in the lower lobes",
         "no episode of choking or reduced consciousness",
         "the history, a chest X-ray and, if needed, a swallowing assessment",
+        lay=(r"(?:food|drink|fluids?) (?:going|went|goes) (?:down )?the wrong way",),
+        follow_up="a swallowing assessment, usually by a speech and language therapist, when "
+        "coughing or choking with food or drink suggests that food or drink is reaching the lungs",
     ),
     Condition(
         "costochondritis",
@@ -194,6 +321,10 @@ CONDITIONS: tuple[Condition, ...] = (
         "pain that is tender to press on the chest wall and changes with movement",
         "breathlessness, fever or an abnormal X-ray",
         "the examination; tests mainly exclude other causes",
+        lay=(
+            r"(?:chest|rib|muscle) (?:wall )?strain",
+            r"strain(?:ed)? (?:a |my |his |her )?(?:chest )?muscle",
+        ),
     ),
     Condition(
         "rib_fracture",
@@ -211,6 +342,21 @@ CONDITIONS: tuple[Condition, ...] = (
         "crushing chest pain spreading to the arm or jaw, sweating, or pain on exertion",
         "pain that is sharp, reproduced by pressing, and an ECG and troponin that are normal",
         "an ECG and a troponin blood test, urgently when the pain is ongoing",
+        follow_up="an ECG and troponin when pain recurs, and tests of the heart arteries such as an "
+        "exercise test or a CT coronary angiogram when the pain suggests angina",
+        urgent=True,
+    ),
+    Condition(
+        "aortic_dissection",
+        "a tear in the wall of the aorta (aortic dissection)",
+        ("aortic dissection", "dissection", "dissecting aneurysm", "aortic tear", "torn aorta"),
+        "sudden, severe, tearing chest or back pain that is worst at its start, fainting, different "
+        "blood pressures in the two arms, high blood pressure or a known enlarged aorta",
+        "pain that is tender to press, changes with movement and comes and goes over weeks, with a "
+        "normal examination",
+        "a CT scan of the aorta with contrast (a CT angiogram), or an echocardiogram when CT is not possible",
+        lay=(r"tear (?:in|of) (?:the|my|his|her|an?) (?:main )?(?:aorta|aortic \w+|artery)",),
+        urgent=True,
     ),
     Condition(
         "viral_infection",
@@ -234,31 +380,100 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z])" + re.escape(term) + r"(?:s|es)?(?![a-z])", re.IGNORECASE)
 
 
+def _lay_pattern(source: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z])(?:" + source + r")(?![a-z])", re.IGNORECASE)
+
+
 _PATTERNS: list[tuple[Condition, re.Pattern[str]]] = [
     (c, _term_pattern(t)) for c in CONDITIONS for t in c.terms
-]
+] + [(c, _lay_pattern(x)) for c in CONDITIONS for x in c.lay]
+
+# "a clot, or one in my leg": the pronoun stands for the noun before it.
+_ONE_IN = re.compile(
+    r"\b((?:blood )?clots?|tumou?rs?|growths?|infections?)\b([^.?!]{0,40}?)\bones? (in|on)\b", re.I
+)
+# Single words long enough to recognise when misspelt ("pnemonia").
+_SPELLABLE = sorted({t for c in CONDITIONS for t in c.terms if t.isalpha() and len(t) >= 6})
+_WORDS = re.compile(r"[A-Za-z]{5,}")
 
 
-def conditions_in(text: str) -> list[Condition]:
+def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
+    """``text`` with words close to a known term (ratio >= 0.85) replaced by that term.
+
+    Only for the patient's own text: the draft then names the recognised term, never
+    the misspelling.
+    """
+    known = list(vocabulary) or _SPELLABLE
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if low in known:
+            return word
+        close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
+        return close[0] if close and close[0][0] == low[0] else word
+
+    return _WORDS.sub(fix, text)
+
+
+def _hits(text: str) -> list[tuple[int, int, Condition]]:
+    text = _ONE_IN.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} {m.group(3)}", text)
+    hits = [
+        (match.start(), -(match.end() - match.start()), cond)
+        for cond, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    hits.sort(key=lambda h: (h[0], h[1]))
+    return hits
+
+
+def conditions_in(text: str, *, fuzzy: bool = False, nested: bool = False) -> list[Condition]:
     """Conditions named in ``text``, in order of first mention, each once.
 
     A mention of a longer term wins over a shorter one at the same place ("lung cancer"
-    is one mention of lung cancer, not also a bare "cancer").
+    is one mention of lung cancer, not also a bare "cancer"), unless ``nested``, which
+    keeps every condition named anywhere ("COVID-19 pneumonia" is COVID-19 and pneumonia).
+    ``fuzzy`` first corrects misspelt condition words (patient text only).
     """
-    hits: list[tuple[int, int, Condition]] = []
-    for cond, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            hits.append((match.start(), -(match.end() - match.start()), cond))
-    hits.sort(key=lambda h: (h[0], h[1]))
+    if fuzzy:
+        text = correct_spelling(text)
     out: list[Condition] = []
     covered_until = -1
-    for start, neg_len, cond in hits:
-        if start < covered_until:
+    for start, neg_len, cond in _hits(text):
+        if start < covered_until and not nested:
             continue
-        covered_until = start - neg_len
+        covered_until = max(covered_until, start - neg_len)
         if cond not in out:
             out.append(cond)
     return out
+
+
+def diagnosis_family(text: str) -> list[Condition]:
+    """The diagnosis's condition, the one it refines, and conditions named inside its term.
+
+    "COVID-19 pneumonia that has healed, now long COVID" is long COVID, COVID-19 and
+    pneumonia; "chest wall strain, no clot" is chest-wall pain only (the clot is negated,
+    not part of the diagnosis, and stays an alternative the patient may ask about).
+    """
+    main = main_condition(text)
+    if main is None:
+        return []
+    family = [main] + [c for c in CONDITIONS if c.key == main.refines]
+    hits = _hits(correct_spelling(text))
+    spans = [(start, start - neg) for start, neg, cond in hits if cond in family]
+    for start, neg, cond in hits:
+        if cond not in family and any(a <= start and start - neg <= b for a, b in spans):
+            family.append(cond)
+    return family
+
+
+def main_condition(text: str) -> Condition | None:
+    """The condition a diagnosis names: the first one, or a narrower one that refines it."""
+    found = conditions_in(text, fuzzy=True)
+    if not found:
+        return None
+    narrower = [c for c in found if c.refines and c.refines in {f.key for f in found}]
+    return narrower[0] if narrower else found[0]
 
 
 def for_label(label: str) -> Condition | None:
@@ -271,15 +486,15 @@ def for_label(label: str) -> Condition | None:
 
 
 def mentions(condition_: Condition, text: str) -> bool:
-    """True when ``text`` names the condition by any of its terms."""
-    return any(_term_pattern(t).search(text) for t in condition_.terms)
+    """True when ``text`` names the condition by any of its terms or lay phrasings."""
+    return any(p.search(text) for c, p in _PATTERNS if c == condition_)
 
 
 #: Topics the pack covers that the table above has no entry for: a document titled with
 #: one of them is about that topic, not about any condition of the table.
 OTHER_TOPICS = re.compile(
-    r"\b(bronchiolitis|croup|pericarditis|pleurisy|whooping cough|pertussis|aortic dissection|"
-    r"lung abscess|reflux|gord|gerd|anxiety|panic|shingles|mesothelioma)\b",
+    r"\b(bronchiolitis|croup|pericarditis|pleurisy|whooping cough|pertussis|"
+    r"lung abscess|reflux|gord|gerd|anxiety|panic|shingles)\b",
     re.IGNORECASE,
 )
 

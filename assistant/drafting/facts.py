@@ -72,6 +72,30 @@ def finding_sentence(finding: ImagingFinding) -> str:
     )
 
 
+def no_findings_sentence(imaging: ImagingFindings, about: str) -> str:
+    """Why the images cannot speak to ``about`` when no model result came back for them.
+
+    Images that were uploaded and analysed are never described as missing: the reason
+    is then that no model result is available (or validated) for them.
+    """
+    what = " and ".join(dict.fromkeys(_KIND_NAMES.get(k, k) for k in imaging.kinds))
+    if imaging.refused:
+        why = " ".join(imaging.refused[0].split()).rstrip(".")
+        return (
+            f"The uploaded {what} image was received but not given to the imaging models, because {why}; "
+            f"so the images cannot confirm or exclude {about}, and a radiologist's reading is needed."
+        )
+    if imaging.kinds:
+        return (
+            f"The uploaded {what} images were received, but no imaging model result is available for them, "
+            f"so the images cannot confirm or exclude {about}."
+        )
+    return f"No images were analysed, so this opinion cannot check {about} against the images."
+
+
+_KIND_NAMES = {"cxr": "chest X-ray", "ct": "CT", "photo": "chest X-ray"}
+
+
 def nodule_summary(ct: CTMeasurements) -> str:
     """'8 nodule candidates; the largest about 39 mm across, on slice 16' (as the cockpit lists)."""
     count = ct.candidate_count
@@ -156,9 +180,11 @@ def summary_sentences(
         lasting = questions.duration_of(intake)
         listed = _join(symptoms)
         out.append(f"Symptoms reported: {listed}" + (f", for about {lasting}." if lasting else "."))
-    past = [c.name for c in conditions_in(intake.history)]
-    if past:
-        out.append(f"Past conditions mentioned: {_join(past)}.")
+    own, family = _history(intake.history)
+    if own:
+        out.append(f"Past conditions mentioned: {_join(own)}.")
+    if family:
+        out.append(f"Conditions mentioned in family members or close contacts: {_join(family)}.")
     meds = [_clean(m) for m in intake.medications if 0 < len(_clean(m)) <= 40]
     if meds:
         out.append(f"Medicines listed: {', '.join(meds)}.")
@@ -174,6 +200,24 @@ def summary_sentences(
         asked = "; ".join(q.summary for q in sub_questions)
         out.append(f"The questions this opinion answers: {asked}.")
     return [DraftSentence(text=t, origin="intake") for t in out]
+
+
+_RELATIVES = re.compile(
+    r"\b(mother|father|mum|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
+    r"husband|partner|family|relative|friend|contact|lived with)\b",
+    re.I,
+)
+
+
+def _history(history: str) -> tuple[list[str], list[str]]:
+    """Conditions in the history, split into the patient's own and those of relatives or contacts."""
+    own: list[str] = []
+    family: list[str] = []
+    for clause in re.split(r"[;.\n]|,\s+(?=[a-z])", history):
+        names = [c.name for c in conditions_in(clause)]
+        target = family if _RELATIVES.search(clause) else own
+        target += [n for n in names if n not in target]
+    return own, [n for n in family if n not in own]
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})

@@ -10,9 +10,17 @@ the patient's own sentences never enter the draft.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from assistant.drafting.conditions import Condition, conditions_in
+from assistant.drafting.conditions import (
+    Condition,
+    conditions_in,
+    correct_spelling,
+    diagnosis_family,
+    main_condition,
+)
 from assistant.drafting.schemas import SubQuestion
+from assistant.drafting.topics import relative_at_risk, topic, topics_in
 from assistant.intake import IntakeRecord
 
 _IMAGES = re.compile(
@@ -70,15 +78,103 @@ def _text_of(intake: IntakeRecord) -> str:
 
 
 def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
-    """The condition of the first diagnosis, when the table knows it."""
-    found = conditions_in(intake.diagnosis_in_question)
-    return found[0] if found else None
+    """The condition of the first diagnosis, when the table knows it (misspellings corrected)."""
+    return main_condition(intake.diagnosis_in_question)
 
 
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient names in their question, reason or symptoms, except the diagnosis."""
-    dx = diagnosis_condition(intake)
-    return [c for c in conditions_in(_text_of(intake)) if c != dx]
+    family = diagnosis_family(intake.diagnosis_in_question)
+    return [c for c in conditions_in(_text_of(intake), fuzzy=True) if c not in family]
+
+
+_SENTENCE = re.compile(r"(?<=[?.!])\s+|\n+")
+# A new question inside a sentence: "..., and is it safe", "... or should I", "..., do I".
+_CLAUSE = re.compile(
+    r"(?:,\s*|\s+)(?:and|or|but|also)\s+(?=(?:is|are|do|does|did|should|can|could|will|would|when|"
+    r"what|which|how|has|have|must)\b)|,\s+(?=(?:is|are|do|does|should|can|could|will|would|when|what|"
+    r"which|how|has|have|must)\b)|;\s*",
+    re.I,
+)
+_ASKS_FOR_TEST = re.compile(
+    r"\b(ask(?:ing)? for|ha(?:ve|ving) (?:a|an|another|more|any)|get(?:ting)? (?:a|an|another)|"
+    r"need(?:s)? (?:a|an|another|more|any|to have)|be referred|book|arrange|go for|be sent for)\b|"
+    r"\b(?:what|which|any|more|other|further) tests?\b|\btests? (?:would|could|will|to|that|should)\b",
+    re.I,
+)
+_GOING = re.compile(r"\b(go|going|head|get|be seen|attend|call|ring|take (?:him|her|them)|come in)\b", re.I)
+_ASKING = re.compile(r"\b(should|do|does|need|needs|must|when|whether|is it|can|could|ok|okay)\b", re.I)
+_ACTIVITY_Q = re.compile(
+    r"\b(safe|ok|okay|alright|can|could|allowed|keep|go back|return|back to|carry on|continue)\b", re.I
+)
+
+
+def _question_texts(intake: IntakeRecord) -> list[str]:
+    """The main question's sentences and any question the reason asks, split into clauses."""
+    sentences = [s for s in _SENTENCE.split(intake.main_question) if s.strip()]
+    sentences += [s for s in _SENTENCE.split(intake.reason_for_second_opinion) if s.strip().endswith("?")]
+    return sentences
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in _CLAUSE.split(sentence) if c and c.strip()]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+Asked = tuple[str, str, list[str]]
+
+
+def _clause_topics(clause: str) -> list[Asked]:
+    """(topic, summary, subjects) for each next-step question one clause asks."""
+    out: list[Asked] = []
+    if topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause):
+        out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"]))
+    if _ACTIVITY_Q.search(clause):
+        for t in topics_in(clause, ["activity"]):
+            out.append(("activity", f"whether it is safe to carry on with {t.name}", [t.key]))
+    if _ASKS_FOR_TEST.search(clause) and not topics_in(clause, ["treatment"]):
+        tests = topics_in(clause, ["test"])
+        if tests:
+            names = _join([t.name for t in tests])
+            out.append(
+                (
+                    "tests",
+                    f"whether {names} {'is' if len(tests) == 1 else 'are'} needed now",
+                    [t.key for t in tests],
+                )
+            )
+        elif re.search(r"\b(tests?|checks?|scans?)\b", clause, re.I):
+            out.append(("tests", "which tests would settle the question", []))
+    return out
+
+
+def _topic_questions(intake: IntakeRecord) -> list[Asked]:
+    """Next-step questions by topic (tests, urgent care, activity, contacts), in order asked."""
+    out: list[Asked] = []
+    for sentence in _question_texts(intake):
+        relative = relative_at_risk(sentence)
+        if relative:
+            found = [
+                ("contacts", f"whether the patient's {relative} is at risk and needs a test", [relative])
+            ]
+        else:
+            found = [a for clause in _clauses(sentence) for a in _clause_topics(clause)]
+        out += [
+            a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
+        ]
+    return out
+
+
+def treatment_subjects(intake: IntakeRecord) -> list[str]:
+    """Keys of the treatments the patient's questions name ('steroid', 'diuretic'), in order."""
+    text = "\n".join(_question_texts(intake)) or intake.main_question
+    return [t.key for t in topics_in(correct_spelling(text, _TREATMENT_WORDS), ["treatment"])]
+
+
+_TREATMENT_WORDS = ("antibiotic", "antibiotics", "steroids", "inhalers", "medicine", "medicines")
 
 
 def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQuestion]:
@@ -90,36 +186,66 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
 
     Returns:
         Always one "is the diagnosis right" question; then one per named alternative,
-        the images, treatment and next steps when asked (or, for images, when uploaded).
+        the images, treatment (naming the medicines asked about), and one next-step
+        question per topic asked (tests, urgent care, activity, contacts) or a general one.
     """
     dx = _diagnosis_name(intake)
-    asked = "\n".join([intake.main_question, intake.reason_for_second_opinion])
-    out: list[tuple[str, str, str]] = [("diagnosis_right", "", f"whether the diagnosis of {dx} is right")]
+    asked = correct_spelling(
+        "\n".join([intake.main_question, intake.reason_for_second_opinion]), _TREATMENT_WORDS
+    )
+    right = (
+        "whether the first diagnosis is right"
+        if dx == _UNNAMED
+        else f"whether the diagnosis of {dx} is right"
+    )
+    out: list[dict[str, Any]] = [{"kind": "diagnosis_right", "summary": right}]
     for cond in named_alternatives(intake):
-        out.append(("could_it_be", cond.key, f"whether it could be {cond.name} instead"))
+        summary = f"whether it could be {cond.name} instead"
+        out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})
     if has_images or _IMAGES.search(asked):
-        out.append(("images", "", "what the uploaded images show"))
-    if _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
-        out.append(("treatment", "", "whether the current treatment is the right one"))
-    if _NEXT.search(asked):
-        out.append(("next_steps", "", "what should happen next"))
-    return [
-        SubQuestion(id=f"q{i}", kind=kind, condition=cond, summary=summary)  # type: ignore[arg-type]
-        for i, (kind, cond, summary) in enumerate(out, start=1)
+        out.append({"kind": "images", "summary": "what the uploaded images show"})
+    subjects = treatment_subjects(intake)
+    if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
+        names = [topic(k).name for k in subjects]
+        what = (
+            f"whether the patient needs {_join(names)}, and whether it is the right treatment"
+            if names
+            else ""
+        )
+        summary = what or "whether the current treatment is the right one"
+        out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
+    topical = _topic_questions(intake)
+    if _NEXT.search(_without_topics(asked)):
+        out.append({"kind": "next_steps", "summary": "what should happen next"})
+    out += [
+        {"kind": "next_steps", "topic": t, "summary": summ, "subjects": subj} for t, summ, subj in topical
     ]
+    return [SubQuestion(id=f"q{i}", **fields) for i, fields in enumerate(out, start=1)]
 
 
-_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|our)\b", re.I)
+def _without_topics(text: str) -> str:
+    """``text`` without the clauses that ask a topic question or about a treatment."""
+    keep = []
+    for sentence in _SENTENCE.split(text):
+        if relative_at_risk(sentence):
+            continue
+        keep += [c for c in _clauses(sentence) if not _clause_topics(c) and not topics_in(c, ["treatment"])]
+    return " ".join(keep)
+
+
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|our|his|her|he|she)\b", re.I)
+_UNNAMED = "the condition first diagnosed"
 
 
 def _diagnosis_name(intake: IntakeRecord) -> str:
     cond = diagnosis_condition(intake)
     if cond is not None:
         return cond.name
-    text = " ".join(intake.diagnosis_in_question.split()).rstrip(".")
-    if text and len(text.split()) <= 6 and not _FIRST_PERSON.search(text):
+    clause = re.split(r"[,;(]| - ", intake.diagnosis_in_question)[0]
+    text = " ".join(clause.split()).rstrip(".")
+    if text and len(text.split()) <= 6 and not _FIRST_PERSON.search(text) and not re.search(r"\d", text):
         return text.lower()
-    return "the condition that was diagnosed"
+    return _UNNAMED
 
 
 def symptom_names(text: str) -> list[str]:

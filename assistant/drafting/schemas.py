@@ -89,6 +89,10 @@ class ImagingFindings(BaseModel):
     )
     findings: list[ImagingFinding] = Field(default_factory=list)
     ct: CTMeasurements | None = None
+    refused: list[str] = Field(
+        default_factory=list,
+        description="Why an uploaded image was not given to the models (the input check's reasons).",
+    )
 
     def model_cards(self) -> list[ModelCardRef]:
         """Distinct model cards in order of first use."""
@@ -242,6 +246,13 @@ class SubQuestion(BaseModel):
     kind: QuestionKind
     condition: str = Field(default="", description="The alternative named, for 'could_it_be'.")
     summary: str = Field(description="The question restated, e.g. 'whether it could be a blood clot'.")
+    topic: str = Field(
+        default="", description="For 'next_steps': 'tests', 'urgent', 'activity', 'contacts' or '' (general)."
+    )
+    subjects: list[str] = Field(
+        default_factory=list,
+        description="What the question names: topic keys (assistant.drafting.topics) or the relative.",
+    )
 
 
 class GuardrailFlag(BaseModel):

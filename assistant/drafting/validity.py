@@ -54,11 +54,24 @@ def _why_not(f: ImagingFinding, direction: str) -> str:
     return "the model's card gives no sensitivity that would allow excluding it"
 
 
+def _why_no_finding(imaging: ImagingFindings) -> str:
+    """One consistent reason for a condition no finding speaks to."""
+    if imaging.refused:
+        return "the uploaded image was not given to the imaging models: " + " ".join(
+            imaging.refused[0].split()
+        ).rstrip(".")
+    if not imaging.findings and imaging.ct is None:
+        if not imaging.kinds:
+            return "no images were analysed"
+        return "no imaging model result is available for these images"
+    return "none of the imaging models used here looks for it"
+
+
 def verdict_for(cond: Condition | None, label_text: str, imaging: ImagingFindings) -> Verdict:
     """Whether validated findings support, argue against, or cannot settle a condition."""
     found = findings_for(cond, label_text, imaging)
     if not found:
-        return Verdict("not_assessed_by_any_model", None, "none of the imaging models used here looks for it")
+        return Verdict("not_assessed_by_any_model", None, _why_no_finding(imaging))
     for f in found:
         if f.assessed and f.positive and f.rule_in_ok:
             return Verdict("supports", f, "")

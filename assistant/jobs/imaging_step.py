@@ -87,7 +87,13 @@ def _card_refs(study: Any) -> dict[str, ModelCardRef]:
 def _to_findings(study: Any, modality: str) -> ImagingFindings:
     cards = _card_refs(study)
     findings: list[ImagingFinding] = []
+    refused: list[str] = []
     for image in study.images:
+        ood = getattr(image, "ood", None)
+        if ood is not None and not getattr(ood, "accepted", True):
+            refused += [str(r) for r in getattr(ood, "reasons", [])[:1]] or [
+                "the input check did not accept it"
+            ]
         for f in image.findings:
             card = cards.get(f.model) or ModelCardRef(id=f.model, name=f.model.split("@")[0])
             findings.append(
@@ -120,7 +126,7 @@ def _to_findings(study: Any, modality: str) -> ImagingFindings:
                 ),
             )
             break
-    return ImagingFindings(modality=modality, findings=findings, ct=ct)
+    return ImagingFindings(modality=modality, findings=findings, ct=ct, refused=refused)
 
 
 def _modality(kinds: set[str]) -> str:
@@ -181,6 +187,7 @@ def analyse_uploads(
         kinds |= {o.kind for o in ingested.objects}
         part = _to_findings(study, "")
         all_findings.findings.extend(part.findings)
+        all_findings.refused.extend(part.refused)
         all_findings.ct = all_findings.ct or part.ct
         record = upload_evidence(ctx, upload, study, _previews(ingested, work / "previews" / upload.id))
         record.update(store_viewer_series(ctx, ingested, record))

@@ -217,7 +217,7 @@ class TestEdgesAndStorage:
         assert all(s.sentences for s in draft.sections)
         assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
         assert (
-            "could not confirm or exclude pneumonia, because none of the imaging models used here"
+            "could not confirm or exclude pneumonia, because no images were analysed"
             in draft.section(SectionKey.AGREEMENT).text
         )
         model = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]

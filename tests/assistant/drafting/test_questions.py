@@ -96,3 +96,97 @@ class TestSummary:
         text = " ".join(s.text for s in facts.first_diagnosis_sentences(ISSUE_INTAKE))
         assert "antibiotics are not working" not in text
         assert "pneumonia" in text
+
+
+def _intake(question: str, **extra: object) -> IntakeRecord:
+    return IntakeRecord(diagnosis_in_question="pneumonia", main_question=question, **extra)  # type: ignore[arg-type]
+
+
+class TestTopicQuestions:
+    """Several questions in one sentence; contacts, activity and 'should I ask for X' as next steps."""
+
+    @pytest.mark.parametrize(
+        ("question", "topic", "subjects"),
+        [
+            ("Is my son at risk and does he need a test?", "contacts", ["son"]),
+            (
+                "could the tests have missed my heart, and is it safe to go back to the gym?",
+                "activity",
+                ["gym"],
+            ),
+            ("Should I be asking for a CT scan or is waiting fine?", "tests", ["ct"]),
+            (
+                "Is this aspiration, should he have a swallow assessment, and is the antibiotic right?",
+                "tests",
+                ["swallow"],
+            ),
+            ("what test would tell and should I go to A&E tonight?", "urgent", ["urgent"]),
+            (
+                "If it is TB do I have to take tablets for six months and can I keep working?",
+                "activity",
+                ["work"],
+            ),
+        ],
+    )
+    def test_next_step_topic(self, question: str, topic: str, subjects: list[str]) -> None:
+        """The clause becomes a next-step sub-question with its topic and what it names."""
+        subs = questions.parse_sub_questions(_intake(question), has_images=False)
+        assert any(q.kind == "next_steps" and q.topic == topic and q.subjects == subjects for q in subs)
+
+    def test_three_questions_in_one_sentence(self) -> None:
+        """Alternative, test and treatment asked in one sentence give three sub-questions."""
+        subs = questions.parse_sub_questions(
+            _intake(
+                "Is this aspiration pneumonia rather than an ordinary chest infection, should he have a "
+                "swallow assessment, and is the antibiotic the right one?"
+            ),
+            has_images=False,
+        )
+        kinds = [(q.kind, q.condition or q.topic) for q in subs]
+        assert ("could_it_be", "aspiration") in kinds and ("next_steps", "tests") in kinds
+        assert [q.subjects for q in subs if q.kind == "treatment"] == [["antibiotic"]]
+
+    def test_treatment_names_what_was_asked(self) -> None:
+        """'do I need a water tablet' is a treatment question about a diuretic, not a general next step."""
+        subs = questions.parse_sub_questions(
+            _intake("is the antibiotic any use or do I need a water tablet instead?"), has_images=False
+        )
+        assert [q.subjects for q in subs if q.kind == "treatment"] == [["antibiotic", "diuretic"]]
+        assert not [q for q in subs if q.kind == "next_steps"]
+
+    def test_past_tests_are_not_a_test_request(self) -> None:
+        """'could all those tests have missed my heart' does not ask for a test."""
+        subs = questions.parse_sub_questions(
+            _intake("could all those tests have missed my heart?"), has_images=False
+        )
+        assert not [q for q in subs if q.kind == "next_steps"]
+
+
+class TestDiagnosisName:
+    """The diagnosis is named from the table, never from the patient's raw (misspelt) text."""
+
+    def test_misspelt_diagnosis(self) -> None:
+        """'pnemonia (3rd time this year)' is named pneumonia everywhere."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pnemonia (3rd time this year)", main_question="is it asthma?"
+        )
+        assert questions.diagnosis_label(intake) == "pneumonia"
+        text = " ".join(s.text for s in facts.summary_sentences(intake))
+        assert "pnemonia" not in text and "3rd" not in text
+
+    def test_unknown_diagnosis_is_not_a_placeholder(self) -> None:
+        """An unknown diagnosis is named by its first short clause, not 'the condition that was diagnosed'."""
+        intake = IntakeRecord(
+            diagnosis_in_question="a benign cyst, nothing to worry about", main_question="?"
+        )
+        assert questions.diagnosis_label(intake) == "a benign cyst"
+        subs = questions.parse_sub_questions(intake, has_images=False)
+        assert subs[0].summary == "whether the diagnosis of a benign cyst is right"
+
+    def test_family_history_is_not_a_past_condition(self) -> None:
+        """'mother had lung cancer' is family history, not the patient's own."""
+        intake = IntakeRecord(
+            diagnosis_in_question="old scar", history="never smoked; mother had lung cancer"
+        )
+        text = " ".join(s.text for s in facts.summary_sentences(intake))
+        assert "Past conditions" not in text and "family members" in text

@@ -98,3 +98,66 @@ class TestRubric:
         items = {name: ok for name, ok, _ in rubric.score_case(_vignette(), content, _evidence(8))}
         assert not items["no pasted patient text"]
         assert not all(ok for name, ok in items.items() if name.startswith("answered could_it_be"))
+
+
+class TestStrictRubric:
+    """Treatment and next-step answers must address what the question names."""
+
+    def _content(self, kind: str, texts: list[tuple[str, list[int]]]) -> dict[str, Any]:
+        sentences = [{"text": "On it:", "origin": "template", "question_ref": "q1"}]
+        sentences += [
+            {"text": t, "origin": "template", "question_ref": "q1", "citations": c} for t, c in texts
+        ]
+        return {
+            "sub_questions": [{"id": "q1", "kind": kind, "condition": ""}],
+            "sections": [{"key": "answers", "sentences": sentences}],
+        }
+
+    def _vignette(self, question: str) -> dict[str, Any]:
+        return {
+            "intake": {"main_question": question, "medications": []},
+            "uploads": [],
+            "rubric": {"must_discuss": {}},
+        }
+
+    def test_keyword_alone_is_not_an_answer(self, rubric: ModuleType) -> None:
+        """A generic treatment answer fails when the question named steroids."""
+        content = self._content(
+            "treatment", [("This opinion cannot change a treatment; the doctor judges.", [])]
+        )
+        _, ok, detail = rubric._answered(
+            "treatment", content, self._vignette("do I need the steroids?"), False
+        )
+        assert not ok and "steroid" in detail
+        _, lenient, _ = rubric._answered(
+            "treatment", content, self._vignette("do I need the steroids?"), False, False
+        )
+        assert lenient
+
+    def test_named_and_decided_is_an_answer(self, rubric: ModuleType) -> None:
+        """Naming the medicine and who decides meets the item."""
+        content = self._content(
+            "treatment",
+            [("Whether to stop the steroid treatment is the prescribing clinician's decision.", [])],
+        )
+        assert rubric._answered("treatment", content, self._vignette("do I need the steroids?"), False)[1]
+
+    def test_named_test_needs_a_citation_or_decision(self, rubric: ModuleType) -> None:
+        """'should he have a swallow assessment' needs an answer naming the swallow test."""
+        vignette = self._vignette("should he have a swallow assessment?")
+        bare = self._content("next_steps", [("A review by the doctor is the next step.", [])])
+        cited = self._content(
+            "next_steps", [("A swallowing assessment is a test done by a therapist [1].", [1])]
+        )
+        assert not rubric._answered("next_steps", bare, vignette, False)[1]
+        assert rubric._answered("next_steps", cited, vignette, False)[1]
+
+    def test_medicine_list_is_not_an_answer(self, rubric: ModuleType) -> None:
+        """Listing the patient's medicines in brackets does not address the steroid question."""
+        vignette = self._vignette("do I really need the steroids?")
+        vignette["intake"]["medications"] = ["prednisolone", "amoxicillin"]
+        content = self._content(
+            "treatment",
+            [("Whether the current treatment (prednisolone, amoxicillin) is right the doctor judges.", [])],
+        )
+        assert not rubric._answered("treatment", content, vignette, False)[1]

@@ -1,0 +1,34 @@
+"""What the draft says when images were uploaded but no model result can be used."""
+
+from __future__ import annotations
+
+from assistant.drafting import facts
+from assistant.drafting.conditions import condition
+from assistant.drafting.schemas import ImagingFindings
+from assistant.drafting.validity import verdict_for
+
+REFUSED = ImagingFindings(
+    modality="chest X-ray",
+    kinds=["photo"],
+    refused=["the picture does not look like an upright frontal chest radiograph"],
+)
+
+
+class TestNoFindings:
+    """Uploaded-but-refused images are never described as 'no images'."""
+
+    def test_refused_image_is_not_missing(self) -> None:
+        """The sentence says the image was received and why the models did not read it."""
+        text = facts.no_findings_sentence(REFUSED, "pneumonia")
+        assert "No images" not in text and "received" in text and "upright frontal" in text
+
+    def test_nothing_uploaded(self) -> None:
+        """Without uploads the sentence says no images were analysed."""
+        assert facts.no_findings_sentence(ImagingFindings(), "pneumonia").startswith(
+            "No images were analysed"
+        )
+
+    def test_verdict_reason_is_consistent(self) -> None:
+        """The verdict gives the refusal, not 'no model looks for it', when the image was refused."""
+        verdict = verdict_for(condition("pneumonia"), "", REFUSED)
+        assert "not given to the imaging models" in verdict.reason

@@ -1,0 +1,118 @@
+"""The condition and topic vocabulary: lay phrasing, misspellings, the diagnosis's family."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.conditions import (
+    CONDITIONS,
+    condition,
+    conditions_in,
+    diagnosis_family,
+    main_condition,
+)
+from assistant.drafting.topics import relative_at_risk, topics_in
+
+
+class TestLaySynonyms:
+    """Patients' own words name the condition the table knows."""
+
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ("could it be that mesothelioma from the asbestos", "mesothelioma"),
+            ("or a tear in the aorta that my mate warned me about", "aortic_dissection"),
+            ("could I have a clot in my leg", "deep_vein_thrombosis"),
+            ("has the pneumonia left permanent scarring", "pulmonary_fibrosis"),
+            ("they said there was fluid on the lung", "pleural_effusion"),
+            ("an old scar on the lung, nothing to worry about", "old_scar"),
+            ("is this aspiration pneumonia from his swallowing", "aspiration"),
+            ("now long COVID", "long_covid"),
+        ],
+    )
+    def test_lay_phrase_is_recognised(self, text: str, key: str) -> None:
+        """Each lay phrase maps to its condition."""
+        assert key in [c.key for c in conditions_in(text)]
+
+    def test_pronoun_for_a_clot_in_the_leg(self) -> None:
+        """'a clot, or one in my leg' names both a lung clot and a leg clot."""
+        found = [c.key for c in conditions_in("could it still be a clot, or one in my leg")]
+        assert found == ["pulmonary_embolism", "deep_vein_thrombosis"]
+
+    def test_fluid_in_the_lungs_is_not_an_effusion(self) -> None:
+        """'Fluid in the lungs' is pulmonary oedema; 'fluid on the lung' is an effusion."""
+        assert [c.key for c in conditions_in("fluid in the lungs")] == ["heart_failure"]
+
+    def test_a_bare_scarring_is_not_fibrosis(self) -> None:
+        """'an old granuloma or scarring' on a report is not lasting lung scarring."""
+        assert "pulmonary_fibrosis" not in [
+            c.key for c in conditions_in("likely an old granuloma or scarring")
+        ]
+
+    def test_every_condition_finds_its_own_terms(self) -> None:
+        """Every term and lay pattern of the table finds its own condition (discovered from the table)."""
+        for cond in CONDITIONS:
+            for term in cond.terms:
+                assert cond in conditions_in(f"could it be {term}?", nested=True), term
+
+
+class TestMisspelling:
+    """A misspelt condition word is recognised and named correctly."""
+
+    def test_pnemonia(self) -> None:
+        """'pnemonia' is pneumonia when fuzzy matching is asked for, and not otherwise."""
+        assert main_condition("pnemonia (3rd time this year)") == condition("pneumonia")
+        assert conditions_in("pnemonia") == []
+
+    def test_unrelated_word_is_left_alone(self) -> None:
+        """A word far from every term does not become a condition."""
+        assert conditions_in("the emphasis was on rest", fuzzy=True) == []
+
+
+class TestDiagnosisFamily:
+    """Which conditions belong to the diagnosis (and so are not alternatives)."""
+
+    def test_refined_diagnosis_wins(self) -> None:
+        """Long COVID after COVID-19 pneumonia: long COVID, COVID-19 and the pneumonia inside its term."""
+        family = diagnosis_family("COVID-19 pneumonia that has healed, now long COVID")
+        assert [c.key for c in family] == ["long_covid", "covid19", "pneumonia"]
+
+    def test_negated_clot_stays_an_alternative(self) -> None:
+        """'no clot' in the diagnosis is not part of it."""
+        assert [c.key for c in diagnosis_family("chest wall strain, x-ray normal so no clot")] == [
+            "costochondritis"
+        ]
+
+    def test_named_effusion_not_recast_as_pneumonia(self) -> None:
+        """'fluid on the lung from a chest infection' is a pleural effusion."""
+        assert main_condition("fluid on the lung from a chest infection") == condition("pleural_effusion")
+
+    def test_covid_follow_up_is_not_a_swab(self) -> None:
+        """A follow-up after COVID-19 is a clinical review, lung function and imaging, not a PCR test."""
+        for key in ("covid19", "long_covid"):
+            check = condition(key).check_after
+            assert "PCR" not in check and "12 weeks" in check and "lung function" in check
+
+
+class TestTopics:
+    """Treatments, tests and actions a question names."""
+
+    @pytest.mark.parametrize(
+        ("text", "keys"),
+        [
+            ("do I need a water tablet instead", ["diuretic"]),
+            ("do I really need the steroids", ["steroid"]),
+            ("is the antibiotic any use", ["antibiotic"]),
+            ("should he have a swallow assessment", ["swallow"]),
+            ("should I go to A&E tonight", ["urgent"]),
+            ("is it safe to go back to the gym", ["gym"]),
+        ],
+    )
+    def test_topic_is_named(self, text: str, keys: list[str]) -> None:
+        """Each phrase names its topic."""
+        assert [t.key for t in topics_in(text)] == keys
+
+    def test_relative_at_risk(self) -> None:
+        """A question about a relative's risk names the relative; one about the patient's care does not."""
+        assert relative_at_risk("Is my son at risk and does he need a test?") == "son"
+        assert relative_at_risk("I am writing for my dad, who lives in a care home.") == ""
