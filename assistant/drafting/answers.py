@@ -23,6 +23,10 @@ from assistant.intake import IntakeRecord
 _TREATMENT_WORDS = re.compile(
     r"\b(antibiotics?|treatment|treated|medicines?|medication|inhalers?|steroids?)\b", re.I
 )
+#: Words of a sentence about follow-up (not about the test that first confirms a diagnosis).
+_FOLLOW_UP_WORDS = re.compile(
+    r"\b(follow[- ]?up|review|repeat(?:ed)?|re-?check|months?|weeks?|after (?:treatment|recovery))\b", re.I
+)
 #: Diagnoses whose follow-up question is a repeat chest film.
 _REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
 PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
@@ -250,7 +254,13 @@ def _answer_next(
             "doctor plans with the treatment."
         )
         out.append(DraftSentence(text=text, origin="template", condition_ref=dx.key))
-        out += ctx.pick(f"follow-up after {dx.name}", 1, ctx.fits(dx))
+        fits = ctx.fits(dx)
+
+        def about_follow_up(sentence: str, passage: CitedSource) -> bool:
+            # "A normal D-dimer makes PE unlikely" confirms a diagnosis; it is not its follow-up.
+            return bool(_FOLLOW_UP_WORDS.search(sentence)) and fits(sentence, passage)
+
+        out += ctx.pick(f"follow-up after {dx.name}", 1, about_follow_up)
     if tests:
         out.append(
             DraftSentence(

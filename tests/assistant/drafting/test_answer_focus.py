@@ -194,8 +194,8 @@ class TestReadAsAClinician:
         draft = compose_draft(pe_case, ImagingFindings(), pe_sources, MockLLM(responses=[""]))
         nxt = next(q for q in draft.sub_questions if q.kind == "next_steps")
         text = " ".join(s.text for s in _answers(draft, nxt.id))
-        assert "smoking history" not in text and "follow-up check" not in text
-        assert "depends on how the symptoms settle and on the treatment" in text
+        assert "smoking history" not in text and "D-dimer" not in text
+        assert "review of the blood-thinning treatment" in text
 
     def test_next_steps_for_pneumonia_name_the_repeat_film(self) -> None:
         """For a pneumonia the follow-up question is the repeat chest X-ray."""

@@ -72,12 +72,12 @@ class TestComposeDraft:
     ) -> None:
         """Invented citations are removed and the then-unsupported sentence is held, marked and out
         of the signed text; junk gets fixed wording."""
-        llm = MockLLM(responses=["Infection can make part of the lung look pale [9].", "%%% ###"])
+        llm = MockLLM(responses=["Pneumonia can make part of the lung look pale [9].", "%%% ###"])
         draft = compose_draft(intake, imaging, passages, llm)
         text = _all_text(draft)
         assert "[9]" not in text
         held = [s for sec in draft.sections for s in sec.sentences if s.held]
-        assert [s.text for s in held] == ["Infection can make part of the lung look pale."]
+        assert [s.text for s in held] == ["Pneumonia can make part of the lung look pale."]
         assert held[0].supported is False and any("held for review" in f for f in held[0].flags)
         assert not any("look pale" in sec.text for sec in draft.sections)
         assert "look pale" in draft.to_markdown() and "[held:" in draft.to_markdown()
@@ -213,7 +213,8 @@ class TestEdgesAndStorage:
 
     def test_no_imaging_no_passages(self, intake: IntakeRecord) -> None:
         """Every section is still present; unsupported model text is held (marked, not in the text)."""
-        draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
+        llm = MockLLM(responses=["Pneumonia is an infection of the small air sacs of the lung."])
+        draft = compose_draft(intake, ImagingFindings(), [], llm)
         assert all(s.sentences for s in draft.sections)
         assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
         assert (
