@@ -14,6 +14,7 @@ from tests.conftest import REPO
 
 SETS = REPO / "tests" / "data" / "triage"
 RECALL_TARGET, FALSE_ALARM_LIMIT = 0.95, 0.10
+EVALUATION_SETS = ("dev.jsonl", "test.jsonl", "holdout.jsonl", "unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 def _all(*names: str) -> list:  # type: ignore[type-arg]
@@ -50,14 +51,7 @@ class TestTheSet:
         """
         exemplars = {e.text.lower().strip(" ?.") for e in load_bank().exemplars}
         seen: set[str] = set()
-        for name in (
-            "dev.jsonl",
-            "test.jsonl",
-            "holdout.jsonl",
-            "unseen.jsonl",
-            "blind.jsonl",
-            "blind2.jsonl",
-        ):
+        for name in EVALUATION_SETS:
             texts = {i.text.lower().strip(" ?.") for i in load_set(SETS / name)}
             assert not texts & exemplars, name
             if not name.startswith("blind"):
@@ -72,14 +66,7 @@ class TestTheSet:
             return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
         exemplars = [bag(e.text) for e in load_bank().exemplars]
-        for name in (
-            "dev.jsonl",
-            "test.jsonl",
-            "holdout.jsonl",
-            "unseen.jsonl",
-            "blind.jsonl",
-            "blind2.jsonl",
-        ):
+        for name in EVALUATION_SETS:
             for item in load_set(SETS / name):
                 b = bag(item.text)
                 close = [e for e in exemplars if len(e & b) >= 0.8 * len(e | b)]
