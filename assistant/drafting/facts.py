@@ -154,6 +154,11 @@ def matching_findings(diagnosis: str, imaging: ImagingFindings) -> list[ImagingF
     return [f for f in imaging.findings if f.label.lower() in dx or dx in f.label.lower()]
 
 
+def _about(duration: str) -> str:
+    """'about 3 days', but 'several months' and 'a few weeks' as they are."""
+    return duration if duration.startswith(("several", "a few")) else f"about {duration}"
+
+
 _LOBE = re.compile(r"\b(right|left)\s+(upper|middle|lower)\s+lobe\b", re.I)
 
 
@@ -175,11 +180,12 @@ def summary_sentences(
         who.append(intake.sex.strip().lower())
     if who:
         out.append(f"The patient is {', '.join(who)}.")
-    symptoms = questions.symptom_names(intake.symptom_text + " " + intake.main_question)
-    if symptoms:
-        lasting = questions.duration_of(intake)
-        listed = _join(symptoms)
-        out.append(f"Symptoms reported: {listed}" + (f", for about {lasting}." if lasting else "."))
+    groups = [
+        _join(names) + (f" for {_about(lasting)}" if lasting else "")
+        for names, lasting in questions.symptom_durations(intake)
+    ]
+    if groups:
+        out.append("Symptoms reported: " + "; ".join(groups) + ".")
     own, family = _history(intake.history)
     if own:
         out.append(f"Past conditions mentioned: {_join(own)}.")

@@ -257,13 +257,32 @@ def symptom_names(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def duration_of(intake: IntakeRecord) -> str:
-    """A duration such as '10 days' from the symptom fields, or ''."""
-    for text in (intake.duration, intake.onset, intake.symptom_text):
+def duration_in(*texts: str) -> str:
+    """The first duration such as '10 days' in ``texts``, or ''."""
+    for text in texts:
         match = _DURATION.search(text)
         if match:
             return " ".join(match.group(1).lower().split())
     return ""
+
+
+def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
+    """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
+
+    Symptoms named only in the main question come last, without a duration: a fever of three
+    days is never reported as lasting the months that a cough has.
+    """
+    out: list[tuple[list[str], str]] = []
+    seen: set[str] = set()
+    for symptom in intake.symptoms:
+        names = [n for n in symptom_names(symptom.description) if n not in seen]
+        seen.update(names)
+        if names:
+            out.append((names, duration_in(symptom.duration, symptom.onset, symptom.description)))
+    rest = [n for n in symptom_names(intake.main_question) if n not in seen]
+    if rest:
+        out.append((rest, ""))
+    return out
 
 
 def diagnosis_label(intake: IntakeRecord) -> str:

@@ -88,8 +88,21 @@ class TestSummary:
         assert "could it be something else like" not in text
         assert "pneumonia (right lower lobe)" in text
         assert "48 years old, female" in text
-        assert "a cough with coloured phlegm and fever, for about 10 days" in text
+        assert "a cough with coloured phlegm and fever for about 10 days" in text
         assert "whether it could be a blood clot in the lung (pulmonary embolism) instead" in text
+
+    def test_each_symptom_keeps_its_own_duration(self) -> None:
+        """A fever of three days is not reported as lasting the months a cough has."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            symptoms=[
+                Symptom(description="coughs when he drinks", duration="several months"),
+                Symptom(description="fever and more confused than usual", duration="3 days"),
+            ],
+            main_question="Is this aspiration?",
+        )
+        text = " ".join(s.text for s in facts.summary_sentences(intake))
+        assert "Symptoms reported: a cough for several months; fever and confusion for about 3 days." in text
 
     def test_first_diagnosis_not_pasted(self) -> None:
         """The reason is summarised, not quoted as if a doctor had said it."""
