@@ -17,6 +17,7 @@ from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, for_label
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
+from assistant.drafting.topics import topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 
@@ -207,6 +208,9 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
 
 def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     meds = [m for m in ctx.intake.medications if m.strip()]
+    asked = [topic(k) for k in questions.treatment_subjects(ctx.intake)]
+    if asked:  # a question about the antibiotic is not about the Parkinson's medicine
+        meds = [m for m in meds if any(t.search(m) for t in asked)]
     listed = f" ({', '.join(meds)})" if meds else ""
     out = [
         DraftSentence(

@@ -291,3 +291,24 @@ def test_model_sentence_for_a_child_never_gets_an_adult_citation() -> None:
     draft = compose_draft(intake, ImagingFindings(), sources, llm, scorer=_OverlapScorer())
     model = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
     assert model and not any(s.citations for s in model)
+
+
+class TestTreatmentAnswer:
+    """The treatment answer speaks of the medicines the patient asked about."""
+
+    def test_lists_only_the_medicine_asked_about(self) -> None:
+        """Asked about the antibiotic, the answer names it, not the Parkinson's medicine."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            symptoms=[Symptom(description="fever and a wet cough", duration="3 days")],
+            medications=["co-amoxiclav", "co-careldopa"],
+            main_question="Does he need a different antibiotic?",
+            age=81,
+        )
+        draft = compose_draft(
+            intake, ImagingFindings(), [_note(1, "community-acquired-pneumonia-adults")], MockLLM()
+        )
+        treat = next(q for q in draft.sub_questions if q.kind == "treatment")
+        text = " ".join(s.text for s in _answers(draft, treat.id))
+        assert "co-amoxiclav" in text
+        assert "co-careldopa" not in text
