@@ -32,6 +32,8 @@ class ClassifierSettings:
     scale: float = 10.0  # unit vectors are multiplied by this before the linear layer
     threshold: float = 0.5
     min_similarity: float = 0.45  # and the category's nearest exemplar at least this close
+    # and that exemplar at most this much further than the nearest non-emergency exemplar
+    max_deficit: float = 1.0
     per_category: tuple[tuple[str, float], ...] = ()
 
     def threshold_for(self, category: str) -> float:
@@ -97,13 +99,17 @@ class ExemplarClassifier:
             out.append(Prediction(self.classes[best], float(row[best]), float(1.0 - row[0])))
         return out
 
-    def is_emergency(self, prediction: Prediction, similarity: float) -> bool:
+    def is_emergency(self, prediction: Prediction, similarity: float, counter: float = -1.0) -> bool:
         """Whether a prediction passes its category's threshold, ``similarity`` being the
         cosine of the text to that category's nearest emergency exemplar (a floor that keeps
-        the classifier off texts unlike anything in the bank, where a linear model guesses)."""
+        the classifier off texts unlike anything in the bank, where a linear model guesses)
+        and ``counter`` the cosine to the nearest non-emergency exemplar: a text much closer
+        to a look-alike than to any emergency of the category is not called one ("the
+        antibiotics are not helping after two weeks" is not anaphylaxis)."""
         return (
             prediction.p_emergency >= self.settings.threshold_for(prediction.category)
             and similarity >= self.settings.min_similarity
+            and similarity >= counter - self.settings.max_deficit
         )
 
 

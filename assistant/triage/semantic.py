@@ -122,6 +122,7 @@ def _classifier(path: Path, data: dict[str, Any]) -> ClassifierSettings:
             scale=float(raw.get("scale", 10.0)),
             threshold=float(raw.get("threshold", 0.5)),
             min_similarity=float(raw.get("min_similarity", 0.45)),
+            max_deficit=float(raw.get("max_deficit", 1.0)),
             per_category=tuple((str(k), float(v)) for k, v in per.items()),
         )
     except (TypeError, ValueError, AttributeError) as e:
@@ -178,7 +179,7 @@ class SemanticMatcher:
             score, counter = float(pos[i]), float(neg[j])
             near = score >= t.high or (score >= t.low and score - counter >= t.margin)
             k = int(np.argmax(np.where(self._category_rows[pred.category], row, -1.0)))
-            learned = may_learn and self.classifier.is_emergency(pred, float(row[k]))
+            learned = may_learn and self.classifier.is_emergency(pred, float(row[k]), counter)
             best = self.bank.exemplars[i]
             category = best.category
             if learned and not near:  # the classifier's category, evidenced by its nearest exemplar

@@ -40,6 +40,12 @@ class TestDecisions:
             "my CT report mentions a 6 mm nodule",
             "I overdosed when I was 19, I am in a much better place now",
             "she fainted at the wedding but she is back to normal",
+            # ordinary intake answers, closer to a look-alike than to any emergency exemplar
+            "The antibiotics are not helping after two weeks",
+            "My chest X-ray report says right lower lobe pneumonia",
+            "cough for 3 weeks; tired since last month",
+            "amoxicillin, salbutamol",
+            "penicillin",
         ],
     )
     def test_not_emergencies(self, shared_triage: Triage, text: str) -> None:
