@@ -20,7 +20,8 @@ scored:
   words from the patient's text).
 
 Model sentences held for the clinician (no source supports them; not in the text that is
-signed) are counted and printed per case, not scored.
+signed) are counted and printed per case, not scored; so are sentences said twice in one
+draft (the same words in two sections read as padding), which should be none.
 
     python benchmarks/vignette_rubric.py [--llm mock|embedded] [--only v01,v02] [--json out.json]
         [--save-drafts DIR]
@@ -377,7 +378,9 @@ def main() -> None:
     ctx = AppContext(settings)
     upgrade(ctx.db.engine)
     ingest_starter_pack(settings, ctx)
-    met = total = contradicted = lenient_met = 0
+    from assistant.drafting.sanitize import repeated_sentences
+
+    met = total = contradicted = lenient_met = repeated = 0
     results = []
     for vignette in load_vignettes(args.only):
         content, evidence, seconds = run_case(ctx, vignette, data_dir)
@@ -399,6 +402,10 @@ def main() -> None:
         for name, ok, detail in items:
             if not ok:
                 print(f"    MISSED {name}: {detail[:160]}")
+        twice = repeated_sentences([str(s["text"]) for _, s in _sentences(content)])
+        repeated += len(twice)
+        for text in twice:
+            print(f"    REPEATED sentence: {text[:160]}")
         results.append(
             {
                 "id": vignette["id"],
@@ -407,12 +414,14 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "held": held,
                 "missed": [(n, d) for n, ok, d in items if not ok],
+                "repeated": twice,
             }
         )
     print(
         f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), "
         f"contradicted facts: {contradicted}; without the named-item check: "
-        f"{lenient_met}/{total} ({100 * lenient_met / max(total, 1):.1f}%)"
+        f"{lenient_met}/{total} ({100 * lenient_met / max(total, 1):.1f}%); "
+        f"sentences repeated within a draft: {repeated}"
     )
     if args.json:
         args.json.write_text(
@@ -421,6 +430,7 @@ def main() -> None:
                     "overall": [met, total],
                     "lenient": [lenient_met, total],
                     "contradicted": contradicted,
+                    "repeated": repeated,
                     "cases": results,
                 },
                 indent=2,

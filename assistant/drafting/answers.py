@@ -81,6 +81,34 @@ def verdict_sentence(dx_name: str, verdict: Verdict) -> str:
     return f"The images could not confirm or exclude {dx_name}, because {verdict.reason}."
 
 
+def agreement_sentence(dx_name: str, verdict: Verdict, imaging: ImagingFindings) -> str:
+    """The verdict in brief for the agreement section; the answer on the diagnosis gives it in full.
+
+    The full verdict sentence (:func:`verdict_sentence`) answers "is the diagnosis right";
+    saying it again word for word here would repeat it, so this section refers to it.
+    """
+    match verdict.direction:
+        case "supports":
+            return (
+                f"In short, the validated imaging result agrees with the first diagnosis of {dx_name} "
+                "(the answer on the diagnosis above says which result and how far it goes)."
+            )
+        case "argues_against":
+            return (
+                f"In short, the validated imaging result disagrees with the first diagnosis of {dx_name}, "
+                "which is a reason to look again (the answer on the diagnosis above says why)."
+            )
+    if not imaging.kinds and not imaging.findings and imaging.ct is None:
+        return (
+            "No images were analysed, so no imaging result agrees or disagrees with the diagnosis of "
+            f"{dx_name}."
+        )
+    return (
+        f"In short, the images neither agree nor disagree with the first diagnosis of {dx_name}; "
+        "the answer on the diagnosis above gives the reason."
+    )
+
+
 def _tagged(sentences: Sequence[DraftSentence], qid: str = "", cond: str = "") -> list[DraftSentence]:
     for s in sentences:
         s.question_ref = s.question_ref or qid
@@ -157,9 +185,16 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
             q.id,
         )
     analysed = f"The uploaded {' and '.join(what)} images were analysed by the models listed below."
-    if not ctx.imaging.findings and ctx.imaging.ct is None:
-        analysed = facts.no_findings_sentence(ctx.imaging, "any finding")
+    read_none = not ctx.imaging.findings and ctx.imaging.ct is None
+    if read_none:
+        analysed = (
+            facts.refusal_sentence(ctx.imaging)
+            if ctx.imaging.refused
+            else facts.no_findings_sentence(ctx.imaging, "any finding")
+        )
     out = [DraftSentence(text=analysed, origin="finding")]
+    if ctx.imaging.refused and not read_none:  # the input check's reason: here, and only here
+        out.append(DraftSentence(text=facts.refusal_sentence(ctx.imaging), origin="finding"))
     assessed = usable_findings(ctx.imaging)
     skipped = [f for f in ctx.imaging.findings if not f.assessed]
     if assessed:

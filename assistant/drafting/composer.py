@@ -21,10 +21,10 @@ from langchain_core.language_models.llms import BaseLLM
 from assistant.drafting import facts, questions
 from assistant.drafting.answers import (
     AnswerContext,
+    agreement_sentence,
     answer_sentences,
     differential,
     differential_sentences,
-    verdict_sentence,
 )
 from assistant.drafting.chat_answers import ChatAnswerer, add_chat_answers
 from assistant.drafting.citations import (
@@ -281,6 +281,9 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
 
 def _images(ctx: _Context) -> list[DraftSentence]:
     image_facts = facts.image_fact_sentences(ctx.imaging)
+    if not image_facts and ctx.imaging.refused:
+        # A refused upload is not "no results available": refer to the reason, given in the answers.
+        return [DraftSentence(text=facts.no_findings_sentence(ctx.imaging, "any finding"), origin="finding")]
     if not image_facts:
         return [
             DraftSentence(
@@ -301,7 +304,8 @@ def _agreement(ctx: _Context) -> list[DraftSentence]:
     label_text = ctx.intake.diagnosis_in_question if cond is None else ""
     verdict = verdict_for(cond, label_text, ctx.imaging)
     refs = [verdict.finding.label] if verdict.finding is not None and verdict.finding.assessed else []
-    out = [DraftSentence(text=verdict_sentence(dx, verdict), origin="finding", finding_refs=refs)]
+    brief = agreement_sentence(dx, verdict, ctx.imaging)
+    out = [DraftSentence(text=brief, origin="finding", finding_refs=refs)]
     fact = _pick(ctx, f"How is {dx} diagnosed? chest X-ray tests diagnosis", accept=ctx.about_diagnosis)
     # The verdict is the validity rules' alone: no model text here, where a flipped word would matter most.
     fixed = DraftSentence(text=FALLBACK_EXPLANATIONS[SectionKey.AGREEMENT], origin="template")
@@ -444,7 +448,8 @@ def compose_draft(
         red_flags=[f for f in red_flags if f.strip()],
     )
     ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
-    has_images = bool(imaging.findings) or imaging.ct is not None
+    # Anything uploaded is answered, a refused film included: that answer is where its reason is given.
+    has_images = bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds)
     sub_questions = questions.parse_sub_questions(intake, has_images=has_images)
     named = questions.named_alternatives(intake)
     actx = _answer_context(ctx)

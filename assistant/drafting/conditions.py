@@ -338,7 +338,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "heart_attack",
         "a heart problem such as angina or a heart attack",
-        ("heart attack", "angina", "heart problem", "cardiac", "my heart", "heart trouble", "heart issue"),
+        ("heart attack", "angina"),
         "crushing chest pain spreading to the arm or jaw, sweating, or pain on exertion",
         "pain that is sharp, reproduced by pressing, and an ECG and troponin that are normal",
         "an ECG and a troponin blood test, urgently when the pain is ongoing",
@@ -369,6 +369,68 @@ CONDITIONS: tuple[Condition, ...] = (
 )
 
 _BY_KEY = {c.key: c for c in CONDITIONS}
+
+
+@dataclass(frozen=True)
+class VagueTerm:
+    """A word for an organ that names no condition by itself ("my heart"): its context decides.
+
+    Each reading is a condition key with the words that point to it (symptoms, what the heart
+    is said to do). Cues in the same sentence count twice, cues elsewhere in the text once; the
+    reading with most wins, and ``default`` when none is ahead.
+    """
+
+    pattern: str
+    readings: tuple[tuple[str, tuple[str, ...]], ...]
+    default: str
+
+
+VAGUE_TERMS: tuple[VagueTerm, ...] = (
+    VagueTerm(
+        # "my heart racing" is a palpitation and "my heart attack" a named condition, not vague.
+        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|racing|pounding|"
+        r"flutter|skip|valve))|heart (?:problems?|troubles?|issues?)|cardiac",
+        (
+            (
+                "heart_failure",
+                (
+                    r"swollen (?:ankles?|legs?|feet)|(?:ankles?|legs?|feet) (?:have |are |had |were )?"
+                    r"(?:swollen|swelling|puffy)|(?:ankle|leg) swelling|oedema|edema",
+                    r"(?:lie|lying|sleep\w*) flat|propped up|pillows|(?:wak\w*|woke) (?:up )?(?:at night )?"
+                    r"(?:gasping|breathless|short of breath|fighting for breath)",
+                    r"pump\w*|weak(?:er)? heart|enlarged heart|large heart|big heart|cardiomegaly",
+                    r"fluid|water (?:tablets?|pills?)|diuretics?|weight gain|put on weight",
+                ),
+            ),
+            (
+                "heart_attack",
+                (
+                    r"chest pain|pain\b[^.?!;\n]{0,30}\bchest|crushing|tight\w*|squeez\w*|heav(?:y|iness)",
+                    r"(?:left )?arm|jaw|sweat\w*|clammy",
+                    r"exertion|exercis\w*|gym",
+                    r"angina|ecg|troponin|gtn",
+                ),
+            ),
+        ),
+        default="heart_attack",
+    ),
+)
+_SENTENCE_END = re.compile(r"[.?!;\n]")
+
+
+def _reading(term: VagueTerm, text: str, start: int, end: int) -> Condition:
+    """The condition a vague mention at ``text[start:end]`` stands for, read from its context."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    lo, hi = (before[-1] if before else 0), (after.start() if after else len(text))
+    scores: dict[str, int] = {}
+    for key, cues in term.readings:
+        pattern = re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.IGNORECASE)
+        near = len(pattern.findall(text[lo:hi]))
+        scores[key] = 2 * near + len(pattern.findall(text)) - near
+    best = max(scores.values())
+    leaders = [k for k, v in scores.items() if v == best]
+    return condition(leaders[0] if len(leaders) == 1 else term.default)
 
 
 def condition(key: str) -> Condition:
@@ -416,11 +478,19 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
     return _WORDS.sub(fix, text)
 
 
+_VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
+
+
 def _hits(text: str) -> list[tuple[int, int, Condition]]:
     text = _ONE_IN.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} {m.group(3)}", text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
         for cond, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    hits += [
+        (match.start(), -(match.end() - match.start()), _reading(term, text, match.start(), match.end()))
+        for term, pattern in _VAGUE_PATTERNS
         for match in pattern.finditer(text)
     ]
     hits.sort(key=lambda h: (h[0], h[1]))
@@ -486,8 +556,13 @@ def for_label(label: str) -> Condition | None:
 
 
 def mentions(condition_: Condition, text: str) -> bool:
-    """True when ``text`` names the condition by any of its terms or lay phrasings."""
-    return any(p.search(text) for c, p in _PATTERNS if c == condition_)
+    """True when ``text`` names the condition by any of its terms or lay phrasings.
+
+    A vague organ word ("my heart") counts for the condition its context reads it as.
+    """
+    if any(p.search(text) for c, p in _PATTERNS if c == condition_):
+        return True
+    return any(c == condition_ for _, _, c in _hits(text))
 
 
 #: Topics the pack covers that the table above has no entry for: a document titled with

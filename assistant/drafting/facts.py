@@ -72,22 +72,48 @@ def finding_sentence(finding: ImagingFinding) -> str:
     )
 
 
+def _uploaded(imaging: ImagingFindings) -> str:
+    """What was uploaded, as a noun before 'image(s)': 'chest X-ray ', 'CT and chest X-ray ', or ''."""
+    kinds = " and ".join(dict.fromkeys(_KIND_NAMES.get(k, k) for k in imaging.kinds))
+    return f"{kinds} " if kinds else ""
+
+
+def refusal_sentence(imaging: ImagingFindings) -> str:
+    """Why the input check refused an upload, in full: said once, in the answer on the images.
+
+    Every other place that needs it refers to it (:func:`no_findings_sentence`); the same
+    reason given three times reads as padding and hides what else the draft says.
+    """
+    reasons = list(dict.fromkeys(" ".join(r.split()).rstrip(".") for r in imaging.refused))
+    n, kind = len(imaging.refused), _uploaded(imaging)
+    some_read = bool(imaging.findings) or imaging.ct is not None
+    if some_read:
+        what = "One of the uploaded images was" if n == 1 else f"{n} of the uploaded images were"
+    else:
+        what = f"The uploaded {kind}image was" if n == 1 else f"The {n} uploaded {kind}images were"
+    return (
+        f"{what} received but not given to the imaging models, because {'; '.join(reasons)}; "
+        "a radiologist's reading is needed instead."
+    )
+
+
 def no_findings_sentence(imaging: ImagingFindings, about: str) -> str:
     """Why the images cannot speak to ``about`` when no model result came back for them.
 
     Images that were uploaded and analysed are never described as missing: the reason
-    is then that no model result is available (or validated) for them.
+    is then that no model result is available (or validated) for them. A refused upload is
+    only referred to here; its reason is given once (:func:`refusal_sentence`).
     """
-    what = " and ".join(dict.fromkeys(_KIND_NAMES.get(k, k) for k in imaging.kinds))
+    what = _uploaded(imaging)
     if imaging.refused:
-        why = " ".join(imaging.refused[0].split()).rstrip(".")
+        noun = "image" if len(imaging.refused) == 1 else "images"
         return (
-            f"The uploaded {what} image was received but not given to the imaging models, because {why}; "
-            f"so the images cannot confirm or exclude {about}, and a radiologist's reading is needed."
+            f"The uploaded {what}{noun} could not be read by the imaging models (why is given in the "
+            f"answer on the images), so the images cannot confirm or exclude {about}."
         )
     if imaging.kinds:
         return (
-            f"The uploaded {what} images were received, but no imaging model result is available for them, "
+            f"The uploaded {what}images were received, but no imaging model result is available for them, "
             f"so the images cannot confirm or exclude {about}."
         )
     return f"No images were analysed, so this opinion cannot check {about} against the images."

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.drafting.citations import strip_unresolved
 from assistant.drafting.guardrails import check_clinical_voice
 from assistant.drafting.schemas import DraftSentence
-from knowledge.sentences import split_sentences
+from knowledge.sentences import split_sentences, without_citations
 
 _NUMBER = re.compile(r"(?<![\w\[])\d+(?:\.\d+)?(?![\w\]])")
 _PROMPT_ECHO = re.compile(
@@ -61,6 +61,25 @@ def echoes(sentence: str, runs: set[tuple[str, ...]], size: int = ECHO_RUN) -> b
 _NEGATION = re.compile(r"\b(?:not|no|never|none|cannot|without)\b|n't\b", re.IGNORECASE)
 _STOP_TEXT = "a an the is are was were be of to in on for and or with by it its this that as at"
 _STOP = frozenset(_STOP_TEXT.split())
+
+
+def repeated_sentences(texts: Sequence[str]) -> list[str]:
+    """Sentences said more than once across ``texts`` (one draft's sentences), each listed once.
+
+    Sentences are compared without citation markers, case or spacing, so "X [1]." and
+    "X." are the same sentence: a reader meets the same words twice either way.
+    """
+    seen: set[str] = set()
+    repeated: dict[str, str] = {}
+    for text in texts:
+        for sentence in split_sentences(text):
+            key = " ".join(without_citations(sentence).lower().split()).rstrip(".!?:; ")
+            if not key:
+                continue
+            if key in seen:
+                repeated.setdefault(key, sentence)
+            seen.add(key)
+    return list(repeated.values())
 
 
 def _words(text: str) -> set[str]:

@@ -56,11 +56,11 @@ def _why_not(f: ImagingFinding, direction: str) -> str:
 
 def _why_no_finding(imaging: ImagingFindings) -> str:
     """One consistent reason for a condition no finding speaks to."""
-    if imaging.refused:
-        return "the uploaded image was not given to the imaging models: " + " ".join(
-            imaging.refused[0].split()
-        ).rstrip(".")
     if not imaging.findings and imaging.ct is None:
+        if imaging.refused:  # the input check's reason itself is given once, in the answer on the images
+            return (
+                "the uploaded image was not given to the imaging models (the answer on the images says why)"
+            )
         if not imaging.kinds:
             return "no images were analysed"
         return "no imaging model result is available for these images"

@@ -70,6 +70,27 @@ class TestNegatives:
         assert float(out.std()) > 0.02
 
 
+class TestReframe:
+    """The framings the guard averages over."""
+
+    @pytest.mark.parametrize(
+        ("view", "shape"),
+        [("as_is", (200, 100)), ("zoom_in", (180, 90)), ("zoom_out", (220, 110)), ("higher", (180, 100))],
+    )
+    def test_views_reframe_the_picture(self, view: str, shape: tuple[int, int]) -> None:
+        """Each view crops or pads by a tenth of the picture and keeps it 2-D."""
+        from imaging.guard import reframe
+
+        assert reframe(np.zeros((200, 100, 3), dtype=np.float32), view).shape == shape
+
+    def test_unknown_view_is_refused(self) -> None:
+        """A misspelt view is an error, not a silent 'as is'."""
+        from imaging.guard import reframe
+
+        with pytest.raises(ValueError, match="unknown guard view 'tilted'"):
+            reframe(np.zeros((8, 8), dtype=np.float32), "tilted")
+
+
 @pytest.mark.slow
 class TestLearnedGuard:
     @pytest.fixture(scope="class")
@@ -89,6 +110,21 @@ class TestLearnedGuard:
         )
         assert upright >= guard.threshold
         assert upside_down < guard.threshold and inverted < guard.threshold
+
+    def test_film_framed_high_is_accepted(self, guard) -> None:  # type: ignore[no-untyped-def]
+        """An adult AP film showing neck and abdomen (chest high in the frame) is read, not refused.
+
+        NIH 00001162_000 (patient half 1, never seen in training) scored 0.47 with a guard trained
+        on one framing; its chest alone scores 0.93, so framing, not exposure, was the cause.
+        """
+        path = SHARED / "cxr" / "nih1000" / "images_256" / "00001162_000.png"
+        if not path.is_file():
+            pytest.skip(f"shared NIH film not found: {path}")
+        from imaging.photo import picture_array
+
+        image = picture_array(path)
+        upright, upside_down = guard.probabilities([image, transform_film(image, "upside_down")])
+        assert upright >= guard.threshold > upside_down
 
     @pytest.mark.parametrize(
         ("name", "upright"),

@@ -111,11 +111,14 @@ class TestComposeDraft:
             ),
         )
         draft = compose_draft(intake, imaging, passages, MockLLM())
-        agreement = draft.section(SectionKey.AGREEMENT).text
+        answers, agreement = draft.section(SectionKey.ANSWERS).text, draft.section(SectionKey.AGREEMENT).text
         assert (
             "could not confirm or exclude pneumonia, because the model's sensitivity (0.62) is not "
-            "high enough to exclude it" in agreement
+            "high enough to exclude it" in answers
         )
+        # the verdict is given once, in the answer on the diagnosis; the agreement section refers to it
+        assert "neither agree nor disagree with the first diagnosis of pneumonia" in agreement
+        assert "sensitivity (0.62)" not in agreement
         assert "do not support" not in agreement
         images = draft.section(SectionKey.IMAGES).text
         assert "0.12 (about 12 in 100), below its operating threshold of 0.42" in images
@@ -217,9 +220,10 @@ class TestEdgesAndStorage:
         draft = compose_draft(intake, ImagingFindings(), [], llm)
         assert all(s.sentences for s in draft.sections)
         assert "No imaging model results were available" in draft.section(SectionKey.IMAGES).text
+        assert "cannot check pneumonia against the images" in draft.section(SectionKey.ANSWERS).text
         assert (
-            "could not confirm or exclude pneumonia, because no images were analysed"
-            in draft.section(SectionKey.AGREEMENT).text
+            "No images were analysed, so no imaging result agrees or disagrees with the diagnosis of "
+            "pneumonia" in draft.section(SectionKey.AGREEMENT).text
         )
         model = [s for sec in draft.sections for s in sec.sentences if s.origin == "llm"]
         assert model and all(s.held and s.supported is False for s in model)

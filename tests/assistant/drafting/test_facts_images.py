@@ -18,9 +18,15 @@ class TestNoFindings:
     """Uploaded-but-refused images are never described as 'no images'."""
 
     def test_refused_image_is_not_missing(self) -> None:
-        """The sentence says the image was received and why the models did not read it."""
-        text = facts.no_findings_sentence(REFUSED, "pneumonia")
+        """The refusal sentence says the image was received and why the models did not read it."""
+        text = facts.refusal_sentence(REFUSED)
         assert "No images" not in text and "received" in text and "upright frontal" in text
+
+    def test_elsewhere_the_refusal_is_referred_to_not_repeated(self) -> None:
+        """Other answers say the image could not be read and point to the reason, without repeating it."""
+        text = facts.no_findings_sentence(REFUSED, "pneumonia")
+        assert "could not be read" in text and "answer on the images" in text
+        assert "upright frontal" not in text and "No images" not in text
 
     def test_nothing_uploaded(self) -> None:
         """Without uploads the sentence says no images were analysed."""

@@ -81,4 +81,5 @@ class TestUntrustedEverywhere:
         assert "instruction-like text in chat message 1" in sources
         text = " ".join(s.text for sec in draft.sections for s in sec.sentences)
         assert "scan is normal" not in text
-        assert "could not confirm or exclude pneumonia" in draft.section(SectionKey.AGREEMENT).text
+        assert "cannot check pneumonia against the images" in draft.section(SectionKey.ANSWERS).text
+        assert "no imaging result agrees or disagrees" in draft.section(SectionKey.AGREEMENT).text

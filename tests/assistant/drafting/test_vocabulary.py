@@ -56,6 +56,48 @@ class TestLaySynonyms:
                 assert cond in conditions_in(f"could it be {term}?", nested=True), term
 
 
+class TestVagueOrganWords:
+    """'My heart' names no condition by itself: the symptoms and words around it decide which."""
+
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ("Is my heart not pumping properly? My ankles are swollen.", "heart_failure"),
+            ("Could it be my heart? I am breathless lying flat; swollen ankles", "heart_failure"),
+            ("could this be my heart, I sleep propped up on three pillows", "heart_failure"),
+            ("Could it be my heart? Crushing chest pain going down my left arm", "heart_attack"),
+            ("Could it be my heart? pain at the front of the chest when I exercise", "heart_attack"),
+            ("is it a heart problem?", "heart_attack"),
+            ("Could it be my heart?", "heart_attack"),
+        ],
+    )
+    def test_context_decides(self, text: str, key: str) -> None:
+        """Heart-failure cues read 'my heart' as heart failure; chest-pain cues (or none), a heart attack."""
+        assert [c.key for c in conditions_in(text)] == [key]
+
+    def test_patient_asking_about_swelling_and_lying_flat(self) -> None:
+        """The named alternative follows the patient's symptoms, not a fixed mapping."""
+        from assistant.drafting.questions import named_alternatives
+        from assistant.intake import IntakeRecord, Symptom
+
+        intake = IntakeRecord(
+            diagnosis_in_question="chest infection",
+            symptoms=[
+                Symptom(description="swollen ankles"),
+                Symptom(description="breathless when lying flat"),
+            ],
+            main_question="Could it be my heart rather than an infection?",
+        )
+        assert [c.key for c in named_alternatives(intake)] == ["heart_failure"]
+
+    def test_named_conditions_are_not_vague(self) -> None:
+        """'my heart attack' is a heart attack and 'my heart racing' names no condition."""
+        assert [c.key for c in conditions_in("since my heart attack I get swollen ankles")] == [
+            "heart_attack"
+        ]
+        assert conditions_in("my heart racing when I stand up") == []
+
+
 class TestMisspelling:
     """A misspelt condition word is recognised and named correctly."""
 

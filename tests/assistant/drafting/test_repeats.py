@@ -1,0 +1,135 @@
+"""No sentence is said twice in one draft; a refused upload's reason is given once, in the images answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.sanitize import repeated_sentences
+from assistant.drafting.schemas import (
+    CitedSource,
+    CTMeasurements,
+    DraftContent,
+    ImagingFinding,
+    ImagingFindings,
+    NoduleCandidate,
+    SectionKey,
+)
+from assistant.intake import IntakeRecord, Symptom
+from tests.assistant.drafting.conftest import CXR_CARD
+
+VIGNETTES = sorted((Path(__file__).resolve().parents[2] / "data" / "vignettes").glob("*.json"))
+REASON = "the picture does not look like an upright frontal chest radiograph (guard score 0.47)"
+
+
+def _finding(status: str, positive: bool) -> ImagingFinding:
+    return ImagingFinding(
+        label="pneumonia",
+        probability=0.81 if positive else 0.12,
+        threshold=0.42,
+        positive=positive,
+        model_card=CXR_CARD,
+        status=status,  # type: ignore[arg-type]
+        reason=None if status == "reported" else "the model has not been validated for this population",
+        sensitivity=0.9,
+        specificity=0.85,
+        rule_in_ok=status == "reported",
+        rule_out_ok=status == "reported",
+    )
+
+
+#: The imaging situations a draft meets: refused, validated, not assessed, CT, one of two refused, none.
+IMAGING: dict[str, ImagingFindings] = {
+    "refused film": ImagingFindings(modality="chest X-ray", kinds=["photo"], refused=[REASON]),
+    "validated finding": ImagingFindings(
+        modality="chest X-ray", kinds=["photo"], findings=[_finding("reported", True)]
+    ),
+    "not-assessed finding": ImagingFindings(
+        modality="chest X-ray", kinds=["cxr"], findings=[_finding("not_assessed", False)]
+    ),
+    "ct with a mass": ImagingFindings(
+        modality="chest CT",
+        kinds=["ct"],
+        ct=CTMeasurements(
+            lung_volume_l=4.2,
+            nodule_candidates=[NoduleCandidate(diameter_mm=39.0, slice_number=16)],
+            nodule_count=3,
+        ),
+    ),
+    "one of two films refused": ImagingFindings(
+        modality="chest X-ray", kinds=["photo"], findings=[_finding("reported", False)], refused=[REASON]
+    ),
+    "nothing uploaded": ImagingFindings(),
+}
+
+
+def _texts(draft: DraftContent) -> list[str]:
+    return [s.text for sec in draft.sections for s in sec.sentences]
+
+
+class TestRepeatedSentences:
+    """The check itself."""
+
+    def test_finds_a_sentence_said_twice_across_texts(self) -> None:
+        """The same sentence in two places is found once, whatever its citation marker or case."""
+        texts = ["The film was refused. Something else.", "More here. The FILM was refused [2]."]
+        assert repeated_sentences(texts) == ["The FILM was refused [2]."]
+
+    def test_different_sentences_pass(self) -> None:
+        """Sentences that differ in one word are not repeats."""
+        assert repeated_sentences(["It could be pneumonia.", "It could be asthma."]) == []
+
+
+class TestRefusedUpload:
+    """The input check's reason for refusing an upload is said once, where the images are answered."""
+
+    @pytest.fixture
+    def draft(self) -> DraftContent:
+        """A chest infection draft whose only film was refused, naming an alternative and a treatment."""
+        intake = IntakeRecord(
+            diagnosis_in_question="chest infection",
+            reason_for_second_opinion="third infection this year; the x-ray is attached",
+            symptoms=[Symptom(description="cough and fever", duration="3 days")],
+            medications=["co-amoxiclav"],
+            main_question="Could this be aspiration pneumonia, and is the antibiotic right?",
+            age=81,
+        )
+        return compose_draft(intake, IMAGING["refused film"], [], MockLLM())
+
+    def test_reason_given_once_in_the_images_answer(self, draft: DraftContent) -> None:
+        """The guard's reason appears in exactly one sentence, answering the images sub-question."""
+        images_q = next(q.id for q in draft.sub_questions if q.kind == "images")
+        saying = [
+            (sec.key, s.question_ref)
+            for sec in draft.sections
+            for s in sec.sentences
+            if "guard score" in s.text
+        ]
+        assert saying == [(SectionKey.ANSWERS, images_q)]
+
+    def test_elsewhere_the_refusal_is_referred_to(self, draft: DraftContent) -> None:
+        """The other answers and the images section say the images could not be read, not 'no images'."""
+        answers = [s.text for s in draft.section(SectionKey.ANSWERS).sentences]
+        assert sum("could not be read by the imaging models" in t for t in answers) == 2
+        assert "could not be read" in draft.section(SectionKey.IMAGES).text
+        assert "No imaging model results were available" not in draft.section(SectionKey.IMAGES).text
+
+    def test_no_sentence_twice(self, draft: DraftContent) -> None:
+        """No sentence of the draft is repeated."""
+        assert repeated_sentences(_texts(draft)) == []
+
+
+class TestNoRepeatsOnVignettes:
+    """Every vignette's intake, drafted in each imaging situation with the mock LLM, repeats no sentence."""
+
+    @pytest.mark.parametrize("situation", sorted(IMAGING))
+    @pytest.mark.parametrize("path", VIGNETTES, ids=[p.stem for p in VIGNETTES])
+    def test_no_sentence_twice(self, path: Path, situation: str, passages: list[CitedSource]) -> None:
+        """No identical sentence twice in one draft."""
+        intake = IntakeRecord.model_validate(json.loads(path.read_text())["intake"])
+        draft = compose_draft(intake, IMAGING[situation], passages, MockLLM())
+        assert repeated_sentences(_texts(draft)) == []
