@@ -29,13 +29,18 @@ _IMAGES = re.compile(
 _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
+    r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking)\b",
     re.I,
 )
 _NEXT = re.compile(
     r"\b(next|follow[- ]?up|another|repeat|more tests?|other tests?|biopsy|referr\w*|specialist|"
     r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry|"
-    r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next)\b",
+    r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next|how long will|"
+    r"how long (?:does|do|until)|how soon|when (?:can|will|could) (?:i|he|she|they|we)|"
+    r"(?:will|could) (?:it|this) (?:happen|come) (?:back|again)|(?:what|which) signs?|"
+    r"watch (?:out )?for|look out for|go back in|how would (?:we|i|they) know|"
+    r"should(?:n'?t| not)? they have)\b",
     re.I,
 )
 _DURATION = re.compile(

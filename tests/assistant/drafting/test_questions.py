@@ -42,6 +42,10 @@ class TestParseSubQuestions:
             ("Should I stay on the blood thinner?", "treatment"),
             ("What does the scan show?", "images"),
             ("What happens next?", "next_steps"),
+            ("How long will this pain go on?", "next_steps"),
+            ("What signs should we watch for that mean he needs to go back in?", "next_steps"),
+            ("Shouldn't they have drained some off and tested it?", "next_steps"),
+            ("If I need an operation, how soon would it be?", "treatment"),
         ],
     )
     def test_kinds(self, question: str, kind: str) -> None:
