@@ -364,6 +364,8 @@ CONDITIONS: tuple[Condition, ...] = (
         lay=(
             r"(?:chest|rib|muscle) (?:wall )?strain",
             r"strain(?:ed)? (?:a |my |his |her )?(?:chest )?muscle",
+            r"bruis\w* (?:to )?(?:the |my |his |her )?(?:ribs?|chest(?: wall)?|ribcage)",
+            r"(?:rib|chest(?: wall)?) (?:bruis\w*|contusions?)",
         ),
     ),
     Condition(
@@ -517,9 +519,22 @@ def diagnosis_family(text: str) -> list[Condition]:
     return family
 
 
+# "no broken ribs", "ruled out a clot": a condition named only to deny it.
+_DENIED = re.compile(
+    r"\b(?:no|not|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
+    r"(?:(?:a|an|any|the|signs? of|evidence of)\s+)?$",
+    re.I,
+)
+
+
 def main_condition(text: str) -> Condition | None:
-    """The condition a diagnosis names: the first one, or a narrower one that refines it."""
-    found = conditions_in(text, fuzzy=True)
+    """The condition a diagnosis names: the first one not denied, or a narrower one that refines it.
+
+    "bruised ribs, the X-ray showed no broken ribs" is not a broken rib.
+    """
+    text = correct_spelling(text)
+    denied = {cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])}
+    found = [c for c in conditions_in(text) if c not in denied]
     if not found:
         return None
     narrower = [c for c in found if c.refines and c.refines in {f.key for f in found}]

@@ -57,14 +57,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
-    (r"cough\w*", "a cough"),
+    (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
     (r"fevers?|temperature|high temp|chills|shivering", "fever"),
     (r"fast breathing|breathing (?:fast|quickly)|rapid breathing", "fast breathing"),
     (
         r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing",
         "breathlessness",
     ),
-    (r"chest pain|pain in (?:my|the) chest|chest hurts|sharp pain", "chest pain"),
+    (
+        r"chest pain|pain in (?:my|the) chest|chest hurts|sharp pain|rib pain|pain (?:in|over|around) "
+        r"(?:my|the|his|her) ribs?|pain (?:on |in )?(?:the )?(?:right|left) side of (?:my |the )?chest|"
+        r"(?:right|left)[- ]sided chest pain|pleuritic pain",
+        "chest pain",
+    ),
     (r"wheez\w*", "wheeze"),
     (r"night sweats?", "night sweats"),
     (r"weight loss|lost weight|losing weight", "weight loss"),

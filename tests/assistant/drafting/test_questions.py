@@ -108,6 +108,19 @@ class TestSummary:
         text = " ".join(s.text for s in facts.summary_sentences(intake))
         assert "Symptoms reported: a cough for several months; fever and confusion for about 3 days." in text
 
+    def test_pain_made_worse_by_coughing_is_chest_pain_not_a_cough(self) -> None:
+        """'pain right side of chest worse when coughing' is chest pain; coughing is only its trigger."""
+        assert questions.symptom_names("pain right side of chest worse when coughing or turning in bed") == [
+            "chest pain"
+        ]
+        assert questions.symptom_names("a dry cough for weeks") == ["a cough"]
+
+    def test_emergency_flag_named_in_plain_words(self) -> None:
+        """A red flag the chat recorded by its category key is named as patients and clinicians read it."""
+        text = " ".join(s.text for s in facts.summary_sentences(ISSUE_INTAKE, [], ["unconscious"]))
+        assert "collapse, unresponsiveness or seizure" in text
+        assert "unconscious" not in text
+
     def test_first_diagnosis_not_pasted(self) -> None:
         """The reason is summarised, not quoted as if a doctor had said it."""
         text = " ".join(s.text for s in facts.first_diagnosis_sentences(ISSUE_INTAKE))

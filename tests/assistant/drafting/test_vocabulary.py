@@ -105,6 +105,12 @@ class TestDiagnosisFamily:
         )
         assert [c.key for c in named_alternatives(intake)] == ["tuberculosis"]
 
+    def test_a_denied_condition_is_not_the_diagnosis(self) -> None:
+        """'bruised ribs, the X-ray showed no broken ribs' is chest-wall pain, not a broken rib."""
+        text = "A&E said bruised ribs after I slipped, the xray showed no broken ribs"
+        assert main_condition(text) == condition("costochondritis")
+        assert main_condition("pneumonia, a clot was ruled out") == condition("pneumonia")
+
     def test_named_effusion_not_recast_as_pneumonia(self) -> None:
         """'fluid on the lung from a chest infection' is a pleural effusion."""
         assert main_condition("fluid on the lung from a chest infection") == condition("pleural_effusion")
