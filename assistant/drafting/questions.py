@@ -216,13 +216,15 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
-        names = [topic(k).name for k in subjects]
+        names = [topic(k).name for k in subjects if k != "interaction"]
         what = (
             f"whether the patient needs {_join(names)}, and whether it is the right treatment"
             if names
             else ""
         )
         summary = what or "whether the current treatment is the right one"
+        if "interaction" in subjects:
+            summary += ", and whether it can be taken with the other medicines"
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
     if _NEXT.search(_without_topics(asked)):

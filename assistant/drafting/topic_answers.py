@@ -70,7 +70,11 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
     subjects = [topic(k) for k in q.subjects]
     if dx is not None and dx.treatment:
         out.append(_t(f"On treatment for {dx.name}: {dx.treatment}."))
+    meds = [m.strip() for m in ctx.intake.medications if m.strip()]
     for t in subjects:
+        if t.key == "interaction" and meds:
+            out.append(_t(f"On {t.name} ({', '.join(meds)}): {t.note}."))
+            continue
         out.append(_t(f"On {t.name}: {t.note}."))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
     if subjects:

@@ -104,6 +104,21 @@ TOPICS: tuple[Topic, ...] = (
         "(stomach, kidney, heart or asthma problems), so the dose and length are for the doctor or "
         "pharmacist to advise",
     ),
+    Topic(
+        "interaction",
+        "treatment",
+        "taking it with the other medicines",
+        (
+            r"clash\w*",
+            r"interact\w*",
+            r"(?:mix|mixed|mixing) (?:it |them )?with",
+            r"(?:together|alongside) (?:with )?(?:my|his|her|the other)",
+            r"safe (?:to take )?with (?:my|his|her)",
+        ),
+        "the prescriber or a pharmacist checks whether a new medicine interacts with the medicines "
+        "already taken, so they should see the full list, including anything bought without a "
+        "prescription",
+    ),
     Topic("ct", "test", "a CT scan", (r"ct(?: scans?)?", r"cat scans?", r"computed tomography")),
     Topic("xray", "test", "a repeat chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
     Topic(

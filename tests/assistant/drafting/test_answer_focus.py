@@ -367,3 +367,18 @@ class TestAnswersInContext:
         q = next(q for q in draft.sub_questions if q.kind == "could_it_be")
         assert q.condition == "aspiration"
         assert "bronchoscopy" in " ".join(s.text for s in _answers(draft, q.id))
+
+    def test_a_question_about_a_clash_names_the_medicines_taken(self) -> None:
+        """'Will the tablets clash with my thyroid tablets?' is answered naming what the patient takes."""
+        intake = IntakeRecord(
+            diagnosis_in_question="latent tuberculosis",
+            medications=["levothyroxine"],
+            main_question="Will the tablets damage my liver or clash with my thyroid tablets?",
+            age=42,
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        treat = next(q for q in draft.sub_questions if q.kind == "treatment")
+        assert treat.summary.endswith("whether it can be taken with the other medicines")
+        text = " ".join(s.text for s in _answers(draft, treat.id))
+        assert "(levothyroxine)" in text and "interacts" in text
+        assert "latent TB is usually treated with a shorter course" in text
