@@ -7,6 +7,7 @@ so every renderer (cockpit, chat delivery, PDF, FHIR) reads edited and AI versio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +19,23 @@ from knowledge.sentences import cited_numbers, split_sentences
 __all__ = ["apply_edits", "section_texts"]
 
 
+# "On what the images show: The film ...": the heading of one answer, kept apart from its first sentence.
+_LEAD = re.compile(r"^(On [^:.?!]{3,200}:)\s+(\S.*)$", re.S)
+
+
 def _clinician_sentences(key: SectionKey, text: str) -> list[DraftSentence]:
-    parts = [p.strip() for p in (text.splitlines() if key is SectionKey.QUESTIONS else split_sentences(text))]
+    """The clinician's text as sentences, keeping the answers' paragraph headings as their own.
+
+    Each answer paragraph opens with a heading sentence ("On whether ...:") that the section's
+    text starts a new paragraph at; split off again, an edited draft keeps its paragraphs.
+    """
+    if key is SectionKey.QUESTIONS:
+        parts = [p.strip() for p in text.splitlines()]
+    else:
+        parts = []
+        for sentence in (p.strip() for p in split_sentences(text)):
+            lead = _LEAD.match(sentence) if key in (SectionKey.ANSWERS, SectionKey.ALTERNATIVES) else None
+            parts += [lead.group(1), lead.group(2)] if lead else [sentence]
     return [DraftSentence(text=p, origin="clinician", citations=cited_numbers(p)) for p in parts if p]
 
 

@@ -10,6 +10,8 @@
   limit) and moved into the session's folder. Refusals are polite JSON (413).
 - ``POST /chat/project/action`` is checked for a live session and a well-formed action
   before Chainlit sees it, so a malformed request gets a 4xx rather than a 500.
+- ``GET /chat/project/file/<id>`` for an upload whose Chainlit copy was discarded (below)
+  gets a 410 with a plain sentence, not Chainlit's 500.
 
 :func:`discard_chainlit_copy` removes Chainlit's copy of a file as soon as our storage
 holds it (or refused it), so identifiable originals do not linger in ``.files``.
@@ -44,6 +46,26 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 MAX_ACTION_BYTES = 64 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
 ENDED = "This chat session has ended. Please reload the page."
+
+
+STORED = "This file is kept with your case; the chat no longer holds a copy."
+
+
+def _stored_elsewhere(scope: Scope) -> bool:
+    """Whether a chat file request names an upload whose Chainlit copy was discarded.
+
+    Chainlit's own handler raises (a 500 and a traceback) for a file its session lists but
+    its folder no longer holds, which is every upload once our storage has it.
+    """
+    from urllib.parse import parse_qs
+
+    from chainlit.session import WebsocketSession
+
+    file_id = str(scope.get("path", "")).rstrip("/").rsplit("/", 1)[-1]
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    session = WebsocketSession.get_by_id((query.get("session_id") or [""])[0])
+    entry = session.files.get(file_id) if session is not None else None
+    return entry is not None and not Path(str(entry.get("path", ""))).exists()
 
 
 class _Refused(Exception):
@@ -86,6 +108,10 @@ class ChatGuard:
             except _Refused as e:
                 await _respond(send, e.status, {"detail": e.detail})
                 return
+        reads_file = scope["type"] == "http" and scope.get("method") == "GET" and "/project/file/" in path
+        if reads_file and _stored_elsewhere(scope):
+            await _respond(send, 410, {"detail": STORED})
+            return
         await self.app(scope, receive, send)
 
     async def _checked_action(self, receive: Receive) -> Receive:

@@ -168,6 +168,15 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
+    if cond.urgent:
+        out.append(
+            DraftSentence(
+                text=f"When {cond.name} is suspected, it is usually assessed the same day, so the treating "
+                "clinician or an urgent-care service should be asked today rather than waiting for this "
+                "opinion if the symptoms that raised it are still present.",
+                origin="template",
+            )
+        )
     out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.fits(cond))
     return _tagged(out, q.id, cond.key)
 

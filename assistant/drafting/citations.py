@@ -31,6 +31,63 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_SUPPORT_THRESHOLD = 0.45
+#: Share of a model sentence's key terms that one sentence of a cited passage must contain.
+KEY_TERM_COVERAGE = 0.75
+
+_STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+        a an the of in on at to for and or but is are was were be been being it its this that these
+        those with without by from as into than then so such can could may might will would should must
+        do does did not no nor any some more most very also often usually which who whom whose what
+        when where why how there their they them he she his her we our you your my me one about after
+        before over under up out if while because both each other only own same too just has have had
+        """,
+    )
+)
+
+
+def _term(word: str) -> str:
+    """A crude stem: lower case, possessive and common endings dropped, first six letters."""
+    word = word.lower().removesuffix("'s").strip("'-")
+    for suffix in ("ies", "es", "s", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def key_terms(text: str) -> list[str]:
+    """The content words of ``text`` as crude stems, in order (citation markers ignored)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", without_citations(text))
+    return [_term(w) for w in words if len(w) > 2 and w.lower() not in _STOPWORDS]
+
+
+def key_term_support(sentence: str, passage: str) -> tuple[float, list[str]]:
+    """How much of ``sentence`` one sentence of ``passage`` states, by key terms.
+
+    An entailment-style check without a model: the best single passage sentence must
+    contain most of the claim's content words. Similarity alone lets a model sentence
+    borrow a passage's words into a different claim ("a diagnosis of pneumonia is a
+    picture that shows the air spaces" against "pneumonia is an infection of the lung's
+    air spaces").
+
+    Returns:
+        The best share of the claim's key terms found in one passage sentence, and the
+        terms that sentence lacks.
+    """
+    claim = key_terms(sentence)
+    if not claim:
+        return 1.0, []
+    best: tuple[float, list[str]] = (0.0, sorted(set(claim)))
+    for unit in split_sentences(passage) or [passage]:
+        have = set(key_terms(unit))
+        missing = [t for t in dict.fromkeys(claim) if t not in have]
+        share = 1 - sum(t not in have for t in claim) / len(claim)
+        if share > best[0]:
+            best = (share, missing)
+    return best
 
 
 def strip_unresolved(text: str, valid: Collection[int]) -> tuple[str, list[int], list[int]]:
@@ -164,6 +221,15 @@ def _check_sentence(
     sentence.supported = sentence.support >= threshold
     if not sentence.supported:
         sentence.flags.append(f"unsupported: best support {sentence.support:.2f} < {threshold:.2f} by {kept}")
+    elif sentence.origin == "llm" and not scorer.name.startswith("nli:"):
+        # Similarity is not entailment: a model sentence must also state what a cited sentence states.
+        share, missing = max(key_term_support(text, passages[n].text) for n in kept)
+        if share < KEY_TERM_COVERAGE:
+            sentence.supported = False
+            sentence.flags.append(
+                f"unsupported: no cited sentence states it ({share:.0%} of its key terms; "
+                f"missing: {', '.join(missing[:6])})"
+            )
     return removed, sentence.support
 
 

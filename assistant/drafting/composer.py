@@ -345,16 +345,30 @@ def _questions(ctx: _Context) -> list[DraftSentence]:
 
 
 def _limitations(ctx: _Context) -> list[DraftSentence]:
+    # In plain words for the patient; the card's technical limits are in the cockpit beside the draft.
     out: list[str] = []
+    ct_card = ctx.imaging.ct.model_card if ctx.imaging.ct is not None else None
     for card in ctx.imaging.model_cards():
-        if card.limitations:
-            limits = "; ".join(" ".join(x.split()).rstrip(".") for x in card.limitations)
-            out.append(f"The {card.name} model ({card.id}) has known limits: {limits}.")
+        found = [f for f in ctx.imaging.findings if f.model_card.id == card.id]
+        used = sorted({f.label.replace("_", " ") for f in found if f.assessed})
+        if ct_card is not None and card.id == ct_card.id:
+            out.append(
+                f"The {card.name} model marks possible nodules on the CT for a clinician to check; it can "
+                "miss nodules or mark harmless ones, and it does not diagnose anything."
+            )
+        elif found and not used:
+            out.append(
+                f"The {card.name} model's results were not used here: it has not yet been shown to work "
+                "reliably on images like these, from hospitals or groups of patients it was not trained on."
+            )
         else:
             out.append(
-                f"The {card.name} model ({card.id}) lists no specific limits, which does not "
-                "mean it has none."
+                f"The {card.name} model was used only for {', '.join(used) or 'the findings listed'}, on "
+                "patients like those it was checked on; it does not look for other problems, and its "
+                "results can be wrong."
             )
+    if ctx.imaging.model_cards():
+        out.append("The clinician reviewing this opinion sees each model's documented limits.")
     if not ctx.imaging.model_cards():
         out.append("No imaging model was used, so the images themselves were not assessed.")
     out += [

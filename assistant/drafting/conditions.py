@@ -39,6 +39,9 @@ class Condition:
     treatment: str = ""
     #: When suspected, it is assessed the same day.
     urgent: bool = False
+    #: The key of a condition this one is told apart from although its name contains it
+    #: ("latent TB" is not active TB, which stays an alternative the patient may ask about).
+    contrasts: str = ""
 
     @property
     def check_after(self) -> str:
@@ -158,6 +161,26 @@ CONDITIONS: tuple[Condition, ...] = (
         "least six months, supervised by a TB service, once TB is confirmed or strongly suspected",
     ),
     Condition(
+        "latent_tb",
+        "latent TB infection (TB germs carried without illness)",
+        ("latent tb", "latent tuberculosis", "latent tb infection", "ltbi", "sleeping tb", "dormant tb"),
+        "a positive TB blood test (IGRA) or skin test after contact with TB, with no symptoms and a "
+        "clear chest X-ray",
+        "a lasting cough, night sweats, weight loss or changes on the chest X-ray, which call for tests "
+        "for active TB first",
+        "a TB blood test (IGRA) or skin test with a chest X-ray and, when there are symptoms, sputum "
+        "tests to exclude active TB",
+        contrasts="tuberculosis",
+        follow_up="review by the TB service, with liver blood tests during treatment and a check for "
+        "symptoms of active TB",
+        infectious="latent TB cannot be passed on to others; the TB service tests the close contacts of "
+        "the person with active TB, children included",
+        treatment="latent TB is usually treated with a shorter course of antibiotics than active TB (for "
+        "example three months of two medicines, or six months of one) to stop it becoming active later; "
+        "the TB team checks liver blood tests and other medicines for interactions, and advises limiting "
+        "alcohol during treatment",
+    ),
+    Condition(
         "covid19",
         "COVID-19",
         ("covid", "covid-19", "coronavirus", "sars-cov-2", "covid pneumonia", "covid-19 pneumonia"),
@@ -265,8 +288,9 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "ild",
         "interstitial lung disease (lung scarring)",
-        ("interstitial lung disease", "ild"),
-        "gradual breathlessness over months, a dry cough and crackles at the lung bases",
+        ("interstitial lung disease", "ild", "asbestosis", "extrinsic allergic alveolitis"),
+        "gradual breathlessness over months, a dry cough and crackles at the lung bases, sometimes after "
+        "years of exposure to dusts such as asbestos",
         "breathlessness that is episodic or explained by another cause",
         "a high-resolution CT scan and lung function (breathing) tests including gas transfer",
     ),
@@ -292,7 +316,13 @@ CONDITIONS: tuple[Condition, ...] = (
         ("sarcoidosis", "sarcoid"),
         "swollen glands in the middle of the chest, skin or eye inflammation",
         "no enlarged glands on imaging",
-        "a CT and often a biopsy of a gland",
+        "a CT and often a biopsy of a gland, with tests that exclude TB and lymphoma",
+        treatment="many people with sarcoidosis need no treatment because it often settles by itself "
+        "over months to a few years; steroid tablets are used when symptoms are troublesome or when the "
+        "eyes, heart, nerves or lung function are affected, and an eye check is advised because eye "
+        "inflammation can be silent",
+        follow_up="a review with lung function tests and a chest X-ray over the following months, and an "
+        "eye check",
     ),
     Condition(
         "atelectasis",
@@ -306,11 +336,21 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "aspiration",
         "aspiration (inhaled food, drink or vomit)",
-        ("aspiration", "aspiration pneumonia", "inhaled food", "choking"),
-        "choking or vomiting before the illness, swallowing problems, shadows in the lower lobes",
+        ("aspiration", "aspiration pneumonia", "inhaled food", "choking", "inhaled object", "foreign body"),
+        "choking or vomiting before the illness, swallowing problems, shadows in the lower lobes; in a "
+        "young child, a choking fit followed by a cough or wheeze that does not settle",
         "no episode of choking or reduced consciousness",
-        "the history, a chest X-ray and, if needed, a swallowing assessment",
-        lay=(r"(?:food|drink|fluids?) (?:going|went|goes) (?:down )?the wrong way",),
+        "the history, a chest X-ray and, if needed, a swallowing assessment; when an inhaled object is "
+        "suspected, a bronchoscopy (a camera passed into the airways), sometimes after a CT scan, "
+        "because many objects do not show on an X-ray",
+        lay=(
+            r"(?:food|drink|fluids?) (?:going|went|goes) (?:down )?the wrong way",
+            r"(?:breathed|inhaled|swallowed) (?:in )?(?:something|a (?:bit|piece|toy|peanut|nut|bead|"
+            r"coin|lego)\w*)",
+            r"(?:something|a (?:bit|piece) of \w+|a (?:toy|peanut|nut|bead|coin)) (?:stuck )?in "
+            r"(?:his|her|my|their|the) (?:lungs?|airways?|windpipe|chest)",
+            r"stuck in (?:his|her|my|their|the) (?:lungs?|airways?|windpipe)",
+        ),
         follow_up="a swallowing assessment, usually by a speech and language therapist, when "
         "coughing or choking with food or drink suggests that food or drink is reaching the lungs",
     ),
@@ -324,6 +364,8 @@ CONDITIONS: tuple[Condition, ...] = (
         lay=(
             r"(?:chest|rib|muscle) (?:wall )?strain",
             r"strain(?:ed)? (?:a |my |his |her )?(?:chest )?muscle",
+            r"bruis\w* (?:to )?(?:the |my |his |her )?(?:ribs?|chest(?: wall)?|ribcage)",
+            r"(?:rib|chest(?: wall)?) (?:bruis\w*|contusions?)",
         ),
     ),
     Condition(
@@ -332,7 +374,8 @@ CONDITIONS: tuple[Condition, ...] = (
         ("rib fracture", "broken rib", "cracked rib", "fractured rib"),
         "an injury or a strong cough fit with sharp pain over one spot of a rib",
         "no injury and no point tenderness",
-        "the examination; an X-ray or CT when a complication is suspected",
+        "the examination; a plain X-ray misses many rib fractures, so a CT scan is used when finding one "
+        "would change treatment or a complication is suspected",
         ("fracture",),
     ),
     Condition(
@@ -454,6 +497,12 @@ _PATTERNS: list[tuple[Condition, re.Pattern[str]]] = [
 _ONE_IN = re.compile(
     r"\b((?:blood )?clots?|tumou?rs?|growths?|infections?)\b([^.?!]{0,40}?)\bones? (in|on)\b", re.I
 )
+# "a clot in my leg or my lung": the second place has the same noun.
+_OR_IN = re.compile(
+    r"\b((?:blood )?clots?) (in (?:my|his|her|their|the|a) (?:legs?|calf|calves|lungs?)) (or|and) (?:in )?"
+    r"((?:my|his|her|their|the) (?:legs?|calf|calves|lungs?))\b",
+    re.I,
+)
 # Single words long enough to recognise when misspelt ("pnemonia").
 _SPELLABLE = sorted({t for c in CONDITIONS for t in c.terms if t.isalpha() and len(t) >= 6})
 _WORDS = re.compile(r"[A-Za-z]{5,}")
@@ -483,6 +532,7 @@ _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 
 def _hits(text: str) -> list[tuple[int, int, Condition]]:
     text = _ONE_IN.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} {m.group(3)}", text)
+    text = _OR_IN.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} in {m.group(4)}", text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
         for cond, pattern in _PATTERNS
@@ -532,14 +582,29 @@ def diagnosis_family(text: str) -> list[Condition]:
     hits = _hits(correct_spelling(text))
     spans = [(start, start - neg) for start, neg, cond in hits if cond in family]
     for start, neg, cond in hits:
+        if cond.key == main.contrasts:
+            continue
         if cond not in family and any(a <= start and start - neg <= b for a, b in spans):
             family.append(cond)
     return family
 
 
+# "no broken ribs", "ruled out a clot": a condition named only to deny it.
+_DENIED = re.compile(
+    r"\b(?:no|not|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
+    r"(?:(?:a|an|any|the|signs? of|evidence of)\s+)?$",
+    re.I,
+)
+
+
 def main_condition(text: str) -> Condition | None:
-    """The condition a diagnosis names: the first one, or a narrower one that refines it."""
-    found = conditions_in(text, fuzzy=True)
+    """The condition a diagnosis names: the first one not denied, or a narrower one that refines it.
+
+    "bruised ribs, the X-ray showed no broken ribs" is not a broken rib.
+    """
+    text = correct_spelling(text)
+    denied = {cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])}
+    found = [c for c in conditions_in(text) if c not in denied]
     if not found:
         return None
     narrower = [c for c in found if c.refines and c.refines in {f.key for f in found}]

@@ -225,7 +225,10 @@ def summary_sentences(
         out.append(f"Allergies listed: {', '.join(allergies)}.")
     if intake.prior_imaging.strip():
         out.append("Earlier imaging was mentioned; its report was not available to this draft.")
-    flags = [f for f in red_flags if f.strip()]
+    from assistant.triage.rules import category_labels
+
+    labels = category_labels()
+    flags = [labels.get(f.strip(), f.strip()).lower() for f in red_flags if f.strip()]
     if flags:
         out.append(f"Possible emergency symptoms were reported during intake: {_join(flags)}.")
     if sub_questions:

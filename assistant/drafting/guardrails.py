@@ -256,6 +256,12 @@ class PriorityAssessment:
     signs: list[str] = field(default_factory=list)
 
 
+def _plain(label: str) -> str:
+    """A category label as words inside a sentence ("Possible sepsis" -> "possible sepsis")."""
+    label = label.replace("_", " ")
+    return label[:1].lower() + label[1:]
+
+
 def assess_priority(
     intake: IntakeRecord, triage: Triage | None = None, red_flags: Sequence[str] = ()
 ) -> PriorityAssessment:
@@ -273,15 +279,17 @@ def assess_priority(
     Returns:
         ``urgent`` with the reasons, or ``routine`` with none.
     """
+    from assistant.triage.rules import category_labels
+
+    labels = category_labels()
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
-    signs = [flag.strip() for flag in red_flags if flag.strip()]
+    signs = [_plain(labels.get(flag.strip(), flag.strip())) for flag in red_flags if flag.strip()]
     checker = triage or rules_only_triage()
     for text in (intake.symptom_text, intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
-            plain = (decision.label or str(decision.category or "an emergency")).replace("_", " ")
-            signs.append(plain[:1].lower() + plain[1:])
+            signs.append(_plain(decision.label or str(decision.category or "an emergency")))
     return PriorityAssessment(
         priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
     )

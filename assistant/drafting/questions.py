@@ -29,13 +29,18 @@ _IMAGES = re.compile(
 _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
+    r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking)\b",
     re.I,
 )
 _NEXT = re.compile(
     r"\b(next|follow[- ]?up|another|repeat|more tests?|other tests?|biopsy|referr\w*|specialist|"
     r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry|"
-    r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next)\b",
+    r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next|how long will|"
+    r"how long (?:does|do|until)|how soon|when (?:can|will|could) (?:i|he|she|they|we)|"
+    r"(?:will|could) (?:it|this) (?:happen|come) (?:back|again)|(?:what|which) signs?|"
+    r"watch (?:out )?for|look out for|go back in|how would (?:we|i|they) know|"
+    r"should(?:n'?t| not)? they have)\b",
     re.I,
 )
 _DURATION = re.compile(
@@ -52,14 +57,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
-    (r"cough\w*", "a cough"),
+    (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
     (r"fevers?|temperature|high temp|chills|shivering", "fever"),
     (r"fast breathing|breathing (?:fast|quickly)|rapid breathing", "fast breathing"),
     (
         r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing",
         "breathlessness",
     ),
-    (r"chest pain|pain in (?:my|the) chest|chest hurts|sharp pain", "chest pain"),
+    (
+        r"chest pain|pain in (?:my|the) chest|chest hurts|sharp pain|rib pain|pain (?:in|over|around) "
+        r"(?:my|the|his|her) ribs?|pain (?:on |in )?(?:the )?(?:right|left) side of (?:my |the )?chest|"
+        r"(?:right|left)[- ]sided chest pain|pleuritic pain",
+        "chest pain",
+    ),
     (r"wheez\w*", "wheeze"),
     (r"night sweats?", "night sweats"),
     (r"weight loss|lost weight|losing weight", "weight loss"),
@@ -206,13 +216,15 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
-        names = [topic(k).name for k in subjects]
+        names = [topic(k).name for k in subjects if k != "interaction"]
         what = (
             f"whether the patient needs {_join(names)}, and whether it is the right treatment"
             if names
             else ""
         )
         summary = what or "whether the current treatment is the right one"
+        if "interaction" in subjects:
+            summary += ", and whether it can be taken with the other medicines"
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
     if _NEXT.search(_without_topics(asked)):

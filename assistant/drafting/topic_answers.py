@@ -70,7 +70,11 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
     subjects = [topic(k) for k in q.subjects]
     if dx is not None and dx.treatment:
         out.append(_t(f"On treatment for {dx.name}: {dx.treatment}."))
+    meds = [m.strip() for m in ctx.intake.medications if m.strip()]
     for t in subjects:
+        if t.key == "interaction" and meds:
+            out.append(_t(f"On {t.name} ({', '.join(meds)}): {t.note}."))
+            continue
         out.append(_t(f"On {t.name}: {t.note}."))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
     if subjects:
@@ -155,9 +159,8 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
 def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     what = topic(q.subjects[0]).name if q.subjects else "usual activities"
     out: list[DraftSentence] = []
-    at_work = [c for c in conds if c.work]
-    if q.subjects == ["work"] and at_work:
-        out.append(_t(f"On work: {at_work[0].work}."))
+    if q.subjects == ["work"]:
+        out += _work(ctx, conds)
     out.append(
         _t(
             f"Whether it is safe to carry on with {what} depends on the final diagnosis, so this needs the "
@@ -181,6 +184,17 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             )
         )
     return out + _cited(ctx, f"{what} return to activity {conds[0].name if conds else ''}", _ACTIVITY_WORDS)
+
+
+def _work(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """What the condition table says about work: as fact for the diagnosis, conditionally for an
+    alternative (advice for an infection the patient does not have is not advice for them)."""
+    family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    for c in conds:
+        if c.work:
+            said = c.work if c in family else f"if {c.name} were confirmed, {c.work}"
+            return [_t(f"On work: {said}.")]
+    return []
 
 
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:

@@ -64,10 +64,11 @@ TOPICS: tuple[Topic, ...] = (
         "treatment",
         "the steroid tablets",
         (r"steroids?", r"prednisolone", r"prednisone", r"hydrocortisone", r"dexamethasone"),
-        "steroid tablets such as prednisolone are usually given as a short course, often about five "
-        "days, for a flare-up of COPD or asthma, where they speed recovery; trouble sleeping, "
-        "restlessness and raised blood sugar are known side effects, and whether to stop or change "
-        "them is the prescriber's decision",
+        "steroid tablets such as prednisolone calm inflammation: a short course, often about five days, "
+        "speeds recovery from a flare-up of COPD or asthma, and in conditions such as sarcoidosis they are "
+        "used only when symptoms or the organs affected need them; trouble sleeping, restlessness and "
+        "raised blood sugar are known side effects, and longer courses have more, so whether to start, "
+        "stop or change them is the prescriber's decision",
     ),
     Topic(
         "diuretic",
@@ -102,6 +103,21 @@ TOPICS: tuple[Topic, ...] = (
         "anti-inflammatory painkillers such as ibuprofen ease chest-wall pain but do not suit everyone "
         "(stomach, kidney, heart or asthma problems), so the dose and length are for the doctor or "
         "pharmacist to advise",
+    ),
+    Topic(
+        "interaction",
+        "treatment",
+        "taking it with the other medicines",
+        (
+            r"clash\w*",
+            r"interact\w*",
+            r"(?:mix|mixed|mixing) (?:it |them )?with",
+            r"(?:together|alongside) (?:with )?(?:my|his|her|the other)",
+            r"safe (?:to take )?with (?:my|his|her)",
+        ),
+        "the prescriber or a pharmacist checks whether a new medicine interacts with the medicines "
+        "already taken, so they should see the full list, including anything bought without a "
+        "prescription",
     ),
     Topic("ct", "test", "a CT scan", (r"ct(?: scans?)?", r"cat scans?", r"computed tomography")),
     Topic("xray", "test", "a repeat chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
@@ -138,7 +154,27 @@ TOPICS: tuple[Topic, ...] = (
             r"ambulance",
         ),
     ),
-    Topic("gym", "activity", "the gym and exercise", (r"gym", r"exercis\w*", r"sports?", r"training")),
+    Topic(
+        "gym",
+        "activity",
+        "the gym and exercise",
+        (
+            r"gym",
+            r"exercis\w*",
+            r"sports?",
+            r"training",
+            r"yoga",
+            r"pilates",
+            r"swimming",
+            r"running",
+            r"jogging",
+            r"cycling",
+            r"football",
+            r"rugby",
+            r"dancing",
+            r"diving",
+        ),
+    ),
     Topic("work", "activity", "work", (r"work(?:ing)?", r"jobs?", r"back to school", r"nursery")),
     Topic("travel", "activity", "travel and flying", (r"fly(?:ing)?", r"flights?", r"travel\w*")),
     Topic("driving", "activity", "driving", (r"driv(?:e|ing)",)),

@@ -7,7 +7,7 @@ import pytest
 from assistant.drafting.stored import StoredContent
 from assistant.errors import ValidationError
 from assistant.opinion import apply_edits, section_texts
-from tests.assistant.stored_drafts import columns
+from tests.assistant.stored_drafts import columns, composed
 from tests.assistant.web.staff import review_draft
 
 
@@ -29,6 +29,16 @@ class TestApplyEdits:
         """Edited questions stay one per line."""
         edited = apply_edits(columns(review_draft())["content"], {"questions": "First?\nSecond?"})
         assert StoredContent.read(edited).texts_by_key()["questions"] == "First?\nSecond?"
+
+    def test_answer_paragraphs_survive_an_edit(self) -> None:
+        """An edited answers section keeps one paragraph per answer, as the AI original had."""
+        text = (
+            "On whether the diagnosis is right: The film fits it [1]. A CT would settle it.\n\n"
+            "On what should happen next: A review in six weeks."
+        )
+        draft = composed([("answers", [("On whether the diagnosis is right:",), ("It fits [1].",)])])
+        edited = apply_edits(columns(draft)["content"], {"answers": text})
+        assert StoredContent.read(edited).texts_by_key()["answers"] == text
 
     def test_unknown_section_refused(self) -> None:
         """Editing a section the draft does not have is refused by name."""

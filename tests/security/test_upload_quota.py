@@ -156,3 +156,9 @@ class TestChainlitCopyRemoved:
             time.sleep(0.5)
         assert stored is not None
         assert not copies[0].exists()
+        # The chat page still asks for the attachment's preview: a plain 410, not Chainlit's 500.
+        again = client.get(
+            f"/chat/project/file/{response.json()['id']}", params={"session_id": chat.session_id}
+        )
+        assert again.status_code == 410
+        assert "kept with your case" in again.json()["detail"]

@@ -9,6 +9,7 @@ import pytest
 from assistant.drafting.citations import (
     EmbeddingSupportScorer,
     check_draft_citations,
+    key_term_support,
     strip_unresolved,
 )
 from assistant.drafting.schemas import (
@@ -93,6 +94,45 @@ class TestCheckDraftCitations:
         assert metrics.n_unsupported == 1
         assert metrics.mean_support is not None
         assert metrics.scorer.startswith("embedding:")
+
+
+class TestKeyTerms:
+    """Similar words are not the same claim: a model sentence must state what a cited sentence states."""
+
+    def test_borrowed_words_in_a_different_claim(self) -> None:
+        """Words from two passage sentences recombined into a claim neither makes score low."""
+        passage = (
+            "Pneumonia is an infection of the lung's air spaces. It is diagnosed from the whole picture: "
+            "symptoms, the examination and sometimes blood tests."
+        )
+        share, missing = key_term_support(
+            "A diagnosis of pneumonia is a picture that shows the air spaces.", passage
+        )
+        assert share < 0.75
+        assert "pictur" in missing
+
+    def test_a_faithful_paraphrase_is_kept(self) -> None:
+        """A sentence that restates one passage sentence in other order scores high."""
+        share, _ = key_term_support(
+            "The air spaces of the lungs are inflamed by the infection [1].",
+            "Pneumonia is an infection in one or both lungs. The infection inflames the air sacs and air "
+            "spaces in the lungs.",
+        )
+        assert share >= 0.75
+
+    @pytest.mark.slow
+    def test_similar_but_wrong_model_sentence_is_unsupported(
+        self, passages: list[CitedSource], scorer: EmbeddingSupportScorer
+    ) -> None:
+        """A model sentence close to a passage in meaning but claiming something it does not say is marked."""
+        draft = _draft(
+            passages, ("A diagnosis of pneumonia is a picture of the air sacs in the lungs [1].", "llm")
+        )
+        check_draft_citations(draft, scorer, threshold=0.45)
+        sentence = draft.sections[0].sentences[0]
+        assert sentence.support is not None and sentence.support >= 0.45
+        assert sentence.supported is False
+        assert any("no cited sentence states it" in f for f in sentence.flags)
 
 
 class TestScorerFromSettings:

@@ -63,8 +63,10 @@ class TestComposeDraft:
             SectionKey.QUESTIONS,
         }
         limits = draft.section(SectionKey.LIMITATIONS).text
-        assert "chest X-ray pneumonia model (cxr-pneumonia-densenet121-v1)" in limits
-        assert "trained on paediatric chest X-rays" in limits
+        # Plain words for the patient: what the model was used for; its card's limits stay in the cockpit.
+        assert "The chest X-ray pneumonia model was used only for pneumonia" in limits
+        assert "trained on paediatric chest X-rays" not in limits
+        assert "sees each model's documented limits" in limits
         assert draft.priority == "routine"
 
     def test_invented_citation_removed_and_junk_replaced(

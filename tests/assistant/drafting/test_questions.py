@@ -42,6 +42,10 @@ class TestParseSubQuestions:
             ("Should I stay on the blood thinner?", "treatment"),
             ("What does the scan show?", "images"),
             ("What happens next?", "next_steps"),
+            ("How long will this pain go on?", "next_steps"),
+            ("What signs should we watch for that mean he needs to go back in?", "next_steps"),
+            ("Shouldn't they have drained some off and tested it?", "next_steps"),
+            ("If I need an operation, how soon would it be?", "treatment"),
         ],
     )
     def test_kinds(self, question: str, kind: str) -> None:
@@ -103,6 +107,19 @@ class TestSummary:
         )
         text = " ".join(s.text for s in facts.summary_sentences(intake))
         assert "Symptoms reported: a cough for several months; fever and confusion for about 3 days." in text
+
+    def test_pain_made_worse_by_coughing_is_chest_pain_not_a_cough(self) -> None:
+        """'pain right side of chest worse when coughing' is chest pain; coughing is only its trigger."""
+        assert questions.symptom_names("pain right side of chest worse when coughing or turning in bed") == [
+            "chest pain"
+        ]
+        assert questions.symptom_names("a dry cough for weeks") == ["a cough"]
+
+    def test_emergency_flag_named_in_plain_words(self) -> None:
+        """A red flag the chat recorded by its category key is named as patients and clinicians read it."""
+        text = " ".join(s.text for s in facts.summary_sentences(ISSUE_INTAKE, [], ["unconscious"]))
+        assert "collapse, unresponsiveness or seizure" in text
+        assert "unconscious" not in text
 
     def test_first_diagnosis_not_pasted(self) -> None:
         """The reason is summarised, not quoted as if a doctor had said it."""

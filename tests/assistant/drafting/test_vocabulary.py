@@ -11,7 +11,9 @@ from assistant.drafting.conditions import (
     diagnosis_family,
     main_condition,
 )
+from assistant.drafting.questions import named_alternatives
 from assistant.drafting.topics import relative_at_risk, topics_in
+from assistant.intake import IntakeRecord
 
 
 class TestLaySynonyms:
@@ -28,11 +30,22 @@ class TestLaySynonyms:
             ("an old scar on the lung, nothing to worry about", "old_scar"),
             ("is this aspiration pneumonia from his swallowing", "aspiration"),
             ("now long COVID", "long_covid"),
+            ("could the cough be from a bit of lego stuck in his lung", "aspiration"),
+            ("she might have breathed something in at nursery", "aspiration"),
+            ("do the plaques mean I've got asbestosis as well", "ild"),
+            ("they say I have latent TB", "latent_tb"),
         ],
     )
     def test_lay_phrase_is_recognised(self, text: str, key: str) -> None:
         """Each lay phrase maps to its condition."""
         assert key in [c.key for c in conditions_in(text)]
+
+    def test_a_clot_in_the_leg_or_the_lung(self) -> None:
+        """'a clot in my leg or my lung' names both clots."""
+        assert [c.key for c in conditions_in("Could this be a clot in my leg or my lung?")] == [
+            "deep_vein_thrombosis",
+            "pulmonary_embolism",
+        ]
 
     def test_pronoun_for_a_clot_in_the_leg(self) -> None:
         """'a clot, or one in my leg' names both a lung clot and a leg clot."""
@@ -124,6 +137,21 @@ class TestDiagnosisFamily:
         assert [c.key for c in diagnosis_family("chest wall strain, x-ray normal so no clot")] == [
             "costochondritis"
         ]
+
+    def test_latent_tb_is_not_active_tb(self) -> None:
+        """Latent TB contains the word TB but active TB stays an alternative the patient can ask about."""
+        assert [c.key for c in diagnosis_family("latent tuberculosis")] == ["latent_tb"]
+        intake = IntakeRecord(
+            diagnosis_in_question="latent tuberculosis",
+            main_question="How do they know I haven't actually got active TB with this cough?",
+        )
+        assert [c.key for c in named_alternatives(intake)] == ["tuberculosis"]
+
+    def test_a_denied_condition_is_not_the_diagnosis(self) -> None:
+        """'bruised ribs, the X-ray showed no broken ribs' is chest-wall pain, not a broken rib."""
+        text = "A&E said bruised ribs after I slipped, the xray showed no broken ribs"
+        assert main_condition(text) == condition("costochondritis")
+        assert main_condition("pneumonia, a clot was ruled out") == condition("pneumonia")
 
     def test_named_effusion_not_recast_as_pneumonia(self) -> None:
         """'fluid on the lung from a chest infection' is a pleural effusion."""
