@@ -175,7 +175,19 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
         out += [
             a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
         ]
-    return out
+    return _one_activity_question(out)
+
+
+def _one_activity_question(asked: list[Asked]) -> list[Asked]:
+    """Activities asked about (flying, sport, diving) as one question, answered once, where the first was."""
+    keys = [k for topic_, _, subjects in asked if topic_ == "activity" for k in subjects]
+    if len(keys) < 2:
+        return asked
+    names = _join([topic(k).name for k in dict.fromkeys(keys)])
+    merged: Asked = ("activity", f"whether it is safe to carry on with {names}", list(dict.fromkeys(keys)))
+    first = next(i for i, a in enumerate(asked) if a[0] == "activity")
+    rest = [a for a in asked if a[0] != "activity"]
+    return [*rest[:first], merged, *rest[first:]]
 
 
 def treatment_subjects(intake: IntakeRecord) -> list[str]:

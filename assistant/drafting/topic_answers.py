@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from assistant.drafting.answers import AnswerContext
 
 _NO_SOURCE = (
-    "No source in this opinion covers this for the patient's situation, so it needs the treating "
+    "No source in this opinion covers {what} for the patient's situation, so it needs the treating "
     "clinician's advice."
 )
 _EMERGENCY = (
@@ -134,7 +134,7 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
                 )
             )
         cited = _cited(ctx, f"{t.name} {conds[0].name if conds else ''}", t)
-        out += cited or [_t(_NO_SOURCE)]
+        out += cited or [_t(_NO_SOURCE.format(what=t.name))]
     return out
 
 
@@ -157,9 +157,9 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
 
 
 def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
-    what = topic(q.subjects[0]).name if q.subjects else "usual activities"
+    what = _join([topic(k).name for k in q.subjects]) if q.subjects else "usual activities"
     out: list[DraftSentence] = []
-    if q.subjects == ["work"]:
+    if "work" in q.subjects:
         out += _work(ctx, conds)
     out.append(
         _t(

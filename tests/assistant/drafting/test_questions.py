@@ -163,6 +163,19 @@ class TestTopicQuestions:
         subs = questions.parse_sub_questions(_intake(question), has_images=False)
         assert any(q.kind == "next_steps" and q.topic == topic and q.subjects == subjects for q in subs)
 
+    def test_several_activities_are_one_question(self) -> None:
+        """Flying, sport and diving asked together are one activity question naming all three."""
+        subs = questions.parse_sub_questions(
+            _intake("Will it happen again, can I fly to Spain, when can I play football, could I ever dive?"),
+            has_images=False,
+        )
+        activity = [q for q in subs if q.topic == "activity"]
+        assert [q.subjects for q in activity] == [["travel", "gym"]]
+        assert (
+            activity[0].summary
+            == "whether it is safe to carry on with travel and flying and the gym and exercise"
+        )
+
     def test_three_questions_in_one_sentence(self) -> None:
         """Alternative, test and treatment asked in one sentence give three sub-questions."""
         subs = questions.parse_sub_questions(
