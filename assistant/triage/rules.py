@@ -87,6 +87,15 @@ class ContextCues:
     hypothetical: re.Pattern[str] = re.compile(r"(?!x)x")
     happening: re.Pattern[str] = re.compile(r"(?!x)x")
     admitted: re.Pattern[str] = re.compile(r"(?!x)x")
+    conditional: re.Pattern[str] = re.compile(r"(?!x)x")
+    immediate: re.Pattern[str] = re.compile(r"(?!x)x")
+
+    def says_present(self, clause: str) -> bool:
+        """Whether a clause has a present cue that counts: in a conditional ("if he slurs again
+        what should we do") only an immediate one ("now", "at the moment") does."""
+        if self.conditional.search(clause):
+            return bool(self.immediate.search(clause))
+        return bool(self.present.search(clause))
 
     def _negated(self, clause: str, start: int, end: int) -> bool:
         before = clause[:start]
@@ -117,6 +126,7 @@ class ContextCues:
         present = bool(self.present.search(clause))
         if self.past.search(clause) and not present:
             return False
+        present = self.says_present(clause)
         info = self.information.search(clause)
         asks_about_now = now_elsewhere and not self.hypothetical.search(clause)
         if info is not None and info.start() <= start and not (present or asked or asks_about_now):
@@ -226,7 +236,7 @@ class RuleSet:
         question that is not hypothetical counts as asking about it, not for information.
         """
         cues = self.cues
-        if not cues.information.search(clause) or cues.present.search(clause):
+        if not cues.information.search(clause) or cues.says_present(clause):
             return False
         return not now_elsewhere or bool(cues.hypothetical.search(clause))
 
@@ -311,6 +321,8 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         hypothetical=_any_of("hypothetical", data.get("hypothetical") or []),
         happening=_any_of("happening", data.get("happening") or []),
         admitted=_any_of("admitted", data.get("admitted") or []),
+        conditional=_any_of("conditional", data.get("conditional") or []),
+        immediate=_any_of("immediate", data.get("immediate") or []),
     )
     vocabulary = {str(w) for w in data.get("vocabulary") or []}
     raw_figures = data.get("figurative") or {}

@@ -253,6 +253,7 @@ class TestSixthRound:
             ("no spleen since my accident and now a fever of 39", "sepsis"),
             ("why do I feel this cold and shaky with a fever of 40 and mottled knees", "sepsis"),
             ("my C-section was on Monday and suddenly I'm short of breath", "pe"),
+            ("what do we do if she is fitting right now?", "unconscious"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
@@ -278,6 +279,8 @@ class TestSixthRound:
             "I wrote letters to the council about the parking, goodbye for now",
             "standing on the platform, cannot wait for the holiday",
             "the pain in my calf and my breathing are fine after the flight",
+            "if her lips go blue again who do we call?",
+            "what should we do if he collapses again at the gym",
         ],
     )
     def test_look_alikes_do_not_fire(self, text: str) -> None:
