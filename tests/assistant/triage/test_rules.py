@@ -254,6 +254,10 @@ class TestSixthRound:
             ("why do I feel this cold and shaky with a fever of 40 and mottled knees", "sepsis"),
             ("my C-section was on Monday and suddenly I'm short of breath", "pe"),
             ("what do we do if she is fitting right now?", "unconscious"),
+            ("my wife gave birth on Friday and now she cannot catch her breath", "pe"),
+            ("the scan found a small clot and I am getting more breathless", "pe"),
+            ("could hardly get any air in and my fingertips are tingling and turning blue", "respiratory"),
+            ("the colostomy bag is filling up with blood", "bleeding"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
@@ -281,6 +285,8 @@ class TestSixthRound:
             "the pain in my calf and my breathing are fine after the flight",
             "if her lips go blue again who do we call?",
             "what should we do if he collapses again at the gym",
+            "I had a blood clot years ago, breathless on the stairs sometimes",
+            "my stoma bag is full of output",
         ],
     )
     def test_look_alikes_do_not_fire(self, text: str) -> None:
