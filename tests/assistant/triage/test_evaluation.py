@@ -106,7 +106,7 @@ class TestTargets:
         ("name", "recall_floor", "false_alarm_ceiling"),
         [
             ("holdout.jsonl", 0.98, 0.02),
-            ("unseen.jsonl", 0.97, 0.045),
+            ("unseen.jsonl", 0.99, 0.045),
             ("blind.jsonl", 0.99, 0.03),
             ("blind2.jsonl", 0.99, 0.04),  # read and tuned on in the sixth round (was 0.883 / 0.099 unread)
             ("round6.jsonl", 0.97, 0.03),  # a sanity set by the sixth round's author, after its changes
@@ -127,8 +127,8 @@ class TestTargets:
         strict=True,
         reason=(
             "target not met per category (sixth round; every set read, blind2 tuned on): holdout.jsonl "
-            "false alarms 0.20 for overdose (1 of 5); unseen.jsonl recall 0.975 overall but 0.846 for pe "
-            "and 0.923 for haemoptysis and respiratory; blind.jsonl recall "
+            "false alarms 0.20 for overdose (1 of 5); unseen.jsonl recall 0.994 overall but 0.923 for "
+            "haemoptysis; blind.jsonl recall "
             "0.944 for haemoptysis and suicidal, false alarms 0.154 for sepsis and unconscious; "
             "blind2.jsonl false alarms 0.154 for overdose (2 of 13)"
         ),
