@@ -96,10 +96,11 @@ def calibrate(
     max_false_alarm: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Largest share of a category's look-alikes that may fire.")
     ] = 0.05,
+    repeats: Annotated[int, typer.Option(min=1, help="Different fold splits, pooled.")] = 5,
 ) -> None:
     """Per-category classifier thresholds by cross-validation on the exemplar bank (no evaluation set)."""
     from assistant.triage.calibration import calibrate as choose
-    from assistant.triage.calibration import cross_validated
+    from assistant.triage.calibration import repeated_cross_validated
 
     triage = _triage(ctx, rules_only=False)
     if triage.semantic is None:
@@ -107,13 +108,16 @@ def calibrate(
     matcher = triage.semantic
     vectors, _ = matcher.classifier_training
     rows = matcher.training_rows
-    predictions = cross_validated(vectors, rows, matcher.bank.classifier, folds)
-    chosen = choose(predictions, rows, max_false_alarm)
-    typer.echo(f"# {folds}-fold cross-validation on the bank; held-out recall and look-alike false alarms")
+    predictions, pooled = repeated_cross_validated(vectors, rows, matcher.bank.classifier, folds, repeats)
+    chosen = choose(predictions, pooled, max_false_alarm)
+    typer.echo(
+        f"# {folds}-fold cross-validation on the bank, {repeats} splits pooled; "
+        "held-out recall and look-alike false alarms"
+    )
     for c in chosen:
         typer.echo(
-            f"# {c.category:<18} recall {100 * c.recall:5.1f}% (n={c.emergencies}), "
-            f"false alarms {100 * c.false_alarm:5.1f}% (n={c.look_alikes})"
+            f"# {c.category:<18} recall {100 * c.recall:5.1f}% (n={c.emergencies // repeats}), "
+            f"false alarms {100 * c.false_alarm:5.1f}% (n={c.look_alikes // repeats})"
         )
     typer.echo("  per_category:")
     for c in chosen:

@@ -165,6 +165,10 @@ class Triage:
                 if self._clean(c.text, now):
                     out.setdefault(c.text, sentence)
                     continue
+                if self.rules.is_information_request(c.text, now):
+                    # A question's "and" parts are still asked, not said: "what is the
+                    # difference between angina and a heart attack" does not give "a heart attack".
+                    continue
                 for p in (q.strip() for q in _AND.split(c.text)):
                     if len(words(p)) >= 3 and self._clean(p, now):
                         # Part of a clause about the past or a negation: "...years ago and now

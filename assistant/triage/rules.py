@@ -86,6 +86,16 @@ class ContextCues:
     ongoing: re.Pattern[str] = re.compile(r"(?!x)x")
     hypothetical: re.Pattern[str] = re.compile(r"(?!x)x")
     happening: re.Pattern[str] = re.compile(r"(?!x)x")
+    admitted: re.Pattern[str] = re.compile(r"(?!x)x")
+    conditional: re.Pattern[str] = re.compile(r"(?!x)x")
+    immediate: re.Pattern[str] = re.compile(r"(?!x)x")
+
+    def says_present(self, clause: str) -> bool:
+        """Whether a clause has a present cue that counts: in a conditional ("if he slurs again
+        what should we do") only an immediate one ("now", "at the moment") does."""
+        if self.conditional.search(clause):
+            return bool(self.immediate.search(clause))
+        return bool(self.present.search(clause))
 
     def _negated(self, clause: str, start: int, end: int) -> bool:
         before = clause[:start]
@@ -116,6 +126,7 @@ class ContextCues:
         present = bool(self.present.search(clause))
         if self.past.search(clause) and not present:
             return False
+        present = self.says_present(clause)
         info = self.information.search(clause)
         asks_about_now = now_elsewhere and not self.hypothetical.search(clause)
         if info is not None and info.start() <= start and not (present or asked or asks_about_now):
@@ -165,16 +176,20 @@ class RuleSet:
         current: list[Clause] = clauses(self.drop_settled(text))
         whole: list[Clause] = clauses(text)
         now = self.cues.asks_about_now(whole)
+        # "what happens if I took 50 of them? I did it an hour ago": a lasting danger asked
+        # about as a hypothetical is not one when another clause says it was done.
+        admitted = any(self.cues.admitted.search(c.text) for c in whole)
         hits: list[RuleHit] = []
         for rule in self.rules:
             parts = whole if rule.lasting else current
             if not self._in_context(rule, whole):
                 continue
+            asked = rule.even_asked or (rule.lasting and admitted)
             scopes = [[c] for c in parts] if rule.same_clause else [parts]
             for scope in scopes:
                 matched: list[str] = []
                 for group in rule.groups:
-                    found = self._affirmed_match(group, scope, now, rule.even_asked)
+                    found = self._affirmed_match(group, scope, now, asked)
                     if found is None:
                         break
                     matched.append(found)
@@ -202,7 +217,11 @@ class RuleSet:
         """
         spans = clause_spans(text)
         cues = self.cues
-        over = [bool(cues.recovered.search(text[a:b])) for a, b in spans]
+        # A clause that says it is over and also that it goes on ("another fit before he came
+        # round", "not better now") is not over.
+        over = [
+            bool(cues.recovered.search(text[a:b])) and not cues.ongoing.search(text[a:b]) for a, b in spans
+        ]
         out = text
         for i in reversed(range(len(spans))):
             a, b = spans[i]
@@ -217,7 +236,7 @@ class RuleSet:
         question that is not hypothetical counts as asking about it, not for information.
         """
         cues = self.cues
-        if not cues.information.search(clause) or cues.present.search(clause):
+        if not cues.information.search(clause) or cues.says_present(clause):
             return False
         return not now_elsewhere or bool(cues.hypothetical.search(clause))
 
@@ -301,6 +320,9 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         ongoing=_any_of("ongoing", data.get("ongoing") or []),
         hypothetical=_any_of("hypothetical", data.get("hypothetical") or []),
         happening=_any_of("happening", data.get("happening") or []),
+        admitted=_any_of("admitted", data.get("admitted") or []),
+        conditional=_any_of("conditional", data.get("conditional") or []),
+        immediate=_any_of("immediate", data.get("immediate") or []),
     )
     vocabulary = {str(w) for w in data.get("vocabulary") or []}
     raw_figures = data.get("figurative") or {}

@@ -36,7 +36,13 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 _KEEP = re.compile(r"[^a-z0-9.!?;,:\n ]+")
 _SPACES = re.compile(r"[ ]+")
-_CLAUSE_BREAK = re.compile(r"[.!?;,:\n]+|\b(?:but|however|although|though|whereas|pero|mais)\b")
+# "and suddenly" ends a clause too ("... a week ago and suddenly ...", "y de repente", "et
+# soudain"), so a time cue of the first part (the operation "a week ago") does not set aside
+# what began since. ("and now" does not: "last year and now again" needs "now" in its clause.)
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;,:\n]+|\b(?:but|however|although|though|whereas|pero|mais)\b"
+    r"|\b(?:and|y|et)\b(?= (?:suddenly|all of a sudden|de repente|de golpe|soudain|tout a coup)\b)"
+)
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\bbut\b")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -175,6 +181,7 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "ly", "ness")
 _SOUNDS: tuple[tuple[str, str], ...] = (
     ("ough", "of"),
     ("augh", "af"),
@@ -226,6 +233,22 @@ class TypoCorrector:
                 self._near.setdefault(t, set()).update(tokens[max(0, i - 3) : i] + tokens[i + 1 : i + 4])
         self.candidates = lru_cache(maxsize=8192)(self._candidates)
 
+    def _inflects_known(self, word: str) -> bool:
+        """Whether a word is an ordinary ending on a known word ("shovelling", "rehomed").
+
+        The model's word list holds stems more often than their inflections; without this,
+        "shovelling" was three edits from a triage word and became "swelling". Only asked
+        when no triage word is one edit away ("bleding" is still "bleeding").
+        """
+        for suffix in _SUFFIXES:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 3:
+                if stem in self.known or stem + "e" in self.known:
+                    return True
+                if len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in self.known:
+                    return True  # a doubled consonant: "shovelling", "jogging"
+        return False
+
     def _candidates(self, word: str) -> tuple[str, ...]:
         """The equally best corrections of a word (itself alone when it is known or has none)."""
         if len(word) < 4 or word in self.known or not word.isalpha():
@@ -239,6 +262,8 @@ class TypoCorrector:
                 scored.append((d if d <= limit else limit + 1, target))
         if not scored:
             return (word,)
+        if min(d for d, _ in scored) > 1 and self._inflects_known(word):
+            return (word,)  # a known word's inflection, not one slip from a triage word
         same_sound = [t for _, t in scored if sound_key(t) == key]
         if len(same_sound) == 1:  # one target sounds like the word: it wins ("coffing" -> "coughing")
             return (same_sound[0],)

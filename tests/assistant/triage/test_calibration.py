@@ -61,3 +61,20 @@ class TestCalibrate:
         preds = [Prediction("stroke", 0.9, 0.9), Prediction("stroke", 0.99, 0.99)]
         (c,) = calibrate(preds, rows, max_false_alarm=0.0, grid=(0.5, 0.9))
         assert c.threshold == 0.5 and c.look_alikes == 0
+
+
+class TestRepeatedSplits:
+    def test_pooled_splits_repeat_the_rows_and_start_in_file_order(self) -> None:
+        """Each split predicts every row once; the first is the file-order split; two runs agree."""
+        from assistant.triage.calibration import repeated_cross_validated
+
+        x, rows = _toy()
+        preds, pooled = repeated_cross_validated(x, rows, ClassifierSettings(), folds=5, repeats=3)
+        assert len(preds) == len(pooled) == 3 * len(rows) and pooled[: len(rows)] == rows
+        assert preds[: len(rows)] == cross_validated(x, rows, ClassifierSettings(), folds=5)
+        again, _ = repeated_cross_validated(x, rows, ClassifierSettings(), folds=5, repeats=3)
+        assert again == preds
+        second = preds[len(rows) : 2 * len(rows)]
+        assert any(
+            abs(a.p_emergency - b.p_emergency) > 1e-9 for a, b in zip(second, preds, strict=False)
+        )  # another split

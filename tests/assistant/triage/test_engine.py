@@ -107,6 +107,12 @@ class TestSegments:
         segments = triage._segments(text)
         assert segments == {"it turned out to be reflux": ""}
 
+    def test_the_and_parts_of_a_question_are_not_compared(self) -> None:
+        """A question split at "and" stays a question: no part of it reaches the exemplars."""
+        triage = rules_only_triage()
+        text = triage.prepare("what is the difference between a TIA and a stroke?")
+        assert triage._segments(text) == {}
+
     def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
         """A clause of a sentence that says "a bit" is not an emergency on a middling score."""
         triage = _semantic(shared_triage)

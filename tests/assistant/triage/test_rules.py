@@ -225,6 +225,75 @@ class TestFifthRound:
         assert "kill myself" in triage.prepare("I want to kill myself")
 
 
+class TestSixthRound:
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            # indirect suicidal intent: the last preparations, a dangerous place now, the means at hand
+            ("my rabbits have gone to a friend and my will is done. I am ready", "suicidal"),
+            ("up on the multi storey roof and I cannot go on", "suicidal"),
+            ("je suis sur le toit et je vais sauter", "suicidal"),
+            ("locked in the car in the garage with the engine on", "suicidal"),
+            ("I have been stockpiling my tablets and will take them tonight", "suicidal"),
+            # overdose quantities and times
+            ("swallowed maybe 25 of my amitriptyline after the argument", "overdose"),
+            ("took way too many of my sleeping tabs", "overdose"),
+            ("how bad is it if someone took 40 tablets? I did it twenty minutes ago", "overdose"),
+            ("about 30 paracetamol in total over the weekend for my tooth", "overdose"),
+            ("she has taken a fortnight's supply of her heart pills at once", "overdose"),
+            # other structures
+            ("over the past hour I have coughed up a cup of fresh blood", "haemoptysis"),
+            ("nose bleed for 45 minutes despite pinching", "bleeding"),
+            ("black tarry poo since this morning and I feel faint standing up", "bleeding"),
+            ("used the GTN twice and the pain is still there", "cardiac"),
+            ("had her first dose of an antibiotic on the ward and now she has stridor", "anaphylaxis"),
+            ("his smile looks lopsided and his words are slurred", "stroke"),
+            ("seizure after seizure, he had another one before he came round", "unconscious"),
+            ("no response when we shout and shake her", "unconscious"),
+            ("no spleen since my accident and now a fever of 39", "sepsis"),
+            ("why do I feel this cold and shaky with a fever of 40 and mottled knees", "sepsis"),
+            ("my C-section was on Monday and suddenly I'm short of breath", "pe"),
+            ("what do we do if she is fitting right now?", "unconscious"),
+            ("my wife gave birth on Friday and now she cannot catch her breath", "pe"),
+            ("the scan found a small clot and I am getting more breathless", "pe"),
+            ("could hardly get any air in and my fingertips are tingling and turning blue", "respiratory"),
+            ("the colostomy bag is filling up with blood", "bleeding"),
+        ],
+    )
+    def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
+        """Indirect suicidal intent, overdose quantities, recent time spans and clinical words fire."""
+        assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I overdosed on chocolate over Christmas",
+            "I nearly had a heart attack when I saw the parking fine",
+            "I can hardly breathe with excitement about the wedding",
+            "burning the candle at both ends and feeling run down",
+            "which types of bleeding on warfarin need A&E?",
+            "at what point should I give the adrenaline pen?",
+            "if my partner ever talked about wanting to die, what would I do?",
+            "penicillin: hives in 2009",
+            "face symmetrical, grip equal",
+            "my wheeze settles with two puffs of my blue inhaler",
+            "the pharmacist said one tablet of my gran's would not hurt him",
+            "he took 20 mg of citalopram this morning as usual",
+            "I had 30 tablets left in the box",
+            "I wrote letters to the council about the parking, goodbye for now",
+            "standing on the platform, cannot wait for the holiday",
+            "the pain in my calf and my breathing are fine after the flight",
+            "if her lips go blue again who do we call?",
+            "what should we do if he collapses again at the gym",
+            "I had a blood clot years ago, breathless on the stairs sometimes",
+            "my stoma bag is full of output",
+        ],
+    )
+    def test_look_alikes_do_not_fire(self, text: str) -> None:
+        """Idioms, questions about what to do, dated history, normal findings and usual doses do not fire."""
+        assert categories(text) == []
+
+
 class TestMalformedRules:
     @pytest.mark.parametrize(
         ("data", "message"),

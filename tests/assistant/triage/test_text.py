@@ -42,6 +42,21 @@ class TestClauses:
             "help",
         ]
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "hip replaced a week ago and suddenly i am gasping",
+                ["hip replaced a week ago", "suddenly i am gasping"],
+            ),
+            ("operado hace dias y de repente me ahogo", ["operado hace dias", "de repente me ahogo"]),
+            ("pain last year and now again", ["pain last year and now again"]),
+        ],
+    )
+    def test_and_suddenly_ends_a_clause(self, text: str, expected: list[str]) -> None:
+        """ "and suddenly" starts a new clause; "and now" does not (it keeps "now" with what it qualifies)."""
+        assert [c.text for c in clauses(text)] == expected
+
     def test_spans_match_the_clauses(self) -> None:
         """Each clause's span in the text holds exactly that clause."""
         text = "no fever, but my lips are blue. help"
@@ -86,6 +101,13 @@ class TestTypoCorrector:
         with_context = TypoCorrector(targets, contexts=["coughing up fresh blood", "the cut bled"])
         assert with_context.correct("coughing up blod") == "coughing up blood"
         assert with_context.correct("my knee blod") == "my knee blod"
+
+    def test_inflections_of_known_words_are_not_corrected(self) -> None:
+        """A known word with an ordinary ending stays ("shovelling"), unless a triage word is 1 edit away."""
+        corrector = TypoCorrector({"swelling", "bleeding"}, known={"shovel", "bled"})
+        assert corrector.correct("shovelling") == "shovelling"
+        assert TypoCorrector({"swelling"}).correct("shovelling") == "swelling"
+        assert corrector.correct("bleding") == "bleeding"
 
     def test_romance_detection(self) -> None:
         """Spanish and French are recognised (spelling correction is for English only)."""
