@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.embeddings import Embedder, default_model_path, load_embedder, native_bf16, resolve_precision
 from knowledge.errors import EmbeddingModelNotFoundError, RerankerNotFoundError
+from knowledge.query_encoder import bert_query_encoder
 from knowledge.rerank import load_reranker
 
 QUERIES = (
@@ -57,6 +58,27 @@ class TestLoadEmbedder:
         """A folder without a model raises an error naming the setting to fix."""
         with pytest.raises(EmbeddingModelNotFoundError, match=r"knowledge\.embedding_model_path"):
             load_embedder(tmp_path)
+
+
+class TestLeanQueryEncoder:
+    """knowledge.query_encoder: the lean BERT forward pass used for single queries."""
+
+    def test_same_vector_as_the_model(self, embedder: Embedder) -> None:
+        """For MiniLM, the lean pass gives the model's own vector and word pieces (float32)."""
+        lean = bert_query_encoder(embedder._model, embedder.path, bfloat16=False)
+        assert lean is not None and embedder._lean is not None
+        for text in QUERIES:
+            assert lean.token_ids(text) == embedder._model.preprocess([text])["input_ids"][0].tolist()
+            assert np.allclose(lean.embed(text), embedder.embed([text])[0], atol=1e-5)
+
+    def test_refuses_other_pooling(self, embedder: Embedder) -> None:
+        """A model that pools otherwise (CLS token) gets no lean encoder; the model's forward is used."""
+        from sentence_transformers import SentenceTransformer
+        from sentence_transformers.models import Pooling
+
+        first = next(iter(embedder._model.children()))
+        cls_model = SentenceTransformer(modules=[first, Pooling(384, pooling_mode="cls")], device="cpu")
+        assert bert_query_encoder(cls_model, embedder.path, bfloat16=False) is None
 
 
 class TestPrecision:
