@@ -5,7 +5,9 @@ set (default: the evaluation set in ``tests/data/retrieval/consumer_questions.js
 an existing store, for both phrasings. ``--build N`` first ingests a seeded MedQuAD subset
 into ``--store``: every MedQuAD answer about a condition the question sets ask about (all
 question types, all NIH sites: the hard distractors) plus ``N`` other answers chosen by a
-seeded hash, and the starter pack. ``--build full`` ingests all of MedQuAD and the pack.
+seeded hash, and the starter pack. ``--build full`` ingests the pack and all of MedQuAD, the
+question file's judged answers first and the rest in a seeded shuffle (resumable; an
+interrupted build is every judged answer plus a uniform random sample of the others).
 ``--build pooled --pool-from LEXSTORE`` ingests a pooled subset for the question file (TREC
 style pooling, for when the full index cannot be embedded): every answer in the same MedQuAD
 file as a judged answer, the top 20 candidates of each question (both phrasings, as written
@@ -39,17 +41,37 @@ DATA = ROOT / "tests" / "data" / "retrieval"
 MEDQUAD = ROOT / ".." / "shared" / "data" / "knowledge" / "medquad"
 
 
-def build(kb: Retriever, distractors: int | None, seed: int = 7) -> None:
-    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers.
+def build_full(kb: Retriever, questions: list[ConsumerQuestion], seed: int = 7) -> None:
+    """Ingest the pack and every MedQuAD answer: judged answers first, then a seeded shuffle.
 
-    ``distractors=None`` ingests every MedQuAD answer (the full index).
+    The order makes an interrupted build (it resumes where it stopped) an exact subset:
+    every judged answer plus a uniform random sample of the others.
     """
     started = time.perf_counter()
-    if distractors is None:
-        report = kb.ingest_paths([pack_path(), MEDQUAD])
-        kb.optimize()
-        print(f"built: {report.summary()} in {time.perf_counter() - started:.0f} s")
-        return
+    kb.ingest_paths([pack_path()])
+    docs = load_paths([MEDQUAD]).documents
+    judged = {t for q in questions for t in q.targets}
+    ordered = sorted(
+        docs,
+        key=lambda d: (
+            d.source_id not in judged,
+            hashlib.sha256(f"{seed}:{d.source_id}".encode()).hexdigest(),
+        ),
+    )
+
+    def progress(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        print(f"  {done}/{total} answers ({rate:.2f}/s)", flush=True)
+
+    report = kb.ingest_documents(ordered, progress=progress)
+    kb.optimize()
+    seconds = time.perf_counter() - started
+    print(f"built ({len(judged)} judged answers first): {report.summary()} in {seconds:.0f} s")
+
+
+def build(kb: Retriever, distractors: int, seed: int = 7) -> None:
+    """Ingest the pack, every answer on an asked condition, and ``distractors`` other answers."""
+    started = time.perf_counter()
     questions = load_questions(DATA / "consumer_questions.json") + load_questions(
         DATA / "consumer_questions_dev.json"
     )
@@ -104,14 +126,19 @@ def main() -> None:
     parser.add_argument(
         "--all-sources", action="store_true", help="let unjudged sources (the pack) compete too"
     )
+    parser.add_argument(
+        "--precision", choices=("auto", "float32", "bfloat16"), default="auto", help="embedding precision"
+    )
     args = parser.parse_args()
-    kb = Retriever(KnowledgeConfig(chroma_path=args.store))
+    kb = Retriever(KnowledgeConfig(chroma_path=args.store, embedding_precision=args.precision))
     if args.build == "pooled":
         if args.pool_from is None:
             parser.error("--build pooled needs --pool-from")
         build_pooled(kb, load_questions(args.questions), args.pool_from)
+    elif args.build == "full":
+        build_full(kb, load_questions(args.questions))
     elif args.build is not None:
-        build(kb, None if args.build == "full" else int(args.build))
+        build(kb, int(args.build))
     stats = kb.stats()
     print(f"store: {stats['documents']} documents, {stats['chunks']} chunks {stats['by_type']}")
     questions = [q for q in load_questions(args.questions) if args.split in (None, q.split)]

@@ -27,6 +27,8 @@ class KnowledgeConfig:
             database (every host sees it) instead of the SQLite file.
         top_k: Default number of passages returned.
         device: Torch device for the embedder and reranker.
+        embedding_precision: ``"auto"`` (bfloat16 autocast on a CPU that computes it
+            natively, else float32), ``"float32"`` or ``"bfloat16"``.
     """
 
     vector_mode: Literal["persistent", "http"] = "persistent"
@@ -40,6 +42,7 @@ class KnowledgeConfig:
     lexical_url: str | None = None
     top_k: int = 6
     device: str = "cpu"
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = "auto"
 
     @property
     def lexical_path(self) -> Path:

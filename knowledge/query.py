@@ -311,6 +311,13 @@ def correct_words(text: str, vocabulary: Collection[str]) -> tuple[str, dict[str
     return _WORD.sub(fix, text), fixed
 
 
+@lru_cache(maxsize=4)
+def _known_names(conditions: frozenset[str]) -> frozenset[str]:
+    """The corpus's condition names with :data:`CORE_CONDITIONS` (cached: a large corpus has
+    tens of thousands of titles, and the union used to be rebuilt for every message)."""
+    return CORE_CONDITIONS | conditions if conditions else CORE_CONDITIONS
+
+
 def extract_focus(
     text: str, conditions: Collection[str] = (), vocabulary: Collection[str] = ()
 ) -> QueryFocus:
@@ -328,7 +335,7 @@ def extract_focus(
     """
     norm = normalise(text)
     norm, corrected = correct_words(norm, vocabulary)
-    names = CORE_CONDITIONS | frozenset(conditions) if conditions else CORE_CONDITIONS
+    names = _known_names(conditions if isinstance(conditions, frozenset) else frozenset(conditions))
     question = _question_sentence(norm)
     condition = _find_condition(question, names) or _find_condition(norm, names, story=True)
     qtype = question_type(question) or question_type(norm)

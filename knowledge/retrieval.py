@@ -117,7 +117,9 @@ class Retriever:
             VectorStoreError: The store cannot be opened or was built with another embedder.
         """
         self.config = config
-        self.embedder = embedder or load_embedder(config.embedding_model_path, config.device)
+        self.embedder = embedder or load_embedder(
+            config.embedding_model_path, config.device, config.embedding_precision
+        )
         if reranker is None and config.reranker_path is not None:
             reranker = load_reranker(config.reranker_path, config.device)
         self.reranker = reranker
