@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 _MAX_SEGMENTS = 12
 _AND = re.compile(r"\band\b|\bthen\b|\bso\b")
 _MAX_CHARS = 4000
+_CLASSIFIER_MAX_WORDS = 40  # longer than any exemplar: the classifier reads it clause by clause
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,10 @@ class Triage:
         sentence_list = sentences(prepared)
         now = self.rules.says_happening_now(prepared)
         if len(sentence_list) > 1 and all(self._clean(s, now) for s in sentence_list):
-            out[prepared] = prepared
+            # A long story goes to the nearest exemplars only: over many sentences the linear
+            # classifier adds up words from all of them ("poorly", "medicine", "spits it out")
+            # into an emergency none of them states. Each sentence still reaches it below.
+            out[prepared] = prepared if len(words(prepared)) <= _CLASSIFIER_MAX_WORDS else ""
         for sentence in sentence_list:
             if self._clean(sentence, now):
                 out.setdefault(sentence, sentence)

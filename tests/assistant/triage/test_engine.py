@@ -107,6 +107,25 @@ class TestSegments:
         segments = triage._segments(text)
         assert segments == {"it turned out to be reflux": ""}
 
+    def test_a_long_story_is_not_for_the_classifier_whole(self) -> None:
+        """A story of many sentences is compared whole with the nearest exemplars only; its
+        sentences still reach the classifier one by one."""
+        triage = rules_only_triage()
+        text = triage.prepare(
+            "She was poorly with a temperature and the doctor sent her for an x-ray which showed "
+            "pneumonia. It is day 3 of the medicine and she is running around and eating. She "
+            "hates the medicine and spits it out, every dose is a battle."
+        )
+        segments = triage._segments(text)
+        assert segments[text] == ""
+        assert segments["it is day 3 of the medicine and she is running around and eating"]
+
+    def test_a_short_message_of_two_sentences_is_still_classified_whole(self) -> None:
+        """Two short sentences are one message to the classifier, as before."""
+        triage = rules_only_triage()
+        text = triage.prepare("Chest feels heavy. It spreads to my jaw.")
+        assert triage._segments(text)[text] == text
+
     def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
         """A clause of a sentence that says "a bit" is not an emergency on a middling score."""
         triage = _semantic(shared_triage)
