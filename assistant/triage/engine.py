@@ -103,7 +103,7 @@ class Triage:
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
-        set_aside = [e for e in bank.exemplars if e not in comparable]
+        set_aside = [e for e in bank.exemplars if e not in comparable and e.trained]
         bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = (
             SemanticMatcher(bank, embedder, set_aside, cache_dir) if embedder is not None else None

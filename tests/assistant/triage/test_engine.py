@@ -90,6 +90,32 @@ class TestDecisions:
         assert "semantic layer not loaded" in triage.check("hello there").evidence
 
 
+class TestIntakeLookAlikes:
+    def test_intake_look_alikes_are_compared_but_never_trained(self, shared_triage: Triage) -> None:
+        """The bank's `intake` look-alikes are nearest exemplars only: the classifier's training
+        rows are exactly the trained exemplars and the set-aside ones, so its thresholds stand."""
+        triage = _semantic(shared_triage)
+        assert triage.semantic is not None
+        bank = triage.semantic.bank.exemplars
+        untrained = [e for e in bank if not e.trained]
+        assert untrained and all(not e.emergency for e in untrained)
+        compared = [row for row in triage.semantic.training_rows if row.comparable]
+        assert len(compared) == sum(e.trained for e in bank)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "shadow in the left lower lobe",
+            "shadows in the top of the lungs",
+            "swollen glands in the chest",
+            "fluid seen at the base of the right lung",
+        ],
+    )
+    def test_imaging_findings_are_not_emergencies(self, shared_triage: Triage, text: str) -> None:
+        """Imaging words and test results in an intake answer are not emergencies."""
+        assert not _semantic(shared_triage).check(text).emergency
+
+
 class TestSegments:
     def test_run_on_is_scored_clause_by_clause(self) -> None:
         """A run-on sentence is compared whole and clause by clause, each with its sentence."""
