@@ -87,6 +87,12 @@ class TestTypoCorrector:
         assert with_context.correct("coughing up blod") == "coughing up blood"
         assert with_context.correct("my knee blod") == "my knee blod"
 
+    @pytest.mark.parametrize(("word", "known"), [("bleeds", "bleed"), ("chokes", "choke")])
+    def test_a_known_word_with_an_ending_is_kept(self, word: str, known: str) -> None:
+        """ "bleeds" is "bleed" with an ending, not a misspelling of "blades"."""
+        corrector = TypoCorrector({"blades", "comes", known})
+        assert corrector.correct(f"she {word} it out") == f"she {word} it out"
+
     def test_romance_detection(self) -> None:
         """Spanish and French are recognised (spelling correction is for English only)."""
         assert looks_romance(normalise("tengo un dolor en el pecho"))
