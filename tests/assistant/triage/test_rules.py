@@ -291,6 +291,7 @@ class TestIntakeNarratives:
             ("he choked on a grape and now he cannot breathe", "respiratory"),
             ("the doctor warned me about a collapsed lung and now my husband has collapsed", "unconscious"),
             ("she had a choking episode last week and is choking again now", "respiratory"),
+            ("sudden pain and the x-ray shows a collapsed lung", "respiratory"),
         ],
     )
     def test_what_is_happening_now_still_fires(self, text: str, category: str) -> None:
