@@ -109,7 +109,7 @@ class TestTargets:
             ("unseen.jsonl", 0.96, 0.06),
             ("blind.jsonl", 0.98, 0.055),
             ("blind2.jsonl", 0.875, 0.11),  # never read: the honest figure on new phrasing
-            ("intake.jsonl", 0.92, 0.12),  # intake narratives: 24% false alarms before its round
+            ("intake.jsonl", 0.94, 0.12),  # intake narratives: 24% false alarms before its round
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
