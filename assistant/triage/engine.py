@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 _MAX_SEGMENTS = 12
 _AND = re.compile(r"\band\b|\bthen\b|\bso\b")
 _MAX_CHARS = 4000
+_CLASSIFIER_MAX_WORDS = 40  # longer than any exemplar: the classifier reads it clause by clause
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class Triage:
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
         comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
-        set_aside = [e for e in bank.exemplars if e not in comparable]
+        set_aside = [e for e in bank.exemplars if e not in comparable and e.trained]
         bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = (
             SemanticMatcher(bank, embedder, set_aside, cache_dir) if embedder is not None else None
@@ -152,7 +153,10 @@ class Triage:
         sentence_list = sentences(prepared)
         now = self.rules.says_happening_now(prepared)
         if len(sentence_list) > 1 and all(self._clean(s, now) for s in sentence_list):
-            out[prepared] = prepared
+            # A long story goes to the nearest exemplars only: over many sentences the linear
+            # classifier adds up words from all of them ("poorly", "medicine", "spits it out")
+            # into an emergency none of them states. Each sentence still reaches it below.
+            out[prepared] = prepared if len(words(prepared)) <= _CLASSIFIER_MAX_WORDS else ""
         for sentence in sentence_list:
             if self._clean(sentence, now):
                 out.setdefault(sentence, sentence)

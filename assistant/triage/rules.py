@@ -155,10 +155,12 @@ class RuleSet:
     cues: ContextCues
     vocabulary: frozenset[str]
     figurative: tuple[tuple[re.Pattern[str], str], ...] = ()
+    senses: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def literal(self, text: str) -> str:
-        """The text with its figures of speech ("the waiting is killing me") said plainly."""
-        for pattern, plain in self.figurative:
+        """The text with its figures of speech ("the waiting is killing me") said plainly and
+        organ or imaging senses of emergency words ("a collapsed lung") named for what they are."""
+        for pattern, plain in (*self.figurative, *self.senses):
             text = pattern.sub(plain, text)
         return text
 
@@ -329,6 +331,10 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
     if not isinstance(raw_figures, dict):
         raise TriageConfigError("'figurative' must map a pattern to its plain wording")
     figurative = tuple((_phrase("figurative", str(k)), str(v)) for k, v in raw_figures.items())
+    raw_senses = data.get("senses") or {}
+    if not isinstance(raw_senses, dict):
+        raise TriageConfigError("'senses' must map a pattern to its plain wording")
+    senses = tuple((_phrase("senses", str(k)), str(v)) for k, v in raw_senses.items())
     for raw in data.get("rules") or []:
         for group in raw.get("all_of") or []:
             vocabulary |= _literal_words(group)
@@ -340,6 +346,7 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         cues=cues,
         vocabulary=frozenset(vocabulary),
         figurative=figurative,
+        senses=senses,
     )
 
 

@@ -40,6 +40,7 @@ class Exemplar:
     category: str  # an emergency category, or "general"
     emergency: bool
     text: str
+    trained: bool = True  # False: a look-alike for comparison only, never a classifier example
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def load_bank(path: Path = EXEMPLARS_PATH) -> ExemplarBank:
         for key, flag in (("emergency", True), ("not_emergency", False)):
             exemplars += [Exemplar(str(category), flag, str(t)) for t in (block or {}).get(key) or []]
     exemplars += [Exemplar("general", False, str(t)) for t in data.get("general") or []]
+    exemplars += [Exemplar("general", False, str(t), trained=False) for t in data.get("intake") or []]
     raw = data.get("thresholds") or {}
     try:
         thresholds = Thresholds(float(raw["high"]), float(raw["low"]), float(raw["margin"]))
@@ -150,10 +152,14 @@ class SemanticMatcher:
         self._is_emergency = np.array([e.emergency for e in bank.exemplars], dtype=bool)
         labels = [e.category if e.emergency else NONE for e in bank.exemplars]
         extra = embedded[len(bank.exemplars) :]
-        self.classifier_training = (np.vstack([self.vectors, extra]), labels + [NONE] * len(extra))
-        self.training_rows = [
-            TrainingRow(label, e.category, True) for label, e in zip(labels, bank.exemplars, strict=True)
-        ] + [TrainingRow(NONE, e.category, False) for e in more_negatives]
+        trained = [i for i, e in enumerate(bank.exemplars) if e.trained]
+        self.classifier_training = (
+            np.vstack([self.vectors[trained], extra]),
+            [labels[i] for i in trained] + [NONE] * len(extra),
+        )
+        self.training_rows = [TrainingRow(labels[i], bank.exemplars[i].category, True) for i in trained] + [
+            TrainingRow(NONE, e.category, False) for e in more_negatives
+        ]
         self.classifier = ExemplarClassifier(*self.classifier_training, bank.classifier)
         self._category_rows = {
             c: np.array([e.emergency and e.category == c for e in bank.exemplars]) for c in set(labels)

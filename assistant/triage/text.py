@@ -251,7 +251,7 @@ class TypoCorrector:
 
     def _candidates(self, word: str) -> tuple[str, ...]:
         """The equally best corrections of a word (itself alone when it is known or has none)."""
-        if len(word) < 4 or word in self.known or not word.isalpha():
+        if len(word) < 4 or word in self.known or not word.isalpha() or self._inflected(word):
             return (word,)
         limit = _allowed_edits(word)
         key = sound_key(word)
@@ -272,6 +272,15 @@ class TypoCorrector:
             return (word,)
         best = min(d for d, _ in within)
         return tuple(t for d, t in within if d == best)
+
+    def _inflected(self, word: str) -> bool:
+        """Whether a word is a known word with an ending ("bleeds", "chokes", "wheezes"): it is
+        not a misspelling, and the nearest target would change its meaning ("bleeds" -> "blades"). Stems
+        of five letters or more: "whats" is still read as "what"."""
+        return any(
+            word.endswith(end) and len(word) - len(end) >= 5 and word[: -len(end)] in self.known
+            for end in ("s", "es", "d", "ed")
+        )
 
     def correct_word(self, word: str) -> str:
         """One word's correction, without context (ties are left alone)."""

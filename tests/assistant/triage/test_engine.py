@@ -90,6 +90,32 @@ class TestDecisions:
         assert "semantic layer not loaded" in triage.check("hello there").evidence
 
 
+class TestIntakeLookAlikes:
+    def test_intake_look_alikes_are_compared_but_never_trained(self, shared_triage: Triage) -> None:
+        """The bank's `intake` look-alikes are nearest exemplars only: the classifier's training
+        rows are exactly the trained exemplars and the set-aside ones, so its thresholds stand."""
+        triage = _semantic(shared_triage)
+        assert triage.semantic is not None
+        bank = triage.semantic.bank.exemplars
+        untrained = [e for e in bank if not e.trained]
+        assert untrained and all(not e.emergency for e in untrained)
+        compared = [row for row in triage.semantic.training_rows if row.comparable]
+        assert len(compared) == sum(e.trained for e in bank)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "shadow in the left lower lobe",
+            "shadows in the top of the lungs",
+            "swollen glands in the chest",
+            "fluid seen at the base of the right lung",
+        ],
+    )
+    def test_imaging_findings_are_not_emergencies(self, shared_triage: Triage, text: str) -> None:
+        """Imaging words and test results in an intake answer are not emergencies."""
+        assert not _semantic(shared_triage).check(text).emergency
+
+
 class TestSegments:
     def test_run_on_is_scored_clause_by_clause(self) -> None:
         """A run-on sentence is compared whole and clause by clause, each with its sentence."""
@@ -112,6 +138,25 @@ class TestSegments:
         triage = rules_only_triage()
         text = triage.prepare("what is the difference between a TIA and a stroke?")
         assert triage._segments(text) == {}
+
+    def test_a_long_story_is_not_for_the_classifier_whole(self) -> None:
+        """A story of many sentences is compared whole with the nearest exemplars only; its
+        sentences still reach the classifier one by one."""
+        triage = rules_only_triage()
+        text = triage.prepare(
+            "She was poorly with a temperature and the doctor sent her for an x-ray which showed "
+            "pneumonia. It is day 3 of the medicine and she is running around and eating. She "
+            "hates the medicine and spits it out, every dose is a battle."
+        )
+        segments = triage._segments(text)
+        assert segments[text] == ""
+        assert segments["it is day 3 of the medicine and she is running around and eating"]
+
+    def test_a_short_message_of_two_sentences_is_still_classified_whole(self) -> None:
+        """Two short sentences are one message to the classifier, as before."""
+        triage = rules_only_triage()
+        text = triage.prepare("Chest feels heavy. It spreads to my jaw.")
+        assert triage._segments(text)[text] == text
 
     def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
         """A clause of a sentence that says "a bit" is not an emergency on a middling score."""

@@ -22,6 +22,7 @@ EVALUATION_SETS = (
     "blind.jsonl",
     "blind2.jsonl",
     "round6.jsonl",
+    "intake.jsonl",
 )
 
 
@@ -110,6 +111,7 @@ class TestTargets:
             ("blind.jsonl", 0.99, 0.03),
             ("blind2.jsonl", 0.99, 0.04),  # read and tuned on in the sixth round (was 0.883 / 0.099 unread)
             ("round6.jsonl", 0.97, 0.03),  # a sanity set by the sixth round's author, after its changes
+            ("intake.jsonl", 0.94, 0.12),  # intake narratives: 24% false alarms before its round
         ],
     )
     def test_held_out_sets_no_worse_than_measured(

@@ -326,3 +326,77 @@ class TestMalformedRules:
         bad.write_text("rules: [unclosed", encoding="utf-8")
         with pytest.raises(TriageConfigError, match=r"rules\.yaml"):
             load_rules(bad)
+
+
+class TestIntakeNarratives:
+    @pytest.mark.parametrize(
+        ("text", "plain"),
+        [
+            ("Could I have a collapsed lung?", "pneumothorax"),
+            ("The CT showed collapse of the right lower lobe", "atelectasis"),
+            ("my lung collapsed when I was 19", "pneumothorax"),
+            ("left lower lobe collapse on the film", "atelectasis"),
+            ("swollen glands in the chest", "enlarged lymph nodes"),
+        ],
+    )
+    def test_organ_and_imaging_senses_are_named(self, text: str, plain: str) -> None:
+        """A collapsed lung or lobe is named for what it is before the rules read "collapse"."""
+        prepared = rules_only_triage().prepare(text)
+        assert plain in prepared and "collaps" not in prepared and "unconscious" not in categories(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Could I have a collapsed lung? What should happen next?",
+            "The CT showed collapse of the right lower lobe and a small amount of fluid.",
+            "I collapsed into bed every evening for a month, so tired",
+            "Do I need to worry that the atelectasis is a collapse of the whole lung?",
+        ],
+    )
+    def test_a_collapsed_lung_is_not_a_collapse(self, text: str) -> None:
+        """An organ or an imaging finding that "collapsed" is not a person who collapsed."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Could it be a clot in my lung?",
+            "Is this really pneumonia, or could it be a blood clot?",
+            "is it actually a pulled muscle or could it be a heart attack",
+            "Are they sure it is not sepsis?",
+            "my sister says it could be a clot",
+        ],
+    )
+    def test_whether_one_could_have_a_condition_is_a_question(self, text: str) -> None:
+        """Asking whether it could be X is a question about information, not X happening now."""
+        triage = rules_only_triage()
+        assert all(triage.rules.is_information_request(c) for c in [triage.prepare(text)])
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "choked on food before the illness",
+            "cough and fever after a choking episode",
+            "He choked on a boiled sweet at Christmas",
+            "breathless when lying flat, waking up at night gasping",
+            "my toddler had a febrile convulsion on the first night and has been fine since",
+            "his oxygen dropped in hospital and he had a mask, he is off oxygen now",
+        ],
+    )
+    def test_events_of_the_story_do_not_fire(self, text: str) -> None:
+        """Past events in an intake story (before the illness, an episode, the first night) do not fire."""
+        assert categories(text) == []
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("Could I be having a heart attack? crushing pain in my chest right now", "cardiac"),
+            ("he choked on a grape and now he cannot breathe", "respiratory"),
+            ("the doctor warned me about a collapsed lung and now my husband has collapsed", "unconscious"),
+            ("she had a choking episode last week and is choking again now", "respiratory"),
+            ("sudden pain and the x-ray shows a collapsed lung", "respiratory"),
+        ],
+    )
+    def test_what_is_happening_now_still_fires(self, text: str, category: str) -> None:
+        """The same words still fire when the message says it is happening now."""
+        assert category in categories(text)

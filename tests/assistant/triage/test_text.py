@@ -109,6 +109,12 @@ class TestTypoCorrector:
         assert TypoCorrector({"swelling"}).correct("shovelling") == "swelling"
         assert corrector.correct("bleding") == "bleeding"
 
+    @pytest.mark.parametrize(("word", "known"), [("bleeds", "bleed"), ("chokes", "choke")])
+    def test_a_known_word_with_an_ending_is_kept(self, word: str, known: str) -> None:
+        """ "bleeds" is "bleed" with an ending, not a misspelling of "blades"."""
+        corrector = TypoCorrector({"blades", "comes", known})
+        assert corrector.correct(f"she {word} it out") == f"she {word} it out"
+
     def test_romance_detection(self) -> None:
         """Spanish and French are recognised (spelling correction is for English only)."""
         assert looks_romance(normalise("tengo un dolor en el pecho"))
