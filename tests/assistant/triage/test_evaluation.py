@@ -23,6 +23,7 @@ EVALUATION_SETS = (
     "blind2.jsonl",
     "round6.jsonl",
     "intake.jsonl",
+    "blind3.jsonl",
 )
 
 
@@ -112,6 +113,7 @@ class TestTargets:
             ("blind2.jsonl", 0.99, 0.04),  # read and tuned on in the sixth round (was 0.883 / 0.099 unread)
             ("round6.jsonl", 0.97, 0.03),  # a sanity set by the sixth round's author, after its changes
             ("intake.jsonl", 0.94, 0.12),  # intake narratives: 24% false alarms before its round
+            ("blind3.jsonl", 0.90, 0.075),  # never read: the honest figure on new phrasing (0.904 / 0.071)
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
@@ -132,10 +134,13 @@ class TestTargets:
             "false alarms 0.20 for overdose (1 of 5); unseen.jsonl recall 0.994 overall but 0.923 for "
             "haemoptysis; blind.jsonl recall "
             "0.944 for haemoptysis and suicidal, false alarms 0.154 for sepsis and unconscious; "
-            "blind2.jsonl false alarms 0.154 for overdose (2 of 13)"
+            "blind2.jsonl false alarms 0.154 for overdose (2 of 13); blind3.jsonl (never read) recall 0.904 "
+            "overall, 0.70 for cardiac and stroke"
         ),
     )
-    @pytest.mark.parametrize("name", ["holdout.jsonl", "unseen.jsonl", "blind.jsonl", "blind2.jsonl"])
+    @pytest.mark.parametrize(
+        "name", ["holdout.jsonl", "unseen.jsonl", "blind.jsonl", "blind2.jsonl", "blind3.jsonl"]
+    )
     def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
         """Each held-out set reaches recall >= 0.95 and false alarms <= 10%, overall and per category."""
         if shared_triage.semantic is None:
