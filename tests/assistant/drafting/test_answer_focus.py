@@ -22,6 +22,7 @@ from assistant.drafting.schemas import (
     DraftSentence,
     ImagingFindings,
     SectionKey,
+    SubQuestion,
 )
 from assistant.drafting.stored import StoredContent
 from assistant.intake import IntakeRecord, Symptom
@@ -314,31 +315,25 @@ class TestTreatmentAnswer:
         assert "co-careldopa" not in text
 
 
+def _answer(diagnosis: str, question: str, age: int, match: str, **extra: object) -> tuple[SubQuestion, str]:
+    """The first sub-question whose kind or topic is ``match``, and its answer (mock LLM, no sources)."""
+    intake = IntakeRecord(diagnosis_in_question=diagnosis, main_question=question, age=age, **extra)  # type: ignore[arg-type]
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    q = next(q for q in draft.sub_questions if match in (q.kind, q.topic))
+    return q, " ".join(s.text for s in _answers(draft, q.id))
+
+
 class TestAnswersInContext:
     """Advice meant for one condition is not given as if the patient had it."""
 
     def test_work_advice_for_an_alternative_is_conditional(self) -> None:
         """A sarcoidosis patient who asks about TB and work is not told to stay off work as if infectious."""
-        intake = IntakeRecord(
-            diagnosis_in_question="sarcoidosis",
-            main_question="Could it be TB? Can I keep working?",
-            age=38,
-        )
-        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-        work = next(q for q in draft.sub_questions if q.topic == "activity")
-        text = " ".join(s.text for s in _answers(draft, work.id))
+        _, text = _answer("sarcoidosis", "Could it be TB? Can I keep working?", 38, "activity")
         assert "if tuberculosis (TB) were confirmed, people with infectious TB" in text
 
     def test_sarcoidosis_treatment_is_not_a_copd_course(self) -> None:
         """Asked why no steroids, the answer says when sarcoidosis is treated, not only COPD flare-ups."""
-        intake = IntakeRecord(
-            diagnosis_in_question="sarcoidosis",
-            main_question="Why aren't they giving me steroids?",
-            age=38,
-        )
-        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-        treat = next(q for q in draft.sub_questions if q.kind == "treatment")
-        text = " ".join(s.text for s in _answers(draft, treat.id))
+        _, text = _answer("sarcoidosis", "Why aren't they giving me steroids?", 38, "treatment")
         assert "many people with sarcoidosis need no treatment" in text
 
     def test_a_suspected_clot_is_assessed_the_same_day(self) -> None:
@@ -358,27 +353,21 @@ class TestAnswersInContext:
 
     def test_an_inhaled_object_is_settled_by_bronchoscopy(self) -> None:
         """A child who may have inhaled a toy: the settling test named is a bronchoscopy."""
-        intake = IntakeRecord(
-            diagnosis_in_question="pneumonia",
-            main_question="Could the cough be from a bit of lego stuck in his lung?",
-            age=5,
+        q, text = _answer(
+            "pneumonia", "Could the cough be from a bit of lego stuck in his lung?", 5, "could_it_be"
         )
-        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-        q = next(q for q in draft.sub_questions if q.kind == "could_it_be")
         assert q.condition == "aspiration"
-        assert "bronchoscopy" in " ".join(s.text for s in _answers(draft, q.id))
+        assert "bronchoscopy" in text
 
     def test_a_question_about_a_clash_names_the_medicines_taken(self) -> None:
         """'Will the tablets clash with my thyroid tablets?' is answered naming what the patient takes."""
-        intake = IntakeRecord(
-            diagnosis_in_question="latent tuberculosis",
+        q, text = _answer(
+            "latent tuberculosis",
+            "Will the tablets damage my liver or clash with my thyroid tablets?",
+            42,
+            "treatment",
             medications=["levothyroxine"],
-            main_question="Will the tablets damage my liver or clash with my thyroid tablets?",
-            age=42,
         )
-        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-        treat = next(q for q in draft.sub_questions if q.kind == "treatment")
-        assert treat.summary.endswith("whether it can be taken with the other medicines")
-        text = " ".join(s.text for s in _answers(draft, treat.id))
+        assert q.summary.endswith("whether it can be taken with the other medicines")
         assert "(levothyroxine)" in text and "interacts" in text
         assert "latent TB is usually treated with a shorter course" in text
