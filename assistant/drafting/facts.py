@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import conditions_in
+from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
     CitedSource,
@@ -225,10 +226,7 @@ def summary_sentences(
         out.append(f"Allergies listed: {', '.join(allergies)}.")
     if intake.prior_imaging.strip():
         out.append("Earlier imaging was mentioned; its report was not available to this draft.")
-    from assistant.triage.rules import category_labels
-
-    labels = category_labels()
-    flags = [labels.get(f.strip(), f.strip()).lower() for f in red_flags if f.strip()]
+    flags = red_flag_names(red_flags)
     if flags:
         out.append(f"Possible emergency symptoms were reported during intake: {_join(flags)}.")
     if sub_questions:

@@ -22,6 +22,7 @@ from typing import Literal
 
 from assistant.intake import IntakeRecord
 from assistant.triage import Triage, rules_only_triage
+from assistant.triage.rules import category_labels
 
 BEGIN_QUOTE = "<<<BEGIN QUOTED DOCUMENT>>>"
 END_QUOTE = "<<<END QUOTED DOCUMENT>>>"
@@ -262,6 +263,12 @@ def _plain(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def red_flag_names(red_flags: Sequence[str]) -> list[str]:
+    """The chat's recorded red flags (category keys such as "unconscious") in plain words."""
+    labels = category_labels()
+    return [_plain(labels.get(f.strip(), f.strip())) for f in red_flags if f.strip()]
+
+
 def assess_priority(
     intake: IntakeRecord, triage: Triage | None = None, red_flags: Sequence[str] = ()
 ) -> PriorityAssessment:
@@ -279,11 +286,8 @@ def assess_priority(
     Returns:
         ``urgent`` with the reasons, or ``routine`` with none.
     """
-    from assistant.triage.rules import category_labels
-
-    labels = category_labels()
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
-    signs = [_plain(labels.get(flag.strip(), flag.strip())) for flag in red_flags if flag.strip()]
+    signs = red_flag_names(red_flags)
     checker = triage or rules_only_triage()
     for text in (intake.symptom_text, intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
