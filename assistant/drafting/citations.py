@@ -23,6 +23,7 @@ from assistant.drafting.schemas import (
     DraftSentence,
     GuardrailFlag,
 )
+from knowledge.lexical import STOPWORDS
 from knowledge.sentences import rewrite_citations, split_sentences, without_citations
 
 if TYPE_CHECKING:
@@ -34,18 +35,8 @@ DEFAULT_SUPPORT_THRESHOLD = 0.45
 #: Share of a model sentence's key terms that one sentence of a cited passage must contain.
 KEY_TERM_COVERAGE = 0.75
 
-_STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        """
-        a an the of in on at to for and or but is are was were be been being it its this that these
-        those with without by from as into than then so such can could may might will would should must
-        do does did not no nor any some more most very also often usually which who whom whose what
-        when where why how there their they them he she his her we our you your my me one about after
-        before over under up out if while because both each other only own same too just has have had
-        """,
-    )
-)
+# The lexical index's stop words, and hedges that do not change what a sentence claims.
+_NOT_KEY = STOPWORDS | frozenset({"also", "often", "usually", "may", "might", "must", "one"})
 
 
 def _term(word: str) -> str:
@@ -61,7 +52,7 @@ def _term(word: str) -> str:
 def key_terms(text: str) -> list[str]:
     """The content words of ``text`` as crude stems, in order (citation markers ignored)."""
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", without_citations(text))
-    return [_term(w) for w in words if len(w) > 2 and w.lower() not in _STOPWORDS]
+    return [_term(w) for w in words if len(w) > 2 and w.lower() not in _NOT_KEY]
 
 
 def key_term_support(sentence: str, passage: str) -> tuple[float, list[str]]:
