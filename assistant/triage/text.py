@@ -181,7 +181,7 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
 
 
-_SUFFIXES = ("ing", "ed", "es", "s", "er", "ers", "ly", "ness")
+_SUFFIXES = ("ing", "ed", "es", "s", "d", "er", "ers", "ly", "ness")
 _SOUNDS: tuple[tuple[str, str], ...] = (
     ("ough", "of"),
     ("augh", "af"),
@@ -233,25 +233,28 @@ class TypoCorrector:
                 self._near.setdefault(t, set()).update(tokens[max(0, i - 3) : i] + tokens[i + 1 : i + 4])
         self.candidates = lru_cache(maxsize=8192)(self._candidates)
 
-    def _inflects_known(self, word: str) -> bool:
-        """Whether a word is an ordinary ending on a known word ("shovelling", "rehomed").
+    def _known_stem(self, word: str) -> str:
+        """The known word that ``word`` is an ordinary ending on ("shovelling" -> "shovel",
+        "bleeds" -> "bleed", "rehomed" -> "rehome"), or "".
 
-        The model's word list holds stems more often than their inflections; without this,
-        "shovelling" was three edits from a triage word and became "swelling". Only asked
-        when no triage word is one edit away ("bleding" is still "bleeding").
+        The model's word list holds stems more often than their inflections, and an inflection
+        is not a misspelling: "shovelling" had become "swelling", "bleeds" "blades".
         """
         for suffix in _SUFFIXES:
             stem = word[: -len(suffix)]
-            if word.endswith(suffix) and len(stem) >= 3:
-                if stem in self.known or stem + "e" in self.known:
-                    return True
-                if len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in self.known:
-                    return True  # a doubled consonant: "shovelling", "jogging"
-        return False
+            if not word.endswith(suffix) or len(stem) < 3:
+                continue
+            for known in (stem, stem + "e", stem[:-1] if len(stem) >= 4 and stem[-1] == stem[-2] else ""):
+                if known in self.known:
+                    return known
+        return ""
 
     def _candidates(self, word: str) -> tuple[str, ...]:
         """The equally best corrections of a word (itself alone when it is known or has none)."""
-        if len(word) < 4 or word in self.known or not word.isalpha() or self._inflected(word):
+        if len(word) < 4 or word in self.known or not word.isalpha():
+            return (word,)
+        stem = self._known_stem(word)
+        if len(stem) >= 5:  # a long known stem: kept whatever is near ("whats" is still "what")
             return (word,)
         limit = _allowed_edits(word)
         key = sound_key(word)
@@ -262,7 +265,7 @@ class TypoCorrector:
                 scored.append((d if d <= limit else limit + 1, target))
         if not scored:
             return (word,)
-        if min(d for d, _ in scored) > 1 and self._inflects_known(word):
+        if stem and min(d for d, _ in scored) > 1:
             return (word,)  # a known word's inflection, not one slip from a triage word
         same_sound = [t for _, t in scored if sound_key(t) == key]
         if len(same_sound) == 1:  # one target sounds like the word: it wins ("coffing" -> "coughing")
@@ -272,15 +275,6 @@ class TypoCorrector:
             return (word,)
         best = min(d for d, _ in within)
         return tuple(t for d, t in within if d == best)
-
-    def _inflected(self, word: str) -> bool:
-        """Whether a word is a known word with an ending ("bleeds", "chokes", "wheezes"): it is
-        not a misspelling, and the nearest target would change its meaning ("bleeds" -> "blades"). Stems
-        of five letters or more: "whats" is still read as "what"."""
-        return any(
-            word.endswith(end) and len(word) - len(end) >= 5 and word[: -len(end)] in self.known
-            for end in ("s", "es", "d", "ed")
-        )
 
     def correct_word(self, word: str) -> str:
         """One word's correction, without context (ties are left alone)."""
