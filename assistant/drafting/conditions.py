@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -597,6 +598,7 @@ _DENIED = re.compile(
 )
 
 
+@lru_cache(maxsize=512)
 def main_condition(text: str) -> Condition | None:
     """The condition a diagnosis names: the first one not denied, or a narrower one that refines it.
 
