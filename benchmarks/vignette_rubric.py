@@ -256,6 +256,8 @@ def _from_not_assessed(content: Mapping[str, Any], evidence: Mapping[str, Any]) 
         f["label"].lower() for f in _findings(evidence) if f.get("status", "not_assessed") != "reported"
     ]
     for _, s in _sentences(content):
+        if s.get("origin") == "template":
+            continue  # fixed general text (what argues for or against a condition), never a model's result
         low = s["text"].lower()
         for label in skipped:
             claims = (f"probability of {label}", f"counted {label}", "supports", "argues against")

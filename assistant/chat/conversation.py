@@ -259,7 +259,16 @@ class PatientChat:
 
     def _summary(self, s: Session, user: User) -> Reply:
         assert self.state is not None
-        text = intake.summary_markdown(self.state.record) + "\n\n" + intake.question_for(intake.Step.CONFIRM)
+        files = (
+            [(u.filename, u.kind, u.status) for u in cases.list_uploads(s, user, self.case_id)]
+            if self.case_id is not None
+            else None
+        )
+        text = (
+            intake.summary_markdown(self.state.record, files)
+            + "\n\n"
+            + intake.question_for(intake.Step.CONFIRM)
+        )
         return self._say(s, user, Reply(text, "summary", _confirm_actions()))
 
     # -- patient events ----------------------------------------------------------------------

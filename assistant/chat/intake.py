@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -360,8 +360,33 @@ def edit(state: IntakeState, step: Step) -> IntakeState:
     return replace(state, step=step, editing=step is not Step.UPLOADS)
 
 
-def summary_markdown(record: IntakeRecord) -> str:
-    """The summary card the patient confirms or corrects."""
+_FILE_KINDS = {
+    "dicom": "DICOM images",
+    "pdf": "PDF",
+    "zip": "DICOM study (.zip)",
+    "png": "picture",
+    "jpeg": "picture",
+}
+_FILE_STATES = {
+    "unreadable": "could not be read",
+    "no_images": "no images found in it",
+    "failed": "not processed",
+}
+
+
+def files_line(files: Sequence[tuple[str, str | None, str]]) -> str:
+    """The uploaded files as the patient sees them in the summary: name, kind, and a problem if any."""
+    if not files:
+        return "*none uploaded* (a report or images can be added with **Add files**)"
+    shown = []
+    for name, kind, status in files:
+        notes = [n for n in (_FILE_KINDS.get(kind or ""), _FILE_STATES.get(status)) if n]
+        shown.append(_escape(name) + (f" ({'; '.join(notes)})" if notes else ""))
+    return ", ".join(shown)
+
+
+def summary_markdown(record: IntakeRecord, files: Sequence[tuple[str, str | None, str]] | None = None) -> str:
+    """The summary card the patient confirms or corrects; ``files`` (name, kind, status) when known."""
     symptoms = "; ".join(
         s.description + (f" (since {s.onset})" if s.onset and s.onset not in s.description else "")
         for s in record.symptoms
@@ -376,6 +401,8 @@ def summary_markdown(record: IntakeRecord) -> str:
     }  # fmt: skip
     lines = ["### Summary of what you told us", ""]
     lines += [f"- **{LABELS[s]}:** {_escape(values[s]) or '*none given*'}" for s in QUESTION_STEPS]
+    if files is not None:
+        lines.append(f"- **Files:** {files_line(files)}")
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from assistant import audit
 from assistant.db.base import utcnow
 from assistant.db.models import Case, Draft, Upload, User
+from assistant.drafting.guardrails import red_flag_names
 from assistant.lifecycle import CaseStatus
 from assistant.policy import Action, authorize
 from assistant.services.draft_view import Warnings, modality_of, stored_warnings
@@ -189,7 +190,7 @@ def queue_page(
                 question=str(intake.get("main_question", "")),
                 status=case.status,
                 urgent=case.priority == 0,
-                red_flags=tuple(str(f) for f in case.red_flags or []),
+                red_flags=tuple(red_flag_names([str(f) for f in case.red_flags or []])),
                 submitted_at=case.submitted_at,
                 age=now - (case.submitted_at or case.created_at),
                 claimed_by=claimed_by or "",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assistant.db.models import Draft, Message, Signature, Upload, User
 from assistant.diffing import diff_html, edit_ratio
+from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.stored import StoredContent, StoredDraft
 from assistant.errors import NotFoundError, SignedContentMismatchError
 from assistant.integrity import audit_alert, signed_problem
@@ -220,7 +221,7 @@ def load_case_page(session: Session, actor: User, case_id: str) -> CasePage:
         title=case.title,
         status=case.status,
         urgent=case.priority == 0,
-        red_flags=[str(f) for f in case.red_flags or []],
+        red_flags=red_flag_names([str(f) for f in case.red_flags or []]),
         intake=dict(case.intake or {}),
         status_reason=case.status_reason,
         submitted_at=case.submitted_at,

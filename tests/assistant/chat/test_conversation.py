@@ -288,6 +288,24 @@ class TestProgressAndDelivery:
         again = texts(PatientChat(ctx, patient.id).open())
         assert "could not prepare the first draft" in again
 
+    def test_summary_lists_the_uploaded_files(self, ctx: AppContext, patient: User, radiograph: Path) -> None:
+        """The card the patient confirms names every file they sent, with its kind; none says so."""
+        chat = consented_chat(ctx, patient)
+        for answer in INTAKE:
+            chat.message(answer)
+        chat.upload(radiograph, "my_xray.jpeg", "image/jpeg")
+        card = chat.message("done")[0]
+        assert card.kind == "summary"
+        assert "**Files:** my\\_xray.jpeg (picture)" in card.text
+
+    def test_summary_says_when_no_file_was_sent(self, ctx: AppContext, patient: User) -> None:
+        """Without uploads the card says none were sent and how to add some."""
+        chat = consented_chat(ctx, patient)
+        for answer in INTAKE:
+            chat.message(answer)
+        card = chat.message("done")[0]
+        assert "**Files:** *none uploaded*" in card.text and "Add files" in card.text
+
     def test_returned_case_reopens_intake(self, ctx: AppContext, patient: User, clinician: User) -> None:
         """A clinician's question is shown and the patient can add files and resubmit."""
         to_state(ctx.db, patient, CaseStatus.RETURNED, clinician)

@@ -161,3 +161,25 @@ class TestStrictRubric:
             [("Whether the current treatment (prednisolone, amoxicillin) is right the doctor judges.", [])],
         )
         assert not rubric._answered("treatment", content, vignette, False)[1]
+
+
+class TestNotAssessed:
+    """A statement drawn from a model result that was not assessed is caught; general text is not."""
+
+    EVIDENCE = {"findings": {"findings": [{"label": "Pneumonia", "status": "not_assessed"}]}}
+
+    @staticmethod
+    def _content(origin: str, text: str) -> dict[str, Any]:
+        return {"sections": [{"key": "alternatives", "sentences": [{"text": text, "origin": origin}]}]}
+
+    def test_a_finding_sentence_leaning_on_it_is_caught(self, rubric: ModuleType) -> None:
+        """'The film supports pneumonia' from an unassessed result is a defect."""
+        content = self._content("finding", "The X-ray model's result supports pneumonia.")
+        assert rubric._from_not_assessed(content, self.EVIDENCE) != []
+        content = self._content("llm", "The probability of pneumonia was 0.71.")
+        assert rubric._from_not_assessed(content, self.EVIDENCE) != []
+
+    def test_general_differential_text_is_not(self, rubric: ModuleType) -> None:
+        """A fixed sentence on what usually argues against a condition states no result."""
+        text = "What argues against it: a dense shadow in one lobe with fever, which fits pneumonia."
+        assert rubric._from_not_assessed(self._content("template", text), self.EVIDENCE) == []

@@ -14,7 +14,7 @@ from assistant.db.base import Database
 from assistant.db.models import AuditEvent, Case, Draft, Message, Signature, Upload, User
 from assistant.lifecycle import CaseStatus
 from assistant.roles import Role
-from assistant.services import drafts
+from assistant.services import cases, drafts
 from assistant.services.queue_view import QueueFilters, format_age, queue_page
 from assistant.settings import Settings
 from tests.assistant.factories import status_of, to_state
@@ -70,6 +70,21 @@ class TestQueue:
         assert rows[0].modality == "chest X-ray"
         assert (rows[0].warnings.unsupported, rows[0].warnings.failed_citations) == (1, 1)
         assert rows[1].question == "Is it really pneumonia?"
+
+    def test_red_flags_read_as_words(
+        self, sqlite_db: Database, settings: Settings, patient: User, clinician: User, client: TestClient
+    ) -> None:
+        """The chat records category keys ("unconscious"); the queue and the case page show their names."""
+        case_id = seed_review_case(sqlite_db, settings, patient, urgent=True)
+        with sqlite_db.session() as s:
+            cases.mark_red_flags(s, patient, case_id, ["unconscious", "cardiac"])
+            (row,) = [r for r in queue_page(s, clinician).rows if r.case_id == case_id]
+        assert "collapse, unresponsiveness or seizure" in row.red_flags
+        assert "possible heart attack" in row.red_flags and "unconscious" not in row.red_flags
+        login(client, clinician.username)
+        header = client.get(f"/cockpit/cases/{case_id}").text.split('class="case-head"')[1].split("</header>")[0]
+        assert "red flags:" in header and "possible heart attack" in header
+        assert "unconscious" not in header and "cardiac" not in header
 
     def test_filters_and_pages(
         self, sqlite_db: Database, settings: Settings, patient: User, clinician: User, client: TestClient
