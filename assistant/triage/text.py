@@ -48,8 +48,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, contractions expanded, only words and clause punctuation."""
-    folded = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("‘", "'"))
+    """Lower case, no accents ("cœur" -> "coeur"), contractions expanded, only words and clause punctuation."""
+    lowered = text.lower().replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
+    folded = unicodedata.normalize("NFKD", lowered)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     for pattern, repl in _CONTRACTIONS:
         folded = pattern.sub(repl, folded)
