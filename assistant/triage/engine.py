@@ -102,7 +102,9 @@ class Triage:
         )
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
-        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
+        # (An exemplar that says something is over still compares: "I feel better now, may I
+        # stop the antibiotics" is the look-alike of the clauses around it.)
+        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text), over=False)]
         set_aside = [e for e in bank.exemplars if e not in comparable and e.trained]
         bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = (
@@ -125,18 +127,25 @@ class Triage:
         """The English the model reads: the text itself, or a Spanish or French text's gloss."""
         return self.glossary.gloss(prepared, language(prepared))
 
-    def _clean(self, text: str, now: bool = False) -> bool:
-        """Whether every clause of a text is free of negation, past and question cues.
+    def _clean(self, text: str, now: bool = False, over: bool = True) -> bool:
+        """Whether every clause of a text is free of negation, past, question and recovery cues.
 
         The cues are read clause by clause, as the rules read them, so a present word in one
         clause ("... when I was 19, I am in a better place now") does not clear another. With
         ``now`` (another clause of the message says something is happening now) a question that
         is not hypothetical does not set a clause aside ("is that normal? it has been an hour").
+        With ``over``, a clause that says something is over ("she came round within seconds")
+        is set aside too.
         """
         r = self.rules
         return all(
-            not (r.has_negation(c.text) or r.is_past(c.text) or r.is_information_request(c.text, now))
-            for c in clauses(text)
+            not (
+                r.has_negation(c.text)
+                or r.is_past(c.text)
+                or r.is_information_request(c.text, now)
+                or (over and r.is_over(c.text))
+            )
+            for c in r.clauses(text)
         )
 
     def _segments(self, prepared: str) -> dict[str, str]:
@@ -160,12 +169,12 @@ class Triage:
         for sentence in sentence_list:
             if self._clean(sentence, now):
                 out.setdefault(sentence, sentence)
-                parts = [p.strip() for c in clauses(sentence) for p in _AND.split(c.text)]
+                parts = [p.strip() for c in self.rules.clauses(sentence) for p in _AND.split(c.text)]
                 for p in parts if len(parts) > 1 else []:
                     if len(words(p)) >= 3:
                         out.setdefault(p, sentence)
                 continue
-            for c in clauses(sentence):
+            for c in self.rules.clauses(sentence):
                 if self._clean(c.text, now):
                     out.setdefault(c.text, sentence)
                     continue

@@ -21,6 +21,7 @@ from assistant.triage.errors import TriageConfigError
 from assistant.triage.text import Clause, clause_spans, clauses
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
+_QUALIFIER_WORDS = 4  # a clause this short that only says when qualifies its neighbour
 
 
 @dataclass(frozen=True)
@@ -173,10 +174,35 @@ class RuleSet:
             for m in pattern.finditer(c.text)
         )
 
+    def clauses(self, text: str) -> list[Clause]:
+        """The clauses of a normalised text, a time qualifier standing alone joined to its clause.
+
+        "a choking fit at nursery, one time" and "years ago, I collapsed at work": a clause of
+        a few words that only says when (a past cue) belongs to the clause before it, or to
+        the one after it when it comes first.
+        """
+        parts = clauses(text)
+        qualifier = [len(c.text.split()) <= _QUALIFIER_WORDS and self.is_past(c.text) for c in parts]
+        if len(parts) < 2 or not any(qualifier):
+            return parts
+        texts: list[str] = []
+        leading = ""
+        for c, q in zip(parts, qualifier, strict=True):
+            if q and texts:
+                texts[-1] = f"{texts[-1]} {c.text}"
+            elif q:
+                leading = f"{leading} {c.text}".strip()
+            else:
+                texts.append(f"{leading} {c.text}".strip())
+                leading = ""
+        if leading:  # nothing but qualifiers
+            texts.append(leading)
+        return [Clause(i, t) for i, t in enumerate(texts)]
+
     def check(self, text: str) -> list[RuleHit]:
         """The rules a normalised, typo-corrected ``text`` triggers, in file order (settled clauses aside)."""
-        current: list[Clause] = clauses(self.drop_settled(text))
-        whole: list[Clause] = clauses(text)
+        current: list[Clause] = self.clauses(self.drop_settled(text))
+        whole: list[Clause] = self.clauses(text)
         now = self.cues.asks_about_now(whole)
         # "what happens if I took 50 of them? I did it an hour ago": a lasting danger asked
         # about as a hypothetical is not one when another clause says it was done.
@@ -221,9 +247,7 @@ class RuleSet:
         cues = self.cues
         # A clause that says it is over and also that it goes on ("another fit before he came
         # round", "not better now") is not over.
-        over = [
-            bool(cues.recovered.search(text[a:b])) and not cues.ongoing.search(text[a:b]) for a, b in spans
-        ]
+        over = [self.is_over(text[a:b]) for a, b in spans]
         out = text
         for i in reversed(range(len(spans))):
             a, b = spans[i]
@@ -244,11 +268,16 @@ class RuleSet:
 
     def says_happening_now(self, text: str) -> bool:
         """Whether some clause of ``text`` that is not a question says something is happening now."""
-        return self.cues.asks_about_now(clauses(self.drop_settled(text)))
+        return self.cues.asks_about_now(self.clauses(self.drop_settled(text)))
 
     def is_past(self, clause: str) -> bool:
         """Whether a clause speaks of the past and not of now."""
         return bool(self.cues.past.search(clause)) and not self.cues.present.search(clause)
+
+    def is_over(self, clause: str) -> bool:
+        """Whether a clause says something is over ("she came round", "back to normal") and not
+        that it goes on."""
+        return bool(self.cues.recovered.search(clause)) and not self.cues.ongoing.search(clause)
 
     def is_mild(self, clause: str) -> bool:
         """Whether a clause plays a symptom down ("a bit", "slightly", "mild")."""
