@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.triage.gloss import Glossary, default_glossary, language
-from assistant.triage.rules import RULES_PATH, RuleSet, load_rules
+from assistant.triage.rules import RULES_PATH, RuleHit, RuleSet, load_rules
 from assistant.triage.semantic import EXEMPLARS_PATH, SemanticMatcher, TextEmbedder, load_bank
-from assistant.triage.text import TypoCorrector, clauses, normalise, sentences, words
+from assistant.triage.text import TypoCorrector, normalise, sentences, words
 
 log = logging.getLogger(__name__)
-_MAX_SEGMENTS = 12
+_MAX_SEGMENTS = 24  # an intake story of eight sentences gives about twenty; the last ones count too
 _AND = re.compile(r"\band\b|\bthen\b|\bso\b")
+_PRONOUN = re.compile(r"(it|this|that|which|they|these|those)\b")
 _MAX_CHARS = 4000
+_CLASSIFIER_MIN_WORDS = 4
 _CLASSIFIER_MAX_WORDS = 40  # longer than any exemplar: the classifier reads it clause by clause
 
 
@@ -174,8 +176,16 @@ class Triage:
                     if len(words(p)) >= 3:
                         out.setdefault(p, sentence)
                 continue
+            before_clean = True
             for c in self.rules.clauses(sentence):
-                if self._clean(c.text, now):
+                clean, follows = self._clean(c.text, now), before_clean
+                before_clean = clean
+                if clean and not follows and _PRONOUN.match(c.text):
+                    # "bruise from the blood test last week, it is going yellow now": what "it"
+                    # is was said in the clause set aside. Nearest exemplars only.
+                    out.setdefault(c.text, "")
+                    continue
+                if clean:
                     out.setdefault(c.text, sentence)
                     continue
                 if self.rules.is_information_request(c.text, now):
@@ -190,6 +200,21 @@ class Triage:
         kept = [k for k in out if len(words(k)) >= 2][:_MAX_SEGMENTS]
         return {k: out[k] for k in kept}
 
+    def _rule_hits(self, prepared: str, glossed: str) -> list[RuleHit]:
+        """The rules a message fires: on its English, or a Spanish or French message's gloss.
+
+        The rules' own Spanish and French phrases still read the original, but the time,
+        negation and question cues are English: such a hit counts only when some clause of the
+        gloss is not set aside ("una convulsion ... cuando era bebe" is in the past).
+        """
+        if glossed == prepared:
+            return self.rules.check(prepared)
+        return self.rules.check(glossed) or (
+            self.rules.check(prepared)
+            if any(self._clean(c.text, over=False) for c in self.rules.clauses(glossed))
+            else []
+        )
+
     def check(self, text: str) -> TriageDecision:
         """Triage one text (a chat message, an intake answer, a case's symptoms)."""
         prepared = self.prepare(text)
@@ -197,7 +222,7 @@ class Triage:
             return TriageDecision(text, False)
         glossed = self.english(prepared)
         english = self.rules.drop_settled(glossed)
-        hits = self.rules.check(prepared) or (self.rules.check(glossed) if glossed != prepared else [])
+        hits = self._rule_hits(prepared, glossed)
         if hits:
             first = hits[0]
             cats = tuple(dict.fromkeys(h.category for h in hits))
@@ -209,7 +234,10 @@ class Triage:
         if self.semantic is None:
             return TriageDecision(text, False, evidence="no rule fired (semantic layer not loaded)")
         segments = self._segments(english)
-        matches = self.semantic.match(list(segments), [bool(v) for v in segments.values()])
+        # A fragment of a few words ("he is smiling", "a brown inhaler") gives the linear
+        # classifier too little to go on: it goes to the nearest exemplars only.
+        learn = [bool(v) and len(words(k)) >= _CLASSIFIER_MIN_WORDS for k, v in segments.items()]
+        matches = self.semantic.match(list(segments), learn)
         if not matches:
             return TriageDecision(text, False, evidence="no affirmed statement to compare")
         t = self.semantic.bank.thresholds

@@ -55,7 +55,7 @@ class TestDecisions:
     def test_a_negated_verb_of_an_emergency_is_compared(self, shared_triage: Triage) -> None:
         """A collapse "is not moving": the clause reaches the exemplars, not set aside as negated."""
         triage = _semantic(shared_triage)
-        d = triage.check("my neighbour is lying in the street and is not moving")
+        d = triage.check("my neighbour is lying in the street and is not moving at all")
         assert d.emergency and d.source in ("semantic", "classifier")
 
     def test_classifier_finds_what_no_single_exemplar_is_close_to(self, shared_triage: Triage) -> None:
