@@ -321,6 +321,7 @@ class RuleSet:
     def is_over(self, clause: str) -> bool:
         """Whether a clause says something is over ("she came round", "back to normal") and not
         that it goes on."""
+        clause = clause.strip()
         return bool(self.cues.recovered.search(clause)) and not self.cues.ongoing.search(clause)
 
     def is_mild(self, clause: str) -> bool:
