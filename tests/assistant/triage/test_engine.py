@@ -158,6 +158,18 @@ class TestSegments:
         text = triage.prepare("Chest feels heavy. It spreads to my jaw.")
         assert triage._segments(text)[text] == text
 
+    def test_a_pronoun_clause_after_one_set_aside_is_not_for_the_classifier(self) -> None:
+        """ "..., it is going yellow now": what "it" is was said in the clause set aside."""
+        triage = rules_only_triage()
+        text = triage.prepare("a bruise from the blood test last week, it is going yellow now")
+        assert triage._segments(text) == {"it is going yellow now": ""}
+
+    def test_a_short_fragment_is_compared_but_not_classified(self, shared_triage: Triage) -> None:
+        """A fragment of three words gives the classifier too little: nearest exemplars only."""
+        triage = _semantic(shared_triage)
+        d = triage.check("the GP said a viral wheeze. he is smiling")
+        assert not d.emergency or d.source != "classifier"
+
     def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
         """A clause of a sentence that says "a bit" is not an emergency on a middling score."""
         triage = _semantic(shared_triage)

@@ -36,6 +36,13 @@ class TestGloss:
             ("mi padre tuvo un infarto hace dos años", "my father had a heart attack years ago"),
             ("je n'arrive plus à respirer", "i cannot breathe"),
             ("elle ne répond plus", "she is not responding"),
+            # the longest match at a word wins, whatever the length of the pattern that spells it
+            ("j'ai du mal à trouver mes mots", "i have difficulty find my words"),
+            ("mi hijo de tres años se ha bebido lejía", "my son three years old drank bleach"),
+            (
+                "d'un coup je ne vois plus rien de l'œil gauche",
+                "suddenly cannot see anything out of the left eye",
+            ),
         ],
     )
     def test_phrases(self, text: str, english: str) -> None:
