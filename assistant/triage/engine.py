@@ -203,17 +203,16 @@ class Triage:
     def _rule_hits(self, prepared: str, glossed: str) -> list[RuleHit]:
         """The rules a message fires: on its English, or a Spanish or French message's gloss.
 
-        The rules' own Spanish and French phrases still read the original, but the time,
-        negation and question cues are English: such a hit counts only when some clause of the
-        gloss is not set aside ("una convulsion ... cuando era bebe" is in the past).
+        The rules' own Spanish and French phrases still read the original, but the time and
+        question cues are English: such a hit counts only when some clause of the gloss is
+        neither past nor a question ("una convulsion ... cuando era bebe" is in the past). (The
+        phrases carry their own negations: "ne s effacent pas" is a sign, not a denial.)
         """
         if glossed == prepared:
             return self.rules.check(prepared)
-        return self.rules.check(glossed) or (
-            self.rules.check(prepared)
-            if any(self._clean(c.text, over=False) for c in self.rules.clauses(glossed))
-            else []
-        )
+        r = self.rules
+        now = any(not (r.is_past(c.text) or r.is_information_request(c.text)) for c in r.clauses(glossed))
+        return r.check(glossed) or (r.check(prepared) if now else [])
 
     def check(self, text: str) -> TriageDecision:
         """Triage one text (a chat message, an intake answer, a case's symptoms)."""

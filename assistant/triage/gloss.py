@@ -53,6 +53,10 @@ _SPANISH = frozenset(
         "cuales",
         "como",
         "sus",
+        "sangre",
+        "toso",
+        "tose",
+        "fiebre",
     ]
 )
 _FRENCH = frozenset(
@@ -84,6 +88,10 @@ _FRENCH = frozenset(
         "douleur",
         "veux",
         "suis",
+        "tousse",
+        "fievre",
+        "respirer",
+        "saigne",
     ]
 )
 

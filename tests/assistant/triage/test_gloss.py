@@ -50,6 +50,11 @@ class TestGloss:
         n = normalise(text)
         assert default_glossary().gloss(n, language(n)) == english
 
+    @pytest.mark.parametrize(("text", "lang"), [("toso sangre, mucha", "es"), ("she sang to me", "en")])
+    def test_short_messages_by_their_symptom_words(self, text: str, lang: str) -> None:
+        """A short Spanish message is told by its symptom words ("toso sangre"), not English "sang"."""
+        assert language(normalise(text)) == lang
+
     def test_english_words_are_not_translated_again(self, tmp_path: Path) -> None:
         """One pass: the English written for a phrase is never read as Spanish afterwards."""
         path = tmp_path / "gloss.yaml"

@@ -324,6 +324,8 @@ class TestSeventhRound:
             ("she had her tonsils out on Monday and is spitting out clots of blood", "bleeding"),
             ("I had a clot in my leg before and now every breath gives a stabbing pain", "pe"),
             ("I am on the bridge and I do not see the point of going home", "suicidal"),
+            ("thank you for everything, tell my sister I love her, I won't need the results", "suicidal"),
+            ("when I cough it is pure red liquid and a whole cupful", "haemoptysis"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
@@ -364,6 +366,8 @@ class TestSeventhRound:
             "she was stung by a bee last summer and her lips swelled",
             "they gave him antibiotics through a drip and he is less breathless",
             "the rash faded when I pressed a glass on it",
+            "which symptoms after a hip operation would mean a clot?",
+            "my dad dozes in front of the telly most evenings",
         ],
     )
     def test_look_alikes_do_not_fire(self, text: str) -> None:
