@@ -326,6 +326,8 @@ class TestSeventhRound:
             ("I am on the bridge and I do not see the point of going home", "suicidal"),
             ("thank you for everything, tell my sister I love her, I won't need the results", "suicidal"),
             ("when I cough it is pure red liquid and a whole cupful", "haemoptysis"),
+            ("tonight my sputum is all blood, a cupful so far", "haemoptysis"),
+            ("she will not eat anything and her lips are going dusky", "respiratory"),
         ],
     )
     def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
