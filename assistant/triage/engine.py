@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.triage.gloss import Glossary, default_glossary, language
-from assistant.triage.rules import RULES_PATH, RuleSet, load_rules
+from assistant.triage.rules import RULES_PATH, RuleHit, RuleSet, load_rules
 from assistant.triage.semantic import EXEMPLARS_PATH, SemanticMatcher, TextEmbedder, load_bank
-from assistant.triage.text import TypoCorrector, clauses, normalise, sentences, words
+from assistant.triage.text import TypoCorrector, normalise, sentences, words
 
 log = logging.getLogger(__name__)
-_MAX_SEGMENTS = 12
+_MAX_SEGMENTS = 24  # an intake story of eight sentences gives about twenty; the last ones count too
 _AND = re.compile(r"\band\b|\bthen\b|\bso\b")
+_PRONOUN = re.compile(r"(it|this|that|which|they|these|those)\b")
 _MAX_CHARS = 4000
+_CLASSIFIER_MIN_WORDS = 4
 _CLASSIFIER_MAX_WORDS = 40  # longer than any exemplar: the classifier reads it clause by clause
 
 
@@ -102,7 +104,9 @@ class Triage:
         )
         # Negated, past and question messages never reach the semantic layer (the rules' cues
         # set them aside), so exemplars of that kind would only pull true emergencies away.
-        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text))]
+        # (An exemplar that says something is over still compares: "I feel better now, may I
+        # stop the antibiotics" is the look-alike of the clauses around it.)
+        comparable = [e for e in bank.exemplars if e.emergency or self._clean(normalise(e.text), over=False)]
         set_aside = [e for e in bank.exemplars if e not in comparable and e.trained]
         bank = replace(bank, exemplars=tuple(comparable))
         self.semantic = (
@@ -125,18 +129,25 @@ class Triage:
         """The English the model reads: the text itself, or a Spanish or French text's gloss."""
         return self.glossary.gloss(prepared, language(prepared))
 
-    def _clean(self, text: str, now: bool = False) -> bool:
-        """Whether every clause of a text is free of negation, past and question cues.
+    def _clean(self, text: str, now: bool = False, over: bool = True) -> bool:
+        """Whether every clause of a text is free of negation, past, question and recovery cues.
 
         The cues are read clause by clause, as the rules read them, so a present word in one
         clause ("... when I was 19, I am in a better place now") does not clear another. With
         ``now`` (another clause of the message says something is happening now) a question that
         is not hypothetical does not set a clause aside ("is that normal? it has been an hour").
+        With ``over``, a clause that says something is over ("she came round within seconds")
+        is set aside too.
         """
         r = self.rules
         return all(
-            not (r.has_negation(c.text) or r.is_past(c.text) or r.is_information_request(c.text, now))
-            for c in clauses(text)
+            not (
+                r.has_negation(c.text)
+                or r.is_past(c.text)
+                or r.is_information_request(c.text, now)
+                or (over and r.is_over(c.text))
+            )
+            for c in r.clauses(text)
         )
 
     def _segments(self, prepared: str) -> dict[str, str]:
@@ -160,13 +171,21 @@ class Triage:
         for sentence in sentence_list:
             if self._clean(sentence, now):
                 out.setdefault(sentence, sentence)
-                parts = [p.strip() for c in clauses(sentence) for p in _AND.split(c.text)]
+                parts = [p.strip() for c in self.rules.clauses(sentence) for p in _AND.split(c.text)]
                 for p in parts if len(parts) > 1 else []:
                     if len(words(p)) >= 3:
                         out.setdefault(p, sentence)
                 continue
-            for c in clauses(sentence):
-                if self._clean(c.text, now):
+            before_clean = True
+            for c in self.rules.clauses(sentence):
+                clean, follows = self._clean(c.text, now), before_clean
+                before_clean = clean
+                if clean and not follows and _PRONOUN.match(c.text):
+                    # "bruise from the blood test last week, it is going yellow now": what "it"
+                    # is was said in the clause set aside. Nearest exemplars only.
+                    out.setdefault(c.text, "")
+                    continue
+                if clean:
                     out.setdefault(c.text, sentence)
                     continue
                 if self.rules.is_information_request(c.text, now):
@@ -181,6 +200,20 @@ class Triage:
         kept = [k for k in out if len(words(k)) >= 2][:_MAX_SEGMENTS]
         return {k: out[k] for k in kept}
 
+    def _rule_hits(self, prepared: str, glossed: str) -> list[RuleHit]:
+        """The rules a message fires: on its English, or a Spanish or French message's gloss.
+
+        The rules' own Spanish and French phrases still read the original, but the time and
+        question cues are English: such a hit counts only when some clause of the gloss is
+        neither past nor a question ("una convulsion ... cuando era bebe" is in the past). (The
+        phrases carry their own negations: "ne s effacent pas" is a sign, not a denial.)
+        """
+        if glossed == prepared:
+            return self.rules.check(prepared)
+        r = self.rules
+        now = any(not (r.is_past(c.text) or r.is_information_request(c.text)) for c in r.clauses(glossed))
+        return r.check(glossed) or (r.check(prepared) if now else [])
+
     def check(self, text: str) -> TriageDecision:
         """Triage one text (a chat message, an intake answer, a case's symptoms)."""
         prepared = self.prepare(text)
@@ -188,7 +221,7 @@ class Triage:
             return TriageDecision(text, False)
         glossed = self.english(prepared)
         english = self.rules.drop_settled(glossed)
-        hits = self.rules.check(prepared) or (self.rules.check(glossed) if glossed != prepared else [])
+        hits = self._rule_hits(prepared, glossed)
         if hits:
             first = hits[0]
             cats = tuple(dict.fromkeys(h.category for h in hits))
@@ -200,7 +233,10 @@ class Triage:
         if self.semantic is None:
             return TriageDecision(text, False, evidence="no rule fired (semantic layer not loaded)")
         segments = self._segments(english)
-        matches = self.semantic.match(list(segments), [bool(v) for v in segments.values()])
+        # A fragment of a few words ("he is smiling", "a brown inhaler") gives the linear
+        # classifier too little to go on: it goes to the nearest exemplars only.
+        learn = [bool(v) and len(words(k)) >= _CLASSIFIER_MIN_WORDS for k, v in segments.items()]
+        matches = self.semantic.match(list(segments), learn)
         if not matches:
             return TriageDecision(text, False, evidence="no affirmed statement to compare")
         t = self.semantic.bank.thresholds

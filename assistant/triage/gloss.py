@@ -53,6 +53,10 @@ _SPANISH = frozenset(
         "cuales",
         "como",
         "sus",
+        "sangre",
+        "toso",
+        "tose",
+        "fiebre",
     ]
 )
 _FRENCH = frozenset(
@@ -84,6 +88,10 @@ _FRENCH = frozenset(
         "douleur",
         "veux",
         "suis",
+        "tousse",
+        "fievre",
+        "respirer",
+        "saigne",
     ]
 )
 
@@ -122,12 +130,14 @@ class Glossary:
                 out.append(normalised[pos])
                 pos += 1
                 continue
-            for pattern, english in entries:
+            best: tuple[re.Match[str], str] | None = None
+            for pattern, english in entries:  # the longest match wins, not the longest key
                 m = pattern.match(normalised, pos)
-                if m is not None and m.end() > pos:
-                    out.append(m.expand(english))
-                    pos = m.end()
-                    break
+                if m is not None and m.end() > pos and (best is None or m.end() > best[0].end()):
+                    best = (m, english)
+            if best is not None:
+                out.append(best[0].expand(best[1]))
+                pos = best[0].end()
             else:
                 end = pos
                 while end < len(normalised) and normalised[end].isalnum():

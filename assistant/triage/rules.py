@@ -21,6 +21,15 @@ from assistant.triage.errors import TriageConfigError
 from assistant.triage.text import Clause, clause_spans, clauses
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
+_BUT = re.compile(r"\b(but|however|though|although|yet)\b")
+_QUALIFIER_WORDS = 5  # a clause this short that only says when qualifies its neighbour
+_FUNCTION_WORDS = frozenset(
+    {
+        *("a", "an", "the", "and", "or", "so", "then", "just", "only", "about", "around", "roughly"),
+        *("maybe", "like", "back", "that", "which", "this", "it", "to", "me", "him", "her", "them"),
+        *("us", "for", "at", "in", "on", "of", "was", "is"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,9 @@ class ContextCues:
             return bool(self.immediate.search(clause))
         return bool(self.present.search(clause))
 
-    def _negated(self, clause: str, start: int, end: int) -> bool:
+    def _negated(self, clause: str, start: int, end: int, settles: bool = True) -> bool:
+        """Whether a negation cue shortly before the phrase denies it, or (with ``settles``)
+        a resolution cue shortly after it ends it ("the bleeding has stopped")."""
         before = clause[:start]
         masked = self.pseudo_negation.sub(lambda m: "_" * len(m.group(0)), before)
         cues = list(self.negation.finditer(masked))
@@ -106,6 +117,8 @@ class ContextCues:
             between = masked[cue.end() :]
             if len(between.split()) <= self.window and not self.terminator.search(between):
                 return True
+        if not settles:  # "took 24 paracetamol and feel fine": the danger does not settle
+            return False
         after = clause[end:]
         for found in self.resolved.finditer(after):
             if len(after[: found.start()].split()) <= 4 and not re.search(
@@ -115,14 +128,24 @@ class ContextCues:
         return False
 
     def affirmed(
-        self, clause: str, start: int, end: int, now_elsewhere: bool = False, asked: bool = False
+        self,
+        clause: str,
+        start: int,
+        end: int,
+        now_elsewhere: bool = False,
+        asked: bool = False,
+        settles: bool = True,
     ) -> bool:
         """Whether the phrase at ``clause[start:end]`` says something is happening now.
 
         ``now_elsewhere``: another clause of the message says something is happening now,
         so a question here that is not hypothetical asks about it ("is it normal for ...?
         it has been going 30 minutes"). ``asked``: a question does not clear the phrase.
+        ``settles``: later words of the clause that say it is over ("fainted in the heat
+        and was fine after a glass of water") clear it, as a later clause would.
         """
+        if settles and self.settled_after(clause, end):
+            return False
         present = bool(self.present.search(clause))
         if self.past.search(clause) and not present:
             return False
@@ -131,7 +154,12 @@ class ContextCues:
         asks_about_now = now_elsewhere and not self.hypothetical.search(clause)
         if info is not None and info.start() <= start and not (present or asked or asks_about_now):
             return False
-        return not self._negated(clause, start, end)
+        return not self._negated(clause, start, end, settles)
+
+    def settled_after(self, clause: str, end: int) -> bool:
+        """Whether the clause says, after ``end``, that what came before is over (and nothing
+        in it says it goes on)."""
+        return bool(self.recovered.search(clause, end)) and not self.ongoing.search(clause)
 
     def asks_about_now(self, parts: list[Clause]) -> bool:
         """Whether a clause that is not a question or a hypothetical says something is happening now."""
@@ -173,10 +201,42 @@ class RuleSet:
             for m in pattern.finditer(c.text)
         )
 
+    def clauses(self, text: str) -> list[Clause]:
+        """The clauses of a normalised text, a time qualifier standing alone joined to its clause.
+
+        "a choking fit at nursery, one time" and "years ago, I collapsed at work": a clause of
+        a few words that only says when (a past cue) belongs to the clause before it, or to
+        the one after it when it comes first.
+        """
+        parts = clauses(text)
+        qualifier = [self._only_when(c.text) for c in parts]
+        if len(parts) < 2 or not any(qualifier):
+            return parts
+        texts: list[str] = []
+        leading = ""
+        for c, q in zip(parts, qualifier, strict=True):
+            if q and texts:
+                texts[-1] = f"{texts[-1]} {c.text}"
+            elif q:
+                leading = f"{leading} {c.text}".strip()
+            else:
+                texts.append(f"{leading} {c.text}".strip())
+                leading = ""
+        if leading:  # nothing but qualifiers
+            texts.append(leading)
+        return [Clause(i, t) for i, t in enumerate(texts)]
+
+    def _only_when(self, clause: str) -> bool:
+        """Whether a clause says only when something was ("one time", "years ago", "which
+        always happens to me"): a past cue and nothing but function words besides."""
+        if len(clause.split()) > _QUALIFIER_WORDS or not self.is_past(clause):
+            return False
+        return set(self.cues.past.sub(" ", clause).split()) <= _FUNCTION_WORDS
+
     def check(self, text: str) -> list[RuleHit]:
         """The rules a normalised, typo-corrected ``text`` triggers, in file order (settled clauses aside)."""
-        current: list[Clause] = clauses(self.drop_settled(text))
-        whole: list[Clause] = clauses(text)
+        current: list[Clause] = self.clauses(self.drop_settled(text))
+        whole: list[Clause] = self.clauses(text)
         now = self.cues.asks_about_now(whole)
         # "what happens if I took 50 of them? I did it an hour ago": a lasting danger asked
         # about as a hypothetical is not one when another clause says it was done.
@@ -191,7 +251,7 @@ class RuleSet:
             for scope in scopes:
                 matched: list[str] = []
                 for group in rule.groups:
-                    found = self._affirmed_match(group, scope, now, asked)
+                    found = self._affirmed_match(group, scope, now, asked, not rule.lasting)
                     if found is None:
                         break
                     matched.append(found)
@@ -201,12 +261,17 @@ class RuleSet:
         return hits
 
     def _affirmed_match(
-        self, group: tuple[re.Pattern[str], ...], parts: list[Clause], now: bool, asked: bool
+        self,
+        group: tuple[re.Pattern[str], ...],
+        parts: list[Clause],
+        now: bool,
+        asked: bool,
+        settles: bool = True,
     ) -> str | None:
         for clause in parts:
             for pattern in group:
                 for m in pattern.finditer(clause.text):
-                    if self.cues.affirmed(clause.text, m.start(), m.end(), now, asked):
+                    if self.cues.affirmed(clause.text, m.start(), m.end(), now, asked, settles):
                         return m.group(0)
         return None
 
@@ -215,15 +280,18 @@ class RuleSet:
 
         "my leg went numb, fine now" and "she fainted this morning but she is back to normal"
         describe something that has passed, even with a present word ("this morning"); a
-        clause that says it goes on ("still", "again", "keeps") is kept.
+        clause that says it goes on ("still", "again", "keeps") is kept. A recovery that the
+        next clause takes back ("he has come round but he is still in agony") settles nothing.
         """
         spans = clause_spans(text)
         cues = self.cues
         # A clause that says it is over and also that it goes on ("another fit before he came
         # round", "not better now") is not over.
-        over = [
-            bool(cues.recovered.search(text[a:b])) and not cues.ongoing.search(text[a:b]) for a, b in spans
-        ]
+        over = [self.is_over(text[a:b]) for a, b in spans]
+        for j in range(len(spans) - 1):
+            between = text[spans[j][1] : spans[j + 1][0]]
+            if over[j] and _BUT.search(between) and cues.ongoing.search(text[slice(*spans[j + 1])]):
+                over[j] = False
         out = text
         for i in reversed(range(len(spans))):
             a, b = spans[i]
@@ -244,11 +312,17 @@ class RuleSet:
 
     def says_happening_now(self, text: str) -> bool:
         """Whether some clause of ``text`` that is not a question says something is happening now."""
-        return self.cues.asks_about_now(clauses(self.drop_settled(text)))
+        return self.cues.asks_about_now(self.clauses(self.drop_settled(text)))
 
     def is_past(self, clause: str) -> bool:
         """Whether a clause speaks of the past and not of now."""
         return bool(self.cues.past.search(clause)) and not self.cues.present.search(clause)
+
+    def is_over(self, clause: str) -> bool:
+        """Whether a clause says something is over ("she came round", "back to normal") and not
+        that it goes on."""
+        clause = clause.strip()
+        return bool(self.cues.recovered.search(clause)) and not self.cues.ongoing.search(clause)
 
     def is_mild(self, clause: str) -> bool:
         """Whether a clause plays a symptom down ("a bit", "slightly", "mild")."""

@@ -183,7 +183,8 @@ class SemanticMatcher:
             neg = np.where(self._is_emergency, -1.0, row)
             i, j = int(np.argmax(pos)), int(np.argmax(neg))
             score, counter = float(pos[i]), float(neg[j])
-            near = score >= t.high or (score >= t.low and score - counter >= t.margin)
+            # however close, an emergency exemplar that a look-alike beats is not evidence
+            near = (score >= t.high and score > counter) or (score >= t.low and score - counter >= t.margin)
             k = int(np.argmax(np.where(self._category_rows[pred.category], row, -1.0)))
             learned = may_learn and self.classifier.is_emergency(pred, float(row[k]), counter)
             best = self.bank.exemplars[i]

@@ -36,24 +36,29 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 _KEEP = re.compile(r"[^a-z0-9.!?;,:\n ]+")
 _SPACES = re.compile(r"[ ]+")
+_TIME = re.compile(r"(?<=[0-9]):(?=[0-9])")
 # "and suddenly" ends a clause too ("... a week ago and suddenly ...", "y de repente", "et
 # soudain"), so a time cue of the first part (the operation "a week ago") does not set aside
-# what began since. ("and now" does not: "last year and now again" needs "now" in its clause.)
+# what began since; so does "and" before something going on now ("... a week ago and I am
+# spitting out clots"). ("and now" does not: "last year and now again" needs "now" in its clause.)
 _CLAUSE_BREAK = re.compile(
     r"[.!?;,:\n]+|\b(?:but|however|although|though|whereas|pero|mais)\b"
     r"|\b(?:and|y|et)\b(?= (?:suddenly|all of a sudden|de repente|de golpe|soudain|tout a coup)\b)"
+    r"|\band\b(?= (?:i am|he is|she is|they are|we are|it is|(?:my|his|her|their) [a-z]+ (?:is|are))"
+    r" [a-z]+ing\b)"
 )
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\bbut\b")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, contractions expanded, only words and clause punctuation."""
-    folded = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("‘", "'"))
+    """Lower case, no accents ("cœur" -> "coeur"), contractions expanded, only words and punctuation."""
+    lowered = text.lower().replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
+    folded = unicodedata.normalize("NFKD", lowered)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     for pattern, repl in _CONTRACTIONS:
         folded = pattern.sub(repl, folded)
-    folded = folded.replace("'", " ").replace("-", " ")
+    folded = _TIME.sub(" ", folded.replace("'", " ").replace("-", " "))  # "14:10" is a time, not two clauses
     return _SPACES.sub(" ", _KEEP.sub(" ", folded)).strip()
 
 

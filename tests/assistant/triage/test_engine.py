@@ -55,7 +55,7 @@ class TestDecisions:
     def test_a_negated_verb_of_an_emergency_is_compared(self, shared_triage: Triage) -> None:
         """A collapse "is not moving": the clause reaches the exemplars, not set aside as negated."""
         triage = _semantic(shared_triage)
-        d = triage.check("my neighbour went down in the street and is not moving")
+        d = triage.check("my neighbour is lying in the street and is not moving at all")
         assert d.emergency and d.source in ("semantic", "classifier")
 
     def test_classifier_finds_what_no_single_exemplar_is_close_to(self, shared_triage: Triage) -> None:
@@ -157,6 +157,18 @@ class TestSegments:
         triage = rules_only_triage()
         text = triage.prepare("Chest feels heavy. It spreads to my jaw.")
         assert triage._segments(text)[text] == text
+
+    def test_a_pronoun_clause_after_one_set_aside_is_not_for_the_classifier(self) -> None:
+        """ "..., it is going yellow now": what "it" is was said in the clause set aside."""
+        triage = rules_only_triage()
+        text = triage.prepare("a bruise from the blood test last week, it is going yellow now")
+        assert triage._segments(text) == {"it is going yellow now": ""}
+
+    def test_a_short_fragment_is_compared_but_not_classified(self, shared_triage: Triage) -> None:
+        """A fragment of three words gives the classifier too little: nearest exemplars only."""
+        triage = _semantic(shared_triage)
+        d = triage.check("the GP said a viral wheeze. he is smiling")
+        assert not d.emergency or d.source != "classifier"
 
     def test_played_down_sentence_damps_its_clauses(self, shared_triage: Triage) -> None:
         """A clause of a sentence that says "a bit" is not an emergency on a middling score."""

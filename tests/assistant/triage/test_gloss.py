@@ -36,12 +36,24 @@ class TestGloss:
             ("mi padre tuvo un infarto hace dos años", "my father had a heart attack years ago"),
             ("je n'arrive plus à respirer", "i cannot breathe"),
             ("elle ne répond plus", "she is not responding"),
+            # the longest match at a word wins, whatever the length of the pattern that spells it
+            ("j'ai du mal à trouver mes mots", "i have difficulty find my words"),
+            ("mi hijo de tres años se ha bebido lejía", "my son three years old drank bleach"),
+            (
+                "d'un coup je ne vois plus rien de l'œil gauche",
+                "suddenly cannot see anything out of the left eye",
+            ),
         ],
     )
     def test_phrases(self, text: str, english: str) -> None:
         """Phrases win over their words, and time phrases become the English past cues."""
         n = normalise(text)
         assert default_glossary().gloss(n, language(n)) == english
+
+    @pytest.mark.parametrize(("text", "lang"), [("toso sangre, mucha", "es"), ("she sang to me", "en")])
+    def test_short_messages_by_their_symptom_words(self, text: str, lang: str) -> None:
+        """A short Spanish message is told by its symptom words ("toso sangre"), not English "sang"."""
+        assert language(normalise(text)) == lang
 
     def test_english_words_are_not_translated_again(self, tmp_path: Path) -> None:
         """One pass: the English written for a phrase is never read as Spanish afterwards."""

@@ -294,6 +294,115 @@ class TestSixthRound:
         assert categories(text) == []
 
 
+class TestSeventhRound:
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            # a heart attack without chest pain, or with pressure described by where it sits
+            ("my jaw has ached for half an hour and I am cold and sweaty", "cardiac"),
+            ("it's like indigestion that won't shift and she's gone grey", "cardiac"),
+            ("a dull ache in my upper back, I'm clammy and feel really wrong, I'm diabetic", "cardiac"),
+            ("a squeezing pressure behind my breastbone and I feel sick", "cardiac"),
+            ("the heaviness in the centre of my chest is going up into my throat", "cardiac"),
+            ("my heart is pounding at 180 and everything went grey, I nearly fainted", "cardiac"),
+            # stroke told indirectly
+            ("his mouth has slipped down on the left side", "stroke"),
+            ("her speech has gone all jumbled in the last ten minutes", "stroke"),
+            ("I suddenly cannot see out of my right eye", "stroke"),
+            ("his right hand will not grip and his face looks odd, it started an hour ago", "stroke"),
+            ("mum suddenly can't stand up, she keeps falling to the left and is being sick", "stroke"),
+            ("the worst headache of my life and my neck has gone stiff", "stroke"),
+            ("he was fine at breakfast, now he talks nonsense and one side of his smile droops", "stroke"),
+            # amounts, stories, falls
+            ("I've been taking ten paracetamol a day for my back since Friday", "overdose"),
+            ("she took more than the daily maximum of co-codamol over the weekend", "overdose"),
+            ("he has had his lithium three times today and now he is shaky and vomiting", "overdose"),
+            ("my grandad fell in the hall and he is not talking or opening his eyes", "unconscious"),
+            ("his asthma is bad and he needs the blue inhaler every half hour", "respiratory"),
+            ("after eating the takeaway her lips are tingling and she is wheezing", "anaphylaxis"),
+            ("I've brought up a lot of fresh blood in the last hour", "haemoptysis"),
+            ("she had her tonsils out on Monday and is spitting out clots of blood", "bleeding"),
+            ("I had a clot in my leg before and now every breath gives a stabbing pain", "pe"),
+            ("I am on the bridge and I do not see the point of going home", "suicidal"),
+            ("thank you for everything, tell my sister I love her, I won't need the results", "suicidal"),
+            ("when I cough it is pure red liquid and a whole cupful", "haemoptysis"),
+            ("tonight my sputum is all blood, a cupful so far", "haemoptysis"),
+            ("she will not eat anything and her lips are going dusky", "respiratory"),
+        ],
+    )
+    def test_general_forms_of_emergencies(self, text: str, category: str) -> None:
+        """Atypical heart attacks, indirect stroke signs, amounts, falls, a meal's reaction fire."""
+        assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # what the story says began or ended, and when
+            "he was coughing and choking at school, one time",
+            "I blacked out at the dentist, which always happens to me",
+            "my son had a fit as a toddler, it lasted a minute",
+            "my dad fainted at the wedding and was fine after a sit down",
+            "the right side of my face is slowly getting better after the palsy",
+            "I get out of breath when I run for the train",
+            "a tight chest in the cold, gone once I am indoors",
+            "for three weeks I have been breathless on the stairs",
+            "she wakes at night coughing and has to sit up",
+            # fears and questions about a condition
+            "I'm scared I have got a clot in my lung",
+            "is there any chance the pain is my heart?",
+            "could my son's wheeze be an allergy?",
+            "could my lung be punctured after the fall?",
+            "I'm worried about clots on the flight",
+            # figures of speech
+            "the red tape is suffocating me",
+            "I've overdosed on the internet reading about my scan",
+            "sweated blood over these forms",
+            "dead on my feet after work, can we stop",
+            "ugh kill me now, another form",
+            "my brain is fried from all this reading",
+            "this letter nearly gave me a heart attack",
+            # look-alikes of the new forms
+            "I took 20 mg of sertraline this morning",
+            "I take 12 tablets a day for my heart and diabetes",
+            "night sweats and back ache for a month",
+            "she was stung by a bee last summer and her lips swelled",
+            "they gave him antibiotics through a drip and he is less breathless",
+            "the rash faded when I pressed a glass on it",
+            "which symptoms after a hip operation would mean a clot?",
+            "my dad dozes in front of the telly most evenings",
+        ],
+    )
+    def test_look_alikes_do_not_fire(self, text: str) -> None:
+        """Events told as over or habitual, fears, idioms and ordinary doses do not fire."""
+        assert categories(text) == []
+
+    def test_a_recovery_taken_back_settles_nothing(self) -> None:
+        """ "came round but still in agony": the earlier clause is read."""
+        text = (
+            "sudden terrible pain in his back and he passed out, he came round but is still pale and sweating"
+        )
+        assert {"cardiac", "unconscious"} & set(categories(text))
+
+    def test_a_lasting_danger_is_not_settled_in_its_own_clause(self) -> None:
+        """ "took 30 paracetamol and feel fine": an overdose stays one."""
+        assert "overdose" in categories("took 30 paracetamol and feel fine now")
+
+    def test_a_qualifier_joins_its_clause(self) -> None:
+        """A clause that only says when qualifies its neighbour; one with content stays apart."""
+        rules = rules_only_triage().rules
+        assert [c.text for c in rules.clauses("a choking fit at nursery, one time")] == [
+            "a choking fit at nursery one time"
+        ]
+        assert len(rules.clauses("years ago i was suicidal, i am well now")) == 2
+
+    def test_spanish_rule_phrases_respect_the_gloss_cues(self) -> None:
+        """A rule's own Spanish or French phrase does not fire on what the gloss says is past."""
+        triage = rules_only_triage()
+        assert not triage.check("ma fille a fait une convulsion quand elle était bébé").emergency
+        d = triage.check("a mi padre se le ha torcido la boca y no puede mover el brazo derecho")
+        assert d.category == "stroke"
+
+
 class TestMalformedRules:
     @pytest.mark.parametrize(
         ("data", "message"),

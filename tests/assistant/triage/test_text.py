@@ -26,6 +26,8 @@ class TestNormalise:
             ("je n'arrive pas à respirer", "je n arrive pas a respirer"),
             ("¿Cuáles son?", "cuales son?"),
             ("bleeding alot", "bleeding a lot"),
+            ("son cœur bat vite", "son coeur bat vite"),
+            ("found at 14:10, seen at 13:30", "found at 14 10, seen at 13 30"),
         ],
     )
     def test_normalise(self, raw: str, expected: str) -> None:
@@ -34,6 +36,14 @@ class TestNormalise:
 
 
 class TestClauses:
+    def test_and_before_something_going_on_now_ends_a_clause(self) -> None:
+        """ "... a week ago and I am spitting out clots": what goes on now is its own clause."""
+        assert [c.text for c in clauses("tonsils out a week ago and i am spitting out clots")] == [
+            "tonsils out a week ago",
+            "i am spitting out clots",
+        ]
+        assert len(clauses("my chest is tight and i am sweating and sick")) == 2
+
     def test_split_on_punctuation_and_but(self) -> None:
         """Commas, full stops and "but" end a clause."""
         assert [c.text for c in clauses("no fever, but my lips are blue. help")] == [
