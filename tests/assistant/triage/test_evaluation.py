@@ -24,6 +24,7 @@ EVALUATION_SETS = (
     "round6.jsonl",
     "intake.jsonl",
     "blind3.jsonl",
+    "blind4.jsonl",
 )
 
 
@@ -114,6 +115,11 @@ class TestTargets:
             ("round6.jsonl", 0.97, 0.03),  # a sanity set by the sixth round's author, after its changes
             ("intake.jsonl", 0.98, 0.055),  # intake narratives: 24% false alarms before the sixth round
             ("blind3.jsonl", 0.99, 0.02),  # read and tuned on in the seventh round (was 0.904 / 0.071 unread)
+            (
+                "blind4.jsonl",
+                0.86,
+                0.03,
+            ),  # never read: 0.846 / 0.027 before the seventh round, 0.875 / 0.018 after
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
@@ -146,6 +152,18 @@ class TestTargets:
             ),
             "blind2.jsonl",
             "blind3.jsonl",
+            pytest.param(
+                "blind4.jsonl",
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason=(
+                        "target not met on text nobody has read: blind4.jsonl (written blind, errors "
+                        "never read) recall 0.875, false alarms 0.018 after the seventh round; recall "
+                        "0.75 for pe and sepsis, 0.80 for suicidal, 0.85 for overdose and stroke; "
+                        "false alarms 0.143 for unconscious (2 of 14)"
+                    ),
+                ),
+            ),
         ],
     )
     def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
