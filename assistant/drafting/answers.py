@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.drafting import facts, questions, topic_answers
-from assistant.drafting.conditions import Condition, addresses, conditions_in, for_label
+from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
+from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
-from assistant.drafting.topics import topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 
@@ -251,14 +251,9 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
 
 
 def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
-    meds = [m for m in ctx.intake.medications if m.strip()]
-    asked = [topic(k) for k in questions.treatment_subjects(ctx.intake)]
-    if asked:  # a question about the antibiotic is not about the Parkinson's medicine
-        meds = [m for m in meds if any(t.search(m) for t in asked)]
-    listed = f" ({', '.join(meds)})" if meds else ""
     out = [
         DraftSentence(
-            text=f"This opinion cannot change a prescription: whether the current treatment{listed} "
+            text="This opinion cannot change a prescription: whether the current treatment "
             "is the right one depends on the examination, allergies, other medicines and how the "
             "illness responds, which the treating doctor judges.",
             origin="template",
@@ -279,6 +274,15 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
     out += topic_answers.treatment_subject_sentences(ctx, q)
+    # Every medicine the patient listed, named as they wrote it: what it is for, whether it treats
+    # the diagnosis, who decides (the question may be about one of them, the answer covers all).
+    family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    out += [
+        DraftSentence(text=t, origin="template")
+        for t in medicine_sentences(
+            ctx.intake.medications, [c.key for c in family], questions.diagnosis_label(ctx.intake)
+        )
+    ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
     out += ctx.pick(query, 1, about_treatment)
     return _tagged(out, q.id)

@@ -295,10 +295,11 @@ def test_model_sentence_for_a_child_never_gets_an_adult_citation() -> None:
 
 
 class TestTreatmentAnswer:
-    """The treatment answer speaks of the medicines the patient asked about."""
+    """The treatment answer speaks of the medicines the patient asked about and lists."""
 
-    def test_lists_only_the_medicine_asked_about(self) -> None:
-        """Asked about the antibiotic, the answer names it, not the Parkinson's medicine."""
+    def test_the_other_medicine_is_not_the_treatment(self) -> None:
+        """Asked about the antibiotic, the answer gives it as the pneumonia's treatment and the
+        Parkinson's medicine as for Parkinson's disease, never as a treatment of the pneumonia."""
         intake = IntakeRecord(
             diagnosis_in_question="pneumonia",
             symptoms=[Symptom(description="fever and a wet cough", duration="3 days")],
@@ -311,8 +312,11 @@ class TestTreatmentAnswer:
         )
         treat = next(q for q in draft.sub_questions if q.kind == "treatment")
         text = " ".join(s.text for s in _answers(draft, treat.id))
-        assert "co-amoxiclav" in text
-        assert "co-careldopa" not in text
+        sentences = [s.text for s in _answers(draft, treat.id)]
+        assert "co-amoxiclav is the kind of medicine used for pneumonia" in text
+        assert "co-careldopa is for Parkinson's disease" in text
+        assert not [s for s in sentences if "co-careldopa" in s and "used for pneumonia" in s]
+        assert "current treatment (" not in text
 
 
 def _answer(diagnosis: str, question: str, age: int, match: str, **extra: object) -> tuple[SubQuestion, str]:
@@ -369,5 +373,5 @@ class TestAnswersInContext:
             medications=["levothyroxine"],
         )
         assert q.summary.endswith("whether it can be taken with the other medicines")
-        assert "(levothyroxine)" in text and "interacts" in text
+        assert "levothyroxine is a thyroid hormone replacement" in text and "interacts" in text
         assert "latent TB is usually treated with a shorter course" in text
