@@ -60,6 +60,19 @@ class AnswerContext:
     def _child(self) -> bool | None:
         return None if self.intake.age is None else self.intake.is_child
 
+    @property
+    def young_child(self) -> bool:
+        """Under 12: warning signs are a young child's (breathing effort, drinking, drowsiness)."""
+        return self.intake.age is not None and self.intake.age < 12
+
+
+#: Warning signs in plain words, for adults and for young children.
+EMERGENCY_ADULT = (
+    "Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
+    "blue lips are reasons to call emergency services at once."
+)
+EMERGENCY_CHILD = topic_answers.EMERGENCY_CHILD
+
 
 def verdict_sentence(dx_name: str, verdict: Verdict) -> str:
     """The images' bearing on a condition, in plain words, only as far as validated."""
@@ -294,17 +307,19 @@ def _answer_next(
     tests = [f"for {c.name}, {c.test}" for c in alternatives[:4]]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
+    child = bool(ctx.intake.age is not None and ctx.intake.is_child)
     if dx is not None:
         # A repeat film is a follow-up question for a pneumonia; each condition names its own
-        # follow-up check (never the confirming test, such as a D-dimer for a clot).
-        text = (
-            f"A follow-up check of {dx.name} usually involves {dx.check_after}; whether a repeat chest "
-            "X-ray is needed depends on how the symptoms settle, age and smoking history, which the "
-            "treating doctor weighs."
-            if dx.key in _REPEAT_FILM
-            else f"A follow-up check of {dx.name} usually involves {dx.check_after}, which the treating "
-            "doctor plans with the treatment."
-        )
+        # follow-up check (never the confirming test, such as a D-dimer for a clot), a child's
+        # where it differs. "The treating doctor" comes first so that it never reads as part of
+        # the check's own wording.
+        check = dx.follow_up_for(child=child)
+        text = f"The treating doctor plans any follow-up; for {dx.name} it usually involves {check}."
+        if dx.key in _REPEAT_FILM and "repeat chest X-ray" not in check:
+            weighs = (
+                "how the symptoms settle" if child else "how the symptoms settle, age and smoking history"
+            )
+            text = text[:-1] + f"; whether a repeat chest X-ray is needed depends on {weighs}."
         out.append(DraftSentence(text=text, origin="template", condition_ref=dx.key))
         fits = ctx.fits(dx)
 
@@ -328,13 +343,7 @@ def _answer_next(
                 finding_refs=["ct"],
             )
         )
-    out.append(
-        DraftSentence(
-            text="Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
-            "blue lips are reasons to call emergency services at once.",
-            origin="template",
-        )
-    )
+    out.append(DraftSentence(text=EMERGENCY_CHILD if ctx.young_child else EMERGENCY_ADULT, origin="template"))
     return _tagged(out, q.id)
 
 

@@ -199,11 +199,24 @@ class TestReadAsAClinician:
         assert "review of the blood-thinning treatment" in text
 
     def test_next_steps_for_pneumonia_name_the_repeat_film(self) -> None:
-        """For a pneumonia the follow-up question is the repeat chest X-ray."""
+        """For a pneumonia the follow-up question is the repeat chest X-ray, said once."""
         intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question="What happens next?", age=60)
         draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
         text = " ".join(s.text for s in _answers(draft, "q2"))
-        assert "whether a repeat chest X-ray is needed" in text
+        assert "a repeat chest X-ray is not needed after a full recovery" in text
+        assert "smokers over 50" in text and text.count("repeat chest X-ray") == 1
+
+    def test_a_childs_follow_up_has_no_adult_smoking_advice(self) -> None:
+        """A 16-year-old's pneumonia follow-up speaks of young people, not of smokers over 50."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia with fluid on the lung",
+            main_question="What happens next, and which test tells you if the fluid is infected?",
+            age=16,
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        text = " ".join(s.text for s in draft.sections[1].sentences)
+        assert "in children and young people a repeat chest X-ray is not needed" in text
+        assert "smokers over 50" not in text and "smoking history" not in text
 
     def test_urgent_signs_in_plain_words(self) -> None:
         """The emergency answer names the sign ('possible sepsis'), never a rule id."""
@@ -375,3 +388,94 @@ class TestAnswersInContext:
         assert q.summary.endswith("whether it can be taken with the other medicines")
         assert "levothyroxine is a thyroid hormone replacement" in text and "interacts" in text
         assert "latent TB is usually treated with a shorter course" in text
+
+
+def _draft(intake: IntakeRecord, *notes: str) -> DraftContent:
+    sources = [_note(i, name) for i, name in enumerate(notes, start=1)]
+    return compose_draft(intake, ImagingFindings(), sources, MockLLM(responses=[""]))
+
+
+def _block(draft: DraftContent, match: str) -> str:
+    q = next(q for q in draft.sub_questions if match in (q.kind, q.topic))
+    return " ".join(s.text for s in _answers(draft, q.id))
+
+
+class TestWordingForThePatient:
+    """Wording that fits the patient's age and question."""
+
+    def test_a_childs_nursery_question_is_about_nursery(self) -> None:
+        """'when can he go back to nursery?' for a 3-year-old is answered about nursery, never work."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection",
+                main_question="when can he go back to nursery?",
+                age=3,
+            )
+        )
+        text = _block(draft, "activity")
+        assert "On nursery: people can usually go back to work, school, nursery" in text
+        assert "carry on with nursery" in text and "carry on with work" not in text
+
+    def test_a_young_childs_warning_signs(self) -> None:
+        """A 3-year-old's next steps list a child's warning signs, not an adult's chest pain."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection",
+                main_question="what signs mean I take him back?",
+                age=3,
+            )
+        )
+        text = _block(draft, "next_steps")
+        assert "the skin sucking in between or under the ribs" in text and "wet nappies" in text
+        assert "chest pain that does not go away" not in text
+
+    def test_the_follow_up_reads_as_one_clause(self) -> None:
+        """The doctor who plans the follow-up comes first: never '..., which the treating doctor plans'."""
+        _, text = _answer("viral chest infection", "what happens next?", 30, "next_steps")
+        assert "The treating doctor plans any follow-up; for a viral chest infection it usually" in text
+        assert "which the treating doctor plans" not in text
+
+    def test_a_coach_journey_gets_no_exercise_advice(self) -> None:
+        """A question about a journey is not answered with advice about effort and hard exercise."""
+        _, text = _answer("heart failure", "am I ok to go on the coach to my sisters 80th?", 79, "activity")
+        assert "travel is usually possible once the symptoms are stable on treatment" in text
+        assert "effort" not in text and "hard exercise" not in text
+
+    def test_flying_after_a_collapsed_lung(self) -> None:
+        """The condition's advice on flying and sport is given for the diagnosis, as fact."""
+        _, text = _answer(
+            "collapsed lung (pneumothorax)", "is he safe to fly, and when can he play rugby?", 16, "activity"
+        )
+        assert (
+            "flying is usually avoided until a chest X-ray shows that the lung has fully re-expanded" in text
+        )
+        assert "contact sports and heavy exertion usually wait" in text
+
+    def test_driving_on_codeine(self) -> None:
+        """Asked about driving on a codeine medicine, the answer says what codeine means for driving."""
+        _, text = _answer(
+            "acute bronchitis", "can I drive the lorry on the codeine cough stuff?", 52, "activity"
+        )
+        assert "Codeine-type medicines can cause drowsiness" in text
+
+    def test_smoking_answer(self) -> None:
+        """A question about stopping smoking with COPD: the condition's note, support, a cited sentence."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="COPD",
+                main_question="is there any point stopping smoking at my age?",
+                age=85,
+            ),
+            "copd",
+            "smoking-and-lung-health",
+        )
+        block = _answers(draft, next(q.id for q in draft.sub_questions if q.topic == "smoking"))
+        text = " ".join(s.text for s in block)
+        assert "stopping smoking is the most useful single step in COPD at any age" in text
+        assert "stop-smoking service" in text
+        assert any(s.citations for s in block)
+
+    def test_no_covid_swab_for_long_covid(self) -> None:
+        """The tests that settle long COVID's questions do not include a test for COVID-19 itself."""
+        _, text = _answer("long covid", "what tests would actually show it?", 39, "tests")
+        assert "PCR" not in text and "no single test for long COVID" in text
