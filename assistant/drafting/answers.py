@@ -28,6 +28,12 @@ _TREATMENT_WORDS = re.compile(
 _FOLLOW_UP_WORDS = re.compile(
     r"\b(follow[- ]?up|review|repeat(?:ed)?|re-?check|months?|weeks?|after (?:treatment|recovery))\b", re.I
 )
+#: Words of advice on treatment or activities, out of place where a condition is told apart.
+_ADVICE_WORDS = re.compile(
+    r"\b(antibiotics?|treat(?:ed|ment|ments)?|penicillin|amoxicillin|doxycycline|macrolide|doses?|"
+    r"fly(?:ing)?|flights?|div(?:e|ing)|driv(?:e|ing)|do not|don't|avoid)\b",
+    re.I,
+)
 #: Diagnoses whose follow-up question is a repeat chest film.
 _REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
 PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
@@ -49,11 +55,26 @@ class AnswerContext:
 
     def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
         """A passage-sentence filter: fits the case and, when ``cond`` is given, is about it
-        (:func:`~assistant.drafting.conditions.addresses`), not a passing mention."""
+        (:func:`~assistant.drafting.conditions.addresses`), not a passing mention, and about the
+        patient's illness rather than about how imaging models perform."""
 
         def accept(sentence: str, passage: CitedSource) -> bool:
             ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
-            return ok and (cond is None or addresses(cond, sentence, passage.title))
+            return (
+                ok
+                and not about_imaging_models(sentence)
+                and (cond is None or addresses(cond, sentence, passage.title))
+            )
+
+        return accept
+
+    def diagnostic(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
+        """:meth:`fits`, for a question of diagnosis: what tells the condition apart, not how it
+        is treated or whether to fly with it ("5 days of antibiotics" answers no "is it pneumonia")."""
+        fits = self.fits(cond)
+
+        def accept(sentence: str, passage: CitedSource) -> bool:
+            return not _ADVICE_WORDS.search(sentence) and fits(sentence, passage)
 
         return accept
 
@@ -64,6 +85,19 @@ class AnswerContext:
     def young_child(self) -> bool:
         """Under 12: warning signs are a young child's (breathing effort, drinking, drowsiness)."""
         return self.intake.age is not None and self.intake.age < 12
+
+
+#: A sentence about how imaging models perform ("a pneumonia model performed worse at hospitals
+#: it had not seen"): it explains the images' limits, it answers no question about the illness.
+_MODEL_TALK = re.compile(
+    r"\b(?:(?i:models?|algorithms?|artificial intelligence|deep learning|machine learning|neural networks?|"
+    r"trained|training (?:data|set))|AI)\b"
+)
+
+
+def about_imaging_models(sentence: str) -> bool:
+    """Whether a passage sentence is about imaging models rather than the patient's illness."""
+    return _MODEL_TALK.search(sentence) is not None
 
 
 #: Warning signs in plain words, for adults and for young children.
@@ -149,7 +183,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
                 condition_ref=dx_cond.key,
             )
         )
-    out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.fits(dx_cond))
+    out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     return _tagged(out, q.id)
 
 
@@ -190,7 +224,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
                 origin="template",
             )
         )
-    out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.fits(cond))
+    out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.diagnostic(cond))
     return _tagged(out, q.id, cond.key)
 
 
@@ -423,7 +457,7 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"The test that usually settles it: {cond.test}.",
         ]
         block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
-        block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.fits(cond)), cond=cond.key)
+        block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.diagnostic(cond)), cond=cond.key)
         out += block
     if not items:
         out.append(

@@ -8,10 +8,12 @@ sentences real drafts quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from assistant.drafting.answers import about_imaging_models
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import addresses, condition
 from assistant.drafting.facts import pick_passage_facts, quotable
@@ -390,6 +392,18 @@ class TestAnswersInContext:
         assert "latent TB is usually treated with a shorter course" in text
 
 
+class _EveryPassage:
+    """A support scorer that finds every sentence similar (as an embedding can find a loose one)."""
+
+    name = "every-passage"
+
+    def score(self, sentence: str, passage: str) -> float:
+        return 0.6
+
+    def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        return [0.6] * len(passages)
+
+
 def _draft(intake: IntakeRecord, *notes: str) -> DraftContent:
     sources = [_note(i, name) for i, name in enumerate(notes, start=1)]
     return compose_draft(intake, ImagingFindings(), sources, MockLLM(responses=[""]))
@@ -479,3 +493,68 @@ class TestWordingForThePatient:
         """The tests that settle long COVID's questions do not include a test for COVID-19 itself."""
         _, text = _answer("long covid", "what tests would actually show it?", 39, "tests")
         assert "PCR" not in text and "no single test for long COVID" in text
+
+
+class TestQuotedSentencesFitTheQuestion:
+    """A quoted source sentence answers the question it stands under."""
+
+    def test_no_imaging_model_sentence_answers_a_clinical_question(self) -> None:
+        """How a pneumonia model performs at other hospitals answers no 'is it pneumonia?'."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection", main_question="Is this pneumonia?", age=40
+            ),
+            "ai-chest-xray-models",
+        )
+        quoted = [
+            s.text
+            for key in (SectionKey.ANSWERS, SectionKey.FIRST_DIAGNOSIS, SectionKey.ALTERNATIVES)
+            for s in draft.section(key).sentences
+            if s.origin == "passage"
+        ]
+        assert not [t for t in quoted if about_imaging_models(t)]
+        assert about_imaging_models("Zech and colleagues showed that a pneumonia model performed worse.")
+        assert not about_imaging_models("Pneumonia is an infection of the lung's air spaces.")
+
+    def test_an_answer_on_work_quotes_a_sentence_about_work(self) -> None:
+        """'Seek urgent help ... chest pain at rest' is not an answer to 'can I carry on working?',
+        however similar a scorer finds it."""
+        intake = IntakeRecord(
+            diagnosis_in_question="lung nodule",
+            main_question="can I carry on working on the scaffolding?",
+            age=58,
+        )
+        sources = [_note(1, "community-acquired-pneumonia-adults")]
+        draft = compose_draft(
+            intake, ImagingFindings(), sources, MockLLM(responses=[""]), scorer=_EveryPassage()
+        )
+        assert "at rest" not in _block(draft, "activity")
+
+    def test_the_differential_quotes_how_a_condition_shows_itself(self) -> None:
+        """A differential on a collapsed lung quotes no advice on flying or on treatment."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="costochondritis", main_question="could it be a collapsed lung?", age=15
+            ),
+            "pneumothorax",
+        )
+        quoted = [s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.origin == "passage"]
+        assert not [t for t in quoted if re.search(r"\b(fly|treated|drain)\b", t, re.I)]
+
+    def test_the_images_section_quotes_a_condition_in_play(self) -> None:
+        """For long COVID, what pneumonia looks like on an X-ray is not quoted under the images."""
+        from assistant.drafting.schemas import ImagingFinding, ModelCardRef
+
+        intake = IntakeRecord(diagnosis_in_question="long covid", main_question="Is this right?", age=39)
+        finding = ImagingFinding(
+            label="pneumonia",
+            probability=0.3,
+            threshold=0.5,
+            positive=False,
+            model_card=ModelCardRef(id="cxr", name="chest X-ray", limitations=[]),
+            status="not_assessed",
+            reason="the model has not been validated for this population",
+        )
+        imaging = ImagingFindings(modality="chest X-ray", kinds=["cxr"], findings=[finding])
+        draft = compose_draft(intake, imaging, [_note(1, "pneumonia-chest-xray")], MockLLM(responses=[""]))
+        assert not [s for s in draft.section(SectionKey.IMAGES).sentences if s.origin == "passage"]
