@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.drafting import facts, questions, topic_answers
-from assistant.drafting.conditions import Condition, addresses, conditions_in, for_label
+from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
+from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
-from assistant.drafting.topics import topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 
@@ -27,6 +27,12 @@ _TREATMENT_WORDS = re.compile(
 #: Words of a sentence about follow-up (not about the test that first confirms a diagnosis).
 _FOLLOW_UP_WORDS = re.compile(
     r"\b(follow[- ]?up|review|repeat(?:ed)?|re-?check|months?|weeks?|after (?:treatment|recovery))\b", re.I
+)
+#: Words of advice on treatment or activities, out of place where a condition is told apart.
+_ADVICE_WORDS = re.compile(
+    r"\b(antibiotics?|treat(?:ed|ment|ments)?|penicillin|amoxicillin|doxycycline|macrolide|doses?|"
+    r"fly(?:ing)?|flights?|div(?:e|ing)|driv(?:e|ing)|do not|don't|avoid)\b",
+    re.I,
 )
 #: Diagnoses whose follow-up question is a repeat chest film.
 _REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
@@ -49,16 +55,57 @@ class AnswerContext:
 
     def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
         """A passage-sentence filter: fits the case and, when ``cond`` is given, is about it
-        (:func:`~assistant.drafting.conditions.addresses`), not a passing mention."""
+        (:func:`~assistant.drafting.conditions.addresses`), not a passing mention, and about the
+        patient's illness rather than about how imaging models perform."""
 
         def accept(sentence: str, passage: CitedSource) -> bool:
             ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
-            return ok and (cond is None or addresses(cond, sentence, passage.title))
+            return (
+                ok
+                and not about_imaging_models(sentence)
+                and (cond is None or addresses(cond, sentence, passage.title))
+            )
+
+        return accept
+
+    def diagnostic(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
+        """:meth:`fits`, for a question of diagnosis: what tells the condition apart, not how it
+        is treated or whether to fly with it ("5 days of antibiotics" answers no "is it pneumonia")."""
+        fits = self.fits(cond)
+
+        def accept(sentence: str, passage: CitedSource) -> bool:
+            return not _ADVICE_WORDS.search(sentence) and fits(sentence, passage)
 
         return accept
 
     def _child(self) -> bool | None:
         return None if self.intake.age is None else self.intake.is_child
+
+    @property
+    def young_child(self) -> bool:
+        """Under 12: warning signs are a young child's (breathing effort, drinking, drowsiness)."""
+        return self.intake.age is not None and self.intake.age < 12
+
+
+#: A sentence about how imaging models perform ("a pneumonia model performed worse at hospitals
+#: it had not seen"): it explains the images' limits, it answers no question about the illness.
+_MODEL_TALK = re.compile(
+    r"\b(?:(?i:models?|algorithms?|artificial intelligence|deep learning|machine learning|neural networks?|"
+    r"trained|training (?:data|set))|AI)\b"
+)
+
+
+def about_imaging_models(sentence: str) -> bool:
+    """Whether a passage sentence is about imaging models rather than the patient's illness."""
+    return _MODEL_TALK.search(sentence) is not None
+
+
+#: Warning signs in plain words, for adults and for young children.
+EMERGENCY_ADULT = (
+    "Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
+    "blue lips are reasons to call emergency services at once."
+)
+EMERGENCY_CHILD = topic_answers.EMERGENCY_CHILD
 
 
 def verdict_sentence(dx_name: str, verdict: Verdict) -> str:
@@ -136,7 +183,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
                 condition_ref=dx_cond.key,
             )
         )
-    out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.fits(dx_cond))
+    out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     return _tagged(out, q.id)
 
 
@@ -177,7 +224,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
                 origin="template",
             )
         )
-    out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.fits(cond))
+    out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.diagnostic(cond))
     return _tagged(out, q.id, cond.key)
 
 
@@ -251,14 +298,9 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
 
 
 def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
-    meds = [m for m in ctx.intake.medications if m.strip()]
-    asked = [topic(k) for k in questions.treatment_subjects(ctx.intake)]
-    if asked:  # a question about the antibiotic is not about the Parkinson's medicine
-        meds = [m for m in meds if any(t.search(m) for t in asked)]
-    listed = f" ({', '.join(meds)})" if meds else ""
     out = [
         DraftSentence(
-            text=f"This opinion cannot change a prescription: whether the current treatment{listed} "
+            text="This opinion cannot change a prescription: whether the current treatment "
             "is the right one depends on the examination, allergies, other medicines and how the "
             "illness responds, which the treating doctor judges.",
             origin="template",
@@ -279,6 +321,15 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
     out += topic_answers.treatment_subject_sentences(ctx, q)
+    # Every medicine the patient listed, named as they wrote it: what it is for, whether it treats
+    # the diagnosis, who decides (the question may be about one of them, the answer covers all).
+    family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    out += [
+        DraftSentence(text=t, origin="template")
+        for t in medicine_sentences(
+            ctx.intake.medications, [c.key for c in family], questions.diagnosis_label(ctx.intake)
+        )
+    ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
     out += ctx.pick(query, 1, about_treatment)
     return _tagged(out, q.id)
@@ -290,17 +341,19 @@ def _answer_next(
     tests = [f"for {c.name}, {c.test}" for c in alternatives[:4]]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
+    child = bool(ctx.intake.age is not None and ctx.intake.is_child)
     if dx is not None:
         # A repeat film is a follow-up question for a pneumonia; each condition names its own
-        # follow-up check (never the confirming test, such as a D-dimer for a clot).
-        text = (
-            f"A follow-up check of {dx.name} usually involves {dx.check_after}; whether a repeat chest "
-            "X-ray is needed depends on how the symptoms settle, age and smoking history, which the "
-            "treating doctor weighs."
-            if dx.key in _REPEAT_FILM
-            else f"A follow-up check of {dx.name} usually involves {dx.check_after}, which the treating "
-            "doctor plans with the treatment."
-        )
+        # follow-up check (never the confirming test, such as a D-dimer for a clot), a child's
+        # where it differs. "The treating doctor" comes first so that it never reads as part of
+        # the check's own wording.
+        check = dx.follow_up_for(child=child)
+        text = f"The treating doctor plans any follow-up; for {dx.name} it usually involves {check}."
+        if dx.key in _REPEAT_FILM and "repeat chest X-ray" not in check:
+            weighs = (
+                "how the symptoms settle" if child else "how the symptoms settle, age and smoking history"
+            )
+            text = text[:-1] + f"; whether a repeat chest X-ray is needed depends on {weighs}."
         out.append(DraftSentence(text=text, origin="template", condition_ref=dx.key))
         fits = ctx.fits(dx)
 
@@ -324,13 +377,7 @@ def _answer_next(
                 finding_refs=["ct"],
             )
         )
-    out.append(
-        DraftSentence(
-            text="Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
-            "blue lips are reasons to call emergency services at once.",
-            origin="template",
-        )
-    )
+    out.append(DraftSentence(text=EMERGENCY_CHILD if ctx.young_child else EMERGENCY_ADULT, origin="template"))
     return _tagged(out, q.id)
 
 
@@ -410,7 +457,7 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"The test that usually settles it: {cond.test}.",
         ]
         block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
-        block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.fits(cond)), cond=cond.key)
+        block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.diagnostic(cond)), cond=cond.key)
         out += block
     if not items:
         out.append(

@@ -21,6 +21,7 @@ from langchain_core.language_models.llms import BaseLLM
 from assistant.drafting import facts, questions
 from assistant.drafting.answers import (
     AnswerContext,
+    about_imaging_models,
     agreement_sentence,
     answer_sentences,
     differential,
@@ -34,7 +35,7 @@ from assistant.drafting.citations import (
     check_draft_citations,
     hold_unsupported_model_sentences,
 )
-from assistant.drafting.conditions import Condition, addresses, mentions
+from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, mentions
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
@@ -261,11 +262,14 @@ def _pick(
 
 def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
     out = facts.first_diagnosis_sentences(ctx.intake)
+
     # A quoted fact here must be about the diagnosis itself: a sentence on another
     # condition ("... are also reported") would read as part of the patient's report.
-    fact = _pick(
-        ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes", accept=ctx.about_diagnosis
-    )
+    def about_illness(sentence: str, passage: CitedSource) -> bool:
+        # What the diagnosis is; how imaging models perform is for the images and their limits.
+        return not about_imaging_models(sentence) and ctx.about_diagnosis(sentence, passage)
+
+    fact = _pick(ctx, f"What is {ctx.diagnosis}? {ctx.diagnosis} symptoms and causes", accept=about_illness)
     documents = "".join(quote_untrusted(u.text, u.source) for u in ctx.uploads)
     if ctx.uploads:
         names = ", ".join(u.source for u in ctx.uploads)
@@ -293,7 +297,23 @@ def _images(ctx: _Context) -> list[DraftSentence]:
             )
         ]
     labels = [f.label for f in ctx.imaging.findings if f.positive] or [ctx.diagnosis]
-    fact = _pick(ctx, f"{' '.join(labels)} on a {ctx.imaging.modality or 'chest image'}")
+
+    in_play = set(
+        diagnosis_family(ctx.intake.diagnosis_in_question) + questions.named_alternatives(ctx.intake)
+    )
+
+    def about_images(sentence: str, passage: CitedSource) -> bool:
+        # The images section quotes what images show, not what the illness is or how it is treated,
+        # and only about a condition in play, by the sentence or else its source's title (not what
+        # pneumonia looks like, to a patient with long COVID).
+        named = conditions_in(sentence) or conditions_in(passage.title)
+        return (
+            bool(_IMAGE_WORDS.search(sentence))
+            and (not named or any(c in in_play for c in named))
+            and ctx.fits(sentence, passage)
+        )
+
+    fact = _pick(ctx, f"{' '.join(labels)} on a {ctx.imaging.modality or 'chest image'}", accept=about_images)
     topic = f"What the imaging model's results on the {ctx.imaging.modality or 'images'} mean"
     return image_facts + fact + _explain(ctx, SectionKey.IMAGES, topic, image_facts + fact)
 

@@ -38,17 +38,52 @@ class Condition:
     work: str = ""
     #: How it is usually treated, in general terms, when patients commonly ask.
     treatment: str = ""
+    #: What smoking (and vaping) means for it, when patients commonly ask.
+    smoking: str = ""
     #: When suspected, it is assessed the same day.
     urgent: bool = False
     #: The key of a condition this one is told apart from although its name contains it
     #: ("latent TB" is not active TB, which stays an alternative the patient may ask about).
     contrasts: str = ""
+    #: Caused by a virus: "the virus" or "it's viral" in the patient's text then means this
+    #: diagnosis, not a viral chest infection as an alternative.
+    viral: bool = False
+    #: The follow-up check for a child, when it differs from an adult's.
+    follow_up_child: str = ""
+    #: What is usually advised about an activity (a topic key of ``topics.py``: travel, gym,
+    #: driving, work), in general terms, when patients commonly ask.
+    activity: tuple[tuple[str, str], ...] = ()
 
     @property
     def check_after(self) -> str:
         """How a follow-up check usually goes: the follow-up text, else the settling test."""
         return self.follow_up or self.test
 
+    def follow_up_for(self, *, child: bool) -> str:
+        """The follow-up check for a child or an adult, else the settling test."""
+        return (self.follow_up_child if child else "") or self.check_after
+
+    def activity_note(self, key: str) -> str:
+        """What is usually advised about the activity ``key`` ('travel', 'gym'), or ''."""
+        return dict(self.activity).get(key, "")
+
+
+#: Flying with a long-term lung condition (COPD, lung scarring), in general terms.
+_FLYING_LUNGS = (
+    "cabin air on a plane holds less oxygen, so people with a long-term lung condition who are "
+    "breathless on mild effort or have low oxygen levels are usually offered a fitness-to-fly check "
+    "before booking, and some need oxygen on the plane, arranged with the airline in advance"
+)
+#: Going back to work, school or nursery after a chest infection.
+_BACK_AFTER_INFECTION = (
+    "people can usually go back to work, school, nursery or their other usual activities once they no "
+    "longer have a high temperature and feel well enough, although a cough and tiredness can last a few "
+    "weeks"
+)
+_SMOKING_CANCER = (
+    "stopping smoking lowers the risk of lung cancer whatever a shadow turns out to be; vaping is far "
+    "less harmful than smoking but is not known to be harmless to the lungs"
+)
 
 CONDITIONS: tuple[Condition, ...] = (
     Condition(
@@ -66,6 +101,17 @@ CONDITIONS: tuple[Condition, ...] = (
         "after treatment for those at higher risk of lung cancer, such as smokers over 50",
         infectious="pneumonia itself is not usually caught from another person the way a cold is, so "
         "family members do not need tests unless they become unwell themselves",
+        follow_up_child="a review of how the symptoms settle; in children and young people a repeat "
+        "chest X-ray is not needed after a full recovery, and is considered only when symptoms persist or "
+        "come back, or after a complicated pneumonia (fluid around the lung or a collapsed area)",
+        activity=(
+            ("work", _BACK_AFTER_INFECTION),
+            (
+                "gym",
+                "exercise is usually built up gradually once the fever has gone, as tiredness and "
+                "breathlessness can last several weeks",
+            ),
+        ),
     ),
     Condition(
         "pulmonary_embolism",
@@ -80,6 +126,14 @@ CONDITIONS: tuple[Condition, ...] = (
         follow_up="a review of the blood-thinning treatment, usually at about three months, and of any "
         "breathlessness that persists",
         urgent=True,
+        activity=(
+            (
+                "travel",
+                "flying is usually considered once blood-thinning treatment is established and the "
+                "symptoms are settling, often after about two weeks; on any long journey it helps to walk "
+                "about and drink water",
+            ),
+        ),
     ),
     Condition(
         "deep_vein_thrombosis",
@@ -107,6 +161,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ("mass", "nodule", "lung lesion"),
         lay=(r"(?:the )?big c",),
         follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
+        smoking=_SMOKING_CANCER,
     ),
     Condition(
         "mesothelioma",
@@ -129,18 +184,31 @@ CONDITIONS: tuple[Condition, ...] = (
         "a chest CT and, by its size and risk, follow-up CT at intervals set by Fleischner or "
         "Lung-RADS guidance",
         ("nodule",),
+        follow_up="a repeat CT after an interval set by the nodule's size, its shape and the person's "
+        "risk (Fleischner Society or British Thoracic Society guidance), because growth over time is what "
+        "tells most nodules apart; a larger or growing nodule is discussed by a specialist team, who may "
+        "advise a PET-CT scan or a biopsy",
+        smoking=_SMOKING_CANCER,
+        activity=(
+            ("work", "a nodule under follow-up does not usually limit work while waiting for the next scan"),
+            (
+                "travel",
+                "a nodule under follow-up does not usually limit travel, as long as the next scan is kept",
+            ),
+        ),
     ),
     Condition(
         "old_scar",
         "an old scar on the lung (for example a healed granuloma)",
-        ("old scar", "scar", "granuloma", "scar tissue"),
+        ("old scar", "scar", "scar tissue"),
         "a small, sharply outlined shadow, often with calcium in it, that is unchanged compared with "
         "earlier images, and no symptoms",
         "a shadow that is new, growing, or irregular in outline, or one with no earlier images to "
         "compare with",
         "comparison with any earlier chest images and, when there are none or the shadow is not clearly "
         "harmless, a CT scan of the chest",
-        lay=(r"scar on (?:my|his|her|the|their) lungs?",),
+        # A bare "granuloma" is what a biopsy shows in sarcoidosis or TB, not an old scar.
+        lay=(r"scar on (?:my|his|her|the|their) lungs?", r"(?:old|healed|calcified) granulomas?"),
         follow_up="comparison with earlier images and, when there are none, a CT scan; a solid shadow "
         "unchanged for about two years is usually considered harmless",
     ),
@@ -196,6 +264,7 @@ CONDITIONS: tuple[Condition, ...] = (
         "symptoms, following local public-health advice",
         work="people with COVID-19 are usually advised to stay at home while they have a high temperature "
         "or feel unwell",
+        viral=True,
     ),
     Condition(
         "long_covid",
@@ -211,6 +280,20 @@ CONDITIONS: tuple[Condition, ...] = (
         "12 weeks after COVID-19 pneumonia, a repeat chest X-ray or CT scan; a racing heart on standing "
         "is checked with lying and standing pulse and blood pressure",
         refines="covid19",
+        viral=True,
+        activity=(
+            (
+                "gym",
+                "exercise is usually built up slowly and paced, stopping well before exhaustion, because "
+                "overdoing it can make long COVID symptoms worse for days afterwards; a racing heart, chest "
+                "pain or marked breathlessness on effort should be checked first",
+            ),
+            (
+                "work",
+                "a phased return to work, with shorter shifts at first, is often advised and can be "
+                "arranged with the employer's occupational health service",
+            ),
+        ),
     ),
     Condition(
         "heart_failure",
@@ -221,6 +304,16 @@ CONDITIONS: tuple[Condition, ...] = (
         "a BNP or NT-proBNP blood test and an echocardiogram (heart ultrasound)",
         ("cardiomegaly", "edema", "oedema"),
         lay=(r"(?:weak|failing|enlarged|big) heart",),
+        follow_up="a review soon after treatment starts, with kidney blood tests, and an echocardiogram if "
+        "one has not been done",
+        activity=(
+            (
+                "travel",
+                "travel is usually possible once the symptoms are stable on treatment; it is worth "
+                "discussing with the treating clinician first while breathlessness or ankle swelling is "
+                "getting worse or the medicines are being changed",
+            ),
+        ),
     ),
     Condition(
         "pleural_effusion",
@@ -241,6 +334,11 @@ CONDITIONS: tuple[Condition, ...] = (
         "fever that persists despite antibiotics for pneumonia, with fluid around the lung",
         "a fever that settles and no fluid on ultrasound",
         "an ultrasound or CT and a sample of the fluid",
+        treatment="infected fluid or pus around the lung usually needs a chest drain as well as "
+        "antibiotics, which are often given for several weeks; some people need an operation to clear it "
+        "when a drain is not enough",
+        follow_up="review by the hospital team, with repeat ultrasound or X-ray and blood tests until the "
+        "fever settles, and a chest X-ray some weeks after treatment ends",
     ),
     Condition(
         "pneumothorax",
@@ -252,6 +350,28 @@ CONDITIONS: tuple[Condition, ...] = (
         ("pneumothorax",),
         lay=(r"lungs? (?:has |had )?collaps\w*", r"burst lung"),
         urgent=True,
+        follow_up="a repeat chest X-ray, usually within a few weeks, to check that the lung has fully "
+        "re-expanded, and a review of the chance of it happening again",
+        treatment="a small collapse with few symptoms is often watched and checked with repeat X-rays; a "
+        "larger one, or one causing breathlessness, is drained with a needle or a small tube; an operation "
+        "to stop it coming back is usually offered after a second collapse on the same side, or sooner "
+        "for people whose work or hobbies, such as flying or diving, need it",
+        smoking="smoking makes a collapsed lung more likely to happen again, so stopping lowers the risk; "
+        "vaping has been linked to it in some reports, but the evidence is much weaker",
+        activity=(
+            (
+                "travel",
+                "flying is usually avoided until a chest X-ray shows that the lung has fully re-expanded, "
+                "and airlines often advise waiting about a week after that; scuba diving is avoided for "
+                "life unless an operation has been done to prevent another collapse",
+            ),
+            (
+                "gym",
+                "contact sports and heavy exertion usually wait until the specialist confirms that the "
+                "lung has healed, often several weeks; scuba diving is avoided for life unless an operation "
+                "has been done to prevent another collapse",
+            ),
+        ),
     ),
     Condition(
         "copd",
@@ -261,6 +381,12 @@ CONDITIONS: tuple[Condition, ...] = (
         "normal breathing tests (spirometry)",
         "spirometry (breathing tests) before and after an inhaler",
         ("emphysema",),
+        follow_up="a review within a few weeks of a flare-up, checking inhaler technique, vaccinations and "
+        "whether pulmonary rehabilitation would help, with spirometry if breathing tests never confirmed "
+        "the diagnosis",
+        smoking="stopping smoking is the most useful single step in COPD at any age, because it slows the "
+        "loss of lung function and reduces flare-ups",
+        activity=(("travel", _FLYING_LUNGS),),
     ),
     Condition(
         "asthma",
@@ -269,6 +395,25 @@ CONDITIONS: tuple[Condition, ...] = (
         "wheeze and breathlessness that come and go, worse at night or with triggers",
         "fixed symptoms and normal breathing tests with no variability",
         "spirometry with a reversibility test, or peak-flow records over time",
+        follow_up="a review of symptoms and inhaler technique, usually within a few weeks of an attack",
+        follow_up_child="a review of symptoms and inhaler technique within a few weeks of an attack; in "
+        "young children, asthma is often confirmed later with breathing tests, once they are old enough "
+        "to do them, usually from about five",
+        smoking="tobacco smoke, including other people's smoke at home or in the car, makes asthma worse, "
+        "especially in children",
+        activity=(
+            (
+                "gym",
+                "when asthma is well controlled, exercise and swimming are encouraged, with the reliever "
+                "inhaler taken first if advised; while wheezy or unwell, hard exercise is usually paused "
+                "until better",
+            ),
+            (
+                "work",
+                "people with asthma, children included, carry on with work, school or nursery when they are "
+                "well; a child's nursery or school should have the reliever inhaler and an asthma plan",
+            ),
+        ),
     ),
     Condition(
         "bronchitis",
@@ -277,6 +422,13 @@ CONDITIONS: tuple[Condition, ...] = (
         "a cough after a cold, with no fever after the first days and a clear chest X-ray",
         "a new shadow on the X-ray, high fever or fast breathing",
         "the examination and, when pneumonia is suspected, a chest X-ray",
+        viral=True,
+        follow_up="a review if the cough lasts more than about three weeks or symptoms get worse; the cough "
+        "of acute bronchitis often lasts two to three weeks, and in people aged 40 or over, especially "
+        "smokers, a cough lasting more than three weeks is a usual reason for a chest X-ray",
+        smoking="smoking slows recovery and keeps the airways irritated; some people cough more for a few "
+        "weeks after stopping while the airways clear, and then it settles",
+        activity=(("work", _BACK_AFTER_INFECTION),),
     ),
     Condition(
         "bronchiectasis",
@@ -294,13 +446,16 @@ CONDITIONS: tuple[Condition, ...] = (
         "years of exposure to dusts such as asbestos",
         "breathlessness that is episodic or explained by another cause",
         "a high-resolution CT scan and lung function (breathing) tests including gas transfer",
+        follow_up="lung function tests and a repeat high-resolution CT scan, read by a chest specialist",
+        activity=(("travel", _FLYING_LUNGS),),
     ),
     Condition(
         "pulmonary_fibrosis",
-        "lasting scarring of the lungs (pulmonary fibrosis), including after COVID-19 pneumonia",
+        "lasting scarring of the lungs (pulmonary fibrosis)",
         ("pulmonary fibrosis", "fibrosis", "lung scarring", "post-covid fibrosis"),
-        "breathlessness and a dry cough that persist for months, crackles at the lung bases, oxygen "
-        "that falls on exertion, and net-like lines or hazy areas that persist on CT",
+        "breathlessness and a dry cough that persist for months, sometimes after a severe COVID-19 "
+        "pneumonia, crackles at the lung bases, oxygen that falls on exertion, and net-like lines or hazy "
+        "areas that persist on CT",
         "normal lung function tests including gas transfer, and a CT without persisting changes",
         "lung function (breathing) tests including gas transfer and a high-resolution CT scan",
         ("fibrosis",),
@@ -308,8 +463,17 @@ CONDITIONS: tuple[Condition, ...] = (
             r"(?:permanent|lasting|long-term|lung)\s+scarring",
             r"scarr(?:ing|ed) (?:of|in|on) (?:my|his|her|the|their) lungs?",
             r"scarred lungs?",
+            r"scarred (?:my|his|her|the|their) lungs?",
+            r"lungs? (?:are|is|being|been|got|have been|has been) scarred",
+            # Scarring left by an infection: "scarring from covid", "scarring after the pneumonia".
+            r"scarr(?:ing|ed) (?:from|after|by|caused by) (?:the |my |his |her )?"
+            r"(?:covid(?:-19)?|coronavirus|virus|pneumonia|infection)",
         ),
         follow_up="lung function tests and a repeat high-resolution CT scan, read by a chest specialist",
+        treatment="antifibrotic medicines such as nintedanib or pirfenidone slow the loss of lung function "
+        "in some kinds of fibrosis, such as idiopathic pulmonary fibrosis, but do not reverse the scarring; "
+        "whether to start is decided with the specialist team",
+        activity=(("travel", _FLYING_LUNGS),),
     ),
     Condition(
         "sarcoidosis",
@@ -368,6 +532,15 @@ CONDITIONS: tuple[Condition, ...] = (
             r"bruis\w* (?:to )?(?:the |my |his |her )?(?:ribs?|chest(?: wall)?|ribcage)",
             r"(?:rib|chest(?: wall)?) (?:bruis\w*|contusions?)",
         ),
+        follow_up="a review if the pain is not easing after several weeks, and at once if it changes, "
+        "spreads, or comes with breathlessness, sweating or feeling unwell",
+        activity=(
+            (
+                "gym",
+                "the exercise that brought the pain on is usually eased off for a few weeks and built up "
+                "again gradually as the pain settles",
+            ),
+        ),
     ),
     Condition(
         "rib_fracture",
@@ -378,6 +551,23 @@ CONDITIONS: tuple[Condition, ...] = (
         "the examination; a plain X-ray misses many rib fractures, so a CT scan is used when finding one "
         "would change treatment or a complication is suspected",
         ("fracture",),
+        follow_up="a review if the pain is not easing after a few weeks, and sooner for a fever, more "
+        "breathlessness or coughing up coloured phlegm, which can mean a chest infection",
+        treatment="broken ribs heal by themselves over about six weeks; pain relief good enough to allow "
+        "deep breaths and coughing matters, because shallow breathing can lead to a chest infection, and "
+        "breathing exercises are often advised",
+        activity=(
+            (
+                "driving",
+                "driving is usually safe again only when the driver can turn, wear a seatbelt and brake "
+                "hard without pain, and not while drowsy from painkillers such as codeine",
+            ),
+            (
+                "gym",
+                "gentle walking helps; lifting, contact sports and twisting movements usually wait until the "
+                "pain has settled, often after about six weeks",
+            ),
+        ),
     ),
     Condition(
         "heart_attack",
@@ -409,6 +599,10 @@ CONDITIONS: tuple[Condition, ...] = (
         "a cold or flu-like start, muscle aches and widespread mild changes on the X-ray",
         "a dense shadow in one lobe with high fever, which fits bacterial pneumonia better",
         "a viral swab test; the X-ray alone rarely tells a virus from bacteria",
+        viral=True,
+        follow_up="a review if the symptoms are not improving after about a week, and sooner if breathing "
+        "becomes hard or fast, the fever comes back, or drinking falls off",
+        activity=(("work", _BACK_AFTER_INFECTION),),
     ),
 )
 
@@ -431,9 +625,10 @@ class VagueTerm:
 
 VAGUE_TERMS: tuple[VagueTerm, ...] = (
     VagueTerm(
-        # "my heart racing" is a palpitation and "my heart attack" a named condition, not vague.
-        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|racing|pounding|"
-        r"flutter|skip|valve))|heart (?:problems?|troubles?|issues?)|cardiac",
+        # "my heart races" is a palpitation, "my heart rhythm" an arrhythmia and "my heart attack" a
+        # named condition: none is a vague mention of a heart problem.
+        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
+        r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac",
         (
             (
                 "heart_failure",
@@ -523,7 +718,13 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
         if low in known:
             return word
         close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
-        return close[0] if close and close[0][0] == low[0] else word
+        if not close or close[0][0] != low[0]:
+            return word
+        # A misspelling drops at most one letter: a word two letters shorter is another word
+        # ("asbestos" is not "asbestosis", "weeing" not "wheezing").
+        if len(close[0]) - len(low) >= 2:
+            return word
+        return close[0]
 
     return _WORDS.sub(fix, text)
 
@@ -531,40 +732,98 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
 _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 
 
-def _hits(text: str) -> list[tuple[int, int, Condition]]:
+# Terms that are also everyday abbreviations: "PE" is a school's physical education in a sentence
+# about school or sport ("swimming club and PE"), not a pulmonary embolism.
+_EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
+    "pe": re.compile(
+        r"\b(?:school|lessons?|class(?:es)?|club|sports?|swimming|football|netball|rugby|gym|games|kit|"
+        r"teachers?|nursery|playground|running|runs|run)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _everyday(text: str, start: int, end: int) -> bool:
+    """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence."""
+    sense = _EVERYDAY_SENSE.get(text[start:end].lower())
+    if sense is None:
+        return False
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return bool(sense.search(text[before[-1] if before else 0 : after.start() if after else len(text)]))
+
+
+def _rewrite(text: str) -> str:
+    """``text`` with a pronoun or an elided noun spelt out ("a clot, or one in my leg")."""
     text = _ONE_IN.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)} {m.group(3)}", text)
-    text = _OR_IN.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} in {m.group(4)}", text)
+    return _OR_IN.sub(lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(1)} in {m.group(4)}", text)
+
+
+# A past episode, not a possibility now: "an old scar from the pneumonia", "a bad pneumonia as a
+# child", "5 years back", and repeated "chest infections" (a history, as in bronchiectasis).
+_PAST_BEFORE = re.compile(
+    r"\b(?:scar\w*|damage\w*|marks?|left)\s+(?:\w+\s+){0,2}(?:from|after|by)\s+"
+    r"(?:(?:my|his|her|their|the|that|a|an)\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_PAST_AFTER = re.compile(
+    r"^[^.?!;\n]{0,40}?\b(?:as an? (?:child|baby|toddler|kid|teenager)|(?:\d+|a few|several|many|two|"
+    r"three|four|five|six|ten) years? (?:ago|back)|years ago|in (?:my|his|her) (?:teens|twenties|thirties|"
+    r"forties|fifties|sixties)|when (?:i|he|she) was (?:young|little|a child|a baby|\d+))",
+    re.IGNORECASE,
+)
+_RECURRENT = re.compile(r"infections$", re.IGNORECASE)
+
+
+def _past(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``text[start:end]`` is of an episode in the past."""
+    return bool(
+        _PAST_BEFORE.search(text[max(0, start - 60) : start])
+        or _PAST_AFTER.search(text[end:])
+        or _RECURRENT.search(text[start:end])
+    )
+
+
+def _hits(text: str, *, vague: bool = True) -> list[tuple[int, int, Condition]]:
+    text = _rewrite(text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
         for cond, pattern in _PATTERNS
         for match in pattern.finditer(text)
+        if not _everyday(text, match.start(), match.end())
     ]
     hits += [
         (match.start(), -(match.end() - match.start()), _reading(term, text, match.start(), match.end()))
-        for term, pattern in _VAGUE_PATTERNS
+        for term, pattern in (_VAGUE_PATTERNS if vague else [])
         for match in pattern.finditer(text)
     ]
     hits.sort(key=lambda h: (h[0], h[1]))
     return hits
 
 
-def conditions_in(text: str, *, fuzzy: bool = False, nested: bool = False) -> list[Condition]:
+def conditions_in(
+    text: str, *, fuzzy: bool = False, nested: bool = False, vague: bool = True, history: bool = True
+) -> list[Condition]:
     """Conditions named in ``text``, in order of first mention, each once.
 
     A mention of a longer term wins over a shorter one at the same place ("lung cancer"
     is one mention of lung cancer, not also a bare "cancer"), unless ``nested``, which
     keeps every condition named anywhere ("COVID-19 pneumonia" is COVID-19 and pneumonia).
-    ``fuzzy`` first corrects misspelt condition words (patient text only).
+    ``fuzzy`` first corrects misspelt condition words (patient text only); ``vague=False``
+    leaves out what a vague organ word ("my heart") is read as; ``history=False`` leaves out
+    mentions of a past episode ("an old scar from the pneumonia", "a bad pneumonia as a child",
+    repeated "chest infections"), which name no alternative to the diagnosis now.
     """
     if fuzzy:
         text = correct_spelling(text)
+    text = _rewrite(text)
     out: list[Condition] = []
     covered_until = -1
-    for start, neg_len, cond in _hits(text):
+    for start, neg_len, cond in _hits(text, vague=vague):
         if start < covered_until and not nested:
             continue
         covered_until = max(covered_until, start - neg_len)
-        if cond not in out:
+        if cond not in out and (history or not _past(text, start, start - neg_len)):
             out.append(cond)
     return out
 

@@ -67,15 +67,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
         r"chest pain|pain in (?:my|the) chest|chest hurts|sharp pain|rib pain|pain (?:in|over|around) "
         r"(?:my|the|his|her) ribs?|pain (?:on |in )?(?:the )?(?:right|left) side of (?:my |the )?chest|"
-        r"(?:right|left)[- ]sided chest pain|pleuritic pain",
+        r"(?:right|left)[- ]sided chest pain|pleuritic pain|"
+        # "sore spot left side of chest", "pain left side of ribs", "dull ache right side of chest"
+        r"(?:pain|ache|aching|sore(?:ness)?|hurts?|tender(?:ness)?)\b[^.,;\n]{0,30}\b(?:chest|ribs?)",
         "chest pain",
     ),
+    (r"tight(?:ness)? (?:in )?(?:my |the |his |her )?chest|chest tightness", "chest tightness"),
     (r"wheez\w*", "wheeze"),
     (r"night sweats?", "night sweats"),
     (r"weight loss|lost weight|losing weight", "weight loss"),
     (r"tired\w*|fatigue|exhaust\w*", "tiredness"),
     (r"swollen (?:leg|calf|ankle)s?|(?:leg|calf|ankle) swelling", "leg swelling"),
-    (r"faint\w*|pass(?:ed)? out|collaps\w*", "fainting"),
+    # "a collapsed lung" is not a collapse: the lung words are another condition.
+    (r"faint\w*|pass(?:ed)? out|(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)", "fainting"),
     (r"confus\w*", "confusion"),
     (r"blue lips|lips (?:turned|going) blue", "blue lips"),
 )
@@ -92,10 +96,25 @@ def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
     return main_condition(intake.diagnosis_in_question)
 
 
+_HEART = re.compile(r"\b(?:heart|cardiac)\b", re.I)
+
+
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
-    """Conditions the patient names in their question, reason or symptoms, except the diagnosis."""
+    """Conditions the patient names in their question, reason or symptoms, except the diagnosis.
+
+    A past episode is history, not an alternative ("an old scar from the pneumonia", "a bad
+    pneumonia as a child"). Words that refer back to the diagnosis name no alternative: "the
+    virus" or "it's viral" when the diagnosis is a viral illness (COVID-19, acute bronchitis),
+    and "my heart" when the diagnosis itself already puts the problem in the heart ("fluid on
+    the lung, maybe from the heart").
+    """
     family = diagnosis_family(intake.diagnosis_in_question)
-    return [c for c in conditions_in(_text_of(intake), fuzzy=True) if c not in family]
+    vague = not _HEART.search(intake.diagnosis_in_question)
+    named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False)
+    found = [c for c in named if c not in family]
+    if any(c.viral for c in family):
+        found = [c for c in found if c.key != "viral_infection"]
+    return found
 
 
 _SENTENCE = re.compile(r"(?<=[?.!])\s+|\n+")
@@ -108,14 +127,19 @@ _CLAUSE = re.compile(
 )
 _ASKS_FOR_TEST = re.compile(
     r"\b(ask(?:ing)? for|ha(?:ve|ving) (?:a|an|another|more|any)|get(?:ting)? (?:a|an|another)|"
-    r"need(?:s)? (?:a|an|another|more|any|to have)|be referred|book|arrange|go for|be sent for)\b|"
+    r"need(?:s)? (?:a|an|another|more|any|to have)|be referred|book|arrange|go for|be sent for|"
+    r"push for|press for|instead of|rather than)\b|"
     r"\b(?:what|which|any|more|other|further) tests?\b|\btests? (?:would|could|will|to|that|should)\b",
     re.I,
 )
 _GOING = re.compile(r"\b(go|going|head|get|be seen|attend|call|ring|take (?:him|her|them)|come in)\b", re.I)
 _ASKING = re.compile(r"\b(should|do|does|need|needs|must|when|whether|is it|can|could|ok|okay)\b", re.I)
 _ACTIVITY_Q = re.compile(
-    r"\b(safe|ok|okay|alright|can|could|allowed|keep|go back|return|back to|carry on|continue)\b", re.I
+    r"\b(safe|ok|okay|alright|can|could|allowed|keep|go back|return|back to|carry on|continue)\b|"
+    # "should she be doing swimming lessons", "should he still do PE"
+    r"\bshould (?:i|he|she|they|we|you) (?:still |really )?(?:be )?(?:do|doing|go|going|play|playing|"
+    r"attend\w*|sit|sitting)\b",
+    re.I,
 )
 
 
@@ -134,17 +158,39 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-Asked = tuple[str, str, list[str]]
+#: (topic, summary, subjects, words): for an activity, the words that name it ("nursery").
+Asked = tuple[str, str, list[str], list[str]]
 
 
-def _clause_topics(clause: str) -> list[Asked]:
-    """(topic, summary, subjects) for each next-step question one clause asks."""
+def _activity_asked(words: dict[str, list[str]]) -> Asked:
+    """One activity question from {topic key: the words naming it}: "whether it is safe to carry on
+    with swimming and nursery", or "to go ahead with a coach journey" when it is all travel."""
+    said = list(dict.fromkeys(w for ws in words.values() for w in ws))
+    verb = "go ahead with" if list(words) == ["travel"] else "carry on with"
+    return ("activity", f"whether it is safe to {verb} {_join(said)}", list(words), said)
+
+
+def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
+    """(topic, summary, subjects, words) for each next-step question one clause asks.
+
+    ``child``: a child's "work" is school or nursery; ``question``: the clause is part of a
+    sentence that asks (a statement about smoking is not a question about it).
+    """
     out: list[Asked] = []
     if topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause):
-        out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"]))
+        out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"], []))
     if _ACTIVITY_Q.search(clause):
         for t in topics_in(clause, ["activity"]):
-            out.append(("activity", f"whether it is safe to carry on with {t.name}", [t.key]))
+            words = t.words(clause)
+            if child and t.key == "work":
+                words = ["school or nursery" if w == "work" else w for w in words]
+            out.append(_activity_asked({t.key: words}))
+    smoking = topics_in(clause, ["lifestyle"])
+    # "COPD from my smoking" names a cause; it asks nothing about smoking.
+    cause = re.search(r"\b(?:from|by|because of) (?:my|his|her|their|the) (?:smok|vap)", clause, re.I)
+    if smoking and question and not cause:
+        said = _join(smoking[0].words(clause))
+        out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
     if _ASKS_FOR_TEST.search(clause) and not topics_in(clause, ["treatment"]):
         tests = topics_in(clause, ["test"])
         if tests:
@@ -154,24 +200,29 @@ def _clause_topics(clause: str) -> list[Asked]:
                     "tests",
                     f"whether {names} {'is' if len(tests) == 1 else 'are'} needed now",
                     [t.key for t in tests],
+                    [],
                 )
             )
         elif re.search(r"\b(tests?|checks?|scans?)\b", clause, re.I):
-            out.append(("tests", "which tests would settle the question", []))
+            out.append(("tests", "which tests would settle the question", [], []))
     return out
 
 
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
     """Next-step questions by topic (tests, urgent care, activity, contacts), in order asked."""
     out: list[Asked] = []
+    child = intake.age is not None and intake.age < 16
     for sentence in _question_texts(intake):
         relative = relative_at_risk(sentence)
+        asks = sentence.rstrip().endswith("?")
         if relative:
-            found = [
-                ("contacts", f"whether the patient's {relative} is at risk and needs a test", [relative])
+            found: list[Asked] = [
+                ("contacts", f"whether the patient's {relative} is at risk and needs a test", [relative], [])
             ]
         else:
-            found = [a for clause in _clauses(sentence) for a in _clause_topics(clause)]
+            found = [
+                a for clause in _clauses(sentence) for a in _clause_topics(clause, child=child, question=asks)
+            ]
         out += [
             a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
         ]
@@ -180,11 +231,14 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
 
 def _one_activity_question(asked: list[Asked]) -> list[Asked]:
     """Activities asked about (flying, sport, diving) as one question, answered once, where the first was."""
-    keys = [k for topic_, _, subjects in asked if topic_ == "activity" for k in subjects]
-    if len(keys) < 2:
+    activities = [a for a in asked if a[0] == "activity"]
+    if len(activities) < 2:
         return asked
-    names = _join([topic(k).name for k in dict.fromkeys(keys)])
-    merged: Asked = ("activity", f"whether it is safe to carry on with {names}", list(dict.fromkeys(keys)))
+    words: dict[str, list[str]] = {}
+    for _, _, subjects, said in activities:
+        for key in subjects:
+            words.setdefault(key, []).extend(said)
+    merged = _activity_asked(words)
     first = next(i for i, a in enumerate(asked) if a[0] == "activity")
     rest = [a for a in asked if a[0] != "activity"]
     return [*rest[:first], merged, *rest[first:]]
@@ -242,7 +296,7 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     if _NEXT.search(_without_topics(asked)):
         out.append({"kind": "next_steps", "summary": "what should happen next"})
     out += [
-        {"kind": "next_steps", "topic": t, "summary": summ, "subjects": subj} for t, summ, subj in topical
+        {"kind": "next_steps", "topic": t, "summary": summ, "subjects": subj} for t, summ, subj, _ in topical
     ]
     return [SubQuestion(id=f"q{i}", **fields) for i, fields in enumerate(out, start=1)]
 

@@ -29,8 +29,24 @@ _EMERGENCY = (
     "Go to A&E or call emergency services at once for severe breathlessness, chest pain that does not go "
     "away, coughing up blood, fainting, confusion or blue lips."
 )
+#: A young child's warning signs (under 12), in plain words.
+EMERGENCY_CHILD = (
+    "For a young child, breathing that is very fast or hard work (the skin sucking in between or under "
+    "the ribs, grunting), blue or grey lips, being floppy, very drowsy or hard to wake, a fit, or not "
+    "drinking with far fewer wet nappies or wees are reasons to call emergency services or go to A&E at once."
+)
 _URGENT_WORDS = re.compile(r"\b(urgent\w*|emergency|999|a&e|ambulance|same day|immediately)\b", re.I)
-_ACTIVITY_WORDS = re.compile(r"\b(exercis\w*|activit\w*|sport\w*|work\w*|rest|return\w*)\b", re.I)
+#: Treatments a question and a condition's treatment note can both name.
+_TREATMENT_TERMS = re.compile(
+    r"\b(drain|surgery|operation|antibiotics|steroid|chemotherapy|radiotherapy|oxygen|blood thinner)s?\b"
+)
+#: A sentence about stopping smoking or vaping (not one that lists smoking among causes).
+_SMOKING_WORDS = re.compile(
+    r"^(?=.*\b(?:smok\w*|vap(?:e|es|ed|ing)|tobacco|cigarettes?)\b)(?=.*\b(?:stop\w*|quit\w*|giv\w* up|"
+    r"cessation)\b)",
+    re.I,
+)
+_ACTIVITY_PREFIX = re.compile(r"^whether it is safe to (?:carry on|go ahead) with ")
 _CONTACT_WORDS = re.compile(r"\b(contacts?|household|family|children|screen\w*|preventive|catch)\b", re.I)
 
 
@@ -54,11 +70,15 @@ def _in_play(ctx: AnswerContext, alternatives: Sequence[Condition]) -> list[Cond
 
 
 def _cited(ctx: AnswerContext, query: str, words: re.Pattern[str] | Topic) -> list[DraftSentence]:
-    """One cited passage sentence that names ``words`` and fits the case, or nothing."""
+    """One cited passage sentence that names ``words``, fits the case and names no condition other
+    than those in play (an X-ray sentence about a clot answers no X-ray question on bronchitis)."""
     fits = ctx.fits(None)
+    in_play = _in_play(ctx, questions.named_alternatives(ctx.intake))
 
     def accept(sentence: str, passage: CitedSource) -> bool:
-        return fits(sentence, passage) and words.search(sentence) is not None
+        return (
+            fits(sentence, passage) and words.search(sentence) is not None and _about_case(in_play, sentence)
+        )
 
     return ctx.pick(query, 1, accept)
 
@@ -70,19 +90,24 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
     subjects = [topic(k) for k in q.subjects]
     if dx is not None and dx.treatment:
         out.append(_t(f"On treatment for {dx.name}: {dx.treatment}."))
-    meds = [m.strip() for m in ctx.intake.medications if m.strip()]
+    # How an alternative the patient raised is treated, said as conditional ("if it were empyema"),
+    # when the question asks about a treatment that note speaks of (a drain, an operation).
+    asked = set(_TREATMENT_TERMS.findall(ctx.intake.main_question.lower()))
+    for alt in [c for c in questions.named_alternatives(ctx.intake) if c.treatment][:2]:
+        if asked & set(_TREATMENT_TERMS.findall(alt.treatment.lower())):
+            out.append(_t(f"If {alt.name} were confirmed instead: {alt.treatment}."))
     for t in subjects:
-        if t.key == "interaction" and meds:
-            out.append(_t(f"On {t.name} ({', '.join(meds)}): {t.note}."))
+        if t.key == "interaction":
+            out.append(_t(f"On {t.name}: {t.note}."))
             continue
         out.append(_t(f"On {t.name}: {t.note}."))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
-    if subjects:
-        names = _join([t.name for t in subjects])
+    named = [t for t in subjects if t.key != "interaction"]
+    if named:
         out.append(
             _t(
-                f"Whether to continue, stop or change {names} is the prescribing clinician's decision; this "
-                "opinion cannot make it."
+                f"Whether to start, continue, stop or change {_join([t.name for t in named])} is the "
+                "prescribing clinician's decision; this opinion cannot make it."
             )
         )
     return out
@@ -91,7 +116,7 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
 def next_topic_sentences(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
-    """The answer to one next-step question about a test, urgent care, activity or a contact."""
+    """The answer to one next-step question about a test, urgent care, activity, smoking or a contact."""
     conds = _in_play(ctx, alternatives)
     match q.topic:
         case "tests":
@@ -100,18 +125,25 @@ def next_topic_sentences(
             return _urgent(ctx, conds)
         case "activity":
             return _activity(ctx, q, conds)
+        case "smoking":
+            return _smoking(ctx, q, conds)
         case _:
             return _contacts(ctx, q, conds)
 
 
 def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     out: list[DraftSentence] = []
+    # A check for what the diagnosis refines is not a test now: long COVID is not re-tested for COVID-19.
+    refined = {c.refines for c in conds[:1]}
+    conds = [c for c in conds if c.key not in refined]
     if not q.subjects:
         listed = [f"for {c.name}, {c.test}" for c in conds[:4]]
         if listed:
             out.append(_t("The tests that usually settle the question: " + "; ".join(listed) + "."))
         if conds and conds[0].follow_up:
-            out.append(_t(f"A follow-up check of {conds[0].name} usually involves {conds[0].follow_up}."))
+            child = bool(ctx.intake.age is not None and ctx.intake.is_child)
+            check = conds[0].follow_up_for(child=child)
+            out.append(_t(f"A follow-up check of {conds[0].name} usually involves {check}."))
         out.append(_t("Which of these are needed now is for the treating clinician to decide."))
         return out
     for t in (topic(k) for k in q.subjects):
@@ -152,23 +184,28 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
             "This opinion cannot judge how unwell the patient is today; if the symptoms are getting worse, "
             "the treating clinician or an urgent-care service should review them the same day."
         )
-    out = [_t(first), _t(_EMERGENCY)]
+    out = [_t(first), _t(EMERGENCY_CHILD if ctx.young_child else _EMERGENCY)]
     return out + _cited(ctx, "when to seek urgent care emergency warning signs", _URGENT_WORDS)
 
 
 def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
-    what = _join([topic(k).name for k in q.subjects]) if q.subjects else "usual activities"
+    # The question's own words ("swimming and nursery", "a coach journey"), not the topics' names.
+    what = _ACTIVITY_PREFIX.sub("", q.summary) if _ACTIVITY_PREFIX.match(q.summary) else "usual activities"
     out: list[DraftSentence] = []
-    if "work" in q.subjects:
-        out += _work(ctx, conds)
+    for key in q.subjects:
+        out += _activity_notes(ctx, key, conds, what)
     out.append(
         _t(
-            f"Whether it is safe to carry on with {what} depends on the final diagnosis, so this needs the "
-            "treating clinician's advice."
+            f"Whether it is safe to {'go ahead' if q.subjects == ['travel'] else 'carry on'} with {what} "
+            "depends on the final diagnosis and how the patient is, so this needs the treating clinician's "
+            "advice."
         )
     )
-    urgent = [c.name for c in conds[1:] if c.urgent]
-    if urgent and q.subjects != ["work"]:
+    family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    effort = "gym" in q.subjects
+    urgent = [c.name for c in conds if c.urgent and c not in family]
+    unsettled = [c.name for c in conds if c not in family][:2]
+    if urgent and effort:
         verb = "has" if len(urgent) == 1 else "have"
         out.append(
             _t(
@@ -176,25 +213,109 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
                 "clinician before hard exercise."
             )
         )
-    if q.subjects != ["work"]:
+    elif unsettled:
+        verb = "is" if len(unsettled) == 1 else "are"
+        out.append(
+            _t(
+                f"Because {_join(unsettled)} {verb} still being considered, it is sensible to ask the "
+                f"treating clinician to review that before deciding about {what}."
+            )
+        )
+    if "driving" in q.subjects and _drowsy_medicine(ctx):
+        out.append(
+            _t(
+                "Codeine-type medicines can cause drowsiness, and it is an offence to drive while a medicine "
+                "impairs driving; lorry and bus drivers are held to stricter medical standards, so a "
+                "pharmacist or doctor should be asked before driving on them."
+            )
+        )
+    if effort:
         out.append(
             _t(
                 "Chest pain, tightness or breathlessness brought on by effort is a reason to stop "
                 "and have it reviewed before carrying on."
             )
         )
-    return out + _cited(ctx, f"{what} return to activity {conds[0].name if conds else ''}", _ACTIVITY_WORDS)
+    asked = [topic(k) for k in q.subjects]
+
+    fits = ctx.fits(None)
+
+    def names_activity(sentence: str, passage: CitedSource) -> bool:
+        # A cited sentence must name what was asked about (flying, work), not only "rest" or "return".
+        return (
+            any(t.search(sentence) for t in asked)
+            and _about_case(conds, sentence)
+            and fits(sentence, passage)
+        )
+
+    return out + ctx.pick(f"{what} {conds[0].name if conds else ''}", 1, names_activity)
 
 
-def _work(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
-    """What the condition table says about work: as fact for the diagnosis, conditionally for an
-    alternative (advice for an infection the patient does not have is not advice for them)."""
+def _drowsy_medicine(ctx: AnswerContext) -> bool:
+    """Whether the patient takes or asks about a codeine-type medicine."""
+    opioid = topic("opioid")
+    texts = [ctx.intake.main_question, *ctx.intake.medications]
+    return any(opioid.search(t) for t in texts)
+
+
+def _about_case(conds: Sequence[Condition], sentence: str) -> bool:
+    """A sentence that names a condition names one in play here (flying advice for a collapsed
+    lung is not advice for COPD)."""
+    from assistant.drafting.conditions import conditions_in
+
+    named = conditions_in(sentence)
+    return not named or any(c in conds for c in named)
+
+
+def _activity_notes(
+    ctx: AnswerContext, key: str, conds: Sequence[Condition], what: str
+) -> list[DraftSentence]:
+    """What the condition table says about an activity: as fact for the diagnosis, conditionally
+    for an alternative (advice for an infection the patient does not have is not advice for them)."""
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
-    for c in conds:
-        if c.work:
-            said = c.work if c in family else f"if {c.name} were confirmed, {c.work}"
-            return [_t(f"On work: {said}.")]
-    return []
+    # Labelled by the question's own words ("On nursery:", "On flying:"), else the topic's name.
+    words = topic(key).words(what) if topic(key).search(what) else []
+    label = _join(words) if words else {"gym": "exercise"}.get(key, topic(key).name)
+    noted = [c for c in conds if c.activity_note(key) or (key == "work" and c.work)]
+    # The diagnosis's advice as fact, and the first alternative's as conditional, each once.
+    chosen = [c for c in noted if c in family][:1] + [c for c in noted if c not in family][:1]
+    out, given = [], set()
+    for c in chosen:
+        note = c.activity_note(key) or c.work
+        if note in given:  # the same advice for the diagnosis and an alternative is said once
+            continue
+        given.add(note)
+        said = note if c in family else f"if {c.name} were confirmed, {note}"
+        out.append(_t(f"On {label}: {said}."))
+    return out
+
+
+def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
+    support is."""
+    said = re.sub(r"^whether | matters here.*$", "", q.summary)
+    out: list[DraftSentence] = []
+    for c in [c for c in conds if c.smoking][:2]:
+        out.append(_t(f"On {said} and {c.name}: {c.smoking}."))
+    out.append(
+        _t(
+            "Stopping smoking helps the lungs and the heart at any age, and free stop-smoking services, "
+            "nicotine replacement and other medicines make success more likely; the GP, the practice "
+            "nurse or a local stop-smoking service can advise and arrange that support."
+        )
+    )
+    if "vaping" in said:
+        out.append(
+            _t(
+                "Vaping is far less harmful than smoking and can help people stop smoking, but it is not "
+                "known to be harmless to the lungs, so the usual aim is to stop both in time."
+            )
+        )
+    if ctx.intake.age is not None and ctx.intake.age < 16:
+        out.append(_t("A smoke-free home and car protect a child's lungs from other people's smoke."))
+    return out + _cited(
+        ctx, f"{said} stopping smoking lungs {conds[0].name if conds else ''}", _SMOKING_WORDS
+    )
 
 
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:

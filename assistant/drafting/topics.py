@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts"]
+TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts", "lifestyle"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class Topic:
     name: str
     patterns: tuple[str, ...]
     note: str = ""
+    #: How the draft names what the patient said (pattern, words): "nursery", "a holiday",
+    #: rather than the topic's general name; the patient's own word when none fits.
+    says: tuple[tuple[str, str], ...] = ()
     _compiled: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -37,6 +40,22 @@ class Topic:
         """The first place ``text`` names this topic, or ``None``."""
         found = [m for p in self._compiled if (m := p.search(text))]
         return min(found, key=lambda m: m.start()) if found else None
+
+    def words(self, text: str) -> list[str]:
+        """What ``text`` asks about under this topic, in the draft's words ('swimming', 'PE'), each once."""
+        found = sorted((m.start(), -m.end(), m.group(0)) for p in self._compiled for m in p.finditer(text))
+        out, covered = [], -1
+        for start, neg_end, said in found:
+            if start >= covered:  # "a coach journey" is one thing said, not also "the journey"
+                out.append(self._say(said))
+                covered = -neg_end
+        return list(dict.fromkeys(out)) or [self.name]
+
+    def _say(self, said: str) -> str:
+        for pattern, words in self.says:
+            if re.fullmatch(pattern, said, re.IGNORECASE):
+                return words
+        return said.lower()
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -64,11 +83,12 @@ TOPICS: tuple[Topic, ...] = (
         "treatment",
         "the steroid tablets",
         (r"steroids?", r"prednisolone", r"prednisone", r"hydrocortisone", r"dexamethasone"),
-        "steroid tablets such as prednisolone calm inflammation: a short course, often about five days, "
+        "steroid tablets such as prednisolone calm inflammation; a short course, often about five days, "
         "speeds recovery from a flare-up of COPD or asthma, and in conditions such as sarcoidosis they are "
         "used only when symptoms or the organs affected need them; trouble sleeping, restlessness and "
-        "raised blood sugar are known side effects, and longer courses have more, so whether to start, "
-        "stop or change them is the prescriber's decision",
+        "raised blood sugar are known side effects (people with diabetes usually check their sugar more "
+        "often during a course), and longer courses have more, so whether to start, stop or change them "
+        "is the prescriber's decision",
     ),
     Topic(
         "diuretic",
@@ -92,8 +112,11 @@ TOPICS: tuple[Topic, ...] = (
         "treatment",
         "blood thinners (anticoagulants)",
         (r"blood thinners?", r"anticoagula\w+", r"apixaban", r"rivaroxaban", r"warfarin", r"heparin"),
-        "blood thinners treat and prevent blood clots; they are started when a clot is confirmed or "
-        "strongly suspected, and the clinician sets how long they are taken",
+        "blood thinners such as apixaban prevent strokes in an irregular heart rhythm (atrial "
+        "fibrillation) and treat or prevent blood clots; bruising is common while taking them, and before "
+        "a procedure such as a fluid tap or a biopsy they are sometimes paused for a day or two, on the "
+        "advice of the team doing it; they should not be stopped without that advice, and bleeding that "
+        "will not stop, black stools or coughing up blood need urgent review",
     ),
     Topic(
         "painkiller",
@@ -105,6 +128,67 @@ TOPICS: tuple[Topic, ...] = (
         "pharmacist to advise",
     ),
     Topic(
+        "opioid",
+        "treatment",
+        "codeine-type medicines",
+        (
+            r"codeine",
+            r"co-?codamol",
+            r"dihydrocodeine",
+            r"co-?dydramol",
+            r"tramadol",
+            r"morphine",
+            r"oramorph",
+            r"oxycodone",
+        ),
+        "codeine-type (opioid) medicines, such as co-codamol or codeine linctus, ease pain or suppress a "
+        "cough; constipation is very common with them and a laxative usually helps, drowsiness is common "
+        "too, and it is an offence to drive while a medicine impairs driving, so anyone who feels drowsy "
+        "on them should not drive; codeine cough medicines are not advised for a cough that brings up "
+        "phlegm, and a doctor or pharmacist can suggest another medicine",
+    ),
+    Topic(
+        "antifibrotic",
+        "treatment",
+        "antifibrotic treatment",
+        (r"nintedanib", r"ofev", r"pirfenidone", r"esbriet", r"anti-?fibrotics?"),
+        "antifibrotic medicines such as nintedanib and pirfenidone slow the loss of lung function in some "
+        "kinds of lung fibrosis but do not reverse the scarring; diarrhoea is a common side effect of "
+        "nintedanib and is usually managed by the specialist team with anti-diarrhoea medicine or a lower "
+        "dose, so bowel problems such as IBS are worth raising with them before starting",
+    ),
+    Topic(
+        "thickened_drinks",
+        "treatment",
+        "thickened drinks",
+        (
+            r"thicken\w* (?:drinks?|fluids?|liquids?)",
+            r"thickeners?",
+            r"soft(?:er)? (?:food|diet)",
+            r"pureed? food",
+        ),
+        "thickened drinks and softer food are advised after a swallowing assessment by a speech and "
+        "language therapist shows that thin drinks or some foods go the wrong way; the therapist sets the "
+        "thickness and how to sit and eat, and antibiotics treat an infection that follows but do not "
+        "stop food or drink going the wrong way",
+    ),
+    Topic(
+        "contraceptive_pill",
+        "treatment",
+        "the contraceptive pill",
+        (
+            r"(?:the|combined|contraceptive|mini) pill",
+            r"contracepti\w+",
+            r"microgynon",
+            r"rigevidon",
+            r"yasmin",
+            r"cilest",
+        ),
+        "the combined contraceptive pill slightly raises the risk of blood clots; when a clot is suspected "
+        "or found, the prescriber usually advises stopping it, and another method of contraception is "
+        "needed from the day it stops",
+    ),
+    Topic(
         "interaction",
         "treatment",
         "taking it with the other medicines",
@@ -114,13 +198,15 @@ TOPICS: tuple[Topic, ...] = (
             r"(?:mix|mixed|mixing) (?:it |them )?with",
             r"(?:together|alongside) (?:with )?(?:my|his|her|the other)",
             r"safe (?:to take )?with (?:my|his|her)",
+            r"take (?:it|them|this|these|that|those) (?:with|alongside) (?:my|his|her|the)",
         ),
         "the prescriber or a pharmacist checks whether a new medicine interacts with the medicines "
         "already taken, so they should see the full list, including anything bought without a "
         "prescription",
     ),
     Topic("ct", "test", "a CT scan", (r"ct(?: scans?)?", r"cat scans?", r"computed tomography")),
-    Topic("xray", "test", "a repeat chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
+    Topic("xray", "test", "a chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
+    Topic("pet", "test", "a PET-CT scan", (r"pet[- ]?ct(?: scans?)?", r"pet scans?")),
     Topic(
         "swallow",
         "test",
@@ -159,6 +245,14 @@ TOPICS: tuple[Topic, ...] = (
         "activity",
         "the gym and exercise",
         (
+            r"p\.?e\.? (?:lessons?|class\w*|kit)",
+            r"(?<=and )pe",
+            r"bowls",
+            r"golf",
+            r"tennis",
+            r"netball",
+            r"hockey",
+            r"cricket",
             r"gym",
             r"exercis\w*",
             r"sports?",
@@ -172,12 +266,76 @@ TOPICS: tuple[Topic, ...] = (
             r"football",
             r"rugby",
             r"dancing",
-            r"diving",
+            r"div(?:e|es|ing)",
+            r"scuba",
+        ),
+        says=(
+            (r"gym", "the gym"),
+            (r"exercis\w*", "exercise"),
+            (r"sports?", "sport"),
+            (r"p\.?e\.?(?: \w+)?", "PE"),
+            (r"div(?:e|es|ing)|scuba", "diving"),
         ),
     ),
-    Topic("work", "activity", "work", (r"work(?:ing)?", r"jobs?", r"back to school", r"nursery")),
-    Topic("travel", "activity", "travel and flying", (r"fly(?:ing)?", r"flights?", r"travel\w*")),
-    Topic("driving", "activity", "driving", (r"driv(?:e|ing)",)),
+    Topic(
+        "work",
+        "activity",
+        "work",
+        (
+            r"work(?:ing)?",
+            r"jobs?",
+            r"shifts?",
+            r"(?:back to|go(?:ing)? to|miss(?:ing)?) school",
+            r"nursery",
+            r"college",
+            r"exams?",
+            r"gcses?",
+            r"day cent(?:re|er)",
+        ),
+        says=(
+            (r"work(?:ing)?|jobs?|shifts?", "work"),
+            (r".*school", "school"),
+            (r"exams?|gcses?", "exams"),
+            (r"day cent(?:re|er)", "going to the day centre"),
+        ),
+    ),
+    Topic(
+        "travel",
+        "activity",
+        "travel and flying",
+        (
+            r"fly(?:ing)?",
+            r"flights?",
+            r"travel\w*",
+            r"holidays?",
+            r"(?:coach|bus|train|ferry)(?: (?:trip|journey|ride))?",
+            r"cruise",
+            r"journey",
+            r"trip",
+            r"abroad",
+        ),
+        says=(
+            (r"fly(?:ing)?|flights?", "flying"),
+            (r"travel\w*", "travel"),
+            (r"holidays?", "a holiday"),
+            (r"coach(?: \w+)?", "a coach journey"),
+            (r"bus(?: \w+)?", "a bus journey"),
+            (r"train(?: \w+)?", "a train journey"),
+            (r"ferry(?: \w+)?", "a ferry crossing"),
+            (r"cruise", "a cruise"),
+            (r"journey", "the journey"),
+            (r"trip", "the trip"),
+            (r"abroad", "travel abroad"),
+        ),
+    ),
+    Topic("driving", "activity", "driving", (r"driv(?:e|ing)",), says=((r"driv(?:e|ing)", "driving"),)),
+    Topic(
+        "smoking",
+        "lifestyle",
+        "smoking",
+        (r"smok\w*", r"vap(?:e|es|ed|ing)", r"cigarettes?", r"e-?cig\w*", r"tobacco"),
+        says=((r"vap\w*|e-?cig\w*", "vaping"), (r"smok\w*|cigarettes?|tobacco", "smoking")),
+    ),
 )
 
 _RELATIVE = (

@@ -8,10 +8,12 @@ sentences real drafts quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from assistant.drafting.answers import about_imaging_models
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import addresses, condition
 from assistant.drafting.facts import pick_passage_facts, quotable
@@ -199,11 +201,24 @@ class TestReadAsAClinician:
         assert "review of the blood-thinning treatment" in text
 
     def test_next_steps_for_pneumonia_name_the_repeat_film(self) -> None:
-        """For a pneumonia the follow-up question is the repeat chest X-ray."""
+        """For a pneumonia the follow-up question is the repeat chest X-ray, said once."""
         intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question="What happens next?", age=60)
         draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
         text = " ".join(s.text for s in _answers(draft, "q2"))
-        assert "whether a repeat chest X-ray is needed" in text
+        assert "a repeat chest X-ray is not needed after a full recovery" in text
+        assert "smokers over 50" in text and text.count("repeat chest X-ray") == 1
+
+    def test_a_childs_follow_up_has_no_adult_smoking_advice(self) -> None:
+        """A 16-year-old's pneumonia follow-up speaks of young people, not of smokers over 50."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia with fluid on the lung",
+            main_question="What happens next, and which test tells you if the fluid is infected?",
+            age=16,
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        text = " ".join(s.text for s in draft.sections[1].sentences)
+        assert "in children and young people a repeat chest X-ray is not needed" in text
+        assert "smokers over 50" not in text and "smoking history" not in text
 
     def test_urgent_signs_in_plain_words(self) -> None:
         """The emergency answer names the sign ('possible sepsis'), never a rule id."""
@@ -295,10 +310,11 @@ def test_model_sentence_for_a_child_never_gets_an_adult_citation() -> None:
 
 
 class TestTreatmentAnswer:
-    """The treatment answer speaks of the medicines the patient asked about."""
+    """The treatment answer speaks of the medicines the patient asked about and lists."""
 
-    def test_lists_only_the_medicine_asked_about(self) -> None:
-        """Asked about the antibiotic, the answer names it, not the Parkinson's medicine."""
+    def test_the_other_medicine_is_not_the_treatment(self) -> None:
+        """Asked about the antibiotic, the answer gives it as the pneumonia's treatment and the
+        Parkinson's medicine as for Parkinson's disease, never as a treatment of the pneumonia."""
         intake = IntakeRecord(
             diagnosis_in_question="pneumonia",
             symptoms=[Symptom(description="fever and a wet cough", duration="3 days")],
@@ -311,8 +327,11 @@ class TestTreatmentAnswer:
         )
         treat = next(q for q in draft.sub_questions if q.kind == "treatment")
         text = " ".join(s.text for s in _answers(draft, treat.id))
-        assert "co-amoxiclav" in text
-        assert "co-careldopa" not in text
+        sentences = [s.text for s in _answers(draft, treat.id)]
+        assert "co-amoxiclav is the kind of medicine used for pneumonia" in text
+        assert "co-careldopa is for Parkinson's disease" in text
+        assert not [s for s in sentences if "co-careldopa" in s and "used for pneumonia" in s]
+        assert "current treatment (" not in text
 
 
 def _answer(diagnosis: str, question: str, age: int, match: str, **extra: object) -> tuple[SubQuestion, str]:
@@ -369,5 +388,173 @@ class TestAnswersInContext:
             medications=["levothyroxine"],
         )
         assert q.summary.endswith("whether it can be taken with the other medicines")
-        assert "(levothyroxine)" in text and "interacts" in text
+        assert "levothyroxine is a thyroid hormone replacement" in text and "interacts" in text
         assert "latent TB is usually treated with a shorter course" in text
+
+
+class _EveryPassage:
+    """A support scorer that finds every sentence similar (as an embedding can find a loose one)."""
+
+    name = "every-passage"
+
+    def score(self, sentence: str, passage: str) -> float:
+        return 0.6
+
+    def score_many(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        return [0.6] * len(passages)
+
+
+def _draft(intake: IntakeRecord, *notes: str) -> DraftContent:
+    sources = [_note(i, name) for i, name in enumerate(notes, start=1)]
+    return compose_draft(intake, ImagingFindings(), sources, MockLLM(responses=[""]))
+
+
+def _block(draft: DraftContent, match: str) -> str:
+    q = next(q for q in draft.sub_questions if match in (q.kind, q.topic))
+    return " ".join(s.text for s in _answers(draft, q.id))
+
+
+class TestWordingForThePatient:
+    """Wording that fits the patient's age and question."""
+
+    def test_a_childs_nursery_question_is_about_nursery(self) -> None:
+        """'when can he go back to nursery?' for a 3-year-old is answered about nursery, never work."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection",
+                main_question="when can he go back to nursery?",
+                age=3,
+            )
+        )
+        text = _block(draft, "activity")
+        assert "On nursery: people can usually go back to work, school, nursery" in text
+        assert "carry on with nursery" in text and "carry on with work" not in text
+
+    def test_a_young_childs_warning_signs(self) -> None:
+        """A 3-year-old's next steps list a child's warning signs, not an adult's chest pain."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection",
+                main_question="what signs mean I take him back?",
+                age=3,
+            )
+        )
+        text = _block(draft, "next_steps")
+        assert "the skin sucking in between or under the ribs" in text and "wet nappies" in text
+        assert "chest pain that does not go away" not in text
+
+    def test_the_follow_up_reads_as_one_clause(self) -> None:
+        """The doctor who plans the follow-up comes first: never '..., which the treating doctor plans'."""
+        _, text = _answer("viral chest infection", "what happens next?", 30, "next_steps")
+        assert "The treating doctor plans any follow-up; for a viral chest infection it usually" in text
+        assert "which the treating doctor plans" not in text
+
+    def test_a_coach_journey_gets_no_exercise_advice(self) -> None:
+        """A question about a journey is not answered with advice about effort and hard exercise."""
+        _, text = _answer("heart failure", "am I ok to go on the coach to my sisters 80th?", 79, "activity")
+        assert "travel is usually possible once the symptoms are stable on treatment" in text
+        assert "effort" not in text and "hard exercise" not in text
+
+    def test_flying_after_a_collapsed_lung(self) -> None:
+        """The condition's advice on flying and sport is given for the diagnosis, as fact."""
+        _, text = _answer(
+            "collapsed lung (pneumothorax)", "is he safe to fly, and when can he play rugby?", 16, "activity"
+        )
+        assert (
+            "flying is usually avoided until a chest X-ray shows that the lung has fully re-expanded" in text
+        )
+        assert "contact sports and heavy exertion usually wait" in text
+
+    def test_driving_on_codeine(self) -> None:
+        """Asked about driving on a codeine medicine, the answer says what codeine means for driving."""
+        _, text = _answer(
+            "acute bronchitis", "can I drive the lorry on the codeine cough stuff?", 52, "activity"
+        )
+        assert "Codeine-type medicines can cause drowsiness" in text
+
+    def test_smoking_answer(self) -> None:
+        """A question about stopping smoking with COPD: the condition's note, support, a cited sentence."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="COPD",
+                main_question="is there any point stopping smoking at my age?",
+                age=85,
+            ),
+            "copd",
+            "smoking-and-lung-health",
+        )
+        block = _answers(draft, next(q.id for q in draft.sub_questions if q.topic == "smoking"))
+        text = " ".join(s.text for s in block)
+        assert "stopping smoking is the most useful single step in COPD at any age" in text
+        assert "stop-smoking service" in text
+        assert any(s.citations for s in block)
+
+    def test_no_covid_swab_for_long_covid(self) -> None:
+        """The tests that settle long COVID's questions do not include a test for COVID-19 itself."""
+        _, text = _answer("long covid", "what tests would actually show it?", 39, "tests")
+        assert "PCR" not in text and "no single test for long COVID" in text
+
+
+class TestQuotedSentencesFitTheQuestion:
+    """A quoted source sentence answers the question it stands under."""
+
+    def test_no_imaging_model_sentence_answers_a_clinical_question(self) -> None:
+        """How a pneumonia model performs at other hospitals answers no 'is it pneumonia?'."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="viral chest infection", main_question="Is this pneumonia?", age=40
+            ),
+            "ai-chest-xray-models",
+        )
+        quoted = [
+            s.text
+            for key in (SectionKey.ANSWERS, SectionKey.FIRST_DIAGNOSIS, SectionKey.ALTERNATIVES)
+            for s in draft.section(key).sentences
+            if s.origin == "passage"
+        ]
+        assert not [t for t in quoted if about_imaging_models(t)]
+        assert about_imaging_models("Zech and colleagues showed that a pneumonia model performed worse.")
+        assert not about_imaging_models("Pneumonia is an infection of the lung's air spaces.")
+
+    def test_an_answer_on_work_quotes_a_sentence_about_work(self) -> None:
+        """'Seek urgent help ... chest pain at rest' is not an answer to 'can I carry on working?',
+        however similar a scorer finds it."""
+        intake = IntakeRecord(
+            diagnosis_in_question="lung nodule",
+            main_question="can I carry on working on the scaffolding?",
+            age=58,
+        )
+        sources = [_note(1, "community-acquired-pneumonia-adults")]
+        draft = compose_draft(
+            intake, ImagingFindings(), sources, MockLLM(responses=[""]), scorer=_EveryPassage()
+        )
+        assert "at rest" not in _block(draft, "activity")
+
+    def test_the_differential_quotes_how_a_condition_shows_itself(self) -> None:
+        """A differential on a collapsed lung quotes no advice on flying or on treatment."""
+        draft = _draft(
+            IntakeRecord(
+                diagnosis_in_question="costochondritis", main_question="could it be a collapsed lung?", age=15
+            ),
+            "pneumothorax",
+        )
+        quoted = [s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.origin == "passage"]
+        assert not [t for t in quoted if re.search(r"\b(fly|treated|drain)\b", t, re.I)]
+
+    def test_the_images_section_quotes_a_condition_in_play(self) -> None:
+        """For long COVID, what pneumonia looks like on an X-ray is not quoted under the images."""
+        from assistant.drafting.schemas import ImagingFinding, ModelCardRef
+
+        intake = IntakeRecord(diagnosis_in_question="long covid", main_question="Is this right?", age=39)
+        finding = ImagingFinding(
+            label="pneumonia",
+            probability=0.3,
+            threshold=0.5,
+            positive=False,
+            model_card=ModelCardRef(id="cxr", name="chest X-ray", limitations=[]),
+            status="not_assessed",
+            reason="the model has not been validated for this population",
+        )
+        imaging = ImagingFindings(modality="chest X-ray", kinds=["cxr"], findings=[finding])
+        draft = compose_draft(intake, imaging, [_note(1, "pneumonia-chest-xray")], MockLLM(responses=[""]))
+        assert not [s for s in draft.section(SectionKey.IMAGES).sentences if s.origin == "passage"]

@@ -186,3 +186,118 @@ class TestTopics:
         """A question about a relative's risk names the relative; one about the patient's care does not."""
         assert relative_at_risk("Is my son at risk and does he need a test?") == "son"
         assert relative_at_risk("I am writing for my dad, who lives in a care home.") == ""
+
+
+class TestWordsThatNameNoAlternative:
+    """Words in a patient's story that refer back to the diagnosis, to the past, or to something else."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Could this be a blood clot on the lung, or scarring from covid?",
+            "I also worry the virus has scarred my lungs.",
+            "has covid left scarring in my lungs",
+        ],
+    )
+    def test_scarring_after_an_infection_is_fibrosis(self, text: str) -> None:
+        """Scarring left by COVID-19 or a virus is lasting lung scarring."""
+        assert "pulmonary_fibrosis" in [c.key for c in conditions_in(text)]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Since then Im breathless going up stairs, my heart races, and Im exhausted.",
+            "heart racing when I stand",
+            "Im on apixaban for my heart rhythm and have a big bruise.",
+        ],
+    )
+    def test_a_racing_heart_or_its_rhythm_is_not_a_heart_attack(self, text: str) -> None:
+        """Palpitations and a rhythm medicine are not a vague mention of a heart problem."""
+        assert "heart_attack" not in [c.key for c in conditions_in(text)]
+
+    def test_the_virus_of_a_viral_diagnosis_is_no_alternative(self) -> None:
+        """With long COVID or acute bronchitis, 'the virus' / 'its viral' is the diagnosis itself."""
+        covid = IntakeRecord(
+            diagnosis_in_question="long covid",
+            reason_for_second_opinion="I also worry the virus has scarred my lungs.",
+            main_question="Could this be a blood clot on the lung?",
+        )
+        bronchitis = IntakeRecord(
+            diagnosis_in_question="acute bronchitis",
+            reason_for_second_opinion="GP said its bronchitis, its viral and will go on its own.",
+            main_question="Should I be on antibiotics after 4 weeks?",
+        )
+        assert [c.key for c in named_alternatives(covid)] == ["pulmonary_embolism", "pulmonary_fibrosis"]
+        assert named_alternatives(bronchitis) == []
+        asked = IntakeRecord(diagnosis_in_question="pneumonia", main_question="Is this a virus instead?")
+        assert [c.key for c in named_alternatives(asked)] == ["viral_infection"]
+
+    def test_my_heart_when_the_diagnosis_is_the_heart(self) -> None:
+        """'probably my heart' repeats a diagnosis already about the heart: no heart attack question."""
+        intake = IntakeRecord(
+            diagnosis_in_question="fluid on the lung, maybe from the heart",
+            reason_for_second_opinion="The doctor said its probably my heart as I have AF.",
+            symptoms=[],
+            main_question="Could this be lung cancer or mesothelioma from the asbestos?",
+        )
+        assert [c.key for c in named_alternatives(intake)] == ["lung_cancer", "mesothelioma"]
+
+    def test_asbestos_is_not_asbestosis(self) -> None:
+        """A real word a term extends is not corrected into it ('asbestos' stays asbestos)."""
+        assert [c.key for c in conditions_in("mesothelioma from the asbestos", fuzzy=True)] == [
+            "mesothelioma"
+        ]
+        assert [c.key for c in conditions_in("do I have asbestosis", fuzzy=True)] == ["ild"]
+        assert "asthma" not in [c.key for c in conditions_in("up all night weeing", fuzzy=True)]
+
+    def test_pe_at_school_is_physical_education(self) -> None:
+        """'swimming club and PE' is a school lesson; 'could it be a PE' is a clot."""
+        assert conditions_in("should he still do swimming club and PE?") == []
+        assert [c.key for c in conditions_in("could it be a PE?")] == ["pulmonary_embolism"]
+
+    def test_granulomas_on_a_biopsy_are_not_an_old_scar(self) -> None:
+        """Granulomas a biopsy found (sarcoidosis, TB) are not a healed scar; an old granuloma is."""
+        assert "old_scar" not in [c.key for c in conditions_in("the biopsy showed granulomas")]
+        assert "old_scar" in [c.key for c in conditions_in("likely an old granuloma")]
+
+    @pytest.mark.parametrize(
+        ("text", "kept"),
+        [
+            (
+                "Is this lung cancer or could it be an old scar from my pneumonia?",
+                ["lung_cancer", "old_scar"],
+            ),
+            ("I had a bad pneumonia 5 years back and wonder if its just left a mark.", []),
+            ("I had whooping cough and a bad pneumonia as a child.", []),
+            ("wet rattly cough, chest infections needing antibiotics", []),
+            ("Is this pneumonia or a virus like they said?", ["pneumonia", "viral_infection"]),
+        ],
+    )
+    def test_a_past_episode_is_history(self, text: str, kept: list[str]) -> None:
+        """A condition named as a past episode is not an alternative now; one asked about is."""
+        assert [c.key for c in conditions_in(text, history=False)] == kept
+
+
+class TestSymptomWords:
+    """Symptoms named in the patient's own words."""
+
+    def test_a_collapsed_lung_is_not_fainting(self) -> None:
+        """'a collapsed lung like his mate' names no collapse of the patient; 'he collapsed' does."""
+        from assistant.drafting.questions import symptom_names
+
+        assert "fainting" not in symptom_names("could it be a collapsed lung like his mate")
+        assert "fainting" in symptom_names("he collapsed at school")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "sore spot left side of chest, worse pressing on it",
+            "pain left side of ribs",
+            "dull ache right side of chest",
+        ],
+    )
+    def test_one_sided_chest_pain_in_lay_words(self, text: str) -> None:
+        """Pain, soreness or an ache on one side of the chest or ribs is chest pain."""
+        from assistant.drafting.questions import symptom_names
+
+        assert "chest pain" in symptom_names(text)

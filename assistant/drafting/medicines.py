@@ -1,0 +1,431 @@
+"""The medicines a patient lists, named as they wrote them and said in general terms.
+
+A patient who lists "paracetamol (Calpol)" and "ibuprofen" and asks about antibiotics
+expects the answer on treatment to acknowledge what they are giving: what each medicine
+is for, whether it treats the condition in question, and who decides about it. This is a
+small table of medicine groups in the project's own words (pending clinician review, like
+the condition table), recognised by generic and common UK brand names. A medicine the
+table does not know is still named, and left to the prescriber or pharmacist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MedicineGroup:
+    """Medicines with one purpose, in plain words."""
+
+    key: str
+    #: What it is, after "is"/"are": "a painkiller that also brings down a temperature".
+    what: str
+    patterns: tuple[str, ...]
+    #: Condition keys (``conditions.py``) this group is a usual treatment for.
+    treats: tuple[str, ...] = ()
+    #: It eases symptoms (pain, fever, cough) without treating their cause.
+    relieves: bool = False
+    _compiled: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        rx = re.compile(r"(?<![a-z])(?:" + "|".join(self.patterns) + r")(?![a-z])", re.IGNORECASE)
+        object.__setattr__(self, "_compiled", rx)
+
+    def matches(self, name: str) -> bool:
+        """Whether a listed medicine belongs to this group."""
+        return self._compiled.search(name) is not None
+
+
+# Antibiotics treat these (a COPD flare-up with coloured phlegm included); not viral illnesses.
+_INFECTIONS = ("pneumonia", "aspiration", "empyema", "bronchiectasis", "copd")
+
+GROUPS: tuple[MedicineGroup, ...] = (
+    MedicineGroup(
+        "opioid",
+        "a codeine-type (opioid) medicine for pain or to quieten a cough",
+        (
+            r"codeine",
+            r"co-?codamol",
+            r"dihydrocodeine",
+            r"co-?dydramol",
+            r"tramadol",
+            r"morphine",
+            r"oramorph",
+            r"oxycodone",
+        ),
+        treats=("rib_fracture",),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "cold_remedy",
+        "a cold and flu remedy, which usually contains paracetamol, so it is not taken with other "
+        "paracetamol medicines",
+        (r"lemsip", r"beechams", r"night nurse", r"day nurse", r"cold and flu\w*", r"sudafed"),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "cough_medicine",
+        "a cough medicine, which can ease a cough but does not shorten the illness",
+        (r"linctus", r"cough (?:syrup|mixture|medicine|bottle)", r"benylin", r"pholcodine", r"guaifenesin"),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "paracetamol",
+        "a painkiller that also brings down a temperature",
+        (r"paracetamol", r"calpol", r"panadol"),
+        treats=("costochondritis", "rib_fracture"),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "nsaid",
+        "an anti-inflammatory painkiller",
+        (r"ibuprofen", r"nurofen", r"calprofen", r"naproxen", r"diclofenac", r"anti-?inflammator\w*"),
+        treats=("costochondritis", "rib_fracture"),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "antibiotic",
+        "an antibiotic, which treats bacterial infections",
+        (
+            r"amoxicillin",
+            r"amoxil",
+            r"co-?amoxiclav",
+            r"augmentin",
+            r"doxycycline",
+            r"clarithromycin",
+            r"azithromycin",
+            r"erythromycin",
+            r"penicillin",
+            r"flucloxacillin",
+            r"cefalexin",
+            r"ceftriaxone",
+            r"levofloxacin",
+            r"ciprofloxacin",
+            r"antibiotics?",
+        ),
+        treats=_INFECTIONS,
+    ),
+    MedicineGroup(
+        "tb_medicine",
+        "a TB medicine",
+        (r"rifampicin", r"isoniazid", r"pyrazinamide", r"ethambutol", r"rifinah", r"rifater"),
+        treats=("tuberculosis", "latent_tb"),
+    ),
+    MedicineGroup(
+        "steroid",
+        "a steroid that calms inflammation",
+        (r"prednisolone", r"prednisone", r"dexamethasone", r"hydrocortisone tablets?"),
+        treats=("copd", "asthma", "sarcoidosis", "ild"),
+    ),
+    MedicineGroup(
+        "reliever",
+        "a reliever inhaler, which opens the airways within minutes",
+        (r"salbutamol", r"ventolin", r"terbutaline", r"bricanyl", r"blue inhaler"),
+        treats=("asthma", "copd"),
+    ),
+    MedicineGroup(
+        "preventer",
+        "a preventer or long-acting inhaler, which calms or opens the airways over time",
+        (
+            r"beclometasone",
+            r"clenil",
+            r"qvar",
+            r"fluticasone",
+            r"flixotide",
+            r"budesonide",
+            r"pulmicort",
+            r"seretide",
+            r"symbicort",
+            r"fostair",
+            r"trelegy(?: ellipta)?",
+            r"relvar",
+            r"trimbow",
+            r"tiotropium",
+            r"spiriva",
+            r"anoro",
+            r"(?:brown|purple|orange) inhaler",
+            r"montelukast",
+        ),
+        treats=("asthma", "copd"),
+    ),
+    MedicineGroup(
+        "inhaler", "an inhaler for the airways", (r"inhalers?", r"nebuli[sz]ers?"), treats=("asthma", "copd")
+    ),
+    MedicineGroup(
+        "anticoagulant",
+        "a blood thinner (anticoagulant), used to prevent strokes in an irregular heart rhythm and to "
+        "treat or prevent clots",
+        (
+            r"apixaban",
+            r"eliquis",
+            r"rivaroxaban",
+            r"xarelto",
+            r"edoxaban",
+            r"dabigatran",
+            r"warfarin",
+            r"heparin",
+            r"enoxaparin",
+            r"clexane",
+            r"dalteparin",
+        ),
+        treats=("pulmonary_embolism", "deep_vein_thrombosis"),
+    ),
+    MedicineGroup(
+        "antiplatelet",
+        "a medicine that makes the blood less sticky, usually to protect the heart",
+        (r"aspirin", r"clopidogrel", r"ticagrelor"),
+    ),
+    MedicineGroup(
+        "diuretic",
+        "a water tablet (diuretic), which clears extra fluid",
+        (r"furosemide", r"frusemide", r"bumetanide", r"spironolactone", r"water (?:tablets?|pills?)"),
+        treats=("heart_failure",),
+    ),
+    MedicineGroup(
+        "beta_blocker",
+        "a beta-blocker, which slows the heart, for blood pressure, angina or an irregular heartbeat",
+        (r"bisoprolol", r"atenolol", r"propranolol", r"metoprolol"),
+        treats=("heart_failure", "heart_attack"),
+    ),
+    MedicineGroup(
+        "blood_pressure",
+        "for blood pressure (and sometimes the heart)",
+        (
+            r"amlodipine",
+            r"ramipril",
+            r"lisinopril",
+            r"perindopril",
+            r"losartan",
+            r"candesartan",
+            r"bendroflumethiazide",
+            r"indapamide",
+            r"doxazosin",
+            r"blood pressure (?:tablets?|pills?)",
+        ),
+    ),
+    MedicineGroup("statin", "a statin, which lowers cholesterol", (r"\w+statin",)),
+    MedicineGroup(
+        "diabetes",
+        "for diabetes",
+        (
+            r"metformin",
+            r"gliclazide",
+            r"insulin",
+            r"sitagliptin",
+            r"empagliflozin",
+            r"dapagliflozin",
+            r"jardiance",
+        ),
+    ),
+    MedicineGroup(
+        "stomach",
+        "for stomach acid",
+        (r"\w+prazole", r"ranitidine", r"famotidine", r"gaviscon"),
+    ),
+    MedicineGroup(
+        "laxative",
+        "a laxative for constipation",
+        (r"lactulose", r"senna", r"laxido", r"movicol", r"macrogol", r"docusate"),
+    ),
+    MedicineGroup("bowel", "for irritable bowel symptoms", (r"mebeverine", r"colofac", r"buscopan")),
+    MedicineGroup(
+        "antihistamine",
+        "an antihistamine for allergy symptoms",
+        (
+            r"cetirizine",
+            r"loratadine",
+            r"fexofenadine",
+            r"chlorphenamine",
+            r"piriton",
+            r"piriteze",
+            r"clarityn",
+            r"antihistamines?",
+        ),
+    ),
+    MedicineGroup(
+        "antidepressant",
+        "an antidepressant, also used for anxiety",
+        (r"sertraline", r"citalopram", r"escitalopram", r"fluoxetine", r"mirtazapine", r"venlafaxine"),
+    ),
+    MedicineGroup(
+        "combined_pill",
+        "a combined contraceptive pill, which slightly raises the risk of blood clots",
+        (
+            r"microgynon",
+            r"rigevidon",
+            r"yasmin",
+            r"cilest",
+            r"marvelon",
+            r"femodette",
+            r"combined pill",
+            r"combined (?:oral )?contracepti\w+",
+        ),
+    ),
+    MedicineGroup(
+        "contraceptive",
+        "a contraceptive",
+        (r"cerazette", r"desogestrel", r"mini pill", r"the pill", r"contracepti\w+"),
+    ),
+    MedicineGroup(
+        "parkinsons",
+        "for Parkinson's disease",
+        (
+            r"co-?careldopa",
+            r"sinemet",
+            r"madopar",
+            r"co-?beneldopa",
+            r"levodopa",
+            r"ropinirole",
+            r"pramipexole",
+            r"rasagiline",
+        ),
+    ),
+    MedicineGroup("prostate", "for prostate symptoms", (r"tamsulosin", r"finasteride", r"dutasteride")),
+    MedicineGroup("thyroid", "a thyroid hormone replacement", (r"levothyroxine", r"thyroxine")),
+    MedicineGroup(
+        "antifibrotic",
+        "an antifibrotic medicine, which slows lung scarring",
+        (r"nintedanib", r"ofev", r"pirfenidone", r"esbriet"),
+        treats=("pulmonary_fibrosis", "ild"),
+    ),
+    MedicineGroup(
+        "supplement",
+        "a supplement or drink rather than a medicine",
+        (
+            r"creatine",
+            r"protein (?:powder|shakes?)",
+            r"energy drinks?",
+            r"vitamin \w+",
+            r"supplements?",
+            r"fish oil",
+            r"multivitamins?",
+        ),
+    ),
+)
+
+# A bracketed note on a listed medicine that is not part of its name: "(finished)", "(bought)".
+_NOTE = re.compile(
+    r"\b(finished|stopped|completed|done|bought|over the counter|otc|from the (?:chemist|pharmacy|shop)|"
+    r"as needed|when needed|prn|sometimes|occasionally|not taking|used to|old|previous|prescribed|daily|"
+    r"twice|nightly|morning|evening)\b|\d",
+    re.IGNORECASE,
+)
+_BRACKET = re.compile(r"\s*\(([^)]*)\)")
+# How it is taken, written after the name: "ibuprofen when needed".
+_USAGE = re.compile(
+    r"\s+(when needed|as needed|as required|if needed|prn|occasionally|sometimes|at night|daily|"
+    r"(?:once|twice|three times) (?:a|per) day)$",
+    re.IGNORECASE,
+)
+
+
+# A note in the draft's words: how the medicine is taken or whether it still is.
+_PLAIN_NOTES: tuple[tuple[str, str], ...] = (
+    (r"finished|completed|done", "course finished"),
+    (r"stopped|not taking|used to", "stopped"),
+    (r"bought|over the counter|otc|from the (?:chemist|pharmacy|shop)", "bought without a prescription"),
+    (r"when needed|as needed|as required|if needed|prn|occasionally|sometimes", "taken when needed"),
+)
+
+
+@dataclass(frozen=True)
+class ListedMedicine:
+    """One medicine as the patient listed it."""
+
+    name: str
+    note: str
+    group: MedicineGroup | None
+
+    @property
+    def said(self) -> str:
+        """The name, with a note on how it is taken in plain words: 'amoxicillin (course finished)'."""
+        plain = [words for pattern, words in _PLAIN_NOTES if re.search(pattern, self.note, re.IGNORECASE)]
+        return f"{self.name} ({', '.join(plain)})" if plain else self.name
+
+
+def listed_medicine(text: str) -> ListedMedicine:
+    """A listed medicine named as the patient wrote its name, without a note on how it is taken.
+
+    "paracetamol (Calpol)" keeps its brand, the name the patient knows it by; "codeine linctus
+    (bought)", "amoxicillin (finished)" and "ibuprofen when needed" are named "codeine linctus",
+    "amoxicillin" and "ibuprofen", their notes kept apart.
+    """
+    text = " ".join(text.split())
+    notes = [m.group(1).strip() for m in _BRACKET.finditer(text) if _NOTE.search(m.group(1))]
+    name = _BRACKET.sub(lambda m: "" if _NOTE.search(m.group(1)) else m.group(0), text).strip(" ,;")
+    usage = _USAGE.search(name)
+    if usage:
+        notes.append(usage.group(1))
+        name = name[: usage.start()]
+    group = next((g for g in GROUPS if g.matches(name)), None)
+    return ListedMedicine(name=name or text, note="; ".join(notes), group=group)
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def medicine_sentences(
+    medications: Sequence[str], condition_keys: Sequence[str], condition_name: str
+) -> list[str]:
+    """Each listed medicine in general terms, whether it treats the condition, and who decides.
+
+    Args:
+        medications: The intake's list, as the patient wrote it.
+        condition_keys: The diagnosis (and what it refines), as condition keys.
+        condition_name: The diagnosis in plain words ('pneumonia').
+
+    Returns:
+        Up to four sentences: what each medicine is (grouped by purpose), which of them are
+        aimed at the condition and that the rest ease symptoms or are for other things, and
+        that the prescriber (or a pharmacist, for medicines bought over the counter) decides.
+    """
+    meds = [listed_medicine(m) for m in medications if m.strip()]
+    if not meds:
+        return []
+    by_group: dict[str, list[ListedMedicine]] = {}
+    for med in meds:
+        by_group.setdefault(med.group.key if med.group else "", []).append(med)
+    parts = []
+    for key, group_meds in by_group.items():
+        if not key:
+            continue
+        group = group_meds[0].group
+        assert group is not None
+        names = _join([m.said for m in group_meds])
+        parts.append(f"{names} {'is' if len(group_meds) == 1 else 'are each'} {group.what}")
+    out = []
+    if parts:
+        out.append("On the medicines listed, in general terms: " + "; ".join(parts) + ".")
+    unknown = by_group.get("", [])
+    if unknown:
+        out.append(
+            f"This opinion does not cover {_join([m.name for m in unknown])}; the prescriber or a pharmacist "
+            "can say whether it matters here."
+        )
+    aimed = [m for m in meds if m.group and set(m.group.treats) & set(condition_keys)]
+    relief = [m for m in meds if m.group and m.group.relieves and m not in aimed]
+    if condition_keys and aimed:
+        others = "; the others are for symptoms or other conditions" if len(aimed) < len(meds) else ""
+        out.append(
+            f"Of these, {_join([m.name for m in aimed])} {'is' if len(aimed) == 1 else 'are'} the kind of "
+            f"medicine used for {condition_name}{others}."
+        )
+    elif condition_keys and relief:
+        out.append(
+            f"{_upper(_join([m.name for m in relief]))} {'eases' if len(relief) == 1 else 'ease'} symptoms "
+            f"but {'does' if len(relief) == 1 else 'do'} not treat {condition_name} itself."
+        )
+    bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
+    out.append(
+        "Whether to continue, stop or change any of them is for the prescriber to advise"
+        + (", or a pharmacist for medicines bought without a prescription." if bought else ".")
+    )
+    return out

@@ -1,0 +1,98 @@
+"""The medicines a patient lists, acknowledged in the answer on treatment in general terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.medicines import listed_medicine, medicine_sentences
+from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord
+
+
+class TestListedMedicine:
+    """A listed medicine is named as the patient wrote its name; a bracketed note is kept apart."""
+
+    @pytest.mark.parametrize(
+        ("listed", "name", "note", "group"),
+        [
+            ("paracetamol (Calpol)", "paracetamol (Calpol)", "", "paracetamol"),
+            ("codeine linctus (bought)", "codeine linctus", "bought", "opioid"),
+            ("amoxicillin (finished)", "amoxicillin", "finished", "antibiotic"),
+            ("beclometasone inhaler (Clenil)", "beclometasone inhaler (Clenil)", "", "preventer"),
+            ("Microgynon (combined pill)", "Microgynon (combined pill)", "", "combined_pill"),
+            ("co-codamol 30/500", "co-codamol 30/500", "", "opioid"),
+            ("ibuprofen when needed", "ibuprofen", "when needed", "nsaid"),
+            ("Lemsip", "Lemsip", "", "cold_remedy"),
+            ("cetirizine", "cetirizine", "", "antihistamine"),
+        ],
+    )
+    def test_name_note_and_group(self, listed: str, name: str, note: str, group: str) -> None:
+        """A brand in brackets is part of the name the patient knows; "(bought)" is a note."""
+        med = listed_medicine(listed)
+        assert (med.name, med.note, med.group.key if med.group else "") == (name, note, group)
+
+    def test_a_note_is_said_in_plain_words(self) -> None:
+        """A finished course or a medicine taken when needed is said so, after the name."""
+        text = " ".join(
+            medicine_sentences(["amoxicillin (finished)", "calpol when needed"], ["pneumonia"], "pneumonia")
+        )
+        assert "amoxicillin (course finished) is an antibiotic" in text
+        assert "calpol (taken when needed) is a painkiller" in text
+
+    def test_an_unknown_medicine_is_named_and_left_to_the_prescriber(self) -> None:
+        """A medicine the table does not know is still named, not guessed at."""
+        text = " ".join(medicine_sentences(["zolbetuximab"], ["pneumonia"], "pneumonia"))
+        assert "does not cover zolbetuximab" in text and "prescriber or a pharmacist" in text
+
+
+class TestMedicineSentences:
+    """What each listed medicine is for, whether it treats the diagnosis, and who decides."""
+
+    def test_symptom_relief_does_not_treat_the_infection(self) -> None:
+        """Calpol and ibuprofen for a viral chest infection ease symptoms, not the infection."""
+        text = " ".join(
+            medicine_sentences(
+                ["paracetamol (Calpol)", "ibuprofen"], ["viral_infection"], "a viral chest infection"
+            )
+        )
+        assert "paracetamol (Calpol) is a painkiller that also brings down a temperature" in text
+        assert "ibuprofen is an anti-inflammatory painkiller" in text
+        assert "do not treat a viral chest infection itself" in text
+        assert "for the prescriber to advise" in text
+
+    def test_a_bought_medicine_names_the_pharmacist(self) -> None:
+        """Medicines bought without a prescription are for a pharmacist to advise on, too."""
+        text = " ".join(
+            medicine_sentences(["codeine linctus (bought)", "Lemsip"], ["bronchitis"], "acute bronchitis")
+        )
+        assert "codeine linctus (bought without a prescription) is a codeine-type" in text
+        assert "(bought)" not in text
+        assert "Lemsip is a cold and flu remedy, which usually contains paracetamol" in text
+        assert "a pharmacist for medicines bought without a prescription" in text
+
+    def test_the_treatment_is_told_from_the_other_medicines(self) -> None:
+        """Inhalers and a steroid are named as COPD treatment; the diabetes tablet is not."""
+        text = " ".join(
+            medicine_sentences(["Trelegy Ellipta", "prednisolone 30mg", "gliclazide"], ["copd"], "COPD")
+        )
+        assert "Trelegy Ellipta and prednisolone 30mg are the kind of medicine used for COPD" in text
+        assert "gliclazide is for diabetes" in text
+
+    def test_every_listed_medicine_is_in_the_treatment_answer(self) -> None:
+        """Asked about the steroid, the answer still acknowledges the naproxen and cetirizine listed."""
+        intake = IntakeRecord(
+            diagnosis_in_question="sarcoidosis",
+            medications=["naproxen", "cetirizine"],
+            main_question="Do I really need prednisolone and for how long?",
+            age=46,
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        treat = next(q for q in draft.sub_questions if q.kind == "treatment")
+        text = " ".join(
+            s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == treat.id
+        )
+        assert "naproxen is an anti-inflammatory painkiller" in text
+        assert "cetirizine is an antihistamine" in text
+        assert "Naproxen eases symptoms but does not treat sarcoidosis itself" in text
