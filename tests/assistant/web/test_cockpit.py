@@ -82,7 +82,8 @@ class TestQueue:
         assert "collapse, unresponsiveness or seizure" in row.red_flags
         assert "possible heart attack" in row.red_flags and "unconscious" not in row.red_flags
         login(client, clinician.username)
-        header = client.get(f"/cockpit/cases/{case_id}").text.split('class="case-head"')[1].split("</header>")[0]
+        page = client.get(f"/cockpit/cases/{case_id}").text
+        header = page.split('class="case-head"')[1].split("</header>")[0]
         assert "red flags:" in header and "possible heart attack" in header
         assert "unconscious" not in header and "cardiac" not in header
 
