@@ -14,6 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+# Codeine-type medicine names as patients write them (also the opioid topic in ``topics``).
+OPIOID_NAMES: tuple[str, ...] = (
+    r"codeine", r"co-?codamol", r"dihydrocodeine", r"co-?dydramol",
+    r"tramadol", r"morphine", r"oramorph", r"oxycodone",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class MedicineGroup:
@@ -45,16 +51,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "opioid",
         "a codeine-type (opioid) medicine for pain or to quieten a cough",
-        (
-            r"codeine",
-            r"co-?codamol",
-            r"dihydrocodeine",
-            r"co-?dydramol",
-            r"tramadol",
-            r"morphine",
-            r"oramorph",
-            r"oxycodone",
-        ),
+        OPIOID_NAMES,
         treats=("rib_fracture",),
         relieves=True,
     ),

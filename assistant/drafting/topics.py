@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.drafting.medicines import OPIOID_NAMES
+
 TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts", "lifestyle"]
 
 
@@ -131,16 +133,7 @@ TOPICS: tuple[Topic, ...] = (
         "opioid",
         "treatment",
         "codeine-type medicines",
-        (
-            r"codeine",
-            r"co-?codamol",
-            r"dihydrocodeine",
-            r"co-?dydramol",
-            r"tramadol",
-            r"morphine",
-            r"oramorph",
-            r"oxycodone",
-        ),
+        OPIOID_NAMES,
         "codeine-type (opioid) medicines, such as co-codamol or codeine linctus, ease pain or suppress a "
         "cough; constipation is very common with them and a laxative usually helps, drowsiness is common "
         "too, and it is an offence to drive while a medicine impairs driving, so anyone who feels drowsy "
