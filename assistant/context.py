@@ -30,6 +30,7 @@ class AppContext:
         self._lock = threading.RLock()  # a component may build on another
         self._components: dict[str, Any] = {}
         self._building: dict[str, threading.RLock] = {}
+        self._build_errors: dict[str, str] = {}
 
     @cached_property
     def storage(self) -> Storage:
@@ -54,10 +55,26 @@ class AppContext:
             lock = self._building.setdefault(name, threading.RLock())
         with lock:
             if name not in self._components:
-                built = factory()
+                try:
+                    built = factory()
+                except Exception as e:
+                    with self._lock:
+                        self._build_errors[name] = f"{type(e).__name__}: {e}"[:300]
+                    raise
                 with self._lock:
                     self._components[name] = built
+                    self._build_errors.pop(name, None)
             return self._components[name]
+
+    def built(self, name: str) -> Any | None:
+        """The component if it has been built, else None; never builds it (for readiness)."""
+        with self._lock:
+            return self._components.get(name)
+
+    def build_error(self, name: str) -> str | None:
+        """Why the component's last build failed, if it did and has not been built since."""
+        with self._lock:
+            return self._build_errors.get(name)
 
     def close(self) -> None:
         """Release pooled connections."""

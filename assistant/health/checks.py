@@ -193,6 +193,30 @@ def storage(ctx: AppContext, timeout_s: float) -> str:  # noqa: ARG001 - a local
     return "writable"
 
 
+def triage(ctx: AppContext, timeout_s: float) -> str:  # noqa: ARG001 - reads state only
+    """This process's triage is loaded with its semantic layer (the web app warms it at start).
+
+    Never builds it: the first start embeds the exemplar bank (about 30 s on two cores; later
+    starts read the cache), and until then a patient's first message would wait for it, so the
+    instance is not ready. Rules alone (no embedding model) fail too: they miss emergencies
+    written in ordinary words. Only the web app runs this check (``second-opinion health``
+    is another process, whose triage is never built).
+    """
+    error = ctx.build_error("triage") or ctx.build_error("embedder")
+    if error:
+        raise ComponentDown("failed to load", oh.describe(oh.TRIAGE, ctx.settings, error))
+    built = ctx.built("triage")
+    if built is None:
+        raise ComponentDown(
+            "loading", "triage: the exemplar bank is still being built or read from its cache"
+        )
+    if getattr(built, "semantic", None) is None:
+        raise ComponentDown(
+            "rules only", oh.describe(oh.TRIAGE, ctx.settings, "the embedding model could not be loaded")
+        )
+    return str(built.version)
+
+
 #: The checks ``/readyz`` runs, by component name.
 CHECKS: dict[str, Check] = {
     "database": database,
@@ -202,3 +226,6 @@ CHECKS: dict[str, Check] = {
     "lexical_index": lexical_index,
     "storage": storage,
 }
+
+#: The web app's checks: the above plus what only a serving process loads.
+WEB_CHECKS: dict[str, Check] = {**CHECKS, "triage": triage}

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from assistant.context import AppContext
 from assistant.cookies import SESSION_COOKIE
+from assistant.health.checks import WEB_CHECKS
 from assistant.health.readiness import Readiness
 from assistant.settings import Settings
 from assistant.web import areas, login_flow, tls
@@ -133,7 +134,7 @@ def create_app(
         lifespan=_lifespan(ctx, run_jobs),
     )
     app.state.context = ctx
-    app.state.readiness = Readiness(ctx)
+    app.state.readiness = Readiness(ctx, WEB_CHECKS)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.security.secret_key,

@@ -9,6 +9,7 @@ checks) against the live server's database and storage.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -58,7 +59,11 @@ def _draft_vignette(app: LiveApp, vid: str) -> tuple[str, str]:
     return case_id, username
 
 
-@pytest.mark.parametrize("vid", ["v02", "v09"])
+# Other vignettes on demand: VIGNETTE_SCREENS=v66,v74 pytest tests/browser/test_vignette_screens.py
+SCREENED = os.environ.get("VIGNETTE_SCREENS", "v02,v09").split(",")
+
+
+@pytest.mark.parametrize("vid", SCREENED)
 def test_vignette_cockpit_and_signed_opinion(live_app: LiveApp, browser: Any, vid: str) -> None:
     """The cockpit shows the answers to the sub-questions; the patient reads the signed opinion."""
     case_id, username = _draft_vignette(live_app, vid)
