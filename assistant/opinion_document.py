@@ -107,11 +107,16 @@ def cited_passages(sections: list[SectionText], passages: list[PassageView]) -> 
     return [p for p in passages if p.number in cited]
 
 
+def source_origin(p: PassageView) -> str:
+    """'Publisher. URL', plus what a project summary summarises: where a source comes from."""
+    line = ". ".join(filter(None, [p.publisher, p.url]))
+    summarised = p.extra.get("summarises")
+    return ". ".join(filter(None, [line, f"Summarises: {summarised}" if summarised else ""]))
+
+
 def source_line(p: PassageView) -> str:
     """'[n] Title. Publisher. URL', plus what a project summary summarises."""
-    line = ". ".join(filter(None, [f"[{p.number}] {p.title}", p.publisher, p.url]))
-    summarised = p.extra.get("summarises")
-    return f"{line}. Summarises: {summarised}" if summarised else line
+    return ". ".join(filter(None, [f"[{p.number}] {p.title}", source_origin(p)]))
 
 
 def load_signed_opinion(

@@ -17,7 +17,14 @@ from pathlib import Path
 from assistant.chat.intent import QuestionType, analyse_question, covers
 from assistant.chat.replies import ActionSpec, Reply
 from assistant.context import AppContext
-from assistant.opinion_document import PdfRenderer, SignedOpinion, opinion_pdf, write_pdf
+from assistant.opinion_document import (
+    PdfRenderer,
+    SignedOpinion,
+    opinion_pdf,
+    source_line,
+    source_origin,
+    write_pdf,
+)
 from knowledge.sentences import quotable_sentences
 
 FOLLOW_UP_REMINDER = (
@@ -40,7 +47,7 @@ def opinion_markdown(op: SignedOpinion) -> str:
     for section in op.sections:
         lines += [f"### {section.title}", "", section.text, ""]
     if op.citations:
-        lines += ["Sources: " + ", ".join(f"[{c.number}] {c.title}" for c in op.citations), ""]
+        lines += ["Sources:", "", *(f"- {source_line(c)}" for c in op.citations), ""]
     lines += [f"**{op.signed_line}.**", f"Version {op.version} · fingerprint {op.content_sha256[:12]}"]
     return "\n".join(lines)
 
@@ -86,7 +93,7 @@ def opinion_reply(ctx: AppContext, op: SignedOpinion, actions: list[ActionSpec])
     Neither the PDF nor the images are written here: call :func:`render_opinion_pdf` once the
     database session that loaded ``op`` has closed, before the reply is shown.
     """
-    sources = [(c.number, c.title, c.url, c.text) for c in op.citations]
+    sources = [(c.number, c.title, source_origin(c), c.text) for c in op.citations]
     images = [path for _key, path in _image_paths(ctx, op)]
     pdf = opinion_pdf_path(ctx, op)
     return Reply(opinion_markdown(op), "opinion", actions, images=images, pdf=pdf, sources=sources)

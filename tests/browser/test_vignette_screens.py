@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +55,8 @@ def _draft_vignette(app: LiveApp, vid: str) -> tuple[str, str]:
         cases.record_consent(s, patient, consent.version, consent.text)
         for rel in vignette["uploads"]:
             path = (REPO / rel).resolve()
+            if path.is_dir():  # a DICOM series folder is uploaded as a zip, as a patient would
+                path = Path(shutil.make_archive(str(app.data_dir / path.name), "zip", root_dir=path))
             with path.open("rb") as fh:
                 cases.add_upload(s, patient, case.id, ctx.storage, fh, path.name)
         case_id, job_id = case.id, cases.submit_case(s, patient, case.id, consent.version).id
@@ -99,4 +104,25 @@ def test_vignette_cockpit_and_signed_opinion(live_app: LiveApp, browser: Any, vi
     reader.mouse.wheel(0, 50_000)
     reader.wait_for_timeout(600)
     reader.screenshot(path=str(SCREENSHOTS / f"vignette_{vid}_patient_opinion.png"))
+    _check_source_panel(reader)
+    reader.screenshot(path=str(SCREENSHOTS / f"vignette_{vid}_patient_source.png"))
     reader_ctx.close()
+
+
+def _check_source_panel(reader: Any) -> None:
+    """The panel Chainlit opens by itself is titled for all the sources; a source's name opens it alone."""
+    title = reader.locator("#side-view-title")
+    title.wait_for()
+    whole = re.fullmatch(r"Sources cited \(([\d, ]+)\)", title.inner_text().strip())
+    assert whole, title.inner_text()
+    numbers = whole.group(1).split(", ")
+    content = reader.locator("#side-view-content")
+    headings = [h.strip() for h in content.locator("h4").all_inner_texts()]
+    assert [h.split(".")[0] for h in headings] == numbers  # every cited source, in number order
+    chosen = headings[-1]
+    reader.locator("#side-view-content").evaluate("el => el.scrollTop = 0")
+    reader.get_by_text(chosen, exact=True).first.click()
+    reader.wait_for_function(
+        "t => document.querySelector('#side-view-title')?.innerText.trim() === t", arg=chosen, timeout=10_000
+    )
+    assert [h.strip() for h in content.locator("h4").all_inner_texts()] == [chosen]

@@ -68,13 +68,31 @@ def _elements(reply: Reply) -> list[Any]:
     if reply.pdf is not None:
         elements.append(cl.File(path=str(reply.pdf), name="second-opinion.pdf", display="inline",
                                 mime="application/pdf"))  # fmt: skip
-    elements += [
+    return elements
+
+
+def _source_elements(reply: Reply) -> list[Any]:
+    """One side panel per cited source, in number order, then the panel's title for them all.
+
+    Chainlit opens the side panel by itself when side elements arrive, showing all of them
+    in arrival order under the *last* one's name; so they are sent one by one in number
+    order, each headed by its number, and the last is a short note whose name says what
+    the panel holds. A source's name in the message still opens that source alone.
+    """
+    if not reply.sources:
+        return []
+    panels: list[Any] = [
         cl.Text(
-            name=source_label(n, title), content=f"**{title}**\n\n{url}\n\n{text}".strip(), display="side"
+            name=source_label(n, title),
+            content=f"#### {source_label(n, title)}\n\n{url}\n\n{text}".strip(),
+            display="side",
         )
         for n, title, url, text in reply.sources
     ]
-    return elements
+    numbers = ", ".join(str(n) for n, *_ in reply.sources)
+    note = "Open a source by its name in the message to read it on its own."
+    panels.append(cl.Text(name=f"Sources cited ({numbers})", content=note, display="side"))
+    return panels
 
 
 async def render(replies: list[Reply]) -> None:
@@ -89,8 +107,11 @@ async def render(replies: list[Reply]) -> None:
         if reply.author == "patient":
             await cl.Message(content=content, type="user_message", author="You").send()
             continue
-        await cl.Message(content=content, elements=_elements(reply), actions=actions,
-                         metadata={"kind": reply.kind}).send()  # fmt: skip
+        message = cl.Message(content=content, elements=_elements(reply), actions=actions,
+                             metadata={"kind": reply.kind})  # fmt: skip
+        await message.send()
+        for panel in _source_elements(reply):  # in order: Chainlit sends a message's own elements at once
+            await panel.send(for_id=message.id)
 
 
 def _session_identity() -> tuple[Any, str | None]:

@@ -137,6 +137,11 @@ class TestOpinionContract:
             assert f"### {section.title}\n\n{section.text}" in delivered.text
         assert {n for n, *_ in delivered.sources} == cited
         assert delivered.pdf is not None and delivered.pdf.read_bytes().startswith(b"%PDF")
+        origins = {n: origin for n, _title, origin, _text in delivered.sources}
         for p in opinion.citations:
+            assert (
+                f"- [{p.number}] {p.title}. {p.publisher}" in delivered.text
+            )  # who wrote it, in the chat too
             if "Second Opinion project" in p.publisher:
                 assert p.url == "" and "Summarises:" in listed[p.number]
+                assert "Summarises:" in origins[p.number]  # the side panel says what the summary summarises
