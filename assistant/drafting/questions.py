@@ -170,6 +170,35 @@ def _activity_asked(words: dict[str, list[str]]) -> Asked:
     return ("activity", f"whether it is safe to {verb} {_join(said)}", list(words), said)
 
 
+#: A question of timing: how soon the next steps happen, how long until a result.
+_TIMING = re.compile(
+    r"\bhow (?:soon|quickly|fast|urgently)\b|\bhow urgent\b|"
+    r"\bhow long (?:until|till|before|will (?:i|we|they) (?:have to )?wait|"
+    r"(?:do|will) (?:i|we) (?:have to )?wait|(?:does|do|will) (?:it|the \w+|results?) take)\b|"
+    r"\bwhen (?:will|would|should|do|can) (?:i|we|he|she|they) "
+    r"(?:know|hear|find out|get (?:the )?results?|be seen)\b|"
+    r"\bwhen (?:will|would|should) (?:the|this|that|it|all this|these) (?:\w+ )?"
+    r"(?:happen|be done|come back)\b|"
+    r"\bwaiting (?:time|list)s?\b",
+    re.I,
+)
+
+
+def _exposure_asked(clause: str) -> Asked | None:
+    """An exposure the clause asks about ("does keeping budgies matter", "is it the mould in the
+    flat"): pets, birds, damp and mould, dusts and fumes at work."""
+    exposures = topics_in(clause, ["exposure"])
+    if not exposures:
+        return None
+    said = _join(list(dict.fromkeys(w for t in exposures for w in t.words(clause))))
+    return (
+        "exposure",
+        f"whether the exposure to {said} matters, and what to do about it",
+        [t.key for t in exposures],
+        [],
+    )
+
+
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
     """(topic, summary, subjects, words) for each next-step question one clause asks.
 
@@ -191,6 +220,12 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     if smoking and question and not cause:
         said = _join(smoking[0].words(clause))
         out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
+    exposure = _exposure_asked(clause) if question else None
+    if exposure is not None:
+        out.append(exposure)
+    # "How soon can I fly" is an activity question; "how quickly should all this happen" is one of timing.
+    if question and _TIMING.search(clause) and not topics_in(clause, ["activity"]):
+        out.append(("timing", "how soon the next steps should happen", [], []))
     if _ASKS_FOR_TEST.search(clause) and not topics_in(clause, ["treatment"]):
         tests = topics_in(clause, ["test"])
         if tests:
@@ -209,7 +244,8 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
 
 
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
-    """Next-step questions by topic (tests, urgent care, activity, contacts), in order asked."""
+    """Next-step questions by topic (tests, urgent care, activity, smoking, exposures, timing,
+    contacts), in order asked."""
     out: list[Asked] = []
     child = intake.age is not None and intake.age < 16
     for sentence in _question_texts(intake):
@@ -307,8 +343,16 @@ def _without_topics(text: str) -> str:
     for sentence in _SENTENCE.split(text):
         if relative_at_risk(sentence):
             continue
-        keep += [c for c in _clauses(sentence) if not _clause_topics(c) and not topics_in(c, ["treatment"])]
+        keep += [
+            c
+            for c in _clauses(sentence)
+            if not _clause_topics(c) and not topics_in(c, ["treatment"]) and not _EXPOSURE_FOLLOW_UP.search(c)
+        ]
     return " ".join(keep)
+
+
+#: What to do about an exposure just asked about ("and should I get rid of them"): part of that question.
+_EXPOSURE_FOLLOW_UP = re.compile(r"\b(get rid of|re-?home|give (?:them|it) away|part with)\b", re.I)
 
 
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|our|his|her|he|she)\b", re.I)

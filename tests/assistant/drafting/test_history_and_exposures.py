@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.guardrails import assess_priority, lasting_days, long_standing
 from assistant.drafting.llm import MockLLM
@@ -94,3 +95,95 @@ class TestSymptomsToldAsHistory:
         assert not [s for s in answers if s.question_ref == "urgent"]
         assert "difficulty breathing" not in " ".join(s.text for s in answers)
         assert draft.priority == "routine"
+
+
+class TestExposureAndTimingQuestions:
+    """Pets, birds, mould and dusts, and 'how soon', are questions of their own (v74, v69)."""
+
+    @pytest.mark.parametrize(
+        ("question", "topic", "subjects"),
+        [
+            ("Does keeping budgies matter and should I get rid of them?", "exposure", ["birds"]),
+            ("Could the mould in our bathroom be making it worse?", "exposure", ["mould"]),
+            ("Is it the pigeons I race?", "exposure", ["birds"]),
+            ("Could the dust at the quarry have done this?", "exposure", ["work_dust"]),
+            ("How quickly should all this happen?", "timing", []),
+            ("When will I know the results?", "timing", []),
+            ("How long until the biopsy?", "timing", []),
+        ],
+    )
+    def test_recognised(self, question: str, topic: str, subjects: list[str]) -> None:
+        intake = IntakeRecord(diagnosis_in_question="pulmonary fibrosis", main_question=question)
+        subs = [q for q in questions.parse_sub_questions(intake, has_images=False) if q.topic == topic]
+        assert len(subs) == 1, [q.summary for q in questions.parse_sub_questions(intake, has_images=False)]
+        assert subs[0].kind == "next_steps" and subs[0].subjects == subjects
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "How soon can I fly to Spain?",  # an activity question, answered as one
+            "Do I need a CAT scan?",  # not a cat
+            "Is it just hay fever?",  # not mouldy hay
+        ],
+    )
+    def test_not_recognised(self, question: str) -> None:
+        intake = IntakeRecord(diagnosis_in_question="asthma", main_question=question)
+        topics = {q.topic for q in questions.parse_sub_questions(intake, has_images=False)}
+        assert not topics & {"exposure", "timing"}
+
+    def test_a_statement_about_birds_asks_nothing(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            reason_for_second_opinion="I keep budgies.",
+            main_question="Is it right?",
+        )
+        assert not [
+            q for q in questions.parse_sub_questions(intake, has_images=False) if q.topic == "exposure"
+        ]
+
+    def test_budgies_answered_in_general_terms_and_cited(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pulmonary fibrosis",
+            age=68,
+            main_question="Does keeping budgies matter and should I get rid of them?",
+        )
+        draft = _draft(intake, ["interstitial-lung-disease", "copd"])
+        text = _answer_text(draft, "exposure")
+        assert "hypersensitivity pneumonitis" in text and "psittacosis" in text
+        assert "budgies" in text and "treating clinician" in text
+        exposure = next(q for q in draft.sub_questions if q.topic == "exposure")
+        cited = [
+            s
+            for s in draft.section(SectionKey.ANSWERS).sentences
+            if s.question_ref == exposure.id and s.origin == "passage"
+        ]
+        assert cited and all(s.citations for s in cited)
+        # "should I get rid of them" belongs to the budgies question, not a general next step
+        assert [q.topic for q in draft.sub_questions if q.kind == "next_steps"] == ["exposure"]
+
+    def test_past_asbestos_is_not_something_to_change(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pleural effusion",
+            main_question="Could this be mesothelioma from the asbestos?",
+        )
+        draft = _draft(intake, ["mesothelioma", "pleural-effusion"])
+        text = _answer_text(draft, "exposure")
+        assert "cannot be undone" in text and "mesothelioma" in text
+        assert "bronchoscopy" not in text and "change anything at home" not in text
+
+    def test_timing_when_cancer_is_a_possibility(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="fluid on the lung",
+            age=77,
+            main_question="Could this be lung cancer, and how quickly should all this happen?",
+        )
+        text = _answer_text(_draft(intake, ["lung-cancer", "pleural-effusion"]), "timing")
+        assert "fast-track" in text and "treating team" in text
+
+    def test_timing_when_a_clot_is_suspected(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="chest wall strain",
+            main_question="Could it be a blood clot? How soon should I be seen?",
+        )
+        text = _answer_text(_draft(intake, ["pulmonary-embolism"]), "timing")
+        assert "same day" in text
