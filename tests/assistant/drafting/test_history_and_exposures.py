@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import questions
+from assistant.drafting import facts, questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.guardrails import assess_priority, lasting_days, long_standing
 from assistant.drafting.llm import MockLLM
@@ -187,3 +187,67 @@ class TestExposureAndTimingQuestions:
         )
         text = _answer_text(_draft(intake, ["pulmonary-embolism"]), "timing")
         assert "same day" in text
+
+
+class TestKnownConditionsAreBackground:
+    """A condition the patient already has is context, not an alternative, unless asked about."""
+
+    def _alternatives(self, **fields: object) -> list[str]:
+        intake = IntakeRecord(**fields)  # type: ignore[arg-type]
+        return [c.key for c in questions.named_alternatives(intake)]
+
+    def test_known_copd_is_not_an_alternative(self) -> None:
+        fields = {
+            "diagnosis_in_question": "pneumonia",
+            "reason_for_second_opinion": "I have COPD and use my inhalers every day.",
+            "main_question": "Do I need a different antibiotic?",
+        }
+        assert "copd" not in self._alternatives(**fields)
+        summary = " ".join(s.text for s in facts.summary_sentences(IntakeRecord(**fields)))  # type: ignore[arg-type]
+        assert "taken as background rather than as an alternative: COPD" in summary
+
+    def test_history_condition_asked_about_stays(self) -> None:
+        assert "asthma" in self._alternatives(
+            diagnosis_in_question="pneumonia",
+            history="asthma since childhood",
+            main_question="Is this just my asthma?",
+        )
+        assert "copd" in self._alternatives(
+            diagnosis_in_question="pulmonary fibrosis",
+            reason_for_second_opinion="My GP always said I probably had a bit of COPD.",
+            main_question="Could this just be COPD from my smoking rather than fibrosis?",
+        )
+
+    def test_history_condition_not_asked_is_background(self) -> None:
+        assert "asthma" not in self._alternatives(
+            diagnosis_in_question="pneumonia",
+            history="asthma",
+            reason_for_second_opinion="My asthma has been fine but this cough will not go.",
+            main_question="Is it really pneumonia?",
+        )
+
+    def test_a_relatives_condition_is_not_the_patients(self) -> None:
+        intake = IntakeRecord(diagnosis_in_question="viral wheeze", history="dad has asthma")
+        assert [c.key for c in questions.known_conditions(intake)] == []
+
+    def test_told_alongside_and_past_episodes(self) -> None:
+        """v53: 'maybe a bit of chest infection as well' from the team; v59: 'a chest infection in March'."""
+        assert "pneumonia" not in self._alternatives(
+            diagnosis_in_question="heart failure",
+            reason_for_second_opinion="They said heart failure and water on the lung, and maybe a bit of "
+            "chest infection as well.",
+            main_question="Could the water be from cancer?",
+        )
+        assert "pneumonia" not in self._alternatives(
+            diagnosis_in_question="copd",
+            reason_for_second_opinion="Ended up with a chest infection in March and this is the xray from "
+            "then.",
+            main_question="Is it COPD or asthma?",
+        )
+
+    def test_a_feared_condition_stays_an_alternative(self) -> None:
+        assert "pneumothorax" in self._alternatives(
+            diagnosis_in_question="bruised ribs",
+            reason_for_second_opinion="Im frightened Ive got a punctured lung.",
+            main_question="How long will this pain go on?",
+        )
