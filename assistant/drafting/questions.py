@@ -21,7 +21,7 @@ from assistant.drafting.conditions import (
     mention_starts,
 )
 from assistant.drafting.schemas import SubQuestion
-from assistant.drafting.topics import relative_at_risk, topic, topics_in
+from assistant.drafting.topics import Topic, relative_at_risk, topic, topics_in
 from assistant.intake import IntakeRecord
 
 _IMAGES = re.compile(
@@ -270,8 +270,11 @@ def _activity_asked(words: dict[str, list[str]]) -> Asked:
 #: A question of timing: how soon the next steps happen, how long until a result.
 _TIMING = re.compile(
     r"\bhow (?:soon|quickly|fast|urgently)\b|\bhow urgent\b|"
-    r"\bhow long (?:until|till|before|will (?:i|we|they) (?:have to )?wait|"
-    r"(?:do|will) (?:i|we) (?:have to )?wait|(?:does|do|will) (?:it|the \w+|results?) take)\b|"
+    # "how long until the biopsy", not "how long until it goes" (how long the illness lasts)
+    r"\bhow long (?:until|till|before) (?:the |my |his |her |a |an )?(?:\w+ )?(?:results?|scans?|tests?|"
+    r"biops(?:y|ies)|appointments?|referrals?|tap|operation|clinic|x-?rays?|ct|answers?)\b|"
+    r"\bhow long (?:will|do) (?:i|we|they) (?:have to )?wait\b|"
+    r"\bhow long (?:does|do|will) (?:the )?(?:results?|tests?|scans?|biops(?:y|ies)) take\b|"
     r"\bwhen (?:will|would|should|do|can) (?:i|we|he|she|they) "
     r"(?:know|hear|find out|get (?:the )?results?|be seen)\b|"
     r"\bwhen (?:will|would|should) (?:the|this|that|it|all this|these) (?:\w+ )?"
@@ -287,13 +290,24 @@ def _exposure_asked(clause: str) -> Asked | None:
     exposures = topics_in(clause, ["exposure"])
     if not exposures:
         return None
-    said = _join(list(dict.fromkeys(w for t in exposures for w in t.words(clause))))
+    said = _join(list(dict.fromkeys(_said_with_article(t, clause) for t in exposures)))
     return (
         "exposure",
         f"whether the exposure to {said} matters, and what to do about it",
         [t.key for t in exposures],
         [],
     )
+
+
+_ARTICLE = re.compile(r"\b(the|our|my|his|her|their)\s+$", re.I)
+
+
+def _said_with_article(t: Topic, clause: str) -> str:
+    """What the clause calls the exposure, with its article ("the cat", "budgies", "the asbestos")."""
+    match = t.search(clause)
+    word = t.words(clause)[0]
+    article = _ARTICLE.search(clause[: match.start()]) if match else None
+    return f"{article.group(1).lower()} {word}" if article else word
 
 
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:

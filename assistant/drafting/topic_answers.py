@@ -392,8 +392,9 @@ def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
 
 
 def _exposure_words(asked: Sequence[Topic], said: str) -> list[str]:
-    """Each exposure topic's name as the patient said it ("budgies"), else the topic's name."""
-    return [_join(t.words(said)) if t.search(said) else t.name for t in asked]
+    """The label of each exposure's note: what the patient said ("the cat") when one was asked
+    about, else each topic's name."""
+    return [said] if len(asked) == 1 else [t.name for t in asked]
 
 
 def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:

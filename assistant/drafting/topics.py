@@ -364,7 +364,15 @@ EXPOSURES: tuple[Topic, ...] = (
         "pets",
         "exposure",
         "pets",
-        (r"cats?(?! ?scans?)", r"dogs?", r"pets?", r"hamsters?", r"rabbits?", r"guinea pigs?", r"horses?"),
+        (
+            r"cats?(?! ?scans?)",
+            r"dogs?",
+            r"pets?(?![- ]?(?:ct|scans?))",
+            r"hamsters?",
+            r"rabbits?",
+            r"guinea pigs?",
+            r"horses?",
+        ),
         "furry pets such as cats and dogs can set off asthma and allergy symptoms in people sensitive to "
         "them, but they are not a usual cause of lung scarring or infection; the treating team asks about "
         "them when breathing is worse at home",

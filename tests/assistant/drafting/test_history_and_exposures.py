@@ -107,6 +107,7 @@ class TestExposureAndTimingQuestions:
             ("Could the mould in our bathroom be making it worse?", "exposure", ["mould"]),
             ("Is it the pigeons I race?", "exposure", ["birds"]),
             ("Could the dust at the quarry have done this?", "exposure", ["work_dust"]),
+            ("Could the cat or her dad smoking be making it worse?", "exposure", ["pets"]),
             ("How quickly should all this happen?", "timing", []),
             ("When will I know the results?", "timing", []),
             ("How long until the biopsy?", "timing", []),
@@ -124,12 +125,26 @@ class TestExposureAndTimingQuestions:
             "How soon can I fly to Spain?",  # an activity question, answered as one
             "Do I need a CAT scan?",  # not a cat
             "Is it just hay fever?",  # not mouldy hay
+            "What does a PET scan show that the CT does not?",  # not a pet
+            "How long until it goes?",  # how long the illness lasts, not the timing of a next step
         ],
     )
     def test_not_recognised(self, question: str) -> None:
         intake = IntakeRecord(diagnosis_in_question="asthma", main_question=question)
         topics = {q.topic for q in questions.parse_sub_questions(intake, has_images=False)}
         assert not topics & {"exposure", "timing"}
+
+    def test_named_as_the_patient_said_it(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="asthma", main_question="Could the cat be making it worse?"
+        )
+        exposure = next(
+            q for q in questions.parse_sub_questions(intake, has_images=False) if q.topic == "exposure"
+        )
+        assert exposure.summary == "whether the exposure to the cat matters, and what to do about it"
+        text = _answer_text(_draft(intake, ["asthma"]), "exposure")
+        assert "matters, and what to do about it: On the cat: furry pets" in text
+        assert "hypersensitivity" not in text
 
     def test_a_statement_about_birds_asks_nothing(self) -> None:
         intake = IntakeRecord(
