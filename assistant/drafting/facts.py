@@ -219,7 +219,9 @@ def summary_sentences(
     if family:
         out.append(f"Conditions mentioned in family members or close contacts: {_join(family)}.")
     # Conditions the patient already has or was told of alongside the diagnosis: background.
-    dx_family = diagnosis_family(intake.diagnosis_in_question)
+    dx_family = diagnosis_family(intake.diagnosis_in_question) + conditions_in(
+        intake.diagnosis_in_question, fuzzy=True
+    )
     raised = questions.asked_conditions(intake)
     background = [
         c.name

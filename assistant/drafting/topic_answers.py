@@ -364,12 +364,12 @@ def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             ": hypersensitivity pneumonitis is one of the causes they look for, with the CT pattern, blood "
             "tests and sometimes a bronchoscopy"
             if any(c.key in _SCARRING for c in matters) and {t.key for t in asked} & {"birds", "mould"}
-            else ", because it changes what they look for and how they weigh the results"
+            else ", as it changes what they look for and how they weigh the results"
         )
         verb = "is" if len(matters) == 1 else "are"
         out.append(
             _t(
-                f"Because {names} {verb} being considered, telling the specialist team about {said} "
+                f"Because {names} {verb} being considered, telling the treating team about {said} "
                 f"matters{how}."
             )
         )
