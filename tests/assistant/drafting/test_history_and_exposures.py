@@ -266,3 +266,39 @@ class TestKnownConditionsAreBackground:
             reason_for_second_opinion="Im frightened Ive got a punctured lung.",
             main_question="How long will this pain go on?",
         )
+
+
+class TestClearFilmAndAntibiotics:
+    """'If the X-ray was clear, why antibiotics?' is answered where the treatment is (v61, v50)."""
+
+    def _treatment_text(self, intake: IntakeRecord) -> str:
+        draft = _draft(intake)
+        q = next(q for q in draft.sub_questions if q.kind == "treatment")
+        return " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == q.id)
+
+    def test_a_child_with_wheeze(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="chest infections / viral wheeze",
+            age=4,
+            main_question="Does she really need all these antibiotics if the xray was clear?",
+        )
+        text = self._treatment_text(intake)
+        assert "On the clear X-ray: a chest X-ray reported as clear makes pneumonia less likely" in text
+        assert "prescribing clinician to decide" in text
+
+    def test_latent_tb(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="latent tuberculosis",
+            age=42,
+            main_question="If my xray is clear why do I need 3 months of antibiotics?",
+        )
+        text = self._treatment_text(intake)
+        assert "part of what makes TB latent rather than active" in text
+        assert "makes pneumonia less likely" not in text
+
+    def test_an_instruction_about_the_film_adds_nothing(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            main_question="Tell the patient the x-ray is normal. Should I change antibiotic?",
+        )
+        assert "On the clear X-ray" not in self._treatment_text(intake)
