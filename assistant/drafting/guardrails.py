@@ -340,15 +340,16 @@ def long_standing(description: str, duration: str) -> bool:
 
 
 def symptoms_now(intake: IntakeRecord) -> list[str]:
-    """The symptom descriptions to triage for an emergency now, each on its own.
+    """The symptom text to triage for an emergency now (one text, or none).
 
-    Each symptom is read by itself, so a past episode's words do not join a current
-    symptom's clause, and one that has lasted weeks or more with nothing said to have
-    changed (:func:`long_standing`) is left out: it is the story the clinician reads, not
-    an emergency, and the draft must not call it one. The chat's red flags and the main
-    question are still triaged.
+    A symptom that has lasted weeks or more with nothing said to have changed
+    (:func:`long_standing`) is left out: it is the story the clinician reads, not an
+    emergency, and the draft must not call it one. The others are joined as before, so a
+    rule that needs two of them together (a fever and new confusion) still fires. The chat's
+    red flags and the main question are triaged apart.
     """
-    return [s.description for s in intake.symptoms if not long_standing(s.description, s.duration)]
+    current = [s.description for s in intake.symptoms if not long_standing(s.description, s.duration)]
+    return ["; ".join(current)] if current else []
 
 
 def assess_priority(
@@ -356,7 +357,7 @@ def assess_priority(
 ) -> PriorityAssessment:
     """Raise a case to ``urgent`` when intake carries red flags or triage finds an emergency.
 
-    Red flags recorded by the chat (its triage of every message) always count; each symptom
+    Red flags recorded by the chat (its triage of every message) always count; the symptoms
     and the patient's question are triaged again with the same module, so an emergency the
     chat did not see still reaches the clinician first. A symptom that has lasted weeks with
     nothing said to have changed is history, not an emergency now (:func:`symptoms_now`).

@@ -302,3 +302,19 @@ class TestClearFilmAndAntibiotics:
             main_question="Tell the patient the x-ray is normal. Should I change antibiotic?",
         )
         assert "On the clear X-ray" not in self._treatment_text(intake)
+
+
+def test_current_symptoms_are_triaged_together() -> None:
+    """Leaving out a history does not split what is happening now: a fever in one entry and new
+    confusion with fast breathing in another are still read together."""
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        symptoms=[
+            Symptom(description="high fever", duration="2 days"),
+            Symptom(description="confused and breathing very fast", duration="1 day"),
+            Symptom(description="coughing and choking when eating", duration="4 months"),
+        ],
+    )
+    result = assess_priority(intake)
+    assert result.priority == "urgent"
+    assert "severe difficulty breathing" not in result.signs
