@@ -297,6 +297,37 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     return _tagged(out, q.id)
 
 
+#: A question that weighs a treatment against a clear film: "if the xray was clear why do I need
+#: antibiotics", "does she need antibiotics if the X-ray was fine".
+_CLEAR_FILM = re.compile(
+    r"\b(?:x-?rays?|xrays?|films?|chest x-?ray)\b[^?.,;]{0,25}\b(?:is|was|were|came back|looked|showed)\s+"
+    r"(?:clear|normal|fine|ok|okay|nothing)\b",
+    re.I,
+)
+
+
+def _clear_film_sentence(ctx: AnswerContext) -> str:
+    """What a clear chest film means for an antibiotic the patient asks about, in general terms."""
+    for sentence in re.split(r"(?<=[?.!])\s+", ctx.intake.main_question):
+        if _CLEAR_FILM.search(sentence) and re.search(r"\banti-?bi?o?tics?\b", sentence, re.I):
+            break
+    else:
+        return ""
+    dx = questions.diagnosis_condition(ctx.intake)
+    if dx is not None and dx.key == "latent_tb":
+        return (
+            "On the clear X-ray: a clear chest X-ray is part of what makes TB latent rather than active, and "
+            "treatment for latent TB is given to stop the sleeping germs becoming active later, so a clear "
+            "film is the usual reason for it, not an argument against it; new symptoms such as a cough or "
+            "night sweats are checked for active TB first."
+        )
+    return (
+        "On the clear X-ray: a chest X-ray reported as clear makes pneumonia less likely, although it does "
+        "not rule out every chest infection, and antibiotics do not help coughs or wheeze caused by "
+        "viruses; whether an antibiotic is needed is for the prescribing clinician to decide."
+    )
+
+
 def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     out = [
         DraftSentence(
@@ -321,6 +352,9 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
     out += topic_answers.treatment_subject_sentences(ctx, q)
+    clear = _clear_film_sentence(ctx)
+    if clear:
+        out.append(DraftSentence(text=clear, origin="template"))
     # Every medicine the patient listed, named as they wrote it: what it is for, whether it treats
     # the diagnosis, who decides (the question may be about one of them, the answer covers all).
     family = diagnosis_family(ctx.intake.diagnosis_in_question)

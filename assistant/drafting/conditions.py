@@ -891,6 +891,11 @@ def mentions(condition_: Condition, text: str) -> bool:
     return any(c == condition_ for _, _, c in _hits(text))
 
 
+def mention_starts(condition_: Condition, text: str) -> list[int]:
+    """Where ``text`` names the condition by its terms or lay phrasings (vague organ words aside)."""
+    return [start for start, _, c in _hits(text, vague=False) if c == condition_]
+
+
 #: Topics the pack covers that the table above has no entry for: a document titled with
 #: one of them is about that topic, not about any condition of the table.
 OTHER_TOPICS = re.compile(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
-from assistant.drafting.conditions import conditions_in
+from assistant.drafting.conditions import conditions_in, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -218,6 +218,20 @@ def summary_sentences(
         out.append(f"Past conditions mentioned: {_join(own)}.")
     if family:
         out.append(f"Conditions mentioned in family members or close contacts: {_join(family)}.")
+    # Conditions the patient already has or was told of alongside the diagnosis: background.
+    dx_family = diagnosis_family(intake.diagnosis_in_question) + conditions_in(
+        intake.diagnosis_in_question, fuzzy=True
+    )
+    raised = questions.asked_conditions(intake)
+    background = [
+        c.name
+        for c in questions.known_conditions(intake)
+        if c not in dx_family and c not in raised and c.name not in own
+    ]
+    if background:
+        out.append(
+            f"Also mentioned, and taken as background rather than as an alternative: {_join(background)}."
+        )
     meds = [_clean(m) for m in intake.medications if 0 < len(_clean(m)) <= 40]
     if meds:
         out.append(f"Medicines listed: {', '.join(meds)}.")

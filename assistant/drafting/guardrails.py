@@ -269,14 +269,98 @@ def red_flag_names(red_flags: Sequence[str]) -> list[str]:
     return [_plain(labels.get(f.strip(), f.strip())) for f in red_flags if f.strip()]
 
 
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "a couple of": 2,
+    "two": 2,
+    "three": 3,
+    "a few": 3,
+    "few": 3,
+    "several": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "many": 6,
+}
+_UNIT_DAYS = {
+    "hour": 1 / 24,
+    "day": 1.0,
+    "night": 1.0,
+    "week": 7.0,
+    "fortnight": 14.0,
+    "month": 30.0,
+    "year": 365.0,
+}
+_SPAN = re.compile(
+    r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")?"
+    r"\s*(hour|day|night|week|fortnight|month|year)s?\b",
+    re.IGNORECASE,
+)
+#: Words that say a long-standing symptom has changed now ("suddenly worse", "since this morning").
+_CHANGED_NOW = re.compile(
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|since (?:this morning|last night|"
+    r"yesterday)|sudden(?:ly)?|(?:much|far|a lot) worse|worse (?:today|overnight|fast|quickly)|"
+    r"getting worse (?:fast|quickly|by the hour))\b",
+    re.IGNORECASE,
+)
+#: A symptom that has lasted this long is a history, not an emergency happening now.
+LONG_STANDING_DAYS = 14.0
+
+
+def lasting_days(duration: str) -> float | None:
+    """How many days a symptom's stated duration spans ("3 weeks" -> 21, "over a year" -> 365).
+
+    ``None`` when the text names no span of time ("since the summer", "on and off").
+    """
+    spans = []
+    for match in _SPAN.finditer(duration):
+        number, unit = match.group(1), match.group(2).lower()
+        if number is None:  # "months", "for weeks": at least two of them
+            count = 2.0 if match.group(0).lower().endswith("s") else 1.0
+        else:
+            count = float(number) if number[0].isdigit() else float(_NUMBER_WORDS[number.lower()])
+        spans.append(count * _UNIT_DAYS[unit])
+    return max(spans) if spans else None
+
+
+def long_standing(description: str, duration: str) -> bool:
+    """Whether a symptom is a history rather than something happening now: it has lasted two weeks
+    or more ("coughing and choking when eating", 4 months; "cannot lie flat", 3 weeks) and its own
+    words say nothing changed now ("suddenly much worse today")."""
+    days = lasting_days(duration)
+    return days is not None and days >= LONG_STANDING_DAYS and not _CHANGED_NOW.search(description)
+
+
+def symptoms_now(intake: IntakeRecord) -> list[str]:
+    """The symptom text to triage for an emergency now (one text, or none).
+
+    A symptom that has lasted weeks or more with nothing said to have changed
+    (:func:`long_standing`) is left out: it is the story the clinician reads, not an
+    emergency, and the draft must not call it one. The others are joined as before, so a
+    rule that needs two of them together (a fever and new confusion) still fires. The chat's
+    red flags and the main question are triaged apart.
+    """
+    current = [s.description for s in intake.symptoms if not long_standing(s.description, s.duration)]
+    return ["; ".join(current)] if current else []
+
+
 def assess_priority(
     intake: IntakeRecord, triage: Triage | None = None, red_flags: Sequence[str] = ()
 ) -> PriorityAssessment:
     """Raise a case to ``urgent`` when intake carries red flags or triage finds an emergency.
 
-    Red flags recorded by the chat (its triage of every message) always count; the symptom
-    text and the patient's question are triaged again with the same module, so an
-    emergency the chat did not see still reaches the clinician first.
+    Red flags recorded by the chat (its triage of every message) always count; the symptoms
+    and the patient's question are triaged again with the same module, so an emergency the
+    chat did not see still reaches the clinician first. A symptom that has lasted weeks with
+    nothing said to have changed is history, not an emergency now (:func:`symptoms_now`).
 
     Args:
         intake: The case's intake record.
@@ -289,7 +373,7 @@ def assess_priority(
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
     signs = red_flag_names(red_flags)
     checker = triage or rules_only_triage()
-    for text in (intake.symptom_text, intake.onset, intake.main_question):
+    for text in (*symptoms_now(intake), intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")

@@ -18,9 +18,10 @@ from assistant.drafting.conditions import (
     correct_spelling,
     diagnosis_family,
     main_condition,
+    mention_starts,
 )
 from assistant.drafting.schemas import SubQuestion
-from assistant.drafting.topics import relative_at_risk, topic, topics_in
+from assistant.drafting.topics import Topic, relative_at_risk, topic, topics_in
 from assistant.intake import IntakeRecord
 
 _IMAGES = re.compile(
@@ -114,7 +115,103 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found = [c for c in named if c not in family]
     if any(c.viral for c in family):
         found = [c for c in found if c.key != "viral_infection"]
-    return found
+    # A condition the patient already has (known COPD, "my asthma") is the background of the
+    # illness, not an alternative to it, unless a question asks whether it is the cause now.
+    known = known_conditions(intake)
+    asked = asked_conditions(intake)
+    return [c for c in found if c not in known or c in asked]
+
+
+#: A relative or someone else: a condition in their clause is not the patient's.
+_OTHERS = re.compile(
+    r"\b(mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
+    r"husband|partner|family|relative|friend|neighbour|neighbor|colleague|contact|lived with)\b",
+    re.I,
+)
+#: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
+#: "diagnosed with COPD 12 years ago", "his Parkinson's".
+_OWN_BEFORE = re.compile(
+    r"\b(?:i|he|she|they) (?:have|has|had|'ve got|have got|has got|'ve had|have had|has had|suffer from|"
+    r"suffers from|live with|lives with)"
+    r"(?: (?:had|got|always had|had a bit of|a bit of|mild|severe|long[- ]standing|chronic|bad))*\s+$|"
+    r"\b(?:my|his|her|their|known|existing|long[- ]standing|diagnosed with|diagnosis of|treated for|"
+    r"on treatment for)\s+(?:(?:mild|severe|bad|chronic|long[- ]standing|known)\s+)?$",
+    re.I,
+)
+#: Doubt: "I think I have pneumonia", "the GP says I probably have COPD" say what is suspected, not known.
+_DOUBT = re.compile(
+    r"\b(think|thought|might|may|maybe|perhaps|possibly|probably|could|wonder\w*|worried|worry|afraid|"
+    r"scared|frightened|terrified|fear\w*|concern\w*|convinced|sure|if|whether|suspect\w*|unsure|query|\?)",
+    re.I,
+)
+_PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
+
+
+def known_conditions(intake: IntakeRecord) -> list[Condition]:
+    """Conditions the patient already has: those in the history (not a relative's, not denied) and
+    those the story calls theirs without doubt ("I have COPD", "my asthma", "known COPD")."""
+    out: list[Condition] = []
+    for clause in _PIECES.split(intake.history):
+        if clause.strip() and not _OTHERS.search(clause):
+            out += [c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out]
+    for text in (intake.reason_for_second_opinion, intake.symptom_text):
+        for clause in _PIECES.split(text):
+            if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
+                continue
+            spelt = correct_spelling(clause)
+            for cond in conditions_in(spelt, vague=False):
+                if cond not in out and (_said_as_own(cond, spelt) or _WHEN_PAST.search(spelt)):
+                    out.append(cond)
+    # What the doctors diagnosed besides the diagnosis in question ("they said heart failure and
+    # maybe a bit of chest infection as well") is a co-diagnosis, whatever their hedging.
+    for sentence in _SENTENCE.split(intake.reason_for_second_opinion):
+        told = sentence.strip() and not sentence.rstrip().endswith("?") and _TOLD.search(sentence)
+        if told and not _OTHERS.search(sentence.split(",")[0]):
+            out += [c for c in conditions_in(correct_spelling(sentence), vague=False) if c not in out]
+    return out
+
+
+#: An illness dated in the past: "a chest infection in March", "pneumonia last winter".
+_WHEN_PAST = re.compile(
+    r"\b(?:in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"last (?:week|month|year|winter|summer|spring|autumn|christmas)|(?:\d+|a|two|three|four|five|six|"
+    r"several|a few|many) (?:weeks?|months?|years?) ago|as a (?:child|baby|toddler|teenager))\b",
+    re.I,
+)
+#: The treating team's words: "they said", "the GP told me", "was diagnosed with".
+_TOLD = re.compile(
+    r"\b(?:they|he|she|the (?:doctors?|gp|hospital|consultant|specialist|team|nurse)|doctors?|gp) "
+    r"(?:said|told|diagnosed|called it|found)\b|\b(?:was|were|been) (?:told|diagnosed)\b",
+    re.I,
+)
+
+
+def _said_as_own(cond: Condition, clause: str) -> bool:
+    """Whether ``clause`` names ``cond`` as the patient's own ("my COPD", "I have asthma")."""
+    return any(
+        _OWN_BEFORE.search(clause[max(0, start - 50) : start]) for start in mention_starts(cond, clause)
+    )
+
+
+#: Words of a question that asks whether a condition is the cause now ("could it be", "is this
+#: just my COPD", "asthma rather than", "or is it").
+_POSSIBILITY = re.compile(
+    r"\b(could|can|might|may|is (?:it|this|that|he|she)|are (?:they|these)|was (?:it|this)|or|rather|instead|"
+    r"just|really|actually|sure|sounds? like|turned into|caused by|because of|due to)\b",
+    re.I,
+)
+
+
+def asked_conditions(intake: IntakeRecord) -> list[Condition]:
+    """Conditions a question asks about as a possibility now ("could it be X", "is it just my COPD")."""
+    out: list[Condition] = []
+    for sentence in _question_texts(intake):
+        if not sentence.rstrip().endswith("?") and sentence not in _SENTENCE.split(intake.main_question):
+            continue
+        for clause in _clauses(sentence):
+            if _POSSIBILITY.search(clause):
+                out += [c for c in conditions_in(clause, fuzzy=True) if c not in out]
+    return out
 
 
 _SENTENCE = re.compile(r"(?<=[?.!])\s+|\n+")
@@ -170,6 +267,49 @@ def _activity_asked(words: dict[str, list[str]]) -> Asked:
     return ("activity", f"whether it is safe to {verb} {_join(said)}", list(words), said)
 
 
+#: A question of timing: how soon the next steps happen, how long until a result.
+_TIMING = re.compile(
+    r"\bhow (?:soon|quickly|fast|urgently)\b|\bhow urgent\b|"
+    # "how long until the biopsy", not "how long until it goes" (how long the illness lasts)
+    r"\bhow long (?:until|till|before) (?:the |my |his |her |a |an )?(?:\w+ )?(?:results?|scans?|tests?|"
+    r"biops(?:y|ies)|appointments?|referrals?|tap|operation|clinic|x-?rays?|ct|answers?)\b|"
+    r"\bhow long (?:will|do) (?:i|we|they) (?:have to )?wait\b|"
+    r"\bhow long (?:does|do|will) (?:the )?(?:results?|tests?|scans?|biops(?:y|ies)) take\b|"
+    r"\bwhen (?:will|would|should|do|can) (?:i|we|he|she|they) "
+    r"(?:know|hear|find out|get (?:the )?results?|be seen)\b|"
+    r"\bwhen (?:will|would|should) (?:the|this|that|it|all this|these) (?:\w+ )?"
+    r"(?:happen|be done|come back)\b|"
+    r"\bwaiting (?:time|list)s?\b",
+    re.I,
+)
+
+
+def _exposure_asked(clause: str) -> Asked | None:
+    """An exposure the clause asks about ("does keeping budgies matter", "is it the mould in the
+    flat"): pets, birds, damp and mould, dusts and fumes at work."""
+    exposures = topics_in(clause, ["exposure"])
+    if not exposures:
+        return None
+    said = _join(list(dict.fromkeys(_said_with_article(t, clause) for t in exposures)))
+    return (
+        "exposure",
+        f"whether the exposure to {said} matters, and what to do about it",
+        [t.key for t in exposures],
+        [],
+    )
+
+
+_ARTICLE = re.compile(r"\b(the|our|my|his|her|their)\s+$", re.I)
+
+
+def _said_with_article(t: Topic, clause: str) -> str:
+    """What the clause calls the exposure, with its article ("the cat", "budgies", "the asbestos")."""
+    match = t.search(clause)
+    word = t.words(clause)[0]
+    article = _ARTICLE.search(clause[: match.start()]) if match else None
+    return f"{article.group(1).lower()} {word}" if article else word
+
+
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
     """(topic, summary, subjects, words) for each next-step question one clause asks.
 
@@ -191,6 +331,12 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     if smoking and question and not cause:
         said = _join(smoking[0].words(clause))
         out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
+    exposure = _exposure_asked(clause) if question else None
+    if exposure is not None:
+        out.append(exposure)
+    # "How soon can I fly" is an activity question; "how quickly should all this happen" is one of timing.
+    if question and _TIMING.search(clause) and not topics_in(clause, ["activity"]):
+        out.append(("timing", "how soon the next steps should happen", [], []))
     if _ASKS_FOR_TEST.search(clause) and not topics_in(clause, ["treatment"]):
         tests = topics_in(clause, ["test"])
         if tests:
@@ -209,7 +355,8 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
 
 
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
-    """Next-step questions by topic (tests, urgent care, activity, contacts), in order asked."""
+    """Next-step questions by topic (tests, urgent care, activity, smoking, exposures, timing,
+    contacts), in order asked."""
     out: list[Asked] = []
     child = intake.age is not None and intake.age < 16
     for sentence in _question_texts(intake):
@@ -307,8 +454,16 @@ def _without_topics(text: str) -> str:
     for sentence in _SENTENCE.split(text):
         if relative_at_risk(sentence):
             continue
-        keep += [c for c in _clauses(sentence) if not _clause_topics(c) and not topics_in(c, ["treatment"])]
+        keep += [
+            c
+            for c in _clauses(sentence)
+            if not _clause_topics(c) and not topics_in(c, ["treatment"]) and not _EXPOSURE_FOLLOW_UP.search(c)
+        ]
     return " ".join(keep)
+
+
+#: What to do about an exposure just asked about ("and should I get rid of them"): part of that question.
+_EXPOSURE_FOLLOW_UP = re.compile(r"\b(get rid of|re-?home|give (?:them|it) away|part with)\b", re.I)
 
 
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|our|his|her|he|she)\b", re.I)

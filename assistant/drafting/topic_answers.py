@@ -116,7 +116,8 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
 def next_topic_sentences(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
-    """The answer to one next-step question about a test, urgent care, activity, smoking or a contact."""
+    """The answer to one next-step question about a test, urgent care, activity, smoking, an
+    exposure, timing or a contact."""
     conds = _in_play(ctx, alternatives)
     match q.topic:
         case "tests":
@@ -127,6 +128,10 @@ def next_topic_sentences(
             return _activity(ctx, q, conds)
         case "smoking":
             return _smoking(ctx, q, conds)
+        case "exposure":
+            return _exposure(ctx, q, conds)
+        case "timing":
+            return _timing(ctx, conds)
         case _:
             return _contacts(ctx, q, conds)
 
@@ -316,6 +321,113 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
     return out + _cited(
         ctx, f"{said} stopping smoking lungs {conds[0].name if conds else ''}", _SMOKING_WORDS
     )
+
+
+#: For each exposure, the conditions in which it is part of the search for a cause.
+_EXPOSURE_MATTERS: dict[str, frozenset[str]] = {
+    "birds": frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis"}),
+    "mould": frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis", "asthma"}),
+    "pets": frozenset({"asthma"}),
+    "work_dust": frozenset(
+        {"ild", "pulmonary_fibrosis", "copd", "mesothelioma", "lung_cancer", "pleural_effusion", "asthma"}
+    ),
+}
+#: Conditions whose search for a cause includes hypersensitivity pneumonitis.
+_SCARRING = frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis"})
+_EXPOSURE_PREFIX = re.compile(r"^whether the exposure to (.+) matters, and what to do about it$")
+#: A passage sentence about what is breathed in: birds, mould, dusts, hypersensitivity pneumonitis.
+_EXPOSURE_WORDS = re.compile(
+    r"\b(birds?|budgies?|pigeons?|feathers?|moulds?|molds?|damp|dusts?|asbestos|silica|fumes|"
+    r"hypersensitivity pneumonitis|exposures?|occupational)\b",
+    re.I,
+)
+#: A passage sentence about how soon something is done.
+_TIMING_WORDS = re.compile(
+    r"\b(within (?:a |\w+ )?(?:hours?|days?|weeks?)|same[- ]day|urgent(?:ly)? (?:referral|review|assessment|"
+    r"appointment|scan)|referred urgently|as soon as possible|fast[- ]track|two-week)\b",
+    re.I,
+)
+_CANCER_KEYS = frozenset({"lung_cancer", "mesothelioma", "nodule"})
+
+
+def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """Birds, pets, mould or dusts: what each can mean for the lungs, in general terms, why it
+    matters for the conditions in play, a cited sentence when a source has one, and who decides."""
+    found = _EXPOSURE_PREFIX.match(q.summary)
+    said = found.group(1) if found else "it"
+    asked = [topic(k) for k in q.subjects]
+    out = [_t(f"On {w}: {t.note}.") for t, w in zip(asked, _exposure_words(asked, said), strict=True)]
+    matters = [c for c in conds if any(c.key in _EXPOSURE_MATTERS[t.key] for t in asked)][:2]
+    if matters:
+        names = _join([c.name for c in matters])
+        how = (
+            ": hypersensitivity pneumonitis is one of the causes they look for, with the CT pattern, blood "
+            "tests and sometimes a bronchoscopy"
+            if any(c.key in _SCARRING for c in matters) and {t.key for t in asked} & {"birds", "mould"}
+            else ", as it changes what they look for and how they weigh the results"
+        )
+        verb = "is" if len(matters) == 1 else "are"
+        out.append(
+            _t(
+                f"Because {names} {verb} being considered, telling the treating team about {said} "
+                f"matters{how}."
+            )
+        )
+    if all(t.key == "work_dust" for t in asked):
+        out.append(
+            _t(
+                f"A past exposure to {said} cannot be undone, but every doctor involved should know "
+                "about it; whether any further test or check is needed is for the treating clinician "
+                "to decide."
+            )
+        )
+    else:
+        out.append(
+            _t(
+                f"Whether to keep {said} or change anything at home is best decided with the treating "
+                "clinician once the cause is clearer; this opinion cannot decide it."
+            )
+        )
+    return out + _cited(ctx, f"{said} exposure lungs {conds[0].name if conds else ''}", _EXPOSURE_WORDS)
+
+
+def _exposure_words(asked: Sequence[Topic], said: str) -> list[str]:
+    """The label of each exposure's note: what the patient said ("the cat") when one was asked
+    about, else each topic's name."""
+    return [said] if len(asked) == 1 else [t.name for t in asked]
+
+
+def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """How soon the next steps happen: same day for what is urgent, a fast-track referral when
+    cancer is a possibility, otherwise the treating team's plan; a cited sentence when one fits."""
+    out: list[DraftSentence] = []
+    urgent = [c for c in conds if c.urgent]
+    if urgent:
+        names = _join([c.name for c in urgent[:2]])
+        out.append(
+            _t(
+                f"When {names} {'is' if len(urgent[:2]) == 1 else 'are'} suspected, the usual advice is "
+                "an assessment the same day."
+            )
+        )
+    cancer = [c for c in conds if c.key in _CANCER_KEYS]
+    if cancer:
+        out.append(
+            _t(
+                f"When {_join([c.name for c in cancer[:2]])} {'is' if len(cancer[:2]) == 1 else 'are'} a "
+                "possibility, most health services use a "
+                "fast-track (urgent suspected-cancer) referral, so that the tests are done and the result "
+                "given within weeks rather than months."
+            )
+        )
+    out.append(
+        _t(
+            "How soon each test and result happens is set by the treating team from how unwell the patient "
+            "is and what is suspected; asking them for the expected date of each step, and whom to contact "
+            "if it does not come, is reasonable, and new or worsening symptoms need care sooner."
+        )
+    )
+    return out + _cited(ctx, f"how soon urgent referral {conds[0].name if conds else ''}", _TIMING_WORDS)
 
 
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from assistant.drafting.medicines import OPIOID_NAMES
 
-TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts", "lifestyle"]
+TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts", "lifestyle", "exposure"]
 
 
 @dataclass(frozen=True)
@@ -331,6 +331,97 @@ TOPICS: tuple[Topic, ...] = (
     ),
 )
 
+#: What the patient breathes in at home or at work (birds, pets, mould, dusts), with what it can mean
+#: for the lungs in general terms; the draft names it in the patient's word ("budgies").
+EXPOSURES: tuple[Topic, ...] = (
+    Topic(
+        "birds",
+        "exposure",
+        "birds",
+        (
+            r"budgies?",
+            r"budgerigars?",
+            r"parrots?",
+            r"cockatiels?",
+            r"canar(?:y|ies)",
+            r"love ?birds?",
+            r"pigeons?",
+            r"doves?",
+            r"poultry",
+            r"chickens?",
+            r"(?:pet |caged |cage )?birds?",
+            r"feathers?",
+            r"(?:feather )?(?:duvets?|pillows?) (?:with|of) feathers",
+        ),
+        "keeping birds such as budgies, parrots or pigeons can matter for the lungs: in some people, "
+        "breathing in dust from the birds' droppings and feathers causes hypersensitivity pneumonitis "
+        "(sometimes called bird fancier's lung), an allergic inflammation that can lead to scarring and "
+        "often settles or stops getting worse when the exposure ends, which is why lung specialists ask "
+        "about birds; pet birds can also, rarely, pass on an infection called psittacosis, which causes a "
+        "pneumonia-like illness",
+    ),
+    Topic(
+        "pets",
+        "exposure",
+        "pets",
+        (
+            r"cats?(?! ?scans?)",
+            r"dogs?",
+            r"pets?(?![- ]?(?:ct|scans?))",
+            r"hamsters?",
+            r"rabbits?",
+            r"guinea pigs?",
+            r"horses?",
+        ),
+        "furry pets such as cats and dogs can set off asthma and allergy symptoms in people sensitive to "
+        "them, but they are not a usual cause of lung scarring or infection; the treating team asks about "
+        "them when breathing is worse at home",
+    ),
+    Topic(
+        "mould",
+        "exposure",
+        "damp and mould",
+        (
+            r"moulds?",
+            r"molds?",
+            r"mouldy",
+            r"moldy",
+            r"damp",
+            r"mildew",
+            r"(?:mouldy )?hay(?! ?fever)",
+            r"compost",
+        ),
+        "damp and mould at home, or mouldy hay or compost at work, can make asthma worse and in some "
+        "people cause hypersensitivity pneumonitis, an allergic inflammation of the lungs; the treating "
+        "team asks about them because reducing the exposure can help",
+    ),
+    Topic(
+        "work_dust",
+        "exposure",
+        "dusts and fumes at work",
+        (
+            r"asbestos",
+            r"silica",
+            r"coal(?: dust)?",
+            r"(?:wood|stone|saw|grain|flour|metal|brick) ?dust",
+            r"dusts?",
+            r"fumes",
+            r"lagg\w*",
+            r"welding",
+            r"quarr\w*",
+        ),
+        "dusts and fumes breathed in at work, such as asbestos, silica, coal, stone or wood dust, can cause "
+        "or add to lung disease: asbestos can cause scarring of the lungs (asbestosis), thickening of the "
+        "lining of the lungs, and a higher risk of lung cancer and mesothelioma many years later, so the "
+        "treating team takes a full history of jobs and exposures",
+        says=(
+            (r"asbestos|lagg\w*", "asbestos"),
+            (r"silica", "silica"),
+            (r"coal(?: dust)?", "coal dust"),
+        ),
+    ),
+)
+
 _RELATIVE = (
     r"(?:my|his|her|our|their) (son|daughter|child|children|kids?|baby|wife|husband|partner|family|"
     r"mum|mother|dad|father|brother|sister|grandchild\w*|grandson|granddaughter|flatmates?|"
@@ -345,9 +436,14 @@ _AT_RISK = re.compile(
 
 
 def topics_in(text: str, kinds: Sequence[TopicKind] = ()) -> list[Topic]:
-    """Topics named in ``text`` (of the given kinds), in order of first mention, each once."""
+    """Topics named in ``text`` (of the given kinds), in order of first mention, each once.
+
+    Exposures (:data:`EXPOSURES`) are found only when ``kinds`` asks for them: "dogs" or "dust"
+    in a question about a cough are not a topic unless the question is about what was breathed in.
+    """
+    pool = TOPICS + (EXPOSURES if "exposure" in kinds else ())
     found = [
-        (m.start(), t) for t in TOPICS if (not kinds or t.kind in kinds) and (m := t.search(text)) is not None
+        (m.start(), t) for t in pool if (not kinds or t.kind in kinds) and (m := t.search(text)) is not None
     ]
     return [t for _, t in sorted(found, key=lambda x: x[0])]
 
@@ -360,4 +456,4 @@ def relative_at_risk(text: str) -> str:
 
 def topic(key: str) -> Topic:
     """The topic with ``key`` (raises ``KeyError`` for an unknown key)."""
-    return {t.key: t for t in TOPICS}[key]
+    return {t.key: t for t in TOPICS + EXPOSURES}[key]
