@@ -187,18 +187,23 @@ class DraftSentence(BaseModel):
     condition_ref: str = Field(default="", description="The alternative this sentence discusses.")
 
 
+def opens_paragraph(key: str, text: str) -> bool:
+    """Whether a sentence starts a new paragraph of its section: each answer and each
+    alternative opens at its heading sentence (the review page breaks at the same places)."""
+    if key not in (SectionKey.ANSWERS.value, SectionKey.ALTERNATIVES.value):
+        return False
+    return text.endswith(":") or " is discussed because " in text
+
+
 def join_section_sentences(key: str, sentences: list[str]) -> str:
     """A section's sentences as running text: questions one per line; answers and
     alternatives as paragraphs, a new one at each heading sentence; the rest as one paragraph.
     """
     if key == SectionKey.QUESTIONS.value:
         return "\n".join(sentences)
-    if key not in (SectionKey.ANSWERS.value, SectionKey.ALTERNATIVES.value):
-        return " ".join(sentences)
     out = ""
     for text in sentences:
-        starts = text.endswith(":") or " is discussed because " in text
-        out += ("\n\n" if out and starts else " " if out else "") + text
+        out += ("\n\n" if out and opens_paragraph(key, text) else " " if out else "") + text
     return out
 
 

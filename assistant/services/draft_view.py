@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.drafting.schemas import ImagingFinding
+from assistant.drafting.schemas import ImagingFinding, SectionKey, opens_paragraph
 from assistant.drafting.stored import (
     StoredChecks,
     StoredContent,
@@ -31,6 +31,7 @@ class SentenceView:
     supported: bool | None = None
     flags: tuple[str, ...] = ()
     held: bool = False  # a model sentence no source supports: shown here, not in the editable text
+    opens: bool = False  # starts a paragraph (an answer or an alternative) or, for questions, a line
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,16 @@ def section_views(content: StoredContent) -> list[SectionView]:
             text.key,
             text.title,
             text.text,
-            tuple(SentenceView(s.text, s.supported, tuple(s.flags), s.held) for s in section.sentences),
+            tuple(
+                SentenceView(
+                    s.text,
+                    s.supported,
+                    tuple(s.flags),
+                    s.held,
+                    section.key is SectionKey.QUESTIONS or opens_paragraph(section.key.value, s.text),
+                )
+                for s in section.sentences
+            ),
         )
         for section, text in zip(content.sections, content.section_texts(), strict=True)
     ]

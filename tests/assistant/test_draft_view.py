@@ -21,7 +21,7 @@ from assistant.services.draft_view import (
 from assistant.settings import Settings
 from imaging.analyze import ImageFindings
 from imaging.ood import OODCheck
-from tests.assistant.stored_drafts import columns, imaging_record, stored
+from tests.assistant.stored_drafts import columns, composed, imaging_record, stored
 from tests.assistant.web.staff import FLAGS, HITS, review_draft, study, summary_findings
 
 KEY_A, KEY_B = "a" * 64, "b" * 64
@@ -47,6 +47,25 @@ class TestSections:
         assert [s.supported for s in views["images"].sentences] == [True, False]
         assert views["questions"].text.count("\n") == 1 and "\n" not in views["images"].text
         assert views["images"].title == "What the images show"
+
+    def test_each_answer_opens_a_paragraph(self) -> None:
+        """The review page breaks answers and alternatives where the patient's text does."""
+        answers = [
+            ("On whether the diagnosis is right:", None),
+            ("The film shows a shadow in the right lower lobe [1].", True),
+            ("On what the uploaded images show:", None),
+            ("The model's result was not used [2].", True),
+        ]
+        draft = composed(
+            [
+                ("answers", answers),
+                ("alternatives", [("Asthma is discussed because it was asked about.", None)]),
+            ]
+        )
+        views = {v.key: v for v in section_views(stored(draft).content)}
+        assert [s.opens for s in views["answers"].sentences] == [True, False, True, False]
+        assert views["answers"].text.count("\n\n") == 1  # the stored text breaks at the same place
+        assert [s.opens for s in views["alternatives"].sentences] == [True]
 
 
 class TestWarnings:
