@@ -157,7 +157,8 @@ CONDITIONS: tuple[Condition, ...] = (
         "a shadow that persists or grows, weight loss, coughing blood, a long smoking history, "
         "or a large nodule or mass on CT",
         "a shadow that clears completely on a repeat film after treatment of an infection",
-        "a CT scan of the chest and, for a suspicious mass, a biopsy reviewed by a specialist team",
+        "a CT scan of the chest (for a small nodule, a follow-up CT that looks for growth) and, for a "
+        "suspicious mass, a biopsy reviewed by a specialist team, sometimes taken by bronchoscopy",
         ("mass", "nodule", "lung lesion"),
         lay=(r"(?:the )?big c",),
         follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
