@@ -689,8 +689,7 @@ CONDITIONS: tuple[Condition, ...] = (
         "a fracture risk assessment (such as FRAX) and a bone density scan (DEXA), with blood tests such "
         "as calcium and vitamin D",
         lay=(r"(?:thin|weak|brittle|fragile) bones", r"bones? (?:are |is )?(?:thin|weak|brittle|fragile)"),
-        follow_up="a bone density scan (DEXA) and review by the GP, who discusses treatment when it is "
-        "low",
+        follow_up="a bone density scan (DEXA) and review by the GP, who discusses treatment when it is low",
     ),
     Condition(
         "lymphoma",
@@ -741,8 +740,7 @@ CONDITIONS: tuple[Condition, ...] = (
         "TB treated before, treatment stopped early, contact with someone who had drug-resistant TB, "
         "having lived where it is common, or symptoms and sputum tests that do not improve on standard "
         "treatment",
-        "a first episode with no such contact and a rapid molecular test that finds no rifampicin "
-        "resistance",
+        "a first episode with no such contact and a rapid molecular test that finds no rifampicin resistance",
         "a rapid molecular test on sputum (such as GeneXpert) that detects TB and rifampicin resistance, "
         "confirmed by culture with drug susceptibility testing",
         lay=(

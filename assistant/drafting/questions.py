@@ -169,7 +169,9 @@ _DISEASE_SHAPE = re.compile(
 #: A disease noun alone names nothing in particular ("could it be an infection").
 _GENERIC = frozenset({"infection", "disease", "disorder", "syndrome", "cancer", "fever", "deficiency"})
 _LEADING = re.compile(r"^(?:a|an|the|some|any|my|his|her|their|kind of|sort of|type of|form of)\s+", re.I)
-_STOP = re.compile(r"\s+(?:or|and|instead|like|from|that|which|because|as|since|in|on|after|too|rather)\b.*$", re.I)
+_STOP = re.compile(
+    r"\s+(?:or|and|instead|like|from|that|which|because|as|since|in|on|after|too|rather)\b.*$", re.I
+)
 
 
 def unknown_alternatives(intake: IntakeRecord) -> list[str]:
@@ -194,7 +196,12 @@ def unknown_alternatives(intake: IntakeRecord) -> list[str]:
             continue
         low = phrase.lower()
         generic = low in _GENERIC
-        if generic or conditions_in(phrase, fuzzy=True) or low in dx or re.search(r"\b(?:something|anything|it)\b", low):
+        if (
+            generic
+            or conditions_in(phrase, fuzzy=True)
+            or low in dx
+            or re.search(r"\b(?:something|anything|it)\b", low)
+        ):
             continue
         if low not in out:
             out.append(low)
@@ -363,7 +370,9 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         summary = f"whether it could be {cond.name} instead"
         out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})
     for name in unknown_alternatives(intake):
-        out.append({"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name} instead"})
+        out.append(
+            {"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name} instead"}
+        )
     if has_images or _IMAGES.search(asked):
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)

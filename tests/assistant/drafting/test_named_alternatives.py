@@ -122,7 +122,9 @@ class TestOpenVocabulary:
 
     def test_draft_answers_it_without_inventing(self) -> None:
         """The answer says the draft cannot weigh it and who will; it quotes only a passage naming it."""
-        intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question="Could it be Lyme disease?", age=40)
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia", main_question="Could it be Lyme disease?", age=40
+        )
         passage = CitedSource(
             number=1,
             source_id="pack:test",
@@ -130,7 +132,9 @@ class TestOpenVocabulary:
             text="Pneumonia is an infection of the lungs. A chest X-ray is the usual test.",
             population="adult",
         )
-        draft = compose_draft(intake, ImagingFindings(), [passage], MockLLM(responses=["Pneumonia is common."]))
+        draft = compose_draft(
+            intake, ImagingFindings(), [passage], MockLLM(responses=["Pneumonia is common."])
+        )
         qid = next(q.id for q in draft.sub_questions if q.condition == "lyme disease")
         answer = [s for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == qid]
         body = " ".join(s.text for s in answer)
