@@ -187,9 +187,36 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     return _tagged(out, q.id)
 
 
-def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
-    from assistant.drafting.conditions import condition
+def _answer_unknown(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    """An alternative the condition table does not know: said plainly, never guessed at.
 
+    Only a retrieved passage sentence that names the alternative may add what a specialist
+    would test; without one the answer says who will address it.
+    """
+    name = q.condition
+    out = [
+        DraftSentence(
+            text=f"This draft cannot weigh {name} from what was provided, because its checked knowledge "
+            "does not cover it; the reviewing clinician will address it and decide whether any test for it "
+            "is needed.",
+            origin="template",
+        )
+    ]
+    words = [w for w in re.findall(r"[a-z0-9-]{4,}", name.lower()) if w not in ("disease", "syndrome")]
+
+    def names_it(sentence: str, passage: CitedSource) -> bool:
+        low = sentence.lower()
+        return bool(words) and all(w in low for w in words) and ctx.fits(None)(sentence, passage)
+
+    out += ctx.pick(f"{name} diagnosis test", 1, names_it)
+    return _tagged(out, q.id, name)
+
+
+def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    from assistant.drafting.conditions import CONDITIONS, condition
+
+    if q.condition not in {c.key for c in CONDITIONS}:
+        return _answer_unknown(ctx, q)
     cond = condition(q.condition)
     verdict = verdict_for(cond, "", ctx.imaging)
     images = (

@@ -157,7 +157,8 @@ CONDITIONS: tuple[Condition, ...] = (
         "a shadow that persists or grows, weight loss, coughing blood, a long smoking history, "
         "or a large nodule or mass on CT",
         "a shadow that clears completely on a repeat film after treatment of an infection",
-        "a CT scan of the chest and, for a suspicious mass, a biopsy reviewed by a specialist team",
+        "a CT scan of the chest (for a small nodule, a follow-up CT that looks for growth) and, for a "
+        "suspicious mass, a biopsy reviewed by a specialist team, sometimes taken by bronchoscopy",
         ("mass", "nodule", "lung lesion"),
         lay=(r"(?:the )?big c",),
         follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
@@ -603,6 +604,190 @@ CONDITIONS: tuple[Condition, ...] = (
         follow_up="a review if the symptoms are not improving after about a week, and sooner if breathing "
         "becomes hard or fast, the fever comes back, or drinking falls off",
         activity=(("work", _BACK_AFTER_INFECTION),),
+    ),
+    # Seventh round: alternatives patients name that the table did not know (each backed by a
+    # starter-pack note of the same name).
+    Condition(
+        "cystic_fibrosis",
+        "cystic fibrosis",
+        ("cystic fibrosis", "mucoviscidosis"),
+        "chest infections that keep coming back from early childhood, a wet cough that does not settle, "
+        "poor growth or weight gain, greasy bulky stools, salty-tasting skin, and a brother, sister or "
+        "other relative with cystic fibrosis",
+        "a normal newborn screening (heel-prick) result, although screening misses a few cases, normal "
+        "growth, and a cough that clears completely between infections",
+        "a sweat test (measuring sweat chloride), usually with genetic testing, arranged by a specialist "
+        "children's or adult chest team",
+        follow_up="review by a cystic fibrosis specialist centre when the sweat test or genetic test is "
+        "abnormal",
+    ),
+    Condition(
+        "thrombophilia",
+        "a clotting disorder (thrombophilia)",
+        (
+            "thrombophilia",
+            "clotting disorder",
+            "blood clotting disorder",
+            "clotting condition",
+            "factor v leiden",
+            "antiphospholipid syndrome",
+            "antiphospholipid",
+        ),
+        "a clot with no clear trigger (unprovoked), clots at a young age, in unusual places or more than "
+        "once, a close relative with clots (a family history), or repeated miscarriages",
+        "a first clot with a clear temporary trigger (a provoked clot), such as surgery, a long flight, "
+        "pregnancy or the contraceptive pill, and no family history of clots",
+        "thrombophilia testing (blood tests such as those for factor V Leiden and antiphospholipid "
+        "antibodies), offered only when the result would change treatment, and usually not during the "
+        "first weeks or while on some blood thinners, because the clot and the treatment can alter the "
+        "results; it is often considered around the time of stopping anticoagulation",
+        lay=(
+            r"(?:blood )?clotting (?:disorders?|problems?|conditions?|issues?)",
+            r"sticky blood",
+            r"blood (?:that )?clots too (?:easily|much)",
+            r"clots? (?:runs?|running) in (?:the|my|our|his|her) family",
+        ),
+        follow_up="review by a haematologist or the anticoagulation clinic, usually around the time "
+        "of deciding whether to stop the blood thinner",
+    ),
+    Condition(
+        "hidden_cancer",
+        "a cancer not yet found (a hidden cause of the clot)",
+        ("hidden cancer", "occult cancer", "undiagnosed cancer", "occult malignancy"),
+        "a clot with no clear trigger (unprovoked), unexplained weight loss, coughing blood, a change in "
+        "bowel habit, unexpected bleeding or a new lump",
+        "a clot with a clear temporary trigger (a provoked clot), such as surgery, a long flight or the "
+        "contraceptive pill, a normal examination and normal routine blood tests",
+        "a careful history and examination with routine blood tests, plus any cancer screening already "
+        "due for age; more scans are usually kept for symptoms or abnormal results, because extra CT "
+        "scans after a clot have not been shown to help most people",
+        follow_up="a review of any new symptoms, with the screening tests due for age",
+    ),
+    Condition(
+        "marfan_syndrome",
+        "Marfan syndrome",
+        ("marfan syndrome", "marfan", "marfans"),
+        "being very tall and thin with long arms and fingers, a chest that sinks in or sticks out, very "
+        "flexible joints, short sight or a displaced lens in the eye, a widened aortic root on a heart "
+        "scan, and a parent, brother or sister with Marfan syndrome",
+        "normal body proportions, a normal eye examination and a normal heart scan, with no family "
+        "history; most tall, thin young people with a collapsed lung do not have Marfan syndrome",
+        "a clinical assessment against the Ghent criteria, with an echocardiogram (heart ultrasound) to "
+        "measure the aortic root, an eye examination and, when it is still suspected, genetic testing",
+        follow_up="referral to a specialist clinic for the echocardiogram, eye examination and, if "
+        "needed, genetic testing",
+    ),
+    Condition(
+        "osteoporosis",
+        "thin bones (osteoporosis)",
+        ("osteoporosis", "osteopenia", "thin bones", "brittle bones", "weak bones", "bone thinning"),
+        "a bone broken by a fall from standing height or less (a fragility fracture), early menopause, "
+        "long courses of steroid tablets, low body weight, smoking, heavy drinking, and a parent who "
+        "broke a hip",
+        "a fracture from a high-energy injury, such as a fall from a height or at speed, in someone with "
+        "no other risk factors",
+        "a fracture risk assessment (such as FRAX) and a bone density scan (DEXA), with blood tests such "
+        "as calcium and vitamin D",
+        lay=(r"(?:thin|weak|brittle|fragile) bones", r"bones? (?:are |is )?(?:thin|weak|brittle|fragile)"),
+        follow_up="a bone density scan (DEXA) and review by the GP, who discusses treatment when it is low",
+    ),
+    Condition(
+        "lymphoma",
+        "lymphoma (a cancer of the lymph glands)",
+        (
+            "lymphoma",
+            "hodgkin lymphoma",
+            "non-hodgkin lymphoma",
+            "lymph node cancer",
+            "lymph gland cancer",
+        ),
+        "enlarged glands, often painless, in the neck, armpit or chest, drenching night sweats, fevers, "
+        "weight loss and itching",
+        "glands that are small and even on both sides of the chest with skin or joint inflammation, as in "
+        "sarcoidosis, and that shrink over the following months",
+        "a biopsy of an enlarged gland, for example through the airway by EBUS (an endoscope with an "
+        "ultrasound needle) or by surgery, usually after a CT or PET scan",
+        lay=(r"cancer (?:of|in) (?:the |my |his |her )?(?:lymph )?(?:glands?|nodes?)",),
+        follow_up="review by a specialist team, who decide on a biopsy and scans",
+    ),
+    Condition(
+        "hiv",
+        "HIV infection",
+        ("hiv", "human immunodeficiency virus"),
+        "TB or other infections that are severe or keep coming back, unexplained weight loss, swollen "
+        "glands, thrush in the mouth, and any possible exposure through sex, shared needles or birth",
+        "a negative HIV test taken after the window period since any possible exposure",
+        "an HIV test (a blood test), which guidelines offer to everyone with TB whatever their risk; when "
+        "positive, a CD4 count and viral load guide antiretroviral treatment",
+        follow_up="the HIV test result from the clinic, with referral to an HIV service when it is "
+        "positive, so that antiretroviral treatment can start alongside TB treatment",
+    ),
+    Condition(
+        "drug_resistant_tb",
+        "drug-resistant tuberculosis (TB that standard medicines do not cure)",
+        (
+            "drug-resistant tuberculosis",
+            "drug-resistant tb",
+            "drug resistant tuberculosis",
+            "drug resistant tb",
+            "multidrug-resistant tb",
+            "mdr-tb",
+            "mdr tb",
+            "xdr-tb",
+            "resistant tb",
+            "resistant tuberculosis",
+        ),
+        "TB treated before, treatment stopped early, contact with someone who had drug-resistant TB, "
+        "having lived where it is common, or symptoms and sputum tests that do not improve on standard "
+        "treatment",
+        "a first episode with no such contact and a rapid molecular test that finds no rifampicin resistance",
+        "a rapid molecular test on sputum (such as GeneXpert) that detects TB and rifampicin resistance, "
+        "confirmed by culture with drug susceptibility testing",
+        lay=(
+            r"resist[ae]nt (?:kind|type|form|strain) of (?:tb|tuberculosis)",
+            r"(?:tb|tuberculosis)\b[^.?!\n]{0,40}\bresist[ae]n(?:t|ce)",
+        ),
+        refines="tuberculosis",
+        follow_up="the culture and susceptibility results, reviewed by the TB service",
+        treatment="drug-resistant TB is treated for longer, with a different combination of medicines "
+        "chosen by a TB specialist from the susceptibility results",
+    ),
+    Condition(
+        "connective_tissue_ild",
+        "lung disease linked to rheumatoid arthritis or another connective tissue disease",
+        (
+            "rheumatoid lung",
+            "rheumatoid lung disease",
+            "connective tissue disease",
+            "ctd-ild",
+            "scleroderma lung",
+            "lupus lung",
+        ),
+        "joint pain, swelling or morning stiffness, a rash, cold fingers that turn white (Raynaud's), dry "
+        "eyes or mouth, muscle weakness, and a close relative with an autoimmune disease",
+        "no joint, skin or muscle symptoms and negative autoantibody blood tests",
+        "autoantibody blood tests (such as rheumatoid factor, anti-CCP and antinuclear antibodies), a "
+        "joint examination and review by a rheumatology team, with a high-resolution CT and breathing "
+        "tests",
+        lay=(
+            r"(?:lung (?:disease|problems?|scarring)|ild) (?:from|with|caused by|due to|linked to|because "
+            r"of) (?:my |the |her |his )?(?:rheumatoid|lupus|scleroderma|connective tissue)[\w ]{0,20}",
+        ),
+        follow_up="a rheumatology review and breathing tests, with the chest specialist team",
+    ),
+    Condition(
+        "stroke",
+        "a stroke or mini-stroke (TIA)",
+        ("stroke", "mini stroke", "mini-stroke", "tia", "transient ischaemic attack"),
+        "a sudden onset of weakness or numbness of the face, arm or leg, slurred speech, or swallowing "
+        "difficulty that began suddenly",
+        "swallowing or speech that changed slowly over months or years, as often happens in "
+        "long-standing Parkinson's disease or dementia, with no sudden weakness",
+        "an urgent brain scan (CT head or MRI) when a stroke is suspected, with a swallow assessment by "
+        "a speech and language therapist for the swallowing itself",
+        urgent=True,
+        follow_up="a swallow assessment by a speech and language therapist and, if a stroke is "
+        "suspected, an urgent medical review with a brain scan",
     ),
 )
 

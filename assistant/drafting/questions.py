@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.drafting.conditions import (
     Condition,
+    condition,
     conditions_in,
     correct_spelling,
     diagnosis_family,
@@ -31,7 +32,10 @@ _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
     r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
-    r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking)\b",
+    r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking|"
+    # "what can I take for the pain", "better pain relief"
+    r"(?:what|which|anything) (?:else )?(?:can|could|should|do) (?:i|he|she|we|they) take|pain ?relief|"
+    r"painkillers?)\b",
     re.I,
 )
 _NEXT = re.compile(
@@ -41,7 +45,12 @@ _NEXT = re.compile(
     r"how long (?:does|do|until)|how soon|when (?:can|will|could) (?:i|he|she|they|we)|"
     r"(?:will|could) (?:it|this) (?:happen|come) (?:back|again)|(?:what|which) signs?|"
     r"watch (?:out )?for|look out for|go back in|how would (?:we|i|they) know|"
-    r"should(?:n'?t| not)? they have)\b",
+    r"should(?:n'?t| not)? they have|"
+    # "what should we do now", "how do we stop it happening again", "when should I go back"
+    r"what (?:should|do|can|must|shall) (?:i|we|he|she|they) do|next steps?|what now|"
+    r"(?:stop|prevent) (?:it|this|that)(?: from)? (?:happening|coming back)|happen\w* again|"
+    r"when (?:should|do|must) (?:i|we|he|she|they) (?:go back|come back|return|see|check)|"
+    r"come back (?:to|and see)|go back to (?:the )?(?:gp|doctor|clinic|hospital))\b",
     re.I,
 )
 _DURATION = re.compile(
@@ -119,7 +128,8 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # illness, not an alternative to it, unless a question asks whether it is the cause now.
     known = known_conditions(intake)
     asked = asked_conditions(intake)
-    return [c for c in found if c not in known or c in asked]
+    found = [c for c in found if c not in known or c in asked]
+    return _cancer_after_clot(found, family, _text_of(intake))
 
 
 #: A relative or someone else: a condition in their clause is not the patient's.
@@ -211,6 +221,88 @@ def asked_conditions(intake: IntakeRecord) -> list[Condition]:
         for clause in _clauses(sentence):
             if _POSSIBILITY.search(clause):
                 out += [c for c in conditions_in(clause, fuzzy=True) if c not in out]
+    return out
+
+
+#: A cancer named with the lung or a shadow: a question about the lung itself, not about a clot's cause.
+_LUNG_CANCER_WORDS = re.compile(r"\blung (?:cancer|tumou?r|mass)|\b(?:mass|nodule|shadow|spot)s?\b", re.I)
+_CLOTS = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
+
+
+def _cancer_after_clot(found: list[Condition], family: list[Condition], text: str) -> list[Condition]:
+    """After a clot, "could it be a sign of cancer" asks about a hidden cause of the clot, not a lung
+    tumour: the lung-cancer reading is replaced by the hidden-cancer one unless the lung is named."""
+    if not _CLOTS & {c.key for c in family} or _LUNG_CANCER_WORDS.search(text):
+        return found
+    hidden = condition("hidden_cancer")
+    out = [hidden if c.key == "lung_cancer" else c for c in found]
+    return list(dict.fromkeys(out))
+
+
+# Where a patient names something as a possibility: "could it be X", "is it really X", "what if it's
+# X", "I'm scared it's X", "rule out X", "did they check for X", "test for X", "X runs in the family".
+_ASKS_ABOUT = re.compile(
+    r"\b(?:could|can|might|may|would)\s+(?:it|this|that|he|she|they|i|we|you)\s+(?:really\s+|also\s+)?"
+    r"(?:be|have|have had|has|be having|be caused by|come from)\s+|"
+    r"\bis\s+(?:it|this|that)\s+(?:really|actually|definitely|maybe|perhaps|possibly|not)\s+|"
+    r"\bwhat if\s+(?:it'?s|it is|this is|he has|she has|i have)\s+|"
+    r"\b(?:scared|afraid|worried|frightened|terrified|fear|concerned)\s+(?:that\s+)?(?:it'?s|it is|"
+    r"of|about|it might be|it could be|i have|he has|she has)\s+|"
+    r"\brul(?:e|ed|ing)\s+out\s+|"
+    r"\b(?:check(?:ed)?|test(?:ed)?|screen(?:ed)?|look(?:ed)?)\s+(?:me\s+|him\s+|her\s+|them\s+)?for\s+|"
+    r"\b(?:sign|symptom)s?\s+of\s+",
+    re.I,
+)
+_RUNS_IN_FAMILY = re.compile(
+    r"\b((?:[A-Za-z][\w'-]*\s+){0,3}?[A-Za-z][\w'-]*)\s+(?:runs?|running)\s+in\s+(?:the|my|our|his|her)\s+"
+    r"family",
+    re.I,
+)
+# The shape of a disease's name: a medical suffix, a disease noun, or a person's name with 's.
+_DISEASE_SHAPE = re.compile(
+    r"(?:itis|osis|oma|aemia|emia|pathy|ectasis|plasia|trophy)$|"
+    r"\b(?:syndrome|disease|disorder|deficiency|infection|allergy|cancer|fever|palsy|lupus)$|"
+    r"^[A-Z][a-z]+'?s(?:\s+(?:disease|syndrome))?$",
+)
+#: A disease noun alone names nothing in particular ("could it be an infection").
+_GENERIC = frozenset({"infection", "disease", "disorder", "syndrome", "cancer", "fever", "deficiency"})
+_LEADING = re.compile(r"^(?:a|an|the|some|any|my|his|her|their|kind of|sort of|type of|form of)\s+", re.I)
+_STOP = re.compile(
+    r"\s+(?:or|and|instead|like|from|that|which|because|as|since|in|on|after|too|rather)\b.*$", re.I
+)
+
+
+def unknown_alternatives(intake: IntakeRecord) -> list[str]:
+    """Possibilities the patient names that the condition table does not know ("Lyme disease").
+
+    Only a phrase shaped like a disease's name is taken (a medical suffix, a disease noun, or a
+    name with 's); anything the table knows, the diagnosis itself, or vague words are left out.
+    The draft answers these honestly: it cannot weigh them from what was provided.
+    """
+    text = "\n".join([intake.main_question, intake.reason_for_second_opinion])
+    spans = [text[m.end() : m.end() + 60] for m in _ASKS_ABOUT.finditer(text)]
+    spans += [m.group(1) for m in _RUNS_IN_FAMILY.finditer(text)]
+    dx = intake.diagnosis_in_question.lower()
+    out: list[str] = []
+    for span in spans:
+        phrase = re.split(r"[?.!,;:()\n]", span)[0]
+        phrase = _STOP.sub("", phrase).strip()
+        while _LEADING.match(phrase):
+            phrase = _LEADING.sub("", phrase, count=1)
+        words = phrase.split()
+        if not 1 <= len(words) <= 4 or not _DISEASE_SHAPE.search(phrase):
+            continue
+        low = phrase.lower()
+        generic = low in _GENERIC
+        if (
+            generic
+            or conditions_in(phrase, fuzzy=True)
+            or low in dx
+            or re.search(r"\b(?:something|anything|it)\b", low)
+        ):
+            continue
+        if low not in out:
+            out.append(low)
     return out
 
 
@@ -425,6 +517,10 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     for cond in named_alternatives(intake):
         summary = f"whether it could be {cond.name} instead"
         out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})
+    for name in unknown_alternatives(intake):
+        out.append(
+            {"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name} instead"}
+        )
     if has_images or _IMAGES.search(asked):
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)

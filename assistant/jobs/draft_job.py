@@ -103,6 +103,7 @@ def build_queries(intake: IntakeRecord, findings: ImagingFindings) -> list[str]:
     dx = questions.diagnosis_label(intake)
     queries = [f"{dx} {who}".strip(), intake.main_question]
     queries += [f"{c.name} symptoms and tests" for c in questions.named_alternatives(intake)]
+    queries += [f"{name} symptoms and tests" for name in questions.unknown_alternatives(intake)]
     queries = [q for q in queries if q.strip()]
     for f in findings.findings:
         if f.positive and f.assessed:

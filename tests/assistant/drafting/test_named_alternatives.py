@@ -1,0 +1,161 @@
+"""Alternatives however the patient names them: the new catalogue entries, the hidden-cancer reading
+after a clot, an open-vocabulary fallback for what the table does not know, and next-step phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting import questions
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import CONDITIONS, condition, conditions_in
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.schemas import CitedSource, ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord
+from knowledge import pack_path
+from knowledge.loaders.markdown import load_markdown
+
+NEW_KEYS = (
+    "cystic_fibrosis", "thrombophilia", "hidden_cancer", "marfan_syndrome", "osteoporosis", "lymphoma",
+    "hiv", "drug_resistant_tb", "connective_tissue_ild", "stroke",
+)  # fmt: skip
+
+
+def _subs(question: str, dx: str = "pneumonia", reason: str = "") -> list[tuple[str, str]]:
+    intake = IntakeRecord(diagnosis_in_question=dx, main_question=question, reason_for_second_opinion=reason)
+    return [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+
+
+class TestNewConditions:
+    """The conditions added for the seventh round are recognised in plain and non-native wording."""
+
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ("could this be cystic fibrosis like my cousin's child", "cystic_fibrosis"),
+            ("should I be tested for a clotting disorder like my aunt", "thrombophilia"),
+            ("clots run in my family", "thrombophilia"),
+            ("a teacher said he might have Marfans because he is tall", "marfan_syndrome"),
+            ("maybe I have thin bones because the ribs broke so easily", "osteoporosis"),
+            ("I read swollen lymph nodes can be lymphoma", "lymphoma"),
+            ("why they want HIV test", "hiv"),
+            ("I don't understand if it is the normal TB or the resistent one", "drug_resistant_tb"),
+            ("could it be lung disease from rheumatoid arthritis like my sister", "connective_tissue_ild"),
+            ("I wondered if he'd had a mini stroke", "stroke"),
+        ],
+    )
+    def test_recognised(self, text: str, key: str) -> None:
+        """Each new entry is found from the patient's words (misspellings corrected)."""
+        assert key in [c.key for c in conditions_in(text, fuzzy=True)]
+
+    def test_new_entries_are_complete(self) -> None:
+        """Every new entry says what points to it, what argues against it and which test settles it."""
+        for key in NEW_KEYS:
+            cond = condition(key)
+            assert cond.supports and cond.against and cond.test, key
+
+    def test_every_new_entry_has_a_note_that_names_it(self) -> None:
+        """A starter-pack note whose title names the condition backs each entry, so answers are cited."""
+        titles = [load_markdown(p).title for p in pack_path().glob("*.md")]
+        for key in NEW_KEYS:
+            assert any(condition(key) in conditions_in(t) for t in titles), key
+
+    def test_catalogue_order_kept(self) -> None:
+        """New entries are appended: the first entries are unchanged (an easy merge)."""
+        assert [c.key for c in CONDITIONS[:3]] == ["pneumonia", "pulmonary_embolism", "deep_vein_thrombosis"]
+        assert CONDITIONS[-1].key == "stroke"
+
+
+class TestCancerAfterAClot:
+    """After a clot, 'a sign of cancer' asks about a hidden cause, not a lung tumour."""
+
+    def test_hidden_cancer_after_clot(self) -> None:
+        """The PE patient's cancer question is the hidden-cancer one, beside the clotting disorder."""
+        subs = _subs(
+            "could it be a sign of cancer, should I be tested for a clotting disorder like my aunt?",
+            dx="pulmonary embolism (provoked)",
+        )
+        assert ("could_it_be", "hidden_cancer") in subs
+        assert ("could_it_be", "thrombophilia") in subs
+        assert ("could_it_be", "lung_cancer") not in subs
+
+    def test_lung_named_stays_lung_cancer(self) -> None:
+        """A named lung cancer or shadow stays a lung-cancer question, even after a clot."""
+        assert ("could_it_be", "lung_cancer") in _subs("could the shadow be cancer?", dx="pulmonary embolism")
+
+    def test_without_a_clot_cancer_is_lung_cancer(self) -> None:
+        """Without a clot diagnosis the usual reading holds."""
+        assert ("could_it_be", "lung_cancer") in _subs("could a cancer be hiding under it?", dx="empyema")
+
+
+class TestOpenVocabulary:
+    """A possibility the table does not know is still answered, honestly."""
+
+    @pytest.mark.parametrize(
+        ("question", "name"),
+        [
+            ("Could it be Lyme disease?", "lyme disease"),
+            ("What if it's Churg-Strauss syndrome?", "churg-strauss syndrome"),
+            ("Did they check for alpha-1 antitrypsin deficiency?", "alpha-1 antitrypsin deficiency"),
+            ("Should they rule out histoplasmosis?", "histoplasmosis"),
+            ("I'm scared it's vasculitis.", "vasculitis"),
+            ("Haemochromatosis runs in my family, does it matter?", "haemochromatosis"),
+        ],
+    )
+    def test_unknown_named(self, question: str, name: str) -> None:
+        """Phrasings of 'could it be X' with a disease-shaped X the table does not know."""
+        assert ("could_it_be", name) in _subs(question)
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "Is it really necessary to take them?",
+            "Could it be something else?",
+            "Could it be my Parkinson's tablets?",
+            "Could it be an infection?",
+            "Could it be a blood clot?",
+        ],
+    )
+    def test_not_a_disease_name(self, question: str) -> None:
+        """Vague words, medicines and known conditions never become an unknown alternative."""
+        intake = IntakeRecord(diagnosis_in_question="pneumonia", main_question=question)
+        assert questions.unknown_alternatives(intake) == []
+
+    def test_draft_answers_it_without_inventing(self) -> None:
+        """The answer says the draft cannot weigh it and who will; it quotes only a passage naming it."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia", main_question="Could it be Lyme disease?", age=40
+        )
+        passage = CitedSource(
+            number=1,
+            source_id="pack:test",
+            title="Pneumonia",
+            text="Pneumonia is an infection of the lungs. A chest X-ray is the usual test.",
+            population="adult",
+        )
+        draft = compose_draft(
+            intake, ImagingFindings(), [passage], MockLLM(responses=["Pneumonia is common."])
+        )
+        qid = next(q.id for q in draft.sub_questions if q.condition == "lyme disease")
+        answer = [s for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == qid]
+        body = " ".join(s.text for s in answer)
+        assert "cannot weigh lyme disease" in body
+        assert "reviewing clinician will address it" in body
+        assert all(s.origin == "template" or "lyme" in s.text.lower() for s in answer)
+
+
+class TestNextStepPhrasings:
+    """'What happens next' in its everyday forms."""
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "What should we do now?",
+            "How do we stop it happening again?",
+            "When should I go back to the GP?",
+            "Do I need more tests?",
+            "What are the next steps?",
+        ],
+    )
+    def test_next_steps(self, question: str) -> None:
+        """Each is a next-step question."""
+        assert "next_steps" in [k for k, _ in _subs(question)]
