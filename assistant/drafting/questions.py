@@ -272,6 +272,24 @@ _STOP = re.compile(
 )
 
 
+#: Conditions patients ask about as a cause of the illness or as something present beside it
+#: (a clotting disorder or a hidden cancer behind a clot, HIV with TB, osteoporosis behind a
+#: broken rib), not as a replacement for the diagnosis: their question is not "instead".
+_ALONGSIDE = frozenset(
+    {
+        "thrombophilia",
+        "hidden_cancer",
+        "marfan_syndrome",
+        "osteoporosis",
+        "hiv",
+        "drug_resistant_tb",
+        "stroke",
+        "cystic_fibrosis",
+        "connective_tissue_ild",
+    }
+)
+
+
 def unknown_alternatives(intake: IntakeRecord) -> list[str]:
     """Possibilities the patient names that the condition table does not know ("Lyme disease").
 
@@ -515,12 +533,13 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     )
     out: list[dict[str, Any]] = [{"kind": "diagnosis_right", "summary": right}]
     for cond in named_alternatives(intake):
-        summary = f"whether it could be {cond.name} instead"
+        if cond.key in _ALONGSIDE:
+            summary = f"whether {cond.name} could be behind it or present as well"
+        else:
+            summary = f"whether it could be {cond.name} instead"
         out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})
-    for name in unknown_alternatives(intake):
-        out.append(
-            {"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name} instead"}
-        )
+    for name in unknown_alternatives(intake):  # not known here: neither "instead" nor "as well" is assumed
+        out.append({"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name}"})
     if has_images or _IMAGES.search(asked):
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)

@@ -159,3 +159,24 @@ class TestNextStepPhrasings:
     def test_next_steps(self, question: str) -> None:
         """Each is a next-step question."""
         assert "next_steps" in [k for k, _ in _subs(question)]
+
+
+class TestAlongside:
+    """A cause or companion of the diagnosis is not asked about as its replacement."""
+
+    def _summaries(self, question: str, dx: str) -> dict[str, str]:
+        intake = IntakeRecord(diagnosis_in_question=dx, main_question=question)
+        return {q.condition: q.summary for q in questions.parse_sub_questions(intake, has_images=False)}
+
+    def test_clotting_disorder_behind_a_clot(self) -> None:
+        """'Should I be tested for a clotting disorder' after a PE: behind it or as well, not 'instead'."""
+        found = self._summaries(
+            "should I be tested for a clotting disorder like my aunt?", "pulmonary embolism"
+        )
+        assert "behind it or present as well" in found["thrombophilia"]
+        assert "instead" not in found["thrombophilia"]
+
+    def test_a_replacement_is_still_instead(self) -> None:
+        """'Could it be a clot' about a pneumonia asks about a replacement diagnosis."""
+        found = self._summaries("could it be a blood clot instead?", "pneumonia")
+        assert found["pulmonary_embolism"].endswith(" instead")
