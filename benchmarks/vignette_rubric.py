@@ -167,12 +167,33 @@ def _without_med_list(text: str, meds: list[str]) -> str:
     return re.sub(r"\([^)]*\)", listing, text)
 
 
+def _plain(name: str) -> str:
+    return " ".join(re.sub(r"[_-]", " ", name.lower()).split())
+
+
+def same_condition(rubric_name: str, draft_condition: str) -> bool:
+    """Whether the draft's condition is the one a rubric names, however the writer spelt it.
+
+    Equal once case, underscores and hyphens are set aside ("heart failure", "heart_failure"),
+    or the draft's key is among the conditions the name itself mentions ("pulmonary embolism
+    (clot)"): writers name conditions in plain words, the draft by its catalogue key.
+    """
+    from assistant.drafting.conditions import conditions_in
+
+    if _plain(rubric_name) == _plain(draft_condition):
+        return True
+    return bool(rubric_name) and draft_condition in {c.key for c in conditions_in(rubric_name)}
+
+
 def _answered(
     spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool, strict: bool = True
 ) -> Item:
     kind, _, cond = spec.partition(":")
     subs = [
-        q for q in content.get("sub_questions") or [] if q["kind"] == kind and q.get("condition", "") == cond
+        q
+        for q in content.get("sub_questions") or []
+        if q["kind"] == kind
+        and (q.get("condition", "") == cond or same_condition(cond, q.get("condition", "")))
     ]
     if not subs:
         return (f"answered {spec}", False, "sub-question not recognised")
@@ -212,7 +233,7 @@ def _discussed(cond: str, keywords: list[str], content: Mapping[str, Any]) -> It
     block = [
         s["text"].lower()
         for key, s in _sentences(content)
-        if key == "alternatives" and s.get("condition_ref") == cond
+        if key == "alternatives" and same_condition(cond, str(s.get("condition_ref") or ""))
     ]
     text = " ".join(block)
     ok = "point to it" in text and "against it" in text and any(k in text for k in keywords)

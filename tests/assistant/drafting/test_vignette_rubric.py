@@ -183,3 +183,38 @@ class TestNotAssessed:
         """A fixed sentence on what usually argues against a condition states no result."""
         text = "What argues against it: a dense shadow in one lobe with fever, which fits pneumonia."
         assert rubric._from_not_assessed(self._content("template", text), self.EVIDENCE) == []
+
+
+class TestConditionNames:
+    """A rubric names conditions in plain words; the draft by catalogue key: both must meet."""
+
+    @pytest.mark.parametrize(
+        ("name", "key"),
+        [
+            ("heart failure", "heart_failure"),
+            ("pulmonary embolism", "pulmonary_embolism"),
+            ("Pulmonary-Embolism", "pulmonary_embolism"),
+            ("a blood clot in the lung", "pulmonary_embolism"),
+        ],
+    )
+    def test_same_condition(self, rubric: ModuleType, name: str, key: str) -> None:
+        """Case, underscores and hyphens aside, or a name the catalogue reads as that condition."""
+        assert rubric.same_condition(name, key)
+
+    @pytest.mark.parametrize(("name", "key"), [("heart failure", "lung_cancer"), ("", "asthma")])
+    def test_different_condition(self, rubric: ModuleType, name: str, key: str) -> None:
+        """Another condition, or no name, does not count."""
+        assert not rubric.same_condition(name, key)
+
+    def test_discussed_under_a_plain_name(self, rubric: ModuleType) -> None:
+        """The alternatives block of 'heart_failure' is found for the rubric's 'heart failure'."""
+        sentences = [
+            {"text": "What would point to it: swollen ankles.", "condition_ref": "heart_failure"},
+            {"text": "What argues against it: a normal heart size.", "condition_ref": "heart_failure"},
+            {
+                "text": "The test that usually settles it: an echocardiogram.",
+                "condition_ref": "heart_failure",
+            },
+        ]
+        content = {"sections": [{"key": "alternatives", "sentences": sentences}]}
+        assert rubric._discussed("heart failure", ["echocardiogram"], content)[1]
