@@ -59,11 +59,20 @@ class TestDecisions:
         assert d.emergency and d.source in ("semantic", "classifier")
 
     def test_classifier_finds_what_no_single_exemplar_is_close_to(self, shared_triage: Triage) -> None:
-        """The exemplar classifier calls an emergency the nearest-exemplar rule misses, with its evidence."""
+        """The exemplar classifier calls the whole message a cardiac emergency on its own.
+
+        (Since the eighth round's looser cosine rule, low 0.55, the nearest exemplar, at 0.57,
+        finds one of its clauses too, and that is the decision's evidence.)
+        """
         triage = _semantic(shared_triage)
-        d = triage.check("I feel like my heart is going to stop and there's a weight on me")
-        assert d.emergency and d.source == "classifier" and d.category == "cardiac"
-        assert "classifier cardiac p=" in d.evidence and "nearest cardiac exemplar" in d.evidence
+        text = "I feel like my heart is going to stop and there's a weight on me"
+        d = triage.check(text)
+        assert d.emergency and d.category == "cardiac"
+        assert "nearest cardiac exemplar" in d.evidence and "classifier " in d.evidence
+        assert triage.semantic is not None
+        (m,) = triage.semantic.match([triage.prepare(text)])
+        assert m.prediction is not None and m.prediction.category == "cardiac"
+        assert triage.semantic.classifier.is_emergency(m.prediction, m.score, m.counter_score)
 
     def test_spanish_read_through_its_gloss(self) -> None:
         """A Spanish emergency no Spanish phrase covers fires an English rule on its gloss."""

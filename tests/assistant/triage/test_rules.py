@@ -509,3 +509,36 @@ class TestIntakeNarratives:
     def test_what_is_happening_now_still_fires(self, text: str, category: str) -> None:
         """The same words still fire when the message says it is happening now."""
         assert category in categories(text)
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("since waking up she has been short of breath and her calf is hot and swollen", "pe"),
+            ("I am on chemo and suddenly I cannot get enough air", "pe"),
+            (
+                "he had his aortic aneurysm scanned in May and now has a sudden severe pain in his back",
+                "aortic_dissection",
+            ),
+            ("our 5 week old baby has a fever and is sleepy", "sepsis"),
+            ("she cannot walk without veering to the left side and feels dizzy, it began suddenly", "stroke"),
+            ("the pills are all lined up on the table", "suicidal"),
+            ("mon fils fait une crise d'epilepsie et ne reagit pas", "unconscious"),
+            ("mi padre tiene una convulsion ahora", "unconscious"),
+        ],
+    )
+    def test_eighth_round_forms_fire(self, text: str, category: str) -> None:
+        """Ongoing or recent emergencies told with a history, a risk in any tense, or in French or Spanish."""
+        d = rules_only_triage().check(text)
+        assert d.emergency and category in d.categories
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Fits/faints: never",
+            "if grandad gets chest pain on the stairs, when should we phone 999?",
+            "mon fils a fait une crise d'epilepsie hier, il va bien aujourd'hui",
+        ],
+    )
+    def test_eighth_round_look_alikes_do_not_fire(self, text: str) -> None:
+        """A form answer that denies, a hypothetical with a family word, a seizure yesterday."""
+        assert not rules_only_triage().check(text).emergency
