@@ -129,7 +129,34 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     known = known_conditions(intake)
     asked = asked_conditions(intake)
     found = [c for c in found if c not in known or c in asked]
+    # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
+    # history, not an alternative, unless the patient's own question names it.
+    theirs = relatives_conditions(intake)
+    in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
+    found = [c for c in found if c not in theirs or c in in_question or c in asked]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
+_RELATIVE_SUBJECT = re.compile(
+    r"\b(?:my|his|her|our|their)\s+(?:\w+\s+)?(?:mother|father|mum|mom|dad|parents?|brother|sister|aunt|"
+    r"uncle|cousin|grand\w+|son|daughter|wife|husband|partner|relative|friend|neighbour|neighbor|colleague)"
+    r"\b(?:'s)?\s+(?:had|has|have|was|were|is|died|passed|got|suffered|suffers|lived)\b",
+    re.I,
+)
+
+
+def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
+    """Conditions the reason and symptoms name only as a relative's ("my aunt had a DVT in her 40s")."""
+    own: list[Condition] = []
+    others: list[Condition] = []
+    for text in (intake.reason_for_second_opinion, intake.symptom_text):
+        for clause in _PIECES.split(text):
+            m = _RELATIVE_SUBJECT.search(clause)
+            head, tail = (clause[: m.start()], clause[m.start() :]) if m else (clause, "")
+            own += conditions_in(head, fuzzy=True, history=False) if head.strip() else []
+            others += conditions_in(tail, fuzzy=True, history=False) if tail.strip() else []
+    return [c for c in dict.fromkeys(others) if c not in own]
 
 
 #: A relative or someone else: a condition in their clause is not the patient's.

@@ -180,3 +180,22 @@ class TestAlongside:
         """'Could it be a clot' about a pneumonia asks about a replacement diagnosis."""
         found = self._summaries("could it be a blood clot instead?", "pneumonia")
         assert found["pulmonary_embolism"].endswith(" instead")
+
+
+class TestRelativesIllness:
+    """A relative's illness told in the story is family history, not an alternative."""
+
+    def test_story_about_a_relative(self) -> None:
+        """'My aunt had a DVT in her 40s' in the reason: no DVT alternative for a pneumonia."""
+        subs = _subs("Is it really pneumonia?", reason="My aunt had a DVT in her 40s and I worry.")
+        assert ("could_it_be", "deep_vein_thrombosis") not in subs
+
+    def test_asked_about_for_the_patient(self) -> None:
+        """The same relative named in the patient's own question keeps the alternative."""
+        subs = _subs("Could it be a DVT like my aunt had?", reason="My aunt had a DVT in her 40s.")
+        assert ("could_it_be", "deep_vein_thrombosis") in subs
+
+    def test_own_illness_before_the_relative(self) -> None:
+        """'I thought it was a pulled muscle but my partner made me go' keeps the patient's own idea."""
+        reason = "I thought it was a pulled muscle but my partner made me go to A&E."
+        assert ("could_it_be", "costochondritis") in _subs("Is it really pneumonia?", reason=reason)
