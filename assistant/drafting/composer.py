@@ -361,7 +361,19 @@ def _questions(ctx: _Context) -> list[DraftSentence]:
     suggested = parse_questions(raw, prompt_text=rendered.text)
     known = {q.lower() for q in fixed}
     extra = [s for s in suggested.sentences if s.text.lower() not in known]
-    return [DraftSentence(text=q, origin="template") for q in fixed] + extra
+    # Parts of the patient's question that no sub-question answers: listed for them to ask,
+    # rephrased by their focus, and flagged so that the clinician answers them.
+    unanswered = questions.unanswered_questions(ctx.intake)
+    ctx.flags += [
+        GuardrailFlag(
+            kind="review",
+            detail=f"part of the patient's question is not answered by the draft ({q.rstrip('?.')})",
+            section=SectionKey.QUESTIONS,
+        )
+        for q in unanswered
+    ]
+    rest = [DraftSentence(text=q, origin="template") for q in unanswered]
+    return [DraftSentence(text=q, origin="template") for q in fixed] + extra + rest
 
 
 def _limitations(ctx: _Context) -> list[DraftSentence]:

@@ -21,6 +21,7 @@ from assistant.drafting.conditions import (
     main_condition,
     mention_starts,
 )
+from assistant.drafting.medicines import GROUPS, listed_medicine
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import Topic, relative_at_risk, topic, topics_in
 from assistant.intake import IntakeRecord
@@ -421,6 +422,78 @@ _TIMING = re.compile(
 )
 
 
+#: How long a treatment lasts: "how long do I need apixaban", "is 3 months enough", "when can I stop it",
+#: "for how long", "do I have to stay on it for ever".
+_HOW_LONG_TREATED = re.compile(
+    r"\bhow long (?:do|does|will|should|must|would|can) (?:i|he|she|we|they|you) (?:\w+ ){0,2}?"
+    r"(?:need|take|stay on|be on|keep (?:on|taking)|carry on|have to (?:take|stay|be|keep))\b|"
+    r"\bhow long (?:is|are|will) (?:the|a|my|his|her|this) (?:course|treatment)\b|"
+    r"\bis (?:\d+|a|one|two|three|four|five|six|twelve) (?:days?|weeks?|months?|years?)(?: of \w+)? "
+    r"(?:enough|long enough|too (?:long|short))\b|"
+    r"\bwhen (?:can|could|should|will) (?:i|he|she|we|they) (?:stop|come off|finish)\b|"
+    r"\bfor how long\b|\b(?:stay|be|keep) on (?:it|them|this|the \w+|\w+) (?:for ever|forever|for life)\b",
+    re.I,
+)
+#: The patient's own plans for a baby: "get pregnant", "try for a baby", "a future pregnancy".
+_PREGNANCY = re.compile(
+    r"\b(?:get|getting|become|becoming|fall|falling) pregnant\b|"
+    r"\b(?:have|having|try|trying) (?:for )?(?:a|another) baby\b|\bstart(?:ing)? a family\b|"
+    r"\b(?:future|next|another|later|a) pregnanc(?:y|ies)\b|"
+    r"\bpregnancy (?:later|in (?:the )?future|after)\b",
+    re.I,
+)
+_CONTRACEPTION = re.compile(
+    r"\bcontracepti\w+|\bbirth control\b|\b(?:the |a |an )?(?:coil|iud|ius|implant|mini[- ]pill)\b",
+    re.I,
+)
+_BREASTFEEDING = re.compile(r"\bbreast[- ]?fe(?:ed|eding|d)\b|\bnursing (?:my|the) baby\b", re.I)
+#: (topic, summary, pattern) for the questions about a treatment's length and family plans.
+_PLAN_QUESTIONS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("duration", "how long the treatment is needed and when it can stop", _HOW_LONG_TREATED),
+    ("contraception", "which contraception is safe now", _CONTRACEPTION),
+    ("pregnancy", "what the illness and its treatment mean for a future pregnancy", _PREGNANCY),
+    ("breastfeeding", "whether breastfeeding is safe with the treatment", _BREASTFEEDING),
+)
+
+
+def _plan_asked(clause: str) -> list[Asked]:
+    """Questions about how long a treatment lasts, contraception, a pregnancy or breastfeeding.
+
+    A duration question names the medicines it is about ("how long do I need apixaban"), kept
+    as subjects so the answer can speak of them.
+    """
+    out: list[Asked] = []
+    for key, summary, pattern in _PLAN_QUESTIONS:
+        if not pattern.search(clause):
+            continue
+        subjects = [t.key for t in topics_in(correct_spelling(clause, _TREATMENT_WORDS), ["treatment"])]
+        subjects = [k for k in subjects if k not in {"interaction", "contraceptive_pill"}]
+        if key == "duration":
+            out.append(_duration_asked(subjects))
+        else:
+            out.append((key, summary, [], []))
+    return out
+
+
+def _duration_asked(subjects: list[str]) -> Asked:
+    """The duration question, naming the medicines it is about when it names any."""
+    if not subjects:
+        return ("duration", _PLAN_QUESTIONS[0][1], [], [])
+    names = _join([topic(k).name for k in subjects])
+    return ("duration", f"how long {names} should be continued and when to stop", subjects, [])
+
+
+def _one_duration_question(asked: list[Asked]) -> list[Asked]:
+    """ "How long do I need apixaban, and is 3 months enough" as one question, where the first was."""
+    durations = [a for a in asked if a[0] == "duration"]
+    if len(durations) < 2:
+        return asked
+    subjects = list(dict.fromkeys(k for a in durations for k in a[2]))
+    first = next(i for i, a in enumerate(asked) if a[0] == "duration")
+    rest = [a for a in asked if a[0] != "duration"]
+    return [*rest[:first], _duration_asked(subjects), *rest[first:]]
+
+
 def _exposure_asked(clause: str) -> Asked | None:
     """An exposure the clause asks about ("does keeping budgies matter", "is it the mould in the
     flat"): pets, birds, damp and mould, dusts and fumes at work."""
@@ -468,6 +541,7 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     if smoking and question and not cause:
         said = _join(smoking[0].words(clause))
         out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
+    out += _plan_asked(clause)
     exposure = _exposure_asked(clause) if question else None
     if exposure is not None:
         out.append(exposure)
@@ -510,7 +584,7 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
         out += [
             a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
         ]
-    return _one_activity_question(out)
+    return _one_duration_question(_one_activity_question(out))
 
 
 def _one_activity_question(asked: list[Asked]) -> list[Asked]:
@@ -663,3 +737,95 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
 def diagnosis_label(intake: IntakeRecord) -> str:
     """The first diagnosis in the table's plain words, else a neutral phrase."""
     return _diagnosis_name(intake)
+
+
+#: Words of a question about the diagnosis itself, answered by "whether the diagnosis is right".
+_ABOUT_DIAGNOSIS = re.compile(
+    r"\b(really|sure|definitely|definately|actually|certain|confirm\w*|right to|correct|wrong|"
+    r"how (?:can|do|would|could) (?:they|you|the \w+) (?:be sure|know|tell))\b",
+    re.I,
+)
+#: Said in the "Questions to ask your doctor" section when part of the question has no recognisable focus.
+UNANSWERED_GENERAL = (
+    "The draft could not answer every part of your question; your clinician will go through the rest."
+)
+
+
+def _covered(clause: str, intake: IntakeRecord, unknown: list[str]) -> bool:
+    """Whether some sub-question answers ``clause`` (generously: a clause naming anything the
+    parser reads, a condition, a topic, the images, a treatment or a next step, counts)."""
+    spelt = correct_spelling(clause, _TREATMENT_WORDS)
+    child = intake.age is not None and intake.age < 16
+    return bool(
+        _clause_topics(spelt, child=child)
+        or topics_in(spelt)
+        or topics_in(spelt, ["exposure"])
+        or conditions_in(spelt, fuzzy=True)
+        or any(name in spelt.lower() for name in unknown)
+        or _IMAGES.search(spelt)
+        or _TREATMENT.search(spelt)
+        or _NEXT.search(spelt)
+        or _TIMING.search(spelt)
+        or _ABOUT_DIAGNOSIS.search(spelt)
+        or _EXPOSURE_FOLLOW_UP.search(spelt)
+        or relative_at_risk(spelt)
+    )
+
+
+#: A clause that refers back to the part before it ("should it be done", "what are the side effects").
+_BACK_REFERENCE = re.compile(r"\b(it|that|them|these|those|there|the side[- ]effects?|tests? for)\b", re.I)
+_PART_OF = re.compile(r"\b(?:part of|related|connected|linked|caused|because of|due to|from)\b", re.I)
+#: Symptoms a patient asks about as part of the illness, beyond :data:`_SYMPTOMS`, in plain words.
+_OTHER_SYMPTOMS = (
+    (re.compile(r"\b(?:red|sore|painful|dry|itchy) eyes?\b|\beye problems?\b", re.I), "red or sore eyes"),
+    (
+        re.compile(r"\birregular heart ?beat|\bpalpitations?\b|\bheart (?:racing|fluttering)\b", re.I),
+        "an irregular heartbeat",
+    ),
+    (re.compile(r"\brash(?:es)?\b|\bskin (?:lumps?|patches)\b", re.I), "a skin rash"),
+    (re.compile(r"\b(?:joint|knee|ankle) (?:pains?|swelling)\b|\bsore joints\b", re.I), "joint pain"),
+)
+
+
+def _focus_question(clause: str, intake: IntakeRecord) -> str:
+    """The clause as a short first-person question built from its focus (a listed medicine, a
+    medicine the table knows, a symptom), never from its words; '' when it has no focus."""
+    for text in intake.medications:
+        name = listed_medicine(text).name
+        head = name.split()[0] if name.split() else ""
+        if len(head) > 3 and re.search(r"(?<![a-z])" + re.escape(head) + r"(?![a-z])", clause, re.I):
+            return f"Does this illness or its treatment change anything about my {head.lower()}?"
+    for word in re.findall(r"[A-Za-z][\w-]{3,}", clause):
+        if any(g.matches(word) for g in GROUPS):
+            return f"Does this illness or its treatment change anything about {word.lower()}?"
+    symptoms = symptom_names(clause) + [name for rx, name in _OTHER_SYMPTOMS if rx.search(clause)]
+    if symptoms and _PART_OF.search(clause):
+        return f"Could {_join(symptoms)} be part of this illness, and what should I do about it?"
+    return ""
+
+
+def unanswered_questions(intake: IntakeRecord) -> list[str]:
+    """Parts of the main question that no sub-question answers, as questions to ask the doctor.
+
+    Each is rephrased from a template by its focus (never pasted from the patient's text); when
+    a part has no recognisable focus, one general line says the clinician will go through the rest.
+    """
+    unknown = unknown_alternatives(intake)
+    out: list[str] = []
+    general = False
+    for sentence in _SENTENCE.split(intake.main_question):
+        before = False
+        for clause in _clauses(sentence):
+            if len(clause.split()) < 3 or _covered(clause, intake, unknown):
+                before = True
+                continue
+            line = _focus_question(clause, intake)
+            if line:
+                out.append(line)
+            elif before and _BACK_REFERENCE.search(clause):
+                continue  # "should it be done", "is it worth it": a follow-up of the part just answered
+            else:
+                general = True
+            before = False
+    out = list(dict.fromkeys(out))
+    return [*out, UNANSWERED_GENERAL] if general else out

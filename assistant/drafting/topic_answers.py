@@ -132,6 +132,8 @@ def next_topic_sentences(
             return _exposure(ctx, q, conds)
         case "timing":
             return _timing(ctx, conds)
+        case "duration" | "contraception" | "pregnancy" | "breastfeeding":
+            return _plan(ctx, q, conds)
         case _:
             return _contacts(ctx, q, conds)
 
@@ -428,6 +430,75 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
         )
     )
     return out + _cited(ctx, f"how soon urgent referral {conds[0].name if conds else ''}", _TIMING_WORDS)
+
+
+_CLOT_KEYS = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
+#: General notes on a treatment's length and on family plans, in the project's words: (general, after a clot).
+_PLAN_NOTES: dict[str, tuple[str, str]] = {
+    "duration": (
+        "How long a treatment lasts is set for each person from what it treats, what caused the illness and "
+        "how they are responding, and it is usually reviewed at the end of the planned course rather than "
+        "decided once.",
+        "After a blood clot, blood thinners are usually given for at least three months; the treating team "
+        "then weighs the risk of another clot (higher when there was no clear trigger) against the risk of "
+        "bleeding to decide whether to stop or continue.",
+    ),
+    "contraception": (
+        "Which contraception suits someone depends on their health and their medicines; the GP, the "
+        "prescriber or a sexual-health clinic can go through the options.",
+        "After a blood clot, methods containing oestrogen (the combined pill, patch or ring) are usually "
+        "avoided, while progestogen-only methods and the copper or hormonal coil are usually considered; "
+        "blood thinners taken as tablets are not used in pregnancy, so reliable contraception matters "
+        "while taking them.",
+    ),
+    "pregnancy": (
+        "Before trying for a baby it is worth asking the treating clinician or GP to review every medicine, "
+        "because some are not safe in pregnancy and can often be changed for ones that are.",
+        "After a blood clot, pregnancy raises the risk of another one, and blood thinners taken as tablets "
+        "such as apixaban, rivaroxaban and warfarin are not used in pregnancy, so the team usually plans "
+        "preventive heparin injections during pregnancy and for some weeks after the birth.",
+    ),
+    "breastfeeding": (
+        "Many medicines can be taken while breastfeeding but some cannot; a pharmacist or the prescriber "
+        "can check each one.",
+        "Among blood thinners, heparin injections and warfarin are usually considered compatible with "
+        "breastfeeding, while apixaban and rivaroxaban are usually avoided.",
+    ),
+}
+_PLAN_DECIDES = {
+    "duration": "How long to continue, and when it is safe to stop, is the prescribing clinician's decision; "
+    "a treatment should not be stopped early without asking them.",
+    "contraception": "The choice of contraception is made with the GP, the prescriber or a sexual-health "
+    "clinic; this opinion cannot make it.",
+    "pregnancy": "When and how to plan a pregnancy is best discussed with the treating clinician before "
+    "trying; this opinion cannot advise on the patient's own timing.",
+    "breastfeeding": "Whether a medicine can be taken while breastfeeding is for the prescriber or a "
+    "pharmacist to advise; neither breastfeeding nor a medicine should be stopped without asking them.",
+}
+_PLAN_WORDS = {
+    "duration": re.compile(r"\b(?:months?|weeks?|course|how long|stop\w*|continu\w*)\b", re.I),
+    "contraception": re.compile(r"\b(?:contracepti\w+|pill|coil|oestrogen)\b", re.I),
+    "pregnancy": re.compile(r"\bpregnan\w+", re.I),
+    "breastfeeding": re.compile(r"\bbreast[- ]?feed\w*", re.I),
+}
+
+
+def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """A treatment's length, contraception, a future pregnancy, breastfeeding: a general note, the
+    note for a clot when the illness is one or a blood thinner is named, a cited sentence when a
+    source has one, and who decides; never a recommendation for this patient."""
+    general, clot = _PLAN_NOTES[q.topic]
+    on_thinner = "anticoagulant" in q.subjects or bool(
+        topic("anticoagulant").search(" ".join(ctx.intake.medications))
+    )
+    after_clot = bool(_CLOT_KEYS & {c.key for c in conds[:2]}) or on_thinner
+    out = [_t(general)]
+    if after_clot:
+        out.append(_t(clot))
+    subject = conds[0].name if conds else ""
+    out += _cited(ctx, f"{q.topic} {subject}", _PLAN_WORDS[q.topic])
+    out.append(_t(_PLAN_DECIDES[q.topic]))
+    return out
 
 
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
