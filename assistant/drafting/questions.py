@@ -110,6 +110,13 @@ def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
 _HEART = re.compile(r"\b(?:heart|cardiac)\b", re.I)
 
 
+#: Relatives and other people a patient's story mentions (a regular-expression alternation).
+_PEOPLE = (
+    r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
+    r"husband|partner|relative|friend|neighbour|neighbor|colleague"
+)
+
+
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient names in their question, reason or symptoms, except the diagnosis.
 
@@ -140,8 +147,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
 _RELATIVE_SUBJECT = re.compile(
-    r"\b(?:my|his|her|our|their)\s+(?:\w+\s+)?(?:mother|father|mum|mom|dad|parents?|brother|sister|aunt|"
-    r"uncle|cousin|grand\w+|son|daughter|wife|husband|partner|relative|friend|neighbour|neighbor|colleague)"
+    rf"\b(?:my|his|her|our|their)\s+(?:\w+\s+)?(?:{_PEOPLE})"
     r"\b(?:'s)?\s+(?:had|has|have|was|were|is|died|passed|got|suffered|suffers|lived)\b",
     re.I,
 )
@@ -161,11 +167,7 @@ def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
 
 
 #: A relative or someone else: a condition in their clause is not the patient's.
-_OTHERS = re.compile(
-    r"\b(mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
-    r"husband|partner|family|relative|friend|neighbour|neighbor|colleague|contact|lived with)\b",
-    re.I,
-)
+_OTHERS = re.compile(rf"\b({_PEOPLE}|family|contact|lived with)\b", re.I)
 #: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
 #: "diagnosed with COPD 12 years ago", "his Parkinson's".
 _OWN_BEFORE = re.compile(
