@@ -92,8 +92,8 @@ _FRENCH = frozenset(
         "tousse",
         "fievre",
         # ninth round: function and body words of short French messages with few of the above
-        *("et", "comme", "entre", "quelque", "chose", "soudaine", "soudain", "mon", "ma", "mal"),
-        *("tete", "ventre", "poitrine", "sang", "quand", "aussi", "tout", "toute"),
+        *("et", "comme", "entre", "quelque", "chose", "soudaine", "soudain", "mon"),
+        *("tete", "ventre", "poitrine", "quand", "aussi", "tout", "toute"),
         "respirer",
         "saigne",
     ]
