@@ -57,6 +57,7 @@ _SPANISH = frozenset(
         "toso",
         "tose",
         "fiebre",
+        *("cuando", "hijo", "hija", "todo", "toda", "ahora", "desde", "siento"),
     ]
 )
 _FRENCH = frozenset(
@@ -90,6 +91,9 @@ _FRENCH = frozenset(
         "suis",
         "tousse",
         "fievre",
+        # ninth round: function and body words of short French messages with few of the above
+        *("et", "comme", "entre", "quelque", "chose", "soudaine", "soudain", "mon"),
+        *("tete", "ventre", "poitrine", "quand", "aussi", "tout", "toute"),
         "respirer",
         "saigne",
     ]

@@ -28,6 +28,8 @@ _FUNCTION_WORDS = frozenset(
         *("a", "an", "the", "and", "or", "so", "then", "just", "only", "about", "around", "roughly"),
         *("maybe", "like", "back", "that", "which", "this", "it", "to", "me", "him", "her", "them"),
         *("us", "for", "at", "in", "on", "of", "was", "is"),
+        # "it started 4 months ago", "been going on for a year": only when it began
+        *("started", "began", "begun", "has", "have", "had", "been", "going", "ongoing"),
     }
 )
 

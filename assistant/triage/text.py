@@ -152,6 +152,8 @@ _ROMANCE_WORDS = frozenset(
         "lo",
         "sus",
         "nos",
+        *("comme", "entre", "depuis", "quelque", "chose", "douleur", "soudaine", "quand", "tout"),
+        *("cuando", "dolor", "pecho", "hijo", "hija", "desde", "siento", "todo"),
     ]
 )
 

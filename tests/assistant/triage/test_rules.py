@@ -542,3 +542,55 @@ class TestIntakeNarratives:
     def test_eighth_round_look_alikes_do_not_fire(self, text: str) -> None:
         """A form answer that denies, a hypothetical with a family word, a seizure yesterday."""
         assert not rules_only_triage().check(text).emergency
+
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("she keeps going out cold every few minutes", "unconscious"),
+            ("he will not come round even when I shake him", "unconscious"),
+            (
+                "flu for two days, I have not been to the toilet since last night and keep dozing off",
+                "sepsis",
+            ),
+            ("is this normal with a kidney infection? my legs look mottled", "sepsis"),
+            ("my oxygen level reads 86% on the finger monitor", "respiratory"),
+            ("my leg has been sore since the flight home and I am out of breath", "pe"),
+            ("three days after my knee replacement I suddenly could not breathe", "pe"),
+            ("a gripping pain across my chest into my left arm", "cardiac"),
+            ("she took most of a bottle of her sleeping pills", "overdose"),
+            (
+                "douleur soudaine et dechirante entre les omoplates, comme un coup de couteau",
+                "aortic_dissection",
+            ),
+            ("mi hija dice que se va a matar", "suicidal"),
+        ],
+    )
+    def test_ninth_round_forms_fire(self, text: str, category: str) -> None:
+        """Repeated faints, infection with a red flag, a low oximeter reading, a sudden breathlessness
+        after an operation, and French or Spanish messages with few French or Spanish cue words."""
+        d = rules_only_triage().check(text)
+        assert d.emergency and category in d.categories
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I have been choking when I eat and drink, it started 4 months ago",
+            "I cannot breathe when I lie flat so I sleep on 3 pillows",
+            "coughing and choking while eating for months",
+            "chest pain on and off for a month",
+            "my dad has had chest pain for 1 month",
+            "he has had a pain in his chest for a year",
+            "I nearly keeled over when I saw the bill",
+            "this waiting room feels suffocating",
+            "Mood: fine. Thoughts of self-harm: no. Lives with: husband",
+            "the stairs will be the death of me",
+            "ma tante a eu une dissection aortique, faut-il que je sois depistee ?",
+            "el dolor en la espalda al agacharme es normal? solo me pasa cuando me agacho",
+            "my sats are 88 which is normal for me with my COPD",
+            "the whole box of paracetamol is still in the cupboard",
+        ],
+    )
+    def test_ninth_round_look_alikes_do_not_fire(self, text: str) -> None:
+        """Habits (choking at meals, breathless lying flat), durations of a month or a year, idioms,
+        a form answer that denies in the middle of a form, a relative's history, a usual reading."""
+        assert not rules_only_triage().check(text).emergency
