@@ -84,7 +84,7 @@ def _source_elements(reply: Reply) -> list[Any]:
     panels: list[Any] = [
         cl.Text(
             name=source_label(n, title),
-            content=f"#### {source_label(n, title)}\n\n{url}\n\n{text}".strip(),
+            content=f"#### {n}. {title}\n\n{url}\n\n{text}".strip(),  # whole title; the label is cut
             display="side",
         )
         for n, title, url, text in reply.sources
