@@ -375,11 +375,59 @@ def run_case(
         return dict(draft.content), dict(draft.evidence or {}), seconds
 
 
-def load_vignettes(only: str = "") -> list[dict[str, Any]]:
-    """The vignette files, optionally only the comma-separated ids."""
+def load_vignettes(only: str = "", folder: Path = VIGNETTES) -> list[dict[str, Any]]:
+    """The vignette files in ``folder``, optionally only the comma-separated ids."""
     wanted = {x.strip() for x in only.split(",") if x.strip()}
-    out = [json.loads(p.read_text()) for p in sorted(VIGNETTES.glob("*.json"))]
+    out = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     return [v for v in out if not wanted or v["id"] in wanted]
+
+
+def age_group(age: object) -> str:
+    """The age band a vignette's patient falls in (the bands the model cards report)."""
+    if not isinstance(age, int | float):
+        return "age unknown"
+    if age < 18:
+        return "child (<18)"
+    return "adult (18-64)" if age < 65 else "older (65+)"
+
+
+def upload_kind(uploads: Iterable[str]) -> str:
+    """What was uploaded: a CT series, a DICOM radiograph, a film image, or several kinds."""
+    kinds = set()
+    for rel in uploads:
+        path = (ROOT / rel).resolve()
+        if path.is_dir():
+            kinds.add("CT series")
+        elif path.suffix.lower() in {".dcm", ""}:
+            kinds.add("DICOM radiograph")
+        else:
+            kinds.add("film image")
+    return " + ".join(sorted(kinds)) or "no upload"
+
+
+def populations(vignette: Mapping[str, Any]) -> dict[str, str]:
+    """The populations one vignette belongs to: age band, sex, upload kind."""
+    intake = vignette["intake"]
+    return {
+        "age": age_group(intake.get("age")),
+        "sex": str(intake.get("sex") or "sex unknown"),
+        "upload": upload_kind(vignette.get("uploads", [])),
+    }
+
+
+def by_population(results: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, list[int]]]:
+    """Rubric items met / total per population value, for each population axis.
+
+    A drafting change that helps adults and not children shows here, not in the overall figure.
+    """
+    table: dict[str, dict[str, list[int]]] = {}
+    for result in results:
+        for axis, value in result["population"].items():
+            cell = table.setdefault(axis, {}).setdefault(value, [0, 0, 0])
+            cell[0] += result["met"]
+            cell[1] += result["items"]
+            cell[2] += 1
+    return table
 
 
 def main() -> None:
@@ -393,6 +441,9 @@ def main() -> None:
     )
     parser.add_argument("--llm", default="embedded", choices=["embedded", "mock"])
     parser.add_argument("--only", default="", help="comma-separated vignette ids")
+    parser.add_argument(
+        "--dir", type=Path, default=VIGNETTES, help="folder of vignette files (held-out sets)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write per-case results here")
     parser.add_argument("--save-drafts", type=Path, default=None, help="write each case's draft here")
     args = parser.parse_args()
@@ -405,7 +456,7 @@ def main() -> None:
 
     met = total = contradicted = lenient_met = repeated = 0
     results = []
-    for vignette in load_vignettes(args.only):
+    for vignette in load_vignettes(args.only, args.dir):
         content, evidence, seconds = run_case(ctx, vignette, data_dir)
         if args.save_drafts:
             args.save_drafts.mkdir(parents=True, exist_ok=True)
@@ -438,8 +489,13 @@ def main() -> None:
                 "held": held,
                 "missed": [(n, d) for n, ok, d in items if not ok],
                 "repeated": twice,
+                "population": populations(vignette),
             }
         )
+    table = by_population(results)
+    for axis, cells in table.items():
+        for value, (p_met, p_total, n) in sorted(cells.items()):
+            print(f"  {axis}: {value}: {p_met}/{p_total} ({100 * p_met / max(p_total, 1):.1f}%), {n} case(s)")
     print(
         f"overall: {met}/{total} rubric items met ({100 * met / max(total, 1):.1f}%), "
         f"contradicted facts: {contradicted}; without the named-item check: "
@@ -454,6 +510,7 @@ def main() -> None:
                     "lenient": [lenient_met, total],
                     "contradicted": contradicted,
                     "repeated": repeated,
+                    "by_population": table,
                     "cases": results,
                 },
                 indent=2,

@@ -218,3 +218,31 @@ class TestConditionNames:
         ]
         content = {"sections": [{"key": "alternatives", "sentences": sentences}]}
         assert rubric._discussed("heart failure", ["echocardiogram"], content)[1]
+
+
+class TestPopulations:
+    """The rubric is reported per age band, sex and upload kind, not only overall."""
+
+    def test_a_vignettes_populations_come_from_its_intake_and_uploads(
+        self, rubric: ModuleType, tmp_path: Path
+    ) -> None:
+        series = tmp_path / "series"  # a folder of slices is a CT series
+        series.mkdir()
+        vignette = _vignette()
+        vignette["intake"]["age"] = 4
+        vignette["uploads"] = [str(series), "x.png"]
+        pops = rubric.populations(vignette)
+        assert pops["age"] == "child (<18)"
+        assert pops["upload"] == "CT series + film image"
+        assert rubric.age_group(70) == "older (65+)" and rubric.age_group(None) == "age unknown"
+
+    def test_a_weak_population_shows_in_its_own_cell(self, rubric: ModuleType) -> None:
+        results = [
+            {"met": 9, "items": 10, "population": {"age": "adult (18-64)", "sex": "female"}},
+            {"met": 2, "items": 10, "population": {"age": "child (<18)", "sex": "female"}},
+            {"met": 10, "items": 10, "population": {"age": "adult (18-64)", "sex": "male"}},
+        ]
+        table = rubric.by_population(results)
+        assert table["age"]["child (<18)"] == [2, 10, 1]
+        assert table["age"]["adult (18-64)"] == [19, 20, 2]
+        assert table["sex"]["female"] == [11, 20, 2]
