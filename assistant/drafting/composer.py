@@ -62,7 +62,7 @@ from assistant.drafting.sources import (
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import verdict_for
 from assistant.intake import IntakeRecord
-from knowledge.sentences import split_sentences
+from knowledge.sentences import split_sentences, without_citations
 from prompts import PromptTemplate, load_template
 
 logger = logging.getLogger(__name__)
@@ -444,6 +444,25 @@ def _answers(
     return answers
 
 
+def _without_repeats(sections: list[DraftSection]) -> list[DraftSection]:
+    """Drop a sentence already said earlier in the draft (two films, two answers naming one sign).
+
+    The first saying is kept where it first appears; a later one is dropped unless that would empty
+    its section. Citation markers, case and spacing do not make two sayings differ.
+    """
+    said: set[str] = set()
+    for section in sections:
+        kept: list[DraftSentence] = []
+        for sentence in section.sentences:
+            key = " ".join(without_citations(sentence.text).lower().split()).rstrip(".!?:; ")
+            if key and key in said:
+                continue
+            said.add(key)
+            kept.append(sentence)
+        section.sentences = kept or section.sentences[:1]
+    return sections
+
+
 def compose_draft(
     intake: IntakeRecord,
     imaging: ImagingFindings,
@@ -510,9 +529,12 @@ def compose_draft(
         SectionKey.QUESTIONS: lambda: _questions(ctx),
         SectionKey.LIMITATIONS: lambda: _limitations(ctx),
     }
-    sections = [
-        DraftSection(key=key, title=SECTION_TITLES[key], sentences=build()) for key, build in builders.items()
-    ]
+    sections = _without_repeats(
+        [
+            DraftSection(key=key, title=SECTION_TITLES[key], sentences=build())
+            for key, build in builders.items()
+        ]
+    )
     priority = assess_priority(intake, red_flags=ctx.red_flags)
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
     if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:

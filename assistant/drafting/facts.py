@@ -161,11 +161,42 @@ def ct_sentences(ct: CTMeasurements) -> list[str]:
     return out
 
 
+def _per_image(findings: Sequence[ImagingFinding]) -> list[tuple[str, str]]:
+    """(label, sentence) per finding; one label read on several films is said per film, or once.
+
+    Two films give two findings of each label. The same not-assessed reason is said once for
+    all of them; results that differ are numbered by film, so that no sentence is said twice
+    and a reader can tell the films' results apart.
+    """
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.label] = counts.get(f.label, 0) + 1
+    seen: dict[str, int] = {}
+    out: list[tuple[str, str]] = []
+    for f in findings:
+        n = counts[f.label]
+        text = finding_sentence(f)
+        if n == 1:
+            out.append((f.label, text))
+            continue
+        seen[f.label] = seen.get(f.label, 0) + 1
+        if not f.assessed:
+            text = text.replace(
+                f"was run for {f.label},", f"was run for {f.label} on each of the {n} films,", 1
+            )
+            text = text.replace("its result is not used", "its results are not used", 1)
+            if (f.label, text) not in out:
+                out.append((f.label, text))
+            continue
+        out.append((f.label, f"On film {seen[f.label]} of {n}, t{text[1:]}"))
+    return out
+
+
 def image_fact_sentences(imaging: ImagingFindings) -> list[DraftSentence]:
     """Every finding (assessed or why not) and CT measurement as a ``finding`` sentence."""
     sentences = [
-        DraftSentence(text=finding_sentence(f), origin="finding", finding_refs=[f.label])
-        for f in imaging.findings
+        DraftSentence(text=text, origin="finding", finding_refs=[label])
+        for label, text in _per_image(imaging.findings)
     ]
     if imaging.ct is not None:
         sentences += [

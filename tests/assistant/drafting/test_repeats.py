@@ -133,3 +133,52 @@ class TestNoRepeatsOnVignettes:
         intake = IntakeRecord.model_validate(json.loads(path.read_text())["intake"])
         draft = compose_draft(intake, IMAGING[situation], passages, MockLLM())
         assert repeated_sentences(_texts(draft)) == []
+
+
+def test_two_films_are_told_apart_and_a_shared_reason_is_said_once() -> None:
+    """Two films give two findings per label: results are numbered by film, one reason said once."""
+    from assistant.drafting.facts import image_fact_sentences
+
+    films = ImagingFindings(
+        modality="chest X-ray",
+        kinds=["cxr"],
+        findings=[
+            _finding("reported", True),
+            _finding("reported", False),
+            _finding("not_assessed", False).model_copy(update={"label": "abnormal"}),
+            _finding("not_assessed", False).model_copy(update={"label": "abnormal"}),
+        ],
+    )
+    texts = [s.text for s in image_fact_sentences(films)]
+    assert texts[0].startswith("On film 1 of 2, the ") and "0.81" in texts[0]
+    assert texts[1].startswith("On film 2 of 2, the ") and "0.12" in texts[1]
+    assert len(texts) == 3 and "on each of the 2 films" in texts[2] and "results are not used" in texts[2]
+    assert not repeated_sentences(texts)
+
+
+def test_a_sentence_two_answers_both_give_is_said_once() -> None:
+    """The first saying stays where it is; the later one goes, unless its section would be empty."""
+    from assistant.drafting.composer import _without_repeats
+    from assistant.drafting.schemas import DraftSection, DraftSentence
+
+    warn = "Go to A&E at once for blue lips."
+    sections = [
+        DraftSection(
+            key=SectionKey.ANSWERS, title="a", sentences=[DraftSentence(text=warn, origin="template")]
+        ),
+        DraftSection(
+            key=SectionKey.QUESTIONS,
+            title="b",
+            sentences=[
+                DraftSentence(text="Ask about a sweat test.", origin="template"),
+                DraftSentence(text=warn + " [2]", origin="template"),
+            ],
+        ),
+        DraftSection(
+            key=SectionKey.LIMITATIONS, title="c", sentences=[DraftSentence(text=warn, origin="template")]
+        ),
+    ]
+    out = _without_repeats(sections)
+    assert [s.text for s in out[0].sentences] == [warn]
+    assert [s.text for s in out[1].sentences] == ["Ask about a sweat test."]
+    assert [s.text for s in out[2].sentences] == [warn]
