@@ -18,7 +18,7 @@ from typing import Any
 from assistant.triage.gloss import Glossary, default_glossary, language
 from assistant.triage.rules import RULES_PATH, RuleHit, RuleSet, load_rules
 from assistant.triage.semantic import EXEMPLARS_PATH, SemanticMatcher, TextEmbedder, load_bank
-from assistant.triage.text import TypoCorrector, normalise, sentences, words
+from assistant.triage.text import Clause, TypoCorrector, normalise, sentences, words
 
 log = logging.getLogger(__name__)
 _MAX_SEGMENTS = 24  # an intake story of eight sentences gives about twenty; the last ones count too
@@ -188,9 +188,11 @@ class Triage:
                 if clean:
                     out.setdefault(c.text, sentence)
                     continue
-                if self.rules.is_information_request(c.text, now):
+                if self.rules.is_information_request(c.text, now) or self.rules.is_over(c.text):
                     # A question's "and" parts are still asked, not said: "what is the
-                    # difference between angina and a heart attack" does not give "a heart attack".
+                    # difference between angina and a heart attack" does not give "a heart attack";
+                    # nor does a clause that says it is over ("she is on antibiotics and feeling
+                    # better") give what came before its recovery.
                     continue
                 for p in (q.strip() for q in _AND.split(c.text)):
                     if len(words(p)) >= 3 and self._clean(p, now):
@@ -205,14 +207,31 @@ class Triage:
 
         The rules' own Spanish and French phrases still read the original, but the time and
         question cues are English: such a hit counts only when some clause of the gloss is
-        neither past nor a question ("una convulsion ... cuando era bebe" is in the past). (The
-        phrases carry their own negations: "ne s effacent pas" is a sign, not a denial.)
+        neither past nor a question ("una convulsion ... cuando era bebe" is in the past), and
+        not when the words it matched are in the gloss too, only in such clauses. (The phrases
+        carry their own negations: "ne s effacent pas" is a sign, not a denial.)
         """
         if glossed == prepared:
             return self.rules.check(prepared)
         r = self.rules
-        now = any(not (r.is_past(c.text) or r.is_information_request(c.text)) for c in r.clauses(glossed))
-        return r.check(glossed) or (r.check(prepared) if now else [])
+        gloss_clauses = r.clauses(glossed)
+        now = any(not (r.is_past(c.text) or r.is_information_request(c.text)) for c in gloss_clauses)
+        if glossed_hits := r.check(glossed):
+            return glossed_hits
+        return [h for h in r.check(prepared) if now and not self._said_of_the_past(h, gloss_clauses)]
+
+    def _said_of_the_past(self, hit: RuleHit, gloss_clauses: list[Clause]) -> bool:
+        """Whether the words that made a hit on the original are in the gloss too, only in
+        clauses about the past or questions ("mon pere est mort d une dissection aortique":
+        "dissection" is in "my father died of a aortic dissection")."""
+        r = self.rules
+        for matched in hit.matched:
+            where = [
+                c for c in gloss_clauses if re.search(rf"(?<![a-z]){re.escape(matched)}(?![a-z])", c.text)
+            ]
+            if not where or any(not (r.is_past(c.text) or r.is_information_request(c.text)) for c in where):
+                return False
+        return True
 
     def check(self, text: str) -> TriageDecision:
         """Triage one text (a chat message, an intake answer, a case's symptoms)."""

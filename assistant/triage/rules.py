@@ -10,7 +10,7 @@ clause says it is happening now. See the header of ``rules.yaml`` for the format
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -186,6 +186,7 @@ class RuleSet:
     vocabulary: frozenset[str]
     figurative: tuple[tuple[re.Pattern[str], str], ...] = ()
     senses: tuple[tuple[re.Pattern[str], str], ...] = ()
+    precedence: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def literal(self, text: str) -> str:
         """The text with its figures of speech ("the waiting is killing me") said plainly and
@@ -260,7 +261,17 @@ class RuleSet:
                 else:
                     hits.append(RuleHit(rule.id, rule.category, tuple(matched)))
                     break
-        return hits
+        return self._by_precedence(hits)
+
+    def _by_precedence(self, hits: list[RuleHit]) -> list[RuleHit]:
+        """The hits with those of a category that another hit's category goes before moved last.
+
+        "a tearing pain through to my back and my legs feel weak" fires a dissection rule and a
+        stroke rule: `precedence` names the dissection first. Otherwise file order stands.
+        """
+        fired = {h.category for h in hits}
+        beaten = {c for c in fired for w in fired if c in self.precedence.get(w, frozenset())}
+        return sorted(hits, key=lambda h: h.category in beaten)
 
     def _affirmed_match(
         self,
@@ -411,6 +422,13 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
     if not isinstance(raw_senses, dict):
         raise TriageConfigError("'senses' must map a pattern to its plain wording")
     senses = tuple((_phrase("senses", str(k)), str(v)) for k, v in raw_senses.items())
+    raw_precedence = data.get("precedence") or {}
+    if not isinstance(raw_precedence, dict) or not all(
+        str(k) in categories and isinstance(v, list) and all(str(c) in categories for c in v)
+        for k, v in raw_precedence.items()
+    ):
+        raise TriageConfigError("'precedence' must map a category to the categories it goes before")
+    precedence = {str(k): frozenset(str(c) for c in v) for k, v in raw_precedence.items()}
     for raw in data.get("rules") or []:
         for group in raw.get("all_of") or []:
             vocabulary |= _literal_words(group)
@@ -423,6 +441,7 @@ def parse_rules(data: dict[str, Any]) -> RuleSet:
         vocabulary=frozenset(vocabulary),
         figurative=figurative,
         senses=senses,
+        precedence=precedence,
     )
 
 

@@ -154,12 +154,12 @@ class TestSegments:
         triage = rules_only_triage()
         text = triage.prepare(
             "She was poorly with a temperature and the doctor sent her for an x-ray which showed "
-            "pneumonia. It is day 3 of the medicine and she is running around and eating. She "
+            "pneumonia. It is day 3 of the medicine and she is eating and drinking. She "
             "hates the medicine and spits it out, every dose is a battle."
         )
         segments = triage._segments(text)
         assert segments[text] == ""
-        assert segments["it is day 3 of the medicine and she is running around and eating"]
+        assert segments["it is day 3 of the medicine and she is eating and drinking"]
 
     def test_a_short_message_of_two_sentences_is_still_classified_whole(self) -> None:
         """Two short sentences are one message to the classifier, as before."""

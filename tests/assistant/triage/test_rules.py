@@ -594,3 +594,76 @@ class TestIntakeNarratives:
         """Habits (choking at meals, breathless lying flat), durations of a month or a year, idioms,
         a form answer that denies in the middle of a form, a relative's history, a usual reading."""
         assert not rules_only_triage().check(text).emergency
+
+
+class TestTenthRound:
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("a tearing pain in my back came on suddenly and now my legs feel weak", "aortic_dissection"),
+            ("two days after my hip operation I am suddenly breathless and have chest pain", "pe"),
+            ("after the peanuts her lips swelled up and she is struggling to breathe", "anaphylaxis"),
+            ("my tongue feels twice its normal size since the new tablets", "anaphylaxis"),
+            ("he took an extra dose of his morphine and now we cannot wake him properly", "overdose"),
+            ("she necked a handful of painkillers after the argument", "overdose"),
+            ("he took everything in the medicine cabinet", "overdose"),
+            ("my brother says he is going to throw himself out of the window", "suicidal"),
+            ("my son is grunting with every breath and his nostrils are flaring", "respiratory"),
+            ("crushing chest pain going down my left arm, it has not settled", "cardiac"),
+            (
+                "is it normal to get puffy eyes and a closing throat after penicillin? he just took his dose",
+                "anaphylaxis",
+            ),
+            ("mi hermana se va a tirar por la ventana", "suicidal"),
+            ("je saigne du nez depuis une heure malgre la compression", "bleeding"),
+            ("my wife gave birth last week and has just become very breathless", "pe"),
+        ],
+    )
+    def test_tenth_round_forms_fire(self, text: str, category: str) -> None:
+        """The category a clinician would name wins when several fire (a dissection before a stroke, a
+        clot before the heart, anaphylaxis before asthma), and the tenth round's forms fire."""
+        d = rules_only_triage().check(text)
+        assert d.emergency and d.category == category
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Self-harm: none currently. Mood: ok",
+            "I was knocked sideways by the news about my scan",
+            "could the infection have damaged my lungs?",
+            "my grandmother died of a stroke, does it run in families?",
+            "can you put anaphylaxis to wasp stings on my allergy list",
+            "mon oncle est mort d'une dissection aortique, dois-je faire un depistage ?",
+            "my grandad coughed up blood near the end of his life",
+            "a few hives on my arm that cleared with an antihistamine",
+            "my dad has a sore chest when he presses on his ribs and takes the clot tablets",
+        ],
+    )
+    def test_tenth_round_look_alikes_do_not_fire(self, text: str) -> None:
+        """A form field denied "currently", an idiom, questions about damage or families, an allergy
+        list, a relative's death told in French, a relative's last illness, hives already settled."""
+        assert not rules_only_triage().check(text).emergency
+
+    def test_precedence_orders_the_hits(self) -> None:
+        """A category named in `precedence` goes before the ones it lists, whatever the file order."""
+        data = {
+            "categories": {"a": {}, "b": {}},
+            "precedence": {"b": ["a"]},
+            "rules": [
+                {"id": "ra", "category": "a", "all_of": [["pain"]]},
+                {"id": "rb", "category": "b", "all_of": [["tearing"]]},
+            ],
+        }
+        rules = parse_rules(data)
+        assert [h.category for h in rules.check("a tearing pain")] == ["b", "a"]
+        assert [h.category for h in rules.check("a pain")] == ["a"]
+
+    def test_malformed_precedence_is_refused(self) -> None:
+        """A precedence that names an unknown category is refused."""
+        data = {
+            "categories": {"a": {}},
+            "precedence": {"a": ["zz"]},
+            "rules": [{"id": "ra", "category": "a", "all_of": [["pain"]]}],
+        }
+        with pytest.raises(TriageConfigError, match="precedence"):
+            parse_rules(data)
