@@ -119,7 +119,9 @@ class TestChestConditionNotes:
         doc = DOCS[stem]
         facts = doc.facts
         assert facts is not None and facts.condition
-        assert facts.typical_symptoms and facts.imaging_signs and facts.distinguishing_tests and facts.red_flags
+        assert (
+            facts.typical_symptoms and facts.imaging_signs and facts.distinguishing_tests and facts.red_flags
+        )
         assert facts.reviewed_by == "pending clinician review"
         assert doc.population == population
         assert stem in STRUCTURED
