@@ -142,7 +142,44 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     theirs = relatives_conditions(intake)
     in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
     found = [c for c in found if c not in theirs or c in in_question or c in asked]
+    found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: An exposure asked about as a cause: "are the pigeons causing it", "could the mould have done this",
+#: "does keeping budgies matter", "should I get rid of the birds".
+_AS_A_CAUSE = re.compile(
+    r"\b(?:caus\w*|behind|blame|responsible|problem|reason|trigger\w*|from|because|due to|done|did|doing|"
+    r"matters?|making|made|could|might|linked|related|connected|affect\w*|harm\w*|bad for|get rid|"
+    r"is it|are (?:they|the|these|those|my|our|his|her)|was it)\b",
+    re.I,
+)
+_ASTHMA = re.compile(r"\basthma\w*", re.I)
+
+
+def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
+    """What a question about birds or mould as a cause points to, as alternatives to weigh.
+
+    Birds, feathers, mouldy hay, damp and mould breathed in again and again can cause
+    hypersensitivity pneumonitis (bird fancier's or farmer's lung); mould in someone with asthma
+    points first to allergic bronchopulmonary aspergillosis (ABPA). A statement ("I keep budgies")
+    asks nothing; pets and dusts are answered as exposures only.
+    """
+    asthma = bool(_ASTHMA.search("\n".join([_text_of(intake), intake.history, intake.diagnosis_in_question])))
+    main = _SENTENCE.split(intake.main_question)
+    keys: list[str] = []
+    for sentence in _question_texts(intake):
+        if not sentence.rstrip().endswith("?") and sentence not in main:
+            continue
+        for clause in _clauses(sentence):
+            said = {t.key for t in topics_in(clause, ["exposure"])}
+            if not said & {"birds", "mould"} or not _AS_A_CAUSE.search(clause):
+                continue
+            if "birds" in said or not asthma:
+                keys.append("hypersensitivity_pneumonitis")
+            if "mould" in said and asthma:
+                keys.append("abpa")
+    return [condition(k) for k in dict.fromkeys(keys)]
 
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".

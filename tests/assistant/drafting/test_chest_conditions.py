@@ -11,10 +11,12 @@ import pytest
 
 from assistant.drafting import questions
 from assistant.drafting.conditions import CONDITIONS, condition, conditions_in, diagnosis_family
+from assistant.drafting.schemas import SectionKey
 from assistant.intake import IntakeRecord
 from knowledge import pack_path
 from knowledge.lexicon import normalise
 from knowledge.loaders.markdown import load_markdown
+from tests.assistant.drafting.test_history_and_exposures import _draft
 
 #: The new entries, each with the pack note that backs it.
 NEW = {
@@ -167,3 +169,70 @@ class TestAlternativesAsked:
         """The family doctor in the question is not an alternative."""
         subs = _subs("My PCP says it is pneumonia; is she right and should I have a CT?")
         assert not [c for kind, c in subs if kind == "could_it_be"]
+
+
+class TestExposureQuestions:
+    """Birds and mould asked about as a cause lead to the alternative they can point to."""
+
+    @pytest.mark.parametrize(
+        ("question", "dx", "history", "key"),
+        [
+            ("Are the pigeons causing it and do I have to get rid of them?", "COPD", "", HP),
+            ("Are the birds causing it?", "pulmonary fibrosis", "", "hypersensitivity_pneumonitis"),
+            ("Could the mould in my flat cause it?", "pneumonia", "", "hypersensitivity_pneumonitis"),
+            ("Could the mould in my flat cause it?", "pneumonia", "asthma since childhood", "abpa"),
+            ("Is the damp making my asthma worse?", "asthma", "", "abpa"),
+            ("Does keeping budgies matter?", "interstitial lung disease", "", "hypersensitivity_pneumonitis"),
+        ],
+    )  # fmt: skip
+    def test_could_it_be(self, question: str, dx: str, history: str, key: str) -> None:
+        """The exposure question is answered as an exposure and its alternative is weighed."""
+        intake = IntakeRecord(diagnosis_in_question=dx, main_question=question, history=history)
+        subs = questions.parse_sub_questions(intake, has_images=False)
+        assert ("could_it_be", key) in [(q.kind, q.condition) for q in subs]
+        assert "exposure" in [q.topic for q in subs]
+
+    def test_mould_with_asthma_is_abpa_not_hp(self) -> None:
+        """Mould in someone with asthma points to ABPA first."""
+        subs = _subs("Could the mould be causing it?", "asthma")
+        assert ("could_it_be", "abpa") in subs
+        assert ("could_it_be", "hypersensitivity_pneumonitis") not in subs
+
+    @pytest.mark.parametrize(
+        ("question", "reason"),
+        [
+            ("Is it right?", "I keep budgies."),  # a statement asks nothing
+            ("Could the cat be making it worse?", ""),  # pets are answered as an exposure only
+            ("Could the dust at the quarry have done this?", ""),
+        ],
+    )
+    def test_no_alternative(self, question: str, reason: str) -> None:
+        """Statements, pets and dusts raise no hypersensitivity pneumonitis or ABPA alternative."""
+        subs = _subs(question, "asthma", reason_for_second_opinion=reason)
+        assert not {c for kind, c in subs if kind == "could_it_be"} & {"hypersensitivity_pneumonitis", "abpa"}
+
+    def test_pigeons_drafted_with_for_against_and_test(self) -> None:
+        """The draft names hypersensitivity pneumonitis, with what supports, argues against and settles it."""
+        intake = IntakeRecord(
+            diagnosis_in_question="COPD",
+            age=65,
+            main_question="Is it really COPD, and are the pigeons causing it?",
+        )
+        draft = _draft(intake, ["hypersensitivity-pneumonitis", "copd"])
+        hp = next(q for q in draft.sub_questions if q.condition == "hypersensitivity_pneumonitis")
+        answer = " ".join(
+            s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == hp.id
+        )
+        assert "avian precipitins" in answer and "test that usually settles" in answer
+        alt = " ".join(
+            s.text
+            for s in draft.section(SectionKey.ALTERNATIVES).sentences
+            if s.condition_ref == "hypersensitivity_pneumonitis"
+        )
+        assert "point to it" in alt and "against it" in alt and "antigen avoidance" in alt
+        exposure = " ".join(
+            s.text
+            for s in draft.section(SectionKey.ANSWERS).sentences
+            if s.question_ref == next(q.id for q in draft.sub_questions if q.topic == "exposure")
+        )
+        assert "pigeons" in exposure and "hypersensitivity pneumonitis" in exposure
