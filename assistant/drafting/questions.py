@@ -556,7 +556,11 @@ def _said_with_article(t: Topic, clause: str) -> str:
     match = t.search(clause)
     word = t.words(clause)[0]
     article = _ARTICLE.search(clause[: match.start()]) if match else None
-    return f"{article.group(1).lower()} {word}" if article else word
+    if article is None:
+        return word
+    # The draft speaks to the patient in its own voice: "my budgies" are "the budgies".
+    said = article.group(1).lower()
+    return f"{'the' if said in ('my', 'our') else said} {word}"
 
 
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
@@ -620,9 +624,15 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
             found = [
                 a for clause in _clauses(sentence) for a in _clause_topics(clause, child=child, question=asks)
             ]
-        out += [
-            a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
-        ]
+        # One question per topic and subjects, also when two clauses of one sentence ask it
+        # ("could it be bird fancier's lung from my budgies, ..., do I need to get rid of the birds");
+        # activities are merged below, with every word that names them.
+        seen = {b[0] + ":" + ",".join(b[2]) for b in out}
+        for a in found:
+            key = a[0] + ":" + ",".join(a[2])
+            if key not in seen:
+                out.append(a)
+                seen |= set() if a[0] == "activity" else {key}
     return _one_duration_question(_one_activity_question(out))
 
 

@@ -236,3 +236,17 @@ class TestExposureQuestions:
             if s.question_ref == next(q.id for q in draft.sub_questions if q.topic == "exposure")
         )
         assert "pigeons" in exposure and "hypersensitivity pneumonitis" in exposure
+
+    def test_bird_fanciers_lung_asks_once_about_the_birds(self) -> None:
+        """The illness's name is not an exposure word; one question about the birds, in the draft's voice."""
+        intake = IntakeRecord(
+            diagnosis_in_question="idiopathic pulmonary fibrosis",
+            main_question="Is it really IPF or could it be bird fancier's lung from my budgies, what tests "
+            "would tell the difference, do I need to get rid of the birds?",
+        )
+        exposures = [
+            q for q in questions.parse_sub_questions(intake, has_images=False) if q.topic == "exposure"
+        ]
+        assert [q.summary for q in exposures] == [
+            "whether the exposure to the budgies matters, and what to do about it"
+        ]
