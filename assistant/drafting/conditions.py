@@ -802,8 +802,7 @@ CONDITIONS: tuple[Condition, ...] = (
     # starter-pack note of the same name).
     Condition(
         "hypersensitivity_pneumonitis",
-        "hypersensitivity pneumonitis (an allergic inflammation of the lungs, such as bird fancier's lung "
-        "or farmer's lung)",
+        "hypersensitivity pneumonitis (an allergic lung inflammation, such as bird fancier's lung)",
         ("hypersensitivity pneumonitis", "extrinsic allergic alveolitis"),
         "regular bird exposure (pigeons, budgies, parrots or feather bedding) or mouldy hay, damp or "
         "mould, breathlessness and a dry cough building over months, symptoms that ease away from the "
