@@ -123,6 +123,13 @@ CORE_CONDITIONS: frozenset[str] = frozenset(
         "asthma in children",
         "lung abscess",
         "empyema",
+        "hypersensitivity pneumonitis",
+        "acute chest syndrome",
+        "sickle cell disease",
+        "eosinophilic pneumonia",
+        "allergic bronchopulmonary aspergillosis",
+        "pneumocystis pneumonia",
+        "evali",
     }
 )
 

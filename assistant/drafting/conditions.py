@@ -85,6 +85,15 @@ _SMOKING_CANCER = (
     "less harmful than smoking but is not known to be harmless to the lungs"
 )
 
+#: "PCP" as Pneumocystis pneumonia, not a primary care physician ("my PCP said", "the PCP's office",
+#: "PCP appointment"): a possessive or article before it, or a doctor's doing after it, is the doctor.
+_PCP = (
+    r"(?<!my )(?<!our )(?<!his )(?<!her )(?<!their )(?<!your )(?<!the )(?<!a )(?<!new )pcp"
+    r"(?!['\u2019]s)(?! (?:said|says|told|tells|thinks|thought|sent|sends|referred|refers|wants|wanted|"
+    r"doctor|physician|office|clinic|appointment|visit|ordered|prescribed|gave|started|put|checked|did|"
+    r"listened|wrote|suggested|recommended)\b)"
+)
+
 CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "pneumonia",
@@ -442,7 +451,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         "ild",
         "interstitial lung disease (lung scarring)",
-        ("interstitial lung disease", "ild", "asbestosis", "extrinsic allergic alveolitis"),
+        ("interstitial lung disease", "ild", "asbestosis"),
         "gradual breathlessness over months, a dry cough and crackles at the lung bases, sometimes after "
         "years of exposure to dusts such as asbestos",
         "breathlessness that is episodic or explained by another cause",
@@ -788,6 +797,205 @@ CONDITIONS: tuple[Condition, ...] = (
         urgent=True,
         follow_up="a swallow assessment by a speech and language therapist and, if a stroke is "
         "suspected, an urgent medical review with a brain scan",
+    ),
+    # Eighth round: chest conditions patients name that the table did not know (each backed by a
+    # starter-pack note of the same name).
+    Condition(
+        "hypersensitivity_pneumonitis",
+        "hypersensitivity pneumonitis (an allergic lung inflammation, such as bird fancier's lung)",
+        ("hypersensitivity pneumonitis", "extrinsic allergic alveolitis"),
+        "regular bird exposure (pigeons, budgies, parrots or feather bedding) or mouldy hay, damp or "
+        "mould, breathlessness and a dry cough building over months, symptoms that ease away from the "
+        "exposure, and on CT patchy haze, faint small nodules and a mosaic pattern of trapped air",
+        "no exposure found after a careful history, or scarring mainly at the lung bases with "
+        "honeycombing and no trapped air, which fits idiopathic pulmonary fibrosis better",
+        "a careful exposure history with a high-resolution CT (including images taken breathing out) "
+        "and breathing tests including gas transfer, blood tests for antibodies to bird or mould "
+        "proteins (such as avian precipitins), often a bronchoalveolar lavage (an airway washing at "
+        "bronchoscopy), and review by a multidisciplinary team of lung specialists; improvement after "
+        "antigen avoidance (ending the exposure) supports it",
+        lay=(
+            r"(?:birds?|pigeons?|budgies?|parrots?|feathers?)\s+(?:(?:fancier|breeder|keeper)"
+            r"(?:['\u2019]?s|s['\u2019]?)?\s+)?lungs?",
+            r"farmer(?:['\u2019]?s|s['\u2019]?)?\s+lungs?",
+            r"allerg\w* (?:reaction )?(?:to|from) (?:the |my |our |his |her )?(?:birds?|pigeons?|budgies?|"
+            r"parrots?|feathers?) (?:in|affecting|on) (?:my|his|her|the|their) lungs?",
+        ),
+        # "pneumonitis" alone is read as pneumonia; this one is told apart from it.
+        contrasts="pneumonia",
+        follow_up="breathing tests and a repeat high-resolution CT some months after the exposure has "
+        "ended, reviewed by the chest specialist team",
+        treatment="the first step is ending the exposure (antigen avoidance), for example rehoming the "
+        "birds, removing feather bedding or dealing with damp and mould, which helps most when done "
+        "early; steroid tablets or other medicines that calm the immune system are used when symptoms or "
+        "breathing tests need them, and antifibrotic medicines are considered when scarring keeps "
+        "progressing",
+        activity=(("travel", _FLYING_LUNGS),),
+    ),
+    Condition(
+        "acute_chest_syndrome",
+        "acute chest syndrome (a sickle cell crisis in the lungs)",
+        ("acute chest syndrome", "sickle cell chest crisis", "sickle chest crisis", "chest crisis"),
+        "sickle cell disease with fever, cough, chest pain or fast breathing and a new shadow on the "
+        "chest X-ray, often during or a day or two after a painful crisis or an operation; in young "
+        "children sometimes only a fever and a cough",
+        "no sickle cell disease (a blood test of the haemoglobin type tells), or chest and rib pain with "
+        "a clear chest X-ray and normal oxygen levels, which fits a painful crisis without the lungs, "
+        "although the film is repeated if the symptoms continue",
+        "a chest X-ray showing a new shadow, with oxygen levels, blood counts, a blood group and "
+        "crossmatch in case a transfusion is needed, and blood and sputum cultures, in hospital the same "
+        "day",
+        lay=(
+            r"sickl\w*(?: cell)? cris[ie]s (?:in|on|of|affecting) (?:my|his|her|their|the) (?:chest|lungs?)",
+            r"sickl\w*(?: cell)? (?:chest|lung) (?:cris[ie]s|syndrome)",
+            r"(?:chest|lung) cris[ie]s",
+        ),
+        urgent=True,
+        follow_up="review by the sickle cell (haematology) team after discharge, who discuss treatment "
+        "such as hydroxycarbamide (hydroxyurea) to lower the chance of another episode",
+        follow_up_child="review by the children's sickle cell team after discharge, who discuss "
+        "treatment such as hydroxycarbamide (hydroxyurea) and check that preventive penicillin and "
+        "vaccines are up to date",
+        treatment="acute chest syndrome is treated in hospital with oxygen, antibiotics, pain relief, "
+        "breathing exercises with an incentive spirometer, careful fluids and, when oxygen levels are low "
+        "or the illness is severe, a blood transfusion (top-up or exchange)",
+    ),
+    Condition(
+        "evali",
+        "vaping lung injury (EVALI)",
+        (
+            "evali",
+            "vaping lung injury",
+            "vaping-associated lung injury",
+            "vaping associated lung injury",
+            "e-cigarette lung injury",
+            "vaping lung",
+            "vape lung",
+        ),
+        "vaping in the past three months, especially THC (cannabis) cartridges bought informally, cough, "
+        "breathlessness and chest pain with fever and often vomiting, diarrhoea or belly pain, and hazy "
+        "shadowing on both sides on CT, with tests for infection negative",
+        "no vaping in the previous three months, a positive test for an infection that explains the "
+        "illness, or a dense shadow in one lobe that clears with antibiotics",
+        "a detailed vaping history with a chest X-ray and usually a CT scan, and tests to exclude "
+        "infection (viral swabs, blood and sputum cultures), sometimes a bronchoscopy; there is no single "
+        "test for it",
+        lay=(
+            r"vap(?:e|ing)[- ](?:related|associated|induced) lung (?:injury|damage|disease|illness)",
+            r"lung (?:injury|damage|inflammation) (?:from|caused by|due to) (?:my |the |his |her )?"
+            r"(?:vap\w*|e-?cig\w*)",
+            r"e-?cig(?:arette)?s? lungs?",
+        ),
+        follow_up="a check of oxygen levels and symptoms within about two weeks of treatment, with a chest "
+        "X-ray and breathing tests over the following months",
+        smoking="stopping vaping is advised after vaping lung injury; stop-smoking services can help "
+        "people give up nicotine without going back to cigarettes",
+    ),
+    Condition(
+        "eosinophilic_pneumonia",
+        "eosinophilic pneumonia (lung inflammation with allergy-type white cells, not an infection)",
+        (
+            "eosinophilic pneumonia",
+            "acute eosinophilic pneumonia",
+            "chronic eosinophilic pneumonia",
+            "eosinophilic lung disease",
+            "pulmonary eosinophilia",
+        ),
+        "shadows at the outer parts of the lungs that move between films or do not clear with "
+        "antibiotics, a raised eosinophil count in the blood, asthma, a new medicine, or starting to smoke "
+        "or vape days before a sudden illness",
+        "a normal eosinophil count in the blood and in airway washings, and a shadow that clears with "
+        "antibiotics for an ordinary pneumonia",
+        "a blood count with the eosinophil count, a CT scan and usually a bronchoscopy with "
+        "bronchoalveolar lavage, where many eosinophils in the washings confirm it, with a review of "
+        "medicines and tests for parasites, fungal allergy and vasculitis",
+        contrasts="pneumonia",
+        follow_up="review by a chest specialist, with a repeat chest X-ray and blood count while steroids "
+        "are reduced, because the chronic form can come back",
+        treatment="eosinophilic pneumonia usually improves quickly with steroid tablets; the chronic form "
+        "often needs a longer course reduced slowly, and any medicine or vaping that set it off is stopped",
+    ),
+    Condition(
+        "abpa",
+        "allergic bronchopulmonary aspergillosis (ABPA, an allergy to the Aspergillus mould in the airways)",
+        (
+            "allergic bronchopulmonary aspergillosis",
+            "abpa",
+            "allergic aspergillosis",
+            "aspergillus allergy",
+            "allergic bronchopulmonary mycosis",
+        ),
+        "asthma (or cystic fibrosis, in children and adults) that becomes hard to control, coughing up "
+        "brown plugs of mucus, shadows that come and go on X-rays, widened central airways on CT, and a "
+        "raised blood eosinophil count",
+        "a normal total IgE level and no allergy to Aspergillus on a blood or skin test, which make it "
+        "very unlikely",
+        "blood tests for Aspergillus-specific IgE (or a skin prick test) and the total IgE level, with "
+        "Aspergillus-specific IgG, the blood eosinophil count and a high-resolution CT",
+        lay=(
+            r"allerg\w* to (?:the )?aspergillus",
+            r"aspergillus (?:sensiti[sz]ation|hypersensitivity)",
+            r"(?:mou?ld|fung\w*) allergy (?:in|of) (?:my|his|her|the|their) (?:lungs?|chest|airways?)",
+        ),
+        follow_up="review by a chest (or cystic fibrosis) specialist, with the total IgE level and "
+        "breathing tests repeated to follow treatment",
+        treatment="ABPA is usually treated with steroid tablets or an antifungal medicine such as "
+        "itraconazole, alongside the usual asthma inhalers, with the IgE level used to judge the response",
+    ),
+    Condition(
+        "pulmonary_hypertension",
+        "pulmonary hypertension (high blood pressure in the lungs)",
+        (
+            "pulmonary hypertension",
+            "pulmonary arterial hypertension",
+            "cteph",
+            "lung hypertension",
+        ),
+        "breathlessness on effort that slowly worsens, tiredness, dizziness or fainting on exertion, "
+        "swollen ankles, known heart or lung disease or old blood clots, and enlarged lung arteries or a "
+        "large right side of the heart on imaging",
+        "a normal echocardiogram with a normal estimated lung pressure and a normal BNP blood test",
+        "an echocardiogram (heart ultrasound) first, with a BNP blood test, an ECG, breathing tests and "
+        "scans that look for the cause; it is confirmed by right heart catheterisation at a specialist "
+        "centre",
+        lay=(
+            r"high (?:blood )?pressures? in (?:my|his|her|their|the) lungs?",
+            r"(?:high|raised) (?:lung|pulmonary) (?:blood )?pressures?",
+            r"pressures? in (?:my|his|her|their|the) lungs? (?:is|are|was|were) (?:high|raised|up)",
+        ),
+        follow_up="referral to a pulmonary hypertension specialist centre when the echocardiogram "
+        "suggests raised pressure, where the cause is looked for",
+        activity=(("travel", _FLYING_LUNGS),),
+    ),
+    Condition(
+        "pneumocystis_pneumonia",
+        "Pneumocystis pneumonia (PCP, a lung infection in people with a weakened immune system)",
+        (
+            "pneumocystis",
+            "pneumocystis pneumonia",
+            "pneumocystis jirovecii",
+            "pneumocystis jiroveci",
+            "pneumocystis carinii",
+            "pjp",
+            "pcp pneumonia",
+        ),
+        "a weakened immune system (HIV with a low CD4 count, long courses of steroid tablets, "
+        "chemotherapy, a transplant or other immune-suppressing medicines), breathlessness building over "
+        "days to weeks with a dry cough and fever, oxygen levels that fall on walking, and hazy shadowing "
+        "on both sides",
+        "a normal immune system, which makes it very unlikely, a dense shadow in one lobe that improves "
+        "quickly with ordinary antibiotics, and a negative test on an airway sample",
+        "a sample from the lungs (induced sputum or an airway washing at bronchoscopy) tested for "
+        "Pneumocystis by PCR or special stains, with a beta-D-glucan blood test, oxygen levels on "
+        "walking, a CT scan when the X-ray is unclear, and an HIV test for anyone who does not know their "
+        "status",
+        # "PCP" is also a primary care physician: "my PCP said", "the PCP's office" are not this.
+        lay=(_PCP,),
+        follow_up="review by the treating team or HIV service, with preventive co-trimoxazole while the "
+        "immune system remains weak",
+        treatment="Pneumocystis pneumonia is usually treated with co-trimoxazole for about three weeks, "
+        "with steroid tablets added when oxygen levels are low, then preventive treatment while the immune "
+        "system stays weak",
     ),
 )
 

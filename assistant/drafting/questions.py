@@ -142,7 +142,44 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     theirs = relatives_conditions(intake)
     in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
     found = [c for c in found if c not in theirs or c in in_question or c in asked]
+    found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: An exposure asked about as a cause: "are the pigeons causing it", "could the mould have done this",
+#: "does keeping budgies matter", "should I get rid of the birds".
+_AS_A_CAUSE = re.compile(
+    r"\b(?:caus\w*|behind|blame|responsible|problem|reason|trigger\w*|from|because|due to|done|did|doing|"
+    r"matters?|making|made|could|might|linked|related|connected|affect\w*|harm\w*|bad for|get rid|"
+    r"is it|are (?:they|the|these|those|my|our|his|her)|was it)\b",
+    re.I,
+)
+_ASTHMA = re.compile(r"\basthma\w*", re.I)
+
+
+def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
+    """What a question about birds or mould as a cause points to, as alternatives to weigh.
+
+    Birds, feathers, mouldy hay, damp and mould breathed in again and again can cause
+    hypersensitivity pneumonitis (bird fancier's or farmer's lung); mould in someone with asthma
+    points first to allergic bronchopulmonary aspergillosis (ABPA). A statement ("I keep budgies")
+    asks nothing; pets and dusts are answered as exposures only.
+    """
+    asthma = bool(_ASTHMA.search("\n".join([_text_of(intake), intake.history, intake.diagnosis_in_question])))
+    main = _SENTENCE.split(intake.main_question)
+    keys: list[str] = []
+    for sentence in _question_texts(intake):
+        if not sentence.rstrip().endswith("?") and sentence not in main:
+            continue
+        for clause in _clauses(sentence):
+            said = {t.key for t in topics_in(clause, ["exposure"])}
+            if not said & {"birds", "mould"} or not _AS_A_CAUSE.search(clause):
+                continue
+            if "birds" in said or not asthma:
+                keys.append("hypersensitivity_pneumonitis")
+            if "mould" in said and asthma:
+                keys.append("abpa")
+    return [condition(k) for k in dict.fromkeys(keys)]
 
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
@@ -519,7 +556,11 @@ def _said_with_article(t: Topic, clause: str) -> str:
     match = t.search(clause)
     word = t.words(clause)[0]
     article = _ARTICLE.search(clause[: match.start()]) if match else None
-    return f"{article.group(1).lower()} {word}" if article else word
+    if article is None:
+        return word
+    # The draft speaks to the patient in its own voice: "my budgies" are "the budgies".
+    said = article.group(1).lower()
+    return f"{'the' if said in ('my', 'our') else said} {word}"
 
 
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
@@ -583,9 +624,15 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
             found = [
                 a for clause in _clauses(sentence) for a in _clause_topics(clause, child=child, question=asks)
             ]
-        out += [
-            a for a in found if a[0] + ":" + ",".join(a[2]) not in {b[0] + ":" + ",".join(b[2]) for b in out}
-        ]
+        # One question per topic and subjects, also when two clauses of one sentence ask it
+        # ("could it be bird fancier's lung from my budgies, ..., do I need to get rid of the birds");
+        # activities are merged below, with every word that names them.
+        seen = {b[0] + ":" + ",".join(b[2]) for b in out}
+        for a in found:
+            key = a[0] + ":" + ",".join(a[2])
+            if key not in seen:
+                out.append(a)
+                seen |= set() if a[0] == "activity" else {key}
     return _one_duration_question(_one_activity_question(out))
 
 

@@ -327,8 +327,10 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
 
 #: For each exposure, the conditions in which it is part of the search for a cause.
 _EXPOSURE_MATTERS: dict[str, frozenset[str]] = {
-    "birds": frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis"}),
-    "mould": frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis", "asthma"}),
+    "birds": frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis", "hypersensitivity_pneumonitis"}),
+    "mould": frozenset(
+        {"ild", "pulmonary_fibrosis", "sarcoidosis", "asthma", "hypersensitivity_pneumonitis", "abpa"}
+    ),
     "pets": frozenset({"asthma"}),
     "work_dust": frozenset(
         {"ild", "pulmonary_fibrosis", "copd", "mesothelioma", "lung_cancer", "pleural_effusion", "asthma"}
