@@ -27,6 +27,7 @@ EVALUATION_SETS = (
     "blind4.jsonl",
     "blind5.jsonl",
     "blind6.jsonl",
+    "blind7.jsonl",
 )
 
 
@@ -140,6 +141,11 @@ class TestTargets:
                 0.99,
                 0.01,
             ),  # unread 0.944 / 0.072 (before the 8th round), 0.961 / 0.089 (8th, 9th); read 1.0 / 0.0 (10th)
+            (
+                "blind7.jsonl",
+                0.94,
+                0.07,
+            ),  # never read: 0.938 / 0.062 before the 10th round, 0.942 / 0.062 after
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
@@ -195,6 +201,17 @@ class TestTargets:
             "blind4.jsonl",  # read and tuned on in the eighth round
             "blind5.jsonl",  # read and tuned on in the ninth round
             "blind6.jsonl",  # read and tuned on in the tenth round (was 0.961 / 0.089 unread)
+            pytest.param(
+                "blind7.jsonl",
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason=(
+                        "never read; 0.942 recall / 0.062 false alarms overall after the tenth round: "
+                        "recall below 0.95 overall and in anaphylaxis, overdose, sepsis and suicidal, "
+                        "false alarms 2 of 10 in overdose, suicidal and unconscious"
+                    ),
+                ),
+            ),
         ],
     )
     def test_held_out_sets_reach_the_target(self, shared_triage: Triage, name: str) -> None:
