@@ -143,9 +143,9 @@ class TestTargets:
             ),  # unread 0.944 / 0.072 (before the 8th round), 0.961 / 0.089 (8th, 9th); read 1.0 / 0.0 (10th)
             (
                 "blind7.jsonl",
-                0.94,
-                0.07,
-            ),  # never read: 0.938 / 0.062 before the 10th round, 0.942 / 0.062 after
+                0.97,
+                0.035,
+            ),  # unread 0.938 / 0.062 (before 10th), 0.942 / 0.062 (10th); odd half read (11th) 0.971 / 0.031
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
@@ -206,9 +206,9 @@ class TestTargets:
                 marks=pytest.mark.xfail(
                     strict=True,
                     reason=(
-                        "never read; 0.942 recall / 0.062 false alarms overall after the tenth round: "
-                        "recall below 0.95 overall and in anaphylaxis, overdose, sepsis and suicidal, "
-                        "false alarms 2 of 10 in overdose, suicidal and unconscious"
+                        "odd half read in the eleventh round (even half still unread): 0.971 recall / "
+                        "0.031 false alarms overall, met overall but not per category: anaphylaxis "
+                        "recall 18 of 20, unconscious false alarms 2 of 10"
                     ),
                 ),
             ),
