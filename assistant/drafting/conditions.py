@@ -104,7 +104,13 @@ CONDITIONS: tuple[Condition, ...] = (
         "a chest X-ray read by a radiologist together with the examination, sometimes blood tests; a CT "
         "scan only when the X-ray leaves doubt or a complication is suspected",
         ("pneumonia", "consolidation", "infiltration", "lung opacity"),
-        lay=(r"(?:chest|lung) infections?", r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)"),
+        lay=(
+            r"(?:chest|lung) infections?",
+            r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)",
+            # "could this be an infection rather than cancer": on a chest opinion, a chest infection.
+            r"(?:(?<=\bbe )|(?<=\bis it )|(?<=\bis this ))(?:just |only )?(?:an?|some) (?:bacterial )?"
+            r"infection\b(?! (?:in|of) (?:the|my|his|her) (?:ear|throat|sinus|urine|bladder|skin|blood))",
+        ),
         follow_up="a review of how the symptoms settle; a repeat chest X-ray is not needed after a full "
         "recovery, and is considered when symptoms persist or come back or, in adults, about six weeks "
         "after treatment for those at higher risk of lung cancer, such as smokers over 50",

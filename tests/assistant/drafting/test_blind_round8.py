@@ -144,3 +144,20 @@ def test_twice_daily_goes_whole() -> None:
     """'apixaban 2.5mg twice daily' is named 'apixaban 2.5mg', not 'apixaban 2.5mg twice'."""
     assert listed_medicine("apixaban 2.5mg twice daily").name == "apixaban 2.5mg"
     assert listed_medicine("paracetamol 1g four times a day").name == "paracetamol 1g"
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        (
+            "Could this be an infection or TB rather than cancer?",
+            ["pneumonia", "tuberculosis", "lung_cancer"],
+        ),
+        ("is it just an infection?", ["pneumonia"]),
+        ("it might be an infection of the ear", []),
+        ("I had an infection last year", []),
+    ],
+)
+def test_an_infection_asked_about_is_a_chest_infection(text: str, keys: list[str]) -> None:
+    """'could this be an infection' on a chest opinion asks about a chest infection."""
+    assert [c.key for c in conditions_in(text)] == keys
