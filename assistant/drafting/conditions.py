@@ -181,6 +181,11 @@ CONDITIONS: tuple[Condition, ...] = (
         ("mass", "nodule", "lung lesion"),
         lay=(r"(?:the )?big c",),
         follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
+        treatment="if a lung cancer is confirmed, treatment depends on its type, how far it has spread (its "
+        "stage) and how fit the person is, and is planned by a specialist team: early cancers are usually "
+        "treated with surgery or focused radiotherapy, more advanced ones with chemotherapy, immunotherapy "
+        "or targeted medicines, chosen partly from gene and marker tests (such as EGFR, ALK and PD-L1) done "
+        "on the biopsy sample; this is why a biopsy and staging scans such as a PET-CT usually come first",
         smoking=_SMOKING_CANCER,
     ),
     Condition(

@@ -430,7 +430,7 @@ _CLAUSE = re.compile(
 )
 _ASKS_FOR_TEST = re.compile(
     r"\b(ask(?:ing)? for|ha(?:ve|ving) (?:a|an|another|more|any)|get(?:ting)? (?:a|an|another)|"
-    r"need(?:s)? (?:a|an|another|more|any|to have)|be referred|book|arrange|go for|be sent for|"
+    r"need(?:s)? (?:a|an|another|more|any|the|to have)|be referred|book|arrange|go for|be sent for|"
     r"push for|press for|instead of|rather than)\b|"
     # "do I need blood tests", "does she need scans": a bare plural test after "need".
     r"\bneeds? (?=[\w -]{0,20}\b(?:tests|scans|x-?rays)\b)|"

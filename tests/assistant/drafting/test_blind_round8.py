@@ -161,3 +161,18 @@ def test_twice_daily_goes_whole() -> None:
 def test_an_infection_asked_about_is_a_chest_infection(text: str, keys: list[str]) -> None:
     """'could this be an infection' on a chest opinion asks about a chest infection."""
     assert [c.key for c in conditions_in(text)] == keys
+
+
+def test_the_biopsy_and_pet_scan_asked_about() -> None:
+    """'do I really need the biopsy and PET scan' asks whether those tests are needed."""
+    intake = _intake(
+        diagnosis_in_question="lung cancer", main_question="Do I really need the biopsy and PET scan?"
+    )
+    subs = questions.parse_sub_questions(intake, has_images=False)
+    assert [q.subjects for q in subs if q.topic == "tests"] == [["biopsy", "pet"]]
+
+
+def test_lung_cancer_treatment_is_said_in_general() -> None:
+    """A question on what treatment would look like gets the general shape of it, conditionally."""
+    text = condition("lung_cancer").treatment
+    assert text.startswith("if a lung cancer is confirmed") and "immunotherapy" in text and "biopsy" in text
