@@ -104,7 +104,13 @@ CONDITIONS: tuple[Condition, ...] = (
         "a chest X-ray read by a radiologist together with the examination, sometimes blood tests; a CT "
         "scan only when the X-ray leaves doubt or a complication is suspected",
         ("pneumonia", "consolidation", "infiltration", "lung opacity"),
-        lay=(r"(?:chest|lung) infections?", r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)"),
+        lay=(
+            r"(?:chest|lung) infections?",
+            r"infection (?:in|on) (?:my|his|her|the|their) (?:chest|lungs?)",
+            # "could this be an infection rather than cancer": on a chest opinion, a chest infection.
+            r"(?:(?<=\bbe )|(?<=\bis it )|(?<=\bis this ))(?:just |only )?(?:an?|some) (?:bacterial )?"
+            r"infection\b(?! (?:in|of) (?:the|my|his|her) (?:ear|throat|sinus|urine|bladder|skin|blood))",
+        ),
         follow_up="a review of how the symptoms settle; a repeat chest X-ray is not needed after a full "
         "recovery, and is considered when symptoms persist or come back or, in adults, about six weeks "
         "after treatment for those at higher risk of lung cancer, such as smokers over 50",
@@ -127,10 +133,13 @@ CONDITIONS: tuple[Condition, ...] = (
         "a blood clot in the lung (pulmonary embolism)",
         ("pulmonary embolism", "blood clot", "clot", "embolism", "embolus", "pe"),
         "sudden breathlessness, sharp chest pain on breathing, a fast pulse, a swollen calf, "
-        "recent surgery, long travel or immobility",
-        "a gradual illness with fever and phlegm, and a low clinical probability with a normal D-dimer",
+        "recent surgery, long travel or immobility, such as being in bed after a stroke or a long illness",
+        "a gradual illness with fever and phlegm, and a low clinical probability with a normal D-dimer; "
+        "blood-thinning injections given in hospital to prevent clots lower the risk without removing it",
         "a D-dimer blood test and, when that is raised or the probability is high, a CT pulmonary "
-        "angiogram; a plain chest X-ray cannot show a clot",
+        "angiogram; a plain chest X-ray cannot show a clot, and in someone in hospital, after an "
+        "operation or with an infection the D-dimer is often raised for other reasons, so a CT "
+        "pulmonary angiogram is usually needed",
         lay=(r"(?:blood )?clots? (?:on|in|to) (?:my|his|her|their|the) lungs?",),
         follow_up="a review of the blood-thinning treatment, usually at about three months, and of any "
         "breathlessness that persists",
@@ -164,13 +173,19 @@ CONDITIONS: tuple[Condition, ...] = (
         "a lung cancer or other lung mass (tumour)",
         ("lung cancer", "cancer", "tumour", "tumor", "malignancy", "mass", "carcinoma", "growth"),
         "a shadow that persists or grows, weight loss, coughing blood, a long smoking history, "
-        "or a large nodule or mass on CT",
+        "a large nodule or mass on CT, or fluid around one lung that does not clear with treatment of "
+        "its expected cause, such as water tablets for heart failure",
         "a shadow that clears completely on a repeat film after treatment of an infection",
         "a CT scan of the chest (for a small nodule, a follow-up CT that looks for growth) and, for a "
         "suspicious mass, a biopsy reviewed by a specialist team, sometimes taken by bronchoscopy",
         ("mass", "nodule", "lung lesion"),
         lay=(r"(?:the )?big c",),
         follow_up="a review by a lung cancer specialist team, who decide on scans and a biopsy",
+        treatment="if a lung cancer is confirmed, treatment depends on its type, how far it has spread (its "
+        "stage) and how fit the person is, and is planned by a specialist team: early cancers are usually "
+        "treated with surgery or focused radiotherapy, more advanced ones with chemotherapy, immunotherapy "
+        "or targeted medicines, chosen partly from gene and marker tests (such as EGFR, ALK and PD-L1) done "
+        "on the biopsy sample; this is why a biopsy and staging scans such as a PET-CT usually come first",
         smoking=_SMOKING_CANCER,
     ),
     Condition(
@@ -892,6 +907,81 @@ CONDITIONS: tuple[Condition, ...] = (
         "people give up nicotine without going back to cigarettes",
     ),
     Condition(
+        "bronchiolitis",
+        "bronchiolitis (a viral infection of the small airways in babies and young children)",
+        ("bronchiolitis", "rsv bronchiolitis"),
+        "a child under 2 with a cold that turns into a cough, fast or noisy breathing, wheeze or crackles "
+        "on both sides and poorer feeding, a mild fever, worst around days 3 to 5, in winter, often with "
+        "a positive RSV swab",
+        "a child over 2, a high fever above 39 degrees, crackles or a shadow in one area only, or a cough "
+        "that comes in bouts with well spells between them",
+        "the examination, with the oxygen level and how well the child is feeding; a nose swab can name the "
+        "virus, and a chest X-ray is not usually needed and can show patchy areas that look like pneumonia",
+        viral=True,
+        follow_up="a review if breathing gets harder or feeding drops, since most children are worst around "
+        "days 3 to 5 and recover at home within 2 to 3 weeks; the cough can last up to 4 weeks",
+        infectious="the viruses that cause bronchiolitis spread by coughs and on hands, so handwashing helps "
+        "protect brothers and sisters and other babies; older children and adults usually get only a cold",
+        work="children can usually go back to nursery once they are feeding normally, have no fever and "
+        "are breathing comfortably",
+        treatment="bronchiolitis is caused by a virus, so antibiotics do not help unless a bacterial "
+        "infection is also suspected; care is supportive, with small frequent feeds, saline drops for a "
+        "blocked nose and, in hospital, oxygen or tube feeding when needed",
+    ),
+    Condition(
+        "whooping_cough",
+        "whooping cough (pertussis)",
+        ("whooping cough", "pertussis", "bordetella", "100 day cough", "hundred day cough"),
+        "bouts of intense coughing with well spells between them, a whoop on breathing in or vomiting "
+        "after a bout, a cough lasting weeks, contact with someone with a long cough, and in young babies "
+        "pauses in breathing or going blue rather than a whoop",
+        "wheeze and crackles all over the chest with a runny nose and a steady cough (more like "
+        "bronchiolitis or a viral chest infection), a fever that stays high (unusual in whooping cough), "
+        "and a fully vaccinated child, although vaccination does not rule it out",
+        "a nose swab tested by PCR in the first weeks of the cough, or a blood or oral fluid antibody "
+        "test later; the chest X-ray is usually normal and is used to look for complications",
+        lay=(r"whoop(?:ing|s)?\b",),
+        follow_up="a review of the coughing bouts, feeding and breathing; in a young baby, urgent care for "
+        "pauses in breathing, going blue or difficulty feeding",
+        infectious="whooping cough spreads easily, so close contacts, especially babies and pregnant women, "
+        "may be offered antibiotics or vaccination by the local health protection team",
+        work="people with whooping cough usually stay away from work, school or nursery until 48 hours "
+        "after starting antibiotics, or for three weeks from the start of the cough without them",
+        treatment="an antibiotic such as a macrolide (for example clarithromycin or azithromycin) given in "
+        "the first weeks reduces spread and can shorten the illness if started early; it does not stop "
+        "a cough that has already set in",
+    ),
+    Condition(
+        "atypical_pneumonia",
+        "atypical pneumonia (a pneumonia caused by germs such as Mycoplasma or Legionella)",
+        (
+            "atypical pneumonia",
+            "mycoplasma",
+            "mycoplasma pneumonia",
+            "walking pneumonia",
+            "legionella",
+            "legionnaires",
+            "legionnaires disease",
+            "chlamydia pneumoniae",
+        ),
+        "a dry cough, headache, sore throat, aching muscles and tiredness out of proportion to the chest "
+        "signs, a younger person or a cluster in a school or household, patchy shadows on the X-ray, and "
+        "no improvement on amoxicillin, which does not act on these germs",
+        "a sudden high fever with coloured phlegm and one dense shadow (more typical of pneumococcal "
+        "pneumonia), and quick improvement on amoxicillin",
+        "blood tests and a throat swab or sputum tested by PCR for Mycoplasma, and a urine test for "
+        "Legionella in adults with more severe pneumonia; the chest X-ray cannot tell the germ",
+        contrasts="pneumonia",
+        follow_up="a review of how the symptoms settle on the antibiotic chosen; the cough and tiredness "
+        "can last several weeks",
+        infectious="Mycoplasma spreads slowly between people in close contact, such as a household or "
+        "school, so contacts only need to be seen if they become unwell; Legionella comes from water "
+        "systems and does not spread from person to person",
+        treatment="these germs are not killed by amoxicillin or other penicillins; a macrolide (for "
+        "example clarithromycin or azithromycin) or, in adults, doxycycline is usually used, chosen by the "
+        "prescriber",
+    ),
+    Condition(
         "eosinophilic_pneumonia",
         "eosinophilic pneumonia (lung inflammation with allergy-type white cells, not an infection)",
         (
@@ -1244,10 +1334,16 @@ def diagnosis_family(text: str) -> list[Condition]:
 
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.
 _DENIED = re.compile(
-    r"\b(?:no|not|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
-    r"(?:(?:a|an|any|the|signs? of|evidence of)\s+)?$",
+    r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
+    # "no previous clots", "no history of asthma", "never had a pneumonia"
+    r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal)\s+)*$",
     re.I,
 )
+
+
+def denied_conditions(text: str) -> list[Condition]:
+    """Conditions ``text`` names only to deny them: "no previous clots", "never had asthma"."""
+    return [cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])]
 
 
 @lru_cache(maxsize=512)
@@ -1292,7 +1388,7 @@ def mention_starts(condition_: Condition, text: str) -> list[int]:
 #: Topics the pack covers that the table above has no entry for: a document titled with
 #: one of them is about that topic, not about any condition of the table.
 OTHER_TOPICS = re.compile(
-    r"\b(bronchiolitis|croup|pericarditis|pleurisy|whooping cough|pertussis|"
+    r"\b(croup|pericarditis|pleurisy|"
     r"lung abscess|reflux|gord|gerd|anxiety|panic|shingles)\b",
     re.IGNORECASE,
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
-from assistant.drafting.conditions import conditions_in, diagnosis_family
+from assistant.drafting.conditions import conditions_in, denied_conditions, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -233,7 +233,11 @@ def summary_sentences(
     out = [f"A second opinion was asked for on a diagnosis of {dx}{where}."]
     who = []
     if intake.age is not None:
-        who.append(f"{intake.age} years old")
+        who.append(
+            "under 1 year old"
+            if intake.age == 0
+            else f"{intake.age} year{'' if intake.age == 1 else 's'} old"
+        )
     if intake.sex.strip() in _SEXES:
         who.append(intake.sex.strip().lower())
     if who:
@@ -257,7 +261,11 @@ def summary_sentences(
     background = [
         c.name
         for c in questions.known_conditions(intake)
-        if c not in dx_family and c not in raised and c.name not in own
+        if c not in dx_family
+        and c not in raised
+        and c.name not in own
+        # "it was viral" about a viral diagnosis (bronchiolitis, COVID-19) is the diagnosis itself.
+        and not (c.key == "viral_infection" and any(d.viral for d in dx_family))
     ]
     if background:
         out.append(
@@ -292,7 +300,8 @@ def _history(history: str) -> tuple[list[str], list[str]]:
     own: list[str] = []
     family: list[str] = []
     for clause in re.split(r"[;.\n]|,\s+(?=[a-z])", history):
-        names = [c.name for c in conditions_in(clause)]
+        denied = denied_conditions(clause)
+        names = [c.name for c in conditions_in(clause) if c not in denied]
         target = family if _RELATIVES.search(clause) else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own]

@@ -312,8 +312,10 @@ _NOTE = re.compile(
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
 # How it is taken, written after the name: "ibuprofen when needed".
 _USAGE = re.compile(
-    r"\s+(when needed|as needed|as required|if needed|prn|occasionally|sometimes|at night|daily|"
-    r"(?:once|twice|three times) (?:a|per) day)$",
+    r"\s+(when needed|as needed|as required|if needed|prn|occasionally|sometimes|at night|"
+    # "twice daily" goes as a whole: "apixaban 2.5mg twice daily" is not "apixaban 2.5mg twice".
+    r"(?:(?:once|twice|three times|four times)\s+)?daily|"
+    r"(?:once|twice|three times|four times) (?:a|per) day)$",
     re.IGNORECASE,
 )
 

@@ -17,6 +17,7 @@ from assistant.drafting.conditions import (
     condition,
     conditions_in,
     correct_spelling,
+    denied_conditions,
     diagnosis_family,
     main_condition,
     mention_starts,
@@ -87,11 +88,26 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"wheez\w*", "wheeze"),
     (r"night sweats?", "night sweats"),
     (r"weight loss|lost weight|losing weight", "weight loss"),
+    # "weight gain 3 kg", "put on weight": fluid building up in heart failure.
+    (r"weight gain|gained weight|gaining weight|put on (?:\d+ ?kg|weight)", "weight gain"),
     (r"tired\w*|fatigue|exhaust\w*", "tiredness"),
     (r"swollen (?:leg|calf|ankle)s?|(?:leg|calf|ankle) swelling", "leg swelling"),
+    # "mild left calf ache", "pain in my right leg": a leg vein clot's sign, not to be dropped.
+    (
+        r"(?:calf|calves|leg|thigh)\s+(?:pain|ache|aching|tender\w*|sore\w*|hurts?)|"
+        r"(?:pain|ache|aching|tender\w*|sore\w*)\s+(?:in|behind|of)\s+(?:my |the |his |her |their )?"
+        r"(?:(?:left|right) )?(?:calf|calves|leg|thigh)",
+        "calf or leg pain",
+    ),
     # "a collapsed lung" is not a collapse: the lung words are another condition.
     (r"faint\w*|pass(?:ed)? out|(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)", "fainting"),
     (r"confus\w*", "confusion"),
+    # "feeding less", "not finishing her bottles", "off food": a child's sign of how unwell they are.
+    (
+        r"feeding (?:less|poorly|badly)|poor(?:ly)? feed\w*|not (?:feeding|eating|drinking|finishing)\b|"
+        r"off (?:(?:his|her|their|my) )?(?:food|feeds?|milk|bottles?)|(?:eating|drinking) (?:less|little)",
+        "eating or feeding less",
+    ),
     (r"blue lips|lips (?:turned|going) blue", "blue lips"),
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
@@ -130,8 +146,18 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     vague = not _HEART.search(intake.diagnosis_in_question)
     named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False)
     found = [c for c in named if c not in family]
+    # A wheeze in a baby, or with bronchiolitis, is not asthma asked about: asthma is not diagnosed
+    # under 2, and bronchiolitis wheezes. Only the word "asthma" itself names it then.
+    baby = intake.age is not None and intake.age < 2
+    if (baby or any(c.key == "bronchiolitis" for c in family)) and not _ASTHMA.search(_text_of(intake)):
+        found = [c for c in found if c.key != "asthma"]
     if any(c.viral for c in family):
         found = [c for c in found if c.key != "viral_infection"]
+    # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
+    # unless the question or reason names it ("could it just be a pulled muscle?").
+    if any(c.key == "rib_fracture" for c in family):
+        said = conditions_in(intake.main_question + "\n" + intake.reason_for_second_opinion, fuzzy=True)
+        found = [c for c in found if c.key != "costochondritis" or c in said]
     # A condition the patient already has (known COPD, "my asthma") is the background of the
     # illness, not an alternative to it, unless a question asks whether it is the cause now.
     known = known_conditions(intake)
@@ -230,7 +256,10 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     out: list[Condition] = []
     for clause in _PIECES.split(intake.history):
         if clause.strip() and not _OTHERS.search(clause):
-            out += [c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out]
+            denied = denied_conditions(clause)
+            out += [
+                c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out and c not in denied
+            ]
     for text in (intake.reason_for_second_opinion, intake.symptom_text):
         for clause in _PIECES.split(text):
             if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
@@ -401,8 +430,12 @@ _CLAUSE = re.compile(
 )
 _ASKS_FOR_TEST = re.compile(
     r"\b(ask(?:ing)? for|ha(?:ve|ving) (?:a|an|another|more|any)|get(?:ting)? (?:a|an|another)|"
-    r"need(?:s)? (?:a|an|another|more|any|to have)|be referred|book|arrange|go for|be sent for|"
+    r"need(?:s)? (?:a|an|another|more|any|the|to have)|be referred|book|arrange|go for|be sent for|"
     r"push for|press for|instead of|rather than)\b|"
+    # "do I need blood tests", "does she need scans": a bare plural test after "need".
+    r"\bneeds? (?=[\w -]{0,20}\b(?:tests|scans|x-?rays)\b)|"
+    # "should the fluid be drained or tested": an action on the body asked about.
+    r"\b(?:be|being) (?:drained|tapped|sampled|taken off)\b|\bdrain (?:off )?(?:the|that|this)\b|"
     r"\b(?:what|which|any|more|other|further) tests?\b|\btests? (?:would|could|will|to|that|should)\b",
     re.I,
 )
@@ -426,6 +459,11 @@ def _question_texts(intake: IntakeRecord) -> list[str]:
 
 def _clauses(sentence: str) -> list[str]:
     return [c for c in _CLAUSE.split(sentence) if c and c.strip()]
+
+
+def _singular(name: str) -> bool:
+    """A topic's name takes "is" when it has an article ("a CT scan"); "blood tests" takes "are"."""
+    return bool(re.match(r"(?:a|an|the) ", name))
 
 
 def _join(items: list[str]) -> str:
@@ -595,10 +633,11 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
         tests = topics_in(clause, ["test"])
         if tests:
             names = _join([t.name for t in tests])
+            verb = "is" if len(tests) == 1 and _singular(tests[0].name) else "are"
             out.append(
                 (
                     "tests",
-                    f"whether {names} {'is' if len(tests) == 1 else 'are'} needed now",
+                    f"whether {names} {verb} needed now",
                     [t.key for t in tests],
                     [],
                 )

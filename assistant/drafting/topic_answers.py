@@ -138,6 +138,11 @@ def next_topic_sentences(
             return _contacts(ctx, q, conds)
 
 
+def _it(name: str) -> str:
+    """ "it is" for "a CT scan", "they are" for "blood tests" or "lung function tests"."""
+    return "it is" if re.match(r"(?:a|an|the) ", name) else "they are"
+
+
 def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     out: list[DraftSentence] = []
     # A check for what the diagnosis refines is not a test now: long COVID is not re-tested for COVID-19.
@@ -158,18 +163,20 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
         if uses:
             c = uses[0]
             how = c.check_after if t.search(c.check_after) else c.test
-            out.append(_t(f"{_upper(t.name)} is part of the usual tests for {c.name}: {how}."))
+            out.append(
+                _t(f"{_upper(t.name)} {_it(t.name).split()[1]} part of the usual tests for {c.name}: {how}.")
+            )
             out.append(
                 _t(
-                    f"Asking about {t.name} is reasonable; whether it is needed now is for the "
-                    "treating clinician to decide."
+                    f"Asking about {t.name} is reasonable; whether {_it(t.name)} needed now is for "
+                    "the treating clinician to decide."
                 )
             )
         else:
             out.append(
                 _t(
                     f"None of the conditions discussed here usually needs {t.name} as a test to settle it; "
-                    "whether it is needed is for the treating clinician to decide."
+                    f"whether {_it(t.name)} needed is for the treating clinician to decide."
                 )
             )
         cited = _cited(ctx, f"{t.name} {conds[0].name if conds else ''}", t)

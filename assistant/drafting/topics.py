@@ -215,6 +215,18 @@ TOPICS: tuple[Topic, ...] = (
         (r"lung function(?: tests?)?", r"breathing tests?", r"spirometry"),
     ),
     Topic("biopsy", "test", "a biopsy", (r"biops(?:y|ies)",)),
+    Topic(
+        "pleural_tap",
+        "test",
+        "a sample of the fluid (pleural tap)",
+        (
+            r"(?:fluid|water|it) (?:be |being |to be )?(?:drained|tapped|sampled|taken off|removed)",
+            r"drain(?:ed|ing|age)? (?:off )?(?:the |that |this )?(?:fluid|water)",
+            r"(?:fluid|water) (?:\w+ )?(?:be |being )?tested",
+            r"pleural (?:tap|aspiration)",
+            r"sample of the fluid",
+        ),
+    ),
     Topic("blood_test", "test", "blood tests", (r"blood tests?", r"d-?dimer", r"bnp", r"troponin")),
     Topic("ecg", "test", "an ECG", (r"ecgs?", r"ekgs?", r"heart tracing")),
     Topic(

@@ -27,6 +27,8 @@ NEW = {
     "abpa": "allergic-bronchopulmonary-aspergillosis",
     "pulmonary_hypertension": "pulmonary-hypertension",
     "pneumocystis_pneumonia": "pneumocystis-pneumonia",
+    "bronchiolitis": "bronchiolitis",
+    "whooping_cough": "whooping-cough",
 }
 HP = "hypersensitivity_pneumonitis"
 

@@ -307,6 +307,15 @@ class TestActivityAndLifestyleQuestions:
         assert [q.subjects for q in subs if q.topic == "tests"] == [["pet", "biopsy"]]
 
     @pytest.mark.parametrize(
+        ("question", "verb"),
+        [("do I need blood tests?", "are"), ("do I need a CT scan?", "is")],
+    )
+    def test_a_plural_test_takes_are(self, question: str, verb: str) -> None:
+        """'blood tests' are needed; 'a CT scan' is needed."""
+        subs = questions.parse_sub_questions(_intake(question), has_images=False)
+        assert next(q.summary for q in subs if q.topic == "tests").endswith(f" {verb} needed now")
+
+    @pytest.mark.parametrize(
         ("question", "subject"),
         [
             ("can I drive the lorry on the codeine cough stuff?", "opioid"),
