@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.triage import Triage
 from assistant.triage.errors import TriageConfigError
 from assistant.triage.gloss import default_glossary, language, load_glossary
 from assistant.triage.text import normalise
@@ -49,6 +50,25 @@ class TestGloss:
         """Phrases win over their words, and time phrases become the English past cues."""
         n = normalise(text)
         assert default_glossary().gloss(n, language(n)) == english
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "mi marido no respira bien y tiene los labios morados",
+            "mon mari ne respire pas bien, il a les lèvres violettes",
+            "mi abuela no está respirando bien, sus labios están grises",
+        ],
+    )
+    def test_not_breathing_well_with_coloured_lips_is_an_emergency(
+        self, shared_triage: Triage, text: str
+    ) -> None:
+        """ "No respira bien" and purple or grey lips read as difficulty breathing with blue lips."""
+        decision = shared_triage.check(text)
+        assert decision.emergency and decision.category == "respiratory", decision
+
+    def test_coloured_lips_from_the_cold_yesterday_are_not(self, shared_triage: Triage) -> None:
+        """The same words told as over and explained stay calm."""
+        assert not shared_triage.check("mi madre tenía los labios morados de frío ayer, ahora bien").emergency
 
     @pytest.mark.parametrize(("text", "lang"), [("toso sangre, mucha", "es"), ("she sang to me", "en")])
     def test_short_messages_by_their_symptom_words(self, text: str, lang: str) -> None:
