@@ -79,13 +79,22 @@ def _uploaded(imaging: ImagingFindings) -> str:
     return f"{kinds} " if kinds else ""
 
 
+#: The input guard's score, for staff (the cockpit shows it); it means nothing in a patient's text.
+_GUARD_SCORE = re.compile(r"\s*\(guard score [0-9.]+\)|guard score [0-9.]+;\s*", re.I)
+
+
+def _plain_reason(reason: str) -> str:
+    """A refusal reason in plain words: spacing tidied, the guard's score left out."""
+    return _GUARD_SCORE.sub("", " ".join(reason.split())).rstrip(".")
+
+
 def refusal_sentence(imaging: ImagingFindings) -> str:
     """Why the input check refused an upload, in full: said once, in the answer on the images.
 
     Every other place that needs it refers to it (:func:`no_findings_sentence`); the same
     reason given three times reads as padding and hides what else the draft says.
     """
-    reasons = list(dict.fromkeys(" ".join(r.split()).rstrip(".") for r in imaging.refused))
+    reasons = list(dict.fromkeys(_plain_reason(r) for r in imaging.refused))
     n, kind = len(imaging.refused), _uploaded(imaging)
     some_read = bool(imaging.findings) or imaging.ct is not None
     if some_read:

@@ -107,9 +107,13 @@ class TestRefusedUpload:
             (sec.key, s.question_ref)
             for sec in draft.sections
             for s in sec.sentences
-            if "guard score" in s.text
+            if "upright frontal chest radiograph" in s.text
         ]
         assert saying == [(SectionKey.ANSWERS, images_q)]
+
+    def test_the_guards_score_is_not_in_the_patients_text(self, draft: DraftContent) -> None:
+        """The score is for staff; the patient reads the reason in words."""
+        assert not any("guard score" in sec.text for sec in draft.sections)
 
     def test_elsewhere_the_refusal_is_referred_to(self, draft: DraftContent) -> None:
         """The other answers and the images section say the images could not be read, not 'no images'."""
