@@ -39,7 +39,14 @@ from assistant.drafting.conditions import Condition, addresses, conditions_in, d
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
-from assistant.drafting.sanitize import echoes, numbers_in, parse_questions, sanitize_generation, word_runs
+from assistant.drafting.sanitize import (
+    echoes,
+    numbers_in,
+    parse_questions,
+    sanitize_generation,
+    sentence_key,
+    word_runs,
+)
 from assistant.drafting.schemas import (
     SECTION_TITLES,
     CitedSource,
@@ -62,7 +69,7 @@ from assistant.drafting.sources import (
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import verdict_for
 from assistant.intake import IntakeRecord
-from knowledge.sentences import split_sentences, without_citations
+from knowledge.sentences import split_sentences
 from prompts import PromptTemplate, load_template
 
 logger = logging.getLogger(__name__)
@@ -454,7 +461,7 @@ def _without_repeats(sections: list[DraftSection]) -> list[DraftSection]:
     for section in sections:
         kept: list[DraftSentence] = []
         for sentence in section.sentences:
-            key = " ".join(without_citations(sentence.text).lower().split()).rstrip(".!?:; ")
+            key = sentence_key(sentence.text)
             if key and key in said:
                 continue
             said.add(key)

@@ -63,6 +63,11 @@ _STOP_TEXT = "a an the is are was were be of to in on for and or with by it its 
 _STOP = frozenset(_STOP_TEXT.split())
 
 
+def sentence_key(sentence: str) -> str:
+    """A sentence as a reader meets it: without citation markers, case, spacing or end stop."""
+    return " ".join(without_citations(sentence).lower().split()).rstrip(".!?:; ")
+
+
 def repeated_sentences(texts: Sequence[str]) -> list[str]:
     """Sentences said more than once across ``texts`` (one draft's sentences), each listed once.
 
@@ -73,7 +78,7 @@ def repeated_sentences(texts: Sequence[str]) -> list[str]:
     repeated: dict[str, str] = {}
     for text in texts:
         for sentence in split_sentences(text):
-            key = " ".join(without_citations(sentence).lower().split()).rstrip(".!?:; ")
+            key = sentence_key(sentence)
             if not key:
                 continue
             if key in seen:
