@@ -1,0 +1,49 @@
+"""The condition table as data: ``conditions.yaml`` loads into records, and a bad entry is refused
+by name rather than read as something else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting.conditions import CONDITIONS, CONDITIONS_PATH, load_conditions
+
+
+def test_the_packaged_table_loads_whole_with_unique_keys_and_compiling_patterns() -> None:
+    assert load_conditions(CONDITIONS_PATH) == CONDITIONS
+    keys = [c.key for c in CONDITIONS]
+    assert len(keys) == len(set(keys)) >= 49
+    for c in CONDITIONS:
+        assert c.name and c.terms and c.supports and c.against and c.test, c.key
+        for pattern in c.lay:
+            re.compile(pattern)
+        assert not c.refines or c.refines in keys, c.key
+        assert not c.contrasts or c.contrasts in keys, c.key
+
+
+def test_activity_notes_read_back_per_topic() -> None:
+    pneumonia = next(c for c in CONDITIONS if c.key == "pneumonia")
+    assert "work" in dict(pneumonia.activity)
+    assert pneumonia.activity_note("gym").startswith("exercise is usually built up gradually")
+    assert pneumonia.activity_note("driving") == ""
+
+
+def test_a_misspelt_field_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "conditions.yaml"
+    path.write_text(
+        "- key: croup\n  name: croup\n  terms: [croup]\n  supports: a barking cough\n"
+        "  against: no stridor\n  test: examination\n  folow_up: a review\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"condition 1 \(croup\): unknown fields \['folow_up'\]"):
+        load_conditions(path)
+
+
+def test_a_key_listed_twice_is_refused(tmp_path: Path) -> None:
+    entry = "- key: croup\n  name: croup\n  terms: [croup]\n  supports: s\n  against: a\n  test: t\n"
+    path = tmp_path / "conditions.yaml"
+    path.write_text(entry + entry, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"listed twice: \['croup'\]"):
+        load_conditions(path)
