@@ -1,0 +1,117 @@
+"""Ninth-round conditions: croup, lung abscess, haemothorax, pericarditis, pleurisy, acid reflux
+and a panic attack, which patients name as alternatives (an inhaled object is aspiration's).
+
+Real condition, question and pack tables; only the language model is the mock.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting import questions
+from assistant.drafting.conditions import condition, conditions_in
+from assistant.drafting.schemas import SectionKey
+from assistant.intake import IntakeRecord
+from knowledge import pack_path
+from knowledge.loaders.markdown import load_markdown
+from tests.assistant.drafting.test_history_and_exposures import _draft
+
+#: The new entries, each with the pack note that backs it.
+NEW = {
+    "croup": "croup",
+    "lung_abscess": "lung-abscess",
+    "haemothorax": "haemothorax",
+    "pericarditis": "pericarditis",
+    "pleurisy": "pleurisy",
+    "reflux": "reflux-gord-chest-pain",
+    "panic_attack": "anxiety-panic-chest-symptoms",
+}
+
+
+@pytest.mark.parametrize(("key", "note"), sorted(NEW.items()))
+def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> None:
+    """What points to it, what argues against it, the settling test, a follow-up, and a note
+    whose title is read as this condition (so its sentences can answer for it)."""
+    cond = condition(key)
+    assert cond.supports and cond.against and cond.test and cond.follow_up and cond.treatment
+    title = load_markdown(pack_path() / f"{note}.md").title
+    assert cond in conditions_in(title), title
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("could it be croup? he has a barking cough", "croup"),
+        ("the cough sounds like a seal", None),
+        ("could it be an abscess in the lung", "lung_abscess"),
+        ("could there be blood around her lung after the fall", "haemothorax"),
+        ("is it a hemothorax", "haemothorax"),
+        ("could it be pericarditis", "pericarditis"),
+        ("could it be inflammation of the heart lining", "pericarditis"),
+        ("could it be pleurisy", "pleurisy"),
+        ("is it just heartburn", "reflux"),
+        ("could it be GERD", "reflux"),
+        ("is it just anxiety?", "panic_attack"),
+        ("could these be panic attacks", "panic_attack"),
+    ],
+)
+def test_patients_words(text: str, key: str | None) -> None:
+    """Each phrasing names the condition (a seal-like sound alone names none)."""
+    keys = [c.key for c in conditions_in(text, fuzzy=True)]
+    assert key in keys if key else not set(keys) & set(NEW), keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the abscess in my tooth was treated last month",
+        "I am anxious about the scan result",
+        "I had my flu jab in October",
+        "she has flu-like symptoms",
+        "I swallowed my tablets with water",
+    ],
+)
+def test_look_alikes_name_none_of_them(text: str) -> None:
+    """A tooth abscess, being anxious, a flu jab and swallowing tablets are not these conditions."""
+    keys = {c.key for c in conditions_in(text, fuzzy=True)}
+    assert not keys & set(NEW), keys
+
+
+def test_urgent_ones_are_said_to_be_assessed_the_same_day() -> None:
+    """Blood around the lung is assessed the same day; reflux and croup are not said to be."""
+    assert condition("haemothorax").urgent
+    assert not condition("reflux").urgent and not condition("croup").urgent
+
+
+@pytest.mark.parametrize(
+    ("question", "dx", "key"),
+    [
+        ("Could it be croup rather than asthma?", "asthma", "croup"),
+        ("Could it be pericarditis instead?", "costochondritis", "pericarditis"),
+        ("Is there blood around the lung from the fall?", "rib fracture", "haemothorax"),
+        ("Could it be a lung abscess?", "pneumonia", "lung_abscess"),
+    ],
+)  # fmt: skip
+def test_named_alternative_is_a_sub_question(question: str, dx: str, key: str) -> None:
+    """A named alternative becomes a could-it-be sub-question."""
+    intake = IntakeRecord(diagnosis_in_question=dx, main_question=question)
+    subs = [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+    assert ("could_it_be", key) in subs
+
+
+def test_haemothorax_drafted_with_its_settling_test_and_urgency() -> None:
+    """The answer names the CT or ultrasound and the same-day assessment; the differential has
+    what supports and argues against it."""
+    intake = IntakeRecord(
+        diagnosis_in_question="two broken ribs",
+        age=81,
+        main_question="I fell last week and I am on apixaban. Could there be blood around the lung?",
+    )
+    draft = _draft(intake, ["haemothorax", "rib-fracture"])
+    q = next(q for q in draft.sub_questions if q.condition == "haemothorax")
+    answer = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == q.id)
+    assert "ultrasound" in answer and "assessed the same day" in answer
+    alt = " ".join(
+        s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.condition_ref == "haemothorax"
+    )
+    assert "blood thinners" in alt and "against it" in alt
