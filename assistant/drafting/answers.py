@@ -242,6 +242,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
+    fit = symptoms_fitting(ctx.intake, cond, questions.diagnosis_condition(ctx.intake))
+    if fit:
+        out.append(DraftSentence(text=fit, origin="template", condition_ref=cond.key))
     if cond.urgent:
         out.append(
             DraftSentence(
@@ -253,6 +256,71 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         )
     out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.diagnostic(cond))
     return _tagged(out, q.id, cond.key)
+
+
+#: Where each reported symptom's name appears in a condition's "what points to it" text.
+_SYMPTOM_IN_SUPPORTS: dict[str, str] = {
+    "coughing blood": r"coughing blood|blood in",
+    "a cough with coloured phlegm": r"phlegm",
+    "phlegm": r"phlegm",
+    "a cough": r"cough",
+    "fever": r"fever|high temperature",
+    "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",
+    "breathlessness": r"breathless",
+    "chest pain": r"chest pain|pain",
+    "chest tightness": r"tight",
+    "wheeze": r"wheez",
+    "night sweats": r"night sweats",
+    "weight loss": r"weight loss|losing weight",
+    "weight gain": r"weight gain",
+    "tiredness": r"tired",
+    "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
+    "calf or leg pain": r"calf|leg",
+    "fainting": r"faint",
+    "confusion": r"confus",
+    "eating or feeding less": r"feeding|eating",
+    "blue lips": r"blue",
+}
+_WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
+_DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
+
+
+def _reported_symptoms(intake: IntakeRecord) -> list[str]:
+    """The symptom list's symptoms in plain names, leaving out any the patient denies ("no fever")."""
+    out: list[str] = []
+    for symptom in intake.symptoms:
+        text = symptom.description
+        for pattern, name in questions.symptom_patterns():
+            m = pattern.search(text)
+            if m and not _DENIED_SYMPTOM.search(text[: m.start()]) and name not in out:
+                out.append(name)
+    return [n for n in out if not any(n in dropped for k, dropped in questions.SUBSUMES.items() if k in out)]
+
+
+def symptoms_fitting(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
+    """Which reported symptoms are among those that point to ``cond``, and which of them the first
+    diagnosis shares (they then do not tell the two apart); '' when none of them fits."""
+    reported = _reported_symptoms(intake)
+
+    def fits(c: Condition) -> list[str]:
+        said = _WITHOUT.sub("", c.supports)  # "usually without a barking cough" points away from it
+        return [n for n in reported if re.search(_SYMPTOM_IN_SUPPORTS[n], said, re.I)]
+
+    fit = fits(cond)
+    if not fit:
+        return ""
+    verb = "is" if len(fit) == 1 else "are"
+    text = f"Of the symptoms reported, {_join(fit)} {verb} among those that can point to {cond.name}"
+    shared = [n for n in fit if dx is not None and dx != cond and n in fits(dx)]
+    if shared and dx is not None:
+        one = len(shared) == 1
+        text += f"; {_join(shared)} {'is' if one else 'are'} also typical of {dx.name}, so "
+        text += f"{'it does' if one else 'they do'} not tell the two apart on their own"
+    return text + "."
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
@@ -490,13 +558,17 @@ def answer_sentences(
 
 
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
-    """Every alternative the patient named, then those the validated findings raise, with why."""
+    """Every alternative the patient named, then those the validated findings and the reported
+    symptoms raise, with why."""
     dx = questions.diagnosis_condition(ctx.intake)
     out: list[tuple[Condition, str]] = [(c, "it was asked about") for c in named]
     for f in usable_findings(ctx.imaging):
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
             out.append((cond, f"the {f.model_card.name} model counted {f.label} as present"))
+    for cond, why in questions.raised_by_symptoms(ctx.intake):
+        if cond != dx and cond not in [c for c, _ in out]:
+            out.append((cond, why))
     review = nodules_for_review(ctx.imaging)
     if review is not None:
         from assistant.drafting.conditions import condition

@@ -58,6 +58,8 @@ class Condition:
     #: What is usually advised about an activity (a topic key of ``topics.py``: travel, gym,
     #: driving, work), in general terms, when patients commonly ask.
     activity: tuple[tuple[str, str], ...] = ()
+    #: How long it usually lasts and what recovery looks like, in general terms, when patients ask.
+    recovery: str = ""
 
     @property
     def check_after(self) -> str:
@@ -146,6 +148,16 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"(?:left )?arm|jaw|sweat\w*|clammy",
                     r"exertion|exercis\w*|gym",
                     r"angina|ecg|troponin|gtn",
+                ),
+            ),
+            (
+                # Sharp pain on a deep breath, eased leaning forward, after a virus: the heart lining.
+                "pericarditis",
+                (
+                    r"sharp|stabbing|catch\w*",
+                    r"(?:deep|big) breaths?|breath(?:e|ing)? in\b|inhal\w*",
+                    r"sitting forward|lean\w* forward",
+                    r"(?:after|since) (?:a |the |my )?(?:virus|cold|flu|viral|sore throat)",
                 ),
             ),
         ),

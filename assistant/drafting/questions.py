@@ -52,7 +52,8 @@ _NEXT = re.compile(
     r"what (?:should|do|can|must|shall) (?:i|we|he|she|they) do|next steps?|what now|"
     r"(?:stop|prevent) (?:it|this|that)(?: from)? (?:happening|coming back)|happen\w* again|"
     r"when (?:should|do|must) (?:i|we|he|she|they) (?:go back|come back|return|see|check)|"
-    r"come back (?:to|and see)|go back to (?:the )?(?:gp|doctor|clinic|hospital))\b",
+    r"come back (?:to|and see)|go back to (?:the )?(?:gp|doctor|clinic|hospital)|"
+    r"(?:take|bring) (?:him|her|them|the baby) back(?: in)?)\b",
     re.I,
 )
 _DURATION = re.compile(
@@ -64,7 +65,9 @@ _DURATION = re.compile(
 # Symptoms recognised in free text and how the draft names them.
 _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
-        r"cough\w*\s+(?:up\s+)?blood|haemoptysis|hemoptysis|blood in (?:my|the) (?:phlegm|sputum)",
+        r"cough\w*\s+(?:up\s+)?blood|haemoptysis|hemoptysis|"
+        r"blood in (?:my |the |his |her )?(?:phlegm|sputum|spit)|"
+        r"blood[- ]?(?:streaked|stained|tinged) (?:phlegm|sputum)|(?:streaks?|specks?|flecks?) of blood",
         "coughing blood",
     ),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
@@ -87,14 +90,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"tight(?:ness)? (?:in )?(?:my |the |his |her )?chest|chest tightness", "chest tightness"),
     (r"wheez\w*", "wheeze"),
     (r"night sweats?", "night sweats"),
-    (r"weight loss|lost weight|losing weight", "weight loss"),
+    (
+        r"weight loss|lost weight|losing weight|"
+        r"lost (?:about |around )?(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
+        r"a stone|half a stone)",
+        "weight loss",
+    ),
     # "weight gain 3 kg", "put on weight": fluid building up in heart failure.
     (r"weight gain|gained weight|gaining weight|put on (?:\d+ ?kg|weight)", "weight gain"),
     (r"tired\w*|fatigue|exhaust\w*", "tiredness"),
     (r"swollen (?:leg|calf|ankle)s?|(?:leg|calf|ankle) swelling", "leg swelling"),
     # "mild left calf ache", "pain in my right leg": a leg vein clot's sign, not to be dropped.
     (
-        r"(?:calf|calves|leg|thigh)\s+(?:pain|ache|aching|tender\w*|sore\w*|hurts?)|"
+        r"(?:calf|calves|leg|thigh)\s+(?:pain|ached?|aching|aches|tender\w*|sore\w*|hurts?|hurting)|"
         r"(?:pain|ache|aching|tender\w*|sore\w*)\s+(?:in|behind|of)\s+(?:my |the |his |her |their )?"
         r"(?:(?:left|right) )?(?:calf|calves|leg|thigh)",
         "calf or leg pain",
@@ -112,6 +120,12 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
 _SUBSUMES = {"a cough with coloured phlegm": ("phlegm", "a cough"), "coughing blood": ("a cough",)}
+SUBSUMES = _SUBSUMES
+
+
+def symptom_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, plain name) for each symptom recognised in free text."""
+    return list(_SYMPTOM_PATTERNS)
 
 
 def _text_of(intake: IntakeRecord) -> str:
@@ -325,6 +339,49 @@ _LUNG_CANCER_WORDS = re.compile(r"\blung (?:cancer|tumou?r|mass)|\b(?:mass|nodul
 _CLOTS = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
 
 
+#: Diagnoses that explain coughing blood or weight loss themselves, so the symptom raises no lung cancer.
+_EXPLAINS_RED_FLAGS = frozenset(
+    {"lung_cancer", "nodule", "mesothelioma", "lymphoma", "hidden_cancer", "tuberculosis",
+     "drug_resistant_tb", "bronchiectasis", "pulmonary_embolism", "lung_abscess", "pneumonia",
+     "cystic_fibrosis"}
+)  # fmt: skip
+_SMOKED = re.compile(r"\b(?:smok\w*|cigarettes?|pack[- ]years?|roll[- ]ups?)\b", re.I)
+#: "never smoked", "non-smoker", "I don't smoke": said only to deny it.
+_NEVER_SMOKED = re.compile(
+    r"\b(?:never|not|don'?t|doesn'?t|didn'?t|do not|does not|did not)\s+(?:ever\s+)?smok\w*|"
+    r"\bnon-?\s?smok\w*",
+    re.I,
+)
+
+
+def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
+    """Alternatives the reported symptoms raise although nobody named them, with why.
+
+    Coughing blood at 40 or over, or weight loss with a cough or breathlessness at 40 or over in
+    someone who has smoked, is a reason UK guidance (NICE NG12) gives for a chest X-ray and a
+    specialist review for lung cancer, unless the diagnosis itself explains the symptom.
+    """
+    if intake.age is None or intake.age < 40:
+        return []
+    family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
+    if family & _EXPLAINS_RED_FLAGS:
+        return []
+    reported = set(symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion])))
+    told = _NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion]))
+    smoked = bool(_SMOKED.search(told))
+    if "coughing blood" in reported:
+        why = "coughing blood was reported at 40 or over, for which UK guidance advises a check for it"
+    elif "weight loss" in reported and smoked and reported & {"a cough", "breathlessness", "phlegm"}:
+        why = (
+            "weight loss with a cough or breathlessness was reported by someone aged 40 or over who has "
+            "smoked, "
+            "for which UK guidance advises a check for it"
+        )
+    else:
+        return []
+    return [(condition("lung_cancer"), why)]
+
+
 def _cancer_after_clot(found: list[Condition], family: list[Condition], text: str) -> list[Condition]:
     """After a clot, "could it be a sign of cancer" asks about a hidden cause of the clot, not a lung
     tumour: the lung-cancer reading is replaced by the hidden-cancer one unless the lung is named."""
@@ -494,7 +551,36 @@ _TIMING = re.compile(
     r"(?:know|hear|find out|get (?:the )?results?|be seen)\b|"
     r"\bwhen (?:will|would|should) (?:the|this|that|it|all this|these) (?:\w+ )?"
     r"(?:happen|be done|come back)\b|"
-    r"\bwaiting (?:time|list)s?\b",
+    r"\bwaiting (?:time|list)s?\b|"
+    # "why does the echo take 6 weeks", "is waiting 2 weeks for the biopsy too long"
+    r"\bwhy (?:does|do|will|is|are) (?:the |an? |my |his |her |their )?[\w-]+(?: [\w-]+)? (?:take|taking)\b|"
+    r"\b(?:wait|waiting) (?:\d+|a|an|one|two|three|four|five|six|several|a few) (?:days?|weeks?|months?)\b|"
+    r"\btoo long to wait\b|\bwait(?:ing)? (?:that|so) long\b",
+    re.I,
+)
+
+#: Whether to be in hospital or at home: "should he be in hospital", "is it safe for her to go home
+#: tomorrow", "does she need to stay in", "when will he be discharged".
+_HOSPITAL_Q = re.compile(
+    r"\b(?:be|stay\w*|kept|keep (?:him|her|them|me)|remain|admitted) (?:in|into) "
+    r"(?:the )?hospital\b|\bstay(?:ing)? in\b|"
+    r"\b(?:go|going|come|coming|sent|send (?:him|her|them|me)|be) home\b|"
+    r"\bdischarg\w*|\badmi(?:t|tted|ssion)\b",
+    re.I,
+)
+#: How long the illness lasts and whether the patient gets back to how they were: "how long will
+#: the fevers last", "when will she feel better", "will he get back to how he was", "will I recover".
+_RECOVERY_Q = re.compile(
+    r"\bhow long (?:will|does|do|is|can|might|may|would) (?:the |this |that |it |my |his |her |their )?"
+    r"(?:\w+ ){0,5}?(?:last|go on|take to (?:clear|settle|go|heal|get better|recover)|stay|linger)\b|"
+    r"\bhow long (?:until|till|before) (?:i|he|she|they|we|it) (?:\w+ )?(?:feel\w*|is|are|am|gets?|be) "
+    r"(?:better|well|normal|back to normal|right)\b|"
+    r"\bhow long (?:to|will it take to) (?:recover|get better|heal)\b|"
+    r"\bwhen (?:will|would|should|might) (?:i|he|she|they|we|it) (?:start to )?(?:feel\w*|be|get) "
+    r"(?:better|well|back to normal)\b|"
+    r"\b(?:will|would|could) (?:i|he|she|they|we|mum|dad) (?:ever )?(?:get back to|go back to|be back to|"
+    r"recover|get better|fully recover|be (?:the same|back to normal))\b|"
+    r"\bback to (?:how|what|the way) (?:i|he|she|they) (?:was|were)\b|\brecovery (?:time|take)\b",
     re.I,
 )
 
@@ -608,7 +694,11 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     sentence that asks (a statement about smoking is not a question about it).
     """
     out: list[Asked] = []
-    if topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause):
+    if question and _HOSPITAL_Q.search(clause):
+        out.append(
+            ("hospital", "whether the patient needs to be in hospital or can be cared for at home", [], [])
+        )
+    elif topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause):
         out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"], []))
     if _ACTIVITY_Q.search(clause):
         for t in topics_in(clause, ["activity"]):
@@ -663,6 +753,12 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
             found = [
                 a for clause in _clauses(sentence) for a in _clause_topics(clause, child=child, question=asks)
             ]
+        # How long the illness lasts is asked of the whole sentence ("how long will the cough and the
+        # fast breathing last"), which the clauses split.
+        if asks and _RECOVERY_Q.search(sentence) and not _HOW_LONG_TREATED.search(sentence):
+            found.append(
+                ("recovery", "how long the illness usually lasts and what recovery looks like", [], [])
+            )
         # One question per topic and subjects, also when two clauses of one sentence ask it
         # ("could it be bird fancier's lung from my budgies, ..., do I need to get rid of the birds");
         # activities are merged below, with every word that names them.
@@ -756,7 +852,9 @@ def _without_topics(text: str) -> str:
     """``text`` without the clauses that ask a topic question or about a treatment."""
     keep = []
     for sentence in _SENTENCE.split(text):
-        if relative_at_risk(sentence):
+        if relative_at_risk(sentence) or (
+            _RECOVERY_Q.search(sentence) and not _HOW_LONG_TREATED.search(sentence)
+        ):
             continue
         keep += [
             c

@@ -132,6 +132,10 @@ def next_topic_sentences(
             return _exposure(ctx, q, conds)
         case "timing":
             return _timing(ctx, conds)
+        case "hospital":
+            return _hospital(ctx, conds)
+        case "recovery":
+            return _recovery(ctx, conds)
         case "duration" | "contraception" | "pregnancy" | "breastfeeding":
             return _plan(ctx, q, conds)
         case _:
@@ -439,6 +443,91 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
         )
     )
     return out + _cited(ctx, f"how soon urgent referral {conds[0].name if conds else ''}", _TIMING_WORDS)
+
+
+def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """Whether to be in hospital or at home: what the treating team weighs, for a child and for an
+    older person, and same-day care for what is urgent; a cited sentence when one fits."""
+    out = [
+        _t(
+            "Whether someone is cared for in hospital or at home is the treating team's decision, made from "
+            "how they are at the time: their breathing and oxygen level, pulse, blood pressure and "
+            "temperature, "
+            "whether they can eat, drink and take medicines by mouth, how alert they are, and whether there "
+            "is enough help at home."
+        )
+    ]
+    age = ctx.intake.age
+    if age is not None and ctx.intake.is_child:
+        out.append(
+            _t(
+                "For a child, the team also looks at how hard the child is working to breathe, whether they "
+                "are drinking enough, and whether the parents feel able to manage at home."
+            )
+        )
+    elif age is not None and age >= 65:
+        out.append(
+            _t(
+                "For an older person, going home usually follows a check that they can manage safely, "
+                "such as "
+                "getting about and taking medicines, with extra support arranged first when it is needed."
+            )
+        )
+    urgent = [c for c in conds if c.urgent]
+    if urgent:
+        names = _join([c.name for c in urgent[:2]])
+        out.append(
+            _t(
+                f"When {names} {'is' if len(urgent[:2]) == 1 else 'are'} suspected, the assessment is "
+                "usually made in hospital the same day."
+            )
+        )
+    out.append(
+        _t(
+            "Going home usually comes with a plan for follow-up and advice on what should bring someone "
+            "back: breathing that gets harder, a fever that returns, new confusion or drowsiness, or not "
+            "drinking."
+        )
+    )
+    return out + _cited(ctx, f"hospital admission home {conds[0].name if conds else ''}", _HOSPITAL_WORDS)
+
+
+_HOSPITAL_WORDS = re.compile(r"\b(?:hospital|admitted|admission|at home|discharg\w*)\b", re.I)
+
+
+def _recovery(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """How long the illness usually lasts, from the table's recovery note for the diagnosis (and for an
+    alternative asked about, said as conditional), with slower recovery in older people."""
+    out: list[DraftSentence] = []
+    dx = conds[0] if conds else None
+    if dx is not None and dx.recovery:
+        out.append(_t(f"For {dx.name}, in general terms: {dx.recovery}."))
+    else:
+        out.append(
+            _t(
+                "How long recovery takes differs from person to person and depends on the final diagnosis; "
+                "the treating doctor can say what to expect."
+            )
+        )
+    age = ctx.intake.age
+    if age is not None and age >= 75 and not (dx is not None and "older" in dx.recovery):
+        out.append(
+            _t(
+                "In older people, getting back strength and independence after an illness in hospital often "
+                "takes longer, and some do not get back fully to how they were before; the treating team can "
+                "say what to expect and what support helps."
+            )
+        )
+    out.append(
+        _t(
+            "A review with the treating doctor is worthwhile when symptoms are not improving as expected, "
+            "and sooner when they get worse, rather than waiting."
+        )
+    )
+    return out + _cited(ctx, f"recovery how long {dx.name if dx else ''}", _RECOVERY_WORDS)
+
+
+_RECOVERY_WORDS = re.compile(r"\b(?:weeks?|months?|days?|recover\w*|settles?|last(?:s|ing)?)\b", re.I)
 
 
 _CLOT_KEYS = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})

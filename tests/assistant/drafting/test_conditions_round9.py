@@ -115,3 +115,83 @@ def test_haemothorax_drafted_with_its_settling_test_and_urgency() -> None:
         s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.condition_ref == "haemothorax"
     )
     assert "blood thinners" in alt and "against it" in alt
+
+
+@pytest.mark.parametrize(
+    ("question", "dx", "key"),
+    [
+        ("Is this from my rheumatoid arthritis, the methotrexate or the birds?", "interstitial lung disease",
+         "connective_tissue_ild"),
+        ("Is this from my rheumatoid arthritis, the methotrexate or the birds?", "interstitial lung disease",
+         "drug_induced_lung"),
+        ("Could it be a reaction to the amiodarone?", "pulmonary fibrosis", "drug_induced_lung"),
+        ("Could it be epiglottitis?", "croup", "epiglottitis"),
+        ("Could it be an empyema or an abscess?", "pneumonia", "lung_abscess"),
+    ],
+)  # fmt: skip
+def test_causes_and_rarer_alternatives_asked(question: str, dx: str, key: str) -> None:
+    """A condition or a medicine asked about as the cause, and rarer named alternatives."""
+    intake = IntakeRecord(diagnosis_in_question=dx, main_question=question)
+    subs = [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+    assert ("could_it_be", key) in subs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I take methotrexate for my RA.",
+        "the pain in my knee is from my arthritis",
+        "a tooth abscess last year",
+    ],
+)
+def test_a_medicine_or_joint_disease_mentioned_is_not_asked_about(text: str) -> None:
+    """Taking methotrexate, arthritis pain or a tooth abscess names no lung alternative."""
+    keys = {c.key for c in conditions_in(text, fuzzy=True)}
+    assert not keys & {"drug_induced_lung", "connective_tissue_ild", "lung_abscess"}, keys
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("could it be my heart? sharp pain left side, worse with deep breaths", "pericarditis"),
+        ("could it be my heart? crushing pain going into my left arm", "heart_attack"),
+        ("could it be my heart? my ankles are swollen and I sleep on 3 pillows", "heart_failure"),
+    ],
+)
+def test_my_heart_is_read_from_the_symptoms(text: str, key: str) -> None:
+    """'My heart' with a sharp pain on breathing is the heart's lining, not a heart attack."""
+    assert [c.key for c in conditions_in(text, fuzzy=True)] == [key]
+
+
+def _raised(**fields: object) -> list[str]:
+    intake = IntakeRecord(diagnosis_in_question=str(fields.pop("dx", "COPD")), **fields)  # type: ignore[arg-type]
+    return [c.key for c, _ in questions.raised_by_symptoms(intake)]
+
+
+def test_coughing_blood_at_40_or_over_raises_lung_cancer() -> None:
+    """A red-flag symptom raises lung cancer in the differential although nobody named it."""
+    symptoms = [{"description": "streak of blood in phlegm, once"}]
+    assert _raised(age=70, symptoms=symptoms) == ["lung_cancer"]
+    assert _raised(age=35, symptoms=symptoms) == []
+    # a diagnosis that explains it raises nothing
+    assert _raised(age=70, symptoms=symptoms, dx="bronchiectasis") == []
+
+
+def test_weight_loss_with_a_cough_raises_it_only_in_someone_who_has_smoked() -> None:
+    symptoms = [{"description": "cough most mornings"}, {"description": "lost about a stone"}]
+    assert _raised(age=66, symptoms=symptoms, history="smoked 20 a day until 2010") == ["lung_cancer"]
+    assert _raised(age=66, symptoms=symptoms, history="never smoked") == []
+
+
+def test_raised_alternative_is_discussed_with_why() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="COPD",
+        age=70,
+        main_question="Is it COPD or my old asthma back?",
+        symptoms=[{"description": "streak of blood in phlegm, once"}],  # type: ignore[list-item]
+    )
+    draft = _draft(intake, ["copd", "lung-cancer"])
+    alt = " ".join(
+        s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.condition_ref == "lung_cancer"
+    )
+    assert "coughing blood was reported" in alt and "against it" in alt
