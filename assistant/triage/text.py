@@ -47,7 +47,10 @@ _CLAUSE_BREAK = re.compile(
     r"|\band\b(?= (?:i am|he is|she is|they are|we are|it is|(?:my|his|her|their) [a-z]+ (?:is|are))"
     r" [a-z]+ing\b)"
 )
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\bbut\b")
+# A point between two digits is a decimal ("37.9", "2.5 mg"), not the end of a sentence: the
+# semantic layer compares "temp 37.9 this morning" whole. (Clauses still break there, as the
+# rules have always read them: "5.2 cm and this started ..." keeps its own clause.)
+_SENTENCE_BREAK = re.compile(r"(?:[!?;\n]|\.(?![0-9])|(?<![0-9])\.)+|\bbut\b")
 _WORD = re.compile(r"[a-z0-9]+")
 
 

@@ -124,6 +124,22 @@ class TestIntakeLookAlikes:
         """Imaging words and test results in an intake answer are not emergencies."""
         assert not _semantic(shared_triage).check(text).emergency
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I'm taking two paracetamol four times a day, which I believe is the limit, is that fine",
+            "my nose is dry and sore from the oxygen concentrator, can I put vaseline on it?",
+            "pins and needles in my fingers most mornings, goes when I shake my hand",
+            "Temp 37.6 today, was 38.9 on Monday, eating well. Q: how long until it settles?",
+            "I'd like to get ahead of things and find a counsellor before my chemo starts",
+            "can we take his nebuliser through airport security?",
+        ],
+    )
+    def test_twelfth_round_look_alikes(self, shared_triage: Triage, text: str) -> None:
+        """A painkiller at its daily limit, dryness from home oxygen, tingling that goes on shaking
+        the hand, a settling temperature with a question, planning support ahead, a travel question."""
+        assert not _semantic(shared_triage).check(text).emergency
+
 
 class TestSegments:
     def test_run_on_is_scored_clause_by_clause(self) -> None:

@@ -28,6 +28,7 @@ EVALUATION_SETS = (
     "blind5.jsonl",
     "blind6.jsonl",
     "blind7.jsonl",
+    "blind8.jsonl",
 )
 
 
@@ -146,6 +147,11 @@ class TestTargets:
                 0.97,
                 0.035,
             ),  # unread 0.938 / 0.062 (before 10th), 0.942 / 0.062 (10th); odd half read (11th) 0.971 / 0.031
+            (
+                "blind8.jsonl",
+                0.97,
+                0.06,
+            ),  # unread 0.971 / 0.100 (before 12th); odd half read (12th) 0.975 / 0.056, even half unchanged
         ],
     )
     def test_held_out_sets_no_worse_than_measured(
@@ -209,6 +215,17 @@ class TestTargets:
                         "odd half read in the eleventh round (even half still unread): 0.971 recall / "
                         "0.031 false alarms overall, met overall but not per category: anaphylaxis "
                         "recall 18 of 20, unconscious false alarms 2 of 10"
+                    ),
+                ),
+            ),
+            pytest.param(
+                "blind8.jsonl",
+                marks=pytest.mark.xfail(
+                    strict=True,
+                    reason=(
+                        "odd half read in the twelfth round (even half still unread): 0.975 recall / "
+                        "0.056 false alarms overall, met overall but not per category: sepsis recall "
+                        "18 of 20, respiratory false alarms 2 of 10 (all in the unread half)"
                     ),
                 ),
             ),

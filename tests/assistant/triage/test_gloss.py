@@ -40,6 +40,13 @@ class TestGloss:
             # the longest match at a word wins, whatever the length of the pattern that spells it
             ("j'ai du mal à trouver mes mots", "i have difficulty find my words"),
             ("mi hijo de tres años se ha bebido lejía", "my son three years old drank bleach"),
+            ("mi hermana acaba de dar a luz", "my sister just gave birth"),
+            ("elle vient d'accoucher et a failli s'évanouir", "she just gave birth and nearly fainted"),
+            ("je suis sous pilule", "on the contraceptive pill"),
+            (
+                "tomo la pildora anticonceptiva y me falta el aire",
+                "on the contraceptive pill and i am short of breath",
+            ),
             (
                 "d'un coup je ne vois plus rien de l'œil gauche",
                 "suddenly cannot see anything out of the left eye",

@@ -667,3 +667,51 @@ class TestTenthRound:
         }
         with pytest.raises(TriageConfigError, match="precedence"):
             parse_rules(data)
+
+
+class TestTwelfthRound:
+    @pytest.mark.parametrize(
+        ("text", "category"),
+        [
+            ("Kid: 4 years. Ate: some of grandad's water tablets. Seems ok.", "overdose"),
+            ("my daughter, 3 yrs, has eaten some of nan's blood pressure pills, maybe four", "overdose"),
+            ("dad drank his whole week's supply of methadone in one go and is very sleepy", "overdose"),
+            (
+                "I took double my oxycodone and my breathing feels slow, I cannot keep my eyes open",
+                "overdose",
+            ),
+            ("he is gripping his chest, says it is like an elephant on it, sweaty and pale", "cardiac"),
+            ("she is using her neck and shoulder muscles to breathe and can hardly talk", "respiratory"),
+            ("coughing blood, not specks, about two tablespoons so far", "haemoptysis"),
+            ("Sputum: bright red blood. How much: about half a cup so far, still coming.", "haemoptysis"),
+            ("had my c section 10 days ago and now I cannot get my breath and I almost fainted", "pe"),
+            ("my husband is gasping and his calf has been hot and swollen since the op", "pe"),
+            ("since the CT guided lung biopsy this morning I suddenly cannot catch my breath", "respiratory"),
+            ("fever of 39.4 and shaking, my dad's speech is slurred and he is muddled", "sepsis"),
+            ("she dropped to the floor shaking all over and her lips are going blue", "unconscious"),
+        ],
+    )
+    def test_twelfth_round_forms_fire(self, text: str, category: str) -> None:
+        """A child's age and what was swallowed told as form answers, a week's opioid in one go, an
+        elephant on the chest, neck muscles working to breathe, haemoptysis by the spoonful or as a
+        form, breathlessness after a birth, an operation or a lung biopsy; a fever with slurred
+        speech is the infection and a fit with blue lips is the fit."""
+        d = rules_only_triage().check(text)
+        assert d.emergency and d.category == category
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "My boy fainted at sports day last term in the heat, he has been well since",
+            "can I bring my nebuliser on the flight in my hand luggage",
+            "Child: 4 yrs. Medicines: calpol. Swallowed: nothing, just worried about tablets in the house",
+            "Cough: blood streaks. Amount: tiny, once.",
+            "Cough: dry. Amount: a lot, all night.",
+            "Temp: 37.8 last night, 37.2 now. Q: how long until the fever settles?",
+            "my toes go numb in bed and it goes when I wiggle them",
+        ],
+    )
+    def test_twelfth_round_look_alikes_do_not_fire(self, text: str) -> None:
+        """A faint last school term, a travel question, a form that swallowed nothing, streaks or a
+        dry cough on a form, a settling temperature with a question, numbness that goes on moving."""
+        assert not rules_only_triage().check(text).emergency

@@ -11,6 +11,7 @@ from assistant.triage.text import (
     looks_romance,
     normalise,
     osa_distance,
+    sentences,
     sound_key,
 )
 
@@ -66,6 +67,14 @@ class TestClauses:
     def test_and_suddenly_ends_a_clause(self, text: str, expected: list[str]) -> None:
         """ "and suddenly" starts a new clause; "and now" does not (it keeps "now" with what it qualifies)."""
         assert [c.text for c in clauses(text)] == expected
+
+    def test_a_decimal_point_does_not_end_a_sentence(self) -> None:
+        """ "38.5" and "2.5 mg" stay whole in a sentence: a point between digits is a decimal."""
+        assert sentences("temp 38.5 since lunch. took 2.5 mg. ok") == [
+            "temp 38.5 since lunch",
+            "took 2.5 mg",
+            "ok",
+        ]
 
     def test_spans_match_the_clauses(self) -> None:
         """Each clause's span in the text holds exactly that clause."""
