@@ -308,7 +308,7 @@ def score_case(
 ) -> list[Item]:
     """Every rubric item for one stored draft, as (name, met, detail); ``strict=False`` is the
     rubric before the named-item check (kept to compare figures)."""
-    has_ct = any("dicom" in u or u.endswith(".zip") for u in vignette["uploads"])
+    has_ct = has_ct_series(vignette["uploads"])
     items = [_answered(spec, content, vignette, has_ct, strict) for spec in vignette["rubric"]["must_answer"]]
     items += [_discussed(c, kw, content) for c, kw in vignette["rubric"]["must_discuss"].items()]
     wrong = _contradictions(content, evidence, vignette["intake"].get("age"), has_ct)
@@ -403,6 +403,12 @@ def upload_kind(uploads: Iterable[str]) -> str:
         else:
             kinds.add("film image")
     return " + ".join(sorted(kinds)) or "no upload"
+
+
+def has_ct_series(uploads: Iterable[str]) -> bool:
+    """Whether a CT series was uploaded (a folder of slices or a zip of one); a single DICOM
+    radiograph is a film, held to the film's rules (no CT wording, no nodule candidates)."""
+    return any(u.endswith(".zip") or (ROOT / u).resolve().is_dir() for u in uploads)
 
 
 def populations(vignette: Mapping[str, Any]) -> dict[str, str]:

@@ -53,6 +53,9 @@ def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> Non
         ("could it be GERD", "reflux"),
         ("is it just anxiety?", "panic_attack"),
         ("could these be panic attacks", "panic_attack"),
+        ("rheumatoid arthritis related lung disease", "connective_tissue_ild"),
+        ("is it RA-ILD", "connective_tissue_ild"),
+        ("will my lungs be scarred?", "pulmonary_fibrosis"),
     ],
 )
 def test_patients_words(text: str, key: str | None) -> None:

@@ -236,6 +236,16 @@ class TestPopulations:
         assert pops["upload"] == "CT series + film image"
         assert rubric.age_group(70) == "older (65+)" and rubric.age_group(None) == "age unknown"
 
+    def test_a_dicom_radiograph_is_a_film_not_a_ct_series(self, rubric: ModuleType, tmp_path: Path) -> None:
+        """A single .dcm radiograph under a 'dicom' folder is held to the film's rules; a folder or
+        zip of slices is a CT series (the path once decided, so DICOM films had to name nodules)."""
+        series = tmp_path / "dicom" / "series"
+        series.mkdir(parents=True)
+        film = tmp_path / "dicom" / "film.dcm"
+        film.write_bytes(b"")
+        assert not rubric.has_ct_series([str(film)])
+        assert rubric.has_ct_series([str(series)]) and rubric.has_ct_series(["upload.zip"])
+
     def test_a_weak_population_shows_in_its_own_cell(self, rubric: ModuleType) -> None:
         results = [
             {"met": 9, "items": 10, "population": {"age": "adult (18-64)", "sex": "female"}},
