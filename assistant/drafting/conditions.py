@@ -356,7 +356,36 @@ def diagnosis_family(text: str) -> list[Condition]:
             continue
         if cond not in family and any(a <= start and start - neg <= b for a, b in spans):
             family.append(cond)
-    return family
+    return family + [c for c in companions(text) if c not in family]
+
+
+#: "rib fractures with small haemothorax", "pneumonia and a pleural effusion": a second condition
+#: diagnosed together with the first, joined to it by a few words.
+_JOINED = re.compile(
+    r"(?:\bwith|\band|\bplus|\bcomplicated by|\balong with|,|\+)\s+(?:(?:an?|the|some|small|large|"
+    r"moderate|left|right|left-sided|right-sided|bilateral|\w+)\s+){0,3}$",
+    re.I,
+)
+
+
+def companions(text: str) -> list[Condition]:
+    """Conditions a diagnosis names together with its main one ("rib fractures (3) with small
+    haemothorax after a fall" is a broken rib with a haemothorax); none that is denied."""
+    main = main_condition(text)
+    if main is None:
+        return []
+    text = correct_spelling(text)
+    out: list[Condition] = []
+    for start, _, cond in _hits(text):
+        before = text[max(0, start - 40) : start]
+        if cond == main or cond in out or _DENIED.search(before) or "?" in before:
+            continue
+        # "heart failure with water on the lungs": the fluid its own name speaks of, not a second one
+        if cond.key == "pleural_effusion" and main.key == "heart_failure" and "effusion" not in text[start:]:
+            continue
+        if _JOINED.search(before) and not _past(text, start, start):
+            out.append(cond)
+    return out
 
 
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.drafting.conditions import (
     Condition,
+    companions,
     condition,
     conditions_in,
     correct_spelling,
@@ -43,6 +44,7 @@ _TREATMENT = re.compile(
 _NEXT = re.compile(
     r"\b(next|follow[- ]?up|another|repeat|more tests?|other tests?|biopsy|referr\w*|specialist|"
     r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry|"
+    r"(?:do|does|will|would) (?:he|she|they|we|you|mum|dad|the baby) (?:still )?need|"
     r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next|how long will|"
     r"how long (?:does|do|until)|how soon|when (?:can|will|could) (?:i|he|she|they|we)|"
     r"(?:will|could) (?:it|this) (?:happen|come) (?:back|again)|(?:what|which) signs?|"
@@ -183,7 +185,32 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
     found = [c for c in found if c not in theirs or c in in_question or c in asked]
     found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
+    risks = risk_conditions(intake)
+    found = [c for c in found if c not in risks]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: A complication asked about as a risk ("is she at risk of pneumonia", "how do we stop him getting
+#: a clot"): what might follow the illness, not another explanation of it.
+_RISK_OF = re.compile(
+    r"\b(?:risk|chance|danger|likel\w*) (?:of|for) (?:(?:getting|developing|having|a|an)\s+){0,2}$|"
+    r"\bat risk (?:of|for) (?:(?:getting|developing|a|an)\s+){0,2}$|"
+    r"\b(?:prevent|avoid|stop (?:her|him|them|me|us) (?:from )?(?:getting|developing)|"
+    r"likely to (?:get|develop)|going to (?:get|develop)) (?:(?:a|an|any)\s+)?$",
+    re.I,
+)
+
+
+def risk_conditions(intake: IntakeRecord) -> list[Condition]:
+    """Conditions the question names only as a risk to come ("is she at risk of pneumonia"), never as
+    what the illness might be instead."""
+    text = "\n".join([intake.main_question, intake.reason_for_second_opinion])
+    out = []
+    for cond in conditions_in(text, fuzzy=True):
+        starts = mention_starts(cond, text)
+        if starts and all(_RISK_OF.search(text[max(0, s - 45) : s]) for s in starts):
+            out.append(cond)
+    return out
 
 
 #: An exposure asked about as a cause: "are the pigeons causing it", "could the mould have done this",
@@ -840,6 +867,10 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
             summary += ", and whether it can be taken with the other medicines"
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
+    for cond in risk_conditions(intake):
+        topical.append(
+            ("risk", f"whether the patient is at risk of {cond.name}, and what lowers it", [cond.key], [])
+        )
     if _NEXT.search(_without_topics(asked)):
         out.append({"kind": "next_steps", "summary": "what should happen next"})
     out += [
@@ -875,7 +906,8 @@ _UNNAMED = "the condition first diagnosed"
 def _diagnosis_name(intake: IntakeRecord) -> str:
     cond = diagnosis_condition(intake)
     if cond is not None:
-        return cond.name
+        alongside = [c.name for c in companions(intake.diagnosis_in_question) if c.key != cond.refines]
+        return " and ".join([cond.name, *alongside[:2]])
     clause = re.split(r"[,;(]| - ", intake.diagnosis_in_question)[0]
     text = " ".join(clause.split()).rstrip(".")
     if text and len(text.split()) <= 6 and not _FIRST_PERSON.search(text) and not re.search(r"\d", text):

@@ -134,6 +134,8 @@ def next_topic_sentences(
             return _timing(ctx, conds)
         case "hospital":
             return _hospital(ctx, conds)
+        case "risk":
+            return _risk(ctx, q)
         case "recovery":
             return _recovery(ctx, conds)
         case "duration" | "contraception" | "pregnancy" | "breastfeeding":
@@ -493,6 +495,34 @@ def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
 
 
 _HOSPITAL_WORDS = re.compile(r"\b(?:hospital|admitted|admission|at home|discharg\w*)\b", re.I)
+
+
+def _risk(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    """A complication asked about as a risk: what would show it coming, how it is checked, and what
+    the first diagnosis's own treatment note says about preventing it."""
+    from assistant.drafting.conditions import condition
+
+    risk = condition(q.subjects[0])
+    dx = questions.diagnosis_condition(ctx.intake)
+    out = [
+        _t(
+            f"Whether {risk.name} develops cannot be predicted from this opinion; the signs that would point "
+            f"to it are {risk.supports}, and if they appear the treating team should be told promptly, as "
+            f"it is usually checked with {risk.test}."
+        )
+    ]
+    if (
+        dx is not None
+        and dx.treatment
+        and re.search(rf"\b{re.escape(risk.terms[0])}|chest infection", dx.treatment)
+    ):
+        out.append(_t(f"What lowers the risk after {dx.name}: {dx.treatment}."))
+    return out + _cited(ctx, f"{risk.name} risk prevention {dx.name if dx else ''}", risk_words(risk))
+
+
+def risk_words(cond: Condition) -> re.Pattern[str]:
+    """A cited sentence about a risk must name the condition."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in cond.terms) + r")\b", re.I)
 
 
 def _recovery(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:

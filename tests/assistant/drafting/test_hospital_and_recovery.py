@@ -97,3 +97,52 @@ def test_recovery_answer_without_a_known_course_says_so_and_older_people_recover
     intake = IntakeRecord(diagnosis_in_question="sarcoidosis", age=80, main_question="Will I get better?")
     answer = _answer(intake, "recovery")
     assert "differs from person to person" in answer and "older people" in answer
+
+
+@pytest.mark.parametrize(
+    ("dx", "family", "label"),
+    [
+        (
+            "left rib fractures (3) with small haemothorax after a fall",
+            ["rib_fracture", "haemothorax"],
+            "a broken rib and blood in the space around the lung (haemothorax)",
+        ),
+        (
+            "rib fractures with incidental lung nodule",
+            ["rib_fracture", "nodule"],
+            "a broken rib and a lung nodule",
+        ),
+        ("heart failure with water on the lungs", ["heart_failure"], "heart failure with fluid on the lungs"),
+        ("pneumonia, no pleural effusion", ["pneumonia"], "pneumonia"),
+    ],
+)
+def test_a_second_condition_diagnosed_with_the_first_is_part_of_the_diagnosis(
+    dx: str, family: list[str], label: str
+) -> None:
+    """'X with Y' diagnoses both (not Y as an alternative), unless Y is denied or is X's own fluid."""
+    from assistant.drafting.conditions import diagnosis_family
+
+    assert [c.key for c in diagnosis_family(dx)] == family
+    assert questions.diagnosis_label(IntakeRecord(diagnosis_in_question=dx)) == label
+
+
+def test_a_risk_asked_about_is_not_an_alternative_and_gets_its_own_answer() -> None:
+    """'Is she at risk of pneumonia' after broken ribs asks about a complication, not another diagnosis."""
+    intake = IntakeRecord(
+        diagnosis_in_question="two broken ribs",
+        age=81,
+        main_question="Is she at risk of pneumonia? Does she need a drain?",
+    )
+    subs = questions.parse_sub_questions(intake, has_images=False)
+    assert ("could_it_be", "pneumonia") not in [(q.kind, q.condition) for q in subs]
+    assert [q.subjects for q in subs if q.topic == "risk"] == [["pneumonia"]]
+    assert any(q.kind == "next_steps" and not q.topic for q in subs)  # "does she need a drain"
+    answer = _answer(intake, "risk")
+    assert "cannot be predicted" in answer and "What lowers the risk after a broken rib" in answer
+    assert "shallow breathing can lead to a chest infection" in answer
+
+
+def test_could_it_be_is_still_an_alternative() -> None:
+    intake = IntakeRecord(diagnosis_in_question="two broken ribs", main_question="Could it be pneumonia?")
+    subs = questions.parse_sub_questions(intake, has_images=False)
+    assert ("could_it_be", "pneumonia") in [(q.kind, q.condition) for q in subs]
