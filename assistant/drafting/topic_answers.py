@@ -417,16 +417,7 @@ def _exposure_words(asked: Sequence[Topic], said: str) -> list[str]:
 def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     """How soon the next steps happen: same day for what is urgent, a fast-track referral when
     cancer is a possibility, otherwise the treating team's plan; a cited sentence when one fits."""
-    out: list[DraftSentence] = []
-    urgent = [c for c in conds if c.urgent]
-    if urgent:
-        names = _join([c.name for c in urgent[:2]])
-        out.append(
-            _t(
-                f"When {names} {'is' if len(urgent[:2]) == 1 else 'are'} suspected, the usual advice is "
-                "an assessment the same day."
-            )
-        )
+    out = _same_day(conds, "the usual advice is an assessment the same day")
     cancer = [c for c in conds if c.key in _CANCER_KEYS]
     if cancer:
         out.append(
@@ -445,6 +436,15 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
         )
     )
     return out + _cited(ctx, f"how soon urgent referral {conds[0].name if conds else ''}", _TIMING_WORDS)
+
+
+def _same_day(conds: Sequence[Condition], advice: str) -> list[DraftSentence]:
+    """ "When <the urgent conditions in play> is suspected, <advice>.", or nothing when none is urgent."""
+    urgent = [c for c in conds if c.urgent][:2]
+    if not urgent:
+        return []
+    verb = "is" if len(urgent) == 1 else "are"
+    return [_t(f"When {_join([c.name for c in urgent])} {verb} suspected, {advice}.")]
 
 
 def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
@@ -475,15 +475,7 @@ def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
                 "getting about and taking medicines, with extra support arranged first when it is needed."
             )
         )
-    urgent = [c for c in conds if c.urgent]
-    if urgent:
-        names = _join([c.name for c in urgent[:2]])
-        out.append(
-            _t(
-                f"When {names} {'is' if len(urgent[:2]) == 1 else 'are'} suspected, the assessment is "
-                "usually made in hospital the same day."
-            )
-        )
+    out += _same_day(conds, "the assessment is usually made in hospital the same day")
     out.append(
         _t(
             "Going home usually comes with a plan for follow-up and advice on what should bring someone "
