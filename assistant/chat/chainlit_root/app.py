@@ -25,7 +25,7 @@ from assistant.chat.auth import UID_KEY, chat_user, patient_from_headers, patien
 from assistant.chat.conversation import PatientChat
 from assistant.chat.delivery import source_label
 from assistant.chat.guards import discard_chainlit_copy
-from assistant.chat.intake import Extractor, completion_extractor
+from assistant.chat.intake import Extractor, completion_extractor, without_directives
 from assistant.chat.replies import Phase, Reply
 from assistant.chat.sockets import socket_state
 from assistant.errors import DomainError
@@ -84,7 +84,7 @@ def _source_elements(reply: Reply) -> list[Any]:
     panels: list[Any] = [
         cl.Text(
             name=source_label(n, title),
-            content=f"#### {n}. {title}\n\n{url}\n\n{text}".strip(),  # whole title; the label is cut
+            content=without_directives(f"#### {n}. {title}\n\n{url}\n\n{text}".strip()),  # whole title
             display="side",
         )
         for n, title, url, text in reply.sources
@@ -98,7 +98,7 @@ def _source_elements(reply: Reply) -> list[Any]:
 async def render(replies: list[Reply]) -> None:
     """Send replies as Chainlit messages with their images, PDF, side sources and buttons."""
     for reply in replies:
-        content = reply.text
+        content = without_directives(reply.text)
         if reply.sources:
             content += "\n\n**Sources** (open one to read it): " + " · ".join(
                 source_label(n, title) for n, title, *_ in reply.sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chat import intake
-from assistant.chat.intake import Step
+from assistant.chat.intake import Step, without_directives
 from assistant.intake import IntakeRecord
 
 ANSWERS = [
@@ -128,3 +128,14 @@ class TestParsers:
         turn = intake.answer(state, "my salbutamol inhaler twice daily", extractor)
         assert turn.state.record.medications == ["my salbutamol inhaler twice daily"]
         assert "warfarin" not in " ".join(turn.state.record.medications)
+
+
+class TestWithoutDirectives:
+    """The chat's Markdown reads ':name' as an inline directive and shows nothing for it."""
+
+    def test_a_colon_before_a_letter_is_escaped_and_addresses_are_left_whole(self) -> None:
+        text = "Circulation 144(22):e368-e454, https://example.org/a:b, at 08:53 UTC"
+        assert without_directives(text) == (
+            "Circulation 144(22)\\:e368-e454, https://example.org/a:b, at 08:53 UTC"
+        )
+        assert without_directives("already \\:escaped") == "already \\:escaped"
