@@ -218,8 +218,13 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
     """``text`` with words close to a known term (ratio >= 0.85) replaced by that term.
 
     Only for the patient's own text: the draft then names the recognised term, never
-    the misspelling.
+    the misspelling. Remembered per text, since one draft reads the same intake many times.
     """
+    return _corrected(text, tuple(vocabulary))
+
+
+@lru_cache(maxsize=4096)
+def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
     known = list(vocabulary) or _SPELLABLE
 
     def fix(match: re.Match[str]) -> str:
@@ -294,7 +299,9 @@ def _past(text: str, start: int, end: int) -> bool:
     )
 
 
-def _hits(text: str, *, vague: bool = True) -> list[tuple[int, int, Condition]]:
+@lru_cache(maxsize=4096)
+def _hits(text: str, *, vague: bool = True) -> tuple[tuple[int, int, Condition], ...]:
+    """(start, -length, condition) for every mention in ``text``, in order (remembered per text)."""
     text = _rewrite(text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
@@ -308,7 +315,7 @@ def _hits(text: str, *, vague: bool = True) -> list[tuple[int, int, Condition]]:
         for match in pattern.finditer(text)
     ]
     hits.sort(key=lambda h: (h[0], h[1]))
-    return hits
+    return tuple(hits)
 
 
 def conditions_in(
