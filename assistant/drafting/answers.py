@@ -282,25 +282,12 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "blue lips": r"blue",
 }
 _WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
-_DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
-
-
-def _reported_symptoms(intake: IntakeRecord) -> list[str]:
-    """The symptom list's symptoms in plain names, leaving out any the patient denies ("no fever")."""
-    out: list[str] = []
-    for symptom in intake.symptoms:
-        text = symptom.description
-        for pattern, name in questions.symptom_patterns():
-            m = pattern.search(text)
-            if m and not _DENIED_SYMPTOM.search(text[: m.start()]) and name not in out:
-                out.append(name)
-    return [n for n in out if not any(n in dropped for k, dropped in questions.SUBSUMES.items() if k in out)]
 
 
 def symptoms_fitting(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
     """Which reported symptoms are among those that point to ``cond``, and which of them the first
     diagnosis shares (they then do not tell the two apart); '' when none of them fits."""
-    reported = _reported_symptoms(intake)
+    reported = questions.reported_symptoms(intake)
 
     def fits(c: Condition) -> list[str]:
         said = _WITHOUT.sub("", c.supports)  # "usually without a barking cough" points away from it

@@ -122,12 +122,6 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
 _SUBSUMES = {"a cough with coloured phlegm": ("phlegm", "a cough"), "coughing blood": ("a cough",)}
-SUBSUMES = _SUBSUMES
-
-
-def symptom_patterns() -> list[tuple[re.Pattern[str], str]]:
-    """(pattern, plain name) for each symptom recognised in free text."""
-    return list(_SYMPTOM_PATTERNS)
 
 
 def _text_of(intake: IntakeRecord) -> str:
@@ -917,7 +911,27 @@ def _diagnosis_name(intake: IntakeRecord) -> str:
 
 def symptom_names(text: str) -> list[str]:
     """Symptoms recognised in free text, named in plain words, each once."""
-    found = [name for pattern, name in _SYMPTOM_PATTERNS if pattern.search(text)]
+    return _subsumed([name for pattern, name in _SYMPTOM_PATTERNS if pattern.search(text)])
+
+
+#: A symptom said only to deny it: "no fever", "not coughing".
+_DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
+
+
+def reported_symptoms(intake: IntakeRecord) -> list[str]:
+    """The symptom list's symptoms in plain names, leaving out any the patient denies ("no fever")."""
+    found = [
+        name
+        for symptom in intake.symptoms
+        for pattern, name in _SYMPTOM_PATTERNS
+        if (m := pattern.search(symptom.description))
+        and not _DENIED_SYMPTOM.search(symptom.description[: m.start()])
+    ]
+    return _subsumed(found)
+
+
+def _subsumed(found: list[str]) -> list[str]:
+    """Each name once, without those a more specific one covers ("a cough" in "coughing blood")."""
     for name, dropped in _SUBSUMES.items():
         if name in found:
             found = [f for f in found if f not in dropped]
