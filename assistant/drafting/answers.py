@@ -218,6 +218,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     if q.condition not in {c.key for c in CONDITIONS}:
         return _answer_unknown(ctx, q)
     cond = condition(q.condition)
+    dx = questions.diagnosis_condition(ctx.intake)
     verdict = verdict_for(cond, "", ctx.imaging)
     images = (
         verdict_sentence(cond.name, verdict)
@@ -237,12 +238,13 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="finding",
             finding_refs=[verdict.finding.label] if verdict.finding and verdict.finding.assessed else [],
         ),
+        DraftSentence(text=telling_apart(cond, dx), origin="template", condition_ref=cond.key),
         DraftSentence(
             text=f"For {cond.name}, the test that usually settles the question is {cond.test}.",
             origin="template",
         ),
     ]
-    fit = symptoms_fitting(ctx.intake, cond, questions.diagnosis_condition(ctx.intake))
+    fit = symptoms_fitting(ctx.intake, cond, dx)
     if fit:
         out.append(DraftSentence(text=fit, origin="template", condition_ref=cond.key))
     if cond.urgent:
@@ -256,6 +258,20 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         )
     out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.diagnostic(cond))
     return _tagged(out, q.id, cond.key)
+
+
+def telling_apart(cond: Condition, dx: Condition | None) -> str:
+    """The answer to "could it be X": what tells X from the first diagnosis (the pair's own
+    entry), else what would make X more or less likely in general."""
+    from assistant.drafting.conditions import told_apart
+
+    apart = told_apart(cond, dx)
+    if apart and dx is not None:
+        return f"What usually tells {cond.name} from {dx.name}: {apart}."
+    return (
+        f"{cond.name[0].upper()}{cond.name[1:]} would be more likely with {cond.supports}; "
+        f"what would argue against it is {cond.against}."
+    )
 
 
 #: Where each reported symptom's name appears in a condition's "what points to it" text.
@@ -544,11 +560,15 @@ def answer_sentences(
     return out
 
 
+#: Why an alternative the patient named is discussed.
+ASKED = "it was asked about"
+
+
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
     """Every alternative the patient named, then those the validated findings and the reported
     symptoms raise, with why."""
     dx = questions.diagnosis_condition(ctx.intake)
-    out: list[tuple[Condition, str]] = [(c, "it was asked about") for c in named]
+    out: list[tuple[Condition, str]] = [(c, ASKED) for c in named]
     for f in usable_findings(ctx.imaging):
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
@@ -568,6 +588,9 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
 
 def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, str]]) -> list[DraftSentence]:
     """For each alternative: why it is discussed, for, against, the settling test, a cited source."""
+    from assistant.drafting.conditions import told_apart
+
+    dx = questions.diagnosis_condition(ctx.intake)
     out: list[DraftSentence] = []
     for cond, why in items:
         lines = [
@@ -576,6 +599,9 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"What argues against it: {cond.against}.",
             f"The test that usually settles it: {cond.test}.",
         ]
+        apart = told_apart(cond, dx)
+        if apart and dx is not None and why != ASKED:  # an asked alternative's answer already says it
+            lines.insert(3, f"What usually tells it from {dx.name}: {apart}.")
         block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
         block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.diagnostic(cond)), cond=cond.key)
         out += block

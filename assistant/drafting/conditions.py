@@ -108,6 +108,44 @@ CONDITIONS: tuple[Condition, ...] = load_conditions()
 
 _BY_KEY = {c.key: c for c in CONDITIONS}
 
+VERSUS_PATH = Path(__file__).with_name("versus.yaml")
+
+
+def load_versus(path: Path = VERSUS_PATH, keys: Sequence[str] = tuple(_BY_KEY)) -> dict[frozenset[str], str]:
+    """What usually tells two conditions apart, per unordered pair of condition keys.
+
+    Each entry of ``path`` is ``{a, b, text}``; the text reads after "What usually tells A from
+    B:" in either order. An unknown key, a pair listed twice or an empty text is refused by name.
+    """
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError(f"{path.name}: expected a list of pairs")
+    table: dict[frozenset[str], str] = {}
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(entry) != {"a", "b", "text"}:
+            raise ValueError(f"{path.name}: pair {number}: expected the fields a, b and text")
+        a, b, text = str(entry["a"]), str(entry["b"]), " ".join(str(entry["text"]).split())
+        unknown = sorted({a, b} - set(keys))
+        if unknown:
+            raise ValueError(f"{path.name}: pair {number} ({a}, {b}): unknown conditions {unknown}")
+        pair = frozenset((a, b))
+        if len(pair) != 2 or not text:
+            raise ValueError(f"{path.name}: pair {number} ({a}, {b}): needs two conditions and a text")
+        if pair in table:
+            raise ValueError(f"{path.name}: pair {number} ({a}, {b}) is listed twice")
+        table[pair] = text.rstrip(".")
+    return table
+
+
+_VERSUS = load_versus()
+
+
+def told_apart(first: Condition, second: Condition | None) -> str:
+    """What usually tells ``first`` from ``second`` (either order), or '' when the table has no entry."""
+    if second is None or first == second:
+        return ""
+    return _VERSUS.get(frozenset((first.key, second.key)), "")
+
 
 @dataclass(frozen=True)
 class VagueTerm:
@@ -158,6 +196,16 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"(?:deep|big) breaths?|breath(?:e|ing)? in\b|inhal\w*",
                     r"sitting forward|lean\w* forward",
                     r"(?:after|since) (?:a |the |my )?(?:virus|cold|flu|viral|sore throat)",
+                ),
+            ),
+            (
+                # Breathless, a racing heart or tiredness weeks after COVID-19 or a virus: the heart muscle.
+                "myocarditis",
+                (
+                    r"covid(?:-?19)?|coronavirus",
+                    r"palpitations?|(?:racing|pounding|fluttering|irregular) heart(?:beat)?|heart (?:is )?"
+                    r"(?:racing|pounding|fluttering)",
+                    r"(?:after|since) (?:the |my |a )?(?:covid|vaccine|jab|booster)",
                 ),
             ),
         ),

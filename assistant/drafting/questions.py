@@ -38,7 +38,13 @@ _TREATMENT = re.compile(
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking|"
     # "what can I take for the pain", "better pain relief"
     r"(?:what|which|anything) (?:else )?(?:can|could|should|do) (?:i|he|she|we|they) take|pain ?relief|"
-    r"painkillers?)\b",
+    r"painkillers?|"
+    # "should she start hydroxyurea", "why did she need blood", "why not just take it out"
+    r"(?:should|can|could|must|do|does) (?:i|he|she|we|they) (?:start|stop|come off|be on)|"
+    r"(?:blood )?transfusions?|need(?:ed|s)? (?:a )?blood\b(?! tests?)|"
+    r"(?:take|cut) (?:it|them|this|that) out|remov(?:e|ing) (?:it|them|this|that)|"
+    # "why didn't they put a drain in": a treatment not given
+    r"put (?:in )?an? (?:chest )?drain|an? (?:chest )?drain (?:put )?in)\b",
     re.I,
 )
 _NEXT = re.compile(
@@ -509,6 +515,8 @@ _CLAUSE = re.compile(
 _ASKS_FOR_TEST = re.compile(
     r"\b(ask(?:ing)? for|ha(?:ve|ving) (?:a|an|another|more|any)|get(?:ting)? (?:a|an|another)|"
     r"need(?:s)? (?:a|an|another|more|any|the|to have)|be referred|book|arrange|go for|be sent for|"
+    # "need he another x-ray": the question asked in the order of another language
+    r"needs? (?:he|she|i|we|they|it) (?:a|an|another|more|any)|"
     r"push for|press for|instead of|rather than)\b|"
     # "do I need blood tests", "does she need scans": a bare plural test after "need".
     r"\bneeds? (?=[\w -]{0,20}\b(?:tests|scans|x-?rays)\b)|"

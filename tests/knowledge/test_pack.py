@@ -80,7 +80,7 @@ class TestStarterPack:
             "pericarditis", "reflux", "panic", "lung cancer screening", "bronchiolitis", "croup",
             "foreign body", "whooping cough", "hypersensitivity pneumonitis", "acute chest syndrome",
             "evali", "eosinophilic pneumonia", "allergic bronchopulmonary aspergillosis",
-            "pulmonary hypertension", "pneumocystis",
+            "pulmonary hypertension", "pneumocystis", "asbestosis", "myocarditis", "metastases",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -103,6 +103,9 @@ CHEST_NOTES = {
     "allergic-bronchopulmonary-aspergillosis": "all",
     "pulmonary-hypertension": "all",
     "pneumocystis-pneumonia": "all",
+    "asbestosis": "adult",
+    "myocarditis": "all",
+    "cancer-spread-to-lungs-and-bones": "adult",
 }
 
 
@@ -110,8 +113,8 @@ class TestChestConditionNotes:
     """The notes backing the new drafting entries: present, structured, referenced, pending review."""
 
     def test_pack_size(self) -> None:
-        """74 notes before these seven, 81 with them."""
-        assert len(NOTES) == 83
+        """83 notes before asbestosis, myocarditis and cancer spread from elsewhere, 86 with them."""
+        assert len(NOTES) == 86
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:

@@ -32,7 +32,7 @@ class TestLaySynonyms:
             ("now long COVID", "long_covid"),
             ("could the cough be from a bit of lego stuck in his lung", "aspiration"),
             ("she might have breathed something in at nursery", "aspiration"),
-            ("do the plaques mean I've got asbestosis as well", "ild"),
+            ("do the plaques mean I've got asbestosis as well", "asbestosis"),
             ("they say I have latent TB", "latent_tb"),
         ],
     )
@@ -247,7 +247,7 @@ class TestWordsThatNameNoAlternative:
         assert [c.key for c in conditions_in("mesothelioma from the asbestos", fuzzy=True)] == [
             "mesothelioma"
         ]
-        assert [c.key for c in conditions_in("do I have asbestosis", fuzzy=True)] == ["ild"]
+        assert [c.key for c in conditions_in("do I have asbestosis", fuzzy=True)] == ["asbestosis"]
         assert "asthma" not in [c.key for c in conditions_in("up all night weeing", fuzzy=True)]
 
     def test_pe_at_school_is_physical_education(self) -> None:

@@ -1,0 +1,89 @@
+"""Eleventh-round conditions and questions: asbestosis, inflammation of the heart muscle, a cancer
+that has spread from elsewhere, "just a muscle", and treatment and test questions asked in other
+words ("should she start hydroxyurea", "why did she need blood", "need he another x-ray").
+
+Real condition, question and pack tables; no model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting import questions
+from assistant.drafting.conditions import condition, conditions_in
+from assistant.intake import IntakeRecord
+from knowledge import pack_path
+from knowledge.loaders.markdown import load_markdown
+
+NEW = {
+    "asbestosis": "asbestosis",
+    "myocarditis": "myocarditis",
+    "metastasis": "cancer-spread-to-lungs-and-bones",
+}
+
+
+@pytest.mark.parametrize(("key", "note"), sorted(NEW.items()))
+def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> None:
+    cond = condition(key)
+    assert cond.supports and cond.against and cond.test and cond.follow_up
+    title = load_markdown(pack_path() / f"{note}.md").title
+    assert cond in conditions_in(title), title
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Could the GP have been right that it was just a muscle?", "costochondritis"),
+        ("is it a pulled muscle from the gym", "costochondritis"),
+        ("could it be asbestosis from the shipyard", "asbestosis"),
+        ("Could the ribs have broken because the cancer has spread to the bones?", "metastasis"),
+        ("is this spread from my breast cancer", "metastasis"),
+        ("Could I have heart damage from covid?", "myocarditis"),
+        ("Could it be my heart? I am breathless with a racing heart since covid", "myocarditis"),
+        ("could it be my heart? crushing pain at the gym", "heart_attack"),
+        ("could it be my heart, my ankles are swollen", "heart_failure"),
+    ],
+)
+def test_named_in_lay_words(text: str, key: str) -> None:
+    assert key in [c.key for c in conditions_in(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "muscle aches and a fever",
+        "is it lung cancer",
+        "the cancer team saw me last year",
+        "my heart rate is 90",
+    ],
+)
+def test_not_read_into_other_words(text: str) -> None:
+    keys = [c.key for c in conditions_in(text)]
+    assert not {"costochondritis", "metastasis", "myocarditis"} & set(keys), keys
+
+
+def _kinds(question: str, dx: str = "acute chest syndrome") -> list[tuple[str, str]]:
+    intake = IntakeRecord(diagnosis_in_question=dx, main_question=question)
+    return [(q.kind, q.topic) for q in questions.parse_sub_questions(intake, has_images=False)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Should she start hydroxyurea like they mentioned?",
+        "Why did she need blood?",
+        "Why wait 3 months and not just take it out?",
+        "Why didn't they put a drain in?",
+    ],
+)
+def test_treatment_asked_in_other_words(question: str) -> None:
+    assert ("treatment", "") in _kinds(question)
+
+
+def test_blood_tests_are_a_test_not_a_transfusion() -> None:
+    kinds = _kinds("Does he need blood tests?")
+    assert ("treatment", "") not in kinds and ("next_steps", "tests") in kinds
+
+
+def test_a_test_asked_for_in_another_languages_word_order() -> None:
+    assert ("next_steps", "tests") in _kinds("Need he another xray or camera test?", dx="viral pneumonia")
