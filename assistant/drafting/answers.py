@@ -600,8 +600,10 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"The test that usually settles it: {cond.test}.",
         ]
         apart = told_apart(cond, dx)
-        if apart and dx is not None and why != ASKED:  # an asked alternative's answer already says it
-            lines.insert(3, f"What usually tells it from {dx.name}: {apart}.")
+        if apart and dx is not None:
+            # Each entry stands alone for the clinician reviewing the differential, so an asked
+            # alternative's entry repeats the comparison its answer gives the patient.
+            lines.insert(3, f"What tells it from {dx.name}: {apart}.")
         block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
         block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.diagnostic(cond)), cond=cond.key)
         out += block

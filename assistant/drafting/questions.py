@@ -430,7 +430,11 @@ _ASKS_ABOUT = re.compile(
     r"of|about|it might be|it could be|i have|he has|she has)\s+|"
     r"\brul(?:e|ed|ing)\s+out\s+|"
     r"\b(?:check(?:ed)?|test(?:ed)?|screen(?:ed)?|look(?:ed)?)\s+(?:me\s+|him\s+|her\s+|them\s+)?for\s+|"
-    r"\b(?:sign|symptom)s?\s+of\s+",
+    r"\b(?:sign|symptom)s?\s+of\s+|"
+    # "is it possible he has an immune deficiency", "something like Churg-Strauss"
+    r"\bis\s+it\s+possible\s+(?:that\s+)?(?:it'?s|it\s+is|(?:he|she|they|i|we)\s+(?:has|have|had|has\s+got|"
+    r"have\s+got)|this\s+is)\s+|"
+    r"\bsomething\s+(?:like|such\s+as)\s+",
     re.I,
 )
 _RUNS_IN_FAMILY = re.compile(
@@ -441,7 +445,10 @@ _RUNS_IN_FAMILY = re.compile(
 # The shape of a disease's name: a medical suffix, a disease noun, or a person's name with 's.
 _DISEASE_SHAPE = re.compile(
     r"(?:itis|osis|oma|aemia|emia|pathy|ectasis|plasia|trophy)$|"
-    r"\b(?:syndrome|disease|disorder|deficiency|infection|allergy|cancer|fever|palsy|lupus)$|"
+    r"\b(?:syndrome|disease|disorder|deficiency|infection|allergy|cancer|fever|palsy|lupus|reaction|failure|"
+    r"injury|poisoning|insufficiency)$|"
+    # an eponym pair: "Churg-Strauss", "Birt-Hogg-Dube"
+    r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$|"
     r"^[A-Z][a-z]+'?s(?:\s+(?:disease|syndrome))?$",
 )
 #: A disease noun alone names nothing in particular ("could it be an infection").
@@ -482,9 +489,16 @@ def unknown_alternatives(intake: IntakeRecord) -> list[str]:
     spans += [m.group(1) for m in _RUNS_IN_FAMILY.finditer(text)]
     dx = intake.diagnosis_in_question.lower()
     out: list[str] = []
-    for span in spans:
-        phrase = re.split(r"[?.!,;:()\n]", span)[0]
-        phrase = _STOP.sub("", phrase).strip()
+    # "lupus or vasculitis": each possibility named in a list is its own
+    pieces = [
+        piece
+        for span in spans
+        for piece in re.split(
+            r"\s+(?:or|and)\s+(?:maybe\s+|perhaps\s+|even\s+)?", re.split(r"[?.!,;:()\n]", span)[0]
+        )
+    ]
+    for piece in pieces:
+        phrase = _STOP.sub("", piece).strip()
         while _LEADING.match(phrase):
             phrase = _LEADING.sub("", phrase, count=1)
         words = phrase.split()

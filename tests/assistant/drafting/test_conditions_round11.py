@@ -19,6 +19,7 @@ NEW = {
     "asbestosis": "asbestosis",
     "myocarditis": "myocarditis",
     "metastasis": "cancer-spread-to-lungs-and-bones",
+    "viral_wheeze": "viral-induced-wheeze",
 }
 
 
@@ -42,6 +43,8 @@ def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> Non
         ("Could it be my heart? I am breathless with a racing heart since covid", "myocarditis"),
         ("could it be my heart? crushing pain at the gym", "heart_attack"),
         ("could it be my heart, my ankles are swollen", "heart_failure"),
+        ("the GP said viral-induced wheeze", "viral_wheeze"),
+        ("they called it wheezy bronchitis", "viral_wheeze"),
     ],
 )
 def test_named_in_lay_words(text: str, key: str) -> None:
@@ -87,3 +90,15 @@ def test_blood_tests_are_a_test_not_a_transfusion() -> None:
 
 def test_a_test_asked_for_in_another_languages_word_order() -> None:
     assert ("next_steps", "tests") in _kinds("Need he another xray or camera test?", dx="viral pneumonia")
+
+
+def test_asthma_stays_an_alternative_to_a_viral_wheeze() -> None:
+    """'Wheeze' is an asthma term; a viral-induced wheeze contrasts with asthma, so "is it really
+    asthma" asks about asthma instead, answered with what tells the two apart."""
+    intake = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze",
+        main_question="Is it really asthma? Could he have breathed something in?",
+    )
+    assert questions.diagnosis_condition(intake) == condition("viral_wheeze")
+    asked = [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+    assert ("could_it_be", "asthma") in asked and ("could_it_be", "aspiration") in asked
