@@ -224,6 +224,7 @@ def _explain(
         prompt_text=rendered.text,
         fact_texts=[s.text for s in fact_sentences],
         max_sentences=ctx.options.max_llm_sentences,
+        without_ct=ctx.imaging.ct is None,
     )
     vague = [x for x in cleaned.sentences if not _specific(ctx, section, x.text)]
     cleaned.sentences = [x for x in cleaned.sentences if x not in vague]
@@ -365,7 +366,7 @@ def _questions(ctx: _Context) -> list[DraftSentence]:
     rendered = ctx.questions_template.render_prompt(situation=situation)
     _record(ctx, SectionKey.QUESTIONS, ctx.questions_template, rendered.text)
     raw = generate(ctx.llm, rendered.text, stop=list(rendered.stop), max_tokens=ctx.options.question_tokens)
-    suggested = parse_questions(raw, prompt_text=rendered.text)
+    suggested = parse_questions(raw, prompt_text=rendered.text, without_ct=ctx.imaging.ct is None)
     known = {q.lower() for q in fixed}
     extra = [s for s in suggested.sentences if s.text.lower() not in known]
     # Parts of the patient's question that no sub-question answers: listed for them to ask,

@@ -110,6 +110,9 @@ def _against_facts(sentence: str, facts: Sequence[str], kept: Sequence[str]) -> 
     return None
 
 
+_CT_WORDS = re.compile(r"\b(?:ct|cat scan|computed tomography|hounsfield|slices?)\b", re.I)
+
+
 def _copied(sentence: str, prompt_text: str) -> bool:
     if not prompt_text:
         return False
@@ -149,6 +152,7 @@ def sanitize_generation(
     max_sentences: int = 3,
     max_chars: int = 600,
     max_words: int = 40,
+    without_ct: bool = False,
 ) -> SanitizeResult:
     """Turn raw model output into safe ``llm`` sentences.
 
@@ -165,6 +169,8 @@ def sanitize_generation(
         max_sentences: Most sentences kept.
         max_chars: Most characters kept in total.
         max_words: Longest sentence kept.
+        without_ct: No CT series was analysed: a sentence about a CT (or its slices) states
+            what nothing here measured, and is dropped.
 
     Returns:
         Kept sentences (with resolved ``citations``) and notes on everything removed.
@@ -181,6 +187,10 @@ def sanitize_generation(
             reason = "copies text from an uploaded document"
         if reason is None and _copied(text, prompt_text):
             reason = "copies the prompt"
+        if reason is None and text.rstrip().endswith("?"):
+            reason = "a question, not an answer"
+        if reason is None and without_ct and _CT_WORDS.search(text):
+            reason = "about a CT, and no CT was analysed"
         if reason is None:
             reason = _against_facts(text, fact_texts, [k.text for k in result.sentences])
         if reason is not None:
@@ -202,7 +212,7 @@ def sanitize_generation(
 
 
 def parse_questions(
-    raw: str, *, prompt_text: str = "", max_questions: int = 2, max_words: int = 25
+    raw: str, *, prompt_text: str = "", max_questions: int = 2, max_words: int = 25, without_ct: bool = False
 ) -> SanitizeResult:
     """Keep list lines from the questions prompt that are plain, safe questions.
 
@@ -211,6 +221,8 @@ def parse_questions(
         prompt_text: The rendered prompt; questions copied from its examples are dropped.
         max_questions: Most questions kept.
         max_words: Longest question kept.
+        without_ct: No CT series was analysed: a suggested question about a CT is the model's
+            idea of a test nobody here weighed (and, for a child, a radiation dose), so it is dropped.
 
     Returns:
         Kept questions as ``llm`` sentences, and notes on dropped lines.
@@ -230,6 +242,7 @@ def parse_questions(
             or check_clinical_voice(text).issues
             or re.search(r"\[\d", text)
             or _copied(text, prompt_text)
+            or (without_ct and _CT_WORDS.search(text))
         ):
             result.notes.append("dropped suggested question")
             continue

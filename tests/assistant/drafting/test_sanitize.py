@@ -92,9 +92,29 @@ class TestSanitizeGeneration:
         assert result.sentences == []
         assert any("copies the prompt" in n for n in result.notes)
 
+    def test_a_question_is_not_an_answer(self) -> None:
+        """The model asking the reader something ("Would a repeat CT be useful?") adds no fact."""
+        raw = "Would repeat chest imaging be useful to see if it has cleared? Pneumonia often clears slowly [1]."
+        result = sanitize_generation(raw, allowed_citations={1}, known_numbers=set())
+        assert [s.text for s in result.sentences] == ["Pneumonia often clears slowly [1]."]
+        assert any("a question, not an answer" in n for n in result.notes)
+
+    def test_no_ct_sentence_without_a_ct(self) -> None:
+        """With only a film analysed, a model sentence about a CT states what nothing measured."""
+        raw = "A CT scan shows the lungs in slices [1]. A chest X-ray is a flat picture of the chest [1]."
+        assert _clean(raw, without_ct=True) == ["A chest X-ray is a flat picture of the chest [1]."]
+        assert len(_clean(raw)) == 2
+
     def test_numbers_in(self) -> None:
         """Numbers are collected as written, citations excluded."""
         assert numbers_in(["0.87 (about 87 in 100) [3]"]) == {"0.87", "87", "100"}
+
+
+def test_a_suggested_question_about_a_ct_is_dropped_without_a_ct() -> None:
+    raw = "- Would a repeat CT scan be useful to check it has cleared?\n- How long will the cough last?"
+    kept = [s.text for s in parse_questions(raw, without_ct=True).sentences]
+    assert kept == ["How long will the cough last?"]
+    assert len(parse_questions(raw).sentences) == 2
 
 
 class TestParseQuestions:
