@@ -94,7 +94,7 @@ class TestSanitizeGeneration:
 
     def test_a_question_is_not_an_answer(self) -> None:
         """The model asking the reader something ("Would a repeat CT be useful?") adds no fact."""
-        raw = "Would repeat chest imaging be useful to see if it has cleared? Pneumonia often clears slowly [1]."
+        raw = "Would repeat imaging be useful to see if it has cleared? Pneumonia often clears slowly [1]."
         result = sanitize_generation(raw, allowed_citations={1}, known_numbers=set())
         assert [s.text for s in result.sentences] == ["Pneumonia often clears slowly [1]."]
         assert any("a question, not an answer" in n for n in result.notes)
