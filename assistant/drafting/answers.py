@@ -560,15 +560,11 @@ def answer_sentences(
     return out
 
 
-#: Why an alternative the patient named is discussed.
-ASKED = "it was asked about"
-
-
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
     """Every alternative the patient named, then those the validated findings and the reported
     symptoms raise, with why."""
     dx = questions.diagnosis_condition(ctx.intake)
-    out: list[tuple[Condition, str]] = [(c, ASKED) for c in named]
+    out: list[tuple[Condition, str]] = [(c, "it was asked about") for c in named]
     for f in usable_findings(ctx.imaging):
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:

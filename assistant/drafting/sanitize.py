@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from assistant.drafting.citations import strip_unresolved
 from assistant.drafting.guardrails import check_clinical_voice
 from assistant.drafting.schemas import DraftSentence
+from assistant.drafting.sources import CT_WORDING
 from knowledge.sentences import split_sentences, without_citations
 
 _NUMBER = re.compile(r"(?<![\w\[])\d+(?:\.\d+)?(?![\w\]])")
@@ -110,9 +111,6 @@ def _against_facts(sentence: str, facts: Sequence[str], kept: Sequence[str]) -> 
     return None
 
 
-_CT_WORDS = re.compile(r"\b(?:ct|cat scan|computed tomography|hounsfield|slices?)\b", re.I)
-
-
 def _copied(sentence: str, prompt_text: str) -> bool:
     if not prompt_text:
         return False
@@ -189,7 +187,7 @@ def sanitize_generation(
             reason = "copies the prompt"
         if reason is None and text.rstrip().endswith("?"):
             reason = "a question, not an answer"
-        if reason is None and without_ct and _CT_WORDS.search(text):
+        if reason is None and without_ct and CT_WORDING.search(text):
             reason = "about a CT, and no CT was analysed"
         if reason is None:
             reason = _against_facts(text, fact_texts, [k.text for k in result.sentences])
@@ -242,7 +240,7 @@ def parse_questions(
             or check_clinical_voice(text).issues
             or re.search(r"\[\d", text)
             or _copied(text, prompt_text)
-            or (without_ct and _CT_WORDS.search(text))
+            or (without_ct and CT_WORDING.search(text))
         ):
             result.notes.append("dropped suggested question")
             continue

@@ -29,7 +29,8 @@ from knowledge.relevance import RelevanceScorer
 from knowledge.sentences import rewrite_citations, without_citations
 
 PROJECT_LABEL = "Summary written by the Second Opinion project (not the guideline's own text)"
-_CT = re.compile(r"\b(ct|computed tomography|hounsfield|slices?|lung-rads|%laa)\b", re.I)
+#: Words that speak of a CT series; without one analysed, no sentence of the draft may use them.
+CT_WORDING = re.compile(r"\b(ct|cat scans?|computed tomography|hounsfield|slices?|lung-rads|%laa)\b", re.I)
 _CHILD = re.compile(r"\b(child|children|paediatric|pediatric|infants?|toddlers?|kids?)\b", re.I)
 _ADULT = re.compile(r"\b(adults?|smokers?|older people|elderly|over (?:40|50|65))\b", re.I)
 
@@ -105,7 +106,7 @@ def group_hits(
 
 def usable_sentence(sentence: str, passage: CitedSource, *, has_ct: bool, is_child: bool | None) -> bool:
     """Whether a passage sentence fits this case's uploads and the patient's age group."""
-    if not has_ct and _CT.search(sentence):
+    if not has_ct and CT_WORDING.search(sentence):
         return False
     if is_child is None:
         return True
@@ -141,7 +142,7 @@ class SourceRelevance:
     def relevant(self, sentence: str, passage: CitedSource) -> bool:
         """True when ``passage`` covers what ``sentence`` claims."""
         claim = without_citations(sentence)
-        if _CT.search(claim) and not _CT.search(passage.title + "\n" + passage.text):
+        if CT_WORDING.search(claim) and not CT_WORDING.search(passage.title + "\n" + passage.text):
             return False
         return self.scorer.is_relevant(claim, passage.text, passage.title)
 
