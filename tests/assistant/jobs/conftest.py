@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,31 @@ from assistant.services import cases
 from assistant.settings import Settings
 from assistant.upload_kinds import file_kind
 from tests.assistant.factories import CONSENT_TEXT, CONSENT_VERSION
+
+#: The worker crash, poison and resume tests start real worker processes (14-25 s each). Per
+#: commit they run on the two pairings a deployment uses: the embedded default (SQLite with the
+#: in-process engine) and production (PostgreSQL with Celery + Redis). The other two pairings run
+#: when this variable is 1 (a nightly job): ``SECOND_OPINION_TEST_FULL_MATRIX=1 pytest tests/assistant/jobs``.
+FULL_MATRIX = os.environ.get("SECOND_OPINION_TEST_FULL_MATRIX") == "1"
+DEPLOYED_PAIRS = {("sqlite", "in_process"), ("postgresql", "celery")}
+WORKER_TESTS = Path(__file__).with_name("test_workers.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the worker-process tests on pairings no deployment uses (unless the full matrix)."""
+    if FULL_MATRIX:
+        return
+    keep, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        pair = (params.get("db"), params.get("mode"))
+        if item.path == WORKER_TESTS and None not in pair and pair not in DEPLOYED_PAIRS:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
