@@ -4,6 +4,16 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# llama-cpp-python compiles llama.cpp at install. On x86-64 it is built for a portable AVX2 target
+# rather than -march=native: a native build on a CPU with AMX enables llama.cpp's AMX kernels,
+# which crashed (segmentation fault in decode) on such a virtual machine.
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+endif
+LLAMA_VERSION := 0.3.36
+# The wheel is built once per version and flags and kept here, not in pip's cache: pip would reuse
+# a wheel it built earlier with other flags (a native build) without rebuilding.
+LLAMA_WHEELS := $(HOME)/.cache/second-opinion/llama-cpp-python-$(LLAMA_VERSION)-$(shell printf '%s' '$(LLAMA_CMAKE_ARGS)' | cksum | cut -d' ' -f1)
 
 .PHONY: install run test test-fast lint format typecheck browser orthanc haproxy viewer clean
 
@@ -15,6 +25,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	# torch first, pinned: the CPU build; an unpinned torch pulls several GB of CUDA wheels.
 	$(BIN)/python -m pip install -q torch==2.13.0
+	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" \
+	  $(BIN)/python -m pip wheel -q --no-cache-dir --no-deps -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(BIN)/python -m pip install -q $(LLAMA_WHEELS)/llama_cpp_python-*.whl
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
