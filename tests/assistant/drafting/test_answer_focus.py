@@ -371,11 +371,12 @@ class TestAnswersInContext:
             assert "assessed the same day" in " ".join(s.text for s in _answers(draft, q.id))
 
     def test_an_inhaled_object_is_settled_by_bronchoscopy(self) -> None:
-        """A child who may have inhaled a toy: the settling test named is a bronchoscopy."""
+        """A child who may have inhaled a toy: read as an inhaled object (not aspiration of food or
+        stomach contents), and the settling test named is a bronchoscopy."""
         q, text = _answer(
             "pneumonia", "Could the cough be from a bit of lego stuck in his lung?", 5, "could_it_be"
         )
-        assert q.condition == "aspiration"
+        assert q.condition == "foreign_body"
         assert "bronchoscopy" in text
 
     def test_a_question_about_a_clash_names_the_medicines_taken(self) -> None:

@@ -101,4 +101,5 @@ def test_asthma_stays_an_alternative_to_a_viral_wheeze() -> None:
     )
     assert questions.diagnosis_condition(intake) == condition("viral_wheeze")
     asked = [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
-    assert ("could_it_be", "asthma") in asked and ("could_it_be", "aspiration") in asked
+    # "breathed something in" is an inhaled object (a foreign body), not aspiration of food or fluid.
+    assert ("could_it_be", "asthma") in asked and ("could_it_be", "foreign_body") in asked

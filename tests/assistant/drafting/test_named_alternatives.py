@@ -98,7 +98,7 @@ class TestOpenVocabulary:
         [
             ("Could it be Lyme disease?", "lyme disease"),
             ("What if it's Churg-Strauss syndrome?", "churg-strauss syndrome"),
-            ("Did they check for alpha-1 antitrypsin deficiency?", "alpha-1 antitrypsin deficiency"),
+            ("Did they check for amyloidosis?", "amyloidosis"),
             ("Should they rule out histoplasmosis?", "histoplasmosis"),
             ("I'm scared it's vasculitis.", "vasculitis"),
             ("Haemochromatosis runs in my family, does it matter?", "haemochromatosis"),
