@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
 from assistant.drafting.medicines import medicine_sentences
+from assistant.drafting.risk_factors import history_sentence
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
@@ -183,6 +184,9 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
                 condition_ref=dx_cond.key,
             )
         )
+        story = history_sentence(ctx.intake, dx_cond)
+        if story:
+            out.append(DraftSentence(text=story, origin="template", condition_ref=dx_cond.key))
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     return _tagged(out, q.id)
 
@@ -247,6 +251,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     fit = symptoms_fitting(ctx.intake, cond, dx)
     if fit:
         out.append(DraftSentence(text=fit, origin="template", condition_ref=cond.key))
+    story = history_sentence(ctx.intake, cond)
+    if story:
+        out.append(DraftSentence(text=story, origin="template", condition_ref=cond.key))
     if cond.urgent:
         out.append(
             DraftSentence(
@@ -595,6 +602,9 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"What argues against it: {cond.against}.",
             f"The test that usually settles it: {cond.test}.",
         ]
+        story = history_sentence(ctx.intake, cond, entry=True)
+        if story:
+            lines.insert(3, story)
         apart = told_apart(cond, dx)
         if apart and dx is not None:
             # Each entry stands alone for the clinician reviewing the differential, so an asked

@@ -1,0 +1,410 @@
+"""Facts in the patient's story that make a condition more or less likely.
+
+A clinician answering "could it be a clot?" starts from the story: the combined pill and a long
+flight make a clot more likely, pain reproduced by pressing on the chest wall and a normal oxygen
+level argue against it. The facts and what each bears on are a table (``risk_factors.yaml``
+beside this module, in the project's own words); this module finds them in the patient's text,
+clause by clause, leaving out what is denied ("never smoked", "no fever" is its own fact) and
+what belongs to someone else ("my dad smokes" is smoking at home, not the patient's smoking),
+and writes the sentence the draft gives for one condition.
+
+A parent writing about a child, or a carer about a parent, names the patient as "my daughter"
+or "my mum": those words are the patient, not another person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.drafting.conditions import (
+    CONDITIONS,
+    Condition,
+    conditions_in,
+    correct_spelling,
+    mention_starts,
+)
+from assistant.intake import IntakeRecord
+
+RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
+
+#: People a story mentions besides the patient (a regular-expression alternation).
+_PEOPLE = (
+    r"mother|father|mum|mom|mummy|dad|daddy|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|"
+    r"nana|gran|granny|grandpa|grandma|son|daughter|wife|husband|partner|boyfriend|girlfriend|relatives?|"
+    r"family|household|flatmates?|housemates?|colleagues?|friends?|neighbou?rs?|boy|girl|baby|child|kids?"
+)
+_PERSON = re.compile(rf"\b(?:{_PEOPLE})\b(?:'s)?", re.I)
+_CLAUSES = re.compile(r"[;.!?\n]+|,\s+(?:but|and|although|though|while|whereas)\s+", re.I)
+#: A denial shortly before a fact: "no", "never", "nobody in my family has had".
+_DENIAL_BEFORE = re.compile(
+    r"\b(?:no|not|never|nobody|no ?one|none|without|denies|denied|neither|nor|isn'?t|wasn'?t|"
+    r"hasn'?t|haven'?t|didn'?t|don'?t|doesn'?t)\b[^,;]*$",
+    re.I,
+)
+
+_CHILD_WORDS = {"male": "son|boy|grandson", "female": "daughter|girl|granddaughter"}
+_CHILD_NEUTRAL = "baby|child|kid|kids|toddler|infant|newborn|little one"
+_ADULT_WORDS = {
+    "male": "dad|daddy|father|husband|partner|grandad|grandpa|grandfather|brother",
+    "female": "mum|mom|mummy|mother|wife|partner|nan|nana|gran|granny|grandma|grandmother|sister",
+}
+#: A carer saying whom they write for: "writing for my mum", "my husband (82) was admitted".
+_WRITES_FOR = re.compile(
+    r"\b(?:for|about|behalf of|on behalf of)\s+my\s+(\w+)|^\W*my\s+(\w+)\s*(?:\(|,)?\s*(?:\d+|is|was|has|had|"
+    r"who|aged|age)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One fact of the story and the conditions it bears on."""
+
+    key: str
+    name: str
+    find: re.Pattern[str]
+    denied: re.Pattern[str] | None = None
+    negative: bool = False
+    own: bool = True
+    others: bool = False
+    raises: tuple[str, ...] = ()
+    lowers: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    caveat: tuple[tuple[str, str], ...] = ()
+    instead_of: tuple[str, ...] = ()
+
+    def applies_to_age(self, age: int | None) -> bool:
+        if age is None:
+            return True
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A fact found in the story, named as the draft names it."""
+
+    factor: Factor
+    name: str
+    conditions: tuple[str, ...] = field(default=())
+
+
+def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
+    """The table from ``path``; an unknown field or condition key is refused by entry."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known_keys = {c.key for c in CONDITIONS}
+    fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
+               "min_age", "max_age", "caveat", "instead_of"}  # fmt: skip
+    out: list[Factor] = []
+    for number, entry in enumerate(entries, start=1):
+        label = f"{path.name}: factor {number} ({entry.get('key')})"
+        unknown = sorted(set(entry) - fields_)
+        if unknown:
+            raise ValueError(f"{label}: unknown fields {unknown}")
+        keys = [*entry.get("raises", []), *entry.get("lowers", []), *entry.get("caveat", {})]
+        missing = sorted(set(keys) - known_keys)
+        if missing:
+            raise ValueError(f"{label}: unknown condition keys {missing}")
+        if not entry.get("raises") and not entry.get("lowers"):
+            raise ValueError(f"{label}: bears on no condition")
+        try:
+            find = re.compile(str(entry["find"]), re.I)
+            denied = re.compile(str(entry["denied"]), re.I) if entry.get("denied") else None
+        except (KeyError, re.error) as exc:
+            raise ValueError(f"{label}: {exc}") from exc
+        out.append(
+            Factor(
+                key=entry["key"],
+                name=str(entry["name"]),
+                find=find,
+                denied=denied,
+                negative=bool(entry.get("negative", False)),
+                own=bool(entry.get("own", True)) and not entry.get("others", False),
+                others=bool(entry.get("others", False)),
+                raises=tuple(entry.get("raises", ())),
+                lowers=tuple(entry.get("lowers", ())),
+                min_age=entry.get("min_age"),
+                max_age=entry.get("max_age"),
+                caveat=tuple((k, " ".join(str(v).split())) for k, v in (entry.get("caveat") or {}).items()),
+                instead_of=tuple(entry.get("instead_of", ())),
+            )
+        )
+    repeated = sorted({f.key for f in out if [g.key for g in out].count(f.key) > 1})
+    if repeated:
+        raise ValueError(f"{path.name}: factors listed twice: {repeated}")
+    return tuple(out)
+
+
+FACTORS: tuple[Factor, ...] = load_factors()
+
+#: A relative's illness raises the same condition and these related ones.
+_FAMILY_RELATED: dict[str, tuple[str, ...]] = {
+    "heart_attack": ("heart_attack", "heart_failure"),
+    "heart_failure": ("heart_failure",),
+    "pulmonary_embolism": ("pulmonary_embolism", "deep_vein_thrombosis", "thrombophilia"),
+    "deep_vein_thrombosis": ("pulmonary_embolism", "deep_vein_thrombosis", "thrombophilia"),
+    "thrombophilia": ("pulmonary_embolism", "deep_vein_thrombosis", "thrombophilia"),
+    "lung_cancer": ("lung_cancer", "nodule"),
+    "copd": ("copd", "alpha1_antitrypsin"),
+    "asthma": ("asthma",),
+    "pneumothorax": ("pneumothorax",),
+    "cystic_fibrosis": ("cystic_fibrosis",),
+    "sarcoidosis": ("sarcoidosis",),
+    "marfan_syndrome": ("marfan_syndrome", "pneumothorax", "aortic_dissection"),
+    "aortic_dissection": ("aortic_dissection",),
+    "pulmonary_fibrosis": ("pulmonary_fibrosis", "ipf", "ild"),
+    "ild": ("ild", "pulmonary_fibrosis", "ipf"),
+    "ipf": ("ipf", "pulmonary_fibrosis", "ild"),
+    "alpha1_antitrypsin": ("alpha1_antitrypsin", "copd"),
+    "immunodeficiency": ("immunodeficiency",),
+    "primary_ciliary_dyskinesia": ("primary_ciliary_dyskinesia",),
+}
+#: How a relative's condition is named in "a family history of ...".
+_FAMILY_NAMES: dict[str, str] = {
+    "heart_attack": "heart disease",
+    "heart_failure": "heart failure",
+    "pulmonary_embolism": "blood clots",
+    "deep_vein_thrombosis": "blood clots",
+    "thrombophilia": "blood clots",
+    "lung_cancer": "lung cancer",
+    "copd": "COPD or emphysema",
+    "pneumothorax": "collapsed lung",
+    "marfan_syndrome": "Marfan syndrome",
+    "aortic_dissection": "aortic disease",
+    "pulmonary_fibrosis": "lung scarring",
+    "ild": "lung scarring",
+    "ipf": "lung scarring",
+    "alpha1_antitrypsin": "alpha-1 antitrypsin deficiency",
+    "immunodeficiency": "immune problems",
+    "primary_ciliary_dyskinesia": "primary ciliary dyskinesia",
+}
+#: Relatives by blood (a spouse's illness is no family history).
+_BLOOD_RELATIVE = re.compile(
+    r"\b(?:mother|father|mum|mom|dad|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|gran|granny|"
+    r"grandpa|grandma|son|daughter|sibling|twin|family)\b",
+    re.I,
+)
+#: A relative who had or has something: "my brother (her uncle) died of", "my mum has", "dad was
+#: diagnosed with" (not "my mum read about").
+_RELATIVE_HAD = re.compile(
+    _BLOOD_RELATIVE.pattern
+    + r"(?:'s)?(?:\s+\([^)]*\))?(?:\s+\w+){0,3}?\s+(?:had|has|have|was|were|died|passed|got|"
+    r"suffer\w*|diagnosed|treated|developed|turned out)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Writer:
+    """Who the story is about: the words naming the patient when someone else writes, and
+    whether "I" is that someone else (a parent, a carer) rather than the patient."""
+
+    patient: re.Pattern[str] | None = None
+    proxy: bool = False
+
+
+_PARENT_WRITES = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
+    r"granddaughter|"
+    r"infant|newborn)\b",
+    re.I,
+)
+
+
+def _writer(intake: IntakeRecord) -> _Writer:
+    """The words a parent or carer uses for the patient ("my daughter", "my mum"), if any."""
+    sex = intake.sex.lower() if intake.sex.lower() in ("male", "female") else ""
+    told = "\n".join([intake.reason_for_second_opinion, intake.main_question, intake.history])
+    if intake.is_child:
+        words = "|".join(w for w in ([_CHILD_WORDS[sex]] if sex else list(_CHILD_WORDS.values())))
+        proxy = bool(_PARENT_WRITES.search(told)) or (intake.age or 0) < 12
+        return _Writer(re.compile(rf"\b(?:{words}|{_CHILD_NEUTRAL})\b(?:'s)?", re.I), proxy)
+    text = intake.reason_for_second_opinion.strip()
+    found = _WRITES_FOR.search(text[:200]) or _WRITES_FOR.search(intake.main_question[:120])
+    if not found:
+        return _Writer()
+    word = (found.group(1) or found.group(2) or "").lower()
+    allowed = set((_ADULT_WORDS.get(sex) or "|".join(_ADULT_WORDS.values())).split("|"))
+    if word not in allowed:
+        return _Writer()
+    return _Writer(re.compile(rf"\b{re.escape(word)}\b(?:'s)?", re.I), True)
+
+
+def _texts(intake: IntakeRecord) -> list[str]:
+    return [
+        intake.main_question,
+        intake.reason_for_second_opinion,
+        intake.symptom_text,
+        intake.history,
+        "; ".join(intake.medications),
+        intake.prior_imaging,
+    ]
+
+
+_SELF = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|myself)\b", re.I)
+_PATIENT_MARK = "\x00"
+
+
+def _marked(text: str, writer: _Writer) -> str:
+    """``text`` with the patient's words replaced by a mark of the same length."""
+    if writer.patient is None:
+        return text
+    return writer.patient.sub(lambda m: _PATIENT_MARK * len(m.group(0)), text)
+
+
+def _people(text: str, writer: _Writer) -> list[re.Match[str]]:
+    """Other people named in ``text`` (already marked): relatives, and "I" when a proxy writes."""
+    found = list(_PERSON.finditer(text))
+    if writer.proxy:
+        found += list(_SELF.finditer(text))
+    return sorted(found, key=lambda m: m.start())
+
+
+def _mentions_other(clause: str, writer: _Writer) -> bool:
+    return bool(_people(_marked(clause, writer), writer))
+
+
+def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
+    """Whether the words at ``start`` are about another person: one is named before them and the
+    patient is not named again in between ("my dad smokes"; not "mum worries because I'm tall")."""
+    before = _marked(clause[:start], writer)
+    people = _people(before, writer)
+    if not people:
+        return False
+    between = before[people[-1].end() :]
+    return _PATIENT_MARK not in between and (writer.proxy or not _SELF.search(between))
+
+
+def _denied(factor: Factor, clause: str, start: int) -> bool:
+    if factor.denied is not None and factor.denied.search(clause):
+        return True
+    return not factor.negative and bool(_DENIAL_BEFORE.search(clause[max(0, start - 40) : start]))
+
+
+def _name(factor: Factor, match: re.Match[str]) -> str:
+    if "{0}" not in factor.name:
+        return factor.name
+    said = next((g for g in match.groups() if g), match.group(0))
+    said = said.upper() if said.lower() in ("rsv", "hiv") else said.lower()
+    said = "COVID-19" if said.startswith("covid") else said
+    return factor.name.replace("{0}", said)
+
+
+#: A fact inside a question is hypothetical ("should it be an operation?") unless the patient says it
+#: is theirs ("could it be a clot because of my pill?").
+_THEIRS_BEFORE = re.compile(r"\b(?:my|his|her|their|because of|since|as|with)\s+(?:\w+\s+)?$", re.I)
+#: "could it be TB from his grandmother?": a question that names whom it was caught from.
+_CAUGHT_FROM = re.compile(
+    rf"\b(?:from|off|caught from)\s+(?:my|his|her|their|our)\s+(?:\w+\s+)?(?:{_PEOPLE})\b", re.I
+)
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """The clauses of ``text``, each with whether its sentence is a question."""
+    out = []
+    for sentence in _SENTENCES.findall(text):
+        question = sentence.rstrip().endswith("?")
+        out += [(c, question) for c in _CLAUSES.split(sentence) if c.strip()]
+    return out
+
+
+@lru_cache(maxsize=256)
+def _found_cached(intake_json: str) -> tuple[Found, ...]:
+    intake = IntakeRecord.model_validate_json(intake_json)
+    writer = _writer(intake)
+    out: dict[str, Found] = {}
+    for text in _texts(intake):
+        for clause, question in _clauses(text):
+            other = _mentions_other(clause, writer)
+            for factor in FACTORS:
+                if factor.key in out or not factor.applies_to_age(intake.age):
+                    continue
+                if factor.others and not other:
+                    continue
+                match = factor.find.search(clause)
+                if not match or _denied(factor, clause, match.start()):
+                    continue
+                if match.group(0) and match.group(0).lower() in intake.diagnosis_in_question.lower():
+                    continue  # the diagnosis in question itself is no fact for or against it
+                if factor.own and _someone_elses(clause, match.start(), writer):
+                    continue
+                theirs = _THEIRS_BEFORE.search(clause[max(0, match.start() - 20) : match.start()])
+                caught = factor.others and _CAUGHT_FROM.search(clause)
+                if question and not theirs and not caught:
+                    continue
+                out[factor.key] = Found(factor, _name(factor, match), factor.raises)
+            if not question:
+                _family(clause, writer, out)
+    replaced = {k for f in out.values() for k in f.factor.instead_of}
+    return tuple(f for key, f in out.items() if key not in replaced)
+
+
+def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
+    """A blood relative's illness in ``clause``: a family history of it."""
+    rest = _marked(clause, writer).replace(_PATIENT_MARK, " ")
+    relative = _RELATIVE_HAD.search(rest)
+    if not relative:
+        return
+    for cond in conditions_in(correct_spelling(rest[relative.start() :]), fuzzy=False, vague=False):
+        related = _FAMILY_RELATED.get(cond.key)
+        key = f"family_{cond.key}"
+        if related is None or key in out:
+            continue
+        starts = mention_starts(cond, clause) or [0]
+        if _DENIAL_BEFORE.search(clause[max(0, starts[0] - 40) : starts[0]]):
+            continue
+        name = f"a family history of {_FAMILY_NAMES.get(cond.key, cond.name)}"
+        factor = Factor(key=key, name=name, find=re.compile(""), raises=related)
+        if not any(f.name == name for f in out.values()):
+            out[key] = Found(factor, name, related)
+
+
+def found_factors(intake: IntakeRecord) -> tuple[Found, ...]:
+    """Every fact of the table found in the story, each once, in the order first found."""
+    return _found_cached(intake.model_dump_json())
+
+
+def bearing_on(intake: IntakeRecord, cond: Condition) -> tuple[list[Found], list[Found]]:
+    """The facts that make ``cond`` more likely, and those that argue against it."""
+    found = found_factors(intake)
+    raising = [f for f in found if cond.key in f.factor.raises]
+    lowering = [f for f in found if cond.key in f.factor.lowers]
+    return raising, lowering
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = False) -> str:
+    """What in the story bears on ``cond``: "In the history given, what makes a clot more likely:
+    an oestrogen-containing pill and a long journey; what argues against it, without excluding it:
+    a normal oxygen level.", then any caveat a fact carries for it (a negative fluid test and
+    mesothelioma); '' when nothing does. ``entry``: worded for the condition's own differential
+    entry ("From the history, what makes it more likely: ..."), so that it does not repeat the
+    answer's sentence."""
+    raising, lowering = bearing_on(intake, cond)
+    subject = "it" if entry else cond.name
+    parts = []
+    if raising:
+        parts.append(f"what makes {subject} more likely: {_join([f.name for f in raising[:4]])}")
+    if lowering:
+        against = "it" if parts or entry else cond.name
+        parts.append(
+            f"what argues against {against}, without excluding it: {_join([f.name for f in lowering[:3]])}"
+        )
+    caveats = [t for f in found_factors(intake) for key, t in f.factor.caveat if key == cond.key]
+    lead = "From the history, " if entry else "In the history given, "
+    text = lead + "; ".join(parts) + "." if parts else ""
+    if caveats and not entry:
+        text = (text + " " + caveats[0][0].upper() + caveats[0][1:] + ".").strip()
+    elif caveats:
+        text = (text + " As for the tests so far: " + caveats[0] + ".").strip()
+    return text

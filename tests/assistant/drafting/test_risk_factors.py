@@ -1,0 +1,172 @@
+"""Facts in the story that bear on an alternative: found clause by clause, denials and other
+people's facts left out, and said in the answer and the differential.
+
+Real tables (conditions, risk factors, pairs), the project's own knowledge-pack notes as
+sources; only the language model is the mock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import condition
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.risk_factors import found_factors, history_sentence, load_factors
+from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _keys(intake: IntakeRecord) -> set[str]:
+    return {f.factor.key for f in found_factors(intake)}
+
+
+def _draft(intake: IntakeRecord) -> DraftContent:
+    return compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+
+
+def test_clot_risks_in_a_teenagers_story_and_what_argues_against() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="costochondritis",
+        main_question="Could it be a clot in my lung because of my pill?",
+        reason_for_second_opinion=(
+            "Urgent care checked my oxygen and it was fine. It really hurts when I press on it."
+        ),
+        medications=["Dianette for my skin"],
+        history="Nobody in my family has had blood clots. I don't smoke.",
+        age=15,
+        sex="female",
+    )
+    keys = _keys(intake)
+    assert {"combined_pill", "normal_oxygen", "chest_wall_tender"} <= keys
+    # Denied ("nobody in my family", "I don't smoke") is not found.
+    assert "smoking" not in keys
+    assert not any(k.startswith("family_") for k in keys)
+    text = history_sentence(intake, condition("pulmonary_embolism"))
+    assert text.startswith(
+        "In the history given, what makes a blood clot in the lung (pulmonary embolism) more likely: "
+        "an oestrogen-containing contraceptive pill;"
+    )
+    assert (
+        "what argues against it, without excluding it: a normal oxygen level and chest wall tenderness"
+        in text
+    )
+    assert text.count("without excluding it") == 1
+
+
+def test_a_relatives_illness_is_family_history_and_their_smoking_is_smoke_at_home() -> None:
+    child = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze",
+        reason_for_second_opinion=(
+            "My daughter has eczema. Her dad smokes outside. My brother had asthma as a child and my "
+            "father died of a heart attack at 50."
+        ),
+        age=4,
+        sex="female",
+    )
+    keys = _keys(child)
+    # "My daughter" is the patient: her eczema is hers.
+    assert {"atopy", "smoke_at_home", "family_asthma", "family_heart_attack"} <= keys
+    assert "smoking" not in keys
+    said = history_sentence(child, condition("asthma"))
+    assert "atopy (eczema, hay fever or other allergy)" in said and "a family history of asthma" in said
+    assert "smoking at home" in said
+
+
+def test_a_carer_writing_for_a_parent_gives_the_parents_facts() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="aspiration pneumonia",
+        reason_for_second_opinion=(
+            "My mother (86, vascular dementia) is on thickened drinks. "
+            "My husband thinks she just caught a bug."
+        ),
+        age=86,
+        sex="female",
+    )
+    assert "swallowing" in _keys(intake)
+    assert "a swallowing difficulty" in history_sentence(intake, condition("aspiration"))
+
+
+def test_absences_and_normal_results_are_their_own_facts() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pleural effusion",
+        reason_for_second_opinion=(
+            "I did not have a fever. The letter says cytology negative for malignant cells."
+        ),
+        history="My husband worked 30 years in a shipyard and I washed his work clothes every week.",
+        age=77,
+        sex="female",
+    )
+    keys = _keys(intake)
+    # Household exposure says more than "asbestos exposure", which it replaces.
+    assert {"no_fever", "negative_cytology", "household_asbestos"} <= keys and "asbestos" not in keys
+    meso = history_sentence(intake, condition("mesothelioma"))
+    assert "more likely: household asbestos exposure (from washing work clothes)." in meso
+    assert "does not rule it out" in meso  # the caveat a negative fluid test carries
+    assert history_sentence(intake, condition("empyema")).endswith(
+        "what argues against pus around the lung (empyema), without excluding it: no fever."
+    )
+
+
+@pytest.mark.parametrize(
+    ("story", "absent"),
+    [
+        ("I have never smoked.", "smoking"),
+        ("No smokers at home.", "smoke_at_home"),
+        ("She is not on the pill any more.", "combined_pill"),
+        ("No choking that we saw.", "choking_episode"),
+        ("Nobody at home has had TB.", "tb_contact"),
+    ],
+)
+def test_denied_facts_are_not_found(story: str, absent: str) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia", reason_for_second_opinion=story, age=16, sex="female"
+    )
+    assert absent not in _keys(intake)
+
+
+def test_age_limits_keep_adult_facts_from_children() -> None:
+    baby = IntakeRecord(
+        diagnosis_in_question="bronchiolitis", reason_for_second_opinion="He is tall for his age.", age=1
+    )
+    assert "tall_slim" not in _keys(baby)
+
+
+def test_the_answer_and_the_differential_carry_the_story() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze",
+        main_question=(
+            "Could she have breathed a bit of peanut into her lung even though the xray was normal?"
+        ),
+        reason_for_second_opinion=(
+            "She was eating peanuts and had a massive coughing fit, went red and gagged. Since then she "
+            "has a cough and a wheeze. She has no temp and no snotty nose."
+        ),
+        symptoms=[Symptom(description="cough and wheeze", duration="4 days", onset="sudden")],
+        age=2,
+        sex="female",
+    )
+    draft = _draft(intake)
+    q = next(q for q in draft.sub_questions if q.kind == "could_it_be")
+    assert q.condition == "foreign_body"
+    answer = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences if s.question_ref == q.id)
+    assert "more likely: a choking episode" in answer
+    entry = " ".join(
+        s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.condition_ref == "foreign_body"
+    )
+    assert "From the history, what makes it more likely: a choking episode" in entry
+
+
+def test_the_table_refuses_unknown_condition_keys_and_fields(tmp_path: Path) -> None:
+    bad = tmp_path / "factors.yaml"
+    bad.write_text("- key: x\n  name: x\n  find: x\n  raises: [no_such_condition]\n")
+    with pytest.raises(ValueError, match="unknown condition keys"):
+        load_factors(bad)
+    bad.write_text("- key: x\n  name: x\n  find: x\n  raises: [pneumonia]\n  colour: red\n")
+    with pytest.raises(ValueError, match="unknown fields"):
+        load_factors(bad)
+    bad.write_text("- key: x\n  name: x\n  find: x\n")
+    with pytest.raises(ValueError, match="bears on no condition"):
+        load_factors(bad)
