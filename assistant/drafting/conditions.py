@@ -166,7 +166,12 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # "my heart races" is a palpitation, "my heart rhythm" an arrhythmia and "my heart attack" a
         # named condition: none is a vague mention of a heart problem.
         r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
-        r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac",
+        r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac|"
+        # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
+        r"(?<!around )(?<!round )(?<!of )the heart"
+        r"(?!\s*(?:attack|failure|rate|beat|rac\w*|pound\w*|flutter\w*|"
+        r"skip\w*|thump\w*|valve|rhythm|scan|tracing|monitor|doctor|specialist|clinic|ultrasound|test|echo|"
+        r"team|muscle|lining|sac|is (?:normal|fine|ok)|was (?:normal|fine|ok)|looks? (?:normal|fine|ok)))",
         (
             (
                 "heart_failure",
@@ -177,6 +182,10 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"(?:gasping|breathless|short of breath|fighting for breath)",
                     r"pump\w*|weak(?:er)? heart|enlarged heart|large heart|big heart|cardiomegaly",
                     r"fluid|water (?:tablets?|pills?)|diuretics?|weight gain|put on weight",
+                    r"water (?:in|on|around|from) (?:the |my |her |his )?(?:right |left )?(?:lungs?|chest)|"
+                    r"water from|"
+                    r"effusions?",
+                    r"breathless\w*|short of breath|out of breath|puffed(?: out)?|(?:can'?t|cannot) walk",
                 ),
             ),
             (
@@ -193,7 +202,7 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                 "pericarditis",
                 (
                     r"sharp|stabbing|catch\w*",
-                    r"(?:deep|big) breaths?|breath(?:e|ing)? in\b|inhal\w*",
+                    r"(?:deep|big) breaths?|breath(?:e|ing)? in\b|inhal(?:e|es|ing)\b",
                     r"sitting forward|lean\w* forward",
                     r"(?:after|since) (?:a |the |my )?(?:virus|cold|flu|viral|sore throat)",
                 ),

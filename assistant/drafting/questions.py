@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from assistant.drafting.conditions import (
+    VAGUE_TERMS,
     Condition,
     companions,
     condition,
@@ -183,11 +184,37 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # history, not an alternative, unless the patient's own question names it.
     theirs = relatives_conditions(intake)
     in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
-    found = [c for c in found if c not in theirs or c in in_question or c in asked]
+    # "could it be my heart like my brother": the question's vague organ word is read with the whole
+    # story's context, so any of its readings counts as asked in the question.
+    vague_asked = {
+        key for term in VAGUE_TERMS if vague and re.search(term.pattern, intake.main_question, re.I)
+        for key, _ in term.readings
+    }  # fmt: skip
+    found = [c for c in found if c not in theirs or c in in_question or c in asked or c.key in vague_asked]
     found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
+    found += [c for c in _plain_form_asked(intake, family) if c not in found]
     risks = risk_conditions(intake)
     found = [c for c in found if c not in risks]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: A plain form of the diagnosis's wider condition: "just an ordinary chest infection" after
+#: "aspiration pneumonia", "a bacterial pneumonia too" after "COVID-19 pneumonia".
+_PLAIN_FORM = re.compile(
+    r"\b(?:ordinary|normal|regular|usual|typical|simple|common|plain|bacterial|standard)\s+(?:\w+\s+)?$", re.I
+)
+
+
+def _plain_form_asked(intake: IntakeRecord, family: list[Condition]) -> list[Condition]:
+    """Conditions inside the diagnosis's name that the question asks about in their plain form: the
+    patient asks whether it is the ordinary illness rather than the particular one diagnosed."""
+    main = diagnosis_condition(intake)
+    text = intake.main_question
+    return [
+        c
+        for c in family
+        if c != main and any(_PLAIN_FORM.search(text[max(0, s - 30) : s]) for s in mention_starts(c, text))
+    ]
 
 
 #: A complication asked about as a risk ("is she at risk of pneumonia", "how do we stop him getting
@@ -473,6 +500,9 @@ _ALONGSIDE = frozenset(
         "stroke",
         "cystic_fibrosis",
         "connective_tissue_ild",
+        "immunodeficiency",
+        "alpha1_antitrypsin",
+        "primary_ciliary_dyskinesia",
     }
 )
 
