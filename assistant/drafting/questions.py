@@ -44,8 +44,12 @@ _TREATMENT = re.compile(
     r"(?:should|can|could|must|do|does) (?:i|he|she|we|they) (?:start|stop|come off|be on)|"
     r"(?:blood )?transfusions?|need(?:ed|s)? (?:a )?blood\b(?! tests?)|"
     r"(?:take|cut) (?:it|them|this|that) out|remov(?:e|ing) (?:it|them|this|that)|"
-    # "why didn't they put a drain in": a treatment not given
-    r"put (?:in )?an? (?:chest )?drain|an? (?:chest )?drain (?:put )?in)\b",
+    # "why didn't they put a drain in", "shouldn't they have put a tube in": a treatment not given
+    r"put (?:in )?an? (?:chest )?(?:drain|tube)|an? (?:chest )?(?:drain|tube) (?:put )?in|"
+    # "would a feeding tube stop this happening", "would oxygen at home help"
+    r"feeding tube|peg tube|(?:would|will|could|does|do) (?:a |an |the )?"
+    r"(?!(?:it|this|that|they|you|we|i|he|she)\b)[\w-]+(?: [\w-]+)? (?:help|stop|prevent) "
+    r"(?:it|this|that|her|him|them))\b",
     re.I,
 )
 _NEXT = re.compile(
@@ -62,7 +66,10 @@ _NEXT = re.compile(
     r"(?:stop|prevent) (?:it|this|that)(?: from)? (?:happening|coming back)|happen\w* again|"
     r"when (?:should|do|must) (?:i|we|he|she|they) (?:go back|come back|return|see|check)|"
     r"come back (?:to|and see)|go back to (?:the )?(?:gp|doctor|clinic|hospital)|"
-    r"(?:take|bring) (?:him|her|them|the baby) back(?: in)?)\b",
+    r"(?:take|bring) (?:him|her|them|the baby) back(?: in)?|"
+    # "should the echo be sooner?", "can the scan be brought forward?"
+    r"(?:be|been) (?:done |booked )?(?:sooner|earlier|quicker|brought forward|moved forward)|"
+    r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months))\b",
     re.I,
 )
 _DURATION = re.compile(

@@ -74,3 +74,17 @@ def test_the_plain_illness_inside_the_diagnosis_is_asked_about(dx: str, question
 
 def test_the_diagnosis_itself_is_not_its_own_plain_form() -> None:
     assert "pneumonia" not in _named("aspiration pneumonia", "How long will the pneumonia take to clear?")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("shouldnt they have put a tube in?", "treatment"),
+        ("Would a feeding tube stop this happening?", "treatment"),
+        ("Should the echo be sooner?", "next_steps"),
+        ("Can the scan be brought forward?", "next_steps"),
+    ],
+)
+def test_treatment_not_given_and_a_test_to_come_sooner(question: str, kind: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="pneumothorax", main_question=question, age=30)
+    assert kind in {q.kind for q in questions.parse_sub_questions(intake, has_images=False)}
