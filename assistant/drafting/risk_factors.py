@@ -320,11 +320,15 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
     intake = IntakeRecord.model_validate_json(intake_json)
     writer = _writer(intake)
     out: dict[str, Found] = {}
+    for factor in FACTORS:
+        # A fact of age alone (an empty pattern) needs no words, only a known age in its range.
+        if not factor.find.pattern and intake.age is not None and factor.applies_to_age(intake.age):
+            out[factor.key] = Found(factor, factor.name, factor.raises)
     for text in _texts(intake):
         for clause, question in _clauses(text):
             other = _mentions_other(clause, writer)
             for factor in FACTORS:
-                if factor.key in out or not factor.applies_to_age(intake.age):
+                if factor.key in out or not factor.find.pattern or not factor.applies_to_age(intake.age):
                     continue
                 if factor.others and not other:
                     continue

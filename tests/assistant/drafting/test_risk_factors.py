@@ -170,3 +170,20 @@ def test_the_table_refuses_unknown_condition_keys_and_fields(tmp_path: Path) -> 
     bad.write_text("- key: x\n  name: x\n  find: x\n")
     with pytest.raises(ValueError, match="bears on no condition"):
         load_factors(bad)
+
+
+@pytest.mark.parametrize(
+    ("age", "key", "said"),
+    [
+        (15, "heart_attack", "being a child (these conditions are very rare in children)"),
+        (24, "heart_attack", "young age (these conditions are rare before 30)"),
+        (35, "lung_cancer", "age under 40 (these conditions are uncommon before 40)"),
+    ],
+)
+def test_age_argues_against_conditions_of_later_life(age: int, key: str, said: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="costochondritis", age=age)
+    assert f"what argues against {condition(key).name}, without excluding it: {said}." in history_sentence(
+        intake, condition(key)
+    )
+    older = IntakeRecord(diagnosis_in_question="costochondritis", age=70)
+    assert history_sentence(older, condition(key)) == ""
