@@ -179,7 +179,8 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     if dx_cond is not None:
         out.append(
             DraftSentence(
-                text=f"What usually confirms {dx_cond.name} is {dx_cond.test}.",
+                text=f"What usually confirms {dx_cond.name} is "
+                f"{dx_cond.test_for(child=ctx.intake.is_child)}.",
                 origin="template",
                 condition_ref=dx_cond.key,
             )
@@ -244,10 +245,15 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         ),
         DraftSentence(text=telling_apart(cond, dx), origin="template", condition_ref=cond.key),
         DraftSentence(
-            text=f"For {cond.name}, the test that usually settles the question is {cond.test}.",
+            text=f"For {cond.name}, the test that usually settles the question is "
+            f"{cond.test_for(child=ctx.intake.is_child)}.",
             origin="template",
         ),
     ]
+    if ctx.intake.is_child and cond.child_note:
+        out.append(
+            DraftSentence(text=f"In children, {cond.child_note}.", origin="template", condition_ref=cond.key)
+        )
     fit = symptoms_fitting(ctx.intake, cond, dx)
     if fit:
         out.append(DraftSentence(text=fit, origin="template", condition_ref=cond.key))
@@ -477,7 +483,7 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
 def _answer_next(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
-    tests = [f"for {c.name}, {c.test}" for c in alternatives[:4]]
+    tests = [f"for {c.name}, {c.test_for(child=ctx.intake.is_child)}" for c in alternatives[:4]]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
     child = bool(ctx.intake.age is not None and ctx.intake.is_child)
@@ -600,8 +606,10 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             f"{cond.name[0].upper()}{cond.name[1:]} is discussed because {why}.",
             f"What would point to it: {cond.supports}.",
             f"What argues against it: {cond.against}.",
-            f"The test that usually settles it: {cond.test}.",
+            f"The test that usually settles it: {cond.test_for(child=ctx.intake.is_child)}.",
         ]
+        if ctx.intake.is_child and cond.child_note:
+            lines.append(f"What differs in children: {cond.child_note}.")
         story = history_sentence(ctx.intake, cond, entry=True)
         if story:
             lines.insert(3, story)

@@ -60,11 +60,19 @@ class Condition:
     activity: tuple[tuple[str, str], ...] = ()
     #: How long it usually lasts and what recovery looks like, in general terms, when patients ask.
     recovery: str = ""
+    #: The settling test in a child, when it differs from an adult's (gastric aspirates for TB).
+    test_child: str = ""
+    #: What differs about it in children (how rare it is, how it shows), when that matters.
+    child_note: str = ""
 
     @property
     def check_after(self) -> str:
         """How a follow-up check usually goes: the follow-up text, else the settling test."""
         return self.follow_up or self.test
+
+    def test_for(self, *, child: bool) -> str:
+        """The settling test for a child or an adult."""
+        return (self.test_child if child else "") or self.test
 
     def follow_up_for(self, *, child: bool) -> str:
         """The follow-up check for a child or an adult, else the settling test."""

@@ -155,7 +155,7 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
     refined = {c.refines for c in conds[:1]}
     conds = [c for c in conds if c.key not in refined]
     if not q.subjects:
-        listed = [f"for {c.name}, {c.test}" for c in conds[:4]]
+        listed = [f"for {c.name}, {c.test_for(child=ctx.intake.is_child)}" for c in conds[:4]]
         if listed:
             out.append(_t("The tests that usually settle the question: " + "; ".join(listed) + "."))
         if conds and conds[0].follow_up:

@@ -88,3 +88,9 @@ def test_the_diagnosis_itself_is_not_its_own_plain_form() -> None:
 def test_treatment_not_given_and_a_test_to_come_sooner(question: str, kind: str) -> None:
     intake = IntakeRecord(diagnosis_in_question="pneumothorax", main_question=question, age=30)
     assert kind in {q.kind for q in questions.parse_sub_questions(intake, has_images=False)}
+
+
+def test_could_her_kidneys_be_causing_the_fluid() -> None:
+    assert "kidney_disease" in _named(
+        "heart failure with fluid on the lungs", "Could her kidneys be causing the fluid?", age=82
+    )
