@@ -13,8 +13,7 @@ import pytest
 from assistant.drafting import questions
 from assistant.drafting.conditions import condition, conditions_in, told_apart
 from assistant.intake import IntakeRecord
-from knowledge import pack_path
-from knowledge.loaders.markdown import load_markdown
+from tests.assistant.drafting.test_conditions_round11 import assert_complete_and_backed
 
 #: The new entries, each with the pack note that backs it (the inhaled-object note predates the entry).
 NEW = {
@@ -29,10 +28,7 @@ NEW = {
 
 @pytest.mark.parametrize(("key", "note"), sorted(NEW.items()))
 def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> None:
-    cond = condition(key)
-    assert cond.supports and cond.against and cond.test and cond.follow_up
-    title = load_markdown(pack_path() / f"{note}.md").title
-    assert cond in conditions_in(title), title
+    assert_complete_and_backed(key, note)
 
 
 def test_an_inhaled_object_is_assessed_the_same_day_and_settled_by_bronchoscopy() -> None:
