@@ -308,10 +308,10 @@ def _history(history: str) -> tuple[list[str], list[str]]:
     """Conditions in the history, split into the patient's own and those of relatives or contacts."""
     own: list[str] = []
     family: list[str] = []
-    for clause in re.split(r"[;.\n]|,\s+(?=[a-z])", history):
+    for clause, theirs in questions.history_pieces(history, _RELATIVES):
         denied = denied_conditions(clause)
         names = [c.name for c in conditions_in(clause) if c not in denied]
-        target = family if _RELATIVES.search(clause) else own
+        target = family if theirs else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own]
 

@@ -325,12 +325,34 @@ _DOUBT = re.compile(
 _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
 
 
+#: A piece that goes on about whoever the previous piece named: "husband a shipyard worker, died
+#: 2015 from a lung problem" (the second piece is still the husband's).
+_CONTINUES = re.compile(
+    r"^\s*(?:and\s+)?(?:died|dying|was|were|had|has|passed|got|who|which|treated|diagnosed|developed|"
+    r"suffered|then|later|now|also)\b",
+    re.I,
+)
+
+
+def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[str, bool]]:
+    """The pieces of a history text, each with whether it is about someone else (a relative, a
+    contact): a piece that names one, or that goes on about the one the previous piece named."""
+    out: list[tuple[str, bool]] = []
+    for sentence in re.split(r"[;.\n]", text):
+        theirs = False
+        for piece in re.split(r",\s+(?=[a-z])", sentence):
+            theirs = bool(others.search(piece)) or (theirs and bool(_CONTINUES.match(piece)))
+            if piece.strip():
+                out.append((piece, theirs))
+    return out
+
+
 def known_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient already has: those in the history (not a relative's, not denied) and
     those the story calls theirs without doubt ("I have COPD", "my asthma", "known COPD")."""
     out: list[Condition] = []
-    for clause in _PIECES.split(intake.history):
-        if clause.strip() and not _OTHERS.search(clause):
+    for clause, theirs in history_pieces(intake.history):
+        if not theirs:
             denied = denied_conditions(clause)
             out += [
                 c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out and c not in denied
@@ -1006,6 +1028,19 @@ def duration_in(*texts: str) -> str:
     return ""
 
 
+def asserted_symptom_names(text: str) -> list[str]:
+    """Symptoms recognised in free text, leaving out those said only to deny them ("if I have no
+    fever", "not coughing")."""
+    found = []
+    for pattern, name in _SYMPTOM_PATTERNS:
+        for m in pattern.finditer(text):
+            clause = re.split(r"[;,.?!\n]", text[: m.start()])[-1]
+            if not _DENIED_SYMPTOM.search(clause):
+                found.append(name)
+                break
+    return _subsumed(found)
+
+
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
 
@@ -1015,11 +1050,11 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     out: list[tuple[list[str], str]] = []
     seen: set[str] = set()
     for symptom in intake.symptoms:
-        names = [n for n in symptom_names(symptom.description) if n not in seen]
+        names = [n for n in asserted_symptom_names(symptom.description) if n not in seen]
         seen.update(names)
         if names:
             out.append((names, duration_in(symptom.duration, symptom.onset, symptom.description)))
-    rest = [n for n in symptom_names(intake.main_question) if n not in seen]
+    rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen]
     if rest:
         out.append((rest, ""))
     return out

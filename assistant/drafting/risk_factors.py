@@ -207,6 +207,9 @@ class _Writer:
 
     patient: re.Pattern[str] | None = None
     proxy: bool = False
+    #: The child's subject pronoun when a parent writes ("she"): the child, unless the person
+    #: named just before is the writer's own relative ("my mother ... she had TB").
+    pronoun: re.Pattern[str] | None = None
 
 
 _PARENT_WRITES = re.compile(
@@ -224,7 +227,11 @@ def _writer(intake: IntakeRecord) -> _Writer:
     if intake.is_child:
         words = "|".join(w for w in ([_CHILD_WORDS[sex]] if sex else list(_CHILD_WORDS.values())))
         proxy = bool(_PARENT_WRITES.search(told)) or (intake.age or 0) < 12
-        return _Writer(re.compile(rf"\b(?:{words}|{_CHILD_NEUTRAL})\b(?:'s)?", re.I), proxy)
+        # A parent writes "she ate popcorn and went red" of the child: the pronoun of the child's
+        # sex as a subject is the child (a relative of that sex is named by what they are).
+        said = {"male": "he", "female": "she"}.get(sex) if proxy else None
+        pronoun = re.compile(rf"\b{said}\b", re.I) if said else None
+        return _Writer(re.compile(rf"\b(?:{words}|{_CHILD_NEUTRAL})\b(?:'s)?", re.I), proxy, pronoun)
     text = intake.reason_for_second_opinion.strip()
     found = _WRITES_FOR.search(text[:200]) or _WRITES_FOR.search(intake.main_question[:120])
     if not found:
@@ -247,6 +254,7 @@ def _texts(intake: IntakeRecord) -> list[str]:
     ]
 
 
+_WRITERS_RELATIVE = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?$", re.I)
 _SELF = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|myself)\b", re.I)
 _PATIENT_MARK = "\x00"
 
@@ -277,8 +285,14 @@ def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     people = _people(before, writer)
     if not people:
         return False
-    between = before[people[-1].end() :]
-    return _PATIENT_MARK not in between and (writer.proxy or not _SELF.search(between))
+    last = people[-1]
+    between = before[last.end() :]
+    if _PATIENT_MARK in between:
+        return False
+    writers_own = any(_WRITERS_RELATIVE.search(before[max(0, p.start() - 12) : p.start()]) for p in people)
+    if writer.pronoun is not None and writer.pronoun.search(between) and not writers_own:
+        return False
+    return writer.proxy or not _SELF.search(between)
 
 
 def _denied(factor: Factor, clause: str, start: int) -> bool:
@@ -392,15 +406,17 @@ def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = Fal
     an oestrogen-containing pill and a long journey; what argues against it, without excluding it:
     a normal oxygen level.", then any caveat a fact carries for it (a negative fluid test and
     mesothelioma); '' when nothing does. ``entry``: worded for the condition's own differential
-    entry ("From the history, what makes it more likely: ..."), so that it does not repeat the
+    entry ("From the history, what makes X more likely: ..."), so that it does not repeat the
     answer's sentence."""
     raising, lowering = bearing_on(intake, cond)
-    subject = "it" if entry else cond.name
+    # The entry names the condition too: two entries with the same facts (asbestosis and
+    # mesothelioma after household asbestos exposure) must not say the same sentence.
+    subject = cond.name
     parts = []
     if raising:
         parts.append(f"what makes {subject} more likely: {_join([f.name for f in raising[:4]])}")
     if lowering:
-        against = "it" if parts or entry else cond.name
+        against = "it" if parts else cond.name
         parts.append(
             f"what argues against {against}, without excluding it: {_join([f.name for f in lowering[:3]])}"
         )

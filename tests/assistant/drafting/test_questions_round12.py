@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import questions
+from assistant.drafting import facts, questions
 from assistant.intake import IntakeRecord
 
 HEART = {"heart_attack", "heart_failure", "pericarditis", "myocarditis"}
@@ -94,3 +94,24 @@ def test_could_her_kidneys_be_causing_the_fluid() -> None:
     assert "kidney_disease" in _named(
         "heart failure with fluid on the lungs", "Could her kidneys be causing the fluid?", age=82
     )
+
+
+def test_a_symptom_the_question_denies_is_not_reported() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="right pleural effusion",
+        main_question="Why they say infection if I have no fever? Is the cough from the fluid?",
+        age=77,
+    )
+    names = [n for group, _ in questions.symptom_durations(intake) for n in group]
+    assert "fever" not in names and "a cough" in names
+
+
+def test_a_piece_that_goes_on_about_a_relative_is_the_relatives() -> None:
+    history = (
+        "High blood pressure. Husband shipyard worker with asbestos, died 2015 from lung problem "
+        "(asbestosis they said)."
+    )
+    intake = IntakeRecord(diagnosis_in_question="pleural effusion", history=history, age=77)
+    assert "asbestosis" not in [c.key for c in questions.known_conditions(intake)]
+    own, family = facts._history(history)
+    assert not [n for n in own if "asbestos" in n] and [n for n in family if "asbestos" in n]

@@ -156,7 +156,10 @@ def test_the_answer_and_the_differential_carry_the_story() -> None:
     entry = " ".join(
         s.text for s in draft.section(SectionKey.ALTERNATIVES).sentences if s.condition_ref == "foreign_body"
     )
-    assert "From the history, what makes it more likely: a choking episode" in entry
+    assert (
+        "From the history, what makes an inhaled object stuck in an airway (inhaled foreign body) more likely"
+        in entry
+    )
 
 
 def test_the_table_refuses_unknown_condition_keys_and_fields(tmp_path: Path) -> None:
@@ -187,3 +190,27 @@ def test_age_argues_against_conditions_of_later_life(age: int, key: str, said: s
     )
     older = IntakeRecord(diagnosis_in_question="costochondritis", age=70)
     assert history_sentence(older, condition(key)) == ""
+
+
+def test_a_parents_she_is_the_child_unless_the_parent_just_named_their_own_relative() -> None:
+    ate = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze",
+        reason_for_second_opinion=(
+            "I am father of Zofia. At birthday party of her cousin, she eat popcorn and she cough very "
+            "strong and go red, after 2 days the wheezing begin."
+        ),
+        age=4,
+        sex="female",
+    )
+    assert "choking_episode" in _keys(ate)
+    grandmother = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion=(
+            "My mother (her grandmother) who live with us she had tuberculosis last year and take treatment."
+        ),
+        age=6,
+        sex="female",
+    )
+    keys = _keys(grandmother)
+    assert "previous_tb" not in keys  # the grandmother's TB, not the child's
+    assert "tb_contact" in keys
