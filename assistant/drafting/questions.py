@@ -10,6 +10,7 @@ the patient's own sentences never enter the draft.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.drafting.conditions import (
@@ -151,7 +152,7 @@ _HEART = re.compile(r"\b(?:heart|cardiac)\b", re.I)
 
 
 #: Relatives and other people a patient's story mentions (a regular-expression alternation).
-_PEOPLE = (
+PEOPLE = (
     r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
     r"husband|partner|relative|friend|neighbour|neighbor|colleague"
 )
@@ -285,7 +286,7 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
 _RELATIVE_SUBJECT = re.compile(
-    rf"\b(?:my|his|her|our|their)\s+(?:\w+\s+)?(?:{_PEOPLE})"
+    rf"\b(?:my|his|her|our|their)\s+(?:\w+\s+)?(?:{PEOPLE})"
     r"\b(?:'s)?\s+(?:had|has|have|was|were|is|died|passed|got|suffered|suffers|lived)\b",
     re.I,
 )
@@ -305,7 +306,7 @@ def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
 
 
 #: A relative or someone else: a condition in their clause is not the patient's.
-_OTHERS = re.compile(rf"\b({_PEOPLE}|family|contact|lived with)\b", re.I)
+_OTHERS = re.compile(rf"\b({PEOPLE}|family|contact|lived with)\b", re.I)
 #: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
 #: "diagnosed with COPD 12 years ago", "his Parkinson's".
 _OWN_BEFORE = re.compile(
@@ -625,7 +626,8 @@ def _singular(name: str) -> bool:
     return bool(re.match(r"(?:a|an|the) ", name))
 
 
-def _join(items: list[str]) -> str:
+def join_names(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -638,7 +640,7 @@ def _activity_asked(words: dict[str, list[str]]) -> Asked:
     with swimming and nursery", or "to go ahead with a coach journey" when it is all travel."""
     said = list(dict.fromkeys(w for ws in words.values() for w in ws))
     verb = "go ahead with" if list(words) == ["travel"] else "carry on with"
-    return ("activity", f"whether it is safe to {verb} {_join(said)}", list(words), said)
+    return ("activity", f"whether it is safe to {verb} {join_names(said)}", list(words), said)
 
 
 #: A question of timing: how soon the next steps happen, how long until a result.
@@ -744,7 +746,7 @@ def _duration_asked(subjects: list[str]) -> Asked:
     """The duration question, naming the medicines it is about when it names any."""
     if not subjects:
         return ("duration", _PLAN_QUESTIONS[0][1], [], [])
-    names = _join([topic(k).name for k in subjects])
+    names = join_names([topic(k).name for k in subjects])
     return ("duration", f"how long {names} should be continued and when to stop", subjects, [])
 
 
@@ -765,7 +767,7 @@ def _exposure_asked(clause: str) -> Asked | None:
     exposures = topics_in(clause, ["exposure"])
     if not exposures:
         return None
-    said = _join(list(dict.fromkeys(_said_with_article(t, clause) for t in exposures)))
+    said = join_names(list(dict.fromkeys(_said_with_article(t, clause) for t in exposures)))
     return (
         "exposure",
         f"whether the exposure to {said} matters, and what to do about it",
@@ -812,7 +814,7 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     # "COPD from my smoking" names a cause; it asks nothing about smoking.
     cause = re.search(r"\b(?:from|by|because of) (?:my|his|her|their|the) (?:smok|vap)", clause, re.I)
     if smoking and question and not cause:
-        said = _join(smoking[0].words(clause))
+        said = join_names(smoking[0].words(clause))
         out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
     out += _plan_asked(clause)
     exposure = _exposure_asked(clause) if question else None
@@ -824,7 +826,7 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     if _ASKS_FOR_TEST.search(clause) and not topics_in(clause, ["treatment"]):
         tests = topics_in(clause, ["test"])
         if tests:
-            names = _join([t.name for t in tests])
+            names = join_names([t.name for t in tests])
             verb = "is" if len(tests) == 1 and _singular(tests[0].name) else "are"
             out.append(
                 (
@@ -933,7 +935,7 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
         names = [topic(k).name for k in subjects if k != "interaction"]
         what = (
-            f"whether the patient needs {_join(names)}, and whether it is the right treatment"
+            f"whether the patient needs {join_names(names)}, and whether it is the right treatment"
             if names
             else ""
         )
@@ -1001,13 +1003,7 @@ _DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$"
 
 def reported_symptoms(intake: IntakeRecord) -> list[str]:
     """The symptom list's symptoms in plain names, leaving out any the patient denies ("no fever")."""
-    found = [
-        name
-        for symptom in intake.symptoms
-        for pattern, name in _SYMPTOM_PATTERNS
-        if (m := pattern.search(symptom.description))
-        and not _DENIED_SYMPTOM.search(symptom.description[: m.start()])
-    ]
+    found = [name for symptom in intake.symptoms for name in asserted_symptom_names(symptom.description)]
     return _subsumed(found)
 
 
@@ -1126,7 +1122,7 @@ def _focus_question(clause: str, intake: IntakeRecord) -> str:
             return f"Does this illness or its treatment change anything about {word.lower()}?"
     symptoms = symptom_names(clause) + [name for rx, name in _OTHER_SYMPTOMS if rx.search(clause)]
     if symptoms and _PART_OF.search(clause):
-        return f"Could {_join(symptoms)} be part of this illness, and what should I do about it?"
+        return f"Could {join_names(symptoms)} be part of this illness, and what should I do about it?"
     return ""
 
 

@@ -15,13 +15,13 @@ or "my mum": those words are the patient, not another person.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from assistant.drafting import questions
 from assistant.drafting.conditions import (
     CONDITIONS,
     Condition,
@@ -33,11 +33,11 @@ from assistant.intake import IntakeRecord
 
 RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
 
-#: People a story mentions besides the patient (a regular-expression alternation).
+#: People a story mentions besides the patient: the relatives and others questions.py knows, with
+#: the words a child's story adds (a regular-expression alternation).
 _PEOPLE = (
-    r"mother|father|mum|mom|mummy|dad|daddy|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|"
-    r"nana|gran|granny|grandpa|grandma|son|daughter|wife|husband|partner|boyfriend|girlfriend|relatives?|"
-    r"family|household|flatmates?|housemates?|colleagues?|friends?|neighbou?rs?|boy|girl|baby|child|kids?"
+    questions.PEOPLE + r"|mummy|daddy|auntie|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
+    r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|boy|girl|baby|child|kids?"
 )
 _PERSON = re.compile(rf"\b(?:{_PEOPLE})\b(?:'s)?", re.I)
 _CLAUSES = re.compile(r"[;.!?\n]+|,\s+(?:but|and|although|though|while|whereas)\s+", re.I)
@@ -397,10 +397,6 @@ def bearing_on(intake: IntakeRecord, cond: Condition) -> tuple[list[Found], list
     return raising, lowering
 
 
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = False) -> str:
     """What in the story bears on ``cond``: "In the history given, what makes a clot more likely:
     an oestrogen-containing pill and a long journey; what argues against it, without excluding it:
@@ -414,12 +410,12 @@ def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = Fal
     subject = cond.name
     parts = []
     if raising:
-        parts.append(f"what makes {subject} more likely: {_join([f.name for f in raising[:4]])}")
+        named = questions.join_names([f.name for f in raising[:4]])
+        parts.append(f"what makes {subject} more likely: {named}")
     if lowering:
         against = "it" if parts else cond.name
-        parts.append(
-            f"what argues against {against}, without excluding it: {_join([f.name for f in lowering[:3]])}"
-        )
+        named = questions.join_names([f.name for f in lowering[:3]])
+        parts.append(f"what argues against {against}, without excluding it: {named}")
     caveats = [t for f in found_factors(intake) for key, t in f.factor.caveat if key == cond.key]
     lead = "From the history, " if entry else "In the history given, "
     text = lead + "; ".join(parts) + "." if parts else ""
