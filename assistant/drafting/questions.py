@@ -70,6 +70,10 @@ _NEXT = re.compile(
     r"(?:take|bring) (?:him|her|them|the baby) back(?: in)?|"
     # "should the echo be sooner?", "can the scan be brought forward?"
     r"(?:be|been) (?:done |booked )?(?:sooner|earlier|quicker|brought forward|moved forward)|"
+    # "when should the echo be?", "when will his scan happen?"
+    r"when (?:should|will|would|can|could|is|does|do) (?:the |her |his |my |their |our |a |an )?(?:next )?"
+    r"(?:echo\w*|scans?|ct|x-?rays?|tests?|appointments?|follow-?up|review|biopsy|bronchoscopy|referral|"
+    r"check-?up)(?: (?:scan|test))? (?:be|happen|take place|get done|be done)|"
     r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months))\b",
     re.I,
 )
@@ -209,7 +213,8 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
 #: A plain form of the diagnosis's wider condition: "just an ordinary chest infection" after
 #: "aspiration pneumonia", "a bacterial pneumonia too" after "COVID-19 pneumonia".
 _PLAIN_FORM = re.compile(
-    r"\b(?:ordinary|normal|regular|usual|typical|simple|common|plain|bacterial|standard)\s+(?:\w+\s+)?$", re.I
+    r"\b(?:ordinary|normal|regular|usual|typical|simple|common|plain|bacterial?|standard)\s+(?:\w+\s+)?$",
+    re.I,
 )
 
 

@@ -37,7 +37,11 @@ RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
 #: the words a child's story adds (a regular-expression alternation).
 _PEOPLE = (
     questions.PEOPLE + r"|mummy|daddy|auntie|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
-    r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|boy|girl|baby|child|kids?"
+    r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|boy|girl|baby|child|kids?|"
+    # People outside the family whose illness is exposure, not the patient's past ("a few people
+    # in the camp had TB", "someone at work has TB").
+    r"people|someone|somebody|others|patients|residents|inmates|prisoners|refugees|classmates|pupils|"
+    r"students|workers|co-?workers|staff|teachers?|roommates?|team-?mates?"
 )
 _PERSON = re.compile(rf"\b(?:{_PEOPLE})\b(?:'s)?", re.I)
 _CLAUSES = re.compile(r"[;.!?\n]+|,\s+(?:but|and|although|though|while|whereas)\s+", re.I)

@@ -75,6 +75,20 @@ def test_a_relatives_illness_is_family_history_and_their_smoking_is_smoke_at_hom
     assert "smoking at home" in said
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "I volunteered in a refugee camp last year and the organisers told us a few people there had TB.",
+        "Someone at work has TB and we were all sent letters.",
+        "Two pupils in my class had tuberculosis last spring.",
+    ],
+)
+def test_other_peoples_tb_is_a_contact_not_the_patients_own_past_tb(story: str) -> None:
+    keys = _keys(IntakeRecord(diagnosis_in_question="sarcoidosis", reason_for_second_opinion=story, age=29))
+    assert "tb_contact" in keys
+    assert "previous_tb" not in keys
+
+
 def test_a_carer_writing_for_a_parent_gives_the_parents_facts() -> None:
     intake = IntakeRecord(
         diagnosis_in_question="aspiration pneumonia",

@@ -1,0 +1,64 @@
+"""Thirteenth round: question forms the last round's new cases used and the parser missed (an
+object "piece" in a child's lung, "bacteria pneumonia on top", "when should the echo be?"), and a
+child's growth that is not a tumour.
+
+Real condition tables and question parsing; no model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting import questions
+from assistant.drafting.conditions import conditions_in
+from assistant.intake import IntakeRecord
+
+
+def _named(dx: str, question: str, reason: str = "", age: int | None = None) -> list[str]:
+    intake = IntakeRecord(
+        diagnosis_in_question=dx, main_question=question, reason_for_second_opinion=reason, age=age
+    )
+    return [c.key for c in questions.named_alternatives(intake)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "It is really croup or maybe the Lego piece is in his lung?",
+        "could a toy part be stuck in her windpipe",
+        "Is the bead bit still in his lung?",
+    ],
+)
+def test_a_piece_of_a_toy_in_the_lung_is_an_inhaled_object(question: str) -> None:
+    assert "foreign_body" in _named("croup", question, age=4)
+
+
+def test_bacteria_pneumonia_on_top_of_covid_is_the_plain_pneumonia() -> None:
+    assert "pneumonia" in _named(
+        "covid pneumonia", "Or bacteria pneumonia on top and I need antibiotic?", age=41
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When should the echo be?", "when will his scan happen", "When is the next CT scan done?"],
+)
+def test_when_a_test_should_happen_is_a_next_step(question: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="heart failure", main_question=question, age=78)
+    assert "next_steps" in {q.kind for q in questions.parse_sub_questions(intake, has_images=False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "tumour"),
+    [
+        ("I dont want him on steroids for years, I heard it stunts growth", False),
+        ("Will the steroid inhaler affect his growth?", False),
+        ("poor growth and weight gain since a baby", False),
+        ("they plotted her growth chart", False),
+        ("they found a growth on my lung", True),
+        ("is it a growth in the chest?", True),
+        ("the scan shows a suspicious growth", True),
+    ],
+)
+def test_a_childs_growth_is_not_a_tumour(text: str, tumour: bool) -> None:
+    assert ("lung_cancer" in [c.key for c in conditions_in(text, fuzzy=True)]) is tumour
