@@ -225,6 +225,16 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"(?:after|since) (?:the |my |a )?(?:covid|vaccine|jab|booster)",
                 ),
             ),
+            (
+                # A thickened heart muscle in the family, a sudden death young, or breathlessness
+                # since a birth: the heart muscle itself.
+                "cardiomyopathy",
+                (
+                    r"cardiomyopath\w*|hypertrophic|thick(?:ened)? heart(?: muscle)?",
+                    r"(?:sudden(?:ly)?|unexpected(?:ly)?) (?:cardiac )?death|died (?:suddenly|young)",
+                    r"peripartum|post-?partum|(?:after|since) (?:the |my |her |having )?(?:baby|birth|delivery)",
+                ),
+            ),
         ),
         default="heart_attack",
     ),

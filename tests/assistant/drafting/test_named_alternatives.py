@@ -99,7 +99,7 @@ class TestOpenVocabulary:
             ("Could it be Lyme disease?", "lyme disease"),
             ("What if it's Churg-Strauss syndrome?", "churg-strauss syndrome"),
             ("Did they check for amyloidosis?", "amyloidosis"),
-            ("Should they rule out histoplasmosis?", "histoplasmosis"),
+            ("Should they rule out leptospirosis?", "leptospirosis"),
             ("I'm scared it's vasculitis.", "vasculitis"),
             ("Haemochromatosis runs in my family, does it matter?", "haemochromatosis"),
         ],
