@@ -325,14 +325,19 @@ def symptoms_fitting(intake: IntakeRecord, cond: Condition, dx: Condition | None
     fit = fits(cond)
     if not fit:
         return ""
-    verb = "is" if len(fit) == 1 else "are"
+    verb = "is" if _one(fit) else "are"
     text = f"Of the symptoms reported, {_join(fit)} {verb} among those that can point to {cond.name}"
     shared = [n for n in fit if dx is not None and dx != cond and n in fits(dx)]
     if shared and dx is not None:
-        one = len(shared) == 1
+        one = _one(shared)
         text += f"; {_join(shared)} {'is' if one else 'are'} also typical of {dx.name}, so "
         text += f"{'it does' if one else 'they do'} not tell the two apart on their own"
     return text + "."
+
+
+def _one(names: Sequence[str]) -> bool:
+    """Whether symptom names take a singular verb: one name, not a plural ("night sweats are")."""
+    return len(names) == 1 and not re.search(r"(?<!s)s$", names[0].split(" (")[0])
 
 
 def _join(items: Sequence[str]) -> str:

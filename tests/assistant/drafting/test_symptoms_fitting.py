@@ -54,3 +54,14 @@ def test_a_symptom_said_to_be_absent_in_the_table_does_not_point_to_it() -> None
         _intake("barking cough at night", "temperature 38.2"), condition("epiglottitis"), condition("croup")
     )
     assert "a cough" not in text and "fever" in text
+
+
+def test_a_plural_symptom_takes_a_plural_verb() -> None:
+    text = symptoms_fitting(
+        _intake("night sweats twice this month"), condition("lymphoma"), condition("sarcoidosis")
+    )
+    assert text.startswith(
+        "Of the symptoms reported, night sweats are among those that can point to lymphoma"
+    )
+    single = symptoms_fitting(_intake("breathless on the stairs"), condition("copd"), None)
+    assert "breathlessness is among those" in single
