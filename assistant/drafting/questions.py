@@ -182,6 +182,17 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         found = [c for c in found if c.key != "asthma"]
     if any(c.viral for c in family):
         found = [c for c in found if c.key != "viral_infection"]
+    # A child's vague heart word ("could it be his heart like my uncle?") read as a heart attack, when
+    # the story also points to another heart condition (a thickened heart muscle in the family, a
+    # hole in the heart): a heart attack is almost unheard of in children, so the other one is meant.
+    child = intake.age is not None and intake.age < 18
+    heart_named = conditions_in(_text_of(intake), fuzzy=True, vague=False, history=False)
+    if (
+        child
+        and any(c.key in _CHILD_HEART for c in found)
+        and all(c.key != "heart_attack" for c in heart_named)
+    ):
+        found = [c for c in found if c.key != "heart_attack"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
     # unless the question or reason names it ("could it just be a pulled muscle?").
     if any(c.key == "rib_fracture" for c in family):
@@ -209,6 +220,9 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found = [c for c in found if c not in risks]
     return _cancer_after_clot(found, family, _text_of(intake))
 
+
+#: Heart conditions of childhood a vague heart word can mean instead of a heart attack.
+_CHILD_HEART = {"cardiomyopathy", "congenital_heart_disease", "myocarditis", "pericarditis"}
 
 #: A plain form of the diagnosis's wider condition: "just an ordinary chest infection" after
 #: "aspiration pneumonia", "a bacterial pneumonia too" after "COVID-19 pneumonia".

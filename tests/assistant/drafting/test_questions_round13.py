@@ -62,3 +62,19 @@ def test_when_a_test_should_happen_is_a_next_step(question: str) -> None:
 )
 def test_a_childs_growth_is_not_a_tumour(text: str, tumour: bool) -> None:
     assert ("lung_cancer" in [c.key for c in conditions_in(text, fuzzy=True)]) is tumour
+
+
+def test_a_childs_heart_like_an_uncles_thick_heart_muscle_is_not_a_heart_attack() -> None:
+    named = _named(
+        "asthma (exercise asthma)",
+        "Could it be his heart like my brother?",
+        "My brother had a heart problem found at 30 (hypertrophic something). Last month he felt dizzy "
+        "and his heart was pounding in a match.",
+        age=11,
+    )
+    assert "cardiomyopathy" in named and "heart_attack" not in named
+    # An adult with the same story keeps both readings; a child who names a heart attack keeps it.
+    assert "heart_attack" in _named("asthma", "Could it be my heart? crushing pain at the gym", age=50)
+    assert "heart_attack" in _named(
+        "asthma", "Could he have had a heart attack?", "His uncle has cardiomyopathy.", age=15
+    )
