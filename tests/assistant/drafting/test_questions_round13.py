@@ -11,6 +11,7 @@ import pytest
 
 from assistant.drafting import questions
 from assistant.drafting.conditions import conditions_in
+from assistant.drafting.risk_factors import found_factors
 from assistant.intake import IntakeRecord
 
 
@@ -78,3 +79,39 @@ def test_a_childs_heart_like_an_uncles_thick_heart_muscle_is_not_a_heart_attack(
     assert "heart_attack" in _named(
         "asthma", "Could he have had a heart attack?", "His uncle has cardiomyopathy.", age=15
     )
+
+
+@pytest.mark.parametrize(
+    ("story", "key", "cond"),
+    [
+        (
+            "I went caving in Kentucky in the summer and got a cough after.",
+            "fungal_exposure",
+            "fungal_infection",
+        ),
+        (
+            "We clean out the pigeon droppings in the loft every spring.",
+            "fungal_exposure",
+            "fungal_infection",
+        ),
+        ("I had my baby 3 weeks ago and now I am breathless lying down.", "pregnancy", "cardiomyopathy"),
+        ("The pain started 10 days after giving birth.", "pregnancy", "scad"),
+        ("I vape most days and the pain came after a coughing fit.", "vaping", "pneumomediastinum"),
+    ],
+)
+def test_the_story_bears_on_the_new_conditions(story: str, key: str, cond: str) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="chest pain", reason_for_second_opinion=story, age=34, sex="female"
+    )
+    found = {f.factor.key: f for f in found_factors(intake)}
+    assert key in found
+    assert cond in found[key].factor.raises
+
+
+def test_a_cave_word_inside_another_word_is_not_a_cave() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion="The ceiling caved in at work and I have a cavity in a tooth.",
+        age=40,
+    )
+    assert "fungal_exposure" not in {f.factor.key for f in found_factors(intake)}
