@@ -1,8 +1,9 @@
 """Thirteenth-round conditions (b): an injury to the liver, spleen or kidney under broken lower ribs,
-silicosis and the other dust diseases of the lungs, a hiatus hernia, vocal cord dysfunction, shingles
-and anaemia, with the lay words patients use for them and the everyday words that must not name them
-("damage my liver" from tablets, "acute kidney injury", the shingles vaccine, sickle cell anaemia, a
-low white count).
+silicosis and the other dust diseases of the lungs, a hiatus hernia, vocal cord dysfunction, shingles,
+anaemia, myeloma and oesophageal spasm, with the lay words patients use for them and the everyday words
+that must not name them ("damage my liver" from tablets, "acute kidney injury", the shingles vaccine,
+sickle cell anaemia, a low white count, a plain "cancer in the bones" or "blood cancer", a bone marrow
+biopsy, a muscle spasm, a coronary spasm, food stuck in the gullet).
 
 Real condition, pair, question and pack tables; no model.
 """
@@ -24,6 +25,8 @@ NEW = {
     "vocal_cord_dysfunction": "vocal-cord-dysfunction",
     "shingles": "shingles",
     "anaemia": "anaemia",
+    "myeloma": "myeloma",
+    "oesophageal_spasm": "oesophageal-spasm",
 }
 
 
@@ -37,6 +40,17 @@ def test_an_organ_injury_is_assessed_the_same_day_with_a_ct_scan() -> None:
     assert cond.urgent
     assert "CT scan" in cond.test and "does not rule an injury out" in cond.test
     assert "shoulder" in cond.supports
+
+
+def test_myeloma_is_tested_by_its_protein_and_spasm_after_the_heart() -> None:
+    """Myeloma is looked for with the abnormal protein in the blood and whole-skeleton imaging; a
+    gullet in spasm is looked at only after the heart, with manometry, and neither is same-day."""
+    myeloma = condition("myeloma")
+    assert "protein electrophoresis" in myeloma.test and "free light chain" in myeloma.test
+    assert "whole-body" in myeloma.test and not myeloma.urgent
+    spasm = condition("oesophageal_spasm")
+    assert spasm.test.startswith("heart causes are checked first") and "manometry" in spasm.test
+    assert "GTN" in spasm.supports and not spasm.urgent
 
 
 def test_silicosis_names_its_tb_risk_and_shingles_its_contacts() -> None:
@@ -88,6 +102,29 @@ def test_silicosis_names_its_tb_risk_and_shingles_its_contacts() -> None:
         ("could a low blood count explain it", "anaemia"),
         ("my iron levels were low last year", "anaemia"),
         ("her Hb was a bit low", "anaemia"),
+        ("Could it be myeloma?", "myeloma"),
+        ("could it be multiple myeloma", "myeloma"),
+        ("could it be myloma", "myeloma"),
+        ("is it mieloma", "myeloma"),
+        ("could it be bone marrow cancer", "myeloma"),
+        ("is it a cancer of the bone marrow", "myeloma"),
+        ("could it be cancer in the bone marrow?", "myeloma"),
+        ("could it be a blood cancer that weakens the bones", "myeloma"),
+        ("could it be cancer of the blood and bones", "myeloma"),
+        ("my uncle had myelomatosis", "myeloma"),
+        ("they found a plasmacytoma on the rib", "myeloma"),
+        ("Could it be oesophageal spasm?", "oesophageal_spasm"),
+        ("could it be esophageal spasm", "oesophageal_spasm"),
+        ("could it be esophogeal spasms", "oesophageal_spasm"),
+        ("is it nutcracker oesophagus", "oesophageal_spasm"),
+        ("could it be achalasia", "oesophageal_spasm"),
+        ("could it be acalasia", "oesophageal_spasm"),
+        ("is it a spasm in my gullet", "oesophageal_spasm"),
+        ("could my oesophagus be going into spasm", "oesophageal_spasm"),
+        ("is my esophagus spasming", "oesophageal_spasm"),
+        ("could it be a food pipe spasm", "oesophageal_spasm"),
+        ("I get a spasm when I drink cold water", "oesophageal_spasm"),
+        ("a spasm in my chest when I swallow", "oesophageal_spasm"),
     ],
 )
 def test_named_in_lay_words(text: str, key: str) -> None:
@@ -122,6 +159,24 @@ def test_named_in_lay_words(text: str, key: str) -> None:
         "the ILO classification of the X-ray",
         "she has a sore throat and a hoarse voice",
         "my throat is tight when I'm anxious",
+        "could it be cancer in the bones",
+        "could it be a blood cancer",
+        "she had a bone marrow biopsy",
+        "he had a bone marrow transplant for leukaemia",
+        "he has chronic myeloid leukaemia",
+        "I had a melanoma removed",
+        "muscle spasm in my back",
+        "a spasm in my chest",
+        "a coughing spasm when she swallows",
+        "could it be coronary artery spasm",
+        "bronchospasm after the inhaler",
+        "food stuck in my gullet",
+        "acid in my oesophagus",
+        "the camera went down my oesophagus",
+        "he had oesophageal cancer",
+        "a squeezing pain in my chest",
+        "it hurts to swallow with my sore throat",
+        "my legs spasm after I drink coffee",
     ],
 )
 def test_not_read_into_other_words(text: str) -> None:
@@ -144,6 +199,8 @@ def _asked(question: str, dx: str, age: int | None = None) -> list[tuple[str, st
         ("Is it really asthma? Could it be vocal cord dysfunction?", "asthma", 11, "vocal_cord_dysfunction"),
         ("Could it be shingles? The pain is in a band on one side", "costochondritis", 67, "shingles"),
         ("Could I be anaemic instead?", "asthma", 29, "anaemia"),
+        ("I broke a rib just bending over. Could it be myeloma?", "osteoporosis", 71, "myeloma"),
+        ("Could it be oesophageal spasm rather than angina?", "angina", 58, "oesophageal_spasm"),
     ],
 )  # fmt: skip
 def test_asked_as_an_alternative(question: str, dx: str, age: int, key: str) -> None:
@@ -179,6 +236,12 @@ def test_could_it_be_vocal_cord_dysfunction_now_gets_an_answer() -> None:
         ("anaemia", "heart_failure"),
         ("anaemia", "asthma"),
         ("anaemia", "pulmonary_embolism"),
+        ("myeloma", "rib_fracture"),
+        ("myeloma", "osteoporosis"),
+        ("myeloma", "metastasis"),
+        ("oesophageal_spasm", "heart_attack"),
+        ("oesophageal_spasm", "reflux"),
+        ("oesophageal_spasm", "costochondritis"),
     ],
 )
 def test_each_new_pair_is_told_apart(a: str, b: str) -> None:
@@ -190,3 +253,39 @@ def test_silicosis_is_told_apart_from_tb_by_its_raised_risk() -> None:
     """Silicosis raises the risk of TB, so the pair says the two can occur together."""
     text = told_apart(condition("silicosis"), condition("tuberculosis"))
     assert "raises the risk of TB" in text and "sputum" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "not_key"),
+    [
+        ("the cancer has spread to the bones", "metastasis", "myeloma"),
+        ("her vocal cords go into spasm", "vocal_cord_dysfunction", "oesophageal_spasm"),
+    ],
+)
+def test_a_near_phrase_names_the_other_condition(text: str, key: str, not_key: str) -> None:
+    """A cancer spread to the bones is metastasis and a voice box in spasm is vocal cord dysfunction."""
+    keys = [c.key for c in conditions_in(text, fuzzy=True)]
+    assert key in keys and not_key not in keys
+
+
+def test_could_it_be_myeloma_now_gets_an_answer() -> None:
+    """'Could it be myeloma?' about a rib broken by a minor fall was neither a known nor an unknown
+    condition, so it got no answer; now it is asked about, and not as a condition the table does not know."""
+    intake = IntakeRecord(diagnosis_in_question="rib fracture", main_question="Could it be myeloma?")
+    asked = [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+    assert ("could_it_be", "myeloma") in asked
+    assert questions.unknown_alternatives(intake) == []
+
+
+def test_spasm_is_told_apart_from_the_heart_which_comes_first() -> None:
+    """GTN can ease both angina and a gullet in spasm, so the pair says relief from it decides nothing
+    and the heart is checked first."""
+    text = told_apart(condition("oesophageal_spasm"), condition("heart_attack"))
+    assert "GTN" in text and "does not show which it is" in text and "checked first" in text
+
+
+def test_myeloma_is_told_apart_from_spread_by_its_protein() -> None:
+    """Myeloma and a cancer spread to the bones both break bones and raise the calcium; the abnormal
+    protein in the blood and a bone scan that can miss myeloma tell them apart."""
+    text = told_apart(condition("myeloma"), condition("metastasis"))
+    assert "free light chains" in text and "bone scan can miss it" in text
