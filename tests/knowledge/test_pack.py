@@ -123,11 +123,13 @@ class TestChestConditionNotes:
     """The notes backing the new drafting entries: present, structured, referenced, pending review."""
 
     def test_pack_size(self) -> None:
-        """92 notes before the thirteenth round; 106 with fungal lung infections, non-tuberculous
+        """92 notes before the thirteenth round; 111 with fungal lung infections, non-tuberculous
         mycobacteria, spontaneous coronary artery dissection, cardiomyopathy, congenital heart
         disease, pneumomediastinum, an injury to the liver, spleen or kidney, silicosis, hiatus
-        hernia, vocal cord dysfunction, shingles, anaemia, myeloma and oesophageal spasm."""
-        assert len(NOTES) == 106
+        hernia, vocal cord dysfunction, shingles, anaemia, myeloma, oesophageal spasm, a mass in
+        the middle of the chest, bronchopulmonary dysplasia, congenital lung malformations,
+        tracheomalacia and a bruised lung."""
+        assert len(NOTES) == 111
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
