@@ -232,7 +232,8 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                 (
                     r"cardiomyopath\w*|hypertrophic|thick(?:ened)? heart(?: muscle)?",
                     r"(?:sudden(?:ly)?|unexpected(?:ly)?) (?:cardiac )?death|died (?:suddenly|young)",
-                    r"peripartum|post-?partum|(?:after|since) (?:the |my |her |having )?(?:baby|birth|delivery)",
+                    r"peripartum|post-?partum|"
+                    r"(?:after|since) (?:the |my |her |having )?(?:baby|birth|delivery)",
                 ),
             ),
         ),
