@@ -37,7 +37,8 @@ RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
 #: the words a child's story adds (a regular-expression alternation).
 _PEOPLE = (
     questions.PEOPLE + r"|mummy|daddy|auntie|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
-    r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|boy|girl|baby|child|kids?|"
+    r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|siblings?|boy|girl|baby|"
+    r"child|kids?|"
     # People outside the family whose illness is exposure, not the patient's past ("a few people
     # in the camp had TB", "someone at work has TB").
     r"people|someone|somebody|others|patients|residents|inmates|prisoners|refugees|classmates|pupils|"
@@ -315,8 +316,13 @@ def _name(factor: Factor, match: re.Match[str]) -> str:
 
 
 #: A fact inside a question is hypothetical ("should it be an operation?") unless the patient says it
-#: is theirs ("could it be a clot because of my pill?").
-_THEIRS_BEFORE = re.compile(r"\b(?:my|his|her|their|because of|since|as|with)\s+(?:\w+\s+)?$", re.I)
+#: is theirs ("could it be a clot because of my pill?", "could it be BPD because he was born at 26
+#: weeks?").
+_THEIRS_BEFORE = re.compile(
+    r"\b(?:my|his|her|their|because of|since|as|with)\s+(?:\w+\s+)?$|"
+    r"\b(?:because|since|as)\s+(?:he|she|they|i)\s+(?:was|were|is|are|had|has)\s+$",
+    re.I,
+)
 #: "could it be TB from his grandmother?": a question that names whom it was caught from.
 _CAUGHT_FROM = re.compile(
     rf"\b(?:from|off|caught from)\s+(?:my|his|her|their|our)\s+(?:\w+\s+)?(?:{_PEOPLE})\b", re.I

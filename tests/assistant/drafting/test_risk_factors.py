@@ -228,3 +228,73 @@ def test_a_parents_she_is_the_child_unless_the_parent_just_named_their_own_relat
     keys = _keys(grandmother)
     assert "previous_tb" not in keys  # the grandmother's TB, not the child's
     assert "tb_contact" in keys
+
+
+@pytest.mark.parametrize(
+    ("story", "age", "sex"),
+    [
+        ("He was born at 26 weeks.", 1, "male"),
+        ("She was a prem baby and gets a wheeze with every cold.", 2, "female"),
+        ("My son was born 8 weeks early.", 3, "male"),
+        ("She was in NICU for six weeks.", 1, "female"),
+        ("He spent a month in special care.", 1, "male"),
+        ("He needed a ventilator as a newborn.", 2, "male"),
+        ("She needed oxygen when she was born.", 2, "female"),
+        ("Ex-28 weeker with recurrent wheeze.", 1, "male"),
+        ("I was born at 27 weeks and my mum says I was on a ventilator for weeks.", 16, "male"),
+    ],
+)
+def test_being_born_early_is_found(story: str, age: int, sex: str) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze", reason_for_second_opinion=story, age=age, sex=sex
+    )
+    assert "premature_birth" in _keys(intake)
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Her brother was born at 28 weeks.",  # a sibling born early is not the patient
+        "His sibling was in NICU.",
+        "She was not premature.",
+        "She was born at 38 weeks.",  # term: 37 weeks and over
+        "He was born 2 weeks early.",
+        "No NICU stay.",
+        "She didn't need oxygen at birth.",
+        "When she was born she needed no oxygen.",
+        "I work as a nurse in NICU.",  # the parent's job
+        "I was born at 30 weeks myself.",  # the parent's own birth
+        "I went into premature labour with him.",
+        "I get premature beats on my heart monitor.",
+        "He needed oxygen in hospital with bronchiolitis last winter.",
+        "Could prematurity cause this?",  # a question, not a fact of the story
+    ],
+)
+def test_being_born_early_is_not_found_when_denied_someone_elses_or_another_sense(story: str) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="viral induced wheeze", reason_for_second_opinion=story, age=2, sex="female"
+    )
+    assert "premature_birth" not in _keys(intake)
+
+
+def test_being_born_early_bears_on_bpd_wheeze_with_colds_and_bronchiolitis() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Could it be BPD because he was born at 29 weeks?",
+        reason_for_second_opinion="He spent seven weeks in NICU on CPAP. His sister was full term.",
+        age=1,
+        sex="male",
+    )
+    said = "being born early (premature) or a stay on a neonatal unit"
+    for key in ("bronchopulmonary_dysplasia", "viral_wheeze", "bronchiolitis"):
+        assert f"{condition(key).name} more likely: {said}." in history_sentence(intake, condition(key))
+    assert said not in history_sentence(intake, condition("asthma"))
+    # A question that gives the reason as the child's own fact counts; a bare "could prematurity
+    # cause this?" does not (see above).
+    asked = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Could it be BPD because he was born at 29 weeks?",
+        age=1,
+        sex="male",
+    )
+    assert "premature_birth" in _keys(asked)
