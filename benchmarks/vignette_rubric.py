@@ -185,8 +185,40 @@ def same_condition(rubric_name: str, draft_condition: str) -> bool:
     return bool(rubric_name) and draft_condition in {c.key for c in conditions_in(rubric_name)}
 
 
+#: Words a key point's meaning does not rest on (negations are kept: "no fever" is not "fever").
+_FILLER = frozenset(
+    {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "if", "is", "are", "be", "by"}
+    | {"at", "as", "can", "may", "from", "it", "its", "this", "that", "than", "usually", "often"}
+    | {"before", "after"}
+)
+
+
+def _stem(word: str) -> str:
+    """A crude stem: a plural or verb ending off ("cultures", "tested", "testing" -> "culture", "test")."""
+    if len(word) > 4 and not word.endswith("ss"):
+        return re.sub(r"(?:ing|ed|s)$", "", word)
+    return word
+
+
+def key_point_met(key: str, text: str, words: bool = False) -> bool:
+    """Whether ``text`` (lower case) carries the key point ``key``: its exact words in order (the
+    rubric's reading), or with ``words`` each of its content words anywhere in ``text`` after a crude
+    suffix strip ("sputum culture" in "sputum tests (smear, culture ...)"). The second is a
+    diagnostic of wording against substance, never the headline figure."""
+    if not words:
+        return key in text
+    have = {_stem(w) for w in _WORD.findall(text)}
+    need = [_stem(w) for w in _WORD.findall(key.lower()) if w not in _FILLER]
+    return bool(need) and all(w in have for w in need)
+
+
 def _answered(
-    spec: str, content: Mapping[str, Any], vignette: Mapping[str, Any], has_ct: bool, strict: bool = True
+    spec: str,
+    content: Mapping[str, Any],
+    vignette: Mapping[str, Any],
+    has_ct: bool,
+    strict: bool = True,
+    words: bool = False,
 ) -> Item:
     kind, _, cond = spec.partition(":")
     subs = [
@@ -217,8 +249,8 @@ def _answered(
     if kind == "diagnosis_right":
         ok = any(s["origin"] == "finding" for s in body) or (not vignette["uploads"] and "no images" in texts)
     elif kind == "could_it_be":
-        ok = any(k in texts for k in rubric["must_discuss"].get(cond, [])) or "test" in texts
-        ok = ok and any(k in texts for k in rubric["must_discuss"].get(cond, ["test"]))
+        keys = rubric["must_discuss"].get(cond, ["test"])
+        ok = any(key_point_met(k, texts, words) for k in keys)
     elif kind == "images":
         ok = any(s["origin"] == "finding" for s in body) and (not has_ct or "nodule candidate" in texts)
     elif kind == "treatment":
@@ -229,14 +261,18 @@ def _answered(
     return (f"answered {spec}", ok, "" if ok else "no substantive answer")
 
 
-def _discussed(cond: str, keywords: list[str], content: Mapping[str, Any]) -> Item:
+def _discussed(cond: str, keywords: list[str], content: Mapping[str, Any], words: bool = False) -> Item:
     block = [
         s["text"].lower()
         for key, s in _sentences(content)
         if key == "alternatives" and same_condition(cond, str(s.get("condition_ref") or ""))
     ]
     text = " ".join(block)
-    ok = "point to it" in text and "against it" in text and any(k in text for k in keywords)
+    ok = (
+        "point to it" in text
+        and "against it" in text
+        and any(key_point_met(k, text, words) for k in keywords)
+    )
     return (f"discussed {cond}", ok, "" if ok else "missing for/against/settling test")
 
 
@@ -304,13 +340,21 @@ def _irrelevant(content: Mapping[str, Any], evidence: Mapping[str, Any]) -> list
 
 
 def score_case(
-    vignette: Mapping[str, Any], content: Mapping[str, Any], evidence: Mapping[str, Any], strict: bool = True
+    vignette: Mapping[str, Any],
+    content: Mapping[str, Any],
+    evidence: Mapping[str, Any],
+    strict: bool = True,
+    words: bool = False,
 ) -> list[Item]:
     """Every rubric item for one stored draft, as (name, met, detail); ``strict=False`` is the
-    rubric before the named-item check (kept to compare figures)."""
+    rubric before the named-item check (kept to compare figures); ``words=True`` credits a key
+    point by its content words in any order (a diagnostic: wording against substance)."""
     has_ct = has_ct_series(vignette["uploads"])
-    items = [_answered(spec, content, vignette, has_ct, strict) for spec in vignette["rubric"]["must_answer"]]
-    items += [_discussed(c, kw, content) for c, kw in vignette["rubric"]["must_discuss"].items()]
+    items = [
+        _answered(spec, content, vignette, has_ct, strict, words)
+        for spec in vignette["rubric"]["must_answer"]
+    ]
+    items += [_discussed(c, kw, content, words) for c, kw in vignette["rubric"]["must_discuss"].items()]
     wrong = _contradictions(content, evidence, vignette["intake"].get("age"), has_ct)
     items.append(("no contradicted fact", not wrong, "; ".join(wrong)))
     na = _from_not_assessed(content, evidence)
@@ -460,7 +504,7 @@ def main() -> None:
     ingest_starter_pack(settings, ctx)
     from assistant.drafting.sanitize import repeated_sentences
 
-    met = total = contradicted = lenient_met = repeated = 0
+    met = total = contradicted = lenient_met = repeated = words_met = 0
     results = []
     for vignette in load_vignettes(args.only, args.dir):
         content, evidence, seconds = run_case(ctx, vignette, data_dir)
@@ -470,6 +514,7 @@ def main() -> None:
             (args.save_drafts / f"{vignette['id']}.json").write_text(json.dumps(saved, default=str))
         items = score_case(vignette, content, evidence)
         lenient_met += sum(ok for _, ok, _ in score_case(vignette, content, evidence, strict=False))
+        words_met += sum(ok for _, ok, _ in score_case(vignette, content, evidence, words=True))
         n_met = sum(ok for _, ok, _ in items)
         met, total = met + n_met, total + len(items)
         bad_facts = next(d for name, ok, d in items if name == "no contradicted fact")
@@ -508,12 +553,17 @@ def main() -> None:
         f"{lenient_met}/{total} ({100 * lenient_met / max(total, 1):.1f}%); "
         f"sentences repeated within a draft: {repeated}"
     )
+    print(
+        f"diagnostic, key points by their words in any order (not the headline): {words_met}/{total} "
+        f"({100 * words_met / max(total, 1):.1f}%)"
+    )
     if args.json:
         args.json.write_text(
             json.dumps(
                 {
                     "overall": [met, total],
                     "lenient": [lenient_met, total],
+                    "by_words": [words_met, total],
                     "contradicted": contradicted,
                     "repeated": repeated,
                     "by_population": table,

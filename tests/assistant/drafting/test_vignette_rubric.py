@@ -220,6 +220,25 @@ class TestConditionNames:
         assert rubric._discussed("heart failure", ["echocardiogram"], content)[1]
 
 
+class TestKeyPointsByWords:
+    """The diagnostic reading credits a key point by its content words; the headline needs its exact words."""
+
+    TEXT = "the test that usually settles it: sputum tests for tb (smear, culture and a molecular test)."
+
+    def test_exact_words_are_needed_for_the_headline(self, rubric: ModuleType) -> None:
+        assert not rubric.key_point_met("sputum culture", self.TEXT)
+        assert rubric.key_point_met("sputum tests for tb", self.TEXT)
+
+    def test_content_words_in_any_order_meet_the_diagnostic(self, rubric: ModuleType) -> None:
+        assert rubric.key_point_met("sputum culture", self.TEXT, words=True)
+        assert rubric.key_point_met("cultures of the sputum", self.TEXT, words=True)
+
+    def test_a_missing_word_or_negation_is_not_met(self, rubric: ModuleType) -> None:
+        assert not rubric.key_point_met("igra blood test", self.TEXT, words=True)
+        assert not rubric.key_point_met("no fever", "fever and a cough", words=True)
+        assert not rubric.key_point_met("the of", self.TEXT, words=True)  # nothing to look for
+
+
 class TestPopulations:
     """The rubric is reported per age band, sex and upload kind, not only overall."""
 
