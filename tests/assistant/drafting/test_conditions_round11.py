@@ -31,6 +31,16 @@ def assert_complete_and_backed(key: str, note: str) -> None:
     assert cond in conditions_in(title), title
 
 
+def asked_alternatives(
+    question: str, dx: str, age: int | None = None, reason: str = ""
+) -> list[tuple[str, str]]:
+    """The (kind, condition) sub-questions parsed from one question about diagnosis ``dx``."""
+    intake = IntakeRecord(
+        diagnosis_in_question=dx, main_question=question, age=age, reason_for_second_opinion=reason
+    )
+    return [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
+
+
 @pytest.mark.parametrize(("key", "note"), sorted(NEW.items()))
 def test_complete_and_backed_by_a_note_that_names_it(key: str, note: str) -> None:
     assert_complete_and_backed(key, note)

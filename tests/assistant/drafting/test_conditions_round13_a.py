@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import questions
 from assistant.drafting.conditions import condition, conditions_in, main_condition, told_apart
-from assistant.intake import IntakeRecord
-from tests.assistant.drafting.test_conditions_round11 import assert_complete_and_backed
+from tests.assistant.drafting.test_conditions_round11 import asked_alternatives, assert_complete_and_backed
 
 #: The new entries, each with the pack note that backs it.
 NEW = {
@@ -150,20 +148,13 @@ def test_my_heart_read_as_the_heart_muscle_from_its_context(text: str, key: str)
 def test_a_relatives_cardiomyopathy_is_asked_about_through_my_heart() -> None:
     """'Could it be his heart like my brother?' with the brother's thickened heart muscle in the story
     asks about a cardiomyopathy, although the story tells it as the relative's."""
-    asked = _asked(
+    asked = asked_alternatives(
         "Could it be his heart like my brother?",
         "asthma",
         11,
         "My brother had a heart problem found at 30 (hypertrophic something) and he felt dizzy.",
     )
     assert ("could_it_be", "cardiomyopathy") in asked
-
-
-def _asked(question: str, dx: str, age: int | None = None, reason: str = "") -> list[tuple[str, str]]:
-    intake = IntakeRecord(
-        diagnosis_in_question=dx, main_question=question, age=age, reason_for_second_opinion=reason
-    )
-    return [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +171,7 @@ def _asked(question: str, dx: str, age: int | None = None, reason: str = "") -> 
     ],
 )  # fmt: skip
 def test_asked_as_an_alternative(question: str, dx: str, age: int, key: str) -> None:
-    assert ("could_it_be", key) in _asked(question, dx, age)
+    assert ("could_it_be", key) in asked_alternatives(question, dx, age)
 
 
 def test_cardiomyopathy_does_not_refine_heart_failure() -> None:
@@ -189,7 +180,7 @@ def test_cardiomyopathy_does_not_refine_heart_failure() -> None:
     can still ask whether it is heart failure, and the pair says how the two relate."""
     assert condition("cardiomyopathy").refines == ""
     assert main_condition("hypertrophic cardiomyopathy") == condition("cardiomyopathy")
-    assert ("could_it_be", "heart_failure") in _asked(
+    assert ("could_it_be", "heart_failure") in asked_alternatives(
         "Is it heart failure now?", "hypertrophic cardiomyopathy", 45
     )
     assert "one of its causes" in told_apart(condition("cardiomyopathy"), condition("heart_failure"))

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting import questions
 from assistant.drafting.conditions import condition, conditions_in, told_apart
-from assistant.intake import IntakeRecord
-from tests.assistant.drafting.test_conditions_round11 import assert_complete_and_backed
+from tests.assistant.drafting.test_conditions_round11 import asked_alternatives, assert_complete_and_backed
 
 #: The new entries, each with the pack note that backs it.
 NEW = {
@@ -125,11 +123,6 @@ def test_not_read_into_other_words(text: str) -> None:
     assert not set(NEW) & set(keys), keys
 
 
-def _asked(question: str, dx: str, age: int | None = None) -> list[tuple[str, str]]:
-    intake = IntakeRecord(diagnosis_in_question=dx, main_question=question, age=age)
-    return [(q.kind, q.condition) for q in questions.parse_sub_questions(intake, has_images=False)]
-
-
 @pytest.mark.parametrize(
     ("question", "dx", "age", "key"),
     [
@@ -141,7 +134,7 @@ def _asked(question: str, dx: str, age: int | None = None) -> list[tuple[str, st
     ],
 )  # fmt: skip
 def test_asked_as_an_alternative(question: str, dx: str, age: int, key: str) -> None:
-    assert ("could_it_be", key) in _asked(question, dx, age)
+    assert ("could_it_be", key) in asked_alternatives(question, dx, age)
 
 
 @pytest.mark.parametrize(
