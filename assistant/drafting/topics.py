@@ -118,16 +118,27 @@ TOPICS: tuple[Topic, ...] = (
         "fibrillation) and treat or prevent blood clots; bruising is common while taking them, and before "
         "a procedure such as a fluid tap or a biopsy they are sometimes paused for a day or two, on the "
         "advice of the team doing it; they should not be stopped without that advice, and bleeding that "
-        "will not stop, black stools or coughing up blood need urgent review",
+        "will not stop, black stools or coughing up blood need urgent review; anti-inflammatory "
+        "painkillers such as ibuprofen or naproxen add to the risk of bleeding with them, so paracetamol "
+        "is usually the first painkiller, and a pharmacist or doctor advises on anything stronger",
     ),
     Topic(
         "painkiller",
         "treatment",
         "the painkillers",
-        (r"painkillers?", r"ibuprofen", r"naproxen", r"paracetamol", r"anti-?inflammator\w+"),
+        (
+            r"pain ?killers?",
+            r"pain ?relie(?:f|vers?)",
+            r"pain (?:medicines?|medications?|tablets?)",
+            r"ibuprofen",
+            r"naproxen",
+            r"paracetamol",
+            r"anti-?inflammator\w+",
+        ),
         "anti-inflammatory painkillers such as ibuprofen ease chest-wall pain but do not suit everyone "
-        "(stomach, kidney, heart or asthma problems), so the dose and length are for the doctor or "
-        "pharmacist to advise",
+        "(stomach, kidney, heart or asthma problems, or a blood thinner, with which they add to the risk "
+        "of bleeding), so paracetamol is usually the first choice, and the dose and length are for the "
+        "doctor or pharmacist to advise",
     ),
     Topic(
         "opioid",

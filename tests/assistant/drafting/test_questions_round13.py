@@ -10,8 +10,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting import questions
+from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import conditions_in
+from assistant.drafting.llm import MockLLM
 from assistant.drafting.risk_factors import found_factors
+from assistant.drafting.schemas import ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord
 
 
@@ -115,3 +118,21 @@ def test_a_cave_word_inside_another_word_is_not_a_cave() -> None:
         age=40,
     )
     assert "fungal_exposure" not in {f.factor.key for f in found_factors(intake)}
+
+
+def test_pain_relief_with_a_blood_thinner_is_answered_with_the_bleeding_risk() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="two broken ribs",
+        main_question="What pain relief can he have with his blood thinner?",
+        medications=["apixaban 2.5mg twice a day", "paracetamol 1g four times a day"],
+        age=82,
+        sex="male",
+    )
+    kinds = [q.summary for q in questions.parse_sub_questions(intake, has_images=False)]
+    assert any("painkillers" in k and "blood thinners" in k for k in kinds), kinds
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    answers = " ".join(
+        s.text for sec in draft.sections if sec.key == SectionKey.ANSWERS for s in sec.sentences
+    )
+    assert "add to the risk of bleeding" in answers
+    assert "paracetamol is usually the first" in answers
