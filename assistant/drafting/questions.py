@@ -185,12 +185,16 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # A child's vague heart word ("could it be his heart like my uncle?") read as a heart attack, when
     # the story also points to another heart condition (a thickened heart muscle in the family, a
     # hole in the heart): a heart attack is almost unheard of in children, so the other one is meant.
+    # Only then is the text read again without vague words, to see whether a heart attack is named.
     child = intake.age is not None and intake.age < 18
-    heart_named = conditions_in(_text_of(intake), fuzzy=True, vague=False, history=False)
     if (
         child
         and any(c.key in _CHILD_HEART for c in found)
-        and all(c.key != "heart_attack" for c in heart_named)
+        and any(c.key == "heart_attack" for c in found)
+        and all(
+            c.key != "heart_attack"
+            for c in conditions_in(_text_of(intake), fuzzy=True, vague=False, history=False)
+        )
     ):
         found = [c for c in found if c.key != "heart_attack"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
