@@ -161,12 +161,15 @@ class VagueTerm:
 
     Each reading is a condition key with the words that point to it (symptoms, what the heart
     is said to do). Cues in the same sentence count twice, cues elsewhere in the text once; the
-    reading with most wins, and ``default`` when none is ahead.
+    reading with most wins, and ``default`` when none is ahead. For a child, a reading in
+    ``adult_only`` (a heart attack) stands only when no other reading has a cue at all: "his heart
+    like my uncle's" with a thickened heart muscle in the family means that, not a heart attack.
     """
 
     pattern: str
     readings: tuple[tuple[str, tuple[str, ...]], ...]
     default: str
+    adult_only: tuple[str, ...] = ()
 
 
 VAGUE_TERMS: tuple[VagueTerm, ...] = (
@@ -238,13 +241,15 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
             ),
         ),
         default="heart_attack",
+        adult_only=("heart_attack",),
     ),
 )
 _SENTENCE_END = re.compile(r"[.?!;\n]")
 
 
-def _reading(term: VagueTerm, text: str, start: int, end: int) -> Condition:
-    """The condition a vague mention at ``text[start:end]`` stands for, read from its context."""
+def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = False) -> Condition:
+    """The condition a vague mention at ``text[start:end]`` stands for, read from its context (a
+    child's: readings of adults only set aside when another reading has a cue)."""
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
     lo, hi = (before[-1] if before else 0), (after.start() if after else len(text))
@@ -253,6 +258,8 @@ def _reading(term: VagueTerm, text: str, start: int, end: int) -> Condition:
         pattern = re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.IGNORECASE)
         near = len(pattern.findall(text[lo:hi]))
         scores[key] = 2 * near + len(pattern.findall(text)) - near
+    if child and any(v for k, v in scores.items() if k not in term.adult_only):
+        scores = {k: v for k, v in scores.items() if k not in term.adult_only}
     best = max(scores.values())
     leaders = [k for k, v in scores.items() if v == best]
     return condition(leaders[0] if len(leaders) == 1 else term.default)
@@ -376,8 +383,9 @@ def _past(text: str, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _hits(text: str, *, vague: bool = True) -> tuple[tuple[int, int, Condition], ...]:
-    """(start, -length, condition) for every mention in ``text``, in order (remembered per text)."""
+def _hits(text: str, *, vague: bool = True, child: bool = False) -> tuple[tuple[int, int, Condition], ...]:
+    """(start, -length, condition) for every mention in ``text``, in order (remembered per text); a
+    vague organ word is read as a child's when ``child``."""
     text = _rewrite(text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
@@ -386,7 +394,11 @@ def _hits(text: str, *, vague: bool = True) -> tuple[tuple[int, int, Condition],
         if not _everyday(text, match.start(), match.end())
     ]
     hits += [
-        (match.start(), -(match.end() - match.start()), _reading(term, text, match.start(), match.end()))
+        (
+            match.start(),
+            -(match.end() - match.start()),
+            _reading(term, text, match.start(), match.end(), child=child),
+        )
         for term, pattern in (_VAGUE_PATTERNS if vague else [])
         for match in pattern.finditer(text)
     ]
@@ -395,7 +407,13 @@ def _hits(text: str, *, vague: bool = True) -> tuple[tuple[int, int, Condition],
 
 
 def conditions_in(
-    text: str, *, fuzzy: bool = False, nested: bool = False, vague: bool = True, history: bool = True
+    text: str,
+    *,
+    fuzzy: bool = False,
+    nested: bool = False,
+    vague: bool = True,
+    history: bool = True,
+    child: bool = False,
 ) -> list[Condition]:
     """Conditions named in ``text``, in order of first mention, each once.
 
@@ -405,14 +423,15 @@ def conditions_in(
     ``fuzzy`` first corrects misspelt condition words (patient text only); ``vague=False``
     leaves out what a vague organ word ("my heart") is read as; ``history=False`` leaves out
     mentions of a past episode ("an old scar from the pneumonia", "a bad pneumonia as a child",
-    repeated "chest infections"), which name no alternative to the diagnosis now.
+    repeated "chest infections"), which name no alternative to the diagnosis now. ``child`` reads
+    a vague organ word as a child's (a heart attack only when nothing points elsewhere).
     """
     if fuzzy:
         text = correct_spelling(text)
     text = _rewrite(text)
     out: list[Condition] = []
     covered_until = -1
-    for start, neg_len, cond in _hits(text, vague=vague):
+    for start, neg_len, cond in _hits(text, vague=vague, child=child):
         if start < covered_until and not nested:
             continue
         covered_until = max(covered_until, start - neg_len)

@@ -173,7 +173,8 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     """
     family = diagnosis_family(intake.diagnosis_in_question)
     vague = not _HEART.search(intake.diagnosis_in_question)
-    named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False)
+    child = intake.age is not None and intake.age < 18
+    named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False, child=child)
     found = [c for c in named if c not in family]
     # A wheeze in a baby, or with bronchiolitis, is not asthma asked about: asthma is not diagnosed
     # under 2, and bronchiolitis wheezes. Only the word "asthma" itself names it then.
@@ -182,21 +183,6 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         found = [c for c in found if c.key != "asthma"]
     if any(c.viral for c in family):
         found = [c for c in found if c.key != "viral_infection"]
-    # A child's vague heart word ("could it be his heart like my uncle?") read as a heart attack, when
-    # the story also points to another heart condition (a thickened heart muscle in the family, a
-    # hole in the heart): a heart attack is almost unheard of in children, so the other one is meant.
-    # Only then is the text read again without vague words, to see whether a heart attack is named.
-    child = intake.age is not None and intake.age < 18
-    if (
-        child
-        and any(c.key in _CHILD_HEART for c in found)
-        and any(c.key == "heart_attack" for c in found)
-        and all(
-            c.key != "heart_attack"
-            for c in conditions_in(_text_of(intake), fuzzy=True, vague=False, history=False)
-        )
-    ):
-        found = [c for c in found if c.key != "heart_attack"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
     # unless the question or reason names it ("could it just be a pulled muscle?").
     if any(c.key == "rib_fracture" for c in family):
@@ -210,7 +196,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
     # history, not an alternative, unless the patient's own question names it.
     theirs = relatives_conditions(intake)
-    in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False)
+    in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False, child=child)
     # "could it be my heart like my brother": the question's vague organ word is read with the whole
     # story's context, so any of its readings counts as asked in the question.
     vague_asked = {
@@ -224,9 +210,6 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found = [c for c in found if c not in risks]
     return _cancer_after_clot(found, family, _text_of(intake))
 
-
-#: Heart conditions of childhood a vague heart word can mean instead of a heart attack.
-_CHILD_HEART = {"cardiomyopathy", "congenital_heart_disease", "myocarditis", "pericarditis"}
 
 #: A plain form of the diagnosis's wider condition: "just an ordinary chest infection" after
 #: "aspiration pneumonia", "a bacterial pneumonia too" after "COVID-19 pneumonia".

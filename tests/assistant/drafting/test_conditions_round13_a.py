@@ -145,6 +145,23 @@ def test_my_heart_read_as_the_heart_muscle_from_its_context(text: str, key: str)
     assert conditions_in(text)[0] == condition(key)
 
 
+@pytest.mark.parametrize(
+    ("text", "child", "key"),
+    [
+        # A child's chest pain and sweating point to a heart attack in an adult; beside a sudden death
+        # young in the family they point to the heart muscle in a child.
+        ("could it be his heart? chest pain and sweating, his uncle died suddenly", True, "cardiomyopathy"),
+        ("could it be his heart? chest pain and sweating, his uncle died suddenly", False, "heart_attack"),
+        # Nothing points elsewhere: a child's vague heart word keeps the default, whose entry says a
+        # heart attack is very rare at that age.
+        ("could it be her heart?", True, "heart_attack"),
+        ("is it her heart? her ankles are puffy", True, "heart_failure"),
+    ],
+)
+def test_a_childs_vague_heart_word_is_read_as_a_childs(text: str, child: bool, key: str) -> None:
+    assert conditions_in(text, child=child)[0] == condition(key)
+
+
 def test_a_relatives_cardiomyopathy_is_asked_about_through_my_heart() -> None:
     """'Could it be his heart like my brother?' with the brother's thickened heart muscle in the story
     asks about a cardiomyopathy, although the story tells it as the relative's."""
