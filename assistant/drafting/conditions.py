@@ -341,8 +341,20 @@ _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
 }
 
 
+#: A vaccine named after the illness it prevents ("the flu jab", "a covid booster", "the pneumonia
+#: vaccine") names no illness.
+_VACCINE_AFTER = re.compile(
+    r"(?:[- ]?19)?\s*(?:-\s*)?"
+    r"(?:jabs?|vaccines?|vaccinations?|vaccinated|shots?|boosters?|immuni[sz]ations?|injections?)\b",
+    re.IGNORECASE,
+)
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
-    """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence."""
+    """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, or names
+    a vaccine ("the flu jab")."""
+    if _VACCINE_AFTER.match(text, end):
+        return True
     sense = _EVERYDAY_SENSE.get(text[start:end].lower())
     if sense is None:
         return False

@@ -1,0 +1,54 @@
+"""Fourteenth round: phrasings in the last round's cases, now read, that named no alternative."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.conditions import conditions_in
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Could he have swallowed/breathed in one of the beads?", ["foreign_body"]),
+        ("Could vaping have damaged my lungs?", ["evali"]),
+        ("Could it be tuberculous pleurisy?", ["tuberculosis"]),
+        ("Could his lung be punctured or bleeding inside?", ["pneumothorax", "haemothorax"]),
+        ("Could he be breathing food into his lungs?", ["aspiration"]),
+        ("Is the milk going into her lungs when she feeds?", ["aspiration"]),
+        ("Could it be fluid overload from all the drips?", ["heart_failure"]),
+    ],
+)
+def test_named_in_lay_words(text: str, keys: list[str]) -> None:
+    assert [c.key for c in conditions_in(text, fuzzy=True)] == keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She had the flu jab in October.",
+        "Could it be a reaction to the covid vaccine?",
+        "He had the pneumonia vaccine last year.",
+        "Is it safe to have the covid-19 booster?",
+        "Covid 19 vaccination is due next week.",
+        "Is she bleeding inside her tummy?",
+        "Vaping has not changed my cough.",
+    ],
+)
+def test_vaccines_and_other_senses_name_no_chest_illness(text: str) -> None:
+    """A vaccine named after an illness is not the illness; bleeding inside the belly is not blood
+    around the lung; vaping that changed nothing is not a lung injury."""
+    named = {c.key for c in conditions_in(text, fuzzy=True)}
+    assert not named & {"viral_infection", "covid19", "pneumonia", "haemothorax", "evali"}
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Could it be flu?", "viral_infection"),
+        ("She has covid-19.", "covid19"),
+        ("Is it pneumonia?", "pneumonia"),
+    ],
+)
+def test_the_illness_itself_is_still_named(text: str, key: str) -> None:
+    assert key in [c.key for c in conditions_in(text, fuzzy=True)]
