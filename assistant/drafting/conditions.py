@@ -331,11 +331,17 @@ _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 
 
 # Terms that are also everyday abbreviations: "PE" is a school's physical education in a sentence
-# about school or sport ("swimming club and PE"), not a pulmonary embolism.
+# about school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade.
 _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
     "pe": re.compile(
         r"\b(?:school|lessons?|class(?:es)?|club|sports?|swimming|football|netball|rugby|gym|games|kit|"
         r"teachers?|nursery|playground|running|runs|run)\b",
+        re.IGNORECASE,
+    ),
+    # "my GPA dropped this semester" is a grade point average, not granulomatosis with polyangiitis.
+    "gpa": re.compile(
+        r"\b(?:school|college|university|uni|semester|grades?|class(?:es)?|exams?|courses?|"
+        r"students?|studying|scores?|average|scholarships?|transcripts?|gcses?|a-?levels?)\b",
         re.IGNORECASE,
     ),
 }

@@ -83,7 +83,9 @@ class TestStarterPack:
             "pulmonary hypertension", "pneumocystis", "asbestosis", "myocarditis", "metastases",
             "viral-induced wheeze", "histoplasmosis", "non-tuberculous mycobacteria",
             "spontaneous coronary artery dissection", "cardiomyopathy", "congenital heart disease",
-            "pneumomediastinum",
+            "pneumomediastinum", "upper airway cough syndrome", "ace inhibitor cough", "vasculitis",
+            "lymphangioleiomyomatosis", "organising pneumonia", "radiation pneumonitis",
+            "bronchiolitis obliterans", "pleural plaques", "occupational asthma",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -116,6 +118,15 @@ CHEST_NOTES = {
     "cardiomyopathy": "all",
     "congenital-heart-disease": "all",
     "pneumomediastinum": "all",
+    "upper-airway-cough-syndrome": "all",
+    "ace-inhibitor-cough": "adult",
+    "pulmonary-vasculitis": "adult",
+    "lymphangioleiomyomatosis": "adult",
+    "organising-pneumonia": "adult",
+    "radiation-pneumonitis": "adult",
+    "bronchiolitis-obliterans": "all",
+    "benign-pleural-plaques": "adult",
+    "occupational-asthma": "adult",
 }
 
 
@@ -128,8 +139,10 @@ class TestChestConditionNotes:
         disease, pneumomediastinum, an injury to the liver, spleen or kidney, silicosis, hiatus
         hernia, vocal cord dysfunction, shingles, anaemia, myeloma, oesophageal spasm, a mass in
         the middle of the chest, bronchopulmonary dysplasia, congenital lung malformations,
-        tracheomalacia and a bruised lung."""
-        assert len(NOTES) == 111
+        tracheomalacia and a bruised lung; 120 with a cough from the nose and sinuses, an ACE inhibitor
+        cough, vasculitis, lymphangioleiomyomatosis, organising pneumonia, radiation pneumonitis,
+        bronchiolitis obliterans, pleural plaques and work-related asthma."""
+        assert len(NOTES) == 120
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:

@@ -97,10 +97,10 @@ class TestOpenVocabulary:
         ("question", "name"),
         [
             ("Could it be Lyme disease?", "lyme disease"),
-            ("What if it's Churg-Strauss syndrome?", "churg-strauss syndrome"),
+            ("What if it's Ehlers-Danlos syndrome?", "ehlers-danlos syndrome"),
             ("Did they check for amyloidosis?", "amyloidosis"),
             ("Should they rule out leptospirosis?", "leptospirosis"),
-            ("I'm scared it's vasculitis.", "vasculitis"),
+            ("I'm scared it's endometriosis.", "endometriosis"),
             ("Haemochromatosis runs in my family, does it matter?", "haemochromatosis"),
         ],
     )
