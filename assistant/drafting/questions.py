@@ -263,6 +263,8 @@ _AS_A_CAUSE = re.compile(
     re.I,
 )
 _ASTHMA = re.compile(r"\basthma\w*", re.I)
+#: Work itself asked about as a cause: "could my job be causing it?", "is it something at work?".
+_WORK = re.compile(r"\b(?:(?:my|his|her|their|the) (?:work|job|workplace)|at work|(?:the )?bakery)\b", re.I)
 
 
 def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
@@ -270,8 +272,10 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
 
     Birds, feathers, mouldy hay, damp and mould breathed in again and again can cause
     hypersensitivity pneumonitis (bird fancier's or farmer's lung); mould in someone with asthma
-    points first to allergic bronchopulmonary aspergillosis (ABPA). A statement ("I keep budgies")
-    asks nothing; pets and dusts are answered as exposures only.
+    points first to allergic bronchopulmonary aspergillosis (ABPA). In someone with asthma, dust or
+    fumes at work, or their work itself, asked about as a cause ("could it be the flour causing it?")
+    points to work-related asthma. A statement ("I keep budgies") asks nothing; pets are answered as
+    exposures only.
     """
     asthma = bool(_ASTHMA.search("\n".join([_text_of(intake), intake.history, intake.diagnosis_in_question])))
     main = _SENTENCE.split(intake.main_question)
@@ -281,7 +285,11 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
             continue
         for clause in _clauses(sentence):
             said = {t.key for t in topics_in(clause, ["exposure"])}
-            if not said & {"birds", "mould"} or not _AS_A_CAUSE.search(clause):
+            if not _AS_A_CAUSE.search(clause):
+                continue
+            if asthma and ("work_dust" in said or _WORK.search(clause)):
+                keys.append("occupational_asthma")
+            if not said & {"birds", "mould"}:
                 continue
             if "birds" in said or not asthma:
                 keys.append("hypersensitivity_pneumonitis")

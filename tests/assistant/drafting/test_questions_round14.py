@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting.conditions import conditions_in
+from tests.assistant.drafting.test_conditions_round11 import asked_alternatives
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,22 @@ def test_vaccines_and_other_senses_name_no_chest_illness(text: str) -> None:
 )
 def test_the_illness_itself_is_still_named(text: str, key: str) -> None:
     assert key in [c.key for c in conditions_in(text, fuzzy=True)]
+
+
+@pytest.mark.parametrize(
+    ("question", "dx", "asked"),
+    [
+        ("Is it definitely asthma? Could it be the flour causing it?", "asthma (adult onset)", True),
+        ("Could my job be causing it?", "asthma", True),
+        ("Is it something at work making it worse?", "late-onset asthma", True),
+        ("Could the paint fumes at the garage be behind it?", "asthma", True),
+        # Not asthma: dust at work is answered as an exposure, not work-related asthma.
+        ("Could the flour be causing it?", "pneumonia", False),
+        # Work named without asking about a cause.
+        ("Can I go back to my job next week?", "asthma", False),
+    ],
+)
+def test_work_asked_as_the_cause_of_asthma_is_work_related_asthma(
+    question: str, dx: str, asked: bool
+) -> None:
+    assert (("could_it_be", "occupational_asthma") in asked_alternatives(question, dx, 35)) is asked
