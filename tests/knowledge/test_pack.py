@@ -83,7 +83,9 @@ class TestStarterPack:
             "pulmonary hypertension", "pneumocystis", "asbestosis", "myocarditis", "metastases",
             "viral-induced wheeze", "histoplasmosis", "non-tuberculous mycobacteria",
             "spontaneous coronary artery dissection", "cardiomyopathy", "congenital heart disease",
-            "pneumomediastinum",
+            "pneumomediastinum", "pectus excavatum", "precordial catch syndrome", "trapped nerve",
+            "gallstones", "pancreatitis", "sepsis", "oesophageal cancer", "obstructive sleep apnoea",
+            "obesity hypoventilation syndrome", "deconditioning",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -116,6 +118,14 @@ CHEST_NOTES = {
     "cardiomyopathy": "all",
     "congenital-heart-disease": "all",
     "pneumomediastinum": "all",
+    "pectus-excavatum-and-carinatum": "all",
+    "precordial-catch-syndrome": "all",
+    "chest-pain-from-the-spine": "adult",
+    "tummy-problems-felt-in-the-chest": "all",
+    "sepsis-and-chest-infection": "all",
+    "oesophageal-cancer": "adult",
+    "obstructive-sleep-apnoea": "all",
+    "deconditioning": "adult",
 }
 
 
@@ -128,8 +138,10 @@ class TestChestConditionNotes:
         disease, pneumomediastinum, an injury to the liver, spleen or kidney, silicosis, hiatus
         hernia, vocal cord dysfunction, shingles, anaemia, myeloma, oesophageal spasm, a mass in
         the middle of the chest, bronchopulmonary dysplasia, congenital lung malformations,
-        tracheomalacia and a bruised lung."""
-        assert len(NOTES) == 111
+        tracheomalacia and a bruised lung; 118 with a sunken or raised breastbone, precordial catch
+        syndrome, chest pain from the spine, tummy problems felt in the chest, oesophageal cancer,
+        obstructive sleep apnoea and deconditioning (sepsis extends the note it already had)."""
+        assert len(NOTES) == 118
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
