@@ -330,8 +330,8 @@ def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
 _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 
 
-# Terms that are also everyday abbreviations: "PE" is a school's physical education in a sentence
-# about school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade.
+# Terms that are also everyday words: "PE" is a school's physical education in a sentence about
+# school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade.
 _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
     "pe": re.compile(
         r"\b(?:school|lessons?|class(?:es)?|club|sports?|swimming|football|netball|rugby|gym|games|kit|"
@@ -342,6 +342,12 @@ _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
     "gpa": re.compile(
         r"\b(?:school|college|university|uni|semester|grades?|class(?:es)?|exams?|courses?|"
         r"students?|studying|scores?|average|scholarships?|transcripts?|gcses?|a-?levels?)\b",
+        re.IGNORECASE,
+    ),
+    # "the cut on his finger went septic" is an infected wound, not sepsis.
+    "septic": re.compile(
+        r"\b(?:cuts?|wounds?|grazes?|scratch(?:es)?|blisters?|bites?|piercings?|tattoos?|splinters?|"
+        r"ingrown|(?:finger|toe)\s?nails?)\b",
         re.IGNORECASE,
     ),
 }

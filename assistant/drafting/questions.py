@@ -547,6 +547,8 @@ _ALONGSIDE = frozenset(
         "immunodeficiency",
         "alpha1_antitrypsin",
         "primary_ciliary_dyskinesia",
+        # sepsis is the body's reaction to an infection such as the pneumonia diagnosed, not another illness
+        "sepsis",
     }
 )
 

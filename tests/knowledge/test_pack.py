@@ -86,6 +86,9 @@ class TestStarterPack:
             "pneumomediastinum", "upper airway cough syndrome", "ace inhibitor cough", "vasculitis",
             "lymphangioleiomyomatosis", "organising pneumonia", "radiation pneumonitis",
             "bronchiolitis obliterans", "pleural plaques", "occupational asthma",
+            "pectus excavatum", "precordial catch syndrome", "trapped nerve",
+            "gallstones", "pancreatitis", "sepsis", "oesophageal cancer", "obstructive sleep apnoea",
+            "obesity hypoventilation syndrome", "deconditioning",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -127,6 +130,14 @@ CHEST_NOTES = {
     "bronchiolitis-obliterans": "all",
     "benign-pleural-plaques": "adult",
     "occupational-asthma": "adult",
+    "pectus-excavatum-and-carinatum": "all",
+    "precordial-catch-syndrome": "all",
+    "chest-pain-from-the-spine": "adult",
+    "tummy-problems-felt-in-the-chest": "all",
+    "sepsis-and-chest-infection": "all",
+    "oesophageal-cancer": "adult",
+    "obstructive-sleep-apnoea": "all",
+    "deconditioning": "adult",
 }
 
 
@@ -139,10 +150,13 @@ class TestChestConditionNotes:
         disease, pneumomediastinum, an injury to the liver, spleen or kidney, silicosis, hiatus
         hernia, vocal cord dysfunction, shingles, anaemia, myeloma, oesophageal spasm, a mass in
         the middle of the chest, bronchopulmonary dysplasia, congenital lung malformations,
-        tracheomalacia and a bruised lung; 120 with a cough from the nose and sinuses, an ACE inhibitor
+        tracheomalacia and a bruised lung; 127 with a cough from the nose and sinuses, an ACE inhibitor
         cough, vasculitis, lymphangioleiomyomatosis, organising pneumonia, radiation pneumonitis,
-        bronchiolitis obliterans, pleural plaques and work-related asthma."""
-        assert len(NOTES) == 120
+        bronchiolitis obliterans, pleural plaques, work-related asthma, a sunken or raised breastbone,
+        precordial catch syndrome, chest pain from the spine, tummy problems felt in the chest,
+        oesophageal cancer, obstructive sleep apnoea and deconditioning (sepsis extends the note it
+        already had)."""
+        assert len(NOTES) == 127
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
