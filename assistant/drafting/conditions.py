@@ -362,10 +362,27 @@ _VACCINE_AFTER = re.compile(
 )
 
 
+#: A cancer of another organ ("stomach cancer", "a brain tumour", "blood cancer"): the bare word
+#: after it is not a lung cancer (a cancer come back or spread is read by its own words).
+_OTHER_ORGAN_BEFORE = re.compile(
+    r"\b(?:stomach|gastric|bowel|colon|colorectal|rectal|skin|kidney|renal|throat|laryngeal|thyroid|prostate|"
+    r"bladder|ovarian|ovary|cervical|cervix|womb|uterine|endometrial|pancrea\w*|liver|brain|blood|"
+    r"testicular|mouth|tongue|oral|breast|head and neck)\s+$",
+    re.IGNORECASE,
+)
+_BARE_CANCER = frozenset(
+    {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
+)
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
-    """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, or names
-    a vaccine ("the flu jab")."""
+    """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, names
+    a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
     if _VACCINE_AFTER.match(text, end):
+        return True
+    if text[start:end].lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(
+        text[max(0, start - 20) : start]
+    ):
         return True
     sense = _EVERYDAY_SENSE.get(text[start:end].lower())
     if sense is None:

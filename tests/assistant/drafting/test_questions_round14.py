@@ -72,3 +72,22 @@ def test_work_asked_as_the_cause_of_asthma_is_work_related_asthma(
     question: str, dx: str, asked: bool
 ) -> None:
     assert (("could_it_be", "occupational_asthma") in asked_alternatives(question, dx, 35)) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Could it be stomach cancer?", []),
+        ("She had bowel cancer.", []),
+        ("Could it be a brain tumour?", []),
+        ("Is it skin cancer?", []),
+        ("Is the breast cancer back in her lungs?", ["metastasis"]),
+        ("Could the bowel cancer be back?", ["metastasis"]),
+        ("Could it be cancer?", ["lung_cancer"]),
+        ("Could it be a tumour in the lung?", ["lung_cancer"]),
+    ],
+)
+def test_a_cancer_of_another_organ_is_not_a_lung_cancer(text: str, keys: list[str]) -> None:
+    """A bare 'cancer' after another organ names that organ's cancer, which a chest opinion does not
+    weigh as a lung cancer; the same cancer come back is read as a spread cancer."""
+    assert [c.key for c in conditions_in(text, fuzzy=True)] == keys
