@@ -83,7 +83,8 @@ class TestStarterPack:
             "pulmonary hypertension", "pneumocystis", "asbestosis", "myocarditis", "metastases",
             "viral-induced wheeze", "histoplasmosis", "non-tuberculous mycobacteria",
             "spontaneous coronary artery dissection", "cardiomyopathy", "congenital heart disease",
-            "pneumomediastinum",
+            "pneumomediastinum", "atrial fibrillation", "heart valve disease", "pericardial effusion",
+            "infective endocarditis", "thoracic aortic aneurysm", "kawasaki disease", "laryngomalacia",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -116,6 +117,13 @@ CHEST_NOTES = {
     "cardiomyopathy": "all",
     "congenital-heart-disease": "all",
     "pneumomediastinum": "all",
+    "heart-rhythm-problems": "all",
+    "heart-valve-disease": "adult",
+    "pericardial-effusion": "all",
+    "infective-endocarditis": "all",
+    "thoracic-aortic-aneurysm": "adult",
+    "kawasaki-disease": "child",
+    "laryngomalacia": "child",
 }
 
 
@@ -128,8 +136,10 @@ class TestChestConditionNotes:
         disease, pneumomediastinum, an injury to the liver, spleen or kidney, silicosis, hiatus
         hernia, vocal cord dysfunction, shingles, anaemia, myeloma, oesophageal spasm, a mass in
         the middle of the chest, bronchopulmonary dysplasia, congenital lung malformations,
-        tracheomalacia and a bruised lung."""
-        assert len(NOTES) == 111
+        tracheomalacia and a bruised lung; 118 with heart rhythm problems, heart valve disease, fluid
+        around the heart, infective endocarditis, a widened aorta in the chest, Kawasaki disease and
+        laryngomalacia."""
+        assert len(NOTES) == 118
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
