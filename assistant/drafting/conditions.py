@@ -331,7 +331,8 @@ _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 
 
 # Terms that are also everyday words: "PE" is a school's physical education in a sentence about
-# school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade.
+# school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade, and
+# "his Kawasaki" in a sentence about riding is a motorbike, not Kawasaki disease.
 _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
     "pe": re.compile(
         r"\b(?:school|lessons?|class(?:es)?|club|sports?|swimming|football|netball|rugby|gym|games|kit|"
@@ -349,6 +350,31 @@ _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
         r"\b(?:cuts?|wounds?|grazes?|scratch(?:es)?|blisters?|bites?|piercings?|tattoos?|splinters?|"
         r"ingrown|(?:finger|toe)\s?nails?)\b",
         re.IGNORECASE,
+    ),
+    "kawasaki": re.compile(
+        r"\b(?:motor ?bikes?|motorcycles?|bikes?|scooters?|quad|jet ?skis?|ninja|rid(?:e|es|ing)|rode|"
+        r"riders?|engines?|dealers?|garage|helmet|came off|fell off)\b",
+        re.IGNORECASE,
+    ),
+}
+
+# Terms that name a condition only in capitals and where a condition is named: "AF" is atrial
+# fibrillation after a word that introduces a condition ("could it be AF?", "she has AF", "paroxysmal
+# AF") or with a heart word in its sentence ("AF on the ECG"), not the slang of "tired af" or "scared AF".
+_CAPITALS_WHERE_NAMED: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "af": (
+        re.compile(
+            r"\b(?:be|is|it's|its|was|have|has|had|having|with|of|for|from|into|in|an|the|my|his|her|their|your|"
+            r"mum's|dad's|paroxysmal|persistent|permanent|new|known|fast|rapid|chronic|intermittent|probable|"
+            r"possible|possibly|likely|maybe|or|and|not|no|like|about|called|diagnosed|said)\s+$",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\b(?:heart\w*|pulse|rhythms?|palpitations?|ecgs?|ekgs?|atrial|cardi\w*|anticoagula\w*|"
+            r"blood[- ]thinners?|warfarin|apixaban|rivaroxaban|edoxaban|dabigatran|strokes?|ablation|"
+            r"cardioversion|bisoprolol|digoxin|flutter\w*|irregular\w*)\b",
+            re.IGNORECASE,
+        ),
     ),
 }
 
@@ -380,16 +406,22 @@ def _everyday(text: str, start: int, end: int) -> bool:
     a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
     if _VACCINE_AFTER.match(text, end):
         return True
-    if text[start:end].lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(
-        text[max(0, start - 20) : start]
-    ):
+    word = text[start:end]
+    if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
         return True
-    sense = _EVERYDAY_SENSE.get(text[start:end].lower())
-    if sense is None:
+    named = _CAPITALS_WHERE_NAMED.get(word.lower())
+    sense = _EVERYDAY_SENSE.get(word.lower())
+    if named is None and sense is None:
         return False
     before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
     after = _SENTENCE_END.search(text, end)
-    return bool(sense.search(text[before[-1] if before else 0 : after.start() if after else len(text)]))
+    sentence = text[before[-1] if before else 0 : after.start() if after else len(text)]
+    if named is not None:
+        lead_in, context = named
+        return not word.isupper() or not (
+            lead_in.search(text[max(0, start - 30) : start]) or context.search(sentence)
+        )
+    return bool(sense and sense.search(sentence))
 
 
 def _rewrite(text: str) -> str:

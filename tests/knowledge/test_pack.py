@@ -89,6 +89,8 @@ class TestStarterPack:
             "pectus excavatum", "precordial catch syndrome", "trapped nerve",
             "gallstones", "pancreatitis", "sepsis", "oesophageal cancer", "obstructive sleep apnoea",
             "obesity hypoventilation syndrome", "deconditioning",
+            "atrial fibrillation", "heart valve disease", "pericardial effusion",
+            "infective endocarditis", "thoracic aortic aneurysm", "kawasaki disease", "laryngomalacia",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -138,6 +140,13 @@ CHEST_NOTES = {
     "oesophageal-cancer": "adult",
     "obstructive-sleep-apnoea": "all",
     "deconditioning": "adult",
+    "heart-rhythm-problems": "all",
+    "heart-valve-disease": "adult",
+    "pericardial-effusion": "all",
+    "infective-endocarditis": "all",
+    "thoracic-aortic-aneurysm": "adult",
+    "kawasaki-disease": "child",
+    "laryngomalacia": "child",
 }
 
 
@@ -155,8 +164,9 @@ class TestChestConditionNotes:
         bronchiolitis obliterans, pleural plaques, work-related asthma, a sunken or raised breastbone,
         precordial catch syndrome, chest pain from the spine, tummy problems felt in the chest,
         oesophageal cancer, obstructive sleep apnoea and deconditioning (sepsis extends the note it
-        already had)."""
-        assert len(NOTES) == 127
+        already had); 134 with heart rhythm problems, heart valve disease, fluid around the heart,
+        infective endocarditis, a widened aorta in the chest, Kawasaki disease and laryngomalacia."""
+        assert len(NOTES) == 134
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
