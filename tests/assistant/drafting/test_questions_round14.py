@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting.conditions import conditions_in
+from assistant.drafting.conditions import condition, conditions_in
+from assistant.drafting.risk_factors import found_factors, history_sentence
+from assistant.intake import IntakeRecord
 from tests.assistant.drafting.test_conditions_round11 import asked_alternatives
 
 
@@ -91,3 +93,21 @@ def test_a_cancer_of_another_organ_is_not_a_lung_cancer(text: str, keys: list[st
     """A bare 'cancer' after another organ names that organ's cancer, which a chest opinion does not
     weigh as a lung cancer; the same cancer come back is read as a spread cancer."""
     assert [c.key for c in conditions_in(text, fuzzy=True)] == keys
+
+
+@pytest.mark.parametrize(
+    ("story", "found"),
+    [
+        ("She finished radiotherapy for breast cancer in March.", True),
+        ("I had chemo and radiation treatment to my chest for Hodgkin lymphoma.", True),
+        ("Lung cancer treated with radiotherapy last year.", True),
+        ("He had radiotherapy for prostate cancer in 2019.", False),
+        ("Breast cancer treated with surgery only, no radiotherapy.", False),
+    ],
+)
+def test_radiotherapy_to_the_chest_bears_on_radiation_pneumonitis(story: str, found: bool) -> None:
+    intake = IntakeRecord(diagnosis_in_question="pneumonia", history=story, age=62)
+    keys = {f.factor.key for f in found_factors(intake)}
+    assert ("chest_radiotherapy" in keys) is found
+    said = history_sentence(intake, condition("radiation_pneumonitis"))
+    assert ("radiotherapy to the chest" in said) is found
