@@ -392,6 +392,17 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
                 origin="finding",
             )
         )
+    if skipped and not assessed and "chest X-ray" in what:
+        # "Is my x-ray normal?" with no usable result: say plainly that this analysis cannot tell,
+        # rather than leave the patient to read silence as "normal".
+        out.append(
+            DraftSentence(
+                text="So this analysis cannot say whether the X-ray is normal or shows something; a "
+                "radiologist's report on the film answers that, and the reviewing clinician looks at the "
+                "images too.",
+                origin="finding",
+            )
+        )
     if ctx.imaging.ct is not None:
         out.append(
             DraftSentence(

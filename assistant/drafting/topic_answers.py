@@ -348,6 +348,7 @@ _EXPOSURE_MATTERS: dict[str, frozenset[str]] = {
     "work_dust": frozenset(
         {"ild", "pulmonary_fibrosis", "copd", "mesothelioma", "lung_cancer", "pleural_effusion", "asthma"}
     ),
+    "asthma_agents": frozenset({"asthma", "occupational_asthma", "hypersensitivity_pneumonitis"}),
 }
 #: Conditions whose search for a cause includes hypersensitivity pneumonitis.
 _SCARRING = frozenset({"ild", "pulmonary_fibrosis", "sarcoidosis"})
@@ -390,7 +391,15 @@ def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
                 f"matters{how}."
             )
         )
-    if all(t.key == "work_dust" for t in asked):
+    if all(t.key == "asthma_agents" for t in asked):
+        out.append(
+            _t(
+                f"Whether to reduce the exposure to {said}, and how (protective equipment, a change of "
+                "task, an occupational health review), is best decided with the treating clinician and "
+                "occupational health once the tests are done; this opinion cannot decide it."
+            )
+        )
+    elif all(t.key == "work_dust" for t in asked):
         out.append(
             _t(
                 f"A past exposure to {said} cannot be undone, but every doctor involved should know "

@@ -427,13 +427,8 @@ EXPOSURES: tuple[Topic, ...] = (
             r"asbestos",
             r"silica",
             r"coal(?: dust)?",
-            r"(?:wood|stone|saw|grain|flour|metal|brick) ?dust",
-            r"dusts?",
-            r"flour",
-            r"isocyanates?",
-            r"(?:spray )?paint fumes",
-            r"solder(?:ing)?(?: fumes)?",
-            r"latex",
+            r"(?:wood|stone|saw|metal|brick) ?dust",
+            r"dusts?(?<!flour dust)(?<!grain dust)",
             r"fumes",
             r"lagg\w*",
             r"welding",
@@ -448,6 +443,27 @@ EXPOSURES: tuple[Topic, ...] = (
             (r"silica", "silica"),
             (r"coal(?: dust)?", "coal dust"),
         ),
+    ),
+    Topic(
+        "asthma_agents",
+        "exposure",
+        "things at work known to cause asthma",
+        (
+            r"(?:flour|grain)(?: dust)?",
+            r"isocyanates?",
+            r"(?:spray )?paints?(?: fumes)?",
+            r"solder(?:ing)?(?: fumes)?",
+            r"latex",
+            r"hair (?:bleach|dye)\w*",
+            r"(?:lab(?:oratory)? )?animals at work",
+        ),
+        "some things breathed in at work are well-known causes of asthma that starts or gets worse in "
+        "adult life, among them flour and grain dust (bakers and millers), isocyanates in spray paints "
+        "(car body repairers), solder fumes, latex, hair bleaches and laboratory animals; symptoms that "
+        "are worse on work days and better on days off or holidays are the clue, peak-flow readings taken "
+        "at work and away from work help tell it apart, and finding it early matters because reducing the "
+        "exposure can stop it becoming lasting",
+        says=((r"flour(?: dust)?", "flour"), (r"isocyanates?", "isocyanates")),
     ),
 )
 
