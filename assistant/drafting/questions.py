@@ -206,6 +206,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found = [c for c in found if c not in theirs or c in in_question or c in asked or c.key in vague_asked]
     found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
     found += [c for c in _plain_form_asked(intake, family) if c not in found]
+    found += [c for c in bacterial_asked(intake) if c not in found]
     risks = risk_conditions(intake)
     found = [c for c in found if c not in risks]
     return _cancer_after_clot(found, family, _text_of(intake))
@@ -217,6 +218,28 @@ _PLAIN_FORM = re.compile(
     r"\b(?:ordinary|normal|regular|usual|typical|simple|common|plain|bacterial?|standard)\s+(?:\w+\s+)?$",
     re.I,
 )
+
+
+#: Diagnoses not treated with antibiotics, beside the viral ones: asking whether antibiotics are needed
+#: after one of them asks whether a bacterial infection is there as well.
+_NOT_ANTIBIOTIC = frozenset(
+    {"asthma", "viral_wheeze", "pneumothorax", "pleurisy", "costochondritis", "atelectasis", "rib_fracture"}
+)
+_ANTIBIOTICS_ASKED = re.compile(r"\bantibiotic\w*|\bamoxicillin\b|\bamoxil\b", re.I)
+
+
+def bacterial_asked(intake: IntakeRecord) -> list[Condition]:
+    """Pneumonia, when a question asks about antibiotics after a diagnosis that is not treated with
+    them (COVID-19, a virus, bronchiolitis, asthma, a collapsed lung): "should I be on antibiotics for
+    the yellow phlegm?" asks whether a bacterial infection is present as well."""
+    main = diagnosis_condition(intake)
+    if main is None or not (main.viral or main.key in _NOT_ANTIBIOTIC):
+        return []
+    asks = any(
+        _ANTIBIOTICS_ASKED.search(sentence) and sentence.rstrip().endswith("?")
+        for sentence in _SENTENCE.split(intake.main_question)
+    )
+    return [condition("pneumonia")] if asks else []
 
 
 def _plain_form_asked(intake: IntakeRecord, family: list[Condition]) -> list[Condition]:
@@ -287,7 +310,7 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
             said = {t.key for t in topics_in(clause, ["exposure"])}
             if not _AS_A_CAUSE.search(clause):
                 continue
-            if asthma and ("work_dust" in said or _WORK.search(clause)):
+            if asthma and (said & {"work_dust", "asthma_agents"} or _WORK.search(clause)):
                 keys.append("occupational_asthma")
             if not said & {"birds", "mould"}:
                 continue
@@ -940,6 +963,8 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     for cond in named_alternatives(intake):
         if cond.key in _ALONGSIDE:
             summary = f"whether {cond.name} could be behind it or present as well"
+        elif cond.key == "pneumonia" and bacterial_asked(intake):
+            summary = "whether a bacterial pneumonia could be present, as well as or instead of it"
         else:
             summary = f"whether it could be {cond.name} instead"
         out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.drafting import questions
+from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import condition, conditions_in
+from assistant.drafting.llm import MockLLM
 from assistant.drafting.risk_factors import found_factors, history_sentence
+from assistant.drafting.schemas import ImagingFinding, ImagingFindings, ModelCardRef, SectionKey
 from assistant.intake import IntakeRecord
 from tests.assistant.drafting.test_conditions_round11 import asked_alternatives
 
@@ -111,3 +115,86 @@ def test_radiotherapy_to_the_chest_bears_on_radiation_pneumonitis(story: str, fo
     assert ("chest_radiotherapy" in keys) is found
     said = history_sentence(intake, condition("radiation_pneumonitis"))
     assert ("radiotherapy to the chest" in said) is found
+
+
+def _answers(intake: IntakeRecord, imaging: ImagingFindings | None = None) -> dict[str, str]:
+    draft = compose_draft(intake, imaging or ImagingFindings(), [], MockLLM(responses=[""]))
+    sentences = draft.section(SectionKey.ANSWERS).sentences
+    return {
+        q.kind + (":" + q.topic if q.topic else ""): " ".join(
+            s.text for s in sentences if s.question_ref == q.id
+        )
+        for q in draft.sub_questions
+    }
+
+
+def test_a_bakers_flour_is_answered_as_a_cause_of_asthma_not_as_asbestos() -> None:
+    """A baker's 'could it be the flour?' names the agents known to cause asthma at work and who
+    decides about reducing the exposure, not the asbestos and mesothelioma of the general dust note."""
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma", main_question="Could it be the flour causing it?", age=32
+    )
+    exposure = _answers(intake)["next_steps:exposure"]
+    assert "flour and grain dust" in exposure and "days off" in exposure
+    assert "occupational health" in exposure
+    assert "asbestos" not in exposure and "mesothelioma" not in exposure
+
+
+def test_a_film_no_model_may_read_is_not_called_normal_or_abnormal() -> None:
+    """With every film result unusable, the images answer says this analysis cannot tell whether
+    the X-ray is normal, and who can."""
+    finding = ImagingFinding(
+        label="pneumonia",
+        probability=0.2,
+        threshold=0.5,
+        positive=False,
+        model_card=ModelCardRef(id="cxr", name="chest X-ray", limitations=[]),
+    )
+    imaging = ImagingFindings(modality="chest X-ray", kinds=["cxr"], findings=[finding])
+    intake = IntakeRecord(diagnosis_in_question="asthma", main_question="Is my x-ray normal?", age=32)
+    images = _answers(intake, imaging)["images"]
+    assert "cannot say whether the X-ray is normal" in images and "radiologist's report" in images
+
+
+@pytest.mark.parametrize(
+    ("question", "dx", "asked"),
+    [
+        ("Should I be on antibiotics for the yellow phlegm?", "Covid pneumonia (covid in both lungs)", True),
+        ("Should she be on antibiotics like my mum says?", "bronchiolitis, RSV positive", True),
+        ("What is the shadow, do I need antibiotics?", "small pneumothorax (collapsed lung)", True),
+        ("Does he need antibiotics?", "asthma attack", True),
+        # A diagnosis treated with antibiotics: the question is about the treatment, not another illness.
+        ("Is amoxicillin strong enough?", "community-acquired pneumonia", False),
+        ("Does she need more antibiotics?", "empyema", False),
+        # Antibiotics named in a statement, not asked about.
+        ("She finished antibiotics last week. Is it still covid?", "covid-19", False),
+    ],
+)
+def test_antibiotics_asked_after_a_diagnosis_not_treated_with_them_asks_about_a_bacterial_pneumonia(
+    question: str, dx: str, asked: bool
+) -> None:
+    assert (("could_it_be", "pneumonia") in asked_alternatives(question, dx, 40)) is asked
+
+
+def test_a_bacterial_pneumonia_is_asked_as_well_as_or_instead_of_the_virus() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="COVID-19", main_question="Should I be on antibiotics for the yellow phlegm?"
+    )
+    subs = {q.condition: q.summary for q in questions.parse_sub_questions(intake, has_images=False)}
+    assert subs["pneumonia"] == "whether a bacterial pneumonia could be present, as well as or instead of it"
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Will my lungs scar?", ["pulmonary_fibrosis"]),
+        ("Will it leave a scar?", ["pulmonary_fibrosis"]),
+        ("Is the shadow an old scar?", ["old_scar"]),
+        ("I am worried because I am overweight and my calf aches.", []),
+        ("Could it be because I am overweight?", ["deconditioning"]),
+    ],
+)
+def test_scarring_to_come_and_a_reason_given_are_read_as_meant(text: str, keys: list[str]) -> None:
+    """Scarring asked about for the future is lasting scarring, not an old scar; 'because I'm
+    overweight' given as a worry's reason asks nothing about being unfit."""
+    assert [c.key for c in conditions_in(text, fuzzy=True)] == keys
