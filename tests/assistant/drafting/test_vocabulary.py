@@ -228,7 +228,9 @@ class TestWordsThatNameNoAlternative:
             main_question="Should I be on antibiotics after 4 weeks?",
         )
         assert [c.key for c in named_alternatives(covid)] == ["pulmonary_embolism", "pulmonary_fibrosis"]
-        assert named_alternatives(bronchitis) == []
+        # "its viral" names no viral infection; the antibiotics question after a viral diagnosis asks
+        # whether a bacterial pneumonia is there as well.
+        assert [c.key for c in named_alternatives(bronchitis)] == ["pneumonia"]
         asked = IntakeRecord(diagnosis_in_question="pneumonia", main_question="Is this a virus instead?")
         assert [c.key for c in named_alternatives(asked)] == ["viral_infection"]
 
