@@ -80,6 +80,16 @@ class RankedPassage:
     score: float
 
 
+def _another_condition(subject: str, focus: QuestionFocus) -> bool:
+    """Whether a defining sentence's subject names a different condition from the one asked about:
+    "Organising pneumonia is ..." does not define pneumonia ("Community-acquired pneumonia is ..." does)."""
+    from assistant.drafting.conditions import conditions_in
+
+    asked = {c.key for c in conditions_in(" ".join(focus.terms))}
+    named = {c.key for c in conditions_in(subject)}
+    return bool(asked and named and not asked & named)
+
+
 def _answers_type(sentence: str, focus: QuestionFocus) -> bool:
     """Whether a sentence is the kind of statement the question asks for."""
     if focus.type is QuestionType.DEFINITION:  # "<focus> is ...", the head word within the first words
@@ -87,7 +97,11 @@ def _answers_type(sentence: str, focus: QuestionFocus) -> bool:
         if verb is None or not focus.terms:
             return False
         before = re.findall(r"[a-z0-9]+", sentence[: verb.start()].lower())
-        return len(before) <= len(focus.terms) + 3 and mentions(focus.terms[-1], before)
+        return (
+            len(before) <= len(focus.terms) + 3
+            and mentions(focus.terms[-1], before)
+            and not _another_condition(sentence[: verb.start()], focus)
+        )
     cue = _CUES.get(focus.type)
     return cue is None or bool(cue.search(sentence))
 

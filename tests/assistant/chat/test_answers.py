@@ -40,6 +40,14 @@ class TestGeneralAnswer:
         assert "pneumonia" in {n: t for n, t, *_ in answer.sources}[number].lower()
         assert not answer.offer_clinician
 
+    def test_a_definition_of_another_condition_is_not_quoted(self, kb_ctx: AppContext) -> None:
+        """'What is pneumonia?' is not answered with 'Organising pneumonia is ...', another disease whose
+        name holds the word."""
+        answer = general_answer(kb_ctx, "what is pneumonia?")
+        assert "Organising pneumonia is" not in answer.text
+        assert all("organising" not in title.lower() for _, title, *_ in answer.sources)
+        assert "Pneumonia is an infection of the lung's air spaces." in answer.text
+
     def test_nothing_relevant_says_so(self, kb_ctx: AppContext) -> None:
         """A condition the library does not cover: it says it found nothing, with no stray quotes."""
         answer = general_answer(kb_ctx, "What is gout?")
