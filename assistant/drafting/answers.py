@@ -611,12 +611,32 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     return out
 
 
+def _first_diagnosis_entry(ctx: AnswerContext, dx: Condition) -> list[DraftSentence]:
+    """The first diagnosis weighed on the same terms as the alternatives: what points to it, what
+    argues against it, what in the story bears on it and the test that settles it. A differential
+    that lists only the alternatives leaves the clinician to recall the case for the diagnosis
+    itself, which is the question the patient asked first."""
+    lines = [
+        f"The first diagnosis, {dx.name}, is weighed here on the same terms as the alternatives.",
+        f"What would point to it: {dx.supports}.",
+        f"What argues against it: {dx.against}.",
+        f"The test that usually settles it: {dx.test_for(child=ctx.intake.is_child)}.",
+    ]
+    story = history_sentence(ctx.intake, dx, entry=True)
+    if story:
+        lines.insert(3, story)
+    fit = symptoms_fitting(ctx.intake, dx, None)
+    if fit:
+        lines.insert(3, fit)
+    return [DraftSentence(text=t, origin="template", condition_ref=dx.key) for t in lines]
+
+
 def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, str]]) -> list[DraftSentence]:
     """For each alternative: why it is discussed, for, against, the settling test, a cited source."""
     from assistant.drafting.conditions import told_apart
 
     dx = questions.diagnosis_condition(ctx.intake)
-    out: list[DraftSentence] = []
+    out: list[DraftSentence] = _first_diagnosis_entry(ctx, dx) if dx is not None else []
     for cond, why in items:
         lines = [
             f"{cond.name[0].upper()}{cond.name[1:]} is discussed because {why}.",
@@ -629,6 +649,11 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
         story = history_sentence(ctx.intake, cond, entry=True)
         if story:
             lines.insert(3, story)
+        # The same sentence as an asked alternative's answer gives (dropped here as a repeat then);
+        # an alternative the findings or the story raised has it only here.
+        fit = symptoms_fitting(ctx.intake, cond, dx)
+        if fit:
+            lines.insert(3, fit)
         apart = told_apart(cond, dx)
         if apart and dx is not None:
             # Each entry stands alone for the clinician reviewing the differential, so an asked
