@@ -63,7 +63,8 @@ _ADULT_WORDS = {
 #: A carer saying whom they write for: "writing for my mum", "my husband (82) was admitted".
 _WRITES_FOR = re.compile(
     r"\b(?:for|about|behalf of|on behalf of)\s+my\s+(\w+)|^\W*my\s+(\w+)\s*(?:\(|,)?\s*(?:\d+|is|was|has|had|"
-    r"who|aged|age)\b",
+    r"who|aged|age)\b|^\W*(mum|mom|mummy|mother|dad|daddy|father|husband|wife|nan|nana|gran|granny|grandma|"
+    r"grandpa|grandad|grandfather|grandmother)\s*(?:\(\d+\)|,)?\s*(?:is|was|has|had|\d+|aged|age)\b",
     re.I,
 )
 
@@ -242,7 +243,7 @@ def _writer(intake: IntakeRecord) -> _Writer:
     found = _WRITES_FOR.search(text[:200]) or _WRITES_FOR.search(intake.main_question[:120])
     if not found:
         return _Writer()
-    word = (found.group(1) or found.group(2) or "").lower()
+    word = (found.group(1) or found.group(2) or found.group(3) or "").lower()
     allowed = set((_ADULT_WORDS.get(sex) or "|".join(_ADULT_WORDS.values())).split("|"))
     if word not in allowed:
         return _Writer()

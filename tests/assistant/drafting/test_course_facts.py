@@ -59,6 +59,9 @@ def _keys(story: str, *, age: int = 45, symptoms: str = "") -> set[str]:
         ("He drinks heavily, most days.", "heavy_drinking"),
         ("Everyone at home had the same cough.", "sick_contacts"),
         ("There is a bug going round the nursery.", "sick_contacts"),
+        ("She coughs up horrible green stuff every morning even when she is well.", "daily_wet_cough"),
+        ("He had loose pale smelly poos as a baby.", "fatty_stools"),
+        ("Frequent ear infections as a toddler, had grommets.", "ear_infections"),
     ],
 )
 def test_the_course_and_the_symptoms_character_are_found(story: str, key: str) -> None:
@@ -87,6 +90,8 @@ def test_the_course_and_the_symptoms_character_are_found(story: str, key: str) -
         ("He drinks a lot of water.", "heavy_drinking"),
         ("A few beers at the weekend.", "heavy_drinking"),
         ("I don't drink much.", "heavy_drinking"),
+        ("She nearly fell in the kitchen since the tablets were increased.", "chest_injury"),
+        ("Tiredness, a crash after a busy day.", "chest_injury"),
     ],
 )
 def test_other_senses_and_denials_are_not_facts(story: str, absent: str) -> None:
@@ -98,6 +103,7 @@ def test_a_childs_poor_weight_gain_is_found_and_an_adults_is_not() -> None:
     assert "poor_growth" in _keys(story, age=2)
     assert "poor_growth" not in _keys(story, age=40)
     assert "poor_growth" not in _keys("He was not put on antibiotics.", age=2)
+    assert "poor_growth" in _keys("She is the smallest in her class.", age=7)
 
 
 def test_a_fever_in_the_symptoms_list_argues_against_a_pulled_muscle() -> None:
@@ -162,6 +168,7 @@ def test_no_improvement_on_antibiotics_makes_other_causes_more_likely() -> None:
     [
         ("The GP said the x-ray was clear.", "normal_xray"),
         ("Chest xray in A&E said normal.", "normal_xray"),
+        ("Told its a flare. X ray clear.", "normal_xray"),
         ("His bloods showed high infection markers (CRP 180).", "raised_crp"),
         ("CRP was normal.", "normal_crp"),
         ("The BNP came back raised.", "raised_bnp"),
@@ -206,3 +213,18 @@ def test_a_normal_film_carries_its_caveat_for_an_inhaled_object_and_a_clot() -> 
     clot = history_sentence(adult, condition("pulmonary_embolism"))
     assert "The chest X-ray is usually normal with a clot in the lung" in clot
     assert "what argues against" not in clot
+
+
+def test_a_carer_who_starts_with_mum_writes_about_the_patient() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="bruised ribs, no fracture",
+        main_question="Could she have broken ribs that didn't show?",
+        reason_for_second_opinion=(
+            "Mum is 93 and fell in her kitchen 10 days ago, landing on the left side against a chair. "
+            "She can't take a deep breath."
+        ),
+        age=93,
+        sex="female",
+    )
+    text = history_sentence(intake, condition("rib_fracture"))
+    assert "a recent injury to the chest" in text
