@@ -567,7 +567,8 @@ def companions(text: str) -> list[Condition]:
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
-    r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal)\s+)*$",
+    r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
+    r"medical)\s+)*$",
     re.I,
 )
 

@@ -286,8 +286,13 @@ def summary_sentences(
     allergies = [_clean(a) for a in intake.allergies if 0 < len(_clean(a)) <= 40]
     if allergies:
         out.append(f"Allergies listed: {', '.join(allergies)}.")
-    if intake.prior_imaging.strip():
-        out.append("Earlier imaging was mentioned; its report was not available to this draft.")
+    if intake.prior_imaging.strip() and not _NONE_SAID.match(intake.prior_imaging):
+        # The patient's account of earlier results is in the intake; the reports themselves are not.
+        out.append(
+            "Earlier imaging or test results were described in the intake; their reports were not "
+            "uploaded, so this draft takes them as the patient's account, for the reviewing clinician "
+            "to check."
+        )
     flags = red_flag_names(red_flags)
     if flags:
         out.append(f"Possible emergency symptoms were reported during intake: {_join(flags)}.")
@@ -297,9 +302,27 @@ def summary_sentences(
     return [DraftSentence(text=t, origin="intake") for t in out]
 
 
+#: A prior-imaging answer that says there was none ("none", "no previous x-rays", "n/a").
+_NONE_SAID = re.compile(
+    r"^\W*(?:none|nil|n/?a|no(?:ne)?(?: previous| earlier| prior| other)?"
+    r"(?: imaging| x-?rays?| scans?| tests?)?(?: (?:done|before|that i know of|as far as i know))?|"
+    r"not that i know of|nothing|never had (?:any|one))\W*$",
+    re.I,
+)
+
+
 _RELATIVES = re.compile(
-    r"\b(mother|father|mum|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
-    r"husband|partner|family|relative|friend|contact|lived with)\b",
+    r"\b(mother|father|mum|dad|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|nana|nanna|"
+    r"gran|granny|niece|nephew|twin|siblings?|son|daughter|wife|husband|partner|family|relative|friend|"
+    r"contact|lived with)\b",
+    re.I,
+)
+
+
+#: A test reported as negative or normal: the condition it looked for is not one the patient has.
+_NEGATIVE_TEST = re.compile(
+    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine)\b|"
+    r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b",
     re.I,
 )
 
@@ -309,6 +332,8 @@ def _history(history: str) -> tuple[list[str], list[str]]:
     own: list[str] = []
     family: list[str] = []
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
+        if _NEGATIVE_TEST.search(clause):
+            continue  # "HIV test they did, I think it is negative" names no condition the patient has
         denied = denied_conditions(clause)
         names = [c.name for c in conditions_in(clause) if c not in denied]
         target = family if theirs else own

@@ -576,6 +576,9 @@ _ALONGSIDE = frozenset(
 )
 
 
+_NEGATED_PIECE = re.compile(r"\s*(?:not|no|never|rather than|instead of)\b", re.I)
+
+
 def unknown_alternatives(intake: IntakeRecord) -> list[str]:
     """Possibilities the patient names that the condition table does not know ("Lyme disease").
 
@@ -597,6 +600,8 @@ def unknown_alternatives(intake: IntakeRecord) -> list[str]:
         )
     ]
     for piece in pieces:
+        if _NEGATED_PIECE.match(piece):
+            continue  # "lung cancer and not an infection": what it is said not to be is no possibility
         phrase = _STOP.sub("", piece).strip()
         while _LEADING.match(phrase):
             phrase = _LEADING.sub("", phrase, count=1)

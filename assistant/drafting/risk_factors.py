@@ -285,6 +285,14 @@ def _mentions_other(clause: str, writer: _Writer) -> bool:
     return bool(_people(_marked(clause, writer), writer))
 
 
+#: Hedges that name the writer without making the fact theirs ("my nan has a clotting thing i think").
+_HEDGES = re.compile(
+    r"\b(?:i|we) (?:think|believe|guess|reckon|understand|was told|were told|heard)\b|\bi'?m not sure\b|"
+    r"\bas far as (?:i|we) know\b",
+    re.I,
+)
+
+
 def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     """Whether the words at ``start`` are about another person: one is named before them and the
     patient is not named again in between ("my dad smokes"; not "mum worries because I'm tall")."""
@@ -299,7 +307,7 @@ def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     writers_own = any(_WRITERS_RELATIVE.search(before[max(0, p.start() - 12) : p.start()]) for p in people)
     if writer.pronoun is not None and writer.pronoun.search(between) and not writers_own:
         return False
-    return writer.proxy or not _SELF.search(between)
+    return writer.proxy or not _SELF.search(_HEDGES.sub(" ", between))
 
 
 def _denied(factor: Factor, clause: str, start: int) -> bool:
@@ -378,13 +386,25 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
     return tuple(f for key, f in out.items() if key not in replaced)
 
 
+_NOT_BLOOD = re.compile(
+    r"\b(?:friends?|neighbou?rs?|colleagues?|boss|co-?workers?|wife|husband|partner|boyfriend|girlfriend|"
+    r"flatmates?|housemates?|someone|somebody|people)\b",
+    re.I,
+)
+
+
 def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
     """A blood relative's illness in ``clause``: a family history of it."""
     rest = _marked(clause, writer).replace(_PATIENT_MARK, " ")
     relative = _RELATIVE_HAD.search(rest)
     if not relative:
         return
-    for cond in conditions_in(correct_spelling(rest[relative.start() :]), fuzzy=False, vague=False):
+    told = rest[relative.start() :]
+    # The relative's part ends where someone who is no blood relative is named ("his brother had TB
+    # and a friend was told he had cancer": the cancer is the friend's).
+    other = _NOT_BLOOD.search(told, relative.end() - relative.start())
+    told = told[: other.start()] if other else told
+    for cond in conditions_in(correct_spelling(told), fuzzy=False, vague=False):
         related = _FAMILY_RELATED.get(cond.key)
         key = f"family_{cond.key}"
         if related is None or key in out:

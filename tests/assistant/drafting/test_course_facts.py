@@ -228,3 +228,36 @@ def test_a_carer_who_starts_with_mum_writes_about_the_patient() -> None:
     )
     text = history_sentence(intake, condition("rib_fracture"))
     assert "a recent injury to the chest" in text
+
+
+@pytest.mark.parametrize(
+    ("story", "absent"),
+    [
+        # "Smoking" said of a disease, beside "never smoked", is no smoking history.
+        ("I never smoke in my life. I read COPD is a smoking disease so I am confused.", "smoking"),
+        ("She had a cough and a bit of a temperature a few weeks ago.", "fever"),
+        # A friend's cancer after a brother's TB is the friend's, not a family history of cancer.
+        ("His brother had TB years back and a friend was told he had cancer.", "family_lung_cancer"),
+        # "i think" is a hedge, not the writer's own clot.
+        (
+            "My nan has a clotting thing i think (she had a clot in her leg when she was young).",
+            "previous_clot",
+        ),
+    ],
+)
+def test_what_the_story_does_not_say_of_the_patient_is_not_their_fact(story: str, absent: str) -> None:
+    assert absent not in _keys(story)
+
+
+def test_a_failed_macrolide_does_not_make_an_atypical_pneumonia_more_likely() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="chest infection",
+        main_question="Could it be an atypical pneumonia?",
+        reason_for_second_opinion="Clarithromycin didn't help at all.",
+        age=30,
+        sex="male",
+    )
+    assert "no clear improvement on antibiotics" not in history_sentence(
+        intake, condition("atypical_pneumonia")
+    )
+    assert "no clear improvement on antibiotics" in history_sentence(intake, condition("tuberculosis"))

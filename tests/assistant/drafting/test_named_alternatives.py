@@ -9,6 +9,7 @@ from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import CONDITIONS, condition, conditions_in
 from assistant.drafting.llm import MockLLM
+from assistant.drafting.questions import unknown_alternatives
 from assistant.drafting.schemas import CitedSource, ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord
 from knowledge import pack_path
@@ -202,3 +203,11 @@ class TestRelativesIllness:
         """'I thought it was a pulled muscle but my partner made me go' keeps the patient's own idea."""
         reason = "I thought it was a pulled muscle but my partner made me go to A&E."
         assert ("could_it_be", "costochondritis") in _subs("Is it really pneumonia?", reason=reason)
+
+
+def test_what_the_patient_says_it_is_not_is_no_unknown_alternative() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        main_question="Could this be Lyme disease and not an infection?",
+    )
+    assert unknown_alternatives(intake) == ["lyme disease"]

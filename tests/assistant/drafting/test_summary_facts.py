@@ -1,0 +1,57 @@
+"""The summary's structured facts say only what the story says: a negative test names no
+condition, a denied family history is no family history, a grandmother's clot is hers, and
+earlier results described in the intake are the patient's account, not a missing report."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.facts import summary_sentences
+from assistant.intake import IntakeRecord
+
+
+def _summary(**fields: object) -> str:
+    intake = IntakeRecord.model_validate({"diagnosis_in_question": "pneumonia", "age": 40, **fields})
+    return " ".join(s.text for s in summary_sentences(intake, [], []))
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "HIV test they did, I think it is negative.",
+        "No family history of asthma that we know of.",
+        "No family heart problems known.",
+    ],
+)
+def test_negative_tests_and_denied_family_history_name_no_condition(history: str) -> None:
+    text = _summary(history=history)
+    assert "Past conditions mentioned" not in text
+    assert "Conditions mentioned in family members" not in text
+
+
+def test_a_nans_clot_is_family_history_not_the_patients_own() -> None:
+    text = _summary(
+        history="My nan has a clotting thing i think (she had a clot in her leg when she was young)."
+    )
+    assert "Past conditions mentioned" not in text
+    assert "Conditions mentioned in family members or close contacts: a blood clot in a leg vein" in text
+
+
+def test_own_and_family_conditions_are_still_told_apart() -> None:
+    text = _summary(history="Asthma as a child. Mum has COPD.")
+    assert "Past conditions mentioned: asthma." in text
+    assert "Conditions mentioned in family members or close contacts: COPD or emphysema." in text
+
+
+def test_earlier_results_in_the_intake_are_the_patients_account() -> None:
+    text = _summary(prior_imaging="Chest x-ray last week: doctor said shadow at the right base.")
+    assert "report was not available" not in text
+    assert (
+        "Earlier imaging or test results were described in the intake; their reports were not uploaded"
+        in text
+    )
+
+
+@pytest.mark.parametrize("said", ["None", "no previous x-rays", "N/A", "none that I know of"])
+def test_no_earlier_imaging_says_nothing_about_it(said: str) -> None:
+    assert "Earlier imaging" not in _summary(prior_imaging=said)
