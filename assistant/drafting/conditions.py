@@ -590,7 +590,12 @@ def main_condition(text: str) -> Condition | None:
     if not found:
         return None
     narrower = [c for c in found if c.refines and c.refines in {f.key for f in found}]
-    return narrower[0] if narrower else found[0]
+    if narrower:
+        return narrower[0]
+    # "viral myocarditis", "viral pleurisy": the virus is the cause and the other condition the
+    # diagnosis ("a viral chest infection" or "viral pneumonia" stays a viral infection).
+    caused = [c for c in found[1:] if c.key != "pneumonia"] if found[0].key == "viral_infection" else []
+    return caused[0] if caused else found[0]
 
 
 def for_label(label: str) -> Condition | None:

@@ -5,8 +5,11 @@ Real tables and the project's own knowledge-pack notes; only the language model 
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
+from assistant.drafting.questions import diagnosis_condition
 from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord, Symptom
 
@@ -71,3 +74,25 @@ def test_with_no_alternative_the_diagnosis_entry_stands_and_says_none_was_raised
     assert texts[0].startswith("The first diagnosis, ")
     assert any(t.startswith("From the history, what makes ") for t in texts)
     assert texts[-1] == "No alternative was named and the validated findings did not raise one."
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "key"),
+    [
+        ("viral myocarditis", "myocarditis"),
+        ("viral pericarditis", "pericarditis"),
+        ("viral pleurisy", "pleurisy"),
+        ("viral chest infection", "viral_infection"),
+        ("viral pneumonia", "viral_infection"),
+        ("a heart murmur", "valve_disease"),
+    ],
+)
+def test_a_virus_named_as_the_cause_leaves_the_condition_it_caused_as_the_diagnosis(
+    diagnosis: str, key: str
+) -> None:
+    cond = diagnosis_condition(IntakeRecord(diagnosis_in_question=diagnosis))
+    assert cond is not None and cond.key == key
+
+
+def test_an_innocent_murmur_is_no_valve_disease() -> None:
+    assert diagnosis_condition(IntakeRecord(diagnosis_in_question="innocent heart murmur")) is None
