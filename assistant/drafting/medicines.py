@@ -79,7 +79,8 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "nsaid",
         "an anti-inflammatory painkiller",
         (r"ibuprofen", r"nurofen", r"calprofen", r"naproxen", r"diclofenac", r"anti-?inflammator\w*"),
-        treats=("costochondritis", "rib_fracture"),
+        # For pericarditis and viral pleurisy an anti-inflammatory is itself the treatment.
+        treats=("costochondritis", "rib_fracture", "pericarditis", "pleurisy"),
         relieves=True,
     ),
     MedicineGroup(

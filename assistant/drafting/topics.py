@@ -137,7 +137,8 @@ TOPICS: tuple[Topic, ...] = (
         ),
         "anti-inflammatory painkillers such as ibuprofen ease chest-wall pain but do not suit everyone "
         "(stomach, kidney, heart or asthma problems, or a blood thinner, with which they add to the risk "
-        "of bleeding), so paracetamol is usually the first choice, and the dose and length are for the "
+        "of bleeding), so paracetamol is often tried first for chest-wall pain, while for pericarditis or "
+        "pleurisy an anti-inflammatory is itself the treatment; the choice, dose and length are for the "
         "doctor or pharmacist to advise",
     ),
     Topic(

@@ -96,3 +96,18 @@ class TestMedicineSentences:
         assert "naproxen is an anti-inflammatory painkiller" in text
         assert "cetirizine is an antihistamine" in text
         assert "Naproxen eases symptoms but does not treat sarcoidosis itself" in text
+
+
+def test_an_anti_inflammatory_is_the_treatment_for_pericarditis_not_only_a_painkiller() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="acute pericarditis",
+        main_question="Is the ibuprofen the right treatment, and for how long?",
+        medications=["ibuprofen 600 mg three times a day", "omeprazole 20 mg"],
+        age=34,
+        sex="male",
+    )
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    said = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences)
+    assert "does not treat pericarditis" not in said
+    assert "ibuprofen 600 mg is the kind of medicine used for pericarditis" in said
+    assert "paracetamol is usually the first choice" not in said
