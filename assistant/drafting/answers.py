@@ -306,6 +306,7 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
     "calf or leg pain": r"calf|leg",
     "fainting": r"faint",
+    "feeling faint": r"faint|dizz",
     "confusion": r"confus",
     "eating or feeding less": r"feeding|eating",
     "blue lips": r"blue",

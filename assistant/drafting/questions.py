@@ -118,7 +118,12 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "weight loss",
     ),
     # "weight gain 3 kg", "put on weight": fluid building up in heart failure.
-    (r"weight gain|gained weight|gaining weight|put on (?:\d+ ?kg|weight)", "weight gain"),
+    # Not "poor weight gain" or "slow weight gain": a child not growing is the opposite.
+    (
+        r"(?<!poor )(?<!slow )(?<!little )(?<!no )weight gain|gained weight|gaining weight|"
+        r"put on (?:\d+ ?kg|weight)",
+        "weight gain",
+    ),
     (r"tired\w*|fatigue|exhaust\w*", "tiredness"),
     (r"swollen (?:leg|calf|ankle)s?|(?:leg|calf|ankle) swelling", "leg swelling"),
     # "mild left calf ache", "pain in my right leg": a leg vein clot's sign, not to be dropped.
@@ -129,7 +134,12 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "calf or leg pain",
     ),
     # "a collapsed lung" is not a collapse: the lung words are another condition.
-    (r"faint\w*|pass(?:ed)? out|(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)", "fainting"),
+    # A near-faint is its own symptom (in aortic stenosis or a rhythm problem it matters as much).
+    (r"(?:nearly |almost |near[- ])faint\w*|felt faint|feeling faint|feels faint", "feeling faint"),
+    (
+        r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)",
+        "fainting",
+    ),
     (r"confus\w*", "confusion"),
     # "feeding less", "not finishing her bottles", "off food": a child's sign of how unwell they are.
     (

@@ -55,3 +55,13 @@ def test_earlier_results_in_the_intake_are_the_patients_account() -> None:
 @pytest.mark.parametrize("said", ["None", "no previous x-rays", "N/A", "none that I know of"])
 def test_no_earlier_imaging_says_nothing_about_it(said: str) -> None:
     assert "Earlier imaging" not in _summary(prior_imaging=said)
+
+
+def test_poor_weight_gain_is_not_weight_gain_and_a_near_faint_is_not_a_faint() -> None:
+    from assistant.drafting.questions import symptom_names
+
+    assert "weight gain" not in symptom_names("poor weight gain, sweaty and tired with feeds")
+    assert symptom_names("weight gain of 3 kg in a week") == ["weight gain"]
+    assert symptom_names("one near-faint on the stairs") == ["feeling faint"]
+    assert symptom_names("nearly fainted") == ["feeling faint"]
+    assert symptom_names("fainted twice") == ["fainting"]
