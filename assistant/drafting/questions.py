@@ -137,7 +137,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     # A near-faint is its own symptom (in aortic stenosis or a rhythm problem it matters as much).
     (r"(?:nearly |almost |near[- ])faint\w*|felt faint|feeling faint|feels faint", "feeling faint"),
     (
-        r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)",
+        r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|"
+        r"(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)",
         "fainting",
     ),
     (r"confus\w*", "confusion"),
