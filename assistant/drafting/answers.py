@@ -612,24 +612,37 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     return out
 
 
-def _first_diagnosis_entry(ctx: AnswerContext, dx: Condition) -> list[DraftSentence]:
-    """The first diagnosis weighed on the same terms as the alternatives: what points to it, what
-    argues against it, what in the story bears on it and the test that settles it. A differential
-    that lists only the alternatives leaves the clinician to recall the case for the diagnosis
-    itself, which is the question the patient asked first."""
+def _entry_lines(
+    ctx: AnswerContext, cond: Condition, lead: str, compared_with: Condition | None
+) -> list[str]:
+    """One differential entry: the lead, what points to it and against it, which reported symptoms
+    fit (and which ``compared_with`` shares), what in the story bears on it, the settling test."""
     lines = [
-        f"The first diagnosis, {dx.name}, is weighed here on the same terms as the alternatives.",
-        f"What would point to it: {dx.supports}.",
-        f"What argues against it: {dx.against}.",
-        f"The test that usually settles it: {dx.test_for(child=ctx.intake.is_child)}.",
+        lead,
+        f"What would point to it: {cond.supports}.",
+        f"What argues against it: {cond.against}.",
+        f"The test that usually settles it: {cond.test_for(child=ctx.intake.is_child)}.",
     ]
-    story = history_sentence(ctx.intake, dx, entry=True)
+    story = history_sentence(ctx.intake, cond, entry=True)
     if story:
         lines.insert(3, story)
-    fit = symptoms_fitting(ctx.intake, dx, None)
+    # For an asked alternative this is the answer's own sentence (dropped here as a repeat then); an
+    # alternative the findings or the story raised has it only here.
+    fit = symptoms_fitting(ctx.intake, cond, compared_with)
     if fit:
         lines.insert(3, fit)
-    return [DraftSentence(text=t, origin="template", condition_ref=dx.key) for t in lines]
+    return lines
+
+
+def _first_diagnosis_entry(ctx: AnswerContext, dx: Condition) -> list[DraftSentence]:
+    """The first diagnosis weighed on the same terms as the alternatives. A differential that lists
+    only the alternatives leaves the clinician to recall the case for the diagnosis itself, which is
+    the question the patient asked first."""
+    lead = f"The first diagnosis, {dx.name}, is weighed here on the same terms as the alternatives."
+    return [
+        DraftSentence(text=t, origin="template", condition_ref=dx.key)
+        for t in _entry_lines(ctx, dx, lead, None)
+    ]
 
 
 def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, str]]) -> list[DraftSentence]:
@@ -639,22 +652,11 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
     dx = questions.diagnosis_condition(ctx.intake)
     out: list[DraftSentence] = _first_diagnosis_entry(ctx, dx) if dx is not None else []
     for cond, why in items:
-        lines = [
-            f"{cond.name[0].upper()}{cond.name[1:]} is discussed because {why}.",
-            f"What would point to it: {cond.supports}.",
-            f"What argues against it: {cond.against}.",
-            f"The test that usually settles it: {cond.test_for(child=ctx.intake.is_child)}.",
-        ]
+        lines = _entry_lines(
+            ctx, cond, f"{cond.name[0].upper()}{cond.name[1:]} is discussed because {why}.", dx
+        )
         if ctx.intake.is_child and cond.child_note:
             lines.append(f"What differs in children: {cond.child_note}.")
-        story = history_sentence(ctx.intake, cond, entry=True)
-        if story:
-            lines.insert(3, story)
-        # The same sentence as an asked alternative's answer gives (dropped here as a repeat then);
-        # an alternative the findings or the story raised has it only here.
-        fit = symptoms_fitting(ctx.intake, cond, dx)
-        if fit:
-            lines.insert(3, fit)
         apart = told_apart(cond, dx)
         if apart and dx is not None:
             # Each entry stands alone for the clinician reviewing the differential, so an asked
