@@ -293,7 +293,7 @@ def summary_sentences(
             "uploaded, so this draft takes them as the patient's account, for the reviewing clinician "
             "to check."
         )
-    flags = red_flag_names(red_flags)
+    flags = red_flag_names(red_flags, intake.age)
     if flags:
         out.append(f"Possible emergency symptoms were reported during intake: {_join(flags)}.")
     if sub_questions:

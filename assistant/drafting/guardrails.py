@@ -263,10 +263,29 @@ def _plain(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def red_flag_names(red_flags: Sequence[str]) -> list[str]:
-    """The chat's recorded red flags (category keys such as "unconscious") in plain words."""
+#: Below this age a heart attack is rare enough that naming one alarms more than it informs: the
+#: cardiac category's chest pain is named for what it is (a read draft told a 16-year-old with a
+#: collapsed lung that "possible heart attack" had been reported). The emergency advice is unchanged.
+YOUNG_CHEST_PAIN_AGE = 30
+YOUNG_CHEST_PAIN = "chest pain with warning signs"
+
+
+def _sign(category: str, label: str, age: int | None) -> str:
+    """A category's label in plain words for a draft, named by age where the label would mislead."""
+    if category == "cardiac" and age is not None and age < YOUNG_CHEST_PAIN_AGE:
+        return YOUNG_CHEST_PAIN
+    return _plain(label)
+
+
+def red_flag_names(red_flags: Sequence[str], age: int | None = None) -> list[str]:
+    """The chat's recorded red flags (category keys such as "unconscious") in plain words.
+
+    With ``age`` (a draft's reader), a label that would mislead at that age is named by its
+    symptoms instead (:data:`YOUNG_CHEST_PAIN`); the clinician's pages give no age and keep the
+    triage category's own label.
+    """
     labels = category_labels()
-    return [_plain(labels.get(f.strip(), f.strip())) for f in red_flags if f.strip()]
+    return [_sign(f.strip(), labels.get(f.strip(), f.strip()), age) for f in red_flags if f.strip()]
 
 
 _NUMBER_WORDS = {
@@ -371,13 +390,14 @@ def assess_priority(
         ``urgent`` with the reasons, or ``routine`` with none.
     """
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
-    signs = red_flag_names(red_flags)
+    signs = red_flag_names(red_flags, intake.age)
     checker = triage or rules_only_triage()
     for text in (*symptoms_now(intake), intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
-            signs.append(_plain(decision.label or str(decision.category or "an emergency")))
+            label = decision.label or str(decision.category or "an emergency")
+            signs.append(_sign(str(decision.category or ""), label, intake.age))
     return PriorityAssessment(
         priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
     )

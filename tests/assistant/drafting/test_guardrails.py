@@ -12,6 +12,7 @@ from assistant.drafting.guardrails import (
     detect_injection,
     neutralise,
     quote_untrusted,
+    red_flag_names,
     voice_issues,
 )
 from assistant.intake import IntakeRecord, Symptom
@@ -142,3 +143,25 @@ class TestAssessPriority:
         result = assess_priority(intake, red_flags=red_flags)
         assert result.priority == priority
         assert bool(result.reasons) == (priority == "urgent")
+
+    @pytest.mark.parametrize(
+        ("age", "sign"),
+        [
+            (16, "chest pain with warning signs"),
+            (29, "chest pain with warning signs"),
+            (30, "possible heart attack"),
+            (67, "possible heart attack"),
+            (None, "possible heart attack"),
+        ],
+    )
+    def test_chest_pain_named_by_age(self, age: int | None, sign: str) -> None:
+        """A teenager's sharp chest pain with breathlessness is urgent at any age, but the draft
+        names a heart attack only where one is plausible; the chat's recorded flag likewise."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumothorax",
+            age=age,
+            symptoms=[Symptom(description="sudden chest pain and breathless")],
+        )
+        assert assess_priority(intake).signs == [sign]
+        assert red_flag_names(["cardiac"], age) == [sign]
+        assert red_flag_names(["sepsis"], age) == ["possible sepsis"]
