@@ -64,6 +64,7 @@ class AnswerContext:
             return (
                 ok
                 and not about_imaging_models(sentence)
+                and not questions.another_form(sentence, self.intake)
                 and (cond is None or addresses(cond, sentence, passage.title))
             )
 
@@ -308,6 +309,10 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "fainting": r"faint",
     "feeling faint": r"faint|dizz",
     "confusion": r"confus",
+    "palpitations": r"palpitation|racing|pounding|flutter|irregular heartbeat|fast heartbeat",
+    "dizziness": r"dizz|light-?headed",
+    "sweating": r"(?<!night )sweat",
+    "shakiness": r"shak|tremor",
     "eating or feeding less": r"feeding|eating",
     "blue lips": r"blue",
 }

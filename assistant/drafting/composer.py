@@ -137,7 +137,9 @@ class _Context:
 
     def fits(self, sentence: str, passage: CitedSource) -> bool:
         child = None if self.intake.age is None else self.intake.is_child
-        return usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child)
+        return usable_sentence(
+            sentence, passage, has_ct=self.has_ct, is_child=child
+        ) and not questions.another_form(sentence, self.intake)
 
     @cached_property
     def patient_runs(self) -> set[tuple[str, ...]]:

@@ -110,7 +110,7 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"tight(?:ness)? (?:in )?(?:my |the |his |her )?chest|chest tightness", "chest tightness"),
     (r"wheez\w*", "wheeze"),
-    (r"night sweats?", "night sweats"),
+    (r"night sweats?|sweat\w* (?:at|in the|through the) night", "night sweats"),
     (
         r"weight loss|lost weight|losing weight|"
         r"lost (?:about |around )?(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
@@ -142,6 +142,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "fainting",
     ),
     (r"confus\w*", "confusion"),
+    # A racing, fluttering or irregular heartbeat, a dizzy spell, sweats and a tremor: a rhythm
+    # problem's or an overactive thyroid's symptoms, which the list had no names for.
+    (
+        r"palpitations?|(?:heart|pulse) (?:is |was |keeps |goes |went )?"
+        r"(?:racing|pounding|fluttering|thumping|skipping|going (?:all over|too fast|crazy|mad)|"
+        r"all over the place)|racing heart|"
+        r"flutter(?:y|ing)? (?:spells?|feelings?|episodes?)|(?:fast|irregular|racing|pounding) heart ?beats?|"
+        r"heart ?beats? (?:fast|irregular|racing)|skipped (?:heart ?)?beats?",
+        "palpitations",
+    ),
+    (r"dizz\w*|light[- ]?headed\w*", "dizziness"),
+    (r"(?<!night )sweat(?:y|ing|s)?(?! at night)|clammy", "sweating"),
+    (r"shak(?:y|ing|iness)|tremor|trembl\w*", "shakiness"),
     # "feeding less", "not finishing her bottles", "off food": a child's sign of how unwell they are.
     (
         r"feeding (?:less|poorly|badly)|poor(?:ly)? feed\w*|not (?:feeding|eating|drinking|finishing)\b|"
@@ -151,7 +164,11 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"blue lips|lips (?:turned|going) blue", "blue lips"),
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
-_SUBSUMES = {"a cough with coloured phlegm": ("phlegm", "a cough"), "coughing blood": ("a cough",)}
+_SUBSUMES = {
+    "a cough with coloured phlegm": ("phlegm", "a cough"),
+    "coughing blood": ("a cough",),
+    "night sweats": ("sweating",),
+}
 
 
 def _text_of(intake: IntakeRecord) -> str:
@@ -164,6 +181,23 @@ def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
 
 
 _HEART = re.compile(r"\b(?:heart|cardiac)\b", re.I)
+#: Diagnoses that already put the problem in the heart: "my heart goes all over the place" after
+#: "atrial fibrillation" is the diagnosis told in the patient's words, not a heart attack asked about.
+_HEART_DIAGNOSES = frozenset(
+    {
+        "arrhythmia",
+        "heart_failure",
+        "cardiomyopathy",
+        "valve_disease",
+        "pericarditis",
+        "pericardial_effusion",
+        "myocarditis",
+        "heart_attack",
+        "endocarditis",
+        "congenital_heart_disease",
+        "scad",
+    }
+)
 
 
 #: Relatives and other people a patient's story mentions (a regular-expression alternation).
@@ -183,7 +217,9 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     the lung, maybe from the heart").
     """
     family = diagnosis_family(intake.diagnosis_in_question)
-    vague = not _HEART.search(intake.diagnosis_in_question)
+    vague = not _HEART.search(intake.diagnosis_in_question) and not any(
+        c.key in _HEART_DIAGNOSES for c in family
+    )
     child = intake.age is not None and intake.age < 18
     named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False, child=child)
     found = [c for c in named if c not in family]
@@ -583,6 +619,9 @@ _ALONGSIDE = frozenset(
         "primary_ciliary_dyskinesia",
         # sepsis is the body's reaction to an infection such as the pneumonia diagnosed, not another illness
         "sepsis",
+        # triggers of a heart rhythm problem, asked about as its cause
+        "overactive_thyroid",
+        "alcohol_trigger",
     }
 )
 
@@ -1208,3 +1247,41 @@ def unanswered_questions(intake: IntakeRecord) -> list[str]:
             before = False
     out = list(dict.fromkeys(out))
     return [*out, UNANSWERED_GENERAL] if general else out
+
+
+def another_form(sentence: str, intake: IntakeRecord) -> bool:
+    """Whether a passage sentence is about another form of the diagnosis than the patient's.
+
+    A note on heart rhythm problems covers atrial fibrillation, heart block and a long QT; for a
+    patient with atrial fibrillation, "heart block that causes symptoms is treated with a pacemaker"
+    fills a section with someone else's illness (a read draft had two such sentences). A sentence
+    counts as another form when it names one of the diagnosis's own terms, and every term it names
+    is neither the condition's general word, nor in its plain name, nor anywhere in what the
+    patient wrote.
+    """
+    dx = diagnosis_condition(intake)
+    if dx is None or len(dx.terms) < 2:
+        return False
+    named = [t for t in dx.terms if _term_in(t, sentence)]
+    if not named:
+        return False
+    said = " ".join(t for _, t in _patient_texts(intake)).lower()
+    general = {dx.terms[0].lower()}
+    return all(
+        t.lower() not in general and t.lower() not in dx.name.lower() and not _term_in(t, said) for t in named
+    )
+
+
+def _term_in(term: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
+
+
+def _patient_texts(intake: IntakeRecord) -> list[tuple[str, str]]:
+    return [
+        ("diagnosis", intake.diagnosis_in_question),
+        ("question", intake.main_question),
+        ("reason", intake.reason_for_second_opinion),
+        ("history", intake.history),
+        ("symptoms", intake.symptom_text),
+        ("imaging", intake.prior_imaging),
+    ]
