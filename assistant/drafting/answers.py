@@ -18,6 +18,7 @@ from assistant.drafting.conditions import Condition, addresses, conditions_in, d
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.risk_factors import found_factors, history_sentence
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
+from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -100,14 +101,6 @@ _MODEL_TALK = re.compile(
 def about_imaging_models(sentence: str) -> bool:
     """Whether a passage sentence is about imaging models rather than the patient's illness."""
     return _MODEL_TALK.search(sentence) is not None
-
-
-#: Warning signs in plain words, for adults and for young children.
-EMERGENCY_ADULT = (
-    "Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or "
-    "blue lips are reasons to call emergency services at once."
-)
-EMERGENCY_CHILD = topic_answers.EMERGENCY_CHILD
 
 
 def verdict_sentence(dx_name: str, verdict: Verdict) -> str:
@@ -605,7 +598,9 @@ def _answer_next(
                 finding_refs=["ct"],
             )
         )
-    out.append(DraftSentence(text=EMERGENCY_CHILD if ctx.young_child else EMERGENCY_ADULT, origin="template"))
+    out.append(
+        DraftSentence(text=warning_sentence(ctx.intake, young_child=ctx.young_child), origin="template")
+    )
     return _tagged(out, q.id)
 
 
@@ -631,7 +626,7 @@ def answer_sentences(
             ),
             DraftSentence(
                 text=f"Symptoms reported during intake ({named}) can be signs of an emergency; if they "
-                "are severe, sudden or getting worse, call emergency services now rather than wait "
+                f"are severe, sudden or getting worse, {act_now(ctx.intake)} rather than wait "
                 "for this opinion.",
                 origin="intake",
                 question_ref="urgent",

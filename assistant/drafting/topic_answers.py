@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, diagnosis_family
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
+from assistant.drafting.setting import CHILD_SIGNS, care_setting, warning_sentence
 from assistant.drafting.topics import Topic, topic
 
 if TYPE_CHECKING:
@@ -29,12 +30,8 @@ _EMERGENCY = (
     "Go to A&E or call emergency services at once for severe breathlessness, chest pain that does not go "
     "away, coughing up blood, fainting, confusion or blue lips."
 )
-#: A young child's warning signs (under 12), in plain words.
-EMERGENCY_CHILD = (
-    "For a young child, breathing that is very fast or hard work (the skin sucking in between or under "
-    "the ribs, grunting), blue or grey lips, being floppy, very drowsy or hard to wake, a fit, or not "
-    "drinking with far fewer wet nappies or wees are reasons to call emergency services or go to A&E at once."
-)
+#: A young child's warning signs (under 12), in plain words, at home.
+EMERGENCY_CHILD = f"{CHILD_SIGNS} are reasons to call emergency services or go to A&E at once."
 _URGENT_WORDS = re.compile(r"\b(urgent\w*|emergency|999|a&e|ambulance|same day|immediately)\b", re.I)
 #: Treatments a question and a condition's treatment note can both name.
 _TREATMENT_TERMS = re.compile(
@@ -204,7 +201,11 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
             "This opinion cannot judge how unwell the patient is today; if the symptoms are getting worse, "
             "the treating clinician or an urgent-care service should review them the same day."
         )
-    out = [_t(first), _t(EMERGENCY_CHILD if ctx.young_child else _EMERGENCY)]
+    if care_setting(ctx.intake):
+        warning = warning_sentence(ctx.intake, young_child=ctx.young_child)
+    else:
+        warning = EMERGENCY_CHILD if ctx.young_child else _EMERGENCY
+    out = [_t(first), _t(warning)]
     return out + _cited(ctx, "when to seek urgent care emergency warning signs", _URGENT_WORDS)
 
 

@@ -1,0 +1,113 @@
+"""Where the patient is being cared for, and whom to tell in an emergency there.
+
+"Call emergency services now" is the right advice at home and the wrong one on a hospital ward or
+for a 97-year-old in a nursing home with a DNACPR decision who wants to stay there: read drafts
+gave it to an inpatient on IV antibiotics, to a woman twelve days after hip surgery and to that
+resident. The warning signs stay the same; whom to tell follows the setting the intake describes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from assistant.intake import IntakeRecord
+
+Setting = Literal["hospital", "care_plan", ""]
+
+#: An inpatient now: a ward, intensive care, nil by mouth, a drip ("was in hospital last year" is not).
+_HOSPITAL = re.compile(
+    r"\b(?:in-?patient|(?:rehab(?:ilitation)?|stroke|medical|surgical|respiratory|cardiac|children'?s|"
+    r"paediatric|pediatric|geriatric|elderly care) ward|on (?:the|a) ward|"
+    r"(?:is|are|still|currently|now|has been|have been|been|stays?|staying) (?:in|on) (?:the |a )?"
+    r"(?:hospital|ward|icu|itu|intensive care|hdu|high dependency)"
+    r"(?! (?:computer|system|notes|records|files?|scan|before|once|twice))|"
+    r"(?:in|on) (?:the )?(?:icu|itu|intensive care unit|picu|nicu|special care baby unit|scbu) (?:now|still)|"
+    r"nil by mouth|(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
+    r"in hospital (?:since|now|at the moment|currently|still)|"
+    r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
+    re.I,
+)
+#: A care plan that limits hospital treatment.
+_LIMITS = re.compile(
+    r"\b(?:dnacpr|dnar|dnr|do not (?:attempt )?(?:cardio\w* )?resuscitat\w*|palliative|end of life|"
+    r"comfort care|ceiling of care|treatment escalation plan|"
+    r"avoid (?:going (?:in)?to |being in |admission to )?hospital|"
+    r"(?:does not|doesn'?t|do not|don'?t|not) (?:want|wish) to (?:go (?:in)?to|be in|be admitted to) "
+    r"hospital)\b",
+    re.I,
+)
+_CARE_HOME = re.compile(r"\b(?:nursing home|care home|residential home|hospice)\b", re.I)
+#: The writer's own work there ("I work as a carer in a nursing home", "worked on a ward with TB
+#: patients") or a past stay ("I was in hospital for 8 days", "never been in hospital").
+_NOT_NOW = re.compile(
+    r"(?:\b(?:work\w*|job|employed|(?:i am|i'm|im) (?:a |an )?(?:nurse|carer|care assistant|healthcare "
+    r"assistant|hca|doctor))\b[^.;!?\n]{0,50}|\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?)$",
+    re.I,
+)
+_THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)
+
+
+def _now(pattern: re.Pattern[str], text: str) -> bool:
+    for match in pattern.finditer(text):
+        before = text[: match.start()]
+        if _THEIRS.search(before) or not _NOT_NOW.search(before):
+            return True
+    return False
+
+
+def care_setting(intake: IntakeRecord) -> Setting:
+    """``care_plan`` for a plan limiting hospital care (a DNACPR decision, palliative care, a wish to
+    avoid hospital), ``hospital`` for an inpatient now, ``care_plan`` for a care home or hospice
+    resident, else "" (at home, or not said)."""
+    story = "\n".join(
+        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
+    )
+    if _now(_LIMITS, story):
+        return "care_plan"
+    if _now(_HOSPITAL, story):
+        return "hospital"
+    if _now(_CARE_HOME, story):
+        return "care_plan"
+    return ""
+
+
+def act_now(intake: IntakeRecord) -> str:
+    """What to do at once when the warning signs appear, for the patient's setting (a verb phrase)."""
+    match care_setting(intake):
+        case "hospital":
+            return "tell the nurse or doctor on the ward now"
+        case "care_plan":
+            return (
+                "contact the GP, the out-of-hours service or the care team now, who will act in line with "
+                "the care plan (such as a DNACPR decision or a wish to avoid hospital)"
+            )
+        case _:
+            return "call emergency services now"
+
+
+#: Warning signs in plain words, for adults and for young children (under 12).
+ADULT_SIGNS = (
+    "Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or blue lips"
+)
+CHILD_SIGNS = (
+    "For a young child, breathing that is very fast or hard work (the skin sucking in between or under "
+    "the ribs, grunting), blue or grey lips, being floppy, very drowsy or hard to wake, a fit, or not "
+    "drinking with far fewer wet nappies or wees"
+)
+
+
+def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
+    """The warning signs and whom to tell at once, for the patient's age and setting."""
+    signs = CHILD_SIGNS if young_child else ADULT_SIGNS
+    match care_setting(intake):
+        case "hospital":
+            return f"{signs} are reasons to tell the nurse or doctor on the ward at once."
+        case "care_plan":
+            return (
+                f"{signs} are reasons to contact the GP, the out-of-hours service or the care team at once, "
+                "who will act in line with the care plan."
+            )
+        case _:
+            where = "call emergency services or go to A&E" if young_child else "call emergency services"
+            return f"{signs} are reasons to {where} at once."
