@@ -18,6 +18,7 @@ from assistant.drafting.conditions import Condition, diagnosis_family
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import CHILD_SIGNS, care_setting, warning_sentence
 from assistant.drafting.topics import Topic, topic
+from assistant.intake import IntakeRecord
 
 if TYPE_CHECKING:
     from assistant.drafting.answers import AnswerContext
@@ -30,6 +31,24 @@ _EMERGENCY = (
     "Go to A&E or call emergency services at once for severe breathlessness, chest pain that does not go "
     "away, coughing up blood, fainting, confusion or blue lips."
 )
+#: Someone who smoked and has stopped ("gave up 30 years ago", "ex-smoker"), and does not smoke now.
+_STOPPED = re.compile(
+    r"\b(?:(?:stopped|gave up|give up|quit|packed in|packed up)\s+(?:smoking|cigarettes|the cigarettes|"
+    r"the fags|\d+|in \d{4}|(?:about |over |around )?(?:\w+ )?years? ago)|ex-?\s?smoker|former smoker|"
+    r"(?:used to|i used to) smoke|smoked (?:for \d+ years )?(?:until|till)\b)",
+    re.I,
+)
+_STILL_SMOKES = re.compile(
+    r"\b(?:still smok\w*|smok\w* again|started again|current smoker|smokes? now)\b", re.I
+)
+
+
+def stopped_smoking(intake: IntakeRecord) -> bool:
+    """Whether the patient says they smoked and have stopped (and not that they smoke now)."""
+    story = "\n".join([intake.history, intake.reason_for_second_opinion, intake.main_question])
+    return bool(_STOPPED.search(story)) and not _STILL_SMOKES.search(story)
+
+
 #: A young child's warning signs (under 12), in plain words, at home.
 EMERGENCY_CHILD = f"{CHILD_SIGNS} are reasons to call emergency services or go to A&E at once."
 _URGENT_WORDS = re.compile(r"\b(urgent\w*|emergency|999|a&e|ambulance|same day|immediately)\b", re.I)
@@ -316,6 +335,17 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
     support is."""
     said = re.sub(r"^whether | matters here.*$", "", q.summary)
     out: list[DraftSentence] = []
+    if stopped_smoking(ctx.intake):
+        # Advice to stop is no answer to someone who stopped years ago and asks how it can be COPD.
+        out.append(
+            _t(
+                f"On {said}: for someone who has already stopped, staying stopped keeps helping the lungs "
+                "and the heart; damage done before stopping does not reverse, so a lung condition from past "
+                "smoking, such as COPD, can still show itself years later as the lungs age, although "
+                "stopping slowed it."
+            )
+        )
+        return out
     for c in [c for c in conds if c.smoking][:2]:
         out.append(_t(f"On {said} and {c.name}: {c.smoking}."))
     out.append(

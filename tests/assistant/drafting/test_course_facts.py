@@ -299,3 +299,16 @@ def test_a_reported_biopsy_and_bnp_are_weighed_in_the_differential() -> None:
         }
     )
     assert "a biopsy that showed cancer cells" in history_sentence(biopsy, condition("lung_cancer"))
+
+
+def test_smoking_is_not_weighed_for_mesothelioma() -> None:
+    """Smoking does not raise mesothelioma's risk (asbestos does); a read draft said it did."""
+    intake = IntakeRecord(
+        diagnosis_in_question="pleural plaques",
+        main_question="Could it be mesothelioma?",
+        history="Lagger for 20 years, heavy asbestos. Smoked 20 a day.",
+        age=72,
+        sex="male",
+    )
+    text = history_sentence(intake, condition("mesothelioma"))
+    assert "asbestos" in text and "smoking" not in text
