@@ -568,7 +568,7 @@ _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
-    r"medical)\s+)*$",
+    r"medical|childhood)\s+)*$",
     re.I,
 )
 

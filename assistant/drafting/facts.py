@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
-from assistant.drafting.conditions import conditions_in, denied_conditions, diagnosis_family
+from assistant.drafting.conditions import Condition, conditions_in, denied_conditions, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -314,7 +314,7 @@ _NONE_SAID = re.compile(
 _RELATIVES = re.compile(
     r"\b(mother|father|mum|dad|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|nana|nanna|"
     r"gran|granny|niece|nephew|twin|siblings?|son|daughter|wife|husband|partner|family|relative|friend|"
-    r"contact|lived with)\b",
+    r"contact|lived with|neighbou?rs?|colleagues?|classmates?|flatmates?|housemates?|workmates?|patients)\b",
     re.I,
 )
 
@@ -327,15 +327,60 @@ _NEGATIVE_TEST = re.compile(
 )
 
 
+#: A status nobody knows ("HIV status unknown", "never been tested"): no condition the patient has.
+_UNKNOWN = re.compile(
+    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b", re.I
+)
+#: Vaccines named by their illness ("had flu and COVID vaccines"): no illness had.
+_VACCINES = re.compile(
+    r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
+    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|shots?|boosters?|immunis\w*|immuniz\w*)",
+    re.I,
+)
+#: How a past condition is named in the history summary when the table's name would misread it:
+#: hay fever is not a cough syndrome, a stomach ulcer's bleed is no cause of chest pain, kidney
+#: disease is not fluid build-up, and a thyroid "caused by amiodarone" is no lung disease.
+_HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("upper_airway_cough", re.compile(r"\bhay ?fever\b|\ballergic rhinitis\b", re.I), "hay fever"),
+    (
+        "abdominal_cause",
+        re.compile(r"\b(?:stomach|peptic|duodenal|gastric) ulcers?\b", re.I),
+        "a stomach ulcer",
+    ),
+    (
+        "kidney_disease",
+        re.compile(r"\bkidney (?:disease|failure|function)|\bckd\b|\begfr\b", re.I),
+        "kidney disease",
+    ),
+    (
+        "drug_induced_lung",
+        re.compile(
+            r"\b(?:thyroid|liver|kidneys?|skin|eyes?|nerves?)\b[^,.;]{0,25}\b(?:caused by|from|due to)\b",
+            re.I,
+        ),
+        "",
+    ),
+)
+
+
+def _history_name(cond: Condition, clause: str) -> str:
+    """The condition's name for the history summary, or "" to leave it out (:data:`_HISTORY_NAMES`)."""
+    for key, pattern, name in _HISTORY_NAMES:
+        if cond.key == key and pattern.search(clause):
+            return name
+    return cond.name
+
+
 def _history(history: str) -> tuple[list[str], list[str]]:
     """Conditions in the history, split into the patient's own and those of relatives or contacts."""
     own: list[str] = []
     family: list[str] = []
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
-        if _NEGATIVE_TEST.search(clause):
-            continue  # "HIV test they did, I think it is negative" names no condition the patient has
+        if _NEGATIVE_TEST.search(clause) or _UNKNOWN.search(clause):
+            continue  # "HIV test they did, I think it is negative", "HIV status unknown"
+        clause = _VACCINES.sub(" ", clause)
         denied = denied_conditions(clause)
-        names = [c.name for c in conditions_in(clause) if c not in denied]
+        names = [n for c in conditions_in(clause) if c not in denied and (n := _history_name(c, clause))]
         target = family if theirs else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own]

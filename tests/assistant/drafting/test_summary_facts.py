@@ -21,6 +21,11 @@ def _summary(**fields: object) -> str:
         "HIV test they did, I think it is negative.",
         "No family history of asthma that we know of.",
         "No family heart problems known.",
+        # Read drafts listed these as the patient's own conditions.
+        "HIV status unknown.",
+        "No childhood asthma or eczema.",
+        "Had flu and COVID vaccines this autumn.",
+        "Underactive thyroid caused by amiodarone.",
     ],
 )
 def test_negative_tests_and_denied_family_history_name_no_condition(history: str) -> None:
@@ -65,3 +70,28 @@ def test_poor_weight_gain_is_not_weight_gain_and_a_near_faint_is_not_a_faint() -
     assert symptom_names("one near-faint on the stairs") == ["feeling faint"]
     assert symptom_names("nearly fainted") == ["feeling faint"]
     assert symptom_names("fainted twice") == ["fainting"]
+
+
+@pytest.mark.parametrize(
+    ("history", "own", "family"),
+    [
+        # Hay fever is not a cough syndrome; a stomach ulcer's bleed is no cause of chest pain;
+        # kidney disease is not fluid build-up (each misread in a read draft).
+        ("Hay fever as a boy.", "hay fever", ""),
+        ("Father has hay fever.", "", "hay fever"),
+        ("Stomach ulcer bleed 2019.", "a stomach ulcer", ""),
+        ("Chronic kidney disease stage 4.", "kidney disease", ""),
+        # Neighbours are contacts, not the patient; "No TB treatment himself" names no TB of his own.
+        ("Grandfather had TB, neighbours with TB. No TB treatment himself.", "", "tuberculosis (TB)"),
+    ],
+)
+def test_past_conditions_are_named_as_the_patient_wrote_them(history: str, own: str, family: str) -> None:
+    text = _summary(history=history)
+    if own:
+        assert f"Past conditions mentioned: {own}." in text
+    else:
+        assert "Past conditions mentioned" not in text
+    if family:
+        assert f"Conditions mentioned in family members or close contacts: {family}." in text
+    else:
+        assert "Conditions mentioned in family members" not in text
