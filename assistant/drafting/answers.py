@@ -487,7 +487,10 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     out += [
         DraftSentence(text=t, origin="template")
         for t in medicine_sentences(
-            ctx.intake.medications, [c.key for c in family], questions.diagnosis_label(ctx.intake)
+            ctx.intake.medications,
+            [c.key for c in family],
+            questions.diagnosis_label(ctx.intake),
+            [c.key for c in questions.known_conditions(ctx.intake)],
         )
     ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"

@@ -372,8 +372,42 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Conditions with which an anti-inflammatory painkiller is usually avoided, in plain words.
+_NSAID_CAUTION = {
+    "heart_failure": "heart failure",
+    "kidney_disease": "kidney disease",
+    "cardiomyopathy": "a weak heart muscle",
+}
+
+
+def nsaid_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
+    """A caution when an anti-inflammatory painkiller is listed beside heart failure, kidney disease,
+    a blood thinner or a water tablet, or "" (a read draft named a 79-year-old's ibuprofen with
+    heart failure and furosemide, and a warfarin user's with stage 4 kidney disease, without one)."""
+    nsaids = [m for m in meds if m.group and m.group.key == "nsaid"]
+    if not nsaids:
+        return ""
+    reasons = [name for key, name in _NSAID_CAUTION.items() if key in condition_keys]
+    groups = {m.group.key for m in meds if m.group}
+    if "anticoagulant" in groups:
+        reasons.append("a blood thinner")
+    if "diuretic" in groups and "heart failure" not in reasons:
+        reasons.append("a water tablet")
+    if not reasons:
+        return ""
+    return (
+        f"With {_join(list(dict.fromkeys(reasons)))}, anti-inflammatory painkillers such as "
+        f"{_join([m.name for m in nsaids])} are usually avoided, because they can make fluid build up, "
+        "worsen kidney function and add to the risk of bleeding; paracetamol is usually the safer "
+        "choice, and the GP or a pharmacist can advise on pain relief."
+    )
+
+
 def medicine_sentences(
-    medications: Sequence[str], condition_keys: Sequence[str], condition_name: str
+    medications: Sequence[str],
+    condition_keys: Sequence[str],
+    condition_name: str,
+    background: Sequence[str] = (),
 ) -> list[str]:
     """Each listed medicine in general terms, whether it treats the condition, and who decides.
 
@@ -381,9 +415,10 @@ def medicine_sentences(
         medications: The intake's list, as the patient wrote it.
         condition_keys: The diagnosis (and what it refines), as condition keys.
         condition_name: The diagnosis in plain words ('pneumonia').
+        background: Conditions the patient already has, as keys (for the painkiller caution).
 
     Returns:
-        Up to four sentences: what each medicine is (grouped by purpose), which of them are
+        Up to five sentences: what each medicine is (grouped by purpose), which of them are
         aimed at the condition and that the rest ease symptoms or are for other things, and
         that the prescriber (or a pharmacist, for medicines bought over the counter) decides.
     """
@@ -423,6 +458,9 @@ def medicine_sentences(
             f"{_upper(_join([m.name for m in relief]))} {'eases' if len(relief) == 1 else 'ease'} symptoms "
             f"but {'does' if len(relief) == 1 else 'do'} not treat {condition_name} itself."
         )
+    caution = nsaid_caution(meds, [*condition_keys, *background])
+    if caution:
+        out.append(caution)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

@@ -97,9 +97,11 @@ TOPICS: tuple[Topic, ...] = (
         "treatment",
         "a water tablet (diuretic)",
         (r"water (?:tablets?|pills?)", r"diuretics?", r"furosemide", r"frusemide", r"bumetanide"),
-        "water tablets (diuretics) such as furosemide clear fluid that builds up with heart failure; "
-        "they are started once the heart has been assessed, usually with a BNP blood test and an "
-        "echocardiogram, and need blood tests of kidney function and salts",
+        "water tablets (diuretics) such as furosemide clear fluid that builds up with heart failure and "
+        "are often started for breathlessness or swelling from fluid while the heart is being assessed "
+        "with a BNP blood test and an echocardiogram; they ease the fluid but do not treat the heart's "
+        "underlying weakness, which other medicines chosen after the echocardiogram do, and they need "
+        "blood tests of kidney function and salts within a week or two of starting",
     ),
     Topic(
         "inhaler",

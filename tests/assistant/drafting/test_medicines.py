@@ -111,3 +111,30 @@ def test_an_anti_inflammatory_is_the_treatment_for_pericarditis_not_only_a_paink
     assert "does not treat pericarditis" not in said
     assert "ibuprofen 600 mg is the kind of medicine used for pericarditis" in said
     assert "paracetamol is usually the first choice" not in said
+
+
+@pytest.mark.parametrize(
+    ("meds", "keys", "background", "reason"),
+    [
+        (["ibuprofen now and then", "furosemide 40 mg"], ["heart_failure"], [], "With heart failure,"),
+        (
+            ["warfarin", "ibuprofen"],
+            ["rib_fracture"],
+            ["kidney_disease"],
+            "With kidney disease and a blood thinner,",
+        ),
+        (["naproxen", "apixaban"], ["pulmonary_embolism"], [], "With a blood thinner,"),
+    ],
+)
+def test_an_anti_inflammatory_beside_a_weak_heart_kidneys_or_a_blood_thinner_is_cautioned(
+    meds: list[str], keys: list[str], background: list[str], reason: str
+) -> None:
+    text = " ".join(medicine_sentences(meds, keys, "the diagnosis", background))
+    assert reason in text and "paracetamol is usually the safer choice" in text
+
+
+def test_no_caution_without_a_reason() -> None:
+    text = " ".join(
+        medicine_sentences(["ibuprofen", "salbutamol inhaler"], ["costochondritis"], "chest-wall pain")
+    )
+    assert "usually avoided" not in text
