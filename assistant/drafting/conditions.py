@@ -182,7 +182,9 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"(?<!around )(?<!round )(?<!of )the heart"
         r"(?!\s*(?:attack|failure|rate|beat|rac\w*|pound\w*|flutter\w*|"
         r"skip\w*|thump\w*|valve|rhythm|scan|tracing|monitor|doctor|specialist|clinic|ultrasound|test|echo|"
-        r"team|muscle|lining|sac|is (?:normal|fine|ok)|was (?:normal|fine|ok)|looks? (?:normal|fine|ok)))",
+        r"team|muscle|lining|sac|is (?:normal|fine|ok)|was (?:normal|fine|ok)|looks? (?:normal|fine|ok)|"
+        # a scan's report on the heart ("the heart was 'a bit strained but OK'") asks nothing
+        r"(?:is|was|looked|looks) '?(?:a bit |slightly |mildly |a little |not )?(?:strain\w*|enlarged|big)))",
         (
             (
                 "heart_failure",

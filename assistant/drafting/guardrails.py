@@ -330,6 +330,13 @@ _CHANGED_NOW = re.compile(
     r"getting worse (?:fast|quickly|by the hour))\b",
     re.IGNORECASE,
 )
+#: A symptom whose duration says it is over ("about 10 days, now gone"): history, not an emergency.
+_RESOLVED = re.compile(
+    r"\b(?<!not )(?<!never )(?<!n't )(?<!yet )(?:now gone|gone now|all gone|(?:has |have )?"
+    r"(?:resolved|settled|cleared|stopped)(?! (?:and|but) )|"
+    r"went away|gone away|no longer|all better|better now)\b(?! worse)",
+    re.IGNORECASE,
+)
 #: A symptom that has lasted this long is a history, not an emergency happening now.
 LONG_STANDING_DAYS = 14.0
 
@@ -361,13 +368,19 @@ def long_standing(description: str, duration: str) -> bool:
 def symptoms_now(intake: IntakeRecord) -> list[str]:
     """The symptom text to triage for an emergency now (one text, or none).
 
+    A symptom whose duration says it is over ("about 10 days, now gone") is left out too.
+
     A symptom that has lasted weeks or more with nothing said to have changed
     (:func:`long_standing`) is left out: it is the story the clinician reads, not an
     emergency, and the draft must not call it one. The others are joined as before, so a
     rule that needs two of them together (a fever and new confusion) still fires. The chat's
     red flags and the main question are triaged apart.
     """
-    current = [s.description for s in intake.symptoms if not long_standing(s.description, s.duration)]
+    current = [
+        s.description
+        for s in intake.symptoms
+        if not long_standing(s.description, s.duration) and not _RESOLVED.search(f"{s.duration} {s.onset}")
+    ]
     return ["; ".join(current)] if current else []
 
 

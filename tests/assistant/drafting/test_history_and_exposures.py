@@ -59,6 +59,10 @@ class TestSymptomsToldAsHistory:
             ("choking and cannot breathe", "10 minutes", "urgent"),
             ("cannot breathe, lips going blue", "", "urgent"),
             ("breathless for months, suddenly cannot breathe today", "3 months", "urgent"),
+            # over, by its duration's own words: history (a read draft raised an alarm for it)
+            ("sharp chest pain on breathing in and breathless", "about 10 days, now gone", "routine"),
+            ("sharp chest pain on breathing in and breathless", "a week, resolved", "routine"),
+            ("sharp chest pain on breathing in and breathless", "a week, not settled", "urgent"),
         ],
     )
     def test_priority_respects_time(self, description: str, duration: str, priority: str) -> None:

@@ -11,7 +11,7 @@ from assistant.drafting.conditions import CONDITIONS, condition, conditions_in
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.questions import unknown_alternatives
 from assistant.drafting.schemas import CitedSource, ImagingFindings, SectionKey
-from assistant.intake import IntakeRecord
+from assistant.intake import IntakeRecord, Symptom
 from knowledge import pack_path
 from knowledge.loaders.markdown import load_markdown
 
@@ -211,3 +211,19 @@ def test_what_the_patient_says_it_is_not_is_no_unknown_alternative() -> None:
         main_question="Could this be Lyme disease and not an infection?",
     )
     assert unknown_alternatives(intake) == ["lyme disease"]
+
+
+def test_a_scans_report_on_the_heart_names_no_heart_condition() -> None:
+    """ "The heart was 'a bit strained but OK'" is a CT report after a clot, not a question about
+    pericarditis (a read draft asked it, reading "sharp pain on breathing in" as its sign)."""
+    intake = IntakeRecord(
+        diagnosis_in_question="pulmonary embolism",
+        reason_for_second_opinion=(
+            "CT scan showed clots in both lungs; they said the heart was 'a bit strained but OK'."
+        ),
+        symptoms=[Symptom(description="sharp right-sided chest pain on breathing in", duration="10 days")],
+        main_question="How long do I need apixaban?",
+        age=29,
+        sex="female",
+    )
+    assert not [q for q in questions.parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
