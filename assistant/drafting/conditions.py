@@ -264,6 +264,11 @@ def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = 
         scores = {k: v for k, v in scores.items() if k not in term.adult_only}
     best = max(scores.values())
     leaders = [k for k, v in scores.items() if v == best]
+    # A tie between the default and one other reading with cues goes to the other: "or my heart?"
+    # from a man out of breath digging, who asks whether exercise helps, is not a heart attack.
+    others = [k for k in leaders if k != term.default]
+    if len(leaders) > 1 and best > 0 and len(others) == 1:
+        return condition(others[0])
     return condition(leaders[0] if len(leaders) == 1 else term.default)
 
 

@@ -227,3 +227,17 @@ def test_a_scans_report_on_the_heart_names_no_heart_condition() -> None:
         sex="female",
     )
     assert not [q for q in questions.parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
+
+
+def test_a_vague_heart_tied_between_a_heart_attack_and_heart_failure_goes_to_the_one_with_cues() -> None:
+    """ "Could it be asthma instead, or my heart?" from a COPD patient out of breath digging, who asks
+    whether exercise helps: the breathlessness is heart failure's cue, exercise alone no heart attack's."""
+    intake = IntakeRecord(
+        diagnosis_in_question="COPD",
+        main_question="Could it be asthma instead, or my heart? Will exercise help or make it worse?",
+        symptoms=[Symptom(description="wheezy and out of breath digging")],
+        age=75,
+        sex="male",
+    )
+    asked = {q.condition for q in questions.parse_sub_questions(intake, has_images=False)}
+    assert "heart_failure" in asked and "heart_attack" not in asked
