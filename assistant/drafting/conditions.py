@@ -55,6 +55,8 @@ class Condition:
     viral: bool = False
     #: The follow-up check for a child, when it differs from an adult's.
     follow_up_child: str = ""
+    #: How it is usually treated in a child, when it differs from an adult's (safe sleep for a baby).
+    treatment_child: str = ""
     #: What is usually advised about an activity (a topic key of ``topics.py``: travel, gym,
     #: driving, work), in general terms, when patients commonly ask.
     activity: tuple[tuple[str, str], ...] = ()
@@ -73,6 +75,10 @@ class Condition:
     def test_for(self, *, child: bool) -> str:
         """The settling test for a child or an adult."""
         return (self.test_child if child else "") or self.test
+
+    def treatment_for(self, *, child: bool) -> str:
+        """How it is usually treated, a child's way where it differs."""
+        return (self.treatment_child if child else "") or self.treatment
 
     def follow_up_for(self, *, child: bool) -> str:
         """The follow-up check for a child or an adult, else the settling test."""
@@ -572,10 +578,14 @@ def companions(text: str) -> list[Condition]:
 
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.
 _DENIED = re.compile(
-    r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than)\s+"
+    r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
+    # "no one with TB we know", "nobody with asthma"
+    r"no one (?:with|who has|who had)|nobody (?:with|who has|who had|has|had))\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
-    r"medical|childhood)\s+)*$",
+    r"medical|childhood)\s+)*"
+    # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma"
+    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*$",
     re.I,
 )
 

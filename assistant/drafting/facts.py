@@ -257,7 +257,7 @@ def summary_sentences(
     ]
     if groups:
         out.append("Symptoms reported: " + "; ".join(groups) + ".")
-    own, family = _history(intake.history)
+    own, family, renamed = _history_read(intake.history)
     if own:
         out.append(f"Past conditions mentioned: {_join(own)}.")
     if family:
@@ -273,6 +273,7 @@ def summary_sentences(
         if c not in dx_family
         and c not in raised
         and c.name not in own
+        and c.key not in renamed
         # "it was viral" about a viral diagnosis (bronchiolitis, COVID-19) is the diagnosis itself.
         and not (c.key == "viral_infection" and any(d.viral for d in dx_family))
     ]
@@ -342,6 +343,17 @@ _VACCINES = re.compile(
 #: disease is not fluid build-up, and a thyroid "caused by amiodarone" is no lung disease.
 _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("upper_airway_cough", re.compile(r"\bhay ?fever\b|\ballergic rhinitis\b", re.I), "hay fever"),
+    ("upper_airway_cough", re.compile(r"\b(?:a|the|ordinary|common|bad|heavy) colds?\b", re.I), "a cold"),
+    # "needle aspiration" of air or fluid is a procedure, not inhaled food or drink
+    (
+        "aspiration",
+        re.compile(
+            r"\b(?:needle|chest) aspiration|aspiration of (?:the )?(?:air|fluid)|aspirated\b|"
+            r"(?:treated|managed|drained) (?:with|by) (?:an? )?aspiration",
+            re.I,
+        ),
+        "",
+    ),
     (
         "abdominal_cause",
         re.compile(r"\b(?:stomach|peptic|duodenal|gastric) ulcers?\b", re.I),
@@ -373,17 +385,32 @@ def _history_name(cond: Condition, clause: str) -> str:
 
 def _history(history: str) -> tuple[list[str], list[str]]:
     """Conditions in the history, split into the patient's own and those of relatives or contacts."""
+    own, family, _ = _history_read(history)
+    return own, family
+
+
+def _history_read(history: str) -> tuple[list[str], list[str], set[str]]:
+    """:func:`_history`, with the keys of conditions the history names but the summary renames or
+    leaves out (a needle aspiration, hay fever), so that no other list names them by the table."""
     own: list[str] = []
     family: list[str] = []
+    renamed: set[str] = set()
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
         if _NEGATIVE_TEST.search(clause) or _UNKNOWN.search(clause):
+            renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
         clause = _VACCINES.sub(" ", clause)
         denied = denied_conditions(clause)
-        names = [n for c in conditions_in(clause) if c not in denied and (n := _history_name(c, clause))]
+        names = []
+        for c in conditions_in(clause):
+            name = _history_name(c, clause) if c not in denied else ""
+            if name != c.name:
+                renamed.add(c.key)
+            if name:
+                names.append(name)
         target = family if theirs else own
         target += [n for n in names if n not in target]
-    return own, [n for n in family if n not in own]
+    return own, [n for n in family if n not in own], renamed
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})

@@ -50,7 +50,7 @@ _INFECTIONS = ("pneumonia", "aspiration", "empyema", "bronchiectasis", "copd")
 GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "opioid",
-        "a codeine-type (opioid) medicine for pain or to quieten a cough",
+        "an opioid (morphine- or codeine-type) medicine, used for pain and sometimes to quieten a cough",
         OPIOID_NAMES,
         treats=("rib_fracture",),
         relieves=True,
@@ -82,6 +82,21 @@ GROUPS: tuple[MedicineGroup, ...] = (
         # For pericarditis and viral pleurisy an anti-inflammatory is itself the treatment.
         treats=("costochondritis", "rib_fracture", "pericarditis", "pleurisy"),
         relieves=True,
+    ),
+    MedicineGroup(
+        "antiviral",
+        "an antiviral medicine, which treats some viral infections (such as chickenpox, shingles or flu)",
+        (
+            r"aciclovir",
+            r"acyclovir",
+            r"valaciclovir",
+            r"valacyclovir",
+            r"famciclovir",
+            r"oseltamivir",
+            r"tamiflu",
+            r"zanamivir",
+        ),
+        treats=("varicella_pneumonia", "shingles"),
     ),
     MedicineGroup(
         "antibiotic",
@@ -225,7 +240,18 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "laxative",
         "a laxative for constipation",
-        (r"lactulose", r"senna", r"laxido", r"movicol", r"macrogol", r"docusate"),
+        (
+            r"lactulose",
+            r"senna",
+            r"laxido",
+            r"movicol",
+            r"macrogol",
+            r"docusate",
+            # an oily laxative, breathed in, is the cause of lipoid pneumonia
+            r"liquid paraffin",
+            r"mineral oil",
+            r"paraffin oil",
+        ),
     ),
     MedicineGroup("bowel", "for irritable bowel symptoms", (r"mebeverine", r"colofac", r"buscopan")),
     MedicineGroup(

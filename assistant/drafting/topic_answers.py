@@ -104,14 +104,15 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
     out: list[DraftSentence] = []
     dx = questions.diagnosis_condition(ctx.intake)
     subjects = [topic(k) for k in q.subjects]
+    child = ctx.intake.is_child
     if dx is not None and dx.treatment:
-        out.append(_t(f"On treatment for {dx.name}: {dx.treatment}."))
+        out.append(_t(f"On treatment for {dx.name}: {dx.treatment_for(child=child)}."))
     # How an alternative the patient raised is treated, said as conditional ("if it were empyema"),
     # when the question asks about a treatment that note speaks of (a drain, an operation).
     asked = set(_TREATMENT_TERMS.findall(ctx.intake.main_question.lower()))
     for alt in [c for c in questions.named_alternatives(ctx.intake) if c.treatment][:2]:
         if asked & set(_TREATMENT_TERMS.findall(alt.treatment.lower())):
-            out.append(_t(f"If {alt.name} were confirmed instead: {alt.treatment}."))
+            out.append(_t(f"If {alt.name} were confirmed instead: {alt.treatment_for(child=child)}."))
     for t in subjects:
         if t.key == "interaction":
             out.append(_t(f"On {t.name}: {t.note}."))
@@ -458,7 +459,9 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
     """How soon the next steps happen: same day for what is urgent, a fast-track referral when
     cancer is a possibility, otherwise the treating team's plan; a cited sentence when one fits."""
     out = _same_day(conds, "the usual advice is an assessment the same day")
-    cancer = [c for c in conds if c.key in _CANCER_KEYS]
+    # Not for a child: the adult suspected-lung-cancer pathway alarmed the parent of a 4-year-old with a
+    # round pneumonia; a child's rare tumour is referred to a children's specialist team instead.
+    cancer = [c for c in conds if c.key in _CANCER_KEYS] if not ctx.intake.is_child else []
     if cancer:
         out.append(
             _t(

@@ -213,7 +213,7 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic("ct", "test", "a CT scan", (r"ct(?: scans?)?", r"cat scans?", r"computed tomography")),
     Topic("xray", "test", "a chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
-    Topic("pet", "test", "a PET-CT scan", (r"pet[- ]?ct(?: scans?)?", r"pet scans?")),
+    Topic("pet", "test", "a PET-CT scan", (r"pet[- ]?ct(?: scans?)?", r"pet scans?", r"(?-i:PET)")),
     Topic(
         "swallow",
         "test",
@@ -394,7 +394,8 @@ EXPOSURES: tuple[Topic, ...] = (
         (
             r"cats?(?! ?scans?)",
             r"dogs?",
-            r"pets?(?![- ]?(?:ct|scans?))",
+            # "PET" in capitals, "a PET and then a biopsy", "PET-CT": the scan, not an animal
+            r"(?-i:pets?|Pets?)(?![- ]?(?:ct|scans?))",
             r"hamsters?",
             r"rabbits?",
             r"guinea pigs?",

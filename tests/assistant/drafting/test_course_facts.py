@@ -312,3 +312,22 @@ def test_smoking_is_not_weighed_for_mesothelioma() -> None:
     )
     text = history_sentence(intake, condition("mesothelioma"))
     assert "asbestos" in text and "smoking" not in text
+
+
+@pytest.mark.parametrize(
+    ("story", "absent"),
+    [
+        # A doctor's remark about people in general, and a denial, are no build of the patient's.
+        (
+            "The doctor said it happens to tall thin young people. I'm 5'4 and not especially thin!",
+            "tall_slim",
+        ),
+        # The GP's diagnosis "it's a virus" is not an illness before the one asked about.
+        ("The GP said it's a virus, gave an inhaler.", "recent_viral_illness"),
+        # A friend's guess is no TB contact; men at work who had TB are not the patient's own TB.
+        ("My friend he is nurse and he say maybe is tuberculosis.", "tb_contact"),
+        ("He worked years ago with men who had TB.", "previous_tb"),
+    ],
+)
+def test_opinions_and_other_peoples_illness_are_not_the_patients_facts(story: str, absent: str) -> None:
+    assert absent not in _keys(story, age=30)

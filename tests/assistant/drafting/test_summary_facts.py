@@ -95,3 +95,17 @@ def test_past_conditions_are_named_as_the_patient_wrote_them(history: str, own: 
         assert f"Conditions mentioned in family members or close contacts: {family}." in text
     else:
         assert "Conditions mentioned in family members" not in text
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "No one with TB we know.",
+        "First pneumothorax treated with aspiration. No skin lesions or kidney problems known.",
+        "Sister had a cold last week, nothing else.",
+    ],
+)
+def test_more_denials_and_procedures_name_no_past_condition(history: str) -> None:
+    text = _summary(history=history)
+    assert "tuberculosis" not in text and "aspiration (inhaled" not in text and "kidney" not in text
+    assert "cough from the nose and sinuses" not in text

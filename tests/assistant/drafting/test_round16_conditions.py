@@ -1,0 +1,70 @@
+"""Conditions and treatments a read draft got wrong for the patient in front of it.
+
+Chickenpox pneumonia was answered as an ordinary pneumonia ("not usually caught from another
+person") for a man whose wife was 20 weeks pregnant; a 9-week-old's reflux was given adult advice
+(raise the head of the bed); a 4-year-old with a round pneumonia was told about the adult
+suspected-cancer pathway; aciclovir was "not covered". Real tables; only the language model is the
+mock.
+"""
+
+from __future__ import annotations
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import main_condition
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.medicines import listed_medicine
+from assistant.drafting.schemas import ImagingFindings
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _text(intake: IntakeRecord) -> str:
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
+    return " ".join(s.text for sec in draft.sections for s in sec.sentences)
+
+
+def test_chickenpox_pneumonia_is_infectious_and_a_pregnant_contact_is_told_what_to_do() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="Chickenpox pneumonia (varicella pneumonia)",
+        main_question=(
+            "Was the aciclovir the right treatment? My wife is 20 weeks pregnant, is she or the baby at risk "
+            "from me?"
+        ),
+        medications=["aciclovir tablets 800 mg five times a day"],
+        age=34,
+        sex="male",
+    )
+    assert main_condition(intake.diagnosis_in_question).key == "varicella_pneumonia"
+    text = _text(intake)
+    assert "until every spot has crusted over" in text and "midwife or GP the same day" in text
+    assert "not usually caught from another person" not in text
+    assert "does not cover aciclovir" not in text and "antiviral medicine" in text
+
+
+def test_a_babys_reflux_gets_safe_sleep_advice_not_an_adults() -> None:
+    baby = IntakeRecord(
+        diagnosis_in_question="reflux",
+        main_question="What treatment does she need for the reflux?",
+        symptoms=[Symptom(description="bringing up milk after feeds", duration="3 weeks")],
+        age=0,
+        sex="female",
+    )
+    text = _text(baby)
+    assert "raising the cot head is not advised" in text and "raising the head of the bed" not in text
+    adult = baby.model_copy(update={"age": 50})
+    assert "raising the head of the bed" in _text(adult)
+
+
+def test_no_adult_cancer_pathway_for_a_child() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="round pneumonia",
+        main_question="Could it be a tumour? How soon should the tests be done?",
+        symptoms=[Symptom(description="fever and cough", duration="3 days")],
+        age=4,
+        sex="female",
+    )
+    assert "urgent suspected-cancer" not in _text(intake)
+
+
+def test_an_oily_laxative_is_named_as_a_laxative() -> None:
+    med = listed_medicine("liquid paraffin 1 tablespoon at night")
+    assert med.group is not None and med.group.key == "laxative"
