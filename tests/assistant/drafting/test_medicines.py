@@ -67,7 +67,9 @@ class TestMedicineSentences:
         text = " ".join(
             medicine_sentences(["codeine linctus (bought)", "Lemsip"], ["bronchitis"], "acute bronchitis")
         )
-        assert "codeine linctus (bought without a prescription) is a codeine-type" in text
+        assert (
+            "codeine linctus (bought without a prescription) is an opioid (morphine- or codeine-type)" in text
+        )
         assert "(bought)" not in text
         assert "Lemsip is a cold and flu remedy, which usually contains paracetamol" in text
         assert "a pharmacist for medicines bought without a prescription" in text
