@@ -234,6 +234,8 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"palpitations?|(?:racing|pounding|fluttering|irregular) heart(?:beat)?|heart (?:is )?"
                     r"(?:racing|pounding|fluttering)",
                     r"(?:after|since) (?:the |my |a )?(?:covid|vaccine|jab|booster)",
+                    # "something with my heart from the virus"
+                    r"(?:from|after|since|with|because of) (?:the |a |my |that )?(?:virus|viral|cold|flu)",
                 ),
             ),
             (

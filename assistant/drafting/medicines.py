@@ -99,6 +99,13 @@ GROUPS: tuple[MedicineGroup, ...] = (
         treats=("varicella_pneumonia", "shingles"),
     ),
     MedicineGroup(
+        "fibrinolytic",
+        "a medicine put into a chest drain to break up the pockets of infected fluid so that they drain "
+        "(a fibrinolytic, sometimes given with DNase)",
+        (r"urokinase", r"alteplase", r"t-?pa", r"streptokinase", r"dnase", r"dornase"),
+        treats=("empyema", "pleural_effusion"),
+    ),
+    MedicineGroup(
         "antibiotic",
         "an antibiotic, which treats bacterial infections",
         (

@@ -207,6 +207,19 @@ PEOPLE = (
 )
 
 
+_VIRUS_WORD = re.compile(r"\b(?:virus|viral|a cold|the cold|flu)\b", re.I)
+_AS_CAUSE = re.compile(
+    r"\b(?:from|after|since|with|because of|following) (?:the |a |my |that |this )?$", re.I
+)
+
+
+def _virus_only_as_cause(text: str) -> bool:
+    """Every mention of a virus is the cause of something else ("something with my heart from the
+    virus", "since the cold"): it names no viral infection as an alternative."""
+    hits = list(_VIRUS_WORD.finditer(text))
+    return bool(hits) and all(_AS_CAUSE.search(text[max(0, m.start() - 20) : m.start()]) for m in hits)
+
+
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient names in their question, reason or symptoms, except the diagnosis.
 
@@ -228,7 +241,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     baby = intake.age is not None and intake.age < 2
     if (baby or any(c.key == "bronchiolitis" for c in family)) and not _ASTHMA.search(_text_of(intake)):
         found = [c for c in found if c.key != "asthma"]
-    if any(c.viral for c in family):
+    if any(c.viral for c in family) or _virus_only_as_cause(_text_of(intake)):
         found = [c for c in found if c.key != "viral_infection"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
     # unless the question or reason names it ("could it just be a pulled muscle?").

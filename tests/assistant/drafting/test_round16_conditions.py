@@ -9,6 +9,7 @@ mock.
 
 from __future__ import annotations
 
+from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import main_condition
 from assistant.drafting.llm import MockLLM
@@ -68,3 +69,53 @@ def test_no_adult_cancer_pathway_for_a_child() -> None:
 def test_an_oily_laxative_is_named_as_a_laxative() -> None:
     med = listed_medicine("liquid paraffin 1 tablespoon at night")
     assert med.group is not None and med.group.key == "laxative"
+
+
+def _asked(question: str, *, diagnosis: str, age: int, story: str = "") -> set[str]:
+    intake = IntakeRecord(
+        diagnosis_in_question=diagnosis, main_question=question, reason_for_second_opinion=story, age=age
+    )
+    return {
+        q.condition
+        for q in questions.parse_sub_questions(intake, has_images=False)
+        if q.kind == "could_it_be"
+    }
+
+
+def test_alternatives_read_drafts_dropped_are_asked() -> None:
+    assert _asked(
+        "Could this actually be catamenial pneumothorax from my endometriosis rather than ordinary "
+        "spontaneous pneumothorax?",
+        diagnosis="Primary spontaneous pneumothorax, second episode",
+        age=36,
+    ) == {"catamenial_pneumothorax"}
+    assert _asked(
+        "Could there be something wrong with the lung itself, like a bit that didn't form right, or "
+        "something stuck?",
+        diagnosis="recurrent pneumonia",
+        age=6,
+    ) == {"congenital_lung_malformation", "foreign_body"}
+    assert _asked("Could it be PBB?", diagnosis="asthma", age=4) == {"protracted_bacterial_bronchitis"}
+
+
+def test_the_heart_from_the_virus_is_myocarditis_and_names_no_viral_infection() -> None:
+    asked = _asked(
+        "Is it costochondritis? Or something with my heart from the virus?",
+        diagnosis="costochondritis",
+        age=15,
+        story="I had a bad cold 2 weeks ago.",
+    )
+    assert asked == {"myocarditis"}
+    assert "viral_infection" in _asked("Could it just be a virus?", diagnosis="pneumonia", age=40)
+
+
+def test_something_stuck_in_the_throat_is_not_an_inhaled_object() -> None:
+    assert "foreign_body" not in _asked(
+        "Why do I feel something stuck in my throat?", diagnosis="reflux", age=50
+    )
+
+
+def test_a_drug_put_into_a_chest_drain_is_named_for_what_it_does() -> None:
+    """ "This opinion does not cover urokinase through chest drain" left a parent's question open."""
+    med = listed_medicine("urokinase through chest drain")
+    assert med.group is not None and med.group.key == "fibrinolytic" and "empyema" in med.group.treats
