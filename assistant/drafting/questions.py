@@ -898,6 +898,31 @@ def _said_with_article(t: Topic, clause: str) -> str:
     return f"{'the' if said in ('my', 'our') else said} {word}"
 
 
+#: An activity named as the cause of the illness ("a clot from the pill and the flight", "because of
+#: the long bus trip"): a past event, not a plan asked about.
+_CAUSE_BEFORE = re.compile(
+    r"\b(?:from|because of|after|since|following|due to|caused by)\s+(?:the |my |his |her |a |that |this )?"
+    r"(?:[a-z'-]+ ){0,3}?(?:(?:and|or|plus) (?:the |my |his |her |a )?(?:[a-z'-]+ ){0,2}?)?$",
+    re.I,
+)
+
+
+#: ...or named as what causes it ("the pill and flying can cause clots").
+_CAUSE_AFTER = re.compile(
+    r"^\s*(?:can|could|may|might|will|does|do)?\s*(?:cause[sd]?|give[sn]?|gave|trigger\w*|lead to|leads to|"
+    r"bring on|brings on|brought on|set off|sets off)\b",
+    re.I,
+)
+
+
+def _only_as_cause(t: Topic, clause: str) -> bool:
+    """Whether every place ``clause`` names the topic is as a cause of the illness."""
+    spots = [m for p in t._compiled for m in p.finditer(clause)]
+    return bool(spots) and all(
+        _CAUSE_BEFORE.search(clause[: m.start()]) or _CAUSE_AFTER.search(clause[m.end() :]) for m in spots
+    )
+
+
 def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -> list[Asked]:
     """(topic, summary, subjects, words) for each next-step question one clause asks.
 
@@ -913,6 +938,8 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
         out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"], []))
     if _ACTIVITY_Q.search(clause):
         for t in topics_in(clause, ["activity"]):
+            if _only_as_cause(t, clause):
+                continue
             words = t.words(clause)
             if child and t.key == "work":
                 words = ["school or nursery" if w == "work" else w for w in words]

@@ -9,6 +9,8 @@ mock.
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import main_condition
@@ -119,3 +121,24 @@ def test_a_drug_put_into_a_chest_drain_is_named_for_what_it_does() -> None:
     """ "This opinion does not cover urokinase through chest drain" left a parent's question open."""
     med = listed_medicine("urokinase through chest drain")
     assert med.group is not None and med.group.key == "fibrinolytic" and "empyema" in med.group.treats
+
+
+@pytest.mark.parametrize(
+    ("question", "story", "asked"),
+    [
+        # A journey named as the cause is a past event, not a plan asked about.
+        ("Could this be a blood clot because of the long bus trip and my pill?", "", set()),
+        ("Could it be a clot from the pill and the flight? Can I still do netball?", "", {"gym"}),
+        ("Can I still do netball?", "My friend said the pill and flying can cause clots.", {"gym"}),
+        ("Could it be from the flight? Can I still fly home next week?", "", {"travel"}),
+        ("Is it safe to fly after the clot?", "", {"travel"}),
+    ],
+)
+def test_a_journey_named_as_the_cause_is_not_a_journey_asked_about(
+    question: str, story: str, asked: set[str]
+) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pulmonary embolism", main_question=question, reason_for_second_opinion=story
+    )
+    subs = questions.parse_sub_questions(intake, has_images=False)
+    assert {s for q in subs if q.topic == "activity" for s in q.subjects} == asked
