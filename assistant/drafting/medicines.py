@@ -99,6 +99,32 @@ GROUPS: tuple[MedicineGroup, ...] = (
         treats=("varicella_pneumonia", "shingles"),
     ),
     MedicineGroup(
+        "antiarrhythmic",
+        "a medicine that controls the heart's rhythm (amiodarone can, rarely, inflame the lungs or upset the "
+        "thyroid, so it is checked with blood tests and reviewed by the heart team)",
+        (r"amiodarone", r"flecainide", r"sotalol", r"dronedarone", r"digoxin", r"propafenone"),
+        treats=("arrhythmia",),
+    ),
+    MedicineGroup(
+        "immune_suppressant",
+        "a medicine that calms the immune system (for example for rheumatoid arthritis, psoriasis or after a "
+        "transplant), which lowers the defence against infection and, rarely, inflames the lungs",
+        (
+            r"methotrexate",
+            r"azathioprine",
+            r"mycophenolate",
+            r"tacrolimus",
+            r"ciclosporin",
+            r"cyclosporine",
+            r"leflunomide",
+            r"adalimumab",
+            r"etanercept",
+            r"infliximab",
+            r"rituximab",
+            r"tocilizumab",
+        ),
+    ),
+    MedicineGroup(
         "fibrinolytic",
         "a medicine put into a chest drain to break up the pockets of infected fluid so that they drain "
         "(a fibrinolytic, sometimes given with DNase)",

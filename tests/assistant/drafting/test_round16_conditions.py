@@ -142,3 +142,19 @@ def test_a_journey_named_as_the_cause_is_not_a_journey_asked_about(
     )
     subs = questions.parse_sub_questions(intake, has_images=False)
     assert {s for q in subs if q.topic == "activity" for s in q.subjects} == asked
+
+
+@pytest.mark.parametrize(
+    ("said", "group"),
+    [
+        ("amiodarone 200 mg", "antiarrhythmic"),
+        ("flecainide", "antiarrhythmic"),
+        ("methotrexate 20 mg once weekly", "immune_suppressant"),
+        ("adalimumab injections", "immune_suppressant"),
+    ],
+)
+def test_heart_rhythm_and_immune_medicines_are_named(said: str, group: str) -> None:
+    """Read drafts said "this opinion does not cover amiodarone" to a woman asking whether stopping
+    it was right, and gave methotrexate no words at all."""
+    med = listed_medicine(said)
+    assert med.group is not None and med.group.key == group
