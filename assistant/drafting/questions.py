@@ -250,19 +250,20 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         found = [c for c in found if c.key != "costochondritis" or c in said]
     # A condition the patient already has (known COPD, "my asthma") is the background of the
     # illness, not an alternative to it, unless a question asks whether it is the cause now.
-    known = known_conditions(intake)
-    asked = asked_conditions(intake)
-    found = [c for c in found if c not in known or c in asked]
-    # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
-    # history, not an alternative, unless the patient's own question names it.
-    theirs = relatives_conditions(intake)
-    in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False, child=child)
     # "could it be my heart like my brother": the question's vague organ word is read with the whole
     # story's context, so any of its readings counts as asked in the question.
     vague_asked = {
         key for term in VAGUE_TERMS if vague and re.search(term.pattern, intake.main_question, re.I)
         for key, _ in term.readings
     }  # fmt: skip
+    known = known_conditions(intake)
+    asked = asked_conditions(intake)
+    # Known heart failure and "could it be her heart instead?": whether it is the cause now is asked.
+    found = [c for c in found if c not in known or c in asked or c.key in vague_asked]
+    # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
+    # history, not an alternative, unless the patient's own question names it.
+    theirs = relatives_conditions(intake)
+    in_question = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False, child=child)
     found = [c for c in found if c not in theirs or c in in_question or c in asked or c.key in vague_asked]
     found += [c for c in exposure_alternatives(intake) if c not in found and c not in family]
     found += [c for c in _plain_form_asked(intake, family) if c not in found]

@@ -13,9 +13,10 @@ import pytest
 
 from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
-from assistant.drafting.conditions import main_condition
+from assistant.drafting.conditions import condition, main_condition
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.medicines import listed_medicine
+from assistant.drafting.risk_factors import history_sentence
 from assistant.drafting.schemas import ImagingFindings
 from assistant.intake import IntakeRecord, Symptom
 
@@ -158,3 +159,32 @@ def test_heart_rhythm_and_immune_medicines_are_named(said: str, group: str) -> N
     it was right, and gave methotrexate no words at all."""
     med = listed_medicine(said)
     assert med.group is not None and med.group.key == group
+
+
+def test_blood_in_the_chest_and_a_known_weak_heart_asked_about_are_answered() -> None:
+    assert "haemothorax" in _asked(
+        "Could he have a collapsed lung or blood in the chest?", diagnosis="bruised ribs", age=85
+    )
+    assert "haemothorax" not in _asked("Why is there blood in the phlegm?", diagnosis="bronchitis", age=60)
+    intake = IntakeRecord(
+        diagnosis_in_question="left pleural effusion, probably malignant",
+        main_question="Is it definitely cancer if the fluid test was clear? Could it be her heart instead?",
+        history="Mild heart failure. Breast cancer 2011.",
+        age=97,
+        sex="female",
+    )
+    asked = {q.condition for q in questions.parse_sub_questions(intake, has_images=False)}
+    assert "heart_failure" in asked
+
+
+def test_a_clear_fluid_sample_does_not_rule_out_spread_cancer() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pleural effusion",
+        main_question="Is it cancer if the fluid test was clear?",
+        history="Breast cancer 2011.",
+        prior_imaging="1 litre drained; cytology: no cancer cells.",
+        age=80,
+        sex="female",
+    )
+    text = history_sentence(intake, condition("metastasis"))
+    assert "misses about four in ten" in text and "a history of cancer" in text
