@@ -182,6 +182,8 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
     VagueTerm(
         # "my heart races" is a palpitation, "my heart rhythm" an arrhythmia and "my heart attack" a
         # named condition: none is a vague mention of a heart problem.
+        # "...just as good for someone his age with his heart?" is his heart condition as background
+        r"(?<!age with )(?<!given )(?<!because of )"
         r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")

@@ -1134,6 +1134,12 @@ def symptom_names(text: str) -> list[str]:
     return _subsumed([name for pattern, name in _SYMPTOM_PATTERNS if pattern.search(text)])
 
 
+#: Weight lost on purpose ("on a diet", "trying to lose it"): not the symptom.
+_ON_PURPOSE = re.compile(
+    r"\b(?:on purpose|intentional\w*|deliberate\w*|diet\w*|trying to lose|tried to lose|meant to|"
+    r"slimming|weight watchers|gym)\b",
+    re.I,
+)
 #: A symptom said only to deny it: "no fever", "not coughing".
 _DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
 
@@ -1168,6 +1174,9 @@ def asserted_symptom_names(text: str) -> list[str]:
     for pattern, name in _SYMPTOM_PATTERNS:
         for m in pattern.finditer(text):
             clause = re.split(r"[;,.?!\n]", text[: m.start()])[-1]
+            after = re.split(r"[;.?!\n]", text[m.end() :])[0]
+            if name == "weight loss" and _ON_PURPOSE.search(clause + " " + after):
+                continue  # "lost half a stone on purpose" is no symptom
             if not _DENIED_SYMPTOM.search(clause):
                 found.append(name)
                 break

@@ -188,3 +188,33 @@ def test_a_clear_fluid_sample_does_not_rule_out_spread_cancer() -> None:
     )
     text = history_sentence(intake, condition("metastasis"))
     assert "misses about four in ten" in text and "a history of cancer" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("lost half a stone on purpose", []),
+        ("I lost weight dieting, and a cough", ["a cough"]),
+        ("losing weight without trying", ["weight loss"]),
+    ],
+)
+def test_weight_lost_on_purpose_is_no_symptom(text: str, names: list[str]) -> None:
+    assert questions.asserted_symptom_names(text) == names
+
+
+def test_his_heart_as_background_to_a_treatment_choice_is_no_alternative() -> None:
+    """ "Is the radiotherapy just as good for someone his age with his heart?" asks about treatment."""
+    assert not _asked(
+        "Are they sure it is cancer? Is the radiotherapy just as good for someone his age with his heart?",
+        diagnosis="lung cancer",
+        age=78,
+    ) - {"lung_cancer"}
+
+
+def test_a_teenagers_age_does_not_argue_against_a_lung_tumour() -> None:
+    teen = IntakeRecord(
+        diagnosis_in_question="lung mass", main_question="Is it cancer?", age=17, sex="female"
+    )
+    assert "being a child" not in history_sentence(teen, condition("lung_cancer"))
+    child = teen.model_copy(update={"age": 7})
+    assert "being a young child" in history_sentence(child, condition("lung_cancer"))
