@@ -187,7 +187,9 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
-        r"(?<!around )(?<!round )(?<!of )the heart"
+        # "pushes the heart and windpipe to the other side" is anatomy, not a heart problem
+        r"(?<!around )(?<!round )(?<!of )(?<!pushes )(?<!pushed )(?<!pushing )(?<!presses on )(?<!squashes )"
+        r"the heart(?! and (?:the )?(?:windpipe|lungs?|great vessels|airways?))"
         r"(?!\s*(?:attack|failure|rate|beat|rac\w*|pound\w*|flutter\w*|"
         r"skip\w*|thump\w*|valve|rhythm|scan|tracing|monitor|doctor|specialist|clinic|ultrasound|test|echo|"
         r"team|muscle|lining|sac|is (?:normal|fine|ok)|was (?:normal|fine|ok)|looks? (?:normal|fine|ok)|"

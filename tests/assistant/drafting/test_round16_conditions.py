@@ -13,7 +13,7 @@ import pytest
 
 from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
-from assistant.drafting.conditions import condition, main_condition
+from assistant.drafting.conditions import condition, conditions_in, main_condition
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.risk_factors import history_sentence
@@ -218,3 +218,11 @@ def test_a_teenagers_age_does_not_argue_against_a_lung_tumour() -> None:
     assert "being a child" not in history_sentence(teen, condition("lung_cancer"))
     child = teen.model_copy(update={"age": 7})
     assert "being a young child" in history_sentence(child, condition("lung_cancer"))
+
+
+def test_the_heart_pushed_aside_by_a_tension_pneumothorax_is_anatomy() -> None:
+    """A passage sentence naming the heart as anatomy is about the collapsed lung only, so its citation
+    to the pneumothorax note is relevant; "could it be the heart?" still asks about the heart."""
+    named = conditions_in("A tension pneumothorax pushes the heart and windpipe to the other side.")
+    assert [c.key for c in named] == ["pneumothorax"]
+    assert conditions_in("Could it be the heart?")
