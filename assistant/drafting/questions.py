@@ -918,7 +918,7 @@ _CAUSE_AFTER = re.compile(
 
 def _only_as_cause(t: Topic, clause: str) -> bool:
     """Whether every place ``clause`` names the topic is as a cause of the illness."""
-    spots = [m for p in t._compiled for m in p.finditer(clause)]
+    spots = t.spots(clause)
     return bool(spots) and all(
         _CAUSE_BEFORE.search(clause[: m.start()]) or _CAUSE_AFTER.search(clause[m.end() :]) for m in spots
     )

@@ -43,6 +43,10 @@ class Topic:
         found = [m for p in self._compiled if (m := p.search(text))]
         return min(found, key=lambda m: m.start()) if found else None
 
+    def spots(self, text: str) -> list[re.Match[str]]:
+        """Every place ``text`` names this topic."""
+        return [m for p in self._compiled for m in p.finditer(text)]
+
     def words(self, text: str) -> list[str]:
         """What ``text`` asks about under this topic, in the draft's words ('swimming', 'PE'), each once."""
         found = sorted((m.start(), -m.end(), m.group(0)) for p in self._compiled for m in p.finditer(text))
