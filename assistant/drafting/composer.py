@@ -294,7 +294,7 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
 
 
 def _images(ctx: _Context) -> list[DraftSentence]:
-    image_facts = facts.image_fact_sentences(ctx.imaging)
+    image_facts = facts.image_fact_sentences(ctx.imaging, ctx.intake.prior_imaging)
     if not image_facts and ctx.imaging.refused:
         # A refused upload is not "no results available": refer to the reason, given in the answers.
         return [DraftSentence(text=facts.no_findings_sentence(ctx.imaging, "any finding"), origin="finding")]

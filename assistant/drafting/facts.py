@@ -148,8 +148,17 @@ def nodule_summary(ct: CTMeasurements) -> str:
     return f"{noun}; {size} {biggest.diameter_mm:.0f} mm across{where}"
 
 
-def ct_sentences(ct: CTMeasurements) -> list[str]:
-    """CT quantitation in plain words (lung volume, %LAA-950, nodule candidates)."""
+#: A size in an earlier report the patient quotes ("a 3 cm mass", "41 mm").
+_REPORTED_SIZE = re.compile(r"\b\d+(?:\.\d+)?(?:\s?(?:-|to)\s?\d+(?:\.\d+)?)?\s?(?:mm|cm)\b", re.I)
+
+
+def ct_sentences(ct: CTMeasurements, reported: str = "") -> list[str]:
+    """CT quantitation in plain words (lung volume, %LAA-950, nodule candidates).
+
+    ``reported`` is the patient's account of earlier imaging: when it gives a size, the draft says
+    that automated and reported sizes can differ and the report decides (read drafts showed "24
+    candidates, the largest 41 mm" beside a reported 3 cm mass without a word on which counts).
+    """
     out: list[str] = []
     if ct.lung_volume_l is not None:
         out.append(f"The measured lung volume on the CT was {ct.lung_volume_l:.1f} litres.")
@@ -160,6 +169,17 @@ def ct_sentences(ct: CTMeasurements) -> list[str]:
         )
     summary = nodule_summary(ct)
     out.append(f"The automated CT analysis found {summary}.")
+    if ct.candidate_count > 1:
+        out.append(
+            "Candidates are places the software flagged for a closer look (nodules, but also vessels or "
+            "scars), so their number is not a count of tumours."
+        )
+    if ct.candidate_count and _REPORTED_SIZE.search(reported):
+        out.append(
+            "The earlier report described in the intake gives its own size; automated measurements often "
+            "differ from a radiologist's, and where they differ the radiologist's report and the "
+            "reviewing clinician decide."
+        )
     largest = max((n.diameter_mm for n in ct.nodule_candidates), default=0.0)
     if largest >= REVIEW_NODULE_MM:
         size = "the size of a mass" if largest >= MASS_MM else "large enough to need follow-up"
@@ -201,8 +221,9 @@ def _per_image(findings: Sequence[ImagingFinding]) -> list[tuple[str, str]]:
     return out
 
 
-def image_fact_sentences(imaging: ImagingFindings) -> list[DraftSentence]:
-    """Every finding (assessed or why not) and CT measurement as a ``finding`` sentence."""
+def image_fact_sentences(imaging: ImagingFindings, reported: str = "") -> list[DraftSentence]:
+    """Every finding (assessed or why not) and CT measurement as a ``finding`` sentence
+    (``reported``: the intake's account of earlier imaging, see :func:`ct_sentences`)."""
     sentences = [
         DraftSentence(text=text, origin="finding", finding_refs=[label])
         for label, text in _per_image(imaging.findings)
@@ -210,7 +231,7 @@ def image_fact_sentences(imaging: ImagingFindings) -> list[DraftSentence]:
     if imaging.ct is not None:
         sentences += [
             DraftSentence(text=text, origin="finding", finding_refs=["ct"])
-            for text in ct_sentences(imaging.ct)
+            for text in ct_sentences(imaging.ct, reported)
         ]
     return sentences
 

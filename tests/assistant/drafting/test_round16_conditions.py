@@ -14,10 +14,11 @@ import pytest
 from assistant.drafting import questions
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import condition, conditions_in, main_condition
+from assistant.drafting.facts import ct_sentences
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.risk_factors import history_sentence
-from assistant.drafting.schemas import ImagingFindings
+from assistant.drafting.schemas import CTMeasurements, ImagingFindings, NoduleCandidate
 from assistant.intake import IntakeRecord, Symptom
 
 
@@ -226,3 +227,20 @@ def test_the_heart_pushed_aside_by_a_tension_pneumothorax_is_anatomy() -> None:
     named = conditions_in("A tension pneumothorax pushes the heart and windpipe to the other side.")
     assert [c.key for c in named] == ["pneumothorax"]
     assert conditions_in("Could it be the heart?")
+
+
+def test_ct_candidates_are_not_tumours_and_the_reported_size_decides() -> None:
+    """Read drafts showed "24 nodule candidates; the largest about 41 mm" beside a reported 3 cm mass
+    without saying which counts or that candidates are not tumours."""
+    ct = CTMeasurements(
+        nodule_candidates=[NoduleCandidate(diameter_mm=41, slice_number=17), NoduleCandidate(diameter_mm=6)],
+        nodule_count=24,
+    )
+    said = " ".join(ct_sentences(ct, reported="CT: 3 cm spiculated mass right upper lobe."))
+    assert "24 nodule candidates" in said and "not a count of tumours" in said
+    assert "the radiologist's report and the reviewing clinician decide" in said
+    # No size in the account: nothing to reconcile; one candidate: no count to explain.
+    alone = " ".join(
+        ct_sentences(CTMeasurements(nodule_candidates=[NoduleCandidate(diameter_mm=9)]), "CT done")
+    )
+    assert "radiologist's report" not in alone and "not a count of tumours" not in alone
