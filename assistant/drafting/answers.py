@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
 from assistant.drafting.medicines import medicine_sentences
-from assistant.drafting.risk_factors import found_factors, history_sentence
+from assistant.drafting.risk_factors import history_sentence
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
@@ -55,6 +56,11 @@ class AnswerContext:
     def has_ct(self) -> bool:
         return self.imaging.ct is not None or "ct" in self.imaging.kinds
 
+    @cached_property
+    def another_form(self) -> Callable[[str], bool]:
+        """:func:`~assistant.drafting.questions.another_form` for this patient, read once."""
+        return questions.another_form_check(self.intake)
+
     def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
         """A passage-sentence filter: fits the case and, when ``cond`` is given, is about it
         (:func:`~assistant.drafting.conditions.addresses`), not a passing mention, and about the
@@ -65,7 +71,7 @@ class AnswerContext:
             return (
                 ok
                 and not about_imaging_models(sentence)
-                and not questions.another_form(sentence, self.intake)
+                and not self.another_form(sentence)
                 and (cond is None or addresses(cond, sentence, passage.title))
             )
 
@@ -498,64 +504,6 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     return _tagged(out, q.id)
 
 
-#: Conditions a fast-track (urgent suspected-cancer) referral is for.
-_CANCER_KEYS = frozenset({"lung_cancer", "mesothelioma", "nodule"})
-#: An earlier scan described as showing a mass or something suspicious (not "no mass").
-_MASS_REPORTED = re.compile(
-    r"\b(?:mass(?! index)|tumou?r(?! markers?)|growth(?! hormone)|spiculated|"
-    r"suspicious (?:shadow|area|lesion|nodule|spot|lump|mass))\b",
-    re.I,
-)
-_MASS_DENIED = re.compile(
-    r"\b(?:no|not|without|nothing|never|ruled out|rule out|if|whether)\b[^.;,?]*$", re.I
-)
-#: The age from which coughing up blood alone is reason for a fast-track referral (NICE NG12's
-#: threshold for suspected lung cancer, in the project's own words).
-FAST_TRACK_AGE = 40
-
-
-def fast_track_sentence(intake: IntakeRecord, conds: Sequence[Condition]) -> str:
-    """Whether the story meets the usual criteria for an urgent suspected-cancer referral, said as
-    a sentence, or "".
-
-    The criteria are those most health services use (NICE NG12 in England): coughing up blood at
-    40 or over, or an earlier scan reported to show a mass, when lung cancer is among the
-    possibilities. A read draft told a smoker with coughing blood, weight loss and a 41 mm mass
-    nothing about the pathway although a routine wait of weeks had been offered. Not for a child,
-    and not once a biopsy has shown cancer (the patient is then with the cancer team).
-    """
-    if intake.age is not None and intake.age < 18:
-        return ""
-    if not any(c.key in _CANCER_KEYS for c in conds):
-        return ""
-    if any(f.factor.key == "cancer_biopsy" for f in found_factors(intake)):
-        return ""
-    reasons = []
-    said = [s.description for s in intake.symptoms] + [
-        intake.reason_for_second_opinion,
-        intake.main_question,
-        intake.history,
-    ]
-    age_known_over = intake.age is not None and intake.age >= FAST_TRACK_AGE
-    if age_known_over and any("coughing blood" in questions.asserted_symptom_names(t) for t in said):
-        reasons.append(f"coughing up blood at {FAST_TRACK_AGE} or over")
-    for text in (intake.prior_imaging, intake.reason_for_second_opinion, intake.history):
-        hit = next(
-            (m for m in _MASS_REPORTED.finditer(text) if not _MASS_DENIED.search(text[: m.start()])), None
-        )
-        if hit is not None:
-            reasons.append("a scan described as showing a mass or a suspicious area")
-            break
-    if not reasons:
-        return ""
-    return (
-        f"With {' and '.join(reasons)}, and lung cancer among the possibilities, most health services "
-        "use an urgent suspected-cancer referral (in England, a specialist appointment within about two "
-        "weeks) rather than a routine wait; if only a routine appointment has been offered, asking the "
-        "GP or the team whether this pathway applies is reasonable."
-    )
-
-
 def _answer_next(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
@@ -589,7 +537,7 @@ def _answer_next(
                 text="Tests worth discussing with the doctor: " + "; ".join(tests) + ".", origin="template"
             )
         )
-    fast = fast_track_sentence(ctx.intake, [*([dx] if dx is not None else []), *alternatives])
+    fast = topic_answers.fast_track_sentence(ctx.intake, [*([dx] if dx is not None else []), *alternatives])
     if fast:
         out.append(DraftSentence(text=fast, origin="template"))
     if nodules_for_review(ctx.imaging) is not None:
@@ -696,7 +644,7 @@ def _entry_lines(
     if fit:
         lines.insert(3, fit)
     # Said in the next-steps answer when one was asked (dropped here as a repeat then).
-    fast = fast_track_sentence(ctx.intake, [cond])
+    fast = topic_answers.fast_track_sentence(ctx.intake, [cond])
     if fast:
         lines.append(fast)
     return lines

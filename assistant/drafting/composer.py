@@ -139,7 +139,12 @@ class _Context:
         child = None if self.intake.age is None else self.intake.is_child
         return usable_sentence(
             sentence, passage, has_ct=self.has_ct, is_child=child
-        ) and not questions.another_form(sentence, self.intake)
+        ) and not self.another_form(sentence)
+
+    @cached_property
+    def another_form(self) -> Callable[[str], bool]:
+        """:func:`~assistant.drafting.questions.another_form` for this patient, read once."""
+        return questions.another_form_check(self.intake)
 
     @cached_property
     def patient_runs(self) -> set[tuple[str, ...]]:

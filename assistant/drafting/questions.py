@@ -10,7 +10,8 @@ the patient's own sentences never enter the draft.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from assistant.drafting.conditions import (
@@ -28,6 +29,7 @@ from assistant.drafting.conditions import (
 from assistant.drafting.medicines import GROUPS, listed_medicine
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import Topic, relative_at_risk, topic, topics_in
+from assistant.drafting.untrusted import untrusted_intake_texts
 from assistant.intake import IntakeRecord
 
 _IMAGES = re.compile(
@@ -208,16 +210,14 @@ PEOPLE = (
 
 
 _VIRUS_WORD = re.compile(r"\b(?:virus|viral|a cold|the cold|flu)\b", re.I)
-_AS_CAUSE = re.compile(
-    r"\b(?:from|after|since|with|because of|following) (?:the |a |my |that |this )?$", re.I
-)
 
 
 def _virus_only_as_cause(text: str) -> bool:
     """Every mention of a virus is the cause of something else ("something with my heart from the
-    virus", "since the cold"): it names no viral infection as an alternative."""
+    virus", "since the cold"): it names no viral infection as an alternative (the same reading of a
+    cause as an activity's, :data:`_CAUSE_BEFORE`)."""
     hits = list(_VIRUS_WORD.finditer(text))
-    return bool(hits) and all(_AS_CAUSE.search(text[max(0, m.start() - 20) : m.start()]) for m in hits)
+    return bool(hits) and all(_CAUSE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in hits)
 
 
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
@@ -899,8 +899,8 @@ def _said_with_article(t: Topic, clause: str) -> str:
     return f"{'the' if said in ('my', 'our') else said} {word}"
 
 
-#: An activity named as the cause of the illness ("a clot from the pill and the flight", "because of
-#: the long bus trip"): a past event, not a plan asked about.
+#: Something named as the cause of the illness ("a clot from the pill and the flight", "because of
+#: the long bus trip", "from the virus"): a past event, not a plan or an alternative asked about.
 _CAUSE_BEFORE = re.compile(
     r"\b(?:from|because of|after|since|following|due to|caused by)\s+(?:the |my |his |her |a |that |this )?"
     r"(?:[a-z'-]+ ){0,3}?(?:(?:and|or|plus) (?:the |my |his |her |a )?(?:[a-z'-]+ ){0,2}?)?$",
@@ -1307,31 +1307,35 @@ def another_form(sentence: str, intake: IntakeRecord) -> bool:
     fills a section with someone else's illness (a read draft had two such sentences). A sentence
     counts as another form when it names one of the diagnosis's own terms, and every term it names
     is neither the condition's general word, nor in its plain name, nor anywhere in what the
-    patient wrote.
+    patient wrote. A draft weighs hundreds of passage sentences: it asks
+    :func:`another_form_check` once and calls the check it returns.
     """
+    return another_form_check(intake)(sentence)
+
+
+def another_form_check(intake: IntakeRecord) -> Callable[[str], bool]:
+    """:func:`another_form` for one patient, with the diagnosis and its terms read once."""
     dx = diagnosis_condition(intake)
-    if dx is None or len(dx.terms) < 2:
-        return False
-    named = [t for t in dx.terms if _term_in(t, sentence)]
-    if not named:
-        return False
-    said = " ".join(t for _, t in _patient_texts(intake)).lower()
-    general = {dx.terms[0].lower()}
-    return all(
-        t.lower() not in general and t.lower() not in dx.name.lower() and not _term_in(t, said) for t in named
-    )
+    terms: tuple[tuple[re.Pattern[str], bool], ...] = ()
+    if dx is not None and len(dx.terms) >= 2:
+        terms = _form_terms(dx.key, " ".join(text for _, text in untrusted_intake_texts(intake)))
+
+    def check(sentence: str) -> bool:
+        named = [other for pattern, other in terms if pattern.search(sentence)]
+        return bool(named) and all(named)
+
+    return check
 
 
-def _term_in(term: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
-
-
-def _patient_texts(intake: IntakeRecord) -> list[tuple[str, str]]:
-    return [
-        ("diagnosis", intake.diagnosis_in_question),
-        ("question", intake.main_question),
-        ("reason", intake.reason_for_second_opinion),
-        ("history", intake.history),
-        ("symptoms", intake.symptom_text),
-        ("imaging", intake.prior_imaging),
-    ]
+@lru_cache(maxsize=64)
+def _form_terms(key: str, said: str) -> tuple[tuple[re.Pattern[str], bool], ...]:
+    """Each of the condition's terms as a pattern, with whether it names another form than the
+    patient's (not the general word, not in the plain name, not in what the patient wrote)."""
+    cond = condition(key)
+    out = []
+    for term in cond.terms:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.I)
+        low = term.lower()
+        other = low != cond.terms[0].lower() and low not in cond.name.lower() and not pattern.search(said)
+        out.append((pattern, other))
+    return tuple(out)

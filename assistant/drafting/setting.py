@@ -72,18 +72,24 @@ def care_setting(intake: IntakeRecord) -> Setting:
     return ""
 
 
+#: Whom to tell, by setting (a verb phrase; "at once" or "now" follows).
+_WHOM = {
+    "hospital": "tell the nurse or doctor on the ward",
+    "care_plan": "contact the GP, the out-of-hours service or the care team",
+    "": "call emergency services",
+}
+#: What the care team acts on, said where a plan limits hospital care.
+_CARE_PLAN_NOTE = ", who will act in line with the care plan"
+
+
 def act_now(intake: IntakeRecord) -> str:
     """What to do at once when the warning signs appear, for the patient's setting (a verb phrase)."""
-    match care_setting(intake):
-        case "hospital":
-            return "tell the nurse or doctor on the ward now"
-        case "care_plan":
-            return (
-                "contact the GP, the out-of-hours service or the care team now, who will act in line with "
-                "the care plan (such as a DNACPR decision or a wish to avoid hospital)"
-            )
-        case _:
-            return "call emergency services now"
+    setting = care_setting(intake)
+    if setting == "care_plan":
+        return (
+            f"{_WHOM[setting]} now{_CARE_PLAN_NOTE} (such as a DNACPR decision or a wish to avoid hospital)"
+        )
+    return f"{_WHOM[setting]} now"
 
 
 #: Warning signs in plain words, for adults and for young children (under 12).
@@ -100,14 +106,9 @@ CHILD_SIGNS = (
 def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
     """The warning signs and whom to tell at once, for the patient's age and setting."""
     signs = CHILD_SIGNS if young_child else ADULT_SIGNS
-    match care_setting(intake):
-        case "hospital":
-            return f"{signs} are reasons to tell the nurse or doctor on the ward at once."
-        case "care_plan":
-            return (
-                f"{signs} are reasons to contact the GP, the out-of-hours service or the care team at once, "
-                "who will act in line with the care plan."
-            )
-        case _:
-            where = "call emergency services or go to A&E" if young_child else "call emergency services"
-            return f"{signs} are reasons to {where} at once."
+    setting = care_setting(intake)
+    whom = _WHOM[setting]
+    if not setting and young_child:
+        whom += " or go to A&E"
+    note = _CARE_PLAN_NOTE if setting == "care_plan" else ""
+    return f"{signs} are reasons to {whom} at once{note}."

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, diagnosis_family
+from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
-from assistant.drafting.setting import CHILD_SIGNS, care_setting, warning_sentence
+from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.topics import Topic, topic
 from assistant.intake import IntakeRecord
 
@@ -49,8 +50,6 @@ def stopped_smoking(intake: IntakeRecord) -> bool:
     return bool(_STOPPED.search(story)) and not _STILL_SMOKES.search(story)
 
 
-#: A young child's warning signs (under 12), in plain words, at home.
-EMERGENCY_CHILD = f"{CHILD_SIGNS} are reasons to call emergency services or go to A&E at once."
 _URGENT_WORDS = re.compile(r"\b(urgent\w*|emergency|999|a&e|ambulance|same day|immediately)\b", re.I)
 #: Treatments a question and a condition's treatment note can both name.
 _TREATMENT_TERMS = re.compile(
@@ -221,10 +220,9 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
             "This opinion cannot judge how unwell the patient is today; if the symptoms are getting worse, "
             "the treating clinician or an urgent-care service should review them the same day."
         )
-    if care_setting(ctx.intake):
-        warning = warning_sentence(ctx.intake, young_child=ctx.young_child)
-    else:
-        warning = EMERGENCY_CHILD if ctx.young_child else _EMERGENCY
+    # An adult at home gets the fuller list (fainting, A&E); otherwise the setting decides whom to tell.
+    at_home_adult = not care_setting(ctx.intake) and not ctx.young_child
+    warning = _EMERGENCY if at_home_adult else warning_sentence(ctx.intake, young_child=ctx.young_child)
     out = [_t(first), _t(warning)]
     return out + _cited(ctx, "when to seek urgent care emergency warning signs", _URGENT_WORDS)
 
@@ -397,7 +395,8 @@ _TIMING_WORDS = re.compile(
     r"appointment|scan)|referred urgently|as soon as possible|fast[- ]track|two-week)\b",
     re.I,
 )
-_CANCER_KEYS = frozenset({"lung_cancer", "mesothelioma", "nodule"})
+#: Conditions a fast-track (urgent suspected-cancer) referral is for.
+CANCER_KEYS = frozenset({"lung_cancer", "mesothelioma", "nodule"})
 
 
 def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
@@ -455,14 +454,74 @@ def _exposure_words(asked: Sequence[Topic], said: str) -> list[str]:
     return [said] if len(asked) == 1 else [t.name for t in asked]
 
 
+#: An earlier scan described as showing a mass or something suspicious (not "no mass").
+_MASS_REPORTED = re.compile(
+    r"\b(?:mass(?! index)|tumou?r(?! markers?)|growth(?! hormone)|spiculated|"
+    r"suspicious (?:shadow|area|lesion|nodule|spot|lump|mass))\b",
+    re.I,
+)
+_MASS_DENIED = re.compile(
+    r"\b(?:no|not|without|nothing|never|ruled out|rule out|if|whether)\b[^.;,?]*$", re.I
+)
+#: The age from which coughing up blood alone is reason for a fast-track referral (NICE NG12's
+#: threshold for suspected lung cancer, in the project's own words).
+FAST_TRACK_AGE = 40
+
+
+def fast_track_sentence(intake: IntakeRecord, conds: Sequence[Condition]) -> str:
+    """Whether the story meets the usual criteria for an urgent suspected-cancer referral, said as
+    a sentence, or "".
+
+    The criteria are those most health services use (NICE NG12 in England): coughing up blood at
+    40 or over, or an earlier scan reported to show a mass, when lung cancer is among the
+    possibilities. A read draft told a smoker with coughing blood, weight loss and a 41 mm mass
+    nothing about the pathway although a routine wait of weeks had been offered. Not for a child,
+    and not once a biopsy has shown cancer (the patient is then with the cancer team).
+    """
+    if intake.age is not None and intake.age < 18:
+        return ""
+    if not any(c.key in CANCER_KEYS for c in conds):
+        return ""
+    if any(f.factor.key == "cancer_biopsy" for f in found_factors(intake)):
+        return ""
+    reasons = []
+    said = [s.description for s in intake.symptoms] + [
+        intake.reason_for_second_opinion,
+        intake.main_question,
+        intake.history,
+    ]
+    age_known_over = intake.age is not None and intake.age >= FAST_TRACK_AGE
+    if age_known_over and any("coughing blood" in questions.asserted_symptom_names(t) for t in said):
+        reasons.append(f"coughing up blood at {FAST_TRACK_AGE} or over")
+    for text in (intake.prior_imaging, intake.reason_for_second_opinion, intake.history):
+        hit = next(
+            (m for m in _MASS_REPORTED.finditer(text) if not _MASS_DENIED.search(text[: m.start()])), None
+        )
+        if hit is not None:
+            reasons.append("a scan described as showing a mass or a suspicious area")
+            break
+    if not reasons:
+        return ""
+    return (
+        f"With {' and '.join(reasons)}, and lung cancer among the possibilities, most health services "
+        "use an urgent suspected-cancer referral (in England, a specialist appointment within about two "
+        "weeks) rather than a routine wait; if only a routine appointment has been offered, asking the "
+        "GP or the team whether this pathway applies is reasonable."
+    )
+
+
 def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     """How soon the next steps happen: same day for what is urgent, a fast-track referral when
     cancer is a possibility, otherwise the treating team's plan; a cited sentence when one fits."""
     out = _same_day(conds, "the usual advice is an assessment the same day")
     # Not for a child: the adult suspected-lung-cancer pathway alarmed the parent of a 4-year-old with a
     # round pneumonia; a child's rare tumour is referred to a children's specialist team instead.
-    cancer = [c for c in conds if c.key in _CANCER_KEYS] if not ctx.intake.is_child else []
-    if cancer:
+    cancer = [c for c in conds if c.key in CANCER_KEYS] if not ctx.intake.is_child else []
+    # The story's own criteria, when it meets them, say more than the general sentence.
+    specific = fast_track_sentence(ctx.intake, conds)
+    if specific:
+        out.append(_t(specific))
+    elif cancer:
         out.append(
             _t(
                 f"When {_join([c.name for c in cancer[:2]])} {'is' if len(cancer[:2]) == 1 else 'are'} a "

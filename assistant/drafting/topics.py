@@ -49,7 +49,7 @@ class Topic:
 
     def words(self, text: str) -> list[str]:
         """What ``text`` asks about under this topic, in the draft's words ('swimming', 'PE'), each once."""
-        found = sorted((m.start(), -m.end(), m.group(0)) for p in self._compiled for m in p.finditer(text))
+        found = sorted((m.start(), -m.end(), m.group(0)) for m in self.spots(text))
         out, covered = [], -1
         for start, neg_end, said in found:
             if start >= covered:  # "a coach journey" is one thing said, not also "the journey"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting.answers import fast_track_sentence
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import condition
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.drafting.topic_answers import fast_track_sentence
 from assistant.intake import IntakeRecord, Symptom
 
 
