@@ -365,10 +365,37 @@ def long_standing(description: str, duration: str) -> bool:
     return days is not None and days >= LONG_STANDING_DAYS and not _CHANGED_NOW.search(description)
 
 
+#: Words too common to tie an event to another symptom's onset ("after a choking episode on nuts").
+_EVENT_FILLER = frozenset(
+    "after since following from with while when the a an and on in of at his her my their its "
+    "episode fit bout attack spell time".split()
+)
+_ONSET_AFTER = re.compile(
+    r"^\s*(?:started |began |came on |starting )?(?:after|since|following)\b", re.IGNORECASE
+)
+
+
+def dated_by_another(intake: IntakeRecord, index: int) -> bool:
+    """Whether symptom ``index`` is an event another symptom's onset names as its start, when that
+    other symptom has lasted days ("choking and coughing fit while eating nuts", a few minutes,
+    beside a cough of 12 days whose onset is "after a choking episode on nuts"): the event is as
+    old as the symptom it started, so it is the story, not an emergency now."""
+    own = set(re.findall(r"[a-z]{3,}", intake.symptoms[index].description.lower())) - _EVENT_FILLER
+    for j, other in enumerate(intake.symptoms):
+        if j == index or not _ONSET_AFTER.search(other.onset or ""):
+            continue
+        days = lasting_days(other.duration or "")
+        named = set(re.findall(r"[a-z]{3,}", (other.onset or "").lower())) - _EVENT_FILLER
+        if days is not None and days >= 1 and own & named:
+            return True
+    return False
+
+
 def symptoms_now(intake: IntakeRecord) -> list[str]:
     """The symptom text to triage for an emergency now (one text, or none).
 
-    A symptom whose duration says it is over ("about 10 days, now gone") is left out too.
+    A symptom whose duration says it is over ("about 10 days, now gone") is left out too, and so
+    is an event another symptom's onset dates ("after a choking episode", :func:`dated_by_another`).
 
     A symptom that has lasted weeks or more with nothing said to have changed
     (:func:`long_standing`) is left out: it is the story the clinician reads, not an
@@ -378,8 +405,10 @@ def symptoms_now(intake: IntakeRecord) -> list[str]:
     """
     current = [
         s.description
-        for s in intake.symptoms
-        if not long_standing(s.description, s.duration) and not _RESOLVED.search(f"{s.duration} {s.onset}")
+        for i, s in enumerate(intake.symptoms)
+        if not long_standing(s.description, s.duration)
+        and not _RESOLVED.search(f"{s.duration} {s.onset}")
+        and not dated_by_another(intake, i)
     ]
     return ["; ".join(current)] if current else []
 

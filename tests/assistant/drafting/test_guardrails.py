@@ -165,3 +165,41 @@ class TestAssessPriority:
         assert assess_priority(intake).signs == [sign]
         assert red_flag_names(["cardiac"], age) == [sign]
         assert red_flag_names(["sepsis"], age) == ["possible sepsis"]
+
+    def test_event_another_symptom_dates_is_history(self) -> None:
+        """A choking fit that a 12-day cough's onset names ("after a choking episode on nuts") is
+        as old as the cough: the draft does not call it, or nuts beside a wheeze, an emergency now."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            age=3,
+            symptoms=[
+                Symptom(
+                    description="cough, worse at night",
+                    duration="about 12 days",
+                    onset="after a choking episode on nuts",
+                ),
+                Symptom(description="wheezy noise, only on one side", duration="1 week", onset="gradual"),
+                Symptom(
+                    description="choking and coughing fit while eating nuts",
+                    duration="a few minutes",
+                    onset="sudden",
+                ),
+            ],
+        )
+        assert assess_priority(intake).priority == "routine"
+
+    def test_choking_now_stays_urgent(self) -> None:
+        """The same fit with no other symptom dated from it is still read as happening now."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            age=3,
+            symptoms=[
+                Symptom(description="cough", duration="2 days", onset="gradual"),
+                Symptom(
+                    description="choking and coughing fit while eating nuts",
+                    duration="a few minutes",
+                    onset="sudden",
+                ),
+            ],
+        )
+        assert assess_priority(intake).priority == "urgent"
