@@ -601,6 +601,17 @@ def denied_conditions(text: str) -> list[Condition]:
     return [cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])]
 
 
+def only_denied(text: str) -> list[Condition]:
+    """Conditions every mention of which in ``text`` denies them ("healthy, no asthma", "never had
+    a chest infection before and no asthma"): named to say they are absent, never as a worry."""
+    text = _rewrite(correct_spelling(text))
+    said: dict[Condition, bool] = {}
+    for start, _, cond in _hits(text):
+        denied = bool(_DENIED.search(text[max(0, start - 40) : start]))
+        said[cond] = said.get(cond, True) and denied
+    return [c for c, all_denied in said.items() if all_denied]
+
+
 @lru_cache(maxsize=512)
 def main_condition(text: str) -> Condition | None:
     """The condition a diagnosis names: the first one not denied, or a narrower one that refines it.

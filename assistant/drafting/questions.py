@@ -22,6 +22,7 @@ from assistant.drafting.conditions import (
     conditions_in,
     correct_spelling,
     denied_conditions,
+    only_denied,
     diagnosis_family,
     main_condition,
     mention_starts,
@@ -269,7 +270,9 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found += [c for c in _plain_form_asked(intake, family) if c not in found]
     found += [c for c in bacterial_asked(intake) if c not in found]
     risks = risk_conditions(intake)
-    found = [c for c in found if c not in risks]
+    # "no asthma, never had a chest infection": named only to be denied, never as a worry.
+    denied = only_denied(_text_of(intake))
+    found = [c for c in found if c not in risks and c not in denied]
     return _cancer_after_clot(found, family, _text_of(intake))
 
 

@@ -241,3 +241,25 @@ def test_a_vague_heart_tied_between_a_heart_attack_and_heart_failure_goes_to_the
     )
     asked = {q.condition for q in questions.parse_sub_questions(intake, has_images=False)}
     assert "heart_failure" in asked and "heart_attack" not in asked
+
+
+class TestDeniedConditions:
+    """A condition the story names only to deny it is no alternative asked about."""
+
+    @pytest.mark.parametrize(
+        "reason",
+        [
+            "He has never had a chest infection before and no asthma.",
+            "Healthy, no asthma, no previous chest infections.",
+            "She has no history of asthma and nobody with TB we know.",
+        ],
+    )
+    def test_denied_is_not_asked(self, reason: str) -> None:
+        subs = _subs("Could it be a nut stuck in his lung?", reason=reason)
+        assert ("could_it_be", "asthma") not in subs
+        assert ("could_it_be", "foreign_body") in subs
+
+    def test_named_again_as_a_worry_stays(self) -> None:
+        """Denied once and then asked about ("no asthma before, but could it be asthma now?")."""
+        subs = _subs("Could it be asthma now?", reason="He has no asthma diagnosed so far.")
+        assert ("could_it_be", "asthma") in subs
