@@ -606,7 +606,14 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     """Every alternative the patient named, then those the validated findings and the reported
     symptoms raise, with why."""
     dx = questions.diagnosis_condition(ctx.intake)
-    out: list[tuple[Condition, str]] = [(c, "it was asked about") for c in named]
+    # Named in a question ("could it be my heart?") it was asked about; named only in the story
+    # ("after a viral chest infection") it was mentioned, and the draft must not say it was asked.
+    asked = set(questions.asked_conditions(ctx.intake)) | set(
+        conditions_in(ctx.intake.main_question, fuzzy=True)
+    )
+    out: list[tuple[Condition, str]] = [
+        (c, "it was asked about" if c in asked else "the account of the illness mentions it") for c in named
+    ]
     for f in usable_findings(ctx.imaging):
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:

@@ -361,11 +361,16 @@ def _answer_context(ctx: _Context) -> AnswerContext:
     return AnswerContext(ctx.intake, ctx.imaging, ctx.sources, ctx.relevance, pick)
 
 
+def _has_images(imaging: ImagingFindings) -> bool:
+    """Whether anything was uploaded for analysis (a refused upload counts: it was sent)."""
+    return bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds) or bool(imaging.refused)
+
+
 def _questions(ctx: _Context) -> list[DraftSentence]:
     dx = ctx.diagnosis
     verdict = verdict_for(questions.diagnosis_condition(ctx.intake), "", ctx.imaging)
     fixed = [f"What makes you confident in the diagnosis of {dx}, and what would change it?"]
-    if verdict.direction != "supports":
+    if verdict.direction != "supports" and _has_images(ctx.imaging):
         fixed.append("Could a radiologist's report on the images help settle the question?")
     fixed.append("Which symptoms should make me seek care sooner?")
     agree = "agreed with it" if verdict.direction == "supports" else "did not settle it"
@@ -416,11 +421,16 @@ def _limitations(ctx: _Context) -> list[DraftSentence]:
             )
     if ctx.imaging.model_cards():
         out.append("The clinician reviewing this opinion sees each model's documented limits.")
-    if not ctx.imaging.model_cards():
+    if not _has_images(ctx.imaging):
+        out.append("No images were uploaded, so none were assessed.")
+    elif not ctx.imaging.model_cards():
         out.append("No imaging model was used, so the images themselves were not assessed.")
+    if ctx.imaging.model_cards():
+        out.append(
+            "The estimates come from computer models, are not a diagnosis, and can be wrong, "
+            "especially on images unlike those the models were trained on."
+        )
     out += [
-        "The estimates come from computer models, are not a diagnosis, and can be wrong, "
-        "especially on images unlike those the models were trained on.",
         "This draft was prepared with the help of a language model "
         f"({readable_model_name(model_id_of(ctx.llm))}); "
         "a clinician reviews, corrects and signs it before you see it.",

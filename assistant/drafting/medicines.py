@@ -403,6 +403,21 @@ class ListedMedicine:
         plain = [words for pattern, words in _PLAIN_NOTES if re.search(pattern, self.note, re.IGNORECASE)]
         return f"{self.name} ({', '.join(plain)})" if plain else self.name
 
+    @property
+    def several(self) -> bool:
+        """Whether the entry names more than one medicine ("calpol and nurofen", "amoxicillin then
+        clarithromycin"), so that a sentence about it takes a plural verb."""
+        return bool(_SEVERAL.search(self.name))
+
+
+#: Words joining two medicines in one listed entry.
+_SEVERAL = re.compile(r"\b(?:and|then|plus)\b|\s[&+]\s", re.IGNORECASE)
+
+
+def _count(meds: Sequence[ListedMedicine]) -> int:
+    """How many medicines the entries name, counting a joined entry as two."""
+    return sum(2 if m.several else 1 for m in meds)
+
 
 def listed_medicine(text: str) -> ListedMedicine:
     """A listed medicine named as the patient wrote its name, without a note on how it is taken.
@@ -494,7 +509,7 @@ def medicine_sentences(
         group = group_meds[0].group
         assert group is not None
         names = _join([m.said for m in group_meds])
-        parts.append(f"{names} {'is' if len(group_meds) == 1 else 'are each'} {group.what}")
+        parts.append(f"{names} {'is' if _count(group_meds) == 1 else 'are each'} {group.what}")
     out = []
     if parts:
         out.append("On the medicines listed, in general terms: " + "; ".join(parts) + ".")
@@ -509,13 +524,13 @@ def medicine_sentences(
     if condition_keys and aimed:
         others = "; the others are for symptoms or other conditions" if len(aimed) < len(meds) else ""
         out.append(
-            f"Of these, {_join([m.name for m in aimed])} {'is' if len(aimed) == 1 else 'are'} the kind of "
+            f"Of these, {_join([m.name for m in aimed])} {'is' if _count(aimed) == 1 else 'are'} the kind of "
             f"medicine used for {condition_name}{others}."
         )
     elif condition_keys and relief:
         out.append(
-            f"{_upper(_join([m.name for m in relief]))} {'eases' if len(relief) == 1 else 'ease'} symptoms "
-            f"but {'does' if len(relief) == 1 else 'do'} not treat {condition_name} itself."
+            f"{_upper(_join([m.name for m in relief]))} {'eases' if _count(relief) == 1 else 'ease'} symptoms "
+            f"but {'does' if _count(relief) == 1 else 'do'} not treat {condition_name} itself."
         )
     caution = nsaid_caution(meds, [*condition_keys, *background])
     if caution:

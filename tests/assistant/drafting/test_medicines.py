@@ -140,3 +140,17 @@ def test_no_caution_without_a_reason() -> None:
         medicine_sentences(["ibuprofen", "salbutamol inhaler"], ["costochondritis"], "chest-wall pain")
     )
     assert "usually avoided" not in text
+
+
+@pytest.mark.parametrize(
+    ("listed", "verb"),
+    [
+        ("calpol and nurofen", "are each a painkiller"),
+        ("paracetamol + ibuprofen", "are each a painkiller"),
+        ("paracetamol 1g up to 4 times a day", "is a painkiller"),
+    ],
+)
+def test_an_entry_naming_two_medicines_takes_a_plural(listed: str, verb: str) -> None:
+    """'calpol and nurofen is a painkiller' read badly in a parent's draft."""
+    first = medicine_sentences([listed], ["pneumonia"], "pneumonia")[0]
+    assert verb in first

@@ -1,0 +1,48 @@
+"""Sentences that must fit the case in front of them: nothing about images when none were uploaded,
+and an alternative said to be asked about only when a question names it.
+
+Real tables and notes; only the language model is the mock.
+"""
+
+from __future__ import annotations
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _draft(intake: IntakeRecord) -> DraftContent:
+    return compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+
+
+def _texts(draft: DraftContent, key: SectionKey) -> list[str]:
+    return [s.text for s in draft.section(key).sentences]
+
+
+INTAKE = IntakeRecord(
+    diagnosis_in_question="pulled muscle in the chest",
+    reason_for_second_opinion="It started a week after a viral chest infection, and my friend had a collapsed lung.",
+    main_question="Could it be a collapsed lung? Do I need an ECG?",
+    symptoms=[Symptom(description="sharp chest pain when breathing in", duration="5 days")],
+    age=15,
+    sex="male",
+)
+
+
+def test_no_image_sentences_without_images() -> None:
+    draft = _draft(INTAKE)
+    questions = " ".join(_texts(draft, SectionKey.QUESTIONS))
+    limits = _texts(draft, SectionKey.LIMITATIONS)
+    assert "radiologist's report on the images" not in questions
+    assert "No images were uploaded, so none were assessed." in limits
+    assert not any("computer models" in t for t in limits)
+
+
+def test_asked_and_mentioned_are_told_apart() -> None:
+    leads = [t for t in _texts(_draft(INTAKE), SectionKey.ALTERNATIVES) if " is discussed because " in t]
+    asked = [t for t in leads if t.endswith("it was asked about.")]
+    mentioned = [t for t in leads if t.endswith("the account of the illness mentions it.")]
+    assert any("collapsed lung" in t for t in asked)
+    assert any(t.startswith("Pneumonia") for t in mentioned)  # the earlier chest infection
+    assert not any("collapsed lung" in t for t in mentioned)
