@@ -367,8 +367,34 @@ def long_standing(description: str, duration: str) -> bool:
 
 #: Words too common to tie an event to another symptom's onset ("after a choking episode on nuts").
 _EVENT_FILLER = frozenset(
-    "after since following from with while when the a an and on in of at his her my their its "
-    "episode fit bout attack spell time".split()
+    [
+        "after",
+        "since",
+        "following",
+        "from",
+        "with",
+        "while",
+        "when",
+        "the",
+        "a",
+        "an",
+        "and",
+        "on",
+        "in",
+        "of",
+        "at",
+        "his",
+        "her",
+        "my",
+        "their",
+        "its",
+        "episode",
+        "fit",
+        "bout",
+        "attack",
+        "spell",
+        "time",
+    ]
 )
 _ONSET_AFTER = re.compile(
     r"^\s*(?:started |began |came on |starting )?(?:after|since|following)\b", re.IGNORECASE

@@ -528,9 +528,10 @@ def medicine_sentences(
             f"medicine used for {condition_name}{others}."
         )
     elif condition_keys and relief:
+        one = _count(relief) == 1
         out.append(
-            f"{_upper(_join([m.name for m in relief]))} {'eases' if _count(relief) == 1 else 'ease'} symptoms "
-            f"but {'does' if _count(relief) == 1 else 'do'} not treat {condition_name} itself."
+            f"{_upper(_join([m.name for m in relief]))} {'eases' if one else 'ease'} symptoms "
+            f"but {'does' if one else 'do'} not treat {condition_name} itself."
         )
     caution = nsaid_caution(meds, [*condition_keys, *background])
     if caution:

@@ -22,10 +22,10 @@ from assistant.drafting.conditions import (
     conditions_in,
     correct_spelling,
     denied_conditions,
-    only_denied,
     diagnosis_family,
     main_condition,
     mention_starts,
+    only_denied,
 )
 from assistant.drafting.medicines import GROUPS, listed_medicine
 from assistant.drafting.schemas import SubQuestion

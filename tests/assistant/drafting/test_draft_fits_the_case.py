@@ -22,7 +22,9 @@ def _texts(draft: DraftContent, key: SectionKey) -> list[str]:
 
 INTAKE = IntakeRecord(
     diagnosis_in_question="pulled muscle in the chest",
-    reason_for_second_opinion="It started a week after a viral chest infection, and my friend had a collapsed lung.",
+    reason_for_second_opinion=(
+        "It started a week after a viral chest infection, and my friend had a collapsed lung."
+    ),
     main_question="Could it be a collapsed lung? Do I need an ECG?",
     symptoms=[Symptom(description="sharp chest pain when breathing in", duration="5 days")],
     age=15,
