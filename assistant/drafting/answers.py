@@ -18,6 +18,7 @@ from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.risk_factors import history_sentence
+from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
@@ -293,7 +294,7 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "a cough with coloured phlegm": r"phlegm",
     "phlegm": r"phlegm",
     "a cough": r"cough",
-    "fever": r"fever|high temperature",
+    "fever": r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!rheumatic )fever|high temperature",
     "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",
     "breathlessness": r"breathless",
     "chest pain": r"chest pain|pain",
@@ -579,6 +580,20 @@ def answer_sentences(
                 text=f"Symptoms reported during intake ({named}) can be signs of an emergency; if they "
                 f"are severe, sudden or getting worse, {act_now(ctx.intake)} rather than wait "
                 "for this opinion.",
+                origin="intake",
+                question_ref="urgent",
+            ),
+        ]
+    same_day = same_day_signs(ctx.intake)
+    if same_day:
+        out += [
+            DraftSentence(
+                text="On the signs described that need a doctor today:",
+                origin="template",
+                question_ref="urgent",
+            ),
+            DraftSentence(
+                text=same_day_sentence(ctx.intake, same_day, act_now(ctx.intake)),
                 origin="intake",
                 question_ref="urgent",
             ),

@@ -72,6 +72,14 @@ def care_setting(intake: IntakeRecord) -> Setting:
     return ""
 
 
+def in_hospital(intake: IntakeRecord) -> bool:
+    """Whether the intake describes an inpatient now, whatever care plan they have."""
+    story = "\n".join(
+        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
+    )
+    return _now(_HOSPITAL, story)
+
+
 #: Whom to tell, by setting (a verb phrase; "at once" or "now" follows).
 _WHOM = {
     "hospital": "tell the nurse or doctor on the ward",

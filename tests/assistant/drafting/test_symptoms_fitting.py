@@ -65,3 +65,12 @@ def test_a_plural_symptom_takes_a_plural_verb() -> None:
     )
     single = symptoms_fitting(_intake("breathless on the stairs"), condition("copd"), None)
     assert "breathlessness is among those" in single
+
+
+def test_hay_fever_in_a_table_text_is_not_a_fever() -> None:
+    """Asthma's table text names "hay fever" as an allergy; a child's temperature does not point to asthma."""
+    text = symptoms_fitting(
+        _intake("cough", "wheeze", "fever 38.4"), condition("asthma"), condition("pneumonia")
+    )
+    assert "fever" not in text
+    assert "a cough and wheeze are among those that can point to asthma" in text

@@ -1,0 +1,148 @@
+"""Signs in the intake that call for a doctor to see the patient today.
+
+Not the emergencies the triage catches (crushing chest pain, blue lips), but the signs that the
+guidelines a reviewing clinician works to (NICE NG9 for bronchiolitis, the British Thoracic
+Society's for pneumonia and oxygen) treat as reasons for a same-day assessment: a baby's chest
+drawing in, feeds at half or less with fewer wet nappies, pauses in a baby's breathing, an oxygen
+reading below the usual range, a resting pulse of 110 or more in an adult, new confusion with an
+infection in an older person, and a painful or swollen calf with breathlessness or chest pain.
+
+Read drafts listed these very signs as general warnings ("the skin sucking in under the ribs ...
+are reasons to go to A&E") to parents who had just described them, and never said they were
+present now. The draft now says so first, in plain words, for the setting the intake describes.
+Only what is happening now counts: a symptom that is over, long-standing or dated by another
+(:func:`assistant.drafting.guardrails.symptoms_now`) and readings told of the past ("his oxygen was
+94 in A&E") are left to the clinician.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.setting import care_setting, in_hospital
+from assistant.intake import IntakeRecord
+
+_RECESSION = re.compile(
+    r"\b(?:suck\w* in|pull\w* in|draw\w* in|caving in|sinking in)\b[^.;]{0,30}\b(?:ribs?|chest|tummy|neck)\b|"
+    r"\b(?:tummy|chest|ribs?|skin)\b[^.;]{0,20}\b(?:suck\w* in|pull\w* in|draw\w* in|caving in)\b|"
+    r"\b(?:recession|indrawing|grunt\w*|head bobbing|nostrils? flar\w*|flaring nostrils?)\b",
+    re.I,
+)
+_FEEDS = re.compile(
+    r"\b(?:half|less than half|a third|third)\b[^.;]{0,25}\b(?:feeds?|bottles?|milk|usual|normal)\b|"
+    r"\bfewer wet nappies\b|\b(?:no|only (?:one|two|three|1|2|3)|(?:one|two|three|1|2|3)) wet nappies?\b|"
+    r"\b(?:not|refusing|refuses|won'?t) (?:feed\w*|take (?:her|his|the) (?:bottle|feeds?))\b",
+    re.I,
+)
+_PAUSES = re.compile(
+    r"\b(?:paus\w*|stops?|stopping|stopped|gaps?) (?:in )?(?:his |her |their |the )?breath\w*|\bapno?eas?\b",
+    re.I,
+)
+#: An oxygen reading: the word, then a percentage within a few words.
+_OXYGEN = re.compile(
+    r"\b(?:oxygen(?: level| sat\w*)?|o2|sats?|saturations?|spo2|pulse ox\w*|"
+    r"(?:finger|toe) (?:thing|monitor|probe)|oximeter)\b[^.;]{0,40}?\b([6-9]\d)(?:\s*(?:-|to)\s*([6-9]\d))?\s*(?:%|percent)?",
+    re.I,
+)
+_EXERTION = re.compile(r"\b(?:walk\w*|stairs|exert\w*|moving|climb\w*|exercis\w*|on effort)\b", re.I)
+#: A reading told of the past: "his oxygen was 94 in A&E", "they sent me home when it was 94".
+_PAST_READING = re.compile(
+    r"\b(?:was|were|went|dipped|dropped|had been|checked|did|in a&e|at the hospital|in hospital|"
+    r"when admitted|on admission|sent (?:me|him|her|us) home)\b",
+    re.I,
+)
+_PULSE = re.compile(
+    r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,30}?\b(1[0-9]{2})\b(?:\s*(?:-|to)\s*1[0-9]{2})?[^.;]{0,25}"
+    r"\b(?:at rest|resting|sitting)\b|\bresting (?:heart rate|pulse)\b[^.;]{0,15}?\b(1[0-9]{2})\b",
+    re.I,
+)
+_CONFUSED = re.compile(
+    r"\b(?:confus\w*|drowsy|drowsier|more sleepy|not making sense|muddled|delirium)\b", re.I
+)
+_INFECTION = re.compile(r"\b(?:fever|temperature|phlegm|sputum|infection|pneumonia|shivers|chills)\b", re.I)
+_CALF = re.compile(r"\b(?:calf|calves)\b", re.I)
+_CALF_TROUBLE = re.compile(r"\b(?:swollen|swelling|tight|tender|pain\w*|ach\w*|sore|hurts?|red)\b", re.I)
+_BREATH_OR_PAIN = re.compile(
+    r"\b(?:breathless\w*|short of breath|out of breath|chest pain|pain\w* on breath\w*|"
+    r"pain\w* (?:when|on) (?:i )?breath\w*|deep breath|pleuritic)\b",
+    re.I,
+)
+_COPD = re.compile(r"\b(?:copd|emphysema|home oxygen)\b", re.I)
+
+
+def _present_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?;\n])\s+", text) if s.strip() and not _PAST_READING.search(s)]
+
+
+def _low_oxygen(texts: list[str], copd: bool) -> int | None:
+    """The lowest current oxygen reading that is below its usual range, or None."""
+    low: int | None = None
+    for text in texts:
+        for match in _OXYGEN.finditer(text):
+            values = [int(v) for v in match.groups() if v]
+            reading = min(values)
+            if reading < 60:
+                continue
+            tail = re.split(r"[,;(]", text[match.end() : match.end() + 25], maxsplit=1)[0]
+            limit = 87 if copd else (92 if _EXERTION.search(tail) else 94)
+            if reading <= limit and (low is None or reading < low):
+                low = reading
+    return low
+
+
+def same_day_signs(intake: IntakeRecord) -> list[str]:
+    """The same-day signs the intake describes as present now, in plain words (none in hospital)."""
+    from assistant.drafting.guardrails import _RESOLVED, symptoms_now
+
+    if in_hospital(intake):
+        return []
+    now = symptoms_now(intake)
+    symptoms = now[0] if now else ""
+    story = _present_sentences("\n".join([intake.reason_for_second_opinion, intake.main_question]))
+    age = intake.age
+    out: list[str] = []
+    if age is not None and age < 5:
+        if _RECESSION.search(symptoms) or any(_RECESSION.search(s) and "?" not in s for s in story):
+            out.append("the chest or tummy drawing in with each breath")
+        if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
+            out.append("taking about half the usual feeds or less, with fewer wet nappies")
+        if age < 2 and (_PAUSES.search(symptoms) or any(_PAUSES.search(s) and "?" not in s for s in story)):
+            out.append("pauses in breathing")
+    copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))
+    # A low reading counts however long it has lasted ("93-94 at rest" for 8 weeks after COVID).
+    readings = [x.description for x in intake.symptoms if not _RESOLVED.search(f"{x.duration} {x.onset}")]
+    oxygen = _low_oxygen([*readings, *story], copd)
+    if oxygen is not None:
+        out.append(f"an oxygen reading of {oxygen}%, below the usual range of about 95% or more")
+    if age is None or age >= 16:
+        pulse = next((m for m in (_PULSE.search(t) for t in [symptoms, *story]) if m), None)
+        if pulse is not None and int(pulse.group(1) or pulse.group(2)) >= 110:
+            out.append(f"a resting pulse of about {pulse.group(1) or pulse.group(2)} a minute")
+    if (
+        age is not None
+        and age >= 65
+        and _CONFUSED.search(symptoms)
+        and _INFECTION.search("\n".join([symptoms, intake.diagnosis_in_question]))
+    ):
+        out.append("new confusion or drowsiness with an infection")
+    calf = [p for p in re.split(r";", symptoms) if _CALF.search(p) and _CALF_TROUBLE.search(p)]
+    if calf and _BREATH_OR_PAIN.search(symptoms):
+        out.append("a painful or swollen calf together with breathlessness or chest pain")
+    return out
+
+
+def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
+    """The draft's statement that the signs described call for a doctor today, for the setting."""
+    who = "the child" if intake.age is not None and intake.age < 16 else "the patient"
+    if care_setting(intake) == "care_plan":
+        where = "the GP or the care team should be asked to see " + who + " today"
+    else:
+        where = (
+            f"{who} should be seen by a doctor today (the GP's same-day service, an urgent care centre, "
+            "or A&E if it cannot be arranged), rather than waiting for this opinion"
+        )
+    listed = "; ".join(signs)
+    return (
+        f"The account describes signs that guidelines treat as reasons for a same-day medical assessment "
+        f"({listed}): {where}. If any of them gets worse, {act_now}."
+    )

@@ -1,0 +1,95 @@
+"""Signs described now that call for a doctor today are said first, for the setting described."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.guardrails import assess_priority
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.same_day import same_day_signs
+from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _intake(
+    age: int, *symptoms: str, reason: str = "", history: str = "", dx: str = "bronchiolitis"
+) -> IntakeRecord:
+    return IntakeRecord(
+        diagnosis_in_question=dx,
+        age=age,
+        reason_for_second_opinion=reason,
+        history=history,
+        symptoms=[Symptom(description=s, duration="2 days") for s in symptoms],
+    )
+
+
+BABY = _intake(
+    0,
+    "fast breathing with tummy sucking in under ribs",
+    "taking about half her normal feeds, fewer wet nappies",
+    "pauses in his breathing at night",
+)
+
+
+def test_a_babys_signs_are_named() -> None:
+    assert same_day_signs(BABY) == [
+        "the chest or tummy drawing in with each breath",
+        "taking about half the usual feeds or less, with fewer wet nappies",
+        "pauses in breathing",
+    ]
+
+
+def test_they_lead_the_answers_and_make_the_case_urgent() -> None:
+    draft = compose_draft(BABY, ImagingFindings(), [], MockLLM(responses=[""]))
+    answers = [s.text for s in draft.section(SectionKey.ANSWERS).sentences]
+    first = next(i for i, t in enumerate(answers) if "same-day medical assessment" in t)
+    assert first < next(i for i, t in enumerate(answers) if t.startswith("On whether the diagnosis"))
+    assert "the child should be seen by a doctor today" in answers[first]
+    assert draft.priority == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("intake", "sign"),
+    [
+        (_intake(52, "oxygen 93-94 at rest, 89 walking (home finger monitor)", dx="long covid"), "93%"),
+        (
+            _intake(
+                60,
+                "breathless",
+                reason="My watch says my oxygen drops to 91 when I climb stairs.",
+                dx="pneumonia",
+            ),
+            "91%",
+        ),
+        (_intake(29, "racing heart 110-120 at rest on watch", dx="covid"), "resting pulse of about 110"),
+        (_intake(81, "more sleepy and confused", "temperature", dx="pneumonia"), "new confusion"),
+        (_intake(34, "tight left calf", "breathless on stairs", dx="chest infection"), "calf"),
+    ],
+)
+def test_adult_signs(intake: IntakeRecord, sign: str) -> None:
+    assert any(sign in s for s in same_day_signs(intake))
+
+
+@pytest.mark.parametrize(
+    "intake",
+    [
+        # told of the past: a reading in A&E, the ward's reading when sent home
+        _intake(1, "cough", reason="In A&E his oxygen was 94 and they sent us home."),
+        # already in hospital: the ward team is there
+        _intake(0, "tummy sucking in under ribs", reason="She is on the children's ward now."),
+        # a question about what might happen
+        _intake(0, "cough", reason="Should I worry if he starts grunting?"),
+        # a COPD patient's usual target range
+        _intake(70, "oxygen 90% at rest", history="COPD for years", dx="COPD flare"),
+        # a pulse that is fast on effort only, and a child's pulse
+        _intake(40, "heart rate 120 when running", dx="asthma"),
+        # a calf ache without breathlessness or chest pain
+        _intake(30, "sore calf after football", dx="muscle strain"),
+        # confusion without an infection, in a younger adult
+        _intake(40, "a bit confused by all the tablets", dx="asthma"),
+    ],
+)
+def test_no_sign(intake: IntakeRecord) -> None:
+    assert same_day_signs(intake) == []
+    assert assess_priority(intake).priority == "routine"
