@@ -41,7 +41,8 @@ _PAUSES = re.compile(
 #: An oxygen reading: the word, then a percentage within a few words.
 _OXYGEN = re.compile(
     r"\b(?:oxygen(?: level| sat\w*)?|o2|sats?|saturations?|spo2|pulse ox\w*|"
-    r"(?:finger|toe) (?:thing|monitor|probe)|oximeter)\b[^.;]{0,40}?\b([6-9]\d)(?:\s*(?:-|to)\s*([6-9]\d))?\s*(?:%|percent)?",
+    r"(?:finger|toe) (?:thing|monitor|probe)|oximeter)\b"
+    r"[^.;]{0,40}?\b([6-9]\d)(?:\s*(?:-|to)\s*([6-9]\d))?\s*(?:%|percent)?",
     re.I,
 )
 _EXERTION = re.compile(r"\b(?:walk\w*|stairs|exert\w*|moving|climb\w*|exercis\w*|on effort)\b", re.I)
