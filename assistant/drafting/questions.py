@@ -242,6 +242,10 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     baby = intake.age is not None and intake.age < 2
     if (baby or any(c.key == "bronchiolitis" for c in family)) and not _ASTHMA.search(_text_of(intake)):
         found = [c for c in found if c.key != "asthma"]
+    # Pauses in a baby's breathing are apnoeas, a danger sign of the illness (said as a same-day sign),
+    # not obstructive sleep apnoea, unless the parent names sleep apnoea or snoring.
+    if baby and not _SLEEP_APNOEA.search(_text_of(intake)):
+        found = [c for c in found if c.key != "sleep_apnoea"]
     if any(c.viral for c in family) or _virus_only_as_cause(_text_of(intake)):
         found = [c for c in found if c.key != "viral_infection"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
@@ -350,6 +354,7 @@ _AS_A_CAUSE = re.compile(
     re.I,
 )
 _ASTHMA = re.compile(r"\basthma\w*", re.I)
+_SLEEP_APNOEA = re.compile(r"\bsleep apno?ea|\bsnor\w*|\bosa\b", re.I)
 #: Work itself asked about as a cause: "could my job be causing it?", "is it something at work?".
 _WORK = re.compile(r"\b(?:(?:my|his|her|their|the) (?:work|job|workplace)|at work|(?:the )?bakery)\b", re.I)
 

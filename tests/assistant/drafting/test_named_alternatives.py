@@ -263,3 +263,16 @@ class TestDeniedConditions:
         """Denied once and then asked about ("no asthma before, but could it be asthma now?")."""
         subs = _subs("Could it be asthma now?", reason="He has no asthma diagnosed so far.")
         assert ("could_it_be", "asthma") in subs
+
+
+def test_pauses_in_a_babys_breathing_are_not_sleep_apnoea() -> None:
+    """An apnoea in a 7-month-old with bronchiolitis is a danger sign, not obstructive sleep apnoea."""
+
+    def alternatives(age: int, reason: str) -> list[str]:
+        intake = IntakeRecord(
+            diagnosis_in_question="bronchiolitis", age=age, reason_for_second_opinion=reason
+        )
+        return [c.key for c in questions.named_alternatives(intake)]
+
+    assert "sleep_apnoea" not in alternatives(0, "Twice he had pauses in his breathing at night.")
+    assert "sleep_apnoea" in alternatives(6, "He snores and has pauses in his breathing at night.")
