@@ -29,7 +29,7 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.medicines import GROUPS, listed_medicine
 from assistant.drafting.schemas import SubQuestion
-from assistant.drafting.topics import Topic, relative_at_risk, topic, topics_in
+from assistant.drafting.topics import Topic, medicine_name, prescribed, relative_at_risk, topic, topics_in
 from assistant.drafting.untrusted import untrusted_intake_texts
 from assistant.intake import IntakeRecord
 
@@ -1078,12 +1078,11 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         out.append({"kind": "images", "summary": "what the uploaded images show"})
     subjects = treatment_subjects(intake)
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
-        names = [topic(k).name for k in subjects if k != "interaction"]
-        what = (
-            f"whether the patient needs {join_names(names)}, and whether it is the right treatment"
-            if names
-            else ""
-        )
+        names = [medicine_name(topic(k), intake.medications) for k in subjects if k != "interaction"]
+        # None of them listed: the question is whether one is needed, not whether it is right.
+        listed = any(prescribed(topic(k), intake.medications) for k in subjects if k != "interaction")
+        right = ", and whether it is the right treatment" if listed else ""
+        what = f"whether the patient needs {join_names(names)}{right}" if names else ""
         summary = what or "whether the current treatment is the right one"
         if "interaction" in subjects:
             summary += ", and whether it can be taken with the other medicines"

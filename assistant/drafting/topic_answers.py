@@ -18,7 +18,7 @@ from assistant.drafting.conditions import Condition, diagnosis_family
 from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
-from assistant.drafting.topics import Topic, topic
+from assistant.drafting.topics import Topic, medicine_name, medicine_note, topic
 from assistant.intake import IntakeRecord
 
 if TYPE_CHECKING:
@@ -116,13 +116,15 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
         if t.key == "interaction":
             out.append(_t(f"On {t.name}: {t.note}."))
             continue
-        out.append(_t(f"On {t.name}: {t.note}."))
+        meds = ctx.intake.medications
+        out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds)}."))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
     named = [t for t in subjects if t.key != "interaction"]
     if named:
         out.append(
             _t(
-                f"Whether to start, continue, stop or change {_join([t.name for t in named])} is the "
+                f"Whether to start, continue, stop or change "
+                f"{_join([medicine_name(t, ctx.intake.medications) for t in named])} is the "
                 "prescribing clinician's decision; this opinion cannot make it."
             )
         )

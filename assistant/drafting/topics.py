@@ -510,3 +510,36 @@ def relative_at_risk(text: str) -> str:
 def topic(key: str) -> Topic:
     """The topic with ``key`` (raises ``KeyError`` for an unknown key)."""
     return {t.key: t for t in TOPICS + EXPOSURES}[key]
+
+
+#: Medicines whose topic name is said indefinitely when none of that kind is listed.
+_INDEFINITE = {
+    "the antibiotic": "an antibiotic",
+    "the steroid tablets": "steroid tablets",
+    "the inhalers": "inhalers",
+}
+
+
+def prescribed(t: Topic, medications: Sequence[str]) -> bool:
+    """Whether the intake's medicine list names a medicine of this topic ("amoxicillin" for the
+    antibiotic); a question about one that is not listed asks whether one is needed."""
+    return any(t.search(m) for m in medications)
+
+
+def medicine_name(t: Topic, medications: Sequence[str]) -> str:
+    """How the draft names a medicine topic: "the antibiotic" when one is listed, "an antibiotic"
+    when the patient asks whether one is needed (read drafts asked "whether the patient needs the
+    antibiotic" of a baby on none)."""
+    if t.kind != "treatment" or prescribed(t, medications):
+        return t.name
+    return _INDEFINITE.get(t.name, t.name)
+
+
+def medicine_note(t: Topic, medications: Sequence[str]) -> str:
+    """The topic's note; for a medicine not listed, only what it does, and that whether one is needed
+    is for the doctor who examines the patient (no advice about a course that was never started)."""
+    if t.kind != "treatment" or prescribed(t, medications) or t.name not in _INDEFINITE:
+        return t.note
+    return (
+        t.note.split(";")[0] + "; whether one is needed is for the doctor who examines the patient to decide"
+    )

@@ -154,3 +154,29 @@ def test_an_entry_naming_two_medicines_takes_a_plural(listed: str, verb: str) ->
     """'calpol and nurofen is a painkiller' read badly in a parent's draft."""
     first = medicine_sentences([listed], ["pneumonia"], "pneumonia")[0]
     assert verb in first
+
+
+def test_a_medicine_asked_about_but_not_listed_is_whether_one_is_needed() -> None:
+    """ "Does she need antibiotics?" for a baby on none: not "the antibiotic", and no advice on a course."""
+    from assistant.drafting.questions import parse_sub_questions
+
+    asked = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        age=0,
+        main_question="Does she need antibiotics?",
+        medications=["calpol"],
+    )
+    summaries = [q.summary for q in parse_sub_questions(asked, has_images=False)]
+    assert "whether the patient needs an antibiotic" in summaries
+    answers = [
+        s.text
+        for s in compose_draft(asked, ImagingFindings(), [], MockLLM(responses=[""]))
+        .section(SectionKey.ANSWERS)
+        .sentences
+    ]
+    note = next(t for t in answers if t.startswith("On an antibiotic:"))
+    assert "stopped early" not in note and "whether one is needed" in note
+
+    on_one = asked.model_copy(update={"medications": ["amoxicillin (day 2)"]})
+    summaries = [q.summary for q in parse_sub_questions(on_one, has_images=False)]
+    assert "whether the patient needs the antibiotic, and whether it is the right treatment" in summaries
