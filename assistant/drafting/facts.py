@@ -334,8 +334,9 @@ _NONE_SAID = re.compile(
 
 
 _RELATIVES = re.compile(
-    r"\b(mother|father|mum|dad|parents?|brother|sister|aunt|auntie|uncle|cousin|grand\w+|nan|nana|nanna|"
-    r"gran|granny|niece|nephew|twin|siblings?|son|daughter|wife|husband|partner|family|relative|friend|"
+    r"\b(mother|father|mum|dad|parents?|brothers?|sisters?|aunts?|aunties?|uncles?|cousins?|grand\w+|nan|nana|"
+    r"nanna|gran|granny|nieces?|nephews?|twins?|siblings?|sons?|daughters?|wife|husband|partner|family|"
+    r"relatives?|friends?|"
     r"contact|lived with|neighbou?rs?|colleagues?|classmates?|flatmates?|housemates?|workmates?|patients)\b",
     re.I,
 )
@@ -351,12 +352,19 @@ _NEGATIVE_TEST = re.compile(
 
 #: A status nobody knows ("HIV status unknown", "never been tested"): no condition the patient has.
 _UNKNOWN = re.compile(
-    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b", re.I
+    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b|"
+    # "refused HIV test so far", "declined a TB test", "never had an HIV test"
+    r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
+    r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b",
+    re.I,
 )
 #: Vaccines named by their illness ("had flu and COVID vaccines"): no illness had.
 _VACCINES = re.compile(
     r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
-    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|shots?|boosters?|immunis\w*|immuniz\w*)",
+    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|shots?|boosters?|immunis\w*|immuniz\w*)|"
+    # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
+    r"\bbcg\b(?:[^.;]{0,30}?\bscar\b(?: on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm)?)?|"
+    r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b",
     re.I,
 )
 #: How a past condition is named in the history summary when the table's name would misread it:

@@ -298,3 +298,20 @@ def test_being_born_early_bears_on_bpd_wheeze_with_colds_and_bronchiolitis() -> 
         sex="male",
     )
     assert "premature_birth" in _keys(asked)
+
+
+@pytest.mark.parametrize(
+    ("reason", "key"),
+    [
+        # chemotherapy not yet started weakens nothing
+        ("I'd like to know if that's possible before I let them start chemo.", "immunosuppression"),
+        # a relative's guess that it is TB is no contact with TB
+        (
+            "My brother in law said the biopsy could be wrong and its probably an infection or TB.",
+            "tb_contact",
+        ),
+    ],
+)
+def test_planned_treatment_and_a_guess_are_not_risk_factors(reason: str, key: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="lung cancer", reason_for_second_opinion=reason, age=70)
+    assert key not in {f.factor.key for f in found_factors(intake)}

@@ -83,6 +83,10 @@ def test_poor_weight_gain_is_not_weight_gain_and_a_near_faint_is_not_a_faint() -
         ("Chronic kidney disease stage 4.", "kidney disease", ""),
         # Neighbours are contacts, not the patient; "No TB treatment himself" names no TB of his own.
         ("Grandfather had TB, neighbours with TB. No TB treatment himself.", "", "tuberculosis (TB)"),
+        # A test refused is no HIV; relatives in the plural are relatives; a BCG scar is on the arm.
+        ("Refused HIV test so far. Drinks 3-4 beers most days.", "", ""),
+        ("Two brothers died of lung cancer, both smokers.", "", "a lung cancer or other lung mass (tumour)"),
+        ("Had BCG as child (scar on arm).", "", ""),
     ],
 )
 def test_past_conditions_are_named_as_the_patient_wrote_them(history: str, own: str, family: str) -> None:
