@@ -344,9 +344,17 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
     """The clauses of ``text``, each with whether its sentence is a question."""
     out = []
     for sentence in _SENTENCES.findall(text):
-        question = sentence.rstrip().endswith("?")
-        out += [(c, question) for c in _CLAUSES.split(sentence) if c.strip()]
+        # A question in brackets at the end of a statement ("they started me on 4 tablets (the red
+        # ones make my pee orange, is this normal?") leaves the statement a statement.
+        aside = _ASIDE_QUESTION.match(sentence)
+        parts = [(aside.group(1), False), (aside.group(2), True)] if aside else [(sentence, None)]
+        for part, asked in parts:
+            question = part.rstrip().endswith("?") if asked is None else asked
+            out += [(c, question) for c in _CLAUSES.split(part) if c.strip()]
     return out
+
+
+_ASIDE_QUESTION = re.compile(r"^(.*\S.*?)\s*\(([^()]*\?)\)?\s*$", re.S)
 
 
 @lru_cache(maxsize=256)

@@ -470,6 +470,12 @@ _MASS_DENIED = re.compile(
 FAST_TRACK_AGE = 40
 
 
+def _explained_or_diagnosed(intake: IntakeRecord) -> bool:
+    """Whether a biopsy has shown cancer (the patient is with the cancer team) or a sputum test has
+    found TB (which explains the coughed blood): no suspected-cancer referral is then in question."""
+    return any(f.factor.key in ("cancer_biopsy", "tb_confirmed") for f in found_factors(intake))
+
+
 def fast_track_sentence(intake: IntakeRecord, conds: Sequence[Condition]) -> str:
     """Whether the story meets the usual criteria for an urgent suspected-cancer referral, said as
     a sentence, or "".
@@ -484,7 +490,7 @@ def fast_track_sentence(intake: IntakeRecord, conds: Sequence[Condition]) -> str
         return ""
     if not any(c.key in CANCER_KEYS for c in conds):
         return ""
-    if any(f.factor.key == "cancer_biopsy" for f in found_factors(intake)):
+    if _explained_or_diagnosed(intake):
         return ""
     reasons = []
     said = [s.description for s in intake.symptoms] + [
@@ -518,7 +524,20 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
     out = _same_day(conds, "the usual advice is an assessment the same day")
     # Not for a child: the adult suspected-lung-cancer pathway alarmed the parent of a 4-year-old with a
     # round pneumonia; a child's rare tumour is referred to a children's specialist team instead.
-    cancer = [c for c in conds if c.key in CANCER_KEYS] if not ctx.intake.is_child else []
+    # Nor once cancer or TB is confirmed; a nodule alone is followed under nodule guidance instead.
+    cancer = (
+        [c for c in conds if c.key in CANCER_KEYS - {"nodule"}]
+        if not ctx.intake.is_child and not _explained_or_diagnosed(ctx.intake)
+        else []
+    )
+    # A nodule found is followed under nodule guidance, a possible cancer behind it included, unless
+    # the story meets the referral criteria (a mass reported, coughed blood), said specifically below.
+    dx = questions.diagnosis_condition(ctx.intake)
+    nodule = (
+        any(c.key == "nodule" for c in conds) or (dx is not None and dx.key == "nodule")
+    ) and not _explained_or_diagnosed(ctx.intake)
+    if nodule and dx is not None and dx.key == "nodule":
+        cancer = []
     # The story's own criteria, when it meets them, say more than the general sentence.
     specific = fast_track_sentence(ctx.intake, conds)
     if specific:
@@ -530,6 +549,14 @@ def _timing(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
                 "possibility, most health services use a "
                 "fast-track (urgent suspected-cancer) referral, so that the tests are done and the result "
                 "given within weeks rather than months."
+            )
+        )
+    elif nodule and not ctx.intake.is_child:
+        out.append(
+            _t(
+                "A small nodule that does not look suspicious is usually followed with CT scans at set "
+                "intervals under nodule guidance; one that is large, growing or suspicious-looking is "
+                "referred to the chest team without waiting."
             )
         )
     out.append(

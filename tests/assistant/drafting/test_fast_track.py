@@ -94,3 +94,34 @@ def test_suspected_pneumocystis_is_seen_the_same_day() -> None:
     draft = compose_draft(intake, ImagingFindings(), [], MockLLM())
     texts = " ".join(s.text for sec in draft.sections for s in sec.sentences)
     assert "it is usually assessed the same day" in texts
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        # TB found in the sputum explains the blood; a question in brackets leaves the statement one
+        "Now the spit test showed the germ, they started me on 4 tablets (my pee is orange, is this normal?)",
+        "The hospital took the spit 3 days, doctor said the test show TB bacteria.",
+        # a biopsy has shown cancer; what the team still waits for is other tests
+        "They did a biopsy through the back with a needle and it came back adenocarcinoma, "
+        "waiting for molecular tests.",
+    ],
+)
+def test_no_referral_once_tb_or_cancer_is_confirmed(reason: str) -> None:
+    intake = _intake(reason_for_second_opinion=reason)
+    assert fast_track_sentence(intake, [condition("lung_cancer")]) == ""
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    text = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences)
+    assert "suspected-cancer referral" not in text
+
+
+def test_a_nodule_alone_is_followed_under_nodule_guidance() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="small nodule, probably old scarring",
+        main_question="Could it be cancer? 3 months feels like forever, how soon should the scan be done?",
+        age=45,
+        sex="female",
+    )
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    text = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences)
+    assert "under nodule guidance" in text
