@@ -92,7 +92,9 @@ def _cited(ctx: AnswerContext, query: str, words: re.Pattern[str] | Topic) -> li
 
     def accept(sentence: str, passage: CitedSource) -> bool:
         return (
-            fits(sentence, passage) and words.search(sentence) is not None and _about_case(in_play, sentence)
+            fits(sentence, passage)
+            and words.search(sentence) is not None
+            and _about_case(in_play, sentence, passage)
         )
 
     return ctx.pick(query, 1, accept)
@@ -285,7 +287,7 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
         # A cited sentence must name what was asked about (flying, work), not only "rest" or "return".
         return (
             any(t.search(sentence) for t in asked)
-            and _about_case(conds, sentence)
+            and _about_case(conds, sentence, passage)
             and fits(sentence, passage)
         )
 
@@ -299,13 +301,20 @@ def _drowsy_medicine(ctx: AnswerContext) -> bool:
     return any(opioid.search(t) for t in texts)
 
 
-def _about_case(conds: Sequence[Condition], sentence: str) -> bool:
+def _about_case(conds: Sequence[Condition], sentence: str, passage: CitedSource | None = None) -> bool:
     """A sentence that names a condition names one in play here (flying advice for a collapsed
-    lung is not advice for COPD)."""
-    from assistant.drafting.conditions import conditions_in
+    lung is not advice for COPD), and, given its ``passage``, comes from a document about a
+    condition in play or about none: a note on bronchiolitis obliterans (popcorn lung) answers no
+    question about a child who choked on popcorn, nor one on a mediastinal mass a lung-cancer one."""
+    from assistant.drafting.conditions import OTHER_TOPICS, conditions_in
 
     named = conditions_in(sentence)
-    return not named or any(c in conds for c in named)
+    if named and not any(c in conds for c in named):
+        return False
+    if passage is None:
+        return True
+    about = conditions_in(passage.title)
+    return any(c in conds for c in about) if about else not OTHER_TOPICS.search(passage.title)
 
 
 def _activity_notes(

@@ -48,3 +48,27 @@ def test_asked_and_mentioned_are_told_apart() -> None:
     assert any("collapsed lung" in t for t in asked)
     assert any(t.startswith("Pneumonia") for t in mentioned)  # the earlier chest infection
     assert not any("collapsed lung" in t for t in mentioned)
+
+
+def test_a_topic_citation_comes_from_a_note_on_a_condition_in_play() -> None:
+    """A 3-year-old who choked on popcorn: the note on bronchiolitis obliterans ("popcorn lung")
+    names inhalers and treatment, but it is about a condition nobody raised."""
+    from assistant.drafting.conditions import condition
+    from assistant.drafting.topic_answers import _about_case
+    from tests.assistant.drafting.pack_notes import pack_note
+
+    popcorn = pack_note(1, "bronchiolitis-obliterans")
+    sentence = "Breathlessness on exertion and a dry cough that build over months."
+    assert not _about_case([condition("pneumonia"), condition("foreign_body")], sentence, popcorn)
+    assert _about_case([condition("bronchiolitis_obliterans")], sentence, popcorn)
+
+    child = IntakeRecord(
+        diagnosis_in_question="viral pneumonia",
+        reason_for_second_opinion="She choked on popcorn 12 days ago and has coughed since.",
+        main_question="Does she need an inhaler, or more antibiotics?",
+        medications=["amoxicillin (finished)"],
+        age=3,
+        sex="female",
+    )
+    draft = compose_draft(child, ImagingFindings(), [popcorn], MockLLM(responses=[""]))
+    assert not any(1 in s.citations for sec in draft.sections for s in sec.sentences)
