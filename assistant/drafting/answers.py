@@ -17,6 +17,7 @@ from functools import cached_property
 from assistant.drafting import facts, questions, topic_answers
 from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
 from assistant.drafting.medicines import medicine_sentences
+from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import history_sentence
 from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
@@ -357,9 +358,14 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
         what.append("chest X-ray")
     if ctx.has_ct:
         what.append("CT")
+    report = reported_sentence(ctx.intake)
+    told = [DraftSentence(text=report, origin="intake")] if report else []
     if not what:
         return _tagged(
-            [DraftSentence(text="No images were uploaded or none could be analysed.", origin="template")],
+            [
+                DraftSentence(text="No images were uploaded or none could be analysed.", origin="template"),
+                *told,
+            ],
             q.id,
         )
     analysed = f"The uploaded {' and '.join(what)} images were analysed by the models listed below."
@@ -394,7 +400,8 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
         reason = skipped[0].reason or "the model is not validated for this population"
         out.append(
             DraftSentence(
-                text=f"{len(skipped)} model result(s) could not be used because {reason.rstrip('.')}.",
+                text=f"The results for {_join(sorted({f.label.replace('_', ' ') for f in skipped}))} could "
+                f"not be used, because {reason.rstrip('.')}.",
                 origin="finding",
             )
         )
@@ -409,6 +416,7 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
                 origin="finding",
             )
         )
+    out += told
     if ctx.imaging.ct is not None:
         out.append(
             DraftSentence(

@@ -1,0 +1,140 @@
+"""What an earlier imaging report says, as the intake describes it, in plain words.
+
+Patients asked "what does my X-ray show?" and quoted their report ("perihilar peribronchial
+thickening, no focal consolidation", "shadow and hole in top right lung"); read drafts answered
+only that the project's models could not say, leaving the report they had unexplained. This module
+reads the sentences of the intake that speak of imaging, finds the report's terms, and names them
+in the project's own plain words, with what the report says is absent. The patient's sentences are
+never pasted: each term maps to a fixed phrase, and the draft says this is the patient's account of
+a report that was not uploaded, for the clinician to check against the report itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.intake import IntakeRecord
+
+#: (report term, plain words, short name for "no ..."), in the order a report is read.
+TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern, re.I), plain, short)
+    for pattern, plain, short in (
+        (r"\bconsolidat\w*|\blobar pneumonia\b|\bround pneumonia\b",
+         "a dense patch where the air spaces are filled, usually by infection (consolidation)",
+         "consolidation"),
+        (r"\bcollapse\b|\batelecta\w*|\bvolume loss\b",
+         "part of the lung not fully inflated (collapse)", "collapse"),
+        (r"\beffusions?\b|\bpleural (?:fluid|collection)\b|"
+         r"\bfluid (?:at|around|on|in) (?:the |both )?(?:lungs?|bases?|chest)\b",
+         "fluid around the lung (a pleural effusion)", "fluid around the lung"),
+        (r"\bcavit\w*|\bholes?\b", "a hollow area inside a shadow (a cavity)", "cavity"),
+        (r"\bpneumothorax\b|\bcollapsed lung\b", "air between the lung and the chest wall (a pneumothorax)",
+         "pneumothorax"),
+        (r"\bmass\b(?! index)|\blump\b|\btumou?r\b", "a mass", "mass"),
+        (r"\bnodul\w*|\bcoin lesion\b", "a small round shadow (a nodule)", "nodule"),
+        (r"\bspiculat\w*", "an irregular, spiky edge", ""),
+        (r"\bcardiomegaly\b|\b(?:enlarged|big|large) heart\b|\bheart (?:is |looks )?(?:enlarged|big)\b",
+         "a large heart shadow", "enlarged heart"),
+        (r"\bhyperinflat\w*|\bover-?inflat\w*|\bair trapping\b",
+         "over-inflated lungs or trapped air", "over-inflation"),
+        (r"\bperibronchial\b|\bbronchial wall thickening\b|\bperihilar\b",
+         "thickened airway walls near the roots of the lungs, a pattern common with viral infections", ""),
+        (r"\bhoneycomb\w*|\breticul\w*|\bfibros\w*|\bscarring\b|\bu\.?i\.?p\.?\b",
+         "fine net-like scarring (fibrosis)", "fibrosis"),
+        (r"\bground[- ]glass\b", "hazy areas that do not hide the vessels (ground-glass)", ""),
+        (r"\bemphysema\b", "emphysema (damaged air sacs)", ""),
+        (r"\b(?:lymph nodes?|glands?|lymphadenopathy)\b", "enlarged glands (lymph nodes)", "enlarged glands"),
+        (r"\bhaz(?:y|iness)\b|\bshadow\w*|\bopacit\w*|\binfiltrat\w*|\bpatch(?:y|es)?\b",
+         "shadowing on the film", ""),
+    )
+)  # fmt: skip
+_IMAGING = re.compile(
+    r"\b(?:x-?rays?|xrays?|cxr|films?|ct|scans?|hrct|ultrasound|report\w*|radiolog\w*|imaging)\b", re.I
+)
+_NEGATED = re.compile(r"\b(?:no|not|nil|without|nothing|excluded|ruled out)\b[^.;:]{0,30}$", re.I)
+_WHERE = re.compile(
+    r"\b(right|left|both)[- ](?:sided )?(?:lung )?(upper|middle|lower|mid)?[- ]?"
+    r"(lobes?|zones?|lungs?|bases?|sides?|apex)\b|"
+    r"\b(?:top|bottom|base)(?: of)?(?: the)? (right|left) lung\b",
+    re.I,
+)  # fmt: skip
+#: A sentence; a radiologist's "?infection" (a query, not a question) does not end one.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\?(?=\w))+[.!?]*")
+#: A sentence that is no report: a fear, a question, something read, another person's film.
+_NOT_A_REPORT = re.compile(
+    r"\?(?!\w)|\b(?:could|might|if|whether|worried|afraid|scared|fear\w*|read|googl\w*|online|friend|"
+    r"neighbou?r|brother|sister|mum|dad|husband|wife|cousin|colleague)\b",
+    re.I,
+)
+
+
+def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
+    """The places a report sentence names, each with its preposition ("in the right lower zone",
+    "on the left"), one per side and level."""
+    out: list[str] = []
+    for m in _WHERE.finditer(text):
+        if m.group(4):
+            side, level = m.group(4).lower(), "upper" if m.group(0).lower().startswith("top") else "lower"
+            place = f"in the {'top' if level == 'upper' else 'bottom'} of the {side} lung"
+        else:
+            side, level, part = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3).lower()
+            level = "middle" if level == "mid" else level
+            part = {"lobes": "lobe", "zones": "zone", "lungs": "lung", "sides": "side", "bases": "base"}.get(
+                part, part
+            )
+            if side == "both":
+                place = "on both sides" if part in ("lung", "side") else f"in both {part}s"
+            elif part == "side" or (part == "lung" and not level):
+                place = f"on the {side}"
+            else:
+                place = f"in the {side} {level + ' ' if level else ''}{part}"
+        if (side, level) not in seen:
+            seen.add((side, level))
+            out.append(place)
+    return out
+
+
+def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]]:
+    """(present, absent, where): the report's findings in plain words, those it says are absent,
+    and the places it names, from the intake's sentences about imaging."""
+    present: list[str] = []
+    absent: list[str] = []
+    where: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for text in (intake.prior_imaging, intake.reason_for_second_opinion):
+        for sentence in _SENTENCE.findall(text):
+            if not _IMAGING.search(sentence) or _NOT_A_REPORT.search(sentence):
+                continue
+            found = False
+            for pattern, plain, short in TERMS:
+                for m in pattern.finditer(sentence):
+                    if _NEGATED.search(sentence[: m.start()]):
+                        if short and short not in absent:
+                            absent.append(short)
+                    else:
+                        found = True
+                        if plain not in present:
+                            present.append(plain)
+                    break
+            if found:
+                where += _where(sentence, seen)
+    absent = [a for a in absent if not any(a in p for p in present)]
+    return present, absent, where
+
+
+def reported_sentence(intake: IntakeRecord) -> str:
+    """The earlier report's findings as the intake describes them, or "" when it names none."""
+    present, absent, where = reported_findings(intake)
+    if not present:
+        return ""
+    said = _join(present) + (f", {_join(where[:3])}" if where else "")
+    if absent:
+        said += f", and no {_join(absent, 'or')}"
+    return (
+        f"As the intake describes the earlier imaging report, it mentions {said}; the report itself was "
+        "not uploaded, so this is the patient's account, which the reviewing clinician checks against it."
+    )
+
+
+def _join(items: list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]

@@ -1,0 +1,68 @@
+"""An earlier imaging report the intake describes is named in plain words, never pasted."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.reported import reported_findings, reported_sentence
+from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.intake import IntakeRecord
+
+
+def _intake(prior: str = "", reason: str = "", question: str = "What does the x-ray show?") -> IntakeRecord:
+    return IntakeRecord(
+        diagnosis_in_question="viral pneumonia",
+        prior_imaging=prior,
+        reason_for_second_opinion=reason,
+        main_question=question,
+        age=3,
+    )
+
+
+def test_present_absent_and_where() -> None:
+    intake = _intake(
+        "Chest xray 6 days ago: perihilar peribronchial thickening, no focal consolidation, no effusion."
+    )
+    present, absent, _ = reported_findings(intake)
+    assert present == [
+        "thickened airway walls near the roots of the lungs, a pattern common with viral infections"
+    ]
+    assert absent == ["consolidation", "fluid around the lung"]
+    intake = _intake(
+        "Chest x-ray at hospital 2 weeks ago, they say shadow and hole in top right lung, look like TB."
+    )
+    present, _, where = reported_findings(intake)
+    assert "a hollow area inside a shadow (a cavity)" in present and where == ["in the top of the right lung"]
+
+
+def test_a_radiologists_query_is_part_of_the_report() -> None:
+    """'?infection' is the radiologist's query, not a question that sets the sentence aside."""
+    present, _, where = reported_findings(
+        _intake("Chest x-ray: emphysema, right lower zone shadowing, ?infection.")
+    )
+    assert present == ["emphysema (damaged air sacs)", "shadowing on the film"]
+    assert where == ["in the right lower zone"]
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Could the x-ray show a mass that they missed?",
+        "I read online that an x-ray can miss a nut.",
+        "My friend's x-ray showed a collapsed lung.",
+    ],
+)
+def test_fears_questions_and_other_peoples_films_are_no_report(reason: str) -> None:
+    assert reported_sentence(_intake(reason=reason)) == ""
+
+
+def test_the_images_answer_relays_it_as_the_patients_account() -> None:
+    prior = "Chest x-ray in A&E: right lower zone consolidation, small right pleural effusion."
+    draft = compose_draft(_intake(prior), ImagingFindings(), [], MockLLM(responses=[""]))
+    answers = [s.text for s in draft.section(SectionKey.ANSWERS).sentences]
+    told = next(t for t in answers if t.startswith("As the intake describes the earlier imaging report"))
+    assert "(consolidation) and fluid around the lung (a pleural effusion), in the right lower zone" in told
+    assert "patient's account" in told
+    assert prior.lower() not in told.lower()
