@@ -274,8 +274,11 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     found += [c for c in _plain_form_asked(intake, family) if c not in found]
     found += [c for c in bacterial_asked(intake) if c not in found]
     risks = risk_conditions(intake)
-    # "no asthma, never had a chest infection": named only to be denied, never as a worry.
-    denied = only_denied(_text_of(intake))
+    # "no asthma, never had a chest infection": named only to be denied, never as a worry; "a stroke 5
+    # weeks ago ... swallowing after the stroke": a past event, unless the question asks about it anew.
+    denied = only_denied(_text_of(intake)) + [
+        c for c in found if c not in asked and _only_as_event(c, correct_spelling(_text_of(intake)))
+    ]
     found = [c for c in found if c not in risks and c not in denied]
     return _cancer_after_clot(found, family, _text_of(intake))
 
@@ -520,8 +523,34 @@ def asked_conditions(intake: IntakeRecord) -> list[Condition]:
             continue
         for clause in _clauses(sentence):
             if _POSSIBILITY.search(clause):
-                out += [c for c in conditions_in(clause, fuzzy=True) if c not in out]
+                out += [
+                    c
+                    for c in conditions_in(clause, fuzzy=True)
+                    if c not in out and not _only_as_event(c, correct_spelling(clause))
+                ]
     return out
+
+
+#: "after the stroke", "since his stroke": a past event the question dates from, not one it asks about.
+_AFTER_EVENT = re.compile(r"\b(?:after|since|following)\s+(?:the|his|her|my|their|a|an)\s+(?:\w+\s+)?$", re.I)
+
+
+#: "a stroke 5 weeks ago", "pneumonia two months ago": a dated past episode.
+_DATED_AFTER = re.compile(
+    r"^[\w'() -]{0,30}?\b(?:\d+|a|one|two|three|four|five|six|a few|several)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+ago\b",
+    re.I,
+)
+
+
+def _only_as_event(cond: Condition, clause: str) -> bool:
+    """Whether every mention of ``cond`` in ``clause`` is a past event: the one a question dates from
+    ("after the stroke") or a dated episode ("had a stroke 5 weeks ago")."""
+    starts = mention_starts(cond, clause)
+    return bool(starts) and all(
+        _AFTER_EVENT.search(clause[max(0, s - 40) : s]) or _DATED_AFTER.search(clause[s : s + 70])
+        for s in starts
+    )
 
 
 #: A cancer named with the lung or a shadow: a question about the lung itself, not about a clot's cause.

@@ -276,3 +276,18 @@ def test_pauses_in_a_babys_breathing_are_not_sleep_apnoea() -> None:
 
     assert "sleep_apnoea" not in alternatives(0, "Twice he had pauses in his breathing at night.")
     assert "sleep_apnoea" in alternatives(6, "He snores and has pauses in his breathing at night.")
+
+
+def test_a_known_event_the_question_dates_from_is_not_asked_about() -> None:
+    """ "Could it be aspiration from her swallowing after the stroke?" asks about aspiration; the stroke
+    five weeks ago is history, not a new stroke to assess the same day."""
+    intake = IntakeRecord(
+        diagnosis_in_question="chest infection",
+        main_question="Could this be aspiration pneumonia from her swallowing after the stroke?",
+        reason_for_second_opinion="My mother is 81 and had a stroke 5 weeks ago that affected her left side.",
+        age=81,
+    )
+    keys = [c.key for c in questions.named_alternatives(intake)]
+    assert "aspiration" in keys and "stroke" not in keys
+    asked = IntakeRecord(diagnosis_in_question="vertigo", main_question="Could it be a stroke?", age=70)
+    assert "stroke" in [c.key for c in questions.named_alternatives(asked)]

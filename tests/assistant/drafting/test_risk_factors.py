@@ -315,3 +315,17 @@ def test_being_born_early_bears_on_bpd_wheeze_with_colds_and_bronchiolitis() -> 
 def test_planned_treatment_and_a_guess_are_not_risk_factors(reason: str, key: str) -> None:
     intake = IntakeRecord(diagnosis_in_question="lung cancer", reason_for_second_opinion=reason, age=70)
     assert key not in {f.factor.key for f in found_factors(intake)}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The x-ray in A&E yesterday was normal.", True),
+        # a screening film before the illness says nothing about the lungs now
+        ("I had xray for my visa which was clear.", False),
+        ("Pre-employment chest x-ray was normal.", False),
+    ],
+)
+def test_an_old_screening_film_is_no_normal_xray_now(text: str, found: bool) -> None:
+    intake = IntakeRecord(diagnosis_in_question="tuberculosis", reason_for_second_opinion=text, age=30)
+    assert ("normal_xray" in {f.factor.key for f in found_factors(intake)}) is found
