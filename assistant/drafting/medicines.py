@@ -348,9 +348,26 @@ GROUPS: tuple[MedicineGroup, ...] = (
         treats=("pulmonary_fibrosis", "ild"),
     ),
     MedicineGroup(
+        "pyridoxine",
+        "vitamin B6, usually given with the TB medicine isoniazid to protect the nerves",
+        (r"pyridoxine", r"vitamin b6"),
+    ),
+    MedicineGroup(
+        "nicotine",
+        "a nicotine product, used in place of cigarettes; it is far less harmful than smoking, but vaping "
+        "is not known to be harmless to the lungs",
+        (r"nicotine(?: \w+)?", r"vapes?", r"vaping", r"e-?cig\w*", r"nrt"),
+    ),
+    MedicineGroup(
+        "dementia", "a dementia medicine", (r"rivastigmine", r"donepezil", r"galantamine", r"memantine")
+    ),
+    MedicineGroup(
         "supplement",
-        "a supplement or drink rather than a medicine",
+        "a vitamin or supplement",
         (
+            r"calcium(?: and vitamin d)?",
+            r"adcal(?:-d3)?",
+            r"folic acid",
             r"creatine",
             r"protein (?:powder|shakes?)",
             r"energy drinks?",

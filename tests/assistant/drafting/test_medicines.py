@@ -180,3 +180,18 @@ def test_a_medicine_asked_about_but_not_listed_is_whether_one_is_needed() -> Non
     on_one = asked.model_copy(update={"medications": ["amoxicillin (day 2)"]})
     summaries = [q.summary for q in parse_sub_questions(on_one, has_images=False)]
     assert "whether the patient needs the antibiotic, and whether it is the right treatment" in summaries
+
+
+@pytest.mark.parametrize(
+    ("listed", "what"),
+    [
+        ("vape (nicotine, about a pod a day)", "a nicotine product"),
+        ("pyridoxine (vitamin B6)", "given with the TB medicine isoniazid"),
+        ("Adcal-D3 calcium and vitamin D", "a vitamin or supplement"),
+        ("rivastigmine patch", "a dementia medicine"),
+    ],
+)
+def test_more_listed_things_are_named_for_what_they_are(listed: str, what: str) -> None:
+    """A vape was 'not covered' as if a medicine, pyridoxine 'a supplement or drink'."""
+    first = medicine_sentences([listed], ["pneumonia"], "pneumonia")[0]
+    assert what in first and "does not cover" not in first
