@@ -247,7 +247,13 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
     effort = "gym" in q.subjects
     urgent = [c.name for c in conds if c.urgent and c not in family]
-    unsettled = [c.name for c in conds if c not in family][:2]
+    # Only an alternative that bears on the activity (an urgent one, or one with advice about it): a
+    # possible cancer or HIV says nothing about when a TB patient may go back to work.
+    unsettled = [
+        c.name
+        for c in conds
+        if c not in family and (c.urgent or any(k in dict(c.activity) for k in q.subjects))
+    ][:2]
     if urgent and effort:
         verb = "has" if len(urgent) == 1 else "have"
         out.append(
