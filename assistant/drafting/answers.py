@@ -316,6 +316,14 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "shakiness": r"shak|tremor",
     "eating or feeding less": r"feeding|eating",
     "blue lips": r"blue",
+    "coughing or choking when eating or drinking": (
+        r"(?:cough\w*|chok\w*) (?:when|while|on) (?:eating|drinking|swallowing)|swallow"
+    ),
+    "a choking episode": r"chok",
+    "the chest drawing in with breaths": r"drawing in|sucking in|recession",
+    "pauses in breathing": r"pauses? in breathing|apno",
+    "a runny or blocked nose": r"runny|blocked nose|snuff",
+    "drowsiness": r"drows|sleepy",
 }
 _WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
 

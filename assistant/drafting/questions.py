@@ -91,14 +91,33 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
         r"cough\w*\s+(?:up\s+)?blood|haemoptysis|hemoptysis|"
         r"blood in (?:my |the |his |her )?(?:phlegm|sputum|spit)|"
-        r"blood[- ]?(?:streaked|stained|tinged) (?:phlegm|sputum)|(?:streaks?|specks?|flecks?) of blood",
+        r"(?:blood|pink|red)[- ]?(?:streaked|stained|tinged|streaky) (?:phlegm|sputum|spit|mucus)|"
+        r"(?:streaks?|specks?|flecks?) of blood|blood in (?:the |my |his |her )?spit",
         "coughing blood",
     ),
+    # A cough or choke when eating or drinking, a wet voice after meals: an unsafe swallow's signs,
+    # not "a cough" (read drafts summarised months of choking on drinks as "a cough for 2 years").
+    (
+        r"(?:cough\w*|chok\w*|splutter\w*)(?: and (?:cough\w*|chok\w*|splutter\w*))?\s+"
+        r"(?:when|while|on|after|with)\s+(?:eating|drinking|swallowing|meals|food|drinks?|feeds?)"
+        r"(?:\s+and\s+\w+)?|"
+        r"wet(?:,? gurgly)? voice|gurgly voice",
+        "coughing or choking when eating or drinking",
+    ),
+    (r"chok(?:ed|ing)(?: fit| episode)?|choking fit", "a choking episode"),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
     (r"fevers?|temperature|high temp|chills|shivering", "fever"),
-    (r"fast breathing|breathing (?:fast|quickly)|rapid breathing", "fast breathing"),
+    (r"fast breathing|breathing (?:fast|quickly|faster)|rapid breathing", "fast breathing"),
+    (
+        r"(?:tummy|chest|ribs?|skin) (?:is |was )?(?:sucking|pulling|drawing|caving) in|"
+        r"sucking in (?:under|between) (?:the |his |her )?ribs|recession|grunt\w*",
+        "the chest drawing in with breaths",
+    ),
+    (r"pauses? in (?:his |her |their |the )?breathing|stops? breathing|apno?eas?", "pauses in breathing"),
+    (r"runny nose|snuffl\w*|sneez\w*|blocked nose|stuffy nose", "a runny or blocked nose"),
+    (r"drows\w*|(?:more )?sleepy|hard to wake", "drowsiness"),
     (
         r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing",
         "breathlessness",
@@ -133,7 +152,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
         r"(?:calf|calves|leg|thigh)\s+(?:pain|ached?|aching|aches|tender\w*|sore\w*|hurts?|hurting)|"
         r"(?:pain|ache|aching|tender\w*|sore\w*)\s+(?:in|behind|of)\s+(?:my |the |his |her |their )?"
-        r"(?:(?:left|right) )?(?:calf|calves|leg|thigh)",
+        r"(?:(?:left|right) )?(?:calf|calves|leg|thigh)|"
+        r"(?:achy|tight|tender|sore|painful|swollen) (?:(?:left|right) )?(?:calf|calves)",
         "calf or leg pain",
     ),
     # "a collapsed lung" is not a collapse: the lung words are another condition.
@@ -161,13 +181,16 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     # "feeding less", "not finishing her bottles", "off food": a child's sign of how unwell they are.
     (
         r"feeding (?:less|poorly|badly)|poor(?:ly)? feed\w*|not (?:feeding|eating|drinking|finishing)\b|"
-        r"off (?:(?:his|her|their|my) )?(?:food|feeds?|milk|bottles?)|(?:eating|drinking) (?:less|little)",
+        r"off (?:(?:his|her|their|my) )?(?:food|feeds?|milk|bottles?)|(?:eating|drinking) (?:less|little)|"
+        r"half (?:of )?(?:(?:his|her|their|the) )?(?:normal |usual )?(?:feeds?|bottles?|milk)|"
+        r"fewer wet nappies",
         "eating or feeding less",
     ),
     (r"blue lips|lips (?:turned|going) blue", "blue lips"),
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
 _SUBSUMES = {
+    "coughing or choking when eating or drinking": ("a cough", "a choking episode"),
     "a cough with coloured phlegm": ("phlegm", "a cough"),
     "coughing blood": ("a cough",),
     "night sweats": ("sweating",),

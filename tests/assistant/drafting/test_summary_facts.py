@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting.facts import summary_sentences
+from assistant.drafting.questions import symptom_names
 from assistant.intake import IntakeRecord
 
 
@@ -113,3 +114,23 @@ def test_more_denials_and_procedures_name_no_past_condition(history: str) -> Non
     text = _summary(history=history)
     assert "tuberculosis" not in text and "aspiration (inhaled" not in text and "kidney" not in text
     assert "cough from the nose and sinuses" not in text
+
+
+@pytest.mark.parametrize(
+    ("description", "names"),
+    [
+        ("coughing and spluttering when drinking and eating, wet voice after meals",
+         ["coughing or choking when eating or drinking"]),
+        ("fast breathing with tummy sucking in under ribs",
+         ["fast breathing", "the chest drawing in with breaths"]),
+        ("taking about half her normal feeds, fewer wet nappies", ["eating or feeding less"]),
+        ("coughed up pink streaked spit once", ["coughing blood"]),
+        ("achy right calf", ["calf or leg pain"]),
+        ("pauses in his breathing at night", ["pauses in breathing"]),
+        ("runny nose and snuffly", ["a runny or blocked nose"]),
+        ("more sleepy and confused", ["drowsiness", "confusion"]),
+    ],
+)  # fmt: skip
+def test_the_signs_that_matter_are_named_in_the_summary(description: str, names: list[str]) -> None:
+    """Read summaries left out a baby's recession and feeds, streaked spit and a sore calf."""
+    assert symptom_names(description) == names
