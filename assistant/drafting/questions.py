@@ -1046,7 +1046,13 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
         asks = sentence.rstrip().endswith("?")
         if relative:
             found: list[Asked] = [
-                ("contacts", f"whether the patient's {relative} is at risk and needs a test", [relative], [])
+                (
+                    "contacts",
+                    f"whether the patient's {relative} {'are' if ' and ' in relative else 'is'} at risk and "
+                    f"{'need' if ' and ' in relative else 'needs'} a test",
+                    [relative],
+                    [],
+                )
             ]
         else:
             found = [

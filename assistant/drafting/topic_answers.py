@@ -781,7 +781,8 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     out = [
         _t(f"On the patient's {who}: {c.infectious}."),
         _t(
-            f"Whether the patient's {who} needs a test is decided by the treating clinician or the "
+            f"Whether the patient's {who} {'need' if ' and ' in who else 'needs'} a test is decided by the "
+            "treating clinician or the "
             "public-health team, who can arrange it."
         ),
     ]

@@ -481,6 +481,14 @@ _RELATIVE = (
     r"colleagues?|residents|household)"
 )
 RELATIVE = re.compile(r"\b" + _RELATIVE + r"\b", re.I)
+#: A second relative joined to the first ("my wife and 2 year old son").
+_AND_RELATIVE = re.compile(
+    r"\b(?:and|&) (?:my |our |his |her |their |the )?"
+    r"(?:\d+[- ]?(?:year|yr|month)s?[- ]?old |little |young |baby )?"
+    r"(son|daughter|child|children|kids?|baby|wife|husband|partner|mum|mother|dad|father|brother|sister|"
+    r"grandchild\w*|grandson|granddaughter)\b",
+    re.I,
+)
 _AT_RISK = re.compile(
     r"\b(at risk|catch\w*|caught|contagious|infectious|spread\w*|pass(?:ed)? (?:it|this) on|"
     r"be tested|be checked|screen\w*|need(?:s)? (?:a |to be )?(?:test|check)\w*)\b",
@@ -502,9 +510,12 @@ def topics_in(text: str, kinds: Sequence[TopicKind] = ()) -> list[Topic]:
 
 
 def relative_at_risk(text: str) -> str:
-    """The relative a question asks about as a contact ('son'), or '' when it does not."""
-    match = RELATIVE.search(text)
-    return match.group(1).lower() if match and _AT_RISK.search(text) else ""
+    """The relatives a question asks about as contacts ('son', 'wife and son'), or '' when it does not."""
+    if not _AT_RISK.search(text):
+        return ""
+    found = sorted([*RELATIVE.finditer(text), *_AND_RELATIVE.finditer(text)], key=lambda m: m.start())
+    named = list(dict.fromkeys(m.group(1).lower() for m in found))
+    return " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
 
 
 def topic(key: str) -> Topic:

@@ -185,6 +185,8 @@ class TestTopics:
     def test_relative_at_risk(self) -> None:
         """A question about a relative's risk names the relative; one about the patient's care does not."""
         assert relative_at_risk("Is my son at risk and does he need a test?") == "son"
+        # both relatives asked about (a read draft answered for the wife and left out the 2-year-old)
+        assert relative_at_risk("Do my wife and my 2 year old son need test?") == "wife and son"
         assert relative_at_risk("I am writing for my dad, who lives in a care home.") == ""
 
 
