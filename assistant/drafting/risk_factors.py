@@ -458,11 +458,14 @@ def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = Fal
         against = "it" if parts else cond.name
         named = questions.join_names([f.name for f in lowering[:3]])
         parts.append(f"what argues against {against}, without excluding it: {named}")
-    caveats = [t for f in found_factors(intake) for key, t in f.factor.caveat if key == cond.key]
+    caveats = [(f.factor, t) for f in found_factors(intake) for key, t in f.factor.caveat if key == cond.key]
     lead = "From the history, " if entry else "In the history given, "
     text = lead + "; ".join(parts) + "." if parts else ""
     if caveats and not entry:
-        text = (text + " " + caveats[0][0].upper() + caveats[0][1:] + ".").strip()
+        said = caveats[0][1]
+        text = (text + " " + said[0].upper() + said[1:] + ".").strip()
     elif caveats:
-        text = (text + " As for the tests so far: " + caveats[0] + ".").strip()
+        # A test's caveat ("a normal X-ray can miss ...") or one about the patient's own background.
+        which = "As for the tests so far: " if caveats[0][0].negative else "With that background: "
+        text = (text + " " + which + caveats[0][1] + ".").strip()
     return text

@@ -329,3 +329,18 @@ def test_planned_treatment_and_a_guess_are_not_risk_factors(reason: str, key: st
 def test_an_old_screening_film_is_no_normal_xray_now(text: str, found: bool) -> None:
     intake = IntakeRecord(diagnosis_in_question="tuberculosis", reason_for_second_opinion=text, age=30)
     assert ("normal_xray" in {f.factor.key for f in found_factors(intake)}) is found
+
+
+def test_a_pneumothorax_with_copd_is_said_to_be_secondary() -> None:
+    """A 68-year-old with COPD sent home with a collapsed lung was told small ones are often watched."""
+    intake = IntakeRecord(
+        diagnosis_in_question="small pneumothorax, sent home",
+        history="COPD for 10 years, smoked 40 years.",
+        symptoms=[Symptom(description="still more breathless than usual", duration="2 days")],
+        age=68,
+    )
+    text = history_sentence(intake, condition("pneumothorax"), entry=True)
+    assert "a known lung disease such as COPD" in text
+    assert "With that background: in someone with COPD" in text and "reassessed the same day" in text
+    healthy = IntakeRecord(diagnosis_in_question="small pneumothorax", history="No lung problems.", age=19)
+    assert "secondary pneumothorax" not in history_sentence(healthy, condition("pneumothorax"), entry=True)
