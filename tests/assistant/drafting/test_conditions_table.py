@@ -47,3 +47,9 @@ def test_a_key_listed_twice_is_refused(tmp_path: Path) -> None:
     path.write_text(entry + entry, encoding="utf-8")
     with pytest.raises(ValueError, match=r"listed twice: \['croup'\]"):
         load_conditions(path)
+
+
+def test_no_child_note_repeats_the_lead_it_is_given() -> None:
+    """The draft leads each note with "In children," (or "What differs in children:"), so a note that
+    begins "in children" read "In children, in children it is usually caused by ..."."""
+    assert [c.key for c in CONDITIONS if c.child_note.lower().startswith("in children")] == []
