@@ -1094,7 +1094,26 @@ def _one_activity_question(asked: list[Asked]) -> list[Asked]:
 def treatment_subjects(intake: IntakeRecord) -> list[str]:
     """Keys of the treatments the patient's questions name ('steroid', 'diuretic'), in order."""
     text = "\n".join(_question_texts(intake)) or intake.main_question
-    return [t.key for t in topics_in(correct_spelling(text, _TREATMENT_WORDS), ["treatment"])]
+    keys = [t.key for t in topics_in(correct_spelling(text, _TREATMENT_WORDS), ["treatment"])]
+    # "the steroid inhaler", "steroids every day" beside Clenil: an inhaled steroid, not tablets.
+    listed = "\n".join([text, *intake.medications])
+    if "steroid" in keys and _INHALED_STEROID.search(listed) and not _STEROID_TABLETS.search(listed):
+        keys = [k for k in keys if k != "steroid"]
+        if "inhaler" not in keys:
+            keys.append("inhaler")
+    return keys
+
+
+_INHALED_STEROID = re.compile(
+    r"\b(?:steroid (?:inhaler|puffer|preventer)s?|inhaled steroids?|preventer|clenil|beclometasone|qvar|"
+    r"fluticasone|flixotide|budesonide|pulmicort|seretide|symbicort|fostair|relvar|trimbow)\b",
+    re.I,
+)
+_STEROID_TABLETS = re.compile(
+    r"\b(?:prednisolone|prednisone|dexamethasone|hydrocortisone(?! cream| ointment)|"
+    r"steroid (?:tablets?|pills?|course)|oral steroids?)\b",
+    re.I,
+)
 
 
 _TREATMENT_WORDS = ("antibiotic", "antibiotics", "steroids", "inhalers", "medicine", "medicines")

@@ -100,6 +100,17 @@ def _cited(ctx: AnswerContext, query: str, words: re.Pattern[str] | Topic) -> li
     return ctx.pick(query, 1, accept)
 
 
+#: A child's preventer and growth, asked about: what is known, in the project's own words.
+_GROWTH_ASKED = re.compile(r"\b(?:growth|grow|height|tall|small(?:est)?|short|stunt\w*)\b", re.I)
+_PREVENTER_GROWTH = (
+    "On a preventer (an inhaled steroid) and growth: at the usual doses it can slow a child's growth a "
+    "little in the first year, and adults who took one as children are on average about a centimetre "
+    "shorter, while asthma that is not controlled can itself hold growth back; so the lowest dose that "
+    "controls the symptoms is used, height is measured at asthma reviews, and inhaler technique and "
+    "how often the reliever is needed are checked before a dose is raised"
+)
+
+
 def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     """For each medicine the question names: what it is for, a cited sentence, who decides."""
     out: list[DraftSentence] = []
@@ -120,6 +131,14 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
             continue
         meds = ctx.intake.medications
         out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds)}."))
+        if (
+            t.key == "inhaler"
+            and child
+            and _GROWTH_ASKED.search(
+                "\n".join([ctx.intake.main_question, ctx.intake.reason_for_second_opinion, *meds])
+            )
+        ):
+            out.append(_t(_PREVENTER_GROWTH))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
     named = [t for t in subjects if t.key != "interaction"]
     if named:

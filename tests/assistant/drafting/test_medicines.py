@@ -195,3 +195,26 @@ def test_more_listed_things_are_named_for_what_they_are(listed: str, what: str) 
     """A vape was 'not covered' as if a medicine, pyridoxine 'a supplement or drink'."""
     first = medicine_sentences([listed], ["pneumonia"], "pneumonia")[0]
     assert what in first and "does not cover" not in first
+
+
+def test_a_steroid_inhaler_is_an_inhaler_and_a_childs_growth_is_answered() -> None:
+    """An 8-year-old's mother asked whether the steroid inhaler (Clenil) is safe for growth: read drafts
+    answered about prednisolone tablets and diabetes, and not about growth."""
+    from assistant.drafting.questions import treatment_subjects
+
+    child = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Is the steroid inhaler safe for her growth? I don't want her on steroids every day.",
+        medications=["brown inhaler clenil 100 two puffs twice a day", "hydrocortisone cream for eczema"],
+        age=8,
+    )
+    assert treatment_subjects(child) == ["inhaler"]
+    answers = " ".join(
+        s.text
+        for s in compose_draft(child, ImagingFindings(), [], MockLLM(responses=[""]))
+        .section(SectionKey.ANSWERS)
+        .sentences
+    )
+    assert "about a centimetre" in answers and "prednisolone" not in answers
+    adult = child.model_copy(update={"medications": ["prednisolone 30mg for 5 days", "clenil"], "age": 50})
+    assert "steroid" in treatment_subjects(adult)
