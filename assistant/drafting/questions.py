@@ -1101,9 +1101,19 @@ def treatment_subjects(intake: IntakeRecord) -> list[str]:
         keys = [k for k in keys if k != "steroid"]
         if "inhaler" not in keys:
             keys.append("inhaler")
-    return keys
+    # "blood thinner" for someone on clopidogrel alone: an antiplatelet, not an anticoagulant.
+    meds = "\n".join(intake.medications)
+    if "anticoagulant" in keys and _ANTIPLATELET.search(meds) and not _ANTICOAGULANT.search(meds):
+        keys = [("antiplatelet" if k == "anticoagulant" else k) for k in keys]
+    return list(dict.fromkeys(keys))
 
 
+_ANTIPLATELET = re.compile(r"\b(?:clopidogrel|plavix|ticagrelor|brilique|prasugrel)\b", re.I)
+_ANTICOAGULANT = re.compile(
+    r"\b(?:apixaban|eliquis|rivaroxaban|xarelto|edoxaban|dabigatran|warfarin|heparin|enoxaparin|"
+    r"clexane|dalteparin|fragmin|tinzaparin)\b",
+    re.I,
+)
 _INHALED_STEROID = re.compile(
     r"\b(?:steroid (?:inhaler|puffer|preventer)s?|inhaled steroids?|preventer|clenil|beclometasone|qvar|"
     r"fluticasone|flixotide|budesonide|pulmicort|seretide|symbicort|fostair|relvar|trimbow)\b",

@@ -129,6 +129,18 @@ TOPICS: tuple[Topic, ...] = (
         "is usually the first painkiller, and a pharmacist or doctor advises on anything stronger",
     ),
     Topic(
+        "antiplatelet",
+        "treatment",
+        "the antiplatelet medicine",
+        (r"clopidogrel", r"plavix", r"ticagrelor", r"brilique", r"prasugrel", r"antiplatelets?"),
+        "clopidogrel, ticagrelor and low-dose aspirin are antiplatelet medicines, which make the blood's "
+        "platelets less sticky and are different from anticoagulants such as apixaban; before a biopsy or "
+        "another procedure they are often stopped about five to seven days ahead, but after a heart stent "
+        "or a stroke that decision is made with the cardiologist or stroke team, because stopping them "
+        "too early can cause a heart attack or a stroke, so they should never be stopped without that "
+        "advice",
+    ),
+    Topic(
         "painkiller",
         "treatment",
         "the painkillers",

@@ -218,3 +218,30 @@ def test_a_steroid_inhaler_is_an_inhaler_and_a_childs_growth_is_answered() -> No
     assert "about a centimetre" in answers and "prednisolone" not in answers
     adult = child.model_copy(update={"medications": ["prednisolone 30mg for 5 days", "clenil"], "age": 50})
     assert "steroid" in treatment_subjects(adult)
+
+
+def test_a_blood_thinner_question_on_clopidogrel_is_about_an_antiplatelet() -> None:
+    """A man with two stents on clopidogrel asked whether to stop his blood thinner before a biopsy; the
+    draft answered about apixaban and 'a day or two'."""
+    from assistant.drafting.questions import treatment_subjects
+
+    stented = IntakeRecord(
+        diagnosis_in_question="lung mass",
+        main_question="Do I have to stop my blood thinner before the biopsy?",
+        medications=["clopidogrel 75mg", "atorvastatin 80mg"],
+        age=70,
+    )
+    assert treatment_subjects(stented) == ["antiplatelet"]
+    answers = " ".join(
+        s.text
+        for s in compose_draft(stented, ImagingFindings(), [], MockLLM(responses=[""]))
+        .section(SectionKey.ANSWERS)
+        .sentences
+    )
+    assert (
+        "five to seven days" in answers
+        and "with the cardiologist" in answers
+        and "apixaban prevent" not in answers
+    )
+    on_both = stented.model_copy(update={"medications": ["clopidogrel 75mg", "apixaban 5mg"]})
+    assert treatment_subjects(on_both) == ["anticoagulant"]
