@@ -344,3 +344,11 @@ def test_a_pneumothorax_with_copd_is_said_to_be_secondary() -> None:
     assert "With that background: in someone with COPD" in text and "reassessed the same day" in text
     healthy = IntakeRecord(diagnosis_in_question="small pneumothorax", history="No lung problems.", age=19)
     assert "secondary pneumothorax" not in history_sentence(healthy, condition("pneumothorax"), entry=True)
+
+
+@pytest.mark.parametrize(
+    ("history", "found"), [("Father was a miner.", False), ("I was a miner for 20 years.", True)]
+)
+def test_a_fathers_mining_is_not_the_patients_dust(history: str, found: bool) -> None:
+    intake = IntakeRecord(diagnosis_in_question="COPD", history=history, age=68)
+    assert ("mineral_dust" in {f.factor.key for f in found_factors(intake)}) is found
