@@ -75,7 +75,7 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
     for m in _WHERE.finditer(text):
         if m.group(4):
             side, level = m.group(4).lower(), "upper" if m.group(0).lower().startswith("top") else "lower"
-            place = f"in the {'top' if level == 'upper' else 'bottom'} of the {side} lung"
+            place = f"in the {level} part of the {side} lung"
         else:
             side, level, part = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3).lower()
             level = "middle" if level == "mid" else level

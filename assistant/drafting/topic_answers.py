@@ -259,8 +259,8 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     out.append(
         _t(
             f"Whether it is safe to {'go ahead' if q.subjects == ['travel'] else 'carry on'} with {what} "
-            "depends on the final diagnosis and how the patient is, so this needs the treating clinician's "
-            "advice."
+            "depends on the final diagnosis and how the patient is, so it is for the treating clinician to "
+            "review with the patient."
         )
     )
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
