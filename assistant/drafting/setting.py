@@ -57,16 +57,17 @@ def _now(pattern: re.Pattern[str], text: str) -> bool:
 
 
 def care_setting(intake: IntakeRecord) -> Setting:
-    """``care_plan`` for a plan limiting hospital care (a DNACPR decision, palliative care, a wish to
-    avoid hospital), ``hospital`` for an inpatient now, ``care_plan`` for a care home or hospice
-    resident, else "" (at home, or not said)."""
+    """``hospital`` for an inpatient now (whose ward acts on any care plan), ``care_plan`` for a plan
+    limiting hospital care (a DNACPR decision, palliative care, a wish to avoid hospital) or a care
+    home or hospice resident, else "" (at home, or not said)."""
     story = "\n".join(
         [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
     )
-    if _now(_LIMITS, story):
-        return "care_plan"
+    # An inpatient's ward acts on any care plan, so the ward is whom to tell.
     if _now(_HOSPITAL, story):
         return "hospital"
+    if _now(_LIMITS, story):
+        return "care_plan"
     if _now(_CARE_HOME, story):
         return "care_plan"
     return ""
@@ -97,7 +98,15 @@ def act_now(intake: IntakeRecord) -> str:
         return (
             f"{_WHOM[setting]} now{_CARE_PLAN_NOTE} (such as a DNACPR decision or a wish to avoid hospital)"
         )
-    return f"{_WHOM[setting]} now"
+    return f"{_WHOM[setting]} now{_CARE_PLAN_NOTE if _plan_on_ward(intake, setting) else ''}"
+
+
+def _plan_on_ward(intake: IntakeRecord, setting: Setting) -> bool:
+    """An inpatient with a care plan that limits treatment: the ward acts in line with it."""
+    story = "\n".join(
+        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
+    )
+    return setting == "hospital" and _now(_LIMITS, story)
 
 
 #: Warning signs in plain words, for adults and for young children (under 12).
@@ -118,5 +127,5 @@ def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
     whom = _WHOM[setting]
     if not setting and young_child:
         whom += " or go to A&E"
-    note = _CARE_PLAN_NOTE if setting == "care_plan" else ""
+    note = _CARE_PLAN_NOTE if setting == "care_plan" or _plan_on_ward(intake, setting) else ""
     return f"{signs} are reasons to {whom} at once{note}."

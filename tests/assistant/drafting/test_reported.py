@@ -34,7 +34,9 @@ def test_present_absent_and_where() -> None:
         "Chest x-ray at hospital 2 weeks ago, they say shadow and hole in top right lung, look like TB."
     )
     present, _, where = reported_findings(intake)
-    assert "a hollow area inside a shadow (a cavity)" in present and where == ["in the upper part of the right lung"]
+    assert "a hollow area inside a shadow (a cavity)" in present and where == [
+        "in the upper part of the right lung"
+    ]
 
 
 def test_a_radiologists_query_is_part_of_the_report() -> None:

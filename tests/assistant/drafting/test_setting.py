@@ -40,8 +40,9 @@ def _intake(story: str, history: str = "") -> IntakeRecord:
             "DNACPR in place; wants to avoid hospital.",
             "care_plan",
         ),
-        # A care plan that limits hospital care decides, even during a stay.
-        ("She is on the ward now.", "Palliative care only.", "care_plan"),
+        # During a stay the ward is whom to tell, and it acts on the care plan (read drafts sent an
+        # inpatient's family to the GP and the out-of-hours service).
+        ("She is on the ward now.", "Palliative care only.", "hospital"),
         # Past stays, the writer's own work and never-been are not the setting now.
         ("I was in hospital for 8 days with covid pneumonia.", "", ""),
         ("Nothing, never been in hospital before.", "", ""),
@@ -71,3 +72,10 @@ def test_an_inpatients_draft_never_says_call_emergency_services() -> None:
     texts = " ".join(s.text for sec in draft.sections for s in sec.sentences)
     assert "emergency services" not in texts
     assert "tell the nurse or doctor on the ward" in texts
+
+
+def test_a_ward_acts_on_the_care_plan() -> None:
+    intake = _intake("She is on the ward now.", "Palliative care only.")
+    assert warning_sentence(intake, young_child=False).endswith(
+        "tell the nurse or doctor on the ward at once, who will act in line with the care plan."
+    )
