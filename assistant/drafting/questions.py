@@ -1098,9 +1098,10 @@ def treatment_subjects(intake: IntakeRecord) -> list[str]:
     # "the steroid inhaler", "steroids every day" beside Clenil: an inhaled steroid, not tablets.
     listed = "\n".join([text, *intake.medications])
     if "steroid" in keys and _INHALED_STEROID.search(listed) and not _STEROID_TABLETS.search(listed):
-        keys = [k for k in keys if k != "steroid"]
-        if "inhaler" not in keys:
-            keys.append("inhaler")
+        keys = [("steroid_inhaler" if k == "steroid" else k) for k in keys]
+        # "the steroid inhaler" names one inhaler, not also the inhalers in general
+        if "inhaler" in keys and not topic("inhaler").search(_INHALED_STEROID.sub(" ", text)):
+            keys.remove("inhaler")
     # "blood thinner" for someone on clopidogrel alone: an antiplatelet, not an anticoagulant.
     meds = "\n".join(intake.medications)
     if "anticoagulant" in keys and _ANTIPLATELET.search(meds) and not _ANTICOAGULANT.search(meds):

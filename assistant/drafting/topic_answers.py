@@ -132,7 +132,8 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
         meds = ctx.intake.medications
         out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds)}."))
         if (
-            t.key == "inhaler"
+            t.key in ("inhaler", "steroid_inhaler")
+            and _t(_PREVENTER_GROWTH) not in out
             and child
             and _GROWTH_ASKED.search(
                 "\n".join([ctx.intake.main_question, ctx.intake.reason_for_second_opinion, *meds])
@@ -259,8 +260,8 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     out.append(
         _t(
             f"Whether it is safe to {'go ahead' if q.subjects == ['travel'] else 'carry on'} with {what} "
-            "depends on the final diagnosis and how the patient is, so it is for the treating clinician to "
-            "review with the patient."
+            "depends on the final diagnosis and how the patient is, so this needs the treating clinician's "
+            "advice at the next review."
         )
     )
     family = diagnosis_family(ctx.intake.diagnosis_in_question)

@@ -116,6 +116,27 @@ TOPICS: tuple[Topic, ...] = (
         "often than usual is a sign of a flare-up that needs a clinician the same day",
     ),
     Topic(
+        "steroid_inhaler",
+        "treatment",
+        "the steroid (preventer) inhaler",
+        (
+            r"steroid (?:inhaler|puffer|preventer)s?",
+            r"inhaled steroids?",
+            r"preventers?(?: inhalers?)?",
+            r"clenil",
+            r"beclometasone",
+            r"qvar",
+            r"fluticasone",
+            r"flixotide",
+            r"budesonide",
+            r"pulmicort",
+        ),
+        "a preventer inhaler holds a small dose of steroid that calms the airways when it is used every "
+        "day, even when well; it is a different medicine from steroid tablets, and far less of it reaches "
+        "the rest of the body; rinsing the mouth after it and using a spacer lower the chance of a sore "
+        "mouth or hoarse voice",
+    ),
+    Topic(
         "anticoagulant",
         "treatment",
         "blood thinners (anticoagulants)",

@@ -208,7 +208,7 @@ def test_a_steroid_inhaler_is_an_inhaler_and_a_childs_growth_is_answered() -> No
         medications=["brown inhaler clenil 100 two puffs twice a day", "hydrocortisone cream for eczema"],
         age=8,
     )
-    assert treatment_subjects(child) == ["inhaler"]
+    assert treatment_subjects(child) == ["steroid_inhaler"]
     answers = " ".join(
         s.text
         for s in compose_draft(child, ImagingFindings(), [], MockLLM(responses=[""]))
