@@ -23,6 +23,7 @@ from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
+from assistant.drafting.topics import prescribed, topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 
@@ -478,19 +479,34 @@ def _clear_film_sentence(ctx: AnswerContext) -> str:
 
 
 def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
-    out = [
-        DraftSentence(
-            text="This opinion cannot change a prescription: whether the current treatment "
-            "is the right one depends on the examination, allergies, other medicines and how the "
-            "illness responds, which the treating doctor judges.",
-            origin="template",
-        ),
-        DraftSentence(
-            text="Not improving, or getting worse, while on treatment is a reason to contact the "
-            "treating doctor again rather than to change medicines on one's own.",
-            origin="template",
-        ),
-    ]
+    # Asked whether a medicine is needed and none is listed ("does she need antibiotics?" for a baby
+    # on none): there is no current treatment to judge or to stay on.
+    untreated = not ctx.intake.medications or (
+        bool(q.subjects) and not any(prescribed(topic(k), ctx.intake.medications) for k in q.subjects)
+    )
+    if untreated:
+        out = [
+            DraftSentence(
+                text="This opinion cannot prescribe: whether a treatment is needed depends on the "
+                "examination, allergies, other medicines and how the illness develops, which the treating "
+                "doctor judges.",
+                origin="template",
+            )
+        ]
+    else:
+        out = [
+            DraftSentence(
+                text="This opinion cannot change a prescription: whether the current treatment "
+                "is the right one depends on the examination, allergies, other medicines and how the "
+                "illness responds, which the treating doctor judges.",
+                origin="template",
+            ),
+            DraftSentence(
+                text="Not improving, or getting worse, while on treatment is a reason to contact the "
+                "treating doctor again rather than to change medicines on one's own.",
+                origin="template",
+            ),
+        ]
     dx = questions.diagnosis_condition(ctx.intake)
     fits = ctx.fits(dx)
 

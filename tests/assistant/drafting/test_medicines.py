@@ -176,6 +176,9 @@ def test_a_medicine_asked_about_but_not_listed_is_whether_one_is_needed() -> Non
     ]
     note = next(t for t in answers if t.startswith("On an antibiotic:"))
     assert "stopped early" not in note and "whether one is needed" in note
+    # no current treatment to judge or to stay on
+    assert any(t.startswith("This opinion cannot prescribe") for t in answers)
+    assert not any("while on treatment" in t for t in answers)
 
     on_one = asked.model_copy(update={"medications": ["amoxicillin (day 2)"]})
     summaries = [q.summary for q in parse_sub_questions(on_one, has_images=False)]
