@@ -39,6 +39,7 @@ from assistant.drafting.conditions import Condition, addresses, conditions_in, d
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
+from assistant.drafting.reported import reported_findings
 from assistant.drafting.sanitize import (
     echoes,
     numbers_in,
@@ -67,7 +68,7 @@ from assistant.drafting.sources import (
     usable_sentence,
 )
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
-from assistant.drafting.validity import verdict_for
+from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 from knowledge.sentences import split_sentences
 from prompts import PromptTemplate, load_template
@@ -266,8 +267,14 @@ def _pick(
     base = accept or ctx.fits
     patient = ctx.patient_runs
 
+    # A film reported or counted abnormal: what a normal film means is beside the point ("a normal
+    # X-ray does not exclude heart failure" to a woman whose film showed a big heart and fluid).
+    abnormal = bool(reported_findings(ctx.intake)[0]) or any(f.positive for f in usable_findings(ctx.imaging))
+
     def ok(sentence: str, passage: CitedSource) -> bool:
         # A quote that happens to repeat the patient's own phrasing reads as their words pasted back.
+        if abnormal and _NORMAL_FILM.search(sentence):
+            return False
         return not echoes(sentence, patient) and base(sentence, passage)
 
     return facts.pick_passage_facts(
@@ -296,6 +303,9 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
         )
     topic = f"What a diagnosis of {ctx.diagnosis} means"
     return out + fact + _explain(ctx, SectionKey.FIRST_DIAGNOSIS, topic, fact, documents)
+
+
+_NORMAL_FILM = re.compile(r"\b(?:a )?(?:normal|clear) (?:chest )?(?:x-?ray|film|scan)s?\b", re.I)
 
 
 def _images(ctx: _Context) -> list[DraftSentence]:

@@ -68,3 +68,24 @@ def test_the_images_answer_relays_it_as_the_patients_account() -> None:
     assert "(consolidation) and fluid around the lung (a pleural effusion), in the right lower zone" in told
     assert "patient's account" in told
     assert prior.lower() not in told.lower()
+
+
+def test_no_normal_film_sentence_beside_a_film_reported_abnormal(imaging: ImagingFindings) -> None:
+    """'A normal X-ray does not exclude heart failure' was quoted to a woman whose film showed a big
+    heart and fluid; with the report described, no section quotes such a sentence."""
+    from tests.assistant.drafting.pack_notes import pack_note
+
+    intake = IntakeRecord(
+        diagnosis_in_question="heart failure",
+        prior_imaging="Chest x-ray last week: enlarged heart, fluid at both bases.",
+        main_question="Is it really heart failure? What does her x-ray show?",
+        age=79,
+        sex="female",
+    )
+    note = pack_note(1, "heart-failure-pulmonary-oedema")
+    only = note.model_copy(
+        update={"text": "A normal chest X-ray does not exclude heart failure, so an echo is done."}
+    )
+    draft = compose_draft(intake, imaging, [only], MockLLM(responses=[""]))
+    texts = [s.text for sec in draft.sections for s in sec.sentences]
+    assert not any("normal chest X-ray" in t for t in texts)
