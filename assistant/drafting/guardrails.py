@@ -417,6 +417,20 @@ def dated_by_another(intake: IntakeRecord, index: int) -> bool:
     return False
 
 
+_BRIEF = re.compile(r"\b(?:seconds?|a minute|minutes?|\d+ ?mins?|briefly|a moment|a few moments)\b", re.I)
+_AGO = re.compile(
+    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
+    r"(?:days?|weeks?|months?|years?) ago|yesterday|last (?:week|night|month|year))\b",
+    re.I,
+)
+
+
+def past_episode(when: str) -> bool:
+    """Whether a symptom's timing says it was a brief episode that is over ("about a minute, 12 days
+    ago"): a choking fit told as history, not an emergency now."""
+    return bool(_BRIEF.search(when) and _AGO.search(when))
+
+
 def symptoms_now(intake: IntakeRecord) -> list[str]:
     """The symptom text to triage for an emergency now (one text, or none).
 
@@ -435,6 +449,7 @@ def symptoms_now(intake: IntakeRecord) -> list[str]:
         if not long_standing(s.description, s.duration)
         and not _RESOLVED.search(f"{s.duration} {s.onset}")
         and not dated_by_another(intake, i)
+        and not past_episode(f"{s.duration} {s.onset}")
     ]
     return ["; ".join(current)] if current else []
 

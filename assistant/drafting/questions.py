@@ -299,9 +299,12 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     risks = risk_conditions(intake)
     # "no asthma, never had a chest infection": named only to be denied, never as a worry; "a stroke 5
     # weeks ago ... swallowing after the stroke": a past event, unless the question asks about it anew.
-    denied = only_denied(_text_of(intake)) + [
-        c for c in found if c not in asked and _only_as_event(c, correct_spelling(_text_of(intake)))
-    ]
+    denied = (
+        only_denied(_text_of(intake))
+        + [c for c in found if c not in asked and _only_as_event(c, correct_spelling(_text_of(intake)))]
+        # "No asthma or eczema" in the history: a wheeze does not name asthma unless a question asks it
+        + [c for c in denied_conditions(intake.history) if c not in asked and c not in in_question]
+    )
     found = [c for c in found if c not in risks and c not in denied]
     return _cancer_after_clot(found, family, _text_of(intake))
 

@@ -203,3 +203,18 @@ class TestAssessPriority:
             ],
         )
         assert assess_priority(intake).priority == "urgent"
+
+    def test_a_brief_episode_days_ago_is_history(self) -> None:
+        """ "about a minute, 12 days ago": a choking fit told as history raises no emergency."""
+        intake = IntakeRecord(
+            diagnosis_in_question="viral pneumonia",
+            age=3,
+            symptoms=[
+                Symptom(
+                    description="coughing/choking fit while eating popcorn",
+                    duration="about a minute, 12 days ago",
+                ),
+                Symptom(description="cough day and night", duration="10 days"),
+            ],
+        )
+        assert assess_priority(intake).priority == "routine"

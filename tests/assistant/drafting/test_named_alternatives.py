@@ -291,3 +291,17 @@ def test_a_known_event_the_question_dates_from_is_not_asked_about() -> None:
     assert "aspiration" in keys and "stroke" not in keys
     asked = IntakeRecord(diagnosis_in_question="vertigo", main_question="Could it be a stroke?", age=70)
     assert "stroke" in [c.key for c in questions.named_alternatives(asked)]
+
+
+def test_a_condition_the_history_denies_is_not_named_by_a_symptom() -> None:
+    """ "No asthma or eczema" in the history: a one-sided wheeze after choking names no asthma."""
+    intake = IntakeRecord(
+        diagnosis_in_question="viral pneumonia",
+        main_question="Could she have inhaled a bit of popcorn?",
+        reason_for_second_opinion="Now she has a wheeze, maybe louder on one side.",
+        history="No asthma or eczema. Never wheezed before.",
+        age=3,
+    )
+    assert "asthma" not in [c.key for c in questions.named_alternatives(intake)]
+    asked = intake.model_copy(update={"main_question": "Could it be asthma after all?"})
+    assert "asthma" in [c.key for c in questions.named_alternatives(asked)]
