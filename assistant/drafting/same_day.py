@@ -132,17 +132,33 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     return out
 
 
+#: Signs that call for emergency care now rather than a same-day appointment.
+EMERGENCY_SIGNS = frozenset({"pauses in breathing"})
+
+
 def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
-    """The draft's statement that the signs described call for a doctor today, for the setting."""
-    who = "the child" if intake.age is not None and intake.age < 16 else "the patient"
+    """The draft's statement that the signs described call for a doctor today, for the setting:
+    emergency care now for a baby's pauses in breathing; A&E or a children's assessment unit for a
+    young child; A&E or an urgent care centre for an adult (NICE NG9 refers a baby with apnoea as an
+    emergency and one taking half its feeds to hospital)."""
+    child = intake.age is not None and intake.age < 16
+    who = "the child" if child else "the patient"
+    listed = "; ".join(signs)
     if care_setting(intake) == "care_plan":
-        where = "the GP or the care team should be asked to see " + who + " today"
+        where = f"the GP or the care team should be asked to see {who} today"
+    elif EMERGENCY_SIGNS & set(signs):
+        where = f"{act_now}, or go straight to A&E; {who} should not wait for this opinion"
+        return f"The account describes signs that need emergency care ({listed}): {where}."
+    elif intake.age is not None and intake.age < 5:
+        where = (
+            f"{who} should be assessed in hospital today (A&E or a children's assessment unit), rather than "
+            "at a routine appointment or after this opinion"
+        )
     else:
         where = (
-            f"{who} should be seen by a doctor today (the GP's same-day service, an urgent care centre, "
-            "or A&E if it cannot be arranged), rather than waiting for this opinion"
+            f"{who} should be seen by a doctor today (A&E or an urgent care centre, or the GP's same-day "
+            "service if it can see them today), rather than waiting for this opinion"
         )
-    listed = "; ".join(signs)
     return (
         f"The account describes signs that guidelines treat as reasons for a same-day medical assessment "
         f"({listed}): {where}. If any of them gets worse, {act_now}."

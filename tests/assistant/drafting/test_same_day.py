@@ -43,10 +43,24 @@ def test_a_babys_signs_are_named() -> None:
 def test_they_lead_the_answers_and_make_the_case_urgent() -> None:
     draft = compose_draft(BABY, ImagingFindings(), [], MockLLM(responses=[""]))
     answers = [s.text for s in draft.section(SectionKey.ANSWERS).sentences]
-    first = next(i for i, t in enumerate(answers) if "same-day medical assessment" in t)
+    first = next(i for i, t in enumerate(answers) if "need emergency care" in t)
     assert first < next(i for i, t in enumerate(answers) if t.startswith("On whether the diagnosis"))
-    assert "the child should be seen by a doctor today" in answers[first]
+    # a baby's pauses in breathing are an emergency, not a same-day appointment
+    assert "call emergency services now, or go straight to A&E" in answers[first]
     assert draft.priority == "urgent"
+
+
+def test_a_young_childs_signs_mean_hospital_today_and_an_adults_a_doctor_today() -> None:
+    from assistant.drafting.same_day import same_day_sentence
+
+    baby = _intake(0, "fast breathing with tummy sucking in under ribs")
+    assert "assessed in hospital today (A&E or a children's assessment unit)" in same_day_sentence(
+        baby, same_day_signs(baby), "call emergency services now"
+    )
+    adult = _intake(34, "tight left calf", "breathless on stairs", dx="chest infection")
+    assert "seen by a doctor today (A&E or an urgent care centre" in same_day_sentence(
+        adult, same_day_signs(adult), "call emergency services now"
+    )
 
 
 @pytest.mark.parametrize(
