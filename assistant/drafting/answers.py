@@ -307,7 +307,7 @@ _SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "weight gain": r"weight gain",
     "tiredness": r"tired",
     "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
-    "calf or leg pain": r"calf|leg",
+    "calf or leg pain": r"\bcal(?:f|ves)\b|\blegs?\b",
     "fainting": r"faint",
     "feeling faint": r"faint|dizz",
     "confusion": r"confus",
@@ -523,11 +523,14 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
     # Every medicine the patient listed, named as they wrote it: what it is for, whether it treats
     # the diagnosis, who decides (the question may be about one of them, the answer covers all).
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    # A viral illness's pneumonia ("COVID pneumonia") is not what an antibiotic treats: doxycycline is
+    # not "the kind of medicine used for COVID-19".
+    viral = bool(family) and family[0].viral
     out += [
         DraftSentence(text=t, origin="template")
         for t in medicine_sentences(
             ctx.intake.medications,
-            [c.key for c in family],
+            [c.key for c in family if not (viral and c.key == "pneumonia")],
             questions.diagnosis_label(ctx.intake),
             [c.key for c in questions.known_conditions(ctx.intake)],
         )

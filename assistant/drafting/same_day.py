@@ -106,7 +106,7 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         if _RECESSION.search(symptoms) or any(_RECESSION.search(s) and "?" not in s for s in story):
             out.append("the chest or tummy drawing in with each breath")
         if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
-            out.append("taking about half the usual feeds or less, with fewer wet nappies")
+            out.append("feeding much less than usual, with fewer wet nappies")
         if age < 2 and (_PAUSES.search(symptoms) or any(_PAUSES.search(s) and "?" not in s for s in story)):
             out.append("pauses in breathing")
     copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))

@@ -248,3 +248,21 @@ def test_a_blood_thinner_question_on_clopidogrel_is_about_an_antiplatelet() -> N
     )
     on_both = stented.model_copy(update={"medications": ["clopidogrel 75mg", "apixaban 5mg"]})
     assert treatment_subjects(on_both) == ["anticoagulant"]
+
+
+def test_an_antibiotic_is_not_the_medicine_for_a_viral_illness() -> None:
+    """Doxycycline was called 'the kind of medicine used for COVID-19' for a COVID pneumonia."""
+    intake = IntakeRecord(
+        diagnosis_in_question="covid pneumonia",
+        main_question="Is the antibiotic right?",
+        medications=["doxycycline 100mg"],
+        age=29,
+    )
+    answers = " ".join(
+        s.text
+        for s in compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        .section(SectionKey.ANSWERS)
+        .sentences
+    )
+    assert "is the kind of medicine used for" not in answers
+    assert "doxycycline 100mg is an antibiotic" in answers

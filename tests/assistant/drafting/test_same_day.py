@@ -35,7 +35,7 @@ BABY = _intake(
 def test_a_babys_signs_are_named() -> None:
     assert same_day_signs(BABY) == [
         "the chest or tummy drawing in with each breath",
-        "taking about half the usual feeds or less, with fewer wet nappies",
+        "feeding much less than usual, with fewer wet nappies",
         "pauses in breathing",
     ]
 

@@ -74,3 +74,9 @@ def test_hay_fever_in_a_table_text_is_not_a_fever() -> None:
     )
     assert "fever" not in text
     assert "a cough and wheeze are among those that can point to asthma" in text
+
+
+def test_phlegm_is_not_a_leg() -> None:
+    """'calf or leg pain' matched the 'leg' in 'phlegm' in pneumonia's table text."""
+    text = symptoms_fitting(_intake("cough", "tight left calf"), condition("pneumonia"), condition("covid19"))
+    assert "calf" not in text
