@@ -366,11 +366,42 @@ def _activity_notes(
     return out
 
 
+_NEVER_SMOKED_SAID = re.compile(
+    r"\b(?:never|not ever|have not|haven'?t|has not|hasn'?t)\s+(?:ever\s+)?smoked\b|\bnon-?\s?smoker\b|"
+    r"\bnever (?:a )?smoker\b",
+    re.I,
+)
+_SMOKES_NOW = re.compile(
+    r"\b(?:smokes|smoking \d+|\d+ a day|pack[- ]years?|ex-?smoker|stopped smoking|quit)\b", re.I
+)
+
+
 def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
     support is."""
     said = re.sub(r"^whether | matters here.*$", "", q.summary)
     out: list[DraftSentence] = []
+    story = "\n".join([ctx.intake.history, ctx.intake.reason_for_second_opinion, ctx.intake.main_question])
+    if _NEVER_SMOKED_SAID.search(story) and not _SMOKES_NOW.search(ctx.intake.history):
+        # "How can it be cancer if I never smoked?": stop-smoking advice answers nothing.
+        cancer = any(c.key in CANCER_KEYS for c in conds)
+        out.append(
+            _t(
+                f"On {said}: for someone who has never smoked, "
+                + (
+                    "lung cancer is less likely but not rare: about one in ten to one in five lung cancers "
+                    "are in people who never smoked, most often the type called adenocarcinoma, more often "
+                    "in women and in people of East Asian origin, and they often carry a gene change (such "
+                    "as EGFR) that targeted tablets can treat; so never having smoked does not rule out a "
+                    "cancer when a scan shows a mass, and a biopsy is what settles it"
+                    if cancer
+                    else "smoking is not the cause here; other people's smoke, dusts and fumes at work, and "
+                    "radon at home are the usual things that matter instead"
+                )
+                + "."
+            )
+        )
+        return out
     if stopped_smoking(ctx.intake):
         # Advice to stop is no answer to someone who stopped years ago and asks how it can be COPD.
         out.append(

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
-from assistant.drafting.schemas import ImagingFindings
+from assistant.drafting.schemas import ImagingFindings, SectionKey
 from assistant.drafting.topic_answers import stopped_smoking
 from assistant.intake import IntakeRecord
 
@@ -55,3 +55,23 @@ def test_the_smoking_answer_for_an_ex_smoker_gives_no_advice_to_stop() -> None:
         MockLLM(),
     )
     assert "free stop-smoking services" in " ".join(s.text for sec in smoker.sections for s in sec.sentences)
+
+
+def test_a_never_smoker_asking_how_it_can_be_cancer_is_answered() -> None:
+    """'How can it be cancer if I never smoked?' was answered with stop-smoking services."""
+    intake = IntakeRecord(
+        diagnosis_in_question="lung cancer suspected",
+        main_question="How can it be cancer if I never smoked? Should we wait and rescan?",
+        history="Never smoker. Underactive thyroid.",
+        age=52,
+        sex="female",
+    )
+    answers = [
+        s.text
+        for s in compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        .section(SectionKey.ANSWERS)
+        .sentences
+    ]
+    said = next(t for t in answers if "for someone who has never smoked" in t)
+    assert "one in ten to one in five lung cancers" in said
+    assert not any("stop-smoking service" in t for t in answers)
