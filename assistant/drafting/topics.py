@@ -524,7 +524,8 @@ _AND_RELATIVE = re.compile(
 )
 _AT_RISK = re.compile(
     r"\b(at risk|catch\w*|caught|contagious|infectious|spread\w*|pass(?:ed)? (?:it|this) on|"
-    r"be tested|be checked|screen\w*|need(?:s)? (?:a |to be )?(?:test|check)\w*)\b",
+    r"be tested|be checked|screen\w*|need(?:s)? (?:a |to be )?(?:test|check)\w*|in danger|"
+    r"danger(?:ous)? (?:to|for)|safe (?:for|around|to be (?:near|around|with)))\b",
     re.I,
 )
 

@@ -187,6 +187,7 @@ class TestTopics:
         assert relative_at_risk("Is my son at risk and does he need a test?") == "son"
         # both relatives asked about (a read draft answered for the wife and left out the 2-year-old)
         assert relative_at_risk("Do my wife and my 2 year old son need test?") == "wife and son"
+        assert relative_at_risk("Are my children in danger?") == "children"
         assert relative_at_risk("I am writing for my dad, who lives in a care home.") == ""
 
 
