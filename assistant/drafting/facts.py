@@ -288,11 +288,14 @@ def summary_sentences(
         intake.diagnosis_in_question, fuzzy=True
     )
     raised = questions.asked_conditions(intake)
+    named = {c.key for c in questions.named_alternatives(intake)}
     background = [
         c.name
         for c in questions.known_conditions(intake)
         if c not in dx_family
         and c not in raised
+        # an inhaled nut asked about is the question, not "aspiration" as background
+        and not (c.key == "aspiration" and "foreign_body" in named)
         and c.name not in own
         and c.key not in renamed
         # "it was viral" about a viral diagnosis (bronchiolitis, COVID-19) is the diagnosis itself.

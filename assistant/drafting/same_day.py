@@ -134,6 +134,13 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
 
 #: Signs that call for emergency care now rather than a same-day appointment.
 EMERGENCY_SIGNS = frozenset({"pauses in breathing"})
+#: Signs that call for hospital assessment today (possible sepsis in an older person, a possible clot).
+HOSPITAL_SIGNS = frozenset(
+    {
+        "new confusion or drowsiness with an infection",
+        "a painful or swollen calf together with breathlessness or chest pain",
+    }
+)
 
 
 def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
@@ -149,6 +156,8 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
     elif EMERGENCY_SIGNS & set(signs):
         where = f"{act_now}, or go straight to A&E; {who} should not wait for this opinion"
         return f"The account describes signs that need emergency care ({listed}): {where}."
+    elif HOSPITAL_SIGNS & set(signs):
+        where = f"{who} should be assessed in hospital today (A&E), rather than at a routine appointment"
     elif intake.age is not None and intake.age < 5:
         where = (
             f"{who} should be assessed in hospital today (A&E or a children's assessment unit), rather than "

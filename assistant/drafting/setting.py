@@ -111,7 +111,8 @@ def _plan_on_ward(intake: IntakeRecord, setting: Setting) -> bool:
 
 #: Warning signs in plain words, for adults and for young children (under 12).
 ADULT_SIGNS = (
-    "Severe breathlessness, chest pain that does not go away, coughing up blood, confusion or blue lips"
+    "Severe breathlessness, chest pain that does not go away, coughing up more than a few streaks of "
+    "blood, new confusion or blue lips"
 )
 CHILD_SIGNS = (
     "For a young child, breathing that is very fast or hard work (the skin sucking in between or under "

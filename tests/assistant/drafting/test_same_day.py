@@ -57,10 +57,17 @@ def test_a_young_childs_signs_mean_hospital_today_and_an_adults_a_doctor_today()
     assert "assessed in hospital today (A&E or a children's assessment unit)" in same_day_sentence(
         baby, same_day_signs(baby), "call emergency services now"
     )
-    adult = _intake(34, "tight left calf", "breathless on stairs", dx="chest infection")
+    adult = _intake(44, "breathless", reason="My watch says my oxygen drops to 91 when I climb stairs.")
     assert "seen by a doctor today (A&E or an urgent care centre" in same_day_sentence(
         adult, same_day_signs(adult), "call emergency services now"
     )
+    # a possible clot, or new confusion with an infection at 81: hospital today
+    clot = _intake(34, "tight left calf", "breathless on stairs", dx="chest infection")
+    older = _intake(81, "more sleepy and confused", "temperature", dx="pneumonia")
+    for intake in (clot, older):
+        assert "assessed in hospital today (A&E)" in same_day_sentence(
+            intake, same_day_signs(intake), "call emergency services now"
+        )
 
 
 @pytest.mark.parametrize(

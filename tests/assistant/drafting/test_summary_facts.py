@@ -134,3 +134,20 @@ def test_more_denials_and_procedures_name_no_past_condition(history: str) -> Non
 def test_the_signs_that_matter_are_named_in_the_summary(description: str, names: list[str]) -> None:
     """Read summaries left out a baby's recession and feeds, streaked spit and a sore calf."""
     assert symptom_names(description) == names
+
+
+def test_an_inhaled_nut_asked_about_is_not_aspiration_in_the_background() -> None:
+    text = " ".join(
+        s.text
+        for s in summary_sentences(
+            IntakeRecord(
+                diagnosis_in_question="pneumonia",
+                main_question="Could it be a nut stuck in his lung?",
+                reason_for_second_opinion="He choked on nuts two weeks ago and inhaled a bit, I think.",
+                age=3,
+            ),
+            [],
+            [],
+        )
+    )
+    assert "taken as background" not in text or "aspiration" not in text
