@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from langchain_core.language_models.llms import BaseLLM
@@ -40,6 +40,7 @@ from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.reported import reported_findings
+from assistant.drafting.same_day import same_day_signs
 from assistant.drafting.sanitize import (
     echoes,
     numbers_in,
@@ -571,6 +572,14 @@ def compose_draft(
         ]
     )
     priority = assess_priority(intake, red_flags=ctx.red_flags)
+    # Signs that need a doctor today put the case in the urgent queue too (the draft says them first).
+    same_day = same_day_signs(intake)
+    if same_day:
+        priority = replace(
+            priority,
+            priority="urgent",
+            reasons=[*priority.reasons, f"same-day signs in intake: {'; '.join(same_day)}"],
+        )
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
     if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:
         ctx.flags.append(

@@ -481,11 +481,6 @@ def assess_priority(
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
             label = decision.label or str(decision.category or "an emergency")
             signs.append(_sign(str(decision.category or ""), label, intake.age))
-    from assistant.drafting.same_day import same_day_signs
-
-    same_day = same_day_signs(intake)
-    if same_day:
-        reasons.append(f"same-day signs in intake: {'; '.join(same_day)}")
     return PriorityAssessment(
         priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
     )
