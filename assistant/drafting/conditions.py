@@ -353,6 +353,8 @@ _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
 # school or sport ("swimming club and PE"), not a pulmonary embolism; "GPA" at college is a grade, and
 # "his Kawasaki" in a sentence about riding is a motorbike, not Kawasaki disease.
 _EVERYDAY_SENSE: dict[str, re.Pattern[str]] = {
+    # "had BCG as a child (scar on arm)": the vaccine's scar on the skin, not a lung scar.
+    "scar": re.compile(r"\b(?:bcg|arm|skin|shoulder)\b", re.I),
     "pe": re.compile(
         r"\b(?:school|lessons?|class(?:es)?|club|sports?|swimming|football|netball|rugby|gym|games|kit|"
         r"teachers?|nursery|playground|running|runs|run)\b",

@@ -145,3 +145,9 @@ def test_an_inhaled_nut_asked_about_is_not_aspiration_in_the_background() -> Non
     case = json.loads((Path(__file__).parents[2] / "data/vignettes/v360.json").read_text())
     text = " ".join(s.text for s in summary_sentences(IntakeRecord.model_validate(case["intake"]), [], []))
     assert "aspiration" not in text
+
+
+def test_a_bcg_scar_is_no_background_lung_scar() -> None:
+    """The history's "Had BCG as child (scar on arm)" was listed as an old scar on the lung."""
+    text = _summary(history="Had BCG as child (scar on arm). Smoke 20 a day.")
+    assert "old scar on the lung" not in text
