@@ -149,6 +149,15 @@ class _Context:
         return questions.another_form_check(self.intake)
 
     @cached_property
+    def film_abnormal(self) -> bool:
+        """Whether a film is reported (in the intake) or counted (by a validated model) abnormal, so
+        that what a normal film means is beside the point ("a normal X-ray does not exclude heart
+        failure" to a woman whose film showed a big heart and fluid); read once per draft."""
+        return bool(reported_findings(self.intake)[0]) or any(
+            f.positive for f in usable_findings(self.imaging)
+        )
+
+    @cached_property
     def patient_runs(self) -> set[tuple[str, ...]]:
         """Seven-word runs of everything the patient wrote (question, reason, story, symptoms)."""
         return word_runs([t for _, t in untrusted_intake_texts(self.intake)])
@@ -268,13 +277,9 @@ def _pick(
     base = accept or ctx.fits
     patient = ctx.patient_runs
 
-    # A film reported or counted abnormal: what a normal film means is beside the point ("a normal
-    # X-ray does not exclude heart failure" to a woman whose film showed a big heart and fluid).
-    abnormal = bool(reported_findings(ctx.intake)[0]) or any(f.positive for f in usable_findings(ctx.imaging))
-
     def ok(sentence: str, passage: CitedSource) -> bool:
         # A quote that happens to repeat the patient's own phrasing reads as their words pasted back.
-        if abnormal and _NORMAL_FILM.search(sentence):
+        if ctx.film_abnormal and _NORMAL_FILM.search(sentence):
             return False
         return not echoes(sentence, patient) and base(sentence, passage)
 

@@ -1100,29 +1100,30 @@ def treatment_subjects(intake: IntakeRecord) -> list[str]:
     keys = [t.key for t in topics_in(correct_spelling(text, _TREATMENT_WORDS), ["treatment"])]
     # "the steroid inhaler", "steroids every day" beside Clenil: an inhaled steroid, not tablets.
     listed = "\n".join([text, *intake.medications])
-    if "steroid" in keys and _INHALED_STEROID.search(listed) and not _STEROID_TABLETS.search(listed):
+    inhaled = topic("steroid_inhaler")
+    if "steroid" in keys and inhaled.search(listed) and not _STEROID_TABLETS.search(listed):
         keys = [("steroid_inhaler" if k == "steroid" else k) for k in keys]
         # "the steroid inhaler" names one inhaler, not also the inhalers in general
-        if "inhaler" in keys and not topic("inhaler").search(_INHALED_STEROID.sub(" ", text)):
+        if "inhaler" in keys and not topic("inhaler").search(_without(inhaled, text)):
             keys.remove("inhaler")
     # "blood thinner" for someone on clopidogrel alone: an antiplatelet, not an anticoagulant.
     meds = "\n".join(intake.medications)
-    if "anticoagulant" in keys and _ANTIPLATELET.search(meds) and not _ANTICOAGULANT.search(meds):
+    if (
+        "anticoagulant" in keys
+        and topic("antiplatelet").search(meds)
+        and not topic("anticoagulant").search(meds)
+    ):
         keys = [("antiplatelet" if k == "anticoagulant" else k) for k in keys]
     return list(dict.fromkeys(keys))
 
 
-_ANTIPLATELET = re.compile(r"\b(?:clopidogrel|plavix|ticagrelor|brilique|prasugrel)\b", re.I)
-_ANTICOAGULANT = re.compile(
-    r"\b(?:apixaban|eliquis|rivaroxaban|xarelto|edoxaban|dabigatran|warfarin|heparin|enoxaparin|"
-    r"clexane|dalteparin|fragmin|tinzaparin)\b",
-    re.I,
-)
-_INHALED_STEROID = re.compile(
-    r"\b(?:steroid (?:inhaler|puffer|preventer)s?|inhaled steroids?|preventer|clenil|beclometasone|qvar|"
-    r"fluticasone|flixotide|budesonide|pulmicort|seretide|symbicort|fostair|relvar|trimbow)\b",
-    re.I,
-)
+def _without(t: Topic, text: str) -> str:
+    """``text`` with every place naming topic ``t`` blanked out."""
+    for m in sorted(t.spots(text), key=lambda m: m.start(), reverse=True):
+        text = text[: m.start()] + " " + text[m.end() :]
+    return text
+
+
 _STEROID_TABLETS = re.compile(
     r"\b(?:prednisolone|prednisone|dexamethasone|hydrocortisone(?! cream| ointment)|"
     r"steroid (?:tablets?|pills?|course)|oral steroids?)\b",

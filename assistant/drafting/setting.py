@@ -48,6 +48,13 @@ _NOT_NOW = re.compile(
 _THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)
 
 
+def _story(intake: IntakeRecord) -> str:
+    """Everything the intake says about where the patient is."""
+    return "\n".join(
+        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
+    )
+
+
 def _now(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[: match.start()]
@@ -60,9 +67,7 @@ def care_setting(intake: IntakeRecord) -> Setting:
     """``hospital`` for an inpatient now (whose ward acts on any care plan), ``care_plan`` for a plan
     limiting hospital care (a DNACPR decision, palliative care, a wish to avoid hospital) or a care
     home or hospice resident, else "" (at home, or not said)."""
-    story = "\n".join(
-        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
-    )
+    story = _story(intake)
     # An inpatient's ward acts on any care plan, so the ward is whom to tell.
     if _now(_HOSPITAL, story):
         return "hospital"
@@ -75,9 +80,7 @@ def care_setting(intake: IntakeRecord) -> Setting:
 
 def in_hospital(intake: IntakeRecord) -> bool:
     """Whether the intake describes an inpatient now, whatever care plan they have."""
-    story = "\n".join(
-        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
-    )
+    story = _story(intake)
     return _now(_HOSPITAL, story)
 
 
@@ -103,9 +106,7 @@ def act_now(intake: IntakeRecord) -> str:
 
 def _plan_on_ward(intake: IntakeRecord, setting: Setting) -> bool:
     """An inpatient with a care plan that limits treatment: the ward acts in line with it."""
-    story = "\n".join(
-        [intake.reason_for_second_opinion, intake.history, intake.main_question, intake.symptom_text]
-    )
+    story = _story(intake)
     return setting == "hospital" and _now(_LIMITS, story)
 
 

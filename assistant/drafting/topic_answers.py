@@ -366,23 +366,12 @@ def _activity_notes(
     return out
 
 
-_NEVER_SMOKED_SAID = re.compile(
-    r"\b(?:never|not ever|have not|haven'?t|has not|hasn'?t)\s+(?:ever\s+)?smoked\b|\bnon-?\s?smoker\b|"
-    r"\bnever (?:a )?smoker\b",
-    re.I,
-)
-_SMOKES_NOW = re.compile(
-    r"\b(?:smokes|smoking \d+|\d+ a day|pack[- ]years?|ex-?smoker|stopped smoking|quit)\b", re.I
-)
-
-
 def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
     support is."""
     said = re.sub(r"^whether | matters here.*$", "", q.summary)
     out: list[DraftSentence] = []
-    story = "\n".join([ctx.intake.history, ctx.intake.reason_for_second_opinion, ctx.intake.main_question])
-    if _NEVER_SMOKED_SAID.search(story) and not _SMOKES_NOW.search(ctx.intake.history):
+    if any(f.factor.key == "never_smoked" for f in found_factors(ctx.intake)):
         # "How can it be cancer if I never smoked?": stop-smoking advice answers nothing.
         cancer = any(c.key in CANCER_KEYS for c in conds)
         out.append(

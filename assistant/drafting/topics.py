@@ -130,6 +130,11 @@ TOPICS: tuple[Topic, ...] = (
             r"flixotide",
             r"budesonide",
             r"pulmicort",
+            r"seretide",
+            r"symbicort",
+            r"fostair",
+            r"relvar",
+            r"trimbow",
         ),
         "a preventer inhaler holds a small dose of steroid that calms the airways when it is used every "
         "day, even when well; it is a different medicine from steroid tablets, and far less of it reaches "
