@@ -84,6 +84,14 @@ GROUPS: tuple[MedicineGroup, ...] = (
         relieves=True,
     ),
     MedicineGroup(
+        "colchicine",
+        "an anti-inflammatory medicine used for pericarditis (with an anti-inflammatory painkiller, for a few "
+        "months, to lower the chance of it coming back) and for gout; diarrhoea is its usual side effect, and "
+        "some antibiotics and statins interact with it, so a pharmacist checks the other medicines",
+        (r"colchicine",),
+        treats=("pericarditis",),
+    ),
+    MedicineGroup(
         "antiviral",
         "an antiviral medicine, which treats some viral infections (such as chickenpox, shingles or flu)",
         (
@@ -383,7 +391,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
 _NOTE = re.compile(
     r"\b(finished|stopped|completed|done|bought|over the counter|otc|from the (?:chemist|pharmacy|shop)|"
     r"as needed|when needed|prn|sometimes|occasionally|not taking|used to|old|previous|prescribed|daily|"
-    r"twice|nightly|morning|evening)\b|\d",
+    r"twice|nightly|morning|evening|new|newly started|just started)\b|\d",
     re.IGNORECASE,
 )
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
@@ -392,7 +400,10 @@ _USAGE = re.compile(
     r"\s+(when needed|as needed|as required|if needed|prn|occasionally|sometimes|at night|"
     # "twice daily" goes as a whole: "apixaban 2.5mg twice daily" is not "apixaban 2.5mg twice".
     r"(?:(?:once|twice|three times|four times)\s+)?daily|"
-    r"(?:once|twice|three times|four times) (?:a|per) day)$",
+    r"(?:once|twice|three times|four times) (?:a|per) day|"
+    # whether it still is: "clopidogrel stopped 2016", "amoxicillin finished last week"
+    r"(?:stopped|finished|completed|no longer taking)(?:\s+(?:in\s+)?(?:\d{4}|\w+ \w+ ago|last \w+|"
+    r"(?:a|\d+|few|some) \w+ ago))?)$",
     re.IGNORECASE,
 )
 
@@ -401,6 +412,7 @@ _USAGE = re.compile(
 _PLAIN_NOTES: tuple[tuple[str, str], ...] = (
     (r"finished|completed|done", "course finished"),
     (r"stopped|not taking|used to", "stopped"),
+    (r"\bnew\b|newly started|just started", "newly started"),
     (r"bought|over the counter|otc|from the (?:chemist|pharmacy|shop)", "bought without a prescription"),
     (r"when needed|as needed|as required|if needed|prn|occasionally|sometimes", "taken when needed"),
 )

@@ -87,6 +87,8 @@ def test_the_course_and_the_symptoms_character_are_found(story: str, key: str) -
         ("I get leg cramps at night.", "swollen_calf"),
         ("Sore legs from the gym.", "swollen_calf"),
         ("I broke my arm too, years ago.", "pain_to_arm_or_jaw"),
+        # pain to the shoulder blade is the pericarditis pattern, not a heart attack's
+        ("A sharp pain in the chest going to my left shoulder blade.", "pain_to_arm_or_jaw"),
         ("He drinks a lot of water.", "heavy_drinking"),
         ("A few beers at the weekend.", "heavy_drinking"),
         ("I don't drink much.", "heavy_drinking"),

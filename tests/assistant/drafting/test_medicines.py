@@ -26,6 +26,10 @@ class TestListedMedicine:
             ("ibuprofen when needed", "ibuprofen", "when needed", "nsaid"),
             ("Lemsip", "Lemsip", "", "cold_remedy"),
             ("cetirizine", "cetirizine", "", "antihistamine"),
+            # whether it is still taken, written after the name, is a note too
+            ("clopidogrel stopped 2016", "clopidogrel", "stopped 2016", "antiplatelet"),
+            ("amoxicillin finished last week", "amoxicillin", "finished last week", "antibiotic"),
+            ("colchicine 500mcg twice daily (new)", "colchicine 500mcg", "new; twice daily", "colchicine"),
         ],
     )
     def test_name_note_and_group(self, listed: str, name: str, note: str, group: str) -> None:
@@ -40,6 +44,14 @@ class TestListedMedicine:
         )
         assert "amoxicillin (course finished) is an antibiotic" in text
         assert "calpol (taken when needed) is a painkiller" in text
+
+    def test_a_stopped_or_new_medicine_is_said_so(self) -> None:
+        """"clopidogrel stopped 2016" was described as if taken now; "(new)" stayed in the name."""
+        text = " ".join(
+            medicine_sentences(["clopidogrel stopped 2016", "lansoprazole 30mg (new)"], ["pericarditis"], "pericarditis")
+        )
+        assert "clopidogrel (stopped)" in text
+        assert "lansoprazole 30mg (newly started)" in text
 
     def test_an_unknown_medicine_is_named_and_left_to_the_prescriber(self) -> None:
         """A medicine the table does not know is still named, not guessed at."""
@@ -192,6 +204,7 @@ def test_a_medicine_asked_about_but_not_listed_is_whether_one_is_needed() -> Non
         ("pyridoxine (vitamin B6)", "given with the TB medicine isoniazid"),
         ("Adcal-D3 calcium and vitamin D", "a vitamin or supplement"),
         ("rivastigmine patch", "a dementia medicine"),
+        ("colchicine 500mcg twice daily (new)", "used for pericarditis"),
     ],
 )
 def test_more_listed_things_are_named_for_what_they_are(listed: str, what: str) -> None:
