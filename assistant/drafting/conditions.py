@@ -66,15 +66,17 @@ class Condition:
     test_child: str = ""
     #: What differs about it in children (how rare it is, how it shows), when that matters.
     child_note: str = ""
+    #: The settling test in pregnancy or just after a birth, when it differs (no D-dimer for a clot).
+    test_pregnancy: str = ""
 
     @property
     def check_after(self) -> str:
         """How a follow-up check usually goes: the follow-up text, else the settling test."""
         return self.follow_up or self.test
 
-    def test_for(self, *, child: bool) -> str:
-        """The settling test for a child or an adult."""
-        return (self.test_child if child else "") or self.test
+    def test_for(self, *, child: bool, pregnant: bool = False) -> str:
+        """The settling test for a child or an adult, and in pregnancy where it differs."""
+        return (self.test_pregnancy if pregnant else "") or (self.test_child if child else "") or self.test
 
     def treatment_for(self, *, child: bool) -> str:
         """How it is usually treated, a child's way where it differs."""
@@ -176,6 +178,8 @@ class VagueTerm:
     readings: tuple[tuple[str, tuple[str, ...]], ...]
     default: str
     adult_only: tuple[str, ...] = ()
+    #: A child's reading when no cue points anywhere (a heart attack is no child's default).
+    child_default: str = ""
 
 
 VAGUE_TERMS: tuple[VagueTerm, ...] = (
@@ -188,7 +192,9 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
         # "pushes the heart and windpipe to the other side" is anatomy, not a heart problem
-        r"(?<!around )(?<!round )(?<!of )(?<!pushes )(?<!pushed )(?<!pushing )(?<!presses on )(?<!squashes )"
+        # "a hiatus hernia behind the heart" is a place on the film, not a heart problem
+        r"(?<!around )(?<!round )(?<!of )(?<!on )(?<!behind )(?<!beside )(?<!next to )"
+        r"(?<!pushes )(?<!pushed )(?<!pushing )(?<!presses on )(?<!squashes )"
         r"the heart(?! and (?:the )?(?:windpipe|lungs?|great vessels|airways?))"
         r"(?!\s*(?:attack|failure|rate|beat|rac\w*|pound\w*|flutter\w*|"
         r"skip\w*|thump\w*|valve|rhythm|scan|tracing|monitor|doctor|specialist|clinic|ultrasound|test|echo|"
@@ -224,8 +230,11 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                 # Sharp pain on a deep breath, eased leaning forward, after a virus: the heart lining.
                 "pericarditis",
                 (
-                    r"sharp|stabbing|catch\w*",
-                    r"(?:deep|big) breaths?|breath(?:e|ing)? in\b|inhal(?:e|es|ing)\b",
+                    # "a catch in my chest" (not "to catch her breath")
+                    r"sharp|stabbing|catch(?:es|ing)? (?:in|on) (?:my|his|her|the) chest|a catch",
+                    # pain on breathing in (a noise "breathing IN" from the throat is not pain)
+                    r"(?:hurts?|hurting|pain\w*|sore|worse|sharp)\b[^.?!;\n]{0,30}\b(?:(?:deep|big) breaths?|"
+                    r"breath(?:e|ing)? in|inhal(?:e|es|ing))\b",
                     r"sitting forward|lean\w* forward",
                     r"(?:after|since) (?:a |the |my )?(?:virus|cold|flu|viral|sore throat)",
                 ),
@@ -243,12 +252,29 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                 ),
             ),
             (
+                # A murmur, a baby tiring or sweating with feeds, blue lips: a heart problem from birth.
+                "congenital_heart_disease",
+                (
+                    r"murmurs?|holes? in (?:the|his|her|my) heart|born with",
+                    r"sweat\w* (?:with|during|when) (?:feeds?|feeding)|tir\w* (?:with|during) feeds?|"
+                    r"(?:blue|grey|gray) (?:lips|tinge|colour|color)",
+                ),
+            ),
+            (
                 # A thickened heart muscle in the family, a sudden death young, or breathlessness
                 # since a birth: the heart muscle itself.
                 "cardiomyopathy",
                 (
                     r"cardiomyopath\w*|hypertrophic|thick(?:ened)? heart(?: muscle)?",
                     r"(?:sudden(?:ly)?|unexpected(?:ly)?) (?:cardiac )?death|died (?:suddenly|young)",
+                    # dizziness or a faint brought on by running or sport in a young person
+                    r"(?:dizz\w*|faint\w*|light-?headed|blacked out|collaps\w*)\b[^.?!;\n]{0,40}\b(?:running|"
+                    r"exercis\w*|sport|races?|football|PE|training)|(?:running|exercis\w*|sport|races?|PE)\b"
+                    r"[^.?!;\n]{0,30}\b(?:dizz\w*|faint\w*|light-?headed|blacked out)",
+                    # a relative's cardiac arrest, or a collapse or death during sport
+                    r"cardiac arrest|(?:collapsed|died|arrest\w*)\b[^.?!;\n]{0,60}\b(?:football|running|"
+                    r"sport|"
+                    r"exercis\w*|playing|match|race|training|swimming)",
                     r"peripartum|post-?partum|"
                     r"(?:after|since) (?:the |my |her |having )?(?:baby|birth|delivery)",
                 ),
@@ -256,6 +282,7 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         ),
         default="heart_attack",
         adult_only=("heart_attack",),
+        child_default="congenital_heart_disease",
     ),
 )
 _SENTENCE_END = re.compile(r"[.?!;\n]")
@@ -275,6 +302,8 @@ def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = 
     if child and any(v for k, v in scores.items() if k not in term.adult_only):
         scores = {k: v for k, v in scores.items() if k not in term.adult_only}
     best = max(scores.values())
+    if child and best == 0 and term.child_default:
+        return condition(term.child_default)
     leaders = [k for k, v in scores.items() if v == best]
     # A tie between the default and one other reading with cues goes to the other: "or my heart?"
     # from a man out of breath digging, who asks whether exercise helps, is not a heart attack.
@@ -313,6 +342,12 @@ _OR_IN = re.compile(
 )
 # Single words long enough to recognise when misspelt ("pnemonia").
 _SPELLABLE = sorted({t for c in CONDITIONS for t in c.terms if t.isalpha() and len(t) >= 6})
+# The long words of many-word terms too ("pulmonary hypertention", "lung absess"), so that a
+# misspelt diagnosis is recognised and named by the table rather than compared with itself.
+_SPELLABLE_PARTS = sorted(
+    {w for c in CONDITIONS for t in c.terms if " " in t for w in t.split() if w.isalpha() and len(w) >= 7}
+    - set(_SPELLABLE)
+)
 _WORDS = re.compile(r"[A-Za-z]{5,}")
 
 
@@ -328,13 +363,19 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
 @lru_cache(maxsize=4096)
 def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
     known = list(vocabulary) or _SPELLABLE
+    parts = [] if vocabulary else _SPELLABLE_PARTS
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         low = word.lower()
-        if low in known:
+        if low in known or low in parts:
             return word
         close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
+        if not close and parts:
+            close = difflib.get_close_matches(low, parts, n=1, cutoff=0.85)
+            # an ending added or dropped is another form of the word, not a misspelling
+            if close and (close[0].startswith(low[:-1]) or low.startswith(close[0][:-1])):
+                return word
         if not close or close[0][0] != low[0]:
             return word
         # A misspelling drops at most one letter: a word two letters shorter is another word
@@ -422,6 +463,9 @@ _BARE_CANCER = frozenset(
 )
 
 
+_LESSON_BEFORE = re.compile(r"\b(?:in|at|during|do|does|doing|did|skip\w*|miss\w*|hates?|loves?)\s+$", re.I)
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
     """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, names
     a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
@@ -429,6 +473,9 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     word = text[start:end]
     if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
+        return True
+    # "had to sit down in PE", "she hates doing PE": the lesson, whatever else the sentence says
+    if word.lower() == "pe" and _LESSON_BEFORE.search(text[max(0, start - 14) : start]):
         return True
     named = _CAPITALS_WHERE_NAMED.get(word.lower())
     sense = _EVERYDAY_SENSE.get(word.lower())

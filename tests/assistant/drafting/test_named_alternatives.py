@@ -305,3 +305,68 @@ def test_a_condition_the_history_denies_is_not_named_by_a_symptom() -> None:
     assert "asthma" not in [c.key for c in questions.named_alternatives(intake)]
     asked = intake.model_copy(update={"main_question": "Could it be asthma after all?"})
     assert "asthma" in [c.key for c in questions.named_alternatives(asked)]
+
+
+def _named(**fields: object) -> list[str]:
+    intake = IntakeRecord.model_validate({"diagnosis_in_question": "asthma", "age": 14, **fields})
+    return [c.key for c in questions.named_alternatives(intake)]
+
+
+def test_her_heart_after_a_relatives_death_in_sport_is_the_heart_muscle() -> None:
+    """A 14-year-old's mother feared "her heart" after a cousin's cardiac arrest at football; the
+    draft answered pericarditis, because the noise "breathing IN" read as pain on breathing in."""
+    reason = (
+        "She makes a high pitched noise breathing IN during races. My husband's cousin's lad collapsed at "
+        "football at 16 with a heart thing, and I keep thinking what if this is her heart. No chest pain."
+    )
+    named = _named(reason_for_second_opinion=reason, main_question="Could this be her heart?")
+    assert "cardiomyopathy" in named and "pericarditis" not in named
+    dizzy = _named(
+        reason_for_second_opinion="She got dizzy and had to sit down in PE. My brother died sudden at 40.",
+        main_question="is it her heart?",
+    )
+    # "in PE" is the school lesson, not a clot
+    assert dizzy == ["cardiomyopathy"]
+
+
+def test_a_place_behind_the_heart_names_no_heart_problem() -> None:
+    """ "a hiatus hernia behind the heart" on a report was read as a heart problem asked about."""
+    named = _named(
+        age=60,
+        diagnosis_in_question="hiatus hernia",
+        reason_for_second_opinion="The X-ray shows a 'hiatus hernia behind the heart'.",
+    )
+    assert "heart_attack" not in named
+
+
+def test_a_choking_fit_on_nuts_names_an_inhaled_object() -> None:
+    """A 9-year-old's 10-week cough began with "a big choking fit on some nuts"; the draft never
+    named an inhaled object although the mother asked whether the choking mattered."""
+    named = _named(
+        age=9,
+        diagnosis_in_question="post viral cough",
+        reason_for_second_opinion="At the party he did have a big choking fit on some nuts from the bowl.",
+        main_question="Does the choking on the nuts matter?",
+    )
+    assert "foreign_body" in named
+
+
+def test_a_babys_heart_is_a_heart_problem_from_birth_not_a_heart_attack() -> None:
+    """A mother asked whether her 4-month-old's newborn murmur explained the fast breathing; the draft
+    answered angina or a heart attack, with troponin and crushing chest pain."""
+    named = _named(
+        age=0,
+        diagnosis_in_question="bronchiolitis",
+        main_question="Could her fast breathing be her heart, because of the murmur heard when she was born?",
+    )
+    assert "congenital_heart_disease" in named and "heart_attack" not in named
+    plain = _named(age=3, diagnosis_in_question="pneumonia", main_question="Could it be his heart?")
+    assert "heart_attack" not in plain
+
+
+def test_strain_on_the_heart_in_the_diagnosis_is_no_heart_attack() -> None:
+    """ "blood clots in both lungs with strain on the heart" read as a clot and a heart attack."""
+    from assistant.drafting.conditions import diagnosis_family
+
+    family = diagnosis_family("blood clots in both lungs (pulmonary embolisms) with strain on the heart")
+    assert [c.key for c in family] == ["pulmonary_embolism"]

@@ -8,6 +8,7 @@ from assistant.drafting.conditions import (
     CONDITIONS,
     condition,
     conditions_in,
+    correct_spelling,
     diagnosis_family,
     main_condition,
 )
@@ -118,6 +119,20 @@ class TestMisspelling:
         """'pnemonia' is pneumonia when fuzzy matching is asked for, and not otherwise."""
         assert main_condition("pnemonia (3rd time this year)") == condition("pneumonia")
         assert conditions_in("pnemonia") == []
+
+    def test_a_misspelt_word_of_a_many_word_term(self) -> None:
+        """A read draft compared "pulmonary hypertention" with pulmonary hypertension as an
+        alternative and carried "lung absess" through every answer."""
+        assert main_condition("pulmonary hypertention") == condition("pulmonary_hypertension")
+        assert main_condition("lung absess in the left lung") == condition("lung_abscess")
+
+    def test_another_form_of_a_word_is_not_a_misspelling(self) -> None:
+        """An ending added or dropped stays as written: "chest infections" keeps its plural."""
+        assert (
+            correct_spelling("his chest infections keep coming back")
+            == "his chest infections keep coming back"
+        )
+        assert correct_spelling("the diseases of the lung") == "the diseases of the lung"
 
     def test_unrelated_word_is_left_alone(self) -> None:
         """A word far from every term does not become a condition."""
