@@ -34,6 +34,13 @@ _FEEDS = re.compile(
     r"\b(?:not|refusing|refuses|won'?t) (?:feed\w*|take (?:her|his|the) (?:bottle|feeds?))\b",
     re.I,
 )
+#: Something read, heard or feared rather than seen: "I read on the internet babies with RSV can stop
+#: breathing in sleep", "I'm scared she'll stop breathing".
+_HEARSAY = re.compile(
+    r"\b(?:read|internet|online|google\w*|heard|afraid|scared|frighten\w*|worr\w*|fear\w*|in case|what if|"
+    r"(?:can|could|might|may|will) (?:\w+ )?stop)\b",
+    re.I,
+)
 _PAUSES = re.compile(
     r"\b(?:paus\w*|stops?|stopping|stopped|gaps?) (?:in )?(?:his |her |their |the )?breath\w*|\bapno?eas?\b",
     re.I,
@@ -107,7 +114,10 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
             out.append("the chest or tummy drawing in with each breath")
         if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
             out.append("feeding much less than usual, with fewer wet nappies")
-        if age < 2 and (_PAUSES.search(symptoms) or any(_PAUSES.search(s) and "?" not in s for s in story)):
+        if age < 2 and (
+            _PAUSES.search(symptoms)
+            or any(_PAUSES.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
+        ):
             out.append("pauses in breathing")
     copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))
     # A low reading counts however long it has lasted ("93-94 at rest" for 8 weeks after COVID).

@@ -41,8 +41,10 @@ _CARE_HOME = re.compile(r"\b(?:nursing home|care home|residential home|hospice)\
 #: The writer's own work there ("I work as a carer in a nursing home", "worked on a ward with TB
 #: patients") or a past stay ("I was in hospital for 8 days", "never been in hospital").
 _NOT_NOW = re.compile(
-    r"(?:\b(?:work\w*|job|employed|(?:i am|i'm|im) (?:a |an )?(?:nurse|carer|care assistant|healthcare "
-    r"assistant|hca|doctor))\b[^.;!?\n]{0,50}|\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?)$",
+    r"(?:\b(?:work\w*|job|employed|(?:staff|student|charge|ward|agency|bank) nurse|"
+    r"(?:i am|i'm|im|as) (?:a |an )?(?:\w+ ){0,2}(?:nurse|carer|care assistant|healthcare "
+    r"assistant|hca|doctor|porter|physio\w*))\b[^.;!?\n]{0,50}|"
+    r"\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?)$",
     re.I,
 )
 _THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)

@@ -101,6 +101,12 @@ def test_adult_signs(intake: IntakeRecord, sign: str) -> None:
         _intake(0, "tummy sucking in under ribs", reason="She is on the children's ward now."),
         # a question about what might happen
         _intake(0, "cough", reason="Should I worry if he starts grunting?"),
+        # something read online and feared, not seen
+        _intake(
+            0,
+            "cough",
+            reason="I read on internet babies with RSV can stop breathing in sleep and I dont sleep.",
+        ),
         # a COPD patient's usual target range
         _intake(70, "oxygen 90% at rest", history="COPD for years", dx="COPD flare"),
         # a pulse that is fast on effort only, and a child's pulse

@@ -49,6 +49,9 @@ def _intake(story: str, history: str = "") -> IntakeRecord:
         ("I work as a carer in a nursing home.", "", ""),
         ("I worked 4 years in Durban, South Africa on a ward with lots of TB.", "", ""),
         ("The CT is in the hospital computer only.", "", ""),
+        # a nurse writing about her own illness at home was told to "tell the nurse on the ward now"
+        ("I am a staff nurse on a medical ward in Manchester.", "Staff nurse on an acute medical ward.", ""),
+        ("The nurse on the ward said she is better.", "", "hospital"),
     ],
 )
 def test_the_setting_is_read_from_the_story(story: str, history: str, setting: str) -> None:
