@@ -15,6 +15,7 @@ from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import Condition, conditions_in, denied_conditions, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
+from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
     CitedSource,
@@ -271,7 +272,9 @@ def summary_sentences(
     if intake.sex.strip() in _SEXES:
         who.append(intake.sex.strip().lower())
     if who:
-        out.append(f"The patient is {', '.join(who)}.")
+        # read summaries left out "24 weeks pregnant", which changes the answers on clots and X-rays
+        pregnant = ", and pregnant or recently gave birth" if pregnant_now(intake) else ""
+        out.append(f"The patient is {', '.join(who)}{pregnant}.")
     groups = [
         _join(names) + (f" for {_about(lasting)}" if lasting else "")
         for names, lasting in questions.symptom_durations(intake)
@@ -305,7 +308,12 @@ def summary_sentences(
         out.append(
             f"Also mentioned, and taken as background rather than as an alternative: {_join(background)}."
         )
-    meds = [_clean(m) for m in intake.medications if 0 < len(_clean(m)) <= 40]
+    # Every medicine is named: a long entry ("combined oral contraceptive pill (Microgynon)",
+    # "omeprazole 20mg daily (started 3 weeks ago)") by its name with its note in plain words.
+    meds = [
+        _clean(m) if len(_clean(m)) <= 40 else listed_medicine(_clean(m)).said for m in intake.medications
+    ]
+    meds = [m for m in meds if m]
     if meds:
         out.append(f"Medicines listed: {', '.join(meds)}.")
     allergies = [_clean(a) for a in intake.allergies if 0 < len(_clean(a)) <= 40]
@@ -443,6 +451,28 @@ def _history_read(history: str) -> tuple[list[str], list[str], set[str]]:
         target = family if theirs else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own], renamed
+
+
+#: Pregnant now or just after a birth ("24 weeks pregnant", "I am pregnant", "gave birth 3 weeks ago").
+_PREGNANT_NOW = re.compile(
+    r"\b(?:\d+ weeks? pregnant|(?:i am|i'm|im|she is|she's|currently|now) (?:\w+ )?pregnant|"
+    r"pregnant (?:with|again)|(?:first|second|third) trimester|post-?partum|"
+    r"(?:gave|given) birth (?:\d+|one|two|three|four|five|six|a few) (?:days?|weeks?) ago|"
+    r"(?:\d+|one|two|three|four|five|six) weeks? (?:after|since) (?:the |my )?(?:birth|delivery|"
+    r"c-?section|caesarean))\b",
+    re.I,
+)
+
+
+def pregnant_now(intake: IntakeRecord) -> bool:
+    """Pregnant now, or within weeks of a birth (a clot is then tested for without the D-dimer)."""
+    if intake.sex.strip().lower() not in {"female", "woman"}:
+        return False
+    return bool(
+        _PREGNANT_NOW.search(
+            "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+        )
+    )
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.drafting.conditions import CONDITIONS
+
 # Codeine-type medicine names as patients write them (also the opioid topic in ``topics``).
 OPIOID_NAMES: tuple[str, ...] = (
     r"codeine", r"co-?codamol", r"dihydrocodeine", r"co-?dydramol",
@@ -85,9 +87,10 @@ GROUPS: tuple[MedicineGroup, ...] = (
     ),
     MedicineGroup(
         "colchicine",
-        "an anti-inflammatory medicine used for pericarditis (with an anti-inflammatory painkiller, for a few "
-        "months, to lower the chance of it coming back) and for gout; diarrhoea is its usual side effect, and "
-        "some antibiotics and statins interact with it, so a pharmacist checks the other medicines",
+        "an anti-inflammatory medicine used for pericarditis (with an anti-inflammatory painkiller, for a "
+        "few months, to lower the chance of it coming back) and for gout; diarrhoea is its usual side "
+        "effect, and some antibiotics and statins interact with it, so a pharmacist checks the other "
+        "medicines",
         (r"colchicine",),
         treats=("pericarditis",),
     ),
@@ -244,13 +247,17 @@ GROUPS: tuple[MedicineGroup, ...] = (
         treats=("heart_failure", "heart_attack"),
     ),
     MedicineGroup(
+        "ace_inhibitor",
+        "for blood pressure (and sometimes the heart or kidneys), of a kind (an ACE inhibitor) that causes a "
+        "dry, tickly cough in some people, even after months or years, which settles within weeks of a "
+        "switch, so a lasting cough is worth raising with the prescriber",
+        (r"\w+pril",),
+    ),
+    MedicineGroup(
         "blood_pressure",
         "for blood pressure (and sometimes the heart)",
         (
             r"amlodipine",
-            r"ramipril",
-            r"lisinopril",
-            r"perindopril",
             r"losartan",
             r"candesartan",
             r"bendroflumethiazide",
@@ -277,6 +284,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "stomach",
         "for stomach acid",
         (r"\w+prazole", r"ranitidine", r"famotidine", r"gaviscon"),
+        treats=("reflux", "hiatus_hernia"),
     ),
     MedicineGroup(
         "laxative",
@@ -487,6 +495,7 @@ def nsaid_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str])
     """A caution when an anti-inflammatory painkiller is listed beside heart failure, kidney disease,
     a blood thinner or a water tablet, or "" (a read draft named a 79-year-old's ibuprofen with
     heart failure and furosemide, and a warfarin user's with stage 4 kidney disease, without one)."""
+    meds = _current(meds)
     nsaids = [m for m in meds if m.group and m.group.key == "nsaid"]
     if not nsaids:
         return ""
@@ -496,13 +505,54 @@ def nsaid_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str])
         reasons.append("a blood thinner")
     if "diuretic" in groups and "heart failure" not in reasons:
         reasons.append("a water tablet")
+    if "antiplatelet" in groups:
+        reasons.append("aspirin or a similar medicine that makes the blood less sticky")
     if not reasons:
         return ""
-    return (
+    out = (
         f"With {_join(list(dict.fromkeys(reasons)))}, anti-inflammatory painkillers such as "
         f"{_join([m.name for m in nsaids])} are usually avoided, because they can make fluid build up, "
         "worsen kidney function and add to the risk of bleeding; paracetamol is usually the safer "
         "choice, and the GP or a pharmacist can advise on pain relief."
+    )
+    # The "triple whammy": read drafts passed over naproxen beside lisinopril and furosemide at 78.
+    if "diuretic" in groups and ({"ace_inhibitor"} & groups or any(_SARTAN.search(m.name) for m in meds)):
+        out += (
+            " Taken together with a blood pressure medicine of the ACE-inhibitor or sartan kind and a water "
+            "tablet, an anti-inflammatory painkiller is a well-known cause of sudden kidney injury, so this "
+            "combination is worth raising with the GP or a pharmacist soon rather than at the next routine "
+            "visit."
+        )
+    if any(re.search(r"\baspirin\b", m.name, re.I) for m in meds):
+        out += (
+            " Taken regularly, ibuprofen can also weaken the protective effect of low-dose aspirin on the "
+            "heart."
+        )
+    return out
+
+
+def _current(meds: Sequence[ListedMedicine]) -> list[ListedMedicine]:
+    """The medicines still taken ("clopidogrel stopped 2016" is not)."""
+    return [m for m in meds if not re.search(r"stopped|not taking|used to|finished|completed", m.note, re.I)]
+
+
+_SARTAN = re.compile(r"\b\w+sartan\b", re.I)
+
+
+def steroid_caution(meds: Sequence[ListedMedicine]) -> str:
+    """Steroid tablets beside a diabetes medicine raise the blood sugar (a read draft passed over
+    readings of 18 to 20 on prednisolone with metformin), or ""."""
+    meds = _current(meds)
+    groups = {m.group.key for m in meds if m.group}
+    if not {"steroid", "diabetes"} <= groups:
+        return ""
+    steroids = [m.name for m in meds if m.group and m.group.key == "steroid"]
+    return (
+        f"Steroid tablets such as {_join(steroids)} raise the blood sugar, usually within hours of each "
+        "dose, "
+        "so with diabetes the sugar is checked more often while they are taken; readings that stay high, or "
+        "thirst, passing a lot of urine, vomiting or drowsiness, are a reason to contact the GP or diabetes "
+        "team the same day."
     )
 
 
@@ -552,10 +602,25 @@ def medicine_sentences(
     relief = [m for m in meds if m.group and m.group.relieves and m not in aimed]
     if condition_keys and aimed:
         others = "; the others are for symptoms or other conditions" if len(aimed) < len(meds) else ""
-        out.append(
-            f"Of these, {_join([m.name for m in aimed])} {'is' if _count(aimed) == 1 else 'are'} the kind of "
-            f"medicine used for {condition_name}{others}."
-        )
+        # "hiatus hernia, reflux and aspiration": omeprazole is for the reflux, amoxicillin for the
+        # aspiration; each is said for what it treats when the diagnosis names several conditions.
+        by_treated: dict[tuple[str, ...], list[ListedMedicine]] = {}
+        for m in aimed:
+            keys = tuple(k for k in condition_keys if m.group and k in m.group.treats)
+            by_treated.setdefault(keys, []).append(m)
+        clauses = []
+        for keys, group_meds in by_treated.items():
+            name = (
+                condition_name
+                if set(keys) == set(condition_keys)
+                else _join([c.name for c in CONDITIONS if c.key in keys])
+            )
+            clauses.append(
+                f"{_join([m.name for m in group_meds])} {'is' if _count(group_meds) == 1 else 'are'} "
+                "the kind of "
+                f"medicine used for {name}"
+            )
+        out.append(f"Of these, {'; '.join(clauses)}{others}.")
     elif condition_keys and relief:
         one = _count(relief) == 1
         out.append(
@@ -565,6 +630,9 @@ def medicine_sentences(
     caution = nsaid_caution(meds, [*condition_keys, *background])
     if caution:
         out.append(caution)
+    sugar = steroid_caution(meds)
+    if sugar:
+        out.append(sugar)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

@@ -46,9 +46,11 @@ class TestListedMedicine:
         assert "calpol (taken when needed) is a painkiller" in text
 
     def test_a_stopped_or_new_medicine_is_said_so(self) -> None:
-        """"clopidogrel stopped 2016" was described as if taken now; "(new)" stayed in the name."""
+        """ "clopidogrel stopped 2016" was described as if taken now; "(new)" stayed in the name."""
         text = " ".join(
-            medicine_sentences(["clopidogrel stopped 2016", "lansoprazole 30mg (new)"], ["pericarditis"], "pericarditis")
+            medicine_sentences(
+                ["clopidogrel stopped 2016", "lansoprazole 30mg (new)"], ["pericarditis"], "pericarditis"
+            )
         )
         assert "clopidogrel (stopped)" in text
         assert "lansoprazole 30mg (newly started)" in text
@@ -279,3 +281,50 @@ def test_an_antibiotic_is_not_the_medicine_for_a_viral_illness() -> None:
     )
     assert "is the kind of medicine used for" not in answers
     assert "doxycycline 100mg is an antibiotic" in answers
+
+
+def test_each_medicine_is_said_for_the_part_of_the_diagnosis_it_treats() -> None:
+    """ "recent course of amoxicillin is the kind of medicine used for a hiatus hernia, acid reflux
+    and aspiration": the antibiotic is for the aspiration, the acid medicine for the reflux."""
+    text = medicine_sentences(
+        ["omeprazole 20mg", "recent course of amoxicillin", "ramipril 5mg"],
+        ["hiatus_hernia", "reflux", "aspiration"],
+        "a hiatus hernia, acid reflux and aspiration",
+    )[1]
+    assert "omeprazole 20mg is the kind of medicine used for acid reflux" in text
+    assert "amoxicillin is the kind of medicine used for aspiration" in text
+    assert "amoxicillin is the kind of medicine used for a hiatus hernia" not in text
+
+
+def test_an_ace_inhibitor_is_named_with_its_cough() -> None:
+    """A 60-year-old on ramipril asked whether his cough was really from reflux; the draft never
+    said that ramipril's kind of medicine can cause a dry cough."""
+    first = medicine_sentences(["ramipril 5mg"], ["reflux"], "acid reflux")[0]
+    assert "ramipril 5mg is for blood pressure" in first and "dry, tickly cough" in first
+    assert "dry, tickly cough" not in medicine_sentences(["amlodipine 5mg"], ["reflux"], "acid reflux")[0]
+
+
+def test_the_triple_whammy_and_aspirin_are_named_with_an_anti_inflammatory() -> None:
+    """Naproxen beside lisinopril and furosemide at 78, and ibuprofen beside aspirin after a stent,
+    were passed over with a general caution."""
+    text = " ".join(
+        medicine_sentences(
+            ["naproxen 500mg", "lisinopril 10mg", "furosemide 40mg"], ["pneumonia"], "pneumonia"
+        )
+    )
+    assert "well-known cause of sudden kidney injury" in text
+    text = " ".join(medicine_sentences(["ibuprofen 400mg", "aspirin 75mg"], ["rib_fracture"], "a broken rib"))
+    assert "weaken the protective effect of low-dose aspirin" in text
+    stopped = " ".join(
+        medicine_sentences(["ibuprofen 400mg", "clopidogrel stopped 2016"], ["rib_fracture"], "a rib")
+    )
+    assert "are usually avoided" not in stopped  # a stopped antiplatelet is no reason for a caution
+
+
+def test_steroid_tablets_with_diabetes_mention_the_blood_sugar() -> None:
+    """Sugars of 18 to 20 on prednisolone with metformin went unmentioned."""
+    text = " ".join(medicine_sentences(["prednisolone 30mg", "metformin 500mg"], ["copd"], "a COPD flare-up"))
+    assert "raise the blood sugar" in text
+    assert "raise the blood sugar" not in " ".join(
+        medicine_sentences(["prednisolone 30mg"], ["copd"], "COPD")
+    )

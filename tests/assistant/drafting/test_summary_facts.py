@@ -151,3 +151,25 @@ def test_a_bcg_scar_is_no_background_lung_scar() -> None:
     """The history's "Had BCG as child (scar on arm)" was listed as an old scar on the lung."""
     text = _summary(history="Had BCG as child (scar on arm). Smoke 20 a day.")
     assert "old scar on the lung" not in text
+
+
+def test_every_listed_medicine_is_named_a_long_entry_by_its_name() -> None:
+    """Read summaries left out "combined oral contraceptive pill (Microgynon)" and
+    "omeprazole 20mg daily (started 3 weeks ago)" for being long."""
+    text = _summary(
+        medications=[
+            "combined oral contraceptive pill (Microgynon)",
+            "omeprazole 20mg daily (started 3 weeks ago)",
+            "amoxicillin-clavulanate 875/125 three times daily (day 10 of 42)",
+            "vitamin D",
+        ]
+    )
+    for name in ("Microgynon", "omeprazole 20mg", "amoxicillin-clavulanate 875/125", "vitamin D"):
+        assert name in text
+
+
+def test_a_pregnancy_is_in_the_summary() -> None:
+    """A woman 24 weeks pregnant with COVID was summarised as "30 years old, female"."""
+    text = _summary(sex="female", reason_for_second_opinion="I am 24 weeks pregnant with my second baby.")
+    assert "female, and pregnant or recently gave birth" in text
+    assert "pregnant" not in _summary(sex="female", reason_for_second_opinion="I had my baby 3 years ago.")
