@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from assistant.drafting import facts, questions, topic_answers
-from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, for_label
+from assistant.drafting.conditions import (
+    Condition,
+    addresses,
+    condition,
+    conditions_in,
+    diagnosis_family,
+    for_label,
+)
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
-from assistant.drafting.risk_factors import history_sentence
+from assistant.drafting.risk_factors import found_factors, history_sentence
 from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
@@ -45,6 +52,9 @@ _REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
 PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
 
 
+_D_DIMER = re.compile(r"\bd-?dimer\b", re.I)
+
+
 @dataclass
 class AnswerContext:
     """What the answer rules read."""
@@ -58,6 +68,11 @@ class AnswerContext:
     @property
     def has_ct(self) -> bool:
         return self.imaging.ct is not None or "ct" in self.imaging.kinds
+
+    @cached_property
+    def pregnant(self) -> bool:
+        """Pregnant now, or within weeks of a birth: a clot is then tested for without the D-dimer."""
+        return facts.pregnant_now(self.intake)
 
     @cached_property
     def another_form(self) -> Callable[[str], bool]:
@@ -75,6 +90,8 @@ class AnswerContext:
                 ok
                 and not about_imaging_models(sentence)
                 and not self.another_form(sentence)
+                # "a normal D-dimer makes PE very unlikely" does not hold in pregnancy
+                and not (self.pregnant and _D_DIMER.search(sentence))
                 and (cond is None or addresses(cond, sentence, passage.title))
             )
 
@@ -183,7 +200,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         out.append(
             DraftSentence(
                 text=f"What usually confirms {dx_cond.name} is "
-                f"{dx_cond.test_for(child=ctx.intake.is_child)}.",
+                f"{dx_cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
                 origin="template",
                 condition_ref=dx_cond.key,
             )
@@ -249,7 +266,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         DraftSentence(text=telling_apart(cond, dx), origin="template", condition_ref=cond.key),
         DraftSentence(
             text=f"For {cond.name}, the test that usually settles the question is "
-            f"{cond.test_for(child=ctx.intake.is_child)}.",
+            f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
             origin="template",
         ),
     ]
@@ -543,7 +560,10 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
 def _answer_next(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
-    tests = [f"for {c.name}, {c.test_for(child=ctx.intake.is_child)}" for c in alternatives[:4]]
+    tests = [
+        f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}"
+        for c in alternatives[:4]
+    ]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
     child = bool(ctx.intake.age is not None and ctx.intake.is_child)
@@ -652,6 +672,24 @@ def answer_sentences(
     return out
 
 
+def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
+    """A pneumonia not improving on antibiotics raises fluid or pus around the lung, its usual
+    complication (a read draft for a 3-year-old still feverish on day 5 of amoxicillin, with new pain
+    on one side, never named it and offered a lung tumour instead)."""
+    family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
+    if "pneumonia" not in family or family & {"empyema", "pleural_effusion"}:
+        return []
+    if not any(f.factor.key == "antibiotics_failed" for f in found_factors(intake)):
+        return []
+    return [
+        (
+            condition("empyema"),
+            "a pneumonia that is not clearly improving on antibiotics can be complicated by fluid or pus "
+            "around the lung, which is looked for when the fever or the pain persists",
+        )
+    ]
+
+
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
     """Every alternative the patient named, then those the validated findings and the reported
     symptoms raise, with why."""
@@ -668,13 +706,11 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
             out.append((cond, f"the {f.model_card.name} model counted {f.label} as present"))
-    for cond, why in questions.raised_by_symptoms(ctx.intake):
+    for cond, why in [*questions.raised_by_symptoms(ctx.intake), *_raised_by_the_course(ctx.intake)]:
         if cond != dx and cond not in [c for c, _ in out]:
             out.append((cond, why))
     review = nodules_for_review(ctx.imaging)
     if review is not None:
-        from assistant.drafting.conditions import condition
-
         cond = condition("lung_cancer")
         if cond not in [c for c, _ in out] and cond != dx:
             out.append((cond, f"the CT analysis found a candidate of about {review[0]:.0f} mm"))
@@ -690,7 +726,8 @@ def _entry_lines(
         lead,
         f"What would point to it: {cond.supports}.",
         f"What argues against it: {cond.against}.",
-        f"The test that usually settles it: {cond.test_for(child=ctx.intake.is_child)}.",
+        "The test that usually settles it: "
+        f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
     ]
     story = history_sentence(ctx.intake, cond, entry=True)
     if story:

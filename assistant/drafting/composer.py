@@ -345,6 +345,19 @@ def _images(ctx: _Context) -> list[DraftSentence]:
         )
 
     fact = _pick(ctx, f"{' '.join(labels)} on a {ctx.imaging.modality or 'chest image'}", accept=about_images)
+    if fact:
+        # "A chest X-ray often shows fluid on one side [5]" under "What the images show" was read as this
+        # patient's film; the quote is said to be general.
+        source = next((p for p in ctx.sources if p.number in fact[0].citations), None)
+        named = conditions_in(fact[0].text) or (conditions_in(source.title) if source else [])
+        of = f" of {named[0].name}" if named else ""
+        fact = [
+            DraftSentence(
+                text=f"In general, and not as a reading of the uploaded images, a source says{of}:",
+                origin="template",
+            ),
+            *fact,
+        ]
     topic = f"What the imaging model's results on the {ctx.imaging.modality or 'images'} mean"
     return image_facts + fact + _explain(ctx, SectionKey.IMAGES, topic, image_facts + fact)
 
@@ -584,6 +597,14 @@ def compose_draft(
             priority,
             priority="urgent",
             reasons=[*priority.reasons, f"same-day signs in intake: {'; '.join(same_day)}"],
+        )
+    # A case that meets the usual criteria for an urgent suspected-cancer referral is urgent too: read
+    # drafts were filed routine while their own text advised the two-week pathway.
+    if any("urgent suspected-cancer referral" in s.text for section in sections for s in section.sentences):
+        priority = replace(
+            priority,
+            priority="urgent",
+            reasons=[*priority.reasons, "meets the usual criteria for an urgent suspected-cancer referral"],
         )
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
     if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:

@@ -611,7 +611,8 @@ def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
     if family & _EXPLAINS_RED_FLAGS:
         return []
-    reported = set(symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion])))
+    # "no leg swelling, no coughing blood" in the symptom list is a denial, not a reason for a cancer check
+    reported = set(asserted_symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion])))
     told = _NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion]))
     smoked = bool(_SMOKED.search(told))
     if "coughing blood" in reported:

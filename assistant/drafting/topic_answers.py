@@ -111,6 +111,14 @@ _PREVENTER_GROWTH = (
 )
 
 
+#: A neighbour's inhaler for a baby with bronchiolitis went unanswered in a read draft.
+_NO_INHALER_IN_BRONCHIOLITIS = (
+    "In bronchiolitis, reliever inhalers such as salbutamol, and steroid inhalers or medicines, are not "
+    "recommended, because studies in babies with it show they do not help; an inhaler prescribed for someone "
+    "else should not be given to the baby."
+)
+
+
 def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     """For each medicine the question names: what it is for, a cited sentence, who decides."""
     out: list[DraftSentence] = []
@@ -140,6 +148,8 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
             )
         ):
             out.append(_t(_PREVENTER_GROWTH))
+        if t.key in ("inhaler", "steroid_inhaler") and dx is not None and dx.key == "bronchiolitis":
+            out.append(_t(_NO_INHALER_IN_BRONCHIOLITIS))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
     named = [t for t in subjects if t.key != "interaction"]
     if named:
@@ -195,7 +205,9 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
     refined = {c.refines for c in conds[:1]}
     conds = [c for c in conds if c.key not in refined]
     if not q.subjects:
-        listed = [f"for {c.name}, {c.test_for(child=ctx.intake.is_child)}" for c in conds[:4]]
+        listed = [
+            f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}" for c in conds[:4]
+        ]
         if listed:
             out.append(_t("The tests that usually settle the question: " + "; ".join(listed) + "."))
         if conds and conds[0].follow_up:
@@ -493,6 +505,20 @@ def _exposure(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
                 f"A past exposure to {said} cannot be undone, but every doctor involved should know "
                 "about it; whether any further test or check is needed is for the treating clinician "
                 "to decide."
+            )
+        )
+    elif {t.key for t in asked} & {"birds", "mould"} and matters:
+        # Read drafts left the birds and the black mould "to decide once the cause is clearer": when
+        # they may be the cause, or make asthma worse, cutting the exposure is advised while tests go on.
+        which = "the birds or feathers" if any(t.key == "birds" for t in asked) else "the damp and mould"
+        out.append(
+            _t(
+                f"Because {which} can cause or worsen the lung condition being considered, doctors usually "
+                "advise cutting down the exposure now rather than waiting for the tests (for birds, having "
+                "them rehomed and feather pillows and duvets replaced; for damp and mould, asking the "
+                "landlord or council to treat it and airing the rooms), and someone else doing the cleaning; "
+                "how far to "
+                "go is for the treating clinician to advise."
             )
         )
     else:
@@ -807,6 +833,25 @@ def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> lis
     return out
 
 
+_TB_KEYS = frozenset({"tuberculosis", "drug_resistant_tb"})
+#: A baby or young child in the home of someone with TB of the lungs.
+_YOUNG_CONTACT = re.compile(
+    r"\b(?:bab(?:y|ies)|newborn|infants?|toddlers?|(?:\d|one|two|three|four)[- ](?:year|month|week)[- ]old|"
+    r"children|kids|grandchild\w*|grandson|granddaughter|son|daughter)\b",
+    re.I,
+)
+_TB_YOUNG_CONTACTS = (
+    "Babies and children under 5 who share a home with someone with TB of the lungs are the most likely to "
+    "become seriously ill from it, so the TB service usually sees them promptly and often gives them "
+    "preventive medicine even before their tests are back; until the TB team says the patient is no longer "
+    "infectious, close contact with them is kept to a minimum and rooms are kept aired."
+)
+
+
+def _story(intake: IntakeRecord) -> str:
+    return "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+
+
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     who = q.subjects[0] if q.subjects else "family"
     infectious = [c for c in conds if c.infectious]
@@ -818,14 +863,21 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             )
         ]
     c = infectious[0]
-    out = [
-        _t(f"On the patient's {who}: {c.infectious}."),
+    plural = " and " in who or who.endswith("s") or who in {"children", "family"}
+    out = [_t(f"On the patient's {who}: {c.infectious}.")]
+    if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
+        out.append(_t(_TB_YOUNG_CONTACTS))
+    out.append(
         _t(
-            f"Whether the patient's {who} {'need' if ' and ' in who else 'needs'} a test is decided by the "
-            "treating clinician or the "
-            "public-health team, who can arrange it."
-        ),
-    ]
+            f"Whether the patient's {who} {'need' if plural else 'needs'} a test is decided by the "
+            "treating clinician or the public-health team, who can arrange it"
+            + (
+                "; the TB service should be told now who shares the home, above all any baby or young child."
+                if c.key in _TB_KEYS
+                else "."
+            )
+        )
+    )
     about_c = ctx.fits(c)
 
     def accept(sentence: str, passage: CitedSource) -> bool:

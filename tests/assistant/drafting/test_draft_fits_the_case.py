@@ -95,3 +95,93 @@ def test_only_alternatives_that_bear_on_an_activity_hold_it_up() -> None:
     assert "blood clot in the lung" in answers and (
         "ruled out" in answers or "still being considered" in answers
     )
+
+
+def test_a_childs_pneumonia_not_improving_on_antibiotics_raises_empyema_not_a_tumour() -> None:
+    """A 3-year-old still feverish on day 5 of amoxicillin, with new pain on one side, had a draft that
+    never named fluid or pus around the lung and said the course made a lung tumour more likely."""
+    intake = IntakeRecord(
+        diagnosis_in_question="chest infection (pneumonia)",
+        reason_for_second_opinion=(
+            "Day 5 of amoxicillin and he is not getting better, still fevers of 39.4 in the evening, "
+            "and now he says it hurts on his right side when he coughs."
+        ),
+        main_question="Should we wait 48 hours like the GP said?",
+        symptoms=[Symptom(description="fever up to 39.4", duration="8 days")],
+        age=3,
+        sex="male",
+    )
+    draft = _draft(intake)
+    alternatives = " ".join(_texts(draft, SectionKey.ALTERNATIVES))
+    assert "pus around the lung (empyema) is discussed because a pneumonia that is not clearly improving" in (
+        alternatives.lower()
+    )
+    everything = " ".join(s.text for section in draft.sections for s in section.sentences)
+    assert "what makes a lung cancer" not in everything
+
+
+def test_a_denied_symptom_raises_no_cancer_check() -> None:
+    """ "no leg swelling, no coughing blood" in a 69-year-old's list made the draft say "coughing blood
+    was reported at 40 or over"."""
+    intake = IntakeRecord(
+        diagnosis_in_question="pericarditis",
+        main_question="Could it be a heart attack?",
+        symptoms=[
+            Symptom(description="sharp central chest pain, better sitting forward", duration="6 days"),
+            Symptom(description="no leg swelling, no coughing blood, no sweating or vomiting"),
+        ],
+        history="Ex-smoker, 30 pack-years.",
+        age=69,
+        sex="male",
+    )
+    assert "coughing blood was reported" not in " ".join(_texts(_draft(intake), SectionKey.ALTERNATIVES))
+
+
+def test_tb_with_a_baby_at_home_says_the_baby_is_seen_promptly() -> None:
+    """A man with a TB cavity living with a 3-week-old asked whether he could have given it to her; the
+    draft said only that the public-health team decides."""
+    intake = IntakeRecord(
+        diagnosis_in_question="probable TB of the lungs, cavity on the X-ray",
+        reason_for_second_opinion="We have a new baby, 3 weeks old, at home.",
+        main_question="Could I have given TB to my baby, does the family need tests?",
+        age=34,
+        sex="male",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert "Babies and children under 5 who share a home with someone with TB" in answers
+    assert "the TB service should be told now who shares the home" in answers
+
+
+def test_a_clot_in_pregnancy_is_tested_for_without_the_d_dimer() -> None:
+    """A woman 24 weeks pregnant with COVID, a long flight and a sore calf was told a D-dimer settles
+    whether she has a clot; in pregnancy it is normally raised and is not relied on."""
+    intake = IntakeRecord(
+        diagnosis_in_question="covid",
+        reason_for_second_opinion="I am 24 weeks pregnant and came back from Lagos 12 days ago.",
+        main_question="Is it only covid or could I have a blood clot in my lung?",
+        symptoms=[Symptom(description="sharp right-sided chest pain on deep breath", duration="3 days")],
+        age=31,
+        sex="female",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert "in pregnancy and the weeks after a birth the D-dimer blood test is normally raised" in answers
+    assert "the test that usually settles the question is a D-dimer" not in answers
+    not_pregnant = intake.model_copy(
+        update={"reason_for_second_opinion": "I came back from Lagos 12 days ago."}
+    )
+    assert "is a D-dimer blood test" in " ".join(_texts(_draft(not_pregnant), SectionKey.ANSWERS))
+
+
+def test_an_inhaler_asked_about_in_bronchiolitis_is_not_recommended() -> None:
+    """A mother asked whether to use the neighbour's inhaler for her 4-month-old with bronchiolitis."""
+    intake = IntakeRecord(
+        diagnosis_in_question="bronchiolitis (RSV)",
+        main_question="Our neighbour says to try her inhaler, should we?",
+        age=0,
+        sex="female",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert (
+        "reliever inhalers such as salbutamol, and steroid inhalers or medicines, are not recommended"
+        in answers
+    )

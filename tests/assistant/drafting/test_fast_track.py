@@ -78,6 +78,9 @@ def test_the_draft_says_it_once() -> None:
     assert len(hits) == 1
     answers = next(sec for sec in draft.sections if sec.key is SectionKey.ANSWERS)
     assert any("urgent suspected-cancer referral" in s.text for s in answers.sentences)
+    # a case its own draft sends down the two-week pathway is in the urgent queue (read drafts were routine)
+    assert draft.priority == "urgent"
+    assert any("suspected-cancer referral" in f.detail for f in draft.flags if f.kind == "red_flag")
 
 
 def test_suspected_pneumocystis_is_seen_the_same_day() -> None:

@@ -180,6 +180,18 @@ class TestExposureAndTimingQuestions:
         # "should I get rid of them" belongs to the budgies question, not a general next step
         assert [q.topic for q in draft.sub_questions if q.kind == "next_steps"] == ["exposure"]
 
+    def test_birds_behind_a_possible_fibrosis_are_advised_away_now(self) -> None:
+        """A read draft left parakeets and feather pillows "to decide once the cause is clearer", when
+        removing them is what doctors advise while hypersensitivity pneumonitis is looked for."""
+        intake = IntakeRecord(
+            diagnosis_in_question="pulmonary fibrosis, maybe IPF",
+            age=67,
+            main_question="Is it from my birds? I have 3 parakeets in the kitchen.",
+        )
+        text = _answer_text(_draft(intake, ["interstitial-lung-disease"]), "exposure")
+        assert "cutting down the exposure now" in text and "rehomed" in text
+        assert "once the cause is clearer" not in text
+
     def test_past_asbestos_is_not_something_to_change(self) -> None:
         intake = IntakeRecord(
             diagnosis_in_question="pleural effusion",
