@@ -699,8 +699,19 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     asked = set(questions.asked_conditions(ctx.intake)) | set(
         conditions_in(ctx.intake.main_question, fuzzy=True)
     )
+    # "does she need antibiotics?" after a viral diagnosis asks whether a bacterial pneumonia is present
+    # too: read drafts said "the account of the illness mentions it" when nobody had named pneumonia.
+    bacterial = set(questions.bacterial_asked(ctx.intake))
     out: list[tuple[Condition, str]] = [
-        (c, "it was asked about" if c in asked else "the account of the illness mentions it") for c in named
+        (
+            c,
+            "it was asked about"
+            if c in asked
+            else "the question about antibiotics asks whether a bacterial infection is present as well"
+            if c in bacterial
+            else "the account of the illness mentions it",
+        )
+        for c in named
     ]
     for f in usable_findings(ctx.imaging):
         cond = for_label(f.label)

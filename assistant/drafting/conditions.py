@@ -474,6 +474,11 @@ def _everyday(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
         return True
+    # "COVID can scar the lungs": the verb, which is lasting scarring (fibrosis), not an old scar
+    if word.lower() == "scar" and re.match(
+        r"\s+(?:the|my|his|her|their|your|both)\s+lungs?\b", text[end:], re.I
+    ):
+        return True
     # "had to sit down in PE", "she hates doing PE": the lesson, whatever else the sentence says
     if word.lower() == "pe" and _LESSON_BEFORE.search(text[max(0, start - 14) : start]):
         return True

@@ -522,6 +522,9 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*|[^\sA-Za-z]")
 
 
 def _has_main_verb(sentence: str) -> bool:
+    # a verb inside brackets is not the sentence's: "Bacterial pneumonia (shorter illness, responds to
+    # ordinary antibiotics), lung cancer (can also cause cavities) ..." is a list, not a sentence
+    sentence = re.sub(r"\([^)]*\)", " ", sentence)
     if _AUX.search(sentence):
         return True
     tokens = _TOKEN.findall(sentence)

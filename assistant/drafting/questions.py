@@ -1283,6 +1283,11 @@ def asserted_symptom_names(text: str) -> list[str]:
     return _subsumed(found)
 
 
+_EVENT = re.compile(
+    r"\b(?:once|one time|twice|a single|seconds?|before (?:the )?(?:illness|it started|this))\b", re.I
+)
+
+
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
 
@@ -1295,7 +1300,13 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
         names = [n for n in asserted_symptom_names(symptom.description) if n not in seen]
         seen.update(names)
         if names:
-            out.append((names, duration_in(symptom.duration, symptom.onset, symptom.description)))
+            # "once, 2 months ago", "20-30 seconds, 2 days before illness": an event, not how long it
+            # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
+            # about 2 days")
+            event = _EVENT.search(f"{symptom.duration} {symptom.onset}")
+            out.append(
+                (names, "" if event else duration_in(symptom.duration, symptom.onset, symptom.description))
+            )
     rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen]
     if rest:
         out.append((rest, ""))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from assistant.drafting import questions
-from assistant.drafting.conditions import Condition, diagnosis_family
+from assistant.drafting.conditions import Condition, conditions_in, diagnosis_family
 from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
@@ -84,13 +84,25 @@ def _in_play(ctx: AnswerContext, alternatives: Sequence[Condition]) -> list[Cond
     return out + [c for c in alternatives if c not in out]
 
 
-def _cited(ctx: AnswerContext, query: str, words: re.Pattern[str] | Topic) -> list[DraftSentence]:
+def _cited(
+    ctx: AnswerContext, query: str, words: re.Pattern[str] | Topic, *, own: bool = False
+) -> list[DraftSentence]:
     """One cited passage sentence that names ``words``, fits the case and names no condition other
-    than those in play (an X-ray sentence about a clot answers no X-ray question on bronchitis)."""
+    than those in play (an X-ray sentence about a clot answers no X-ray question on bronchitis).
+
+    With ``own`` (a medicine the patient takes for the diagnosis), a sentence that names no condition
+    must come from a note about the diagnosis: "Antibiotics given early reduce spread", from a note on
+    whooping cough, read as advice on a baby's bronchiolitis.
+    """
     fits = ctx.fits(None)
     in_play = _in_play(ctx, questions.named_alternatives(ctx.intake))
+    family = diagnosis_family(ctx.intake.diagnosis_in_question)
 
     def accept(sentence: str, passage: CitedSource) -> bool:
+        if own and family and not conditions_in(sentence):
+            about = conditions_in(passage.title)
+            if about and not any(c in family for c in about):
+                return False
         return (
             fits(sentence, passage)
             and words.search(sentence) is not None
@@ -150,7 +162,7 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
             out.append(_t(_PREVENTER_GROWTH))
         if t.key in ("inhaler", "steroid_inhaler") and dx is not None and dx.key == "bronchiolitis":
             out.append(_t(_NO_INHALER_IN_BRONCHIOLITIS))
-        out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t)
+        out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t, own=True)
     named = [t for t in subjects if t.key != "interaction"]
     if named:
         out.append(

@@ -152,9 +152,10 @@ def test_my_heart_read_as_the_heart_muscle_from_its_context(text: str, key: str)
         # young in the family they point to the heart muscle in a child.
         ("could it be his heart? chest pain and sweating, his uncle died suddenly", True, "cardiomyopathy"),
         ("could it be his heart? chest pain and sweating, his uncle died suddenly", False, "heart_attack"),
-        # Nothing points elsewhere: a child's vague heart word keeps the default, whose entry says a
-        # heart attack is very rare at that age.
-        ("could it be her heart?", True, "heart_attack"),
+        # Nothing points anywhere: a child's vague heart word is a heart problem from birth (read drafts
+        # answered angina and troponin to the mother of a baby with a murmur), an adult's a heart attack.
+        ("could it be her heart?", True, "congenital_heart_disease"),
+        ("could it be her heart?", False, "heart_attack"),
         ("is it her heart? her ankles are puffy", True, "heart_failure"),
     ],
 )

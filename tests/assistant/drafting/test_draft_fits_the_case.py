@@ -185,3 +185,64 @@ def test_an_inhaler_asked_about_in_bronchiolitis_is_not_recommended() -> None:
         "reliever inhalers such as salbutamol, and steroid inhalers or medicines, are not recommended"
         in answers
     )
+
+
+def test_pneumonia_raised_by_an_antibiotic_question_says_so() -> None:
+    """ "Pneumonia is discussed because the account of the illness mentions it" when only "more
+    antibiotics?" had been asked after a post-viral cough."""
+    intake = IntakeRecord(
+        diagnosis_in_question="post viral cough",
+        main_question="Does he need more antibiotics?",
+        age=9,
+        sex="male",
+    )
+    leads = [t for t in _texts(_draft(intake), SectionKey.ALTERNATIVES) if " is discussed because " in t]
+    assert any(t.startswith("Pneumonia") and "question about antibiotics" in t for t in leads)
+    assert not any(t.startswith("Pneumonia") and t.endswith("mentions it.") for t in leads)
+
+
+def test_an_alternatives_treatment_sentence_is_not_quoted_as_the_diagnosis() -> None:
+    """ "Antibiotics given early reduce spread", from the whooping-cough note, was quoted in the answer
+    on antibiotics for a baby's bronchiolitis as if it were about her illness. The pick here takes the
+    first sentence the answer accepts, so the test is about what is accepted, not about ranking."""
+    from assistant.drafting import questions, topic_answers
+    from assistant.drafting.answers import AnswerContext
+    from assistant.drafting.schemas import CitedSource, DraftSentence
+    from knowledge.sentences import split_sentences
+
+    note = CitedSource(
+        number=7,
+        title="Whooping cough (pertussis)",
+        text="A nose swab tested by PCR in the first weeks, or a blood or oral fluid antibody test later. "
+        "Antibiotics given early reduce spread; they shorten the illness only if started early.",
+    )
+
+    def first_accepted(query: str, limit: int, accept: object) -> list[DraftSentence]:
+        for sentence in split_sentences(note.text):
+            if accept is None or accept(sentence, note):  # type: ignore[operator]
+                return [DraftSentence(text=f"{sentence[:-1]} [7].", origin="passage", citations=[7])]
+        return []
+
+    def treatment_quotes(diagnosis: str) -> list[str]:
+        intake = IntakeRecord(
+            diagnosis_in_question=diagnosis,
+            main_question="Could it be whooping cough? Does she need antibiotics?",
+            age=0,
+            sex="female",
+        )
+        q = next(q for q in questions.parse_sub_questions(intake, has_images=False) if q.kind == "treatment")
+        ctx = AnswerContext(intake, ImagingFindings(), [note], relevance=None, pick=first_accepted)  # type: ignore[arg-type]
+        return [s.text for s in topic_answers.treatment_subject_sentences(ctx, q) if s.origin == "passage"]
+
+    assert not any("reduce spread" in t for t in treatment_quotes("bronchiolitis"))
+    # for whooping cough itself the same sentence answers
+    assert any("reduce spread" in t for t in treatment_quotes("whooping cough"))
+
+
+def test_a_list_with_verbs_in_brackets_is_not_quoted() -> None:
+    from assistant.drafting.facts import quotable
+
+    assert not quotable(
+        "Bacterial pneumonia (shorter illness, responds to ordinary antibiotics), lung cancer (can also "
+        "cause cavities and weight loss), non-tuberculous mycobacteria, fungal infection and sarcoidosis."
+    )

@@ -370,3 +370,13 @@ def test_strain_on_the_heart_in_the_diagnosis_is_no_heart_attack() -> None:
 
     family = diagnosis_family("blood clots in both lungs (pulmonary embolisms) with strain on the heart")
     assert [c.key for c in family] == ["pulmonary_embolism"]
+
+
+def test_scar_the_lungs_is_scarring_not_an_old_scar() -> None:
+    """ "My friend said COVID can scar the lungs" was answered as an old healed granuloma."""
+    named = _named(
+        age=34,
+        diagnosis_in_question="anxiety after covid",
+        reason_for_second_opinion="My friend said COVID can scar the lungs. Has COVID scarred my lungs?",
+    )
+    assert "old_scar" not in named and "pulmonary_fibrosis" in named

@@ -173,3 +173,16 @@ def test_a_pregnancy_is_in_the_summary() -> None:
     text = _summary(sex="female", reason_for_second_opinion="I am 24 weeks pregnant with my second baby.")
     assert "female, and pregnant or recently gave birth" in text
     assert "pregnant" not in _summary(sex="female", reason_for_second_opinion="I had my baby 3 years ago.")
+
+
+def test_an_event_is_not_given_a_duration() -> None:
+    """ "one time felt dizzy in PE" (once, 2 months ago) read as "dizziness for about 2 months"."""
+    text = _summary(
+        symptoms=[
+            {"description": "one time felt dizzy and had to sit down", "duration": "once, 2 months ago"},
+            {"description": "choking episode on peanuts", "duration": "20-30 seconds, 2 days before illness"},
+            {"description": "wet cough", "duration": "started 3 weeks ago"},
+        ]
+    )
+    assert "dizziness for" not in text and "choking episode for" not in text
+    assert "for about 3 weeks" in text
