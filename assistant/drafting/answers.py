@@ -23,6 +23,7 @@ from assistant.drafting.conditions import (
     diagnosis_family,
     for_label,
 )
+from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_sentence
@@ -209,7 +210,43 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         if story:
             out.append(DraftSentence(text=story, origin="template", condition_ref=dx_cond.key))
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
+    hoarse = hoarse_voice_sentence(ctx.intake)
+    if hoarse:
+        out.append(DraftSentence(text=hoarse, origin="template"))
     return _tagged(out, q.id)
+
+
+#: A hoarse voice in the symptom list or the story.
+_HOARSE = re.compile(
+    r"\bhoarse\w*|\b(?:croaky|husky) voice\b|\bvoice\b[^.;?]{0,15}\b(?:croaky|husky|changed)\b", re.I
+)
+_WEEKS_OR_MONTHS = re.compile(
+    r"\b(?:\d+|several|a few|few|many|two|three|four|five|six) (?:weeks|months|years)\b", re.I
+)
+
+
+def hoarse_voice_sentence(intake: IntakeRecord) -> str:
+    """A hoarse voice lasting three weeks or more at 45 or over, said as a reason for a voice-box check
+    (NICE NG12's threshold for suspected laryngeal cancer, in the project's own words), or "". A read
+    draft for a 60-year-old ex-smoker hoarse for six months, told it was reflux, never mentioned it."""
+    if intake.age is None or intake.age < 45:
+        return ""
+    lasting = [
+        lasting_days(s.duration or s.description) or 0.0
+        for s in intake.symptoms
+        if _HOARSE.search(s.description)
+    ]
+    told = any(
+        _HOARSE.search(sentence) and _WEEKS_OR_MONTHS.search(sentence)
+        for sentence in re.split(r"(?<=[.!?])\s+", intake.reason_for_second_opinion)
+    )
+    if not (any(days >= 21 for days in lasting) or told):
+        return ""
+    return (
+        "A hoarse voice lasting three weeks or more at 45 or over is usually checked by an ear, nose and "
+        "throat team, with a camera look at the voice box, even when reflux or a cold seems the likely "
+        "cause; in England this goes through the urgent suspected-cancer pathway."
+    )
 
 
 def _answer_unknown(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:

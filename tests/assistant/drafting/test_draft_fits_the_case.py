@@ -246,3 +246,20 @@ def test_a_list_with_verbs_in_brackets_is_not_quoted() -> None:
         "Bacterial pneumonia (shorter illness, responds to ordinary antibiotics), lung cancer (can also "
         "cause cavities and weight loss), non-tuberculous mycobacteria, fungal infection and sarcoidosis."
     )
+
+
+def test_a_lasting_hoarse_voice_at_45_or_over_is_sent_for_a_voice_box_check() -> None:
+    """A 60-year-old ex-smoker hoarse for six months, told it was reflux, was never told it needs a check."""
+    intake = IntakeRecord(
+        diagnosis_in_question="reflux cough",
+        main_question="Is my cough really from the reflux?",
+        symptoms=[Symptom(description="hoarse voice", duration="6 months")],
+        age=60,
+        sex="male",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert "A hoarse voice lasting three weeks or more at 45 or over" in answers
+    young = intake.model_copy(update={"age": 30})
+    assert "voice box" not in " ".join(_texts(_draft(young), SectionKey.ANSWERS))
+    brief = intake.model_copy(update={"symptoms": [Symptom(description="hoarse voice", duration="4 days")]})
+    assert "voice box" not in " ".join(_texts(_draft(brief), SectionKey.ANSWERS))
