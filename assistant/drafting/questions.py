@@ -1040,13 +1040,45 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     return out
 
 
+#: A parent writing about their child ("my son Aarav, 4"): the writer's relatives are the child's.
+_WRITES_OF_CHILD = re.compile(r"\b(?:my|our) (?:son|daughter|baby|boy|girl|child|little one)\b", re.I)
+_AS_CHILDS = {
+    "mother": "grandmother",
+    "mum": "grandmother",
+    "father": "grandfather",
+    "dad": "grandfather",
+    "wife": "mother",
+    "husband": "father",
+    "partner": "other parent",
+    "brother": "uncle",
+    "sister": "aunt",
+    "children": "brothers and sisters",
+    "kids": "brothers and sisters",
+    "son": "brother",
+    "daughter": "sister",
+    "baby": "baby brother or sister",
+}
+
+
+def patients_relation(relative: str, intake: IntakeRecord) -> str:
+    """The writer's relatives named as the patient's: when a parent writes about a child, "my mother"
+    is the patient's grandmother (a read draft asked "whether the patient's mother is at risk" of a
+    4-year-old's grandmother with a months-long cough)."""
+    if not relative or intake.age is None or intake.age >= 16:
+        return relative
+    if not _WRITES_OF_CHILD.search("\n".join([intake.reason_for_second_opinion, intake.main_question])):
+        return relative
+    words = re.split(r"(, | and )", relative)
+    return "".join(_AS_CHILDS.get(w, w) for w in words)
+
+
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
     """Next-step questions by topic (tests, urgent care, activity, smoking, exposures, timing,
     contacts), in order asked."""
     out: list[Asked] = []
     child = intake.age is not None and intake.age < 16
     for sentence in _question_texts(intake):
-        relative = relative_at_risk(sentence)
+        relative = patients_relation(relative_at_risk(sentence), intake)
         asks = sentence.rstrip().endswith("?")
         if relative:
             found: list[Asked] = [

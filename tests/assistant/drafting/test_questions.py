@@ -328,3 +328,21 @@ class TestActivityAndLifestyleQuestions:
         """Codeine cough medicine, the pill, an antifibrotic and thickened drinks are treatment questions."""
         subs = questions.parse_sub_questions(_intake(question), has_images=False)
         assert subject in next(q.subjects for q in subs if q.kind == "treatment")
+
+
+def test_a_parents_relatives_are_named_as_the_childs() -> None:
+    """A father asked whether "my mother" (the 4-year-old's grandmother, coughing for months) should be
+    tested; the draft asked "whether the patient's mother is at risk"."""
+    from assistant.drafting.questions import parse_sub_questions
+
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion="I am writing about my son Aarav, 4 years.",
+        main_question="Should my mother be tested for TB? Can my wife catch it?",
+        age=4,
+    )
+    contacts = [q.summary for q in parse_sub_questions(intake, has_images=False) if q.topic == "contacts"]
+    assert any("the patient's grandmother" in c for c in contacts)
+    assert any("the patient's mother" in c for c in contacts)
+    adult = intake.model_copy(update={"age": 40, "reason_for_second_opinion": "I have pneumonia."})
+    assert any("the patient's mother" in q.summary for q in parse_sub_questions(adult, has_images=False))
