@@ -37,7 +37,7 @@ RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
 #: People a story mentions besides the patient: the relatives and others questions.py knows, with
 #: the words a child's story adds (a regular-expression alternation).
 _PEOPLE = (
-    questions.PEOPLE + r"|mummy|daddy|auntie|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
+    questions.PEOPLE + r"|mummy|daddy|auntie|aunty|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
     r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|siblings?|boy|girl|baby|"
     r"child|kids?|"
     # People outside the family whose illness is exposure, not the patient's past ("a few people

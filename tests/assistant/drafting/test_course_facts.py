@@ -59,6 +59,7 @@ def _keys(story: str, *, age: int = 45, symptoms: str = "") -> set[str]:
         ("He drinks heavily, most days.", "heavy_drinking"),
         ("Everyone at home had the same cough.", "sick_contacts"),
         ("There is a bug going round the nursery.", "sick_contacts"),
+        ("My aunty had TB when I was small and I lived with her.", "tb_contact"),
         ("She coughs up horrible green stuff every morning even when she is well.", "daily_wet_cough"),
         ("He had loose pale smelly poos as a baby.", "fatty_stools"),
         ("Frequent ear infections as a toddler, had grommets.", "ear_infections"),
@@ -87,6 +88,8 @@ def test_the_course_and_the_symptoms_character_are_found(story: str, key: str) -
         ("I get leg cramps at night.", "swollen_calf"),
         ("Sore legs from the gym.", "swollen_calf"),
         ("I broke my arm too, years ago.", "pain_to_arm_or_jaw"),
+        # an aunt's TB decades ago is a contact, not the patient's own past TB
+        ("My aunty had TB when I was small and I lived with her.", "previous_tb"),
         # pain to the shoulder blade is the pericarditis pattern, not a heart attack's
         ("A sharp pain in the chest going to my left shoulder blade.", "pain_to_arm_or_jaw"),
         ("He drinks a lot of water.", "heavy_drinking"),
