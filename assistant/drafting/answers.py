@@ -710,21 +710,43 @@ def answer_sentences(
 
 
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
-    """A pneumonia not improving on antibiotics raises fluid or pus around the lung, its usual
-    complication (a read draft for a 3-year-old still feverish on day 5 of amoxicillin, with new pain
-    on one side, never named it and offered a lung tumour instead)."""
+    """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
+    fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
+    on day 5 of amoxicillin, with new pain on one side, never named it and offered a lung tumour
+    instead); sudden pain on breathing in with breathlessness raises a clot."""
     family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
-    if "pneumonia" not in family or family & {"empyema", "pleural_effusion"}:
-        return []
-    if not any(f.factor.key == "antibiotics_failed" for f in found_factors(intake)):
-        return []
-    return [
-        (
-            condition("empyema"),
-            "a pneumonia that is not clearly improving on antibiotics can be complicated by fluid or pus "
-            "around the lung, which is looked for when the fever or the pain persists",
+    keys = {f.factor.key for f in found_factors(intake)}
+    out: list[tuple[Condition, str]] = []
+    if (
+        "pneumonia" in family
+        and not family & {"empyema", "pleural_effusion"}
+        and "antibiotics_failed" in keys
+    ):
+        out.append(
+            (
+                condition("empyema"),
+                "a pneumonia that is not clearly improving on antibiotics can be complicated by fluid or pus "
+                "around the lung, which is looked for when the fever or the pain persists",
+            )
         )
-    ]
+    # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read
+    # draft for a 62-year-old lorry driver told he had COPD never considered one).
+    said = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    if (
+        (intake.age is None or intake.age >= 16)
+        # a collapsed lung or a broken rib seen on the film explains the sudden pain
+        and not family & {"pulmonary_embolism", "pneumothorax", "rib_fracture"}
+        and {"sudden_onset", "pleuritic_pain"} <= keys
+        and "breathlessness" in questions.asserted_symptom_names(said)
+    ):
+        out.append(
+            (
+                condition("pulmonary_embolism"),
+                "sudden chest pain on breathing in together with breathlessness is a pattern for which a "
+                "blood clot in the lung is usually ruled out",
+            )
+        )
+    return out
 
 
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:

@@ -468,6 +468,11 @@ def pregnant_now(intake: IntakeRecord) -> bool:
     """Pregnant now, or within weeks of a birth (a clot is then tested for without the D-dimer)."""
     if intake.sex.strip().lower() not in {"female", "woman"}:
         return False
+    # a baby's or child's intake written by a pregnant mother is not the patient's pregnancy
+    if intake.age is not None and intake.age < 12:
+        return False
+    if intake.age is not None and intake.age < 18 and questions.writes_of_child(intake):
+        return False
     return bool(
         _PREGNANT_NOW.search(
             "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])

@@ -1060,13 +1060,18 @@ _AS_CHILDS = {
 }
 
 
+def writes_of_child(intake: IntakeRecord) -> bool:
+    """Whether a parent writes about their child ("my son Aarav", "our baby")."""
+    return bool(_WRITES_OF_CHILD.search("\n".join([intake.reason_for_second_opinion, intake.main_question])))
+
+
 def patients_relation(relative: str, intake: IntakeRecord) -> str:
     """The writer's relatives named as the patient's: when a parent writes about a child, "my mother"
     is the patient's grandmother (a read draft asked "whether the patient's mother is at risk" of a
     4-year-old's grandmother with a months-long cough)."""
     if not relative or intake.age is None or intake.age >= 16:
         return relative
-    if not _WRITES_OF_CHILD.search("\n".join([intake.reason_for_second_opinion, intake.main_question])):
+    if not writes_of_child(intake):
         return relative
     words = re.split(r"(, | and )", relative)
     return "".join(_AS_CHILDS.get(w, w) for w in words)

@@ -45,6 +45,14 @@ _PAUSES = re.compile(
     r"\b(?:paus\w*|stops?|stopping|stopped|gaps?) (?:in )?(?:his |her |their |the )?breath\w*|\bapno?eas?\b",
     re.I,
 )
+#: A baby going blue, grey or floppy (after a coughing fit, say): cyanosis or an apnoea.
+_BLUE_OR_FLOPPY = re.compile(
+    r"\b(?:went|goes|go|going|turned|turns|turning|gone)\s+(?:all\s+)?(?:\w+\s+(?:and|then)\s+)?"
+    r"(?:floppy|limp|blue|grey|gray|purpl\w*)\b|"
+    r"\b(?:blue|purpl\w*|grey|gray)(?:[- ]?ish)?(?:\s+colou?r)?\s+(?:a)?round\s+(?:the\s+|her\s+|his\s+)?"
+    r"(?:lips|mouth)\b|\b(?:blue|purple|grey|gray)\s+lips\b",
+    re.I,
+)
 #: An oxygen reading: the word, then a percentage within a few words.
 _OXYGEN = re.compile(
     r"\b(?:oxygen(?: level| sat\w*)?|o2|sats?|saturations?|spo2|pulse ox\w*|"
@@ -119,6 +127,11 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
             or any(_PAUSES.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
         ):
             out.append("pauses in breathing")
+        if age < 2 and (
+            _BLUE_OR_FLOPPY.search(symptoms)
+            or any(_BLUE_OR_FLOPPY.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
+        ):
+            out.append("going blue, grey or floppy")
     copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))
     # A low reading counts however long it has lasted ("93-94 at rest" for 8 weeks after COVID).
     readings = [x.description for x in intake.symptoms if not _RESOLVED.search(f"{x.duration} {x.onset}")]
@@ -143,7 +156,7 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
 
 
 #: Signs that call for emergency care now rather than a same-day appointment.
-EMERGENCY_SIGNS = frozenset({"pauses in breathing"})
+EMERGENCY_SIGNS = frozenset({"pauses in breathing", "going blue, grey or floppy"})
 #: Signs that call for hospital assessment today (possible sepsis in an older person, a possible clot).
 HOSPITAL_SIGNS = frozenset(
     {

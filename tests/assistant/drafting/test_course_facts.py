@@ -88,6 +88,8 @@ def test_the_course_and_the_symptoms_character_are_found(story: str, key: str) -
         ("I get leg cramps at night.", "swollen_calf"),
         ("Sore legs from the gym.", "swollen_calf"),
         ("I broke my arm too, years ago.", "pain_to_arm_or_jaw"),
+        # a feared heart attack is no known heart disease
+        ("i keep thinking im gonna have a heart attack in my sleep", "heart_disease"),
         # an aunt's TB decades ago is a contact, not the patient's own past TB
         ("My aunty had TB when I was small and I lived with her.", "previous_tb"),
         # pain to the shoulder blade is the pericarditis pattern, not a heart attack's

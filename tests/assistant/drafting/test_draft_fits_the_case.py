@@ -263,3 +263,24 @@ def test_a_lasting_hoarse_voice_at_45_or_over_is_sent_for_a_voice_box_check() ->
     assert "voice box" not in " ".join(_texts(_draft(young), SectionKey.ANSWERS))
     brief = intake.model_copy(update={"symptoms": [Symptom(description="hoarse voice", duration="4 days")]})
     assert "voice box" not in " ".join(_texts(_draft(brief), SectionKey.ANSWERS))
+
+
+def test_sudden_pain_on_breathing_with_breathlessness_raises_a_clot() -> None:
+    """A 62-year-old lorry driver with sudden sharp pain on breathing in and breathlessness, told he
+    had COPD, had a draft that never considered a clot."""
+    intake = IntakeRecord(
+        diagnosis_in_question="COPD",
+        reason_for_second_opinion="It came on suddenly, a sharp pain on the right when I breathe in, and I "
+        "could not get my breath for 10 minutes; I am still more breathless than before.",
+        main_question="Is it really COPD?",
+        symptoms=[Symptom(description="sharp pain on breathing in, breathless", duration="6 days")],
+        age=62,
+        sex="male",
+    )
+    leads = [t for t in _texts(_draft(intake), SectionKey.ALTERNATIVES) if " is discussed because " in t]
+    assert any(t.startswith("A blood clot in the lung") and "sudden chest pain" in t for t in leads)
+    pneumothorax = intake.model_copy(update={"diagnosis_in_question": "collapsed lung (pneumothorax)"})
+    leads = [
+        t for t in _texts(_draft(pneumothorax), SectionKey.ALTERNATIVES) if " is discussed because " in t
+    ]
+    assert not any(t.startswith("A blood clot in the lung") for t in leads)

@@ -120,3 +120,20 @@ def test_adult_signs(intake: IntakeRecord, sign: str) -> None:
 def test_no_sign(intake: IntakeRecord) -> None:
     assert same_day_signs(intake) == []
     assert assess_priority(intake).priority == "routine"
+
+
+def test_a_baby_going_purple_or_floppy_after_a_fit_is_an_emergency() -> None:
+    """A 4-month-old going "purple-ish round the lips" in coughing fits and once "quiet and floppy"
+    was filed routine with no word that this is an emergency."""
+    baby = _intake(
+        0,
+        "coughing fits, red then purplish around lips, gasp at the end",
+        reason="Once on Tuesday she went quiet and floppy for a few seconds after the fit.",
+    )
+    assert same_day_signs(baby) == ["going blue, grey or floppy"]
+    draft = compose_draft(baby, ImagingFindings(), [], MockLLM(responses=[""]))
+    assert draft.priority == "urgent"
+    assert any("need emergency care" in s.text for s in draft.section(SectionKey.ANSWERS).sentences)
+    # red in the face is not blue, and an older child's colour is left to the triage
+    assert same_day_signs(_intake(0, "coughs and goes red in the face")) == []
+    assert same_day_signs(_intake(6, "went blue round the lips")) == []

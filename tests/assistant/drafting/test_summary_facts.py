@@ -173,6 +173,10 @@ def test_a_pregnancy_is_in_the_summary() -> None:
     text = _summary(sex="female", reason_for_second_opinion="I am 24 weeks pregnant with my second baby.")
     assert "female, and pregnant or recently gave birth" in text
     assert "pregnant" not in _summary(sex="female", reason_for_second_opinion="I had my baby 3 years ago.")
+    # a baby's intake written by her pregnant mother: the pregnancy is the mother's
+    mother = "My daughter is 7 month. I am pregnant again 10 weeks."
+    assert "pregnant" not in _summary(sex="female", age=0, reason_for_second_opinion=mother)
+    assert "pregnant" not in _summary(sex="female", age=15, reason_for_second_opinion=mother)
 
 
 def test_an_event_is_not_given_a_duration() -> None:
