@@ -378,6 +378,9 @@ def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
                 return word
         if not close or close[0][0] != low[0]:
             return word
+        # "hypothyroidism" is not a misspelt "hyperthyroidism", nor "hypotension" "hypertension"
+        if {low[:5], close[0][:5]} == {"hypot", "hyper"} or {low[:4], close[0][:4]} == {"hypo", "hype"}:
+            return word
         # A misspelling drops at most one letter: a word two letters shorter is another word
         # ("asbestos" is not "asbestosis", "weeing" not "wheezing").
         if len(close[0]) - len(low) >= 2:

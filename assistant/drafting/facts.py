@@ -469,15 +469,23 @@ def pregnant_now(intake: IntakeRecord) -> bool:
     if intake.sex.strip().lower() not in {"female", "woman"}:
         return False
     # a baby's or child's intake written by a pregnant mother is not the patient's pregnancy
-    if intake.age is not None and intake.age < 12:
+    if intake.age is not None and (intake.age < 12 or intake.age > 55):
         return False
     if intake.age is not None and intake.age < 18 and questions.writes_of_child(intake):
         return False
-    return bool(
-        _PREGNANT_NOW.search(
-            "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-        )
+    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's
+    return any(
+        not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
+        for m in _PREGNANT_NOW.finditer(text)
     )
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:daughter|daughter-in-law|she|she's|her|wife|sister|mum|mother|partner|girlfriend|niece|friend|"
+    r"granddaughter|neighbou?r|colleague)\b[^.;!?\n]*$",
+    re.I,
+)
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})

@@ -864,8 +864,33 @@ def _story(intake: IntakeRecord) -> str:
     return "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
 
 
+#: Diagnoses that cannot be caught from the patient ("can my grandchildren catch it?" of lung scarring
+#: was answered with COVID-19's advice, an alternative the patient had named).
+_NOT_CATCHING = frozenset(
+    {
+        "pulmonary_fibrosis", "ild", "ipf", "sarcoidosis", "lung_cancer", "copd", "asthma",
+        "pulmonary_embolism", "heart_failure", "pneumothorax", "mesothelioma", "asbestosis",
+        "costochondritis",
+        "rib_fracture", "nodule", "hypersensitivity_pneumonitis", "connective_tissue_ild",
+        "pulmonary_hypertension", "lymphoma", "pleural_plaques", "silicosis", "atelectasis",
+        "deep_vein_thrombosis",
+    }
+)  # fmt: skip
+
+
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     who = q.subjects[0] if q.subjects else "family"
+    dx = questions.diagnosis_condition(ctx.intake)
+    if dx is not None and dx.key in _NOT_CATCHING:
+        out = [
+            _t(
+                f"On the patient's {who}: {dx.name} is not an infection, so it cannot be caught from the "
+                "patient or passed on by contact."
+            )
+        ]
+        catching = [c for c in conds if c.infectious and c != dx][:1]
+        out += [_t(f"If {c.name} were found instead: {c.infectious}.") for c in catching]
+        return out
     infectious = [c for c in conds if c.infectious]
     if not infectious:
         return [

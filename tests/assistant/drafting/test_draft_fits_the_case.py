@@ -284,3 +284,16 @@ def test_sudden_pain_on_breathing_with_breathlessness_raises_a_clot() -> None:
         t for t in _texts(_draft(pneumothorax), SectionKey.ALTERNATIVES) if " is discussed because " in t
     ]
     assert not any(t.startswith("A blood clot in the lung") for t in leads)
+
+
+def test_a_diagnosis_that_is_not_catching_is_said_so_to_a_contact_question() -> None:
+    """ "Can my grandchildren catch it?" of lung scarring was answered with COVID-19's contact advice."""
+    intake = IntakeRecord(
+        diagnosis_in_question="pulmonary fibrosis, maybe IPF",
+        main_question="Is it from the covid? Can my grandchildren catch it from me?",
+        age=67,
+        sex="female",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert "is not an infection, so it cannot be caught from the patient" in answers
+    assert "On the patient's grandchildren: people who share the home can catch COVID-19" not in answers

@@ -177,6 +177,9 @@ def test_a_pregnancy_is_in_the_summary() -> None:
     mother = "My daughter is 7 month. I am pregnant again 10 weeks."
     assert "pregnant" not in _summary(sex="female", age=0, reason_for_second_opinion=mother)
     assert "pregnant" not in _summary(sex="female", age=15, reason_for_second_opinion=mother)
+    # a daughter's pregnancy told by her mother is the daughter's
+    daughter = "My daughter is 30 weeks pregnant and I worry I could give it to her."
+    assert "pregnant" not in _summary(sex="female", age=53, reason_for_second_opinion=daughter)
 
 
 def test_an_event_is_not_given_a_duration() -> None:

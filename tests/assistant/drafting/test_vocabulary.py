@@ -126,6 +126,12 @@ class TestMisspelling:
         assert main_condition("pulmonary hypertention") == condition("pulmonary_hypertension")
         assert main_condition("lung absess in the left lung") == condition("lung_abscess")
 
+    def test_hypo_is_not_a_misspelt_hyper(self) -> None:
+        """A read draft called treated hypothyroidism "an overactive thyroid"."""
+        assert correct_spelling("Hypothyroidism. Low blood pressure (hypotension).") == (
+            "Hypothyroidism. Low blood pressure (hypotension)."
+        )
+
     def test_another_form_of_a_word_is_not_a_misspelling(self) -> None:
         """An ending added or dropped stays as written: "chest infections" keeps its plural."""
         assert (
