@@ -706,6 +706,14 @@ def answer_sentences(
             case _:
                 body = _answer_next(ctx, q, alternatives)
         out += [head, *body]
+    # Every draft ends its answers with when to seek help sooner (safety-netting): read drafts for a
+    # man coughing blood from TB and a baby with bronchiolitis left it as a question to ask the doctor.
+    warning = warning_sentence(ctx.intake, young_child=ctx.young_child)
+    if not any(s.text == warning or s.text == topic_answers.EMERGENCY_ADVICE for s in out):
+        out += [
+            DraftSentence(text="On when to seek help sooner:", origin="template", question_ref="safety"),
+            DraftSentence(text=warning, origin="template", question_ref="safety"),
+        ]
     return out
 
 
@@ -722,11 +730,19 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
         and not family & {"empyema", "pleural_effusion"}
         and "antibiotics_failed" in keys
     ):
+        child = intake.age is not None and intake.age < 16
         out.append(
             (
                 condition("empyema"),
                 "a pneumonia that is not clearly improving on antibiotics can be complicated by fluid or pus "
-                "around the lung, which is looked for when the fever or the pain persists",
+                "around the lung, which is looked for when the fever or the pain persists"
+                # "should we wait 48 hours like the GP said?" went unanswered for a 3-year-old on day 5
+                + (
+                    "; a child still feverish or more unwell after two days of antibiotics is usually seen "
+                    "again the same day rather than after a further wait"
+                    if child
+                    else ""
+                ),
             )
         )
     # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read

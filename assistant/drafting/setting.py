@@ -119,8 +119,9 @@ ADULT_SIGNS = (
 )
 CHILD_SIGNS = (
     "For a young child, breathing that is very fast or hard work (the skin sucking in between or under "
-    "the ribs, grunting), blue or grey lips, being floppy, very drowsy or hard to wake, a fit, or not "
-    "drinking with far fewer wet nappies or wees"
+    "the ribs, grunting), pauses in breathing, blue or grey lips, being floppy, very drowsy or hard to "
+    "wake, a fit, or not drinking (or a baby taking less than half the usual feeds) with far fewer wet "
+    "nappies or wees"
 )
 
 

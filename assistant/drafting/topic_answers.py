@@ -28,7 +28,7 @@ _NO_SOURCE = (
     "No source in this opinion covers {what} for the patient's situation, so it needs the treating "
     "clinician's advice."
 )
-_EMERGENCY = (
+EMERGENCY_ADVICE = _EMERGENCY = (
     "Go to A&E or call emergency services at once for severe breathlessness, chest pain that does not go "
     "away, coughing up blood, fainting, confusion or blue lips."
 )

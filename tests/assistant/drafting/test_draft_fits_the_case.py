@@ -297,3 +297,20 @@ def test_a_diagnosis_that_is_not_catching_is_said_so_to_a_contact_question() -> 
     answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
     assert "is not an infection, so it cannot be caught from the patient" in answers
     assert "On the patient's grandchildren: people who share the home can catch COVID-19" not in answers
+
+
+def test_every_draft_ends_its_answers_with_when_to_seek_help_sooner() -> None:
+    """Read drafts for a man coughing blood from TB and a baby with bronchiolitis gave no warning signs
+    unless a question asked for them."""
+    baby = IntakeRecord(
+        diagnosis_in_question="bronchiolitis", main_question="Is it really bronchiolitis?", age=0
+    )
+    answers = _texts(_draft(baby), SectionKey.ANSWERS)
+    assert answers[-2] == "On when to seek help sooner:"
+    assert "pauses in breathing" in answers[-1] and "less than half the usual feeds" in answers[-1]
+    adult = IntakeRecord(
+        diagnosis_in_question="TB", main_question="Is it really TB? What happens next?", age=40
+    )
+    answers = _texts(_draft(adult), SectionKey.ANSWERS)
+    # said once: the next-steps answer already gives the warning signs
+    assert sum("coughing up more than a few streaks of blood" in t for t in answers) == 1
