@@ -774,6 +774,10 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     asked = set(questions.asked_conditions(ctx.intake)) | set(
         conditions_in(ctx.intake.main_question, fuzzy=True)
     )
+    # "could it be my heart?" asked about whichever heart condition the story reads it as (read drafts
+    # said pericarditis was discussed because "the account of the illness mentions it")
+    vague = questions.vague_asked_keys(ctx.intake)
+    asked |= {c for c in named if c.key in vague}
     # "does she need antibiotics?" after a viral diagnosis asks whether a bacterial pneumonia is present
     # too: read drafts said "the account of the illness mentions it" when nobody had named pneumonia.
     bacterial = set(questions.bacterial_asked(ctx.intake))

@@ -187,9 +187,12 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # "my heart races" is a palpitation, "my heart rhythm" an arrhythmia and "my heart attack" a
         # named condition: none is a vague mention of a heart problem.
         # "...just as good for someone his age with his heart?" is his heart condition as background
-        r"(?<!age with )(?<!given )(?<!because of )"
+        # "is ibuprofen ok with my heart?" asks about a medicine's safety, "my heart stent" is history
+        r"(?<!age with )(?<!given )(?<!because of )(?<!ok with )(?<!okay with )(?<!safe with )(?<!safe for )"
+        r"(?<!fine with )(?<!good for )(?<!bad for )"
         r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
-        r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm))|heart (?:problems?|troubles?|issues?)|cardiac|"
+        r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm|stents?|bypass|surgery|operation|meds|"
+        r"medicines?|tablets?|pills?))|heart (?:problems?|troubles?|issues?)|cardiac|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
         # "pushes the heart and windpipe to the other side" is anatomy, not a heart problem
         # "a hiatus hernia behind the heart" is a place on the film, not a heart problem

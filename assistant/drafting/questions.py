@@ -244,6 +244,17 @@ def _virus_only_as_cause(text: str) -> bool:
     return bool(hits) and all(_CAUSE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in hits)
 
 
+def vague_asked_keys(intake: IntakeRecord) -> set[str]:
+    """Every reading of a vague organ word in the question ("could it be my heart?"): whichever the
+    story makes of it, it was asked about."""
+    return {
+        key
+        for term in VAGUE_TERMS
+        if re.search(term.pattern, intake.main_question, re.I)
+        for key, _ in term.readings
+    }
+
+
 def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient names in their question, reason or symptoms, except the diagnosis.
 
@@ -280,10 +291,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # illness, not an alternative to it, unless a question asks whether it is the cause now.
     # "could it be my heart like my brother": the question's vague organ word is read with the whole
     # story's context, so any of its readings counts as asked in the question.
-    vague_asked = {
-        key for term in VAGUE_TERMS if vague and re.search(term.pattern, intake.main_question, re.I)
-        for key, _ in term.readings
-    }  # fmt: skip
+    vague_asked = vague_asked_keys(intake) if vague else set()
     known = known_conditions(intake)
     asked = asked_conditions(intake)
     # Known heart failure and "could it be her heart instead?": whether it is the cause now is asked.

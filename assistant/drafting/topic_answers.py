@@ -435,7 +435,16 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
             "nurse or a local stop-smoking service can advise and arrange that support."
         )
     )
-    if "vaping" in said:
+    if "vaping" in said and ctx.intake.age is not None and ctx.intake.age < 18:
+        # the harm-reduction message is for adult smokers; a read draft gave it to a 16-year-old who vapes
+        out.append(
+            _t(
+                "For a young person, vaping is not a safer habit to keep: the nicotine is addictive, vapes "
+                "are not sold to under-18s, and their effects on growing lungs are not known, so stopping is "
+                "the advice, with help from the GP or a stop-smoking service if the nicotine makes it hard."
+            )
+        )
+    elif "vaping" in said:
         out.append(
             _t(
                 "Vaping is far less harmful than smoking and can help people stop smoking, but it is not "

@@ -53,3 +53,22 @@ def test_no_child_note_repeats_the_lead_it_is_given() -> None:
     """The draft leads each note with "In children," (or "What differs in children:"), so a note that
     begins "in children" read "In children, in children it is usually caused by ..."."""
     assert [c.key for c in CONDITIONS if c.child_note.lower().startswith("in children")] == []
+
+
+def test_compensation_and_screening_are_not_said_for_the_uk_alone() -> None:
+    """Read drafts told a miner in Peru about Industrial Injuries Disablement Benefit and a family in
+    Melbourne about newborn screening "in the UK, Europe and US": a note on benefits, compensation or
+    screening speaks of many countries, the UK at most as an example."""
+    from dataclasses import fields
+
+    for cond in CONDITIONS:
+        for f in fields(cond):
+            text = getattr(cond, f.name)
+            if not isinstance(text, str):
+                continue
+            for clause in re.split(r";", text):
+                if re.search(r"\b(?:compensation|benefits?|newborn)\b", clause) and "UK" in clause:
+                    assert re.search(r"many countries|between countries|among them", clause), (
+                        cond.key,
+                        clause,
+                    )

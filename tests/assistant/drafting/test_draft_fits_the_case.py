@@ -314,3 +314,37 @@ def test_every_draft_ends_its_answers_with_when_to_seek_help_sooner() -> None:
     answers = _texts(_draft(adult), SectionKey.ANSWERS)
     # said once: the next-steps answer already gives the warning signs
     assert sum("coughing up more than a few streaks of blood" in t for t in answers) == 1
+
+
+def test_a_heart_asked_about_through_my_heart_is_said_to_be_asked() -> None:
+    """ "Could it be my heart like my mother?" was read as pericarditis, then said to be discussed
+    because "the account of the illness mentions it"; "is ibuprofen ok with my heart?" named none."""
+    intake = IntakeRecord(
+        diagnosis_in_question="costochondritis",
+        reason_for_second_opinion="Sharp pain on the left when I take a deep breath, since 3 days.",
+        main_question="Could it be my heart like my mother?",
+        age=34,
+        sex="female",
+    )
+    leads = [t for t in _texts(_draft(intake), SectionKey.ALTERNATIVES) if " is discussed because " in t]
+    assert leads and not any(t.endswith("mentions it.") for t in leads)
+    safety = intake.model_copy(
+        update={"main_question": "Is ibuprofen ok with my heart? I have a heart stent."}
+    )
+    from assistant.drafting.questions import named_alternatives
+
+    assert not [c.key for c in named_alternatives(safety) if "heart" in c.key or c.key == "pericarditis"]
+
+
+def test_a_young_vaper_is_not_told_vaping_is_far_less_harmful() -> None:
+    """The adult smoker's harm-reduction message was given to a 16-year-old who vapes but never smoked."""
+    intake = IntakeRecord(
+        diagnosis_in_question="collapsed lung (pneumothorax)",
+        main_question="Is my vaping making it worse?",
+        history="Vapes daily, never smoked cigarettes.",
+        age=16,
+        sex="male",
+    )
+    answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
+    assert "far less harmful than smoking" not in answers
+    assert "For a young person, vaping is not a safer habit to keep" in answers
