@@ -425,10 +425,17 @@ _AGO = re.compile(
 )
 
 
+_ONCE = re.compile(r"\b(?:once|one time|a single (?:time|episode))\b", re.I)
+_BEFORE = re.compile(
+    r"\b(?:\w+ )?(?:days?|weeks?) before (?:the )?(?:illness|it started|this|the (?:fever|cough))\b", re.I
+)
+
+
 def past_episode(when: str) -> bool:
     """Whether a symptom's timing says it was a brief episode that is over ("about a minute, 12 days
-    ago"): a choking fit told as history, not an emergency now."""
-    return bool(_BRIEF.search(when) and _AGO.search(when))
+    ago", "once, 10 days ago", "20-30 seconds, 2 days before illness"): a choking fit told as history,
+    not an emergency now."""
+    return bool((_BRIEF.search(when) or _ONCE.search(when)) and (_AGO.search(when) or _BEFORE.search(when)))
 
 
 def symptoms_now(intake: IntakeRecord) -> list[str]:

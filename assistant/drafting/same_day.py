@@ -152,7 +152,45 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     calf = [p for p in re.split(r";", symptoms) if _CALF.search(p) and _CALF_TROUBLE.search(p)]
     if calf and _BREATH_OR_PAIN.search(symptoms):
         out.append("a painful or swollen calf together with breathlessness or chest pain")
+    # A fever after a stay where malaria is common: a pregnant nurse back from Lagos with a fever was
+    # sent home with "only covid" and her draft never named malaria.
+    told = "\n".join([intake.reason_for_second_opinion, intake.history])
+    if _FEVER.search(symptoms) and any(
+        _MALARIA_PLACES.search(told[m.end() : m.end() + 40]) for m in _BACK_FROM.finditer(told)
+    ):
+        out.append(MALARIA_SIGN)
+    fainted = [s for s in story if _EXERTION_FAINT.search(s) and "?" not in s and not _HEARSAY.search(s)]
+    if _EXERTION_FAINT.search(symptoms) or fainted:
+        out.append("fainting during exercise")
     return out
+
+
+MALARIA_SIGN = (
+    "a fever after a recent stay in a country where malaria is common (a malaria blood test is needed the "
+    "same day)"
+)
+_FEVER = re.compile(r"\b(?:fever\w*|temperature|feverish|shivers|chills|rigors?)\b", re.I)
+#: A trip just made: "came back from Lagos 12 days ago", "a holiday in Kenya last month".
+_BACK_FROM = re.compile(
+    r"\b(?:came back|come back|got back|flew back|back|returned|returning|arrived back) (?:home )?from\b|"
+    r"\b(?:trip|holiday|visit|visiting|visited|travel\w*|went|stayed|staying) (?:to|in)\b",
+    re.I,
+)
+_MALARIA_PLACES = re.compile(
+    r"\b(?:nigeria|lagos|abuja|ghana|accra|kenya|nairobi|uganda|kampala|tanzania|malawi|zambia|mozambique|"
+    r"congo|kinshasa|cameroon|sierra leone|freetown|liberia|guinea|ivory coast|c[oô]te d.ivoire|senegal|"
+    r"gambia|"
+    r"mali|burkina|niger|sudan|ethiopia|somalia|angola|zimbabwe|madagascar|benin|togo|chad|rwanda|burundi|"
+    r"west africa|east africa|central africa|sub-saharan africa|africa|papua new guinea|solomon islands)\b",
+    re.I,
+)
+#: A faint or collapse brought on by exercise (not "nearly fainted", not dizziness).
+_EXERTION_FAINT = re.compile(
+    r"(?<!nearly )(?<!almost )\b(?:fainted|fainting|blacked out|passed out|collapsed)\b[^.;?]{0,30}"
+    r"\b(?:during|while|when|at|in)\s+(?:\w+\s+)?"
+    r"(?:exercis\w*|running|a run|races?|sport|football|match|training|PE|gym|climbing)",
+    re.I,
+)
 
 
 #: Signs that call for emergency care now rather than a same-day appointment.
@@ -162,6 +200,8 @@ HOSPITAL_SIGNS = frozenset(
     {
         "new confusion or drowsiness with an infection",
         "a painful or swollen calf together with breathlessness or chest pain",
+        MALARIA_SIGN,
+        "fainting during exercise",
     }
 )
 

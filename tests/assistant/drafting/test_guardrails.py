@@ -218,3 +218,14 @@ class TestAssessPriority:
             ],
         )
         assert assess_priority(intake).priority == "routine"
+
+
+def test_a_single_brief_episode_before_the_illness_is_history() -> None:
+    """ "choking episode on peanuts, then seemed fine" (once, 10 days ago; 20-30 seconds, 2 days before
+    the illness) was triaged as 'cannot breathe' now."""
+    from assistant.drafting.guardrails import past_episode
+
+    assert past_episode("once, 10 days ago")
+    assert past_episode("20-30 seconds, 2 days before illness")
+    assert not past_episode("4 days")
+    assert not past_episode("once")

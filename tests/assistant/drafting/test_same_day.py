@@ -137,3 +137,25 @@ def test_a_baby_going_purple_or_floppy_after_a_fit_is_an_emergency() -> None:
     # red in the face is not blue, and an older child's colour is left to the triage
     assert same_day_signs(_intake(0, "coughs and goes red in the face")) == []
     assert same_day_signs(_intake(6, "went blue round the lips")) == []
+
+
+def test_a_fever_after_a_stay_where_malaria_is_common_needs_a_test_today() -> None:
+    """A pregnant nurse back from Lagos 12 days with a fever was told it was only COVID; malaria was never
+    named. Being from a country is not a recent stay."""
+    back = _intake(31, "fever and cough", reason="I came back from Lagos 12 days ago.", dx="covid")
+    assert any("malaria" in s for s in same_day_signs(back))
+    native = _intake(
+        31, "fever and cough", reason="I am from Nigeria and live in Leeds for 10 years.", dx="covid"
+    )
+    assert not any("malaria" in s for s in same_day_signs(native))
+    no_fever = _intake(31, "dry cough", reason="I came back from Lagos 12 days ago.", dx="covid")
+    assert not any("malaria" in s for s in same_day_signs(no_fever))
+
+
+def test_fainting_during_exercise_is_a_same_day_sign_and_nearly_fainting_is_not() -> None:
+    assert "fainting during exercise" in same_day_signs(
+        _intake(14, "fainted during a race last week", dx="asthma")
+    )
+    assert "fainting during exercise" not in same_day_signs(
+        _intake(14, "nearly fainted during a race", dx="asthma")
+    )
