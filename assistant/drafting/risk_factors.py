@@ -86,6 +86,9 @@ class Factor:
     max_age: int | None = None
     caveat: tuple[tuple[str, str], ...] = ()
     instead_of: tuple[str, ...] = ()
+    #: Conditions this fact makes more severe rather than more likely (being born early, smoke at
+    #: home and bronchiolitis: read drafts said they made it "more likely").
+    worsens: tuple[str, ...] = ()
 
     def applies_to_age(self, age: int | None) -> bool:
         if age is None:
@@ -107,14 +110,19 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     known_keys = {c.key for c in CONDITIONS}
     fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
-               "min_age", "max_age", "caveat", "instead_of"}  # fmt: skip
+               "min_age", "max_age", "caveat", "instead_of", "worsens"}  # fmt: skip
     out: list[Factor] = []
     for number, entry in enumerate(entries, start=1):
         label = f"{path.name}: factor {number} ({entry.get('key')})"
         unknown = sorted(set(entry) - fields_)
         if unknown:
             raise ValueError(f"{label}: unknown fields {unknown}")
-        keys = [*entry.get("raises", []), *entry.get("lowers", []), *entry.get("caveat", {})]
+        keys = [
+            *entry.get("raises", []),
+            *entry.get("lowers", []),
+            *entry.get("caveat", {}),
+            *entry.get("worsens", []),
+        ]
         missing = sorted(set(keys) - known_keys)
         if missing:
             raise ValueError(f"{label}: unknown condition keys {missing}")
@@ -140,6 +148,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
                 max_age=entry.get("max_age"),
                 caveat=tuple((k, " ".join(str(v).split())) for k, v in (entry.get("caveat") or {}).items()),
                 instead_of=tuple(entry.get("instead_of", ())),
+                worsens=tuple(entry.get("worsens", ())),
             )
         )
     repeated = sorted({f.key for f in out if [g.key for g in out].count(f.key) > 1})
@@ -458,6 +467,11 @@ def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = Fal
         against = "it" if parts else cond.name
         named = questions.join_names([f.name for f in lowering[:3]])
         parts.append(f"what argues against {against}, without excluding it: {named}")
+    severe = [f for f in found_factors(intake) if cond.key in f.factor.worsens]
+    if severe:
+        which = "it" if parts else cond.name
+        named = questions.join_names([f.name for f in severe[:3]])
+        parts.append(f"what can make {which} more severe, rather than more likely: {named}")
     caveats = [(f.factor, t) for f in found_factors(intake) for key, t in f.factor.caveat if key == cond.key]
     lead = "From the history, " if entry else "In the history given, "
     text = lead + "; ".join(parts) + "." if parts else ""

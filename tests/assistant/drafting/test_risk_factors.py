@@ -286,8 +286,12 @@ def test_being_born_early_bears_on_bpd_wheeze_with_colds_and_bronchiolitis() -> 
         sex="male",
     )
     said = "being born early (premature) or a stay on a neonatal unit"
-    for key in ("bronchopulmonary_dysplasia", "viral_wheeze", "bronchiolitis"):
+    for key in ("bronchopulmonary_dysplasia", "viral_wheeze"):
         assert f"{condition(key).name} more likely: {said}." in history_sentence(intake, condition(key))
+    # bronchiolitis is made more severe by it, not more likely
+    assert f"more severe, rather than more likely: {said}." in history_sentence(
+        intake, condition("bronchiolitis")
+    )
     assert said not in history_sentence(intake, condition("asthma"))
     # A question that gives the reason as the child's own fact counts; a bare "could prematurity
     # cause this?" does not (see above).
@@ -352,3 +356,17 @@ def test_a_pneumothorax_with_copd_is_said_to_be_secondary() -> None:
 def test_a_fathers_mining_is_not_the_patients_dust(history: str, found: bool) -> None:
     intake = IntakeRecord(diagnosis_in_question="COPD", history=history, age=68)
     assert ("mineral_dust" in {f.factor.key for f in found_factors(intake)}) is found
+
+
+def test_being_born_early_and_smoke_at_home_make_bronchiolitis_more_severe_not_more_likely() -> None:
+    """Read drafts said prematurity and smoking at home made a baby's bronchiolitis "more likely"."""
+    intake = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        history="Born at 35 weeks, 2 weeks on the neonatal unit. Dad smokes in the house.",
+        age=0,
+        sex="female",
+    )
+    text = history_sentence(intake, condition("bronchiolitis"))
+    name = condition("bronchiolitis").name
+    assert f"what can make {name} more severe, rather than more likely:" in text
+    assert f"what makes {name} more likely" not in text
