@@ -72,3 +72,11 @@ def test_compensation_and_screening_are_not_said_for_the_uk_alone() -> None:
                         cond.key,
                         clause,
                     )
+
+
+def test_a_settling_test_reads_after_is() -> None:
+    """ "What usually confirms asthma is under about 5, a trial ..." read garbled: a settling test starts
+    with the test, not with whom it is for."""
+    for cond in CONDITIONS:
+        for text in (cond.test, cond.test_child, cond.test_pregnancy):
+            assert not re.match(r"(?:under|over|from|in|for|when|if)\b", text), (cond.key, text[:60])
