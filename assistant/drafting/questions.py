@@ -244,6 +244,30 @@ def _virus_only_as_cause(text: str) -> bool:
     return bool(hits) and all(_CAUSE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in hits)
 
 
+#: After a condition's name, what it did: "COVID have scarred", "the pneumonia left", "TB damaged".
+_DID = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:have |has |had )?"
+    r"(?:scarr|damag|caus|left\b|leave\b|inflam|trigger|weaken|affect|harm)",
+    re.I,
+)
+
+
+def _named_as_cause(cond: Condition, question: str) -> bool:
+    """Whether every mention of ``cond`` in the question names it as the cause of something else."""
+    spelt = correct_spelling(question)
+    starts = mention_starts(cond, spelt)
+    if not starts:
+        return False
+    for start in starts:
+        if spelt[max(0, start - 5) : start].lower() == "long ":
+            continue  # "Is this long COVID?" names long COVID, asked on its own
+        end = re.match(r"[\w-]+(?:\s[\w-]+)?", spelt[start:])
+        tail = spelt[start + (end.end() if end else 0) : start + 60]
+        if not _DID.match(tail):
+            return False
+    return True
+
+
 def vague_asked_keys(intake: IntakeRecord) -> set[str]:
     """Every reading of a vague organ word in the question ("could it be my heart?"): whichever the
     story makes of it, it was asked about."""
@@ -295,7 +319,14 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     known = known_conditions(intake)
     asked = asked_conditions(intake)
     # Known heart failure and "could it be her heart instead?": whether it is the cause now is asked.
-    found = [c for c in found if c not in known or c in asked or c.key in vague_asked]
+    # "Could COVID have scarred my lungs?" after COVID five months ago asks about what it left, not
+    # whether the illness is COVID-19 instead.
+    found = [
+        c
+        for c in found
+        if c not in known
+        or ((c in asked or c.key in vague_asked) and not _named_as_cause(c, intake.main_question))
+    ]
     # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
     # history, not an alternative, unless the patient's own question names it.
     theirs = relatives_conditions(intake)

@@ -380,3 +380,17 @@ def test_scar_the_lungs_is_scarring_not_an_old_scar() -> None:
         reason_for_second_opinion="My friend said COVID can scar the lungs. Has COVID scarred my lungs?",
     )
     assert "old_scar" not in named and "pulmonary_fibrosis" in named
+
+
+def test_a_past_illness_asked_about_as_a_cause_is_no_alternative() -> None:
+    """ "Could COVID have scarred my lungs?" five months after COVID asked about scarring, not whether the
+    illness is COVID-19 instead; "could it be COVID?" still asks."""
+    base = {
+        "age": 34,
+        "diagnosis_in_question": "anxiety and hyperventilation",
+        "history": "COVID-19 (PCR confirmed) 5 months ago, managed at home.",
+    }
+    cause = _named(**base, main_question="Could COVID have scarred my lungs? Is this long COVID?")
+    assert "covid19" not in cause and "pulmonary_fibrosis" in cause
+    again = _named(**base, main_question="Could it be COVID again?")
+    assert "covid19" in again
