@@ -28,7 +28,8 @@ _NO_SOURCE = (
     "No source in this opinion covers {what} for the patient's situation, so it needs the treating "
     "clinician's advice."
 )
-EMERGENCY_ADVICE = _EMERGENCY = (
+#: What an adult at home is told to do at once (the safety-net sentence of the urgent-care answer).
+EMERGENCY_ADVICE = (
     "Go to A&E or call emergency services at once for severe breathlessness, chest pain that does not go "
     "away, coughing up blood, fainting, confusion or blue lips."
 )
@@ -270,7 +271,7 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
         )
     # An adult at home gets the fuller list (fainting, A&E); otherwise the setting decides whom to tell.
     at_home_adult = not care_setting(ctx.intake) and not ctx.young_child
-    warning = _EMERGENCY if at_home_adult else warning_sentence(ctx.intake, young_child=ctx.young_child)
+    warning = EMERGENCY_ADVICE if at_home_adult else warning_sentence(ctx.intake, young_child=ctx.young_child)
     out = [_t(first), _t(warning)]
     return out + _cited(ctx, "when to seek urgent care emergency warning signs", _URGENT_WORDS)
 
