@@ -270,6 +270,28 @@ YOUNG_CHEST_PAIN_AGE = 30
 YOUNG_CHEST_PAIN = "chest pain with warning signs"
 
 
+#: Chest pain whose character points away from the heart: on breathing in, on pressing or moving,
+#: eased sitting forward.
+_NOT_CARDIAC_PAIN = re.compile(
+    r"\b(?:(?:deep|big) breaths?|breath(?:e|ing)? in|inhal\w*|tender|press(?:ing|ed)?|twist\w*|"
+    r"mov(?:e|es|ing)|sitting forward|lean\w* forward|pleuritic|bruis\w*|injur\w*|fell|fall)\b",
+    re.I,
+)
+
+
+_CARDIAC_PAIN = re.compile(
+    r"\b(?:crushing|heavy|heaviness|squeez\w*|pressure|arm|jaw|sweat\w*|clammy)\b", re.I
+)
+_CHEST = re.compile(r"\b(?:chest|breastbone|sternum|ribs?)\b", re.I)
+
+
+def _chest_pain_not_cardiac(text: str) -> bool:
+    """Whether every clause about the chest describes pain of a non-cardiac character and none a
+    cardiac one (crushing, heavy, to the arm or jaw, with sweating)."""
+    clauses = [c for c in re.split(r"[;\n]", text) if _CHEST.search(c)]
+    return bool(clauses) and all(_NOT_CARDIAC_PAIN.search(c) and not _CARDIAC_PAIN.search(c) for c in clauses)
+
+
 def _sign(category: str, label: str, age: int | None) -> str:
     """A category's label in plain words for a draft, named by age where the label would mislead."""
     if category == "cardiac" and age is not None and age < YOUNG_CHEST_PAIN_AGE:
@@ -487,7 +509,14 @@ def assess_priority(
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")
             label = decision.label or str(decision.category or "an emergency")
-            signs.append(_sign(str(decision.category or ""), label, intake.age))
+            category = str(decision.category or "")
+            # Sharp pain on breathing in, pain on pressing or moving, or pain eased sitting forward is
+            # named for what it is, not "possible heart attack" (read drafts said so to a woman with
+            # tender chest-wall pain and a man with pericarditis); the urgent advice is unchanged.
+            if category == "cardiac" and _chest_pain_not_cardiac(text):
+                signs.append(YOUNG_CHEST_PAIN)
+                continue
+            signs.append(_sign(category, label, intake.age))
     return PriorityAssessment(
         priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
     )

@@ -166,6 +166,32 @@ class TestAssessPriority:
         assert red_flag_names(["cardiac"], age) == [sign]
         assert red_flag_names(["sepsis"], age) == ["possible sepsis"]
 
+    @pytest.mark.parametrize(
+        ("pain", "sign"),
+        [
+            (
+                "sharp left chest pain, worse on a deep breath, tender to press; mild breathlessness",
+                "chest pain with warning signs",
+            ),
+            (
+                "sharp central chest pain, better sitting forward; mild breathlessness",
+                "chest pain with warning signs",
+            ),
+            (
+                "crushing central chest pain spreading to my left arm, worse moving, sweating",
+                "possible heart attack",
+            ),
+        ],
+    )
+    def test_chest_pain_named_by_its_character(self, pain: str, sign: str) -> None:
+        """Tender, positional or pleuritic chest pain at 34 or 69 was named "possible heart attack"; it
+        stays urgent, named for what it is, while crushing pain to the arm keeps its name."""
+        intake = IntakeRecord(
+            diagnosis_in_question="chest wall pain", age=52, symptoms=[Symptom(description=pain)]
+        )
+        result = assess_priority(intake)
+        assert result.priority == "urgent" and sign in result.signs
+
     def test_event_another_symptom_dates_is_history(self) -> None:
         """A choking fit that a 12-day cough's onset names ("after a choking episode on nuts") is
         as old as the cough: the draft does not call it, or nuts beside a wheeze, an emergency now."""
