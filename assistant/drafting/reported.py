@@ -94,6 +94,27 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
     return out
 
 
+#: A report read as normal: "which was normal too", "lungs clear", "nothing showed".
+_NORMAL = re.compile(
+    r"(?<!not )(?<!wasn't )(?<!isn't )\b(?:normal|clear|"
+    r"nothing (?:showed|shown|abnormal|wrong|there|seen|found)|no abnormalit\w*|"
+    r"(?:looked|looks|was|is|came back) (?:fine|ok|okay|good))\b",
+    re.I,
+)
+
+
+def reported_normal(intake: IntakeRecord) -> bool:
+    """Whether the intake describes an earlier film or scan as read normal, naming no finding."""
+    if reported_findings(intake)[0]:
+        return False
+    sentences = [
+        s
+        for text in (intake.prior_imaging, intake.reason_for_second_opinion)
+        for s in _SENTENCE.findall(text)
+    ]
+    return any(_IMAGING.search(s) and not _NOT_A_REPORT.search(s) and _NORMAL.search(s) for s in sentences)
+
+
 def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]]:
     """(present, absent, where): the report's findings in plain words, those it says are absent,
     and the places it names, from the intake's sentences about imaging."""
@@ -125,6 +146,15 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
 def reported_sentence(intake: IntakeRecord) -> str:
     """The earlier report's findings as the intake describes them, or "" when it names none."""
     present, absent, where = reported_findings(intake)
+    if not present and reported_normal(intake):
+        # "Is my X-ray ok?" after a film read as normal was answered only with "this analysis cannot say"
+        return (
+            "As the intake describes the earlier imaging report, it was read as normal"
+            + (f", with no {_join(absent, 'or')}" if absent else "")
+            + "; the report itself was not uploaded, so this is the patient's account, which the reviewing "
+            "clinician checks against it, and a normal chest X-ray does not by itself rule out every cause "
+            "of the symptoms."
+        )
     if not present:
         return ""
     said = _join(present) + (f", {_join(where[:3])}" if where else "")

@@ -89,3 +89,23 @@ def test_no_normal_film_sentence_beside_a_film_reported_abnormal(imaging: Imagin
     draft = compose_draft(intake, imaging, [only], MockLLM(responses=[""]))
     texts = [s.text for sec in draft.sections for s in sec.sentences]
     assert not any("normal chest X-ray" in t for t in texts)
+
+
+def test_a_film_read_as_normal_is_said_so() -> None:
+    """ "Is my X-ray ok?" after a film the hospital read as normal was answered only with "this analysis
+    cannot say"; the report's reading is now given as the patient's account."""
+    from assistant.drafting.reported import reported_sentence
+
+    intake = IntakeRecord(
+        diagnosis_in_question="pericarditis",
+        prior_imaging="Chest X-ray in ED: told 'normal heart size, lungs clear'.",
+    )
+    said = reported_sentence(intake)
+    assert said.startswith("As the intake describes the earlier imaging report, it was read as normal")
+    # a film with a finding is named by the finding, and a normal blood test is no normal film
+    shadow = intake.model_copy(update={"prior_imaging": "X-ray showed a shadow at the right base."})
+    assert "read as normal" not in reported_sentence(shadow)
+    bloods = intake.model_copy(
+        update={"prior_imaging": "", "reason_for_second_opinion": "My bloods were normal."}
+    )
+    assert reported_sentence(bloods) == ""
