@@ -706,6 +706,7 @@ def answer_sentences(
             case _:
                 body = _answer_next(ctx, q, alternatives)
         out += [head, *body]
+    out = _said_once(out)
     # Every draft ends its answers with when to seek help sooner (safety-netting): read drafts for a
     # man coughing blood from TB and a baby with bronchiolitis left it as a question to ask the doctor.
     warning = warning_sentence(ctx.intake, young_child=ctx.young_child)
@@ -714,6 +715,28 @@ def answer_sentences(
             DraftSentence(text="On when to seek help sooner:", origin="template", question_ref="safety"),
             DraftSentence(text=warning, origin="template", question_ref="safety"),
         ]
+    return out
+
+
+#: The same images caveat for every condition asked about: said in the first answer, then not again.
+_IMAGES_CAVEAT = re.compile(
+    r"^(?:No images were analysed, so this opinion cannot check .+ against the images\.|"
+    r"The images could not confirm or exclude .+, because none of the imaging models used here "
+    r"looks for it\.)$"
+)
+
+
+def _said_once(sentences: list[DraftSentence]) -> list[DraftSentence]:
+    """Drop the images caveat after its first use: read drafts said "No images were analysed, so this
+    opinion cannot check ... against the images" in four answers in a row."""
+    out: list[DraftSentence] = []
+    seen = False
+    for s in sentences:
+        if _IMAGES_CAVEAT.match(s.text):
+            if seen:
+                continue
+            seen = True
+        out.append(s)
     return out
 
 

@@ -348,3 +348,17 @@ def test_a_young_vaper_is_not_told_vaping_is_far_less_harmful() -> None:
     answers = " ".join(_texts(_draft(intake), SectionKey.ANSWERS))
     assert "far less harmful than smoking" not in answers
     assert "For a young person, vaping is not a safer habit to keep" in answers
+
+
+def test_the_images_caveat_is_said_once() -> None:
+    """ "No images were analysed, so this opinion cannot check X against the images" opened four answers
+    in a row in a read draft."""
+    intake = IntakeRecord(
+        diagnosis_in_question="anxiety",
+        main_question="Could it be a blood clot? Could it be my heart? Could it be asthma?",
+        age=34,
+        sex="female",
+    )
+    answers = _texts(_draft(intake), SectionKey.ANSWERS)
+    caveats = [t for t in answers if t.startswith("No images were analysed")]
+    assert len(caveats) == 1
