@@ -1080,7 +1080,12 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
 
 
 #: A parent writing about their child ("my son Aarav, 4"): the writer's relatives are the child's.
-_WRITES_OF_CHILD = re.compile(r"\b(?:my|our) (?:son|daughter|baby|boy|girl|child|little one)\b", re.I)
+#: A parent or grandparent naming the patient ("my son Aarav", "our baby", "my little granddaughter").
+PARENT_WRITES = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
+    r"granddaughter|infant|newborn)\b",
+    re.I,
+)
 _AS_CHILDS = {
     "mother": "grandmother",
     "mum": "grandmother",
@@ -1100,8 +1105,10 @@ _AS_CHILDS = {
 
 
 def writes_of_child(intake: IntakeRecord) -> bool:
-    """Whether a parent writes about their child ("my son Aarav", "our baby")."""
-    return bool(_WRITES_OF_CHILD.search("\n".join([intake.reason_for_second_opinion, intake.main_question])))
+    """Whether a parent writes about their child ("my son Aarav", "our baby"); a grandparent's "my
+    grandson" is not a parent's, so "my mother" is not the child's grandmother then."""
+    text = "\n".join([intake.reason_for_second_opinion, intake.main_question])
+    return any(not m.group(0).lower().split()[-1].startswith("grand") for m in PARENT_WRITES.finditer(text))
 
 
 def patients_relation(relative: str, intake: IntakeRecord) -> str:

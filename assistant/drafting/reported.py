@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting.risk_factors import found_factors
 from assistant.intake import IntakeRecord
 
 #: (report term, plain words, short name for "no ..."), in the order a report is read.
@@ -94,25 +95,12 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
     return out
 
 
-#: A report read as normal: "which was normal too", "lungs clear", "nothing showed".
-_NORMAL = re.compile(
-    r"(?<!not )(?<!wasn't )(?<!isn't )\b(?:normal|clear|"
-    r"nothing (?:showed|shown|abnormal|wrong|there|seen|found)|no abnormalit\w*|"
-    r"(?:looked|looks|was|is|came back) (?:fine|ok|okay|good))\b",
-    re.I,
-)
-
-
 def reported_normal(intake: IntakeRecord) -> bool:
-    """Whether the intake describes an earlier film or scan as read normal, naming no finding."""
+    """Whether the intake describes an earlier chest X-ray as read normal (the risk-factor table's
+    ``normal_xray`` fact, with its denials: a visa film, one from years ago) and names no finding."""
     if reported_findings(intake)[0]:
         return False
-    sentences = [
-        s
-        for text in (intake.prior_imaging, intake.reason_for_second_opinion)
-        for s in _SENTENCE.findall(text)
-    ]
-    return any(_IMAGING.search(s) and not _NOT_A_REPORT.search(s) and _NORMAL.search(s) for s in sentences)
+    return any(f.factor.key == "normal_xray" for f in found_factors(intake))
 
 
 def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]]:

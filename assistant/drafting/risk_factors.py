@@ -228,21 +228,13 @@ class _Writer:
     pronoun: re.Pattern[str] | None = None
 
 
-_PARENT_WRITES = re.compile(
-    r"\b(?:my|our) (?:\w+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
-    r"granddaughter|"
-    r"infant|newborn)\b",
-    re.I,
-)
-
-
 def _writer(intake: IntakeRecord) -> _Writer:
     """The words a parent or carer uses for the patient ("my daughter", "my mum"), if any."""
     sex = intake.sex.lower() if intake.sex.lower() in ("male", "female") else ""
     told = "\n".join([intake.reason_for_second_opinion, intake.main_question, intake.history])
     if intake.is_child:
         words = "|".join(w for w in ([_CHILD_WORDS[sex]] if sex else list(_CHILD_WORDS.values())))
-        proxy = bool(_PARENT_WRITES.search(told)) or (intake.age or 0) < 12
+        proxy = bool(questions.PARENT_WRITES.search(told)) or (intake.age or 0) < 12
         # A parent writes "she ate popcorn and went red" of the child: the pronoun of the child's
         # sex as a subject is the child (a relative of that sex is named by what they are).
         said = {"male": "he", "female": "she"}.get(sex) if proxy else None
