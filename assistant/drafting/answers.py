@@ -31,6 +31,7 @@ from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
+from assistant.drafting.story import alternative_lean, fitting, one_name, story_verdict
 from assistant.drafting.topics import prescribed, topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -206,9 +207,10 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
                 condition_ref=dx_cond.key,
             )
         )
-        story = history_sentence(ctx.intake, dx_cond)
-        if story:
-            out.append(DraftSentence(text=story, origin="template", condition_ref=dx_cond.key))
+        out += [
+            DraftSentence(text=t, origin="template", condition_ref=dx_cond.key)
+            for t in story_verdict(ctx.intake, dx_cond)
+        ]
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     hoarse = hoarse_voice_sentence(ctx.intake)
     if hoarse:
@@ -317,6 +319,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     story = history_sentence(ctx.intake, cond)
     if story:
         out.append(DraftSentence(text=story, origin="template", condition_ref=cond.key))
+    lean = alternative_lean(ctx.intake, cond, dx) if cond != dx else ""
+    if lean:
+        out.append(DraftSentence(text=lean, origin="template", condition_ref=cond.key))
     if cond.urgent:
         out.append(
             DraftSentence(
@@ -344,70 +349,25 @@ def telling_apart(cond: Condition, dx: Condition | None) -> str:
     )
 
 
-#: Where each reported symptom's name appears in a condition's "what points to it" text.
-_SYMPTOM_IN_SUPPORTS: dict[str, str] = {
-    "coughing blood": r"coughing blood|blood in",
-    "a cough with coloured phlegm": r"phlegm",
-    "phlegm": r"phlegm",
-    "a cough": r"cough",
-    "fever": r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!rheumatic )fever|high temperature",
-    "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",
-    "breathlessness": r"breathless",
-    "chest pain": r"chest pain|pain",
-    "chest tightness": r"tight",
-    "wheeze": r"wheez",
-    "night sweats": r"night sweats",
-    "weight loss": r"weight loss|losing weight",
-    "weight gain": r"weight gain",
-    "tiredness": r"tired",
-    "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
-    "calf or leg pain": r"\bcal(?:f|ves)\b|\blegs?\b",
-    "fainting": r"faint",
-    "feeling faint": r"faint|dizz",
-    "confusion": r"confus",
-    "palpitations": r"palpitation|racing|pounding|flutter|irregular heartbeat|fast heartbeat",
-    "dizziness": r"dizz|light-?headed",
-    "sweating": r"(?<!night )sweat",
-    "shakiness": r"shak|tremor",
-    "eating or feeding less": r"feeding|eating",
-    "blue lips": r"blue",
-    "coughing or choking when eating or drinking": (
-        r"(?:cough\w*|chok\w*) (?:when|while|on) (?:eating|drinking|swallowing)|swallow"
-    ),
-    "a choking episode": r"chok",
-    "the chest drawing in with breaths": r"drawing in|sucking in|recession",
-    "pauses in breathing": r"pauses? in breathing|apno",
-    "a runny or blocked nose": r"runny|blocked nose|snuff",
-    "drowsiness": r"drows|sleepy",
-}
-_WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
-
-
 def symptoms_fitting(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
     """Which reported symptoms are among those that point to ``cond``, and which of them the first
     diagnosis shares (they then do not tell the two apart); '' when none of them fits."""
     reported = questions.reported_symptoms(intake)
 
     def fits(c: Condition) -> list[str]:
-        said = _WITHOUT.sub("", c.supports)  # "usually without a barking cough" points away from it
-        return [n for n in reported if re.search(_SYMPTOM_IN_SUPPORTS[n], said, re.I)]
+        return fitting(c, reported)
 
     fit = fits(cond)
     if not fit:
         return ""
-    verb = "is" if _one(fit) else "are"
+    verb = "is" if one_name(fit) else "are"
     text = f"Of the symptoms reported, {_join(fit)} {verb} among those that can point to {cond.name}"
     shared = [n for n in fit if dx is not None and dx != cond and n in fits(dx)]
     if shared and dx is not None:
-        one = _one(shared)
+        one = one_name(shared)
         text += f"; {_join(shared)} {'is' if one else 'are'} also typical of {dx.name}, so "
         text += f"{'it does' if one else 'they do'} not tell the two apart on their own"
     return text + "."
-
-
-def _one(names: Sequence[str]) -> bool:
-    """Whether symptom names take a singular verb: one name, not a plural ("night sweats are")."""
-    return len(names) == 1 and not re.search(r"(?<!s)s$", names[0].split(" (")[0])
 
 
 def _join(items: Sequence[str]) -> str:
@@ -532,7 +492,9 @@ def _clear_film_sentence(ctx: AnswerContext) -> str:
     )
 
 
-def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+def _answer_treatment(
+    ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition] = ()
+) -> list[DraftSentence]:
     # Asked whether a medicine is needed and none is listed ("does she need antibiotics?" for a baby
     # on none): there is no current treatment to judge or to stay on.
     untreated = not ctx.intake.medications or (
@@ -587,6 +549,9 @@ def _answer_treatment(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
             [c.key for c in family if not (viral and c.key == "pneumonia")],
             questions.diagnosis_label(ctx.intake),
             [c.key for c in questions.known_conditions(ctx.intake)],
+            questions.reported_symptoms(ctx.intake),
+            # a medicine that holds fluid matters while heart failure is only a possibility
+            possible=[c.key for c in alternatives],
         )
     ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
@@ -700,7 +665,7 @@ def answer_sentences(
             case "images":
                 body = _answer_images(ctx, q)
             case "treatment":
-                body = _answer_treatment(ctx, q)
+                body = _answer_treatment(ctx, q, alternatives)
             case "next_steps" if q.topic:
                 body = _tagged(topic_answers.next_topic_sentences(ctx, q, alternatives), q.id)
             case _:
@@ -850,6 +815,10 @@ def _entry_lines(
     fit = symptoms_fitting(ctx.intake, cond, compared_with)
     if fit:
         lines.insert(3, fit)
+    # The story's lean on an alternative (said in its answer when it was asked, dropped here then).
+    lean = alternative_lean(ctx.intake, cond, compared_with) if compared_with is not None else ""
+    if lean:
+        lines.insert(len(lines) - 1, lean)
     # Said in the next-steps answer when one was asked (dropped here as a repeat then).
     fast = topic_answers.fast_track_sentence(ctx.intake, [cond])
     if fast:

@@ -1,0 +1,152 @@
+"""The story weighed for a condition: which reported symptoms are among those that point to it, what in
+the history bears on it, and whether the story as a whole leans towards it or away from it.
+
+Used by the answer on the diagnosis, the could-it-be answers and the answers on tests, so that a
+test asked about is tied to what in the story it would settle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.drafting import questions
+from assistant.drafting.conditions import Condition
+from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
+from assistant.intake import IntakeRecord
+
+#: Where each reported symptom's name appears in a condition's "what points to it" text.
+SYMPTOM_IN_SUPPORTS: dict[str, str] = {
+    "coughing blood": r"coughing blood|blood in",
+    "a cough with coloured phlegm": r"phlegm",
+    "phlegm": r"phlegm",
+    "a cough": r"cough",
+    "fever": r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!rheumatic )fever|high temperature",
+    "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",
+    "breathlessness": r"breathless",
+    "chest pain": r"chest pain|pain",
+    "chest tightness": r"tight",
+    "wheeze": r"wheez",
+    "night sweats": r"night sweats",
+    "weight loss": r"weight loss|losing weight",
+    "weight gain": r"weight gain",
+    "tiredness": r"tired",
+    "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
+    "calf or leg pain": r"\bcal(?:f|ves)\b|\blegs?\b",
+    "fainting": r"faint",
+    "feeling faint": r"faint|dizz",
+    "confusion": r"confus",
+    "palpitations": r"palpitation|racing|pounding|flutter|irregular heartbeat|fast heartbeat",
+    "dizziness": r"dizz|light-?headed",
+    "sweating": r"(?<!night )sweat",
+    "shakiness": r"shak|tremor",
+    "eating or feeding less": r"feeding|eating",
+    "blue lips": r"blue",
+    "coughing or choking when eating or drinking": (
+        r"(?:cough\w*|chok\w*) (?:when|while|on) (?:eating|drinking|swallowing)|swallow"
+    ),
+    "a choking episode": r"chok",
+    "the chest drawing in with breaths": r"drawing in|sucking in|recession",
+    "pauses in breathing": r"pauses? in breathing|apno",
+    "a runny or blocked nose": r"runny|blocked nose|snuff",
+    "drowsiness": r"drows|sleepy",
+}
+_WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
+
+
+def story_verdict(intake: IntakeRecord, dx: Condition) -> list[str]:
+    """The first diagnosis weighed on the story itself: which reported symptoms fit it, what in the
+    history bears on it (with any caveat on the tests so far), and, when the story leans clearly one
+    way, a plain sentence saying so. Read drafts answered "is it really TB?" with only the images'
+    silence and the usual test, leaving the case for the diagnosis in the story unsaid.
+
+    The lean is the story's, never a test's: "fits" needs three or more fitting symptoms and facts
+    and nothing against it; "does not fit" needs two or more symptoms reported, none of them among
+    the diagnosis's own signs, for a diagnosis whose signs are symptoms at all (not an incidental
+    nodule)."""
+    reported = questions.reported_symptoms(intake)
+    own = fitting(dx, reported)
+    out = []
+    if own:
+        verb = "fits" if one_name(own) else "fit"
+        out.append(f"On the story as told, {questions.join_names(own)} {verb} {dx.name}.")
+    story = history_sentence(intake, dx)
+    if story:
+        out.append(story)
+    lean = _lean(intake, dx)
+    if lean == "for":
+        out.append(
+            f"Taken together, the story fits {dx.name} well; the tests above, not the story, are what "
+            "confirm it."
+        )
+    elif lean == "against" and not own:
+        out.append(
+            f"None of the symptoms reported is among those typical of {dx.name}, which is a reason for the "
+            "treating doctor to look at the diagnosis again, with the alternatives below in mind."
+        )
+    return out
+
+
+def alternative_lean(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
+    """For an alternative, a plain sentence when the story leans clearly one way, or "": read drafts
+    listed what points to and against each alternative without ever applying it to the patient.
+    Symptoms the first diagnosis ``dx`` shares do not lean towards the alternative (a cough and
+    phlegm fit COPD as well as bronchiectasis)."""
+    lean = _lean(intake, cond, shared_with=dx)
+    if lean == "for":
+        return (
+            f"Taken together, the story gives {cond.name} real weight, so it is worth testing for rather "
+            "than setting aside."
+        )
+    if lean == "against":
+        return (
+            f"Nothing in the story as told points to {cond.name}, which makes it less likely here, though "
+            "only the tests can exclude it."
+        )
+    return ""
+
+
+def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None = None) -> str:
+    """'for': three or more reported symptoms and facts point to ``cond`` and nothing argues against it
+    (a negative test whose caveat says it does not exclude ``cond`` does not count); 'against': two or
+    more symptoms reported, none of them among its signs, no fact for it, for a condition whose signs
+    are symptoms at all (not an incidental nodule); otherwise ''."""
+    reported = questions.reported_symptoms(intake)
+    own = fitting(cond, reported)
+    raising, lowering = bearing_on(intake, cond)
+    if shared_with is not None and shared_with != cond:
+        # only what tells the two apart leans: two such symptoms or facts, not three of any kind
+        shared = set(fitting(shared_with, own))
+        telling = [n for n in own if n not in shared]
+        if len(telling) + len(raising) >= 2 and not _against(lowering, cond):
+            return "for"
+    elif len(own) + len(raising) >= 3 and not _against(lowering, cond):
+        return "for"
+    if not own and not raising and len(reported) >= 2 and len(fitting(cond, list(SYMPTOM_IN_SUPPORTS))) >= 2:
+        return "against"
+    return ""
+
+
+def _against(lowering: Sequence[Found], cond: Condition) -> list[Found]:
+    """The facts against ``cond`` that count: not a negative test whose caveat says it does not exclude it."""
+    caveated = {f.factor.key for f in lowering if any(k == cond.key for k, _ in f.factor.caveat)}
+    return [f for f in lowering if f.factor.key not in caveated]
+
+
+def pointing_to(intake: IntakeRecord, cond: Condition) -> list[str]:
+    """What in the story points to ``cond``: the reported symptoms among its signs, then the facts of the
+    history that make it more likely, by name."""
+    own = fitting(cond, questions.reported_symptoms(intake))
+    raising, _ = bearing_on(intake, cond)
+    return [*own, *(f.name for f in raising)]
+
+
+def fitting(cond: Condition, names: Sequence[str]) -> list[str]:
+    """Those of the symptom ``names`` that are among what points to ``cond``."""
+    said = _WITHOUT.sub("", cond.supports)  # "usually without a barking cough" points away from it
+    return [n for n in names if re.search(SYMPTOM_IN_SUPPORTS[n], said, re.I)]
+
+
+def one_name(names: Sequence[str]) -> bool:
+    """Whether symptom names take a singular verb: one name, not a plural ("night sweats are")."""
+    return len(names) == 1 and not re.search(r"(?<!s)s$", names[0].split(" (")[0])

@@ -1,0 +1,168 @@
+"""The answer on the diagnosis weighs the first diagnosis on the story itself.
+
+Real tables (conditions, risk factors) and the composer; only the language model is the mock.
+"""
+
+from __future__ import annotations
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import condition
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.risk_factors import found_factors
+from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.drafting.story import story_verdict
+from assistant.intake import IntakeRecord, Symptom
+
+_TB = IntakeRecord(
+    diagnosis_in_question="probably TB again (smear negative)",
+    main_question="If smear is negative, is it really TB or just the old scar?",
+    reason_for_second_opinion=(
+        "I write for my father, 69. He had TB as a teenager in China. The family doctor sent 3 sputum "
+        "tests, all the smears were negative and one GeneXpert was negative too."
+    ),
+    symptoms=[
+        Symptom(description="cough, worse than usual", duration="2 months"),
+        Symptom(description="blood streaks in morning sputum", duration="3 weeks"),
+        Symptom(description="night sweats", duration="1 month"),
+        Symptom(description="weight loss 5 kg", duration="2 months"),
+    ],
+    history="Pulmonary TB as a teenager, treated. Type 2 diabetes.",
+    age=69,
+    sex="male",
+)
+
+
+def test_a_story_that_fits_says_which_symptoms_fit_and_that_tests_confirm_it() -> None:
+    said = " ".join(story_verdict(_TB, condition("tuberculosis")))
+    assert "On the story as told, coughing blood, night sweats and weight loss fit tuberculosis (TB)." in said
+    assert "Taken together, the story fits tuberculosis (TB) well" in said
+    assert "not the story, are what confirm it" in said
+
+
+def test_negative_smears_are_weighed_with_their_caveat_not_as_an_exclusion() -> None:
+    said = " ".join(story_verdict(_TB, condition("tuberculosis")))
+    assert "negative sputum smears or a negative molecular test for TB" in said
+    assert "miss about half of lung TB" in said
+
+
+def test_the_family_doctor_is_not_a_relative_whose_results_are_someone_elses() -> None:
+    assert "negative_tb_smear" in {f.factor.key for f in found_factors(_TB)}
+    other = _TB.model_copy(
+        update={
+            "main_question": "Is it really TB?",
+            "reason_for_second_opinion": "I live with my uncle and his TB smears were negative.",
+        }
+    )
+    assert "negative_tb_smear" not in {f.factor.key for f in found_factors(other)}
+
+
+def test_blood_streaks_in_sputum_are_coughing_blood() -> None:
+    draft = compose_draft(_TB, ImagingFindings(), [], MockLLM(responses=[""]))
+    summary = draft.section(SectionKey.SUMMARY).text
+    assert "coughing blood and phlegm for about 3 weeks" in summary
+
+
+def test_symptoms_none_of_which_fit_send_the_diagnosis_back_for_a_second_look() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Is it really asthma?",
+        symptoms=[
+            Symptom(description="calf pain and swelling", duration="4 days"),
+            Symptom(description="fainting", duration="once"),
+        ],
+        age=40,
+        sex="female",
+    )
+    said = " ".join(story_verdict(intake, condition("asthma")))
+    assert "None of the symptoms reported is among those typical of asthma" in said
+    assert "Taken together" not in said
+
+
+def test_no_lean_either_way_from_a_thin_story() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        main_question="Is it really pneumonia?",
+        symptoms=[Symptom(description="cough", duration="5 days")],
+        age=40,
+        sex="female",
+    )
+    said = " ".join(story_verdict(intake, condition("pneumonia")))
+    assert said == "On the story as told, a cough fits pneumonia."
+
+
+def test_an_incidental_finding_without_symptoms_is_not_sent_back_for_the_symptoms_it_lacks() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="a small lung nodule found by chance",
+        main_question="Is it cancer?",
+        symptoms=[
+            Symptom(description="back ache", duration="a month"),
+            Symptom(description="heartburn", duration="years"),
+        ],
+        age=60,
+        sex="male",
+    )
+    said = " ".join(story_verdict(intake, condition("nodule")))
+    assert "None of the symptoms" not in said
+
+
+def test_years_over_an_open_wood_fire_raise_copd_and_never_smoking_no_longer_argues_against_it() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="COPD",
+        main_question="How can she have COPD if she never smoked?",
+        history="Never smoker. Cooked on open wood fire indoors for about 40 years.",
+        age=76,
+        sex="female",
+    )
+    said = " ".join(story_verdict(intake, condition("copd")))
+    assert (
+        "what makes COPD or emphysema more likely: years of smoke from cooking or heating fires indoors"
+        in said
+    )
+    assert "never having smoked" not in said
+    # never smoking still argues against a lung cancer
+    from assistant.drafting.risk_factors import history_sentence
+
+    assert "never having smoked" in history_sentence(intake, condition("lung_cancer"))
+    gas = intake.model_copy(update={"history": "Never smoker. Cooks on a gas stove."})
+    assert "never having smoked" in " ".join(story_verdict(gas, condition("copd")))
+
+
+def test_an_alternative_leans_only_on_what_tells_it_from_the_first_diagnosis() -> None:
+    from assistant.drafting.story import alternative_lean
+
+    intake = IntakeRecord(
+        diagnosis_in_question="COPD",
+        main_question="Could it be bronchiectasis?",
+        symptoms=[
+            Symptom(description="cough with yellow phlegm every day", duration="15 years"),
+            Symptom(description="breathless on hills", duration="years"),
+        ],
+        age=70,
+        sex="female",
+    )
+    # a cough, phlegm and breathlessness fit COPD too: no lean
+    assert alternative_lean(intake, condition("bronchiectasis"), condition("copd")) == ""
+    more = intake.model_copy(
+        update={"history": "Chest infections needing antibiotics 4 times every winter. Measles as a child."}
+    )
+    assert "gives bronchiectasis real weight" in alternative_lean(
+        more, condition("bronchiectasis"), condition("copd")
+    )
+
+
+def test_an_alternative_nothing_in_the_story_points_to_is_called_less_likely_not_excluded() -> None:
+    from assistant.drafting.story import alternative_lean
+
+    intake = IntakeRecord(
+        diagnosis_in_question="a cold",
+        main_question="Could it be a blood clot?",
+        symptoms=[
+            Symptom(description="runny nose", duration="2 weeks"),
+            Symptom(description="wheeze", duration="2 weeks"),
+        ],
+        age=30,
+        sex="male",
+    )
+    lean = alternative_lean(intake, condition("pulmonary_embolism"), None)
+    assert lean.startswith("Nothing in the story as told points to a blood clot in the lung")
+    assert "only the tests can exclude it" in lean
