@@ -45,7 +45,12 @@ _PEOPLE = (
     r"people|someone|somebody|others|patients|residents|inmates|prisoners|refugees|classmates|pupils|"
     r"students|workers|co-?workers|staff|teachers?|roommates?|team-?mates?"
 )
-_PERSON = re.compile(rf"\b(?:{_PEOPLE})\b(?:'s)?", re.I)
+#: "the family doctor" is the patient's doctor, not a relative whose clause is someone else's (a read
+#: draft missed "the family doctor ... all the smears were negative").
+_PERSON = re.compile(
+    rf"\b(?:{_PEOPLE})\b(?:'s)?(?! (?:doctors?|physicians?|gps?|practi(?:ce|tioners?)|medicine|clinic)\b)",
+    re.I,
+)
 _CLAUSES = re.compile(r"[;.!?\n]+|,\s+(?:but|and|although|though|while|whereas)\s+", re.I)
 #: A denial shortly before a fact: "no", "never", "nobody in my family has had".
 _DENIAL_BEFORE = re.compile(
@@ -89,6 +94,9 @@ class Factor:
     #: Conditions this fact makes more severe rather than more likely (being born early, smoke at
     #: home and bronchiolitis: read drafts said they made it "more likely").
     worsens: tuple[str, ...] = ()
+    #: Facts that no longer argue against a condition this fact raises (years over an open wood fire
+    #: and COPD: "never smoked" then says nothing against it, where a read draft used it as evidence).
+    cancels: tuple[str, ...] = ()
 
     def applies_to_age(self, age: int | None) -> bool:
         if age is None:
@@ -110,7 +118,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     known_keys = {c.key for c in CONDITIONS}
     fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
-               "min_age", "max_age", "caveat", "instead_of", "worsens"}  # fmt: skip
+               "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels"}  # fmt: skip
     out: list[Factor] = []
     for number, entry in enumerate(entries, start=1):
         label = f"{path.name}: factor {number} ({entry.get('key')})"
@@ -149,6 +157,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
                 caveat=tuple((k, " ".join(str(v).split())) for k, v in (entry.get("caveat") or {}).items()),
                 instead_of=tuple(entry.get("instead_of", ())),
                 worsens=tuple(entry.get("worsens", ())),
+                cancels=tuple(entry.get("cancels", ())),
             )
         )
     repeated = sorted({f.key for f in out if [g.key for g in out].count(f.key) > 1})
@@ -226,6 +235,9 @@ class _Writer:
     #: The child's subject pronoun when a parent writes ("she"): the child, unless the person
     #: named just before is the writer's own relative ("my mother ... she had TB").
     pronoun: re.Pattern[str] | None = None
+    #: The other sex's pronoun when a parent writes of a child: another child or adult ("now he is
+    #: wheezing, no temperature" of a girl's brother was read as the girl's "no fever").
+    other_pronoun: re.Pattern[str] | None = None
 
 
 def _writer(intake: IntakeRecord) -> _Writer:
@@ -239,7 +251,9 @@ def _writer(intake: IntakeRecord) -> _Writer:
         # sex as a subject is the child (a relative of that sex is named by what they are).
         said = {"male": "he", "female": "she"}.get(sex) if proxy else None
         pronoun = re.compile(rf"\b{said}\b", re.I) if said else None
-        return _Writer(re.compile(rf"\b(?:{words}|{_CHILD_NEUTRAL})\b(?:'s)?", re.I), proxy, pronoun)
+        unsaid = {"he": "she", "she": "he"}.get(said or "")
+        other = re.compile(rf"\b{unsaid}\b", re.I) if unsaid else None
+        return _Writer(re.compile(rf"\b(?:{words}|{_CHILD_NEUTRAL})\b(?:'s)?", re.I), proxy, pronoun, other)
     text = intake.reason_for_second_opinion.strip()
     found = _WRITES_FOR.search(text[:200]) or _WRITES_FOR.search(intake.main_question[:120])
     if not found:
@@ -279,6 +293,8 @@ def _people(text: str, writer: _Writer) -> list[re.Match[str]]:
     found = list(_PERSON.finditer(text))
     if writer.proxy:
         found += list(_SELF.finditer(text))
+    if writer.other_pronoun is not None:
+        found += list(writer.other_pronoun.finditer(text))
     return sorted(found, key=lambda m: m.start())
 
 
@@ -436,7 +452,8 @@ def bearing_on(intake: IntakeRecord, cond: Condition) -> tuple[list[Found], list
     """The facts that make ``cond`` more likely, and those that argue against it."""
     found = found_factors(intake)
     raising = [f for f in found if cond.key in f.factor.raises]
-    lowering = [f for f in found if cond.key in f.factor.lowers]
+    cancelled = {k for f in raising for k in f.factor.cancels}
+    lowering = [f for f in found if cond.key in f.factor.lowers and f.factor.key not in cancelled]
     return raising, lowering
 
 
