@@ -92,7 +92,9 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"cough\w*\s+(?:up\s+)?blood|haemoptysis|hemoptysis|"
         r"blood in (?:my |the |his |her )?(?:phlegm|sputum|spit)|"
         r"(?:blood|pink|red)[- ]?(?:streaked|stained|tinged|streaky) (?:phlegm|sputum|spit|mucus)|"
-        r"(?:streaks?|specks?|flecks?) of blood|blood in (?:the |my |his |her )?spit",
+        r"(?:streaks?|specks?|flecks?) of blood|blood in (?:the |my |his |her )?spit|"
+        # "blood streaks in morning sputum" (read as "phlegm for about 3 weeks" in a TB draft)
+        r"blood[- ]?(?:streaks?|specks?|flecks?)\b|bloody (?:phlegm|sputum|spit|mucus)",
         "coughing blood",
     ),
     # A cough or choke when eating or drinking, a wet voice after meals: an unsafe swallow's signs,
@@ -1111,10 +1113,43 @@ def writes_of_child(intake: IntakeRecord) -> bool:
     return any(not m.group(0).lower().split()[-1].startswith("grand") for m in PARENT_WRITES.finditer(text))
 
 
+#: A grown-up child writing for a parent ("on behalf of my father", "My mum, 81, has ...").
+_FOR_PARENT = re.compile(
+    r"\b(?:for|about|behalf of)\s+my\s+(?:\w+\s+)?(?:father|dad|mother|mum|mom|parents?)\b|"
+    r"^\W*my\s+(?:elderly\s+)?(?:father|dad|mother|mum|mom)\b",
+    re.I,
+)
+_AS_GRANDCHILDS = {
+    "son": "grandson",
+    "daughter": "granddaughter",
+    "child": "grandchild",
+    "children": "grandchildren",
+    "kids": "grandchildren",
+    "kid": "grandchild",
+    "baby": "grandchild",
+    "wife": "daughter-in-law",
+    "husband": "son-in-law",
+}
+
+
+def _writes_of_parent(intake: IntakeRecord) -> bool:
+    return bool(
+        _FOR_PARENT.search(intake.reason_for_second_opinion.strip()[:200])
+        or _FOR_PARENT.search(intake.main_question.strip()[:120])
+    )
+
+
 def patients_relation(relative: str, intake: IntakeRecord) -> str:
     """The writer's relatives named as the patient's: when a parent writes about a child, "my mother"
     is the patient's grandmother (a read draft asked "whether the patient's mother is at risk" of a
     4-year-old's grandmother with a months-long cough)."""
+    if relative == "baby" and intake.age is not None and intake.age < 2:
+        return ""  # "is the baby contagious?" of a baby asks whether the patient can pass it on
+    if relative and intake.age is not None and intake.age >= 18 and _writes_of_parent(intake):
+        # A son writing for his father: "our 8-month-old son" is the patient's grandson (a read draft
+        # asked "whether the patient's baby is at risk" of a 69-year-old man).
+        words = re.split(r"(, | and )", relative)
+        return "".join(_AS_GRANDCHILDS.get(w, w) for w in words)
     if not relative or intake.age is None or intake.age >= 16:
         return relative
     if not writes_of_child(intake):
@@ -1160,7 +1195,23 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
             if key not in seen:
                 out.append(a)
                 seen |= set() if a[0] == "activity" else {key}
+    # "If it's smear negative is it still contagious?" names no one: a question about the people around
+    # the patient all the same (read drafts of a man with TB left it unanswered).
+    if not any(a[0] == "contacts" for a in out) and any(
+        _CATCHING_Q.search(s) and s.rstrip().endswith("?") for s in _question_texts(intake)
+    ):
+        out.append(("contacts", "whether the illness can be passed on to others", [], []))
     return _one_duration_question(_one_activity_question(out))
+
+
+#: A question whether the illness passes to other people, when it names no one.
+_CATCHING_Q = re.compile(
+    r"\b(?:is|are|was) (?:it|this|that|he|she|they|i|the (?:infection|illness|tb|disease)|(?:the|my|our) "
+    r"(?:baby|son|daughter|child|little one))(?: still)? "
+    r"(?:contagious|infectious|catching)\b|\bcan (?:it|this|that) (?:be )?(?:spread|passed on|caught)\b|"
+    r"\bcan (?:i|he|she|they) (?:spread|pass) (?:it|this)\b",
+    re.I,
+)
 
 
 def _one_activity_question(asked: list[Asked]) -> list[Asked]:

@@ -1,0 +1,62 @@
+"""Questions about the people around the patient are recognised however they are named."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.questions import parse_sub_questions
+from assistant.drafting.topics import relative_at_risk
+from assistant.intake import IntakeRecord
+
+
+def _contacts(question: str, *, age: int = 69, reason: str = "") -> list[tuple[str, list[str]]]:
+    intake = IntakeRecord(
+        diagnosis_in_question="tuberculosis",
+        main_question=question,
+        reason_for_second_opinion=reason,
+        age=age,
+        sex="male",
+    )
+    return [
+        (q.summary, q.subjects)
+        for q in parse_sub_questions(intake, has_images=False)
+        if q.topic == "contacts"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Is the 8-month-old baby at risk and what should be done?", "baby"),
+        ("Is it dangerous for the baby?", "baby"),
+        ("Is our 8-month-old son at risk?", "son"),
+        ("can the grandkids catch it", "grandkids"),
+        ("is my wife and son at risk", "wife and son"),
+    ],
+)
+def test_a_relative_with_an_age_or_the_is_a_contact(text: str, who: str) -> None:
+    assert relative_at_risk(text) == who
+
+
+def test_the_doctor_is_no_contact() -> None:
+    assert relative_at_risk("is the doctor at risk?") == ""
+
+
+def test_a_question_whether_it_is_catching_that_names_no_one_is_a_contacts_question() -> None:
+    assert _contacts("If it's smear negative is it still contagious?") == [
+        ("whether the illness can be passed on to others", [])
+    ]
+    assert _contacts("Is it really TB?") == []
+
+
+def test_a_son_writing_for_his_father_names_his_own_child_as_the_patients_grandchild() -> None:
+    reason = "Hello, I am writing on behalf of my father Mr Wong, 69."
+    assert _contacts("Is our 8-month-old son at risk?", reason=reason) == [
+        ("whether the patient's grandson is at risk and needs a test", ["grandson"])
+    ]
+
+
+def test_the_baby_of_a_babys_own_case_is_the_patient() -> None:
+    assert _contacts("Is the baby contagious?", age=0) == [
+        ("whether the illness can be passed on to others", [])
+    ]
