@@ -232,12 +232,22 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "antiplatelet",
         "a medicine that makes the blood less sticky, usually to protect the heart",
-        (r"aspirin", r"clopidogrel", r"ticagrelor"),
+        (r"aspirin", r"ecosprin", r"disprin", r"clopidogrel", r"ticagrelor", r"prasugrel"),
     ),
     MedicineGroup(
         "diuretic",
         "a water tablet (diuretic), which clears extra fluid",
-        (r"furosemide", r"frusemide", r"bumetanide", r"spironolactone", r"water (?:tablets?|pills?)"),
+        (
+            r"furosemide",
+            r"frusemide",
+            r"lasix",
+            r"bumetanide",
+            r"torsemide",
+            r"torasemide",
+            r"spironolactone",
+            r"eplerenone",
+            r"water (?:tablets?|pills?)",
+        ),
         treats=("heart_failure",),
     ),
     MedicineGroup(
@@ -258,21 +268,32 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "for blood pressure (and sometimes the heart)",
         (
             r"amlodipine",
-            r"losartan",
-            r"candesartan",
+            r"nifedipine",
+            r"lercanidipine",
+            r"\w+sartan",
+            r"telma",
             r"bendroflumethiazide",
             r"indapamide",
             r"doxazosin",
             r"blood pressure (?:tablets?|pills?)",
         ),
     ),
-    MedicineGroup("statin", "a statin, which lowers cholesterol", (r"\w+statin",)),
+    MedicineGroup("statin", "a statin, which lowers cholesterol", (r"\w+statin", r"atorva", r"rosuva")),
     MedicineGroup(
         "diabetes",
         "for diabetes",
         (
             r"metformin",
+            r"glycomet",
             r"gliclazide",
+            r"glipizide",
+            r"glimepiride",
+            r"glibenclamide",
+            r"pioglitazone",
+            r"\w+gliptin",
+            r"semaglutide",
+            r"ozempic",
+            r"liraglutide",
             r"insulin",
             r"sitagliptin",
             r"empagliflozin",
@@ -316,6 +337,38 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"clarityn",
             r"antihistamines?",
         ),
+    ),
+    # Listed by patients beside their medicines ("beer 3-4 cans on weekend"): said, not left uncovered.
+    MedicineGroup(
+        "alcohol",
+        "alcohol, which is not a medicine but matters beside some: it adds to the liver strain of TB "
+        "medicines and to the drowsiness of sedatives, so it is worth telling the prescriber how much is "
+        "drunk",
+        (r"beer", r"lager", r"wine", r"alcohol", r"spirits", r"vodka", r"whisk(?:e)?y", r"cans? of \w+"),
+    ),
+    MedicineGroup(
+        "iron",
+        "an iron supplement, for anaemia from low iron",
+        (
+            r"ferrous \w+",
+            r"iron (?:tablets?|supplements?|syrup|drops)",
+            r"ferrograd",
+            r"feroglobin",
+            r"sytron",
+        ),
+        treats=("anaemia",),
+    ),
+    MedicineGroup(
+        "antipsychotic",
+        "an antipsychotic medicine, which in older people, above all with dementia, can cause drowsiness and "
+        "make swallowing less safe, so it is reviewed after a chest infection or a fall",
+        (r"quetiapine", r"seroquel", r"risperidone", r"olanzapine", r"haloperidol", r"aripiprazole"),
+    ),
+    MedicineGroup(
+        "sedative",
+        "a sleeping or calming medicine (a sedative), which in older people raises the risk of falls and can "
+        "slow the breathing",
+        (r"lorazepam", r"diazepam", r"temazepam", r"zopiclone", r"zolpidem", r"clonazepam", r"alprazolam"),
     ),
     MedicineGroup(
         "antidepressant",
@@ -556,11 +609,91 @@ def steroid_caution(meds: Sequence[ListedMedicine]) -> str:
     )
 
 
+#: Medicine groups whose levels rifampicin lowers, and what that means, in plain words.
+_RIFAMPICIN_LOWERS = {
+    "diabetes": "the blood sugar is checked more often, since some diabetes tablets (gliclazide and others "
+    "of its kind) work less well",
+    "anticoagulant": "the blood thinner may need changing, since rifampicin lowers its level",
+    "combined_pill": "the pill is no longer reliable contraception, so another method is needed",
+    "contraceptive": "hormonal contraception is no longer reliable, so another method is needed",
+    "steroid": "the steroid dose may need raising",
+}
+_SULFONYLUREA = re.compile(r"\b(?:glicla|glipi|glime|glibencl|glyb)\w*", re.I)
+
+
+def rifampicin_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
+    """For TB (active or latent), whose usual treatments include rifampicin: the listed medicines whose
+    levels it lowers (a read draft for a man about to start TB treatment on gliclazide did not say
+    so), or "".
+    """
+    if not {"tuberculosis", "latent_tb"} & set(condition_keys):
+        return ""
+    hit: list[tuple[str, str]] = []
+    for m in _current(meds):
+        key = m.group.key if m.group else ""
+        if key == "diabetes" and not _SULFONYLUREA.search(m.name):
+            continue  # metformin is not much affected
+        what = _RIFAMPICIN_LOWERS.get(key, "")
+        if re.search(r"warfarin|coumadin", m.name, re.I):
+            what = "the INR is checked often, since the warfarin dose usually needs raising, and lowering"
+            what += " again when it stops"
+        if what and what not in [h for _, h in hit]:
+            hit.append((m.name, what))
+    if not hit:
+        return ""
+    names = _join([n for n, _ in hit])
+    return (
+        f"Rifampicin, one of the usual TB medicines, lowers the level of many other medicines, {names} "
+        f"among them; while it is taken, {'; '.join(h for _, h in hit)}, which the TB team and the "
+        "prescriber plan together."
+    )
+
+
+def pioglitazone_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
+    """Pioglitazone where heart failure is the diagnosis, background or an alternative: it holds fluid
+    and is not used in heart failure (a read draft left "this opinion does not cover pioglitazone" for a
+    woman whose breathlessness was probably heart failure), or ""."""
+    if "heart_failure" not in condition_keys:
+        return ""
+    glitazone = [m.name for m in _current(meds) if re.search(r"pioglitazone|actos", m.name, re.I)]
+    if not glitazone:
+        return ""
+    return (
+        f"{_upper(_join(glitazone))} can make the body hold fluid and is usually not used with heart "
+        "failure, so with heart failure among the possibilities it is one to raise with the prescriber soon."
+    )
+
+
+def bleeding_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str]) -> str:
+    """Aspirin or a blood thinner beside coughing blood (a read draft passed over aspirin a man had started
+    on his own while coughing up blood before a biopsy), or ""."""
+    if "coughing blood" not in symptoms:
+        return ""
+    thinning = [m for m in _current(meds) if m.group and m.group.key in ("antiplatelet", "anticoagulant")]
+    if not thinning:
+        return ""
+    bought = any(re.search(r"bought|counter|own|myself|himself|herself", m.note, re.I) for m in thinning)
+    return (
+        f"With blood in the phlegm, {_join([m.name for m in thinning])} should be mentioned to the treating "
+        "doctor without delay: "
+        f"{'it does' if len(thinning) == 1 else 'they do'} not cause the bleeding but can make it heavier, "
+        "and may need pausing before a biopsy or bronchoscopy"
+        + (
+            "; one started without a prescription is usually stopped unless a doctor advises it."
+            if bought
+            else "."
+        )
+    )
+
+
 def medicine_sentences(
     medications: Sequence[str],
     condition_keys: Sequence[str],
     condition_name: str,
     background: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    *,
+    possible: Sequence[str] = (),
 ) -> list[str]:
     """Each listed medicine in general terms, whether it treats the condition, and who decides.
 
@@ -569,6 +702,9 @@ def medicine_sentences(
         condition_keys: The diagnosis (and what it refines), as condition keys.
         condition_name: The diagnosis in plain words ('pneumonia').
         background: Conditions the patient already has, as keys (for the painkiller caution).
+        symptoms: The reported symptoms' plain names (for the caution on bleeding).
+        possible: The alternatives discussed, as keys (a medicine that holds fluid beside a possible
+            heart failure).
 
     Returns:
         Up to five sentences: what each medicine is (grouped by purpose), which of them are
@@ -633,6 +769,15 @@ def medicine_sentences(
     sugar = steroid_caution(meds)
     if sugar:
         out.append(sugar)
+    rif = rifampicin_caution(meds, condition_keys)
+    if rif:
+        out.append(rif)
+    fluid = pioglitazone_caution(meds, [*condition_keys, *background, *possible])
+    if fluid:
+        out.append(fluid)
+    bleeding = bleeding_caution(meds, symptoms)
+    if bleeding:
+        out.append(bleeding)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

@@ -328,3 +328,69 @@ def test_steroid_tablets_with_diabetes_mention_the_blood_sugar() -> None:
     assert "raise the blood sugar" not in " ".join(
         medicine_sentences(["prednisolone 30mg"], ["copd"], "COPD")
     )
+
+
+def test_rifampicin_lowers_the_level_of_a_sulfonylurea_and_the_pill_for_tb() -> None:
+    said = " ".join(
+        medicine_sentences(["metformin 1000 mg", "gliclazide MR 60 mg", "Microgynon"], ["tuberculosis"], "TB")
+    )
+    assert "Rifampicin, one of the usual TB medicines, lowers the level of many other medicines" in said
+    assert "gliclazide MR 60 mg and Microgynon among them" in said
+    assert "the pill is no longer reliable contraception" in said
+    assert "metformin 1000 mg and gliclazide" not in said.split("Rifampicin")[1]
+
+
+def test_no_rifampicin_caution_without_tb_or_without_an_affected_medicine() -> None:
+    assert "Rifampicin" not in " ".join(medicine_sentences(["gliclazide 80 mg"], ["pneumonia"], "pneumonia"))
+    assert "Rifampicin" not in " ".join(medicine_sentences(["metformin 500 mg"], ["tuberculosis"], "TB"))
+
+
+@pytest.mark.parametrize(
+    ("listed", "group"),
+    [
+        ("Lasix 40 mg morning", "diuretic"),
+        ("Telma 40 (telmisartan)", "blood_pressure"),
+        ("Ecosprin 75", "antiplatelet"),
+        ("Atorva 10", "statin"),
+        ("Glycomet 500 twice daily (metformin)", "diabetes"),
+        ("beer 3-4 cans on weekend", "alcohol"),
+        ("ferrous fumarate 210mg twice a day", "iron"),
+        ("quetiapine 25 mg at night", "antipsychotic"),
+        ("lorazepam 1 mg at night", "sedative"),
+    ],
+)
+def test_brands_and_everyday_entries_read_drafts_left_uncovered_are_named(listed: str, group: str) -> None:
+    medicine = listed_medicine(listed)
+    assert medicine.group is not None and medicine.group.key == group
+    said = " ".join(medicine_sentences([listed], ["pneumonia"], "pneumonia"))
+    assert "does not cover" not in said
+
+
+def test_iron_is_the_kind_of_medicine_used_for_anaemia() -> None:
+    said = " ".join(medicine_sentences(["ferrous fumarate 210mg"], ["anaemia"], "anaemia"))
+    assert "ferrous fumarate 210mg is the kind of medicine used for anaemia" in said
+
+
+def test_aspirin_beside_coughing_blood_is_for_the_doctor_to_hear_of_now() -> None:
+    meds = ["aspirin 75mg (bought without a prescription)", "amlodipine 5 mg"]
+    said = " ".join(medicine_sentences(meds, ["lung_cancer"], "lung cancer", [], ["coughing blood"]))
+    assert "With blood in the phlegm, aspirin 75mg should be mentioned to the treating doctor" in said
+    assert "one started without a prescription is usually stopped" in said
+    assert "With blood in the phlegm" not in " ".join(
+        medicine_sentences(meds, ["lung_cancer"], "lung cancer")
+    )
+
+
+def test_rifampicin_and_warfarin_mean_the_inr_is_checked_often() -> None:
+    said = " ".join(medicine_sentences(["warfarin 3 mg"], ["tuberculosis"], "TB"))
+    assert "the INR is checked often, since the warfarin dose usually needs raising" in said
+
+
+def test_pioglitazone_is_raised_while_heart_failure_is_a_possibility_not_otherwise() -> None:
+    meds = ["pioglitazone 30 mg (since May)", "metformin 500 mg"]
+    said = " ".join(medicine_sentences(meds, ["pneumonia"], "pneumonia", possible=["heart_failure"]))
+    assert (
+        "Pioglitazone 30 mg (since May) can make the body hold fluid and is usually not used with heart"
+        in said
+    )
+    assert "hold fluid" not in " ".join(medicine_sentences(meds, ["pneumonia"], "pneumonia"))
