@@ -62,6 +62,7 @@ from assistant.drafting.schemas import (
     SubQuestion,
     UploadedText,
 )
+from assistant.drafting.setting import localised, outside_uk
 from assistant.drafting.sources import (
     RelevanceChecker,
     SourceRelevance,
@@ -589,6 +590,13 @@ def compose_draft(
             for key, build in builders.items()
         ]
     )
+    if outside_uk(intake):
+        # The project's own wording in the words used where the patient lives; quoted sources stay as
+        # they were written.
+        for section in sections:
+            for sentence in section.sentences:
+                if sentence.origin != "passage":
+                    sentence.text = localised(sentence.text)
     priority = assess_priority(intake, red_flags=ctx.red_flags)
     # Signs that need a doctor today put the case in the urgent queue too (the draft says them first).
     same_day = same_day_signs(intake)

@@ -461,7 +461,9 @@ _VACCINE_AFTER = re.compile(
 _OTHER_ORGAN_BEFORE = re.compile(
     r"\b(?:stomach|gastric|bowel|colon|colorectal|rectal|skin|kidney|renal|throat|laryngeal|thyroid|prostate|"
     r"bladder|ovarian|ovary|cervical|cervix|womb|uterine|endometrial|pancrea\w*|liver|brain|blood|"
-    r"testicular|mouth|tongue|oral|breast|head and neck)\s+$",
+    r"testicular|mouth|tongue|oral|breast|head and neck|"
+    # childhood cancers named by their own names ("a Wilms tumour" was read as a family lung cancer)
+    r"wilms'?|bone|eye|nerve|muscle|spinal|spine|pituitary|adrenal)\s+$",
     re.IGNORECASE,
 )
 _BARE_CANCER = frozenset(

@@ -366,7 +366,12 @@ _UNKNOWN = re.compile(
     r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
-    r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b",
+    r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"
+    # "HIV test pending", "waiting for the TB test result": a test not back yet (a read summary listed
+    # HIV as a past condition of a man whose result was pending)
+    r"\b(?:tests?|results?|swabs?|cultures?)\b[^.;,]{0,20}\b(?:pending|awaited|not (?:back|known|ready)|"
+    r"(?:not )?(?:back )?yet)\b|"
+    r"\b(?:waiting|awaiting|waiting for) (?:\w+ ){0,3}(?:tests?|results?|cultures?)\b",
     re.I,
 )
 #: Vaccines named by their illness ("had flu and COVID vaccines"): no illness had.

@@ -134,3 +134,57 @@ def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
         whom += " or go to A&E"
     note = _CARE_PLAN_NOTE if setting == "care_plan" or _plan_on_ward(intake, setting) else ""
     return f"{signs} are reasons to {whom} at once{note}."
+
+
+#: Places and words that put the patient outside the UK and Ireland, where "A&E" and "the GP" are not
+#: the words people use (read drafts sent families in Houston, Ohio, Manila and Sydney "to A&E" and
+#: named England's two-week pathway as theirs).
+_ABROAD = re.compile(
+    r"\b(?:usa|u\.s\.a?\.?|united states|america|american|texas|houston|dallas|austin|ohio|california|"
+    r"los angeles|san francisco|new york|nyc|florida|miami|chicago|illinois|boston|seattle|atlanta|"
+    r"arizona|phoenix|denver|colorado|michigan|detroit|pennsylvania|philadelphia|georgia|carolina|"
+    r"virginia|minnesota|wisconsin|oregon|portland|nevada|las vegas|new jersey|tennessee|kentucky|"
+    r"canada|canadian|ontario|toronto|quebec|montreal|vancouver|british columbia|alberta|calgary|"
+    r"edmonton|ottawa|winnipeg|manitoba|nova scotia|australia|australian|sydney|melbourne|brisbane|"
+    r"perth|adelaide|queensland|victoria|new zealand|auckland|wellington|christchurch|india|indian|"
+    r"mumbai|delhi|bangalore|bengaluru|chennai|kolkata|hyderabad|pune|kerala|philippines|filipino|"
+    r"manila|cebu|singapore|malaysia|kuala lumpur|hong kong|nigeria|lagos|abuja|kenya|nairobi|"
+    r"south africa|johannesburg|cape town|pakistan|karachi|lahore|dubai|germany|france|spain|italy|"
+    r"netherlands|belgium|portugal|brazil|mexico|lyon|paris|berlin|madrid|rome|amsterdam|"
+    r"emergency room|the er|urgent care clinic|pediatrician|medicare|medicaid|insurance)\b",
+    re.I,
+)
+_UK = re.compile(
+    r"\b(?:uk|united kingdom|england|english|britain|british|scotland|scottish|wales|welsh|ireland|irish|"
+    r"northern ireland|london|manchester|birmingham|leeds|liverpool|glasgow|edinburgh|cardiff|belfast|"
+    r"dublin|cork|nhs|a ?& ?e|111|999)\b",
+    re.I,
+)
+
+
+def outside_uk(intake: IntakeRecord) -> bool:
+    """Whether the story places the patient outside the UK and Ireland: a place or word from elsewhere,
+    and none from there ("moved from Lagos to London" stays in the UK)."""
+    text = "\n".join(
+        [intake.reason_for_second_opinion, intake.main_question, intake.history, intake.prior_imaging]
+    )
+    return bool(_ABROAD.search(text)) and not _UK.search(text)
+
+
+_LOCAL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r" \(in England, a specialist appointment within about two weeks\)"), ""),
+    (re.compile(r"\bgo to A&E\b"), "go to the emergency department"),
+    (re.compile(r"\bGo to A&E\b"), "Go to the emergency department"),
+    (re.compile(r"\bA&E\b"), "the emergency department"),
+    (re.compile(r"\bthe GP\b"), "the family doctor"),
+    (re.compile(r"\ba GP\b"), "a family doctor"),
+    (re.compile(r"\bGP\b"), "family doctor"),
+)
+
+
+def localised(text: str) -> str:
+    """``text`` in words used outside the UK: the emergency department for A&E, the family doctor for
+    the GP, without England's two-week pathway named as the patient's own."""
+    for pattern, words in _LOCAL_WORDS:
+        text = pattern.sub(words, text)
+    return text.replace("the the emergency department", "the emergency department")

@@ -18,6 +18,7 @@ from assistant.drafting.conditions import Condition, conditions_in, diagnosis_fa
 from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
+from assistant.drafting.story import pointing_to
 from assistant.drafting.topics import Topic, medicine_name, medicine_note, topic
 from assistant.intake import IntakeRecord
 
@@ -237,12 +238,27 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
             out.append(
                 _t(f"{_upper(t.name)} {_it(t.name).split()[1]} part of the usual tests for {c.name}: {how}.")
             )
-            out.append(
-                _t(
-                    f"Asking about {t.name} is reasonable; whether {_it(t.name)} needed now is for "
-                    "the treating clinician to decide."
+            # The test tied to what in the story raises a condition it settles: read drafts answered
+            # "must I have the CT?" with only "whether it is needed is for the clinician to decide".
+            raised = [(u, pointing_to(ctx.intake, u)) for u in uses]
+            raised = [(u, why) for u, why in raised if why]
+            if raised:
+                u, why = raised[0]
+                them = "one" if _it(t.name).startswith("it") else "them"
+                out.append(
+                    _t(
+                        f"With {questions.join_names(why[:3])} in the story, {u.name} is a real question "
+                        f"here, and {t.name} is among the tests that settle it, so asking for {them} "
+                        "is reasonable; how soon is for the treating clinician to decide."
+                    )
                 )
-            )
+            else:
+                out.append(
+                    _t(
+                        f"Asking about {t.name} is reasonable; whether {_it(t.name)} needed now is for "
+                        "the treating clinician to decide."
+                    )
+                )
         else:
             out.append(
                 _t(
@@ -282,14 +298,22 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     out: list[DraftSentence] = []
     for key in q.subjects:
         out += _activity_notes(ctx, key, conds, what)
-    out.append(
-        _t(
-            f"Whether it is safe to {'go ahead' if q.subjects == ['travel'] else 'carry on'} with {what} "
-            "depends on the final diagnosis and how the patient is, so this needs the treating clinician's "
-            "advice at the next review."
-        )
-    )
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
+    # When the diagnosis's own advice was given for every activity asked about, the closing sentence
+    # says who confirms it (a read draft gave latent TB's "no change at work" and then "it depends on the
+    # final diagnosis").
+    advised = bool(q.subjects) and all(
+        any(c.activity_note(k) or (k == "work" and c.work) for c in family) for k in q.subjects
+    )
+    verb = "go ahead" if q.subjects == ["travel"] else "carry on"
+    closing = (
+        f"That is the usual advice for {family[0].name}; the treating clinician's advice at the next review "
+        f"confirms how it applies to {what} for this patient."
+        if advised and family
+        else f"Whether it is safe to {verb} with {what} depends on the final diagnosis and how the patient "
+        "is, so this needs the treating clinician's advice at the next review."
+    )
+    out.append(_t(closing))
     effort = "gym" in q.subjects
     urgent = [c.name for c in conds if c.urgent and c not in family]
     # Only an alternative that bears on the activity (an urgent one, or one with advice about it): a

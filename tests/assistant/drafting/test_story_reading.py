@@ -1,0 +1,148 @@
+"""Facts of the story read as the reviewing clinician would read them.
+
+Each case is a slip found by reading drafts: a relative's tumour of another organ, a pending test, a
+sibling's "no temperature", a mycobacterium that is not TB. Real tables; no model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import conditions_in
+from assistant.drafting.facts import summary_sentences
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.questions import parse_sub_questions
+from assistant.drafting.risk_factors import found_factors
+from assistant.drafting.schemas import ImagingFindings, SectionKey
+from assistant.drafting.setting import localised, outside_uk
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _keys(intake: IntakeRecord) -> set[str]:
+    return {f.factor.key for f in found_factors(intake)}
+
+
+@pytest.mark.parametrize("text", ["had a Wilms tumor", "had a Wilms' tumour", "a bone tumour"])
+def test_a_tumour_named_for_another_organ_is_no_lung_cancer(text: str) -> None:
+    assert conditions_in(text) == []
+
+
+def test_a_tumour_said_alone_is_still_read_as_one() -> None:
+    assert [c.key for c in conditions_in("had a tumour")] == ["lung_cancer"]
+
+
+def test_a_pending_test_is_no_past_condition() -> None:
+    intake = IntakeRecord(diagnosis_in_question="TB", history="HIV test pending.", age=34, sex="male")
+    summary = " ".join(s.text for s in summary_sentences(intake))
+    assert "HIV" not in summary
+    positive = intake.model_copy(update={"history": "HIV positive on treatment."})
+    assert "Past conditions mentioned: HIV infection." in " ".join(s.text for s in summary_sentences(positive))
+
+
+def test_no_fever_at_first_is_no_fact_against_pneumonia() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia", reason_for_second_opinion="No fever at first, then 39.", age=3
+    )
+    assert "no_fever" not in _keys(intake)
+    plain = intake.model_copy(update={"reason_for_second_opinion": "She has had no fever at all."})
+    assert "no_fever" in _keys(plain)
+
+
+def test_a_brothers_no_temperature_is_not_his_sisters() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion=(
+            "My daughter Zosia has pneumonia. Her brother Kuba is 1. Now he is again wheezing and coughing "
+            "since 3 days, no temperature."
+        ),
+        age=4,
+        sex="female",
+    )
+    assert "no_fever" not in _keys(intake)
+
+
+def test_a_mycobacterium_that_is_not_tb_is_no_tb_found() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="MAC lung disease",
+        reason_for_second_opinion="Two sputum samples grew Mycobacterium avium complex.",
+        age=72,
+        sex="female",
+    )
+    assert "tb_confirmed" not in _keys(intake)
+    tb = intake.model_copy(update={"reason_for_second_opinion": "The sputum test came back positive for TB."})
+    assert "tb_confirmed" in _keys(tb)
+
+
+def test_a_cough_with_running_and_laughing_is_not_called_symptoms_between_colds() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma",
+        reason_for_second_opinion="A cough, worse with running and laughing.",
+        age=2,
+    )
+    assert _keys(intake) >= {"exercise_triggered"}
+    assert "interval_symptoms" not in _keys(intake)
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Is she breathing food and drink into her lungs?", "aspiration"),
+        ("Is the breathlessness only from the fibrillation or is my heart failing?", "heart_failure"),
+    ],
+)
+def test_lay_words_for_an_alternative_are_recognised(question: str, key: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="atrial fibrillation", main_question=question, age=80)
+    asked = [q.condition for q in parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
+    assert key in asked
+
+
+class TestOutsideTheUk:
+    """A&E, the GP and England's two-week pathway, in the words used where the patient lives."""
+
+    def test_a_us_family_is_sent_to_the_emergency_department(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="bronchiolitis",
+            reason_for_second_opinion="We live in Houston. She stopped breathing for a few seconds and went blue.",
+            symptoms=[Symptom(description="pauses in breathing", duration="1 day")],
+            age=0,
+            sex="female",
+        )
+        assert outside_uk(intake)
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        text = draft.section(SectionKey.ANSWERS).text
+        assert "emergency department" in text
+        assert "A&E" not in text
+
+    def test_a_london_story_keeps_a_and_e_and_moving_from_lagos_to_london_is_the_uk(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            reason_for_second_opinion="I moved from Lagos to London.",
+            age=40,
+        )
+        assert not outside_uk(intake)
+
+    def test_the_wording_is_localised_and_englands_pathway_is_not_named_as_theirs(self) -> None:
+        text = (
+            "most health services use an urgent suspected-cancer referral (in England, a specialist appointment "
+            "within about two weeks) rather than a routine wait; ask the GP. Go to A&E at once."
+        )
+        said = localised(text)
+        assert "England" not in said
+        assert "ask the family doctor" in said
+        assert "Go to the emergency department at once." in said
+
+
+def test_latent_tb_at_work_is_said_plainly_and_the_clinician_confirms_it() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="latent TB",
+        main_question="Can I keep working on the ward?",
+        reason_for_second_opinion="I am a nurse. My QuantiFERON was positive and my X-ray is clear.",
+        age=31,
+        sex="female",
+    )
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    text = draft.section(SectionKey.ANSWERS).text
+    assert "latent TB cannot be passed on, so it needs no time off and no change at work" in text
+    assert "depends on the final diagnosis" not in text
+    assert "the treating clinician's advice at the next review confirms how it applies" in text
