@@ -302,7 +302,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="finding",
             finding_refs=[verdict.finding.label] if verdict.finding and verdict.finding.assessed else [],
         ),
-        DraftSentence(text=telling_apart(cond, dx), origin="template", condition_ref=cond.key),
+        DraftSentence(
+            text=telling_apart(cond, dx, ctx.intake.age), origin="template", condition_ref=cond.key
+        ),
         DraftSentence(
             text=f"For {cond.name}, the test that usually settles the question is "
             f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
@@ -335,7 +337,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     return _tagged(out, q.id, cond.key)
 
 
-def telling_apart(cond: Condition, dx: Condition | None) -> str:
+def telling_apart(cond: Condition, dx: Condition | None, age: int | None = None) -> str:
     """The answer to "could it be X": what tells X from the first diagnosis (the pair's own
     entry), else what would make X more or less likely in general."""
     from assistant.drafting.conditions import told_apart
@@ -344,8 +346,8 @@ def telling_apart(cond: Condition, dx: Condition | None) -> str:
     if apart and dx is not None:
         return f"What usually tells {cond.name} from {dx.name}: {apart}."
     return (
-        f"{cond.name[0].upper()}{cond.name[1:]} would be more likely with {cond.supports}; "
-        f"what would argue against it is {cond.against}."
+        f"{cond.name[0].upper()}{cond.name[1:]} would be more likely with {cond.supports_for(age)}; "
+        f"what would argue against it is {cond.against_for(age)}."
     )
 
 
@@ -802,8 +804,8 @@ def _entry_lines(
     fit (and which ``compared_with`` shares), what in the story bears on it, the settling test."""
     lines = [
         lead,
-        f"What would point to it: {cond.supports}.",
-        f"What argues against it: {cond.against}.",
+        f"What would point to it: {cond.supports_for(ctx.intake.age)}.",
+        f"What argues against it: {cond.against_for(ctx.intake.age)}.",
         "The test that usually settles it: "
         f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
     ]

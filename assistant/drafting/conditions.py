@@ -20,6 +20,9 @@ from typing import Any
 
 import yaml
 
+#: Under this age a child's own signs of a condition are used where the table gives them.
+YOUNG_AGE = 5
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -68,6 +71,10 @@ class Condition:
     child_note: str = ""
     #: The settling test in pregnancy or just after a birth, when it differs (no D-dimer for a clot).
     test_pregnancy: str = ""
+    #: What points to it and against it in a child under 5, when that differs from an adult's (reflux in
+    #: a baby is milk brought up after feeds, not a burning pain behind the breastbone).
+    supports_young: str = ""
+    against_young: str = ""
 
     @property
     def check_after(self) -> str:
@@ -77,6 +84,14 @@ class Condition:
     def test_for(self, *, child: bool, pregnant: bool = False) -> str:
         """The settling test for a child or an adult, and in pregnancy where it differs."""
         return (self.test_pregnancy if pregnant else "") or (self.test_child if child else "") or self.test
+
+    def supports_for(self, age: int | None) -> str:
+        """What points to it, a young child's signs where they differ."""
+        return (self.supports_young if age is not None and age < YOUNG_AGE else "") or self.supports
+
+    def against_for(self, age: int | None) -> str:
+        """What argues against it, for a young child where it differs."""
+        return (self.against_young if age is not None and age < YOUNG_AGE else "") or self.against
 
     def treatment_for(self, *, child: bool) -> str:
         """How it is usually treated, a child's way where it differs."""

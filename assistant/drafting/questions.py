@@ -1458,10 +1458,10 @@ _ABOUT_DIAGNOSIS = re.compile(
     r"how (?:can|do|would|could) (?:they|you|the \w+) (?:be sure|know|tell))\b",
     re.I,
 )
-#: Said in the "Questions to ask your doctor" section when part of the question has no recognisable focus.
-UNANSWERED_GENERAL = (
-    "The draft could not answer every part of your question; your clinician will go through the rest."
-)
+#: Said in the "Questions to ask your doctor" section when part of the question has no recognisable focus
+#: (the clinician is flagged to answer it before signing; read drafts' "the draft could not answer every
+#: part" read to reviewers as the draft giving up).
+UNANSWERED_GENERAL = "Is there anything in my question that this opinion has not yet covered?"
 
 
 def _covered(clause: str, intake: IntakeRecord, unknown: list[str]) -> bool:

@@ -143,7 +143,8 @@ def pointing_to(intake: IntakeRecord, cond: Condition) -> list[str]:
 
 def fitting(cond: Condition, names: Sequence[str]) -> list[str]:
     """Those of the symptom ``names`` that are among what points to ``cond``."""
-    said = _WITHOUT.sub("", cond.supports)  # "usually without a barking cough" points away from it
+    # both the adult and the young child's signs ("usually without a barking cough" points away from it)
+    said = _WITHOUT.sub("", f"{cond.supports}; {cond.supports_young}")
     return [n for n in names if re.search(SYMPTOM_IN_SUPPORTS[n], said, re.I)]
 
 

@@ -37,7 +37,9 @@ def test_a_pending_test_is_no_past_condition() -> None:
     summary = " ".join(s.text for s in summary_sentences(intake))
     assert "HIV" not in summary
     positive = intake.model_copy(update={"history": "HIV positive on treatment."})
-    assert "Past conditions mentioned: HIV infection." in " ".join(s.text for s in summary_sentences(positive))
+    assert "Past conditions mentioned: HIV infection." in " ".join(
+        s.text for s in summary_sentences(positive)
+    )
 
 
 def test_no_fever_at_first_is_no_fact_against_pneumonia() -> None:
@@ -146,3 +148,51 @@ def test_latent_tb_at_work_is_said_plainly_and_the_clinician_confirms_it() -> No
     assert "latent TB cannot be passed on, so it needs no time off and no change at work" in text
     assert "depends on the final diagnosis" not in text
     assert "the treating clinician's advice at the next review confirms how it applies" in text
+
+
+class TestAYoungChildsSigns:
+    """Under 5, the differential uses a young child's signs where the table gives them."""
+
+    def test_reflux_in_a_baby_is_milk_brought_up_not_a_burning_pain(self) -> None:
+        from assistant.drafting.conditions import condition
+
+        reflux = condition("reflux")
+        assert "milk brought up" in reflux.supports_for(0)
+        assert "burning pain behind the breastbone" in reflux.supports_for(30)
+        assert "coughing, choking or going blue during feeds" in reflux.against_for(0)
+
+    def test_a_toddlers_lower_lobe_shadow_does_not_argue_against_tb(self) -> None:
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            main_question="Could it be TB? Grandpa had TB last year.",
+            age=2,
+            sex="female",
+        )
+        draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+        entry = " ".join(
+            s.text
+            for s in draft.section(SectionKey.ALTERNATIVES).sentences
+            if s.condition_ref == "tuberculosis"
+        )
+        assert "an adult with TB at home or close by" in entry
+        assert "upper-lobe shadows" not in entry
+
+
+def test_a_chest_ache_that_comes_and_goes_is_no_variable_airway_symptom() -> None:
+    ache = IntakeRecord(
+        diagnosis_in_question="COPD", symptoms=[Symptom(description="chest ache, comes and goes")]
+    )
+    assert "variable_symptoms" not in _keys(ache)
+    wheeze = IntakeRecord(
+        diagnosis_in_question="COPD", symptoms=[Symptom(description="wheeze comes and goes")]
+    )
+    assert "variable_symptoms" in _keys(wheeze)
+
+
+def test_a_question_whether_it_could_be_tb_is_no_tb_contact() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="lung mass",
+        main_question="Could this be a pneumonia that did not heal, or TB, or a fungus from the pigeons?",
+        age=53,
+    )
+    assert "tb_contact" not in _keys(intake)
