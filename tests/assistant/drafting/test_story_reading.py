@@ -105,7 +105,7 @@ class TestOutsideTheUk:
     def test_a_us_family_is_sent_to_the_emergency_department(self) -> None:
         intake = IntakeRecord(
             diagnosis_in_question="bronchiolitis",
-            reason_for_second_opinion="We live in Houston. She stopped breathing for a few seconds and went blue.",
+            reason_for_second_opinion="We live in Houston. She stopped breathing for seconds and went blue.",
             symptoms=[Symptom(description="pauses in breathing", duration="1 day")],
             age=0,
             sex="female",
@@ -126,8 +126,8 @@ class TestOutsideTheUk:
 
     def test_the_wording_is_localised_and_englands_pathway_is_not_named_as_theirs(self) -> None:
         text = (
-            "most health services use an urgent suspected-cancer referral (in England, a specialist appointment "
-            "within about two weeks) rather than a routine wait; ask the GP. Go to A&E at once."
+            "most health services use an urgent suspected-cancer referral (in England, a specialist "
+            "appointment within about two weeks) rather than a routine wait; ask the GP. Go to A&E at once."
         )
         said = localised(text)
         assert "England" not in said
