@@ -69,6 +69,7 @@ from assistant.drafting.sources import (
     check_draft_relevance,
     usable_sentence,
 )
+from assistant.drafting.story import story_signs
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -477,7 +478,7 @@ def _answers(
     chat: ChatAnswerer | None,
 ) -> list[DraftSentence]:
     answers = answer_sentences(
-        actx, sub_questions, alternatives, assess_priority(ctx.intake, red_flags=ctx.red_flags).signs
+        actx, sub_questions, alternatives, story_signs(assess_priority(ctx.intake, red_flags=ctx.red_flags))
     )
     if chat is None:
         return answers

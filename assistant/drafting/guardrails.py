@@ -255,6 +255,9 @@ class PriorityAssessment:
     reasons: list[str]
     #: The same, in plain words a patient can read ("possible sepsis"), without rule names.
     signs: list[str] = field(default_factory=list)
+    #: For each sign the triage found in the intake, the category and the text it was found in (the
+    #: chat's red flags have none), so that a draft can name the sign by what the story says.
+    found_in: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _plain(label: str) -> str:
@@ -274,7 +277,9 @@ YOUNG_CHEST_PAIN = "chest pain with warning signs"
 #: eased sitting forward.
 _NOT_CARDIAC_PAIN = re.compile(
     r"\b(?:(?:deep|big) breaths?|breath(?:e|ing)? in|inhal\w*|tender|press(?:ing|ed)?|twist\w*|"
-    r"mov(?:e|es|ing)|sitting forward|lean\w* forward|pleuritic|bruis\w*|injur\w*|fell|fall)\b",
+    r"mov(?:e|es|ing)|sitting forward|lean\w* forward|pleuritic|bruis\w*|injur\w*|fell|fall|"
+    # "chest pain from rib fractures, worse breathing and coughing" (an inpatient after a fall)
+    r"fractur\w*|broken|worse (?:on |with |when )?(?:breathing|coughing))\b",
     re.I,
 )
 
@@ -503,6 +508,7 @@ def assess_priority(
     """
     reasons = [f"red flag from intake: {flag.strip()}" for flag in red_flags if flag.strip()]
     signs = red_flag_names(red_flags, intake.age)
+    found_in: dict[str, tuple[str, str]] = {}
     checker = triage or rules_only_triage()
     for text in (*symptoms_now(intake), intake.onset, intake.main_question):
         decision = checker.check(text) if text.strip() else None
@@ -516,7 +522,12 @@ def assess_priority(
             if category == "cardiac" and _chest_pain_not_cardiac(text):
                 signs.append(YOUNG_CHEST_PAIN)
                 continue
-            signs.append(_sign(category, label, intake.age))
+            sign = _sign(category, label, intake.age)
+            signs.append(sign)
+            found_in.setdefault(sign, (category, text))
     return PriorityAssessment(
-        priority="urgent" if reasons else "routine", reasons=reasons, signs=list(dict.fromkeys(signs))
+        priority="urgent" if reasons else "routine",
+        reasons=reasons,
+        signs=list(dict.fromkeys(signs)),
+        found_in=found_in,
     )

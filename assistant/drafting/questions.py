@@ -117,7 +117,10 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"sucking in (?:under|between) (?:the |his |her )?ribs|recession|grunt\w*",
         "the chest drawing in with breaths",
     ),
-    (r"pauses? in (?:his |her |their |the )?breathing|stops? breathing|apno?eas?", "pauses in breathing"),
+    (
+        r"pauses? in (?:his |her |their |the )?breathing|(?:stops?|stopped|stopping) breathing|apno?eas?",
+        "pauses in breathing",
+    ),
     (r"runny nose|snuffl\w*|sneez\w*|blocked nose|stuffy nose", "a runny or blocked nose"),
     (r"drows\w*|(?:more )?sleepy|hard to wake", "drowsiness"),
     (

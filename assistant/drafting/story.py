@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition
+from assistant.drafting.guardrails import PriorityAssessment
 from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
 from assistant.intake import IntakeRecord
 
@@ -151,3 +152,43 @@ def fitting(cond: Condition, names: Sequence[str]) -> list[str]:
 def one_name(names: Sequence[str]) -> bool:
     """Whether symptom names take a singular verb: one name, not a plural ("night sweats are")."""
     return len(names) == 1 and not re.search(r"(?<!s)s$", names[0].split(" (")[0])
+
+
+#: Symptoms that can make a triage sign urgent, by the plain names :mod:`questions` gives them.
+_WARNING_NAMES = (
+    "pauses in breathing",
+    "blue lips",
+    "the chest drawing in with breaths",
+    "fast breathing",
+    "breathlessness",
+    "drowsiness",
+    "confusion",
+    "fainting",
+    "feeling faint",
+    "coughing blood",
+    "a choking episode",
+    "chest pain",
+    "fever",
+    "eating or feeding less",
+)
+
+
+def story_signs(priority: PriorityAssessment) -> list[str]:
+    """The urgent signs named by what the story says: the triage's label with the symptoms that raised it
+    ("possible sepsis (fever, fast breathing and eating or feeding less)"), or, for breathing, the symptoms
+    alone (a choking fit is "a choking episode", not "severe difficulty breathing"). Read
+    drafts opened with "possible sepsis" for a recovering child and "severe difficulty breathing" for a
+    toddler who had choked, naming no trigger."""
+    out = []
+    for sign in priority.signs:
+        category, text = priority.found_in.get(sign, ("", ""))
+        said = questions.asserted_symptom_names(text) if text else []
+        names = [n for n in _WARNING_NAMES if n in said]
+        if not names:
+            out.append(sign)
+        elif category == "respiratory":
+            # the breathing signs themselves ("pauses in breathing"), not the rule's "severe difficulty"
+            out.append(questions.join_names(names))
+        else:
+            out.append(f"{sign} ({questions.join_names(names)})")
+    return list(dict.fromkeys(out))

@@ -166,3 +166,36 @@ def test_an_alternative_nothing_in_the_story_points_to_is_called_less_likely_not
     lean = alternative_lean(intake, condition("pulmonary_embolism"), None)
     assert lean.startswith("Nothing in the story as told points to a blood clot in the lung")
     assert "only the tests can exclude it" in lean
+
+
+class TestUrgentSignsNamedByTheStory:
+    """The urgent block names what the story says, not only the triage rule's label."""
+
+    @staticmethod
+    def _signs(symptom: str, age: int) -> list[str]:
+        from assistant.drafting.guardrails import assess_priority
+        from assistant.drafting.story import story_signs
+
+        intake = IntakeRecord(
+            diagnosis_in_question="a chest infection", symptoms=[Symptom(description=symptom)], age=age
+        )
+        return story_signs(assess_priority(intake))
+
+    def test_a_babys_pauses_in_breathing_are_named_as_such(self) -> None:
+        assert self._signs("pauses in breathing after a fit, goes floppy then gasps", 0) == [
+            "pauses in breathing"
+        ]
+
+    def test_a_choking_fit_is_a_choking_episode_not_severe_difficulty_breathing(self) -> None:
+        assert self._signs("sudden, right after choking episode with toy", 2) == ["a choking episode"]
+
+    def test_sepsis_keeps_its_label_with_the_symptoms_that_raised_it(self) -> None:
+        signs = self._signs("fever up to 39.4; fast breathing; eating less", 3)
+        assert signs == ["possible sepsis (fast breathing, fever and eating or feeding less)"]
+
+    def test_chest_pain_from_rib_fractures_is_no_possible_heart_attack(self) -> None:
+        story = "fall with dizziness first, vomited; left chest pain from rib fractures, worse breathing"
+        assert self._signs(story, 80) == ["chest pain with warning signs"]
+        assert self._signs("fall with dizziness beforehand, vomited; left-sided chest pain", 80) != [
+            "chest pain with warning signs"
+        ]
