@@ -318,10 +318,18 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     urgent = [c.name for c in conds if c.urgent and c not in family]
     # Only an alternative that bears on the activity (an urgent one, or one with advice about it): a
     # possible cancer or HIV says nothing about when a TB patient may go back to work.
+    # Nor a mild one whose advice is the diagnosis's own (a viral chest infection, asthma at nursery): read
+    # drafts said "because a viral chest infection is still being considered, ask before nursery".
     unsettled = [
         c.name
         for c in conds
-        if c not in family and (c.urgent or any(k in dict(c.activity) for k in q.subjects))
+        if c not in family
+        and (
+            c.urgent
+            or any(
+                _RESTRICTS.search(c.activity_note(k) or (c.work if k == "work" else "")) for k in q.subjects
+            )
+        )
     ][:2]
     if urgent and effort:
         verb = "has" if len(urgent) == 1 else "have"
@@ -390,6 +398,15 @@ def _about_case(conds: Sequence[Condition], sentence: str, passage: CitedSource 
         return True
     about = conditions_in(passage.title)
     return any(c in conds for c in about) if about else not OTHER_TOPICS.search(passage.title)
+
+
+#: Advice about an activity that holds it back until something is settled ("no diving until", "stays off
+#: work until the TB team says").
+_RESTRICTS = re.compile(
+    r"\b(?:until|unless|not (?:fly|dive|drive|go back)|no (?:flying|diving|driving|contact sport)|"
+    r"stays? off|kept off|avoid(?:ed)? (?:flying|diving|driving|contact))\b",
+    re.I,
+)
 
 
 def _activity_notes(

@@ -97,6 +97,19 @@ def test_only_alternatives_that_bear_on_an_activity_hold_it_up() -> None:
     )
 
 
+def test_a_mild_alternative_whose_advice_holds_nothing_up_does_not_hold_up_nursery() -> None:
+    """A viral chest infection as the alternative to a child's pneumonia: nursery waits for nothing more."""
+    child = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        main_question="Could it be just a virus? When can she go back to nursery?",
+        age=3,
+        sex="female",
+    )
+    answers = " ".join(_texts(_draft(child), SectionKey.ANSWERS))
+    assert "viral" in answers
+    assert "still being considered" not in answers
+
+
 def test_a_childs_pneumonia_not_improving_on_antibiotics_raises_empyema_not_a_tumour() -> None:
     """A 3-year-old still feverish on day 5 of amoxicillin, with new pain on one side, had a draft that
     never named fluid or pus around the lung and said the course made a lung tumour more likely."""
