@@ -648,7 +648,7 @@ def companions(text: str) -> list[Condition]:
     text = correct_spelling(text)
     out: list[Condition] = []
     for start, _, cond in _hits(text):
-        before = text[max(0, start - 40) : start]
+        before = text[max(0, start - _DENIAL_REACH) : start]
         if cond == main or cond in out or _DENIED.search(before) or "?" in before:
             continue
         # "heart failure with water on the lungs": the fluid its own name speaks of, not a second one
@@ -660,6 +660,9 @@ def companions(text: str) -> list[Condition]:
 
 
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.
+#: How far before a condition's name a denial is looked for (a list: "no known family history of
+#: pneumothorax, Marfan syndrome or aortic disease").
+_DENIAL_REACH = 60
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
     # "no one with TB we know", "nobody with asthma"
@@ -667,15 +670,18 @@ _DENIED = re.compile(
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
     r"medical|childhood)\s+)*"
-    # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma"
-    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*$",
+    # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
+    # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
+    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*(?:[a-z]+(?: [a-z]+)?, )*$",
     re.I,
 )
 
 
 def denied_conditions(text: str) -> list[Condition]:
     """Conditions ``text`` names only to deny them: "no previous clots", "never had asthma"."""
-    return [cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])]
+    return [
+        cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - _DENIAL_REACH) : start])
+    ]
 
 
 def only_denied(text: str) -> list[Condition]:
@@ -684,7 +690,7 @@ def only_denied(text: str) -> list[Condition]:
     text = _rewrite(correct_spelling(text))
     said: dict[Condition, bool] = {}
     for start, _, cond in _hits(text):
-        denied = bool(_DENIED.search(text[max(0, start - 40) : start]))
+        denied = bool(_DENIED.search(text[max(0, start - _DENIAL_REACH) : start]))
         said[cond] = said.get(cond, True) and denied
     return [c for c, all_denied in said.items() if all_denied]
 
@@ -696,7 +702,9 @@ def main_condition(text: str) -> Condition | None:
     "bruised ribs, the X-ray showed no broken ribs" is not a broken rib.
     """
     text = correct_spelling(text)
-    denied = {cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - 40) : start])}
+    denied = {
+        cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - _DENIAL_REACH) : start])
+    }
     found = [c for c in conditions_in(text) if c not in denied]
     if not found:
         return None

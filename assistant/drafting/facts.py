@@ -281,7 +281,8 @@ def summary_sentences(
     ]
     if groups:
         out.append("Symptoms reported: " + "; ".join(groups) + ".")
-    own, family, renamed = _history_read(intake.history)
+    current = frozenset(c.key for c in diagnosis_family(intake.diagnosis_in_question))
+    own, family, renamed = _history_read(intake.history, current)
     if own:
         out.append(f"Past conditions mentioned: {_join(own)}.")
     if family:
@@ -434,13 +435,31 @@ def _history(history: str) -> tuple[list[str], list[str]]:
     return own, family
 
 
-def _history_read(history: str) -> tuple[list[str], list[str], set[str]]:
+#: An outbreak or exposure around the patient ("school pertussis alert", "TB cases at work"): a contact's
+#: illness, not the patient's past one (a read summary listed whooping cough as a baby's past condition).
+_OUTBREAK = re.compile(
+    r"\b(?:alerts?|outbreaks?|going round|epidemic|cases? (?:at|in)|exposures?|exposed|contacts?)\b", re.I
+)
+#: A clause that dates an illness in the past ("TB as a teenager", "pneumonia in 2019", "previous clot").
+_PAST_MARK = re.compile(
+    r"\b(?:previous|prior|past|before|ago|earlier|old|as a (?:child|baby|toddler|teenager|teen)|"
+    r"in (?:19|20)\d\d|aged? \d+|at \d+|treated|had|recurrent|again|second|third|twice)\b",
+    re.I,
+)
+
+
+def _history_read(
+    history: str, current: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str], set[str]]:
     """:func:`_history`, with the keys of conditions the history names but the summary renames or
-    leaves out (a needle aspiration, hay fever), so that no other list names them by the table."""
+    leaves out (a needle aspiration, hay fever), so that no other list names them by the table.
+    ``current``: the diagnosis in question's keys, no past condition unless the clause dates it ("First
+    pneumothorax." is the illness now)."""
     own: list[str] = []
     family: list[str] = []
     renamed: set[str] = set()
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
+        theirs = theirs or bool(_OUTBREAK.search(clause))
         if _NEGATIVE_TEST.search(clause) or _UNKNOWN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
@@ -448,6 +467,8 @@ def _history_read(history: str) -> tuple[list[str], list[str], set[str]]:
         denied = denied_conditions(clause)
         names = []
         for c in conditions_in(clause):
+            if c.key in current and not theirs and not _PAST_MARK.search(clause):
+                continue
             name = _history_name(c, clause) if c not in denied else ""
             if name != c.name:
                 renamed.add(c.key)

@@ -196,3 +196,36 @@ def test_a_question_whether_it_could_be_tb_is_no_tb_contact() -> None:
         age=53,
     )
     assert "tb_contact" not in _keys(intake)
+
+
+def _conditions_said(intake: IntakeRecord) -> list[str]:
+    return [s.text for s in summary_sentences(intake) if "conditions mentioned" in s.text.lower()]
+
+
+def test_a_condition_in_the_middle_of_a_denied_list_is_denied() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumothorax",
+        history="No known family history of pneumothorax, Marfan syndrome or aortic disease.",
+        age=24,
+        sex="male",
+    )
+    assert not any("Marfan" in s for s in _conditions_said(intake))
+
+
+def test_the_illness_now_is_no_past_condition_unless_the_history_dates_it() -> None:
+    first = IntakeRecord(diagnosis_in_question="pneumothorax", history="First pneumothorax.", age=24)
+    assert _conditions_said(first) == []
+    tb = IntakeRecord(diagnosis_in_question="TB again", history="TB as a teenager, treated.", age=69)
+    assert _conditions_said(tb) == ["Past conditions mentioned: tuberculosis (TB)."]
+
+
+def test_an_outbreak_around_the_patient_is_a_contacts_illness_not_a_past_one() -> None:
+    baby = IntakeRecord(
+        diagnosis_in_question="reflux",
+        history="Brother aged 6 with 2-month cough, school pertussis alert.",
+        age=0,
+        sex="female",
+    )
+    assert _conditions_said(baby) == [
+        "Conditions mentioned in family members or close contacts: whooping cough (pertussis)."
+    ]
