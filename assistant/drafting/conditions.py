@@ -207,7 +207,12 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"(?<!fine with )(?<!good for )(?<!bad for )"
         r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm|stents?|bypass|surgery|operation|meds|"
-        r"medicines?|tablets?|pills?))|heart (?:problems?|troubles?|issues?)|cardiac|"
+        r"medicines?|tablets?|pills?|"
+        # "should my heart and eyes be checked?" asks for a check of an organ the diagnosis can reach
+        # (sarcoidosis), not about a heart condition instead of it
+        r"(?:and (?:my |his |her |the )?(?:eyes?|lungs?|kidneys?|skin) )?(?:be |get |gets |being |been )?"
+        r"(?:checked|tested|scanned|looked at|examined|affected|involved)))|"
+        r"heart (?:problems?|troubles?|issues?)|cardiac|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
         # "pushes the heart and windpipe to the other side" is anatomy, not a heart problem
         # "a hiatus hernia behind the heart" is a place on the film, not a heart problem

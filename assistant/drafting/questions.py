@@ -1085,10 +1085,12 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
 
 
 #: A parent writing about their child ("my son Aarav, 4"): the writer's relatives are the child's.
-#: A parent or grandparent naming the patient ("my son Aarav", "our baby", "my little granddaughter").
+#: A parent or grandparent naming the patient ("my son Aarav", "our baby", "my little granddaughter",
+#: "my 5-year-old daughter", "Mom of 3 here, writing about my middle one").
 PARENT_WRITES = re.compile(
-    r"\b(?:my|our) (?:\w+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
-    r"granddaughter|infant|newborn)\b",
+    r"\b(?:my|our) (?:[\w-]+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
+    r"granddaughter|infant|newborn|middle one|youngest|eldest|oldest)\b|"
+    r"\b(?:mom|mum|mother|dad|father) of \d+\b",
     re.I,
 )
 _AS_CHILDS = {
@@ -1142,7 +1144,7 @@ def _writes_of_parent(intake: IntakeRecord) -> bool:
     )
 
 
-def patients_relation(relative: str, intake: IntakeRecord) -> str:
+def patients_relation(relative: str, intake: IntakeRecord, sentence: str = "") -> str:
     """The writer's relatives named as the patient's: when a parent writes about a child, "my mother"
     is the patient's grandmother (a read draft asked "whether the patient's mother is at risk" of a
     4-year-old's grandmother with a months-long cough)."""
@@ -1158,7 +1160,12 @@ def patients_relation(relative: str, intake: IntakeRecord) -> str:
     if not writes_of_child(intake):
         return relative
     words = re.split(r"(, | and )", relative)
-    return "".join(_AS_CHILDS.get(w, w) for w in words)
+
+    def theirs(word: str) -> bool:
+        # "her baby brother" of the child is already the child's relative, not the writer's
+        return bool(re.search(rf"\b(?:his|her|their) (?:[\w-]+ )?{re.escape(word)}\b", sentence, re.I))
+
+    return "".join(w if theirs(w) else _AS_CHILDS.get(w, w) for w in words)
 
 
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
@@ -1167,7 +1174,7 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
     out: list[Asked] = []
     child = intake.age is not None and intake.age < 16
     for sentence in _question_texts(intake):
-        relative = patients_relation(relative_at_risk(sentence), intake)
+        relative = patients_relation(relative_at_risk(sentence), intake, sentence)
         asks = sentence.rstrip().endswith("?")
         if relative:
             found: list[Asked] = [

@@ -516,7 +516,10 @@ EXPOSURES: tuple[Topic, ...] = (
 #: "our 8-month-old son", "the baby", "my little girl's brother": a relative, with an age or a word
 #: such as "little" before the name; "the" only before those a household shares (a read draft left
 #: "is the 8-month-old baby at risk?" of a man with TB unanswered).
-_AGED = r"(?:\d+[- ]?(?:year|yr|month|week)s?[- ]?old |little |young |new-?born |elderly )?"
+_AGED = (
+    r"(?:\d+[- ]?(?:year|yr|month|week)s?[- ]?old |little |young |new-?born |elderly |baby |big |older "
+    r"|younger )?"
+)
 _RELATIVE = (
     r"(?:(?:my|his|her|our|their) " + _AGED + r"|the " + _AGED + r"(?=(?:baby|grandchild\w*|grandkids?|kids|"
     r"children|household|family)\b))"

@@ -60,3 +60,32 @@ def test_the_baby_of_a_babys_own_case_is_the_patient() -> None:
     assert _contacts("Is the baby contagious?", age=0) == [
         ("whether the illness can be passed on to others", [])
     ]
+
+
+def test_a_parent_naming_the_childs_baby_brother_means_the_patients_brother() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="round pneumonia",
+        main_question="Can her baby brother catch it?",
+        reason_for_second_opinion="Mom of 3 here, writing about my middle one, Kaylee, she's 5.",
+        age=5,
+        sex="female",
+    )
+    asked = [
+        (q.summary, q.subjects)
+        for q in parse_sub_questions(intake, has_images=False)
+        if q.topic == "contacts"
+    ]
+    assert asked == [("whether the patient's brother is at risk and needs a test", ["brother"])]
+    mine = intake.model_copy(update={"main_question": "Can my mother catch it?"})
+    asked = [q.subjects for q in parse_sub_questions(mine, has_images=False) if q.topic == "contacts"]
+    assert asked == [["grandmother"]]
+
+
+def test_should_my_heart_and_eyes_be_checked_asks_for_a_check_not_about_a_heart_condition() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="sarcoidosis",
+        main_question="Will I need cortisone? Should my heart and eyes be checked?",
+        age=28,
+        sex="female",
+    )
+    assert not [q for q in parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
