@@ -25,6 +25,11 @@ _HOSPITAL = re.compile(
     r"(?:in|on) (?:the )?(?:icu|itu|intensive care unit|picu|nicu|special care baby unit|scbu) (?:now|still)|"
     r"nil by mouth|(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
     r"in hospital (?:since|now|at the moment|currently|still)|"
+    # "now she is on oxygen by the nose", "antibiotic in the vein", "one doctor on the round" (a read
+    # draft sent a daughter's mother, an inpatient on oxygen, "to A&E")
+    r"(?:now|still|currently) (?:she |he |i |they )?(?:is |am |are )?on oxygen|on oxygen (?:by|through|via) |"
+    r"antibiotics? (?:in|into|through) (?:the|a) (?:vein|drip)|"
+    r"(?:doctors?|consultants?) on the (?:ward )?rounds?|"
     r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
     re.I,
 )
@@ -44,7 +49,10 @@ _NOT_NOW = re.compile(
     r"(?:\b(?:work\w*|job|employed|(?:staff|student|charge|ward|agency|bank) nurse|"
     r"(?:i am|i'm|im|as) (?:a |an )?(?:\w+ ){0,2}(?:nurse|carer|care assistant|healthcare "
     r"assistant|hca|doctor|porter|physio\w*))\b[^.;!?\n]{0,50}|"
-    r"\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?)$",
+    r"\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?|"
+    # "last year they gave antibiotic in the vein": a past stay
+    r"\b(?:last (?:year|month|winter|summer|time)|(?:weeks|months|years) ago|in (?:19|20)\d\d|previously)\b"
+    r"[^.;!?\n]{0,40})$",
     re.I,
 )
 _THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)

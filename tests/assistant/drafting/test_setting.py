@@ -82,3 +82,25 @@ def test_a_ward_acts_on_the_care_plan() -> None:
     assert warning_sentence(intake, young_child=False).endswith(
         "tell the nurse or doctor on the ward at once, who will act in line with the care plan."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Sunday she got a fever and now she is on oxygen by the nose.",
+        "They gave antibiotic in the vein and one doctor on the round said it is the heart.",
+    ],
+)
+def test_an_inpatient_described_in_everyday_words_is_in_hospital(text: str) -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="aspiration pneumonia", reason_for_second_opinion=text, age=80
+    )
+    assert care_setting(intake) == "hospital"
+
+
+@pytest.mark.parametrize(
+    "text", ["Last year they gave antibiotic in the vein.", "She was on oxygen at home for years."]
+)
+def test_a_past_stay_or_home_oxygen_is_no_inpatient_now(text: str) -> None:
+    intake = IntakeRecord(diagnosis_in_question="pneumonia", reason_for_second_opinion=text, age=80)
+    assert care_setting(intake) == ""
