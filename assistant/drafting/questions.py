@@ -106,7 +106,11 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"wet(?:,? gurgly)? voice|gurgly voice",
         "coughing or choking when eating or drinking",
     ),
-    (r"chok(?:ed|ing)(?: fit| episode)?|choking fit", "a choking episode"),
+    # "a sudden coughing and gagging fit while playing with small plastic beads"
+    (
+        r"chok(?:ed|ing)(?: fit| episode)?|choking fit|gagg(?:ed|ing) (?:fit|episode)|coughing and gagging",
+        "a choking episode",
+    ),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),

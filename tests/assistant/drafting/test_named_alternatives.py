@@ -394,3 +394,33 @@ def test_a_past_illness_asked_about_as_a_cause_is_no_alternative() -> None:
     assert "covid19" not in cause and "pulmonary_fibrosis" in cause
     again = _named(**base, main_question="Could it be COVID again?")
     assert "covid19" in again
+
+
+def _asked(question: str, diagnosis: str, age: int = 40, **fields: str) -> list[str]:
+    from assistant.drafting.questions import parse_sub_questions
+
+    intake = IntakeRecord(diagnosis_in_question=diagnosis, main_question=question, age=age, **fields)
+    return [q.condition for q in parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
+
+
+def test_a_bead_that_could_still_be_in_his_chest_is_an_inhaled_object() -> None:
+    assert "foreign_body" in _asked(
+        "Can a plastic bead show on an xray, could it still be in his chest?", "croup", 2
+    )
+
+
+def test_bronchitis_from_smoking_is_copd_not_a_chest_cold() -> None:
+    asked = _asked(
+        "Could this be his old TB scar or bronchitis from smoking rather than cancer?", "lung cancer", 67
+    )
+    assert "copd" in asked and "bronchitis" not in asked
+
+
+def test_the_fast_heart_thing_asked_of_my_heart_is_its_rhythm_not_the_chest_pains_lining() -> None:
+    asked = _asked(
+        "Is the fast heart thing something with my heart?",
+        "costochondritis",
+        16,
+        reason_for_second_opinion="Sharp pain, worse when I breathe in. I got lightheaded during sprints.",
+    )
+    assert "arrhythmia" in asked and "pericarditis" not in asked
