@@ -115,12 +115,16 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
     (r"fevers?|temperature|high temp|chills|shivering", "fever"),
-    (r"fast breathing|breathing (?:fast|quickly|faster)|rapid breathing", "fast breathing"),
+    # "fast grunty breathing", "breathing kind of fast"
+    (r"(?:fast|rapid)(?: \w+)? breathing|breathing (?:\w+ ){0,2}(?:fast|quickly|faster)", "fast breathing"),
     (
         r"(?:tummy|chest|ribs?|skin) (?:is |was )?(?:sucking|pulling|drawing|caving) in|"
-        r"sucking in (?:under|between) (?:the |his |her )?ribs|recession|grunt\w*",
+        r"sucking in (?:under|between) (?:the |his |her )?ribs|recession",
         "the chest drawing in with breaths",
     ),
+    # its own sign of hard breathing in a child (a read summary called "fast grunty breathing" the chest
+    # drawing in)
+    (r"grunt\w*", "grunting"),
     (
         r"pauses? in (?:his |her |their |the )?breathing|(?:stops?|stopped|stopping) breathing|apno?eas?",
         "pauses in breathing",

@@ -229,3 +229,17 @@ def test_an_outbreak_around_the_patient_is_a_contacts_illness_not_a_past_one() -
     assert _conditions_said(baby) == [
         "Conditions mentioned in family members or close contacts: whooping cough (pertussis)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("fast grunty breathing", ["fast breathing", "grunting"]),
+        ("breathing kind of fast and grunty", ["fast breathing", "grunting"]),
+        ("chest sucking in under the ribs", ["the chest drawing in with breaths"]),
+    ],
+)
+def test_grunting_is_its_own_sign_of_hard_breathing(text: str, names: list[str]) -> None:
+    from assistant.drafting.questions import asserted_symptom_names
+
+    assert sorted(asserted_symptom_names(text)) == sorted(names)
