@@ -190,6 +190,14 @@ _FAMILY_RELATED: dict[str, tuple[str, ...]] = {
     "immunodeficiency": ("immunodeficiency",),
     "primary_ciliary_dyskinesia": ("primary_ciliary_dyskinesia",),
 }
+#: Common conditions whose family history counts only in a parent, brother, sister or child (read drafts
+#: counted an uncle's asthma and a cousin's cancer); inherited ones count in any blood relative.
+_CLOSE_FAMILY_ONLY = frozenset(
+    {"heart_attack", "heart_failure", "lung_cancer", "copd", "asthma", "sarcoidosis"}
+)
+_FIRST_DEGREE = re.compile(
+    r"(?:mother|father|mum|mom|dad|parents?|brother|sister|son|daughter|siblings?|twin|family)\b", re.I
+)
 #: How a relative's condition is named in "a family history of ...".
 _FAMILY_NAMES: dict[str, str] = {
     "heart_attack": "heart disease",
@@ -429,11 +437,14 @@ def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
     # and a friend was told he had cancer": the cancer is the friend's).
     other = _NOT_BLOOD.search(told, relative.end() - relative.start())
     told = told[: other.start()] if other else told
+    close = bool(_FIRST_DEGREE.match(relative.group(0)))
     for cond in conditions_in(correct_spelling(told), fuzzy=False, vague=False):
         related = _FAMILY_RELATED.get(cond.key)
         key = f"family_{cond.key}"
         if related is None or key in out:
             continue
+        if cond.key in _CLOSE_FAMILY_ONLY and not close:
+            continue  # an uncle's asthma or a cousin's lung cancer is no family history of it
         starts = mention_starts(cond, clause) or [0]
         if _DENIAL_BEFORE.search(clause[max(0, starts[0] - 40) : starts[0]]):
             continue

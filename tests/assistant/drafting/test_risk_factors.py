@@ -72,7 +72,7 @@ def test_a_relatives_illness_is_family_history_and_their_smoking_is_smoke_at_hom
     assert "smoking" not in keys
     said = history_sentence(child, condition("asthma"))
     assert "atopy (eczema, hay fever or other allergy)" in said and "a family history of asthma" in said
-    assert "smoking at home" in said
+    assert "a smoker in the household" in said
 
 
 @pytest.mark.parametrize(

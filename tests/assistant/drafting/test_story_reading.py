@@ -243,3 +243,25 @@ def test_grunting_is_its_own_sign_of_hard_breathing(text: str, names: list[str])
     from assistant.drafting.questions import asserted_symptom_names
 
     assert sorted(asserted_symptom_names(text)) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("history", "family"),
+    [
+        ("My uncle has asthma.", set()),
+        ("My mum has asthma.", {"family_asthma"}),
+        ("My cousin died of lung cancer.", set()),
+        ("My brother died of lung cancer.", {"family_lung_cancer"}),
+        ("My uncle had cystic fibrosis.", {"family_cystic_fibrosis"}),
+    ],
+)
+def test_a_family_history_of_a_common_condition_is_a_close_relatives(history: str, family: set[str]) -> None:
+    intake = IntakeRecord(diagnosis_in_question="a cough", history=history, age=30)
+    assert {k for k in _keys(intake) if k.startswith("family_")} == family
+
+
+def test_a_babys_first_vaccines_are_no_protection_against_whooping_cough_yet() -> None:
+    baby = IntakeRecord(diagnosis_in_question="a cold", history="Vaccinations up to date.", age=0)
+    assert "vaccines_up_to_date" not in _keys(baby)
+    toddler = baby.model_copy(update={"age": 3})
+    assert "vaccines_up_to_date" in _keys(toddler)
