@@ -69,7 +69,9 @@ def story_verdict(intake: IntakeRecord, dx: Condition) -> list[str]:
     reported = questions.reported_symptoms(intake)
     own = fitting(dx, reported)
     out = []
-    if own:
+    # "a cough fits pneumonia" says nothing (read drafts endorsed diagnoses on it): the fit is said when a
+    # symptom less common than a cough fits, or three do.
+    if own and (len(own) >= 3 or any(n not in _COMMON for n in own)):
         verb = "fits" if one_name(own) else "fit"
         out.append(f"On the story as told, {questions.join_names(own)} {verb} {dx.name}.")
     story = history_sentence(intake, dx)
@@ -122,11 +124,20 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
         telling = [n for n in own if n not in shared]
         if len(telling) + len(raising) >= 2 and not _against(lowering, cond):
             return "for"
-    elif len(own) + len(raising) >= 3 and not _against(lowering, cond):
+    elif _weight(own) + len(raising) >= 3 and not _against(lowering, cond):
         return "for"
     if not own and not raising and len(reported) >= 2 and len(fitting(cond, list(SYMPTOM_IN_SUPPORTS))) >= 2:
         return "against"
     return ""
+
+
+#: Symptoms so common in chest illness that on their own they lean towards nothing.
+_COMMON = frozenset({"a cough", "phlegm", "breathlessness", "tiredness", "fever", "chest pain"})
+
+
+def _weight(symptoms: Sequence[str]) -> float:
+    """How far fitting symptoms lean: a common one (a cough, fever) half as far as a telling one."""
+    return sum(0.5 if n in _COMMON else 1.0 for n in symptoms)
 
 
 def _against(lowering: Sequence[Found], cond: Condition) -> list[Found]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, conditions_in, diagnosis_family
 from assistant.drafting.risk_factors import found_factors
+from assistant.drafting.same_day import same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.story import pointing_to
@@ -280,6 +281,13 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
             f"When {names} {'is' if len(urgent) == 1 else 'are'} suspected, the usual advice is an "
             "urgent review the same day, so seeking urgent care today (A&E or an urgent same-day "
             "appointment) is reasonable rather than waiting for this opinion."
+        )
+    elif same_day_signs(ctx.intake):
+        # The answers open with signs that need a doctor today; "if getting worse, the same day" after
+        # them read to reviewers as taking the urgency back (a baby with pauses in her breathing).
+        first = (
+            "Yes: the signs described at the start of these answers need a doctor today, so this should not "
+            "wait for this opinion or for the next appointment."
         )
     else:
         first = (

@@ -159,3 +159,17 @@ def test_fainting_during_exercise_is_a_same_day_sign_and_nearly_fainting_is_not(
     assert "fainting during exercise" not in same_day_signs(
         _intake(14, "nearly fainted during a race", dx="asthma")
     )
+
+
+def test_the_urgent_care_question_answered_yes_when_the_story_has_signs_for_today() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="reflux",
+        main_question="Does she need to go to hospital?",
+        symptoms=[Symptom(description="pauses in breathing after a coughing fit, goes floppy")],
+        age=0,
+        sex="female",
+    )
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    text = draft.section(SectionKey.ANSWERS).text
+    assert "Yes: the signs described at the start of these answers need a doctor today" in text
+    assert "if the symptoms are getting worse" not in text

@@ -86,8 +86,13 @@ def test_no_lean_either_way_from_a_thin_story() -> None:
         age=40,
         sex="female",
     )
-    said = " ".join(story_verdict(intake, condition("pneumonia")))
-    assert said == "On the story as told, a cough fits pneumonia."
+    # "a cough fits pneumonia" endorses nothing: a thin story is not weighed aloud
+    assert story_verdict(intake, condition("pneumonia")) == []
+    telling = intake.model_copy(
+        update={"symptoms": [Symptom(description="cough"), Symptom(description="crackles on one side")]}
+    )
+    said = " ".join(story_verdict(telling, condition("pneumonia")))
+    assert "Taken together" not in said
 
 
 def test_an_incidental_finding_without_symptoms_is_not_sent_back_for_the_symptoms_it_lacks() -> None:
