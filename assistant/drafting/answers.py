@@ -209,7 +209,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         )
         out += [
             DraftSentence(text=t, origin="template", condition_ref=dx_cond.key)
-            for t in story_verdict(ctx.intake, dx_cond)
+            for t in story_verdict(ctx.intake, dx_cond, questions.named_alternatives(ctx.intake))
         ]
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     hoarse = hoarse_voice_sentence(ctx.intake)

@@ -228,7 +228,8 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
             (
                 "heart_failure",
                 (
-                    r"swollen (?:ankles?|legs?|feet)|(?:ankles?|legs?|feet) (?:have |are |had |were )?"
+                    r"(?<!painful )(?<!sore )(?<!red )(?<!tender )swollen (?:ankles?|legs?|feet)|"
+                    r"(?:ankles?|legs?|feet) (?:have |are |had |were )?"
                     r"(?:swollen|swelling|puffy)|(?:ankle|leg) swelling|oedema|edema",
                     r"(?:lie|lying|sleep\w*) flat|propped up|pillows|(?:wak\w*|woke) (?:up )?(?:at night )?"
                     r"(?:gasping|breathless|short of breath|fighting for breath)",

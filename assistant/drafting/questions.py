@@ -160,7 +160,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "weight gain",
     ),
     (r"tired\w*|fatigue|exhaust\w*", "tiredness"),
-    (r"swollen (?:leg|calf|ankle)s?|(?:leg|calf|ankle) swelling", "leg swelling"),
+    # "painful swollen ankles both sides" is arthritis (Löfgren's), not the fluid of heart failure
+    (
+        r"(?:painful|sore|red|hot|tender|stiff|aching)(?:,? and| and)? (?:swollen )?"
+        r"(?:ankles?|knees?|wrists?|joints?)|"
+        r"(?:ankles?|knees?|wrists?|joints?) (?:are |were )?(?:painful|sore|red|hot|stiff)|"
+        r"joint pains?|arthritis",
+        "joint pain",
+    ),
+    (
+        r"(?<!painful )(?<!sore )(?<!red )(?<!hot )(?<!tender )(?<!stiff )swollen (?:leg|calf|ankle)s?|"
+        r"(?:leg|calf|ankle) swelling",
+        "leg swelling",
+    ),
     # "mild left calf ache", "pain in my right leg": a leg vein clot's sign, not to be dropped.
     (
         r"(?:calf|calves|leg|thigh)\s+(?:pain|ached?|aching|aches|tender\w*|sore\w*|hurts?|hurting)|"

@@ -33,6 +33,7 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "weight gain": r"weight gain",
     "tiredness": r"tired",
     "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
+    "joint pain": r"joint|arthritis",
     "calf or leg pain": r"\bcal(?:f|ves)\b|\blegs?\b",
     "fainting": r"faint",
     "feeling faint": r"faint|dizz",
@@ -56,7 +57,7 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
 _WITHOUT = re.compile(r"\b(?:without|no|not|rather than)\b[^,;]*", re.I)
 
 
-def story_verdict(intake: IntakeRecord, dx: Condition) -> list[str]:
+def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Condition] = ()) -> list[str]:
     """The first diagnosis weighed on the story itself: which reported symptoms fit it, what in the
     history bears on it (with any caveat on the tests so far), and, when the story leans clearly one
     way, a plain sentence saying so. Read drafts answered "is it really TB?" with only the images'
@@ -78,7 +79,15 @@ def story_verdict(intake: IntakeRecord, dx: Condition) -> list[str]:
     if story:
         out.append(story)
     lean = _lean(intake, dx)
-    if lean == "for":
+    # An alternative the story also gives real weight (an inhaled toy part beside "asthma") is said in the
+    # same breath: read drafts said "the story fits asthma well" of a toddler who had choked.
+    rival = next((c for c in rivals if c != dx and _lean(intake, c, shared_with=dx) == "for"), None)
+    if lean == "for" and rival is not None:
+        out.append(
+            f"The story fits {dx.name}, but it also gives {rival.name} real weight, so the tests, not the "
+            "story, decide between them."
+        )
+    elif lean == "for":
         out.append(
             f"Taken together, the story fits {dx.name} well; the tests above, not the story, are what "
             "confirm it."

@@ -265,3 +265,18 @@ def test_a_babys_first_vaccines_are_no_protection_against_whooping_cough_yet() -
     assert "vaccines_up_to_date" not in _keys(baby)
     toddler = baby.model_copy(update={"age": 3})
     assert "vaccines_up_to_date" in _keys(toddler)
+
+
+def test_painful_swollen_ankles_are_joint_pain_not_the_fluid_of_heart_failure() -> None:
+    from assistant.drafting.questions import asserted_symptom_names
+
+    assert asserted_symptom_names("painful swollen ankles both sides") == ["joint pain"]
+    assert asserted_symptom_names("swollen ankles") == ["leg swelling"]
+    arthritis = IntakeRecord(
+        diagnosis_in_question="sarcoidosis", symptoms=[Symptom(description="painful swollen ankles")]
+    )
+    assert "swollen_ankles" not in _keys(arthritis)
+    fluid = IntakeRecord(
+        diagnosis_in_question="asthma", symptoms=[Symptom(description="swollen ankles, sore throat")]
+    )
+    assert "swollen_ankles" in _keys(fluid)

@@ -204,3 +204,21 @@ class TestUrgentSignsNamedByTheStory:
         assert self._signs("fall with dizziness beforehand, vomited; left-sided chest pain", 80) != [
             "chest pain with warning signs"
         ]
+
+
+def test_a_first_diagnosis_that_fits_is_said_beside_an_alternative_the_story_also_weighs() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Could he have breathed in a piece of the toy?",
+        reason_for_second_opinion="He choked on a small toy part and has wheezed since. My mum has asthma.",
+        symptoms=[
+            Symptom(description="sudden, right after a choking episode with a toy", duration="3 weeks"),
+            Symptom(description="wheeze on the right side", duration="3 weeks"),
+            Symptom(description="cough, worse with running and laughing", duration="3 weeks"),
+        ],
+        age=2,
+        sex="male",
+    )
+    said = " ".join(story_verdict(intake, condition("asthma"), [condition("foreign_body")]))
+    assert "Taken together, the story fits asthma well" not in said
+    assert "it also gives an inhaled object stuck in an airway (inhaled foreign body) real weight" in said
