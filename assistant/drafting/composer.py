@@ -69,7 +69,7 @@ from assistant.drafting.sources import (
     check_draft_relevance,
     usable_sentence,
 )
-from assistant.drafting.story import story_signs
+from assistant.drafting.story import alternative_lean, story_signs
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -614,6 +614,23 @@ def compose_draft(
             priority,
             priority="urgent",
             reasons=[*priority.reasons, "meets the usual criteria for an urgent suspected-cancer referral"],
+        )
+    # An alternative assessed the same day when suspected (a clot, an inhaled object) that the story gives
+    # real weight puts the case in the urgent queue: its draft says so, and a toddler three weeks after
+    # choking on a toy part with a one-sided wheeze had been filed routine.
+    weighty = [
+        c
+        for c, _ in items
+        if c.urgent and alternative_lean(intake, c, questions.diagnosis_condition(intake)).startswith("Taken")
+    ]
+    if weighty:
+        priority = replace(
+            priority,
+            priority="urgent",
+            reasons=[
+                *priority.reasons,
+                f"the story gives weight to {weighty[0].name}, which is usually assessed the same day",
+            ],
         )
     ctx.flags += [GuardrailFlag(kind="red_flag", detail=r) for r in priority.reasons]
     if facts_review := [s for s in sections[1].sentences if "clinician should review" in s.text]:

@@ -510,7 +510,11 @@ def assess_priority(
     signs = red_flag_names(red_flags, intake.age)
     found_in: dict[str, tuple[str, str]] = {}
     checker = triage or rules_only_triage()
-    for text in (*symptoms_now(intake), intake.onset, intake.main_question):
+    # The first symptom's onset counts only while that symptom is current: "sudden, right after a choking
+    # episode with a toy" of a cough three weeks old is history (a read draft opened with an emergency).
+    first = intake.symptoms[0] if intake.symptoms else None
+    onset_now = first is not None and not long_standing(first.description, first.duration)
+    for text in (*symptoms_now(intake), intake.onset if onset_now else "", intake.main_question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")

@@ -173,3 +173,24 @@ def test_the_urgent_care_question_answered_yes_when_the_story_has_signs_for_toda
     text = draft.section(SectionKey.ANSWERS).text
     assert "Yes: the signs described at the start of these answers need a doctor today" in text
     assert "if the symptoms are getting worse" not in text
+
+
+def test_an_onset_weeks_ago_is_history_but_the_object_it_suggests_makes_the_case_urgent() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="asthma",
+        main_question="Could he have breathed in a piece of the toy?",
+        symptoms=[
+            Symptom(
+                description="cough", duration="3 weeks", onset="sudden, right after choking episode with toy"
+            ),
+            Symptom(description="wheeze heard on the right side", duration="3 weeks"),
+            Symptom(description="choking and hard coughing episode, red face", duration="once, 3 weeks ago"),
+        ],
+        age=2,
+        sex="male",
+    )
+    assessed = assess_priority(intake)
+    assert assessed.signs == []  # the choking was three weeks ago: no emergency now
+    draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+    assert draft.priority == "urgent"
+    assert any("inhaled foreign body" in f.detail for f in draft.flags if f.kind == "red_flag")
