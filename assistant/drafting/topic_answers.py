@@ -286,8 +286,8 @@ def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentenc
         # The answers open with signs that need a doctor today; "if getting worse, the same day" after
         # them read to reviewers as taking the urgency back (a baby with pauses in her breathing).
         first = (
-            "Yes: the signs described at the start of these answers need a doctor today, so this should not "
-            "wait for this opinion or for the next appointment."
+            "Yes: the signs described at the start of these answers need a doctor's review today, so this "
+            "should not wait for this opinion or for the next appointment."
         )
     else:
         first = (

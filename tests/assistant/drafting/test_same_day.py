@@ -171,7 +171,7 @@ def test_the_urgent_care_question_answered_yes_when_the_story_has_signs_for_toda
     )
     draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
     text = draft.section(SectionKey.ANSWERS).text
-    assert "Yes: the signs described at the start of these answers need a doctor today" in text
+    assert "Yes: the signs described at the start of these answers need a doctor's review today" in text
     assert "if the symptoms are getting worse" not in text
 
 
