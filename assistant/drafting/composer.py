@@ -69,7 +69,7 @@ from assistant.drafting.sources import (
     check_draft_relevance,
     usable_sentence,
 )
-from assistant.drafting.story import alternative_lean, story_signs
+from assistant.drafting.story import story_signs, story_weighs
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -618,11 +618,8 @@ def compose_draft(
     # An alternative assessed the same day when suspected (a clot, an inhaled object) that the story gives
     # real weight puts the case in the urgent queue: its draft says so, and a toddler three weeks after
     # choking on a toy part with a one-sided wheeze had been filed routine.
-    weighty = [
-        c
-        for c, _ in items
-        if c.urgent and alternative_lean(intake, c, questions.diagnosis_condition(intake)).startswith("Taken")
-    ]
+    dx_cond = questions.diagnosis_condition(intake)
+    weighty = [c for c, _ in items if c.urgent and story_weighs(intake, c, dx_cond)]
     if weighty:
         priority = replace(
             priority,

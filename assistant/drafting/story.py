@@ -81,7 +81,7 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     lean = _lean(intake, dx)
     # An alternative the story also gives real weight (an inhaled toy part beside "asthma") is said in the
     # same breath: read drafts said "the story fits asthma well" of a toddler who had choked.
-    rival = next((c for c in rivals if c != dx and _lean(intake, c, shared_with=dx) == "for"), None)
+    rival = next((c for c in rivals if c != dx and story_weighs(intake, c, dx)), None)
     if lean == "for" and rival is not None:
         out.append(
             f"The story fits {dx.name}, but it also gives {rival.name} real weight, so the tests, not the "
@@ -98,6 +98,12 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
             "treating doctor to look at the diagnosis again, with the alternatives below in mind."
         )
     return out
+
+
+def story_weighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> bool:
+    """Whether the story gives the alternative ``cond`` real weight against the first diagnosis ``dx``
+    (what :func:`alternative_lean` says as "Taken together, the story gives ... real weight")."""
+    return _lean(intake, cond, shared_with=dx) == "for"
 
 
 def alternative_lean(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
