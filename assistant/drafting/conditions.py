@@ -65,6 +65,8 @@ class Condition:
     activity: tuple[tuple[str, str], ...] = ()
     #: How long it usually lasts and what recovery looks like, in general terms, when patients ask.
     recovery: str = ""
+    #: How often it comes back and what lowers that, in general terms ("will it come back?").
+    recurrence: str = ""
     #: The settling test in a child, when it differs from an adult's (gastric aspirates for TB).
     test_child: str = ""
     #: What differs about it in children (how rare it is, how it shows), when that matters.
@@ -247,7 +249,8 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"chest pain|pain\b[^.?!;\n]{0,30}\bchest|crushing|tight\w*|squeez\w*|heav(?:y|iness)",
                     r"(?:left )?arm|jaw|sweat\w*|clammy",
                     r"exertion|exercis\w*|gym",
-                    r"angina|ecg|troponin|gtn",
+                    # a coronary history: "my heart" after a bypass or stents is a coronary question
+                    r"angina|ecg|troponin|gtn|bypass|stents?|coronary",
                 ),
             ),
             (
@@ -706,6 +709,17 @@ _DENIED = re.compile(
 )
 
 
+#: "was it the lung and not my heart?", "is it asthma rather than a nut?": a question that names a
+#: condition after "not" or "rather than" asks about it, it does not deny it.
+_ASKS_WHETHER_NOT = re.compile(r"(?:not|rather than)\b", re.I)
+
+
+def _asked(text: str, start: int) -> bool:
+    """Whether the sentence holding ``text[start]`` is a question."""
+    end = re.compile(r"[.?!\n]").search(text, start)
+    return bool(end) and end.group(0) == "?"  # type: ignore[union-attr]
+
+
 def denied_conditions(text: str) -> list[Condition]:
     """Conditions ``text`` names only to deny them: "no previous clots", "never had asthma"."""
     return [
@@ -719,7 +733,10 @@ def only_denied(text: str) -> list[Condition]:
     text = _rewrite(correct_spelling(text))
     said: dict[Condition, bool] = {}
     for start, _, cond in _hits(text):
-        denied = bool(_DENIED.search(text[max(0, start - _DENIAL_REACH) : start]))
+        denial = _DENIED.search(text[max(0, start - _DENIAL_REACH) : start])
+        denied = bool(denial) and not (
+            denial and _ASKS_WHETHER_NOT.match(denial.group(0)) and _asked(text, start)
+        )
         said[cond] = said.get(cond, True) and denied
     return [c for c, all_denied in said.items() if all_denied]
 

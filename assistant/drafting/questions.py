@@ -231,7 +231,12 @@ def diagnosis_condition(intake: IntakeRecord) -> Condition | None:
     return main_condition(intake.diagnosis_in_question)
 
 
-_HEART = re.compile(r"\b(?:heart|cardiac)\b", re.I)
+#: A heart word in the diagnosis; an operation on the heart is history, not the diagnosis's organ:
+#: "chest-wall pain after heart surgery" leaves "could it be the heart?" an alternative asked.
+_HEART = re.compile(
+    r"\b(?:heart|cardiac)\b(?!\s*(?:bypass|surgery|operations?|transplant|valve (?:surgery|replacement)))",
+    re.I,
+)
 #: Diagnoses that already put the problem in the heart: "my heart goes all over the place" after
 #: "atrial fibrillation" is the diagnosis told in the patient's words, not a heart attack asked about.
 _HEART_DIAGNOSES = frozenset(
@@ -329,6 +334,10 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # not obstructive sleep apnoea, unless the parent names sleep apnoea or snoring.
     if baby and not _SLEEP_APNOEA.search(_text_of(intake)):
         found = [c for c in found if c.key != "sleep_apnoea"]
+    # Choking on a nut or a toy part is an inhaled object (foreign body), not aspiration of food or drink,
+    # unless the question asks about aspiration itself.
+    if any(c.key == "foreign_body" for c in found + family):
+        found = [c for c in found if c.key != "aspiration" or c in asked_conditions(intake)]
     if any(c.viral for c in family) or _virus_only_as_cause(_text_of(intake)):
         found = [c for c in found if c.key != "viral_infection"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
@@ -925,6 +934,24 @@ _RECOVERY_Q = re.compile(
 )
 
 
+#: Whether the illness comes back: "will it come back?", "could it happen again?", "what are the chances
+#: of another one?", "will he keep getting these?" (not a symptom that came back, told as history).
+_RECURRENCE_Q = re.compile(
+    r"\b(?:will|would|could|can|might|may|is) (?:it|this|that|the (?:\w+ )?(?:lung|clot|pneumonia|"
+    r"infection|tb|collapse|pain|asthma|illness))(?: \w+)? (?:come back|happen again|recur|return|"
+    r"keep (?:coming back|happening))\b|"
+    r"\b(?:chances?|risks?|likel\w*|odds) (?:of|that) (?:it |this |that )?(?:\w+ )?"
+    r"(?:coming back|come back|happening again|recurr\w*|returning|another (?:one|episode|attack|clot|"
+    r"collapse|pneumonia|infection|flare))\b|"
+    r"\b(?:will|would|could|can|might) (?:i|he|she|they|we) (?:\w+ )?(?:get|have) (?:it|this|that|another"
+    r"(?: one| episode| attack| clot| collapse| pneumonia| infection| flare(?:-up)?)?|one) "
+    r"(?:again|too)?\s*\?|"
+    r"\b(?:will|would) (?:i|he|she|they) keep (?:getting|having) (?:these|them|this|it)\b|"
+    r"\b(?:likely|going) to (?:recur|come back|happen again|return)\b|\brecurrence\b",
+    re.I,
+)
+
+
 #: How long a treatment lasts: "how long do I need apixaban", "is 3 months enough", "when can I stop it",
 #: "for how long", "do I have to stay on it for ever".
 _HOW_LONG_TREATED = re.compile(
@@ -1215,6 +1242,10 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
         if asks and _RECOVERY_Q.search(sentence) and not _HOW_LONG_TREATED.search(sentence):
             found.append(
                 ("recovery", "how long the illness usually lasts and what recovery looks like", [], [])
+            )
+        if asks and _RECURRENCE_Q.search(sentence):
+            found.append(
+                ("recurrence", "whether it is likely to come back, and what lowers that chance", [], [])
             )
         # One question per topic and subjects, also when two clauses of one sentence ask it
         # ("could it be bird fancier's lung from my budgies, ..., do I need to get rid of the birds");

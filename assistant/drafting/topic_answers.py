@@ -203,6 +203,8 @@ def next_topic_sentences(
             return _risk(ctx, q)
         case "recovery":
             return _recovery(ctx, conds)
+        case "recurrence":
+            return _recurrence(ctx, conds)
         case "duration" | "contraception" | "pregnancy" | "breastfeeding":
             return _plan(ctx, q, conds)
         case _:
@@ -831,6 +833,38 @@ def _recovery(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
         )
     )
     return out + _cited(ctx, f"recovery how long {dx.name if dx else ''}", _RECOVERY_WORDS)
+
+
+def _recurrence(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """Whether the illness is likely to come back, from the table's recurrence note for the diagnosis,
+    with what lowers the chance; the patient's own risk is the treating clinician's to weigh."""
+    dx = conds[0] if conds else None
+    if dx is not None and dx.recurrence:
+        out = [_t(f"Whether {dx.name} comes back, in general terms: {dx.recurrence}.")]
+    else:
+        out = [
+            _t(
+                "How likely it is to come back depends on what caused it and on the final diagnosis; the "
+                "treating doctor can say what the chance is and whether anything lowers it."
+            )
+        ]
+    out.append(
+        _t(
+            "The chance for this patient in particular depends on the examination, the tests and the "
+            "history, which the treating clinician weighs; the same symptoms coming back are a reason to be "
+            "seen again rather than to wait."
+        )
+    )
+    if dx is None:
+        return out
+    # a cited sentence must say something comes back and name the diagnosis ("An ECG ... repeated over
+    # hours" was cited under a collapsed lung's chance of coming back)
+    names = "|".join(re.escape(term) for term in dx.terms)
+    words = re.compile(rf"^(?=.*\b(?:{names})\b).*{_RECURRENCE_WORDS.pattern}", re.I | re.S)
+    return out + _cited(ctx, f"recurrence come back again {dx.name}", words)
+
+
+_RECURRENCE_WORDS = re.compile(r"\b(?:recur\w*|come back|comes back|happen\w* again|returns?)\b", re.I)
 
 
 _RECOVERY_WORDS = re.compile(r"\b(?:weeks?|months?|days?|recover\w*|settles?|last(?:s|ing)?)\b", re.I)
