@@ -410,6 +410,11 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
     return _corrected(text, tuple(vocabulary))
 
 
+#: Report words close to a condition's name that are no misspelling of it: "left hemithorax" (one side
+#: of the chest) was corrected to "hemothorax" and drafted as blood around the lung.
+_REAL_WORDS = frozenset({"hemithorax", "hemithoraces", "haemithorax", "hemidiaphragm", "hemidiaphragms"})
+
+
 @lru_cache(maxsize=4096)
 def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
     known = list(vocabulary) or _SPELLABLE
@@ -418,7 +423,7 @@ def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         low = word.lower()
-        if low in known or low in parts:
+        if low in known or low in parts or low in _REAL_WORDS:
             return word
         close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
         if not close and parts:
@@ -528,6 +533,12 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     word = text[start:end]
     if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
+        return True
+    # "reticulation and traction bronchiectasis": airways pulled wide by lung scarring, part of the
+    # fibrosis, not bronchiectasis as a disease of its own
+    if word.lower().startswith("bronchiectas") and re.search(
+        r"\btraction[- ]$", text[max(0, start - 9) : start], re.I
+    ):
         return True
     # "COVID can scar the lungs": the verb, which is lasting scarring (fibrosis), not an old scar
     if word.lower() == "scar" and re.match(
@@ -665,7 +676,9 @@ def diagnosis_family(text: str) -> list[Condition]:
 #: "rib fractures with small haemothorax", "pneumonia and a pleural effusion": a second condition
 #: diagnosed together with the first, joined to it by a few words.
 _JOINED = re.compile(
-    r"(?:\bwith|\band|\bplus|\bcomplicated by|\balong with|,|\+)\s+(?:(?:an?|the|some|small|large|"
+    # "pneumonia by COVID-19", "pneumonia due to COVID": the named cause is part of the diagnosis
+    r"(?:\bwith|\band|\bplus|\bcomplicated by|\balong with|\b(?:caused )?by|\bdue to|\bfrom|\bsecondary to|"
+    r"\bbecause of|,|\+)\s+(?:(?:an?|the|some|small|large|"
     r"moderate|left|right|left-sided|right-sided|bilateral|\w+)\s+){0,3}$",
     re.I,
 )
@@ -698,13 +711,17 @@ _DENIAL_REACH = 60
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
     # "no one with TB we know", "nobody with asthma"
-    r"no one (?:with|who has|who had)|nobody (?:with|who has|who had|has|had))\s+"
+    r"no one (?:known )?(?:with|who has|who had)|nobody (?:known )?(?:with|who has|who had|has|had))\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
     r"medical|childhood)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
     # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
-    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*(?:[a-z]+(?: [a-z]+)?, )*$",
+    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*(?:[a-z]+(?: [a-z]+)?, )*$|"
+    # "nobody known with sudden death at a young age or heart muscle disease": after "nobody with" a
+    # list's items may be longer
+    r"\b(?:nobody|no one|none)(?: known| else| in the family)* (?:with|who has|who had|has|had)\s+"
+    r"(?:[a-z]+(?: [a-z]+){0,5},? (?:or|nor) )+$",
     re.I,
 )
 

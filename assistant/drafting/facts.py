@@ -349,7 +349,8 @@ _RELATIVES = re.compile(
     r"\b(mother|father|mum|dad|parents?|brothers?|sisters?|aunts?|aunties?|uncles?|cousins?|grand\w+|nan|nana|"
     r"nanna|gran|granny|nieces?|nephews?|twins?|siblings?|sons?|daughters?|wife|husband|partner|family|"
     r"relatives?|friends?|"
-    r"contact|lived with|neighbou?rs?|colleagues?|classmates?|flatmates?|housemates?|workmates?|patients)\b",
+    r"contact|lived with|neighbou?rs?|colleagues?|classmates?|flatmates?|housemates?|workmates?|co-?workers?|"
+    r"patients)\b",
     re.I,
 )
 
@@ -365,6 +366,7 @@ _NEGATIVE_TEST = re.compile(
 #: A status nobody knows ("HIV status unknown", "never been tested"): no condition the patient has.
 _UNKNOWN = re.compile(
     r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b|"
+    r"\bstatus (?:is |was )?not (?:mentioned|stated|recorded|documented|checked)\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
     r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"

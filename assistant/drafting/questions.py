@@ -114,7 +114,12 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
-    (r"fevers?|temperature|high temp|chills|shivering", "fever"),
+    # not a condition named for its fever: "valley fever", "hay fever", "glandular fever"
+    (
+        r"(?<!valley )(?<!hay )(?<!glandular )(?<!rheumatic )(?<!scarlet )(?<!typhoid )(?<!yellow )"
+        r"(?<!dengue )(?<!q )(?<!lassa )fevers?|temperature|high temp|chills|shivering",
+        "fever",
+    ),
     # "fast grunty breathing", "breathing kind of fast"
     (r"(?:fast|rapid)(?: \w+)? breathing|breathing (?:\w+ ){0,2}(?:fast|quickly|faster)", "fast breathing"),
     (
@@ -186,7 +191,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"(?:nearly |almost |near[- ])faint\w*|felt faint|feeling faint|feels faint", "feeling faint"),
     (
         r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|"
-        r"(?<!lung )(?<!lung has )(?<!lung had )collaps\w*(?!\s+lungs?)",
+        r"(?<!lung )(?<!lung has )(?<!lung had )(?<!lung have )(?<!lungs have )(?<!lung has not )collaps\w*"
+        r"(?!\s+lungs?)",
         "fainting",
     ),
     (r"confus\w*", "confusion"),
@@ -334,6 +340,10 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # not obstructive sleep apnoea, unless the parent names sleep apnoea or snoring.
     if baby and not _SLEEP_APNOEA.search(_text_of(intake)):
         found = [c for c in found if c.key != "sleep_apnoea"]
+    # "Fibrotic interstitial lung disease" in the report of a patient told IPF names the family IPF belongs
+    # to, not an alternative to it (a read draft weighed "interstitial lung disease instead of IPF")
+    if any(c.key in _UNDER_ILD for c in family):
+        found = [c for c in found if c.key != "ild"]
     # Choking on a nut or a toy part is an inhaled object (foreign body), not aspiration of food or drink,
     # unless the question asks about aspiration itself.
     if any(c.key == "foreign_body" for c in found + family):
@@ -380,6 +390,22 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     )
     found = [c for c in found if c not in risks and c not in denied]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: Diagnoses that are each a kind of interstitial lung disease.
+_UNDER_ILD = frozenset(
+    {
+        "ipf",
+        "pulmonary_fibrosis",
+        "connective_tissue_ild",
+        "hypersensitivity_pneumonitis",
+        "asbestosis",
+        "silicosis",
+        "organising_pneumonia",
+        "drug_induced_lung",
+        "sarcoidosis",
+    }
+)
 
 
 #: A plain form of the diagnosis's wider condition: "just an ordinary chest infection" after
@@ -430,7 +456,10 @@ _RISK_OF = re.compile(
     r"\b(?:risk|chance|danger|likel\w*) (?:of|for) (?:(?:getting|developing|having|a|an)\s+){0,2}$|"
     r"\bat risk (?:of|for) (?:(?:getting|developing|a|an)\s+){0,2}$|"
     r"\b(?:prevent|avoid|stop (?:her|him|them|me|us) (?:from )?(?:getting|developing)|"
-    r"likely to (?:get|develop)|going to (?:get|develop)) (?:(?:a|an|any)\s+)?$",
+    r"likely to (?:get|develop)|going to (?:get|develop)) (?:(?:a|an|any)\s+)?$|"
+    # the second of a list: "am I going to get lung cancer or mesothelioma?"
+    r"\b(?:risk (?:of|for)|likely to (?:get|develop)|going to (?:get|develop)|will (?:i|he|she|they) "
+    r"(?:get|develop)) (?:[\w'-]+\s+){1,3}(?:or|and)\s+(?:(?:a|an|any)\s+)?$",
     re.I,
 )
 
@@ -438,11 +467,23 @@ _RISK_OF = re.compile(
 def risk_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the question names only as a risk to come ("is she at risk of pneumonia"), never as
     what the illness might be instead."""
-    text = "\n".join([intake.main_question, intake.reason_for_second_opinion])
     out = []
-    for cond in conditions_in(text, fuzzy=True):
-        starts = mention_starts(cond, text)
-        if starts and all(_RISK_OF.search(text[max(0, s - 45) : s]) for s in starts):
+    for cond in conditions_in(
+        "\n".join([intake.main_question, intake.reason_for_second_opinion]), fuzzy=True
+    ):
+        # the question's own mentions decide when it names the condition ("Am I going to get lung cancer or
+        # mesothelioma?" after a story of a workmate who died of mesothelioma)
+        text = (
+            intake.main_question
+            if mention_starts(cond, intake.main_question)
+            else intake.reason_for_second_opinion
+        )
+        starts = sorted(mention_starts(cond, text))
+        risky: list[int] = []
+        for s in starts:  # "lung cancer" and its "cancer" are one mention
+            if _RISK_OF.search(text[max(0, s - 45) : s]) or (risky and s - risky[-1] <= 15):
+                risky.append(s)
+        if starts and len(risky) == len(starts):
             out.append(cond)
     return out
 
@@ -514,7 +555,8 @@ def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
 
 
 #: A relative or someone else: a condition in their clause is not the patient's.
-_OTHERS = re.compile(rf"\b({PEOPLE}|family|contact|lived with)\b", re.I)
+#: Someone else in a history ("two co-workers diagnosed with silicosis", "brothers with asthma").
+_OTHERS = re.compile(rf"\b(?:(?:{PEOPLE}|co-?workers?|workmates?|contact)s?|family|lived with)\b", re.I)
 #: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
 #: "diagnosed with COPD 12 years ago", "his Parkinson's".
 _OWN_BEFORE = re.compile(
@@ -556,12 +598,21 @@ def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[s
     return out
 
 
+#: A status nobody knows: "HIV and diabetes status not mentioned", "HIV status unknown", "never tested".
+_STATUS_UNKNOWN = re.compile(
+    r"\b(?:status|result)\s+(?:is |was )?(?:not (?:mentioned|known|stated|recorded|documented|checked)|"
+    r"unknown)\b|"
+    r"\b(?:never|not) (?:been )?tested\b",
+    re.I,
+)
+
+
 def known_conditions(intake: IntakeRecord) -> list[Condition]:
-    """Conditions the patient already has: those in the history (not a relative's, not denied) and
-    those the story calls theirs without doubt ("I have COPD", "my asthma", "known COPD")."""
+    """Conditions the patient already has: those in the history (not a relative's, not denied, not of
+    unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
     out: list[Condition] = []
     for clause, theirs in history_pieces(intake.history):
-        if not theirs:
+        if not theirs and not _STATUS_UNKNOWN.search(clause):
             denied = denied_conditions(clause)
             out += [
                 c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out and c not in denied

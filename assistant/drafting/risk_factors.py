@@ -67,7 +67,10 @@ _ADULT_WORDS = {
 }
 #: A carer saying whom they write for: "writing for my mum", "my husband (82) was admitted".
 _WRITES_FOR = re.compile(
-    r"\b(?:for|about|behalf of|on behalf of)\s+my\s+(\w+)|^\W*my\s+(\w+)\s*(?:\(|,)?\s*(?:\d+|is|was|has|had|"
+    # "My mom Dorothy (78) keeps ...": a first name may follow the word for the patient
+    r"\b(?:for|about|behalf of|on behalf of)\s+my\s+(\w+)|"
+    r"^\W*my\s+(\w+)(?:\s+(?-i:[A-Z][a-z]+))?\s*(?:\(|,)?\s*"
+    r"(?:\d+|is|was|has|had|"
     r"who|aged|age)\b|^\W*(mum|mom|mummy|mother|dad|daddy|father|husband|wife|nan|nana|gran|granny|grandma|"
     r"grandpa|grandad|grandfather|grandmother)\s*(?:\(\d+\)|,)?\s*(?:is|was|has|had|\d+|aged|age)\b",
     re.I,
@@ -246,6 +249,9 @@ class _Writer:
     #: The other sex's pronoun when a parent writes of a child: another child or adult ("now he is
     #: wheezing, no temperature" of a girl's brother was read as the girl's "no fever").
     other_pronoun: re.Pattern[str] | None = None
+    #: An adult child writes for a parent: the writer's other parent ("my dad had heart failure", of
+    #: a mother) is the patient's spouse, no blood relative.
+    for_parent: bool = False
 
 
 def _writer(intake: IntakeRecord) -> _Writer:
@@ -270,7 +276,10 @@ def _writer(intake: IntakeRecord) -> _Writer:
     allowed = set((_ADULT_WORDS.get(sex) or "|".join(_ADULT_WORDS.values())).split("|"))
     if word not in allowed:
         return _Writer()
-    return _Writer(re.compile(rf"\b{re.escape(word)}\b(?:'s)?", re.I), True)
+    return _Writer(re.compile(rf"\b{re.escape(word)}\b(?:'s)?", re.I), True, for_parent=word in _PARENT_WORDS)
+
+
+_PARENT_WORDS = frozenset({"mum", "mom", "mummy", "mother", "dad", "daddy", "father"})
 
 
 def _texts(intake: IntakeRecord) -> list[str]:
@@ -335,8 +344,18 @@ def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     return writer.proxy or not _SELF.search(_HEDGES.sub(" ", between))
 
 
-def _denied(factor: Factor, clause: str, start: int) -> bool:
+#: A fact whose status nobody knows: "HIV and diabetes status not mentioned", "HIV unknown".
+_UNKNOWN_AFTER = re.compile(
+    r"^[^,;]{0,30}?\b(?:status|result)?\s*(?:(?:is|was) )?(?:not (?:mentioned|known|stated|recorded|checked|"
+    r"tested|documented|done)|unknown|never (?:been )?(?:tested|checked))\b",
+    re.I,
+)
+
+
+def _denied(factor: Factor, clause: str, start: int, end: int | None = None) -> bool:
     if factor.denied is not None and factor.denied.search(clause):
+        return True
+    if not factor.negative and end is not None and _UNKNOWN_AFTER.search(clause[end:]):
         return True
     return not factor.negative and bool(_DENIAL_BEFORE.search(clause[max(0, start - 40) : start]))
 
@@ -402,7 +421,7 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
                 if factor.others and not other:
                     continue
                 match = factor.find.search(clause)
-                if not match or _denied(factor, clause, match.start()):
+                if not match or _denied(factor, clause, match.start(), match.end()):
                     continue
                 if match.group(0) and match.group(0).lower() in intake.diagnosis_in_question.lower():
                     continue  # the diagnosis in question itself is no fact for or against it
@@ -426,11 +445,25 @@ _NOT_BLOOD = re.compile(
 )
 
 
+_SOMEONE_ELSES = re.compile(_NOT_BLOOD.pattern + r"(?:'s|\s+whose)\s+(?:\w+\s+)?$", re.I)
+_IN_LAW = re.compile(r"\S*-in-law\b|\s+in\s+law\b", re.I)
+
+
 def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
     """A blood relative's illness in ``clause``: a family history of it."""
     rest = _marked(clause, writer).replace(_PATIENT_MARK, " ")
     relative = _RELATIVE_HAD.search(rest)
     if not relative:
+        return
+    # "my friend whose son has asthma", "a neighbour's daughter had TB": someone else's relative; a
+    # brother-in-law or mother-in-law is family by marriage, no blood relative
+    before = rest[max(0, relative.start() - 30) : relative.start()]
+    word = _BLOOD_RELATIVE.match(rest, relative.start())
+    if _SOMEONE_ELSES.search(before) or (word and _IN_LAW.match(rest, word.end())):
+        return
+    # "My dad had congestive heart failure", written by a daughter about her mother: the patient's husband
+    spouse = writer.for_parent and word and word.group(0).lower() in _PARENT_WORDS | {"parents"}
+    if spouse and not re.search(r"\b(?:her|his|their)\s+(?:\w+\s+)?$", before, re.I):
         return
     told = rest[relative.start() :]
     # The relative's part ends where someone who is no blood relative is named ("his brother had TB

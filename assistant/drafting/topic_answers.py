@@ -994,6 +994,11 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             )
         ]
     c = infectious[0]
+    # "pneumonia by COVID-19": the germ named, not pneumonia in general, decides who can catch it (a read
+    # draft told a family that a COVID-19 pneumonia is not usually caught from another person)
+    named_germ = [f for f in diagnosis_family(ctx.intake.diagnosis_in_question) if f.infectious and f != c]
+    if c.key == "pneumonia" and named_germ:
+        c = named_germ[0]
     plural = " and " in who or who.endswith("s") or who in {"children", "family"}
     out = [_t(f"On the patient's {who}: {c.infectious}.")]
     if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):

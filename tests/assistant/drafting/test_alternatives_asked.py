@@ -124,3 +124,35 @@ def test_a_symptom_that_came_back_or_a_duration_is_no_recurrence_question(questi
 def test_conditions_patients_ask_about_say_how_often_they_come_back() -> None:
     for key in ("pneumothorax", "pulmonary_embolism", "pneumonia", "tuberculosis", "copd", "asthma", "croup"):
         assert condition(key).recurrence, key
+
+
+def test_traction_bronchiectasis_and_ild_in_a_fibrosis_report_are_no_alternatives() -> None:
+    reason = "The CT said 'Fibrotic interstitial lung disease with reticulation and traction bronchiectasis'."
+    named = _named(
+        "Is it surely IPF, or could it be bird fancier's lung?",
+        "idiopathic pulmonary fibrosis",
+        age=74,
+        reason=reason,
+    )
+    assert "hypersensitivity_pneumonitis" in named
+    assert not {"bronchiectasis", "ild"} & set(named)
+    assert "bronchiectasis" in _named("Could it be bronchiectasis?", "asthma")
+
+
+def test_the_second_of_a_list_of_future_risks_is_a_risk_not_an_alternative() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="idiopathic pulmonary fibrosis",
+        main_question="Is it really IPF or asbestosis? Am I going to get lung cancer or mesothelioma?",
+        reason_for_second_opinion="One of my old mates died of mesothelioma.",
+        age=69,
+        sex="male",
+    )
+    subs = parse_sub_questions(intake, has_images=False)
+    alternatives = {q.condition for q in subs if q.kind == "could_it_be"}
+    risks = {k for q in subs if q.topic == "risk" for k in q.subjects}
+    assert "asbestosis" in alternatives and not {"lung_cancer", "mesothelioma"} & alternatives
+    assert {"lung_cancer", "mesothelioma"} <= risks
+
+
+def test_no_choking_does_not_count_against_aspiration_in_parkinsons() -> None:
+    assert "silent aspiration" in condition("aspiration").against

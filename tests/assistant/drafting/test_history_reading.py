@@ -1,0 +1,137 @@
+"""The history is read for what the patient has, not what is unknown, denied or someone else's
+(each case found by reading drafts of the tuning vignettes)."""
+
+from __future__ import annotations
+
+from assistant.drafting.facts import summary_sentences
+from assistant.drafting.questions import known_conditions
+from assistant.drafting.risk_factors import found_factors
+from assistant.intake import IntakeRecord
+
+
+def _intake(
+    history: str, *, reason: str = "", diagnosis: str = "tuberculosis", age: int = 44, sex: str = "male"
+) -> IntakeRecord:
+    return IntakeRecord(
+        diagnosis_in_question=diagnosis,
+        main_question="Is it really this?",
+        reason_for_second_opinion=reason,
+        history=history,
+        age=age,
+        sex=sex,
+    )
+
+
+def _factors(intake: IntakeRecord) -> set[str]:
+    return {f.factor.key for f in found_factors(intake)}
+
+
+def _summary(intake: IntakeRecord) -> str:
+    return " ".join(s.text for s in summary_sentences(intake))
+
+
+def test_a_status_not_mentioned_is_no_condition_or_risk() -> None:
+    """ "HIV and diabetes status not mentioned" was read as HIV infection and diabetes raising TB."""
+    intake = _intake("Previous TB 9 years ago. Smoker. HIV and diabetes status not mentioned.")
+    assert "hiv" not in {c.key for c in known_conditions(intake)}
+    assert not {"hiv", "diabetes"} & _factors(intake)
+    assert "HIV" not in _summary(intake)
+
+
+def test_hiv_said_as_the_patients_is_still_a_risk() -> None:
+    intake = _intake("HIV on treatment since 2015, diabetes on metformin.")
+    assert {"hiv", "diabetes"} <= _factors(intake)
+
+
+def test_nobody_known_with_a_long_list_denies_every_item() -> None:
+    """ "nobody known with sudden death at a young age or heart muscle disease" was a past cardiomyopathy."""
+    intake = _intake(
+        "Healthy. Family history: maternal uncle died of a heart attack at 45; nobody known with sudden "
+        "death at a young age or heart muscle disease.",
+        diagnosis="costochondritis",
+        age=16,
+    )
+    assert "cardiomyopathy" not in {c.key for c in known_conditions(intake)}
+    assert "heart muscle" not in _summary(intake)
+
+
+def test_coworkers_illness_is_no_past_condition_of_the_patient() -> None:
+    intake = _intake("Stone cutter for 15 years; two co-workers diagnosed with silicosis. Previous TB.")
+    assert "silicosis" not in {c.key for c in known_conditions(intake)}
+    assert "Past conditions mentioned: tuberculosis (TB)." in _summary(intake)
+
+
+def test_a_friends_son_and_an_in_law_are_no_family_history() -> None:
+    friend = _intake("", reason="My friend whose son has asthma told me it is asthma.", diagnosis="pneumonia")
+    assert "family_asthma" not in _factors(friend)
+    in_law = _intake("Brother-in-law died of lung fibrosis.", diagnosis="pneumonia")
+    assert "family_pulmonary_fibrosis" not in _factors(in_law)
+    blood = _intake("My mother has asthma. My brother had lung fibrosis.", diagnosis="pneumonia")
+    assert {"family_asthma", "family_pulmonary_fibrosis"} <= _factors(blood)
+
+
+def test_a_hemithorax_in_a_report_is_no_haemothorax() -> None:
+    """ "extensive chronic changes left hemithorax" was spelt into a haemothorax and drafted as one."""
+    from assistant.drafting.questions import named_alternatives
+
+    intake = _intake(
+        "",
+        reason="The report said 'extensive chronic changes left hemithorax with volume loss'.",
+        age=69,
+    )
+    assert "haemothorax" not in {c.key for c in named_alternatives(intake)}
+
+
+def test_rifampicin_resistance_not_detected_is_drug_sensitive_tb() -> None:
+    """A draft called TB "that standard medicines do not cure" when the test found no resistance."""
+    from assistant.drafting.conditions import main_condition
+
+    for said in (
+        "TB again (GeneXpert positive, rifampicin resistance not detected)",
+        "TB, no rifampicin resistance",
+    ):
+        assert main_condition(said).key == "tuberculosis"  # type: ignore[union-attr]
+    assert main_condition("TB with rifampicin resistance").key == "drug_resistant_tb"  # type: ignore[union-attr]
+
+
+def test_a_pneumonia_by_a_named_germ_keeps_the_germ_in_the_diagnosis() -> None:
+    """ "pneumonia by COVID-19" was drafted as pneumonia alone, "not usually caught from another person"."""
+    from assistant.drafting.conditions import diagnosis_family
+
+    for said in ("pneumonia by COVID-19", "pneumonia due to COVID"):
+        assert [c.key for c in diagnosis_family(said)] == ["pneumonia", "covid19"]
+    assert [c.key for c in diagnosis_family("pneumonia, no clot")] == ["pneumonia"]
+
+
+def test_tb_says_when_flying_is_safe_and_why_several_sputum_samples() -> None:
+    from assistant.drafting.conditions import condition
+
+    tb = condition("tuberculosis")
+    assert "no longer infectious" in dict(tb.activity)["travel"]
+    assert "two or three samples" in tb.test
+
+
+def test_symptoms_in_a_question_are_not_read_from_a_conditions_name() -> None:
+    """ "Could it be Valley fever?" put a fever in the summary of a woman who had none; "could the lung
+    have collapsed again?" put fainting in a man's."""
+    from assistant.drafting.questions import asserted_symptom_names
+
+    assert asserted_symptom_names("Could it be TB or Valley fever? Is it hay fever?") == []
+    assert asserted_symptom_names("Could the lung have collapsed again?") == []
+    assert set(asserted_symptom_names("He collapsed again and has a temperature.")) == {"fainting", "fever"}
+
+
+def test_a_daughters_dad_is_her_mothers_husband_no_blood_relative() -> None:
+    """ "My dad had congestive heart failure", written about her mother, was a family history of it."""
+    intake = _intake(
+        "Hypertension, diabetes.",
+        reason="My mom Dorothy (78) keeps getting pneumonia. My dad had congestive heart failure.",
+        diagnosis="pneumonia",
+        age=78,
+        sex="female",
+    )
+    assert "family_heart_failure" not in _factors(intake)
+    own = _intake(
+        "", reason="My mom (78) is unwell. Her mother had heart failure.", diagnosis="pneumonia", age=78
+    )
+    assert "family_heart_failure" in _factors(own)
