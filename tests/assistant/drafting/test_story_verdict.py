@@ -222,3 +222,41 @@ def test_a_first_diagnosis_that_fits_is_said_beside_an_alternative_the_story_als
     said = " ".join(story_verdict(intake, condition("asthma"), [condition("foreign_body")]))
     assert "Taken together, the story fits asthma well" not in said
     assert "it also gives an inhaled object stuck in an airway (inhaled foreign body) real weight" in said
+
+
+_HEART = IntakeRecord(
+    diagnosis_in_question="COPD exacerbation (third one in 2 months)",
+    main_question="Is it really his COPD again, or could it be his heart?",
+    reason_for_second_opinion="My father, 77, was sent home from the ER again with prednisone.",
+    symptoms=[
+        Symptom(description="can't lie flat, sleeps propped up on 3 pillows", duration="3 weeks"),
+        Symptom(description="woke up gasping twice this week", duration="1 week"),
+        Symptom(description="swollen ankles and legs", duration="3 weeks"),
+        Symptom(description="weight gain of 10 lb", duration="3 weeks"),
+    ],
+    history="COPD, ex-smoker. Heart attack 2015. High blood pressure.",
+    age=77,
+    sex="male",
+)
+
+
+def test_a_story_pointing_clearly_elsewhere_says_so_and_why() -> None:
+    """Read drafts said only that the story gave heart failure "real weight" of a man told COPD who could
+    not lie flat, woke gasping, had swollen legs and had gained weight."""
+    from assistant.drafting.story import alternative_lean, outweighs
+
+    copd, hf = condition("copd"), condition("heart_failure")
+    points = outweighs(_HEART, hf, copd)
+    assert "weight gain" in points and "breathlessness lying flat or at night" in points
+    said = alternative_lean(_HEART, hf, copd)
+    assert said.startswith(
+        "Taken together, the story points more to heart failure with fluid on the lungs than to"
+    )
+    assert "to look at the diagnosis again soon" in " ".join(story_verdict(_HEART, copd, [hf]))
+
+
+def test_risk_factors_alone_or_common_symptoms_never_outweigh_a_diagnosis() -> None:
+    from assistant.drafting.story import outweighs
+
+    assert outweighs(_HEART, condition("heart_attack"), condition("copd")) == []
+    assert outweighs(_TB, condition("lung_cancer"), condition("tuberculosis")) == []
