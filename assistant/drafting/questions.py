@@ -1192,6 +1192,10 @@ PARENT_WRITES = re.compile(
     re.I,
 )
 _AS_CHILDS = {
+    "sister's newborn": "newborn cousin",
+    "brother's newborn": "newborn cousin",
+    "sister's baby": "baby cousin",
+    "brother's baby": "baby cousin",
     "mother": "grandmother",
     "mum": "grandmother",
     "father": "grandfather",

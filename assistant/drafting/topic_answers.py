@@ -972,6 +972,29 @@ _NOT_CATCHING = frozenset(
 )  # fmt: skip
 
 
+#: A contact an infection harms most: a newborn or young baby, someone on chemotherapy or otherwise with a
+#: weakened immune system (read drafts left "can we visit my sister's newborn?" and "can my mum who is on
+#: chemo be around her?" unanswered).
+_VULNERABLE_CONTACT = re.compile(
+    r"\b(?:newborn|new-born|baby|babies|infant|chemo\w*|transplant|immun\w*|cancer treatment)\b", re.I
+)
+_VULNERABLE_ADVICE = (
+    "A newborn or young baby, or someone whose immune system is weakened (by chemotherapy, for example), can "
+    "become much more unwell from the same infection, so close contact and visits are usually put off until "
+    "the patient is well and the cough has settled, with handwashing in the meantime; their own doctor or "
+    "cancer team can advise on protection, and anyone of them who becomes unwell needs to be seen promptly."
+)
+
+
+def _asked_about(ctx: AnswerContext, who: str) -> str:
+    """The question's sentence that names ``who``, for what it says about them ("my mum who is on chemo")."""
+    head = who.split(" and ")[0].split(", ")[0].split()[-1] if who else ""
+    sentences = re.split(r"(?<=[.?!])\s+", ctx.intake.main_question)
+    return " ".join(
+        s for s in sentences if head and re.search(rf"\b(?:{re.escape(head)}|mum|mother)\b", s, re.I)
+    )
+
+
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     who = q.subjects[0] if q.subjects else "family"
     dx = questions.diagnosis_condition(ctx.intake)
@@ -1001,6 +1024,11 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
         c = named_germ[0]
     plural = " and " in who or who.endswith("s") or who in {"children", "family"}
     out = [_t(f"On the patient's {who}: {c.infectious}.")]
+    if c.key not in _TB_KEYS and (
+        _VULNERABLE_CONTACT.search(who)
+        or _VULNERABLE_CONTACT.search(q.summary + " " + _asked_about(ctx, who))
+    ):
+        out.append(_t(_VULNERABLE_ADVICE))
     if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
         out.append(_t(_TB_YOUNG_CONTACTS))
     out.append(

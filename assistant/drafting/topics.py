@@ -521,10 +521,15 @@ _AGED = (
     r"|younger )?"
 )
 _RELATIVE = (
-    r"(?:(?:my|his|her|our|their) " + _AGED + r"|the " + _AGED + r"(?=(?:baby|grandchild\w*|grandkids?|kids|"
-    r"children|household|family)\b))"
-    r"(son|daughter|child|children|kids?|baby|wife|husband|partner|family|"
+    # "my sister's newborn": a relative's baby, named with whose it is
+    r"(?:(?:my|his|her|our|their) (?P<whose>(?:sister|brother)'?s )?"
+    + _AGED
+    + r"|the "
+    + _AGED
+    + r"(?=(?:baby|grandchild\w*|grandkids?|kids|children|household|family)\b))"
+    r"(son|daughter|child|children|kids?|baby|newborn|wife|husband|partner|family|"
     r"mum|mother|dad|father|brother|sister|grandchild\w*|grandkids?|grandson|granddaughter|flatmates?|"
+    r"grandma|grandmother|granny|nan|nana|grandad|grandfather|grandpa|cousins?|"
     r"colleagues?|residents|household)"
 )
 RELATIVE = re.compile(r"\b" + _RELATIVE + r"\b", re.I)
@@ -539,7 +544,10 @@ _AND_RELATIVE = re.compile(
 _AT_RISK = re.compile(
     r"\b(at risk|catch\w*|caught|contagious|infectious|spread\w*|pass(?:ed)? (?:it|this) on|"
     r"be tested|be checked|screen\w*|need(?:s)? (?:a |to be )?(?:test|check)\w*|in danger|"
-    r"danger(?:ous)? (?:to|for)|safe (?:for|around|to be (?:near|around|with)))\b",
+    r"danger(?:ous)? (?:to|for)|safe (?:for|around|to be (?:near|around|with))|"
+    # "can we visit my sister's newborn?", "can my mum who is on chemo be around her?"
+    r"visit\w*|be (?:around|near|with) (?:her|him|them|the baby)|hold (?:her|him|the baby)|"
+    r"(?:come|go) round)\b",
     re.I,
 )
 
@@ -557,12 +565,18 @@ def topics_in(text: str, kinds: Sequence[TopicKind] = ()) -> list[Topic]:
     return [t for _, t in sorted(found, key=lambda x: x[0])]
 
 
+def _whose(m: re.Match[str]) -> str:
+    """ "sister's " when the relative is named as a sister's or brother's ("my sisters newborn")."""
+    whose = m.groupdict().get("whose")
+    return re.sub(r"'?s $", "'s ", whose.lower()) if whose else ""
+
+
 def relative_at_risk(text: str) -> str:
     """The relatives a question asks about as contacts ('son', 'wife and son'), or '' when it does not."""
     if not _AT_RISK.search(text):
         return ""
     found = sorted([*RELATIVE.finditer(text), *_AND_RELATIVE.finditer(text)], key=lambda m: m.start())
-    named = list(dict.fromkeys(m.group(1).lower() for m in found))
+    named = list(dict.fromkeys(_whose(m) + m.group(m.lastindex or 1).lower() for m in found))
     return " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
 
 

@@ -89,3 +89,38 @@ def test_should_my_heart_and_eyes_be_checked_asks_for_a_check_not_about_a_heart_
         sex="female",
     )
     assert not [q for q in parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
+
+
+def test_a_visit_to_a_sisters_newborn_is_a_question_about_the_childs_newborn_cousin() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        main_question="Is it bronchiolitis? Can we visit my sisters newborn and can she start nursery?",
+        reason_for_second_opinion="My daughter Isla is 7 month old.",
+        age=0,
+        sex="female",
+    )
+    contacts = [q for q in parse_sub_questions(intake, has_images=False) if q.topic == "contacts"]
+    assert [q.subjects for q in contacts] == [["newborn cousin"]]
+
+
+def test_a_grandmother_on_chemo_around_the_baby_is_a_contacts_question() -> None:
+    assert relative_at_risk("Can my mum who is on chemo be around her?") == "mum"
+
+
+def test_a_vulnerable_contact_is_told_to_wait_until_the_patient_is_well() -> None:
+    from assistant.drafting.composer import compose_draft
+    from assistant.drafting.llm import MockLLM
+    from assistant.drafting.schemas import ImagingFindings, SectionKey
+
+    intake = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        main_question="Can my mum who is on chemo be around her?",
+        reason_for_second_opinion="My daughter is 5 months old.",
+        age=0,
+        sex="female",
+    )
+    answers = (
+        compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""])).section(SectionKey.ANSWERS).text
+    )
+    assert "weakened (by chemotherapy, for example)" in answers
+    assert "visits are usually put off until the patient is well" in answers
