@@ -67,6 +67,8 @@ class Condition:
     recovery: str = ""
     #: How often it comes back and what lowers that, in general terms ("will it come back?").
     recurrence: str = ""
+    #: The usual outlook, honestly and in general terms ("how long do I have?", "is it curable?").
+    outlook: str = ""
     #: The settling test in a child, when it differs from an adult's (gastric aspirates for TB).
     test_child: str = ""
     #: What differs about it in children (how rare it is, how it shows), when that matters.

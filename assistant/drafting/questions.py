@@ -1003,6 +1003,23 @@ _RECURRENCE_Q = re.compile(
 )
 
 
+#: The outlook: "how long do I have?", "is it curable?", "will I die from it?", "any long-term lung risk?",
+#: "will she grow out of it?", "what is the prognosis?" (not how long an illness or a treatment lasts).
+_OUTLOOK_Q = re.compile(
+    r"\bhow long (?:do|does|have|has|will|would) (?:i|he|she|they|we|mum|dad|my \w+) (?:have|got|live)\b|"
+    r"\blife expectancy\b|\bprognosis\b|\boutlook\b|"
+    r"\b(?:is|are) (?:it|this|that|they) (?:\w+ )?(?:curable|treatable|fatal|deadly|terminal|"
+    r"life[- ]threatening)\b|"
+    r"\bcan (?:it|this|that|they) be (?:cured|treated)\b|"
+    r"\b(?:will|would|could|might|am|is) (?:i|he|she|they|mum|dad) (?:going to )?(?:die|dying)\b|"
+    r"\blong[- ]term (?:lung |heart )?(?:risks?|damage|effects?|outlook|problems?|harm)\b|"
+    r"\b(?:grow|grows|growing) out of (?:it|this|them)\b|"
+    r"\b(?:will|does|would) (?:it|this) (?:get|keep getting) worse\b|"
+    r"\bchances? of (?:survival|surviving|a cure|cure)\b",
+    re.I,
+)
+
+
 #: How long a treatment lasts: "how long do I need apixaban", "is 3 months enough", "when can I stop it",
 #: "for how long", "do I have to stay on it for ever".
 _HOW_LONG_TREATED = re.compile(
@@ -1298,6 +1315,8 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
             found.append(
                 ("recovery", "how long the illness usually lasts and what recovery looks like", [], [])
             )
+        if asks and _OUTLOOK_Q.search(sentence):
+            found.append(("outlook", "what the outlook usually is", [], []))
         if asks and _RECURRENCE_Q.search(sentence):
             found.append(
                 ("recurrence", "whether it is likely to come back, and what lowers that chance", [], [])

@@ -205,6 +205,8 @@ def next_topic_sentences(
             return _recovery(ctx, conds)
         case "recurrence":
             return _recurrence(ctx, conds)
+        case "outlook":
+            return _outlook(ctx, conds)
         case "duration" | "contraception" | "pregnancy" | "breastfeeding":
             return _plan(ctx, q, conds)
         case _:
@@ -833,6 +835,39 @@ def _recovery(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
         )
     )
     return out + _cited(ctx, f"recovery how long {dx.name if dx else ''}", _RECOVERY_WORDS)
+
+
+def _outlook(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
+    """The usual outlook of the diagnosis, honestly and in general terms, from the table's outlook note; the
+    patient's own outlook is the treating team's to discuss, with what it rests on."""
+    dx = conds[0] if conds else None
+    if dx is not None and dx.outlook:
+        out = [_t(f"On the outlook for {dx.name}, in general terms: {dx.outlook}.")]
+    else:
+        out = [
+            _t(
+                "The outlook depends on the final diagnosis, how far the illness has gone and how it "
+                "responds to treatment; the treating team can say what to expect once the diagnosis is "
+                "settled."
+            )
+        ]
+    out.append(
+        _t(
+            "Figures like these describe groups of people, not one person: the treating team can say what "
+            "they expect for this patient, from the tests, the response to treatment and their general "
+            "health, and it is reasonable to ask them directly."
+        )
+    )
+    if dx is None:
+        return out
+    names = "|".join(re.escape(term) for term in dx.terms)
+    words = re.compile(rf"^(?=.*\b(?:{names})\b).*{_OUTLOOK_WORDS.pattern}", re.I | re.S)
+    return out + _cited(ctx, f"outlook prognosis survival {dx.name}", words)
+
+
+_OUTLOOK_WORDS = re.compile(
+    r"\b(?:outlook|prognosis|surviv\w*|cure\w*|curable|progress\w*|resolve\w*)\b", re.I
+)
 
 
 def _recurrence(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:

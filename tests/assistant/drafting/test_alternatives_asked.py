@@ -156,3 +156,41 @@ def test_the_second_of_a_list_of_future_risks_is_a_risk_not_an_alternative() -> 
 
 def test_no_choking_does_not_count_against_aspiration_in_parkinsons() -> None:
     assert "silent aspiration" in condition("aspiration").against
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long do I have?",
+        "Is it curable?",
+        "Any long-term lung risk?",
+        "Will she grow out of it?",
+        "What is the prognosis?",
+        "Is he going to die?",
+    ],
+)
+def test_outlook_questions_are_recognised(question: str) -> None:
+    assert "outlook" in _topics(question, "idiopathic pulmonary fibrosis")
+
+
+def test_how_long_an_illness_lasts_is_recovery_not_outlook() -> None:
+    topics = _topics("How long will the cough last?", "pneumonia")
+    assert "recovery" in topics and "outlook" not in topics
+
+
+def test_the_outlook_answer_gives_the_conditions_usual_course_and_who_can_say_more() -> None:
+    from assistant.drafting.composer import compose_draft
+    from assistant.drafting.llm import MockLLM
+    from assistant.drafting.schemas import ImagingFindings, SectionKey
+
+    intake = IntakeRecord(
+        diagnosis_in_question="idiopathic pulmonary fibrosis",
+        main_question="How long do I have?",
+        age=74,
+        sex="female",
+    )
+    answers = (
+        compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""])).section(SectionKey.ANSWERS).text
+    )
+    assert "half of people lived about three to five years" in answers
+    assert "Figures like these describe groups of people, not one person" in answers
