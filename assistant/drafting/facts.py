@@ -365,7 +365,7 @@ _NEGATIVE_TEST = re.compile(
 
 #: A status nobody knows ("HIV status unknown", "never been tested"): no condition the patient has.
 _UNKNOWN = re.compile(
-    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:been )?tested)\b|"
+    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:recently |yet )?(?:been )?tested)\b|"
     r"\bstatus (?:is |was )?not (?:mentioned|stated|recorded|documented|checked)\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"

@@ -602,7 +602,7 @@ def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[s
 _STATUS_UNKNOWN = re.compile(
     r"\b(?:status|result)\s+(?:is |was )?(?:not (?:mentioned|known|stated|recorded|documented|checked)|"
     r"unknown)\b|"
-    r"\b(?:never|not) (?:been )?tested\b",
+    r"\b(?:never|not) (?:recently |yet )?(?:been )?tested\b",
     re.I,
 )
 

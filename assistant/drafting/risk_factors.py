@@ -346,8 +346,8 @@ def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
 
 #: A fact whose status nobody knows: "HIV and diabetes status not mentioned", "HIV unknown".
 _UNKNOWN_AFTER = re.compile(
-    r"^[^,;]{0,30}?\b(?:status|result)?\s*(?:(?:is|was) )?(?:not (?:mentioned|known|stated|recorded|checked|"
-    r"tested|documented|done)|unknown|never (?:been )?(?:tested|checked))\b",
+    r"^[^,;]{0,30}?\b(?:status|result)?\s*(?:(?:is|was) )?(?:not (?:recently |yet )?(?:mentioned|known|"
+    r"stated|recorded|checked|tested|documented|done)|unknown|never (?:been )?(?:tested|checked))\b",
     re.I,
 )
 

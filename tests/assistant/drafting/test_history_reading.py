@@ -135,3 +135,23 @@ def test_a_daughters_dad_is_her_mothers_husband_no_blood_relative() -> None:
         "", reason="My mom (78) is unwell. Her mother had heart failure.", diagnosis="pneumonia", age=78
     )
     assert "family_heart_failure" in _factors(own)
+
+
+def test_a_planned_pregnancy_or_an_untested_hiv_status_is_no_risk_factor() -> None:
+    planned = _intake(
+        "Nulliparous; planning pregnancy next year.", diagnosis="pulmonary embolism", age=31, sex="female"
+    )
+    assert "pregnancy" not in _factors(planned)
+    untested = _intake("Ex-smoker. HIV status not recently tested.", diagnosis="pneumonia", age=67)
+    assert "hiv" not in _factors(untested)
+    pregnant = _intake("24 weeks pregnant.", diagnosis="pulmonary embolism", age=31, sex="female")
+    assert "pregnancy" in _factors(pregnant)
+
+
+def test_a_secondary_pneumothorax_gets_its_own_rule_on_an_operation() -> None:
+    from assistant.drafting.conditions import condition
+
+    assert "after a first collapse from lung disease such as COPD" in condition("pneumothorax").treatment
+    assert (
+        "after a birth, breastfeeding can usually carry on" in condition("pulmonary_embolism").test_pregnancy
+    )
