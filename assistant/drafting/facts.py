@@ -320,7 +320,7 @@ def summary_sentences(
     allergies = [_clean(a) for a in intake.allergies if 0 < len(_clean(a)) <= 40]
     if allergies:
         out.append(f"Allergies listed: {', '.join(allergies)}.")
-    if intake.prior_imaging.strip() and not _NONE_SAID.match(intake.prior_imaging):
+    if intake.prior_imaging.strip() and not _no_earlier_results(intake.prior_imaging):
         # The patient's account of earlier results is in the intake; the reports themselves are not.
         out.append(
             "Earlier imaging or test results were described in the intake; their reports were not "
@@ -337,6 +337,19 @@ def summary_sentences(
 
 
 #: A prior-imaging answer that says there was none ("none", "no previous x-rays", "n/a").
+def _no_earlier_results(text: str) -> bool:
+    """Whether the prior-imaging answer says there was none: "None.", or "None. GP did not order a chest
+    X-ray." (read summaries said earlier results "were described" of a baby who had had no test)."""
+    first, _, rest = text.strip().partition(".")
+    if _NONE_SAID.match(text) or not _NONE_SAID.match(first):
+        return bool(_NONE_SAID.match(text))
+    return not _A_RESULT.search(rest)
+
+
+#: Words that report a result: "showed", "the report said", "normal", "clear".
+_A_RESULT = re.compile(
+    r"\b(?:show\w*|report\w*|found|normal|clear|said|result\w*|saw|seen|mm|cm|shadow|patch\w*)\b", re.I
+)
 _NONE_SAID = re.compile(
     r"^\W*(?:none|nil|n/?a|no(?:ne)?(?: previous| earlier| prior| other)?"
     r"(?: imaging| x-?rays?| scans?| tests?)?(?: (?:done|before|that i know of|as far as i know))?|"

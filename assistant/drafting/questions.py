@@ -36,6 +36,15 @@ from assistant.intake import IntakeRecord
 _IMAGES = re.compile(
     r"\b(x-?rays?|xrays?|scans?|ct|images?|films?|pictures?|shadows?|show|showed|shows)\b", re.I
 )
+#: What earlier images show, asked without an upload: "what does the X-ray show?", "what do the words in my CT
+#: report mean?", "the scan showed a shadow, is that bad?".
+_IMAGES_ASKED = re.compile(
+    r"\bwhat (?:does|did|do|is|was|are|were) (?:the |my |his |her |their |this |that |these )?(?:\w+ ){0,3}"
+    r"(?:x-?rays?|xrays?|scans?|ct|images?|films?|reports?|radiograph\w*)\b[^?.]{0,40}\b(?:show|mean|say)\w*|"
+    r"\b(?:x-?rays?|xrays?|scans?|ct|films?|images?) (?:show|showed|shows|found|said|says)\b|"
+    r"\bwhat (?:\w+ ){0,4}(?:x-?rays?|xrays?|scans?|ct|images?|films?) (?:show|showed|shows)\b",
+    re.I,
+)
 _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
@@ -457,6 +466,9 @@ _RISK_OF = re.compile(
     r"\bat risk (?:of|for) (?:(?:getting|developing|a|an)\s+){0,2}$|"
     r"\b(?:prevent|avoid|stop (?:her|him|them|me|us) (?:from )?(?:getting|developing)|"
     r"likely to (?:get|develop)|going to (?:get|develop)) (?:(?:a|an|any)\s+)?$|"
+    # "will this give her asthma?", "could it turn into pneumonia?": a risk to come
+    r"\b(?:give|gives|giving) (?:her|him|me|them|you|us) (?:(?:a|an|any)\s+)?$|"
+    r"\b(?:turn|turns|turning|develop|develops) into (?:(?:a|an)\s+)?$|\blead (?:on )?to (?:(?:a|an)\s+)?$|"
     # the second of a list: "am I going to get lung cancer or mesothelioma?"
     r"\b(?:risk (?:of|for)|likely to (?:get|develop)|going to (?:get|develop)|will (?:i|he|she|they) "
     r"(?:get|develop)) (?:[\w'-]+\s+){1,3}(?:or|and)\s+(?:(?:a|an|any)\s+)?$",
@@ -1436,8 +1448,12 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         out.append({"kind": "could_it_be", "condition": cond.key, "summary": summary})
     for name in unknown_alternatives(intake):  # not known here: neither "instead" nor "as well" is assumed
         out.append({"kind": "could_it_be", "condition": name, "summary": f"whether it could be {name}"})
-    if has_images or _IMAGES.search(asked):
+    if has_images:
         out.append({"kind": "images", "summary": "what the uploaded images show"})
+    elif _IMAGES_ASKED.search(asked):
+        # nothing uploaded: a question about what earlier images showed, not whether to have an X-ray
+        # ("shouldn't she have an xray?" was answered as "what the uploaded images show")
+        out.append({"kind": "images", "summary": "what the earlier images or their report show"})
     subjects = treatment_subjects(intake)
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
         names = [medicine_name(topic(k), intake.medications) for k in subjects if k != "interaction"]

@@ -155,3 +155,41 @@ def test_a_secondary_pneumothorax_gets_its_own_rule_on_an_operation() -> None:
     assert (
         "after a birth, breastfeeding can usually carry on" in condition("pulmonary_embolism").test_pregnancy
     )
+
+
+def test_none_then_a_sentence_without_a_result_is_no_earlier_imaging() -> None:
+    """A baby's summary said earlier results "were described" after "None. GP did not order an X-ray."."""
+    baby = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        main_question="Is it bronchiolitis?",
+        prior_imaging="None. GP did not order a chest X-ray.",
+        age=0,
+        sex="female",
+    )
+    assert "Earlier imaging or test results were described" not in _summary(baby)
+    shown = baby.model_copy(update={"prior_imaging": "None. An X-ray in 2019 showed a shadow."})
+    assert "Earlier imaging or test results were described" in _summary(shown)
+
+
+def test_asking_for_an_xray_without_an_upload_is_no_question_about_uploaded_images() -> None:
+    from assistant.drafting.questions import parse_sub_questions
+
+    def images(question: str) -> list[str]:
+        intake = IntakeRecord(
+            diagnosis_in_question="bronchiolitis", main_question=question, age=0, sex="female"
+        )
+        return [q.summary for q in parse_sub_questions(intake, has_images=False) if q.kind == "images"]
+
+    assert images("Shouldnt she have antibiotics or an xray?") == []
+    assert images("What did the X-ray show?") == ["what the earlier images or their report show"]
+
+
+def test_will_this_give_her_asthma_asks_a_risk_not_whether_it_is_asthma() -> None:
+    from assistant.drafting.questions import parse_sub_questions
+
+    intake = IntakeRecord(
+        diagnosis_in_question="bronchiolitis", main_question="Will this give her asthma?", age=0, sex="female"
+    )
+    subs = parse_sub_questions(intake, has_images=False)
+    assert not [q for q in subs if q.kind == "could_it_be"]
+    assert [q.subjects for q in subs if q.topic == "risk"] == [["asthma"]]
