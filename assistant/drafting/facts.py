@@ -403,6 +403,22 @@ _VACCINES = re.compile(
 #: hay fever is not a cough syndrome, a stomach ulcer's bleed is no cause of chest pain, kidney
 #: disease is not fluid build-up, and a thyroid "caused by amiodarone" is no lung disease.
 _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    # "positive TB skin test at immigration, completed 9 months isoniazid": latent TB, treated, never the
+    # active disease (a read summary listed it as past TB)
+    (
+        "tuberculosis",
+        re.compile(
+            r"\b(?:skin test|mantoux|igra|quantiferon|t-?spot|isoniazid|latent|preventive|prophyla\w*)\b",
+            re.I,
+        ),
+        "latent TB infection found on a skin or blood test",
+    ),
+    # "lives in Bakersfield, a coccidioidomycosis endemic area": a place, no infection the patient had
+    (
+        "fungal_infection",
+        re.compile(r"\b(?:endemic|area|region|common|valley)\b", re.I),
+        "",
+    ),
     ("upper_airway_cough", re.compile(r"\bhay ?fever\b|\ballergic rhinitis\b", re.I), "hay fever"),
     ("upper_airway_cough", re.compile(r"\b(?:a|the|ordinary|common|bad|heavy) colds?\b", re.I), "a cold"),
     # "needle aspiration" of air or fluid is a procedure, not inhaled food or drink

@@ -274,7 +274,7 @@ _HEART_DIAGNOSES = frozenset(
 #: Relatives and other people a patient's story mentions (a regular-expression alternation).
 PEOPLE = (
     r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
-    r"husband|partner|relative|friend|neighbour|neighbor|colleague"
+    r"husband|partner|relative|friend|neighbour|neighbor|colleague|co-?workers?|workmates?"
 )
 
 

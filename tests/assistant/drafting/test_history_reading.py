@@ -193,3 +193,16 @@ def test_will_this_give_her_asthma_asks_a_risk_not_whether_it_is_asthma() -> Non
     subs = parse_sub_questions(intake, has_images=False)
     assert not [q for q in subs if q.kind == "could_it_be"]
     assert [q.subjects for q in subs if q.topic == "risk"] == [["asthma"]]
+
+
+def test_a_treated_positive_skin_test_is_latent_tb_and_an_endemic_area_no_infection() -> None:
+    intake = _intake(
+        "Positive TB skin test at immigration, completed 9 months isoniazid. Lives in Bakersfield, a "
+        "coccidioidomycosis endemic area.",
+        diagnosis="lung cancer",
+        age=53,
+        sex="female",
+    )
+    summary = _summary(intake)
+    assert "Past conditions mentioned: latent TB infection found on a skin or blood test." in summary
+    assert "fungal" not in summary
