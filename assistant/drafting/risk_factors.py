@@ -283,7 +283,12 @@ _PARENT_WORDS = frozenset({"mum", "mom", "mummy", "mother", "dad", "daddy", "fat
 
 
 def _texts(intake: IntakeRecord) -> list[str]:
+    # a symptom's onset given in its own field ("gradual") is part of the story
+    gradual = "; ".join(
+        f"gradual onset of {s.description}" for s in intake.symptoms if s.onset.lower() == "gradual"
+    )
     return [
+        gradual,
         intake.main_question,
         intake.reason_for_second_opinion,
         intake.symptom_text,

@@ -135,7 +135,7 @@ def outweighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> li
     against = _weight(theirs) + len([f for f in dx_raising if f.factor.key not in shared_facts])
     # a telling symptom at least: risk factors alone (blood pressure, diabetes) never outweigh a diagnosis
     weight = _weight(own) + len(points) - len(set(own))
-    telling = [n for n in own if n not in _COMMON]
+    telling = [n for n in own if n not in _WEAK]
     if telling and weight >= 3 and len(points) >= 2 * max(against, 1):
         return points
     return []
@@ -190,6 +190,11 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
 
 #: Symptoms so common in chest illness that on their own they lean towards nothing.
 _COMMON = frozenset({"a cough", "phlegm", "breathlessness", "tiredness", "fever", "chest pain"})
+
+
+#: Symptoms too unspecific to tip the story towards an alternative on their own, even when the diagnosis
+#: does not list them (tiredness beside a lung mass is no case for TB).
+_WEAK = frozenset({"a cough", "phlegm", "tiredness"})
 
 
 def _weight(symptoms: Sequence[str]) -> float:

@@ -260,3 +260,24 @@ def test_risk_factors_alone_or_common_symptoms_never_outweigh_a_diagnosis() -> N
 
     assert outweighs(_HEART, condition("heart_attack"), condition("copd")) == []
     assert outweighs(_TB, condition("lung_cancer"), condition("tuberculosis")) == []
+
+
+def test_gradual_pain_without_breathlessness_gives_a_collapsed_lung_no_weight() -> None:
+    """A teenager's ten days of chest-wall pain that came on gradually, hurt when pressed and never made
+    him breathless was said to give a collapsed lung "real weight"."""
+    from assistant.drafting.story import alternative_lean
+
+    intake = IntakeRecord(
+        diagnosis_in_question="costochondritis",
+        main_question="Could it be a collapsed lung?",
+        reason_for_second_opinion="My son is 16, six foot two and very skinny. It hurts when pressed.",
+        symptoms=[
+            Symptom(description="sharp chest pain, worse on deep breaths, tender to press", onset="gradual"),
+            Symptom(description="no shortness of breath, no fainting"),
+        ],
+        age=16,
+        sex="male",
+    )
+    assert {"gradual_pain", "no_breathlessness"} <= {f.factor.key for f in found_factors(intake)}
+    said = alternative_lean(intake, condition("pneumothorax"), condition("costochondritis"))
+    assert "real weight" not in said
