@@ -544,7 +544,9 @@ _NSAID_CAUTION = {
 }
 
 
-def nsaid_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
+def nsaid_caution(
+    meds: Sequence[ListedMedicine], condition_keys: Sequence[str], possible: Sequence[str] = ()
+) -> str:
     """A caution when an anti-inflammatory painkiller is listed beside heart failure, kidney disease,
     a blood thinner or a water tablet, or "" (a read draft named a 79-year-old's ibuprofen with
     heart failure and furosemide, and a warfarin user's with stage 4 kidney disease, without one)."""
@@ -553,6 +555,13 @@ def nsaid_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str])
     if not nsaids:
         return ""
     reasons = [name for key, name in _NSAID_CAUTION.items() if key in condition_keys]
+    # heart failure only possible (a read draft named naproxen in a 78-year-old whose "pneumonias" were
+    # probably heart failure only as a chest-wall painkiller)
+    reasons += [
+        f"{name} among the possibilities"
+        for key, name in _NSAID_CAUTION.items()
+        if key in possible and key not in condition_keys and name not in reasons
+    ]
     groups = {m.group.key for m in meds if m.group}
     if "anticoagulant" in groups:
         reasons.append("a blood thinner")
@@ -763,7 +772,7 @@ def medicine_sentences(
             f"{_upper(_join([m.name for m in relief]))} {'eases' if one else 'ease'} symptoms "
             f"but {'does' if one else 'do'} not treat {condition_name} itself."
         )
-    caution = nsaid_caution(meds, [*condition_keys, *background])
+    caution = nsaid_caution(meds, [*condition_keys, *background], possible)
     if caution:
         out.append(caution)
     sugar = steroid_caution(meds)

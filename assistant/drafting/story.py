@@ -175,7 +175,11 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
     reported = questions.reported_symptoms(intake)
     own = fitting(cond, reported)
     raising, lowering = bearing_on(intake, cond)
-    if shared_with is not None and shared_with != cond:
+    # a condition assessed the same day is given weight on a symptom of it, not on risk factors alone (read
+    # drafts sent a man with no chest pain for a same-day heart check on his blood pressure and diabetes)
+    if cond.urgent and not own:
+        pass
+    elif shared_with is not None and shared_with != cond:
         # only what tells the two apart leans: two such symptoms or facts, not three of any kind
         shared = set(fitting(shared_with, own))
         telling = [n for n in own if n not in shared]

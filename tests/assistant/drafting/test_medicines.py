@@ -394,3 +394,13 @@ def test_pioglitazone_is_raised_while_heart_failure_is_a_possibility_not_otherwi
         in said
     )
     assert "hold fluid" not in " ".join(medicine_sentences(meds, ["pneumonia"], "pneumonia"))
+
+
+def test_an_anti_inflammatory_is_cautioned_when_heart_failure_is_only_possible() -> None:
+    """Naproxen in a 78-year-old whose "pneumonias" were probably heart failure was named as a painkiller."""
+    from assistant.drafting.medicines import listed_medicine, nsaid_caution
+
+    meds = [listed_medicine("naproxen 220 mg twice daily (over the counter)")]
+    said = nsaid_caution(meds, ["pneumonia"], ["heart_failure"])
+    assert said.startswith("With heart failure among the possibilities, anti-inflammatory painkillers")
+    assert nsaid_caution(meds, ["pneumonia"]) == ""

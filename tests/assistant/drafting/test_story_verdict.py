@@ -281,3 +281,38 @@ def test_gradual_pain_without_breathlessness_gives_a_collapsed_lung_no_weight() 
     assert {"gradual_pain", "no_breathlessness"} <= {f.factor.key for f in found_factors(intake)}
     said = alternative_lean(intake, condition("pneumothorax"), condition("costochondritis"))
     assert "real weight" not in said
+
+
+def test_a_same_day_condition_gets_no_weight_from_risk_factors_alone() -> None:
+    """A man with no chest pain was sent for a same-day heart check on his blood pressure and diabetes."""
+    from assistant.drafting.story import story_weighs
+
+    assert not story_weighs(_HEART, condition("heart_attack"), condition("copd"))
+    assert story_weighs(_HEART, condition("heart_failure"), condition("copd"))
+
+
+def test_a_normal_oxygen_level_does_not_count_against_a_clot() -> None:
+    from assistant.drafting.story import outweighs
+
+    intake = IntakeRecord(
+        diagnosis_in_question="Panic attack / anxiety (postnatal)",
+        main_question="Could it be a blood clot in the lung?",
+        reason_for_second_opinion="I had my baby 5 weeks ago. Oxygen was 97% in the ED.",
+        symptoms=[
+            Symptom(description="right-sided stabbing chest pain worse on breathing in", onset="sudden"),
+            Symptom(description="breathlessness on stairs", onset="sudden"),
+            Symptom(description="aching swollen right calf"),
+        ],
+        age=34,
+        sex="female",
+    )
+    assert "normal_oxygen" in {f.factor.key for f in found_factors(intake)}
+    assert outweighs(intake, condition("pulmonary_embolism"), condition("panic_attack"))
+
+
+def test_pulmonary_emboli_in_the_plural_are_a_clot_in_the_lung() -> None:
+    from assistant.drafting.conditions import main_condition
+
+    assert main_condition("bilateral pulmonary emboli (segmental and subsegmental)") == condition(
+        "pulmonary_embolism"
+    )
