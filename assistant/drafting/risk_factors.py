@@ -100,6 +100,9 @@ class Factor:
     #: Facts that no longer argue against a condition this fact raises (years over an open wood fire
     #: and COPD: "never smoked" then says nothing against it, where a read draft used it as evidence).
     cancels: tuple[str, ...] = ()
+    #: Conditions this fact all but names by itself (a witnessed choking fit and an inhaled object): it
+    #: weighs double when the story is weighed between a diagnosis and such an alternative.
+    decisive: tuple[str, ...] = ()
 
     def applies_to_age(self, age: int | None) -> bool:
         if age is None:
@@ -121,7 +124,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     known_keys = {c.key for c in CONDITIONS}
     fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
-               "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels"}  # fmt: skip
+               "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels", "decisive"}  # fmt: skip
     out: list[Factor] = []
     for number, entry in enumerate(entries, start=1):
         label = f"{path.name}: factor {number} ({entry.get('key')})"
@@ -133,6 +136,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
             *entry.get("lowers", []),
             *entry.get("caveat", {}),
             *entry.get("worsens", []),
+            *entry.get("decisive", []),
         ]
         missing = sorted(set(keys) - known_keys)
         if missing:
@@ -161,6 +165,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
                 instead_of=tuple(entry.get("instead_of", ())),
                 worsens=tuple(entry.get("worsens", ())),
                 cancels=tuple(entry.get("cancels", ())),
+                decisive=tuple(entry.get("decisive", ())),
             )
         )
     repeated = sorted({f.key for f in out if [g.key for g in out].count(f.key) > 1})

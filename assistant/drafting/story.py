@@ -134,7 +134,10 @@ def outweighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> li
     points = list(dict.fromkeys(own + [f.name for f in raising if f.factor.key not in shared_facts]))
     against = _weight(theirs) + len([f for f in dx_raising if f.factor.key not in shared_facts])
     # a telling symptom at least: risk factors alone (blood pressure, diabetes) never outweigh a diagnosis
-    weight = _weight(own) + len(points) - len(set(own))
+    # a fact that all but names the alternative (a witnessed choke and an inhaled object) weighs double
+    weight = (
+        _weight(own) + len(points) - len(set(own)) + sum(1 for f in raising if cond.key in f.factor.decisive)
+    )
     telling = [n for n in own if n not in _WEAK]
     if telling and weight >= 3 and len(points) >= 2 * max(against, 1):
         return points

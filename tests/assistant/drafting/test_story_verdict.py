@@ -316,3 +316,24 @@ def test_pulmonary_emboli_in_the_plural_are_a_clot_in_the_lung() -> None:
     assert main_condition("bilateral pulmonary emboli (segmental and subsegmental)") == condition(
         "pulmonary_embolism"
     )
+
+
+def test_a_witnessed_choke_and_a_one_sided_wheeze_point_more_to_an_inhaled_object_than_asthma() -> None:
+    """Read drafts leaned to asthma in a toddler whose wheeze, louder on the right, began with a choke on
+    groundnuts."""
+    from assistant.drafting.story import outweighs
+
+    intake = IntakeRecord(
+        diagnosis_in_question="Asthma / reactive airway disease with chest infection",
+        main_question="Is this really asthma? Can a groundnut still be inside his chest?",
+        symptoms=[
+            Symptom(description="choking and coughing fit while eating groundnuts"),
+            Symptom(description="persistent cough and wheeze, louder on the right per father"),
+        ],
+        age=2,
+        sex="male",
+    )
+    keys = {f.factor.key for f in found_factors(intake)}
+    assert {"choking_episode", "one_sided_wheeze"} <= keys
+    points = outweighs(intake, condition("foreign_body"), condition("asthma"))
+    assert "a wheeze or whistle on one side of the chest" in points
