@@ -10,7 +10,7 @@ plainly that the question needs the treating clinician.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.drafting import questions
@@ -840,29 +840,17 @@ def _recovery(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
 def _outlook(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     """The usual outlook of the diagnosis, honestly and in general terms, from the table's outlook note; the
     patient's own outlook is the treating team's to discuss, with what it rests on."""
-    dx = conds[0] if conds else None
-    if dx is not None and dx.outlook:
-        out = [_t(f"On the outlook for {dx.name}, in general terms: {dx.outlook}.")]
-    else:
-        out = [
-            _t(
-                "The outlook depends on the final diagnosis, how far the illness has gone and how it "
-                "responds to treatment; the treating team can say what to expect once the diagnosis is "
-                "settled."
-            )
-        ]
-    out.append(
-        _t(
-            "Figures like these describe groups of people, not one person: the treating team can say what "
-            "they expect for this patient, from the tests, the response to treatment and their general "
-            "health, and it is reasonable to ask them directly."
-        )
+    return _noted(
+        ctx,
+        conds[0] if conds else None,
+        lambda dx: dx.outlook and f"On the outlook for {dx.name}, in general terms: {dx.outlook}.",
+        "The outlook depends on the final diagnosis, how far the illness has gone and how it responds to "
+        "treatment; the treating team can say what to expect once the diagnosis is settled.",
+        "Figures like these describe groups of people, not one person: the treating team can say what they "
+        "expect for this patient, from the tests, the response to treatment and their general health, and it "
+        "is reasonable to ask them directly.",
+        ("outlook prognosis survival", _OUTLOOK_WORDS),
     )
-    if dx is None:
-        return out
-    names = "|".join(re.escape(term) for term in dx.terms)
-    words = re.compile(rf"^(?=.*\b(?:{names})\b).*{_OUTLOOK_WORDS.pattern}", re.I | re.S)
-    return out + _cited(ctx, f"outlook prognosis survival {dx.name}", words)
 
 
 _OUTLOOK_WORDS = re.compile(
@@ -873,33 +861,41 @@ _OUTLOOK_WORDS = re.compile(
 def _recurrence(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Whether the illness is likely to come back, from the table's recurrence note for the diagnosis,
     with what lowers the chance; the patient's own risk is the treating clinician's to weigh."""
-    dx = conds[0] if conds else None
-    if dx is not None and dx.recurrence:
-        out = [_t(f"Whether {dx.name} comes back, in general terms: {dx.recurrence}.")]
-    else:
-        out = [
-            _t(
-                "How likely it is to come back depends on what caused it and on the final diagnosis; the "
-                "treating doctor can say what the chance is and whether anything lowers it."
-            )
-        ]
-    out.append(
-        _t(
-            "The chance for this patient in particular depends on the examination, the tests and the "
-            "history, which the treating clinician weighs; the same symptoms coming back are a reason to be "
-            "seen again rather than to wait."
-        )
+    return _noted(
+        ctx,
+        conds[0] if conds else None,
+        lambda dx: dx.recurrence and f"Whether {dx.name} comes back, in general terms: {dx.recurrence}.",
+        "How likely it is to come back depends on what caused it and on the final diagnosis; the treating "
+        "doctor can say what the chance is and whether anything lowers it.",
+        "The chance for this patient in particular depends on the examination, the tests and the history, "
+        "which the treating clinician weighs; the same symptoms coming back are a reason to be seen again "
+        "rather than to wait.",
+        ("recurrence come back again", _RECURRENCE_WORDS),
     )
-    if dx is None:
-        return out
-    # a cited sentence must say something comes back and name the diagnosis ("An ECG ... repeated over
-    # hours" was cited under a collapsed lung's chance of coming back)
-    names = "|".join(re.escape(term) for term in dx.terms)
-    words = re.compile(rf"^(?=.*\b(?:{names})\b).*{_RECURRENCE_WORDS.pattern}", re.I | re.S)
-    return out + _cited(ctx, f"recurrence come back again {dx.name}", words)
 
 
 _RECURRENCE_WORDS = re.compile(r"\b(?:recur\w*|come back|comes back|happen\w* again|returns?)\b", re.I)
+
+
+def _noted(
+    ctx: AnswerContext,
+    dx: Condition | None,
+    note: Callable[[Condition], str],
+    fallback: str,
+    personal: str,
+    search: tuple[str, re.Pattern[str]],
+) -> list[DraftSentence]:
+    """An answer from one of the table's notes on the diagnosis (``fallback`` when it has none), what it
+    means for this patient, and a cited sentence that names the diagnosis and ``search``'s words ("An ECG
+    ... repeated over hours" was cited under a collapsed lung's chance of coming back)."""
+    said = note(dx) if dx is not None else ""
+    out = [_t(said or fallback), _t(personal)]
+    if dx is None:
+        return out
+    names = "|".join(re.escape(term) for term in dx.terms)
+    query, words = search
+    named = re.compile(rf"^(?=.*\b(?:{names})\b).*{words.pattern}", re.I | re.S)
+    return out + _cited(ctx, f"{query} {dx.name}", named)
 
 
 _RECOVERY_WORDS = re.compile(r"\b(?:weeks?|months?|days?|recover\w*|settles?|last(?:s|ing)?)\b", re.I)

@@ -194,3 +194,22 @@ def test_the_outlook_answer_gives_the_conditions_usual_course_and_who_can_say_mo
     )
     assert "half of people lived about three to five years" in answers
     assert "Figures like these describe groups of people, not one person" in answers
+
+
+def test_the_recurrence_answer_gives_the_usual_chance_and_what_it_rests_on() -> None:
+    from assistant.drafting.composer import compose_draft
+    from assistant.drafting.llm import MockLLM
+    from assistant.drafting.schemas import ImagingFindings, SectionKey
+
+    intake = IntakeRecord(
+        diagnosis_in_question="right pneumothorax, secondary to emphysema",
+        main_question="Will it come back?",
+        age=62,
+        sex="male",
+    )
+    answers = (
+        compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""])).section(SectionKey.ANSWERS).text
+    )
+    assert "after a collapse from lung disease such as COPD the chance is higher still" in answers
+    assert "the same symptoms coming back are a reason to be seen again" in answers
+    assert "An ECG" not in answers
