@@ -181,6 +181,10 @@ def outside_uk(intake: IntakeRecord) -> bool:
 
 _LOCAL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r" \(in England, a specialist appointment within about two weeks\)"), ""),
+    # UK referral thresholds told to patients elsewhere (read drafts gave a family in Ohio "in UK guidance
+    # an NT-proBNP above 2,000 ng/L means ... within two weeks")
+    (re.compile(r"; in UK guidance [^;.]*"), ""),
+    (re.compile(r",? and UK guidance advises [^;.]*"), ""),
     (re.compile(r"\bgo to A&E\b"), "go to the emergency department"),
     (re.compile(r"\bGo to A&E\b"), "Go to the emergency department"),
     (re.compile(r"\bA&E\b"), "the emergency department"),
@@ -192,7 +196,7 @@ _LOCAL_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def localised(text: str) -> str:
     """``text`` in words used outside the UK: the emergency department for A&E, the family doctor for
-    the GP, without England's two-week pathway named as the patient's own."""
+    the GP, without England's two-week pathway or UK referral thresholds named as the patient's own."""
     for pattern, words in _LOCAL_WORDS:
         text = pattern.sub(words, text)
     return text.replace("the the emergency department", "the emergency department")

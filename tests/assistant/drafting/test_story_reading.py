@@ -134,6 +134,16 @@ class TestOutsideTheUk:
         assert "ask the family doctor" in said
         assert "Go to the emergency department at once." in said
 
+    def test_uk_referral_thresholds_are_not_told_to_patients_elsewhere(self) -> None:
+        """A family in Ohio was given "in UK guidance an NT-proBNP above 2,000 ng/L means ... two weeks"."""
+        from assistant.drafting.conditions import condition
+
+        said = localised(f"For heart failure, {condition('heart_failure').test}.")
+        assert "UK guidance" not in said and "NT-proBNP above 2,000" not in said
+        assert said.endswith("kidney and blood-count tests.")
+        swallow = localised(f"{condition('oesophageal_cancer').test}.")
+        assert "UK guidance" not in swallow and "settles it" in swallow
+
 
 def test_latent_tb_at_work_is_said_plainly_and_the_clinician_confirms_it() -> None:
     intake = IntakeRecord(
