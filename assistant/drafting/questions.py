@@ -568,7 +568,7 @@ def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
 
 #: A relative or someone else: a condition in their clause is not the patient's.
 #: Someone else in a history ("two co-workers diagnosed with silicosis", "brothers with asthma").
-_OTHERS = re.compile(rf"\b(?:(?:{PEOPLE}|co-?workers?|workmates?|contact)s?|family|lived with)\b", re.I)
+_OTHERS = re.compile(rf"\b(?:(?:{PEOPLE}|contact)s?|family|lived with)\b", re.I)
 #: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
 #: "diagnosed with COPD 12 years ago", "his Parkinson's".
 _OWN_BEFORE = re.compile(

@@ -82,11 +82,12 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     # An alternative the story also gives real weight (an inhaled toy part beside "asthma") is said in the
     # same breath: read drafts said "the story fits asthma well" of a toddler who had choked.
     rival = next((c for c in rivals if c != dx and story_weighs(intake, c, dx)), None)
-    stronger = next((c for c in rivals if c != dx and outweighs(intake, c, dx)), None)
+    # the first rival the story points to more than to the diagnosis, with what points there (weighed once)
+    stronger = next(((c, p) for c in rivals if c != dx for p in [outweighs(intake, c, dx)] if p), None)
     if stronger is not None:
         out.append(
-            f"Taken together, the story points more to {stronger.name} than to {dx.name} "
-            f"({questions.join_names(outweighs(intake, stronger, dx)[:5])}), which is a reason for the "
+            f"Taken together, the story points more to {stronger[0].name} than to {dx.name} "
+            f"({questions.join_names(stronger[1][:5])}), which is a reason for the "
             "treating doctor to look at the diagnosis again soon, with the test for it."
         )
     elif lean == "for" and rival is not None:
