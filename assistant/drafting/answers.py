@@ -26,12 +26,12 @@ from assistant.drafting.conditions import (
 from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
-from assistant.drafting.risk_factors import found_factors, history_sentence
+from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
 from assistant.drafting.same_day import same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
-from assistant.drafting.story import alternative_lean, fitting, one_name, story_verdict
+from assistant.drafting.story import alternative_lean, fitting, one_name, story_verdict, story_weighs
 from assistant.drafting.topics import prescribed, topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -311,6 +311,17 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
+    if cond.too_young(ctx.intake.age) and cond.under_age:
+        # asked about below the age it is diagnosed at: said plainly, without weighing the story for it or a
+        # test for it (a preventer-inhaler trial was offered for a 4-month-old)
+        out[2:3] = [
+            DraftSentence(
+                text=cond.under_age[0].upper() + cond.under_age[1:] + ".",
+                origin="template",
+                condition_ref=cond.key,
+            )
+        ]
+        return _tagged(out, q.id, cond.key)
     if ctx.intake.is_child and cond.child_note:
         out.append(
             DraftSentence(text=f"In children, {cond.child_note}.", origin="template", condition_ref=cond.key)
@@ -321,7 +332,8 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     story = history_sentence(ctx.intake, cond)
     if story:
         out.append(DraftSentence(text=story, origin="template", condition_ref=cond.key))
-    lean = alternative_lean(ctx.intake, cond, dx) if cond != dx else ""
+    said = history_names(ctx.intake, cond) if story else []
+    lean = alternative_lean(ctx.intake, cond, dx, said) if cond != dx else ""
     if lean:
         out.append(DraftSentence(text=lean, origin="template", condition_ref=cond.key))
     if cond.urgent:
@@ -707,6 +719,23 @@ def _said_once(sentences: list[DraftSentence]) -> list[DraftSentence]:
     return out
 
 
+def _raised_by_a_telling_fact(intake: IntakeRecord, dx: Condition | None) -> list[tuple[Condition, str]]:
+    """Alternatives a fact in the story all but names, when the story also gives them weight: a
+    witnessed choke and an inhaled object, a hot tub and Legionella (the risk-factor table's
+    ``decisive`` field). A read draft for an 80-year-old back from a hotel with a hot tub, feverish,
+    confused and on amoxicillin never named Legionnaires' disease, which amoxicillin does not treat."""
+    family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
+    out: list[tuple[Condition, str]] = []
+    for found in found_factors(intake):
+        for key in found.factor.decisive:
+            cond = condition(key)
+            if key in family or cond == dx or cond in [c for c, _ in out]:
+                continue
+            if story_weighs(intake, cond, dx):
+                out.append((cond, f"the story includes {found.name}, which points to it"))
+    return out
+
+
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
     fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
@@ -771,6 +800,9 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     # "does she need antibiotics?" after a viral diagnosis asks whether a bacterial pneumonia is present
     # too: read drafts said "the account of the illness mentions it" when nobody had named pneumonia.
     bacterial = set(questions.bacterial_asked(ctx.intake))
+    # below the age it is diagnosed at (asthma in a baby, work-related asthma in a toddler), a condition is
+    # discussed only when asked about, and then said to be so
+    named = [c for c in named if c in asked or not c.too_young(ctx.intake.age)]
     out: list[tuple[Condition, str]] = [
         (
             c,
@@ -786,9 +818,18 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
             out.append((cond, f"the {f.model_card.name} model counted {f.label} as present"))
-    for cond, why in [*questions.raised_by_symptoms(ctx.intake), *_raised_by_the_course(ctx.intake)]:
-        if cond != dx and cond not in [c for c, _ in out]:
+    raised = [
+        *questions.raised_by_symptoms(ctx.intake),
+        *_raised_by_the_course(ctx.intake),
+        *_raised_by_a_telling_fact(ctx.intake, dx),
+    ]
+    for cond, why in raised:
+        if cond != dx and cond not in [c for c, _ in out] and not cond.too_young(ctx.intake.age):
             out.append((cond, why))
+    # an inhaled object the story raised stands for the choke, not aspiration of food or drink, unless that
+    # was asked (read drafts sent a healthy 3-year-old who choked on peanuts for a swallowing assessment)
+    if any(c.key == "foreign_body" for c, _ in out):
+        out = [(c, why) for c, why in out if c.key != "aspiration" or c in asked]
     review = nodules_for_review(ctx.imaging)
     if review is not None:
         cond = condition("lung_cancer")
@@ -809,7 +850,8 @@ def _entry_lines(
         "The test that usually settles it: "
         f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
     ]
-    story = history_sentence(ctx.intake, cond, entry=True)
+    # below the age it is diagnosed at, nothing in the history makes it "more likely"
+    story = "" if cond.too_young(ctx.intake.age) else history_sentence(ctx.intake, cond, entry=True)
     if story:
         lines.insert(3, story)
     # For an asked alternative this is the answer's own sentence (dropped here as a repeat then); an
@@ -818,7 +860,8 @@ def _entry_lines(
     if fit:
         lines.insert(3, fit)
     # The story's lean on an alternative (said in its answer when it was asked, dropped here then).
-    lean = alternative_lean(ctx.intake, cond, compared_with) if compared_with is not None else ""
+    said = history_names(ctx.intake, cond) if story else []
+    lean = alternative_lean(ctx.intake, cond, compared_with, said) if compared_with is not None else ""
     if lean:
         lines.insert(len(lines) - 1, lean)
     # Said in the next-steps answer when one was asked (dropped here as a repeat then).

@@ -79,6 +79,10 @@ class Condition:
     #: a baby is milk brought up after feeds, not a burning pain behind the breastbone).
     supports_young: str = ""
     against_young: str = ""
+    #: The youngest age, in years, at which it is diagnosed at all (asthma not in a baby, work-related asthma
+    #: not in a toddler), and what to say when it is asked about below it; 0: any age.
+    min_age: int = 0
+    under_age: str = ""
 
     @property
     def check_after(self) -> str:
@@ -104,6 +108,10 @@ class Condition:
     def follow_up_for(self, *, child: bool) -> str:
         """The follow-up check for a child or an adult, else the settling test."""
         return (self.follow_up_child if child else "") or self.check_after
+
+    def too_young(self, age: int | None) -> bool:
+        """Whether someone of ``age`` is below the age at which it is diagnosed."""
+        return age is not None and age < self.min_age
 
     def activity_note(self, key: str) -> str:
         """What is usually advised about the activity ``key`` ('travel', 'gym'), or ''."""
@@ -414,7 +422,24 @@ def correct_spelling(text: str, vocabulary: Sequence[str] = ()) -> str:
 
 #: Report words close to a condition's name that are no misspelling of it: "left hemithorax" (one side
 #: of the chest) was corrected to "hemothorax" and drafted as blood around the lung.
-_REAL_WORDS = frozenset({"hemithorax", "hemithoraces", "haemithorax", "hemidiaphragm", "hemidiaphragms"})
+#: Everyday words close to a term are words too: a scan of every vignette's text found "Cooking with gas"
+#: read as choking (and aspiration), "Stoke-on-Trent" as a stroke, "confused" as "contused", "injection" as
+#: "infection", "malaria" as "malacia", "thinking" as "thinning", "postnatal" as "postnasal".
+_REAL_WORDS = frozenset(
+    {"hemithorax", "hemithoraces", "haemithorax", "hemidiaphragm", "hemidiaphragms"}
+    | {
+        "cooking",
+        "cooked",
+        "cooker",
+        "stoke",
+        "confused",
+        "confusion",
+        "confusing",
+        "injection",
+        "injections",
+    }
+    | {"malaria", "thinking", "postnatal", "waking", "immobile", "dysphasia", "cavitation"}
+)
 
 
 @lru_cache(maxsize=4096)

@@ -368,28 +368,6 @@ _RELATIVES = re.compile(
 )
 
 
-#: A test reported as negative or normal: the condition it looked for is not one the patient has.
-_NEGATIVE_TEST = re.compile(
-    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine)\b|"
-    r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b",
-    re.I,
-)
-
-
-#: A status nobody knows ("HIV status unknown", "never been tested"): no condition the patient has.
-_UNKNOWN = re.compile(
-    r"\b(?:status )?(?:unknown|not known|never (?:been )?tested|not (?:recently |yet )?(?:been )?tested)\b|"
-    r"\bstatus (?:is |was )?not (?:mentioned|stated|recorded|documented|checked)\b|"
-    # "refused HIV test so far", "declined a TB test", "never had an HIV test"
-    r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
-    r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"
-    # "HIV test pending", "waiting for the TB test result": a test not back yet (a read summary listed
-    # HIV as a past condition of a man whose result was pending)
-    r"\b(?:tests?|results?|swabs?|cultures?)\b[^.;,]{0,20}\b(?:pending|awaited|not (?:back|known|ready)|"
-    r"(?:not )?(?:back )?yet)\b|"
-    r"\b(?:waiting|awaiting|waiting for) (?:\w+ ){0,3}(?:tests?|results?|cultures?)\b",
-    re.I,
-)
 #: Vaccines named by their illness ("had flu and COVID vaccines"): no illness had.
 _VACCINES = re.compile(
     r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
@@ -491,7 +469,7 @@ def _history_read(
     renamed: set[str] = set()
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
         theirs = theirs or bool(_OUTBREAK.search(clause))
-        if _NEGATIVE_TEST.search(clause) or _UNKNOWN.search(clause):
+        if questions.NEGATIVE_RESULT.search(clause) or questions.STATUS_UNKNOWN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
         clause = _VACCINES.sub(" ", clause)

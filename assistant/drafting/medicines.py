@@ -324,6 +324,20 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
     ),
     MedicineGroup("bowel", "for irritable bowel symptoms", (r"mebeverine", r"colofac", r"buscopan")),
+    # Read drafts said "this opinion does not cover saline nose drops" of babies with bronchiolitis while
+    # recommending the same drops a few lines later.
+    MedicineGroup(
+        "nasal_saline",
+        "salt-water (saline) nose drops or spray, which loosen a blocked nose before feeds and are safe "
+        "to use",
+        (
+            r"saline (?:nose |nasal )?(?:drops|spray)",
+            r"nasal saline",
+            r"salt[- ]water (?:nose )?drops",
+            r"sterimar",
+        ),
+        relieves=True,
+    ),
     MedicineGroup(
         "antihistamine",
         "an antihistamine for allergy symptoms",
@@ -630,6 +644,38 @@ _RIFAMPICIN_LOWERS = {
 _SULFONYLUREA = re.compile(r"\b(?:glicla|glipi|glime|glibencl|glyb)\w*", re.I)
 
 
+#: Antibiotics that do not act on the germs of atypical pneumonia (no cell wall: Mycoplasma; inside cells:
+#: Legionella, Chlamydia), and those that do.
+_CELL_WALL_ONLY = re.compile(
+    r"amoxicillin|amoxil|co-?amoxiclav|augmentin|penicillin|flucloxacillin|cef\w+|ceftriaxone", re.I
+)
+_ACTS_ON_ATYPICALS = re.compile(
+    r"doxycycline|clarithromycin|azithromycin|erythromycin|levofloxacin|moxifloxacin|ciprofloxacin", re.I
+)
+
+
+def atypical_caution(
+    meds: Sequence[ListedMedicine], condition_keys: Sequence[str], possible: Sequence[str] = ()
+) -> str:
+    """When atypical pneumonia is the diagnosis or among the possibilities and the only antibiotics listed
+    are penicillins or cephalosporins, that these do not act on its germs, or "" (a read draft answered
+    "is amoxicillin the right antibiotic?" for a man back from a hotel with a hot tub, confused and
+    feverish, without saying that amoxicillin does not treat Legionella)."""
+    if "atypical_pneumonia" not in {*condition_keys, *possible}:
+        return ""
+    current = [m for m in _current(meds) if m.group and m.group.key == "antibiotic"]
+    walls = [m for m in current if _CELL_WALL_ONLY.search(m.name)]
+    if not walls or any(_ACTS_ON_ATYPICALS.search(m.name) for m in current):
+        return ""
+    names = _join([m.name for m in walls])
+    return (
+        f"{_upper(names)} {'does' if _count(walls) == 1 else 'do'} not act on the germs of atypical "
+        "pneumonia (Mycoplasma, Legionella); when the illness or the story points to one, doctors usually "
+        "add or switch to an antibiotic that does, such as clarithromycin or doxycycline, so this is worth "
+        "raising with the prescriber promptly."
+    )
+
+
 def rifampicin_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
     """For TB (active or latent), whose usual treatments include rifampicin: the listed medicines whose
     levels it lowers (a read draft for a man about to start TB treatment on gliclazide did not say
@@ -778,6 +824,9 @@ def medicine_sentences(
     sugar = steroid_caution(meds)
     if sugar:
         out.append(sugar)
+    atypical = atypical_caution(meds, condition_keys, possible)
+    if atypical:
+        out.append(atypical)
     rif = rifampicin_caution(meds, condition_keys)
     if rif:
         out.append(rif)

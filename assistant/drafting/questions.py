@@ -355,7 +355,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         found = [c for c in found if c.key != "ild"]
     # Choking on a nut or a toy part is an inhaled object (foreign body), not aspiration of food or drink,
     # unless the question asks about aspiration itself.
-    if any(c.key == "foreign_body" for c in found + family):
+    if any(c.key == "foreign_body" for c in found + family) or _choked(intake):
         found = [c for c in found if c.key != "aspiration" or c in asked_conditions(intake)]
     if any(c.viral for c in family) or _virus_only_as_cause(_text_of(intake)):
         found = [c for c in found if c.key != "viral_infection"]
@@ -514,6 +514,14 @@ _SLEEP_APNOEA = re.compile(r"\bsleep apno?ea|\bsnor\w*|\bosa\b", re.I)
 _WORK = re.compile(r"\b(?:(?:my|his|her|their|the) (?:work|job|workplace)|at work|(?:the )?bakery)\b", re.I)
 
 
+def _choked(intake: IntakeRecord) -> bool:
+    """Whether a child's story tells of a choking episode, which all but names an inhaled object (the
+    differential then raises it in its own right: see ``answers._raised_by_a_telling_fact``)."""
+    said = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    child = intake.age is not None and intake.age <= 15
+    return child and "a choking episode" in asserted_symptom_names(said)
+
+
 def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
     """What a question about birds or mould as a cause points to, as alternatives to weigh.
 
@@ -542,7 +550,8 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
                 keys.append("hypersensitivity_pneumonitis")
             if "mould" in said and asthma:
                 keys.append("abpa")
-    return [condition(k) for k in dict.fromkeys(keys)]
+    # dust asked about as a cause in a toddler is no work-related asthma (read drafts offered it)
+    return [condition(k) for k in dict.fromkeys(keys) if not condition(k).too_young(intake.age)]
 
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
@@ -592,7 +601,9 @@ _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
 #: 2015 from a lung problem" (the second piece is still the husband's).
 _CONTINUES = re.compile(
     r"^\s*(?:and\s+)?(?:died|dying|was|were|had|has|passed|got|who|which|treated|diagnosed|developed|"
-    r"suffered|then|later|now|also)\b",
+    r"suffered|then|later|now|also)\b|"
+    # a few words saying who the person is ("her brother, a fellow mine worker, died of mesothelioma")
+    r"^\s*(?:a|an)\s+(?:[\w-]+\s*){1,4}$",
     re.I,
 )
 
@@ -610,11 +621,40 @@ def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[s
     return out
 
 
-#: A status nobody knows: "HIV and diabetes status not mentioned", "HIV status unknown", "never tested".
-_STATUS_UNKNOWN = re.compile(
-    r"\b(?:status|result)\s+(?:is |was )?(?:not (?:mentioned|known|stated|recorded|documented|checked)|"
-    r"unknown)\b|"
-    r"\b(?:never|not) (?:recently |yet )?(?:been )?tested\b",
+#: Words saying a status or a result is not known ("not mentioned", "not recently tested", "unknown",
+#: "never been checked"): one vocabulary for every reader of a history (the known conditions here, the
+#: summary's history in :mod:`facts`, the risk factors in :mod:`risk_factors`).
+NOT_KNOWN = (
+    r"(?:not (?:recently |yet )?(?:been )?(?:mentioned|known|stated|recorded|documented|checked|tested|done|"
+    r"shared|disclosed|told)|unknown|never (?:been )?(?:tested|checked))"
+)
+
+#: A test reported as negative or normal, or a status said to be negative ("mother HIV negative in antenatal
+#: care", "they checked HIV for Brian and it was negative"): the condition it looked for is not one the
+#: patient, or the relative, has (read summaries listed HIV among a family's conditions).
+NEGATIVE_RESULT = re.compile(
+    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine)\b|"
+    r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b|"
+    r"\b(?:hiv|tb|covid(?:-19)?|rsv|flu|strep)\b[^.;]{0,30}?\b(?:negative|neg)\b|\b(?:hiv|tb)\s?-ve\b",
+    re.I,
+)
+
+#: A clause whose status nobody knows: "HIV and diabetes status not mentioned", "HIV status unknown",
+#: "never been tested", a test refused or never had, a result still awaited. The conditions it names
+#: are neither the patient's nor denied.
+STATUS_UNKNOWN = re.compile(
+    rf"\b(?:status|results?)\s+(?:is |was )?{NOT_KNOWN}\b|"
+    r"\b(?:unknown|not known|(?:never|not) (?:recently |yet )?(?:been )?tested)\b|"
+    # "refused HIV test so far", "declined a TB test", "never had an HIV test"
+    r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
+    r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"
+    # "HIV test pending", "waiting for the TB test result": a test not back yet (a read summary listed
+    # HIV as a past condition of a man whose result was pending)
+    r"\b(?:tests?|results?|swabs?|cultures?)\b[^.;,]{0,20}\b(?:pending|awaited|not (?:back|known|ready)|"
+    r"(?:not )?(?:back )?yet)\b|"
+    r"\b(?:waiting|awaiting|waiting for) (?:\w+ ){0,3}(?:tests?|results?|cultures?)\b|"
+    # "HIV test done at this diagnosis, result not shared": a test done whose result is not given
+    r"\btests? (?:was |were )?(?:done|taken|sent)\b(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)",
     re.I,
 )
 
@@ -624,7 +664,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
     out: list[Condition] = []
     for clause, theirs in history_pieces(intake.history):
-        if not theirs and not _STATUS_UNKNOWN.search(clause):
+        if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             denied = denied_conditions(clause)
             out += [
                 c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out and c not in denied
@@ -899,7 +939,7 @@ _ASKS_FOR_TEST = re.compile(
     r"need(?:s)? (?:a|an|another|more|any|the|to have)|be referred|book|arrange|go for|be sent for|"
     # "need he another x-ray": the question asked in the order of another language
     r"needs? (?:he|she|i|we|they|it) (?:a|an|another|more|any)|"
-    r"push for|press for|instead of|rather than)\b|"
+    r"push for|press for|insist on|demand|instead of|rather than)\b|"
     # "do I need blood tests", "does she need scans": a bare plural test after "need".
     r"\bneeds? (?=[\w -]{0,20}\b(?:tests|scans|x-?rays)\b)|"
     # "should the fluid be drained or tested": an action on the body asked about.

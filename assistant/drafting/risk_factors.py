@@ -354,11 +354,10 @@ def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     return writer.proxy or not _SELF.search(_HEDGES.sub(" ", between))
 
 
-#: A fact whose status nobody knows: "HIV and diabetes status not mentioned", "HIV unknown".
+#: A fact whose status nobody knows, said just after it: "HIV and diabetes status not mentioned",
+#: "HIV unknown".
 _UNKNOWN_AFTER = re.compile(
-    r"^[^,;]{0,30}?\b(?:status|result)?\s*(?:(?:is|was) )?(?:not (?:recently |yet )?(?:mentioned|known|"
-    r"stated|recorded|checked|tested|documented|done)|unknown|never (?:been )?(?:tested|checked))\b",
-    re.I,
+    rf"^[^,;]{{0,30}}?\b(?:(?:status|results?)\s+)?(?:(?:is|was) )?{questions.NOT_KNOWN}\b", re.I
 )
 
 
@@ -509,6 +508,12 @@ def bearing_on(intake: IntakeRecord, cond: Condition) -> tuple[list[Found], list
     cancelled = {k for f in raising for k in f.factor.cancels}
     lowering = [f for f in found if cond.key in f.factor.lowers and f.factor.key not in cancelled]
     return raising, lowering
+
+
+def history_names(intake: IntakeRecord, cond: Condition) -> list[str]:
+    """The facts :func:`history_sentence` names as making ``cond`` more likely, so that a sentence after it
+    need not list them again."""
+    return [f.name for f in bearing_on(intake, cond)[0][:4]]
 
 
 def history_sentence(intake: IntakeRecord, cond: Condition, *, entry: bool = False) -> str:

@@ -159,10 +159,43 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         _MALARIA_PLACES.search(told[m.end() : m.end() + 40]) for m in _BACK_FROM.finditer(told)
     ):
         out.append(MALARIA_SIGN)
+    if age is None or age >= 18:
+        fluid = _fluid_building_up(intake)
+        if fluid:
+            out.append(fluid)
     fainted = [s for s in story if _EXERTION_FAINT.search(s) and "?" not in s and not _HEARSAY.search(s)]
     if _EXERTION_FAINT.search(symptoms) or fainted:
         out.append("fainting during exercise")
     return out
+
+
+_DIURETIC = re.compile(r"\b(?:water (?:tablets?|pills?)|diuretics?|furosemide|frusemide|bumetanide)\b", re.I)
+_IMPROVING = re.compile(
+    r"\b(?:(?:is|are|getting|feels?|a bit|much) better|improving|going down|settling)\b", re.I
+)
+
+
+def _fluid_building_up(intake: IntakeRecord) -> str:
+    """Breathlessness lying flat or waking breathless at night, with swollen legs or weight gain: fluid
+    building up, which guidelines assess the same day when it is new or worse (read drafts filed three
+    older people who slept in a chair, with swollen legs and a few kilos gained in two weeks, as routine)."""
+    from assistant.drafting import questions
+    from assistant.drafting.risk_factors import found_factors
+
+    keys = {f.factor.key for f in found_factors(intake)}
+    said = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    gained = "weight gain" in questions.asserted_symptom_names(said)
+    # already treated and improving ("came home on furosemide, he is better, legs going down"): the team
+    # treating it is following it
+    told = "\n".join([said, intake.history, " ".join(intake.medications)])
+    if _DIURETIC.search(told) and _IMPROVING.search(said):
+        return ""
+    if "lying_flat" in keys and ("swollen_ankles" in keys or gained):
+        return (
+            "breathlessness lying flat or waking breathless at night, with swollen legs or weight gain "
+            "(signs of fluid building up)"
+        )
+    return ""
 
 
 MALARIA_SIGN = (

@@ -170,9 +170,17 @@ _UK = re.compile(
 )
 
 
+#: Where the patient lives, said outright: "Lives in Perth, Western Australia".
+_LIVES_IN = re.compile(r"\b(?:lives?|living|based|resident|home is) in ([^.;\n]{2,60})", re.I)
+
+
 def outside_uk(intake: IntakeRecord) -> bool:
-    """Whether the story places the patient outside the UK and Ireland: a place or word from elsewhere,
-    and none from there ("moved from Lagos to London" stays in the UK)."""
+    """Whether the story places the patient outside the UK and Ireland: where they live when the history
+    says so (a flight "London-Dubai-Perth" of a woman who lives in Perth kept her in the UK), else a place
+    or word from elsewhere and none from there ("moved from Lagos to London" stays in the UK)."""
+    lives = _LIVES_IN.search(intake.history)
+    if lives and (_ABROAD.search(lives.group(1)) or _UK.search(lives.group(1))):
+        return not _UK.search(lives.group(1))
     text = "\n".join(
         [intake.reason_for_second_opinion, intake.main_question, intake.history, intake.prior_imaging]
     )

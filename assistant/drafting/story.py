@@ -145,17 +145,34 @@ def outweighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> li
     return []
 
 
-def alternative_lean(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
+def alternative_lean(
+    intake: IntakeRecord, cond: Condition, dx: Condition | None, said: Sequence[str] = ()
+) -> str:
     """For an alternative, a plain sentence when the story leans clearly one way, or "": read drafts
     listed what points to and against each alternative without ever applying it to the patient.
     Symptoms the first diagnosis ``dx`` shares do not lean towards the alternative (a cough and
     phlegm fit COPD as well as bronchiectasis)."""
+    if cond.too_young(intake.age) and cond.under_age:
+        return cond.under_age[0].upper() + cond.under_age[1:] + "."
     points = outweighs(intake, cond, dx)
     if points and dx is not None:
+        # what the entry's history line just said is not listed again (read drafts said the same facts twice
+        # in two sentences)
+        new = [p for p in points if p not in said]
+        if not new:
+            listed = ", on the history above"
+        else:
+            above = ", with the history above" if len(new) < len(points) else ""
+            listed = f": {questions.join_names(new[:5])}{above}"
+        if cond.refines == dx.key:
+            return (
+                f"Taken together, the story points to {cond.name} in particular{listed}; so a test for it is "
+                "worth asking about promptly, since its treatment can differ."
+            )
         return (
-            f"Taken together, the story points more to {cond.name} than to {dx.name}: "
-            f"{questions.join_names(points[:5])}; so {cond.name} is worth testing for promptly, and the "
-            "diagnosis worth looking at again with the treating clinician."
+            f"Taken together, the story points more to {cond.name} than to {dx.name}{listed}; so "
+            f"{cond.name} is worth testing for promptly, and the diagnosis worth looking at again with the "
+            "treating clinician."
         )
     lean = _lean(intake, cond, shared_with=dx)
     if lean == "for":

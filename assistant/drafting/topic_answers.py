@@ -153,7 +153,7 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
             out.append(_t(f"On {t.name}: {t.note}."))
             continue
         meds = ctx.intake.medications
-        out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds)}."))
+        out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds, child=child)}."))
         if (
             t.key in ("inhaler", "steroid_inhaler")
             and _t(_PREVENTER_GROWTH) not in out
@@ -235,7 +235,25 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
             out.append(_t(f"A follow-up check of {conds[0].name} usually involves {check}."))
         out.append(_t("Which of these are needed now is for the treating clinician to decide."))
         return out
+    small = small_nodule_mm(ctx) if conds and conds[0].key == "nodule" else None
+    # Read drafts called a PET scan or a biopsy "reasonable" to ask for on a 4, 6 and 7 mm nodule.
+    too_small = [
+        t for t in (topic(k) for k in q.subjects) if small is not None and t.key in ("pet", "biopsy")
+    ]
+    if too_small and small is not None:
+        names = questions.join_names([t.name for t in too_small])
+        out.append(
+            _t(
+                f"For a nodule of about {small:g} mm, {names} {'is' if len(too_small) == 1 else 'are'} not "
+                "usually used: a PET-CT cannot reliably show whether something this small is active, and "
+                "a needle biopsy rarely reaches it; nodule guidance (Fleischner Society, British Thoracic "
+                "Society) uses a repeat CT after an interval set by the size, the person's risk and whether "
+                "the nodule is solid, and keeps PET-CT and biopsy for a nodule that is larger or grows."
+            )
+        )
     for t in (topic(k) for k in q.subjects):
+        if t in too_small:
+            continue
         uses = [c for c in conds if t.search(c.test) or t.search(c.check_after)]
         if uses:
             c = uses[0]
@@ -275,6 +293,32 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
         # Once the answer has said what the test settles, "no source covers it" reads as a dodge.
         out += cited or ([] if uses else [_t(_NO_SOURCE.format(what=t.name))])
     return out
+
+
+#: A nodule's size as the patient gives it: "a 7 mm nodule", "6mm nodule", "nodule of 4 mm", "nodule (5 mm)".
+_NODULE_MM = re.compile(
+    r"(\d+(?:\.\d+)?)\s?mm\b[^.;,]{0,25}\bnodules?\b|\bnodules?\b[^.;,]{0,25}?\b(\d+(?:\.\d+)?)\s?mm\b",
+    re.I,
+)
+
+
+def small_nodule_mm(ctx: AnswerContext) -> float | None:
+    """The largest nodule size the intake states when it is under 8 mm (and no uploaded CT found a candidate
+    of 8 mm or more), else ``None``: below that size PET-CT and biopsy are not the usual next tests."""
+    text = "\n".join(
+        [
+            ctx.intake.diagnosis_in_question,
+            ctx.intake.prior_imaging,
+            ctx.intake.reason_for_second_opinion,
+            ctx.intake.main_question,
+        ]
+    )
+    sizes = [float(m.group(1) or m.group(2)) for m in _NODULE_MM.finditer(text)]
+    ct = ctx.imaging.ct
+    largest_ct = max((n.diameter_mm for n in ct.nodule_candidates), default=0.0) if ct is not None else 0.0
+    if not sizes or max(sizes) >= 8 or largest_ct >= 8:
+        return None
+    return max(sizes)
 
 
 def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
@@ -461,7 +505,12 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
                     "are in people who never smoked, most often the type called adenocarcinoma, more often "
                     "in women and in people of East Asian origin, and they often carry a gene change (such "
                     "as EGFR) that targeted tablets can treat; so never having smoked does not rule out a "
-                    "cancer when a scan shows a mass, and a biopsy is what settles it"
+                    + (
+                        "cancer, although a nodule this small is very rarely one, and repeat scans rather "
+                        "than a biopsy are what settle it"
+                        if small_nodule_mm(ctx) is not None
+                        else "cancer when a scan shows a mass, and a biopsy is what settles it"
+                    )
                     if cancer
                     else "smoking is not the cause here; other people's smoke, dusts and fumes at work, and "
                     "radon at home are the usual things that matter instead"

@@ -608,11 +608,25 @@ def medicine_name(t: Topic, medications: Sequence[str]) -> str:
     return _INDEFINITE.get(t.name, t.name)
 
 
-def medicine_note(t: Topic, medications: Sequence[str]) -> str:
+#: Adult conditions in a medicine's note, and what a child's draft says instead (read drafts told parents of
+#: babies with bronchiolitis about COPD, heart failure and blood clots).
+_FOR_A_CHILD = (
+    (" in asthma and COPD", " in asthma"),
+    (
+        "viral infections, asthma, heart failure or blood clots",
+        "viral infections such as colds, bronchiolitis and most coughs, or asthma",
+    ),
+)
+
+
+def medicine_note(t: Topic, medications: Sequence[str], *, child: bool = False) -> str:
     """The topic's note; for a medicine not listed, only what it does, and that whether one is needed
-    is for the doctor who examines the patient (no advice about a course that was never started)."""
+    is for the doctor who examines the patient (no advice about a course that was never started).
+    ``child``: without the adult conditions the note names."""
+    note = t.note
+    if child:
+        for adult, young in _FOR_A_CHILD:
+            note = note.replace(adult, young)
     if t.kind != "treatment" or prescribed(t, medications) or t.name not in _INDEFINITE:
-        return t.note
-    return (
-        t.note.split(";")[0] + "; whether one is needed is for the doctor who examines the patient to decide"
-    )
+        return note
+    return note.split(";")[0] + "; whether one is needed is for the doctor who examines the patient to decide"

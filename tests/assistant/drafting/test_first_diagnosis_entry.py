@@ -42,7 +42,10 @@ def test_the_first_diagnosis_has_its_own_entry_before_the_alternatives() -> None
     assert "What would point to it:" in tb and "What argues against it:" in tb
     assert "The test that usually settles it: sputum tests for TB" in tb
     assert "Of the symptoms reported, night sweats and weight loss are among those that can point to" in tb
-    assert "From the history, what makes tuberculosis (TB) more likely: time spent in a country" in tb
+    assert (
+        "From the history, what makes tuberculosis (TB) more likely: living in, or time spent in, a country"
+        in tb
+    )
     # The alternative the patient asked about follows, compared with the diagnosis.
     cancer = " ".join(_entry(draft, "lung_cancer"))
     assert "discussed because it was asked about" in cancer

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.drafting.facts import summary_sentences
 from assistant.drafting.questions import known_conditions
 from assistant.drafting.risk_factors import found_factors
@@ -206,3 +208,60 @@ def test_a_treated_positive_skin_test_is_latent_tb_and_an_endemic_area_no_infect
     summary = _summary(intake)
     assert "Past conditions mentioned: latent TB infection found on a skin or blood test." in summary
     assert "fungal" not in summary
+
+
+_UNKNOWN_STATUSES = [
+    "HIV and diabetes status not mentioned.",
+    "HIV status unknown.",
+    "HIV status not recently tested.",
+    "HIV never been tested.",
+    "Refused an HIV test so far.",
+    "HIV test pending.",
+    "Waiting for the HIV test result.",
+    "HIV result not known.",
+]
+
+
+@pytest.mark.parametrize("said", _UNKNOWN_STATUSES)
+def test_every_reader_of_the_history_reads_an_unknown_status_alike(said: str) -> None:
+    """The known conditions, the summary's history and the risk factors once each had their own
+    pattern for a status nobody knows, and each missed forms the others caught; they share one now."""
+    intake = _intake(f"Ex-smoker. {said}", diagnosis="pneumonia", age=58)
+    assert "hiv" not in {c.key for c in known_conditions(intake)}
+    assert "hiv" not in _factors(intake)
+    assert "HIV" not in _summary(intake)
+
+
+def test_an_unknown_status_leaves_the_rest_of_the_history_read() -> None:
+    intake = _intake("COPD on inhalers. HIV status unknown.", diagnosis="pneumonia", age=58)
+    assert "copd" in {c.key for c in known_conditions(intake)}
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "HIV test negative during admission; mother HIV negative in antenatal care.",
+        "Mother HIV negative in last pregnancy.",
+        "Former pipe smoker. HIV negative.",
+        "Also they checked HIV for Brian and it was negative.",
+        "HIV test done at this diagnosis, result not shared with wife.",
+    ],
+)
+def test_a_negative_or_unshared_hiv_result_is_nobodys_hiv(history: str) -> None:
+    """Read summaries listed HIV among the patient's or the family's conditions after a negative test."""
+    intake = _intake(history, diagnosis="pneumonia", age=4)
+    assert "HIV" not in _summary(intake)
+    assert "hiv" not in {c.key for c in known_conditions(intake)}
+    assert "hiv" not in _factors(intake)
+
+
+def test_a_relative_named_then_described_keeps_their_illness_theirs() -> None:
+    """ "her brother, a fellow mine worker, died of mesothelioma" was the patient's own mesothelioma."""
+    intake = _intake(
+        "Wife was exposed through washing work clothes; her brother, a fellow mine worker, died of "
+        "mesothelioma.",
+        diagnosis="TB pleurisy",
+        age=69,
+    )
+    assert "mesothelioma" not in {c.key for c in known_conditions(intake)}
+    assert "Past conditions mentioned: mesothelioma" not in _summary(intake)
