@@ -27,9 +27,9 @@ from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
-from assistant.drafting.same_day import same_day_sentence, same_day_signs
+from assistant.drafting.same_day import EMERGENCY_SIGNS, same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
-from assistant.drafting.setting import act_now, warning_sentence
+from assistant.drafting.setting import act_now, care_setting, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.story import alternative_lean, fitting, one_name, story_verdict, story_weighs
 from assistant.drafting.topics import prescribed, topic
@@ -566,6 +566,7 @@ def _answer_treatment(
             questions.reported_symptoms(ctx.intake),
             # a medicine that holds fluid matters while heart failure is only a possibility
             possible=[c.key for c in alternatives],
+            age=ctx.intake.age,
         )
     ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"
@@ -639,7 +640,11 @@ def answer_sentences(
     (:attr:`~assistant.drafting.guardrails.PriorityAssessment.signs`), never rule names.
     """
     out: list[DraftSentence] = []
-    if urgent_signs:
+    same_day = same_day_signs(ctx.intake)
+    # With signs that need emergency care now (a baby's pauses in breathing), "if they are severe ..." before
+    # them read to reviewers as taking the urgency back: the plain sentence below says it alone.
+    emergency_now = bool(EMERGENCY_SIGNS & set(same_day)) and care_setting(ctx.intake) != "care_plan"
+    if urgent_signs and not emergency_now:
         named = "; ".join(urgent_signs)
         out += [
             DraftSentence(
@@ -655,11 +660,12 @@ def answer_sentences(
                 question_ref="urgent",
             ),
         ]
-    same_day = same_day_signs(ctx.intake)
     if same_day:
         out += [
             DraftSentence(
-                text="On the signs described that need a doctor today:",
+                text="On the signs described that need emergency care now:"
+                if emergency_now
+                else "On the signs described that need a doctor today:",
                 origin="template",
                 question_ref="urgent",
             ),

@@ -151,6 +151,11 @@ class _Context:
         return questions.another_form_check(self.intake)
 
     @cached_property
+    def abroad(self) -> bool:
+        """Whether the patient lives outside the UK and Ireland (read once per draft)."""
+        return outside_uk(self.intake)
+
+    @cached_property
     def film_abnormal(self) -> bool:
         """Whether a film is reported (in the intake) or counted (by a validated model) abnormal, so
         that what a normal film means is beside the point ("a normal X-ray does not exclude heart
@@ -283,6 +288,10 @@ def _pick(
         # A quote that happens to repeat the patient's own phrasing reads as their words pasted back.
         if ctx.film_abnormal and _NORMAL_FILM.search(sentence):
             return False
+        # a source's UK benefits or services are not quoted to someone elsewhere (a read draft told a
+        # South African miner's family of the UK's Industrial Injuries Disablement Benefit)
+        if ctx.abroad and _UK_ONLY.search(sentence):
+            return False
         return not echoes(sentence, patient) and base(sentence, passage)
 
     return facts.pick_passage_facts(
@@ -313,6 +322,7 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
     return out + fact + _explain(ctx, SectionKey.FIRST_DIAGNOSIS, topic, fact, documents)
 
 
+_UK_ONLY = re.compile(r"\bin the UK\b|\bNHS\b|\bin England\b|(?-i:\bNICE\b)|\bUKHSA\b", re.I)
 _NORMAL_FILM = re.compile(r"\b(?:a )?(?:normal|clear) (?:chest )?(?:x-?ray|film|scan)s?\b", re.I)
 
 

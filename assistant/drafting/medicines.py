@@ -67,7 +67,16 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "cough_medicine",
         "a cough medicine, which can ease a cough but does not shorten the illness",
-        (r"linctus", r"cough (?:syrup|mixture|medicine|bottle)", r"benylin", r"pholcodine", r"guaifenesin"),
+        (
+            r"linctus",
+            r"cough (?:syrup|mixture|medicine|bottle)",
+            r"benylin",
+            r"pholcodine",
+            r"guaifenesin",
+            r"ambroxol",
+            r"bromhexine",
+            r"dextromethorphan",
+        ),
         relieves=True,
     ),
     MedicineGroup(
@@ -615,6 +624,41 @@ def _current(meds: Sequence[ListedMedicine]) -> list[ListedMedicine]:
 _SARTAN = re.compile(r"\b\w+sartan\b", re.I)
 
 
+def young_child_cough_caution(meds: Sequence[ListedMedicine], age: int | None) -> str:
+    """Cough medicines bought for a child under 6 are not recommended, or "" (a read draft told the
+    parents of a 3-year-old that ambroxol syrup "can ease a cough")."""
+    if age is None or age >= 6:
+        return ""
+    syrups = [m for m in _current(meds) if m.group and m.group.key == "cough_medicine"]
+    if not syrups:
+        return ""
+    return (
+        f"Cough medicines such as {_join([m.name for m in syrups])} are not recommended for children "
+        "under 6: they have not been shown to help and can cause side effects; warm drinks (or a little "
+        "honey from the age of one) are the usual home measures, and a pharmacist or the doctor can advise."
+    )
+
+
+_VITAMIN_D = re.compile(r"vitamin d|d3\b|colecalciferol|cholecalciferol|calcium|adcal|calcichew", re.I)
+
+
+def vitamin_d_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
+    """With sarcoidosis, whose granulomas make active vitamin D, a vitamin D or calcium supplement can push
+    the blood calcium too high, or "" (a read draft named a man's vitamin D3 3000 IU with Löfgren syndrome
+    only as "a vitamin or supplement")."""
+    if "sarcoidosis" not in condition_keys:
+        return ""
+    taken = [m for m in _current(meds) if _VITAMIN_D.search(m.name)]
+    if not taken:
+        return ""
+    return (
+        "In sarcoidosis the inflamed glands can make extra active vitamin D, so "
+        f"{_join([m.name for m in taken])} can push the blood calcium too high (with thirst, kidney stones "
+        "or confusion); blood and urine calcium are usually checked before carrying on, which the "
+        "prescriber can arrange."
+    )
+
+
 def steroid_caution(meds: Sequence[ListedMedicine]) -> str:
     """Steroid tablets beside a diabetes medicine raise the blood sugar (a read draft passed over
     readings of 18 to 20 on prednisolone with metformin), or ""."""
@@ -749,6 +793,7 @@ def medicine_sentences(
     symptoms: Sequence[str] = (),
     *,
     possible: Sequence[str] = (),
+    age: int | None = None,
 ) -> list[str]:
     """Each listed medicine in general terms, whether it treats the condition, and who decides.
 
@@ -760,6 +805,7 @@ def medicine_sentences(
         symptoms: The reported symptoms' plain names (for the caution on bleeding).
         possible: The alternatives discussed, as keys (a medicine that holds fluid beside a possible
             heart failure).
+        age: The patient's age in years (cough medicines in a young child).
 
     Returns:
         Up to five sentences: what each medicine is (grouped by purpose), which of them are
@@ -821,6 +867,12 @@ def medicine_sentences(
     caution = nsaid_caution(meds, [*condition_keys, *background], possible)
     if caution:
         out.append(caution)
+    young = young_child_cough_caution(meds, age)
+    if young:
+        out.append(young)
+    calcium = vitamin_d_caution(meds, condition_keys)
+    if calcium:
+        out.append(calcium)
     sugar = steroid_caution(meds)
     if sugar:
         out.append(sugar)

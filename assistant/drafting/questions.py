@@ -514,6 +514,10 @@ _SLEEP_APNOEA = re.compile(r"\bsleep apno?ea|\bsnor\w*|\bosa\b", re.I)
 _WORK = re.compile(r"\b(?:(?:my|his|her|their|the) (?:work|job|workplace)|at work|(?:the )?bakery)\b", re.I)
 
 
+#: Relatives named in the plural ("kids", "children", "grandchildren", "cousins").
+_MANY = re.compile(r"(?:kids|children|grandchildren|grandkids|cousins|colleagues|flatmates|residents)$", re.I)
+
+
 def _choked(intake: IntakeRecord) -> bool:
     """Whether a child's story tells of a choking episode, which all but names an inhaled object (the
     differential then raises it in its own right: see ``answers._raised_by_a_telling_fact``)."""
@@ -1348,11 +1352,12 @@ def _topic_questions(intake: IntakeRecord) -> list[Asked]:
         relative = patients_relation(relative_at_risk(sentence), intake, sentence)
         asks = sentence.rstrip().endswith("?")
         if relative:
+            many = " and " in relative or bool(_MANY.search(relative))
             found: list[Asked] = [
                 (
                     "contacts",
-                    f"whether the patient's {relative} {'are' if ' and ' in relative else 'is'} at risk and "
-                    f"{'need' if ' and ' in relative else 'needs'} a test",
+                    f"whether the patient's {relative} {'are' if many else 'is'} at risk and "
+                    f"{'need' if many else 'needs'} a test",
                     [relative],
                     [],
                 )

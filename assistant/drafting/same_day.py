@@ -159,6 +159,10 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         _MALARIA_PLACES.search(told[m.end() : m.end() + 40]) for m in _BACK_FROM.finditer(told)
     ):
         out.append(MALARIA_SIGN)
+    if _TB_MEDICINES.search("\n".join([*intake.medications, intake.diagnosis_in_question, *story])) and (
+        _LIVER.search(symptoms) or any(_LIVER.search(s) and "?" not in s for s in story)
+    ):
+        out.append(LIVER_SIGN)
     if age is None or age >= 18:
         fluid = _fluid_building_up(intake)
         if fluid:
@@ -169,6 +173,24 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     return out
 
 
+#: TB medicines, by name or as the patient says them ("the TB tablets", "Rifafour").
+_TB_MEDICINES = re.compile(
+    r"\b(?:rifampi\w*|isoniazid|pyrazinamide|ethambutol|rifinah|rifater|rifafour|rhze|hrze|"
+    r"tb (?:tablets?|pills?|medicines?|medications?|treatment|drugs?))\b",
+    re.I,
+)
+#: What a liver reaction to TB medicines looks like: yellow eyes or skin, vomiting, pain under the right ribs.
+_LIVER = re.compile(
+    r"\byellow\w*\b[^.;]{0,15}\b(?:eyes?|skin|whites)\b|\b(?:eyes?|skin)\b[^.;]{0,20}\byellow|\bjaundic\w*|"
+    r"\b(?:vomit\w*|throwing up|being sick)\b|"
+    r"\bright (?:side of (?:the |his |her |my )?(?:stomach|tummy|belly|abdomen)|upper (?:tummy|abdomen))\b|"
+    r"\bunder (?:the |his |her |my )?right ribs\b",
+    re.I,
+)
+LIVER_SIGN = (
+    "yellow eyes or skin, vomiting or pain under the right ribs while on TB medicines (a liver reaction, "
+    "checked with liver blood tests the same day)"
+)
 _DIURETIC = re.compile(r"\b(?:water (?:tablets?|pills?)|diuretics?|furosemide|frusemide|bumetanide)\b", re.I)
 _IMPROVING = re.compile(
     r"\b(?:(?:is|are|getting|feels?|a bit|much) better|improving|going down|settling)\b", re.I
@@ -251,7 +273,14 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
         where = f"the GP or the care team should be asked to see {who} today"
     elif EMERGENCY_SIGNS & set(signs):
         where = f"{act_now}, or go straight to A&E; {who} should not wait for this opinion"
-        return f"The account describes signs that need emergency care ({listed}): {where}."
+        # "is the stopping breathing normal?": parents were told only to act, never that it is not normal
+        usual = (
+            " Pauses in a baby's breathing, or going blue, grey or floppy, are not part of the usual course "
+            "of a cold or bronchiolitis."
+            if child
+            else ""
+        )
+        return f"The account describes signs that need emergency care ({listed}): {where}.{usual}"
     elif HOSPITAL_SIGNS & set(signs):
         where = f"{who} should be assessed in hospital today (A&E), rather than at a routine appointment"
     elif intake.age is not None and intake.age < 5:

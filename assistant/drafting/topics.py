@@ -518,13 +518,14 @@ EXPOSURES: tuple[Topic, ...] = (
 #: "is the 8-month-old baby at risk?" of a man with TB unanswered).
 _AGED = (
     r"(?:\d+[- ]?(?:year|yr|month|week)s?[- ]?old |little |young |new-?born |elderly |baby |big |older "
-    r"|younger )?"
+    r"|younger |pregnant |other )?"
 )
 _RELATIVE = (
     # "my sister's newborn": a relative's baby, named with whose it is
     r"(?:(?:my|his|her|our|their) (?P<whose>(?:sister|brother)'?s )?"
     + _AGED
-    + r"|the "
+    # "d baby": "the" as text messages spell it
+    + r"|(?:the|d) "
     + _AGED
     + r"(?=(?:baby|grandchild\w*|grandkids?|kids|children|household|family)\b))"
     r"(son|daughter|child|children|kids?|baby|newborn|wife|husband|partner|family|"
@@ -547,7 +548,10 @@ _AT_RISK = re.compile(
     r"danger(?:ous)? (?:to|for)|safe (?:for|around|to be (?:near|around|with))|"
     # "can we visit my sister's newborn?", "can my mum who is on chemo be around her?"
     r"visit\w*|be (?:around|near|with) (?:her|him|them|the baby)|hold (?:her|him|the baby)|"
-    r"(?:come|go) round)\b",
+    r"(?:come|go) round|"
+    # "can my kids get it?", "can my kids get TB from me?", "can she give it to other children?"
+    r"get (?:it|this|that|the same|tb|covid(?:-19)?|whooping cough)\b|get \w+ (?:from|off) (?:me|him|her|us)|"
+    r"give (?:it|this|that) to)\b",
     re.I,
 )
 

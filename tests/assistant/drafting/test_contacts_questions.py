@@ -124,3 +124,23 @@ def test_a_vulnerable_contact_is_told_to_wait_until_the_patient_is_well() -> Non
     )
     assert "weakened (by chemotherapy, for example)" in answers
     assert "visits are usually put off until the patient is well" in answers
+
+
+@pytest.mark.parametrize(
+    ("question", "summary"),
+    [
+        (
+            "Can my pregnant wife and kids get it?",
+            "whether the patient's wife and kids are at risk and need a test",
+        ),
+        ("Can my kids get TB from me?", "whether the patient's kids are at risk and need a test"),
+        ("Will d baby catch it?", "whether the patient's baby is at risk and needs a test"),
+    ],
+)
+def test_getting_it_from_the_patient_is_a_contact_question(question: str, summary: str) -> None:
+    """Read drafts for men with TB left "can my kids get TB from me?" unanswered."""
+    assert [s for s, _ in _contacts(question, age=44)] == [summary]
+
+
+def test_getting_better_or_a_second_opinion_is_no_contact_question() -> None:
+    assert _contacts("Will she get better? Can I get a second opinion?") == []

@@ -43,7 +43,7 @@ def test_a_babys_signs_are_named() -> None:
 def test_they_lead_the_answers_and_make_the_case_urgent() -> None:
     draft = compose_draft(BABY, ImagingFindings(), [], MockLLM(responses=[""]))
     answers = [s.text for s in draft.section(SectionKey.ANSWERS).sentences]
-    first = next(i for i, t in enumerate(answers) if "need emergency care" in t)
+    first = next(i for i, t in enumerate(answers) if t.startswith("The account describes signs that need"))
     assert first < next(i for i, t in enumerate(answers) if t.startswith("On whether the diagnosis"))
     # a baby's pauses in breathing are an emergency, not a same-day appointment
     assert "call emergency services now, or go straight to A&E" in answers[first]

@@ -233,3 +233,79 @@ def test_fluid_already_treated_and_improving_is_left_to_the_team_treating_it() -
         sex="male",
     )
     assert not any("fluid building up" in s for s in same_day_signs(intake))
+
+
+def test_vitamin_d_with_sarcoidosis_is_cautioned() -> None:
+    said = " ".join(medicine_sentences(["Vitamin D3 3000 IU", "naproxen"], ["sarcoidosis"], "sarcoidosis"))
+    assert "can push the blood calcium too high" in said
+    assert "calcium too high" not in " ".join(
+        medicine_sentences(["Vitamin D3 3000 IU"], ["asthma"], "asthma")
+    )
+
+
+def test_lofgren_syndrome_is_said_to_need_no_biopsy() -> None:
+    assert (
+        "Löfgren syndrome" in condition("sarcoidosis").test
+        and "without a biopsy" in condition("sarcoidosis").test
+    )
+
+
+@pytest.mark.parametrize(
+    ("symptom", "sign"),
+    [
+        ("vomiting after taking TB pills, sore right side of stomach", True),
+        ("eyes a little bit yellow since yesterday", True),
+        ("cough with yellow phlegm", False),
+        ("constant dull ache in the right side of the chest", False),
+    ],
+)
+def test_a_liver_reaction_on_tb_medicines_is_seen_the_same_day(symptom: str, sign: bool) -> None:
+    from assistant.drafting.same_day import LIVER_SIGN, same_day_signs
+
+    intake = IntakeRecord(
+        diagnosis_in_question="TB of the lungs",
+        main_question="Should he stop the TB tablets?",
+        medications=["Rifafour (TB tablets), 2 weeks"],
+        symptoms=[Symptom(description=symptom, duration="3 days")],
+        age=48,
+        sex="male",
+    )
+    assert (LIVER_SIGN in same_day_signs(intake)) is sign
+
+
+def test_a_uk_only_passage_is_not_quoted_to_a_patient_abroad() -> None:
+    from assistant.drafting.composer import _UK_ONLY
+
+    assert _UK_ONLY.search(
+        "In the UK, asbestosis from work can bring Industrial Injuries Disablement Benefit."
+    )
+    assert _UK_ONLY.search("NICE suggests a 5-day course.")
+    assert not _UK_ONLY.search("A nice, simple test.")
+
+
+def test_a_babys_pauses_in_breathing_get_one_plain_emergency_answer() -> None:
+    """Read drafts put "if they are severe, sudden or getting worse" before "call emergency services now",
+    and never told a mother who asked that the pauses are not normal."""
+    baby = IntakeRecord(
+        diagnosis_in_question="Bronchiolitis",
+        reason_for_second_opinion="Twice tonight she stopped breathing for about 10 seconds and went grey.",
+        main_question="Is the stopping breathing normal or should I take her in?",
+        symptoms=[
+            Symptom(description="pauses in breathing during sleep with grey colour", duration="tonight"),
+            Symptom(description="fast breathing", duration="2 days"),
+        ],
+        age=0,
+        sex="female",
+    )
+    answers = _text(_draft(baby), SectionKey.ANSWERS)
+    assert "if they are severe, sudden or getting worse" not in answers
+    assert "On the signs described that need emergency care now:" in answers
+    assert "are not part of the usual course of a cold or bronchiolitis" in answers
+
+
+def test_a_cough_syrup_for_a_child_under_6_is_not_recommended() -> None:
+    syrup = ["Cough syrup (ambroxol) from chemist"]
+    assert "not recommended for children under 6" in " ".join(
+        medicine_sentences(syrup, ["pneumonia"], "pneumonia", age=3)
+    )
+    assert "not recommended" not in " ".join(medicine_sentences(syrup, ["pneumonia"], "pneumonia", age=30))
