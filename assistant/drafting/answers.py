@@ -209,7 +209,14 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         )
         out += [
             DraftSentence(text=t, origin="template", condition_ref=dx_cond.key)
-            for t in story_verdict(ctx.intake, dx_cond, questions.named_alternatives(ctx.intake))
+            # the rivals the differential weighs, those the story raised unnamed among them (a read draft
+            # answered "is it pneumonia?" for a toddler who had choked on peanuts without the inhaled
+            # peanut it discussed further down)
+            for t in story_verdict(
+                ctx.intake,
+                dx_cond,
+                [c for c, _ in differential(ctx, questions.named_alternatives(ctx.intake))],
+            )
         ]
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))
     hoarse = hoarse_voice_sentence(ctx.intake)

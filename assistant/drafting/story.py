@@ -84,7 +84,15 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     rival = next((c for c in rivals if c != dx and story_weighs(intake, c, dx)), None)
     # the first rival the story points to more than to the diagnosis, with what points there (weighed once)
     stronger = next(((c, p) for c in rivals if c != dx for p in [outweighs(intake, c, dx)] if p), None)
-    if stronger is not None:
+    if stronger is not None and stronger[0].refines == dx.key:
+        # a kind of the diagnosis (atypical pneumonia in a pneumonia): which germ to test for, not a wrong
+        # diagnosis
+        out.append(
+            f"Taken together, the story points to {stronger[0].name} in particular "
+            f"({questions.join_names(stronger[1][:5])}), so a test for it is worth asking about promptly, "
+            "since its treatment can differ."
+        )
+    elif stronger is not None:
         out.append(
             f"Taken together, the story points more to {stronger[0].name} than to {dx.name} "
             f"({questions.join_names(stronger[1][:5])}), which is a reason for the "
@@ -99,6 +107,13 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
         out.append(
             f"Taken together, the story fits {dx.name} well; the tests above, not the story, are what "
             "confirm it."
+        )
+    elif rival is not None and rival.urgent:
+        # an alternative assessed the same day that the story gives weight to is said in the answer on the
+        # diagnosis, not only in the list of alternatives below it
+        out.append(
+            f"The story also gives {rival.name} real weight, which is usually assessed the same day; it is "
+            "discussed below with the test that settles it."
         )
     elif lean == "against" and not own:
         out.append(

@@ -309,3 +309,19 @@ def test_a_cough_syrup_for_a_child_under_6_is_not_recommended() -> None:
         medicine_sentences(syrup, ["pneumonia"], "pneumonia", age=3)
     )
     assert "not recommended" not in " ".join(medicine_sentences(syrup, ["pneumonia"], "pneumonia", age=30))
+
+
+def test_the_answer_on_the_diagnosis_names_an_urgent_alternative_the_story_raised() -> None:
+    """A read draft answered "is it pneumonia?" for a toddler who had choked on peanuts without the inhaled
+    object it discussed further down."""
+    answers = _text(_draft(TODDLER), SectionKey.ANSWERS)
+    assert (
+        "an inhaled object stuck in an airway (inhaled foreign body)"
+        in answers.split("On whether it could")[0]
+    )
+
+
+def test_the_answer_on_a_pneumonia_says_which_germ_the_story_points_to_not_a_wrong_diagnosis() -> None:
+    answers = _text(_draft(HOT_TUB), SectionKey.ANSWERS)
+    assert "the story points to atypical pneumonia" in answers
+    assert "points more to atypical pneumonia" not in answers
