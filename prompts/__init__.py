@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,14 @@ def parse_template(text: str, *, source: str = "<string>") -> PromptTemplate:
     )
 
 
+@lru_cache(maxsize=64)
+def _parsed(text: str, source: str) -> PromptTemplate:
+    """:func:`parse_template`, remembered per file text: every draft loads the same templates, and
+    parsing the front matter cost more than composing a short section. Keyed on the text, so an edited
+    file is parsed afresh; the template is frozen, so sharing it is safe."""
+    return parse_template(text, source=source)
+
+
 def load_template(name: str, *, directory: Path | None = None) -> PromptTemplate:
     """Load ``<directory>/<name>.txt`` (default: this package's folder).
 
@@ -162,7 +171,7 @@ def load_template(name: str, *, directory: Path | None = None) -> PromptTemplate
     path = (directory or TEMPLATES_DIR) / f"{name}.txt"
     if not path.is_file():
         raise PromptTemplateError(f"prompt template {name!r} not found at {path}")
-    template = parse_template(path.read_text(encoding="utf-8"), source=str(path))
+    template = _parsed(path.read_text(encoding="utf-8"), str(path))
     if template.name != name:
         raise PromptTemplateError(
             f"{path}: front matter name {template.name!r} differs from file name {name!r}"

@@ -77,6 +77,12 @@ class AnswerContext:
         return facts.pregnant_now(self.intake)
 
     @cached_property
+    def rivals(self) -> list[tuple[Condition, str]]:
+        """The case's differential (:func:`differential` on the alternatives the patient names), weighed
+        once: the answer on the diagnosis and the alternatives section read the same list."""
+        return differential(self, questions.named_alternatives(self.intake))
+
+    @cached_property
     def another_form(self) -> Callable[[str], bool]:
         """:func:`~assistant.drafting.questions.another_form` for this patient, read once."""
         return questions.another_form_check(self.intake)
@@ -215,7 +221,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
             for t in story_verdict(
                 ctx.intake,
                 dx_cond,
-                [c for c, _ in differential(ctx, questions.named_alternatives(ctx.intake))],
+                [c for c, _ in ctx.rivals],
             )
         ]
     out += ctx.pick(f"How is {dx_name} diagnosed? signs symptoms tests", 1, ctx.diagnostic(dx_cond))

@@ -24,7 +24,6 @@ from assistant.drafting.answers import (
     about_imaging_models,
     agreement_sentence,
     answer_sentences,
-    differential,
     differential_sentences,
 )
 from assistant.drafting.chat_answers import ChatAnswerer, add_chat_answers
@@ -582,9 +581,8 @@ def compose_draft(
     # Anything uploaded is answered, a refused film included: that answer is where its reason is given.
     has_images = bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds)
     sub_questions = questions.parse_sub_questions(intake, has_images=has_images)
-    named = questions.named_alternatives(intake)
     actx = _answer_context(ctx)
-    items = differential(actx, named)
+    items = actx.rivals
     builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
         SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions, ctx.red_flags),
         SectionKey.ANSWERS: lambda: _answers(ctx, actx, sub_questions, [c for c, _ in items], chat),

@@ -444,32 +444,35 @@ _REAL_WORDS = frozenset(
 
 @lru_cache(maxsize=4096)
 def _corrected(text: str, vocabulary: tuple[str, ...]) -> str:
+    return _WORDS.sub(lambda match: _corrected_word(match.group(0), vocabulary), text)
+
+
+@lru_cache(maxsize=65536)
+def _corrected_word(word: str, vocabulary: tuple[str, ...]) -> str:
+    """One word, corrected to the term it misspells or left as it is; remembered per word, since the
+    same everyday words come back in every patient's text and the close-match search is the costly part
+    of reading one."""
     known = list(vocabulary) or _SPELLABLE
     parts = [] if vocabulary else _SPELLABLE_PARTS
-
-    def fix(match: re.Match[str]) -> str:
-        word = match.group(0)
-        low = word.lower()
-        if low in known or low in parts or low in _REAL_WORDS:
+    low = word.lower()
+    if low in known or low in parts or low in _REAL_WORDS:
+        return word
+    close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
+    if not close and parts:
+        close = difflib.get_close_matches(low, parts, n=1, cutoff=0.85)
+        # an ending added or dropped is another form of the word, not a misspelling
+        if close and (close[0].startswith(low[:-1]) or low.startswith(close[0][:-1])):
             return word
-        close = difflib.get_close_matches(low, known, n=1, cutoff=0.85)
-        if not close and parts:
-            close = difflib.get_close_matches(low, parts, n=1, cutoff=0.85)
-            # an ending added or dropped is another form of the word, not a misspelling
-            if close and (close[0].startswith(low[:-1]) or low.startswith(close[0][:-1])):
-                return word
-        if not close or close[0][0] != low[0]:
-            return word
-        # "hypothyroidism" is not a misspelt "hyperthyroidism", nor "hypotension" "hypertension"
-        if {low[:5], close[0][:5]} == {"hypot", "hyper"} or {low[:4], close[0][:4]} == {"hypo", "hype"}:
-            return word
-        # A misspelling drops at most one letter: a word two letters shorter is another word
-        # ("asbestos" is not "asbestosis", "weeing" not "wheezing").
-        if len(close[0]) - len(low) >= 2:
-            return word
-        return close[0]
-
-    return _WORDS.sub(fix, text)
+    if not close or close[0][0] != low[0]:
+        return word
+    # "hypothyroidism" is not a misspelt "hyperthyroidism", nor "hypotension" "hypertension"
+    if {low[:5], close[0][:5]} == {"hypot", "hyper"} or {low[:4], close[0][:4]} == {"hypo", "hype"}:
+        return word
+    # A misspelling drops at most one letter: a word two letters shorter is another word
+    # ("asbestos" is not "asbestosis", "weeing" not "wheezing").
+    if len(close[0]) - len(low) >= 2:
+        return word
+    return close[0]
 
 
 _VAGUE_PATTERNS = [(t, _lay_pattern(t.pattern)) for t in VAGUE_TERMS]
