@@ -31,7 +31,14 @@ from assistant.drafting.same_day import EMERGENCY_SIGNS, same_day_sentence, same
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, care_setting, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
-from assistant.drafting.story import alternative_lean, fitting, one_name, story_verdict, story_weighs
+from assistant.drafting.story import (
+    alternative_lean,
+    established,
+    fitting,
+    one_name,
+    story_verdict,
+    story_weighs,
+)
 from assistant.drafting.topics import prescribed, topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -837,11 +844,17 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
         cond = for_label(f.label)
         if f.positive and cond is not None and cond != dx and cond not in [c for c, _ in out]:
             out.append((cond, f"the {f.model_card.name} model counted {f.label} as present"))
-    raised = [
-        *questions.raised_by_symptoms(ctx.intake),
-        *_raised_by_the_course(ctx.intake),
-        *_raised_by_a_telling_fact(ctx.intake, dx),
-    ]
+    # a diagnosis its settling test has shown is not weighed against what the symptoms might raise (read
+    # drafts sent a woman whose clot a CT angiogram had shown for a same-day heart check)
+    raised = (
+        []
+        if established(ctx.intake, dx)
+        else [
+            *questions.raised_by_symptoms(ctx.intake),
+            *_raised_by_the_course(ctx.intake),
+            *_raised_by_a_telling_fact(ctx.intake, dx),
+        ]
+    )
     for cond, why in raised:
         if cond != dx and cond not in [c for c, _ in out] and not cond.too_young(ctx.intake.age):
             out.append((cond, why))

@@ -83,6 +83,19 @@ class Condition:
     #: not in a toddler), and what to say when it is asked about below it; 0: any age.
     min_age: int = 0
     under_age: str = ""
+    #: Results that establish it, as regular expressions ("a CT angiogram showed clots", "two copies of
+    #: F508del"): once the story reports one, the draft rests the diagnosis on that result, not on the
+    #: story (read drafts said a proven cystic fibrosis "points more to asthma").
+    proof: tuple[str, ...] = ()
+
+    def shown_in(self, text: str) -> str:
+        """The words of ``text`` reporting a result that establishes it, or '' (not when denied: "the CT
+        angiogram showed no clots")."""
+        for pattern in self.proof:
+            for match in re.finditer(pattern, text, re.I):
+                if not _PROOF_DENIED.search(match.group(0)):
+                    return match.group(0)
+        return ""
 
     @property
     def check_after(self) -> str:
@@ -117,6 +130,14 @@ class Condition:
         """What is usually advised about the activity ``key`` ('travel', 'gym'), or ''."""
         return dict(self.activity).get(key, "")
 
+
+#: A result that denies or hedges what it names ("showed no clots", "ruled out", "negative for", "possible
+#: clot", "clots are sometimes overcalled on CT").
+_PROOF_DENIED = re.compile(
+    r"\b(?:no|not|without|ruled out|excluded|negative|normal|clear|nothing|possibl[ey]|probabl[ey]|query|"
+    r"suspected|maybe|might|may|overcall\w*|over-called|sometimes)\b(?! longer\b)|\?",
+    re.I,
+)
 
 CONDITIONS_PATH = Path(__file__).with_name("conditions.yaml")
 

@@ -359,11 +359,9 @@ _NONE_SAID = re.compile(
 
 
 _RELATIVES = re.compile(
-    r"\b(mother|father|mum|dad|parents?|brothers?|sisters?|aunts?|aunties?|uncles?|cousins?|grand\w+|nan|nana|"
-    r"nanna|gran|granny|nieces?|nephews?|twins?|siblings?|sons?|daughters?|wife|husband|partner|family|"
-    r"relatives?|friends?|"
-    r"contact|lived with|neighbou?rs?|colleagues?|classmates?|flatmates?|housemates?|workmates?|co-?workers?|"
-    r"patients)\b",
+    # the shared list of people (:data:`questions.PEOPLE`), plurals included, and the words for contacts
+    rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|family|contact|lived with|neighbou?rs?|"
+    r"classmates?|flatmates?|housemates?|patients)\b",
     re.I,
 )
 

@@ -119,6 +119,25 @@ GROUPS: tuple[MedicineGroup, ...] = (
         treats=("varicella_pneumonia", "shingles"),
     ),
     MedicineGroup(
+        "antimalarial",
+        "an antimalarial medicine, which treats malaria and has no effect on a chest infection",
+        (
+            r"coartem",
+            r"artemether",
+            r"lumefantrine",
+            r"artesunate",
+            r"amodiaquine",
+            r"(?:dihydro)?artemisinin",
+            r"malarone",
+            r"atovaquone[- ]proguanil",
+            r"quinine",
+            r"chloroquine",
+            r"fansidar",
+            r"sulfadoxine",
+        ),
+        treats=("malaria",),
+    ),
+    MedicineGroup(
         "antiarrhythmic",
         "a medicine that controls the heart's rhythm (amiodarone can, rarely, inflame the lungs or upset the "
         "thyroid, so it is checked with blood tests and reviewed by the heart team)",

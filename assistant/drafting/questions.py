@@ -273,7 +273,9 @@ _HEART_DIAGNOSES = frozenset(
 
 #: Relatives and other people a patient's story mentions (a regular-expression alternation).
 PEOPLE = (
-    r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|uncle|cousin|grand\w+|son|daughter|wife|"
+    # "Aunty had a clot in her leg" is the aunt's (a read summary gave a 16-year-old a past clot)
+    r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|aunty|auntie|uncle|cousin|nephew|niece|nan|nana|"
+    r"gran|granny|grand\w+|step(?:mum|mom|dad|mother|father)|son|daughter|wife|"
     r"husband|partner|relative|friend|neighbour|neighbor|colleague|co-?workers?|workmates?"
 )
 
@@ -647,7 +649,8 @@ NEGATIVE_RESULT = re.compile(
 #: "never been tested", a test refused or never had, a result still awaited. The conditions it names
 #: are neither the patient's nor denied.
 STATUS_UNKNOWN = re.compile(
-    rf"\b(?:status|results?)\s+(?:is |was )?{NOT_KNOWN}\b|"
+    # "HIV test not done" (a read summary listed HIV among a young woman's past conditions)
+    rf"\b(?:status|results?|tests?|screen(?:ing)?)\s+(?:is |was |has )?{NOT_KNOWN}\b|"
     r"\b(?:unknown|not known|(?:never|not) (?:recently |yet )?(?:been )?tested)\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"

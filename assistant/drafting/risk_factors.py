@@ -308,11 +308,22 @@ _SELF = re.compile(r"\b(?:i|i'm|im|i've|i'd|me|myself)\b", re.I)
 _PATIENT_MARK = "\x00"
 
 
+#: Another person's possessive just before a word for a child: "the neighbour's 6 year old girl" is the
+#: neighbour's child, not the patient (a read draft gave a 4-year-old "TB treated in the past").
+_THEIRS = re.compile(rf"\b(?:{_PEOPLE})'s\s+(?:[\w-]+\s+){{0,4}}$", re.I)
+
+
 def _marked(text: str, writer: _Writer) -> str:
     """``text`` with the patient's words replaced by a mark of the same length."""
     if writer.patient is None:
         return text
-    return writer.patient.sub(lambda m: _PATIENT_MARK * len(m.group(0)), text)
+
+    def mark(m: re.Match[str]) -> str:
+        if _THEIRS.search(text[max(0, m.start() - 60) : m.start()]):
+            return m.group(0)
+        return _PATIENT_MARK * len(m.group(0))
+
+    return writer.patient.sub(mark, text)
 
 
 def _people(text: str, writer: _Writer) -> list[re.Match[str]]:

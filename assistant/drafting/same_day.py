@@ -149,6 +149,15 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         and _INFECTION.search("\n".join([symptoms, intake.diagnosis_in_question]))
     ):
         out.append("new confusion or drowsiness with an infection")
+    # COPD, drowsy or confused, on oxygen or with a morning headache or flapping hands: carbon dioxide
+    # building up (a read draft for a 74-year-old whose daughter had turned her oxygen up to 4 litres, now
+    # sleepy, muddled and flushed, asked the GP to call "today")
+    if (
+        copd
+        and (_CO2_DROWSY.search(symptoms) or any(_CO2_DROWSY.search(s) and "?" not in s for s in story))
+        and _CO2_CONTEXT.search("\n".join([symptoms, *story, " ".join(intake.medications)]))
+    ):
+        out.append(CO2_SIGN)
     calf = [p for p in re.split(r";", symptoms) if _CALF.search(p) and _CALF_TROUBLE.search(p)]
     if calf and _BREATH_OR_PAIN.search(symptoms):
         out.append("a painful or swollen calf together with breathlessness or chest pain")
@@ -249,7 +258,17 @@ _EXERTION_FAINT = re.compile(
 
 
 #: Signs that call for emergency care now rather than a same-day appointment.
-EMERGENCY_SIGNS = frozenset({"pauses in breathing", "going blue, grey or floppy"})
+CO2_SIGN = (
+    "new drowsiness or confusion with COPD, above all on oxygen (carbon dioxide may be building up in the "
+    "blood, which a blood gas test in hospital checks now; the oxygen is not turned up further meanwhile)"
+)
+_CO2_DROWSY = re.compile(
+    r"\b(?:confus\w*|drows\w*|(?:very |more |so )?sleepy|dropping off|nodding off|hard to wake|muddled|"
+    r"not making sense)\b",
+    re.I,
+)
+_CO2_CONTEXT = re.compile(r"\boxygen\b|\b(?:head ?aches?|flapp\w*|twitch\w*|tremor|jerk\w*|flushed)\b", re.I)
+EMERGENCY_SIGNS = frozenset({"pauses in breathing", "going blue, grey or floppy", CO2_SIGN})
 #: Signs that call for hospital assessment today (possible sepsis in an older person, a possible clot).
 HOSPITAL_SIGNS = frozenset(
     {
@@ -269,10 +288,21 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
     child = intake.age is not None and intake.age < 16
     who = "the child" if child else "the patient"
     listed = "; ".join(signs)
-    if care_setting(intake) == "care_plan":
+    setting = care_setting(intake)
+    if setting == "care_plan" and not EMERGENCY_SIGNS & set(signs):
         where = f"the GP or the care team should be asked to see {who} today"
+    elif setting == "hospital":
+        # an inpatient is not sent "to A&E": the ward team is told, now for an emergency sign
+        when = "now" if EMERGENCY_SIGNS & set(signs) else "today"
+        return (
+            f"The account describes signs that need a doctor's review {when} ({listed}): since {who} is in "
+            f"hospital, the nurse or doctor on the ward should be told about them {when}, asking for the "
+            "doctor to come, rather than waiting for this opinion."
+        )
     elif EMERGENCY_SIGNS & set(signs):
-        where = f"{act_now}, or go straight to A&E; {who} should not wait for this opinion"
+        # a care plan's own route now (act_now names it), never A&E beside it
+        a_and_e = "" if setting == "care_plan" else ", or go straight to A&E"
+        where = f"{act_now}{a_and_e}; {who} should not wait for this opinion"
         # "is the stopping breathing normal?": parents were told only to act, never that it is not normal
         usual = (
             " Pauses in a baby's breathing, or going blue, grey or floppy, are not part of the usual course "

@@ -24,6 +24,14 @@ _HOSPITAL = re.compile(
     r"(?! (?:computer|system|notes|records|files?|scan|before|once|twice))|"
     r"(?:in|on) (?:the )?(?:icu|itu|intensive care unit|picu|nicu|special care baby unit|scbu) (?:now|still)|"
     r"nil by mouth|(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
+    # "put her on IV Unasyn ... talking about discharge", "the resident said", "from my hospital bed" (read
+    # drafts sent two inpatients, one on day 4 after bowel surgery, "to A&E"; not "the registrar said", a
+    # doctor seen before)
+    r"(?:on|given|having|started on|put (?:her|him|me) on) (?:iv|intravenous) [a-z-]+|"
+    r"(?:talking about|planning|plan for|ready for|waiting for|before) (?:her |his |my |their )?discharge|"
+    r"hospital bed|the (?:ward nurse|night nurse)|"
+    r"on (?:\d+|one|two|three|four|five|six) (?:litres?|liters?|l) of oxygen now|"
+    r"post-?op(?:erative)? day|day \d+ (?:after|post|since) (?:the |her |his |my )?(?:surgery|operation|op)|"
     r"in hospital (?:since|now|at the moment|currently|still)|"
     # "now she is on oxygen by the nose", "antibiotic in the vein", "one doctor on the round" (a read
     # draft sent a daughter's mother, an inpatient on oxygen, "to A&E")

@@ -70,6 +70,15 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     reported = questions.reported_symptoms(intake)
     own = fitting(dx, reported)
     out = []
+    if established(intake, dx):
+        # the settling test already done and positive: the story neither confirms nor unsettles it (read
+        # drafts weighed a genetically proven cystic fibrosis against asthma, and a clot shown on a CT
+        # angiogram against a pulled muscle, on the symptoms alone)
+        return [
+            f"The account reports a result of the kind that usually settles {dx.name} (the reviewing "
+            "clinician checks the report itself), so the diagnosis rests on that result rather than on the "
+            "symptoms."
+        ]
     # "a cough fits pneumonia" says nothing (read drafts endorsed diagnoses on it): the fit is said when a
     # symptom less common than a cough fits, or three do.
     if own and (len(own) >= 3 or any(n not in _COMMON for n in own)):
@@ -81,7 +90,12 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     lean = _lean(intake, dx)
     # An alternative the story also gives real weight (an inhaled toy part beside "asthma") is said in the
     # same breath: read drafts said "the story fits asthma well" of a toddler who had choked.
-    rival = next((c for c in rivals if c != dx and story_weighs(intake, c, dx)), None)
+    # An urgent one first: read drafts named asthma beside viral wheeze and left out the inhaled nut the
+    # differential raised for a toddler who had choked.
+    rival = next(
+        (c for c in sorted(rivals, key=lambda c: not c.urgent) if c != dx and story_weighs(intake, c, dx)),
+        None,
+    )
     # the first rival the story points to more than to the diagnosis, with what points there (weighed once)
     stronger = next(((c, p) for c in rivals if c != dx for p in [outweighs(intake, c, dx)] if p), None)
     if stronger is not None and stronger[0].refines == dx.key:
@@ -93,10 +107,21 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
             "since its treatment can differ."
         )
     elif stronger is not None:
+        # an urgent one is assessed today, not "soon" (a read draft left angina at "look again soon")
+        when = (
+            "today, since it is usually assessed the same day"
+            if stronger[0].urgent
+            else "soon, with the test for it"
+        )
         out.append(
             f"Taken together, the story points more to {stronger[0].name} than to {dx.name} "
             f"({questions.join_names(stronger[1][:5])}), which is a reason for the "
-            "treating doctor to look at the diagnosis again soon, with the test for it."
+            f"treating doctor to look at the diagnosis again {when}."
+        )
+    elif lean == "for" and rival is not None and rival.urgent:
+        out.append(
+            f"The story fits {dx.name}, but it also gives {rival.name} real weight, which is usually "
+            "assessed the same day; it is discussed below with the test that settles it."
         )
     elif lean == "for" and rival is not None:
         out.append(
@@ -123,6 +148,16 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
     return out
 
 
+def established(intake: IntakeRecord, cond: Condition | None) -> bool:
+    """Whether the intake reports a result that establishes ``cond`` (its table's ``proof``: "the CT
+    angiogram showed clots", "two copies of F508del", "the needle drew off pus")."""
+    if cond is None or not cond.proof:
+        return False
+    return bool(
+        cond.shown_in("\n".join([intake.prior_imaging, intake.reason_for_second_opinion, intake.history]))
+    )
+
+
 def story_weighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> bool:
     """Whether the story gives the alternative ``cond`` real weight against the first diagnosis ``dx``
     (what :func:`alternative_lean` says as "Taken together, the story gives ... real weight")."""
@@ -137,7 +172,7 @@ def outweighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> li
     Only what tells the two apart counts on either side (symptoms both share, facts that raise both do
     not); the alternative needs three such points (a common symptom counting half), a telling symptom
     (not a cough or tiredness) among them, twice as many as the diagnosis's, and no fact against it."""
-    if dx is None or dx == cond:
+    if dx is None or dx == cond or established(intake, dx):
         return []
     reported = questions.reported_symptoms(intake)
     raising, lowering = bearing_on(intake, cond)
@@ -219,7 +254,17 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
         # only what tells the two apart leans: two such symptoms or facts, not three of any kind
         shared = set(fitting(shared_with, own))
         telling = [n for n in own if n not in shared]
-        if len(telling) + len(raising) >= 2 and not _against(lowering, cond):
+        # a telling symptom of its own (not a cough), a fact that all but names it, or two facts of the
+        # patient's own story: a relative's illness and one fact (a parent's asthma and "worse at night")
+        # gave asthma "real weight" beside croup in a 1-year-old. Not for a condition assessed the same day,
+        # where weighing too much costs less than missing it.
+        decisive = any(cond.key in f.factor.decisive for f in raising)
+        own_facts = [f for f in raising if not f.factor.key.startswith("family_")]
+        if (
+            (set(telling) - _WEAK or decisive or cond.urgent or len(own_facts) >= 2)
+            and len(telling) + len(raising) >= 2
+            and not _against(lowering, cond)
+        ):
             return "for"
     elif _weight(own) + len(raising) >= 3 and not _against(lowering, cond):
         return "for"

@@ -93,8 +93,10 @@ TOPICS: tuple[Topic, ...] = (
         "speeds recovery from a flare-up of COPD or asthma, and in conditions such as sarcoidosis they are "
         "used only when symptoms or the organs affected need them; trouble sleeping, restlessness and "
         "raised blood sugar are known side effects (people with diabetes usually check their sugar more "
-        "often during a course), and longer courses have more, so whether to start, stop or change them "
-        "is the prescriber's decision",
+        "often during a course), and longer courses have more; after more than about three weeks they are "
+        "not stopped suddenly, since the body's own steroid hormone needs time to recover, so the prescriber "
+        "lowers the dose step by step, and whether to start, stop or change them is the prescriber's "
+        "decision",
     ),
     Topic(
         "diuretic",
@@ -616,6 +618,15 @@ def medicine_name(t: Topic, medications: Sequence[str]) -> str:
 #: babies with bronchiolitis about COPD, heart failure and blood clots).
 _FOR_A_CHILD = (
     (" in asthma and COPD", " in asthma"),
+    # a father asking whether his son with croup needed a second dose was told about COPD and sarcoidosis
+    (
+        "speeds recovery from a flare-up of COPD or asthma, and in conditions such as sarcoidosis they are "
+        "used only when symptoms or the organs affected need them",
+        "speeds recovery from an asthma attack, and in croup a single dose of dexamethasone, which works for "
+        "about two to three days, is the usual treatment, another dose being considered when the barking "
+        "cough and noisy breathing come back",
+    ),
+    (" (people with diabetes usually check their sugar more often during a course)", ""),
     (
         "viral infections, asthma, heart failure or blood clots",
         "viral infections such as colds, bronchiolitis and most coughs, or asthma",

@@ -1,0 +1,182 @@
+"""What the reading of v527-v562 found: a heart pattern behind "costochondritis", an urgent rival named
+first, a diagnosis its settling test has shown, an inpatient's ward told rather than A&E, carbon dioxide
+building up with COPD, a relative's illness and an untested status read as such, and "real weight" for
+an alternative only on what tells it apart. Real tables; only the language model is the mock."""
+
+from __future__ import annotations
+
+from assistant.drafting import questions
+from assistant.drafting.composer import compose_draft
+from assistant.drafting.conditions import condition
+from assistant.drafting.llm import MockLLM
+from assistant.drafting.same_day import CO2_SIGN, same_day_sentence, same_day_signs
+from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
+from assistant.drafting.setting import act_now, in_hospital
+from assistant.drafting.story import alternative_lean, established, story_verdict
+from assistant.drafting.topics import medicine_note, topic
+from assistant.intake import IntakeRecord, Symptom
+
+
+def _draft(intake: IntakeRecord) -> DraftContent:
+    return compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
+
+
+def _text(draft: DraftContent, key: SectionKey) -> str:
+    return " ".join(s.text for s in draft.section(key).sentences)
+
+
+ANGINA = IntakeRecord(
+    diagnosis_in_question="costochondritis",
+    reason_for_second_opinion=(
+        "Tight pain in the middle of my chest when I walk up the hill, it goes into my jaw and down my left "
+        "arm and goes away if I stop. The GP pressed on my chest and it was sore. Last night it came on "
+        "sitting down for 20 mins and I was all sweaty."
+    ),
+    main_question="Should I keep going with the ibuprofen?",
+    symptoms=[Symptom(description="tight chest pain walking uphill, goes off with rest", duration="3 weeks")],
+    medications=["metformin 1g twice a day", "ibuprofen 400mg three times a day"],
+    history="Type 2 diabetes. Smoke 20 a day. Dad died of a heart attack at 58.",
+    age=56,
+    sex="female",
+)
+
+
+def test_effort_pain_spreading_to_the_jaw_raises_a_heart_cause_today_despite_a_tender_spot() -> None:
+    draft = _draft(ANGINA)
+    assert "heart_attack" in draft.alternatives
+    assert str(draft.priority) == "urgent"
+    answers = _text(draft, SectionKey.ANSWERS)
+    assert (
+        "also gives a heart problem such as angina or a heart attack real weight, which is usually assessed "
+        "the same day" in answers
+    )
+    # the tender spot is said not to rule it out rather than counted against it
+    assert "does not rule out a heart cause" in _text(draft, SectionKey.ALTERNATIVES)
+
+
+def test_the_same_pain_at_twenty_is_no_heart_raise() -> None:
+    young = ANGINA.model_copy(update={"age": 20, "history": "Healthy."})
+    assert "heart_attack" not in _draft(young).alternatives
+
+
+CHOKED = IntakeRecord(
+    diagnosis_in_question="viral induced wheeze",
+    reason_for_second_opinion=(
+        "Two weeks ago he choked on some peanuts and went red, then started wheezing that night and it has "
+        "not stopped. No cold, no fever. The GP said the right side sounded quieter."
+    ),
+    main_question="Why isn't the Ventolin working? Is it asthma?",
+    symptoms=[
+        Symptom(description="wheeze", duration="2 weeks"),
+        Symptom(description="cough", duration="2 weeks"),
+    ],
+    medications=["Ventolin 6 puffs when wheezy"],
+    history="Dad had asthma as a child. Worse at night.",
+    age=2,
+    sex="male",
+)
+
+
+def test_an_urgent_rival_is_named_in_the_answer_before_an_asked_one() -> None:
+    answers = _text(_draft(CHOKED), SectionKey.ANSWERS)
+    assert "also gives an inhaled object stuck in an airway (inhaled foreign body) real weight" in answers
+    # a parent's asthma and "worse at night" alone give asthma no weight beside a toddler's wheeze
+    assert "gives asthma real weight" not in answers
+
+
+def test_a_relatives_illness_and_one_fact_are_no_real_weight_but_two_facts_of_ones_own_are() -> None:
+    croup = IntakeRecord(
+        diagnosis_in_question="croup",
+        reason_for_second_opinion="Barking cough and noisy breathing in, worse at night.",
+        main_question="Could it be asthma?",
+        symptoms=[Symptom(description="barking cough", duration="2 days")],
+        history="His dad had asthma as a child.",
+        age=3,
+        sex="male",
+    )
+    assert alternative_lean(croup, condition("asthma"), condition("croup")) == ""
+
+
+def test_a_diagnosis_its_settling_test_showed_rests_on_that_result() -> None:
+    pe = IntakeRecord(
+        diagnosis_in_question="pulmonary embolism",
+        reason_for_second_opinion="Breathless and a sharp pain, heart racing at 118.",
+        prior_imaging="CT angiogram in the ER: 'acute segmental pulmonary emboli right lower lobe'.",
+        main_question="Is it definitely a clot and not a pulled muscle?",
+        age=31,
+        sex="female",
+    )
+    dx = condition("pulmonary_embolism")
+    assert established(pe, dx)
+    said = " ".join(story_verdict(pe, dx, [condition("costochondritis")]))
+    assert "rests on that result rather than on the symptoms" in said
+    assert "points more to" not in said
+    # a report that denies what it names establishes nothing
+    clear = pe.model_copy(update={"prior_imaging": "CT angiogram: no pulmonary emboli."})
+    assert not established(clear, dx)
+
+
+def test_an_inpatients_ward_is_told_not_a_and_e() -> None:
+    ward = IntakeRecord(
+        diagnosis_in_question="atelectasis",
+        reason_for_second_opinion=(
+            "My mum had bowel surgery on Monday. Today she's worse, temp 38.4, she's on 3 litres of oxygen "
+            "now and last night she was muddled."
+        ),
+        main_question="What should we be asking them for?",
+        age=72,
+        sex="female",
+    )
+    assert in_hospital(ward)
+    said = same_day_sentence(ward, ["new confusion or drowsiness with an infection"], act_now(ward))
+    assert "the nurse or doctor on the ward should be told about them today" in said
+    assert "A&E" not in said
+
+
+def test_copd_drowsy_on_oxygen_is_an_emergency_sign() -> None:
+    copd = IntakeRecord(
+        diagnosis_in_question="COPD flare up",
+        reason_for_second_opinion=(
+            "Mum has COPD on home oxygen. I turned her oxygen up to 4 because her sats were 85. Today she is "
+            "very sleepy, dropping off mid sentence, with a thumping headache and flapping hands."
+        ),
+        main_question="Should I turn the oxygen up further?",
+        symptoms=[
+            Symptom(description="Very sleepy, dropping off mid sentence", duration="since this morning")
+        ],
+        age=74,
+        sex="female",
+    )
+    assert CO2_SIGN in same_day_signs(copd)
+    assert "need emergency care" in same_day_sentence(copd, same_day_signs(copd), act_now(copd))
+    # sleepy with COPD but no oxygen, headache or tremor: no such sign
+    tired = copd.model_copy(
+        update={
+            "reason_for_second_opinion": "Mum has COPD. She is very sleepy since the flu.",
+            "main_question": "Is it the flu?",
+            "symptoms": [],
+        }
+    )
+    assert CO2_SIGN not in same_day_signs(tired)
+
+
+def test_an_untested_status_and_an_aunts_clot_are_not_the_patients() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="sarcoidosis",
+        history="Sugar checked, normal. HIV test not done. Aunty had a clot in her leg after having a baby.",
+        age=29,
+        sex="female",
+    )
+    assert [c.key for c in questions.known_conditions(intake)] == []
+    summary = _text(_draft(intake), SectionKey.SUMMARY)
+    assert "Past conditions mentioned" not in summary
+    assert "Conditions mentioned in family members or close contacts: a blood clot in a leg vein" in summary
+
+
+def test_a_childs_steroid_note_speaks_of_croup_not_copd_and_an_adults_of_tapering() -> None:
+    steroid = topic("steroid")
+    child = medicine_note(steroid, ["Dexamethasone 1 dose"], child=True)
+    assert "in croup a single dose of dexamethasone" in child
+    assert "COPD" not in child and "sarcoidosis" not in child
+    adult = medicine_note(steroid, ["prednisolone 30 mg"])
+    assert "not stopped suddenly" in adult
