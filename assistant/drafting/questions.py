@@ -120,6 +120,20 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"chok(?:ed|ing)(?: fit| episode)?|choking fit|gagg(?:ed|ing) (?:fit|episode)|coughing and gagging",
         "a choking episode",
     ),
+    # bouts of coughing with a gasp or vomiting after them: whooping cough's pattern (a read draft weighed
+    # a 7-week-old's coughing fits, with a sister who whooped, as "a cough" fitting reflux)
+    (
+        r"cough\w* (?:fits?|bouts?|spasms?|attacks?)|(?:fits?|bouts?|spasms?) of coughing|coughs and coughs|"
+        r"can'?t (?:get|catch) (?:a|his|her|their|my) breath(?: in)?",
+        "coughing fits",
+    ),
+    (
+        r"(?:sick|vomit\w*|throw\w* up|sicks? up)\s+after (?:a |the |each )?(?:cough\w*|fits?|bouts?)|"
+        r"cough\w* (?:until|till|so hard) (?:(?:he|she|i|they)(?:'s| is| are| am)? )?"
+        r"(?:sick|vomit\w*|throw\w* up)|"
+        r"(?:gasps?|whoops?) (?:or|and|then) (?:(?:he|she)(?:'s| is) )?sick|post-?tussive vomiting",
+        "vomiting after coughing",
+    ),
     (r"(?:yellow|green|brown)\s+(?:phlegm|sputum|mucus)", "a cough with coloured phlegm"),
     (r"phlegm|sputum|mucus", "phlegm"),
     (r"(?<!when )(?<!on )(?<!if )(?<!or )cough\w*", "a cough"),
@@ -226,10 +240,15 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"fewer wet nappies",
         "eating or feeding less",
     ),
-    (r"blue lips|lips (?:turned|going) blue", "blue lips"),
+    (
+        r"blue lips|lips (?:turned|going) blue|"
+        r"(?:blue|purple)(?:/(?:blue|purple))? (?:a)?round (?:the |his |her |my )?(?:lips|mouth)",
+        "blue lips",
+    ),
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
 _SUBSUMES = {
+    "coughing fits": ("a cough",),
     "coughing or choking when eating or drinking": ("a cough", "a choking episode"),
     "a cough with coloured phlegm": ("phlegm", "a cough"),
     "coughing blood": ("a cough",),

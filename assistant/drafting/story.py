@@ -21,6 +21,8 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "coughing blood": r"coughing blood|blood in",
     "a cough with coloured phlegm": r"phlegm",
     "phlegm": r"phlegm",
+    "coughing fits": r"bouts of (?:intense )?cough|coughing (?:fits?|bouts?)|fits of coughing|paroxysm",
+    "vomiting after coughing": r"vomiting after",
     "a cough": r"cough",
     "fever": r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!rheumatic )fever|high temperature",
     "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",

@@ -180,3 +180,45 @@ def test_a_childs_steroid_note_speaks_of_croup_not_copd_and_an_adults_of_taperin
     assert "COPD" not in child and "sarcoidosis" not in child
     adult = medicine_note(steroid, ["prednisolone 30 mg"])
     assert "not stopped suddenly" in adult
+
+
+BABY_FITS = IntakeRecord(
+    diagnosis_in_question="silent reflux",
+    reason_for_second_opinion=(
+        "He gets awful coughing fits where he can't get a breath in, goes purple/blue round his lips and "
+        "then he's sick. His big sister Poppy has had a cough for 3 weeks and makes a whooping noise. I "
+        "missed the whooping cough jab when I was pregnant."
+    ),
+    main_question="Is it really reflux? Could it be whooping cough?",
+    symptoms=[Symptom(description="coughing fits, goes blue round the lips", duration="10 days")],
+    age=0,
+    sex="male",
+)
+
+
+def test_a_babys_coughing_fits_with_a_whooping_sister_point_to_whooping_cough() -> None:
+    assert {"coughing fits", "blue lips"} <= set(questions.reported_symptoms(BABY_FITS))
+    answers = _text(_draft(BABY_FITS), SectionKey.ANSWERS)
+    assert "points more to whooping cough (pertussis) than to acid reflux" in answers
+    assert "someone close with a whooping or long-lasting cough" in answers
+    assert "no whooping cough vaccine for the mother in pregnancy" in answers
+
+
+def test_an_inhaled_object_is_not_raised_for_a_baby_too_young_to_pick_things_up() -> None:
+    assert condition("foreign_body").too_young(0)
+    assert "foreign_body" not in _draft(BABY_FITS).alternatives
+
+
+def test_years_in_gold_mines_with_night_sweats_raise_tb() -> None:
+    miner = IntakeRecord(
+        diagnosis_in_question="pleurisy",
+        reason_for_second_opinion="Pain on the right when I breathe in, fever at night and sweating, cough.",
+        main_question="Is it pleurisy?",
+        symptoms=[Symptom(description="night sweats", duration="2 weeks"), Symptom(description="fever")],
+        history="Worked 25 years underground in gold mines.",
+        age=58,
+        sex="male",
+    )
+    assert "tuberculosis" in _draft(miner).alternatives
+    office = miner.model_copy(update={"history": "Office worker."})
+    assert "tuberculosis" not in _draft(office).alternatives
