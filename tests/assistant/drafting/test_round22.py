@@ -222,3 +222,29 @@ def test_years_in_gold_mines_with_night_sweats_raise_tb() -> None:
     assert "tuberculosis" in _draft(miner).alternatives
     office = miner.model_copy(update={"history": "Office worker."})
     assert "tuberculosis" not in _draft(office).alternatives
+
+
+def test_washing_asbestos_overalls_with_a_returning_effusion_raises_mesothelioma() -> None:
+    effusion = IntakeRecord(
+        diagnosis_in_question="Water on the lung, GP says from her heart",
+        reason_for_second_opinion=(
+            "Mum got breathless over 2 months with an ache down her left side. The fluid was drained and "
+            "came back in 3 weeks. She has lost 7 kg without trying."
+        ),
+        main_question="Is it really her heart?",
+        symptoms=[Symptom(description="breathless", duration="2 months"), Symptom(description="weight loss")],
+        history="Dad had asbestos plaques; Mum washed his work clothes for years.",
+        age=76,
+        sex="female",
+    )
+    assert "mesothelioma" in _draft(effusion).alternatives
+
+
+def test_the_tb_blood_test_is_said_not_to_be_made_positive_by_bcg_and_a_childs_latent_tb_goes_to_school() -> (
+    None
+):
+    latent = condition("latent_tb")
+    assert "which the BCG vaccine does not make positive" in latent.test
+    assert "the BCG vaccine does not make positive" in latent.test_child
+    child = latent.treatment_for(child=True)
+    assert "goes to school and sport as usual" in child and "alcohol" not in child
