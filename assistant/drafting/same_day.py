@@ -291,14 +291,6 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
     setting = care_setting(intake)
     if setting == "care_plan" and not EMERGENCY_SIGNS & set(signs):
         where = f"the GP or the care team should be asked to see {who} today"
-    elif setting == "hospital":
-        # an inpatient is not sent "to A&E": the ward team is told, now for an emergency sign
-        when = "now" if EMERGENCY_SIGNS & set(signs) else "today"
-        return (
-            f"The account describes signs that need a doctor's review {when} ({listed}): since {who} is in "
-            f"hospital, the nurse or doctor on the ward should be told about them {when}, asking for the "
-            "doctor to come, rather than waiting for this opinion."
-        )
     elif EMERGENCY_SIGNS & set(signs):
         # a care plan's own route now (act_now names it), never A&E beside it
         a_and_e = "" if setting == "care_plan" else ", or go straight to A&E"

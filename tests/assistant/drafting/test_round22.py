@@ -117,20 +117,25 @@ def test_a_diagnosis_its_settling_test_showed_rests_on_that_result() -> None:
 
 
 def test_an_inpatients_ward_is_told_not_a_and_e() -> None:
-    ward = IntakeRecord(
-        diagnosis_in_question="atelectasis",
-        reason_for_second_opinion=(
-            "My mum had bowel surgery on Monday. Today she's worse, temp 38.4, she's on 3 litres of oxygen "
-            "now and last night she was muddled."
-        ),
-        main_question="What should we be asking them for?",
-        age=72,
-        sex="female",
-    )
-    assert in_hospital(ward)
-    said = same_day_sentence(ward, ["new confusion or drowsiness with an infection"], act_now(ward))
-    assert "the nurse or doctor on the ward should be told about them today" in said
-    assert "A&E" not in said
+    """On IV antibiotics, on oxygen now, talking about discharge: the ward is told, never "go to A&E"."""
+    for story in (
+        "My mum had bowel surgery on Monday. Today she's worse, temp 38.4, she's on 3 litres of oxygen "
+        "now and last night she was muddled.",
+        "Hospital said aspiration pneumonia, put her on IV Unasyn and she is better today, they're talking "
+        "about discharge. Sunday she was confused with a fever.",
+    ):
+        ward = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            reason_for_second_opinion=story,
+            main_question="What should we be asking them for?",
+            age=80,
+            sex="female",
+        )
+        assert in_hospital(ward)
+        assert same_day_signs(ward) == []
+        answers = _text(_draft(ward), SectionKey.ANSWERS)
+        assert "tell the nurse or doctor on the ward" in answers
+        assert "A&E" not in answers and "emergency department" not in answers
 
 
 def test_copd_drowsy_on_oxygen_is_an_emergency_sign() -> None:
