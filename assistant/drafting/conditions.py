@@ -132,10 +132,11 @@ class Condition:
 
 
 #: A result that denies or hedges what it names ("showed no clots", "ruled out", "negative for", "possible
-#: clot", "clots are sometimes overcalled on CT").
+#: clot", "clots are sometimes overcalled on CT"), or a test done to look for it ("a CT to rule out a clot").
 _PROOF_DENIED = re.compile(
     r"\b(?:no|not|without|ruled out|excluded|negative|normal|clear|nothing|possibl[ey]|probabl[ey]|query|"
-    r"suspected|maybe|might|may|overcall\w*|over-called|sometimes)\b(?! longer\b)|\?",
+    r"suspected|maybe|might|may|overcall\w*|over-called|sometimes|rule out|exclude|whether|"
+    r"(?:check|look|test)(?:ed|ing)? for|to see if)\b(?! longer\b)|\?",
     re.I,
 )
 
