@@ -801,7 +801,13 @@ def only_denied(text: str) -> list[Condition]:
     a chest infection before and no asthma"): named to say they are absent, never as a worry."""
     text = _rewrite(correct_spelling(text))
     said: dict[Condition, bool] = {}
-    for start, _, cond in _hits(text):
+    hits = _hits(text)
+    spans = [(start, start - neg, cond) for start, neg, cond in hits]
+    for start, neg, cond in hits:
+        # "no pulmonary fibrosis": the inner "fibrosis" is the same mention, denied where it begins (a read
+        # draft asked "could it be lung scarring?" of a CT that said "no pulmonary fibrosis")
+        if any(c == cond and s < start and start - neg <= e for s, e, c in spans):
+            continue
         denial = _DENIED.search(text[max(0, start - _DENIAL_REACH) : start])
         denied = bool(denial) and not (
             denial and _ASKS_WHETHER_NOT.match(denial.group(0)) and _asked(text, start)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.drafting.setting import care_setting, in_hospital
+from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
 
 _RECESSION = re.compile(
@@ -292,9 +292,19 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
     if setting == "care_plan" and not EMERGENCY_SIGNS & set(signs):
         where = f"the GP or the care team should be asked to see {who} today"
     elif EMERGENCY_SIGNS & set(signs):
-        # a care plan's own route now (act_now names it), never A&E beside it
-        a_and_e = "" if setting == "care_plan" else ", or go straight to A&E"
-        where = f"{act_now}{a_and_e}; {who} should not wait for this opinion"
+        # a written care plan's own route now (act_now names it), never A&E beside it; a wish to avoid
+        # hospital alone does not stop an emergency call (readers asked for one for a woman drowsy on oxygen
+        # who "hates hospital"), and the wish is passed on
+        if setting == "care_plan" and not formal_plan(intake):
+            wish = (
+                f" and tell them of {who}'s wish to avoid hospital, so that it is weighed with them"
+                if wish_to_avoid_hospital(intake)
+                else ""
+            )
+            where = f"call emergency services now{wish}; {who} should not wait for this opinion"
+        else:
+            a_and_e = "" if setting == "care_plan" else ", or go straight to A&E"
+            where = f"{act_now}{a_and_e}; {who} should not wait for this opinion"
         # "is the stopping breathing normal?": parents were told only to act, never that it is not normal
         usual = (
             " Pauses in a baby's breathing, or going blue, grey or floppy, are not part of the usual course "

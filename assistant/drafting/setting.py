@@ -41,15 +41,22 @@ _HOSPITAL = re.compile(
     r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
     re.I,
 )
-#: A care plan that limits hospital treatment.
-_LIMITS = re.compile(
+#: A written plan, made with the care team, as against a wish said to family ("she hates hospital").
+_FORMAL_PLAN = re.compile(
     r"\b(?:dnacpr|dnar|dnr|do not (?:attempt )?(?:cardio\w* )?resuscitat\w*|palliative|end of life|"
-    r"comfort care|ceiling of care|treatment escalation plan|"
-    r"avoid (?:going (?:in)?to |being in |admission to )?hospital|"
-    r"(?:does not|doesn'?t|do not|don'?t|not) (?:want|wish) to (?:go (?:in)?to|be in|be admitted to) "
-    r"hospital)\b",
+    r"comfort care|ceiling of care|treatment escalation plan|advance (?:care plan|decision|directive)|"
+    r"respect form)\b",
     re.I,
 )
+#: A wish not to go to hospital.
+_WISH = re.compile(
+    r"\b(?:avoid (?:going (?:in)?to |being in |admission to )?hospital|"
+    r"(?:does not|doesn'?t|do not|don'?t|not) (?:want|wish) to (?:go (?:in)?to|be in|be admitted to) "
+    r"hospital|hates? (?:going (?:in)?to |being in )?hospitals?)\b",
+    re.I,
+)
+#: A care plan that limits hospital treatment, or a wish to avoid hospital.
+_LIMITS = re.compile(f"{_FORMAL_PLAN.pattern}|{_WISH.pattern}", re.I)
 _CARE_HOME = re.compile(r"\b(?:nursing home|care home|residential home|hospice)\b", re.I)
 #: The writer's own work there ("I work as a carer in a nursing home", "worked on a ward with TB
 #: patients") or a past stay ("I was in hospital for 8 days", "never been in hospital").
@@ -120,6 +127,17 @@ def act_now(intake: IntakeRecord) -> str:
             f"{_WHOM[setting]} now{_CARE_PLAN_NOTE} (such as a DNACPR decision or a wish to avoid hospital)"
         )
     return f"{_WHOM[setting]} now{_CARE_PLAN_NOTE if _plan_on_ward(intake, setting) else ''}"
+
+
+def wish_to_avoid_hospital(intake: IntakeRecord) -> bool:
+    """Whether the intake says the patient does not want to go to hospital."""
+    return _now(_WISH, _story(intake))
+
+
+def formal_plan(intake: IntakeRecord) -> bool:
+    """Whether the intake describes a written plan made with the care team (a DNACPR decision, palliative
+    care, a treatment escalation plan), not only a wish to avoid hospital."""
+    return _now(_FORMAL_PLAN, _story(intake))
 
 
 def _plan_on_ward(intake: IntakeRecord, setting: Setting) -> bool:

@@ -320,3 +320,37 @@ def test_fever_where_malaria_is_common_raises_it_unasked_and_not_elsewhere() -> 
     assert "malaria" in _draft(accra).alternatives
     leeds = accra.model_copy(update={"history": "I live in Leeds."})
     assert "malaria" not in _draft(leeds).alternatives
+
+
+def test_an_emergency_with_only_a_wish_to_avoid_hospital_is_still_an_emergency_call() -> None:
+    wish = IntakeRecord(
+        diagnosis_in_question="COPD flare up",
+        reason_for_second_opinion=(
+            "Mum has COPD on home oxygen and I turned it up to 4. Today she is very sleepy and confused with "
+            "a thumping headache. She doesn't want to go into hospital, she hates it."
+        ),
+        main_question="Should I turn the oxygen up further?",
+        age=74,
+        sex="female",
+    )
+    said = same_day_sentence(wish, same_day_signs(wish), act_now(wish))
+    assert "call emergency services now and tell them of the patient's wish to avoid hospital" in said
+    # a written plan made with the care team is followed through its own route
+    planned = wish.model_copy(
+        update={"history": "She has a DNACPR and a treatment escalation plan for care at home."}
+    )
+    said = same_day_sentence(planned, same_day_signs(planned), act_now(planned))
+    assert "call emergency services" not in said and "in line with the care plan" in said
+
+
+def test_a_condition_a_report_says_is_absent_is_not_asked_about() -> None:
+    plaques = IntakeRecord(
+        diagnosis_in_question="Pleural plaques from asbestos",
+        reason_for_second_opinion=(
+            "The CT said 'bilateral calcified pleural plaques, no pulmonary fibrosis, no mass, no effusion'."
+        ),
+        main_question="Do plaques turn into mesothelioma?",
+        age=62,
+        sex="male",
+    )
+    assert "pulmonary_fibrosis" not in [c.key for c in questions.named_alternatives(plaques)]
