@@ -14,6 +14,7 @@ from assistant.drafting import questions
 from assistant.drafting.conditions import Condition
 from assistant.drafting.guardrails import PriorityAssessment
 from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
+from assistant.drafting.same_day import same_day_signs
 from assistant.intake import IntakeRecord
 
 #: Where each reported symptom's name appears in a condition's "what points to it" text.
@@ -109,10 +110,14 @@ def story_verdict(intake: IntakeRecord, dx: Condition, rivals: Sequence[Conditio
             "since its treatment can differ."
         )
     elif stronger is not None:
-        # an urgent one is assessed today, not "soon" (a read draft left angina at "look again soon")
+        # an urgent one is assessed today, not "soon" (a read draft left angina at "look again soon"), and so
+        # is any rival when the account already has signs for a same-day assessment (a baby's whooping cough
+        # with pauses in breathing was to be looked at "soon" under an emergency heading)
         when = (
             "today, since it is usually assessed the same day"
             if stronger[0].urgent
+            else "today, given the signs above that need a doctor today"
+            if same_day_signs(intake)
             else "soon, with the test for it"
         )
         out.append(

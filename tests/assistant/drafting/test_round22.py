@@ -208,6 +208,8 @@ def test_a_babys_coughing_fits_with_a_whooping_sister_point_to_whooping_cough() 
     assert {"coughing fits", "blue lips"} <= set(questions.reported_symptoms(BABY_FITS))
     answers = _text(_draft(BABY_FITS), SectionKey.ANSWERS)
     assert "points more to whooping cough (pertussis) than to acid reflux" in answers
+    # under the emergency heading the baby's signs opened, "today", not "soon"
+    assert "look at the diagnosis again today, given the signs above that need a doctor today" in answers
     assert "someone close with a whooping or long-lasting cough" in answers
     assert "no whooping cough vaccine for the mother in pregnancy" in answers
 

@@ -252,7 +252,10 @@ def test_a_story_pointing_clearly_elsewhere_says_so_and_why() -> None:
     assert said.startswith(
         "Taken together, the story points more to heart failure with fluid on the lungs than to"
     )
-    assert "to look at the diagnosis again soon" in " ".join(story_verdict(_HEART, copd, [hf]))
+    # fluid building up is itself a sign for a same-day look, so "today" rather than "soon"
+    assert "to look at the diagnosis again today, given the signs above" in " ".join(
+        story_verdict(_HEART, copd, [hf])
+    )
 
 
 def test_risk_factors_alone_or_common_symptoms_never_outweigh_a_diagnosis() -> None:
