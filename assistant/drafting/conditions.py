@@ -91,11 +91,7 @@ class Condition:
     def shown_in(self, text: str) -> str:
         """The words of ``text`` reporting a result that establishes it, or '' (not when denied: "the CT
         angiogram showed no clots")."""
-        for pattern in self.proof:
-            for match in re.finditer(pattern, text, re.I):
-                if not _PROOF_DENIED.search(match.group(0)):
-                    return match.group(0)
-        return ""
+        return _proof_in(self.proof, text) if self.proof else ""
 
     @property
     def check_after(self) -> str:
@@ -139,6 +135,18 @@ _PROOF_DENIED = re.compile(
     r"(?:check|look|test)(?:ed|ing)? for|to see if)\b(?! longer\b)|\?",
     re.I,
 )
+
+
+@lru_cache(maxsize=4096)
+def _proof_in(patterns: tuple[str, ...], text: str) -> str:
+    """:meth:`Condition.shown_in`, remembered per text: the diagnosis answer, the differential and every
+    alternative's lean ask it of the same intake."""
+    for pattern in patterns:
+        for match in re.finditer(pattern, text, re.I):
+            if not _PROOF_DENIED.search(match.group(0)):
+                return match.group(0)
+    return ""
+
 
 CONDITIONS_PATH = Path(__file__).with_name("conditions.yaml")
 

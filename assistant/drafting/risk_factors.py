@@ -37,7 +37,7 @@ RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
 #: People a story mentions besides the patient: the relatives and others questions.py knows, with
 #: the words a child's story adds (a regular-expression alternation).
 _PEOPLE = (
-    questions.PEOPLE + r"|mummy|daddy|auntie|aunty|nan|nana|gran|granny|grandpa|grandma|boyfriend|girlfriend|"
+    questions.PEOPLE + r"|mummy|daddy|boyfriend|girlfriend|"
     r"relatives|family|household|flatmates?|housemates?|colleagues|friends|neighbou?rs|siblings?|boy|girl|baby|"
     r"child|kids?|"
     # People outside the family whose illness is exposure, not the patient's past ("a few people
@@ -77,6 +77,10 @@ _WRITES_FOR = re.compile(
 )
 
 
+#: The key of a family-history fact is this, then the relative's condition ("family_asthma").
+FAMILY_PREFIX = "family_"
+
+
 @dataclass(frozen=True)
 class Factor:
     """One fact of the story and the conditions it bears on."""
@@ -103,6 +107,11 @@ class Factor:
     #: Conditions this fact all but names by itself (a witnessed choking fit and an inhaled object): it
     #: weighs double when the story is weighed between a diagnosis and such an alternative.
     decisive: tuple[str, ...] = ()
+
+    @property
+    def family(self) -> bool:
+        """A relative's illness (a family history), not a fact of the patient's own story."""
+        return self.key.startswith(FAMILY_PREFIX)
 
     def applies_to_age(self, age: int | None) -> bool:
         if age is None:
@@ -493,7 +502,7 @@ def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
     close = bool(_FIRST_DEGREE.match(relative.group(0)))
     for cond in conditions_in(correct_spelling(told), fuzzy=False, vague=False):
         related = _FAMILY_RELATED.get(cond.key)
-        key = f"family_{cond.key}"
+        key = f"{FAMILY_PREFIX}{cond.key}"
         if related is None or key in out:
             continue
         if cond.key in _CLOSE_FAMILY_ONLY and not close:

@@ -72,8 +72,11 @@ _PULSE = re.compile(
     r"\b(?:at rest|resting|sitting)\b|\bresting (?:heart rate|pulse)\b[^.;]{0,15}?\b(1[0-9]{2})\b",
     re.I,
 )
+#: Confusion or drowsiness: "very sleepy, dropping off mid sentence", "hard to wake", "muddled".
 _CONFUSED = re.compile(
-    r"\b(?:confus\w*|drowsy|drowsier|more sleepy|not making sense|muddled|delirium)\b", re.I
+    r"\b(?:confus\w*|drows\w*|(?:very |more |so )?sleepy|dropping off|nodding off|hard to wake|muddled|"
+    r"not making sense|delirium)\b",
+    re.I,
 )
 _INFECTION = re.compile(r"\b(?:fever|temperature|phlegm|sputum|infection|pneumonia|shivers|chills)\b", re.I)
 _CALF = re.compile(r"\b(?:calf|calves)\b", re.I)
@@ -154,7 +157,7 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     # sleepy, muddled and flushed, asked the GP to call "today")
     if (
         copd
-        and (_CO2_DROWSY.search(symptoms) or any(_CO2_DROWSY.search(s) and "?" not in s for s in story))
+        and (_CONFUSED.search(symptoms) or any(_CONFUSED.search(s) and "?" not in s for s in story))
         and _CO2_CONTEXT.search("\n".join([symptoms, *story, " ".join(intake.medications)]))
     ):
         out.append(CO2_SIGN)
@@ -261,11 +264,6 @@ _EXERTION_FAINT = re.compile(
 CO2_SIGN = (
     "new drowsiness or confusion with COPD, above all on oxygen (carbon dioxide may be building up in the "
     "blood, which a blood gas test in hospital checks now; the oxygen is not turned up further meanwhile)"
-)
-_CO2_DROWSY = re.compile(
-    r"\b(?:confus\w*|drows\w*|(?:very |more |so )?sleepy|dropping off|nodding off|hard to wake|muddled|"
-    r"not making sense)\b",
-    re.I,
 )
 _CO2_CONTEXT = re.compile(r"\boxygen\b|\b(?:head ?aches?|flapp\w*|twitch\w*|tremor|jerk\w*|flushed)\b", re.I)
 EMERGENCY_SIGNS = frozenset({"pauses in breathing", "going blue, grey or floppy", CO2_SIGN})

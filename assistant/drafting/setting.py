@@ -24,7 +24,7 @@ _HOSPITAL = re.compile(
     r"(?! (?:computer|system|notes|records|files?|scan|before|once|twice))|"
     r"(?:in|on) (?:the )?(?:icu|itu|intensive care unit|picu|nicu|special care baby unit|scbu) (?:now|still)|"
     r"nil by mouth|(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
-    # "put her on IV Unasyn ... talking about discharge", "the resident said", "from my hospital bed" (read
+    # "put her on IV Unasyn ... talking about discharge", "from my hospital bed" (read
     # drafts sent two inpatients, one on day 4 after bowel surgery, "to A&E"; not "the registrar said", a
     # doctor seen before)
     r"(?:on|given|having|started on|put (?:her|him|me) on) (?:iv|intravenous) [a-z-]+|"

@@ -266,7 +266,7 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
         # gave asthma "real weight" beside croup in a 1-year-old. Not for a condition assessed the same day,
         # where weighing too much costs less than missing it.
         decisive = any(cond.key in f.factor.decisive for f in raising)
-        own_facts = [f for f in raising if not f.factor.key.startswith("family_")]
+        own_facts = [f for f in raising if not f.factor.family]
         if (
             (set(telling) - _WEAK or decisive or cond.urgent or len(own_facts) >= 2)
             and len(telling) + len(raising) >= 2
