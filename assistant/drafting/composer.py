@@ -322,6 +322,12 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
 
 
 _UK_ONLY = re.compile(r"\bin the UK\b|\bNHS\b|\bin England\b|(?-i:\bNICE\b)|\bUKHSA\b", re.I)
+#: A faint or a near faint on effort ("nearly fainted climbing stairs", "near faint while carrying shopping").
+_PRESSURE_FAINT = re.compile(
+    r"\b(?:near(?:ly)?[- ]faint\w*|almost faint\w*|faint\w*|passed out|blacked out|collaps\w*)\b"
+    r"(?![^.;\n]{0,20}\b(?:never|no longer)\b)",
+    re.I,
+)
 _NORMAL_FILM = re.compile(r"\b(?:a )?(?:normal|clear) (?:chest )?(?:x-?ray|film|scan)s?\b", re.I)
 
 
@@ -623,10 +629,22 @@ def compose_draft(
             priority="urgent",
             reasons=[*priority.reasons, "meets the usual criteria for an urgent suspected-cancer referral"],
         )
+    # Fainting or nearly fainting on effort with high lung pressure marks a strained right heart, for faster
+    # specialist review: two such drafts had been urgent only through a fresh clot the story did not describe.
+    dx_cond = questions.diagnosis_condition(intake)
+    if (
+        dx_cond is not None
+        and dx_cond.key in ("pulmonary_hypertension", "cteph")
+        and _PRESSURE_FAINT.search("\n".join([intake.symptom_text, intake.reason_for_second_opinion]))
+    ):
+        priority = replace(
+            priority,
+            priority="urgent",
+            reasons=[*priority.reasons, "fainting or nearly fainting on effort with high lung pressure"],
+        )
     # An alternative assessed the same day when suspected (a clot, an inhaled object) that the story gives
     # real weight puts the case in the urgent queue: its draft says so, and a toddler three weeks after
     # choking on a toy part with a one-sided wheeze had been filed routine.
-    dx_cond = questions.diagnosis_condition(intake)
     weighty = [c for c, _ in items if c.urgent and story_weighs(intake, c, dx_cond)]
     if weighty:
         priority = replace(

@@ -192,6 +192,15 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
         treats=_INFECTIONS,
     ),
+    # "Could her water infection tablet, nitrofurantoin, have caused the lung scarring?" was left uncovered.
+    MedicineGroup(
+        "nitrofurantoin",
+        "an antibiotic for urine infections, sometimes taken nightly for months or years to prevent them; "
+        "taken long term it can, rarely, inflame or scar the lungs, which is a reason to review it with the "
+        "prescriber, who may stop it, when a lung problem is found",
+        (r"nitrofurantoin", r"macrobid", r"macrodantin"),
+        treats=("urinary_tract_infection",),
+    ),
     MedicineGroup(
         "tb_medicine",
         "a TB medicine",
@@ -240,8 +249,10 @@ GROUPS: tuple[MedicineGroup, ...] = (
     ),
     MedicineGroup(
         "anticoagulant",
-        "a blood thinner (anticoagulant), used to prevent strokes in an irregular heart rhythm and to "
-        "treat or prevent clots",
+        # clots first: a read draft told a woman on injections for a clot after a birth that hers were
+        # "used to prevent strokes in an irregular heart rhythm"
+        "a blood thinner (anticoagulant), which treats or prevents blood clots (and prevents strokes in an "
+        "irregular heart rhythm)",
         (
             r"apixaban",
             r"eliquis",
@@ -307,6 +318,15 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
     ),
     MedicineGroup("statin", "a statin, which lowers cholesterol", (r"\w+statin", r"atorva", r"rosuva")),
+    # A read draft called dapagliflozin "for diabetes" beside heart failure with a normal pumping fraction,
+    # where it is a main treatment, and listed it among the medicines "for other conditions".
+    MedicineGroup(
+        "sglt2",
+        "for diabetes, and also a treatment for heart failure (including heart failure with a normal pumping "
+        "fraction) and for kidney disease, so it is not stopped without the prescriber",
+        (r"dapagliflozin", r"forxiga", r"empagliflozin", r"jardiance", r"canagliflozin", r"\w+gliflozin"),
+        treats=("heart_failure",),
+    ),
     MedicineGroup(
         "diabetes",
         "for diabetes",
@@ -324,9 +344,6 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"liraglutide",
             r"insulin",
             r"sitagliptin",
-            r"empagliflozin",
-            r"dapagliflozin",
-            r"jardiance",
         ),
     ),
     MedicineGroup(
@@ -499,11 +516,19 @@ _NOTE = re.compile(
 )
 _BRACKET = re.compile(r"\s*\(([^)]*)\)")
 # How it is taken, written after the name: "ibuprofen when needed".
+#: An entry saying there are none ("none regularly", "nil", "no regular medicines"): a read draft said "this
+#: opinion does not cover none regularly".
+NO_MEDICINES = re.compile(
+    r"(?:none|nil|nothing|n/a|"
+    r"no (?:regular |other |current )?(?:medicines?|medications?|meds|tablets?|treatment))\b",
+    re.I,
+)
 _USAGE = re.compile(
     r"\s+(when needed|as needed|as required|if needed|prn|occasionally|sometimes|at night|"
     # "twice daily" goes as a whole: "apixaban 2.5mg twice daily" is not "apixaban 2.5mg twice".
-    r"(?:(?:once|twice|three times|four times)\s+)?daily|"
-    r"(?:once|twice|three times|four times) (?:a|per) day|"
+    r"(?:up to\s+)?(?:(?:once|twice|three times|four times|\d+ times)\s+)?daily|"
+    # "paracetamol 1g up to 4 times a day" (a read draft said "paracetamol 1g up to is a painkiller")
+    r"(?:up to\s+)?(?:once|twice|three times|four times|\d+ times) (?:a|per) day|"
     # whether it still is: "clopidogrel stopped 2016", "amoxicillin finished last week"
     r"(?:stopped|finished|completed|no longer taking)(?:\s+(?:in\s+)?(?:\d{4}|\w+ \w+ ago|last \w+|"
     r"(?:a|\d+|few|some) \w+ ago))?)$",
@@ -831,7 +856,7 @@ def medicine_sentences(
         aimed at the condition and that the rest ease symptoms or are for other things, and
         that the prescriber (or a pharmacist, for medicines bought over the counter) decides.
     """
-    meds = [listed_medicine(m) for m in medications if m.strip()]
+    meds = [listed_medicine(m) for m in medications if m.strip() and not NO_MEDICINES.match(m.strip())]
     if not meds:
         return []
     by_group: dict[str, list[ListedMedicine]] = {}

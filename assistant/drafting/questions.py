@@ -29,7 +29,15 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.medicines import GROUPS, listed_medicine
 from assistant.drafting.schemas import SubQuestion
-from assistant.drafting.topics import Topic, medicine_name, prescribed, relative_at_risk, topic, topics_in
+from assistant.drafting.topics import (
+    ADVICE_ONLY,
+    Topic,
+    medicine_name,
+    prescribed,
+    relative_at_risk,
+    topic,
+    topics_in,
+)
 from assistant.drafting.untrusted import untrusted_intake_texts
 from assistant.intake import IntakeRecord
 
@@ -50,6 +58,11 @@ _TREATMENT = re.compile(
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
     r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking|"
+    # "do I really have to take the colchicine", "does she need to stay on it", "can she get Trikafta"
+    r"(?:have|has|need|needs) to (?:take|keep taking|stay on|be on|use|carry on)|"
+    r"(?:can|could|will|should) (?:i|he|she|we|they) (?:get|have|be given|be put on|go on|try) "
+    r"(?:the |a |an )?(?:new |newer )?(?:modulators?|trikafta|kaftrio|orkambi|symkevi|kalydeco|"
+    r"biologics?|injections?|vaccines?|jabs?|nebuli[sz]ers?|oxygen)|"
     # "what can I take for the pain", "better pain relief"
     r"(?:what|which|anything) (?:else )?(?:can|could|should|do) (?:i|he|she|we|they) take|pain ?relief|"
     r"painkillers?|"
@@ -690,14 +703,23 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
     out: list[Condition] = []
     for clause, theirs in history_pieces(intake.history):
+        if _VACCINE.search(clause):
+            continue
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             denied = denied_conditions(clause)
             out += [
-                c for c in conditions_in(clause, fuzzy=True, vague=False) if c not in out and c not in denied
+                c
+                for c in conditions_in(clause, fuzzy=True, vague=False)
+                if c not in out and c not in denied and not _at_birth_only(c, clause)
             ]
     for text in (intake.reason_for_second_opinion, intake.symptom_text):
         for clause in _PIECES.split(text):
-            if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
+            if (
+                not clause.strip()
+                or _OTHERS.search(clause)
+                or _DOUBT.search(clause)
+                or _VACCINE.search(clause)
+            ):
                 continue
             spelt = correct_spelling(clause)
             for cond in conditions_in(spelt, vague=False):
@@ -710,6 +732,36 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
         if told and not _OTHERS.search(sentence.split(",")[0]):
             out += [c for c in conditions_in(correct_spelling(sentence), vague=False) if c not in out]
     return out
+
+
+#: A vaccine, not an illness: "had my flu jab, not sure about the pneumonia one", "Covid and flu vaccines"
+#: (read summaries listed pneumonia and COVID-19 among past conditions).
+_VACCINE = re.compile(
+    r"\b(?:jabs?|vaccin\w*|immuni[sz]\w*|boosters?|(?:pneumonia|flu|covid|whooping cough|rsv|shingles) "
+    r"(?:one|ones|shot|shots)|(?:\w+ )?(?:jabs|injections) (?:are |were )?(?:up to date|done))\b",
+    re.I,
+)
+#: Breathing trouble at birth: "fluid on the lungs at birth" in a term baby is no pleural effusion, nor heart
+#: failure (a read summary listed a pleural effusion for a boy with a wet cough since infancy).
+_AT_BIRTH = re.compile(
+    r"\b(?:at birth|when (?:he|she|i|they) (?:was|were) born|after (?:he|she|i) was born|as a newborn|"
+    r"newborn|special care(?: baby unit)?|scbu|nicu|neonatal unit)\b",
+    re.I,
+)
+_PRESENT_AT_BIRTH = frozenset(
+    {
+        "congenital_heart_disease",
+        "congenital_lung_malformation",
+        "bronchopulmonary_dysplasia",
+        "cystic_fibrosis",
+        "primary_ciliary_dyskinesia",
+    }
+)
+
+
+def _at_birth_only(cond: Condition, clause: str) -> bool:
+    """Whether ``clause`` names ``cond`` only as trouble at birth, which is not an illness of its own."""
+    return bool(_AT_BIRTH.search(clause)) and cond.key not in _PRESENT_AT_BIRTH
 
 
 #: An illness dated in the past: "a chest infection in March", "pneumonia last winter".
@@ -902,6 +954,9 @@ _ALONGSIDE = frozenset(
         # triggers of a heart rhythm problem, asked about as its cause
         "overactive_thyroid",
         "alcohol_trigger",
+        # causes of the diagnosis asked about: old clots behind high lung pressure, worms behind eosinophils
+        "cteph",
+        "parasitic_infection",
     }
 )
 
@@ -965,7 +1020,7 @@ _ASKS_FOR_TEST = re.compile(
     r"need(?:s)? (?:a|an|another|more|any|the|to have)|be referred|book|arrange|go for|be sent for|"
     # "need he another x-ray": the question asked in the order of another language
     r"needs? (?:he|she|i|we|they|it) (?:a|an|another|more|any)|"
-    r"push for|press for|insist on|demand|instead of|rather than)\b|"
+    r"push(?:ing)? for|press(?:ing)? for|insist(?:ing)? on|demand(?:ing)?|instead of|rather than)\b|"
     # "do I need blood tests", "does she need scans": a bare plural test after "need".
     r"\bneeds? (?=[\w -]{0,20}\b(?:tests|scans|x-?rays)\b)|"
     # "should the fluid be drained or tested": an action on the body asked about.
@@ -976,7 +1031,11 @@ _ASKS_FOR_TEST = re.compile(
 _GOING = re.compile(r"\b(go|going|head|get|be seen|attend|call|ring|take (?:him|her|them)|come in)\b", re.I)
 _ASKING = re.compile(r"\b(should|do|does|need|needs|must|when|whether|is it|can|could|ok|okay)\b", re.I)
 _ACTIVITY_Q = re.compile(
-    r"\b(safe|ok|okay|alright|can|could|allowed|keep|go back|return|back to|carry on|continue)\b|"
+    r"\b(safe|ok|okay|alright|can|could|allowed|keep|go back|return|back to|carry on|continue|"
+    # "will I be able to fly", "is she fit to compete", "should he miss the match", "should I stop work",
+    # "should she stay home from creche"
+    r"able to|fit to|fit enough|miss|pull out|skip|stop|give up|quit|time off|stay (?:home|off)|"
+    r"keep (?:him|her|them) (?:home|off))\b|"
     # "should she be doing swimming lessons", "should he still do PE"
     r"\bshould (?:i|he|she|they|we|you) (?:still |really )?(?:be )?(?:do|doing|go|going|play|playing|"
     r"attend\w*|sit|sitting)\b",
@@ -1085,6 +1144,8 @@ _RECURRENCE_Q = re.compile(
 #: "will she grow out of it?", "what is the prognosis?" (not how long an illness or a treatment lasts).
 _OUTLOOK_Q = re.compile(
     r"\bhow long (?:do|does|have|has|will|would) (?:i|he|she|they|we|mum|dad|my \w+) (?:have|got|live)\b|"
+    # "how long do kids with CF live now", "how long do people live with IPF", "what age do they live to"
+    r"\bhow long (?:do|does|can|will) (?:\w+ ){1,3}(?:live|survive)\b|\blive (?:to|until) (?:what|an?|old)\b|"
     r"\blife expectancy\b|\bprognosis\b|\boutlook\b|"
     r"\b(?:is|are) (?:it|this|that|they) (?:\w+ )?(?:curable|treatable|fatal|deadly|terminal|"
     r"life[- ]threatening)\b|"
@@ -1143,7 +1204,7 @@ def _plan_asked(clause: str) -> list[Asked]:
         if not pattern.search(clause):
             continue
         subjects = [t.key for t in topics_in(correct_spelling(clause, _TREATMENT_WORDS), ["treatment"])]
-        subjects = [k for k in subjects if k not in {"interaction", "contraceptive_pill"}]
+        subjects = [k for k in subjects if k not in {*ADVICE_ONLY, "contraceptive_pill"}]
         if key == "duration":
             out.append(_duration_asked(subjects))
         else:
@@ -1203,7 +1264,9 @@ def _said_with_article(t: Topic, clause: str) -> str:
 #: Something named as the cause of the illness ("a clot from the pill and the flight", "because of
 #: the long bus trip", "from the virus"): a past event, not a plan or an alternative asked about.
 _CAUSE_BEFORE = re.compile(
-    r"\b(?:from|because of|after|since|following|due to|caused by)\s+(?:the |my |his |her |a |that |this )?"
+    # not "stay home from creche", "time off from work": a place kept away from
+    r"(?<!home )(?<!off )(?<!away )\b(?:from|because of|after|since|following|due to|caused by)\s+"
+    r"(?:the |my |his |her |a |that |this )?"
     r"(?:[a-z'-]+ ){0,3}?(?:(?:and|or|plus) (?:the |my |his |her |a )?(?:[a-z'-]+ ){0,2}?)?$",
     re.I,
 )
@@ -1523,14 +1586,16 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         out.append({"kind": "images", "summary": "what the earlier images or their report show"})
     subjects = treatment_subjects(intake)
     if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
-        names = [medicine_name(topic(k), intake.medications) for k in subjects if k != "interaction"]
+        names = [medicine_name(topic(k), intake.medications) for k in subjects if k not in ADVICE_ONLY]
         # None of them listed: the question is whether one is needed, not whether it is right.
-        listed = any(prescribed(topic(k), intake.medications) for k in subjects if k != "interaction")
+        listed = any(prescribed(topic(k), intake.medications) for k in subjects if k not in ADVICE_ONLY)
         right = ", and whether it is the right treatment" if listed else ""
         what = f"whether the patient needs {join_names(names)}{right}" if names else ""
         summary = what or "whether the current treatment is the right one"
         if "interaction" in subjects:
             summary += ", and whether it can be taken with the other medicines"
+        if "alcohol" in subjects:
+            summary += ", and whether alcohol is safe with it"
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
     for cond in risk_conditions(intake):

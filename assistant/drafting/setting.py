@@ -37,6 +37,10 @@ _HOSPITAL = re.compile(
     # draft sent a daughter's mother, an inpatient on oxygen, "to A&E")
     r"(?:now|still|currently) (?:she |he |i |they )?(?:is |am |are )?on oxygen|on oxygen (?:by|through|via) |"
     r"antibiotics? (?:in|into|through) (?:the|a) (?:vein|drip)|"
+    # "put her on a drip of antibiotics", "co-amoxiclav via drip (in hospital)" (a read draft sent the family
+    # of a care-home resident now on the ward to her GP and care home)
+    r"(?:put|started) (?:her |him |me |them )?on (?:a|the) drip|a drip of (?:antibiotics?|fluids)|"
+    r"(?:via|by|through) (?:a |the )?drip|\(in hospital\)|"
     r"(?:doctors?|consultants?) on the (?:ward )?rounds?|"
     r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
     re.I,
@@ -61,7 +65,10 @@ _CARE_HOME = re.compile(r"\b(?:nursing home|care home|residential home|hospice)\
 #: The writer's own work there ("I work as a carer in a nursing home", "worked on a ward with TB
 #: patients") or a past stay ("I was in hospital for 8 days", "never been in hospital").
 _NOT_NOW = re.compile(
-    r"(?:\b(?:work\w*|job|employed|(?:staff|student|charge|ward|agency|bank) nurse|"
+    # "my patients on the ward": the writer works there (a nurse with latent TB was told to "tell the nurse or
+    # doctor on the ward")
+    r"(?:\bmy (?:patients|colleagues|shift|residents)\s+$|"
+    r"\b(?:work\w*|job|employed|(?:staff|student|charge|ward|agency|bank) nurse|"
     r"(?:i am|i'm|im|as) (?:a |an )?(?:\w+ ){0,2}(?:nurse|carer|care assistant|healthcare "
     r"assistant|hca|doctor|porter|physio\w*))\b[^.;!?\n]{0,50}|"
     r"\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?|"
@@ -94,7 +101,7 @@ def care_setting(intake: IntakeRecord) -> Setting:
     home or hospice resident, else "" (at home, or not said)."""
     story = _story(intake)
     # An inpatient's ward acts on any care plan, so the ward is whom to tell.
-    if _now(_HOSPITAL, story):
+    if in_hospital(intake):
         return "hospital"
     if _now(_LIMITS, story):
         return "care_plan"
@@ -103,9 +110,25 @@ def care_setting(intake: IntakeRecord) -> Setting:
     return ""
 
 
+#: Home again after the stay ("I came home on day 6"), unless back in since: a read draft told a man at home
+#: nine days after bowel surgery to "tell the nurse on the ward", from "a temperature on day 2 after surgery".
+_DISCHARGED = re.compile(
+    r"\b(?:came|come|got|went|gone|sent|let (?:me|her|him|them) go) (?:back )?home\b"
+    r"(?! (?:from school|from work))|"
+    r"(?<!be )(?<!being )(?<!get )(?<!getting )\bdischarged\b|\bhome (?:now|since)\b|"
+    r"\b(?:she|he|i|they)(?:'?s| is| am|'m| are|'re) (?:back )?home\b|\bat home now\b",
+    re.I,
+)
+_READMITTED = re.compile(
+    r"\b(?:re-?admitted|admitted again|back (?:in|into) (?:hospital|the ward)|still in hospital)\b", re.I
+)
+
+
 def in_hospital(intake: IntakeRecord) -> bool:
     """Whether the intake describes an inpatient now, whatever care plan they have."""
     story = _story(intake)
+    if _DISCHARGED.search(story) and not _READMITTED.search(story):
+        return False
     return _now(_HOSPITAL, story)
 
 

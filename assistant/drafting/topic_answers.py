@@ -20,7 +20,7 @@ from assistant.drafting.same_day import same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.story import pointing_to
-from assistant.drafting.topics import Topic, medicine_name, medicine_note, topic
+from assistant.drafting.topics import ADVICE_ONLY, Topic, medicine_name, medicine_note, topic
 from assistant.intake import IntakeRecord
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
         if asked & set(_TREATMENT_TERMS.findall(alt.treatment.lower())):
             out.append(_t(f"If {alt.name} were confirmed instead: {alt.treatment_for(child=child)}."))
     for t in subjects:
-        if t.key == "interaction":
+        if t.key in ADVICE_ONLY:
             out.append(_t(f"On {t.name}: {t.note}."))
             continue
         meds = ctx.intake.medications
@@ -166,7 +166,7 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
         if t.key in ("inhaler", "steroid_inhaler") and dx is not None and dx.key == "bronchiolitis":
             out.append(_t(_NO_INHALER_IN_BRONCHIOLITIS))
         out += _cited(ctx, f"{t.name} {dx.name if dx else ''} treatment", t, own=True)
-    named = [t for t in subjects if t.key != "interaction"]
+    named = [t for t in subjects if t.key not in ADVICE_ONLY]
     if named:
         out.append(
             _t(

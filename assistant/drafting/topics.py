@@ -64,6 +64,9 @@ class Topic:
         return said.lower()
 
 
+#: Treatment topics answered with their note alone, never as a medicine whose prescriber decides.
+ADVICE_ONLY = frozenset({"interaction", "alcohol"})
+
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "antibiotic",
@@ -237,7 +240,48 @@ TOPICS: tuple[Topic, ...] = (
         ),
         "the combined contraceptive pill slightly raises the risk of blood clots; when a clot is suspected "
         "or found, the prescriber usually advises stopping it, and another method of contraception is "
-        "needed from the day it stops",
+        "needed from the day it stops; after a clot, a pill or patch containing oestrogen is usually not "
+        "restarted, while progestogen-only methods (the mini pill, an implant, a hormone coil) or a copper "
+        "coil are usually suitable, and reliable contraception matters on blood thinners such as warfarin, "
+        "which can harm a baby in pregnancy",
+    ),
+    # "can I have a drink on these antibiotics?" (a read draft answered with the antibiotic alone)
+    Topic(
+        "alcohol",
+        "treatment",
+        "alcohol with the treatment",
+        (
+            r"alcohol\w*",
+            r"booze",
+            r"beers?",
+            r"wine",
+            r"pints?",
+            r"have (?:a|the odd|an occasional|the occasional) (?:drink|glass|pint)",
+            r"drink(?:ing)? (?:on|with|while (?:on|taking)) (?:the |these |this |my |his |her )?"
+            r"(?:antibiotics?|tablets?|medicines?|treatment)",
+        ),
+        "with most antibiotics and other usual medicines an occasional drink is not dangerous, although "
+        "alcohol can slow recovery and add to side effects such as an upset stomach or drowsiness; a few "
+        "medicines, such as the antibiotic metronidazole, react badly with alcohol, which is then avoided "
+        "during the course and for two days after; for someone who drinks heavily, stopping suddenly can "
+        "bring on withdrawal, which can be dangerous, so cutting down is best planned with the GP or an "
+        "alcohol service",
+    ),
+    # "should I have oxygen in the house?" (a read draft answered with the general treatment text)
+    Topic(
+        "home_oxygen",
+        "treatment",
+        "oxygen at home",
+        (
+            r"oxygen (?:at|in the|for the|for) (?:home|house)",
+            r"home oxygen",
+            r"oxygen (?:cylinders?|concentrators?|machines?|tanks?|bottles?)",
+        ),
+        "oxygen at home is assessed when the illness is stable, not during or just after a flare-up: the "
+        "oxygen level is measured at rest, and when it stays low (about 92% or less) a specialist team "
+        "checks the blood gases and decides whether long-term oxygen would help; it does not ease "
+        "breathlessness when the oxygen level is normal, and it is not usually prescribed to people who "
+        "still smoke, because of the risk of fire and burns",
     ),
     Topic(
         "interaction",
@@ -257,6 +301,17 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic("ct", "test", "a CT scan", (r"ct(?: scans?)?", r"cat scans?", r"computed tomography")),
     Topic("xray", "test", "a chest X-ray", (r"x-?rays?", r"xrays?", r"chest films?")),
+    Topic(
+        "brain_scan",
+        "test",
+        "a brain scan",
+        (
+            r"brain scans?",
+            r"head scans?",
+            r"(?:ct|cat|mri)(?: scans?)? (?:of|on) (?:the|his|her|my|their) (?:head|brain)",
+            r"(?:ct|mri) (?:head|brain)",
+        ),
+    ),
     Topic("pet", "test", "a PET-CT scan", (r"pet[- ]?ct(?: scans?)?", r"pet scans?", r"(?-i:PET)")),
     Topic(
         "swallow",
@@ -331,6 +386,22 @@ TOPICS: tuple[Topic, ...] = (
             r"dancing",
             r"div(?:e|es|ing)",
             r"scuba",
+            # "can I play in the tournament", "the county trials", "my 10k race"
+            r"tournaments?",
+            r"competitions?",
+            r"compet(?:e|ing)",
+            r"(?:a|the|my|his|her|next|this) (?:big )?race",
+            r"(?:half[- ])?marathons?|10k|5k|parkrun",
+            r"soccer",
+            r"basketball",
+            r"baseball",
+            r"volleyball",
+            r"badminton",
+            r"athletics",
+            r"gymnastics",
+            r"martial arts|karate|judo|taekwondo|boxing",
+            r"climbing|hiking|skiing|surfing|rowing|lacrosse",
+            r"(?:horse )?riding",
         ),
         says=(
             (r"gym", "the gym"),
@@ -338,6 +409,9 @@ TOPICS: tuple[Topic, ...] = (
             (r"sports?", "sport"),
             (r"p\.?e\.?(?: \w+)?", "PE"),
             (r"div(?:e|es|ing)|scuba", "diving"),
+            (r"tournaments?", "the tournament"),
+            (r"compet\w*", "competing"),
+            (r".*(?:race|marathons?|10k|5k|parkrun)", "racing"),
         ),
     ),
     Topic(
@@ -354,6 +428,13 @@ TOPICS: tuple[Topic, ...] = (
             r"exams?",
             r"gcses?",
             r"day cent(?:re|er)",
+            # "should she stay home from creche?"
+            r"cr[eè]ches?",
+            r"day ?care",
+            r"pre-?school",
+            r"kindergarten",
+            r"playgroup",
+            r"childminders?",
         ),
         says=(
             (r"work(?:ing)?|jobs?|shifts?", "work"),
