@@ -91,6 +91,7 @@ class TestStarterPack:
             "obesity hypoventilation syndrome", "deconditioning",
             "atrial fibrillation", "heart valve disease", "pericardial effusion",
             "infective endocarditis", "thoracic aortic aneurysm", "kawasaki disease", "laryngomalacia",
+            "urinary tract infection", "strongyloides",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -147,6 +148,8 @@ CHEST_NOTES = {
     "thoracic-aortic-aneurysm": "adult",
     "kawasaki-disease": "child",
     "laryngomalacia": "child",
+    "urine-infection": "all",
+    "parasitic-lung-infection": "all",
 }
 
 
@@ -165,8 +168,10 @@ class TestChestConditionNotes:
         precordial catch syndrome, chest pain from the spine, tummy problems felt in the chest,
         oesophageal cancer, obstructive sleep apnoea and deconditioning (sepsis extends the note it
         already had); 134 with heart rhythm problems, heart valve disease, fluid around the heart,
-        infective endocarditis, a widened aorta in the chest, Kawasaki disease and laryngomalacia."""
-        assert len(NOTES) == 134
+        infective endocarditis, a widened aorta in the chest, Kawasaki disease and laryngomalacia; 136 with a
+        urine infection (asked about as the cause of an older person's confusion) and worm infections of the
+        lungs (checked before long steroids)."""
+        assert len(NOTES) == 136
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
