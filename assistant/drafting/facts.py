@@ -366,15 +366,6 @@ _RELATIVES = re.compile(
 )
 
 
-#: Vaccines named by their illness ("had flu and COVID vaccines"): no illness had.
-_VACCINES = re.compile(
-    r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
-    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|shots?|boosters?|immunis\w*|immuniz\w*)|"
-    # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
-    r"\bbcg\b(?:[^.;]{0,30}?\bscar\b(?: on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm)?)?|"
-    r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b",
-    re.I,
-)
 #: How a past condition is named in the history summary when the table's name would misread it:
 #: hay fever is not a cough syndrome, a stomach ulcer's bleed is no cause of chest pain, kidney
 #: disease is not fluid build-up, and a thyroid "caused by amiodarone" is no lung disease.
@@ -470,7 +461,7 @@ def _history_read(
         if questions.NEGATIVE_RESULT.search(clause) or questions.STATUS_UNKNOWN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
-        clause = _VACCINES.sub(" ", clause)
+        clause = questions.VACCINES.sub(" ", clause)  # "had flu and COVID vaccines": no illness had
         denied = denied_conditions(clause)
         names = []
         for c in conditions_in(clause):

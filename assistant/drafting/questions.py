@@ -703,8 +703,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
     out: list[Condition] = []
     for clause, theirs in history_pieces(intake.history):
-        if _VACCINE.search(clause):
-            continue
+        clause = VACCINES.sub(" ", clause)
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             denied = denied_conditions(clause)
             out += [
@@ -714,12 +713,8 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
             ]
     for text in (intake.reason_for_second_opinion, intake.symptom_text):
         for clause in _PIECES.split(text):
-            if (
-                not clause.strip()
-                or _OTHERS.search(clause)
-                or _DOUBT.search(clause)
-                or _VACCINE.search(clause)
-            ):
+            clause = VACCINES.sub(" ", clause)
+            if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
                 continue
             spelt = correct_spelling(clause)
             for cond in conditions_in(spelt, vague=False):
@@ -734,11 +729,15 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     return out
 
 
-#: A vaccine, not an illness: "had my flu jab, not sure about the pneumonia one", "Covid and flu vaccines"
-#: (read summaries listed pneumonia and COVID-19 among past conditions).
-_VACCINE = re.compile(
-    r"\b(?:jabs?|vaccin\w*|immuni[sz]\w*|boosters?|(?:pneumonia|flu|covid|whooping cough|rsv|shingles) "
-    r"(?:one|ones|shot|shots)|(?:\w+ )?(?:jabs|injections) (?:are |were )?(?:up to date|done))\b",
+#: A vaccine, not an illness: "had my flu jab", "the flu jag, not sure about the pneumonia one", "Covid and
+#: flu vaccines", the BCG and its scar on the arm (read summaries listed pneumonia, a viral chest infection
+#: and COVID-19 among past conditions). Blanked out of a clause before its conditions are read.
+VACCINES = re.compile(
+    r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
+    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|jags?|shots?|boosters?|immunis\w*|immuniz\w*|ones?)\b|"
+    # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
+    r"\bbcg\b(?:[^.;]{0,30}?\bscar\b(?: on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm)?)?|"
+    r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b",
     re.I,
 )
 #: Breathing trouble at birth: "fluid on the lungs at birth" in a term baby is no pleural effusion, nor heart

@@ -38,7 +38,10 @@ _FEEDS = re.compile(
 #: breathing in sleep", "I'm scared she'll stop breathing".
 _HEARSAY = re.compile(
     r"\b(?:read|internet|online|google\w*|heard|afraid|scared|frighten\w*|worr\w*|fear\w*|in case|what if|"
-    r"(?:can|could|might|may|will) (?:\w+ )?stop)\b",
+    # "im terrified she'll stop breathing in the night" (a read draft told a mother whose baby was sent home
+    # that morning to call 999 for "pauses in breathing")
+    r"terrif\w*|petrified|panick\w*|dread\w*|"
+    r"(?:can|could|might|may|will|would) (?:\w+ )?stop)\b|'ll (?:\w+ )?stop\b",
     re.I,
 )
 _PAUSES = re.compile(

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import condition
+from assistant.drafting.facts import _history_read
 from assistant.drafting.llm import MockLLM
 from assistant.drafting.medicines import GROUPS
 from assistant.drafting.questions import known_conditions, parse_sub_questions
@@ -178,6 +179,11 @@ def test_a_vaccine_and_trouble_at_birth_are_no_past_illness() -> None:
         return [c.key for c in known_conditions(intake)]
 
     assert known("Had my flu jab, not sure about the pneumonia one.") == []
+    # the Scots "jag" too, and the summary's own reading of the history agrees
+    assert known("Had the flu jag, not sure about the pneumonia one.") == []
+    assert _history_read("COPD. Had the flu jag, not sure about the pneumonia one.")[0] == [
+        "COPD or emphysema"
+    ]
     assert known("Had Covid and flu vaccines in October.") == []
     assert known("He had fluid on the lungs at birth and was in special care for 2 days.") == []
     # a real past illness is still read, and a condition present from birth is still one
@@ -311,6 +317,7 @@ def test_a_nurse_speaking_of_her_patients_on_the_ward_is_no_inpatient() -> None:
 
 def test_a_holiday_of_weeks_is_no_tb_country_stay_but_living_there_is() -> None:
     assert "tb_country" not in _factors(history="We had a 3-week holiday in Goa, India in March.")
+    assert "tb_country" not in _factors(history="3 weeks in Goa, India last year.")
     assert "tb_country" in _factors(history="Grew up in India, moved here 10 years ago.")
 
 
@@ -320,3 +327,18 @@ def test_an_entry_saying_none_is_no_medicine_and_a_dose_keeps_its_up_to() -> Non
     assert medicine_sentences(["none regularly"], ["lung_cancer"], "lung cancer") == []
     paracetamol = listed_medicine("paracetamol 1g up to 4 times a day")
     assert (paracetamol.name, paracetamol.note) == ("paracetamol 1g", "up to 4 times a day")
+
+
+def test_a_parents_fear_that_the_baby_will_stop_breathing_is_no_report_of_pauses() -> None:
+    from assistant.drafting.same_day import same_day_signs
+
+    feared = IntakeRecord(
+        diagnosis_in_question="bronchiolitis",
+        reason_for_second_opinion="She is still rattly and im terrified she'll stop breathing in the night.",
+        main_question="When should I take her back?",
+        age=0,
+        sex="female",
+    )
+    assert "pauses in breathing" not in same_day_signs(feared)
+    seen = feared.model_copy(update={"reason_for_second_opinion": "She stopped breathing for a few seconds."})
+    assert "pauses in breathing" in same_day_signs(seen)
