@@ -322,10 +322,10 @@ def _first_diagnosis(ctx: _Context) -> list[DraftSentence]:
 
 
 _UK_ONLY = re.compile(r"\bin the UK\b|\bNHS\b|\bin England\b|(?-i:\bNICE\b)|\bUKHSA\b", re.I)
-#: A faint or a near faint on effort ("nearly fainted climbing stairs", "near faint while carrying shopping").
+#: A faint or a near faint, reported and not denied ("nearly fainted climbing stairs", "near faint while
+#: carrying shopping"; not "no fainting"): with high lung pressure any faint is a warning sign.
 _PRESSURE_FAINT = re.compile(
-    r"\b(?:near(?:ly)?[- ]faint\w*|almost faint\w*|faint\w*|passed out|blacked out|collaps\w*)\b"
-    r"(?![^.;\n]{0,20}\b(?:never|no longer)\b)",
+    r"(?<!no )(?<!never )\b(?:(?:near(?:ly)?|almost)[- ])?(?:faint\w*|passed out|blacked out|collaps\w*)\b",
     re.I,
 )
 _NORMAL_FILM = re.compile(r"\b(?:a )?(?:normal|clear) (?:chest )?(?:x-?ray|film|scan)s?\b", re.I)

@@ -705,11 +705,13 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     for clause, theirs in history_pieces(intake.history):
         clause = VACCINES.sub(" ", clause)
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
-            denied = denied_conditions(clause)
+            excluded = set(denied_conditions(clause))
+            # trouble at birth is no illness of its own, unless the condition is present from birth
+            at_birth = _AT_BIRTH.search(clause) is not None
             out += [
                 c
                 for c in conditions_in(clause, fuzzy=True, vague=False)
-                if c not in out and c not in denied and not _at_birth_only(c, clause)
+                if c not in out and c not in excluded and not (at_birth and c.key not in _PRESENT_AT_BIRTH)
             ]
     for text in (intake.reason_for_second_opinion, intake.symptom_text):
         for clause in _PIECES.split(text):
@@ -756,11 +758,6 @@ _PRESENT_AT_BIRTH = frozenset(
         "primary_ciliary_dyskinesia",
     }
 )
-
-
-def _at_birth_only(cond: Condition, clause: str) -> bool:
-    """Whether ``clause`` names ``cond`` only as trouble at birth, which is not an illness of its own."""
-    return bool(_AT_BIRTH.search(clause)) and cond.key not in _PRESENT_AT_BIRTH
 
 
 #: An illness dated in the past: "a chest infection in March", "pneumonia last winter".

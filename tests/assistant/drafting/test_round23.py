@@ -302,6 +302,9 @@ def test_a_near_faint_on_effort_with_high_lung_pressure_is_urgent() -> None:
     assert "pulmonary_embolism" not in draft.alternatives
     answers = _text(draft, SectionKey.ANSWERS)
     assert "ventilation-perfusion (V/Q) lung scan" in answers
+    # a faint denied is none
+    calm = intake.model_copy(update={"symptoms": [Symptom(description="breathless on hills, no fainting")]})
+    assert str(_draft(calm).priority) == "routine"
 
 
 def test_a_nurse_speaking_of_her_patients_on_the_ward_is_no_inpatient() -> None:
