@@ -27,7 +27,7 @@ from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
-from assistant.drafting.same_day import EMERGENCY_SIGNS, same_day_sentence, same_day_signs
+from assistant.drafting.same_day import fever_now, needs_emergency, same_day_sentence, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, care_setting, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
@@ -215,7 +215,7 @@ def _answer_diagnosis(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]
         out.append(
             DraftSentence(
                 text=f"What usually confirms {dx_cond.name} is "
-                f"{dx_cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
+                f"{dx_cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}.",
                 origin="template",
                 condition_ref=dx_cond.key,
             )
@@ -327,7 +327,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         ),
         DraftSentence(
             text=f"For {cond.name}, the test that usually settles the question is "
-            f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
+            f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}.",
             origin="template",
         ),
     ]
@@ -594,11 +594,31 @@ def _answer_treatment(
     return _tagged(out, q.id)
 
 
+_PENICILLINS = re.compile(
+    r"\b(?:penicillins?|amoxi\w*|co-?amoxiclav|augmentin|flucloxacillin|piperacillin|tazocin)\b", re.I
+)
+_NO_ALLERGY = re.compile(r"^\W*(?:no|none|nil|nkda|not known)\b", re.I)
+
+
+def penicillin_allergy_note(intake: IntakeRecord, said: Sequence[str]) -> str:
+    """With a penicillin allergy listed, and an answer naming a penicillin as the usual first choice, that
+    penicillins are avoided for this patient: a read draft told a man whose lips had swollen on penicillin
+    that guidelines "usually start with a penicillin such as amoxicillin"."""
+    allergic = [a for a in intake.allergies if _PENICILLINS.search(a) and not _NO_ALLERGY.match(a)]
+    if not allergic or not any(_PENICILLINS.search(t) for t in said):
+        return ""
+    return (
+        "With the penicillin allergy reported, penicillins such as amoxicillin and co-amoxiclav are avoided "
+        "for this patient and the antibiotic is chosen from the alternatives; what the reaction was (such as "
+        "a rash, or swelling of the lips or face) should be on the record at every assessment."
+    )
+
+
 def _answer_next(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
 ) -> list[DraftSentence]:
     tests = [
-        f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}"
+        f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}"
         for c in alternatives[:4]
     ]
     out = []
@@ -663,7 +683,7 @@ def answer_sentences(
     same_day = same_day_signs(ctx.intake)
     # With signs that need emergency care now (a baby's pauses in breathing), "if they are severe ..." before
     # them read to reviewers as taking the urgency back: the plain sentence below says it alone.
-    emergency_now = bool(EMERGENCY_SIGNS & set(same_day)) and care_setting(ctx.intake) != "care_plan"
+    emergency_now = needs_emergency(same_day) and care_setting(ctx.intake) != "care_plan"
     if urgent_signs and not emergency_now:
         named = "; ".join(urgent_signs)
         out += [
@@ -712,6 +732,10 @@ def answer_sentences(
                 body = _answer_next(ctx, q, alternatives)
         out += [head, *body]
     out = _said_once(out)
+    allergy = penicillin_allergy_note(ctx.intake, [s.text for s in out])
+    if allergy:
+        at = next(i for i, s in enumerate(out) if _PENICILLINS.search(s.text))
+        out.insert(at + 1, DraftSentence(text=allergy, origin="template", question_ref=out[at].question_ref))
     # Every draft ends its answers with when to seek help sooner (safety-netting): read drafts for a
     # man coughing blood from TB and a baby with bronchiolitis left it as a question to ask the doctor.
     warning = warning_sentence(ctx.intake, young_child=ctx.young_child)
@@ -788,6 +812,24 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
                     if child
                     else ""
                 ),
+            )
+        )
+    # Fluid around the lung put down to the heart, in someone feverish after an infection that antibiotics
+    # did not clear: an infected effusion (a read draft for an 81-year-old with evening fevers after two
+    # antibiotics took "could the fluid be infected?" as background).
+    if (
+        "pleural_effusion" in family
+        and not family & {"empyema", "pneumonia"}
+        and "antibiotics_failed" in keys
+        and fever_now(intake)
+    ):
+        out.append(
+            (
+                condition("empyema"),
+                "fluid around the lung with a fever after an infection that antibiotics have not cleared can "
+                "be "
+                "infected fluid or pus, which a sample of the fluid (a pleural tap), usually guided by "
+                "ultrasound, shows",
             )
         )
     # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read
@@ -880,7 +922,7 @@ def _entry_lines(
         f"What would point to it: {cond.supports_for(ctx.intake.age)}.",
         f"What argues against it: {cond.against_for(ctx.intake.age)}.",
         "The test that usually settles it: "
-        f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}.",
+        f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}.",
     ]
     # below the age it is diagnosed at, nothing in the history makes it "more likely"
     story = "" if cond.too_young(ctx.intake.age) else history_sentence(ctx.intake, cond, entry=True)

@@ -39,7 +39,7 @@ from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.reported import reported_findings
-from assistant.drafting.same_day import same_day_signs
+from assistant.drafting.same_day import fever_now, same_day_signs
 from assistant.drafting.sanitize import (
     echoes,
     numbers_in,
@@ -61,7 +61,7 @@ from assistant.drafting.schemas import (
     SubQuestion,
     UploadedText,
 )
-from assistant.drafting.setting import localised, outside_uk
+from assistant.drafting.setting import in_hospital, localised, outside_uk
 from assistant.drafting.sources import (
     RelevanceChecker,
     SourceRelevance,
@@ -169,9 +169,15 @@ class _Context:
         return word_runs([t for _, t in untrusted_intake_texts(self.intake)])
 
     def about_diagnosis(self, sentence: str, passage: CitedSource) -> bool:
-        """Fits the case and, when the diagnosis is in the table, is about it (not a passing mention)."""
+        """Fits the case and, when the diagnosis is in the table, is about it (not a passing mention), and
+        is about the illness, not about how imaging models perform (read drafts with no images at all
+        cited a study of a pneumonia model under "Agreement or disagreement")."""
         cond = questions.diagnosis_condition(self.intake)
-        return self.fits(sentence, passage) and (cond is None or addresses(cond, sentence, passage.title))
+        return (
+            self.fits(sentence, passage)
+            and not about_imaging_models(sentence)
+            and (cond is None or addresses(cond, sentence, passage.title))
+        )
 
 
 def _facts_block(sentences: Sequence[DraftSentence]) -> str:
@@ -534,6 +540,20 @@ def _without_repeats(sections: list[DraftSection]) -> list[DraftSection]:
     return sections
 
 
+def fever_despite_antibiotics(intake: IntakeRecord) -> bool:
+    """A fever reported now, with no clear improvement on antibiotics, in a child, someone 65 or over, or
+    with fluid around the lung (those in whom a complication is most likely and least well tolerated)."""
+    from assistant.drafting.risk_factors import found_factors
+
+    if in_hospital(intake) or "antibiotics_failed" not in {f.factor.key for f in found_factors(intake)}:
+        return False
+    if not fever_now(intake):
+        return False
+    family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
+    age = intake.age
+    return (age is not None and (age < 16 or age >= 65)) or "pleural_effusion" in family
+
+
 def compose_draft(
     intake: IntakeRecord,
     imaging: ImagingFindings,
@@ -620,6 +640,15 @@ def compose_draft(
             priority,
             priority="urgent",
             reasons=[*priority.reasons, f"same-day signs in intake: {'; '.join(same_day)}"],
+        )
+    # A fever that persists on antibiotics, in a child, in someone 65 or over, or with fluid around the lung:
+    # guidelines reassess an infection not improving after 48 to 72 hours, and read drafts left an
+    # 81-year-old feverish after two antibiotics, with fluid on her lung, in the routine queue.
+    if priority.priority != "urgent" and fever_despite_antibiotics(intake):
+        priority = replace(
+            priority,
+            priority="urgent",
+            reasons=[*priority.reasons, "a fever persisting despite antibiotics"],
         )
     # A case that meets the usual criteria for an urgent suspected-cancer referral is urgent too: read
     # drafts were filed routine while their own text advised the two-week pathway.

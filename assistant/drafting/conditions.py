@@ -79,6 +79,13 @@ class Condition:
     #: a baby is milk brought up after feeds, not a burning pain behind the breastbone).
     supports_young: str = ""
     against_young: str = ""
+    #: The same for a school-age child (5 to 15) where an adult's text misleads (a long smoking history
+    #: argued against asthma in drafts for an 8- and a 14-year-old).
+    supports_child: str = ""
+    against_child: str = ""
+    #: The settling test under 5 where it differs from an older child's (a preventer trial for asthma,
+    #: breathing tests from about 5: read drafts gave the under-5 test to an 8- and a 14-year-old).
+    test_young: str = ""
     #: The youngest age, in years, at which it is diagnosed at all (asthma not in a baby, work-related asthma
     #: not in a toddler), and what to say when it is asked about below it; 0: any age.
     min_age: int = 0
@@ -98,17 +105,31 @@ class Condition:
         """How a follow-up check usually goes: the follow-up text, else the settling test."""
         return self.follow_up or self.test
 
-    def test_for(self, *, child: bool, pregnant: bool = False) -> str:
-        """The settling test for a child or an adult, and in pregnancy where it differs."""
-        return (self.test_pregnancy if pregnant else "") or (self.test_child if child else "") or self.test
+    def test_for(self, *, child: bool, pregnant: bool = False, age: int | None = None) -> str:
+        """The settling test for a child (under 5 where it differs) or an adult, and in pregnancy."""
+        young = self.test_young if child and age is not None and age < YOUNG_AGE else ""
+        return (
+            (self.test_pregnancy if pregnant else "")
+            or young
+            or (self.test_child if child else "")
+            or self.test
+        )
 
     def supports_for(self, age: int | None) -> str:
-        """What points to it, a young child's signs where they differ."""
-        return (self.supports_young if age is not None and age < YOUNG_AGE else "") or self.supports
+        """What points to it, a young or school-age child's signs where they differ."""
+        return (
+            (self.supports_young if age is not None and age < YOUNG_AGE else "")
+            or (self.supports_child if age is not None and age < 16 else "")
+            or self.supports
+        )
 
     def against_for(self, age: int | None) -> str:
-        """What argues against it, for a young child where it differs."""
-        return (self.against_young if age is not None and age < YOUNG_AGE else "") or self.against
+        """What argues against it, for a young or school-age child where it differs."""
+        return (
+            (self.against_young if age is not None and age < YOUNG_AGE else "")
+            or (self.against_child if age is not None and age < 16 else "")
+            or self.against
+        )
 
     def treatment_for(self, *, child: bool) -> str:
         """How it is usually treated, a child's way where it differs."""

@@ -16,6 +16,7 @@ from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import Condition, conditions_in, denied_conditions, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
+from assistant.drafting.risk_factors import patient_marked
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
     CitedSource,
@@ -282,7 +283,8 @@ def summary_sentences(
     if groups:
         out.append("Symptoms reported: " + "; ".join(groups) + ".")
     current = frozenset(c.key for c in diagnosis_family(intake.diagnosis_in_question))
-    own, family, renamed = _history_read(intake.history, current)
+    # a carer's words for the patient ("Dad has atrial fibrillation", written by his son) are the patient
+    own, family, renamed = _history_read(patient_marked(intake, intake.history), current)
     if own:
         out.append(f"Past conditions mentioned: {_join(own)}.")
     if family:
@@ -361,9 +363,20 @@ _NONE_SAID = re.compile(
 _RELATIVES = re.compile(
     # the shared list of people (:data:`questions.PEOPLE`), plurals included, and the words for contacts
     rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|family|contact|lived with|neighbou?rs?|"
-    r"classmates?|flatmates?|housemates?|patients)\b",
+    r"classmates?|flatmates?|housemates?|patients)\b"
+    # "the day of his cousin's birthday party he choked on peanuts": a relative's event, not their illness
+    r"(?!'s (?:\w+ )?(?:birthday|party|wedding|house|home|place|funeral|christening|farm|garden|"
+    r"barbecue|bbq))",
     re.I,
 )
+#: A condition named only as something asked about or tested for ("asked if she has asthma", "nobody has
+#: asked for TB tests"): no past condition (read summaries listed asthma and TB as the patients' own).
+_ASKED_ONLY = re.compile(
+    r"\b(?:asked|wondered|wonder|query|queried|asking)\s+(?:if|whether|about)\b|"
+    r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b",
+    re.I,
+)
+_RESULT_GIVEN = re.compile(r"\b(?:positive|confirmed|diagnos\w*|showed|found|treated|treatment)\b", re.I)
 
 
 #: How a past condition is named in the history summary when the table's name would misread it:
@@ -387,6 +400,14 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "",
     ),
     ("upper_airway_cough", re.compile(r"\bhay ?fever\b|\ballergic rhinitis\b", re.I), "hay fever"),
+    # a clot-busting drug is a stroke treatment, no clot in the lung (a read summary gave a stroke patient
+    # a past pulmonary embolism)
+    ("pulmonary_embolism", re.compile(r"\bclot[- ]?bust\w*|thromboly\w*", re.I), ""),
+    # "wheezing both sides according to A&E": a symptom of the illness now, no past asthma
+    ("asthma", re.compile(r"^(?![^.;]*\basthma)[^.;]*\bwheez", re.I), ""),
+    # "choked on a piece of apple, then was fine": an episode, not a proven object in the airway
+    ("foreign_body", re.compile(r"\bchok\w*", re.I), "a choking episode"),
+    ("aspiration", re.compile(r"\bchok\w*", re.I), "a choking episode"),
     ("upper_airway_cough", re.compile(r"\b(?:a|the|ordinary|common|bad|heavy) colds?\b", re.I), "a cold"),
     # "needle aspiration" of air or fluid is a procedure, not inhaled food or drink
     (
@@ -462,6 +483,9 @@ def _history_read(
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
         clause = questions.VACCINES.sub(" ", clause)  # "had flu and COVID vaccines": no illness had
+        if _ASKED_ONLY.search(clause) and not _RESULT_GIVEN.search(clause):
+            renamed.update(c.key for c in conditions_in(clause))
+            continue
         denied = denied_conditions(clause)
         names = []
         for c in conditions_in(clause):

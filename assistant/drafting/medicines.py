@@ -289,18 +289,29 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
         treats=("heart_failure",),
     ),
+    # A read draft called propranolol, started for migraine, a heart medicine, beside a woman whose wheeze
+    # had worsened since: a non-selective beta-blocker can bring on wheeze in asthma.
+    MedicineGroup(
+        "beta_blocker_nonselective",
+        "a non-selective beta-blocker (used for migraine, anxiety, a tremor, blood pressure or the heart), a "
+        "kind that can bring on or worsen wheeze and narrow the airways in asthma, so any wheeze on it is "
+        "raised with the prescriber soon (it is not stopped suddenly)",
+        (r"propranolol", r"nadolol", r"sotalol", r"timolol"),
+    ),
     MedicineGroup(
         "beta_blocker",
         "a beta-blocker, which slows the heart, for blood pressure, angina or an irregular heartbeat",
-        (r"bisoprolol", r"atenolol", r"propranolol", r"metoprolol"),
+        (r"bisoprolol", r"atenolol", r"metoprolol", r"nebivolol", r"carvedilol"),
         treats=("heart_failure", "heart_attack"),
     ),
+    # A read draft filed ramipril under "other conditions" beside heart failure, where it is a main
+    # treatment; the cough it can cause is said apart, only with a dry cough (ace_cough_caution).
     MedicineGroup(
         "ace_inhibitor",
-        "for blood pressure (and sometimes the heart or kidneys), of a kind (an ACE inhibitor) that causes a "
-        "dry, tickly cough in some people, even after months or years, which settles within weeks of a "
-        "switch, so a lasting cough is worth raising with the prescriber",
+        "an ACE inhibitor, for blood pressure and also a main treatment for heart failure and for protecting "
+        "the kidneys, so it is not stopped without the prescriber",
         (r"\w+pril",),
+        treats=("heart_failure",),
     ),
     MedicineGroup(
         "blood_pressure",
@@ -829,6 +840,29 @@ def bleeding_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str]) ->
     )
 
 
+_WET_COUGH = re.compile(r"\b(?:phlegm|sputum|mucus|wet|productive|blood)\b", re.I)
+
+
+def ace_cough_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str], keys: Sequence[str]) -> str:
+    """With an ACE inhibitor listed and a dry cough reported (or the ACE-inhibitor cough in play), that the
+    medicine can cause one: read drafts gave it to men coughing green phlegm with pneumonia, and buried it
+    for a woman whose dry cough began weeks after ramipril was started."""
+    ace = [m for m in meds if m.group and m.group.key == "ace_inhibitor"]
+    if not ace:
+        return ""
+    coughs = [s for s in symptoms if "cough" in s.lower()]
+    if "ace_inhibitor_cough" not in keys and not (coughs and not any(_WET_COUGH.search(s) for s in coughs)):
+        return ""
+    names = [m.group._compiled.search(m.name).group(0).lower() for m in ace if m.group]  # type: ignore[union-attr]
+    return (
+        f"{_upper(_join(sorted(set(names))))} can cause a dry, tickly cough in some people, starting weeks, "
+        "months or even years after it was begun; the cough settles within weeks (occasionally up to about "
+        "three months) of a switch to another blood pressure medicine, such as an ARB (for example "
+        "losartan), "
+        "so a lasting dry cough on it is worth raising with the prescriber."
+    )
+
+
 def medicine_sentences(
     medications: Sequence[str],
     condition_keys: Sequence[str],
@@ -911,6 +945,9 @@ def medicine_sentences(
     caution = nsaid_caution(meds, [*condition_keys, *background], possible)
     if caution:
         out.append(caution)
+    ace = ace_cough_caution(meds, symptoms, [*condition_keys, *possible])
+    if ace:
+        out.append(ace)
     young = young_child_cough_caution(meds, age)
     if young:
         out.append(young)

@@ -73,6 +73,9 @@ _TREATMENT = re.compile(
     # "why didn't they put a drain in", "shouldn't they have put a tube in": a treatment not given
     r"put (?:in )?an? (?:chest )?(?:drain|tube)|an? (?:chest )?(?:drain|tube) (?:put )?in|"
     # "would a feeding tube stop this happening", "would oxygen at home help"
+    # "would taking her tonsils out fix it?" (an operation asked about as the treatment)
+    r"(?:tak\w+|hav\w+|get\w*) (?:her|his|their|my|the) (?:tonsils|adenoids)(?: and adenoids)? out|"
+    r"tonsillectomy|adenotonsillectomy|"
     r"feeding tube|peg tube|(?:would|will|could|does|do) (?:a |an |the )?"
     r"(?!(?:it|this|that|they|you|we|i|he|she)\b)[\w-]+(?: [\w-]+)? (?:help|stop|prevent) "
     r"(?:it|this|that|her|him|them))\b",
@@ -99,6 +102,9 @@ _NEXT = re.compile(
     r"when (?:should|will|would|can|could|is|does|do) (?:the |her |his |my |their |our |a |an )?(?:next )?"
     r"(?:echo\w*|scans?|ct|x-?rays?|tests?|appointments?|follow-?up|review|biopsy|bronchoscopy|referral|"
     r"check-?up)(?: (?:scan|test))? (?:be|happen|take place|get done|be done)|"
+    # "what happens at the MDT?" (a read draft left the meeting unexplained)
+    r"\bmdt\b|multi-?disciplinary|what happens (?:at|in|after) (?:the|my|his|her) (?:\w+ ){0,2}"
+    r"(?:meeting|clinic|appointment|review)|"
     r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months))\b",
     re.I,
 )
@@ -640,10 +646,26 @@ _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
 _CONTINUES = re.compile(
     r"^\s*(?:and\s+)?(?:died|dying|was|were|had|has|passed|got|who|which|treated|diagnosed|developed|"
     r"suffered|then|later|now|also)\b|"
+    # what a post mortem found is about the one who died ("my brother died suddenly aged 38, post mortem
+    # said hypertrophic cardiomyopathy": a read summary made it the teenage patient's own condition)
+    r"^\s*(?:the\s+)?(?:post[- ]?mortem|autopsy|cause of death|coroner)\b|"
     # a few words saying who the person is ("her brother, a fellow mine worker, died of mesothelioma")
     r"^\s*(?:a|an)\s+(?:[\w-]+\s*){1,4}$",
     re.I,
 )
+
+
+def _top_level_pieces(sentence: str) -> list[str]:
+    """A sentence split at its commas, except inside brackets: "husband smoked for decades (died 2019,
+    heart attack)" is one piece about the husband (a read summary made the heart attack the patient's)."""
+    pieces = re.split(r",\s+(?=[a-z])", sentence)
+    out: list[str] = []
+    for piece in pieces:
+        if out and out[-1].count("(") > out[-1].count(")"):
+            out[-1] += ", " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[str, bool]]:
@@ -652,7 +674,7 @@ def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[s
     out: list[tuple[str, bool]] = []
     for sentence in re.split(r"[;.\n]", text):
         theirs = False
-        for piece in re.split(r",\s+(?=[a-z])", sentence):
+        for piece in _top_level_pieces(sentence):
             theirs = bool(others.search(piece)) or (theirs and bool(_CONTINUES.match(piece)))
             if piece.strip():
                 out.append((piece, theirs))
@@ -693,7 +715,8 @@ STATUS_UNKNOWN = re.compile(
     r"(?:not )?(?:back )?yet)\b|"
     r"\b(?:waiting|awaiting|waiting for) (?:\w+ ){0,3}(?:tests?|results?|cultures?)\b|"
     # "HIV test done at this diagnosis, result not shared": a test done whose result is not given
-    r"\btests? (?:was |were )?(?:done|taken|sent)\b(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)",
+    r"\btests? ['\"]?(?:was |were )?(?:done|taken|sent)\b"
+    r"(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)",
     re.I,
 )
 
@@ -1024,6 +1047,18 @@ _ASKS_FOR_TEST = re.compile(
     r"\b(?:what|which|any|more|other|further) tests?\b|\btests? (?:would|could|will|to|that|should)\b",
     re.I,
 )
+#: Whether it is safe to wait: "can I wait till the GP tomorrow?", "should we keep waiting?" (read drafts
+#: left both unanswered for a baby pausing in his breathing and a child grunting on antibiotics).
+_WAIT_Q = re.compile(
+    r"\b(?:can|could|should|do|is it ok(?:ay)? to|is it safe to|ok(?:ay)? to) (?:i |we |he |she |they )?"
+    r"(?:just )?(?:keep |carry on )?wait(?:ing)?\b"
+    # for a doctor soon, not for a scan weeks away ("is it OK to wait 6 weeks for the repeat scan" is timing)
+    r"(?! (?:\d+|a|the|another|until \w+ for|till \w+ for)\b[^.?]{0,15}\b(?:weeks?|months?|years?|scan|ct))"
+    r"[^.?]{0,40}\b(?:gp|doctor|morning|tomorrow|tonight|monday|weekend|appointment|at home|see|it out|"
+    r"antibiotics? to work|to work)\b|"
+    r"\b(?:or|should we|do we|can we) (?:just )?(?:keep|carry on) waiting\b",
+    re.I,
+)
 _GOING = re.compile(r"\b(go|going|head|get|be seen|attend|call|ring|take (?:him|her|them)|come in)\b", re.I)
 _ASKING = re.compile(r"\b(should|do|does|need|needs|must|when|whether|is it|can|could|ok|okay)\b", re.I)
 _ACTIVITY_Q = re.compile(
@@ -1105,10 +1140,15 @@ _HOSPITAL_Q = re.compile(
 #: the fevers last", "when will she feel better", "will he get back to how he was", "will I recover".
 _RECOVERY_Q = re.compile(
     r"\bhow long (?:will|does|do|is|can|might|may|would) (?:the |this |that |it |my |his |her |their )?"
-    r"(?:\w+ ){0,5}?(?:last|go on|take to (?:clear|settle|go|heal|get better|recover)|stay|linger)\b|"
+    # "how long does she stay off school" is about school (an activity), not how long the illness lasts
+    r"(?:\w+ ){0,5}?(?:last|go on|take to (?:clear|settle|go|heal|get better|recover)|"
+    r"stay(?! (?:off|home|away|out|in)\b)|linger)\b|"
     r"\bhow long (?:until|till|before) (?:i|he|she|they|we|it) (?:\w+ )?(?:feel\w*|is|are|am|gets?|be) "
     r"(?:better|well|normal|back to normal|right)\b|"
     r"\bhow long (?:to|will it take to) (?:recover|get better|heal)\b|"
+    # "how long till the cough goes?" (a read draft left it unanswered)
+    r"\bhow long (?:until|till|til|before) (?:the |this |that |my |his |her |their )?(?:\w+ ){0,2}"
+    r"(?:goes|go away|goes away|stops|clears|settles|is gone|disappears|eases)\b|"
     r"\bwhen (?:will|would|should|might) (?:i|he|she|they|we|it) (?:start to )?(?:feel\w*|be|get) "
     r"(?:better|well|back to normal)\b|"
     r"\b(?:will|would|could) (?:i|he|she|they|we|mum|dad) (?:ever )?(?:get back to|go back to|be back to|"
@@ -1295,7 +1335,9 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
         out.append(
             ("hospital", "whether the patient needs to be in hospital or can be cared for at home", [], [])
         )
-    elif topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause):
+    elif (topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause)) or (
+        question and _WAIT_Q.search(clause)
+    ):
         out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"], []))
     if _ACTIVITY_Q.search(clause):
         for t in topics_in(clause, ["activity"]):

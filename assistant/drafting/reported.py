@@ -26,7 +26,7 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bcollapse\b|\batelecta\w*|\bvolume loss\b",
          "part of the lung not fully inflated (collapse)", "collapse"),
         (r"\beffusions?\b|\bpleural (?:fluid|collection)\b|"
-         r"\bfluid (?:at|around|on|in) (?:the |both )?(?:lungs?|bases?|chest)\b",
+         r"\bfluid (?:at|around|on|in) (?:the |both )?(?:(?:right|left) )?(?:lungs?|bases?|chest|sides?)\b",
          "fluid around the lung (a pleural effusion)", "fluid around the lung"),
         (r"\bcavit\w*|\bholes?\b", "a hollow area inside a shadow (a cavity)", "cavity"),
         (r"\bpneumothorax\b|\bcollapsed lung\b", "air between the lung and the chest wall (a pneumothorax)",
@@ -111,11 +111,18 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
     where: list[str] = []
     seen: set[tuple[str, str]] = set()
     for text in (intake.prior_imaging, intake.reason_for_second_opinion):
+        # the imaging field is all report once it names a scan: "CT chest: 'No rib fracture. 52 x 41 mm
+        # spiculated mass ...'" (a read summary dropped the mass, whose sentence names no scan)
+        whole_report = text is intake.prior_imaging and bool(_IMAGING.search(text))
         for sentence in _SENTENCE.findall(text):
-            if not _IMAGING.search(sentence) or _NOT_A_REPORT.search(sentence):
+            if not (whole_report or _IMAGING.search(sentence)) or _NOT_A_REPORT.search(sentence):
                 continue
             found = False
             for pattern, plain, short in TERMS:
+                if short == "nodule" and _large(sentence):
+                    # a "nodule" of 3 cm or more is a mass (a read summary called a 52 mm lesion a small
+                    # round shadow)
+                    plain, short = "a mass", "mass"
                 for m in pattern.finditer(sentence):
                     if _NEGATED.search(sentence[: m.start()]):
                         if short and short not in absent:
@@ -128,7 +135,17 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
             if found:
                 where += _where(sentence, seen)
     absent = [a for a in absent if not any(a in p for p in present)]
+    if "a mass" in present:
+        present = [p for p in present if p != "a small round shadow (a nodule)"]
     return present, absent, where
+
+
+_SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:x\s*\d+(?:\.\d+)?\s*)?(mm|cm)\b", re.I)
+
+
+def _large(sentence: str) -> bool:
+    """Whether the sentence gives a size of 3 cm (30 mm) or more."""
+    return any(float(n) * (10 if unit.lower() == "cm" else 1) >= 30 for n, unit in _SIZE.findall(sentence))
 
 
 def reported_sentence(intake: IntakeRecord) -> str:

@@ -335,6 +335,12 @@ def _marked(text: str, writer: _Writer) -> str:
     return writer.patient.sub(mark, text)
 
 
+def patient_marked(intake: IntakeRecord, text: str) -> str:
+    """``text`` with the words a carer or parent uses for the patient ("Dad", "my son") masked, so
+    that a reader of relatives does not take the patient for one."""
+    return _marked(text, _writer(intake))
+
+
 def _people(text: str, writer: _Writer) -> list[re.Match[str]]:
     """Other people named in ``text`` (already marked): relatives, and "I" when a proxy writes."""
     found = list(_PERSON.finditer(text))

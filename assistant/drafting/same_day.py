@@ -63,7 +63,10 @@ _OXYGEN = re.compile(
     r"[^.;]{0,40}?\b([6-9]\d)(?:\s*(?:-|to)\s*([6-9]\d))?\s*(?:%|percent)?",
     re.I,
 )
-_EXERTION = re.compile(r"\b(?:walk\w*|stairs|exert\w*|moving|climb\w*|exercis\w*|on effort)\b", re.I)
+_EXERTION = re.compile(
+    r"\b(?:walk\w*|stairs|flights?|uphill|hills?|exert\w*|moving|climb\w*|exercis\w*|on effort|running)\b",
+    re.I,
+)
 #: A reading told of the past: "his oxygen was 94 in A&E", "they sent me home when it was 94".
 _PAST_READING = re.compile(
     r"\b(?:was|were|went|dipped|dropped|had been|checked|did|in a&e|at the hospital|in hospital|"
@@ -92,23 +95,61 @@ _BREATH_OR_PAIN = re.compile(
 _COPD = re.compile(r"\b(?:copd|emphysema|home oxygen)\b", re.I)
 
 
+_GRUNTING = re.compile(r"\bgrunt\w*", re.I)
+_SNORING = re.compile(r"\bsnor\w*|\bapno?eas?\b|\btonsils?\b|\badenoids?\b", re.I)
+_IN_SLEEP = re.compile(
+    r"\b(?:asleep|sleeps?|sleeping|in (?:her|his|their|the) sleep|at night|snor\w*|overnight)\b", re.I
+)
+_BLUE_LIPS = re.compile(
+    r"\b(?:blue|purpl\w*|grey|gray)(?:[- ]?ish)?\s+(?:lips|tongue)\b|"
+    r"\blips\b[^.;]{0,25}\b(?:blue|purpl\w*|grey|gray|dusky)\b",
+    re.I,
+)
+#: A blood pressure reading: "92 over 54", "BP 88/50".
+_PRESSURE = re.compile(r"\b(?:blood pressure|bp)\b[^.;]{0,45}?\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b", re.I)
+
+
+def _low_pressure(texts: list[str]) -> str:
+    """A current systolic blood pressure of 100 or less (NICE NG51: 91 to 100 is a moderate-risk and 90 or
+    less a high-risk sign in suspected sepsis), as "92 over 54", or ""."""
+    for text in texts:
+        for m in _PRESSURE.finditer(text):
+            top, bottom = int(m.group(1)), int(m.group(2))
+            if 50 <= top <= 100 and bottom < top:
+                return f"{top} over {bottom}"
+    return ""
+
+
+#: A reading dated to today ("was 92 over 54 this morning"): current, though told in the past tense.
+_TODAY = re.compile(r"\b(?:this (?:morning|afternoon|evening)|today|tonight|right now|just now)\b", re.I)
+_ELSEWHERE = re.compile(
+    r"\b(?:in a&e|at the hospital|in hospital|when admitted|on admission|sent (?:me|him|her|us) home)\b", re.I
+)
+
+
 def _present_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?;\n])\s+", text) if s.strip() and not _PAST_READING.search(s)]
+    return [
+        s
+        for s in re.split(r"(?<=[.!?;\n])\s+", text)
+        if s.strip() and (not _PAST_READING.search(s) or (_TODAY.search(s) and not _ELSEWHERE.search(s)))
+    ]
 
 
-def _low_oxygen(texts: list[str], copd: bool) -> int | None:
-    """The lowest current oxygen reading that is below its usual range, or None."""
-    low: int | None = None
+def _low_oxygen(texts: list[str], copd: bool) -> tuple[int, bool] | None:
+    """The lowest current oxygen reading that is below its usual range, and whether it was taken on
+    exertion, or None."""
+    low: tuple[int, bool] | None = None
     for text in texts:
         for match in _OXYGEN.finditer(text):
             values = [int(v) for v in match.groups() if v]
             reading = min(values)
             if reading < 60:
                 continue
-            tail = re.split(r"[,;(]", text[match.end() : match.end() + 25], maxsplit=1)[0]
-            limit = 87 if copd else (92 if _EXERTION.search(tail) else 94)
-            if reading <= limit and (low is None or reading < low):
-                low = reading
+            tail = re.split(r"[,;(.]", text[match.end() : match.end() + 40], maxsplit=1)[0]
+            exertion = bool(_EXERTION.search(tail))
+            limit = 87 if copd else (92 if exertion else 94)
+            if reading <= limit and (low is None or reading < low[0]):
+                low = (reading, exertion)
     return low
 
 
@@ -123,9 +164,20 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     story = _present_sentences("\n".join([intake.reason_for_second_opinion, intake.main_question]))
     age = intake.age
     out: list[str] = []
+    # grunting is severe breathing difficulty at any age in childhood (a 5-year-old on day 4 of amoxicillin,
+    # grunting and sleepy, was left with "if worse, the same day")
+    grunting = _GRUNTING.search(symptoms) or any(_GRUNTING.search(s) and "?" not in s for s in story)
+    snoring = _SNORING.search("\n".join([symptoms, *story, intake.diagnosis_in_question]))
+    if age is not None and age < 12 and grunting and not snoring:
+        out.append(GRUNTING_SIGN)
     if age is not None and age < 5:
-        if _RECESSION.search(symptoms) or any(_RECESSION.search(s) and "?" not in s for s in story):
+        drawing_in = [p for p in [*symptoms.split(";"), *story] if _RECESSION.search(p) and "?" not in p]
+        # the tummy sucking in while a snoring child sleeps is the obstructed breathing of sleep apnoea,
+        # not daytime distress (a read draft sent a 4-year-old with big tonsils to A&E today)
+        if any(not _IN_SLEEP.search(p) for p in drawing_in):
             out.append("the chest or tummy drawing in with each breath")
+        if _CONFUSED.search(symptoms) or any(_CONFUSED.search(s) and "?" not in s for s in story):
+            out.append(SLEEPY_CHILD_SIGN)
         if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
             out.append("feeding much less than usual, with fewer wet nappies")
         if age < 2 and (
@@ -143,11 +195,27 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     readings = [x.description for x in intake.symptoms if not _RESOLVED.search(f"{x.duration} {x.onset}")]
     oxygen = _low_oxygen([*readings, *story], copd)
     if oxygen is not None:
-        out.append(f"an oxygen reading of {oxygen}%, below the usual range of about 95% or more")
+        # "drops to 90-91% on the stairs; at rest it's 96%": a fall on effort, not a resting reading (a read
+        # draft told a man his oxygen was 90%)
+        out.append(
+            f"an oxygen reading that falls to {oxygen[0]}% on exertion, below the usual range of about 95% "
+            "or more"
+            if oxygen[1]
+            else f"an oxygen reading of {oxygen[0]}%, below the usual range of about 95% or more"
+        )
     if age is None or age >= 16:
         pulse = next((m for m in (_PULSE.search(t) for t in [symptoms, *story]) if m), None)
         if pulse is not None and int(pulse.group(1) or pulse.group(2)) >= 110:
             out.append(f"a resting pulse of about {pulse.group(1) or pulse.group(2)} a minute")
+        pressure = _low_pressure([*readings, *story])
+        if pressure:
+            out.append(f"a low blood pressure (about {pressure})")
+    # blue or grey lips at any age (cyanosis); a baby's are read with going floppy above
+    if (age is None or age >= 2) and (
+        _BLUE_LIPS.search(symptoms)
+        or any(_BLUE_LIPS.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
+    ):
+        out.append(LIPS_SIGN)
     if (
         age is not None
         and age >= 65
@@ -239,7 +307,32 @@ MALARIA_SIGN = (
     "a fever after a recent stay in a country where malaria is common (a malaria blood test is needed the "
     "same day)"
 )
-_FEVER = re.compile(r"\b(?:fever\w*|temperature|feverish|shivers|chills|rigors?)\b", re.I)
+_FEVER = re.compile(r"\b(?:fever\w*|temperatures?|temps?|feverish|shivers|chills|rigors?)\b", re.I)
+
+
+def fever_now(intake: IntakeRecord) -> bool:
+    """Whether a symptom not said to be over reports a fever ("evening temperatures and sweats, 3 weeks,
+    still going"), however long it has lasted."""
+    from assistant.drafting.guardrails import _RESOLVED
+
+    return any(
+        _FEVER.search(x.description)
+        and not _HEARSAY.search(x.description)
+        and not _NO_FEVER.search(x.description)
+        for x in intake.symptoms
+        if not _RESOLVED.search(f"{x.duration} {x.onset}")
+    )
+
+
+#: "no fever now", "dry cough at night, no fever", "chest infections with fever, 6 in the last year": a
+#: fever denied, or one of past episodes, is no fever now.
+_NO_FEVER = re.compile(
+    r"\b(?:no|not|without|nil|denies|never)\b[^,;.]{0,15}\b(?:fever\w*|temperatures?|temps?)\b|"
+    r"\b(?:infections|episodes|bouts|attacks)\b[^;.]{0,25}\b(?:fever\w*|temperatures?)\b",
+    re.I,
+)
+
+
 #: A trip just made: "came back from Lagos 12 days ago", "a holiday in Kenya last month".
 _BACK_FROM = re.compile(
     r"\b(?:came back|come back|got back|flew back|back|returned|returning|arrived back) (?:home )?from\b|"
@@ -269,7 +362,33 @@ CO2_SIGN = (
     "blood, which a blood gas test in hospital checks now; the oxygen is not turned up further meanwhile)"
 )
 _CO2_CONTEXT = re.compile(r"\boxygen\b|\b(?:head ?aches?|flapp\w*|twitch\w*|tremor|jerk\w*|flushed)\b", re.I)
-EMERGENCY_SIGNS = frozenset({"pauses in breathing", "going blue, grey or floppy", CO2_SIGN})
+GRUNTING_SIGN = "grunting with each breath (a sign of severe breathing difficulty in a child)"
+LIPS_SIGN = "blue or grey lips"
+SLEEPY_CHILD_SIGN = "being very sleepy or not responding as usual"
+EMERGENCY_SIGNS = frozenset(
+    {"pauses in breathing", "going blue, grey or floppy", CO2_SIGN, GRUNTING_SIGN, LIPS_SIGN}
+)
+#: Signs each of which alone calls for a hospital assessment today, and two of which together mark a
+#: severe illness (NICE NG51's high-risk signs of sepsis: new confusion, a low blood pressure, a low oxygen
+#: reading, a fast pulse): read drafts told the son of a 78-year-old with pneumonia, muddled since the night
+#: before, his oxygen 89% and his blood pressure 92/54, that his father "should be assessed in hospital
+#: today", where an ambulance is called now.
+_SEVERE_PREFIXES = (
+    "an oxygen reading of",
+    "a resting pulse of",
+    "new confusion or drowsiness with an infection",
+    "a low blood pressure",
+)
+
+
+def needs_emergency(signs: list[str] | set[str] | frozenset[str]) -> bool:
+    """Whether the signs described call for emergency care now: one emergency sign, or two signs of a
+    severe illness together."""
+    if EMERGENCY_SIGNS & set(signs):
+        return True
+    return sum(any(s.startswith(p) for p in _SEVERE_PREFIXES) for s in signs) >= 2
+
+
 #: Signs that call for hospital assessment today (possible sepsis in an older person, a possible clot).
 HOSPITAL_SIGNS = frozenset(
     {
@@ -290,9 +409,10 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
     who = "the child" if child else "the patient"
     listed = "; ".join(signs)
     setting = care_setting(intake)
-    if setting == "care_plan" and not EMERGENCY_SIGNS & set(signs):
+    emergency = needs_emergency(signs)
+    if setting == "care_plan" and not emergency:
         where = f"the GP or the care team should be asked to see {who} today"
-    elif EMERGENCY_SIGNS & set(signs):
+    elif emergency:
         # a written care plan's own route now (act_now names it), never A&E beside it; a wish to avoid
         # hospital alone does not stop an emergency call (readers asked for one for a woman drowsy on oxygen
         # who "hates hospital"), and the wish is passed on
@@ -308,18 +428,24 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
             where = f"{act_now}{a_and_e}; {who} should not wait for this opinion"
         # "is the stopping breathing normal?": parents were told only to act, never that it is not normal
         usual = (
-            " Pauses in a baby's breathing, or going blue, grey or floppy, are not part of the usual course "
-            "of a cold or bronchiolitis."
+            " Pauses in a baby's breathing, grunting, or going blue, grey or floppy, are not part of the "
+            "usual course of a cold or bronchiolitis."
             if child
             else ""
         )
+        if not EMERGENCY_SIGNS & set(signs):
+            usual = (
+                " Together these are signs of a severe illness, such as sepsis, not of one to watch at home."
+            )
         return f"The account describes signs that need emergency care ({listed}): {where}.{usual}"
     elif HOSPITAL_SIGNS & set(signs):
         where = f"{who} should be assessed in hospital today (A&E), rather than at a routine appointment"
     elif intake.age is not None and intake.age < 5:
+        # "today" read to a mother of a grunting, feverish baby as "tomorrow will do" (NICE NG143 and NG9
+        # refer these children to hospital urgently)
         where = (
-            f"{who} should be assessed in hospital today (A&E or a children's assessment unit), rather than "
-            "at a routine appointment or after this opinion"
+            f"{who} should be taken to hospital now (A&E or a children's assessment unit), today rather than "
+            "at a routine appointment, tomorrow or after this opinion"
         )
     else:
         where = (

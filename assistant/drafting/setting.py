@@ -182,12 +182,23 @@ CHILD_SIGNS = (
 )
 
 
+#: A school-age child's warning signs (5 to 15): read drafts gave an 8-year-old after an asthma attack a
+#: baby's feeds and nappies, and a 14-year-old with dizziness at rugby an adult's list.
+SCHOOL_CHILD_SIGNS = (
+    "For a child, breathing that is very fast or hard work (the skin sucking in between the ribs, too "
+    "breathless to talk or eat), a reliever inhaler, if one is used, that does not help or is needed more "
+    "often than every 4 hours, blue or grey lips, being very drowsy or hard to wake, a fit, chest pain or "
+    "fainting (above all during exercise), or not drinking with far fewer wees"
+)
+
+
 def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
     """The warning signs and whom to tell at once, for the patient's age and setting."""
-    signs = CHILD_SIGNS if young_child else ADULT_SIGNS
+    school_age = intake.age is not None and 5 <= intake.age < 16
+    signs = SCHOOL_CHILD_SIGNS if school_age else CHILD_SIGNS if young_child else ADULT_SIGNS
     setting = care_setting(intake)
     whom = _WHOM[setting]
-    if not setting and young_child:
+    if not setting and (young_child or school_age):
         whom += " or go to A&E"
     note = _CARE_PLAN_NOTE if setting == "care_plan" or _plan_on_ward(intake, setting) else ""
     return f"{signs} are reasons to {whom} at once{note}."

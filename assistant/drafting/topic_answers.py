@@ -225,7 +225,9 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
     conds = [c for c in conds if c.key not in refined]
     if not q.subjects:
         listed = [
-            f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant)}" for c in conds[:4]
+            f"for {c.name}, "
+            f"{c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}"
+            for c in conds[:4]
         ]
         if listed:
             out.append(_t("The tests that usually settle the question: " + "; ".join(listed) + "."))

@@ -419,10 +419,16 @@ TOPICS: tuple[Topic, ...] = (
         "activity",
         "work",
         (
-            r"work(?:ing)?",
+            # not a medicine working: "keep waiting for the antibiotics to work", "aren't working" (a read
+            # draft answered a retired 78-year-old's question about his antibiotics with advice on work)
+            r"(?<!n't )(?<!not )(?<!it to )(?<!them to )(?<!tics to )(?<!blets to )(?<!cine to )(?<!ment to )"
+            r"(?<!thing to )work(?:ing)?",
             r"jobs?",
             r"shifts?",
-            r"(?:back to|go(?:ing)? to|miss(?:ing)?) school",
+            # "how long does she stay off school", "off school", "away from school"
+            r"(?:back to|go(?:ing)? to|miss(?:ing)?|"
+            r"(?:stay|stays|staying|kept|keep \w+) (?:off|home from|away from)|"
+            r"off) school",
             r"nursery",
             r"college",
             r"exams?",
@@ -620,7 +626,8 @@ RELATIVE = re.compile(r"\b" + _RELATIVE + r"\b", re.I)
 #: A second relative joined to the first ("my wife and 2 year old son").
 _AND_RELATIVE = re.compile(
     r"\b(?:and|&) (?:my |our |his |her |their |the )?"
-    r"(?:\d+[- ]?(?:year|yr|month)s?[- ]?old |little |young |baby )?"
+    # "my wife and 2 kids need test?" (a read draft asked only about the wife)
+    r"(?:\d+[- ]?(?:year|yr|month)s?[- ]?old |little |young |baby |(?:\d+|two|three|four|five) )?"
     r"(son|daughter|child|children|kids?|baby|wife|husband|partner|mum|mother|dad|father|brother|sister|"
     r"grandchild\w*|grandson|granddaughter)\b",
     re.I,
@@ -634,7 +641,9 @@ _AT_RISK = re.compile(
     r"(?:come|go) round|"
     # "can my kids get it?", "can my kids get TB from me?", "can she give it to other children?"
     r"get (?:it|this|that|the same|tb|covid(?:-19)?|whooping cough)\b|get \w+ (?:from|off) (?:me|him|her|us)|"
-    r"give (?:it|this|that) to)\b",
+    r"give (?:it|this|that) to|"
+    # "does my baby need anything?" (a mother with whooping cough and an unvaccinated newborn at home)
+    r"need (?:anything|something|any treatment|antibiotics|an antibiotic|medicine|a jab|a vaccine))\b",
     re.I,
 )
 

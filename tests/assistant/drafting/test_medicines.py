@@ -299,9 +299,40 @@ def test_each_medicine_is_said_for_the_part_of_the_diagnosis_it_treats() -> None
 def test_an_ace_inhibitor_is_named_with_its_cough() -> None:
     """A 60-year-old on ramipril asked whether his cough was really from reflux; the draft never
     said that ramipril's kind of medicine can cause a dry cough."""
-    first = medicine_sentences(["ramipril 5mg"], ["reflux"], "acid reflux")[0]
-    assert "ramipril 5mg is for blood pressure" in first and "dry, tickly cough" in first
-    assert "dry, tickly cough" not in medicine_sentences(["amlodipine 5mg"], ["reflux"], "acid reflux")[0]
+    dry = " ".join(medicine_sentences(["ramipril 5mg"], ["reflux"], "acid reflux", symptoms=["a dry cough"]))
+    assert "ramipril 5mg is an ACE inhibitor" in dry and "Ramipril can cause a dry, tickly cough" in dry
+    amlodipine = " ".join(
+        medicine_sentences(["amlodipine 5mg"], ["reflux"], "acid reflux", symptoms=["a cough"])
+    )
+    assert "dry, tickly cough" not in amlodipine
+
+
+def test_the_ace_inhibitor_cough_is_not_offered_for_a_wet_cough_and_ramipril_treats_heart_failure() -> None:
+    """Read drafts gave the ACE-inhibitor cough to men coughing green phlegm with pneumonia, and filed
+    ramipril among medicines "for other conditions" beside heart failure, where it is a main treatment."""
+    wet = " ".join(
+        medicine_sentences(["ramipril 5mg"], ["pneumonia"], "pneumonia", symptoms=["a cough with phlegm"])
+    )
+    assert "tickly" not in wet
+    heart = " ".join(
+        medicine_sentences(["ramipril 2.5mg", "furosemide 40mg"], ["heart_failure"], "heart failure")
+    )
+    assert "ramipril 2.5mg and furosemide 40mg are the kind of medicine used for heart failure" in heart
+    # asked about outright, it is said with no cough reported
+    asked = " ".join(
+        medicine_sentences(["lisinopril 10mg"], ["asthma"], "asthma", possible=["ace_inhibitor_cough"])
+    )
+    assert "Lisinopril can cause a dry, tickly cough" in asked
+
+
+def test_propranolol_is_named_as_a_beta_blocker_that_can_bring_on_wheeze() -> None:
+    """A woman told COPD, whose wheeze had worsened since propranolol was started for migraine, was told
+    only that it "slows the heart, for blood pressure, angina or an irregular heartbeat"."""
+    text = medicine_sentences(["propranolol 40mg twice a day (for migraines)"], ["copd"], "COPD")[0]
+    assert "non-selective beta-blocker" in text and "worsen wheeze" in text
+    assert (
+        "worsen wheeze" not in medicine_sentences(["bisoprolol 2.5mg"], ["heart_failure"], "heart failure")[0]
+    )
 
 
 def test_the_triple_whammy_and_aspirin_are_named_with_an_anti_inflammatory() -> None:

@@ -54,7 +54,7 @@ def test_a_young_childs_signs_mean_hospital_today_and_an_adults_a_doctor_today()
     from assistant.drafting.same_day import same_day_sentence
 
     baby = _intake(0, "fast breathing with tummy sucking in under ribs")
-    assert "assessed in hospital today (A&E or a children's assessment unit)" in same_day_sentence(
+    assert "taken to hospital now (A&E or a children's assessment unit)" in same_day_sentence(
         baby, same_day_signs(baby), "call emergency services now"
     )
     adult = _intake(44, "breathless", reason="My watch says my oxygen drops to 91 when I climb stairs.")
