@@ -206,7 +206,10 @@ def key_point_met(key: str, text: str, words: bool = False) -> bool:
     suffix strip ("sputum culture" in "sputum tests (smear, culture ...)"). The second is a
     diagnostic of wording against substance, never the headline figure."""
     if not words:
-        return key in text
+        # case set aside on both sides: the callers lower the draft's text, and writers spell key points
+        # as they would in a letter ("CT pulmonary angiogram", "PET-CT"), which a case-sensitive test
+        # never found in lower-cased text (every capitalised key point was missed until this was fixed)
+        return key.lower() in text.lower()
     have = {_stem(w) for w in _WORD.findall(text)}
     need = [_stem(w) for w in _WORD.findall(key.lower()) if w not in _FILLER]
     return bool(need) and all(w in have for w in need)

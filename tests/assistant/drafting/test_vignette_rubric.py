@@ -229,6 +229,14 @@ class TestKeyPointsByWords:
         assert not rubric.key_point_met("sputum culture", self.TEXT)
         assert rubric.key_point_met("sputum tests for tb", self.TEXT)
 
+    def test_a_key_point_in_capitals_is_met_by_the_same_words(self, rubric: ModuleType) -> None:
+        """Writers spell key points as in a letter ("CT pulmonary angiogram"); the draft's text is lower-cased
+        before the check, so a case-sensitive test missed every capitalised key point."""
+        text = "the test that usually settles it: a ct pulmonary angiogram."
+        assert rubric.key_point_met("CT pulmonary angiogram", text)
+        assert rubric.key_point_met("CT pulmonary angiogram", "A CT Pulmonary Angiogram")
+        assert not rubric.key_point_met("CT pulmonary angiography", text)
+
     def test_content_words_in_any_order_meet_the_diagnostic(self, rubric: ModuleType) -> None:
         assert rubric.key_point_met("sputum culture", self.TEXT, words=True)
         assert rubric.key_point_met("cultures of the sputum", self.TEXT, words=True)
