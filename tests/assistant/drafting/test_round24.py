@@ -220,7 +220,7 @@ def test_a_snoring_childs_tummy_sucking_in_during_sleep_is_not_sent_to_a_and_e()
 
 def test_a_school_age_childs_asthma_test_and_warning_signs_are_their_own() -> None:
     asthma = condition("asthma")
-    assert asthma.test_for(child=True, age=8).startswith("spirometry with a reversibility test")
+    assert asthma.test_for(child=True, age=8).startswith("spirometry with reversibility")
     assert asthma.test_for(child=True, age=3).startswith("a trial of a preventer inhaler")
     assert "smoking history" not in asthma.against_for(14)
     assert "smoking history" in asthma.against_for(40)
