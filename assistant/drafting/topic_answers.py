@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, conditions_in, diagnosis_family
 from assistant.drafting.risk_factors import found_factors
-from assistant.drafting.same_day import same_day_signs
+from assistant.drafting.same_day import needs_emergency, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.story import pointing_to
@@ -325,14 +325,23 @@ def small_nodule_mm(ctx: AnswerContext) -> float | None:
 
 def _urgent(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     urgent = [c for c in conds if c.urgent]
-    if urgent:
+    signs = same_day_signs(ctx.intake)
+    if needs_emergency(signs) and care_setting(ctx.intake) != "care_plan":
+        # "should she be going into hospital?" after signs that need an ambulance: read answers said "a
+        # doctor's review today" under an opening that said to call emergency services now
+        first = (
+            "Yes, now: the signs described at the start of these answers need emergency care, so call "
+            "emergency services or go straight to A&E rather than waiting for the GP, this opinion or the "
+            "next appointment."
+        )
+    elif urgent:
         names = _join([c.name for c in urgent])
         first = (
             f"When {names} {'is' if len(urgent) == 1 else 'are'} suspected, the usual advice is an "
             "urgent review the same day, so seeking urgent care today (A&E or an urgent same-day "
             "appointment) is reasonable rather than waiting for this opinion."
         )
-    elif same_day_signs(ctx.intake):
+    elif signs:
         # The answers open with signs that need a doctor today; "if getting worse, the same day" after
         # them read to reviewers as taking the urgency back (a baby with pauses in her breathing).
         first = (

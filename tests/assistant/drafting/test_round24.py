@@ -414,3 +414,12 @@ def test_an_antibiotic_working_is_no_question_about_work() -> None:
     assert not any(t == "activity" for _, _, t in asked)
     assert ("next_steps", "", "urgent") in asked
     assert ("next_steps", "", "activity") in _asked("pneumonia", "When can I go back to work?", 40)
+
+
+def test_the_answer_on_going_to_hospital_repeats_the_emergency_not_a_review_today() -> None:
+    """Under an opening that said to call emergency services, "should she be going into hospital?" was
+    answered "the signs ... need a doctor's review today"."""
+    intake = _sepsis_story().model_copy(update={"main_question": "Should he be going into hospital?"})
+    answers = _text(_draft(intake), SectionKey.ANSWERS)
+    assert "Yes, now: the signs described at the start of these answers need emergency care" in answers
+    assert "need a doctor's review today" not in answers
