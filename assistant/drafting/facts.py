@@ -361,7 +361,9 @@ _NONE_SAID = re.compile(
 
 
 _RELATIVES = re.compile(
-    # the shared list of people (:data:`questions.PEOPLE`), plurals included, and the words for contacts
+    # the shared list of people (:data:`questions.PEOPLE`), plurals included, and the words for contacts;
+    # not the family as a source ("chronic kidney disease (mild-moderate, per family)")
+    rf"(?<!per )(?<!according to )(?<!by )"
     rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|family|contact|lived with|neighbou?rs?|"
     r"classmates?|flatmates?|housemates?|patients)\b"
     # "the day of his cousin's birthday party he choked on peanuts": a relative's event, not their illness

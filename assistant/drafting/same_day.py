@@ -166,7 +166,10 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     out: list[str] = []
     # grunting is severe breathing difficulty at any age in childhood (a 5-year-old on day 4 of amoxicillin,
     # grunting and sleepy, was left with "if worse, the same day")
-    grunting = _GRUNTING.search(symptoms) or any(_GRUNTING.search(s) and "?" not in s for s in story)
+    # "fast grunty breathing, now a bit better": past its worst, not a sign now
+    grunting = any(_GRUNTING.search(p) and not _IMPROVING.search(p) for p in symptoms.split(";")) or any(
+        _GRUNTING.search(s) and "?" not in s and not _IMPROVING.search(s) for s in story
+    )
     snoring = _SNORING.search("\n".join([symptoms, *story, intake.diagnosis_in_question]))
     if age is not None and age < 12 and grunting and not snoring:
         out.append(GRUNTING_SIGN)

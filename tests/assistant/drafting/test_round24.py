@@ -423,3 +423,16 @@ def test_the_answer_on_going_to_hospital_repeats_the_emergency_not_a_review_toda
     answers = _text(_draft(intake), SectionKey.ANSWERS)
     assert "Yes, now: the signs described at the start of these answers need emergency care" in answers
     assert "need a doctor's review today" not in answers
+
+
+def test_the_family_as_a_source_and_grunting_now_better_are_read_as_such() -> None:
+    own, family = _history("Hypertension, chronic kidney disease (mild-moderate, per family). Ex-smoker.")
+    assert own == ["kidney disease"] and not family
+    better = IntakeRecord(
+        diagnosis_in_question="round pneumonia",
+        reason_for_second_opinion="",
+        main_question="Could it be a tumour?",
+        symptoms=[Symptom(description="fast grunty breathing, now a bit better", duration="4 days")],
+        age=5,
+    )
+    assert same_day_signs(better) == []
