@@ -401,6 +401,11 @@ def _name(factor: Factor, match: re.Match[str]) -> str:
     said = next((g for g in match.groups() if g), match.group(0))
     said = said.upper() if said.lower() in ("rsv", "hiv") else said.lower()
     said = "COVID-19" if said.startswith("covid") else said
+    # a disease named after a person keeps its capital ("parkinsons" -> "Parkinson's disease")
+    for person in ("parkinson", "alzheimer"):
+        if said.startswith(person):
+            said = f"{person.capitalize()}'s disease"
+    said = {"stroke": "a stroke", "seizure": "a seizure"}.get(said, said)
     return factor.name.replace("{0}", said)
 
 

@@ -436,3 +436,27 @@ def test_the_family_as_a_source_and_grunting_now_better_are_read_as_such() -> No
         age=5,
     )
     assert same_day_signs(better) == []
+
+
+def test_a_condition_that_can_affect_swallowing_is_named_and_a_stroke_scare_is_not_one() -> None:
+    """Readers took "a swallowing difficulty or a condition that affects swallowing" for an invented
+    swallowing problem; for one 84-year-old its only source was "a stroke scare 5 years ago, no lasting
+    problems"."""
+    from assistant.drafting.risk_factors import found_factors
+
+    def names(history: str) -> list[str]:
+        intake = IntakeRecord(
+            diagnosis_in_question="pneumonia",
+            reason_for_second_opinion="",
+            main_question="?",
+            history=history,
+        )
+        return [f.name for f in found_factors(intake) if "swallow" in f.name]
+
+    assert names("Had a stroke scare 5 years ago, no lasting problems.") == []
+    assert names("Parkinsons for 10 years.") == ["Parkinson's disease, which can affect swallowing"]
+    assert sorted(names("On thickened fluids since her stroke.")) == [
+        "a stroke, which can affect swallowing",
+        "a swallowing difficulty",
+    ]
+    assert names("Drinks alcohol socially.") == []

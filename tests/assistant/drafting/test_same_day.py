@@ -171,8 +171,17 @@ def test_the_urgent_care_question_answered_yes_when_the_story_has_signs_for_toda
     )
     draft = compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
     text = draft.section(SectionKey.ANSWERS).text
-    assert "Yes: the signs described at the start of these answers need a doctor's review today" in text
+    # pauses in a baby's breathing need emergency care, and the answer says so (read answers had said "a
+    # doctor's review today" under an opening that said to call emergency services)
+    assert "Yes, now: the signs described at the start of these answers need emergency care" in text
     assert "if the symptoms are getting worse" not in text
+    today = intake.model_copy(
+        update={"symptoms": [Symptom(description="fast breathing with tummy sucking in under ribs")]}
+    )
+    text = (
+        compose_draft(today, ImagingFindings(), [], MockLLM(responses=[""])).section(SectionKey.ANSWERS).text
+    )
+    assert "Yes: the signs described at the start of these answers need a doctor's review today" in text
 
 
 def test_an_onset_weeks_ago_is_history_but_the_object_it_suggests_makes_the_case_urgent() -> None:
