@@ -501,6 +501,10 @@ def _family(clause: str, writer: _Writer, out: dict[str, Found]) -> None:
     word = _BLOOD_RELATIVE.match(rest, relative.start())
     if _SOMEONE_ELSES.search(before) or (word and _IN_LAW.match(rest, word.end())):
         return
+    # "A friend said it might be asthma because her son had cough variant asthma": "her" is the friend
+    # (a read draft gave a 14-year-old "a family history of asthma" from it)
+    if re.search(r"\b(?:her|his|their)\s+$", before, re.I) and _NOT_BLOOD.search(rest[: relative.start()]):
+        return
     # "My dad had congestive heart failure", written by a daughter about her mother: the patient's husband
     spouse = writer.for_parent and word and word.group(0).lower() in _PARENT_WORDS | {"parents"}
     if spouse and not re.search(r"\b(?:her|his|their)\s+(?:\w+\s+)?$", before, re.I):

@@ -460,3 +460,21 @@ def test_a_condition_that_can_affect_swallowing_is_named_and_a_stroke_scare_is_n
         "a swallowing difficulty",
     ]
     assert names("Drinks alcohol socially.") == []
+
+
+def test_a_friends_son_told_of_in_passing_is_no_family_history() -> None:
+    from assistant.drafting.risk_factors import found_factors
+
+    intake = IntakeRecord(
+        diagnosis_in_question="whooping cough",
+        reason_for_second_opinion=(
+            "A friend said it might be asthma because her son had a 'cough variant asthma'. I also have a 5 "
+            "week old baby at home."
+        ),
+        main_question="Could it be asthma instead?",
+        age=14,
+        sex="female",
+    )
+    assert "family_asthma" not in {f.factor.key for f in found_factors(intake)}
+    own = intake.model_copy(update={"reason_for_second_opinion": "Her brother has asthma."})
+    assert "family_asthma" in {f.factor.key for f in found_factors(own)}
