@@ -9,32 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting.composer import compose_draft
 from assistant.drafting.conditions import condition
 from assistant.drafting.facts import _history_read
-from assistant.drafting.llm import MockLLM
 from assistant.drafting.medicines import GROUPS
 from assistant.drafting.questions import known_conditions, parse_sub_questions
 from assistant.drafting.risk_factors import found_factors
-from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
+from assistant.drafting.schemas import SectionKey
 from assistant.drafting.setting import in_hospital
 from assistant.drafting.story import story_weighs
 from assistant.intake import IntakeRecord, Symptom
-
-
-def _draft(intake: IntakeRecord) -> DraftContent:
-    return compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-
-
-def _text(draft: DraftContent, key: SectionKey) -> str:
-    return " ".join(s.text for s in draft.section(key).sentences)
-
-
-def _asked(diagnosis: str, question: str, age: int = 50) -> list[tuple[str, str, str]]:
-    intake = IntakeRecord(
-        diagnosis_in_question=diagnosis, reason_for_second_opinion="", main_question=question, age=age
-    )
-    return [(q.kind, q.condition, q.topic) for q in parse_sub_questions(intake, has_images=False)]
+from tests.assistant.drafting.mock_drafts import asked as _asked
+from tests.assistant.drafting.mock_drafts import draft as _draft
+from tests.assistant.drafting.mock_drafts import section_text as _text
 
 
 def _factors(**fields: object) -> set[str]:

@@ -18,24 +18,12 @@ from assistant.drafting.questions import parse_sub_questions
 from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import patient_marked
 from assistant.drafting.same_day import needs_emergency, same_day_signs
-from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
+from assistant.drafting.schemas import ImagingFindings, SectionKey
 from assistant.drafting.setting import warning_sentence
 from assistant.intake import IntakeRecord, Symptom
-
-
-def _draft(intake: IntakeRecord) -> DraftContent:
-    return compose_draft(intake, ImagingFindings(), [], MockLLM(responses=[""]))
-
-
-def _text(draft: DraftContent, key: SectionKey) -> str:
-    return " ".join(s.text for s in draft.section(key).sentences)
-
-
-def _asked(diagnosis: str, question: str, age: int = 50) -> list[tuple[str, str, str]]:
-    intake = IntakeRecord(
-        diagnosis_in_question=diagnosis, reason_for_second_opinion="", main_question=question, age=age
-    )
-    return [(q.kind, q.condition, q.topic) for q in parse_sub_questions(intake, has_images=False)]
+from tests.assistant.drafting.mock_drafts import asked as _asked
+from tests.assistant.drafting.mock_drafts import draft as _draft
+from tests.assistant.drafting.mock_drafts import section_text as _text
 
 
 def _history(history: str) -> tuple[list[str], list[str]]:
