@@ -500,6 +500,11 @@ def _activity_notes(
     return out
 
 
+_CANNABIS = re.compile(
+    r"\b(?:weed|cannabis|marijuana|spliffs?|skunk|blunts?|(?:smok\w*|roll\w*) (?:a |the )?joints?)\b", re.I
+)
+
+
 def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
     support is."""
@@ -543,6 +548,22 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
         return out
     for c in [c for c in conds if c.smoking][:2]:
         out.append(_t(f"On {said} and {c.name}: {c.smoking}."))
+    if _CANNABIS.search(ctx.intake.main_question):
+        # "do I need to stop smoking weed?" after a collapsed lung was answered about tobacco alone
+        collapse = any(c.key == "pneumothorax" for c in conds)
+        out.append(
+            _t(
+                "Smoking cannabis, usually breathed in deeply and held, often mixed with tobacco, irritates "
+                "the airways as tobacco does and is linked to air blisters in the lungs (bullae)"
+                + (
+                    " and to collapsed lungs; stopping both cannabis and tobacco is the main thing that "
+                    "lowers the chance of another collapse"
+                    if collapse
+                    else "; stopping is advised, with the same support as for tobacco"
+                )
+                + "."
+            )
+        )
     out.append(
         _t(
             "Stopping smoking helps the lungs and the heart at any age, and free stop-smoking services, "

@@ -231,7 +231,8 @@ TOPICS: tuple[Topic, ...] = (
         "treatment",
         "the contraceptive pill",
         (
-            r"(?:the|combined|contraceptive|mini) pill",
+            # "can I keep taking my pill?" after a clot (a read draft never answered it)
+            r"(?:the|combined|contraceptive|mini|my|her) pill(?!s| for)",
             r"contracepti\w+",
             r"microgynon",
             r"rigevidon",

@@ -466,3 +466,22 @@ def test_a_friends_son_told_of_in_passing_is_no_family_history() -> None:
     assert "family_asthma" not in {f.factor.key for f in found_factors(intake)}
     own = intake.model_copy(update={"reason_for_second_opinion": "Her brother has asthma."})
     assert "family_asthma" in {f.factor.key for f in found_factors(own)}
+
+
+def test_my_pill_after_a_clot_and_smoking_weed_after_a_collapsed_lung_are_answered() -> None:
+    """ "Can I keep taking my pill?" after a clot was never recognised; "do I need to stop smoking weed?"
+    after a collapsed lung was answered about tobacco alone."""
+    assert any(
+        k == "treatment" for k, _, _ in _asked("blood clot in the lung", "Can I keep taking my pill?", 33)
+    )
+    weed = IntakeRecord(
+        diagnosis_in_question="collapsed lung (pneumothorax)",
+        reason_for_second_opinion="",
+        main_question="Will it happen again? Do I need to stop smoking weed?",
+        age=24,
+        sex="male",
+    )
+    answers = _text(_draft(weed), SectionKey.ANSWERS)
+    assert "Smoking cannabis" in answers and "lowers the chance of another collapse" in answers
+    aches = weed.model_copy(update={"main_question": "Should I stop smoking? My joints ache."})
+    assert "Smoking cannabis" not in _text(_draft(aches), SectionKey.ANSWERS)
