@@ -827,8 +827,7 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
             (
                 condition("empyema"),
                 "fluid around the lung with a fever after an infection that antibiotics have not cleared can "
-                "be "
-                "infected fluid or pus, which a sample of the fluid (a pleural tap), usually guided by "
+                "be infected fluid or pus, which a sample of the fluid (a pleural tap), usually guided by "
                 "ultrasound, shows",
             )
         )

@@ -45,6 +45,11 @@ class MedicineGroup:
         """Whether a listed medicine belongs to this group."""
         return self._compiled.search(name) is not None
 
+    def word(self, name: str) -> str:
+        """The word of ``name`` that makes it one of this group ("ramipril" of "ramipril 5mg daily")."""
+        found = self._compiled.search(name)
+        return found.group(0).lower() if found else name
+
 
 # Antibiotics treat these (a COPD flare-up with coloured phlegm included); not viral illnesses.
 _INFECTIONS = ("pneumonia", "aspiration", "empyema", "bronchiectasis", "copd")
@@ -853,7 +858,7 @@ def ace_cough_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str], k
     coughs = [s for s in symptoms if "cough" in s.lower()]
     if "ace_inhibitor_cough" not in keys and not (coughs and not any(_WET_COUGH.search(s) for s in coughs)):
         return ""
-    names = [m.group._compiled.search(m.name).group(0).lower() for m in ace if m.group]  # type: ignore[union-attr]
+    names = [m.group.word(m.name) for m in ace if m.group]
     return (
         f"{_upper(_join(sorted(set(names))))} can cause a dry, tickly cough in some people, starting weeks, "
         "months or even years after it was begun; the cough settles within weeks (occasionally up to about "

@@ -68,10 +68,13 @@ _EXERTION = re.compile(
     re.I,
 )
 #: A reading told of the past: "his oxygen was 94 in A&E", "they sent me home when it was 94".
+#: Where a past reading was taken: "in A&E", "when admitted", "they sent me home".
+_ELSEWHERE_WORDS = (
+    r"in a&e|at the hospital|in hospital|when admitted|on admission|sent (?:me|him|her|us) home"
+)
+_ELSEWHERE = re.compile(rf"\b(?:{_ELSEWHERE_WORDS})\b", re.I)
 _PAST_READING = re.compile(
-    r"\b(?:was|were|went|dipped|dropped|had been|checked|did|in a&e|at the hospital|in hospital|"
-    r"when admitted|on admission|sent (?:me|him|her|us) home)\b",
-    re.I,
+    rf"\b(?:was|were|went|dipped|dropped|had been|checked|did|{_ELSEWHERE_WORDS})\b", re.I
 )
 _PULSE = re.compile(
     r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,30}?\b(1[0-9]{2})\b(?:\s*(?:-|to)\s*1[0-9]{2})?[^.;]{0,25}"
@@ -122,9 +125,6 @@ def _low_pressure(texts: list[str]) -> str:
 
 #: A reading dated to today ("was 92 over 54 this morning"): current, though told in the past tense.
 _TODAY = re.compile(r"\b(?:this (?:morning|afternoon|evening)|today|tonight|right now|just now)\b", re.I)
-_ELSEWHERE = re.compile(
-    r"\b(?:in a&e|at the hospital|in hospital|when admitted|on admission|sent (?:me|him|her|us) home)\b", re.I
-)
 
 
 def _present_sentences(text: str) -> list[str]:
