@@ -36,6 +36,7 @@ from assistant.drafting.story import (
     established,
     fitting,
     one_name,
+    settled_already,
     story_verdict,
     story_weighs,
 )
@@ -356,7 +357,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     lean = alternative_lean(ctx.intake, cond, dx, said) if cond != dx else ""
     if lean:
         out.append(DraftSentence(text=lean, origin="template", condition_ref=cond.key))
-    if cond.urgent:
+    if cond.urgent and not settled_already(ctx.intake, cond):
         out.append(
             DraftSentence(
                 text=f"When {cond.name} is suspected, it is usually assessed the same day, so the treating "

@@ -68,7 +68,7 @@ from assistant.drafting.sources import (
     check_draft_relevance,
     usable_sentence,
 )
-from assistant.drafting.story import story_signs, story_weighs
+from assistant.drafting.story import settled_already, story_signs, story_weighs
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -674,7 +674,11 @@ def compose_draft(
     # An alternative assessed the same day when suspected (a clot, an inhaled object) that the story gives
     # real weight puts the case in the urgent queue: its draft says so, and a toddler three weeks after
     # choking on a toy part with a one-sided wheeze had been filed routine.
-    weighty = [c for c, _ in items if c.urgent and story_weighs(intake, c, dx_cond)]
+    weighty = [
+        c
+        for c, _ in items
+        if c.urgent and story_weighs(intake, c, dx_cond) and not settled_already(intake, c)
+    ]
     if weighty:
         priority = replace(
             priority,

@@ -268,7 +268,10 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # "is ibuprofen ok with my heart?" asks about a medicine's safety, "my heart stent" is history
         r"(?<!age with )(?<!given )(?<!because of )(?<!ok with )(?<!okay with )(?<!safe with )(?<!safe for )"
         r"(?<!fine with )(?<!good for )(?<!bad for )"
-        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
+        # "my heart is racing" (a read draft asked whether a pregnant woman with a fast pulse had had a heart
+        # attack)
+        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:(?:is|was|keeps|kept|goes|went|'s|has been|"
+        r"been|just|always|sometimes|often|still) (?:\w+ )?)?(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm|stents?|bypass|surgery|operation|meds|"
         r"medicines?|tablets?|pills?|"
         # "should my heart and eyes be checked?" asks for a check of an organ the diagnosis can reach
@@ -794,8 +797,10 @@ _DENIED = re.compile(
     # "no one with TB we know", "nobody with asthma"
     r"no one (?:known )?(?:with|who has|who had)|nobody (?:known )?(?:with|who has|who had|has|had))\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
+    # "never admitted with a chest infection" (a read summary listed pneumonia as a past condition)
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
-    r"medical|childhood)\s+)*"
+    r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
+    r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
     # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
     r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*(?:[a-z]+(?: [a-z]+)?, )*$|"

@@ -375,6 +375,10 @@ _RELATIVES = re.compile(
 #: asked for TB tests"): no past condition (read summaries listed asthma and TB as the patients' own).
 _ASKED_ONLY = re.compile(
     r"\b(?:asked|wondered|wonder|query|queried|asking)\s+(?:if|whether|about)\b|"
+    # "nobody in the family checked for Marfan's" (a read summary listed Marfan syndrome as a relative's)
+    r"\b(?:checked|tested|screened|assessed|investigated|looked at)\s+for\b|"
+    # "irregular pulse noted by the GP once, 'to be checked'" (a read summary listed an arrhythmia)
+    r"\bto be (?:checked|confirmed|tested|investigated|looked into|followed up|repeated)\b|"
     r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b",
     re.I,
 )

@@ -496,11 +496,25 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "vitamin B6, usually given with the TB medicine isoniazid to protect the nerves",
         (r"pyridoxine", r"vitamin b6"),
     ),
+    # A patch, gum or spray helps someone stop smoking: a read draft told a woman with a lung abscess, using
+    # a patch to stop, that "vaping is not known to be harmless to the lungs".
+    MedicineGroup(
+        "nicotine_replacement",
+        "a nicotine replacement, which helps someone stop smoking; it is far safer than smoking and worth "
+        "keeping up for the course the stop-smoking service advises",
+        (
+            r"nicotine (?:patch\w*|gum|lozenges?|inhalators?|(?:mouth |nasal )?sprays?|replacement\w*|"
+            r"mini ?lozenges?|microtabs?)",
+            r"nrt",
+            r"niquitin\w*",
+            r"nicorette\w*(?! (?:vape|vapes|vaping|e-?cig\w*))",
+        ),
+    ),
     MedicineGroup(
         "nicotine",
         "a nicotine product, used in place of cigarettes; it is far less harmful than smoking, but vaping "
         "is not known to be harmless to the lungs",
-        (r"nicotine(?: \w+)?", r"vapes?", r"vaping", r"e-?cig\w*", r"nrt"),
+        (r"nicotine(?: \w+)?", r"vapes?", r"vaping", r"e-?cig\w*"),
     ),
     MedicineGroup(
         "dementia", "a dementia medicine", (r"rivastigmine", r"donepezil", r"galantamine", r"memantine")

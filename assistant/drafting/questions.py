@@ -234,7 +234,10 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
         r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|"
         r"(?<!lung )(?<!lung has )(?<!lung had )(?<!lung have )(?<!lungs have )(?<!lung has not )collaps\w*"
-        r"(?!\s+lungs?)",
+        # "the bottom of the lung has 'collapsed' (atelectasis)", "collapsed lower lobe": a lung's collapse (a
+        # read summary listed fainting for a man who had not fainted)
+        r"(?!\s+lungs?)(?!['\u2019\"]?\s*\(?atelectasis)(?!\s+(?:(?:left|right)\s+)?(?:lower|upper|middle|lobe|part|area|"
+        r"segment|base|bottom)\b)",
         "fainting",
     ),
     (r"confus\w*", "confusion"),
@@ -1466,13 +1469,36 @@ def patients_relation(relative: str, intake: IntakeRecord, sentence: str = "") -
     return "".join(w if theirs(w) else _AS_CHILDS.get(w, w) for w in words)
 
 
+#: Pregnant now, with no birth told of: "the baby" is the unborn baby (a read draft asked "whether the
+#: patient's baby is at risk and needs a test" of a woman 27 weeks pregnant asking if amoxicillin was safe).
+_PREGNANT = re.compile(
+    r"\b(?:\d+ ?(?:weeks?|wks?) pregnant|(?:i am|i'm|im|currently|now) (?:\w+ )?pregnant|"
+    r"pregnant (?:with|again)|"
+    r"(?:first|second|third) trimester)\b",
+    re.I,
+)
+_BORN = re.compile(
+    r"\b(?:gave birth|given birth|born|newborn|new-born|post-?partum|post-?natal|delivered)\b", re.I
+)
+
+
+def _unborn_baby(intake: IntakeRecord) -> bool:
+    if intake.age is not None and intake.age < 12:
+        return False
+    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    return bool(_PREGNANT.search(text)) and not _BORN.search(text)
+
+
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:
     """Next-step questions by topic (tests, urgent care, activity, smoking, exposures, timing,
     contacts), in order asked."""
     out: list[Asked] = []
     child = intake.age is not None and intake.age < 16
+    unborn = _unborn_baby(intake)
     for sentence in _question_texts(intake):
         relative = patients_relation(relative_at_risk(sentence), intake, sentence)
+        if unborn and relative == "baby":
+            relative = ""  # "is the amoxicillin safe for the baby?" in pregnancy asks of the unborn baby
         asks = sentence.rstrip().endswith("?")
         if relative:
             many = " and " in relative or bool(_MANY.search(relative))
@@ -1564,6 +1590,10 @@ def treatment_subjects(intake: IntakeRecord) -> list[str]:
         and not topic("anticoagulant").search(meds)
     ):
         keys = [("antiplatelet" if k == "anticoagulant" else k) for k in keys]
+    # medicines in pregnancy only for a patient pregnant now ("is it something I did in pregnancy?" of a
+    # baby's CF, "because of the miscarriages" are no such question)
+    if "pregnancy" in keys and not _unborn_baby(intake):
+        keys.remove("pregnancy")
     return list(dict.fromkeys(keys))
 
 
@@ -1634,6 +1664,8 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
             summary += ", and whether it can be taken with the other medicines"
         if "alcohol" in subjects:
             summary += ", and whether alcohol is safe with it"
+        if "pregnancy" in subjects:
+            summary += ", and whether it is safe in pregnancy"
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
     for cond in risk_conditions(intake):
@@ -1722,6 +1754,11 @@ def duration_in(*texts: str) -> str:
     return ""
 
 
+#: A collapse in a sentence about the lungs is a lung's, not a faint (a read summary listed fainting for a
+#: man asking "is it really just a collapse or is it pneumonia?" of his collapsed lower lobe).
+_LUNG_WORDS = re.compile(r"\b(?:lungs?|lobes?|atelectasis|pneumonia|x-?rays?|scan|film|airways?)\b", re.I)
+
+
 def asserted_symptom_names(text: str) -> list[str]:
     """Symptoms recognised in free text, leaving out those said only to deny them ("if I have no
     fever", "not coughing")."""
@@ -1732,6 +1769,15 @@ def asserted_symptom_names(text: str) -> list[str]:
             after = re.split(r"[;.?!\n]", text[m.end() :])[0]
             if name == "weight loss" and _ON_PURPOSE.search(clause + " " + after):
                 continue  # "lost half a stone on purpose" is no symptom
+            sentence = (
+                re.split(r"[.?!\n]", text[: m.start()])[-1] + " " + re.split(r"[.?!\n]", text[m.end() :])[0]
+            )
+            if (
+                name == "fainting"
+                and m.group(0).lower().startswith("collaps")
+                and _LUNG_WORDS.search(sentence)
+            ):
+                continue  # "is it really just a collapse or is it pneumonia?" asks of a collapsed lobe
             if not _DENIED_SYMPTOM.search(clause):
                 found.append(name)
                 break

@@ -42,6 +42,13 @@ _HOSPITAL = re.compile(
     r"(?:put|started) (?:her |him |me |them )?on (?:a|the) drip|a drip of (?:antibiotics?|fluids)|"
     r"(?:via|by|through) (?:a |the )?drip|\(in hospital\)|"
     r"(?:doctors?|consultants?) on the (?:ward )?rounds?|"
+    # "what happens after she goes home?", "he's on nasal oxygen now", "keeps trying to pull his drip out"
+    # (read drafts told the family of a woman on the ward with pneumonia, and of a man confused on day 3
+    # after a hip operation, to call emergency services)
+    r"(?:after|when|before|once|until) (?:she|he|i|they|mum|dad|my \w+) "
+    r"(?:goes|go|gets?|comes?|is sent|can go) "
+    r"home|on (?:nasal |high[- ]flow |mask |face-?mask )?oxygen now|"
+    r"pull\w* (?:out )?(?:his|her|their|the|my) (?:drip|cannula|line|catheter|oxygen)|"
     r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
     re.I,
 )
@@ -119,8 +126,12 @@ _DISCHARGED = re.compile(
     r"\b(?:she|he|i|they)(?:'?s| is| am|'m| are|'re) (?:back )?home\b|\bat home now\b",
     re.I,
 )
+#: Not a readmission told as past, dated or with its length ("readmitted at 7 months with RSV, 5 days": a
+#: read draft told parents of a baby at home on oxygen to "tell the nurse or doctor on the ward").
 _READMITTED = re.compile(
-    r"\b(?:re-?admitted|admitted again|back (?:in|into) (?:hospital|the ward)|still in hospital)\b", re.I
+    r"\b(?:re-?admitted|admitted again|back (?:in|into) (?:hospital|the ward)|still in hospital)\b"
+    r"(?!\s+(?:at|in|last|for|twice|once|when|aged?)\b|[^.;]{0,40}\b\d+ (?:days?|nights?|weeks?)\b)",
+    re.I,
 )
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting import questions
-from assistant.drafting.conditions import Condition
+from assistant.drafting.conditions import Condition, only_denied
 from assistant.drafting.guardrails import PriorityAssessment
 from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
 from assistant.drafting.same_day import same_day_signs
@@ -163,6 +163,36 @@ def established(intake: IntakeRecord, cond: Condition | None) -> bool:
     return bool(
         cond.shown_in("\n".join([intake.prior_imaging, intake.reason_for_second_opinion, intake.history]))
     )
+
+
+#: Clots a blood thinner already listed treats: a suspected one is no same-day question. A preventive
+#: injection ("dalteparin 5000 units once a night for 28 days") treats none.
+_TREATED_BY_THINNER = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
+_FULL_DOSE = re.compile(
+    r"\b(?:apixaban|eliquis|rivaroxaban|xarelto|edoxaban|lixiana|dabigatran|pradaxa|warfarin|coumadin)\b|"
+    r"\b(?:enoxaparin|clexane|dalteparin|fragmin|tinzaparin|innohep)\b[^,;]*"
+    r"\b(?:treatment|twice|1\.5 ?mg/kg)\b",
+    re.I,
+)
+_PREVENTIVE = re.compile(
+    r"\b(?:stopped|not taking|used to|finished|completed|prevent\w*|prophyla\w*)\b", re.I
+)
+#: What a film's report rules out when it says so ("no pneumothorax"); not an inhaled object or a clot,
+#: which a film cannot exclude.
+_SEEN_ON_A_FILM = frozenset({"pneumothorax", "pleural_effusion"})
+
+
+def settled_already(intake: IntakeRecord, cond: Condition) -> bool:
+    """Whether what the intake reports has already answered the same-day question about ``cond``: a
+    report quoted that names it only to say it is absent ("no pneumothorax"), or a clot in someone already
+    on a blood thinner. Read drafts told a teenager whose X-ray said "no pneumothorax" to be assessed the
+    same day for a collapsed lung, and a woman on apixaban for her clot to be checked today for one in the
+    leg."""
+    if cond.key in _SEEN_ON_A_FILM and cond in only_denied(intake.prior_imaging):
+        return True
+    if cond.key in _TREATED_BY_THINNER:
+        return any(_FULL_DOSE.search(text) and not _PREVENTIVE.search(text) for text in intake.medications)
+    return False
 
 
 def story_weighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> bool:

@@ -65,7 +65,7 @@ class Topic:
 
 
 #: Treatment topics answered with their note alone, never as a medicine whose prescriber decides.
-ADVICE_ONLY = frozenset({"interaction", "alcohol"})
+ADVICE_ONLY = frozenset({"interaction", "alcohol", "pregnancy"})
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -246,6 +246,28 @@ TOPICS: tuple[Topic, ...] = (
         "coil are usually suitable, and reliable contraception matters on blood thinners such as warfarin, "
         "which can harm a baby in pregnancy",
     ),
+    # "is the amoxicillin safe for the baby?", "could this make me go into labour early?" asked at 27 weeks
+    # (a read draft answered with the antibiotic's general note and treated the baby as a contact)
+    Topic(
+        "pregnancy",
+        "treatment",
+        "medicines and the illness in pregnancy",
+        (
+            r"(?:safe|ok|okay|harm\w*|hurt|affect\w*|bad|dangerous) (?:for|to) (?:the|my|her|our) "
+            r"(?:unborn )?bab(?:y|ies)",
+            r"(?:in|during|while) pregnan\w*|while (?:i'?m |i am |she'?s |she is )?pregnant",
+            r"(?:go|going|went|gone|send|bring|brings) (?:me |her )?into (?:early |premature )?labou?r",
+            r"(?:early|premature|preterm) (?:labou?r|birth|delivery)",
+        ),
+        "in pregnancy, penicillins such as amoxicillin, and erythromycin, are widely used and considered "
+        "safe for the baby, while some antibiotics (tetracyclines such as doxycycline, and usually the "
+        "quinolones) are avoided, so a pharmacist or the prescriber checks any other medicine first; "
+        "paracetamol is the usual painkiller, and anti-inflammatories such as ibuprofen are avoided, above "
+        "all after 20 weeks; an "
+        "untreated chest infection and a high fever carry more risk to the pregnancy than the usual "
+        "treatment, and a severe infection can bring on early labour, so contractions, tummy pain, bleeding, "
+        "leaking fluid or the baby moving less than usual need the maternity assessment unit the same day",
+    ),
     # "can I have a drink on these antibiotics?" (a read draft answered with the antibiotic alone)
     Topic(
         "alcohol",
@@ -392,6 +414,8 @@ TOPICS: tuple[Topic, ...] = (
             r"competitions?",
             r"compet(?:e|ing)",
             r"(?:a|the|my|his|her|next|this) (?:big )?race",
+            # "can I keep racing?", "races most weekends"
+            r"racing|races",
             r"(?:half[- ])?marathons?|10k|5k|parkrun",
             r"soccer",
             r"basketball",
@@ -412,7 +436,7 @@ TOPICS: tuple[Topic, ...] = (
             (r"div(?:e|es|ing)|scuba", "diving"),
             (r"tournaments?", "the tournament"),
             (r"compet\w*", "competing"),
-            (r".*(?:race|marathons?|10k|5k|parkrun)", "racing"),
+            (r".*(?:race|races|racing|marathons?|10k|5k|parkrun)", "racing"),
         ),
     ),
     Topic(
@@ -459,7 +483,10 @@ TOPICS: tuple[Topic, ...] = (
             r"flights?",
             r"travel\w*",
             r"holidays?",
-            r"(?:coach|bus|train|ferry)(?: (?:trip|journey|ride))?",
+            # not "like my coach says" or "I train 5 times a week" (a read draft answered a runner's question
+            # about racing as one about "a coach journey")
+            r"(?:coach|bus|train) (?:trip|journey|ride|travel)s?|(?:by|on (?:a|the)) (?:coach|bus|train)|"
+            r"ferry",
             r"cruise",
             r"journey",
             r"trip",
@@ -469,9 +496,9 @@ TOPICS: tuple[Topic, ...] = (
             (r"fly(?:ing)?|flights?", "flying"),
             (r"travel\w*", "travel"),
             (r"holidays?", "a holiday"),
-            (r"coach(?: \w+)?", "a coach journey"),
-            (r"bus(?: \w+)?", "a bus journey"),
-            (r"train(?: \w+)?", "a train journey"),
+            (r"(?:by |on (?:a|the) )?coach(?: \w+)?", "a coach journey"),
+            (r"(?:by |on (?:a|the) )?bus(?: \w+)?", "a bus journey"),
+            (r"(?:by |on (?:a|the) )?train(?: \w+)?", "a train journey"),
             (r"ferry(?: \w+)?", "a ferry crossing"),
             (r"cruise", "a cruise"),
             (r"journey", "the journey"),
@@ -668,11 +695,25 @@ def _whose(m: re.Match[str]) -> str:
     return re.sub(r"'?s $", "'s ", whose.lower()) if whose else ""
 
 
+_SOURCE_BEFORE = re.compile(r"\b(?:caught|got|picked up|brought home)\b[^.;?]{0,12}\b(?:from|off)\s+$", re.I)
+
+
 def relative_at_risk(text: str) -> str:
     """The relatives a question asks about as contacts ('son', 'wife and son'), or '' when it does not."""
     if not _AT_RISK.search(text):
         return ""
-    found = sorted([*RELATIVE.finditer(text), *_AND_RELATIVE.finditer(text)], key=lambda m: m.start())
+    found = sorted(
+        (
+            m
+            for m in [*RELATIVE.finditer(text), *_AND_RELATIVE.finditer(text)]
+            # "flu that I caught from my son": the one it came from, not one at risk (a read draft asked
+            # whether a pregnant woman's toddler, the likely source, needed a test)
+            if not _SOURCE_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+        ),
+        key=lambda m: m.start(),
+    )
+    if not found:
+        return ""
     named = list(dict.fromkeys(_whose(m) + m.group(m.lastindex or 1).lower() for m in found))
     return " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
 
