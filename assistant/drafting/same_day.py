@@ -166,6 +166,18 @@ def _low_oxygen(texts: list[str], copd: bool) -> tuple[int, bool] | None:
     return low
 
 
+#: What happens with each episode, told as a pattern ("he gets a cold and 2 days later he's wheezing and his
+#: tummy sucking in", "every time she has a cold"): the past episodes, not a sign now (a read draft sent a
+#: 3-year-old with recurrent wheeze, well between colds, to hospital now).
+_WITH_EACH_EPISODE = re.compile(
+    r"\b(?:every time|each time|whenever|with (?:each|every) (?:cold|episode|attack|virus)|"
+    r"(?:he|she|they) (?:gets|get|catches|catch) (?:a|another) (?:cold|virus|bug)|"
+    r"when (?:he|she|they) (?:gets|get|has|have|catches|catch) (?:a|another) (?:cold|virus|bug)|"
+    r"(?:these|the|his|her|previous|past|earlier|other) (?:episodes|attacks|admissions|visits))\b",
+    re.I,
+)
+
+
 def same_day_signs(intake: IntakeRecord) -> list[str]:
     """The same-day signs the intake describes as present now, in plain words (none in hospital)."""
     from assistant.drafting.guardrails import _RESOLVED, symptoms_now
@@ -187,7 +199,11 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     if age is not None and age < 12 and grunting and not snoring:
         out.append(GRUNTING_SIGN)
     if age is not None and age < 5:
-        drawing_in = [p for p in [*symptoms.split(";"), *story] if _RECESSION.search(p) and "?" not in p]
+        drawing_in = [
+            p
+            for p in [*symptoms.split(";"), *story]
+            if _RECESSION.search(p) and "?" not in p and not _WITH_EACH_EPISODE.search(p)
+        ]
         # the tummy sucking in while a snoring child sleeps is the obstructed breathing of sleep apnoea,
         # not daytime distress (a read draft sent a 4-year-old with big tonsils to A&E today)
         if any(not _IN_SLEEP.search(p) for p in drawing_in):

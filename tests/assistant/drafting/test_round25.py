@@ -286,3 +286,68 @@ def test_the_summary_no_longer_lists_a_heart_attack_for_a_racing_heart() -> None
     intake = _pregnant("Is it definitely pneumonia?")
     text = " ".join(s.text for s in summary_sentences(intake, _draft(intake).sub_questions))
     assert "pregnant" in text and "heart attack" not in text
+
+
+# --- results that settle a diagnosis, old contacts, and past episodes ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "report"),
+    [
+        (
+            "pneumocystis_pneumonia",
+            "Bronchoscopy lavage: Pneumocystis PCR positive, immunofluorescence positive; TB GeneXpert "
+            "negative.",
+        ),
+        ("rib_fracture", "CT chest 5 days ago: undisplaced fractures right 6th-8th ribs, trace haemothorax."),
+    ],
+)
+def test_a_positive_test_or_scan_settles_the_diagnosis_against_the_story(key: str, report: str) -> None:
+    proven = IntakeRecord(
+        diagnosis_in_question=condition(key).name,
+        reason_for_second_opinion="Weight loss, night sweats, a cough with phlegm and a fever.",
+        main_question="Could it be something else?",
+        prior_imaging=report,
+        age=40,
+    )
+    answers = _text(_draft(proven), SectionKey.ANSWERS)
+    assert "usually settles" in answers and "the story points more to" not in answers
+    assert not condition(key).shown_in("ED chest X-ray: no obvious rib fracture, lungs clear.")
+
+
+def test_a_relative_treated_for_tb_decades_ago_is_no_tb_contact() -> None:
+    assert "tb_contact" not in _factors(history="Father had TB in the 1960s and was in a sanatorium.")
+    assert "tb_contact" not in _factors(history="Grandmother treated for pulmonary TB about 20 years ago.")
+    # a relative treated two years ago who stayed in the house still is one
+    assert "tb_contact" in _factors(
+        history="Grandmother lived with us in the summer, had TB treatment 2 years ago."
+    )
+
+
+def test_the_chest_drawing_in_with_each_past_episode_is_no_sign_now() -> None:
+    kai = IntakeRecord(
+        diagnosis_in_question="viral-induced wheeze",
+        reason_for_second_opinion=(
+            "Since he started nursery he gets a cold and 2 days later he's wheezing and breathing fast and "
+            "tummy sucking in. We've been to A&E 4 times in a year."
+        ),
+        main_question="Is it asthma?",
+        age=3,
+    )
+    assert "the chest or tummy drawing in with each breath" not in same_day_signs(kai)
+    now = kai.model_copy(
+        update={"reason_for_second_opinion": "Today his tummy is sucking in with each breath."}
+    )
+    assert "the chest or tummy drawing in with each breath" in same_day_signs(now)
+
+
+def test_a_teenager_gets_no_under_five_or_toddler_text() -> None:
+    teen = IntakeRecord(
+        diagnosis_in_question="asthma",
+        reason_for_second_opinion="",
+        main_question="Is it asthma? Could it be pericarditis?",
+        age=14,
+    )
+    answers = _text(_draft(teen), SectionKey.ANSWERS)
+    assert "usually from about five" not in answers
+    assert "a young child may show it" not in answers
