@@ -333,8 +333,10 @@ def _virus_only_as_cause(text: str) -> bool:
 
 
 #: After a condition's name, what it did: "COVID have scarred", "the pneumonia left", "TB damaged".
+#: Not across a sentence's end: "... and not asthma? What caused it ..." names asthma as the question, not as
+#: a cause (a read draft left a woman's "is it really bronchiectasis and not asthma?" unanswered).
 _DID = re.compile(
-    r"^\W*(?:\w+\s+){0,2}?(?:have |has |had )?"
+    r"^[^\w.?!;]*(?:\w+\s+){0,2}?(?:have |has |had )?"
     r"(?:scarr|damag|caus|left\b|leave\b|inflam|trigger|weaken|affect|harm)",
     re.I,
 )

@@ -351,3 +351,21 @@ def test_a_teenager_gets_no_under_five_or_toddler_text() -> None:
     answers = _text(_draft(teen), SectionKey.ANSWERS)
     assert "usually from about five" not in answers
     assert "a young child may show it" not in answers
+
+
+def test_and_not_asthma_asked_before_another_sentence_is_asked() -> None:
+    """A question that ends ("... and not asthma?") does not run on into the next ("What caused it?")."""
+    woman = IntakeRecord(
+        diagnosis_in_question="bronchiectasis",
+        reason_for_second_opinion="My GP kept saying it was asthma and I have been on inhalers for years.",
+        main_question=(
+            "Is it really bronchiectasis and not asthma? What caused it - could it be an immune problem?"
+        ),
+        history="Asthma diagnosed at 40.",
+        age=58,
+        sex="female",
+    )
+    assert condition("asthma") in named_alternatives(woman)
+    # "could asthma have caused it?" still names asthma as a cause, not as the question
+    cause = woman.model_copy(update={"main_question": "Could my asthma have caused the bronchiectasis?"})
+    assert condition("asthma") not in named_alternatives(cause)
