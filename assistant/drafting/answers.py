@@ -358,11 +358,17 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     if lean:
         out.append(DraftSentence(text=lean, origin="template", condition_ref=cond.key))
     if cond.urgent and not settled_already(ctx.intake, cond):
+        # an inpatient's ward team, not an urgent-care service (a read draft of a man on the ward after a hip
+        # operation named one)
+        whom = (
+            "the ward team should be asked about it today"
+            if care_setting(ctx.intake) == "hospital"
+            else "the treating clinician or an urgent-care service should be asked today"
+        )
         out.append(
             DraftSentence(
-                text=f"When {cond.name} is suspected, it is usually assessed the same day, so the treating "
-                "clinician or an urgent-care service should be asked today rather than waiting for this "
-                "opinion if the symptoms that raised it are still present.",
+                text=f"When {cond.name} is suspected, it is usually assessed the same day, so {whom} rather "
+                "than waiting for this opinion if the symptoms that raised it are still present.",
                 origin="template",
             )
         )

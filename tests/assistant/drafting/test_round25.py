@@ -126,6 +126,11 @@ def test_an_inpatient_is_told_to_tell_the_ward_not_to_call_an_ambulance() -> Non
     assert act_now(on_ward).startswith("tell the nurse or doctor on the ward")
     answers = _text(_draft(on_ward), SectionKey.ANSWERS)
     assert "call emergency services" not in answers and "on the ward" in answers
+    # a suspected clot on the ward is for the ward team today, not an urgent-care service
+    clot = on_ward.model_copy(update={"main_question": "Could it be a blood clot on the lung?"})
+    clot_answers = _text(_draft(clot), SectionKey.ANSWERS)
+    assert "the ward team should be asked about it today" in clot_answers
+    assert "urgent-care service" not in clot_answers
     going_home = on_ward.model_copy(
         update={
             "reason_for_second_opinion": "In hospital they said her flare-up is from a pneumonia.",
