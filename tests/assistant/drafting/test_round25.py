@@ -374,3 +374,38 @@ def test_and_not_asthma_asked_before_another_sentence_is_asked() -> None:
     # "could asthma have caused it?" still names asthma as a cause, not as the question
     cause = woman.model_copy(update={"main_question": "Could my asthma have caused the bronchiectasis?"})
     assert condition("asthma") not in named_alternatives(cause)
+
+
+def test_an_oxygen_fall_on_walking_and_a_new_calf_pain_with_breathlessness_now_call_for_today() -> None:
+    """A read draft after COVID pneumonia (calf pain since yesterday, "94-95 sitting but goes to 91 when I
+    walk", "I still get breathless going up the stairs") said only "if severe, call emergency services"."""
+    after_covid = IntakeRecord(
+        diagnosis_in_question="COVID pneumonia, recovering",
+        reason_for_second_opinion=(
+            "I was discharged a week ago. Now at home I still get breathless going up the stairs. Oxygen is "
+            "94-95 sitting but goes to 91 when I walk around the house."
+        ),
+        main_question="Will my lungs be scarred?",
+        symptoms=[
+            Symptom(description="breathless on stairs", duration="2 weeks", onset="gradual"),
+            Symptom(description="pain in left calf", duration="1 day", onset="sudden"),
+        ],
+        age=47,
+        sex="male",
+    )
+    signs = same_day_signs(after_covid)
+    assert any(s.startswith("an oxygen reading that falls to 91% on exertion") for s in signs)
+    assert "a painful or swollen calf together with breathlessness or chest pain" in signs
+    # a calf pain that has gone does not count; one "mostly gone" after a flight still does
+    gone = after_covid.model_copy(
+        update={"symptoms": [Symptom(description="sore left calf, resolved", duration="a week")]}
+    )
+    assert "a painful or swollen calf together with breathlessness or chest pain" not in same_day_signs(gone)
+    mostly = after_covid.model_copy(
+        update={
+            "symptoms": [
+                Symptom(description="sore left calf after flight, now mostly gone", duration="a week")
+            ]
+        }
+    )
+    assert "a painful or swollen calf together with breathlessness or chest pain" in same_day_signs(mostly)
