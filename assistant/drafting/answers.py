@@ -82,7 +82,7 @@ class AnswerContext:
     @cached_property
     def pregnant(self) -> bool:
         """Pregnant now, or within weeks of a birth: a clot is then tested for without the D-dimer."""
-        return facts.pregnant_now(self.intake)
+        return questions.pregnant_now(self.intake)
 
     @cached_property
     def rivals(self) -> list[tuple[Condition, str]]:

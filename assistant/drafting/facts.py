@@ -16,6 +16,7 @@ from assistant.drafting.citations import SupportScorer
 from assistant.drafting.conditions import Condition, conditions_in, denied_conditions, diagnosis_family
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
+from assistant.drafting.questions import pregnant_now
 from assistant.drafting.risk_factors import patient_marked
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -505,41 +506,6 @@ def _history_read(
         target = family if theirs else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own], renamed
-
-
-#: Pregnant now or just after a birth ("24 weeks pregnant", "I am pregnant", "gave birth 3 weeks ago").
-_PREGNANT_NOW = re.compile(
-    r"\b(?:\d+ weeks? pregnant|(?:i am|i'm|im|she is|she's|currently|now) (?:\w+ )?pregnant|"
-    r"pregnant (?:with|again)|(?:first|second|third) trimester|post-?partum|"
-    r"(?:gave|given) birth (?:\d+|one|two|three|four|five|six|a few) (?:days?|weeks?) ago|"
-    r"(?:\d+|one|two|three|four|five|six) weeks? (?:after|since) (?:the |my )?(?:birth|delivery|"
-    r"c-?section|caesarean))\b",
-    re.I,
-)
-
-
-def pregnant_now(intake: IntakeRecord) -> bool:
-    """Pregnant now, or within weeks of a birth (a clot is then tested for without the D-dimer)."""
-    if intake.sex.strip().lower() not in {"female", "woman"}:
-        return False
-    # a baby's or child's intake written by a pregnant mother is not the patient's pregnancy
-    if intake.age is not None and (intake.age < 12 or intake.age > 55):
-        return False
-    if intake.age is not None and intake.age < 18 and questions.writes_of_child(intake):
-        return False
-    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's
-    return any(
-        not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
-        for m in _PREGNANT_NOW.finditer(text)
-    )
-
-
-_SOMEONE_ELSE = re.compile(
-    r"\b(?:daughter|daughter-in-law|she|she's|her|wife|sister|mum|mother|partner|girlfriend|niece|friend|"
-    r"granddaughter|neighbou?r|colleague)\b[^.;!?\n]*$",
-    re.I,
-)
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})

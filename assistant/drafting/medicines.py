@@ -695,6 +695,34 @@ def _current(meds: Sequence[ListedMedicine]) -> list[ListedMedicine]:
     return [m for m in meds if not re.search(r"stopped|not taking|used to|finished|completed", m.note, re.I)]
 
 
+#: A heparin injection, and what makes one a treatment dose rather than a preventive one.
+_HEPARIN = re.compile(r"heparin|enoxaparin|clexane|dalteparin", re.I)
+_TREATMENT_DOSE = re.compile(r"\b(?:treatment|1\.5 ?mg/kg|infusion|drip)\b", re.I)
+#: Twice a day is a treatment dose of a low-molecular-weight heparin, not of plain heparin under the skin.
+_TWICE = re.compile(r"\btwice\b", re.I)
+_PREVENTIVE = re.compile(r"\bprevent\w*|\bprophyla\w*", re.I)
+
+
+def treats_a_clot(medications: Sequence[str]) -> bool:
+    """Whether a blood thinner still taken is at a dose that treats a clot: a tablet such as apixaban or
+    warfarin, or a heparin injection at a treatment dose (not "dalteparin 5000 units once a night for 28
+    days" after an operation, which prevents one)."""
+    for med in _current([listed_medicine(m) for m in medications]):
+        if med.group is None or med.group.key != "anticoagulant":
+            continue
+        said = f"{med.name} {med.note}"
+        if _PREVENTIVE.search(said):
+            continue
+        word = med.group.word(med.name)
+        if (
+            not _HEPARIN.search(word)
+            or _TREATMENT_DOSE.search(said)
+            or (word != "heparin" and _TWICE.search(said))
+        ):
+            return True
+    return False
+
+
 _SARTAN = re.compile(r"\b\w+sartan\b", re.I)
 
 

@@ -1471,24 +1471,53 @@ def patients_relation(relative: str, intake: IntakeRecord, sentence: str = "") -
     return "".join(w if theirs(w) else _AS_CHILDS.get(w, w) for w in words)
 
 
-#: Pregnant now, with no birth told of: "the baby" is the unborn baby (a read draft asked "whether the
-#: patient's baby is at risk and needs a test" of a woman 27 weeks pregnant asking if amoxicillin was safe).
-_PREGNANT = re.compile(
-    r"\b(?:\d+ ?(?:weeks?|wks?) pregnant|(?:i am|i'm|im|currently|now) (?:\w+ )?pregnant|"
-    r"pregnant (?:with|again)|"
-    r"(?:first|second|third) trimester)\b",
+#: Pregnant now or just after a birth ("24 weeks pregnant", "I am pregnant", "gave birth 3 weeks ago").
+_PREGNANT_NOW = re.compile(
+    r"\b(?:\d+ ?(?:weeks?|wks?) pregnant|(?:i am|i'm|im|she is|she's|currently|now) (?:\w+ )?pregnant|"
+    r"pregnant (?:with|again)|(?:first|second|third) trimester|post-?partum|"
+    r"(?:gave|given) birth (?:\d+|one|two|three|four|five|six|a few) (?:days?|weeks?) ago|"
+    r"(?:\d+|one|two|three|four|five|six) weeks? (?:after|since) (?:the |my )?(?:birth|delivery|"
+    r"c-?section|caesarean))\b",
     re.I,
 )
+
+
+def pregnant_now(intake: IntakeRecord) -> bool:
+    """Pregnant now, or within weeks of a birth (a clot is then tested for without the D-dimer)."""
+    if intake.sex.strip().lower() not in {"female", "woman"}:
+        return False
+    # a baby's or child's intake written by a pregnant mother is not the patient's pregnancy
+    if intake.age is not None and (intake.age < 12 or intake.age > 55):
+        return False
+    if intake.age is not None and intake.age < 18 and writes_of_child(intake):
+        return False
+    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's
+    return any(
+        not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
+        for m in _PREGNANT_NOW.finditer(text)
+    )
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:daughter|daughter-in-law|she|she's|her|wife|sister|mum|mother|partner|girlfriend|niece|friend|"
+    r"granddaughter|neighbou?r|colleague)\b[^.;!?\n]*$",
+    re.I,
+)
+
+
+#: A birth told of: "the baby" is then a newborn, not the unborn baby.
 _BORN = re.compile(
     r"\b(?:gave birth|given birth|born|newborn|new-born|post-?partum|post-?natal|delivered)\b", re.I
 )
 
 
 def _unborn_baby(intake: IntakeRecord) -> bool:
-    if intake.age is not None and intake.age < 12:
-        return False
+    """Pregnant now, with no birth told of: "the baby" is the unborn baby (a read draft asked "whether the
+    patient's baby is at risk and needs a test" of a woman 27 weeks pregnant asking if amoxicillin was
+    safe)."""
     text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-    return bool(_PREGNANT.search(text)) and not _BORN.search(text)
+    return pregnant_now(intake) and not _BORN.search(text)
 
 
 def _topic_questions(intake: IntakeRecord) -> list[Asked]:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, only_denied
 from assistant.drafting.guardrails import PriorityAssessment
+from assistant.drafting.medicines import treats_a_clot
 from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
 from assistant.drafting.same_day import same_day_signs
 from assistant.intake import IntakeRecord
@@ -165,18 +166,8 @@ def established(intake: IntakeRecord, cond: Condition | None) -> bool:
     )
 
 
-#: Clots a blood thinner already listed treats: a suspected one is no same-day question. A preventive
-#: injection ("dalteparin 5000 units once a night for 28 days") treats none.
+#: Clots a blood thinner already listed treats: a suspected one is no same-day question.
 _TREATED_BY_THINNER = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
-_FULL_DOSE = re.compile(
-    r"\b(?:apixaban|eliquis|rivaroxaban|xarelto|edoxaban|lixiana|dabigatran|pradaxa|warfarin|coumadin)\b|"
-    r"\b(?:enoxaparin|clexane|dalteparin|fragmin|tinzaparin|innohep)\b[^,;]*"
-    r"\b(?:treatment|twice|1\.5 ?mg/kg)\b",
-    re.I,
-)
-_PREVENTIVE = re.compile(
-    r"\b(?:stopped|not taking|used to|finished|completed|prevent\w*|prophyla\w*)\b", re.I
-)
 #: What a film's report rules out when it says so ("no pneumothorax"); not an inhaled object or a clot,
 #: which a film cannot exclude.
 _SEEN_ON_A_FILM = frozenset({"pneumothorax", "pleural_effusion"})
@@ -191,7 +182,7 @@ def settled_already(intake: IntakeRecord, cond: Condition) -> bool:
     if cond.key in _SEEN_ON_A_FILM and cond in only_denied(intake.prior_imaging):
         return True
     if cond.key in _TREATED_BY_THINNER:
-        return any(_FULL_DOSE.search(text) and not _PREVENTIVE.search(text) for text in intake.medications)
+        return treats_a_clot(intake.medications)
     return False
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from assistant.drafting.conditions import condition, conditions_in, main_condition
 from assistant.drafting.facts import _history_read, summary_sentences
-from assistant.drafting.medicines import listed_medicine
+from assistant.drafting.medicines import listed_medicine, treats_a_clot
 from assistant.drafting.questions import named_alternatives, reported_symptoms, symptom_durations
 from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.same_day import same_day_signs
@@ -192,6 +192,11 @@ def test_a_clot_is_settled_by_a_treating_blood_thinner_not_a_preventive_injectio
     preventive = base.model_copy(update={"medications": ["dalteparin 5000 units once a night (for 28 days)"]})
     assert settled_already(on_apixaban, condition("deep_vein_thrombosis"))
     assert not settled_already(preventive, condition("pulmonary_embolism"))
+    # plain heparin under the skin twice a day prevents clots; a low-molecular-weight heparin twice a
+    # day treats one
+    assert not treats_a_clot(["Heparin injection twice a day"])
+    assert treats_a_clot(["enoxaparin 80mg twice a day"])
+    assert not treats_a_clot(["apixaban 5mg twice a day (stopped last month)"])
 
 
 # --- medicines and everyday words -------------------------------------------------------------------
