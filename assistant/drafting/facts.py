@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 
 from assistant.drafting import questions
 from assistant.drafting.citations import SupportScorer
-from assistant.drafting.conditions import Condition, conditions_in, denied_conditions, diagnosis_family
+from assistant.drafting.conditions import (
+    Condition,
+    conditions_in,
+    correct_spelling,
+    denied_conditions,
+    diagnosis_family,
+    mention_starts,
+)
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.questions import pregnant_now
@@ -263,7 +270,11 @@ def summary_sentences(
     dx = questions.diagnosis_label(intake)
     lobe = _LOBE.search(intake.diagnosis_in_question + " " + intake.reason_for_second_opinion)
     where = f" ({lobe.group(1).lower()} {lobe.group(2).lower()} lobe)" if lobe else ""
-    out = [f"A second opinion was asked for on a diagnosis of {dx}{where}."]
+    out = [
+        "A second opinion was asked for on the explanation first given for the symptoms."
+        if dx == questions.UNNAMED
+        else f"A second opinion was asked for on a diagnosis of {dx}{where}."
+    ]
     who = []
     if intake.age is not None:
         who.append(
@@ -501,11 +512,36 @@ def _history_read(
             name = _history_name(c, clause) if c not in denied else ""
             if name != c.name:
                 renamed.add(c.key)
+            if name and _uncertain(c, clause):
+                # "Atrial fibrillation? - not on blood thinners", "a 'spot' on the lung, maybe TB": a read
+                # summary stated both as past conditions
+                name = f"possibly {name}"
             if name:
                 names.append(name)
         target = family if theirs else own
         target += [n for n in names if n not in target]
     return own, [n for n in family if n not in own], renamed
+
+
+#: Words that make a past condition uncertain when said just before it ("maybe TB", "?AF", "possible asthma").
+_UNSURE_BEFORE = re.compile(
+    r"(?:\b(?:maybe|possibly|possible|probable|probably|perhaps|query|suspected|"
+    r"(?:might|may) have (?:been|had))|\?)\s*(?:\w+\s+)?$",
+    re.I,
+)
+
+
+def _uncertain(cond: Condition, clause: str) -> bool:
+    """Whether every mention of ``cond`` in ``clause`` is said with doubt: a question mark just after it, or
+    "maybe" just before it."""
+    spelt = correct_spelling(clause)
+    starts = mention_starts(cond, spelt)
+    return bool(starts) and all(
+        _UNSURE_BEFORE.search(spelt[max(0, s - 25) : s])
+        or (re.match(r"[\w' -]{0,30}?\?", spelt[s:])
+        and not re.match(r"[\w' -]{0,30}?\?\w", spelt[s:]))
+        for s in starts
+    )
 
 
 _SEXES = frozenset({"female", "male", "Female", "Male", "woman", "man"})
@@ -519,7 +555,12 @@ def _join(items: Sequence[str]) -> str:
 def first_diagnosis_sentences(intake: IntakeRecord) -> list[DraftSentence]:
     """What the first diagnosis said, as structured facts (the reason is never pasted)."""
     dx = questions.diagnosis_label(intake)
-    out = [f"The first diagnosis, as reported by the patient, was {dx}."]
+    out = [
+        "The first diagnosis, as reported by the patient, did not name a condition this opinion could "
+        "identify, so the reviewing clinician is asked to confirm what the patient was told."
+        if dx == questions.UNNAMED
+        else f"The first diagnosis, as reported by the patient, was {dx}."
+    ]
     if intake.reason_for_second_opinion.strip():
         out.append(
             "The patient's reasons for wanting a second opinion are summarised in the questions "

@@ -32,19 +32,34 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bpneumothorax\b|\bcollapsed lung\b", "air between the lung and the chest wall (a pneumothorax)",
          "pneumothorax"),
         (r"\bmass\b(?! index)|\blump\b|\btumou?r\b", "a mass", "mass"),
-        (r"\bnodul\w*|\bcoin lesion\b", "a small round shadow (a nodule)", "nodule"),
+        # "centrilobular ground-glass nodules" are the tiny nodules of an inflammation, not a nodule (a read
+        # summary of hypersensitivity pneumonitis gave "a small round shadow")
+        (r"\b(?<!centrilobular )(?<!ground-glass )(?<!ground glass )(?<!tree-in-bud )nodul\w*|"
+         r"\bcoin lesion\b",
+         "a small round shadow (a nodule)", "nodule"),
         (r"\bspiculat\w*", "an irregular, spiky edge", ""),
         (r"\bcardiomegaly\b|\b(?:enlarged|big|large) heart\b|\bheart (?:is |looks )?(?:enlarged|big)\b",
          "a large heart shadow", "enlarged heart"),
         (r"\bhyperinflat\w*|\bover-?inflat\w*|\bair trapping\b",
          "over-inflated lungs or trapped air", "over-inflation"),
-        (r"\bperibronchial\b|\bbronchial wall thickening\b|\bperihilar\b",
+        # "upper lobe venous diversion, perihilar haze": fluid congestion from the heart (a read summary
+        # called it the thickened airway walls of a viral infection)
+        (r"\b(?:upper lobe )?(?:venous|vascular|blood) (?:diversion|congestion|redistribution)\b|"
+         r"\bperihilar (?:haze|haziness|shadowing|opacit\w*|oedema|edema)\b|\bkerley\b|\bbat'?s?[- ]wing\b|"
+         r"\b(?:interstitial|pulmonary|alveolar) (?:o)?edema\b|\bfluid overload\b",
+         "signs of fluid congestion in the lungs, as when the heart is not pumping well (pulmonary oedema)",
+         "congestion"),
+        (r"\bperibronchial\b|\bbronchial wall thickening\b|"
+         r"\bperihilar (?:changes|markings|thickening|streak\w*)\b",
          "thickened airway walls near the roots of the lungs, a pattern common with viral infections", ""),
         (r"\bhoneycomb\w*|\breticul\w*|\bfibros\w*|\bscarring\b|\bu\.?i\.?p\.?\b",
          "fine net-like scarring (fibrosis)", "fibrosis"),
         (r"\bground[- ]glass\b", "hazy areas that do not hide the vessels (ground-glass)", ""),
         (r"\bemphysema\b", "emphysema (damaged air sacs)", ""),
-        (r"\b(?:lymph nodes?|glands?|lymphadenopathy)\b", "enlarged glands (lymph nodes)", "enlarged glands"),
+        # "a perifissural nodule, typical of an intrapulmonary lymph node" is the nodule's nature, not
+        # enlarged glands (a read summary said so beside a CT that said "No lymphadenopathy")
+        (r"\b(?<!intrapulmonary )(?:lymph nodes?|glands?|lymphadenopathy)\b", "enlarged glands (lymph nodes)",
+         "enlarged glands"),
         (r"\bhaz(?:y|iness)\b|\bshadow\w*|\bopacit\w*|\binfiltrat\w*|\bpatch(?:y|es)?\b",
          "shadowing on the film", ""),
     )
@@ -55,6 +70,9 @@ _IMAGING = re.compile(
 _NEGATED = re.compile(r"\b(?:no|not|nil|without|nothing|excluded|ruled out)\b[^.;:]{0,30}$", re.I)
 _WHERE = re.compile(
     r"\b(right|left|both)[- ](?:sided )?(?:lung )?(upper|middle|lower|mid)?[- ]?"
+    # "right mid and lower zones" (a read summary placed the shadowing only at "the left base", the report's
+    # other, lesser finding)
+    r"(?:(?:and|&|/|to) (upper|middle|lower|mid)[- ]?)?"
     r"(lobes?|zones?|lungs?|bases?|sides?|apex)\b|"
     r"\b(?:top|bottom|base)(?: of)?(?: the)? (right|left) lung\b",
     re.I,
@@ -74,12 +92,13 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
     "on the left"), one per side and level."""
     out: list[str] = []
     for m in _WHERE.finditer(text):
-        if m.group(4):
-            side, level = m.group(4).lower(), "upper" if m.group(0).lower().startswith("top") else "lower"
+        if m.group(5):
+            side, level = m.group(5).lower(), "upper" if m.group(0).lower().startswith("top") else "lower"
             place = f"in the {level} part of the {side} lung"
         else:
-            side, level, part = m.group(1).lower(), (m.group(2) or "").lower(), m.group(3).lower()
+            side, level, part = m.group(1).lower(), (m.group(2) or "").lower(), m.group(4).lower()
             level = "middle" if level == "mid" else level
+            second = {"mid": "middle"}.get((m.group(3) or "").lower(), (m.group(3) or "").lower())
             part = {"lobes": "lobe", "zones": "zone", "lungs": "lung", "sides": "side", "bases": "base"}.get(
                 part, part
             )
@@ -87,6 +106,8 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
                 place = "on both sides" if part in ("lung", "side") else f"in both {part}s"
             elif part == "side" or (part == "lung" and not level):
                 place = f"on the {side}"
+            elif level and second and second != level:
+                place = f"in the {side} {level} and {second} {part}s"
             else:
                 place = f"in the {side} {level + ' ' if level else ''}{part}"
         if (side, level) not in seen:

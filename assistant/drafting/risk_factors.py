@@ -30,6 +30,7 @@ from assistant.drafting.conditions import (
     mention_starts,
 )
 from assistant.drafting.guardrails import detect_injection
+from assistant.drafting.readings import low_reading
 from assistant.intake import IntakeRecord
 
 RISK_FACTORS_PATH = Path(__file__).with_name("risk_factors.yaml")
@@ -43,7 +44,10 @@ _PEOPLE = (
     # People outside the family whose illness is exposure, not the patient's past ("a few people
     # in the camp had TB", "someone at work has TB").
     r"people|someone|somebody|others|patients|residents|inmates|prisoners|refugees|classmates|pupils|"
-    r"students|workers|co-?workers|staff|teachers?|roommates?|team-?mates?"
+    r"students|workers|co-?workers|staff|teachers?|roommates?|team-?mates?|"
+    # "one of the lads I worked with had to have a lung transplant" (a read draft gave the stonemason who
+    # wrote it "treatment that weakens the immune system")
+    r"lads|guys|blokes|chaps|mates"
 )
 #: "the family doctor" is the patient's doctor, not a relative whose clause is someone else's (a read
 #: draft missed "the family doctor ... all the smears were negative").
@@ -107,6 +111,9 @@ class Factor:
     #: Conditions this fact all but names by itself (a witnessed choking fit and an inhaled object): it
     #: weighs double when the story is weighed between a diagnosis and such an alternative.
     decisive: tuple[str, ...] = ()
+    #: The only sex the fact can be the patient's own ("pregnancy": "my wife is 5 months pregnant" gave
+    #: a read draft's man with ABPA "pregnancy or the weeks after giving birth").
+    sex: str | None = None
 
     @property
     def family(self) -> bool:
@@ -133,7 +140,8 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     known_keys = {c.key for c in CONDITIONS}
     fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
-               "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels", "decisive"}  # fmt: skip
+               "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels", "decisive",
+               "sex"}  # fmt: skip
     out: list[Factor] = []
     for number, entry in enumerate(entries, start=1):
         label = f"{path.name}: factor {number} ({entry.get('key')})"
@@ -169,6 +177,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
                 raises=tuple(entry.get("raises", ())),
                 lowers=tuple(entry.get("lowers", ())),
                 min_age=entry.get("min_age"),
+                sex=entry.get("sex"),
                 max_age=entry.get("max_age"),
                 caveat=tuple((k, " ".join(str(v).split())) for k, v in (entry.get("caveat") or {}).items()),
                 instead_of=tuple(entry.get("instead_of", ())),
@@ -358,7 +367,10 @@ def _mentions_other(clause: str, writer: _Writer) -> bool:
 #: Hedges that name the writer without making the fact theirs ("my nan has a clotting thing i think").
 _HEDGES = re.compile(
     r"\b(?:i|we) (?:think|believe|guess|reckon|understand|was told|were told|heard)\b|\bi'?m not sure\b|"
-    r"\bas far as (?:i|we) know\b",
+    r"\bas far as (?:i|we) know\b|"
+    # "the lads I worked with": the writer named only as whom the other person is known through
+    r"\b(?:i|we) (?:work|worked|live|lived|play|played|went|go|train|trained|serve|served|grew up)"
+    r"(?: \w+)? with\b",
     re.I,
 )
 
@@ -474,8 +486,28 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
                 out[factor.key] = Found(factor, _name(factor, match), factor.raises)
             if not question:
                 _family(clause, writer, out)
+    sex = intake.sex.lower()
+    for key in [
+        k for k, f in out.items() if f.factor.sex and sex in ("male", "female") and f.factor.sex != sex
+    ]:
+        del out[key]
+    # "my oxygen was 96% ... yesterday the finger thing said 93%": a low reading told anywhere leaves no
+    # normal oxygen level to argue from (a read draft held "a normal oxygen level" against a clot)
+    if "normal_oxygen" in out and any(low_reading(text) for text in _texts(intake)):
+        del out["normal_oxygen"]
+    # "Workmate had TB last year (not close contact, different team)": said anywhere, no contact
+    if "tb_contact" in out and any(_NOT_CLOSE.search(text) for text in _texts(intake)):
+        del out["tb_contact"]
     replaced = {k for f in out.values() for k in f.factor.instead_of}
     return tuple(f for key, f in out.items() if key not in replaced)
+
+
+#: A TB patient said not to be a close contact.
+_NOT_CLOSE = re.compile(
+    r"\b(?:tb|tuberculosis)\b[^.;]{0,60}\b(?:not (?:a )?close contact|different (?:team|department|floor|"
+    r"building|office|shift|site)|never (?:met|saw|see|spoke))\b",
+    re.I,
+)
 
 
 _NOT_BLOOD = re.compile(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
 
@@ -54,13 +55,6 @@ _BLUE_OR_FLOPPY = re.compile(
     r"(?:floppy|limp|blue|grey|gray|purpl\w*)\b|"
     r"\b(?:blue|purpl\w*|grey|gray)(?:[- ]?ish)?(?:\s+colou?r)?\s+(?:a)?round\s+(?:the\s+|her\s+|his\s+)?"
     r"(?:lips|mouth)\b|\b(?:blue|purple|grey|gray)\s+lips\b",
-    re.I,
-)
-#: An oxygen reading: the word, then a percentage within a few words.
-_OXYGEN = re.compile(
-    r"\b(?:oxygen(?: level| sat\w*)?|o2|sats?|saturations?|spo2|pulse ox\w*|"
-    r"(?:finger|toe) (?:thing|monitor|probe)|oximeter)\b"
-    r"[^.;]{0,40}?\b([6-9]\d)(?:\s*(?:-|to)\s*([6-9]\d))?\s*(?:%|percent)?",
     re.I,
 )
 _EXERTION = re.compile(
@@ -135,16 +129,6 @@ def _present_sentences(text: str) -> list[str]:
     ]
 
 
-#: A reading taken off the oxygen a patient uses ("every time the nurse tries her off it she drops to 88%":
-#: a read draft sent a baby at home on oxygen for lung disease of prematurity to hospital "now").
-_OFF_OXYGEN = re.compile(
-    r"\b(?:off (?:it|the oxygen|(?:her|his|my|their) oxygen|oxygen)|"
-    r"tr(?:y|ies|ied|ying) (?:her|him|me|them) off|"
-    r"without (?:the|her|his|my|their) oxygen|(?:oxygen|it) (?:is |was )?(?:taken|turned) off)\b",
-    re.I,
-)
-
-
 _FALLS_TO = re.compile(
     r"\b(?:goes|going|went|drops?|dropping|dropped|falls?|falling|fell|dips?|dipping|dipped|gets?|comes?)"
     r" (?:down )?to (?:about |around |only )?([6-9]\d)\b",
@@ -157,14 +141,14 @@ def _low_oxygen(texts: list[str], copd: bool) -> tuple[int, bool] | None:
     exertion, or None."""
     low: tuple[int, bool] | None = None
     for text in texts:
-        for match in _OXYGEN.finditer(text):
+        for match in OXYGEN.finditer(text):
             values = [int(v) for v in match.groups() if v]
             reading = min(values)
             if reading < 60:
                 continue
             tail = re.split(r"[,;(.]", text[match.end() : match.end() + 40], maxsplit=1)[0]
             head = re.split(r"[.;!?\n]", text[max(0, match.start() - 80) : match.start()])[-1]
-            if _OFF_OXYGEN.search(head + " " + tail):
+            if OFF_OXYGEN.search(head + " " + tail):
                 continue  # a reading taken off the oxygen someone is on at home is why they are on it
             # "94-95 sitting but goes to 91 when I walk": the fall is a reading of its own, on exertion when
             # the words after it say so (a read draft took "walk" for the resting 94 and missed the 91)

@@ -81,7 +81,15 @@ _NOT_NOW = re.compile(
     r"\b(?:was|were|had been|never|not)\s+(?:\w+\s+)?|"
     # "last year they gave antibiotic in the vein": a past stay
     r"\b(?:last (?:year|month|winter|summer|time)|(?:weeks|months|years) ago|in (?:19|20)\d\d|previously)\b"
-    r"[^.;!?\n]{0,40})$",
+    r"[^.;!?\n]{0,40}|"
+    # "a man from our coach trip messaged that he is in hospital": someone else in the story
+    r"\b(?:a (?:man|woman|lady|guy|friend|colleague|neighbour|neighbor)|someone|somebody|another (?:\w+ )?"
+    r"(?:man|woman|guest|passenger|traveller|patient)|fellow \w+|(?:his|her|my|our) (?:friend|colleague|"
+    r"neighbour|neighbor|workmate)s?)\b[^.;!?\n]{0,60}|"
+    # "Healthcare assistant on a medical ward.": the writer's job, said as a title
+    r"(?:(?:\A|[.!?\n])\s*|\ban?\s+)(?:nurse|carer|care assistant|healthcare assistant|hca|porter|cleaner|"
+    r"physio\w*|midwife|paramedic|"
+    r"domestic|housekeeper|volunteer)s?\b[^.;!?\n]{0,20})$",
     re.I,
 )
 _THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)
@@ -94,9 +102,42 @@ def _story(intake: IntakeRecord) -> str:
     )
 
 
+#: A plan said not to exist ("we have no ReSPECT form or plan", "no advance care plan").
+_NO_PLAN = re.compile(
+    r"\b(?:no|not|without|never|haven'?t|have not|hasn'?t|has not|don'?t have|doesn'?t have)\s+"
+    r"(?:(?:got|made|signed|done|filled|had|yet|a|an|any|the)\s+){0,3}$",
+    re.I,
+)
+
+
+#: A stay dated in the past, said just after it ("the patient on the ward last year").
+_DATED_PAST = re.compile(
+    r"^[^.;!?\n]{0,12}?\b(?:last (?:year|month|winter|summer|spring|autumn|time)|"
+    r"(?:\d+|a|one|two|three|four|five|six|several|a few) (?:weeks?|months?|years?) ago)\b",
+    re.I,
+)
+
+
 def _now(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[: match.start()]
+        if _DATED_PAST.search(text[match.end() :]):
+            continue
+        if _THEIRS.search(before) or not _NOT_NOW.search(before):
+            return True
+    return False
+
+
+def _plan_now(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` tells of a plan or wish now: not one said not to exist, nor one a question asks
+    about ("what is a ReSPECT / DNR form and should we have one?": a read draft told the family of a man
+    with no plan that his team "will act in line with the care plan")."""
+    for match in pattern.finditer(text):
+        before = text[: match.start()]
+        start = max(before.rfind(c) for c in ".!?\n") + 1
+        end = min((i for i in (text.find(c, match.end()) for c in ".!?\n") if i >= 0), default=len(text))
+        if _NO_PLAN.search(before[start:]) or text[end : end + 1] == "?":
+            continue
         if _THEIRS.search(before) or not _NOT_NOW.search(before):
             return True
     return False
@@ -110,7 +151,7 @@ def care_setting(intake: IntakeRecord) -> Setting:
     # An inpatient's ward acts on any care plan, so the ward is whom to tell.
     if in_hospital(intake):
         return "hospital"
-    if _now(_LIMITS, story):
+    if _plan_now(_LIMITS, story):
         return "care_plan"
     if _now(_CARE_HOME, story):
         return "care_plan"
@@ -120,7 +161,8 @@ def care_setting(intake: IntakeRecord) -> Setting:
 #: Home again after the stay ("I came home on day 6"), unless back in since: a read draft told a man at home
 #: nine days after bowel surgery to "tell the nurse on the ward", from "a temperature on day 2 after surgery".
 _DISCHARGED = re.compile(
-    r"\b(?:came|come|got|went|gone|sent|let (?:me|her|him|them) go) (?:back )?home\b"
+    r"\b(?:came|come|got|went|gone|sent(?: (?:me|her|him|them|us))?|let (?:me|her|him|them) go) "
+    r"(?:back )?home\b"
     r"(?! (?:from school|from work))|"
     r"(?<!be )(?<!being )(?<!get )(?<!getting )\bdischarged\b|\bhome (?:now|since)\b|"
     r"\b(?:she|he|i|they)(?:'?s| is| am|'m| are|'re) (?:back )?home\b|\bat home now\b",
@@ -138,7 +180,8 @@ _READMITTED = re.compile(
 def in_hospital(intake: IntakeRecord) -> bool:
     """Whether the intake describes an inpatient now, whatever care plan they have."""
     story = _story(intake)
-    if _DISCHARGED.search(story) and not _READMITTED.search(story):
+    told = f"{intake.diagnosis_in_question}\n{story}"
+    if _DISCHARGED.search(told) and not _READMITTED.search(told):
         return False
     return _now(_HOSPITAL, story)
 
@@ -165,19 +208,19 @@ def act_now(intake: IntakeRecord) -> str:
 
 def wish_to_avoid_hospital(intake: IntakeRecord) -> bool:
     """Whether the intake says the patient does not want to go to hospital."""
-    return _now(_WISH, _story(intake))
+    return _plan_now(_WISH, _story(intake))
 
 
 def formal_plan(intake: IntakeRecord) -> bool:
     """Whether the intake describes a written plan made with the care team (a DNACPR decision, palliative
     care, a treatment escalation plan), not only a wish to avoid hospital."""
-    return _now(_FORMAL_PLAN, _story(intake))
+    return _plan_now(_FORMAL_PLAN, _story(intake))
 
 
 def _plan_on_ward(intake: IntakeRecord, setting: Setting) -> bool:
     """An inpatient with a care plan that limits treatment: the ward acts in line with it."""
     story = _story(intake)
-    return setting == "hospital" and _now(_LIMITS, story)
+    return setting == "hospital" and _plan_now(_LIMITS, story)
 
 
 #: Warning signs in plain words, for adults and for young children (under 12).

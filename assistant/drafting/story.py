@@ -48,6 +48,11 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "shakiness": r"shak|tremor",
     "eating or feeding less": r"feeding|eating",
     "blue lips": r"blue",
+    "tummy (abdominal) pain": r"tummy|abdominal|belly|stomach pain",
+    "vomiting": r"(?<!after coughing )vomit",
+    "diarrhoea": r"diarrh",
+    "itching": r"itch",
+    "a lump in the neck": r"(?:lump|gland|node)s? in the neck|neck (?:lump|gland)",
     "coughing or choking when eating or drinking": (
         r"(?:cough\w*|chok\w*) (?:when|while|on) (?:eating|drinking|swallowing)|swallow"
     ),
@@ -168,9 +173,7 @@ def established(intake: IntakeRecord, cond: Condition | None) -> bool:
 
 #: Clots a blood thinner already listed treats: a suspected one is no same-day question.
 _TREATED_BY_THINNER = frozenset({"pulmonary_embolism", "deep_vein_thrombosis"})
-#: What a film's report rules out when it says so ("no pneumothorax"); not an inhaled object or a clot,
-#: which a film cannot exclude.
-_SEEN_ON_A_FILM = frozenset({"pneumothorax", "pleural_effusion"})
+_SEEN_ON_A_FILM = questions.SEEN_ON_A_FILM
 
 
 def settled_already(intake: IntakeRecord, cond: Condition) -> bool:
@@ -271,6 +274,10 @@ def _lean(intake: IntakeRecord, cond: Condition, shared_with: Condition | None =
     (a negative test whose caveat says it does not exclude ``cond`` does not count); 'against': two or
     more symptoms reported, none of them among its signs, no fact for it, for a condition whose signs
     are symptoms at all (not an incidental nodule); otherwise ''."""
+    # a report quoted that rules it out ("No pleural effusion") leaves no weight to give it (a read draft gave
+    # fluid "real weight" beside pleural plaques whose X-ray and CT both said there was none)
+    if cond.key in _SEEN_ON_A_FILM and cond in only_denied(intake.prior_imaging):
+        return ""
     reported = questions.reported_symptoms(intake)
     own = fitting(cond, reported)
     raising, lowering = bearing_on(intake, cond)
