@@ -184,8 +184,9 @@ def agreement_sentence(dx_name: str, verdict: Verdict, imaging: ImagingFindings)
             )
     if not imaging.kinds and not imaging.findings and imaging.ct is None:
         return (
-            "No images were analysed, so no imaging result agrees or disagrees with the diagnosis of "
-            f"{dx_name}."
+            "No images were analysed, so no imaging result agrees or disagrees with "
+            + (dx_name if dx_name == questions.UNNAMED else f"the diagnosis of {dx_name}")
+            + "."
         )
     return (
         f"In short, the images neither agree nor disagree with the first diagnosis of {dx_name}; "
@@ -573,6 +574,9 @@ def _answer_treatment(
             return False
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
+    out += [
+        DraftSentence(text=note, origin="template") for _, note in questions.side_effects_asked(ctx.intake)
+    ]
     out += topic_answers.treatment_subject_sentences(ctx, q)
     clear = _clear_film_sentence(ctx)
     if clear:

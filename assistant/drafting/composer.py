@@ -421,7 +421,8 @@ def _has_images(imaging: ImagingFindings) -> bool:
 def _questions(ctx: _Context) -> list[DraftSentence]:
     dx = ctx.diagnosis
     verdict = verdict_for(questions.diagnosis_condition(ctx.intake), "", ctx.imaging)
-    fixed = [f"What makes you confident in the diagnosis of {dx}, and what would change it?"]
+    named = dx if dx == questions.UNNAMED else f"the diagnosis of {dx}"
+    fixed = [f"What makes you confident in {named}, and what would change it?"]
     if verdict.direction != "supports" and _has_images(ctx.imaging):
         fixed.append("Could a radiologist's report on the images help settle the question?")
     fixed.append("Which symptoms should make me seek care sooner?")

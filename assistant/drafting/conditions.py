@@ -783,9 +783,20 @@ def companions(text: str) -> list[Condition]:
         # "heart failure with water on the lungs": the fluid its own name speaks of, not a second one
         if cond.key == "pleural_effusion" and main.key == "heart_failure" and "effusion" not in text[start:]:
             continue
+        # "pneumonia - sent home on antibiotics, could it be sepsis?": a question, not a second diagnosis (a
+        # read draft answered "whether the diagnosis of pneumonia and sepsis is right")
+        if _WONDERED.search(before):
+            continue
         if _JOINED.search(before) and not _past(text, start, start):
             out.append(cond)
     return out
+
+
+_WONDERED = re.compile(
+    r"\b(?:could|might|may|maybe|possibly|perhaps|or is it|is it|what about|wonder\w*|worried)"
+    r"(?:\s+(?:it|this|that|he|she|i|they|be|have|has|got|about|if|whether|an?|the)){0,4}\s*$",
+    re.I,
+)
 
 
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.
@@ -863,6 +874,11 @@ def main_condition(text: str) -> Condition | None:
     found = [c for c in conditions_in(text) if c not in denied]
     if not found:
         return None
+    # "'floppy airway' (laryngomalacia)": the medical name in brackets says which condition the lay words
+    # meant (a read draft took the lay words for tracheomalacia and weighed laryngomalacia against it)
+    explained = _bracketed_name(text, found[0])
+    if explained is not None and explained not in denied:
+        return explained
     narrower = [c for c in found if c.refines and c.refines in {f.key for f in found}]
     if narrower:
         return narrower[0]
@@ -870,6 +886,35 @@ def main_condition(text: str) -> Condition | None:
     # diagnosis ("a viral chest infection" or "viral pneumonia" stays a viral infection).
     caused = [c for c in found[1:] if c.key != "pneumonia"] if found[0].key == "viral_infection" else []
     return caused[0] if caused else found[0]
+
+
+def explained_by_brackets(text: str) -> Condition | None:
+    """The condition that a diagnosis's lay words were read as when its bracketed medical name says they
+    mean another ("'floppy airway' (laryngomalacia)": tracheomalacia), else None."""
+    text = correct_spelling(text)
+    found = conditions_in(text)
+    if not found or _bracketed_name(text, found[0]) is None:
+        return None
+    return found[0]
+
+
+def _bracketed_name(text: str, first: Condition) -> Condition | None:
+    """The condition named by its medical term in brackets just after lay words read as ``first``."""
+    hits = _hits(text)
+    lay = next(((a, a - n) for a, n, c in hits if c == first), None)
+    if lay is None:
+        return None
+    start, end = lay
+    if any(text[start:end].lower() == t.lower() for t in first.terms):
+        return None
+    after = re.match(r"[\s'\"]*\(\s*([^()]{3,60})\)", text[end:])
+    if after is None:
+        return None
+    inner = after.group(1).strip().lower()
+    return next(
+        (c for c in CONDITIONS if c != first and any(inner == t.lower() for t in c.terms)),
+        None,
+    )
 
 
 def for_label(label: str) -> Condition | None:

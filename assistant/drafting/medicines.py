@@ -1022,3 +1022,198 @@ def medicine_sentences(
         + (", or a pharmacist for medicines bought without a prescription." if bought else ".")
     )
     return out
+
+
+@dataclass(frozen=True)
+class SideEffect:
+    """A known side effect of a kind of medicine, in the project's own words, for a patient's question
+    whether a symptom comes from a medicine they take ("is the diarrhoea from the amoxicillin?")."""
+
+    #: The medicines, as patients write them.
+    medicines: tuple[str, ...]
+    #: What the patient calls the effect, as a regular expression over the question (and, when the
+    #: question names no effect, "could it be the amlodipine?", over the symptoms told).
+    effect: str
+    #: The answer; "{med}" is the medicine as the patient wrote it.
+    note: str
+    _compiled: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    _effect: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        rx = re.compile(r"(?<![a-z])(?:" + "|".join(self.medicines) + r")(?![a-z])", re.IGNORECASE)
+        object.__setattr__(self, "_compiled", rx)
+        object.__setattr__(self, "_effect", re.compile(self.effect, re.IGNORECASE))
+
+
+_ANTIBIOTIC_NAMES = (
+    r"amoxi\w*", r"co-?amoxiclav", r"augmentin", r"clarithromycin", r"erythromycin", r"azithromycin",
+    r"doxycycline", r"cefalexin", r"cefuroxime", r"ceftriaxone", r"levofloxacin", r"ciprofloxacin",
+    r"moxifloxacin", r"flucloxacillin", r"penicillin\w*", r"clindamycin", r"co-?trimoxazole", r"antibiotics?",
+)  # fmt: skip
+
+SIDE_EFFECTS: tuple[SideEffect, ...] = (
+    SideEffect(
+        _ANTIBIOTIC_NAMES,
+        r"\b(?:diarrh\w*|loose (?:stools?|poo)|the runs|runny poo|tummy upset|upset stomach)\b",
+        "Diarrhoea is a common side effect of antibiotics such as {med} and is usually mild; diarrhoea that "
+        "is severe, watery many times a day, bloody or lasting, or that comes with signs of dehydration, "
+        "needs a doctor's review promptly, and some chest infections (Legionella among them) cause "
+        "diarrhoea themselves, so it is worth telling the treating team rather than stopping the antibiotic "
+        "on one's own.",
+    ),
+    SideEffect(
+        (r"amlodipine", r"nifedipine", r"felodipine", r"lercanidipine", r"istin", r"adalat"),
+        r"\b(?:ankles?|swell\w*|swollen|puff\w*|legs?|feet|oedema|edema|fluid)\b",
+        "{Med} commonly causes ankle swelling, more at higher doses, without breathlessness; swelling that "
+        "comes with breathlessness, waking breathless at night, needing more pillows or a quick gain in "
+        "weight points instead to fluid from the heart, which needs checking (a blood test called "
+        "NT-proBNP and a heart scan) rather than putting down to the tablet.",
+    ),
+    SideEffect(
+        (r"ticagrelor", r"brilique"),
+        r"\b(?:breath\w*|air|sigh\w*|puffed|winded)\b",
+        "{Med} causes a feeling of breathlessness (often a sighing or air-hunger feeling at rest) in roughly "
+        "one person in seven, usually in the first weeks, and it often eases; it is not harmful in itself, "
+        "but it should not be stopped without the heart team, since stopping it early after a heart attack "
+        "or a stent raises the risk of another, and breathlessness with other signs still needs its other "
+        "causes checked.",
+    ),
+    SideEffect(
+        (
+            r"bendroflumethiazide",
+            r"indapamide",
+            r"hydrochlorothiazide",
+            r"chlortalidone",
+            r"chlorthalidone",
+            r"thiazides?",
+            r"water tablets?",
+            r"diuretics?",
+        ),
+        r"\b(?:sodium|salt|hyponatr\w*|confus\w*)\b",
+        "Thiazide water tablets such as {med} are one of the commonest causes of a low sodium level, "
+        "especially in older women, and the treating team usually stops or changes them when the sodium is "
+        "low; a sodium low enough to cause confusion, drowsiness, vomiting or a fit needs hospital care.",
+    ),
+    SideEffect(
+        (
+            r"sertraline",
+            r"citalopram",
+            r"escitalopram",
+            r"fluoxetine",
+            r"paroxetine",
+            r"venlafaxine",
+            r"mirtazapine",
+        ),
+        r"\b(?:sodium|salt|hyponatr\w*|confus\w*)\b",
+        "Antidepressants such as {med} can lower the sodium level, mostly in older people and in the first "
+        "weeks of taking them or after a dose change; whether to pause or change it is for the prescriber, "
+        "who weighs it against stopping it suddenly.",
+    ),
+    SideEffect(
+        (r"naproxen", r"ibuprofen", r"diclofenac", r"nurofen", r"celecoxib", r"etoricoxib", r"mefenamic"),
+        r"\b(?:swell\w*|swollen|ankles?|fluid|breath\w*|worse|kidneys?|weight)\b",
+        "Anti-inflammatory painkillers such as {med} make the body hold on to salt and water, so they can "
+        "bring on or worsen swollen ankles and fluid on the lungs from heart failure, and strain the "
+        "kidneys, most with blood pressure tablets and water tablets; they are usually avoided while that "
+        "is being looked into, and the GP or pharmacist can suggest another painkiller.",
+    ),
+    SideEffect(
+        (
+            r"propranolol",
+            r"atenolol",
+            r"bisoprolol",
+            r"metoprolol",
+            r"carvedilol",
+            r"sotalol",
+            r"nebivolol",
+            r"labetalol",
+            r"timolol",
+            r"beta-?blockers?",
+        ),
+        r"\b(?:wheez\w*|asthma|tight\w*|breath\w*)\b",
+        "Beta-blockers such as {med} can narrow the airways and bring on wheeze in people with asthma, "
+        "non-selective ones such as propranolol most; this is worth raising with the prescriber, who can "
+        "suggest an alternative, rather than stopping it suddenly.",
+    ),
+    SideEffect(
+        (r"atorvastatin", r"simvastatin", r"rosuvastatin", r"pravastatin", r"statins?"),
+        r"\b(?:muscles?|aches?|aching|cramps?|weak\w*|pains?)\b",
+        "Statins such as {med} can cause muscle aches; aching with weakness or dark urine needs checking "
+        "promptly, and some antibiotics and antifungal medicines (clarithromycin, itraconazole) raise "
+        "statin levels, so the prescriber may pause the statin while they are taken.",
+    ),
+    SideEffect(
+        (r"metformin",),
+        r"\b(?:diarrh\w*|loose|stomach|tummy|sick|vomit\w*|nause\w*)\b",
+        "{Med} often upsets the stomach or causes loose stools, mostly when started or the dose is raised; "
+        "it is usually paused during an illness with vomiting, diarrhoea or dehydration (the sick-day "
+        "rules) and restarted when eating and drinking again, which the GP or pharmacist can advise on.",
+    ),
+    SideEffect(
+        OPIOID_NAMES,
+        r"\b(?:constipat\w*|bung\w*|sick|nause\w*|drows\w*|sleepy|confus\w*|itch\w*)\b",
+        "Codeine-type painkillers such as {med} commonly cause constipation, sickness and drowsiness, and "
+        "in older people confusion; a regular laxative is usually taken with them, and the GP or pharmacist "
+        "can suggest other ways to control the pain.",
+    ),
+    SideEffect(
+        (
+            r"prednisolone",
+            r"prednisone",
+            r"dexamethasone",
+            r"steroids?(?!\s*(?:inhalers?|sprays?|creams?|nasal))",
+        ),
+        r"\b(?:sugar|diabet\w*|glucose|weight|appetite|mood|sleep\w*|insomnia|bones?|thrush)\b",
+        "Steroid tablets such as {med} raise the blood sugar (so people with diabetes, or at risk of it, "
+        "have it checked while taking them), increase appetite and weight, and can disturb sleep and mood; "
+        "most of this settles when the course ends, and a long course is not stopped suddenly.",
+    ),
+)
+
+#: A question linking a problem to a medicine: "is the diarrhoea from the amoxicillin?", "is the naproxen
+#: making it worse?", "could it be the amlodipine?", "side effect of the ticagrelor?".
+_LINKED = re.compile(
+    r"\b(?:from|caused by|because of|due to|side[- ]?effects?|making|make|makes|causing|cause|causes|"
+    r"to blame|behind|reaction to|down to|related to|linked to)\b|"
+    # "the co-codamol is bunging me up"
+    r"\b(?:is|are|was|were|keeps?|has been|have been) \w+ing (?:me|him|her|them|us)\b|"
+    r"\b(?:could|can|might|is|was) (?:it|this|that) "
+    r"(?:be |have been )?(?:the|my|his|her)\b",
+    re.I,
+)
+
+
+_GENERIC = re.compile(
+    r"(?:antibiotics?|thiazides?|water tablets?|diuretics?|statins?|beta-?blockers?|steroids?)$", re.I
+)
+
+
+def side_effect_notes(
+    question_sentences: Sequence[str], medications: Sequence[str], symptoms: str
+) -> list[tuple[str, str]]:
+    """For each question that asks whether a problem comes from a listed medicine, what that medicine is
+    known to cause, as (the medicine as written, the note) (a read draft left "is the diarrhoea from the
+    amoxicillin?", "is the ticagrelor making him breathless?" and "are the ankles from the amlodipine?"
+    unanswered)."""
+    out: list[tuple[str, str]] = []
+    for sentence in question_sentences:
+        if not _LINKED.search(sentence):
+            continue
+        for effect in SIDE_EFFECTS:
+            named = effect._compiled.search(sentence)
+            if named is None:
+                continue
+            listed = next((m for m in medications if effect._compiled.search(m)), None)
+            if listed is None:
+                continue
+            if not (effect._effect.search(sentence) or effect._effect.search(symptoms)):
+                continue
+            word = effect._compiled.search(listed)
+            med = word.group(0).lower() if word else named.group(0).lower()
+            note = effect.note
+            if _GENERIC.match(med):  # "the antibiotics" listed by kind: no "antibiotics such as antibiotics"
+                note = note.replace(" such as {med}", "").replace("{Med}", "This medicine")
+            note = note.replace("{Med}", med[:1].upper() + med[1:]).replace("{med}", med)
+            if all(note != n for _, n in out):
+                out.append((med, note))
+    return out

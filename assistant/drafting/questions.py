@@ -23,11 +23,12 @@ from assistant.drafting.conditions import (
     correct_spelling,
     denied_conditions,
     diagnosis_family,
+    explained_by_brackets,
     main_condition,
     mention_starts,
     only_denied,
 )
-from assistant.drafting.medicines import GROUPS, listed_medicine
+from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_notes
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import (
     ADVICE_ONLY,
@@ -233,6 +234,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"(?:nearly |almost |near[- ])faint\w*|felt faint|feeling faint|feels faint", "feeling faint"),
     (
         r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|"
+        # "twice I have blacked out going up the stairs" (a read summary left the blackouts out)
+        r"black(?:ed|s|ing)? out|blackouts?|"
         r"(?<!lung )(?<!lung has )(?<!lung had )(?<!lung have )(?<!lungs have )(?<!lung has not )collaps\w*"
         # "the bottom of the lung has 'collapsed' (atelectasis)", "collapsed lower lobe": a lung's collapse (a
         # read summary listed fainting for a man who had not fainted)
@@ -267,10 +270,34 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"(?:blue|purple)(?:/(?:blue|purple))? (?:a)?round (?:the |his |her |my )?(?:lips|mouth)",
         "blue lips",
     ),
+    # Symptoms outside the chest that a read summary left out of "Symptoms reported" (a 4-year-old's tummy
+    # pain beside a lower-lobe pneumonia, a teenager's itch and neck lump beside a mass in the chest).
+    (
+        r"(?:tummy|stomach|belly|abdominal|abdomen) (?:pain|ache)s?|(?:tummy|stomach|belly)[- ]?ache|"
+        r"pain (?:in|round|around) (?:the |his |her |my )?(?:tummy|belly|stomach|abdomen)|"
+        r"(?:tummy|stomach|belly) (?:hurts|is sore|is painful)",
+        "tummy (abdominal) pain",
+    ),
+    (
+        r"(?<!after )(?:vomit\w*|being sick|been sick|throw\w* up)(?! after (?:a |the |each )?cough)",
+        "vomiting",
+    ),
+    (r"diarrh\w*|loose (?:stools?|poos?)|watery poo\w*", "diarrhoea"),
+    (
+        r"(?<!eyes )(?<!nose )(?<!eyes are )(?<!nose is )itch\w*"
+        r"(?!\s+(?:and watery |and runny |and red )?(?:eyes?|nose|throat|ears?))",
+        "itching",
+    ),
+    (
+        r"lump (?:in|on|above|at) (?:the |my |his |her )?(?:neck|collar ?bone)|neck lump|"
+        r"(?:swollen|enlarged) (?:glands?|lymph nodes?) in (?:the |my |his |her )?neck",
+        "a lump in the neck",
+    ),
 )
 _SYMPTOM_PATTERNS = [(re.compile(r"\b(?:" + rx + r")\b", re.I), name) for rx, name in _SYMPTOMS]
 _SUBSUMES = {
     "coughing fits": ("a cough",),
+    "vomiting after coughing": ("vomiting",),
     "coughing or choking when eating or drinking": ("a cough", "a choking episode"),
     "a cough with coloured phlegm": ("phlegm", "a cough"),
     "coughing blood": ("a cough",),
@@ -317,7 +344,10 @@ PEOPLE = (
     # "Aunty had a clot in her leg" is the aunt's (a read summary gave a 16-year-old a past clot)
     r"mother|father|mum|mom|dad|parents?|brother|sister|aunt|aunty|auntie|uncle|cousin|nephew|niece|nan|nana|"
     r"gran|granny|grand\w+|step(?:mum|mom|dad|mother|father)|son|daughter|wife|"
-    r"husband|partner|relative|friend|neighbour|neighbor|colleague|co-?workers?|workmates?"
+    r"husband|partner|relative|friend|neighbour|neighbor|colleague|co-?workers?|workmates?|mates?|"
+    # "Fellow traveller admitted to hospital with Legionnaires' disease" (a read summary listed it as the
+    # patient's past condition)
+    r"fellow \w+|travell?ers?|passengers?|guests?"
 )
 
 
@@ -384,7 +414,24 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     )
     child = intake.age is not None and intake.age < 18
     named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False, child=child)
+    # "Could it be asthma, I had it as a kid?": a question asking about it now names it, whatever past
+    # episode the same sentence tells of.
+    asked = asked_conditions(intake)
+    text = _text_of(intake)
+    told = conditions_in(text, fuzzy=True, vague=False, history=True, child=child)
+    named += [
+        c
+        for c in told
+        if c not in named
+        and c in asked
+        and any(_COULD_IT_BE.search(text[max(0, s - 40) : s]) for s in mention_starts(c, text))
+    ]
     found = [c for c in named if c not in family]
+    # the lay words of "'floppy airway' (laryngomalacia)" name no alternative of their own
+    explained = explained_by_brackets(intake.diagnosis_in_question)
+    found = [
+        c for c in found if c != explained or any(t.lower() in intake.main_question.lower() for t in c.terms)
+    ]
     # A wheeze in a baby, or with bronchiolitis, is not asthma asked about: asthma is not diagnosed
     # under 2, and bronchiolitis wheezes. Only the word "asthma" itself names it then.
     baby = intake.age is not None and intake.age < 2
@@ -415,7 +462,6 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # story's context, so any of its readings counts as asked in the question.
     vague_asked = vague_asked_keys(intake) if vague else set()
     known = known_conditions(intake)
-    asked = asked_conditions(intake)
     # Known heart failure and "could it be her heart instead?": whether it is the cause now is asked.
     # "Could COVID have scarred my lungs?" after COVID five months ago asks about what it left, not
     # whether the illness is COVID-19 instead.
@@ -443,7 +489,31 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         + [c for c in denied_conditions(intake.history) if c not in asked and c not in in_question]
     )
     found = [c for c in found if c not in risks and c not in denied]
+    # "CT: No pleural effusion" of a man whose brother's mesothelioma "started with fluid on the lung": what a
+    # quoted report rules out is no alternative unless a question asks about it
+    ruled_out = [
+        c
+        for c in found
+        if c.key in SEEN_ON_A_FILM
+        and c in only_denied(intake.prior_imaging)
+        and c not in asked
+        and c not in in_question
+    ]
+    found = [c for c in found if c not in ruled_out]
     return _cancer_after_clot(found, family, _text_of(intake))
+
+
+#: What a chest film's report rules out when it says so ("no pneumothorax", "no effusion"); not an inhaled
+#: object or a clot, which a film cannot exclude.
+SEEN_ON_A_FILM = frozenset({"pneumothorax", "pleural_effusion"})
+
+
+#: "Could it be ...", said just before a condition's name: asked as a possibility now.
+_COULD_IT_BE = re.compile(
+    r"\b(?:could|might|may|can) (?:it|this|that|she|he|i|they) (?:just |really |actually |also )?"
+    r"(?:be|have) (?:an? |the |some )?$",
+    re.I,
+)
 
 
 #: Diagnoses that are each a kind of interstitial lung disease.
@@ -1355,9 +1425,22 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
     smoking = topics_in(clause, ["lifestyle"])
     # "COPD from my smoking" names a cause; it asks nothing about smoking.
     cause = re.search(r"\b(?:from|by|because of) (?:my|his|her|their|the) (?:smok|vap)", clause, re.I)
+    # "could this be cancer even though I never smoked?": what never having smoked means here, not whether
+    # stopping helps (a read draft asked a never-smoker "whether stopping helps")
+    never = re.search(
+        r"\b(?:never|not ever|don'?t|doesn'?t|didn'?t|do not|does not|did not|non-?)\s*(?:\w+\s+)?"
+        r"(?:smok|vap)",
+        clause,
+        re.I,
+    )
     if smoking and question and not cause:
         said = join_names(smoking[0].words(clause))
-        out.append(("smoking", f"whether {said} matters here, and whether stopping helps", ["smoking"], []))
+        summary = (
+            f"what never {'vaping' if said == 'vaping' else 'having smoked'} means here"
+            if never
+            else f"whether {said} matters here, and whether stopping helps"
+        )
+        out.append(("smoking", summary, ["smoking"], []))
     out += _plan_asked(clause)
     exposure = _exposure_asked(clause) if question else None
     if exposure is not None:
@@ -1601,6 +1684,12 @@ def _one_activity_question(asked: list[Asked]) -> list[Asked]:
     return [*rest[:first], merged, *rest[first:]]
 
 
+def side_effects_asked(intake: IntakeRecord) -> list[tuple[str, str]]:
+    """(medicine, note) for each question whether a problem comes from a listed medicine."""
+    asks = [s for s in _question_texts(intake) if s.rstrip().endswith("?")]
+    return side_effect_notes(asks, intake.medications, intake.symptom_text)
+
+
 def treatment_subjects(intake: IntakeRecord) -> list[str]:
     """Keys of the treatments the patient's questions name ('steroid', 'diuretic'), in order."""
     text = "\n".join(_question_texts(intake)) or intake.main_question
@@ -1684,7 +1773,8 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         # ("shouldn't she have an xray?" was answered as "what the uploaded images show")
         out.append({"kind": "images", "summary": "what the earlier images or their report show"})
     subjects = treatment_subjects(intake)
-    if subjects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
+    effects = side_effects_asked(intake)
+    if subjects or effects or _TREATMENT.search(asked) or (intake.medications and "treat" in asked.lower()):
         names = [medicine_name(topic(k), intake.medications) for k in subjects if k not in ADVICE_ONLY]
         # None of them listed: the question is whether one is needed, not whether it is right.
         listed = any(prescribed(topic(k), intake.medications) for k in subjects if k not in ADVICE_ONLY)
@@ -1697,6 +1787,13 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
             summary += ", and whether alcohol is safe with it"
         if "pregnancy" in subjects:
             summary += ", and whether it is safe in pregnancy"
+        if effects:
+            meds = join_names(list(dict.fromkeys(m for m, _ in effects)))
+            summary = (
+                f"whether a symptom could be a side effect of {meds}"
+                if not names and not subjects and not _TREATMENT.search(asked)
+                else summary + f", and whether a symptom could be a side effect of {meds}"
+            )
         out.append({"kind": "treatment", "summary": summary, "subjects": subjects})
     topical = _topic_questions(intake)
     for cond in risk_conditions(intake):
@@ -1732,7 +1829,10 @@ _EXPOSURE_FOLLOW_UP = re.compile(r"\b(get rid of|re-?home|give (?:them|it) away|
 
 
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|our|his|her|he|she)\b", re.I)
-_UNNAMED = "the condition first diagnosed"
+#: A diagnosis that names no condition ("'it's just your age' and a bit of arthritis"): what the patient was
+#: told, as the draft refers to it (a read draft asked for "a diagnosis of the condition first diagnosed").
+UNNAMED = "the explanation first given"
+_UNNAMED = UNNAMED
 
 
 def _diagnosis_name(intake: IntakeRecord) -> str:

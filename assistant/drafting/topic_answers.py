@@ -509,6 +509,8 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
     """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
     support is."""
     said = re.sub(r"^whether | matters here.*$", "", q.summary)
+    if said.startswith("what never"):
+        said = "never having smoked" if "smoked" in said else "never having vaped"
     out: list[DraftSentence] = []
     if any(f.factor.key == "never_smoked" for f in found_factors(ctx.intake)):
         # "How can it be cancer if I never smoked?": stop-smoking advice answers nothing.
@@ -1098,6 +1100,33 @@ _VULNERABLE_ADVICE = (
 )
 
 
+#: Whooping cough and a young baby in the same home or family (read drafts of a mother with whooping cough
+#: three weeks after a birth, and of a grandmother with a cough of six weeks and a 6-week-old grandson, told
+#: them only to put off visits).
+_WHOOPING_BABY = (
+    "A baby of a few months or younger who is in close contact with someone with whooping cough is usually "
+    "offered preventive antibiotics promptly, whatever their vaccines, so the GP or the local health "
+    "protection team should be contacted today; a baby who has pauses in breathing, goes blue or grey, or "
+    "struggles to feed needs emergency care."
+)
+_YOUNG_BABY = re.compile(
+    r"\b(?:newborn|new-born|baby|babies|infant|\d+[- ](?:week|day)[- ]old|"
+    r"(?:[1-6]|one|two|three|four|five|six)[- ]month[- ]old)\b",
+    re.I,
+)
+
+
+def _young_contact_advice(ctx: AnswerContext, q: SubQuestion, who: str, c: Condition) -> list[DraftSentence]:
+    """What a contact an infection harms most needs: preventive antibiotics for a baby near whooping cough,
+    otherwise visits put off (TB has its own advice)."""
+    about = who + " " + q.summary + " " + _asked_about(ctx, who)
+    if c.key == "whooping_cough" and _YOUNG_BABY.search(about + " " + _story(ctx.intake)):
+        return [_t(_WHOOPING_BABY)]
+    if c.key not in _TB_KEYS and _VULNERABLE_CONTACT.search(about):
+        return [_t(_VULNERABLE_ADVICE)]
+    return []
+
+
 def _asked_about(ctx: AnswerContext, who: str) -> str:
     """The question's sentence that names ``who``, for what it says about them ("my mum who is on chemo")."""
     head = who.split(" and ")[0].split(", ")[0].split()[-1] if who else ""
@@ -1111,13 +1140,28 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     who = q.subjects[0] if q.subjects else "family"
     dx = questions.diagnosis_condition(ctx.intake)
     if dx is not None and dx.key in _NOT_CATCHING:
+        catching = [c for c in conds if c.infectious and c != dx][:1]
+        # the infection named in the contact question's own sentence, not one asked as a cause ("is it from
+        # the covid?")
+        asked = {c.key for c in conditions_in(_asked_about(ctx, who), fuzzy=True)}
+        if catching and catching[0].key in asked:
+            # "Could this cough be whooping cough - is it safe to be around my 6-week-old grandson?": the
+            # infection asked about leads, not the diagnosis that cannot be caught (a read draft answered
+            # only "a broken rib is not an infection")
+            c = catching[0]
+            out = [
+                _t(
+                    f"On the patient's {who}: {dx.name} itself cannot be caught, but {c.name}, which the "
+                    f"question raises, can be, so it matters here: {c.infectious}."
+                )
+            ]
+            return out + _young_contact_advice(ctx, q, who, c)
         out = [
             _t(
                 f"On the patient's {who}: {dx.name} is not an infection, so it cannot be caught from the "
                 "patient or passed on by contact."
             )
         ]
-        catching = [c for c in conds if c.infectious and c != dx][:1]
         out += [_t(f"If {c.name} were found instead: {c.infectious}.") for c in catching]
         return out
     infectious = [c for c in conds if c.infectious]
@@ -1136,11 +1180,7 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
         c = named_germ[0]
     plural = " and " in who or who.endswith("s") or who in {"children", "family"}
     out = [_t(f"On the patient's {who}: {c.infectious}.")]
-    if c.key not in _TB_KEYS and (
-        _VULNERABLE_CONTACT.search(who)
-        or _VULNERABLE_CONTACT.search(q.summary + " " + _asked_about(ctx, who))
-    ):
-        out.append(_t(_VULNERABLE_ADVICE))
+    out += _young_contact_advice(ctx, q, who, c)
     if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
         out.append(_t(_TB_YOUNG_CONTACTS))
     out.append(

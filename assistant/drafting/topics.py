@@ -663,7 +663,11 @@ _AND_RELATIVE = re.compile(
 _AT_RISK = re.compile(
     r"\b(at risk|catch\w*|caught|contagious|infectious|spread\w*|pass(?:ed)? (?:it|this) on|"
     r"be tested|be checked|screen\w*|need(?:s)? (?:a |to be )?(?:test|check)\w*|in danger|"
-    r"danger(?:ous)? (?:to|for)|safe (?:for|around|to be (?:near|around|with))|"
+    # "is it safe for years?" asks how long a medicine can be taken, of no one (a read draft answered "cause
+    # the problems my mum had" as whether the grandmother could catch asthma)
+    r"danger(?:ous)? (?:to|for)|"
+    r"safe (?:for(?! (?:\d+ |many |several |a few |so many )?(?:years?|months?|weeks?|long|life|ever|"
+    r"the long term|a long time)\b)|around|to be (?:near|around|with))|"
     # "can we visit my sister's newborn?", "can my mum who is on chemo be around her?"
     r"visit\w*|be (?:around|near|with) (?:her|him|them|the baby)|hold (?:her|him|the baby)|"
     r"(?:come|go) round|"
