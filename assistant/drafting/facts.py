@@ -538,8 +538,7 @@ def _uncertain(cond: Condition, clause: str) -> bool:
     starts = mention_starts(cond, spelt)
     return bool(starts) and all(
         _UNSURE_BEFORE.search(spelt[max(0, s - 25) : s])
-        or (re.match(r"[\w' -]{0,30}?\?", spelt[s:])
-        and not re.match(r"[\w' -]{0,30}?\?\w", spelt[s:]))
+        or (re.match(r"[\w' -]{0,30}?\?", spelt[s:]) and not re.match(r"[\w' -]{0,30}?\?\w", spelt[s:]))
         for s in starts
     )
 

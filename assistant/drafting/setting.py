@@ -87,7 +87,7 @@ _NOT_NOW = re.compile(
     r"(?:man|woman|guest|passenger|traveller|patient)|fellow \w+|(?:his|her|my|our) (?:friend|colleague|"
     r"neighbour|neighbor|workmate)s?)\b[^.;!?\n]{0,60}|"
     # "Healthcare assistant on a medical ward.": the writer's job, said as a title
-    r"(?:(?:\A|[.!?\n])\s*|\ban?\s+)(?:nurse|carer|care assistant|healthcare assistant|hca|porter|cleaner|"
+    r"(?:\A|[.!?\n])\s*(?:nurse|carer|care assistant|healthcare assistant|hca|porter|cleaner|"
     r"physio\w*|midwife|paramedic|"
     r"domestic|housekeeper|volunteer)s?\b[^.;!?\n]{0,20})$",
     re.I,
@@ -112,7 +112,8 @@ _NO_PLAN = re.compile(
 
 #: A stay dated in the past, said just after it ("the patient on the ward last year").
 _DATED_PAST = re.compile(
-    r"^[^.;!?\n]{0,12}?\b(?:last (?:year|month|winter|summer|spring|autumn|time)|"
+    # not "since last year" or "for the last year", which run to now
+    r"^[^.;!?\n]{0,12}?\b(?<!since )(?<!the )(?:last (?:year|month|winter|summer|spring|autumn|time)|"
     r"(?:\d+|a|one|two|three|four|five|six|several|a few) (?:weeks?|months?|years?) ago)\b",
     re.I,
 )

@@ -106,6 +106,10 @@ def test_a_healthcare_assistants_ward_and_a_patient_on_it_last_year_are_not_her_
     past = _intake(history="No TB contact except the patient on the ward last year.")
     assert not in_hospital(past)
     assert in_hospital(_intake(history="The nurse on the ward said she is better."))
+    assert in_hospital(_intake(reason_for_second_opinion="A nurse on the ward told us she is improving."))
+    assert (
+        care_setting(_intake(history="She has lived in a care home since last year.", age=88)) == "care_plan"
+    )
 
 
 def test_a_care_plan_said_not_to_exist_or_asked_about_is_no_care_plan() -> None:
