@@ -495,7 +495,8 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
     # normal oxygen level to argue from (a read draft held "a normal oxygen level" against a clot)
     if "normal_oxygen" in out and any(low_reading(text) for text in _texts(intake)):
         del out["normal_oxygen"]
-    # "Workmate had TB last year (not close contact, different team)": said anywhere, no contact
+    # "Workmate had TB last year (not close contact, different team)": said anywhere in the story, it answers
+    # every mention of the contact (one check, not also a per-clause denial in the table)
     if "tb_contact" in out and any(_NOT_CLOSE.search(text) for text in _texts(intake)):
         del out["tb_contact"]
     replaced = {k for f in out.values() for k in f.factor.instead_of}
