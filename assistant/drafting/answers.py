@@ -797,6 +797,27 @@ def _raised_by_a_telling_fact(intake: IntakeRecord, dx: Condition | None) -> lis
     return out
 
 
+#: A past breathing tube: "intubated for 3 weeks", "on a ventilator in NICU", "a tracheostomy".
+_BREATHING_TUBE = re.compile(
+    r"\b(?:intubat\w*|re-?intubat\w*|breathing tube|ventilat(?:or|ed)|tracheostomy|extubat\w*)\b", re.I
+)
+#: "never had a breathing tube", "no breathing tube ever".
+_DENIED_BEFORE = re.compile(r"\b(?:never|no|not|without|didn'?t|did not)\b[^.;,]{0,25}$", re.I)
+#: Noise from the voice box or windpipe: stridor, a hoarse voice, croup again and again.
+_UPPER_AIRWAY_NOISE = re.compile(
+    r"\b(?:stridor\w*|hoarse\w*|whistl\w* (?:when|on) (?:breathing|she breathes|he breathes) in|"
+    r"noisy breathing in|"
+    r"(?:croup|stridor)\b[^.;]{0,30}\b(?:\d+|two|three|four|five|six|several|many) times|"
+    r"(?:\d+|two|three|four|five|six|several|many|repeated|recurrent) (?:\w+ )?(?:episodes of |bouts of |"
+    r"attacks of )?croup)\b",
+    re.I,
+)
+
+
+#: Symptoms that make a positive TB test a question of active TB.
+_ACTIVE_TB_SIGNS = frozenset({"night sweats", "weight loss", "coughing blood"})
+
+
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
     fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
@@ -840,6 +861,49 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
                 "fluid around the lung with a fever after an infection that antibiotics have not cleared can "
                 "be infected fluid or pus, which a sample of the fluid (a pleural tap), usually guided by "
                 "ultrasound, shows",
+            )
+        )
+    # A positive TB test with symptoms of active TB is not latent TB until active TB is excluded (a read draft
+    # for a care worker with a 5-week cough, night sweats and weight loss told him latent TB "cannot be passed
+    # on" and raised no alternative).
+    said_now = set(
+        questions.asserted_symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion]))
+    )
+    if (
+        "latent_tb" in family
+        and not family & {"tuberculosis", "drug_resistant_tb"}
+        and said_now & _ACTIVE_TB_SIGNS
+    ):
+        out.append(
+            (
+                condition("tuberculosis"),
+                "a positive TB test together with "
+                + _join(sorted(said_now & _ACTIVE_TB_SIGNS))
+                + " calls for tests for active TB (sputum samples and a chest X-ray, sometimes a CT) before "
+                "latent TB is treated; until active TB is excluded, the TB service and occupational health "
+                "advise on work and close contacts",
+            )
+        )
+    # Noisy breathing in, a hoarse voice or croup again and again after weeks on a breathing tube: a narrowing
+    # below the voice box (a read draft for a 4-year-old born at 28 weeks, intubated for 3 weeks and hoarse
+    # since, with "croup" five times in a year, weighed only croup and asthma).
+    story = "\n".join(
+        [intake.reason_for_second_opinion, intake.history, intake.symptom_text, intake.main_question]
+    )
+    if (
+        "subglottic_stenosis" not in family
+        and any(
+            not _DENIED_BEFORE.search(story[max(0, m.start() - 30) : m.start()])
+            for m in _BREATHING_TUBE.finditer(story)
+        )
+        and _UPPER_AIRWAY_NOISE.search(story)
+    ):
+        out.append(
+            (
+                condition("subglottic_stenosis"),
+                "noisy breathing in, a hoarse voice or croup that keeps coming back after time on a "
+                "breathing tube can come from a narrowing just below the voice box that the tube left, "
+                "which an airway (ear, nose and throat) team looks for",
             )
         )
     # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read

@@ -433,7 +433,10 @@ def condition(key: str) -> Condition:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![a-z])" + re.escape(term) + r"(?:s|es)?(?![a-z])", re.IGNORECASE)
+    # an abbreviation's plural is "-s" only: "hiv" + "es" is hives (a read summary listed HIV among the past
+    # conditions of a man with a penicillin allergy "(hives)")
+    plural = r"s?" if len(term) <= 4 else r"(?:s|es)?"
+    return re.compile(r"(?<![a-z])" + re.escape(term) + plural + r"(?![a-z])", re.IGNORECASE)
 
 
 def _lay_pattern(source: str) -> re.Pattern[str]:
@@ -806,7 +809,8 @@ _DENIAL_REACH = 60
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
     # "no one with TB we know", "nobody with asthma"
-    r"no one (?:known )?(?:with|who has|who had)|nobody (?:known )?(?:with|who has|who had|has|had))\s+"
+    r"no one (?:known )?(?:in the family |in our family |else )?(?:with|who has|who had)|"
+    r"nobody (?:known )?(?:with|who has|who had|has|had))\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     # "never admitted with a chest infection" (a read summary listed pneumonia as a past condition)
     r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"

@@ -115,6 +115,14 @@ _DURATION = re.compile(
     re.I,
 )
 
+#: What "faint" describes when it means slight, not a faint: a rash, a shadow, a sound, a smell.
+_FAINT_AS_SLIGHT = (
+    r"(?:rash\w*|spots?|blotch\w*|marks?|bruis\w*|patch\w*|lines?|shadow\w*|haz\w*|opacit\w*|wheez\w*|"
+    r"crackl\w*|whistl\w*|rattl\w*|sounds?|noises?|murmurs?|smell\w*|tastes?|tinge|colou?r|pink\w*|red\w*|"
+    r"streaks?|traces?|hope|memory|idea|glow)\b"
+)
+
+
 # Symptoms recognised in free text and how the draft names them.
 _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
@@ -233,7 +241,10 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     # A near-faint is its own symptom (in aortic stenosis or a rhythm problem it matters as much).
     (r"(?:nearly |almost |near[- ])faint\w*|felt faint|feeling faint|feels faint", "feeling faint"),
     (
-        r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*|pass(?:ed)? out|"
+        r"(?<!nearly )(?<!almost )(?<!near[- ])(?<!felt )(?<!feeling )(?<!feels )faint\w*\b"
+        # "a faint blotchy rash on her arms", "a faint shadow", "faint crackles": faint as in slight (a read
+        # summary listed fainting, and a possible sepsis, for a girl with a faint rash)
+        rf"(?!\s+(?:[a-z-]+\s+){{0,2}}{_FAINT_AS_SLIGHT})|pass(?:ed)? out|"
         # "twice I have blacked out going up the stairs" (a read summary left the blackouts out)
         r"black(?:ed|s|ing)? out|blackouts?|"
         r"(?<!lung )(?<!lung has )(?<!lung had )(?<!lung have )(?<!lungs have )(?<!lung has not )collaps\w*"
@@ -730,9 +741,20 @@ _CONTINUES = re.compile(
 )
 
 
+#: A sentence that denies a whole list: "Never had asthma, hay fever or eczema" (split at its commas, a read
+#: summary listed hay fever among a woman's past conditions).
+DENIED_LIST = re.compile(
+    r"^\s*(?:no|never(?: had| been diagnosed with)?|not had|has not had|hasn'?t had|none of|denies|nor)\s+"
+    r"[a-z' -]{1,40}(?:,\s+[a-z' -]{1,40}){0,6},?\s+(?:or|nor)\s+[a-z' -]{1,40}$",
+    re.I,
+)
+
+
 def _top_level_pieces(sentence: str) -> list[str]:
     """A sentence split at its commas, except inside brackets: "husband smoked for decades (died 2019,
     heart attack)" is one piece about the husband (a read summary made the heart attack the patient's)."""
+    if DENIED_LIST.match(sentence):
+        return [sentence]  # "Never had asthma, hay fever or eczema": every item is denied
     pieces = re.split(r",\s+(?=[a-z])", sentence)
     out: list[str] = []
     for piece in pieces:
@@ -761,7 +783,7 @@ def history_pieces(text: str, others: re.Pattern[str] = _OTHERS) -> list[tuple[s
 #: summary's history in :mod:`facts`, the risk factors in :mod:`risk_factors`).
 NOT_KNOWN = (
     r"(?:not (?:recently |yet )?(?:been )?(?:mentioned|known|stated|recorded|documented|checked|tested|done|"
-    r"shared|disclosed|told)|unknown|never (?:been )?(?:tested|checked))"
+    r"shared|disclosed|told)|unknown|never (?:been )?(?:tested|checked|done|performed|carried out|offered))"
 )
 
 #: A test reported as negative or normal, or a status said to be negative ("mother HIV negative in antenatal

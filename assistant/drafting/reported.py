@@ -127,9 +127,31 @@ def reported_normal(intake: IntakeRecord) -> bool:
 def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]]:
     """(present, absent, where): the report's findings in plain words, those it says are absent,
     and the places it names, from the intake's sentences about imaging."""
+    present, absent, where, _ = _read_reports(intake)
+    return present, absent, where
+
+
+#: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
+#: Words after a denied finding that say it could not be judged: "No obvious lung mass, though assessment
+#: limited by effusion" (a read summary said "no mass" to a man with a new effusion and asbestos plaques).
+_HEDGED = re.compile(
+    r"^[^.;]{0,20}\b(?:though|although|but|however)?\b[^.;]{0,15}\b(?:limited|obscured|cannot (?:be "
+    r")?exclud\w*|"
+    r"can'?t (?:be )?exclud\w*|not (?:be )?excluded|difficult to assess|hard to assess)\b",
+    re.I,
+)
+_BARE_SIDE = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
+
+
+def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str], dict[str, list[str]]]:
+    """:func:`reported_findings`, with the places of the findings a sentence names alone ("Small left
+    effusion." after "Right lower zone consolidation.": a read summary put the fluid in the right lower
+    zone)."""
     present: list[str] = []
     absent: list[str] = []
     where: list[str] = []
+    placed: dict[str, list[str]] = {}
+    hedged: set[str] = set()
     seen: set[tuple[str, str]] = set()
     for text in (intake.prior_imaging, intake.reason_for_second_opinion):
         # the imaging field is all report once it names a scan: "CT chest: 'No rib fracture. 52 x 41 mm
@@ -139,26 +161,42 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
             if not (whole_report or _IMAGING.search(sentence)) or _NOT_A_REPORT.search(sentence):
                 continue
             found = False
+            named: list[str] = []
             for pattern, plain, short in TERMS:
                 if short == "nodule" and _large(sentence):
                     # a "nodule" of 3 cm or more is a mass (a read summary called a 52 mm lesion a small
                     # round shadow)
                     plain, short = "a mass", "mass"
                 for m in pattern.finditer(sentence):
-                    if _NEGATED.search(sentence[: m.start()]):
+                    if _NEGATED.search(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
+                        hedged.add(short)  # "No obvious lung mass, though assessment limited by effusion"
+                    elif _NEGATED.search(sentence[: m.start()]):
                         if short and short not in absent:
                             absent.append(short)
                     else:
                         found = True
+                        named.append(plain)
                         if plain not in present:
                             present.append(plain)
                     break
             if found:
-                where += _where(sentence, seen)
-    absent = [a for a in absent if not any(a in p for p in present)]
+                places = _where(sentence, seen)
+                if not places and len(named) == 1 and not _WHERE.search(sentence):
+                    side = _BARE_SIDE.search(sentence)
+                    if side:
+                        word = side.group(1).lower()
+                        places = ["on both sides" if word in ("bilateral", "both") else f"on the {word}"]
+                if len(named) == 1 and places and named[0] not in placed:
+                    placed[named[0]] = places
+                else:
+                    where += places
+    absent = [a for a in absent if not any(a in p for p in present) and a not in hedged]
     if "a mass" in present:
         present = [p for p in present if p != "a small round shadow (a nodule)"]
-    return present, absent, where
+    where += [w for plain, places in placed.items() if plain not in present for w in places]
+    placed = {plain: places for plain, places in placed.items() if plain in present}
+    said = {w for places in placed.values() for w in places}
+    return present, absent, list(dict.fromkeys(w for w in where if w not in said)), placed
 
 
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:x\s*\d+(?:\.\d+)?\s*)?(mm|cm)\b", re.I)
@@ -171,7 +209,7 @@ def _large(sentence: str) -> bool:
 
 def reported_sentence(intake: IntakeRecord) -> str:
     """The earlier report's findings as the intake describes them, or "" when it names none."""
-    present, absent, where = reported_findings(intake)
+    present, absent, where, placed = _read_reports(intake)
     if not present and reported_normal(intake):
         # "Is my X-ray ok?" after a film read as normal was answered only with "this analysis cannot say"
         return (
@@ -183,7 +221,16 @@ def reported_sentence(intake: IntakeRecord) -> str:
         )
     if not present:
         return ""
-    said = _join(present) + (f", {_join(where[:3])}" if where else "")
+    unplaced = [p for p in present if p not in placed]
+    parts = (
+        [
+            _join(unplaced)
+            + (f", {_join(where[:3])}," if where and placed else f", {_join(where[:3])}" if where else "")
+        ]
+        if unplaced
+        else []
+    )
+    said = _join(parts + [f"{p} {_join(placed[p])}" for p in present if p in placed])
     if absent:
         said += f", and no {_join(absent, 'or')}"
     return (

@@ -402,6 +402,10 @@ _UNKNOWN_AFTER = re.compile(
 def _denied(factor: Factor, clause: str, start: int, end: int | None = None) -> bool:
     if factor.denied is not None and factor.denied.search(clause):
         return True
+    if not factor.negative and questions.DENIED_LIST.match(clause):
+        return True  # "Never had asthma, hay fever or eczema"
+    if not factor.negative and _ASKED_SAID_NO.search(clause[:start]) and _SAID_NO.search(clause[start:]):
+        return True  # "we have asked about vaping, he says no"
     if not factor.negative and end is not None and _UNKNOWN_AFTER.search(clause[end:]):
         return True
     return not factor.negative and bool(_DENIAL_BEFORE.search(clause[max(0, start - 40) : start]))
@@ -479,6 +483,14 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
                     continue  # the diagnosis in question itself is no fact for or against it
                 if factor.own and _someone_elses(clause, match.start(), writer):
                     continue
+                if (
+                    not factor.own
+                    and not factor.others
+                    and _THEIR_STAY.search(clause[max(0, match.start() - 60) : match.start()])
+                    and _someone_elses(clause, match.start(), writer)
+                ):
+                    # "my brother had TB ... when he was working in Kenya": his stay, not the patient's
+                    continue
                 theirs = _THEIRS_BEFORE.search(clause[max(0, match.start() - 20) : match.start()])
                 caught = factor.others and _CAUGHT_FROM.search(clause)
                 if question and not theirs and not caught:
@@ -495,12 +507,59 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
     # normal oxygen level to argue from (a read draft held "a normal oxygen level" against a clot)
     if "normal_oxygen" in out and any(low_reading(text) for text in _texts(intake)):
         del out["normal_oxygen"]
+    # "ECG done, he said early repolarization normal" beside the tracing's report, "diffuse concave ST
+    # elevation, PR depression": an abnormal tracing told anywhere leaves no normal ECG to argue from (a read
+    # draft held "a normal ECG" against pericarditis)
+    if "normal_ecg" in out and any(_ECG_ABNORMAL.search(text) for text in _texts(intake)):
+        del out["normal_ecg"]
+    # "primary vaccines done there; 4-year pre-school booster probably missed": a dose missed anywhere leaves
+    # the child not fully protected (a read draft held "up to date with vaccinations" against whooping cough)
+    if "vaccines_up_to_date" in out and any(_VACCINE_MISSED.search(text) for text in _texts(intake)):
+        del out["vaccines_up_to_date"]
     # "Workmate had TB last year (not close contact, different team)": said anywhere in the story, it answers
     # every mention of the contact (one check, not also a per-clause denial in the table)
     if "tb_contact" in out and any(_NOT_CLOSE.search(text) for text in _texts(intake)):
         del out["tb_contact"]
     replaced = {k for f in out.values() for k in f.factor.instead_of}
     return tuple(f for key, f in out.items() if key not in replaced)
+
+
+#: Another person's own stay told just before a place: "when he was working in", "while she lived in" (a read
+#: draft gave a girl who had never travelled "time spent in a country where TB is common" from her uncle's).
+_THEIR_STAY = re.compile(
+    r"\b(?:he|she|they|who)\s+(?:was|were|had been|is|has been)?\s*(?:work\w*|liv\w*|stay\w*|based|posted|"
+    r"travel\w*|serv\w*|visit\w*|born|grew up)\b[^.;]{0,25}$",
+    re.I,
+)
+
+
+#: A question put to the patient about a habit, answered no: "we have asked about vaping, he says no".
+_ASKED_SAID_NO = re.compile(
+    r"\b(?:asked|checked|ask)\s+(?:him |her |them )?(?:about|if|whether)\b[^.;()]{0,30}$", re.I
+)
+_SAID_NO = re.compile(
+    r"^[^.;()]{0,40}\b(?:says|said|answers|answered|told (?:us|me)|insists|swears)\s+"
+    r"(?:no|not|never|he doesn'?t|she doesn'?t|they don'?t)\b",
+    re.I,
+)
+
+
+#: A vaccine dose said to be missed, late or not given.
+_VACCINE_MISSED = re.compile(
+    r"\b(?:booster|vaccin\w*|jabs?|immuni[sz]\w*)\b[^.;]{0,40}\b"
+    r"(?:missed|not (?:been )?(?:given|done|had)|overdue|behind|delayed|incomplete|skipped)\b|"
+    r"\b(?:missed|skipped|never had)\b[^.;]{0,20}\b(?:booster|vaccin\w*|jabs?)\b",
+    re.I,
+)
+
+
+#: An ECG reported with a change that is not normal.
+_ECG_ABNORMAL = re.compile(
+    r"\b(?:ecg|ekg|heart tracing)s?\b[^.;]{0,80}\b(?:st[- ](?:segment )?(?:elevation|depression|changes?)|"
+    r"(?:elevated|depressed) st\b|pr[- ](?:segment )?depression|t[- ]waves? (?:inver\w*|flatten\w*)|"
+    r"(?:atrial fibrillation|right (?:ventricular|heart) strain|bundle branch block|[lr]bbb|s1q3t3)\b)",
+    re.I,
+)
 
 
 #: A TB patient said not to be a close contact.

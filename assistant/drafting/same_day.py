@@ -81,6 +81,21 @@ _CONFUSED = re.compile(
     r"not making sense|delirium)\b",
     re.I,
 )
+#: Confused as in puzzled: "I'm confused about the results", "confused by what they said".
+_PUZZLED = re.compile(
+    r"\bconfus\w* (?:about|by|as to|over|with)\b|\b(?:i'?m|i am|im|we'?re|we are|it'?s|it is|so|really|very|"
+    r"a bit|bit) (?:a bit |so |really |very |quite )?confus(?:ed|ing)\b|"
+    # "I am a bit embarrassed and also confused: I had BCG"
+    r"\b(?:i'?m|i am|im|we'?re|we are)\b[^.;!?]{0,30}\bconfus(?:ed|ing)\b",
+    re.I,
+)
+#: A pattern of past episodes or a medicine's effect, not confusion now: "each time she gets a fever ... gets
+#: more confused", "quetiapine at night, which makes her very drowsy".
+_HABITUAL = re.compile(
+    r"\b(?:each time|every time|whenever|always|usually|"
+    r"makes (?:her|him|me|them) (?:very |so |quite )?(?:drowsy|sleepy))\b",
+    re.I,
+)
 _INFECTION = re.compile(r"\b(?:fever|temperature|phlegm|sputum|infection|pneumonia|shivers|chills)\b", re.I)
 _CALF = re.compile(r"\b(?:calf|calves)\b", re.I)
 _CALF_TROUBLE = re.compile(r"\b(?:swollen|swelling|tight|tender|pain\w*|ach\w*|sore|hurts?|red)\b", re.I)
@@ -248,10 +263,21 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         or any(_BLUE_LIPS.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
     ):
         out.append(LIPS_SIGN)
+    # new confusion is a high-risk sign of sepsis at any adult age (NICE NG51), told in the symptoms or the
+    # story ("wife says I'm a bit muddled and repeating myself": a read draft for a 47-year-old with probable
+    # Legionnaires' disease said only "the same day")
+    muddled = _CONFUSED.search(symptoms) or any(
+        _CONFUSED.search(s)
+        and "?" not in s
+        and not _PUZZLED.search(s)
+        and not _HEARSAY.search(s)
+        and not _HABITUAL.search(s)
+        for s in story
+    )
     if (
         age is not None
-        and age >= 65
-        and _CONFUSED.search(symptoms)
+        and age >= 16
+        and muddled
         and _INFECTION.search("\n".join([symptoms, intake.diagnosis_in_question]))
     ):
         out.append("new confusion or drowsiness with an infection")

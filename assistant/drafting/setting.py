@@ -86,6 +86,9 @@ _NOT_NOW = re.compile(
     r"\b(?:a (?:man|woman|lady|guy|friend|colleague|neighbour|neighbor)|someone|somebody|another (?:\w+ )?"
     r"(?:man|woman|guest|passenger|traveller|patient)|fellow \w+|(?:his|her|my|our) (?:friend|colleague|"
     r"neighbour|neighbor|workmate)s?)\b[^.;!?\n]{0,60}|"
+    # "two other delegates are in hospital" (a read draft told a man at home to tell the ward)
+    r"\b(?:two|three|four|five|several|some|many|other|\d+)\s+(?:other\s+)?(?:[a-z]+\s+)?(?:delegates|guests|"
+    r"people|passengers|travell?ers|colleagues|attendees|members|players|workers|friends|others)\b[^.;!?\n]{0,60}|"
     # "Healthcare assistant on a medical ward.": the writer's job, said as a title
     r"(?:\A|[.!?\n])\s*(?:nurse|carer|care assistant|healthcare assistant|hca|porter|cleaner|"
     r"physio\w*|midwife|paramedic|"

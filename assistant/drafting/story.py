@@ -25,7 +25,10 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "phlegm": r"phlegm",
     "coughing fits": r"bouts of (?:intense )?cough|coughing (?:fits?|bouts?)|fits of coughing|paroxysm",
     "vomiting after coughing": r"vomiting after",
-    "a cough": r"cough",
+    # not a cough that only makes the pain worse, or a coughing fit that caused it ("worse breathing in,
+    # coughing or moving", "a strong cough fit": a read draft said a cough "is also typical of a broken rib")
+    "a cough": r"(?<!worse )(?<!worse on )(?<!worse with )(?<!breathing in, )(?<!breathing in or )"
+    r"(?<!strong )cough(?!\w* fits?\b)",
     "fever": r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!rheumatic )fever|high temperature",
     "fast breathing": r"fast breathing|breathing fast|fast or noisy breathing",
     "breathlessness": r"breathless",

@@ -1035,6 +1035,14 @@ _PLAN_WORDS = {
 }
 
 
+#: A blood thinner's reason when it is the heart's: atrial fibrillation, a valve.
+_THINNER_FOR_THE_HEART = re.compile(
+    r"\b(?:atrial fibrillation|a\.?f\.?|afib|a-fib|irregular (?:heart ?beat|heart|pulse|rhythm)|"
+    r"(?:mechanical|metal|replaced?|artificial|new) (?:heart )?valve|valve replacement)\b",
+    re.I,
+)
+
+
 def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """A treatment's length, contraception, a future pregnancy, breastfeeding: a general note, the
     note for a clot when the illness is one or a blood thinner is named, a cited sentence when a
@@ -1043,7 +1051,12 @@ def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> lis
     on_thinner = "anticoagulant" in q.subjects or bool(
         topic("anticoagulant").search(" ".join(ctx.intake.medications))
     )
-    after_clot = bool(_CLOT_KEYS & {c.key for c in conds[:2]}) or on_thinner
+    # a blood thinner for an irregular heartbeat or a valve is no clot (a read draft told a man on apixaban
+    # for atrial fibrillation, asking about his plaques, how long thinners are given "after a blood clot")
+    for_the_heart = bool(
+        _THINNER_FOR_THE_HEART.search("\n".join([*ctx.intake.medications, ctx.intake.history]))
+    )
+    after_clot = bool(_CLOT_KEYS & {c.key for c in conds[:2]}) or (on_thinner and not for_the_heart)
     out = [_t(general)]
     if after_clot:
         out.append(_t(clot))
@@ -1180,6 +1193,18 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
         c = named_germ[0]
     plural = " and " in who or who.endswith("s") or who in {"children", "family"}
     out = [_t(f"On the patient's {who}: {c.infectious}.")]
+    active = next((x for x in conds if x.key == "tuberculosis"), None)
+    if c.key == "latent_tb" and active is not None:
+        # symptoms of active TB beside a positive test: "latent TB cannot be passed on" holds only once active
+        # TB is excluded (a read draft reassured a care worker with night sweats and weight loss)
+        out.append(
+            _t(
+                "That holds only once active TB has been excluded; while it is being looked for, the TB "
+                "service and occupational health advise on work and close contacts, and if active TB were "
+                "found: "
+                f"{active.infectious}."
+            )
+        )
     out += _young_contact_advice(ctx, q, who, c)
     if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
         out.append(_t(_TB_YOUNG_CONTACTS))

@@ -15,28 +15,14 @@ import pytest
 from assistant.drafting.conditions import companions, main_condition
 from assistant.drafting.questions import named_alternatives, side_effects_asked
 from assistant.drafting.readings import low_reading
-from assistant.drafting.reported import reported_findings
-from assistant.drafting.risk_factors import found_factors
+from assistant.drafting.reported import reported_findings, reported_sentence
 from assistant.drafting.schemas import SectionKey
 from assistant.drafting.setting import care_setting, in_hospital
-from assistant.intake import IntakeRecord
+from tests.assistant.drafting.mock_drafts import adult_pneumonia as _intake
 from tests.assistant.drafting.mock_drafts import asked as _asked
 from tests.assistant.drafting.mock_drafts import draft as _draft
+from tests.assistant.drafting.mock_drafts import factor_keys as _factors
 from tests.assistant.drafting.mock_drafts import section_text as _text
-
-
-def _intake(**fields: object) -> IntakeRecord:
-    base: dict[str, object] = {
-        "diagnosis_in_question": "pneumonia",
-        "reason_for_second_opinion": "",
-        "age": 55,
-    }
-    return IntakeRecord.model_validate({**base, **fields})
-
-
-def _factors(**fields: object) -> set[str]:
-    return {f.factor.key for f in found_factors(_intake(**fields))}
-
 
 # --- a symptom asked about as a medicine's side effect ----------------------------------------------------
 
@@ -207,14 +193,14 @@ def test_venous_diversion_and_perihilar_haze_are_congestion_not_a_viral_pattern(
 
 
 def test_a_report_naming_two_zones_of_one_lung_is_placed_in_both() -> None:
-    _, _, where = reported_findings(
+    said = reported_sentence(
         _intake(
             prior_imaging=(
                 "Chest X-ray: 'Airspace shadowing right mid and lower zones, haze at the left base.'"
             )
         )
     )
-    assert where[0] == "in the right middle and lower zones"
+    assert "shadowing on the film in the right middle and lower zones" in said
 
 
 def test_an_effusion_the_reports_rule_out_is_no_alternative() -> None:
