@@ -131,16 +131,18 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
     return present, absent, where
 
 
-#: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
 #: Words after a denied finding that say it could not be judged: "No obvious lung mass, though assessment
 #: limited by effusion" (a read summary said "no mass" to a man with a new effusion and asbestos plaques).
 _HEDGED = re.compile(
-    r"^[^.;]{0,20}\b(?:though|although|but|however)?\b[^.;]{0,15}\b(?:limited|obscured|cannot (?:be "
-    r")?exclud\w*|"
-    r"can'?t (?:be )?exclud\w*|not (?:be )?excluded|difficult to assess|hard to assess)\b",
+    r"^[^.;]{0,20}\b(?:though|although|but|however)?\b[^.;]{0,15}\b"
+    r"(?:limited|obscured|cannot (?:be )?exclud\w*|can'?t (?:be )?exclud\w*|not (?:be )?excluded|"
+    r"difficult to assess|hard to assess)\b",
     re.I,
 )
+#: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
 _BARE_SIDE = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
+#: The one finding with no side: "fluid at the bottom of both lungs and a big heart" placed the heart on both.
+_HEART = "a large heart shadow"
 
 
 def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str], dict[str, list[str]]]:
@@ -180,8 +182,8 @@ def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]
                             present.append(plain)
                     break
             if found:
-                places = _where(sentence, seen)
-                if not places and len(named) == 1 and not _WHERE.search(sentence):
+                places = _where(sentence, seen) if named != [_HEART] else []
+                if not places and len(named) == 1 and named[0] != _HEART and not _WHERE.search(sentence):
                     side = _BARE_SIDE.search(sentence)
                     if side:
                         word = side.group(1).lower()

@@ -306,3 +306,11 @@ def test_a_missed_booster_leaves_a_child_not_fully_vaccinated() -> None:
     assert "vaccines_up_to_date" in _factors(age=6, history=done)
     missed = done + " 4-year pre-school booster probably missed in the move."
     assert "vaccines_up_to_date" not in _factors(age=6, history=missed)
+
+
+def test_the_heart_is_given_no_side() -> None:
+    said = reported_sentence(
+        _intake(prior_imaging="The x-ray showed fluid at the bottom of both lungs and a big heart.")
+    )
+    assert "a large heart shadow" in said
+    assert "heart shadow on" not in said
