@@ -799,7 +799,9 @@ def _raised_by_a_telling_fact(intake: IntakeRecord, dx: Condition | None) -> lis
 
 #: A past breathing tube: "intubated for 3 weeks", "on a ventilator in NICU", "a tracheostomy".
 _BREATHING_TUBE = re.compile(
-    r"\b(?:intubat\w*|re-?intubat\w*|breathing tube|ventilat(?:or|ed)|tracheostomy|extubat\w*)\b", re.I
+    r"\b(?:intubat\w*|re-?intubat\w*|breathing tube|ventilators?|(?:mechanically )?ventilated (?:for|in|on)|"
+    r"tracheostomy|extubat\w*)\b",
+    re.I,
 )
 #: "never had a breathing tube", "no breathing tube ever".
 _DENIED_BEFORE = re.compile(r"\b(?:never|no|not|without|didn'?t|did not)\b[^.;,]{0,25}$", re.I)

@@ -514,7 +514,9 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
         del out["normal_ecg"]
     # "primary vaccines done there; 4-year pre-school booster probably missed": a dose missed anywhere leaves
     # the child not fully protected (a read draft held "up to date with vaccinations" against whooping cough)
-    if "vaccines_up_to_date" in out and any(_VACCINE_MISSED.search(text) for text in _texts(intake)):
+    if "vaccines_up_to_date" in out and any(
+        not _NOT_ROUTINE.search(m.group(0)) for text in _texts(intake) for m in _VACCINE_MISSED.finditer(text)
+    ):
         del out["vaccines_up_to_date"]
     # "Workmate had TB last year (not close contact, different team)": said anywhere in the story, it answers
     # every mention of the contact (one check, not also a per-clause denial in the table)
@@ -551,6 +553,10 @@ _VACCINE_MISSED = re.compile(
     r"\b(?:missed|skipped|never had)\b[^.;]{0,20}\b(?:booster|vaccin\w*|jabs?)\b",
     re.I,
 )
+
+
+#: Vaccines outside the childhood schedule, whose lack leaves it complete ("never had the BCG vaccine").
+_NOT_ROUTINE = re.compile(r"\b(?:bcg|flu|influenza|covid\w*|hpv|travel|shingles|rsv)\b", re.I)
 
 
 #: An ECG reported with a change that is not normal.

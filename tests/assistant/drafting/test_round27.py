@@ -306,6 +306,8 @@ def test_a_missed_booster_leaves_a_child_not_fully_vaccinated() -> None:
     assert "vaccines_up_to_date" in _factors(age=6, history=done)
     missed = done + " 4-year pre-school booster probably missed in the move."
     assert "vaccines_up_to_date" not in _factors(age=6, history=missed)
+    no_bcg = done + " He never had the BCG vaccine."
+    assert "vaccines_up_to_date" in _factors(age=6, history=no_bcg)
 
 
 def test_the_heart_is_given_no_side() -> None:
@@ -314,3 +316,16 @@ def test_the_heart_is_given_no_side() -> None:
     )
     assert "a large heart shadow" in said
     assert "heart shadow on" not in said
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Fever since Sunday and Dad is very confused this morning.",
+        "Mum has pneumonia and is so confused this morning she cannot find the kitchen.",
+    ],
+)
+def test_confusion_told_of_the_patient_counts_however_it_is_said(story: str) -> None:
+    assert "new confusion or drowsiness with an infection" in same_day_signs(
+        _intake(age=70, reason_for_second_opinion=story)
+    )
