@@ -27,7 +27,13 @@ from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
-from assistant.drafting.same_day import fever_now, needs_emergency, same_day_sentence, same_day_signs
+from assistant.drafting.same_day import (
+    HOSPITAL_SIGNS,
+    fever_now,
+    needs_emergency,
+    same_day_sentence,
+    same_day_signs,
+)
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, care_setting, warning_sentence
 from assistant.drafting.sources import RelevanceChecker, usable_sentence
@@ -361,20 +367,76 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     if cond.urgent and not settled_already(ctx.intake, cond):
         # an inpatient's ward team, not an urgent-care service (a read draft of a man on the ward after a hip
         # operation named one)
+        ward = care_setting(ctx.intake) == "hospital"
         whom = (
             "the ward team should be asked about it today"
-            if care_setting(ctx.intake) == "hospital"
+            if ward
             else "the treating clinician or an urgent-care service should be asked today"
         )
-        out.append(
-            DraftSentence(
-                text=f"When {cond.name} is suspected, it is usually assessed the same day, so {whom} rather "
-                "than waiting for this opinion if the symptoms that raised it are still present.",
-                origin="template",
-            )
+        text = (
+            f"When {cond.name} is suspected, it is usually assessed the same day, so {whom} rather "
+            "than waiting for this opinion if the symptoms that raised it are still present."
         )
+        signs = same_day_signs(ctx.intake)
+        if not ward and (needs_emergency(signs) or HOSPITAL_SIGNS & set(signs)):
+            # the draft already sends the patient to hospital today: one place, not A&E and then an
+            # urgent-care service (a read draft said both for a woman with a swollen calf after a caesarean)
+            text = (
+                f"When {cond.name} is suspected, it is usually assessed the same day; the assessment in "
+                "hospital advised above is the place to ask about it."
+            )
+        elif (
+            not ward
+            and cond.key in _FAINT_IS_AN_ALARM
+            and _faint_told(ctx.intake)
+            and story_weighs(ctx.intake, cond, dx)
+        ):
+            who = "the child" if ctx.intake.is_child else "the patient"
+            text = (
+                f"A faint or near faint with a suspected {_bare(cond.name)} is a warning sign of a "
+                f"severe one, so {who} should be assessed in hospital today (A&E), not at an urgent-care "
+                "centre or a routine appointment, and should not wait for this opinion."
+            )
+        out.append(DraftSentence(text=text, origin="template"))
     out += ctx.pick(f"{cond.name} symptoms signs tests diagnosis", 1, ctx.diagnostic(cond))
     return _tagged(out, q.id, cond.key)
+
+
+#: Conditions where a recent faint or near faint marks a severe case, seen in hospital today (A&E), not at
+#: an urgent-care centre: a clot in the lung (ESC 2019: syncope is a sign of a large clot straining the
+#: heart), a tear in the aorta. A read draft for a 16-year-old on the combined pill, with a sore calf,
+#: pain on breathing in and a near faint at volleyball, said to ask an urgent-care service.
+_FAINT_IS_AN_ALARM = frozenset({"pulmonary_embolism", "aortic_dissection"})
+_FAINTS = frozenset({"fainting", "feeling faint"})
+#: A faint told as recent: "yesterday at volleyball I nearly passed out", "two days ago", "this morning".
+_RECENT = re.compile(
+    r"\b(?:yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last night|"
+    r"(?:\d|one|two|three|four|five|six|a few|couple of) days? ago|"
+    r"on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.I,
+)
+
+
+def _bare(name: str) -> str:
+    """A condition's name without its article or the bracketed medical term: "blood clot in the lung"."""
+    return re.sub(r"^(?:a|an) ", "", name.split(" (")[0])
+
+
+def _faint_told(intake: IntakeRecord) -> bool:
+    """Whether a recent faint or near faint is told (not one denied): a symptom of days, not weeks, or a
+    sentence of the story that dates it to the last few days. Months of faints on the stairs with high lung
+    pressure are a reason for a fast specialist review, not for A&E today."""
+    from assistant.drafting.guardrails import long_standing
+
+    for s in intake.symptoms:
+        if _FAINTS & set(questions.asserted_symptom_names(s.description)) and not long_standing(
+            s.description, s.duration
+        ):
+            return True
+    return any(
+        _RECENT.search(sentence) and _FAINTS & set(questions.asserted_symptom_names(sentence))
+        for sentence in re.split(r"(?<=[.!?])\s+", intake.reason_for_second_opinion)
+    )
 
 
 def telling_apart(cond: Condition, dx: Condition | None, age: int | None = None) -> str:
@@ -631,6 +693,9 @@ def _answer_next(
     tests = [
         f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}"
         for c in alternatives[:4]
+        # below the age it is diagnosed at there is no test for it (a preventer-inhaler trial was offered as
+        # the test for asthma in a 5-month-old)
+        if not c.too_young(ctx.intake.age)
     ]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
@@ -734,7 +799,7 @@ def answer_sentences(
             case "could_it_be":
                 body = _answer_could_it_be(ctx, q)
             case "images":
-                body = _answer_images(ctx, q)
+                body = _answer_images(ctx, q) + _tagged(_radiation_note(ctx), q.id)
             case "treatment":
                 body = _answer_treatment(ctx, q, alternatives)
             case "next_steps" if q.topic:
@@ -756,6 +821,40 @@ def answer_sentences(
             DraftSentence(text=warning, origin="template", question_ref="safety"),
         ]
     return out
+
+
+#: A worry about the scan's own radiation: "Has the chest X-ray harmed my baby?", "is the CT radiation safe?"
+_RADIATION_WORRY = re.compile(
+    r"\bradiation\b(?! (?:therapy|treatment))|"
+    r"\b(?:x-?rays?|scans?|ct)\b(?:\s+\w+){0,2}\s+(?:harm\w*|hurt\w*|damag\w*|affect\w*)\s+"
+    r"(?:me|him|her|my|the|his|them|us|you|our)\b|"
+    r"\b(?:x-?rays?|scans?|ct(?: scans?)?)\s+(?:is |are |was |were )?(?:safe|dangerous|harmful)\s+"
+    r"(?:for|in|during|with)\b",
+    re.I,
+)
+
+
+def _radiation_note(ctx: AnswerContext) -> list[DraftSentence]:
+    """The scan's own dose, when the patient asks whether it harmed them or the baby (a read draft for a woman
+    28 weeks pregnant, distressed that her chest X-ray had harmed the baby, answered only what it showed)."""
+    if not _RADIATION_WORRY.search(ctx.intake.main_question):
+        return []
+    if ctx.pregnant:
+        text = (
+            "On the X-ray's radiation: a chest X-ray in pregnancy gives the baby a tiny dose, far below any "
+            "level linked to harm and about the same as a few days of the natural background radiation "
+            "everyone receives, because the beam is aimed at the chest, away from the womb; it is not a "
+            "reason for worry or for any test of the baby, and a CT scan needed for the mother's care is not "
+            "withheld either."
+        )
+    else:
+        text = (
+            "On the scan's radiation: a chest X-ray gives a very small dose, about the same as a few days of "
+            "the natural background radiation everyone receives; a CT scan gives more, which is why it is "
+            "used when its answer changes the care, and at that dose the benefit of the answer outweighs the "
+            "small risk."
+        )
+    return [DraftSentence(text=text, origin="template")]
 
 
 #: The same images caveat for every condition asked about: said in the first answer, then not again.
@@ -797,14 +896,6 @@ def _raised_by_a_telling_fact(intake: IntakeRecord, dx: Condition | None) -> lis
     return out
 
 
-#: A past breathing tube: "intubated for 3 weeks", "on a ventilator in NICU", "a tracheostomy".
-_BREATHING_TUBE = re.compile(
-    r"\b(?:intubat\w*|re-?intubat\w*|breathing tube|ventilators?|(?:mechanically )?ventilated (?:for|in|on)|"
-    r"tracheostomy|extubat\w*)\b",
-    re.I,
-)
-#: "never had a breathing tube", "no breathing tube ever".
-_DENIED_BEFORE = re.compile(r"\b(?:never|no|not|without|didn'?t|did not)\b[^.;,]{0,25}$", re.I)
 #: Noise from the voice box or windpipe: stridor, a hoarse voice, croup again and again.
 _UPPER_AIRWAY_NOISE = re.compile(
     r"\b(?:stridor\w*|hoarse\w*|whistl\w* (?:when|on) (?:breathing|she breathes|he breathes) in|"
@@ -892,14 +983,7 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     story = "\n".join(
         [intake.reason_for_second_opinion, intake.history, intake.symptom_text, intake.main_question]
     )
-    if (
-        "subglottic_stenosis" not in family
-        and any(
-            not _DENIED_BEFORE.search(story[max(0, m.start() - 30) : m.start()])
-            for m in _BREATHING_TUBE.finditer(story)
-        )
-        and _UPPER_AIRWAY_NOISE.search(story)
-    ):
+    if "subglottic_stenosis" not in family and "breathing_tube" in keys and _UPPER_AIRWAY_NOISE.search(story):
         out.append(
             (
                 condition("subglottic_stenosis"),
@@ -1000,7 +1084,9 @@ def _entry_lines(
         "The test that usually settles it: "
         f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}.",
     ]
-    # below the age it is diagnosed at, nothing in the history makes it "more likely"
+    # below the age it is diagnosed at, nothing in the history makes it "more likely", and no test settles it
+    if cond.too_young(ctx.intake.age) and cond.under_age:
+        lines[-1] = f"The test that usually settles it: none at this age ({cond.under_age.split(';')[0]})."
     story = "" if cond.too_young(ctx.intake.age) else history_sentence(ctx.intake, cond, entry=True)
     if story:
         lines.insert(3, story)

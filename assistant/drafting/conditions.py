@@ -270,8 +270,14 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"(?<!fine with )(?<!good for )(?<!bad for )"
         # "my heart is racing" (a read draft asked whether a pregnant woman with a fast pulse had had a heart
         # attack)
-        r"(?:my|his|her|their|your|mum's|dad's) heart(?!\s*(?:(?:is|was|keeps|kept|goes|went|'s|has been|"
-        r"been|just|always|sometimes|often|still) (?:\w+ )?)?(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
+        # "They said my heart was OK" is a result, not a heart problem asked about (a read draft discussed
+        # pericarditis because "the account of the illness mentions it")
+        r"(?:my|his|her|their|your|mum's|dad's) heart"
+        r"(?!\s*(?:is|was|looked|looks|seemed|'s)\s+"
+        r"(?:ok|okay|fine|normal|good|alright|all right|healthy|strong)\b)"
+        r"(?!\s*(?:(?:is|was|keeps|kept|goes|went|'s|has been|been|just|always|sometimes|often|still) "
+        r"(?:\w+ )?)?"
+        r"(?:attack|failure|rate|beat|rac(?:e|es|ed|ing)|"
         r"pound\w*|flutter\w*|skip\w*|thump\w*|valve|rhythm|stents?|bypass|surgery|operation|meds|"
         r"medicines?|tablets?|pills?|"
         # "should my heart and eyes be checked?" asks for a check of an organ the diagnosis can reach
@@ -611,6 +617,12 @@ _BARE_CANCER = frozenset(
 
 
 _LESSON_BEFORE = re.compile(r"\b(?:in|at|during|do|does|doing|did|skip\w*|miss\w*|hates?|loves?)\s+$", re.I)
+#: "after PE" with no article is the lesson ("wheezy after PE, worse in cold"), unless told as an event
+#: ("after PE was diagnosed"); "after a PE" is a clot.
+_AFTER_LESSON = re.compile(r"\b(?:after|before)\s+$", re.I)
+_AS_AN_EVENT = re.compile(
+    r"^\s+(?:was|is|had|has|diagnos\w*|found|confirmed|treatment|in (?:19|20)\d\d)\b", re.I
+)
 
 
 def _everyday(text: str, start: int, end: int) -> bool:
@@ -634,6 +646,12 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     # "had to sit down in PE", "she hates doing PE": the lesson, whatever else the sentence says
     if word.lower() == "pe" and _LESSON_BEFORE.search(text[max(0, start - 14) : start]):
+        return True
+    if (
+        word.lower() == "pe"
+        and _AFTER_LESSON.search(text[max(0, start - 10) : start])
+        and not _AS_AN_EVENT.search(text[end:])
+    ):
         return True
     named = _CAPITALS_WHERE_NAMED.get(word.lower())
     sense = _EVERYDAY_SENSE.get(word.lower())
@@ -790,11 +808,20 @@ def companions(text: str) -> list[Condition]:
         # read draft answered "whether the diagnosis of pneumonia and sepsis is right")
         if _WONDERED.search(before):
             continue
+        # "a clot found by chance on his cancer scan": the scan's name, not a second diagnosis (a read draft
+        # weighed a lung cancer for a man with bowel cancer)
+        if _NAMES_A_SERVICE.match(text[start:]):
+            continue
         if _JOINED.search(before) and not _past(text, start, start):
             out.append(cond)
     return out
 
 
+_NAMES_A_SERVICE = re.compile(
+    r"^[\w'-]+(?:\s+[\w'-]+)?\s+(?:scans?|x-?rays?|ct|films?|clinics?|team|nurses?|specialists?|ward|unit|"
+    r"centre|center|screening)\b",
+    re.I,
+)
 _WONDERED = re.compile(
     r"\b(?:could|might|may|maybe|possibly|perhaps|or is it|is it|what about|wonder\w*|worried)"
     r"(?:\s+(?:it|this|that|he|she|i|they|be|have|has|got|about|if|whether|an?|the)){0,4}\s*$",

@@ -465,6 +465,35 @@ def past_episode(when: str) -> bool:
     return bool((_BRIEF.search(when) or _ONCE.search(when)) and (_AGO.search(when) or _BEFORE.search(when)))
 
 
+#: The illness the symptom list describes is over: "im home now and ok", "discharged and back to normal"
+#: (a read draft told a 14-year-old home and well after acute chest syndrome to call emergency services for
+#: the oxygen of 90% he had had in hospital two weeks before).
+_RECOVERED_NOW = re.compile(
+    r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|we'?re|they'?re)\s+(?:back\s+)?(?:home|out of hospital|"
+    r"discharged)\s+(?:now\s+)?(?:and|&)\s+(?:\w+\s+)?(?:ok|okay|fine|well|better|back to normal)\b"
+    r"|\b(?:has|have|had)\s+(?:fully\s+)?recovered\b|\bback to (?:normal|(?:my|his|her|their) (?:usual|"
+    r"old) self)\b",
+    re.I,
+)
+#: ... unless something is said to go on: "home and ok but still breathless on the stairs".
+_STILL = re.compile(
+    r"\b(?:but|except|apart from|although|though)\b[^.!?]{0,40}\bstill\b|\bstill (?:get|have|feel|cough|"
+    r"breathless|short)",
+    re.I,
+)
+
+
+def recovered_now(intake: IntakeRecord) -> bool:
+    """Whether the story says the illness the symptom list describes is over, with nothing said to go on."""
+    story = "\n".join([intake.reason_for_second_opinion, intake.main_question])
+    for m in _RECOVERED_NOW.finditer(story):
+        end = re.search(r"[.!?\n]", story[m.end() :])
+        rest = story[m.end() : m.end() + (end.start() if end else len(story))]
+        if not _STILL.search(rest) and not _STILL.search(story):
+            return True
+    return False
+
+
 def symptoms_now(intake: IntakeRecord) -> list[str]:
     """The symptom text to triage for an emergency now (one text, or none).
 
@@ -477,6 +506,8 @@ def symptoms_now(intake: IntakeRecord) -> list[str]:
     rule that needs two of them together (a fever and new confusion) still fires. The chat's
     red flags and the main question are triaged apart.
     """
+    if recovered_now(intake):
+        return []
     current = [
         s.description
         for i, s in enumerate(intake.symptoms)

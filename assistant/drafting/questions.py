@@ -109,8 +109,10 @@ _NEXT = re.compile(
     r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months))\b",
     re.I,
 )
+#: "2.5 weeks" and "2-3 weeks" whole (read summaries gave "fever for about 5 weeks" for 2.5 weeks)
 _DURATION = re.compile(
-    r"\b((?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+"
+    r"\b((?:\d+(?:\.\d+)?(?:\s?(?:-|\u2013|to)\s?\d+(?:\.\d+)?)?|a|an|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|a few|several)\s+"
     r"(?:hours?|days?|weeks?|months?|years?))\b",
     re.I,
 )
@@ -201,6 +203,20 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"tight(?:ness)? (?:in )?(?:my |the |his |her )?chest|chest tightness", "chest tightness"),
     (r"wheez\w*", "wheeze"),
+    # A harsh noise on breathing in, from the voice box or windpipe (croup, vocal cord dysfunction, an inhaled
+    # object); a read summary reduced "loud noisy breathing in" and "throat feels tight" to breathlessness.
+    (
+        r"stridor\w*|noisy breathing in|(?:noise|noisy|sound|whistl\w*|squeak\w*)\w* (?:when|on|as|while) "
+        r"(?:(?:i|he|she|they|we) )?(?:breathes?|breathing) in\b|"
+        r"breathing in (?:is |was )?(?:noisy|loud|harsh)|"
+        r"(?:can'?t|cannot|couldn'?t) (?:get (?:any )?air|breathe) in\b",
+        "noisy or difficult breathing in (stridor)",
+    ),
+    (
+        r"throat (?:feels |felt |is |was |gets |got |going |goes )?(?:tight\w*|clos\w*)|tight throat|"
+        r"tightness in (?:my |his |her |the )?throat",
+        "throat tightness",
+    ),
     (r"night sweats?|sweat\w* (?:at|in the|through the) night", "night sweats"),
     (
         r"weight loss|lost weight|losing weight|"
@@ -266,7 +282,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "palpitations",
     ),
     (r"dizz\w*|light[- ]?headed\w*", "dizziness"),
-    (r"(?<!night )sweat(?:y|ing|s)?(?! at night)|clammy", "sweating"),
+    # "a sweat test" (for cystic fibrosis) is no sweating (a read summary listed sweating for a baby)
+    (r"(?<!night )sweat(?:y|ing|s)?(?! at night)(?!\s+(?:test|chloride))|clammy", "sweating"),
     (r"shak(?:y|ing|iness)|tremor|trembl\w*", "shakiness"),
     # "feeding less", "not finishing her bottles", "off food": a child's sign of how unwell they are.
     (
@@ -859,7 +876,17 @@ VACCINES = re.compile(
     r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|jags?|shots?|boosters?|immunis\w*|immuniz\w*|ones?)\b|"
     # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
     r"\bbcg\b(?:[^.;]{0,30}?\bscar\b(?: on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm)?)?|"
-    r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b",
+    r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b|"
+    # "Fully vaccinated for COVID-19" (a read summary gave a man COVID-19 as a past condition)
+    r"\b(?:vaccinated|immuni[sz]ed|jabbed|boosted)\s+(?:\w+\s+)?(?:for|against)\s+(?:(?:flu|influenza|covid(?:-19)?|"
+    r"pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles|tb|tuberculosis)(?:,? (?:and|&) )?)+|"
+    # "pre-school booster (4-in-1 including pertussis)": the vaccine's parts, not an illness
+    r"\b(?:boosters?|vaccines?|jabs?|\d-in-1|dtap|tdap)\b[^.;]{0,25}?\b(?:including|with|for|against)\s+"
+    r"(?:(?:diphtheria|tetanus|polio|pertussis|whooping cough)(?:,? (?:and|&) |, )?)+|"
+    # a place where TB is common is no TB had ("no travel to high-TB areas")
+    r"\b(?:high|low)[- ](?:tb|tuberculosis)[- ](?:areas?|countr\w+|regions?|burden|incidence|prevalence)\b|"
+    r"\b(?:tb|tuberculosis)[- ](?:endemic|burden|prevalence|incidence)\b|\bwhere (?:tb|"
+    r"tuberculosis) is common\b",
     re.I,
 )
 #: Breathing trouble at birth: "fluid on the lungs at birth" in a term baby is no pleural effusion, nor heart
@@ -998,11 +1025,24 @@ def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     return [(condition("lung_cancer"), why)]
 
 
+#: A cancer the patient already has, named by its organ or as theirs: "his bowel cancer", "my cancer".
+_KNOWN_CANCER = re.compile(
+    r"\b(?:bowel|colon|colorectal|rectal|caecal|breast|prostate|ovarian|womb|pancreatic|stomach|kidney|bladder|"
+    r"brain|blood|skin)\s+cancer\b|\b(?:his|her|my|their|the known|existing)\s+cancer\b(?!\s+(?:scare|"
+    r"test|check))",
+    re.I,
+)
+
+
 def _cancer_after_clot(found: list[Condition], family: list[Condition], text: str) -> list[Condition]:
     """After a clot, "could it be a sign of cancer" asks about a hidden cause of the clot, not a lung
     tumour: the lung-cancer reading is replaced by the hidden-cancer one unless the lung is named."""
     if not _CLOTS & {c.key for c in family} or _LUNG_CANCER_WORDS.search(text):
         return found
+    if _KNOWN_CANCER.search(text):
+        # "is the blood thinner safe when his bowel cancer is bleeding?": a cancer already known, neither a
+        # hidden one nor a lung tumour asked about (a read draft weighed "a cancer not yet found")
+        return [c for c in found if c.key != "lung_cancer"]
     hidden = condition("hidden_cancer")
     out = [hidden if c.key == "lung_cancer" else c for c in found]
     return list(dict.fromkeys(out))

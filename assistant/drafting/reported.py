@@ -26,7 +26,9 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bcollapse\b|\batelecta\w*|\bvolume loss\b",
          "part of the lung not fully inflated (collapse)", "collapse"),
         (r"\beffusions?\b|\bpleural (?:fluid|collection)\b|"
-         r"\bfluid (?:at|around|on|in) (?:the |both )?(?:(?:right|left) )?(?:lungs?|bases?|chest|sides?)\b",
+         # "a cavity with fluid in the right lung" is the fluid inside an abscess, not around the lung
+         r"(?<!cavity with )(?<!abscess with )(?<!pocket with )\bfluid (?:at|around|on|in) (?:the |both )?"
+         r"(?:(?:right|left) )?(?:lungs?|bases?|chest|sides?)\b",
          "fluid around the lung (a pleural effusion)", "fluid around the lung"),
         (r"\bcavit\w*|\bholes?\b", "a hollow area inside a shadow (a cavity)", "cavity"),
         (r"\bpneumothorax\b|\bcollapsed lung\b", "air between the lung and the chest wall (a pneumothorax)",
@@ -119,7 +121,8 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
 def reported_normal(intake: IntakeRecord) -> bool:
     """Whether the intake describes an earlier chest X-ray as read normal (the risk-factor table's
     ``normal_xray`` fact, with its denials: a visa film, one from years ago) and names no finding."""
-    if reported_findings(intake)[0]:
+    present, _, _, _, queried = _read_reports(intake)
+    if present or queried:
         return False
     return any(f.factor.key == "normal_xray" for f in found_factors(intake))
 
@@ -127,7 +130,7 @@ def reported_normal(intake: IntakeRecord) -> bool:
 def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]]:
     """(present, absent, where): the report's findings in plain words, those it says are absent,
     and the places it names, from the intake's sentences about imaging."""
-    present, absent, where, _ = _read_reports(intake)
+    present, absent, where, _, _ = _read_reports(intake)
     return present, absent, where
 
 
@@ -139,13 +142,17 @@ _HEDGED = re.compile(
     r"difficult to assess|hard to assess)\b",
     re.I,
 )
+#: A finding queried, not found: "?mediastinal mass", "query consolidation", "possible effusion".
+_QUERIED = re.compile(r"(?:\?\s*|\b(?:query|queried|possible|possibly|\?)\s+)(?:[\w-]+\s+){0,2}$", re.I)
 #: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
 _BARE_SIDE = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
 #: The one finding with no side: "fluid at the bottom of both lungs and a big heart" placed the heart on both.
 _HEART = "a large heart shadow"
 
 
-def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str], dict[str, list[str]]]:
+def _read_reports(
+    intake: IntakeRecord,
+) -> tuple[list[str], list[str], list[str], dict[str, list[str]], list[str]]:
     """:func:`reported_findings`, with the places of the findings a sentence names alone ("Small left
     effusion." after "Right lower zone consolidation.": a read summary put the fluid in the right lower
     zone)."""
@@ -154,6 +161,7 @@ def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]
     where: list[str] = []
     placed: dict[str, list[str]] = {}
     hedged: set[str] = set()
+    queried: list[str] = []
     seen: set[tuple[str, str]] = set()
     for text in (intake.prior_imaging, intake.reason_for_second_opinion):
         # the imaging field is all report once it names a scan: "CT chest: 'No rib fracture. 52 x 41 mm
@@ -170,7 +178,12 @@ def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]
                     # round shadow)
                     plain, short = "a mass", "mass"
                 for m in pattern.finditer(sentence):
-                    if _NEGATED.search(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
+                    if _QUERIED.search(sentence[max(0, m.start() - 30) : m.start()]):
+                        # "?unfolded aorta ?thoracic aortic aneurysm ?mediastinal mass": one possibility of
+                        # several, not a finding (a read summary told a frightened man "it mentions a mass")
+                        if plain not in queried:
+                            queried.append(plain)
+                    elif _NEGATED.search(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
                         hedged.add(short)  # "No obvious lung mass, though assessment limited by effusion"
                     elif _NEGATED.search(sentence[: m.start()]):
                         if short and short not in absent:
@@ -198,7 +211,8 @@ def _read_reports(intake: IntakeRecord) -> tuple[list[str], list[str], list[str]
     where += [w for plain, places in placed.items() if plain not in present for w in places]
     placed = {plain: places for plain, places in placed.items() if plain in present}
     said = {w for places in placed.values() for w in places}
-    return present, absent, list(dict.fromkeys(w for w in where if w not in said)), placed
+    queried = [q for q in queried if q not in present]
+    return present, absent, list(dict.fromkeys(w for w in where if w not in said)), placed, queried
 
 
 _SIZE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:x\s*\d+(?:\.\d+)?\s*)?(mm|cm)\b", re.I)
@@ -211,7 +225,13 @@ def _large(sentence: str) -> bool:
 
 def reported_sentence(intake: IntakeRecord) -> str:
     """The earlier report's findings as the intake describes them, or "" when it names none."""
-    present, absent, where, placed = _read_reports(intake)
+    present, absent, where, placed, queried = _read_reports(intake)
+    if not present and queried:
+        return (
+            "As the intake describes the earlier imaging report, it raises the possibility of "
+            f"{_join(queried, 'or')} without saying it is there; the report itself was not uploaded, "
+            "so this is the patient's account, which the reviewing clinician checks against it."
+        )
     if not present and reported_normal(intake):
         # "Is my X-ray ok?" after a film read as normal was answered only with "this analysis cannot say"
         return (
@@ -235,6 +255,8 @@ def reported_sentence(intake: IntakeRecord) -> str:
     said = _join(parts + [f"{p} {_join(placed[p])}" for p in present if p in placed])
     if absent:
         said += f", and no {_join(absent, 'or')}"
+    if queried:
+        said += f", and raises the possibility of {_join(queried, 'or')} without saying it is there"
     return (
         f"As the intake describes the earlier imaging report, it mentions {said}; the report itself was "
         "not uploaded, so this is the patient's account, which the reviewing clinician checks against it."

@@ -375,10 +375,15 @@ _HEDGES = re.compile(
 )
 
 
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
 def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:
     """Whether the words at ``start`` are about another person: one is named before them and the
     patient is not named again in between ("my dad smokes"; not "mum worries because I'm tall")."""
-    before = _marked(clause[:start], writer)
+    # a person named in a closed aside is not whom the words are about: "Chest X-ray (translated by a
+    # neighbour): 'Cardiomegaly'" (a read draft left the big heart out of a woman's case for heart failure)
+    before = _ASIDE.sub(lambda m: " " * len(m.group(0)), _marked(clause[:start], writer))
     people = _people(before, writer)
     if not people:
         return False

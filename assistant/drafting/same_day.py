@@ -196,7 +196,7 @@ _WITH_EACH_EPISODE = re.compile(
 
 def same_day_signs(intake: IntakeRecord) -> list[str]:
     """The same-day signs the intake describes as present now, in plain words (none in hospital)."""
-    from assistant.drafting.guardrails import _RESOLVED, symptoms_now
+    from assistant.drafting.guardrails import _RESOLVED, recovered_now, symptoms_now
 
     if in_hospital(intake):
         return []
@@ -240,7 +240,11 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
             out.append("going blue, grey or floppy")
     copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))
     # A low reading counts however long it has lasted ("93-94 at rest" for 8 weeks after COVID).
-    readings = [x.description for x in intake.symptoms if not _RESOLVED.search(f"{x.duration} {x.onset}")]
+    readings = (
+        []
+        if recovered_now(intake)
+        else [x.description for x in intake.symptoms if not _RESOLVED.search(f"{x.duration} {x.onset}")]
+    )
     oxygen = _low_oxygen([*readings, *story], copd)
     if oxygen is not None:
         # "drops to 90-91% on the stairs; at rest it's 96%": a fall on effort, not a resting reading (a read

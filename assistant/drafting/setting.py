@@ -122,10 +122,22 @@ _DATED_PAST = re.compile(
 )
 
 
+#: Whom the patient met there, asked before, not where they are: "When I asked the doctor on the ward he
+#: said it was probably a coincidence" (a read draft told a woman discharged three weeks before to tell
+#: the nurse on the ward now); "The nurse on the ward said she is better" is an inpatient's news.
+_STAFF_BEFORE = re.compile(
+    r"\b(?:asked|told|spoke to|speaking to|saw|talked to)\s+(?:\w+\s+){0,2}"
+    r"(?:doctors?|nurses?|registrar|consultant|staff|team|physio\w*|sister)\s+$",
+    re.I,
+)
+
+
 def _now(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[: match.start()]
         if _DATED_PAST.search(text[match.end() :]):
+            continue
+        if match.group(0).lower().startswith("on ") and _STAFF_BEFORE.search(before[-45:]):
             continue
         if _THEIRS.search(before) or not _NOT_NOW.search(before):
             return True

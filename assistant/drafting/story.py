@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting import questions
-from assistant.drafting.conditions import Condition, only_denied
+from assistant.drafting.conditions import Condition, conditions_in, only_denied
 from assistant.drafting.guardrails import PriorityAssessment
 from assistant.drafting.medicines import treats_a_clot
 from assistant.drafting.risk_factors import Found, bearing_on, history_sentence
@@ -35,6 +35,9 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "chest pain": r"chest pain|pain",
     "chest tightness": r"tight",
     "wheeze": r"wheez",
+    "noisy or difficult breathing in (stridor)": r"stridor|noise on breathing in|noisy breathing in|"
+    r"difficulty breathing in",
+    "throat tightness": r"throat tightness|throat (?:is |feels )?tight",
     "night sweats": r"night sweats",
     "weight loss": r"weight loss|losing weight",
     "weight gain": r"weight gain",
@@ -264,7 +267,9 @@ def alternative_lean(
             f"Taken together, the story gives {cond.name} real weight, so it is worth testing for rather "
             "than setting aside."
         )
-    if lean == "against":
+    # "lung scarring from my rheumatoid arthritis": the diagnosis itself names it (a read draft said nothing
+    # in the story pointed to lung disease from rheumatoid arthritis)
+    if lean == "against" and cond not in conditions_in(intake.diagnosis_in_question):
         return (
             f"Nothing in the story as told points to {cond.name}, which makes it less likely here, though "
             "only the tests can exclude it."

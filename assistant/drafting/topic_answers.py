@@ -19,7 +19,7 @@ from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.same_day import needs_emergency, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
-from assistant.drafting.story import pointing_to
+from assistant.drafting.story import established, pointing_to
 from assistant.drafting.topics import ADVICE_ONLY, Topic, medicine_name, medicine_note, topic
 from assistant.intake import IntakeRecord
 
@@ -256,16 +256,31 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
     for t in (topic(k) for k in q.subjects):
         if t in too_small:
             continue
-        uses = [c for c in conds if t.search(c.test) or t.search(c.check_after)]
-        if uses:
+        child = ctx.intake.is_child
+        tests = {c.key: c.test_for(child=child, pregnant=ctx.pregnant, age=ctx.intake.age) for c in conds}
+        after = {c.key: c.follow_up_for(child=child) for c in conds}
+        uses = [c for c in conds if t.search(tests[c.key]) or t.search(after[c.key])]
+        if uses and child and t.key == "ct" and not _CT_FIRST.match(tests[uses[0].key]):
+            # "a CT scan is among the tests that settle it, so asking for one is reasonable" was said to the
+            # father of a 4-year-old with a round pneumonia; a child's CT is kept for what an X-ray leaves
+            # unanswered
+            out.append(
+                _t(
+                    "A CT scan gives a child a higher radiation dose than an X-ray, so it is kept for a "
+                    "shadow that does not clear on a follow-up X-ray, a suspected complication or a mass "
+                    "that needs a closer look; whether it is needed is for the treating clinician to decide."
+                )
+            )
+        elif uses:
             c = uses[0]
-            how = c.check_after if t.search(c.check_after) else c.test
+            how = after[c.key] if t.search(after[c.key]) else tests[c.key]
             out.append(
                 _t(f"{_upper(t.name)} {_it(t.name).split()[1]} part of the usual tests for {c.name}: {how}.")
             )
             # The test tied to what in the story raises a condition it settles: read drafts answered
             # "must I have the CT?" with only "whether it is needed is for the clinician to decide".
-            raised = [(u, pointing_to(ctx.intake, u)) for u in uses]
+            # a condition a result already established is no "real question" (a biopsy-proven lung cancer)
+            raised = [(u, pointing_to(ctx.intake, u)) for u in uses if not established(ctx.intake, u)]
             raised = [(u, why) for u, why in raised if why]
             if raised:
                 u, why = raised[0]
@@ -505,6 +520,12 @@ _CANNABIS = re.compile(
 )
 
 
+#: A child's test that is itself a CT ("a high-resolution CT of the chest at a low radiation dose" for
+#: bronchiectasis), not one kept for what an X-ray leaves unanswered.
+_CT_FIRST = re.compile(r"(?:an? )?(?:high-resolution |low-dose |thin-section |contrast )?(?:ct|hrct)\b", re.I)
+_NEVER_SMOKED = re.compile(r"\bnever\s+(?:\w+\s+)?smok(?:ed|er)\b|\bnon-?\s?smoker\b", re.I)
+
+
 def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Smoking or vaping: what it means for the conditions in play, that stopping helps, and where
     support is."""
@@ -512,7 +533,21 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
     if said.startswith("what never"):
         said = "never having smoked" if "smoked" in said else "never having vaped"
     out: list[DraftSentence] = []
-    if any(f.factor.key == "never_smoked" for f in found_factors(ctx.intake)):
+    keys = {f.factor.key for f in found_factors(ctx.intake)}
+    told = "\n".join([ctx.intake.main_question, ctx.intake.reason_for_second_opinion, ctx.intake.history])
+    if "biomass_smoke" in keys and _NEVER_SMOKED.search(told) and any(c.key == "copd" for c in conds):
+        # "Can I really have COPD from the wood smoke when I never smoked?" was answered with advice for
+        # someone who had stopped smoking
+        out.append(
+            _t(
+                f"On {said}: for someone who has never smoked, years of breathing smoke from cooking or "
+                "heating fires indoors is, worldwide, one of the commonest causes of COPD, above all in "
+                "women, and can explain it on its own; other people's smoke at home can add to it, and "
+                "breathing tests confirm the diagnosis whatever the cause."
+            )
+        )
+        return out
+    if "never_smoked" in keys:
         # "How can it be cancer if I never smoked?": stop-smoking advice answers nothing.
         cancer = any(c.key in CANCER_KEYS for c in conds)
         out.append(

@@ -333,6 +333,7 @@ TOPICS: tuple[Topic, ...] = (
             r"head scans?",
             r"(?:ct|cat|mri)(?: scans?)? (?:of|on) (?:the|his|her|my|their) (?:head|brain)",
             r"(?:ct|mri) (?:head|brain)",
+            r"brain (?:mri|ct)(?: scans?)?",
         ),
     ),
     Topic("pet", "test", "a PET-CT scan", (r"pet[- ]?ct(?: scans?)?", r"pet scans?", r"(?-i:PET)")),
