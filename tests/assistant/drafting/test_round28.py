@@ -396,3 +396,12 @@ def test_a_known_cancer_named_beside_a_clot_is_no_hidden_cancer_asked_about() ->
     )
     assert "a cancer not yet found" not in summary
     assert "a lung cancer or other lung mass" not in summary
+
+
+def test_part_of_a_lung_collapsed_is_no_pneumothorax() -> None:
+    from assistant.drafting.conditions import conditions_in
+
+    assert "pneumothorax" not in [
+        c.key for c in conditions_in("The X-ray said part of his lung has collapsed.")
+    ]
+    assert [c.key for c in conditions_in("Could the lung have collapsed again?")] == ["pneumothorax"]
