@@ -405,3 +405,11 @@ def test_part_of_a_lung_collapsed_is_no_pneumothorax() -> None:
         c.key for c in conditions_in("The X-ray said part of his lung has collapsed.")
     ]
     assert [c.key for c in conditions_in("Could the lung have collapsed again?")] == ["pneumothorax"]
+
+
+def test_a_relatives_tb_years_ago_is_no_contact_but_a_recent_one_is() -> None:
+    long_ago = "My mother had TB back in Pakistan years ago and we visited family there last summer."
+    assert "tb_contact" not in _factors(age=11, reason_for_second_opinion=long_ago)
+    assert "tb_contact" in _factors(
+        age=11, reason_for_second_opinion="My mother had TB 2 years ago and lives with us."
+    )
