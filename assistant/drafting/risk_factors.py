@@ -375,7 +375,9 @@ _HEDGES = re.compile(
 )
 
 
-_ASIDE = re.compile(r"\([^()]*\)")
+#: An aside naming who did something to a record: "(translated by a neighbour)", "(read by the GP)"; not
+#: one that names the person the words are about ("the grandfather (my father in law) he stays with us").
+_ASIDE = re.compile(r"\([^()]*\bby\b[^()]*\)")
 
 
 def _someone_elses(clause: str, start: int, writer: _Writer) -> bool:

@@ -413,3 +413,9 @@ def test_a_relatives_tb_years_ago_is_no_contact_but_a_recent_one_is() -> None:
     assert "tb_contact" in _factors(
         age=11, reason_for_second_opinion="My mother had TB 2 years ago and lives with us."
     )
+
+
+def test_an_aside_naming_the_relative_keeps_the_fact_theirs() -> None:
+    said = "the grandfather (my father in law) he stays with us, he had TB last year and took the drugs."
+    found = _factors(age=3, reason_for_second_opinion=said)
+    assert "previous_tb" not in found and "tb_contact" in found
