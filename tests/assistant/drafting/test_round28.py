@@ -1,4 +1,13 @@
-"""What the reading of v743-v778 found. Real tables; only the language model is the mock."""
+"""What the reading of v743-v778 found: "2.5 weeks" read as 5, a sweat test as sweating, a vaccine and a
+place where TB is common as past illnesses, "a chemo drug" looked up as a cancer history, a worry about
+whooping cough as a contact, "my heart was OK" and "after PE" as conditions asked about, fluid inside an
+abscess as an effusion, a queried mass as a mass, the scan a clot was found on as a lung cancer, a lung
+adenocarcinoma as no condition; spirometry without reversibility and a big heart on the film not weighed;
+stridor and a tight throat not symptoms; a recent near faint with a weighed clot sent to urgent care, an
+illness over still an emergency, a doctor asked on the ward an admission; a preventer trial as asthma's test
+under one, ex-smoker advice for a never-smoker, a child's CT "reasonable to ask for", no brain MRI in
+lung-cancer staging, and the X-ray's dose unanswered in pregnancy. Real tables; only the language model is
+the mock."""
 
 from __future__ import annotations
 
@@ -7,6 +16,12 @@ from tests.assistant.drafting.mock_drafts import adult_pneumonia as _intake
 from tests.assistant.drafting.mock_drafts import draft as _draft
 from tests.assistant.drafting.mock_drafts import factor_keys as _factors
 from tests.assistant.drafting.mock_drafts import section_text as _text
+
+
+def _answers(**fields: object) -> str:
+    """The answers section of the draft for :func:`_intake` with ``fields``."""
+    return _text(_draft(_intake(**fields)), SectionKey.ANSWERS)
+
 
 # --- a breathing tube, read by the risk-factor table ---------------------------------------------------
 
@@ -34,18 +49,13 @@ _CLOT_SYMPTOMS = [
 
 
 def test_a_near_faint_with_a_suspected_clot_sends_to_a_and_e_today() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="panic attacks",
-                age=24,
-                sex="female",
-                reason_for_second_opinion=_CLOT_STORY,
-                symptoms=_CLOT_SYMPTOMS,
-                main_question="Could it be a blood clot?",
-            )
-        ),
-        SectionKey.ANSWERS,
+    answers = _answers(
+        diagnosis_in_question="panic attacks",
+        age=24,
+        sex="female",
+        reason_for_second_opinion=_CLOT_STORY,
+        symptoms=_CLOT_SYMPTOMS,
+        main_question="Could it be a blood clot?",
     )
     assert "A faint or near faint with a suspected blood clot in the lung is a warning sign" in answers
     assert "assessed in hospital today (A&E)" in answers
@@ -54,18 +64,13 @@ def test_a_near_faint_with_a_suspected_clot_sends_to_a_and_e_today() -> None:
 
 def test_without_a_faint_a_suspected_clot_keeps_the_same_day_advice() -> None:
     story = _CLOT_STORY.replace(" Yesterday I nearly passed out on the stairs.", " I have not fainted.")
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="panic attacks",
-                age=24,
-                sex="female",
-                reason_for_second_opinion=story,
-                symptoms=_CLOT_SYMPTOMS,
-                main_question="Could it be a blood clot?",
-            )
-        ),
-        SectionKey.ANSWERS,
+    answers = _answers(
+        diagnosis_in_question="panic attacks",
+        age=24,
+        sex="female",
+        reason_for_second_opinion=story,
+        symptoms=_CLOT_SYMPTOMS,
+        main_question="Could it be a blood clot?",
     )
     assert "A faint or near faint" not in answers
     assert "usually assessed the same day" in answers
@@ -109,25 +114,20 @@ def test_a_big_heart_in_the_report_is_a_fact_even_beside_who_translated_it() -> 
 
 
 def test_asthma_is_not_said_to_fit_when_the_tests_argue_against_it() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="asthma",
-                age=74,
-                sex="female",
-                reason_for_second_opinion=(
-                    "Wheezy since Easter, worse at night: I wake at 2am gasping and sleep on three pillows. "
-                    "My ankles swell by the evening and I have put on 3 kilos."
-                ),
-                history="High blood pressure for 15 years.",
-                prior_imaging=(
-                    "Chest X-ray (translated by a neighbour): 'Cardiomegaly. Small bilateral pleural "
-                    "effusions.' Spirometry: post-bronchodilator FEV1 +4% (not significant)."
-                ),
-                main_question="Could it be my heart instead?",
-            )
+    answers = _answers(
+        diagnosis_in_question="asthma",
+        age=74,
+        sex="female",
+        reason_for_second_opinion=(
+            "Wheezy since Easter, worse at night: I wake at 2am gasping and sleep on three pillows. "
+            "My ankles swell by the evening and I have put on 3 kilos."
         ),
-        SectionKey.ANSWERS,
+        history="High blood pressure for 15 years.",
+        prior_imaging=(
+            "Chest X-ray (translated by a neighbour): 'Cardiomegaly. Small bilateral pleural "
+            "effusions.' Spirometry: post-bronchodilator FEV1 +4% (not significant)."
+        ),
+        main_question="Could it be my heart instead?",
     )
     assert "The story fits asthma" not in answers
     assert "an enlarged heart on an X-ray or scan" in answers
@@ -285,54 +285,36 @@ def test_noisy_breathing_in_and_a_tight_throat_are_symptoms_that_fit_vocal_cord_
 
 
 def test_a_condition_the_diagnosis_names_as_its_cause_is_not_said_to_have_nothing_for_it() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question=(
-                    "lung scarring (interstitial lung disease) from my rheumatoid arthritis"
-                ),
-                age=70,
-                sex="female",
-                main_question="Is it the methotrexate or the arthritis?",
-            )
-        ),
-        SectionKey.ANSWERS,
+    answers = _answers(
+        diagnosis_in_question=("lung scarring (interstitial lung disease) from my rheumatoid arthritis"),
+        age=70,
+        sex="female",
+        main_question="Is it the methotrexate or the arthritis?",
     )
     assert "Nothing in the story as told points to lung disease linked to rheumatoid arthritis" not in answers
 
 
 def test_never_smoked_with_wood_smoke_is_answered_as_never_smoked() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="COPD",
-                age=63,
-                sex="female",
-                history=(
-                    "Cooked over an indoor open wood fire for 25 years. "
-                    "Never smoked; husband smoked until 2015."
-                ),
-                main_question="Can I really have COPD from the wood smoke when I never smoked?",
-            )
+    answers = _answers(
+        diagnosis_in_question="COPD",
+        age=63,
+        sex="female",
+        history=(
+            "Cooked over an indoor open wood fire for 25 years. Never smoked; husband smoked until 2015."
         ),
-        SectionKey.ANSWERS,
+        main_question="Can I really have COPD from the wood smoke when I never smoked?",
     )
     assert "for someone who has never smoked, years of breathing smoke from cooking" in answers
     assert "for someone who has already stopped" not in answers
 
 
 def test_a_ct_for_a_young_child_is_weighed_against_its_dose() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="round pneumonia",
-                age=4,
-                sex="male",
-                reason_for_second_opinion="It looked like a ball on the X-ray. Could it be a tumour?",
-                main_question="Could it be a tumour? Does he need a CT scan? What happens next?",
-            )
-        ),
-        SectionKey.ANSWERS,
+    answers = _answers(
+        diagnosis_in_question="round pneumonia",
+        age=4,
+        sex="male",
+        reason_for_second_opinion="It looked like a ball on the X-ray. Could it be a tumour?",
+        main_question="Could it be a tumour? Does he need a CT scan? What happens next?",
     )
     assert "so asking for one is reasonable" not in answers
     assert "A CT scan gives a child a higher radiation dose than an X-ray" in answers
@@ -340,20 +322,15 @@ def test_a_ct_for_a_young_child_is_weighed_against_its_dose() -> None:
 
 
 def test_one_place_for_same_day_care_when_the_draft_already_sends_to_hospital() -> None:
-    answers = _text(
-        _draft(
-            _intake(
-                diagnosis_in_question="costochondritis",
-                age=31,
-                sex="female",
-                symptoms=[
-                    {"description": "swollen aching left calf", "duration": "1 day", "onset": "sudden"},
-                    {"description": "breathless on the stairs", "duration": "1 day", "onset": "sudden"},
-                ],
-                main_question="Could it be a blood clot?",
-            )
-        ),
-        SectionKey.ANSWERS,
+    answers = _answers(
+        diagnosis_in_question="costochondritis",
+        age=31,
+        sex="female",
+        symptoms=[
+            {"description": "swollen aching left calf", "duration": "1 day", "onset": "sudden"},
+            {"description": "breathless on the stairs", "duration": "1 day", "onset": "sudden"},
+        ],
+        main_question="Could it be a blood clot?",
     )
     assert "assessed in hospital today (A&E)" in answers
     assert "the assessment in hospital advised above is the place to ask about it" in answers
