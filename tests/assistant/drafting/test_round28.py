@@ -396,3 +396,24 @@ def test_an_aside_naming_the_relative_keeps_the_fact_theirs() -> None:
     said = "the grandfather (my father in law) he stays with us, he had TB last year and took the drugs."
     found = _factors(age=3, reason_for_second_opinion=said)
     assert "previous_tb" not in found and "tb_contact" in found
+
+
+def test_a_babys_signs_of_heart_failure_together_call_for_a_doctor_today() -> None:
+    from assistant.drafting.same_day import BABY_HEART_SIGN, same_day_signs
+
+    symptoms = [
+        {
+            "description": "sweaty head during feeds, tires and stops",
+            "duration": "months",
+            "onset": "gradual",
+        },
+        {"description": "breathing fast even when well", "duration": "months", "onset": "gradual"},
+        {"description": "not gaining weight well", "duration": "months", "onset": "gradual"},
+    ]
+    fields: dict[str, object] = {"diagnosis_in_question": "recurrent chest infections", "age": 0}
+    assert BABY_HEART_SIGN in same_day_signs(_intake(symptoms=symptoms, **fields))
+    assert BABY_HEART_SIGN not in same_day_signs(_intake(symptoms=symptoms[:2], **fields))
+    assert BABY_HEART_SIGN not in same_day_signs(_intake(symptoms=symptoms, **{**fields, "age": 3}))
+    answers = _answers(symptoms=symptoms, main_question="What test does he need and how quickly?", **fields)
+    assert "sweating with feeds, fast breathing and poor weight gain in a baby" in answers
+    assert "taken to hospital now" in answers
