@@ -486,12 +486,7 @@ _STILL = re.compile(
 def recovered_now(intake: IntakeRecord) -> bool:
     """Whether the story says the illness the symptom list describes is over, with nothing said to go on."""
     story = "\n".join([intake.reason_for_second_opinion, intake.main_question])
-    for m in _RECOVERED_NOW.finditer(story):
-        end = re.search(r"[.!?\n]", story[m.end() :])
-        rest = story[m.end() : m.end() + (end.start() if end else len(story))]
-        if not _STILL.search(rest) and not _STILL.search(story):
-            return True
-    return False
+    return bool(_RECOVERED_NOW.search(story)) and not _STILL.search(story)
 
 
 def symptoms_now(intake: IntakeRecord) -> list[str]:
