@@ -304,6 +304,14 @@ def _answer_unknown(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     return _tagged(out, q.id, name)
 
 
+def _in_children(note: str) -> str:
+    """A condition's note for children as a sentence, "In children, " before it unless it says so itself
+    ("In children, shingles is uncommon in children" read as padding)."""
+    if re.search(r"\b(?:in children|children or young people)\b", note, re.I):
+        return note[0].upper() + note[1:] + "."
+    return f"In children, {note}."
+
+
 def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     from assistant.drafting.conditions import CONDITIONS, condition
 
@@ -341,8 +349,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     ]
     if cond.too_young(ctx.intake.age) and cond.under_age:
         # asked about below the age it is diagnosed at: said plainly, without weighing the story for it or a
-        # test for it (a preventer-inhaler trial was offered for a 4-month-old)
-        out[2:3] = [
+        # test for it (a preventer-inhaler trial was offered for a 4-month-old), nor what tells it apart in an
+        # adult (early menopause and FRAX were weighed for a 3-year-old's bones)
+        out[1:3] = [
             DraftSentence(
                 text=cond.under_age[0].upper() + cond.under_age[1:] + ".",
                 origin="template",
@@ -352,7 +361,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
         return _tagged(out, q.id, cond.key)
     if ctx.intake.is_child and cond.child_note:
         out.append(
-            DraftSentence(text=f"In children, {cond.child_note}.", origin="template", condition_ref=cond.key)
+            DraftSentence(text=_in_children(cond.child_note), origin="template", condition_ref=cond.key)
         )
     fit = symptoms_fitting(ctx.intake, cond, dx)
     if fit:
@@ -534,12 +543,18 @@ def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
         )
     if skipped and not assessed and "chest X-ray" in what:
         # "Is my x-ray normal?" with no usable result: say plainly that this analysis cannot tell,
-        # rather than leave the patient to read silence as "normal".
+        # rather than leave the patient to read silence as "normal"; with a report in the intake, that report
+        # is the reading to go by (read drafts asked for "a radiologist's report" beside the one quoted).
+        where = (
+            "the report described below is the reading to go by, and the reviewing clinician checks it "
+            "against the images"
+            if told
+            else "a radiologist's report on the film answers that, and the reviewing clinician looks at the "
+            "images too"
+        )
         out.append(
             DraftSentence(
-                text="So this analysis cannot say whether the X-ray is normal or shows something; a "
-                "radiologist's report on the film answers that, and the reviewing clinician looks at the "
-                "images too.",
+                text=f"So this analysis cannot say whether the X-ray is normal or shows something; {where}.",
                 origin="finding",
             )
         )

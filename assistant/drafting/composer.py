@@ -38,7 +38,7 @@ from assistant.drafting.conditions import Condition, addresses, conditions_in, d
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
-from assistant.drafting.reported import reported_findings
+from assistant.drafting.reported import reported_findings, reported_sentence
 from assistant.drafting.same_day import fever_now, same_day_signs
 from assistant.drafting.sanitize import (
     echoes,
@@ -424,7 +424,12 @@ def _questions(ctx: _Context) -> list[DraftSentence]:
     named = dx if dx == questions.UNNAMED else f"the diagnosis of {dx}"
     fixed = [f"What makes you confident in {named}, and what would change it?"]
     if verdict.direction != "supports" and _has_images(ctx.imaging):
-        fixed.append("Could a radiologist's report on the images help settle the question?")
+        # with a report told in the intake, the question is whether it was read against these images
+        fixed.append(
+            "Does the radiologist's report match what these images show, and does it settle the question?"
+            if reported_sentence(ctx.intake)
+            else "Could a radiologist's report on the images help settle the question?"
+        )
     fixed.append("Which symptoms should make me seek care sooner?")
     agree = "agreed with it" if verdict.direction == "supports" else "did not settle it"
     situation = f"The first diagnosis was {dx}. The imaging model's estimate {agree}."

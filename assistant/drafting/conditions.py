@@ -360,6 +360,9 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
                     r"(?:fluttering )?heart ?(?:beats?|rates?|thing)?|"
                     r"heart (?:is |was |keeps |kept )?"
                     r"(?:racing|pounding|fluttering|skipping|beating (?:fast|hard))|"
+                    # "my heart goes really fast" (a read draft weighed heart failure for a 21-year-old)
+                    r"heart (?:goes|going|went|gets|getting) (?:really |so |very |too )?"
+                    r"(?:fast|quick|racing)|"
                     r"skipped beats?",
                 ),
             ),
@@ -411,6 +414,12 @@ def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = 
     nearby: dict[str, int] = {}
     for key, cues in term.readings:
         pattern = re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.IGNORECASE)
+        if any(
+            m.start() <= start < m.end() or m.start() < end <= m.end() for m in pattern.finditer(text, lo, hi)
+        ):
+            # the cue holds the vague word itself ("my heart goes really fast" is its rhythm, whatever else
+            # the sentence says: a read draft weighed heart failure, then a heart attack, for a 21-year-old)
+            return condition(key)
         near = len(pattern.findall(text[lo:hi]))
         nearby[key] = near
         scores[key] = 2 * near + len(pattern.findall(text)) - near
@@ -845,7 +854,10 @@ _DENIED = re.compile(
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
     # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
-    r"(?:(?:[a-z]+(?: [a-z]+)?, )*[a-z]+(?: [a-z]+)?,? (?:or|nor) )*(?:[a-z]+(?: [a-z]+)?, )*$|"
+    # "no previous DVT/PE", "no previous echocardiogram or known heart failure" (read summaries listed both as
+    # past conditions)
+    r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) (?:known |previous |diagnosed )?)*"
+    r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*$|"
     # "nobody known with sudden death at a young age or heart muscle disease": after "nobody with" a
     # list's items may be longer
     r"\b(?:nobody|no one|none)(?: known| else| in the family)* (?:with|who has|who had|has|had)\s+"
@@ -892,6 +904,9 @@ def only_denied(text: str) -> list[Condition]:
     return [c for c, all_denied in said.items() if all_denied]
 
 
+_EXPOSURE_AFTER = re.compile(r"\s*(?:contacts?|exposures?|screening)\b", re.I)
+
+
 @lru_cache(maxsize=512)
 def main_condition(text: str) -> Condition | None:
     """The condition a diagnosis names: the first one not denied, or a narrower one that refines it.
@@ -903,6 +918,11 @@ def main_condition(text: str) -> Condition | None:
         cond for start, _, cond in _hits(text) if _DENIED.search(text[max(0, start - _DENIAL_REACH) : start])
     }
     found = [c for c in conditions_in(text) if c not in denied]
+    # "TB contact - told I have 'sleeping TB'": the first condition named as an exposure is not the diagnosis
+    # when another is named (a read draft weighed latent TB as an alternative to active TB)
+    rewritten = _rewrite(text)
+    exposure = {cond for start, neg, cond in _hits(text) if _EXPOSURE_AFTER.match(rewritten, start - neg)}
+    found = [c for c in found if c not in exposure] or found
     if not found:
         return None
     # "'floppy airway' (laryngomalacia)": the medical name in brackets says which condition the lay words

@@ -431,7 +431,10 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "aspiration",
         re.compile(
-            r"\b(?:needle|chest) aspiration|aspiration of (?:the )?(?:air|fluid)|aspirated\b|"
+            # "diagnostic/therapeutic aspiration of 1.2 L" of pleural fluid (a read summary listed inhaled
+            # food as a 90-year-old's past condition)
+            r"\b(?:needle|chest|pleural|therapeutic|diagnostic) aspiration|"
+            r"aspiration of (?:the )?(?:air|fluid|[\d.]+ ?(?:l|litres?|liters?|ml)\b)|aspirated\b|"
             r"(?:treated|managed|drained) (?:with|by) (?:an? )?aspiration",
             re.I,
         ),
@@ -475,7 +478,11 @@ def _history(history: str) -> tuple[list[str], list[str]]:
 #: An outbreak or exposure around the patient ("school pertussis alert", "TB cases at work"): a contact's
 #: illness, not the patient's past one (a read summary listed whooping cough as a baby's past condition).
 _OUTBREAK = re.compile(
-    r"\b(?:alerts?|outbreaks?|going round|epidemic|cases? (?:at|in)|exposures?|exposed|contacts?)\b", re.I
+    r"\b(?:alerts?|outbreaks?|going round|epidemic|cases? (?:at|in)|exposures?|exposed|contacts?)\b|"
+    # "Retired nurse (35 years, including TB ward work in 1980s)": patients nursed, not the nurse's own TB (a
+    # read summary listed TB as her past condition)
+    r"\b(?:ward|clinic) work\b|\b(?:nursed|nursing|looked after|cared for) (?:\w+ )?patients\b",
+    re.I,
 )
 #: A clause that dates an illness in the past ("TB as a teenager", "pneumonia in 2019", "previous clot").
 _PAST_MARK = re.compile(
@@ -483,6 +490,11 @@ _PAST_MARK = re.compile(
     r"in (?:19|20)\d\d|aged? \d+|at \d+|treated|had|recurrent|again|second|third|twice)\b",
     re.I,
 )
+
+
+#: Days ago is this illness, not a past one: "pneumonia diagnosed by GP on chest X-ray 3 days ago" (a read
+#: summary listed it as a past condition of the 8-year-old it was the diagnosis of).
+_DAYS_AGO = re.compile(r"\b(?:\d+|a|one|two|three|four|five|six|a few|several) (?:hours?|days?) ago\b", re.I)
 
 
 def _history_read(
@@ -507,7 +519,7 @@ def _history_read(
         denied = denied_conditions(clause)
         names = []
         for c in conditions_in(clause):
-            if c.key in current and not theirs and not _PAST_MARK.search(clause):
+            if c.key in current and not theirs and not _PAST_MARK.search(_DAYS_AGO.sub(" ", clause)):
                 continue
             name = _history_name(c, clause) if c not in denied else ""
             if name != c.name:

@@ -357,8 +357,9 @@ _CHANGED_NOW = re.compile(
     r"getting worse (?:fast|quickly|by the hour))\b",
     re.IGNORECASE,
 )
-#: A symptom whose duration says it is over ("about 10 days, now gone"): history, not an emergency.
-_RESOLVED = re.compile(
+#: A symptom whose duration says it is over ("about 10 days, now gone"): history, not an emergency; the
+#: summary says it is over.
+RESOLVED = re.compile(
     r"\b(?<!not )(?<!never )(?<!n't )(?<!yet )(?:now gone|gone now|all gone|(?:has |have )?"
     r"(?:resolved|settled|cleared|stopped)(?! (?:and|but) )|"
     r"went away|gone away|no longer|all better|better now)\b(?! worse)",
@@ -507,11 +508,46 @@ def symptoms_now(intake: IntakeRecord) -> list[str]:
         s.description
         for i, s in enumerate(intake.symptoms)
         if not long_standing(s.description, s.duration)
-        and not _RESOLVED.search(f"{s.duration} {s.onset}")
+        and not RESOLVED.search(f"{s.duration} {s.onset}")
         and not dated_by_another(intake, i)
         and not past_episode(f"{s.duration} {s.onset}")
     ]
     return ["; ".join(current)] if current else []
+
+
+#: A question about what caused something already told: "is the heavy bleeding from it?", "could it just be
+#: phlegm, or the piece of steak he choked on?" (read drafts called both an emergency: the heavy periods were
+#: in the symptom list, the choking two months old).
+_CAUSE_QUESTION = re.compile(
+    r"^\s*(?:and |or |but |so )?(?:(?:could|might|can|would)\s+(?:it|this|that|these|they)\s+"
+    r"(?:just |really |also |simply |not )?(?:be|have been)\b|(?:is|was|are|were)\s+(?:the|my|his|her|their|"
+    r"this|that|these)\b[^?]{0,60}\b(?:from|caused by|due to|because of|a side[- ]effect of)\s+(?:it|them|"
+    r"the|my|his|her|this|that|these)\b)",
+    re.I,
+)
+#: ... unless the sentence says it is going on now: "could the chest pain I have right now be a clot?".
+_GOING_ON_NOW = re.compile(
+    r"\b(?:now|still|at the moment|currently|this (?:morning|evening|afternoon)|tonight|today)\b",
+    re.I,
+)
+
+
+def question_to_triage(question: str) -> str:
+    """The main question without its questions about the cause of what is already told ("is the heavy
+    bleeding from it?", "could it be the steak he choked on?"): such a question names a symptom to ask
+    about it, not to report it happening now; a sentence that says it is going on now stays."""
+    kept = []
+    for sentence in re.split(r"(?<=[?.!])\s+", question):
+        asked = sentence.rstrip().endswith("?") and not _GOING_ON_NOW.search(sentence)
+        clauses = re.split(r",?\s+(?=(?:and|or|but)\s)|,\s+", sentence) if asked else [sentence]
+        cause = False
+        for clause in clauses:
+            # "could it just be phlegm, or the piece of steak he choked on?": the alternatives after "or"
+            # belong to the same question
+            cause = asked and bool(_CAUSE_QUESTION.search(clause) or (cause and clause.startswith("or ")))
+            if not cause:
+                kept.append(clause)
+    return " ".join(kept)
 
 
 def assess_priority(
@@ -540,7 +576,8 @@ def assess_priority(
     # episode with a toy" of a cough three weeks old is history (a read draft opened with an emergency).
     first = intake.symptoms[0] if intake.symptoms else None
     onset_now = first is not None and not long_standing(first.description, first.duration)
-    for text in (*symptoms_now(intake), intake.onset if onset_now else "", intake.main_question):
+    question = question_to_triage(intake.main_question)
+    for text in (*symptoms_now(intake), intake.onset if onset_now else "", question):
         decision = checker.check(text) if text.strip() else None
         if decision is not None and decision.emergency:
             reasons.append(f"emergency in intake ({decision.category}, {decision.reference})")

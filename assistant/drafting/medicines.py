@@ -620,8 +620,30 @@ def listed_medicine(text: str) -> ListedMedicine:
     if usage:
         notes.append(usage.group(1))
         name = name[: usage.start()]
-    group = next((g for g in GROUPS if g.matches(name)), None)
+    # The group is the named medicine's, not one its bracketed words mention: "levothyroxine 50 mcg (thyroid
+    # went low on amiodarone)" is a thyroid hormone (a read draft called it a heart rhythm medicine); a
+    # bracket is read only when the name outside it is none the table knows ("Calpol" in "the pink medicine
+    # (Calpol)").
+    bare = _BRACKET.sub(" ", name)
+    group = next((g for g in GROUPS if g.matches(bare)), None) or next(
+        (g for g in GROUPS if g.matches(name)), None
+    )
     return ListedMedicine(name=name or text, note="; ".join(notes), group=group)
+
+
+def listed_medicines(text: str) -> list[ListedMedicine]:
+    """One listed entry as the medicines it names: a joined entry whose parts are of different groups is said
+    part by part ("rescue pack of prednisolone and doxycycline": a steroid and an antibiotic; a read draft
+    called them "each an antibiotic"); one of a single group, or with a part the table does not know, stays
+    whole ("amoxicillin then clarithromycin")."""
+    whole = listed_medicine(text)
+    if not whole.several:
+        return [whole]
+    parts = [listed_medicine(p) for p in _SEVERAL.split(whole.name) if p.strip(" ,")]
+    groups = {p.group.key if p.group else None for p in parts}
+    if None in groups or len(groups) < 2:
+        return [whole]
+    return [ListedMedicine(name=p.name.strip(" ,"), note=whole.note, group=p.group) for p in parts]
 
 
 def _join(items: Sequence[str]) -> str:
@@ -937,7 +959,12 @@ def medicine_sentences(
         aimed at the condition and that the rest ease symptoms or are for other things, and
         that the prescriber (or a pharmacist, for medicines bought over the counter) decides.
     """
-    meds = [listed_medicine(m) for m in medications if m.strip() and not NO_MEDICINES.match(m.strip())]
+    meds = [
+        med
+        for m in medications
+        if m.strip() and not NO_MEDICINES.match(m.strip())
+        for med in listed_medicines(m)
+    ]
     if not meds:
         return []
     by_group: dict[str, list[ListedMedicine]] = {}
@@ -1052,6 +1079,29 @@ _ANTIBIOTIC_NAMES = (
 )  # fmt: skip
 
 SIDE_EFFECTS: tuple[SideEffect, ...] = (
+    # "Is the water tablet damaging her kidneys?", "is doubling the water tablet safe for his kidneys when
+    # he's dizzy?" (read drafts answered neither)
+    SideEffect(
+        (
+            r"furosemide",
+            r"frusemide",
+            r"bumetanide",
+            r"torasemide",
+            r"bendroflumethiazide",
+            r"indapamide",
+            r"spironolactone",
+            r"eplerenone",
+            r"water (?:tablets?|pills?)",
+            r"diuretics?",
+        ),
+        r"\b(?:kidneys?|renal|creatinine|egfr|dizz\w*|light-?headed\w*|cramps?|dehydrat\w*)\b",
+        "Water tablets such as {med} are checked with kidney blood tests (creatinine, sodium and potassium) "
+        "after a dose change; a small rise in creatinine while extra fluid is being cleared is common and "
+        "often accepted while the breathing improves, but a larger rise, dizziness on standing, cramps, or a "
+        "dry mouth with little urine can mean too much fluid has come off, and the prescriber then reviews "
+        "the dose; the blood results, not the tablet alone, show whether the kidneys are being strained, "
+        "and it should not be stopped or changed without that advice.",
+    ),
     SideEffect(
         _ANTIBIOTIC_NAMES,
         r"\b(?:diarrh\w*|loose (?:stools?|poo)|the runs|runny poo|tummy upset|upset stomach)\b",
@@ -1174,7 +1224,7 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
 #: making it worse?", "could it be the amlodipine?", "side effect of the ticagrelor?".
 _LINKED = re.compile(
     r"\b(?:from|caused by|because of|due to|side[- ]?effects?|making|make|makes|causing|cause|causes|"
-    r"to blame|behind|reaction to|down to|related to|linked to)\b|"
+    r"to blame|behind|reaction to|down to|related to|linked to|damag\w*|harm\w*|safe for|bad for)\b|"
     # "the co-codamol is bunging me up"
     r"\b(?:is|are|was|were|keeps?|has been|have been) \w+ing (?:me|him|her|them|us)\b|"
     r"\b(?:could|can|might|is|was) (?:it|this|that) "

@@ -28,6 +28,7 @@ from assistant.drafting.conditions import (
     mention_starts,
     only_denied,
 )
+from assistant.drafting.guardrails import RESOLVED
 from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_notes
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import (
@@ -416,6 +417,23 @@ def _named_as_cause(cond: Condition, question: str) -> bool:
     return True
 
 
+#: Before an organ or condition, a treatment's harm to it: "is the water tablet damaging her kidneys?".
+_HARMED_BEFORE = re.compile(
+    r"\b(?:damag\w*|harm\w*|hurt\w*|affect\w*|bad for|safe for|ok for|okay for|side[- ]effects? (?:on|for))"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+
+
+def _named_as_harmed(cond: Condition, question: str) -> bool:
+    """Whether every mention of ``cond`` in the question is what a treatment may harm ("is the water tablet
+    damaging her kidneys?" asks about the tablet, not whether the illness is kidney disease: a read draft
+    weighed it as an alternative to heart failure)."""
+    spelt = correct_spelling(question)
+    starts = mention_starts(cond, spelt)
+    return bool(starts) and all(_HARMED_BEFORE.search(spelt[max(0, s - 40) : s]) for s in starts)
+
+
 def vague_asked_keys(intake: IntakeRecord) -> set[str]:
     """Every reading of a vague organ word in the question ("could it be my heart?"): whichever the
     story makes of it, it was asked about."""
@@ -499,6 +517,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         if c not in known
         or ((c in asked or c.key in vague_asked) and not _named_as_cause(c, intake.main_question))
     ]
+    found = [c for c in found if not _named_as_harmed(c, intake.main_question)]
     # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
     # history, not an alternative, unless the patient's own question names it.
     theirs = relatives_conditions(intake)
@@ -1922,6 +1941,26 @@ _ON_PURPOSE = re.compile(
 )
 #: A symptom said only to deny it: "no fever", "not coughing".
 _DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
+#: A list the denial runs through: "No cough, haemoptysis or weight loss", "Denies night sweats, haemoptysis"
+#: (read drafts gave both patients the suspected-cancer pathway "with coughing up blood"), with nothing told
+#: as present between.
+_DENIED_SYMPTOM_LIST = re.compile(
+    r"\b(?P<word>no|denies|denied|without|nil)\b(?:[^;.,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^;.,]{0,30}$",
+    re.I,
+)
+_TOLD_BETWEEN = re.compile(
+    r"\b(?:but|however|although|though|has|have|had|with|reports?|is|are|was|were|now|gets?|got)\b", re.I
+)
+_OR = re.compile(r"\b(?:or|nor)\b", re.I)
+
+
+def _denied_in_list(before: str, after: str) -> bool:
+    """Whether a symptom is an item of a denied list: after "denies", or in a list of "no ..." that runs on
+    with "or" ("No cough, haemoptysis or weight loss"); "no fever, cough with blood in it" tells the cough."""
+    listed = _DENIED_SYMPTOM_LIST.search(before)
+    if not listed or _TOLD_BETWEEN.search(listed.group(0)):
+        return False
+    return listed.group("word").lower().startswith("deni") or bool(_OR.search(listed.group(0) + " " + after))
 
 
 def reported_symptoms(intake: IntakeRecord) -> list[str]:
@@ -1971,7 +2010,10 @@ def asserted_symptom_names(text: str) -> list[str]:
                 and _LUNG_WORDS.search(sentence)
             ):
                 continue  # "is it really just a collapse or is it pneumonia?" asks of a collapsed lobe
-            if not _DENIED_SYMPTOM.search(clause):
+            denied = _DENIED_SYMPTOM.search(clause) or _denied_in_list(
+                re.split(r"[;.?!\n]", text[: m.start()])[-1], after
+            )
+            if not denied:
                 found.append(name)
                 break
     return _subsumed(found)
@@ -1980,6 +2022,11 @@ def asserted_symptom_names(text: str) -> list[str]:
 _EVENT = re.compile(
     r"\b(?:once|one time|twice|a single|seconds?|before (?:the )?(?:illness|it started|this))\b", re.I
 )
+
+
+_LASTED = re.compile(r"\b(?:lasted|lasting|for)\s+(.+)$", re.I)
+#: When it ended or began, not how long it lasted: "resolved 3 weeks ago", "4 months ago".
+_AGO = re.compile(r"\b[\w-]+ (?:days?|weeks?|months?|years?) ago\b", re.I)
 
 
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
@@ -1998,9 +2045,19 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
             # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
             # about 2 days")
             event = _EVENT.search(f"{symptom.duration} {symptom.onset}")
-            out.append(
-                (names, "" if event else duration_in(symptom.duration, symptom.onset, symptom.description))
-            )
+            lasting = "" if event else duration_in(symptom.duration, symptom.onset, symptom.description)
+            told = f"{symptom.description} {symptom.duration}"
+            over = RESOLVED.search(told)  # said over ("now settled", "all gone"), as the triage reads it
+            if over:
+                # "rib pain after the fall, now settled", "4 months ago, lasted 3 weeks" (a read summary gave
+                # "chest pain for about 4 months" to a woman whose pain had settled months before)
+                now = "now better" if "better" in over.group(0).lower() else "now settled"
+                lasted = _LASTED.search(symptom.duration)
+                how_long = duration_in(lasted.group(1) if lasted else _AGO.sub(" ", symptom.duration))
+                lasting = f"{how_long}, {now}" if how_long else ""
+                if not lasting:
+                    names = [*names[:-1], f"{names[-1]} ({now})"]
+            out.append((names, lasting))
     rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen]
     if rest:
         out.append((rest, ""))

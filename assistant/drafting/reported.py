@@ -25,6 +25,9 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "consolidation"),
         (r"\bcollapse\b|\batelecta\w*|\bvolume loss\b",
          "part of the lung not fully inflated (collapse)", "collapse"),
+        # "Calcified pleural plaques on the left" (a read summary left them out of a shipyard lagger's report)
+        (r"\bpleural plaques?\b|\bcalcified plaques?\b",
+         "patches of thickened lung lining from past asbestos exposure (pleural plaques)", "pleural plaques"),
         (r"\beffusions?\b|\bpleural (?:fluid|collection)\b|"
          # "a cavity with fluid in the right lung" is the fluid inside an abscess, not around the lung
          r"(?<!cavity with )(?<!abscess with )(?<!pocket with )\bfluid (?:at|around|on|in) (?:the |both )?"
@@ -51,6 +54,10 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:interstitial|pulmonary|alveolar) (?:o)?edema\b|\bfluid overload\b",
          "signs of fluid congestion in the lungs, as when the heart is not pumping well (pulmonary oedema)",
          "congestion"),
+        # "Tramline shadowing both lower zones consistent with known bronchiectasis" (a read summary called it
+        # the thickened airway walls of a viral infection)
+        (r"\btram-?lines?\b|\bbronchiectas\w*", "widened, thick-walled airways (bronchiectasis)",
+         "bronchiectasis"),
         (r"\bperibronchial\b|\bbronchial wall thickening\b|"
          r"\bperihilar (?:changes|markings|thickening|streak\w*)\b",
          "thickened airway walls near the roots of the lungs, a pattern common with viral infections", ""),
@@ -70,6 +77,36 @@ _IMAGING = re.compile(
     r"\b(?:x-?rays?|xrays?|cxr|films?|ct|scans?|hrct|ultrasound|report\w*|radiolog\w*|imaging)\b", re.I
 )
 _NEGATED = re.compile(r"\b(?:no|not|nil|without|nothing|excluded|ruled out)\b[^.;:]{0,30}$", re.I)
+#: A list the denial runs through: "No focal consolidation, pneumothorax or effusion" (a read summary told a
+#: baker his clear film "mentions fluid around the lung"), each item short, with nothing found between.
+_DENIED_LIST = re.compile(
+    r"\b(?:no|nil|without)\b(?:[^.;:,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^.;:,]{0,30}$", re.I
+)
+_FOUND_BETWEEN = re.compile(
+    r"\b(?:but|however|although|though|there (?:is|are)|is|are|was|were|shows?|showed|seen|noted|present|"
+    r"with)\b",
+    re.I,
+)
+
+
+#: A list item with its own size or side is a finding told, not one more denied: "No pneumothorax, large right
+#: effusion."
+_OWN_ITEM = re.compile(
+    r"\b(?:large|small|moderate|mild|massive|big|tiny|trace|minor|new|right|left|bilateral)\b[^,]*$", re.I
+)
+
+
+def _denied(before: str) -> bool:
+    """Whether the report sentence's text before a finding denies it, directly or through a list."""
+    last = before.rsplit(",", 1)
+    if len(last) == 2 and _OWN_ITEM.search(last[1]) and not _NEGATED.search(last[1]):
+        return False
+    if _NEGATED.search(before):
+        return True
+    listed = _DENIED_LIST.search(before)
+    return listed is not None and not _FOUND_BETWEEN.search(listed.group(0))
+
+
 _WHERE = re.compile(
     r"\b(right|left|both)[- ](?:sided )?(?:lung )?(upper|middle|lower|mid)?[- ]?"
     # "right mid and lower zones" (a read summary placed the shadowing only at "the left base", the report's
@@ -105,7 +142,9 @@ def _where(text: str, seen: set[tuple[str, str]]) -> list[str]:
                 part, part
             )
             if side == "both":
-                place = "on both sides" if part in ("lung", "side") else f"in both {part}s"
+                # "both lower lobes" (a read summary said "in both lobes")
+                both = f"{level} {part}" if level else part
+                place = "on both sides" if part in ("lung", "side") and not level else f"in both {both}s"
             elif part == "side" or (part == "lung" and not level):
                 place = f"on the {side}"
             elif level and second and second != level:
@@ -146,6 +185,8 @@ _HEDGED = re.compile(
 _QUERIED = re.compile(r"(?:\?\s*|\b(?:query|queried|possible|possibly|\?)\s+)(?:[\w-]+\s+){0,2}$", re.I)
 #: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
 _BARE_SIDE = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
+_BRONCHIECTASIS = "widened, thick-walled airways (bronchiectasis)"
+_VIRAL_WALLS = "thickened airway walls near the roots of the lungs, a pattern common with viral infections"
 #: The one finding with no side: "fluid at the bottom of both lungs and a big heart" placed the heart on both.
 _HEART = "a large heart shadow"
 
@@ -183,9 +224,9 @@ def _read_reports(
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
                         if plain not in queried:
                             queried.append(plain)
-                    elif _NEGATED.search(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
+                    elif _denied(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
                         hedged.add(short)  # "No obvious lung mass, though assessment limited by effusion"
-                    elif _NEGATED.search(sentence[: m.start()]):
+                    elif _denied(sentence[: m.start()]):
                         if short and short not in absent:
                             absent.append(short)
                     else:
@@ -208,6 +249,10 @@ def _read_reports(
     absent = [a for a in absent if not any(a in p for p in present) and a not in hedged]
     if "a mass" in present:
         present = [p for p in present if p != "a small round shadow (a nodule)"]
+    if _BRONCHIECTASIS in present:
+        # thick airway walls beside bronchiectasis are its own, not a viral pattern; a tramline is no
+        # shadowing
+        present = [p for p in present if p not in (_VIRAL_WALLS, "shadowing on the film")]
     where += [w for plain, places in placed.items() if plain not in present for w in places]
     placed = {plain: places for plain, places in placed.items() if plain in present}
     said = {w for places in placed.values() for w in places}
@@ -223,24 +268,69 @@ def _large(sentence: str) -> bool:
     return any(float(n) * (10 if unit.lower() == "cm" else 1) >= 30 for n, unit in _SIZE.findall(sentence))
 
 
-def reported_sentence(intake: IntakeRecord) -> str:
-    """The earlier report's findings as the intake describes them, or "" when it names none."""
-    present, absent, where, placed, queried = _read_reports(intake)
-    if not present and queried:
-        return (
-            "As the intake describes the earlier imaging report, it raises the possibility of "
-            f"{_join(queried, 'or')} without saying it is there; the report itself was not uploaded, "
-            "so this is the patient's account, which the reviewing clinician checks against it."
-        )
-    if not present and reported_normal(intake):
-        # "Is my X-ray ok?" after a film read as normal was answered only with "this analysis cannot say"
-        return (
-            "As the intake describes the earlier imaging report, it was read as normal"
-            + (f", with no {_join(absent, 'or')}" if absent else "")
-            + "; the report itself was not uploaded, so this is the patient's account, which the reviewing "
-            "clinician checks against it, and a normal chest X-ray does not by itself rule out every cause "
-            "of the symptoms."
-        )
+#: Where one report of several begins in the imaging field: "CT pulmonary angiogram (8 days ago): '...'",
+#: "Chest X-ray on admission: '...'" (a read draft gave a CT's effusions and big heart to the clear X-ray).
+_REPORT_HEAD = re.compile(
+    r"(?:^|(?<=[.'\"\u2019\u201d;]\s))(?P<head>(?:(?:chest|repeat|follow-up|admission|earlier|previous|"
+    r"high-resolution|hr|low-dose)\s+)*"
+    r"(?:x-?rays?|xrays?|cxr|ct(?:pa)?|hrct|ct pulmonary angiogram|ultrasound|"
+    r"echo\w*|mri|pet(?:-ct)?|scan)\b[^:'\"\n;.]{0,60}):",
+    re.I,
+)
+_READ_NORMAL = re.compile(r"\b(?:normal|clear|unremarkable|nothing (?:abnormal|acute))\b", re.I)
+
+
+def _report_chunks(text: str) -> list[tuple[str, str]]:
+    """The imaging field as (heading, report) pairs when it holds two or more headed reports, else []."""
+    heads = list(_REPORT_HEAD.finditer(text))
+    # two headed reports from the start; a finding told before the first heading ("CT abdomen (kidney stones)
+    # showed lung base mass; CT chest: ...") keeps the reports read together
+    if len(heads) < 2 or text[: heads[0].start()].strip():
+        return []
+    ends = [m.start() for m in heads[1:]] + [len(text)]
+    return [
+        (" ".join(m.group("head").split()), text[m.start() : end]) for m, end in zip(heads, ends, strict=True)
+    ]
+
+
+def _each_report(intake: IntakeRecord, chunks: list[tuple[str, str]]) -> str:
+    """Two or more reports, each with its own findings, said apart."""
+    parts = []
+    seen: set[str] = set()
+    for head, body in chunks:
+        one = intake.model_copy(update={"prior_imaging": body, "reason_for_second_opinion": ""})
+        present, absent, where, placed, queried = _read_reports(one)
+        seen.update(present)
+        said = _findings_said(present, absent, where, placed, queried)
+        name = head[0].lower() + head[1:] if not head[:3].isupper() else head
+        if said:
+            parts.append(f"the report of the {name} mentions {said}")
+        elif _READ_NORMAL.search(body):
+            parts.append(
+                f"the report of the {name} reads as normal"
+                + (f", with no {_join(absent, 'or')}" if absent else "")
+            )
+    if not parts:
+        return ""
+    # what the story tells of a report beyond the reports quoted ("the X-ray showed fluid")
+    present, _, where, placed, _ = _read_reports(intake.model_copy(update={"prior_imaging": ""}))
+    more = [p for p in present if p not in seen]
+    told = _findings_said(
+        more, [], where if not placed else [], {p: placed[p] for p in more if p in placed}, []
+    )
+    if told:
+        parts.append(f"the story also mentions {told}")
+    return (
+        f"As the intake describes the earlier reports, {'; '.join(parts)}; the reports themselves were not "
+        "uploaded, so this is the patient's account, which the reviewing clinician checks against them."
+    )
+
+
+def _findings_said(
+    present: list[str], absent: list[str], where: list[str], placed: dict[str, list[str]], queried: list[str]
+) -> str:
+    """A report's findings as one phrase: what it mentions and where, what it says is absent, what it
+    queries."""
     if not present:
         return ""
     unplaced = [p for p in present if p not in placed]
@@ -257,6 +347,36 @@ def reported_sentence(intake: IntakeRecord) -> str:
         said += f", and no {_join(absent, 'or')}"
     if queried:
         said += f", and raises the possibility of {_join(queried, 'or')} without saying it is there"
+    return said
+
+
+def reported_sentence(intake: IntakeRecord) -> str:
+    """The earlier report's findings as the intake describes them, or "" when it names none; two or more
+    headed reports are said apart."""
+    chunks = _report_chunks(intake.prior_imaging)
+    if chunks:
+        each = _each_report(intake, chunks)
+        if each:
+            return each
+    present, absent, where, placed, queried = _read_reports(intake)
+    if not present and queried:
+        return (
+            "As the intake describes the earlier imaging report, it raises the possibility of "
+            f"{_join(queried, 'or')} without saying it is there; the report itself was not uploaded, "
+            "so this is the patient's account, which the reviewing clinician checks against it."
+        )
+    if not present and reported_normal(intake):
+        # "Is my X-ray ok?" after a film read as normal was answered only with "this analysis cannot say"
+        return (
+            "As the intake describes the earlier imaging report, it was read as normal"
+            + (f", with no {_join(absent, 'or')}" if absent else "")
+            + "; the report itself was not uploaded, so this is the patient's account, which the reviewing "
+            "clinician checks against it, and a normal chest X-ray does not by itself rule out every cause "
+            "of the symptoms."
+        )
+    said = _findings_said(present, absent, where, placed, queried)
+    if not said:
+        return ""
     return (
         f"As the intake describes the earlier imaging report, it mentions {said}; the report itself was "
         "not uploaded, so this is the patient's account, which the reviewing clinician checks against it."

@@ -464,6 +464,19 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
 _ASIDE_QUESTION = re.compile(r"^(.*\S.*?)\s*\(([^()]*\?)\)?\s*$", re.S)
 
 
+def _names_the_diagnosis(said: str, diagnosis: str) -> bool:
+    """Whether a fact's words are the diagnosis in question itself or part of its name ("asthma" in "late
+    onset asthma", "hypertension" in "pulmonary hypertension"), not a fact of the story that the diagnosis's
+    wording also holds: "never smoked" in "COPD, even though I never smoked", "caesarean" in "blood clot in
+    the lung (3 weeks after caesarean)" are facts for and against it."""
+    at = diagnosis.lower().find(said.lower()) if said else -1
+    if at < 0:
+        return False
+    named = {c.key for c in conditions_in(diagnosis, nested=True)}
+    without = {c.key for c in conditions_in(diagnosis[:at] + " " + diagnosis[at + len(said) :], nested=True)}
+    return bool(named - without) or bool(named & {c.key for c in conditions_in(said, nested=True)})
+
+
 @lru_cache(maxsize=256)
 def _found_cached(intake_json: str) -> tuple[Found, ...]:
     intake = IntakeRecord.model_validate_json(intake_json)
@@ -486,7 +499,7 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
                 match = factor.find.search(clause)
                 if not match or _denied(factor, clause, match.start(), match.end()):
                     continue
-                if match.group(0) and match.group(0).lower() in intake.diagnosis_in_question.lower():
+                if _names_the_diagnosis(match.group(0), intake.diagnosis_in_question):
                     continue  # the diagnosis in question itself is no fact for or against it
                 if factor.own and _someone_elses(clause, match.start(), writer):
                     continue
@@ -590,7 +603,9 @@ _NOT_BLOOD = re.compile(
 )
 
 
-_SOMEONE_ELSES = re.compile(_NOT_BLOOD.pattern + r"(?:'s|\s+whose)\s+(?:\w+\s+)?$", re.I)
+#: "a neighbour's daughter", "my friend whose son", and without the apostrophe, "my friends cousin has cystic
+#: fibrosis" (a read draft gave a 17-year-old "a family history of cystic fibrosis" from it).
+_SOMEONE_ELSES = re.compile(_NOT_BLOOD.pattern + r"(?:'s|’s|\s+whose|(?<=s))\s+(?:\w+\s+)?$", re.I)
 _IN_LAW = re.compile(r"\S*-in-law\b|\s+in\s+law\b", re.I)
 
 

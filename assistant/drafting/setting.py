@@ -33,6 +33,9 @@ _HOSPITAL = re.compile(
     r"on (?:\d+|one|two|three|four|five|six) (?:litres?|liters?|l) of oxygen now|"
     r"post-?op(?:erative)? day|day \d+ (?:after|post|since) (?:the |her |his |my )?(?:surgery|operation|op)|"
     r"in hospital (?:since|now|at the moment|currently|still)|"
+    # "went home ... so back in, now they say pneumonia" (a read draft sent an 88-year-old on the ward to A&E)
+    r"(?:(?<=\bso )|(?<=\band )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's )|(?<=\bshes )|(?<=\bhes ))"
+    r"back in(?=\s*(?:[,;]|now\b|again\b))|"
     # "now she is on oxygen by the nose", "antibiotic in the vein", "one doctor on the round" (a read
     # draft sent a daughter's mother, an inpatient on oxygen, "to A&E")
     r"(?:now|still|currently) (?:she |he |i |they )?(?:is |am |are )?on oxygen|on oxygen (?:by|through|via) |"
@@ -92,7 +95,10 @@ _NOT_NOW = re.compile(
     # "Healthcare assistant on a medical ward.": the writer's job, said as a title
     r"(?:\A|[.!?\n])\s*(?:nurse|carer|care assistant|healthcare assistant|hca|porter|cleaner|"
     r"physio\w*|midwife|paramedic|"
-    r"domestic|housekeeper|volunteer)s?\b[^.;!?\n]{0,20})$",
+    r"domestic|housekeeper|volunteer)s?\b[^.;!?\n]{0,20}|"
+    # "offered me either a tube ... or staying in hospital for a drain": a choice offered, not where he is (a
+    # read draft told a 90-year-old at home to tell the ward)
+    r"\b(?:offered|offer|either|or|rather than|instead of|than)\s+)$",
     re.I,
 )
 _THEIRS = re.compile(r"\b(?:her|his|their|mum's|dad's)\s+$", re.I)
@@ -187,15 +193,28 @@ _DISCHARGED = re.compile(
 #: Not a readmission told as past, dated or with its length ("readmitted at 7 months with RSV, 5 days": a
 #: read draft told parents of a baby at home on oxygen to "tell the nurse or doctor on the ward").
 _READMITTED = re.compile(
-    r"\b(?:re-?admitted|admitted again|back (?:in|into) (?:hospital|the ward)|still in hospital)\b"
+    # "went home ... 2 days later was breathless and muddled so back in, now they say pneumonia" (a read draft
+    # sent an 88-year-old on the ward's oxygen to A&E)
+    r"\b(?:re-?admitted|admitted again|back (?:in|into) (?:hospital|the ward)|still in hospital|"
+    r"back in(?=\s*(?:[,;]|now\b|again\b)))\b"
     r"(?!\s+(?:at|in|last|for|twice|once|when|aged?)\b|[^.;]{0,40}\b\d+ (?:days?|nights?|weeks?)\b)",
+    re.I,
+)
+
+
+#: A question whether to be in hospital, not a fact of the story: "Should he be back in hospital now?" (a read
+#: draft told the family of a 95-year-old sent home from A&E to "tell the nurse or doctor on the ward"); "what
+#: happens after she goes home?" still says she is in.
+_QUESTION = re.compile(
+    r"\b(?:should|could|would|will|can|does|do|must|need)\b[^.!?\n]{0,30}\b(?:be|go|stay|get)\s+(?:back\s+)?"
+    r"(?:in|into|to)\s+(?:the\s+)?hospital\b[^.!?\n]*\?",
     re.I,
 )
 
 
 def in_hospital(intake: IntakeRecord) -> bool:
     """Whether the intake describes an inpatient now, whatever care plan they have."""
-    story = _story(intake)
+    story = _QUESTION.sub(" ", _story(intake))
     told = f"{intake.diagnosis_in_question}\n{story}"
     if _DISCHARGED.search(told) and not _READMITTED.search(told):
         return False

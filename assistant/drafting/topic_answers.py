@@ -902,13 +902,19 @@ def _risk(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
 
     risk = condition(q.subjects[0])
     dx = questions.diagnosis_condition(ctx.intake)
-    out = [
-        _t(
-            f"Whether {risk.name} develops cannot be predicted from this opinion; the signs that would point "
-            f"to it are {risk.supports}, and if they appear the treating team should be told promptly, as "
-            f"it is usually checked with {risk.test}."
-        )
-    ]
+    if risk.too_young(ctx.intake.age) and risk.under_age:
+        # an adult's signs and tests for a child ("are the steroid syrups giving her thin bones?", at 3: a
+        # read draft weighed early menopause and a fracture-risk score)
+        out = [_t(risk.under_age[0].upper() + risk.under_age[1:] + ".")]
+    else:
+        out = [
+            _t(
+                f"Whether {risk.name} develops cannot be predicted from this opinion; the signs that would "
+                f"point to it are {risk.supports_for(ctx.intake.age)}, and if they appear the treating team "
+                f"should be told promptly, as it is usually checked with "
+                f"{risk.test_for(child=ctx.intake.is_child, age=ctx.intake.age)}."
+            )
+        ]
     if (
         dx is not None
         and dx.treatment

@@ -159,8 +159,11 @@ def test_no_caution_without_a_reason() -> None:
 @pytest.mark.parametrize(
     ("listed", "verb"),
     [
-        ("calpol and nurofen", "are each a painkiller"),
-        ("paracetamol + ibuprofen", "are each a painkiller"),
+        ("amoxicillin then clarithromycin", "are each an antibiotic"),
+        # two kinds in one entry are said part by part: "paracetamol is a painkiller ...; ibuprofen is an
+        # anti-inflammatory painkiller"
+        ("calpol and nurofen", "calpol is a painkiller"),
+        ("paracetamol + ibuprofen", "ibuprofen is an anti-inflammatory painkiller"),
         ("paracetamol 1g up to 4 times a day", "is a painkiller"),
     ],
 )
