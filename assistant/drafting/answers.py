@@ -22,6 +22,7 @@ from assistant.drafting.conditions import (
     conditions_in,
     diagnosis_family,
     for_label,
+    only_denied,
 )
 from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
@@ -60,7 +61,16 @@ _FOLLOW_UP_WORDS = re.compile(
 #: Words of advice on treatment or activities, out of place where a condition is told apart.
 _ADVICE_WORDS = re.compile(
     r"\b(antibiotics?|treat(?:ed|ment|ments)?|penicillin|amoxicillin|doxycycline|macrolide|doses?|"
-    r"fly(?:ing)?|flights?|div(?:e|ing)|driv(?:e|ing)|do not|don't|avoid)\b",
+    r"fly(?:ing)?|flights?|div(?:e|ing)|driv(?:e|ing)|do not|don't|avoid|"
+    # whether it comes back answers no "could it be ..." (a read draft cited the chance of a first spontaneous
+    # collapsed lung coming back, from a note on Marfan syndrome, to an 88-year-old with three broken ribs)
+    r"comes? back|coming back|recurs?|recurrence)\b",
+    re.I,
+)
+#: An injury to the chest told in the story.
+_INJURY = re.compile(
+    r"\b(?:fell|fall|falls|fallen|injur\w*|trauma\w*|accident|crash|broken ribs?|rib fractures?|"
+    r"fractured ribs?|cracked ribs?|hit (?:his|her|my|their) (?:chest|side|ribs))\b",
     re.I,
 )
 #: Diagnoses whose follow-up question is a repeat chest film.
@@ -123,8 +133,13 @@ class AnswerContext:
         """:meth:`fits`, for a question of diagnosis: what tells the condition apart, not how it
         is treated or whether to fly with it ("5 days of antibiotics" answers no "is it pneumonia")."""
         fits = self.fits(cond)
+        injured = bool(
+            _INJURY.search(f"{self.intake.diagnosis_in_question}\n{self.intake.reason_for_second_opinion}")
+        )
 
         def accept(sentence: str, passage: CitedSource) -> bool:
+            if injured and re.search(r"\bspontaneous\b", sentence, re.I):
+                return False  # what holds for a collapsed lung with no injury, told after a fall
             return not _ADVICE_WORDS.search(sentence) and fits(sentence, passage)
 
         return accept
@@ -373,6 +388,18 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
     lean = alternative_lean(ctx.intake, cond, dx, said) if cond != dx else ""
     if lean:
         out.append(DraftSentence(text=lean, origin="template", condition_ref=cond.key))
+    if cond.key in questions.SEEN_ON_A_FILM and cond in only_denied(ctx.intake.prior_imaging):
+        # "Could the lung be collapsed?" beside a report quoted as "No pneumothorax" (a read draft of a woman
+        # with three broken ribs never said what her own X-ray had found)
+        out.append(
+            DraftSentence(
+                text=f"The report quoted in the intake found no {_bare(cond.name)} at the time; the "
+                "reviewing clinician checks this against the report itself, and new or worse breathlessness "
+                "since is a reason to look again.",
+                origin="intake",
+                condition_ref=cond.key,
+            )
+        )
     if cond.urgent and not settled_already(ctx.intake, cond):
         # an inpatient's ward team, not an urgent-care service (a read draft of a man on the ward after a hip
         # operation named one)

@@ -1224,7 +1224,8 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
 #: making it worse?", "could it be the amlodipine?", "side effect of the ticagrelor?".
 _LINKED = re.compile(
     r"\b(?:from|caused by|because of|due to|side[- ]?effects?|making|make|makes|causing|cause|causes|"
-    r"to blame|behind|reaction to|down to|related to|linked to|damag\w*|harm\w*|safe for|bad for)\b|"
+    r"to blame|behind|reaction to|down to|related to|linked to|damaging|damages|harm|harming|harms|harmful|"
+    r"safe for|bad for)\b|"
     # "the co-codamol is bunging me up"
     r"\b(?:is|are|was|were|keeps?|has been|have been) \w+ing (?:me|him|her|them|us)\b|"
     r"\b(?:could|can|might|is|was) (?:it|this|that) "

@@ -419,7 +419,8 @@ def _named_as_cause(cond: Condition, question: str) -> bool:
 
 #: Before an organ or condition, a treatment's harm to it: "is the water tablet damaging her kidneys?".
 _HARMED_BEFORE = re.compile(
-    r"\b(?:damag\w*|harm\w*|hurt\w*|affect\w*|bad for|safe for|ok for|okay for|side[- ]effects? (?:on|for))"
+    r"\b(?:damaging|damaged|damages|harming|harmed|harms|hurting|hurts|affecting|affects|bad for|safe for|"
+    r"ok for|okay for|side[- ]effects? (?:on|for))"
     r"\s+(?:\w+\s+){0,2}$",
     re.I,
 )

@@ -417,3 +417,30 @@ def test_a_film_reported_as_normal_is_a_normal_film_and_a_finding_before_the_hea
         )
     )
     assert together.startswith("As the intake describes the earlier imaging report, it mentions a mass")
+
+
+def test_damage_as_a_noun_is_no_treatments_harm() -> None:
+    asked = _draft(
+        _intake(
+            diagnosis_in_question="TB came back on old damaged lung",
+            age=70,
+            medications=["prednisolone 30mg"],
+            main_question="Is it really TB again? Is the damage just old scars? How long on the steroids "
+            "and is the damage for good?",
+        )
+    )
+    assert any(q.condition == "old_scar" for q in asked.sub_questions)
+    assert "side effect of prednisolone" not in _text(asked, SectionKey.SUMMARY)
+
+
+def test_a_report_that_found_no_collapsed_lung_answers_whether_it_could_be_one() -> None:
+    answers = _answers(
+        diagnosis_in_question="broken ribs and now pneumonia after a fall",
+        age=88,
+        sex="female",
+        reason_for_second_opinion="My nan fell in her kitchen and broke 3 ribs.",
+        prior_imaging="Chest X-ray on admission: 'Fractures of right 6th-8th ribs. No pneumothorax.'",
+        main_question="Could the lung be collapsed?",
+    )
+    assert "The report quoted in the intake found no collapsed lung at the time" in answers
+    assert "spontaneous" not in answers
