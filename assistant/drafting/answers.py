@@ -67,12 +67,6 @@ _ADVICE_WORDS = re.compile(
     r"comes? back|coming back|recurs?|recurrence)\b",
     re.I,
 )
-#: An injury to the chest told in the story.
-_INJURY = re.compile(
-    r"\b(?:fell|fall|falls|fallen|injur\w*|trauma\w*|accident|crash|broken ribs?|rib fractures?|"
-    r"fractured ribs?|cracked ribs?|hit (?:his|her|my|their) (?:chest|side|ribs))\b",
-    re.I,
-)
 #: Diagnoses whose follow-up question is a repeat chest film.
 _REPEAT_FILM = frozenset({"pneumonia", "aspiration", "atelectasis"})
 PickFn = Callable[[str, int, Callable[[str, CitedSource], bool] | None], list[DraftSentence]]
@@ -133,9 +127,8 @@ class AnswerContext:
         """:meth:`fits`, for a question of diagnosis: what tells the condition apart, not how it
         is treated or whether to fly with it ("5 days of antibiotics" answers no "is it pneumonia")."""
         fits = self.fits(cond)
-        injured = bool(
-            _INJURY.search(f"{self.intake.diagnosis_in_question}\n{self.intake.reason_for_second_opinion}")
-        )
+        # the risk-factor table's "a recent injury to the chest", with its denials
+        injured = any(f.factor.key == "chest_injury" for f in found_factors(self.intake))
 
         def accept(sentence: str, passage: CitedSource) -> bool:
             if injured and re.search(r"\bspontaneous\b", sentence, re.I):

@@ -904,6 +904,47 @@ def only_denied(text: str) -> list[Condition]:
     return [c for c, all_denied in said.items() if all_denied]
 
 
+#: A list a denial runs through: "No focal consolidation, pneumothorax or effusion", "No cough, haemoptysis or
+#: weight loss", "Denies night sweats, haemoptysis" (read drafts told a baker his clear film mentioned fluid,
+#: and gave two women who denied coughing blood the suspected-cancer pathway for it).
+_DENIED_LIST = re.compile(
+    r"\b(?P<word>no|nil|without|denies|denied)\b(?:[^.;:,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^.;:,]{0,30}$",
+    re.I,
+)
+#: ... unless something is told as present between: "No consolidation or collapse, but there is ...".
+_TOLD_BETWEEN = re.compile(
+    r"\b(?:but|however|although|though|there (?:is|are)|has|have|had|with|reports?|is|are|was|were|now|gets?|"
+    r"got|shows?|showed|seen|noted|present)\b",
+    re.I,
+)
+#: A list item with its own size or side is a finding told, not one more denied: "No pneumothorax, large right
+#: effusion."
+_OWN_ITEM = re.compile(
+    r"\b(?:large|small|moderate|mild|massive|big|tiny|trace|minor|new|right|left|bilateral)\b[^,]*$", re.I
+)
+_NO_WORD = re.compile(r"\b(?:no|not|nil|without)\b", re.I)
+_OR = re.compile(r"\b(?:or|nor)\b", re.I)
+
+
+def item_told(before: str) -> bool:
+    """Whether the list item just before a finding gives it its own size or side ("..., large right"): told,
+    whatever denial came earlier in the sentence."""
+    last = before.rsplit(",", 1)
+    return len(last) == 2 and bool(_OWN_ITEM.search(last[1])) and not _NO_WORD.search(last[1])
+
+
+def denied_in_list(before: str, after: str) -> bool:
+    """Whether a finding or symptom is an item of a denied list: after "denies", or in a list of "no ..." that
+    runs on with "or" ("No cough, haemoptysis or weight loss"); "no fever, cough with blood in it" tells the
+    cough. ``before`` and ``after`` are the sentence's text either side of it."""
+    if item_told(before):
+        return False
+    listed = _DENIED_LIST.search(before)
+    if listed is None or _TOLD_BETWEEN.search(listed.group(0)):
+        return False
+    return listed.group("word").lower().startswith("deni") or bool(_OR.search(f"{listed.group(0)} {after}"))
+
+
 _EXPOSURE_AFTER = re.compile(r"\s*(?:contacts?|exposures?|screening)\b", re.I)
 
 

@@ -446,7 +446,8 @@ def dated_by_another(intake: IntakeRecord, index: int) -> bool:
 
 
 _BRIEF = re.compile(r"\b(?:seconds?|a minute|minutes?|\d+ ?mins?|briefly|a moment|a few moments)\b", re.I)
-_AGO = re.compile(
+#: When something happened, not how long it lasted: "2 days ago", "yesterday", "last week".
+AGO = re.compile(
     r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
     r"(?:days?|weeks?|months?|years?) ago|yesterday|last (?:week|night|month|year))\b",
     re.I,
@@ -463,7 +464,7 @@ def past_episode(when: str) -> bool:
     """Whether a symptom's timing says it was a brief episode that is over ("about a minute, 12 days
     ago", "once, 10 days ago", "20-30 seconds, 2 days before illness"): a choking fit told as history,
     not an emergency now."""
-    return bool((_BRIEF.search(when) or _ONCE.search(when)) and (_AGO.search(when) or _BEFORE.search(when)))
+    return bool((_BRIEF.search(when) or _ONCE.search(when)) and (AGO.search(when) or _BEFORE.search(when)))
 
 
 #: The illness the symptom list describes is over: "im home now and ok", "discharged and back to normal"

@@ -22,13 +22,14 @@ from assistant.drafting.conditions import (
     conditions_in,
     correct_spelling,
     denied_conditions,
+    denied_in_list,
     diagnosis_family,
     explained_by_brackets,
     main_condition,
     mention_starts,
     only_denied,
 )
-from assistant.drafting.guardrails import RESOLVED
+from assistant.drafting.guardrails import AGO, RESOLVED
 from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_notes
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import (
@@ -1942,26 +1943,6 @@ _ON_PURPOSE = re.compile(
 )
 #: A symptom said only to deny it: "no fever", "not coughing".
 _DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
-#: A list the denial runs through: "No cough, haemoptysis or weight loss", "Denies night sweats, haemoptysis"
-#: (read drafts gave both patients the suspected-cancer pathway "with coughing up blood"), with nothing told
-#: as present between.
-_DENIED_SYMPTOM_LIST = re.compile(
-    r"\b(?P<word>no|denies|denied|without|nil)\b(?:[^;.,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^;.,]{0,30}$",
-    re.I,
-)
-_TOLD_BETWEEN = re.compile(
-    r"\b(?:but|however|although|though|has|have|had|with|reports?|is|are|was|were|now|gets?|got)\b", re.I
-)
-_OR = re.compile(r"\b(?:or|nor)\b", re.I)
-
-
-def _denied_in_list(before: str, after: str) -> bool:
-    """Whether a symptom is an item of a denied list: after "denies", or in a list of "no ..." that runs on
-    with "or" ("No cough, haemoptysis or weight loss"); "no fever, cough with blood in it" tells the cough."""
-    listed = _DENIED_SYMPTOM_LIST.search(before)
-    if not listed or _TOLD_BETWEEN.search(listed.group(0)):
-        return False
-    return listed.group("word").lower().startswith("deni") or bool(_OR.search(listed.group(0) + " " + after))
 
 
 def reported_symptoms(intake: IntakeRecord) -> list[str]:
@@ -2011,7 +1992,7 @@ def asserted_symptom_names(text: str) -> list[str]:
                 and _LUNG_WORDS.search(sentence)
             ):
                 continue  # "is it really just a collapse or is it pneumonia?" asks of a collapsed lobe
-            denied = _DENIED_SYMPTOM.search(clause) or _denied_in_list(
+            denied = _DENIED_SYMPTOM.search(clause) or denied_in_list(
                 re.split(r"[;.?!\n]", text[: m.start()])[-1], after
             )
             if not denied:
@@ -2026,8 +2007,6 @@ _EVENT = re.compile(
 
 
 _LASTED = re.compile(r"\b(?:lasted|lasting|for)\s+(.+)$", re.I)
-#: When it ended or began, not how long it lasted: "resolved 3 weeks ago", "4 months ago".
-_AGO = re.compile(r"\b[\w-]+ (?:days?|weeks?|months?|years?) ago\b", re.I)
 
 
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
@@ -2054,7 +2033,7 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
                 # "chest pain for about 4 months" to a woman whose pain had settled months before)
                 now = "now better" if "better" in over.group(0).lower() else "now settled"
                 lasted = _LASTED.search(symptom.duration)
-                how_long = duration_in(lasted.group(1) if lasted else _AGO.sub(" ", symptom.duration))
+                how_long = duration_in(lasted.group(1) if lasted else AGO.sub(" ", symptom.duration))
                 lasting = f"{how_long}, {now}" if how_long else ""
                 if not lasting:
                     names = [*names[:-1], f"{names[-1]} ({now})"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting.conditions import denied_in_list, item_told
 from assistant.drafting.risk_factors import found_factors
 from assistant.intake import IntakeRecord
 
@@ -77,34 +78,14 @@ _IMAGING = re.compile(
     r"\b(?:x-?rays?|xrays?|cxr|films?|ct|scans?|hrct|ultrasound|report\w*|radiolog\w*|imaging)\b", re.I
 )
 _NEGATED = re.compile(r"\b(?:no|not|nil|without|nothing|excluded|ruled out)\b[^.;:]{0,30}$", re.I)
-#: A list the denial runs through: "No focal consolidation, pneumothorax or effusion" (a read summary told a
-#: baker his clear film "mentions fluid around the lung"), each item short, with nothing found between.
-_DENIED_LIST = re.compile(
-    r"\b(?:no|nil|without)\b(?:[^.;:,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^.;:,]{0,30}$", re.I
-)
-_FOUND_BETWEEN = re.compile(
-    r"\b(?:but|however|although|though|there (?:is|are)|is|are|was|were|shows?|showed|seen|noted|present|"
-    r"with)\b",
-    re.I,
-)
 
 
-#: A list item with its own size or side is a finding told, not one more denied: "No pneumothorax, large right
-#: effusion."
-_OWN_ITEM = re.compile(
-    r"\b(?:large|small|moderate|mild|massive|big|tiny|trace|minor|new|right|left|bilateral)\b[^,]*$", re.I
-)
-
-
-def _denied(before: str) -> bool:
-    """Whether the report sentence's text before a finding denies it, directly or through a list."""
-    last = before.rsplit(",", 1)
-    if len(last) == 2 and _OWN_ITEM.search(last[1]) and not _NEGATED.search(last[1]):
+def _denied(before: str, after: str) -> bool:
+    """Whether the report sentence's text either side of a finding denies it, directly or through a list
+    (:func:`~assistant.drafting.conditions.denied_in_list`); an item with its own size or side is told."""
+    if item_told(before):
         return False
-    if _NEGATED.search(before):
-        return True
-    listed = _DENIED_LIST.search(before)
-    return listed is not None and not _FOUND_BETWEEN.search(listed.group(0))
+    return bool(_NEGATED.search(before)) or denied_in_list(before, after)
 
 
 _WHERE = re.compile(
@@ -224,9 +205,11 @@ def _read_reports(
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
                         if plain not in queried:
                             queried.append(plain)
-                    elif _denied(sentence[: m.start()]) and _HEDGED.search(sentence[m.end() :]):
+                    elif _denied(sentence[: m.start()], sentence[m.end() :]) and _HEDGED.search(
+                        sentence[m.end() :]
+                    ):
                         hedged.add(short)  # "No obvious lung mass, though assessment limited by effusion"
-                    elif _denied(sentence[: m.start()]):
+                    elif _denied(sentence[: m.start()], sentence[m.end() :]):
                         if short and short not in absent:
                             absent.append(short)
                     else:
