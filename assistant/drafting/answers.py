@@ -473,7 +473,7 @@ def telling_apart(cond: Condition, dx: Condition | None, age: int | None = None)
     entry), else what would make X more or less likely in general."""
     from assistant.drafting.conditions import told_apart
 
-    apart = told_apart(cond, dx)
+    apart = told_apart(cond, dx, child=age is not None and age < 16)
     if apart and dx is not None:
         return f"What usually tells {cond.name} from {dx.name}: {apart}."
     return (
@@ -1165,7 +1165,7 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
         )
         if ctx.intake.is_child and cond.child_note:
             lines.append(f"What differs in children: {cond.child_note}.")
-        apart = told_apart(cond, dx)
+        apart = told_apart(cond, dx, child=ctx.intake.is_child)
         if apart and dx is not None:
             # Each entry stands alone for the clinician reviewing the differential, so an asked
             # alternative's entry repeats the comparison its answer gives the patient.

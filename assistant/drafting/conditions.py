@@ -216,8 +216,8 @@ def load_versus(path: Path = VERSUS_PATH, keys: Sequence[str] = tuple(_BY_KEY)) 
         raise ValueError(f"{path.name}: expected a list of pairs")
     table: dict[frozenset[str], str] = {}
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or set(entry) != {"a", "b", "text"}:
-            raise ValueError(f"{path.name}: pair {number}: expected the fields a, b and text")
+        if not isinstance(entry, dict) or set(entry) - {"child"} != {"a", "b", "text"}:
+            raise ValueError(f"{path.name}: pair {number}: expected the fields a, b and text (and child)")
         a, b, text = str(entry["a"]), str(entry["b"]), " ".join(str(entry["text"]).split())
         unknown = sorted({a, b} - set(keys))
         if unknown:
@@ -234,11 +234,27 @@ def load_versus(path: Path = VERSUS_PATH, keys: Sequence[str] = tuple(_BY_KEY)) 
 _VERSUS = load_versus()
 
 
-def told_apart(first: Condition, second: Condition | None) -> str:
-    """What usually tells ``first`` from ``second`` (either order), or '' when the table has no entry."""
+def load_versus_child(path: Path = VERSUS_PATH) -> dict[frozenset[str], str]:
+    """The pairs whose telling apart differs in a child, with the child's text (the entry's ``child``
+    field): an adult's causes of aspiration (heavy drinking, a stroke) read to a parent of a 4-year-old."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        frozenset((str(e["a"]), str(e["b"]))): " ".join(str(e["child"]).split()).rstrip(".")
+        for e in entries
+        if isinstance(e, dict) and e.get("child")
+    }
+
+
+_VERSUS_CHILD = load_versus_child()
+
+
+def told_apart(first: Condition, second: Condition | None, *, child: bool = False) -> str:
+    """What usually tells ``first`` from ``second`` (either order), a child's text where the table has one,
+    or '' when the table has no entry."""
     if second is None or first == second:
         return ""
-    return _VERSUS.get(frozenset((first.key, second.key)), "")
+    pair = frozenset((first.key, second.key))
+    return (_VERSUS_CHILD.get(pair, "") if child else "") or _VERSUS.get(pair, "")
 
 
 @dataclass(frozen=True)
@@ -849,7 +865,9 @@ _DENIED = re.compile(
     r"nobody (?:known )?(?:with|who has|who had|has|had))\s+"
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     # "never admitted with a chest infection" (a read summary listed pneumonia as a past condition)
-    r"(?:(?:a|an|any|the|signs? of|evidence of|previous|prior|past|history of|known|personal|family|"
+    # "no diagnosis of bronchopulmonary dysplasia" (a read summary listed it as a baby's past condition)
+    r"(?:(?:a|an|any|the|signs? of|evidence of|(?:formal )?diagnosis of|previous|prior|past|history of|known|"
+    r"personal|family|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item

@@ -417,7 +417,26 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(r"\b(?:endemic|area|region|common|valley)\b", re.I),
         "",
     ),
-    ("upper_airway_cough", re.compile(r"\bhay ?fever\b|\ballergic rhinitis\b", re.I), "hay fever"),
+    # "seasonal rhinitis" is hay fever, no cough syndrome (a read summary gave an 8-year-old postnasal drip)
+    (
+        "upper_airway_cough",
+        re.compile(r"\bhay ?fever\b|\b(?:allergic|seasonal) rhinitis\b", re.I),
+        "hay fever",
+    ),
+    # "barking cough with colds": the noise of a floppy airway, no croup diagnosed (a read summary listed
+    # croup)
+    ("croup", re.compile(r"^(?![^.;]*\bcroup)[^.;]*\bbark", re.I), ""),
+    # "worse with intercurrent viral infections", "no symptoms with viral colds", "admitted with RSV-positive
+    # bronchiolitis": a trigger or the illness now, no past condition worth listing (four read summaries
+    # listed "a viral chest infection")
+    ("viral_infection", re.compile(r""), ""),
+    # "small cell lung cancer (liver and adrenal metastases)": the lung cancer's own spread, no cancer come to
+    # the lung from elsewhere (a read summary listed one beside a newly staged lung cancer)
+    (
+        "metastasis",
+        re.compile(r"\blung cancer\b|\b(?:liver|adrenal|bone|brain) (?:and \w+ )?metasta", re.I),
+        "",
+    ),
     # a clot-busting drug is a stroke treatment, no clot in the lung (a read summary gave a stroke patient
     # a past pulmonary embolism)
     ("pulmonary_embolism", re.compile(r"\bclot[- ]?bust\w*|thromboly\w*", re.I), ""),
@@ -512,7 +531,7 @@ def _history_read(
         if questions.NEGATIVE_RESULT.search(clause) or questions.STATUS_UNKNOWN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
-        clause = questions.VACCINES.sub(" ", clause)  # "had flu and COVID vaccines": no illness had
+        clause = questions.VACCINE_MENTIONS.sub(" ", clause)  # "had flu and COVID vaccines": no illness had
         if _ASKED_ONLY.search(clause) and not _RESULT_GIVEN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue
@@ -532,6 +551,9 @@ def _history_read(
                 names.append(name)
         target = family if theirs else own
         target += [n for n in names if n not in target]
+    # "spiculated mass ... urgent suspected lung cancer pathway" names it twice, once in doubt: said once, in
+    # doubt (a read summary listed "a lung cancer ... and possibly a lung cancer")
+    own = [n for n in own if f"possibly {n}" not in own]
     return own, [n for n in family if n not in own], renamed
 
 

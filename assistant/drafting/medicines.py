@@ -614,7 +614,12 @@ def listed_medicine(text: str) -> ListedMedicine:
     "amoxicillin" and "ibuprofen", their notes kept apart.
     """
     text = " ".join(text.split())
-    notes = [m.group(1).strip() for m in _BRACKET.finditer(text) if _NOTE.search(m.group(1))]
+    outside = _BRACKET.sub(" ", text)
+    notes = [
+        m.group(1).strip()
+        for m in _BRACKET.finditer(text)
+        if _NOTE.search(m.group(1)) and not _others(m.group(1), outside)
+    ]
     name = _BRACKET.sub(lambda m: "" if _NOTE.search(m.group(1)) else m.group(0), text).strip(" ,;")
     usage = _USAGE.search(name)
     if usage:
@@ -631,6 +636,21 @@ def listed_medicine(text: str) -> ListedMedicine:
     return ListedMedicine(name=name or text, note="; ".join(notes), group=group)
 
 
+def _others(bracket: str, outside: str) -> bool:
+    """Whether a bracketed note is about other medicines: "amoxicillin 1g IV (co-amoxiclav and clarithromycin
+    stopped day 2)" is taken now; the stopped ones are the two it replaced (a read draft said "amoxicillin
+    (stopped)" of the antibiotic a woman was on). A medicine named before the note's status word is another
+    one's; "D-vitamin drops (I stopped because ... calcium)" and "none now (doxycycline course finished)" keep
+    theirs."""
+    status = _STATUS.search(bracket)
+    if status is None or not any(g.matches(outside) for g in GROUPS):
+        return False
+    return any(g.matches(bracket[: status.start()]) for g in GROUPS)
+
+
+_STATUS = re.compile(r"\b(?:finished|stopped|completed|not taking|used to)\b", re.I)
+
+
 def listed_medicines(text: str) -> list[ListedMedicine]:
     """One listed entry as the medicines it names: a joined entry whose parts are of different groups is said
     part by part ("rescue pack of prednisolone and doxycycline": a steroid and an antibiotic; a read draft
@@ -639,7 +659,14 @@ def listed_medicines(text: str) -> list[ListedMedicine]:
     whole = listed_medicine(text)
     if not whole.several:
         return [whole]
-    parts = [listed_medicine(p) for p in _SEVERAL.split(whole.name) if p.strip(" ,")]
+    pieces: list[str] = []
+    for piece in (p for p in _SEVERAL.split(whole.name) if p.strip(" ,")):
+        if pieces and re.match(r"\s*\d", piece):
+            # "doxycycline 200mg day 1 then 100mg daily": a dose goes on with the medicine before it
+            pieces[-1] += " then " + piece.strip()
+        else:
+            pieces.append(piece)
+    parts = [listed_medicine(p) for p in pieces]
     groups = {p.group.key if p.group else None for p in parts}
     if None in groups or len(groups) < 2:
         return [whole]

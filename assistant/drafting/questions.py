@@ -640,6 +640,11 @@ _RISK_OF = re.compile(
 )
 
 
+#: The risk named after the condition: "safe for me with the pneumonia risk?" (a read draft weighed pneumonia
+#: as what a woman's asthma-COPD overlap might be instead).
+_RISK_AFTER = re.compile(r"[\w']+(?:[ -][\w']+){0,2}?[ -](?:risks?|dangers?)\b(?! factors?)", re.I)
+
+
 def risk_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the question names only as a risk to come ("is she at risk of pneumonia"), never as
     what the illness might be instead."""
@@ -657,7 +662,11 @@ def risk_conditions(intake: IntakeRecord) -> list[Condition]:
         starts = sorted(mention_starts(cond, text))
         risky: list[int] = []
         for s in starts:  # "lung cancer" and its "cancer" are one mention
-            if _RISK_OF.search(text[max(0, s - 45) : s]) or (risky and s - risky[-1] <= 15):
+            if (
+                _RISK_OF.search(text[max(0, s - 45) : s])
+                or _RISK_AFTER.match(text, s)
+                or (risky and s - risky[-1] <= 15)
+            ):
                 risky.append(s)
         if starts and len(risky) == len(starts):
             out.append(cond)
@@ -851,7 +860,13 @@ STATUS_UNKNOWN = re.compile(
     r"\b(?:waiting|awaiting|waiting for) (?:\w+ ){0,3}(?:tests?|results?|cultures?)\b|"
     # "HIV test done at this diagnosis, result not shared": a test done whose result is not given
     r"\btests? ['\"]?(?:was |were )?(?:done|taken|sent)\b"
-    r"(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)",
+    r"(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)|"
+    # "Routine HIV test offered", "offered an HIV test": a test offered, not a result (two read summaries
+    # listed HIV infection among past conditions)
+    r"\btests?\s+(?:was |were |has been |being )?(?:offered|recommended|advised|suggested|planned|arranged)\b"
+    r"(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)|"
+    r"\b(?:offered|recommended|advised|suggested)\s+(?:me |her |him )?(?:an? |the )?(?:routine )?"
+    r"\w+ tests?\b",
     re.I,
 )
 
@@ -861,7 +876,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
     out: list[Condition] = []
     for clause, theirs in history_pieces(intake.history):
-        clause = VACCINES.sub(" ", clause)
+        clause = VACCINE_MENTIONS.sub(" ", clause)
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             excluded = set(denied_conditions(clause))
             # trouble at birth is no illness of its own, unless the condition is present from birth
@@ -873,7 +888,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
             ]
     for text in (intake.reason_for_second_opinion, intake.symptom_text):
         for clause in _PIECES.split(text):
-            clause = VACCINES.sub(" ", clause)
+            clause = VACCINE_MENTIONS.sub(" ", clause)
             if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
                 continue
             spelt = correct_spelling(clause)
@@ -892,7 +907,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
 #: A vaccine, not an illness: "had my flu jab", "the flu jag, not sure about the pneumonia one", "Covid and
 #: flu vaccines", the BCG and its scar on the arm (read summaries listed pneumonia, a viral chest infection
 #: and COVID-19 among past conditions). Blanked out of a clause before its conditions are read.
-VACCINES = re.compile(
+VACCINE_MENTIONS = re.compile(
     r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
     r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|jags?|shots?|boosters?|immunis\w*|immuniz\w*|ones?)\b|"
     # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
@@ -1863,7 +1878,23 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
         listed = any(prescribed(topic(k), intake.medications) for k in subjects if k not in ADVICE_ONLY)
         right = ", and whether it is the right treatment" if listed else ""
         what = f"whether the patient needs {join_names(names)}{right}" if names else ""
-        summary = what or "whether the current treatment is the right one"
+        # a vaccine asked about is no current treatment (a baby's "should she have had the RSV injection?"
+        # was summarised as "whether the current treatment is the right one")
+        baby = intake.age is not None and intake.age < 2
+        jabs = (
+            (
+                "whether the baby should have the RSV injection"
+                if baby
+                else "whether RSV protection is advised"
+            )
+            if "rsv_immunisation" in subjects
+            else "which vaccines are advised"
+            if "vaccines" in subjects
+            else ""
+        )
+        summary = (f"{what}, and {jabs}" if what and jabs else what or jabs) or (
+            "whether the current treatment is the right one"
+        )
         if "interaction" in subjects:
             summary += ", and whether it can be taken with the other medicines"
         if "alcohol" in subjects:

@@ -157,19 +157,50 @@ def reported_findings(intake: IntakeRecord) -> tuple[list[str], list[str], list[
 #: Words after a denied finding that say it could not be judged: "No obvious lung mass, though assessment
 #: limited by effusion" (a read summary said "no mass" to a man with a new effusion and asbestos plaques).
 _HEDGED = re.compile(
-    r"^[^.;]{0,20}\b(?:though|although|but|however)?\b[^.;]{0,15}\b"
-    r"(?:limited|obscured|cannot (?:be )?exclud\w*|can'?t (?:be )?exclud\w*|not (?:be )?excluded|"
-    r"difficult to assess|hard to assess)\b",
+    # "No ... separate lung mass identified, although underlying consolidation limits assessment"
+    r"^(?:[^.;]{0,25}\b(?:though|although|but|however)\b[^.;]{0,40}|[^.;]{0,20}\b(?:though|although|but|however)?\b"
+    r"[^.;]{0,15})\b"
+    r"(?:limited|limits|limiting|obscured|obscures?|cannot (?:be )?exclud\w*|can'?t (?:be )?exclud\w*|"
+    r"not (?:be )?excluded|difficult to assess|hard to assess)\b",
     re.I,
 )
-#: A finding queried, not found: "?mediastinal mass", "query consolidation", "possible effusion".
-_QUERIED = re.compile(r"(?:\?\s*|\b(?:query|queried|possible|possibly|\?)\s+)(?:[\w-]+\s+){0,2}$", re.I)
+#: A finding queried, not found: "?mediastinal mass", "query consolidation", "possible effusion", "cannot
+#: exclude a small effusion".
+_QUERIED = re.compile(
+    r"(?:\?\s*|\b(?:query|queried|possible|possibly|\?|"
+    r"(?:cannot|can ?not|can'?t|unable to) (?:exclude|rule out))"
+    r"\s+)(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+#: The same said after it: "a small haemothorax cannot be excluded", "effusion not excluded" (a read summary
+#: said the report mentions fluid around the lung).
+_QUERIED_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:(?:cannot|can ?not|can'?t|could not|is not|not) (?:be )?(?:excluded|ruled out))\b",
+    re.I,
+)
+#: "Borderline cardiomegaly", "heart size at the upper limit of normal": no large heart (a read summary said
+#: so).
+_BORDERLINE = re.compile(r"\b(?:borderline|upper limit of normal|top (?:end )?of normal)\s+$", re.I)
+#: Congestion named only by its earliest sign: "upper lobe blood diversion", no oedema said.
+_EARLY_CONGESTION = re.compile(r"\b(?:venous|vascular|blood) (?:diversion|redistribution)\b", re.I)
+_OEDEMA = re.compile(r"\bo?edema\b|\bkerley\b|\bbat'?s?[- ]?wing\b|\bfluid overload\b|\bperihilar\b", re.I)
+#: More than one nodule: "multiple small nodules", "bilateral nodular opacities".
+_SEVERAL_NODULES = re.compile(
+    r"\bnodules\b|\b(?:multiple|numerous|innumerable|several|many|bilateral|scattered)\b", re.I
+)
+_SEVERAL_NODULES_PLAIN = "several small round shadows (nodules)"
 #: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
 _BARE_SIDE = re.compile(r"\b(right|left|bilateral|both)\b", re.I)
 _BRONCHIECTASIS = "widened, thick-walled airways (bronchiectasis)"
 _VIRAL_WALLS = "thickened airway walls near the roots of the lungs, a pattern common with viral infections"
 #: The one finding with no side: "fluid at the bottom of both lungs and a big heart" placed the heart on both.
 _HEART = "a large heart shadow"
+_BORDERLINE_HEART = "a heart shadow at the upper limit of normal size (borderline)"
+_EARLY_CONGESTION_PLAIN = (
+    "early signs of fluid congestion in the lungs, as when the heart is under strain "
+    "(upper lobe blood diversion)"
+)
 
 
 def _read_reports(
@@ -200,7 +231,23 @@ def _read_reports(
                     # round shadow)
                     plain, short = "a mass", "mass"
                 for m in pattern.finditer(sentence):
-                    if _QUERIED.search(sentence[max(0, m.start() - 30) : m.start()]):
+                    before = sentence[max(0, m.start() - 30) : m.start()]
+                    if (
+                        short == "nodule"
+                        and plain != "a mass"
+                        and _SEVERAL_NODULES.search(before + m.group(0))
+                    ):
+                        # "Multiple small centrilobular nodules" (read summaries said "a small round shadow")
+                        plain = _SEVERAL_NODULES_PLAIN
+                    if short == "enlarged heart" and _BORDERLINE.search(before):
+                        plain = _BORDERLINE_HEART
+                    if (
+                        short == "congestion"
+                        and _EARLY_CONGESTION.search(m.group(0))
+                        and not _OEDEMA.search(sentence)
+                    ):
+                        plain = _EARLY_CONGESTION_PLAIN
+                    if _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):
                         # "?unfolded aorta ?thoracic aortic aneurysm ?mediastinal mass": one possibility of
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
                         if plain not in queried:
@@ -231,7 +278,7 @@ def _read_reports(
                     where += places
     absent = [a for a in absent if not any(a in p for p in present) and a not in hedged]
     if "a mass" in present:
-        present = [p for p in present if p != "a small round shadow (a nodule)"]
+        present = [p for p in present if p not in ("a small round shadow (a nodule)", _SEVERAL_NODULES_PLAIN)]
     if _BRONCHIECTASIS in present:
         # thick airway walls beside bronchiectasis are its own, not a viral pattern; a tramline is no
         # shadowing
@@ -325,7 +372,8 @@ def _findings_said(
         if unplaced
         else []
     )
-    said = _join(parts + [f"{p} {_join(placed[p])}" for p in present if p in placed])
+    # "a patch and a collapse, in the left lower lobe," joined in a list of three keeps one comma
+    said = _join(parts + [f"{p} {_join(placed[p])}" for p in present if p in placed]).replace(",,", ",")
     if absent:
         said += f", and no {_join(absent, 'or')}"
     if queried:

@@ -254,7 +254,11 @@ _BLOOD_RELATIVE = re.compile(
 _RELATIVE_HAD = re.compile(
     _BLOOD_RELATIVE.pattern
     + r"(?:'s)?(?:\s+\([^)]*\))?(?:\s+\w+){0,3}?\s+(?:had|has|have|was|were|died|passed|got|"
-    r"suffer\w*|diagnosed|treated|developed|turned out)\b",
+    r"suffer\w*|diagnosed|treated|developed|turned out)\b"
+    # "my son has been reading that a clot can cause a patch": a relative who reads, asks or worries has
+    # nothing (a read draft gave a woman "a family history of blood clots")
+    r"(?!\s+(?:been\s+)?(?:read\w*|look\w*|ask\w*|say\w*|said|worr\w*|wonder\w*|googl\w*|search\w*|"
+    r"research\w*|help\w*|typ\w*|writ\w*|think\w*|thought|convinced|sure|sent|driv\w*|with me)\b)",
     re.I,
 )
 

@@ -856,24 +856,31 @@ def _same_day(conds: Sequence[Condition], advice: str) -> list[DraftSentence]:
 def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSentence]:
     """Whether to be in hospital or at home: what the treating team weighs, for a child and for an
     older person, and same-day care for what is urgent; a cited sentence when one fits."""
-    out = [
-        _t(
-            "Whether someone is cared for in hospital or at home is the treating team's decision, made from "
-            "how they are at the time: their breathing and oxygen level, pulse, blood pressure and "
-            "temperature, "
-            "whether they can eat, drink and take medicines by mouth, how alert they are, and whether there "
-            "is enough help at home."
-        )
-    ]
     age = ctx.intake.age
     if age is not None and ctx.intake.is_child:
-        out.append(
+        # a baby's parent was given an adult's list (blood pressure, new confusion, help at home)
+        out = [
             _t(
-                "For a child, the team also looks at how hard the child is working to breathe, whether they "
-                "are drinking enough, and whether the parents feel able to manage at home."
+                "Whether a child is cared for in hospital or at home is the treating team's decision, made "
+                "from how the child is at the time: how hard they are working to breathe (the skin drawing "
+                "in under the ribs, grunting), their breathing rate and oxygen level, their colour, whether "
+                "they are feeding or drinking enough"
+                + (", with enough wet nappies" if age < 2 else "")
+                + ", how alert and responsive they are, their temperature, and whether the parents feel able "
+                "to manage at home; a child who can take medicine by mouth and keep it down is usually "
+                "treated with tablets or liquid rather than a drip."
             )
-        )
-    elif age is not None and age >= 65:
+        ]
+    else:
+        out = [
+            _t(
+                "Whether someone is cared for in hospital or at home is the treating team's decision, made "
+                "from how they are at the time: their breathing and oxygen level, pulse, blood pressure and "
+                "temperature, whether they can eat, drink and take medicines by mouth, how alert they are, "
+                "and whether there is enough help at home."
+            )
+        ]
+    if age is not None and not ctx.intake.is_child and age >= 65:
         out.append(
             _t(
                 "For an older person, going home usually follows a check that they can manage safely, "
@@ -884,6 +891,12 @@ def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
     out += _same_day(conds, "the assessment is usually made in hospital the same day")
     out.append(
         _t(
+            "Going home usually comes with a plan for follow-up and advice on what should bring the child "
+            "back: breathing that gets harder or faster, a fever that returns, being floppy, very drowsy or "
+            "hard to wake, or not drinking, with far fewer wet nappies or wees."
+        )
+        if ctx.intake.is_child
+        else _t(
             "Going home usually comes with a plan for follow-up and advice on what should bring someone "
             "back: breathing that gets harder, a fever that returns, new confusion or drowsiness, or not "
             "drinking."

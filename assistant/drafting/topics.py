@@ -65,7 +65,7 @@ class Topic:
 
 
 #: Treatment topics answered with their note alone, never as a medicine whose prescriber decides.
-ADVICE_ONLY = frozenset({"interaction", "alcohol", "pregnancy"})
+ADVICE_ONLY = frozenset({"interaction", "alcohol", "pregnancy", "vaccines", "rsv_immunisation"})
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -100,6 +100,43 @@ TOPICS: tuple[Topic, ...] = (
         "not stopped suddenly, since the body's own steroid hormone needs time to recover, so the prescriber "
         "lowers the dose step by step, and whether to start, stop or change them is the prescriber's "
         "decision",
+    ),
+    # Vaccines were asked about and met with general text: the RSV injection for a baby born early, jabs for
+    # the family after whooping cough, the BCG after a TB contact.
+    Topic(
+        "rsv_immunisation",
+        "treatment",
+        "the RSV injection for babies",
+        (
+            r"rsv (?:injection|jab|jag|vaccine|vaccination|immuni[sz]ation|antibody|shot)s?",
+            r"nirsevimab",
+            r"palivizumab",
+            r"beyfortus",
+            r"synagis",
+        ),
+        "RSV protection for babies is an antibody injection: a single long-acting one (nirsevimab) is now "
+        "offered in many countries to babies in their first RSV season, and a monthly one through the winter "
+        "(palivizumab) has long been given to babies at the highest risk, such as those born very early with "
+        "lasting lung disease or with significant heart disease; some countries instead offer an RSV vaccine "
+        "in late pregnancy, which protects the baby for the first months; who qualifies depends on the local "
+        "programme and the baby's history, an illness with RSV does not fully protect against the next one, "
+        "and whether a baby can still have it this season or next is a question for the GP or the baby's "
+        "hospital team",
+    ),
+    Topic(
+        "vaccines",
+        "treatment",
+        "vaccines",
+        (r"(?<!rsv )vaccin\w*", r"(?<!rsv )(?:jabs?|jags?)", r"immuni[sz]ations?", r"boosters?", r"bcg"),
+        "vaccines are given once someone has recovered from an acute illness, and having had an "
+        "infection is not a reason to skip them: a yearly flu vaccine and a pneumococcal vaccine are advised "
+        "for people "
+        "with a long-term lung or heart condition, a weakened immune system or aged 65 and over, with COVID "
+        "and RSV vaccines offered by age and risk; a whooping cough vaccine in each pregnancy protects the "
+        "baby in the first weeks, and babies are protected by their own routine vaccines from 8 weeks; BCG "
+        "is given to babies and children at higher risk of TB and mainly protects young children from severe "
+        "TB, it protects adults less, and it can make a TB skin test positive but does not affect the TB "
+        "blood test (IGRA); the GP or practice nurse can say which vaccines are due",
     ),
     Topic(
         "diuretic",
