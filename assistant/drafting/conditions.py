@@ -628,14 +628,15 @@ _VACCINE_AFTER = re.compile(
 
 #: A cancer of another organ ("stomach cancer", "a brain tumour", "blood cancer"): the bare word
 #: after it is not a lung cancer (a cancer come back or spread is read by its own words).
-_OTHER_ORGAN_BEFORE = re.compile(
-    r"\b(?:stomach|gastric|bowel|colon|colorectal|rectal|skin|kidney|renal|throat|laryngeal|thyroid|prostate|"
+#: Organs other than the lung a cancer is named by ("bowel cancer", "a Wilms tumour"), as a regex alternation.
+OTHER_ORGANS = (
+    r"stomach|gastric|bowel|colon|colorectal|rectal|caecal|skin|kidney|renal|throat|laryngeal|thyroid|prostate|"
     r"bladder|ovarian|ovary|cervical|cervix|womb|uterine|endometrial|pancrea\w*|liver|brain|blood|"
     r"testicular|mouth|tongue|oral|breast|head and neck|"
     # childhood cancers named by their own names ("a Wilms tumour" was read as a family lung cancer)
-    r"wilms'?|bone|eye|nerve|muscle|spinal|spine|pituitary|adrenal)\s+$",
-    re.IGNORECASE,
+    r"wilms'?|bone|eye|nerve|muscle|spinal|spine|pituitary|adrenal"
 )
+_OTHER_ORGAN_BEFORE = re.compile(rf"\b(?:{OTHER_ORGANS})\s+$", re.IGNORECASE)
 _BARE_CANCER = frozenset(
     {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
 )

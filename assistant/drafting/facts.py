@@ -426,10 +426,6 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # "barking cough with colds": the noise of a floppy airway, no croup diagnosed (a read summary listed
     # croup)
     ("croup", re.compile(r"^(?![^.;]*\bcroup)[^.;]*\bbark", re.I), ""),
-    # "worse with intercurrent viral infections", "no symptoms with viral colds", "admitted with RSV-positive
-    # bronchiolitis": a trigger or the illness now, no past condition worth listing (four read summaries
-    # listed "a viral chest infection")
-    ("viral_infection", re.compile(r""), ""),
     # "small cell lung cancer (liver and adrenal metastases)": the lung cancer's own spread, no cancer come to
     # the lung from elsewhere (a read summary listed one beside a newly staged lung cancer)
     (
@@ -480,8 +476,17 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+#: Conditions the history summary never lists as past ones: "worse with intercurrent viral infections", "no
+#: symptoms with viral colds", "admitted with RSV-positive bronchiolitis" are a trigger or the illness now, no
+#: past condition worth listing (four read summaries listed "a viral chest infection").
+_NEVER_PAST = frozenset({"viral_infection"})
+
+
 def _history_name(cond: Condition, clause: str) -> str:
-    """The condition's name for the history summary, or "" to leave it out (:data:`_HISTORY_NAMES`)."""
+    """The condition's name for the history summary, or "" to leave it out (:data:`_NEVER_PAST`,
+    :data:`_HISTORY_NAMES`)."""
+    if cond.key in _NEVER_PAST:
+        return ""
     for key, pattern, name in _HISTORY_NAMES:
         if cond.key == key and pattern.search(clause):
             return name

@@ -537,10 +537,16 @@ GROUPS: tuple[MedicineGroup, ...] = (
     ),
 )
 
+# The words saying a listed medicine is no longer taken, one list for every reader of a note: a course
+# that ran its length, and one stopped early.
+_FINISHED = r"finished|completed|done"
+_STOPPED = r"stopped|not taking|no longer taking|used to"
+_ENDED = re.compile(rf"\b(?:{_FINISHED}|{_STOPPED})\b", re.IGNORECASE)
+
 # A bracketed note on a listed medicine that is not part of its name: "(finished)", "(bought)".
 _NOTE = re.compile(
-    r"\b(finished|stopped|completed|done|bought|over the counter|otc|from the (?:chemist|pharmacy|shop)|"
-    r"as needed|when needed|prn|sometimes|occasionally|not taking|used to|old|previous|prescribed|daily|"
+    rf"\b({_FINISHED}|{_STOPPED}|bought|over the counter|otc|from the (?:chemist|pharmacy|shop)|"
+    r"as needed|when needed|prn|sometimes|occasionally|old|previous|prescribed|daily|"
     r"twice|nightly|morning|evening|new|newly started|just started)\b|\d",
     re.IGNORECASE,
 )
@@ -560,7 +566,8 @@ _USAGE = re.compile(
     # "paracetamol 1g up to 4 times a day" (a read draft said "paracetamol 1g up to is a painkiller")
     r"(?:up to\s+)?(?:once|twice|three times|four times|\d+ times) (?:a|per) day|"
     # whether it still is: "clopidogrel stopped 2016", "amoxicillin finished last week"
-    r"(?:stopped|finished|completed|no longer taking)(?:\s+(?:in\s+)?(?:\d{4}|\w+ \w+ ago|last \w+|"
+    rf"(?:{_FINISHED}|{_STOPPED})"
+    r"(?:\s+(?:in\s+)?(?:\d{4}|\w+ \w+ ago|last \w+|"
     r"(?:a|\d+|few|some) \w+ ago))?)$",
     re.IGNORECASE,
 )
@@ -568,8 +575,8 @@ _USAGE = re.compile(
 
 # A note in the draft's words: how the medicine is taken or whether it still is.
 _PLAIN_NOTES: tuple[tuple[str, str], ...] = (
-    (r"finished|completed|done", "course finished"),
-    (r"stopped|not taking|used to", "stopped"),
+    (_FINISHED, "course finished"),
+    (_STOPPED, "stopped"),
     (r"\bnew\b|newly started|just started", "newly started"),
     (r"bought|over the counter|otc|from the (?:chemist|pharmacy|shop)", "bought without a prescription"),
     (r"when needed|as needed|as required|if needed|prn|occasionally|sometimes", "taken when needed"),
@@ -642,13 +649,10 @@ def _others(bracket: str, outside: str) -> bool:
     (stopped)" of the antibiotic a woman was on). A medicine named before the note's status word is another
     one's; "D-vitamin drops (I stopped because ... calcium)" and "none now (doxycycline course finished)" keep
     theirs."""
-    status = _STATUS.search(bracket)
+    status = _ENDED.search(bracket)
     if status is None or not any(g.matches(outside) for g in GROUPS):
         return False
     return any(g.matches(bracket[: status.start()]) for g in GROUPS)
-
-
-_STATUS = re.compile(r"\b(?:finished|stopped|completed|not taking|used to)\b", re.I)
 
 
 def listed_medicines(text: str) -> list[ListedMedicine]:
@@ -741,7 +745,7 @@ def nsaid_caution(
 
 def _current(meds: Sequence[ListedMedicine]) -> list[ListedMedicine]:
     """The medicines still taken ("clopidogrel stopped 2016" is not)."""
-    return [m for m in meds if not re.search(r"stopped|not taking|used to|finished|completed", m.note, re.I)]
+    return [m for m in meds if not _ENDED.search(m.note)]
 
 
 #: A heparin injection, and what makes one a treatment dose rather than a preventive one.

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.drafting.conditions import (
+    OTHER_ORGANS,
     VAGUE_TERMS,
     Condition,
     companions,
@@ -1063,8 +1064,7 @@ def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
 
 #: A cancer the patient already has, named by its organ or as theirs: "his bowel cancer", "my cancer".
 _KNOWN_CANCER = re.compile(
-    r"\b(?:bowel|colon|colorectal|rectal|caecal|breast|prostate|ovarian|womb|pancreatic|stomach|kidney|bladder|"
-    r"brain|blood|skin)\s+cancer\b|\b(?:his|her|my|their|the known|existing)\s+cancer\b(?!\s+(?:scare|"
+    rf"\b(?:{OTHER_ORGANS})\s+cancer\b|\b(?:his|her|my|their|the known|existing)\s+cancer\b(?!\s+(?:scare|"
     r"test|check))",
     re.I,
 )

@@ -12,6 +12,7 @@ a report that was not uploaded, for the clinician to check against the report it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.drafting.conditions import denied_in_list, item_told
 from assistant.drafting.risk_factors import found_factors
@@ -202,6 +203,27 @@ _EARLY_CONGESTION_PLAIN = (
     "(upper lobe blood diversion)"
 )
 
+#: A term's plain words as its sentence qualifies them, keyed by the term's short name: (short, whether the
+#: words before the term, the term itself and its sentence qualify it, the plain words then).
+_QUALIFIERS: tuple[tuple[str, Callable[[str, str, str], bool], str], ...] = (
+    # "Multiple small centrilobular nodules" (read summaries said "a small round shadow")
+    ("nodule", lambda before, term, _: bool(_SEVERAL_NODULES.search(before + term)), _SEVERAL_NODULES_PLAIN),
+    ("enlarged heart", lambda before, _, __: bool(_BORDERLINE.search(before)), _BORDERLINE_HEART),
+    (
+        "congestion",
+        lambda _, term, sentence: bool(_EARLY_CONGESTION.search(term)) and not _OEDEMA.search(sentence),
+        _EARLY_CONGESTION_PLAIN,
+    ),
+)
+
+
+def _qualified(short: str, plain: str, before: str, term: str, sentence: str) -> str:
+    """The plain words for a term found in a report sentence, as the sentence qualifies it."""
+    for key, applies, words in _QUALIFIERS:
+        if key == short and applies(before, term, sentence):
+            return words
+    return plain
+
 
 def _read_reports(
     intake: IntakeRecord,
@@ -232,21 +254,7 @@ def _read_reports(
                     plain, short = "a mass", "mass"
                 for m in pattern.finditer(sentence):
                     before = sentence[max(0, m.start() - 30) : m.start()]
-                    if (
-                        short == "nodule"
-                        and plain != "a mass"
-                        and _SEVERAL_NODULES.search(before + m.group(0))
-                    ):
-                        # "Multiple small centrilobular nodules" (read summaries said "a small round shadow")
-                        plain = _SEVERAL_NODULES_PLAIN
-                    if short == "enlarged heart" and _BORDERLINE.search(before):
-                        plain = _BORDERLINE_HEART
-                    if (
-                        short == "congestion"
-                        and _EARLY_CONGESTION.search(m.group(0))
-                        and not _OEDEMA.search(sentence)
-                    ):
-                        plain = _EARLY_CONGESTION_PLAIN
+                    plain = _qualified(short, plain, before, m.group(0), sentence)
                     if _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):
                         # "?unfolded aorta ?thoracic aortic aneurysm ?mediastinal mass": one possibility of
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
