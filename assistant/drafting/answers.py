@@ -1167,8 +1167,9 @@ def differential_sentences(ctx: AnswerContext, items: Sequence[tuple[Condition, 
             lines.append(f"What differs in children: {cond.child_note}.")
         apart = told_apart(cond, dx, child=ctx.intake.is_child)
         if apart and dx is not None:
-            # Each entry stands alone for the clinician reviewing the differential, so an asked
-            # alternative's entry repeats the comparison its answer gives the patient.
+            # An asked alternative's answer has already given this comparison: the draft then says it once
+            # (:func:`~assistant.drafting.composer._without_repeats`; reviewers read the two sayings as a
+            # paragraph repeated word for word). An alternative the findings or the story raised has it here.
             lines.insert(3, f"What tells it from {dx.name}: {apart}.")
         block = [DraftSentence(text=t, origin="template", condition_ref=cond.key) for t in lines]
         block += _tagged(ctx.pick(f"{cond.name} symptoms diagnosis", 1, ctx.diagnostic(cond)), cond=cond.key)

@@ -41,6 +41,7 @@ from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.reported import reported_findings, reported_sentence
 from assistant.drafting.same_day import fever_now, same_day_signs
 from assistant.drafting.sanitize import (
+    body_key,
     echoes,
     numbers_in,
     parse_questions,
@@ -531,16 +532,17 @@ def _without_repeats(sections: list[DraftSection]) -> list[DraftSection]:
     """Drop a sentence already said earlier in the draft (two films, two answers naming one sign).
 
     The first saying is kept where it first appears; a later one is dropped unless that would empty
-    its section. Citation markers, case and spacing do not make two sayings differ.
+    its section. Citation markers, case and spacing do not make two sayings differ, nor do the lead-ins
+    an answer and a differential entry put before the same text (:func:`body_key`).
     """
     said: set[str] = set()
     for section in sections:
         kept: list[DraftSentence] = []
         for sentence in section.sentences:
-            key = sentence_key(sentence.text)
-            if key and key in said:
+            key, body = sentence_key(sentence.text), body_key(sentence.text)
+            if (key and key in said) or (body and body in said):
                 continue
-            said.add(key)
+            said.update(k for k in (key, body) if k)
             kept.append(sentence)
         section.sentences = kept or section.sentences[:1]
     return sections

@@ -306,6 +306,9 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # "a hiatus hernia behind the heart" is a place on the film, not a heart problem
         r"(?<!around )(?<!round )(?<!of )(?<!on )(?<!behind )(?<!beside )(?<!next to )"
         r"(?<!pushes )(?<!pushed )(?<!pushing )(?<!presses on )(?<!squashes )"
+        # "the big vein going into the heart" is a place, not a heart problem (a read draft asked whether a
+        # man with a blocked vein had had a heart attack)
+        r"(?<!into )(?<!going to )(?<!back to )(?<!near )(?<!towards )(?<!above )"
         r"the heart(?! and (?:the )?(?:windpipe|lungs?|great vessels|airways?))"
         r"(?!\s*(?:attack|failure|rate|beat|rac\w*|pound\w*|flutter\w*|"
         r"skip\w*|thump\w*|valve|rhythm|scan|tracing|monitor|doctor|specialist|clinic|ultrasound|test|echo|"
@@ -651,6 +654,12 @@ _AS_AN_EVENT = re.compile(
 )
 
 
+_PART_OF = re.compile(
+    r"\b(?:bit|part|area|patch|piece|some|partly|partially|small|little)\s+(?:of\s+)?(?:the\s+)?$", re.I
+)
+_AT_THE_BASE = re.compile(r"\s+(?:at|in|near|towards) the (?:bottom|base|lower|back)\b", re.I)
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
     """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, names
     a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
@@ -658,6 +667,12 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     word = text[start:end]
     if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
+        return True
+    # "a bit of collapsed lung at the bottom": part of a lung not inflated (atelectasis), no pneumothorax (a
+    # read draft told a man after heart surgery his X-ray showed air around the lung)
+    if word.lower() == "collapsed lung" and (
+        _PART_OF.search(text[max(0, start - 25) : start]) or _AT_THE_BASE.match(text, end)
+    ):
         return True
     # "reticulation and traction bronchiectasis": airways pulled wide by lung scarring, part of the
     # fibrosis, not bronchiectasis as a disease of its own
@@ -875,7 +890,10 @@ _DENIED = re.compile(
     # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
     # "no previous DVT/PE", "no previous echocardiogram or known heart failure" (read summaries listed both as
     # past conditions)
-    r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) (?:known |previous |diagnosed )?)*"
+    # "no family history of lung disease or childhood tumours" (a read summary listed a relative's lung
+    # cancer)
+    r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) "
+    r"(?:known |previous |diagnosed |childhood |other |any )?)*"
     r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*$|"
     # "nobody known with sudden death at a young age or heart muscle disease": after "nobody with" a
     # list's items may be longer

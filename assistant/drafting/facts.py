@@ -391,11 +391,22 @@ _ASKED_ONLY = re.compile(
     r"\b(?:checked|tested|screened|assessed|investigated|looked at)\s+for\b|"
     # "irregular pulse noted by the GP once, 'to be checked'" (a read summary listed an arrhythmia)
     r"\bto be (?:checked|confirmed|tested|investigated|looked into|followed up|repeated)\b|"
-    r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b",
+    r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b|"
+    # "RSV and pertussis PCR pending", "TB cultures awaited": a test whose result is not back (a read summary
+    # listed whooping cough as a 3-month-old's past condition)
+    r"\b(?:pcr|swabs?|tests?|cultures?|serology|antibod\w+|results?|bloods?|screen)\s+(?:\w+\s+)?"
+    r"(?:pending|awaited|outstanding|sent(?: off)?|not yet (?:back|done|known))\b",
     re.I,
 )
 _RESULT_GIVEN = re.compile(r"\b(?:positive|confirmed|diagnos\w*|showed|found|treated|treatment)\b", re.I)
 
+
+_CHOKING_ON_FEEDS = re.compile(
+    r"\bchok\w* (?:\w+ )?(?:with|on|during|after) (?:\w+ )?"
+    r"(?:feeds?|feeding|milk|bottles?|drinks?|fluids|liquids)\b|"
+    r"\b(?:feeds?|feeding|milk|drinks?|fluids)\b[^.;]{0,30}\bchok\w*",
+    re.I,
+)
 
 #: How a past condition is named in the history summary when the table's name would misread it:
 #: hay fever is not a cough syndrome, a stomach ulcer's bleed is no cause of chest pain, kidney
@@ -433,11 +444,20 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(r"\blung cancer\b|\b(?:liver|adrenal|bone|brain) (?:and \w+ )?metasta", re.I),
         "",
     ),
+    # "PJP prophylaxis", "malaria prophylaxis": a medicine to prevent it, no illness had (a read summary
+    # listed Pneumocystis pneumonia for a man on steroids)
+    ("pneumocystis_pneumonia", re.compile(r"\bprophyla\w*|\bprevent\w*", re.I), ""),
+    ("malaria", re.compile(r"\bprophyla\w*|\bprevent\w*|\bantimalarials?\b", re.I), ""),
+    ("endocarditis", re.compile(r"\bprophyla\w*|\bprevent\w*", re.I), ""),
     # a clot-busting drug is a stroke treatment, no clot in the lung (a read summary gave a stroke patient
     # a past pulmonary embolism)
     ("pulmonary_embolism", re.compile(r"\bclot[- ]?bust\w*|thromboly\w*", re.I), ""),
     # "wheezing both sides according to A&E": a symptom of the illness now, no past asthma
     ("asthma", re.compile(r"^(?![^.;]*\basthma)[^.;]*\bwheez", re.I), ""),
+    # "coughing and choking with feeds": a baby's feeding difficulty, no inhaled object (a read summary
+    # listed "a choking episode" for a baby with laryngomalacia and reflux)
+    ("foreign_body", _CHOKING_ON_FEEDS, ""),
+    ("aspiration", _CHOKING_ON_FEEDS, "coughing and choking with feeds or drinks"),
     # "choked on a piece of apple, then was fine": an episode, not a proven object in the airway
     ("foreign_body", re.compile(r"\bchok\w*", re.I), "a choking episode"),
     ("aspiration", re.compile(r"\bchok\w*", re.I), "a choking episode"),
@@ -531,6 +551,7 @@ def _history_read(
     own: list[str] = []
     family: list[str] = []
     renamed: set[str] = set()
+    history = _NEGATIVE_LIST.sub(_spread_result, history)
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
         theirs = theirs or bool(_OUTBREAK.search(clause))
         if questions.NEGATIVE_RESULT.search(clause) or questions.STATUS_UNKNOWN.search(clause):
@@ -560,6 +581,23 @@ def _history_read(
     # doubt (a read summary listed "a lung cancer ... and possibly a lung cancer")
     own = [n for n in own if f"possibly {n}" not in own]
     return own, [n for n in family if n not in own], renamed
+
+
+#: A list of tests with one result at its end: "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures
+#: negative" (a read summary listed COVID-19 as a past condition: the list is read piece by piece).
+_NEGATIVE_LIST = re.compile(
+    r"(?<![^.;\n])(?P<list>[^.;\n]*\b(?:pcr|panels?|cultures?|tests?|swabs?|serology|antigens?|screens?)\b[^.;\n]*,"
+    r"[^.;\n]*?)\s(?P<result>negative|normal|clear)(?=\s*(?:[.;\n]|$))",
+    re.I,
+)
+
+
+def _spread_result(m: re.Match[str]) -> str:
+    """Each item of a list of tests with the result said at its end, unless one item is positive."""
+    items, result = m.group("list"), m.group("result")
+    if re.search(r"\b(?:positive|detected|reactive|abnormal)\b|\+ve", items, re.I):
+        return m.group(0)
+    return ", ".join(f"{item} {result}" for item in items.split(","))
 
 
 #: Words that make a past condition uncertain when said just before it ("maybe TB", "?AF", "possible asthma").

@@ -365,6 +365,13 @@ RESOLVED = re.compile(
     r"went away|gone away|no longer|all better|better now)\b(?! worse)",
     re.IGNORECASE,
 )
+#: A note on the symptom itself saying it is over: "confusion (resolved)", "fever - now settled" (a read draft
+#: sent a man discharged the day before to A&E for the confusion he had had on admission).
+RESOLVED_NOTE = re.compile(
+    r"\(\s*(?:now |since |has |had )?(?:resolved|settled|gone|cleared|better|stopped)\s*\)|"
+    r"[,;-]\s*(?:now |since )?(?:resolved|settled|gone|cleared)\s*$",
+    re.IGNORECASE,
+)
 #: A symptom that has lasted this long is a history, not an emergency happening now.
 LONG_STANDING_DAYS = 14.0
 
@@ -510,6 +517,7 @@ def symptoms_now(intake: IntakeRecord) -> list[str]:
         for i, s in enumerate(intake.symptoms)
         if not long_standing(s.description, s.duration)
         and not RESOLVED.search(f"{s.duration} {s.onset}")
+        and not RESOLVED_NOTE.search(s.description)
         and not dated_by_another(intake, i)
         and not past_episode(f"{s.duration} {s.onset}")
     ]

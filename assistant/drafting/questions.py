@@ -222,7 +222,10 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"night sweats?|sweat\w* (?:at|in the|through the) night", "night sweats"),
     (
-        r"weight loss|lost weight|losing weight|"
+        # not "weight loss surgery", "weight loss injections" (a read summary listed weight loss for a woman
+        # whose consultant mentioned an operation for it)
+        r"weight loss(?! (?:surgery|operations?|injections?|jabs?|medicines?|drugs?|tablets?|clinic|"
+        r"programme|program|service|referral|advice|plan|team))|lost weight|losing weight|"
         r"lost (?:about |around )?(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
         r"a stone|half a stone)",
         "weight loss",
@@ -840,7 +843,11 @@ NOT_KNOWN = (
 NEGATIVE_RESULT = re.compile(
     r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine)\b|"
     r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b|"
-    r"\b(?:hiv|tb|covid(?:-19)?|rsv|flu|strep)\b[^.;]{0,30}?\b(?:negative|neg)\b|\b(?:hiv|tb)\s?-ve\b",
+    # "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures negative", "ANA/ENA/HIV/LFTs normal"
+    # (read summaries listed COVID-19 and HIV as past conditions); not across a positive ("HIV positive, CD4
+    # normal")
+    r"\b(?:hiv|tb|covid(?:-19)?|sars-cov-2|rsv|flu|strep)\b(?:(?!positive|\+ve|reactive|detected)[^.;]){0,70}?"
+    r"\b(?:negative|neg|normal)\b|\b(?:hiv|tb)\s?-ve\b",
     re.I,
 )
 
@@ -1655,7 +1662,17 @@ def patients_relation(relative: str, intake: IntakeRecord, sentence: str = "") -
 #: Pregnant now or just after a birth ("24 weeks pregnant", "I am pregnant", "gave birth 3 weeks ago").
 _PREGNANT_NOW = re.compile(
     r"\b(?:\d+ ?(?:weeks?|wks?) pregnant|(?:i am|i'm|im|she is|she's|currently|now) (?:\w+ )?pregnant|"
-    r"pregnant (?:with|again)|(?:first|second|third) trimester|post-?partum|"
+    # "is it safe for me to get pregnant again?" asks about a pregnancy to come (a read summary said
+    # "pregnant or recently gave birth")
+    r"(?<!get )(?<!getting )(?<!become )(?<!becoming )(?<!fall )(?<!falling )pregnant (?:with|again)|"
+    r"(?:first|second|third) trimester|post-?partum|"
+    # "33+2/40", "I'm 33 weeks with my first baby", "uncomplicated pregnancy to date" (a read draft offered a
+    # D-dimer to a woman 33 weeks pregnant)
+    r"\d{1,2}\s?(?:\+\s?\d\s?)?/40|"
+    r"(?:i'?m|i am|im|she'?s|she is|now|currently) \d{1,2} ?(?:weeks?|wks?)(?= along| gone|\s*[.,;!])|"
+    r"\d{1,2} ?(?:weeks?|wks?) with (?:my|her|our|the) (?:first |second |third |fourth )?"
+    r"(?:baby|child|pregnancy)|"
+    r"pregnancy (?:to date|so far)|"
     r"(?:gave|given) birth (?:\d+|one|two|three|four|five|six|a few) (?:days?|weeks?) ago|"
     r"(?:\d+|one|two|three|four|five|six) weeks? (?:after|since) (?:the |my )?(?:birth|delivery|"
     r"c-?section|caesarean))\b",

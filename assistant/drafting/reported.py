@@ -35,8 +35,13 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"(?<!cavity with )(?<!abscess with )(?<!pocket with )\bfluid (?:at|around|on|in) (?:the |both )?"
          r"(?:(?:right|left) )?(?:lungs?|bases?|chest|sides?)\b",
          "fluid around the lung (a pleural effusion)", "fluid around the lung"),
-        (r"\bcavit\w*|\bholes?\b", "a hollow area inside a shadow (a cavity)", "cavity"),
-        (r"\bpneumothorax\b|\bcollapsed lung\b", "air between the lung and the chest wall (a pneumothorax)",
+        # not "a hole in the heart" (a read summary gave a baby with a ventricular septal defect a cavity)
+        (r"\bcavit\w*|\bholes?\b(?!\s+(?:in|between)\s+(?:[\w-]+\s+){0,2}(?:heart|chambers?|ventricles?|atria))",
+         "a hollow area inside a shadow (a cavity)", "cavity"),
+        # not "a bit of collapsed lung at the bottom", part of a lung not inflated
+        (r"\bpneumothorax\b|(?<!bit of )(?<!part of )(?<!area of )(?<!some )(?<!partly )(?<!partially )"
+         r"\bcollapsed lung\b(?! (?:at|in|near|towards) the (?:bottom|base|lower|back))",
+         "air between the lung and the chest wall (a pneumothorax)",
          "pneumothorax"),
         (r"\bmass\b(?! index)|\blump\b|\btumou?r\b", "a mass", "mass"),
         # "centrilobular ground-glass nodules" are the tiny nodules of an inflammation, not a nodule (a read
@@ -86,7 +91,16 @@ def _denied(before: str, after: str) -> bool:
     (:func:`~assistant.drafting.conditions.denied_in_list`); an item with its own size or side is told."""
     if item_told(before):
         return False
-    return bool(_NEGATED.search(before)) or denied_in_list(before, after)
+    return bool(_NEGATED.search(before)) or denied_in_list(before, after) or bool(_GONE_AFTER.match(after))
+
+
+#: A finding said to be gone: "Effusion resolved.", "the consolidation has cleared" (a read summary told a
+#: woman her discharge film showed fluid).
+_GONE_AFTER = re.compile(
+    r"^\s*(?:has |have |had |is |are |now |since |completely |fully |largely |almost )*"
+    r"(?:resolved|cleared|gone|disappeared|no longer (?:seen|present|visible))\b",
+    re.I,
+)
 
 
 _WHERE = re.compile(
@@ -237,6 +251,7 @@ def _read_reports(
     placed: dict[str, list[str]] = {}
     hedged: set[str] = set()
     queried: list[str] = []
+    gone: set[str] = set()
     seen: set[tuple[str, str]] = set()
     for text in (intake.prior_imaging, intake.reason_for_second_opinion):
         # the imaging field is all report once it names a scan: "CT chest: 'No rib fracture. 52 x 41 mm
@@ -255,7 +270,9 @@ def _read_reports(
                 for m in pattern.finditer(sentence):
                     before = sentence[max(0, m.start() - 30) : m.start()]
                     plain = _qualified(short, plain, before, m.group(0), sentence)
-                    if _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):
+                    if _GONE_AFTER.match(sentence[m.end() :]):
+                        gone.add(plain)  # "Effusion resolved." on a later film: no longer there
+                    elif _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):
                         # "?unfolded aorta ?thoracic aortic aneurysm ?mediastinal mass": one possibility of
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
                         if plain not in queried:
@@ -284,6 +301,7 @@ def _read_reports(
                     placed[named[0]] = places
                 else:
                     where += places
+    present = [p for p in present if p not in gone]
     absent = [a for a in absent if not any(a in p for p in present) and a not in hedged]
     if "a mass" in present:
         present = [p for p in present if p not in ("a small round shadow (a nodule)", _SEVERAL_NODULES_PLAIN)]
@@ -291,7 +309,9 @@ def _read_reports(
         # thick airway walls beside bronchiectasis are its own, not a viral pattern; a tramline is no
         # shadowing
         present = [p for p in present if p not in (_VIRAL_WALLS, "shadowing on the film")]
-    where += [w for plain, places in placed.items() if plain not in present for w in places]
+    where += [
+        w for plain, places in placed.items() if plain not in present and plain not in gone for w in places
+    ]
     placed = {plain: places for plain, places in placed.items() if plain in present}
     said = {w for places in placed.values() for w in places}
     queried = [q for q in queried if q not in present]
@@ -316,6 +336,13 @@ _REPORT_HEAD = re.compile(
     re.I,
 )
 _READ_NORMAL = re.compile(r"\b(?:normal|clear|unremarkable|nothing (?:abnormal|acute))\b", re.I)
+#: Words of a report that say something is not normal, whatever else it calls normal.
+_NOT_NORMAL = re.compile(
+    r"\b(?:dilat\w*|enlarg\w*|raised|elevated|reduced|impaired|abnormal\w*|severe\w*|moderate\w*|mild\w*|"
+    r"prolaps\w*|compress\w*|strain|hypertroph\w*|thicken\w*|narrow\w*|defects?|regurgita\w*|stenos\w*|"
+    r"depress\w*|deform\w*|displac\w*|haller|pasp|tapse \d|(?:pressure|index) (?:of )?\d)\b",
+    re.I,
+)
 
 
 def _report_chunks(text: str) -> list[tuple[str, str]]:
@@ -343,6 +370,12 @@ def _each_report(intake: IntakeRecord, chunks: list[tuple[str, str]]) -> str:
         name = head[0].lower() + head[1:] if not head[:3].isupper() else head
         if said:
             parts.append(f"the report of the {name} mentions {said}")
+        elif _NOT_NORMAL.search(body):
+            # "Dilated RV, PASP 52 mmHg", "Haller index 4.1": findings the table has no plain words for, which
+            # a read draft called normal because the report also said "good biventricular function"
+            parts.append(
+                f"the report of the {name} describes findings for the reviewing clinician to explain"
+            )
         elif _READ_NORMAL.search(body):
             parts.append(
                 f"the report of the {name} reads as normal"

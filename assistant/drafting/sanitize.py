@@ -69,6 +69,26 @@ def sentence_key(sentence: str) -> str:
     return " ".join(without_citations(sentence).lower().split()).rstrip(".!?:; ")
 
 
+#: The lead-ins the answers and the differential put before the same long text: "What usually tells X from Y:"
+#: and "What tells it from Y:", "In children," and "What differs in children:". The settling test and the
+#: history's lean stay in each differential entry, which the clinician reads as one for, against and test.
+_LEAD_IN = re.compile(
+    r"^(?:what (?:usually )?tells .{1,120}? from .{1,120}?:|what differs in children:|in children,)\s*"
+)
+#: A body shorter than this is too common to call a repeat ("none", "a chest X-ray").
+_BODY_MIN = 60
+
+
+def body_key(sentence: str) -> str:
+    """A sentence's :func:`sentence_key` without the lead-in the answers and the differential put before the
+    same text, or '' when it has none or the rest is short: an asked alternative's answer and its entry in
+    the differential said the same comparison, test and child's note under two lead-ins (reviewers read
+    them as paragraphs repeated word for word)."""
+    key = sentence_key(sentence)
+    body = _LEAD_IN.sub("", key, count=1)
+    return body if body != key and len(body) >= _BODY_MIN else ""
+
+
 def repeated_sentences(texts: Sequence[str]) -> list[str]:
     """Sentences said more than once across ``texts`` (one draft's sentences), each listed once.
 

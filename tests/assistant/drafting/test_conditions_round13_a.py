@@ -48,9 +48,9 @@ def test_mycobacteria_other_than_tb_are_not_passed_between_people() -> None:
         ("could it be histoplasmosis from caving", "fungal_infection"),
         ("I lived in Arizona, could it be valley fever?", "fungal_infection"),
         ("is it coccidiomycosis", "fungal_infection"),
-        ("could it be a fungus ball in the old TB cavity", "fungal_infection"),
-        ("they mentioned an aspergilloma", "fungal_infection"),
-        ("chronic pulmonary aspergillosis", "fungal_infection"),
+        ("could it be a fungus ball in the old TB cavity", "aspergillosis"),
+        ("they mentioned an aspergilloma", "aspergillosis"),
+        ("chronic pulmonary aspergillosis", "aspergillosis"),
         ("could it be a fungus?", "fungal_infection"),
         ("Could it be a mycobacterial infection like MAC?", "ntm"),
         ("Could it be this mycobacterium (Lady Windermere)?", "ntm"),
@@ -114,7 +114,7 @@ def test_not_read_into_other_words(text: str) -> None:
         # The allergic form stays ABPA; the fungus growing in the lung is an infection.
         ("allergic bronchopulmonary aspergillosis", ["abpa"]),
         ("is he allergic to aspergillus", ["abpa"]),
-        ("an aspergilloma in the old cavity", ["fungal_infection"]),
+        ("an aspergilloma in the old cavity", ["aspergillosis"]),
         # Mycobacteria other than TB are not TB, even when "tuberculous" is read as a misspelling.
         ("non-tuberculous mycobacteria", ["ntm"]),
         ("Mycobacterium tuberculosis", ["tuberculosis"]),

@@ -49,7 +49,10 @@ def test_the_first_diagnosis_has_its_own_entry_before_the_alternatives() -> None
     # The alternative the patient asked about follows, compared with the diagnosis.
     cancer = " ".join(_entry(draft, "lung_cancer"))
     assert "discussed because it was asked about" in cancer
-    assert "What tells it from tuberculosis (TB):" in cancer
+    # the comparison is said once, in the answer to the question that asked it
+    answers = " ".join(s.text for s in draft.section(SectionKey.ANSWERS).sentences)
+    assert "What usually tells a lung cancer or other lung mass (tumour) from tuberculosis (TB):" in answers
+    assert "What tells it from tuberculosis (TB):" not in cancer
 
 
 def test_a_diagnosis_the_table_does_not_know_gets_no_entry_and_no_alternative_is_said_plainly() -> None:
