@@ -309,3 +309,14 @@ def test_a_symptom_noted_as_resolved_is_no_sign_now() -> None:
         age=47, symptoms=[{"description": "confusion", "duration": "2 days", "onset": "sudden"}]
     )
     assert "confusion" in " ".join(symptoms_now(confused))
+
+
+def test_an_infection_named_in_a_list_of_possibilities_is_asked_about() -> None:
+    for text in [
+        "Could it be his heart failure or an infection?",
+        "Is it really radiation pneumonitis and not the cancer or an infection?",
+        "Could it be infection?",
+    ]:
+        assert "pneumonia" in {c.key for c in conditions_in(text, fuzzy=True)}, text
+    assert conditions_in("Is it a virus or an infection of the bladder?", fuzzy=True)[0].key != "pneumonia"
+    assert "pneumonia" not in {c.key for c in conditions_in("He had an infection last year.", fuzzy=True)}
