@@ -401,6 +401,7 @@ _ASKED_ONLY = re.compile(
 _RESULT_GIVEN = re.compile(r"\b(?:positive|confirmed|diagnos\w*|showed|found|treated|treatment)\b", re.I)
 
 
+_PREVENTION = re.compile(r"\bprophyla\w*|\bprevent\w*|\bantimalarials?\b", re.I)
 _CHOKING_ON_FEEDS = re.compile(
     r"\bchok\w* (?:\w+ )?(?:with|on|during|after) (?:\w+ )?"
     r"(?:feeds?|feeding|milk|bottles?|drinks?|fluids|liquids)\b|"
@@ -446,9 +447,7 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     # "PJP prophylaxis", "malaria prophylaxis": a medicine to prevent it, no illness had (a read summary
     # listed Pneumocystis pneumonia for a man on steroids)
-    ("pneumocystis_pneumonia", re.compile(r"\bprophyla\w*|\bprevent\w*", re.I), ""),
-    ("malaria", re.compile(r"\bprophyla\w*|\bprevent\w*|\bantimalarials?\b", re.I), ""),
-    ("endocarditis", re.compile(r"\bprophyla\w*|\bprevent\w*", re.I), ""),
+    *((key, _PREVENTION, "") for key in ("pneumocystis_pneumonia", "malaria", "endocarditis")),
     # a clot-busting drug is a stroke treatment, no clot in the lung (a read summary gave a stroke patient
     # a past pulmonary embolism)
     ("pulmonary_embolism", re.compile(r"\bclot[- ]?bust\w*|thromboly\w*", re.I), ""),

@@ -128,6 +128,14 @@ _FAINT_AS_SLIGHT = (
 )
 
 
+#: After "weight loss": the treatment for it, not the symptom ("weight loss surgery", "weight loss
+#: injections"; a read summary listed weight loss for a woman whose consultant mentioned an operation for it).
+NOT_A_TREATMENT = (
+    r"(?! (?:surgery|operations?|injections?|jabs?|medicines?|drugs?|tablets?|clinic|programme|program|"
+    r"service|referral|advice|plan|team))"
+)
+
+
 # Symptoms recognised in free text and how the draft names them.
 _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
@@ -222,10 +230,7 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     ),
     (r"night sweats?|sweat\w* (?:at|in the|through the) night", "night sweats"),
     (
-        # not "weight loss surgery", "weight loss injections" (a read summary listed weight loss for a woman
-        # whose consultant mentioned an operation for it)
-        r"weight loss(?! (?:surgery|operations?|injections?|jabs?|medicines?|drugs?|tablets?|clinic|"
-        r"programme|program|service|referral|advice|plan|team))|lost weight|losing weight|"
+        rf"weight loss{NOT_A_TREATMENT}|lost weight|losing weight|"
         r"lost (?:about |around )?(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
         r"a stone|half a stone)",
         "weight loss",

@@ -91,7 +91,7 @@ def _denied(before: str, after: str) -> bool:
     (:func:`~assistant.drafting.conditions.denied_in_list`); an item with its own size or side is told."""
     if item_told(before):
         return False
-    return bool(_NEGATED.search(before)) or denied_in_list(before, after) or bool(_GONE_AFTER.match(after))
+    return bool(_NEGATED.search(before)) or denied_in_list(before, after)
 
 
 #: A finding said to be gone: "Effusion resolved.", "the consolidation has cleared" (a read summary told a

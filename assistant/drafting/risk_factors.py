@@ -135,6 +135,29 @@ class Found:
     conditions: tuple[str, ...] = field(default=())
 
 
+#: Patterns several entries share, written once and named in the table as ``<name>``.
+FRAGMENTS: dict[str, str] = {
+    # Travel planned or asked about ("family planning travel to Nigeria August", "is it safe to fly there?",
+    # "tickets to Lagos in August") is no stay yet: a read draft asked for a same-day malaria test before
+    # the trip. A return told ("came back to London in August") is a stay.
+    "<planned_travel>": (
+        r"\b(?:plan\w*|going|will|hop\w*|want\w*|thinking of|booked|due|about) (?:\w+ ){0,3}(?:to )?"
+        r"(?:travel\w*|trip|fly|flying|go|visit\w*|holiday)\b|\btickets? (?:\w+ ){0,2}(?:to|for)\b|"
+        r"(?<!back )(?<!came )(?<!moved )(?<!returned )(?<!arrived )(?<!got )\bto [a-z]+(?: [a-z]+)? "
+        r"(?:in|next|this coming) (?:january|february|march|april|may|june|july|august|september|october|"
+        r"november|december|the summer|summer|the spring|the autumn|the winter|month|week|year|"
+        r"\d+ (?:weeks?|months?)|a few (?:weeks?|months?))\b|\bis it safe\b[^.;]{0,30}\b(?:fly|travel|go)\b"
+    ),
+}
+
+
+def _with_fragments(pattern: str) -> str:
+    """``pattern`` with each shared fragment's name replaced by its pattern (:data:`FRAGMENTS`)."""
+    for name, fragment in FRAGMENTS.items():
+        pattern = pattern.replace(name, fragment)
+    return pattern
+
+
 def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     """The table from ``path``; an unknown field or condition key is refused by entry."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -161,8 +184,8 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
         if not entry.get("raises") and not entry.get("lowers"):
             raise ValueError(f"{label}: bears on no condition")
         try:
-            find = re.compile(str(entry["find"]), re.I)
-            denied = re.compile(str(entry["denied"]), re.I) if entry.get("denied") else None
+            find = re.compile(_with_fragments(str(entry["find"])), re.I)
+            denied = re.compile(_with_fragments(str(entry["denied"])), re.I) if entry.get("denied") else None
         except (KeyError, re.error) as exc:
             raise ValueError(f"{label}: {exc}") from exc
         out.append(

@@ -39,8 +39,7 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     r"difficulty breathing in",
     "throat tightness": r"throat tightness|throat (?:is |feels )?tight",
     "night sweats": r"night sweats",
-    "weight loss": r"weight loss(?! (?:surgery|operations?|injections?|jabs?|medicines?|drugs?|tablets?|"
-    r"clinic|programme|program|service|referral|advice|plan|team))|losing weight",
+    "weight loss": rf"weight loss{questions.NOT_A_TREATMENT}|losing weight",
     "weight gain": r"weight gain",
     "tiredness": r"tired",
     "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
