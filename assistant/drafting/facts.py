@@ -24,7 +24,7 @@ from assistant.drafting.conditions import (
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.questions import pregnant_now
-from assistant.drafting.risk_factors import patient_marked
+from assistant.drafting.risk_factors import FRAGMENTS, patient_marked
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
     CitedSource,
@@ -402,12 +402,8 @@ _RESULT_GIVEN = re.compile(r"\b(?:positive|confirmed|diagnos\w*|showed|found|tre
 
 
 _PREVENTION = re.compile(r"\bprophyla\w*|\bprevent\w*|\bantimalarials?\b", re.I)
-_CHOKING_ON_FEEDS = re.compile(
-    r"\bchok\w* (?:\w+ )?(?:with|on|during|after) (?:\w+ )?"
-    r"(?:feeds?|feeding|milk|bottles?|drinks?|fluids|liquids)\b|"
-    r"\b(?:feeds?|feeding|milk|drinks?|fluids)\b[^.;]{0,30}\bchok\w*",
-    re.I,
-)
+# the same words the choking episode's denial uses in the risk table
+_CHOKING_ON_FEEDS = re.compile(FRAGMENTS["<choking_on_feeds>"], re.I)
 
 #: How a past condition is named in the history summary when the table's name would misread it:
 #: hay fever is not a cough syndrome, a stomach ulcer's bleed is no cause of chest pain, kidney

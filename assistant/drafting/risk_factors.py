@@ -148,6 +148,14 @@ FRAGMENTS: dict[str, str] = {
         r"november|december|the summer|summer|the spring|the autumn|the winter|month|week|year|"
         r"\d+ (?:weeks?|months?)|a few (?:weeks?|months?))\b|\bis it safe\b[^.;]{0,30}\b(?:fly|travel|go)\b"
     ),
+    # "coughing and choking with feeds", "chokes on her milk": a baby's feeding difficulty, no inhaled object
+    # (a read summary listed "a choking episode" for a baby with laryngomalacia and reflux); the choking
+    # episode's denial and the history reader (``facts``) share it
+    "<choking_on_feeds>": (
+        r"\bchok\w* (?:\w+ )?(?:with|on|during|after) (?:\w+ )?"
+        r"(?:feeds?|feeding|milk|bottles?|breast ?feeds?|drinks?|fluids|liquids|thin fluids|saliva)\b|"
+        r"\b(?:feeds?|feeding|milk|drinks?|fluids)\b[^.;]{0,30}\bchok\w*"
+    ),
 }
 
 
