@@ -26,7 +26,7 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
-from assistant.drafting.reported import reported_sentence
+from assistant.drafting.reported import reported_findings, reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
     HOSPITAL_SIGNS,
@@ -942,6 +942,9 @@ _UPPER_AIRWAY_NOISE = re.compile(
 )
 
 
+#: The report's plain words for a pleural effusion (:mod:`assistant.drafting.reported`).
+_EFFUSION = "fluid around the lung"
+
 #: Symptoms that make a positive TB test a question of active TB.
 _ACTIVE_TB_SIGNS = frozenset({"night sweats", "weight loss", "coughing blood"})
 
@@ -954,10 +957,14 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
     keys = {f.factor.key for f in found_factors(intake)}
     out: list[tuple[Condition, str]] = []
+    # ... only while something points to it: a fever, or pain on breathing with no report that found no fluid
+    # (a fever since a clear film may mean fluid has formed since; read drafts weighed pus around the lung,
+    # with a pleural tap, for an afebrile woman whose CRP had fallen and a man whose X-ray found no effusion)
     if (
         "pneumonia" in family
         and not family & {"empyema", "pleural_effusion"}
         and "antibiotics_failed" in keys
+        and ("fever" in keys or ("pleuritic_pain" in keys and _EFFUSION not in reported_findings(intake)[1]))
     ):
         child = intake.age is not None and intake.age < 16
         out.append(

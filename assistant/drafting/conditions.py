@@ -639,7 +639,14 @@ OTHER_ORGANS = (
     # childhood cancers named by their own names ("a Wilms tumour" was read as a family lung cancer)
     r"wilms'?|bone|eye|nerve|muscle|spinal|spine|pituitary|adrenal"
 )
-_OTHER_ORGAN_BEFORE = re.compile(rf"\b(?:{OTHER_ORGANS})\s+$", re.IGNORECASE)
+_OTHER_ORGAN_BEFORE = re.compile(rf"\b(?:{OTHER_ORGANS}|sigmoid)\s+(?:primary\s+)?$", re.IGNORECASE)
+#: Another organ's cancer named earlier in the text, and "the tumour" said of it after: "Bowel cancer spread
+#: to liver ... a bit of blood from my back passage from the tumour" (a read draft weighed a lung cancer).
+_OTHER_CANCER = re.compile(
+    rf"\b(?:{OTHER_ORGANS}|sigmoid)\s+(?:\w+\s+)?(?:cancer|tumou?r|carcinoma|adenocarcinoma|primary)\b", re.I
+)
+_REFERS_BACK = re.compile(r"\b(?:the|that|this|his|her|my|their)\s+(?:\w+\s+)?$", re.I)
+_LUNG_WORD = re.compile(r"\b(?:lungs?|chest|pulmonary|bronch\w*)\b", re.I)
 _BARE_CANCER = frozenset(
     {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
 )
@@ -660,13 +667,36 @@ _PART_OF = re.compile(
 _AT_THE_BASE = re.compile(r"\s+(?:at|in|near|towards) the (?:bottom|base|lower|back)\b", re.I)
 
 
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds ``text[start:end]``."""
+    begin = max(text.rfind(".", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(".", end), text.find("?", end), text.find("\n", end)) if i >= 0]
+    return text[begin : min(stops) if stops else len(text)]
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
     """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, names
     a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
     if _VACCINE_AFTER.match(text, end):
         return True
     word = text[start:end]
-    if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 20) : start]):
+    if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 28) : start]):
+        return True
+    if (
+        word.lower() in _BARE_CANCER
+        and _REFERS_BACK.search(text[max(0, start - 20) : start])
+        and _OTHER_CANCER.search(text[:start])
+        and not _LUNG_WORD.search(_sentence_around(text, start, end))
+    ):
+        return True
+    # "MI" is a heart attack only in capitals ("mi casa" is not)
+    if word.lower() in ("mi", "ihd") and not word.isupper():
+        return True
+    # "no surgical emphysema": air under the skin after an injury, not the lung disease (a read summary listed
+    # COPD for a woman with broken ribs)
+    if word.lower() == "emphysema" and re.search(
+        r"\b(?:surgical|subcutaneous|mediastinal|interstitial)\s+$", text[max(0, start - 16) : start], re.I
+    ):
         return True
     # "a bit of collapsed lung at the bottom": part of a lung not inflated (atelectasis), no pneumothorax (a
     # read draft told a man after heart surgery his X-ray showed air around the lung)
@@ -882,8 +912,9 @@ _DENIED = re.compile(
     # "no previous clots", "no history of asthma", "never had a pneumonia"
     # "never admitted with a chest infection" (a read summary listed pneumonia as a past condition)
     # "no diagnosis of bronchopulmonary dysplasia" (a read summary listed it as a baby's past condition)
+    # "no witnessed choking episode", "no FHx asthma" (read summaries listed both as past conditions)
     r"(?:(?:a|an|any|the|signs? of|evidence of|(?:formal )?diagnosis of|previous|prior|past|history of|known|"
-    r"personal|family|"
+    r"personal|family|witnessed|observed|documented|definite|obvious|f/?hx|fh|hx|pmh|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item

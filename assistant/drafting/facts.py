@@ -376,7 +376,9 @@ _RELATIVES = re.compile(
     # the shared list of people (:data:`questions.PEOPLE`), plurals included, and the words for contacts;
     # not the family as a source ("chronic kidney disease (mild-moderate, per family)")
     rf"(?<!per )(?<!according to )(?<!by )"
+    # "Maternal asthma, paternal allergic rhinitis" (a read summary gave a 4-year-old his parents' conditions)
     rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|family|contact|lived with|neighbou?rs?|"
+    r"maternal|paternal|"
     r"classmates?|flatmates?|housemates?|patients)\b"
     # "the day of his cousin's birthday party he choked on peanuts": a relative's event, not their illness
     r"(?!'s (?:\w+ )?(?:birthday|party|wedding|house|home|place|funeral|christening|farm|garden|"
@@ -449,6 +451,21 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("pulmonary_embolism", re.compile(r"\bclot[- ]?bust\w*|thromboly\w*", re.I), ""),
     # "wheezing both sides according to A&E": a symptom of the illness now, no past asthma
     ("asthma", re.compile(r"^(?![^.;]*\basthma)[^.;]*\bwheez", re.I), ""),
+    # "left chest wall ache", "tender R lateral chest wall": where the pain is now, no diagnosis of
+    # chest-wall pain made (read summaries listed costochondritis for a man with mesothelioma and a woman
+    # with broken ribs)
+    (
+        "costochondritis",
+        re.compile(
+            r"^(?![^.;]*\b(?:costochondritis|tietze|muscle strain|pulled muscle|musculoskeletal)\b)"
+            r"[^.;]*\bchest[- ]wall\b",
+            re.I,
+        ),
+        "",
+    ),
+    # "paroxysmal with post-tussive emesis and inspiratory whoop": the cough now, no past whooping cough (a
+    # read summary listed pertussis for a midwife whose first diagnosis was a post-viral cough)
+    ("whooping_cough", re.compile(r"^(?![^.;]*\b(?:pertussis|whooping cough)\b)[^.;]*\bwhoop", re.I), ""),
     # "coughing and choking with feeds": a baby's feeding difficulty, no inhaled object (a read summary
     # listed "a choking episode" for a baby with laryngomalacia and reflux)
     ("foreign_body", _CHOKING_ON_FEEDS, ""),

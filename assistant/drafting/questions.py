@@ -98,6 +98,9 @@ _NEXT = re.compile(
     r"what (?:should|do|can|must|shall) (?:i|we|he|she|they) do|next steps?|what now|"
     r"(?:stop|prevent) (?:it|this|that)(?: from)? (?:happening|coming back)|happen\w* again|"
     r"when (?:should|do|must) (?:i|we|he|she|they) (?:go back|come back|return|see|check)|"
+    # "when should she be reviewed or tested properly?"
+    r"when (?:should|will|would|can|could|do|does|must) (?:i|we|he|she|they) (?:\w+ )?(?:be )?"
+    r"(?:reviewed|seen|tested|followed up|checked|re-?checked|re-?assessed)|"
     r"come back (?:to|and see)|go back to (?:the )?(?:gp|doctor|clinic|hospital)|"
     r"(?:take|bring) (?:him|her|them|the baby) back(?: in)?|"
     # "should the echo be sooner?", "can the scan be brought forward?"
@@ -201,7 +204,9 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (r"runny nose|snuffl\w*|sneez\w*|blocked nose|stuffy nose", "a runny or blocked nose"),
     (r"drows\w*|(?:more )?sleepy|hard to wake", "drowsiness"),
     (
-        r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing",
+        # "can't get a full breath, winded on stairs" (a read summary left a man's breathlessness out)
+        r"short(?:ness)? of breath|breathless\w*|can'?t breathe|hard to breathe|difficulty breathing|"
+        r"out of breath|winded|puffed(?: out)?|(?:can'?t|cannot|couldn'?t) get a (?:full|deep|proper) breath",
         "breathlessness",
     ),
     (
@@ -220,6 +225,8 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"stridor\w*|noisy breathing in|(?:noise|noisy|sound|whistl\w*|squeak\w*)\w* (?:when|on|as|while) "
         r"(?:(?:i|he|she|they|we) )?(?:breathes?|breathing) in\b|"
         r"breathing in (?:is |was )?(?:noisy|loud|harsh)|"
+        # "squeaky noise breathing in"
+        r"(?:noise|noisy|squeak\w*|whistl\w*) (?:\w+ )?breathing in\b|"
         r"(?:can'?t|cannot|couldn'?t) (?:get (?:any )?air|breathe) in\b",
         "noisy or difficult breathing in (stridor)",
     ),
@@ -229,9 +236,19 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         "throat tightness",
     ),
     (r"night sweats?|sweat\w* (?:at|in the|through the) night", "night sweats"),
+    # "bit of blood from back passage now and then": a symptom of another illness the patient has, said so the
+    # summary is whole (a read summary of a man with bowel cancer and a clot left it out)
+    (
+        r"(?:blood|bleed\w*) from (?:the |my |his |her )?(?:back passage|bottom|rectum|bowel)|"
+        r"rectal bleed\w*|"
+        r"blood in (?:the |my |his |her )?(?:poo|stools?)",
+        "bleeding from the back passage",
+    ),
     (
         rf"weight loss{NOT_A_TREATMENT}|lost weight|losing weight|"
-        r"lost (?:about |around )?(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
+        # "lost nearly a stone without trying" (a read summary left it out)
+        r"lost (?:about |around |nearly |almost |over |more than |roughly )?"
+        r"(?:\d+ ?(?:kg|kilos?|pounds|lbs?|stone)|"
         r"a stone|half a stone)",
         "weight loss",
     ),
@@ -642,6 +659,12 @@ _RISK_OF = re.compile(
     # "will this give her asthma?", "could it turn into pneumonia?": a risk to come
     r"\b(?:give|gives|giving) (?:her|him|me|them|you|us) (?:(?:a|an|any)\s+)?$|"
     r"\b(?:turn|turns|turning|develop|develops) into (?:(?:a|an)\s+)?$|\blead (?:on )?to (?:(?:a|an)\s+)?$|"
+    # "anxious about a delayed haemothorax", "patients go off with chest sepsis": a complication to come
+    r"\bdelayed\s+$|\b(?:go|goes|going|went) off with (?:a |an )?(?:[\w-]+\s+)?$|"
+    # "will he get asthma because of this?", "would she develop COPD later?": what may follow, not what it is
+    # ("could I get a collapsed lung from these ribs?" stays a question of what it might be now)
+    r"\b(?:will|would) (?:i|he|she|they|we|the baby) (?:ever |also |later |still )?"
+    r"(?:get|develop|go on to (?:get|develop)) (?:(?:a|an|any)\s+)?$|"
     # the second of a list: "am I going to get lung cancer or mesothelioma?"
     r"\b(?:risk (?:of|for)|likely to (?:get|develop)|going to (?:get|develop)|will (?:i|he|she|they) "
     r"(?:get|develop)) (?:[\w'-]+\s+){1,3}(?:or|and)\s+(?:(?:a|an|any)\s+)?$",
@@ -922,7 +945,9 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
 #: and COVID-19 among past conditions). Blanked out of a clause before its conditions are read.
 VACCINE_MENTIONS = re.compile(
     r"\b(?:(?:flu|influenza|covid(?:-19)?|pneumococcal|pneumonia|rsv|whooping cough|pertussis|shingles)"
-    r"(?:,? (?:and|&) )?)+\s*(?:vaccin\w*|jabs?|jags?|shots?|boosters?|immunis\w*|immuniz\w*|ones?)\b|"
+    # "pertussis-containing vaccine" (a read summary listed whooping cough as a midwife's past illness)
+    r"(?:,? (?:and|&) )?)+[\s-]*(?:containing\s+)?"
+    r"(?:vaccin\w*|jabs?|jags?|shots?|boosters?|immunis\w*|immuniz\w*|ones?)\b|"
     # the BCG vaccine and the scar it leaves on the arm ("had BCG as child (scar on arm)"): no lung scar
     r"\bbcg\b(?:[^.;]{0,30}?\bscar\b(?: on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm)?)?|"
     r"\bscar on (?:the |my |his |her )?(?:left |right )?(?:upper )?arm\b|"
@@ -1100,7 +1125,7 @@ def _cancer_after_clot(found: list[Condition], family: list[Condition], text: st
 # X", "I'm scared it's X", "rule out X", "did they check for X", "test for X", "X runs in the family".
 _ASKS_ABOUT = re.compile(
     r"\b(?:could|can|might|may|would)\s+(?:it|this|that|he|she|they|i|we|you)\s+(?:really\s+|also\s+)?"
-    r"(?:be|have|have had|has|be having|be caused by|come from)\s+|"
+    r"(?:be|have been|have|have had|has|be having|be caused by|come from)\s+|"
     r"\bis\s+(?:it|this|that)\s+(?:really|actually|definitely|maybe|perhaps|possibly|not)\s+|"
     r"\bwhat if\s+(?:it'?s|it is|this is|he has|she has|i have)\s+|"
     r"\b(?:scared|afraid|worried|frightened|terrified|fear|concerned)\s+(?:that\s+)?(?:it'?s|it is|"
@@ -1130,7 +1155,10 @@ _DISEASE_SHAPE = re.compile(
 )
 #: A disease noun alone names nothing in particular ("could it be an infection").
 _GENERIC = frozenset({"infection", "disease", "disorder", "syndrome", "cancer", "fever", "deficiency"})
-_LEADING = re.compile(r"^(?:a|an|the|some|any|my|his|her|their|kind of|sort of|type of|form of)\s+", re.I)
+# "could they have missed an infection": the verb before the possibility is not part of its name
+_LEADING = re.compile(
+    r"^(?:a|an|the|some|any|my|his|her|their|kind of|sort of|type of|form of|missed|overlooked)\s+", re.I
+)
 _STOP = re.compile(
     r"\s+(?:or|and|instead|like|from|that|which|because|as|since|in|on|after|too|rather)\b.*$", re.I
 )
@@ -1253,8 +1281,9 @@ _ACTIVITY_Q = re.compile(
     r"able to|fit to|fit enough|miss|pull out|skip|stop|give up|quit|time off|stay (?:home|off)|"
     r"keep (?:him|her|them) (?:home|off))\b|"
     # "should she be doing swimming lessons", "should he still do PE"
+    # "should he be off school?"
     r"\bshould (?:i|he|she|they|we|you) (?:still |really )?(?:be )?(?:do|doing|go|going|play|playing|"
-    r"attend\w*|sit|sitting)\b",
+    r"attend\w*|sit|sitting|off)\b",
     re.I,
 )
 
@@ -2062,6 +2091,23 @@ _EVENT = re.compile(
 _LASTED = re.compile(r"\b(?:lasted|lasting|for)\s+(.+)$", re.I)
 
 
+#: A symptom told as separate episodes: "two episodes of high fever", "3 times in 18 months".
+#: Not a rate: "diarrhoea 3-4 times a day", "chest infections 3-4 times a year".
+_EPISODES = re.compile(
+    r"\b(\d+|two|three|four|five|six)\s+(?:times|episodes|bouts|attacks|"
+    r"(?:\w+\s+)?(?:pneumonias|chest infections|infections))\b"
+    r"(?!\s+(?:a|per|each|every)\s+(?:day|night|week|month|year|winter))",
+    re.I,
+)
+#: The count and the time they fell in, as the duration says it: "3 times in 18 months", "4 episodes in 7
+#: months".
+_TIMES_IN = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:times|episodes)\s+(?:in|over|since)\s+"
+    r"(?:the\s+)?(?:last\s+|past\s+)?[\w ]+",
+    re.I,
+)
+
+
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
 
@@ -2090,6 +2136,13 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
                 lasting = f"{how_long}, {now}" if how_long else ""
                 if not lasting:
                     names = [*names[:-1], f"{names[-1]} ({now})"]
+            episodes = _EPISODES.search(f"{symptom.description} {symptom.duration}")
+            if episodes and not over:
+                # "pneumonia with high fever, 3 times in 18 months", "two episodes of high fever": episodes,
+                # not a fever lasting all that time (read summaries gave "fever for about 18 months")
+                said = _TIMES_IN.search(symptom.duration)
+                count = said.group(0).strip() if said else f"{episodes.group(1).lower()} episodes"
+                names, lasting = [*names[:-1], f"{names[-1]} ({count})"], ""
             out.append((names, lasting))
     rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen]
     if rest:

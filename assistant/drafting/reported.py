@@ -44,6 +44,11 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "air between the lung and the chest wall (a pneumothorax)",
          "pneumothorax"),
         (r"\bmass\b(?! index)|\blump\b|\btumou?r\b", "a mass", "mass"),
+        # "Persistent 8 mm pure ground-glass nodule": one hazy round spot, a nodule (a read summary said the
+        # CT found hazy areas and no nodule)
+        (r"\b(?<!centrilobular )(?:(?:pure|part[- ]solid|mixed|non-?solid|subsolid) )?"
+         r"ground[- ]glass nodule\b(?!s)",
+         "a hazy round spot (a ground-glass nodule)", "nodule"),
         # "centrilobular ground-glass nodules" are the tiny nodules of an inflammation, not a nodule (a read
         # summary of hypersensitivity pneumonitis gave "a small round shadow")
         (r"\b(?<!centrilobular )(?<!ground-glass )(?<!ground glass )(?<!tree-in-bud )nodul\w*|"
@@ -70,7 +75,8 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "thickened airway walls near the roots of the lungs, a pattern common with viral infections", ""),
         (r"\bhoneycomb\w*|\breticul\w*|\bfibros\w*|\bscarring\b|\bu\.?i\.?p\.?\b",
          "fine net-like scarring (fibrosis)", "fibrosis"),
-        (r"\bground[- ]glass\b", "hazy areas that do not hide the vessels (ground-glass)", ""),
+        (r"\bground[- ]glass\b(?! nodule\b(?!s))",
+         "hazy areas that do not hide the vessels (ground-glass)", ""),
         (r"\bemphysema\b", "emphysema (damaged air sacs)", ""),
         # "a perifissural nodule, typical of an intrapulmonary lymph node" is the nodule's nature, not
         # enlarged glands (a read summary said so beside a CT that said "No lymphadenopathy")
@@ -92,6 +98,13 @@ def _denied(before: str, after: str) -> bool:
     if item_told(before):
         return False
     return bool(_NEGATED.search(before)) or denied_in_list(before, after)
+
+
+#: "No new nodules", "no further effusion": nothing more than what the report has already described (a read
+#: summary told a woman with an 8 mm nodule under surveillance that her CT found no nodule).
+_NONE_NEW = re.compile(
+    r"\b(?:no|nil|without)\s+(?:new|further|other|additional|more)\s+(?:[\w-]+\s+)?$", re.I
+)
 
 
 #: A finding said to be gone: "Effusion resolved.", "the consolidation has cleared" (a read summary told a
@@ -183,15 +196,19 @@ _HEDGED = re.compile(
 #: exclude a small effusion".
 _QUERIED = re.compile(
     r"(?:\?\s*|\b(?:query|queried|possible|possibly|\?|"
-    r"(?:cannot|can ?not|can'?t|unable to) (?:exclude|rule out))"
-    r"\s+)(?:[\w-]+\s+){0,2}$",
+    r"(?:cannot|can ?not|can'?t|unable to) (?:entirely |completely |fully |confidently )?"
+    r"(?:exclude|rule out))"
+    # "Possible thin right apical pneumothorax" (a read summary said the report mentions a pneumothorax)
+    r"\s+)(?:[\w-]+\s+){0,3}$",
     re.I,
 )
 #: The same said after it: "a small haemothorax cannot be excluded", "effusion not excluded" (a read summary
 #: said the report mentions fluid around the lung).
 _QUERIED_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?"
-    r"(?:(?:cannot|can ?not|can'?t|could not|is not|not) (?:be )?(?:excluded|ruled out))\b",
+    # "An underlying mass lesion cannot be entirely excluded" (a read summary said the report mentions a mass)
+    r"(?:(?:cannot|can ?not|can'?t|could not|is not|not) (?:be )?"
+    r"(?:entirely |completely |fully |confidently )?(?:excluded|ruled out))\b",
     re.I,
 )
 #: "Borderline cardiomegaly", "heart size at the upper limit of normal": no large heart (a read summary said
@@ -202,7 +219,7 @@ _EARLY_CONGESTION = re.compile(r"\b(?:venous|vascular|blood) (?:diversion|redist
 _OEDEMA = re.compile(r"\bo?edema\b|\bkerley\b|\bbat'?s?[- ]?wing\b|\bfluid overload\b|\bperihilar\b", re.I)
 #: More than one nodule: "multiple small nodules", "bilateral nodular opacities".
 _SEVERAL_NODULES = re.compile(
-    r"\bnodules\b|\b(?:multiple|numerous|innumerable|several|many|bilateral|scattered)\b", re.I
+    r"\bnodules\b|\bnodularity\b|\b(?:multiple|numerous|innumerable|several|many|bilateral|scattered)\b", re.I
 )
 _SEVERAL_NODULES_PLAIN = "several small round shadows (nodules)"
 #: A side said just before a finding, with no lobe or zone: "Small left effusion", "bilateral effusions".
@@ -270,6 +287,8 @@ def _read_reports(
                 for m in pattern.finditer(sentence):
                     before = sentence[max(0, m.start() - 30) : m.start()]
                     plain = _qualified(short, plain, before, m.group(0), sentence)
+                    if _NONE_NEW.search(before):
+                        continue  # "No new nodules": says nothing of the one the report has just described
                     if _GONE_AFTER.match(sentence[m.end() :]):
                         gone.add(plain)  # "Effusion resolved." on a later film: no longer there
                     elif _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):

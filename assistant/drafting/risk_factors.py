@@ -441,6 +441,13 @@ _UNKNOWN_AFTER = re.compile(
 )
 
 
+#: A fact said absent just after it: "Clubbing absent", "calf swelling not present" (a read draft counted
+#: finger clubbing for a man whose history said "Clubbing absent").
+_ABSENT_AFTER = re.compile(
+    r"^\s*(?:(?:is|was|are|were)\s+)?(?:absent|not present|not seen|not found|nil)\b", re.I
+)
+
+
 def _denied(factor: Factor, clause: str, start: int, end: int | None = None) -> bool:
     if factor.denied is not None and factor.denied.search(clause):
         return True
@@ -449,6 +456,8 @@ def _denied(factor: Factor, clause: str, start: int, end: int | None = None) -> 
     if not factor.negative and _ASKED_SAID_NO.search(clause[:start]) and _SAID_NO.search(clause[start:]):
         return True  # "we have asked about vaping, he says no"
     if not factor.negative and end is not None and _UNKNOWN_AFTER.search(clause[end:]):
+        return True
+    if not factor.negative and end is not None and _ABSENT_AFTER.match(clause[end:]):
         return True
     return not factor.negative and bool(_DENIAL_BEFORE.search(clause[max(0, start - 40) : start]))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.drafting.medicines import TB_MEDICINE_NAMES
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
@@ -94,7 +95,11 @@ _ELSEWHERE_WORDS = (
 )
 _ELSEWHERE = re.compile(rf"\b(?:{_ELSEWHERE_WORDS})\b", re.I)
 _PAST_READING = re.compile(
-    rf"\b(?:was|were|went|dipped|dropped|had been|checked|did|{_ELSEWHERE_WORDS})\b", re.I
+    rf"\b(?:was|were|went|dipped|dropped|had been|checked|did|{_ELSEWHERE_WORDS})\b|"
+    # "Two weeks ago she had a bad cold, breathing fast, not feeding" (a read draft sent a 7-month-old who had
+    # recovered two weeks before to A&E); "since two weeks ago" is still going on
+    r"(?<!since )\b(?:\d+|a|one|two|three|four|five|six|a few|several) (?:weeks?|months?|years?) ago\b",
+    re.I,
 )
 _PULSE = re.compile(
     r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,30}?\b(1[0-9]{2})\b(?:\s*(?:-|to)\s*1[0-9]{2})?[^.;]{0,25}"
@@ -160,6 +165,8 @@ def _low_pressure(texts: list[str]) -> str:
 
 
 #: A reading dated to today ("was 92 over 54 this morning"): current, though told in the past tense.
+#: A symptom said to be changing: "3 weeks, worsening", "getting worse".
+_WORSE = re.compile(r"\b(?:wors\w*|deteriorat\w*|increasing\w*|more and more)\b", re.I)
 _TODAY = re.compile(r"\b(?:this (?:morning|afternoon|evening)|today|tonight|right now|just now)\b", re.I)
 
 
@@ -275,6 +282,19 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         else [x.description for x in intake.symptoms if not RESOLVED.search(f"{x.duration} {x.onset}")]
     )
     oxygen = _low_oxygen([*readings, *story], copd)
+    # a fall on effort to 90% or more, in an illness of weeks with nothing said to be new or worse, is for the
+    # team already following it, not a same-day visit (a read draft sent a firefighter four months after
+    # COVID, under clinic follow-up, to A&E for "92-93 when I walk fast")
+    told = " ".join(f"{x.description} {x.duration}" for x in intake.symptoms)
+    if (
+        oxygen is not None
+        and oxygen[1]
+        and oxygen[0] >= 90
+        and told
+        and not symptoms
+        and not _WORSE.search(told)
+    ):
+        oxygen = None
     if oxygen is not None:
         # "drops to 90-91% on the stairs; at rest it's 96%": a fall on effort, not a resting reading (a read
         # draft told a man his oxygen was 90%)
@@ -389,7 +409,7 @@ def _heart_failure_in_a_baby(intake: IntakeRecord) -> bool:
 
 #: TB medicines, by name or as the patient says them ("the TB tablets", "Rifafour").
 _TB_MEDICINES = re.compile(
-    r"\b(?:rifampi\w*|isoniazid|pyrazinamide|ethambutol|rifinah|rifater|rifafour|rhze|hrze|"
+    rf"\b(?:{'|'.join(TB_MEDICINE_NAMES)}|"
     r"tb (?:tablets?|pills?|medicines?|medications?|treatment|drugs?))\b",
     re.I,
 )

@@ -39,6 +39,7 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     r"difficulty breathing in",
     "throat tightness": r"throat tightness|throat (?:is |feels )?tight",
     "night sweats": r"night sweats",
+    "bleeding from the back passage": r"back passage|rectal bleed",
     "weight loss": rf"weight loss{questions.NOT_A_TREATMENT}|losing weight",
     "weight gain": r"weight gain",
     "tiredness": r"tired",

@@ -1097,6 +1097,24 @@ _THINNER_FOR_THE_HEART = re.compile(
 )
 
 
+#: A cancer being treated now, or spread: "on palliative FOLFOX", "metastatic", "clot ... cancer related".
+_ACTIVE_CANCER = re.compile(
+    r"\b(?:on (?:\w+ )?(?:chemo\w*|immunotherapy|radiotherapy|folfox|folfiri)|chemo(?:therapy)? cycle|"
+    r"cycle \d+|metasta\w*|(?:cancer|tumou?r) (?:has )?spread|"
+    r"spread to (?:the |my |his |her )?(?:liver|bones?|lungs?|brain)|"
+    r"cancer[- ](?:related|associated)|active cancer)\b",
+    re.I,
+)
+#: How long blood thinners are given for a clot with an active cancer (a read draft told a man on chemotherapy
+#: "at least three months" and nothing of the tablets he asked about).
+_CANCER_CLOT_DURATION = (
+    "When the clot comes with a cancer that is active or being treated, blood thinners are usually given for "
+    "at least six months and often for as long as the cancer is active; tablets (such as apixaban, "
+    "rivaroxaban or edoxaban) are now used as well as heparin injections, the choice weighing the risk of "
+    "bleeding, which is higher with tumours of the bowel, stomach or bladder, and the cancer medicines."
+)
+
+
 def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     """A treatment's length, contraception, a future pregnancy, breastfeeding: a general note, the
     note for a clot when the illness is one or a blood thinner is named, a cited sentence when a
@@ -1114,6 +1132,9 @@ def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> lis
     out = [_t(general)]
     if after_clot:
         out.append(_t(clot))
+        told = f"{ctx.intake.diagnosis_in_question}\n{_story(ctx.intake)}"
+        if q.topic == "duration" and _ACTIVE_CANCER.search(told):
+            out.append(_t(_CANCER_CLOT_DURATION))
     subject = conds[0].name if conds else ""
     out += _cited(ctx, f"{q.topic} {subject}", _PLAN_WORDS[q.topic])
     out.append(_t(_PLAN_DECIDES[q.topic]))

@@ -488,6 +488,8 @@ TOPICS: tuple[Topic, ...] = (
             r"(?<!thing to )work(?:ing)?",
             r"jobs?",
             r"shifts?",
+            # "will he have to give up farming?"
+            r"farming",
             # "how long does she stay off school", "off school", "away from school"
             r"(?:back to|go(?:ing)? to|miss(?:ing)?|"
             r"(?:stay|stays|staying|kept|keep \w+) (?:off|home from|away from)|"
