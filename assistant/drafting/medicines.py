@@ -79,6 +79,18 @@ GROUPS: tuple[MedicineGroup, ...] = (
         relieves=True,
     ),
     MedicineGroup(
+        "anti_sickness",
+        "an anti-sickness medicine",
+        (r"ondansetron", r"metoclopramide", r"cyclizine", r"domperidone", r"prochlorperazine", r"stemetil"),
+        relieves=True,
+    ),
+    MedicineGroup(
+        "anti_diarrhoea",
+        "a medicine that slows diarrhoea",
+        (r"loperamide", r"imodium"),
+        relieves=True,
+    ),
+    MedicineGroup(
         "cold_remedy",
         "a cold and flu remedy, which usually contains paracetamol, so it is not taken with other "
         "paracetamol medicines",
@@ -227,6 +239,40 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "a TB medicine",
         TB_MEDICINE_NAMES,
         treats=("tuberculosis", "latent_tb"),
+    ),
+    # chemotherapy, immunotherapy and targeted cancer tablets, prescribed and reviewed by the cancer team (a
+    # read draft said it "does not cover FOLFOX chemo with bevacizumab" for a man asking about bleeding)
+    MedicineGroup(
+        "cancer_medicine",
+        "a cancer medicine (chemotherapy, immunotherapy or a targeted treatment), prescribed and reviewed by "
+        "the cancer team",
+        (
+            r"chemo(?:therapy)?",
+            r"immunotherapy",
+            r"folfox",
+            r"folfiri",
+            r"capox",
+            r"xelox",
+            r"bevacizumab",
+            r"pembrolizumab",
+            r"nivolumab",
+            r"ipilimumab",
+            r"atezolizumab",
+            r"durvalumab",
+            r"carboplatin",
+            r"cisplatin",
+            r"oxaliplatin",
+            r"pemetrexed",
+            r"docetaxel",
+            r"paclitaxel",
+            r"gemcitabine",
+            r"capecitabine",
+            r"osimertinib",
+            r"alectinib",
+            r"erlotinib",
+            r"gefitinib",
+        ),
+        treats=("lung_cancer", "mesothelioma", "metastasis"),
     ),
     MedicineGroup(
         "steroid",

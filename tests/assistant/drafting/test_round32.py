@@ -310,3 +310,15 @@ def test_possibilities_asked_in_everyday_words() -> None:
         0,
     )
     assert not [c for c in asked if "missed" in c]
+
+
+def test_cancer_anti_sickness_and_diarrhoea_medicines_are_named() -> None:
+    for name, key in [
+        ("FOLFOX chemo with bevacizumab every 2 weeks", "cancer_medicine"),
+        ("pembrolizumab 200mg every 3 weeks", "cancer_medicine"),
+        ("ondansetron 8mg", "anti_sickness"),
+        ("loperamide 2mg when needed", "anti_diarrhoea"),
+    ]:
+        group = listed_medicine(name).group
+        assert group is not None and group.key == key, name
+    assert listed_medicine("dalteparin 18,000 units").group.key != "cancer_medicine"  # type: ignore[union-attr]
