@@ -26,7 +26,7 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
-from assistant.drafting.reported import reported_findings, reported_sentence
+from assistant.drafting.reported import EFFUSION, reported_findings, reported_sentence
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
     HOSPITAL_SIGNS,
@@ -942,9 +942,6 @@ _UPPER_AIRWAY_NOISE = re.compile(
 )
 
 
-#: The report's plain words for a pleural effusion (:mod:`assistant.drafting.reported`).
-_EFFUSION = "fluid around the lung"
-
 #: Symptoms that make a positive TB test a question of active TB.
 _ACTIVE_TB_SIGNS = frozenset({"night sweats", "weight loss", "coughing blood"})
 
@@ -964,7 +961,7 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
         "pneumonia" in family
         and not family & {"empyema", "pleural_effusion"}
         and "antibiotics_failed" in keys
-        and ("fever" in keys or ("pleuritic_pain" in keys and _EFFUSION not in reported_findings(intake)[1]))
+        and ("fever" in keys or ("pleuritic_pain" in keys and EFFUSION not in reported_findings(intake)[1]))
     ):
         child = intake.age is not None and intake.age < 16
         out.append(

@@ -19,6 +19,9 @@ from assistant.drafting.risk_factors import found_factors
 from assistant.intake import IntakeRecord
 
 #: (report term, plain words, short name for "no ..."), in the order a report is read.
+#: The short name a pleural effusion is listed by when a report says it is absent (read by ``answers``).
+EFFUSION = "fluid around the lung"
+
 TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern, re.I), plain, short)
     for pattern, plain, short in (
@@ -34,7 +37,7 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          # "a cavity with fluid in the right lung" is the fluid inside an abscess, not around the lung
          r"(?<!cavity with )(?<!abscess with )(?<!pocket with )\bfluid (?:at|around|on|in) (?:the |both )?"
          r"(?:(?:right|left) )?(?:lungs?|bases?|chest|sides?)\b",
-         "fluid around the lung (a pleural effusion)", "fluid around the lung"),
+         "fluid around the lung (a pleural effusion)", EFFUSION),
         # not "a hole in the heart" (a read summary gave a baby with a ventricular septal defect a cavity)
         (r"\bcavit\w*|\bholes?\b(?!\s+(?:in|between)\s+(?:[\w-]+\s+){0,2}(?:heart|chambers?|ventricles?|atria))",
          "a hollow area inside a shadow (a cavity)", "cavity"),
