@@ -91,7 +91,8 @@ class TestStarterPack:
             "obesity hypoventilation syndrome", "deconditioning",
             "atrial fibrillation", "heart valve disease", "pericardial effusion",
             "infective endocarditis", "thoracic aortic aneurysm", "kawasaki disease", "laryngomalacia",
-            "urinary tract infection", "strongyloides",
+            "urinary tract infection", "strongyloides", "oesophageal rupture",
+            "chest wall injury",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -124,6 +125,8 @@ CHEST_NOTES = {
     "cardiomyopathy": "all",
     "congenital-heart-disease": "all",
     "pneumomediastinum": "all",
+    "oesophageal-rupture": "all",
+    "chest-wall-injury": "all",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -170,8 +173,9 @@ class TestChestConditionNotes:
         already had); 134 with heart rhythm problems, heart valve disease, fluid around the heart,
         infective endocarditis, a widened aorta in the chest, Kawasaki disease and laryngomalacia; 136 with a
         urine infection (asked about as the cause of an older person's confusion) and worm infections of the
-        lungs (checked before long steroids)."""
-        assert len(NOTES) == 136
+        lungs (checked before long steroids); 138 with a tear in the gullet (asked about as the cause of air
+        around the heart) and a bruised chest wall (after a fall, no strain)."""
+        assert len(NOTES) == 138
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
