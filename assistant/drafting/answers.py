@@ -30,6 +30,7 @@ from assistant.drafting.reported import EFFUSION, reported_findings, reported_se
 from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
     HOSPITAL_SIGNS,
+    assessed_and_sent_home,
     fever_now,
     needs_emergency,
     same_day_sentence,
@@ -742,6 +743,14 @@ def _answer_next(
         # the check's own wording.
         check = dx.follow_up_for(child=child)
         text = f"The treating doctor plans any follow-up; for {dx.name} it usually involves {check}."
+        now = same_day_signs(ctx.intake)
+        if now and not assessed_and_sent_home(ctx.intake, now):
+            # "a review if the symptoms are not improving after about a week" read to reviewers as taking back
+            # the same-day advice above it (a grunting 4-year-old on day 6, a wheezy toddler)
+            text = (
+                "After the same-day assessment advised above, and not instead of it, the treating doctor "
+                f"plans any follow-up; for {dx.name} it usually involves {check}."
+            )
         if dx.key in _REPEAT_FILM and "repeat chest X-ray" not in check:
             weighs = (
                 "how the symptoms settle" if child else "how the symptoms settle, age and smoking history"
@@ -816,6 +825,8 @@ def answer_sentences(
             DraftSentence(
                 text="On the signs described that need emergency care now:"
                 if emergency_now
+                else "On the signs described, and when to go back to hospital:"
+                if assessed_and_sent_home(ctx.intake, same_day)
                 else "On the signs described that need a doctor today:",
                 origin="template",
                 question_ref="urgent",

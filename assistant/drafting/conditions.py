@@ -906,6 +906,8 @@ _WONDERED = re.compile(
 _DENIAL_REACH = 60
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
+    # "they said it isn't cystic fibrosis"
+    r"(?:it|this|that) (?:isn'?t|wasn'?t)|"
     # "no one with TB we know", "nobody with asthma"
     r"no one (?:known )?(?:in the family |in our family |else )?(?:with|who has|who had)|"
     r"nobody (?:known )?(?:with|who has|who had|has|had))\s+"
@@ -913,7 +915,9 @@ _DENIED = re.compile(
     # "never admitted with a chest infection" (a read summary listed pneumonia as a past condition)
     # "no diagnosis of bronchopulmonary dysplasia" (a read summary listed it as a baby's past condition)
     # "no witnessed choking episode", "no FHx asthma" (read summaries listed both as past conditions)
-    r"(?:(?:a|an|any|the|signs? of|evidence of|(?:formal )?diagnosis of|previous|prior|past|history of|known|"
+    # "no features of connective tissue disease" (a read summary listed it as a past condition)
+    r"(?:(?:a|an|any|the|signs? of|evidence of|features? of|symptoms? of|(?:formal )?diagnosis "
+    r"of|previous|prior|past|history of|known|"
     r"personal|family|witnessed|observed|documented|definite|obvious|f/?hx|fh|hx|pmh|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
@@ -976,7 +980,9 @@ def only_denied(text: str) -> list[Condition]:
 #: weight loss", "Denies night sweats, haemoptysis" (read drafts told a baker his clear film mentioned fluid,
 #: and gave two women who denied coughing blood the suspected-cancer pathway for it).
 _DENIED_LIST = re.compile(
-    r"\b(?P<word>no|nil|without|denies|denied)\b(?:[^.;:,]{0,30}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^.;:,]{0,30}$",
+    # an item of up to 40 characters: "No significant mosaic attenuation or air trapping" (a read summary told
+    # a woman her CT showed trapped air)
+    r"\b(?P<word>no|nil|without|denies|denied)\b(?:[^.;:,]{0,40}(?:,\s*|\s(?:or|nor|and)\s)){1,8}[^.;:,]{0,30}$",
     re.I,
 )
 #: ... unless something is told as present between: "No consolidation or collapse, but there is ...".

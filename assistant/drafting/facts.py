@@ -391,6 +391,9 @@ _ASKED_ONLY = re.compile(
     r"\b(?:asked|wondered|wonder|query|queried|asking)\s+(?:if|whether|about)\b|"
     # "nobody in the family checked for Marfan's" (a read summary listed Marfan syndrome as a relative's)
     r"\b(?:checked|tested|screened|assessed|investigated|looked at)\s+for\b|"
+    # "Brother ... under investigation for alpha-1 antitrypsin deficiency" (a read summary gave it to his
+    # sister)
+    r"\bunder (?:investigation|assessment|review)\s+for\b|"
     # "irregular pulse noted by the GP once, 'to be checked'" (a read summary listed an arrhythmia)
     r"\bto be (?:checked|confirmed|tested|investigated|looked into|followed up|repeated)\b|"
     r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b|"
@@ -426,6 +429,18 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         "fungal_infection",
         re.compile(r"\b(?:endemic|area|region|common|valley)\b", re.I),
         "",
+    ),
+    # "during recovery from a chest infection": a chest infection, not a pneumonia a doctor named (a read
+    # summary listed pneumonia for a woman with a winter chest infection)
+    (
+        "pneumonia",
+        re.compile(r"^(?![^.;]*\b(?:pneumonias?|consolidation)\b)[^.;]*\b(?:chest|lung) infections\b", re.I),
+        "chest infections",
+    ),
+    (
+        "pneumonia",
+        re.compile(r"^(?![^.;]*\b(?:pneumonias?|consolidation)\b)[^.;]*\b(?:chest|lung) infection\b", re.I),
+        "a chest infection",
     ),
     # "seasonal rhinitis" is hay fever, no cough syndrome (a read summary gave an 8-year-old postnasal drip)
     (
@@ -540,6 +555,31 @@ _OUTBREAK = re.compile(
     r"\b(?:ward|clinic) work\b|\b(?:nursed|nursing|looked after|cared for) (?:\w+ )?patients\b",
     re.I,
 )
+#: A team, clinic or service named after a condition, in a referral or its outcome: "GP has referred to the TB
+#: service", "ILD MDT outcome" (read summaries listed TB for a man never treated for it, and lung scarring
+#: twice). "Known to the COPD team" says more, and is kept.
+_REFERRAL = re.compile(r"\b(?:refer\w*|appointments?|awaiting|outcome|waiting list)\b", re.I)
+_SERVICES = re.compile(
+    r"(?P<before>(?:\b[\w/-]+\s+){1,3}?)(?P<service>(?:services?|clinics?|teams?|mdts?|nurses?|specialists?|"
+    r"multidisciplinary (?:team|meeting)s?)\b)",
+    re.I,
+)
+
+
+def _without_condition(m: re.Match[str]) -> str:
+    """A service's name without the condition it is named after ("the TB service" -> "the service")."""
+    words = m.group("before").split()
+    for n in range(1, len(words) + 1):
+        if conditions_in(" ".join(words[-n:])):
+            return " ".join(words[:-n]) + (" " if words[:-n] else "") + m.group("service")
+    return m.group(0)
+
+
+#: A piece that ends the list the pieces before it began, and a piece that opens with a denial.
+_OR_MORE = re.compile(r"^\s*(?:or|nor)\b", re.I)
+_DENIAL_OPENS = re.compile(r"^\s*(?:no|not|never|nil|without|denies|denied)\b", re.I)
+#: A piece about the illness now, counted in days ("Now day 5: ...") or getting worse ("worsening ...").
+_NOW = re.compile(r"\bday \d+\b|^\s*(?:worsening|increasing)\b", re.I)
 #: A clause that dates an illness in the past ("TB as a teenager", "pneumonia in 2019", "previous clot").
 _PAST_MARK = re.compile(
     r"\b(?:previous|prior|past|before|ago|earlier|old|as a (?:child|baby|toddler|teenager|teen)|"
@@ -564,7 +604,25 @@ def _history_read(
     family: list[str] = []
     renamed: set[str] = set()
     history = _NEGATIVE_LIST.sub(_spread_result, history)
+    in_denied_list = False
     for clause, theirs in questions.history_pieces(history, _RELATIVES):
+        if _REFERRAL.search(clause):
+            clause = _SERVICES.sub(_without_condition, clause)
+        denied_item, in_denied_list = (
+            in_denied_list,
+            bool(_DENIAL_OPENS.match(clause))
+            or (in_denied_list and len(clause.split()) <= 4 and not _OR_MORE.match(clause)),
+        )
+        if denied_item and _OR_MORE.match(clause):
+            # "No FeNO, full lung function, or alpha-1 antitrypsin level": the list's last item is denied too
+            # (a read summary listed the inherited deficiency a never-smoker had not been tested for)
+            renamed.update(c.key for c in conditions_in(clause))
+            continue
+        if _NOW.search(clause) and not _PAST_MARK.search(_DAYS_AGO.sub(" ", clause)):
+            # "Now day 5: worsening pleuritic pain": the illness now, no past condition (a read summary listed
+            # pleurisy for a woman five days after a fall)
+            renamed.update(c.key for c in conditions_in(clause))
+            continue
         theirs = theirs or bool(_OUTBREAK.search(clause))
         if questions.NEGATIVE_RESULT.search(clause) or questions.STATUS_UNKNOWN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
@@ -598,8 +656,10 @@ def _history_read(
 #: A list of tests with one result at its end: "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures
 #: negative" (a read summary listed COVID-19 as a past condition: the list is read piece by piece).
 _NEGATIVE_LIST = re.compile(
-    r"(?<![^.;\n])(?P<list>[^.;\n]*\b(?:pcr|panels?|cultures?|tests?|swabs?|serology|antigens?|screens?)\b[^.;\n]*,"
-    r"[^.;\n]*?)\s(?P<result>negative|normal|clear)(?=\s*(?:[.;\n]|$))",
+    # the test's word before or after the comma: "HIV, hepatitis B and C screening negative" (a read summary
+    # listed HIV infection for a nurse whose screen was negative)
+    r"(?<![^.;\n])(?P<list>(?=[^.;\n]*\b(?:pcr|panels?|cultures?|tests?|swabs?|serology|antigens?|screen\w*)\b)"
+    r"[^.;\n]*,[^.;\n]*?)\s(?P<result>negative|normal|clear)(?=\s*(?:[.;\n]|$))",
     re.I,
 )
 

@@ -531,12 +531,19 @@ _CAUSE_QUESTION = re.compile(
     r"^\s*(?:and |or |but |so )?(?:(?:could|might|can|would)\s+(?:it|this|that|these|they)\s+"
     r"(?:just |really |also |simply |not )?(?:be|have been)\b|(?:is|was|are|were)\s+(?:the|my|his|her|their|"
     r"this|that|these)\b[^?]{0,60}\b(?:from|caused by|due to|because of|a side[- ]effect of)\s+(?:it|them|"
-    r"the|my|his|her|this|that|these)\b)",
+    r"the|my|his|her|this|that|these)\b|"
+    # "Could he have breathed a nut in when he choked and it's still there?": a past event asked about (a read
+    # draft opened with an emergency for a choking fit 18 months before)
+    r"(?:could|might|can|would)\s+(?:he|she|they|i|we|you)\s+have\s+(?:breathed|inhaled|swallowed|choked|"
+    r"sucked|caught|picked up)\b)",
     re.I,
 )
 #: ... unless the sentence says it is going on now: "could the chest pain I have right now be a clot?".
 _GOING_ON_NOW = re.compile(
-    r"\b(?:now|still|at the moment|currently|this (?:morning|evening|afternoon)|tonight|today)\b",
+    # not an object "still there" or "still stuck": where it is, not a symptom now
+    r"\b(?:now|still(?! (?:there|in there|down there|inside|stuck|lodged|in (?:his|her|my|their|the) "
+    r"(?:lungs?|chest|airways?)))|at the moment|currently|this "
+    r"(?:morning|evening|afternoon)|tonight|today)\b",
     re.I,
 )
 

@@ -75,7 +75,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "opioid",
         "an opioid (morphine- or codeine-type) medicine, used for pain and sometimes to quieten a cough",
         OPIOID_NAMES,
-        treats=("rib_fracture",),
+        treats=("rib_fracture", "chest_wall_injury"),
         relieves=True,
     ),
     MedicineGroup(
@@ -116,7 +116,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "paracetamol",
         "a painkiller that also brings down a temperature",
         (r"paracetamol", r"calpol", r"panadol"),
-        treats=("costochondritis", "rib_fracture"),
+        treats=("costochondritis", "rib_fracture", "chest_wall_injury"),
         relieves=True,
     ),
     MedicineGroup(
@@ -124,7 +124,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "an anti-inflammatory painkiller",
         (r"ibuprofen", r"nurofen", r"calprofen", r"naproxen", r"diclofenac", r"anti-?inflammator\w*"),
         # For pericarditis and viral pleurisy an anti-inflammatory is itself the treatment.
-        treats=("costochondritis", "rib_fracture", "pericarditis", "pleurisy"),
+        treats=("costochondritis", "rib_fracture", "chest_wall_injury", "pericarditis", "pleurisy"),
         relieves=True,
     ),
     MedicineGroup(
@@ -138,7 +138,8 @@ GROUPS: tuple[MedicineGroup, ...] = (
     ),
     MedicineGroup(
         "antiviral",
-        "an antiviral medicine, which treats some viral infections (such as chickenpox, shingles or flu)",
+        "an antiviral medicine, which treats some viral infections (such as chickenpox, shingles, flu or "
+        "COVID-19)",
         (
             r"aciclovir",
             r"acyclovir",
@@ -148,8 +149,12 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"oseltamivir",
             r"tamiflu",
             r"zanamivir",
+            r"paxlovid",
+            r"nirmatrelvir",
+            r"molnupiravir",
+            r"remdesivir",
         ),
-        treats=("varicella_pneumonia", "shingles"),
+        treats=("varicella_pneumonia", "shingles", "covid19"),
     ),
     MedicineGroup(
         "antimalarial",
@@ -196,11 +201,28 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"tocilizumab",
         ),
     ),
+    # "Pulmozyme (dornase alfa) nebulised once a day" is a cystic fibrosis medicine breathed in, not the
+    # enzyme put into a chest drain (a read draft called it a fibrinolytic)
+    MedicineGroup(
+        "mucolytic",
+        "a medicine that thins sticky phlegm so that it is easier to cough up (a mucolytic), taken as a "
+        "tablet or breathed in from a nebuliser in COPD, bronchiectasis or cystic fibrosis",
+        (
+            r"pulmozyme",
+            r"dornase alfa",
+            r"(?:neb\w* )?hypertonic saline",
+            r"nebusal",
+            r"bronchitol",
+            r"carbocisteine",
+            r"erdosteine",
+        ),
+        treats=("cystic_fibrosis", "bronchiectasis", "copd"),
+    ),
     MedicineGroup(
         "fibrinolytic",
         "a medicine put into a chest drain to break up the pockets of infected fluid so that they drain "
         "(a fibrinolytic, sometimes given with DNase)",
-        (r"urokinase", r"alteplase", r"t-?pa", r"streptokinase", r"dnase", r"dornase"),
+        (r"urokinase", r"alteplase", r"t-?pa", r"streptokinase", r"dnase", r"dornase(?! alfa)"),
         treats=("empyema", "pleural_effusion"),
     ),
     MedicineGroup(
@@ -307,9 +329,16 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"spiriva",
             r"anoro",
             r"(?:brown|purple|orange) inhaler",
-            r"montelukast",
         ),
         treats=("asthma", "copd"),
+    ),
+    # a tablet or granules, no inhaler (a read draft called montelukast "a preventer or long-acting inhaler")
+    MedicineGroup(
+        "leukotriene",
+        "a preventer tablet or granules for asthma and wheeze (a leukotriene receptor antagonist), taken "
+        "every day",
+        (r"montelukast", r"singulair", r"zafirlukast"),
+        treats=("asthma", "viral_wheeze"),
     ),
     MedicineGroup(
         "inhaler", "an inhaler for the airways", (r"inhalers?", r"nebuli[sz]ers?"), treats=("asthma", "copd")
@@ -668,9 +697,18 @@ class ListedMedicine:
     def several(self) -> bool:
         """Whether the entry names more than one medicine ("calpol and nurofen", "amoxicillin then
         clarithromycin"), so that a sentence about it takes a plural verb."""
-        return bool(_SEVERAL.search(self.name))
+        # "1 puff twice a day with spacer and mask" is one inhaler (a read draft said "... with spacer and
+        # mask are each a preventer")
+        return bool(_SEVERAL.search(_WITH_DEVICE.sub("", self.name)))
 
 
+#: How a medicine is taken, which a joining word inside does not make two ("with spacer and mask").
+_WITH_DEVICE = re.compile(
+    r"\b(?:with|via|through|using)\s+(?:a |an |the |his |her |my "
+    r")?(?:spacers?|masks?|nebuli[sz]ers?|aerochamber|"
+    r"volumatic|food|meals?|water|milk)\b[^,;]*",
+    re.I,
+)
 #: Words joining two medicines in one listed entry.
 _SEVERAL = re.compile(r"\b(?:and|then|plus)\b|\s[&+]\s", re.IGNORECASE)
 
@@ -895,6 +933,36 @@ def steroid_caution(meds: Sequence[ListedMedicine]) -> str:
         "so with diabetes the sugar is checked more often while they are taken; readings that stay high, or "
         "thirst, passing a lot of urine, vomiting or drowsiness, are a reason to contact the GP or diabetes "
         "team the same day."
+    )
+
+
+#: Combined medicines that contain paracetamol besides their other drug, and what else is in them.
+_WITH_PARACETAMOL = re.compile(
+    r"\b(?:co-?codamol|co-?dydramol|solpadeine|tylex|zapain|kapake|migraleve|lemsip|beechams|night nurse|"
+    r"day nurse|cold and flu\w*)\b",
+    re.I,
+)
+
+
+def paracetamol_caution(meds: Sequence[ListedMedicine], age: int | None) -> str:
+    """Two listed medicines that both contain paracetamol ("paracetamol 1g four times a day" and "co-codamol
+    30/500 at night": two read drafts passed over a daily total above the safe limit), or ""."""
+    meds = _current(meds)
+    combined = [m for m in meds if _WITH_PARACETAMOL.search(m.name)]
+    plain = [m for m in meds if m.group and m.group.key == "paracetamol" and m not in combined]
+    if not combined or len(combined) + len(plain) < 2:
+        return ""
+    limit = (
+        "the daily limit for a child depends on age and weight, which the pharmacist or GP checks"
+        if age is not None and age < 16
+        else "an adult should not take more than 4 g (eight 500 mg tablets) of paracetamol in 24 hours from "
+        "all medicines together, and less for someone who is frail or of low weight"
+    )
+    together = f"taken with {_join([m.name for m in plain])}" if plain else "taken together"
+    return (
+        f"{_upper(_join([m.name for m in combined]))} {'contains' if len(combined) == 1 else 'contain'} "
+        f"paracetamol as well, so {together} the paracetamol adds up: {limit}; a pharmacist or the GP can "
+        "check the total today."
     )
 
 
@@ -1126,6 +1194,9 @@ def medicine_sentences(
     calcium = vitamin_d_caution(meds, condition_keys)
     if calcium:
         out.append(calcium)
+    double = paracetamol_caution(meds, age)
+    if double:
+        out.append(double)
     sugar = steroid_caution(meds)
     if sugar:
         out.append(sugar)
@@ -1177,6 +1248,18 @@ _ANTIBIOTIC_NAMES = (
 )  # fmt: skip
 
 SIDE_EFFECTS: tuple[SideEffect, ...] = (
+    # "Can I stop the montelukast because of the nightmares?" (a read draft gave only the prescriber's say)
+    SideEffect(
+        (r"montelukast", r"singulair"),
+        r"\b(?:nightmares?|bad dreams?|sleep\w*|waking|wakes|night terrors?|mood|behaviou?r\w*|aggress\w*|"
+        r"anxi\w*|clingy|tearful|irritab\w*|hyperactiv\w*|depress\w*|agitat\w*|temper)\b",
+        "{Med} is known to cause changes in sleep and behaviour in some people, children especially: "
+        "nightmares or vivid dreams, waking at night, anxiety, irritability, low mood or aggression, and "
+        "rarely thoughts of self-harm; the medicines regulator has warned about it, and these effects "
+        "usually settle once it is stopped, so it is reasonable to raise them with the prescriber soon, who "
+        "may stop it (its benefit in wheeze that comes only with colds is often small), and urgently for "
+        "any talk of self-harm.",
+    ),
     # "Is the water tablet damaging her kidneys?", "is doubling the water tablet safe for his kidneys when
     # he's dizzy?" (read drafts answered neither)
     SideEffect(

@@ -112,7 +112,11 @@ _NEXT = re.compile(
     # "what happens at the MDT?" (a read draft left the meeting unexplained)
     r"\bmdt\b|multi-?disciplinary|what happens (?:at|in|after) (?:the|my|his|her) (?:\w+ ){0,2}"
     r"(?:meeting|clinic|appointment|review)|"
-    r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months))\b",
+    r"(?:wait|waiting) (?:\d+|six|so long|that long|weeks|months)|"
+    # "who should she see?", "can my knee operation go ahead?" (new cases' next-step questions went unlisted)
+    r"who (?:should|do|does|can|will|would|must) (?:i|we|he|she|they) (?:see|be referred to|ask)|"
+    r"(?:operation|surgery|procedure|op)s? (?:still )?(?:go ahead|be done|happen)|"
+    r"go ahead with (?:the|my|his|her|their) (?:\w+ )?(?:operation|surgery|procedure|op))\b",
     re.I,
 )
 #: "2.5 weeks" and "2-3 weeks" whole (read summaries gave "fever for about 5 weeks" for 2.5 weeks)
@@ -527,7 +531,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         found = [c for c in found if c.key != "viral_infection"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
     # unless the question or reason names it ("could it just be a pulled muscle?").
-    if any(c.key == "rib_fracture" for c in family):
+    if any(c.key in ("rib_fracture", "chest_wall_injury") for c in family):
         said = conditions_in(intake.main_question + "\n" + intake.reason_for_second_opinion, fuzzy=True)
         found = [c for c in found if c.key != "costochondritis" or c in said]
     # A condition the patient already has (known COPD, "my asthma") is the background of the
@@ -546,6 +550,11 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         or ((c in asked or c.key in vague_asked) and not _named_as_cause(c, intake.main_question))
     ]
     found = [c for c in found if not _named_as_harmed(c, intake.main_question)]
+    # "His HIV test is negative", "they said it isn't cystic fibrosis": told as ruled out, no alternative
+    # unless a question asks about it again
+    ruled = told_ruled_out(intake)
+    again = conditions_in(intake.main_question, fuzzy=True, vague=vague, history=False, child=child)
+    found = [c for c in found if c not in ruled or c in asked or c in again]
     # A relative's illness told as part of the story ("my aunt had a DVT in her 40s") is family
     # history, not an alternative, unless the patient's own question names it.
     theirs = relatives_conditions(intake)
@@ -618,8 +627,11 @@ _PLAIN_FORM = re.compile(
 #: Diagnoses not treated with antibiotics, beside the viral ones: asking whether antibiotics are needed
 #: after one of them asks whether a bacterial infection is there as well.
 _NOT_ANTIBIOTIC = frozenset(
-    {"asthma", "viral_wheeze", "pneumothorax", "pleurisy", "costochondritis", "atelectasis", "rib_fracture"}
-)
+    {
+        "asthma", "viral_wheeze", "pneumothorax", "pleurisy", "costochondritis", "atelectasis",
+        "rib_fracture", "chest_wall_injury",
+    }
+)  # fmt: skip
 _ANTIBIOTICS_ASKED = re.compile(r"\bantibiotic\w*|\bamoxicillin\b|\bamoxil\b", re.I)
 
 
@@ -658,7 +670,10 @@ _RISK_OF = re.compile(
     r"likely to (?:get|develop)|going to (?:get|develop)) (?:(?:a|an|any)\s+)?$|"
     # "will this give her asthma?", "could it turn into pneumonia?": a risk to come
     r"\b(?:give|gives|giving) (?:her|him|me|them|you|us) (?:(?:a|an|any)\s+)?$|"
-    r"\b(?:turn|turns|turning|develop|develops) into (?:(?:a|an)\s+)?$|\blead (?:on )?to (?:(?:a|an)\s+)?$|"
+    # ("could it be turning into pneumonia?", "is it turning into ...": happening now, what it might be)
+    r"\b(?:turn|turns|(?<!\bbe )(?<!\bis )(?<!\bis it )(?<!'s )turning|develop|develops) into "
+    r"(?:(?:a|an)\s+)?$|"
+    r"\blead (?:on )?to (?:(?:a|an)\s+)?$|"
     # "anxious about a delayed haemothorax", "patients go off with chest sepsis": a complication to come
     r"\bdelayed\s+$|\b(?:go|goes|going|went) off with (?:a |an )?(?:[\w-]+\s+)?$|"
     # "will he get asthma because of this?", "would she develop COPD later?": what may follow, not what it is
@@ -810,7 +825,7 @@ _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
 #: 2015 from a lung problem" (the second piece is still the husband's).
 _CONTINUES = re.compile(
     r"^\s*(?:and\s+)?(?:died|dying|was|were|had|has|passed|got|who|which|treated|diagnosed|developed|"
-    r"suffered|then|later|now|also)\b|"
+    r"suffered|then|later|now|also|under (?:investigation|assessment|review))\b|"
     # what a post mortem found is about the one who died ("my brother died suddenly aged 38, post mortem
     # said hypertrophic cardiomyopathy": a read summary made it the teenage patient's own condition)
     r"^\s*(?:the\s+)?(?:post[- ]?mortem|autopsy|cause of death|coroner)\b|"
@@ -907,6 +922,20 @@ STATUS_UNKNOWN = re.compile(
 )
 
 
+def told_ruled_out(intake: IntakeRecord) -> set[Condition]:
+    """Conditions the story names only in sentences that rule them out: a negative or normal test, or a denial
+    ("the nose swab for RSV and COVID ... said negative", "they said it isn't cystic fibrosis")."""
+    said: dict[Condition, bool] = {}
+    for text in (intake.reason_for_second_opinion, intake.symptom_text):
+        for sentence in _SENTENCE.split(text):
+            spelt = correct_spelling(sentence)
+            named = conditions_in(spelt, vague=False)
+            out = set(denied_conditions(spelt)) | (set(named) if NEGATIVE_RESULT.search(spelt) else set())
+            for c in named:
+                said[c] = said.get(c, True) and c in out
+    return {c for c, only_ruled_out in said.items() if only_ruled_out}
+
+
 def known_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient already has: those in the history (not a relative's, not denied, not of
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
@@ -928,15 +957,28 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
             if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
                 continue
             spelt = correct_spelling(clause)
+            if NEGATIVE_RESULT.search(spelt):
+                continue  # "a sweat test 2 years ago which was normal so they said it isn't cystic fibrosis"
+            denied = set(denied_conditions(spelt))
             for cond in conditions_in(spelt, vague=False):
-                if cond not in out and (_said_as_own(cond, spelt) or _WHEN_PAST.search(spelt)):
+                if (
+                    cond not in out
+                    and cond not in denied
+                    and (_said_as_own(cond, spelt) or _WHEN_PAST.search(spelt))
+                ):
                     out.append(cond)
     # What the doctors diagnosed besides the diagnosis in question ("they said heart failure and
     # maybe a bit of chest infection as well") is a co-diagnosis, whatever their hedging.
     for sentence in _SENTENCE.split(intake.reason_for_second_opinion):
         told = sentence.strip() and not sentence.rstrip().endswith("?") and _TOLD.search(sentence)
         if told and not _OTHERS.search(sentence.split(",")[0]):
-            out += [c for c in conditions_in(correct_spelling(sentence), vague=False) if c not in out]
+            # "a sweat test ... was normal so they said it isn't cystic fibrosis": told it is not (a new
+            # case's question whether CF was ruled out was taken as background)
+            spelt = correct_spelling(sentence)
+            told_not = set(denied_conditions(spelt)) | (
+                set(conditions_in(spelt, vague=False)) if NEGATIVE_RESULT.search(spelt) else set()
+            )
+            out += [c for c in conditions_in(spelt, vague=False) if c not in out and c not in told_not]
     return out
 
 
@@ -1196,6 +1238,18 @@ _ALONGSIDE = frozenset(
 _NEGATED_PIECE = re.compile(r"\s*(?:not|no|never|rather than|instead of)\b", re.I)
 
 
+#: A later part of the question that gives examples of what it asks about: "from the birds, like psittacosis".
+_EXAMPLES = re.compile(r"^\s*(?:like|such as|e\.?g\.?|for example|maybe|perhaps|possibly)\s+", re.I)
+
+
+def _named_parts(span: str) -> list[str]:
+    """The part of a question that names a possibility, and later parts that give examples of it ("could it
+    be from the birds, like psittacosis or bird fancier's lung?": a new case's psittacosis went unasked)."""
+    sentence = re.split(r"[?.!\n]", span)[0]
+    first, *rest = re.split(r"[,;:()]", sentence)
+    return [first, *(_EXAMPLES.sub("", part) for part in rest if _EXAMPLES.match(part))]
+
+
 def unknown_alternatives(intake: IntakeRecord) -> list[str]:
     """Possibilities the patient names that the condition table does not know ("Lyme disease").
 
@@ -1212,9 +1266,8 @@ def unknown_alternatives(intake: IntakeRecord) -> list[str]:
     pieces = [
         piece
         for span in spans
-        for piece in re.split(
-            r"\s+(?:or|and)\s+(?:maybe\s+|perhaps\s+|even\s+)?", re.split(r"[?.!,;:()\n]", span)[0]
-        )
+        for part in _named_parts(span)
+        for piece in re.split(r"\s+(?:or|and)\s+(?:maybe\s+|perhaps\s+|even\s+)?", part)
     ]
     for piece in pieces:
         if _NEGATED_PIECE.match(piece):
@@ -1418,7 +1471,11 @@ _HOW_LONG_TREATED = re.compile(
     r"\bis (?:\d+|a|one|two|three|four|five|six|twelve) (?:days?|weeks?|months?|years?)(?: of \w+)? "
     r"(?:enough|long enough|too (?:long|short))\b|"
     r"\bwhen (?:can|could|should|will) (?:i|he|she|we|they) (?:stop|come off|finish)\b|"
-    r"\bfor how long\b|\b(?:stay|be|keep) on (?:it|them|this|the \w+|\w+) (?:for ever|forever|for life)\b",
+    r"\bfor how long\b|\b(?:stay|be|keep) on (?:it|them|this|the \w+|\w+) (?:for ever|forever|for life)\b|"
+    # "Do I need the inhaler for life?" (a new case's question went unlisted)
+    r"\b(?:need|needs|take|takes|use|uses) (?:it|them|this|that|the \w+|my \w+|\w+) "
+    r"(?:for ever|forever|for life|"
+    r"for the rest of (?:my|his|her|their) li(?:fe|ves)|long[- ]term|permanently)\b",
     re.I,
 )
 #: The patient's own plans for a baby: "get pregnant", "try for a baby", "a future pregnancy".

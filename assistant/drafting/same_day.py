@@ -18,6 +18,7 @@ Only what is happening now counts: a symptom that is over, long-standing or date
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.drafting.medicines import TB_MEDICINE_NAMES
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
@@ -35,6 +36,9 @@ _FEEDS = re.compile(
     r"\bfewer wet nappies\b|\b(?:no|only (?:one|two|three|1|2|3)|(?:one|two|three|1|2|3)) wet nappies?\b|"
     r"\b(?:not|refusing|refuses|won'?t) (?:feed\w*|take (?:her|his|the) (?:bottle|feeds?))\b",
     re.I,
+)
+_NAPPIES = re.compile(
+    r"\b(?:wet )?nappies\b|\bnappy\b|\bdiapers?\b|\bwees?\b|\bpassing (?:less )?urine\b", re.I
 )
 #: Something read, heard or feared rather than seen: "I read on the internet babies with RSV can stop
 #: breathing in sleep", "I'm scared she'll stop breathing".
@@ -260,7 +264,9 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         if _CONFUSED.search(symptoms) or any(_CONFUSED.search(s) and "?" not in s for s in story):
             out.append(SLEEPY_CHILD_SIGN)
         if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
-            out.append("feeding much less than usual, with fewer wet nappies")
+            # the nappies only when they are told of (a read draft gave a bottle-fed baby "fewer wet nappies")
+            nappies = any(_NAPPIES.search(s) for s in [symptoms, *story])
+            out.append("feeding much less than usual" + (", with fewer wet nappies" if nappies else ""))
         if age < 2 and (
             _PAUSES.search(symptoms)
             or any(_PAUSES.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
@@ -551,6 +557,48 @@ HOSPITAL_SIGNS = frozenset(
 )
 
 
+#: A child examined and sent home in this illness: "discharged with written safety-net advice", "they said we
+#: could go home".
+_SENT_HOME = re.compile(
+    r"\b(?:discharged|sent (?:us |her |him |them )?home|said (?:we|she|he|they) could (?:go|take \w+) home|"
+    r"let (?:us|her|him) go home|allowed home)\b",
+    re.I,
+)
+#: ... and told to be worse since: "much worse since we got home", "getting worse" (not "it will get worse
+#: before it gets better", the doctor's forecast).
+_WORSE_SINCE = re.compile(
+    r"\b(?:getting|got|is|are|much|far|a lot|been) worse\b(?! before)|\bworse "
+    r"(?:since|than|today|tonight|now)\b|"
+    # "home 4 days and now breathing fast and feeding less again", "the third time we've been sent home"
+    r"\bagain\b|\b(?:second|third|fourth) time\b",
+    re.I,
+)
+
+
+def sent_home_with_them(intake: IntakeRecord) -> bool:
+    """Whether the story tells of a doctor's assessment that sent the patient home in this illness, with
+    nothing said to be worse since."""
+    story = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    return bool(_SENT_HOME.search(story)) and not _WORSE_SINCE.search("\n".join([story, intake.symptom_text]))
+
+
+def assessed_and_sent_home(intake: IntakeRecord, signs: Sequence[str]) -> bool:
+    """Whether a child's same-day signs, none an emergency or one for hospital alone, are those a doctor has
+    already seen and sent the child home with (:func:`sent_home_with_them`): advice on when to go back, not to
+    go now."""
+    return (
+        intake.age is not None
+        and intake.age < 16
+        and bool(signs)
+        and not needs_emergency(list(signs))
+        and not HOSPITAL_SIGNS & set(signs)
+        # a baby's signs of heart failure are what the visits before may have missed, not what they weighed
+        and BABY_HEART_SIGN not in signs
+        and care_setting(intake) != "care_plan"
+        and sent_home_with_them(intake)
+    )
+
+
 def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
     """The draft's statement that the signs described call for a doctor today, for the setting:
     emergency care now for a baby's pauses in breathing; A&E or a children's assessment unit for a
@@ -591,6 +639,17 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
         return f"The account describes signs that need emergency care ({listed}): {where}.{usual}"
     elif HOSPITAL_SIGNS & set(signs):
         where = f"{who} should be assessed in hospital today (A&E), rather than at a routine appointment"
+    elif assessed_and_sent_home(intake, signs):
+        # a baby examined in A&E and sent home with these very signs was told to go back now (three reviewers:
+        # the doctors who saw her judged home care safe; what matters is what would change that)
+        return (
+            "The account describes signs that guidelines weigh when deciding whether a child needs "
+            f"hospital care ({listed}); {who} has already been assessed with them and sent home, which is "
+            "usual when the oxygen level, breathing and feeding are judged safe for home, so the advice is "
+            "to go back to hospital (A&E or the children's assessment unit) the same day if they get "
+            f"worse, feeding drops further or there are far fewer wet nappies, and if {who} has pauses in "
+            f"breathing, goes blue or grey, or grunts with each breath, {act_now}."
+        )
     elif intake.age is not None and intake.age < 5:
         # "today" read to a mother of a grunting, feverish baby as "tomorrow will do" (NICE NG143 and NG9
         # refer these children to hospital urgently)

@@ -500,6 +500,9 @@ def _activity_notes(
     family = diagnosis_family(ctx.intake.diagnosis_in_question)
     # Labelled by the question's own words ("On nursery:", "On flying:"), else the topic's name.
     words = topic(key).words(what) if topic(key).search(what) else []
+    # "carry on with school" was read as the work topic but labelled "On work:" for a 5-year-old (three read
+    # drafts): a word the summary kept is the label
+    words = words or [w for p, w in topic(key).says if re.fullmatch(p, what.strip(), re.I)]
     label = _join(words) if words else {"gym": "exercise"}.get(key, topic(key).name)
     noted = [c for c in conds if c.activity_note(key) or (key == "work" and c.work)]
     # The diagnosis's advice as fact, and the first alternative's as conditional, each once.
@@ -1166,7 +1169,7 @@ _NOT_CATCHING = frozenset(
     {
         "pulmonary_fibrosis", "ild", "ipf", "sarcoidosis", "lung_cancer", "copd", "asthma",
         "pulmonary_embolism", "heart_failure", "pneumothorax", "mesothelioma", "asbestosis",
-        "costochondritis",
+        "costochondritis", "chest_wall_injury",
         "rib_fracture", "nodule", "hypersensitivity_pneumonitis", "connective_tissue_ild",
         "pulmonary_hypertension", "lymphoma", "pleural_plaques", "silicosis", "atelectasis",
         "deep_vein_thrombosis",
@@ -1224,6 +1227,11 @@ def _asked_about(ctx: AnswerContext, who: str) -> str:
     )
 
 
+#: Infections whose contacts are traced and may be offered treatment, named when weighed beside another
+#: diagnosis.
+_GRAVER_TO_CONTACTS = frozenset({*_TB_KEYS, "whooping_cough"})
+
+
 def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     who = q.subjects[0] if q.subjects else "family"
     dx = questions.diagnosis_condition(ctx.intake)
@@ -1266,7 +1274,7 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     named_germ = [f for f in diagnosis_family(ctx.intake.diagnosis_in_question) if f.infectious and f != c]
     if c.key == "pneumonia" and named_germ:
         c = named_germ[0]
-    plural = " and " in who or who.endswith("s") or who in {"children", "family"}
+    plural = " and " in who or who.endswith(("s", "children")) or who in {"family"}
     out = [_t(f"On the patient's {who}: {c.infectious}.")]
     active = next((x for x in conds if x.key == "tuberculosis"), None)
     if c.key == "latent_tb" and active is not None:
@@ -1280,8 +1288,20 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
                 f"{active.infectious}."
             )
         )
+    # TB or whooping cough weighed beside a pneumonia changes who needs a test: said, not left to the
+    # pneumonia's "not usually caught" (read drafts answered a chef with a possible TB cavity, and a father
+    # whose X-ray raised TB, about pneumonia alone)
+    graver = next((x for x in conds if x != c and x.infectious and x.key in _GRAVER_TO_CONTACTS), None)
+    if graver is not None and c.key not in _GRAVER_TO_CONTACTS:
+        out.append(
+            _t(
+                f"If {graver.name}, which is being weighed here, were confirmed, that changes this: "
+                f"{graver.infectious}."
+            )
+        )
     out += _young_contact_advice(ctx, q, who, c)
-    if c.key in _TB_KEYS and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
+    tb = c.key in _TB_KEYS or (graver is not None and graver.key in _TB_KEYS)
+    if tb and (_YOUNG_CONTACT.search(who) or _YOUNG_CONTACT.search(_story(ctx.intake))):
         out.append(_t(_TB_YOUNG_CONTACTS))
     out.append(
         _t(
@@ -1289,7 +1309,7 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             "treating clinician or the public-health team, who can arrange it"
             + (
                 "; the TB service should be told now who shares the home, above all any baby or young child."
-                if c.key in _TB_KEYS
+                if tb
                 else "."
             )
         )

@@ -87,6 +87,33 @@ TOPICS: tuple[Topic, ...] = (
         "are set by the prescriber, and a course should not be stopped early without asking them, "
         "although shorter courses are now common when recovery is quick",
     ),
+    # "Should I be getting Paxlovid like my friend?" (a new case's question was not read as one about
+    # treatment)
+    Topic(
+        "antiviral",
+        "treatment",
+        "an antiviral medicine",
+        # named, since "the antiviral" for shingles or chickenpox is aciclovir, which this note is not about
+        (
+            r"paxlovid",
+            r"nirmatrelvir",
+            r"molnupiravir",
+            r"lagevrio",
+            r"remdesivir",
+            r"tamiflu",
+            r"oseltamivir",
+            r"zanamivir",
+            r"relenza",
+            r"xofluza",
+            r"baloxavir",
+        ),
+        "antiviral medicines for COVID-19 (such as Paxlovid) or flu (such as oseltamivir, Tamiflu) work "
+        "best when started within the first few days of symptoms (about five days for COVID-19, two for "
+        "flu), and are offered to people at higher risk of becoming seriously ill, under national rules "
+        "that usually turn on older age, a weakened immune system or certain long-term conditions; Paxlovid "
+        "interacts with many common medicines, so the prescriber or a pharmacist checks the full list "
+        "first, and whether one is right is the prescriber's decision",
+    ),
     Topic(
         "steroid",
         "treatment",
@@ -742,6 +769,13 @@ def _whose(m: re.Match[str]) -> str:
 _SOURCE_BEFORE = re.compile(r"\b(?:caught|got|picked up|brought home)\b[^.;?]{0,12}\b(?:from|off)\s+$", re.I)
 
 
+_VIEW_AFTER = re.compile(
+    r"\s*(?:says|said|thinks|thought|reckons|told (?:me|us)|keeps "
+    r"(?:saying|telling)|insists|believes|swears)\b",
+    re.I,
+)
+
+
 def relative_at_risk(text: str) -> str:
     """The relatives a question asks about as contacts ('son', 'wife and son'), or '' when it does not."""
     if not _AT_RISK.search(text):
@@ -753,6 +787,9 @@ def relative_at_risk(text: str) -> str:
             # "flu that I caught from my son": the one it came from, not one at risk (a read draft asked
             # whether a pregnant woman's toddler, the likely source, needed a test)
             if not _SOURCE_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+            # "does she need antibiotics like my mum says?": the one whose view is told, not one at risk
+            # (a read draft asked whether a baby's grandmother needed a test)
+            and not _VIEW_AFTER.match(text[m.end() :])
         ),
         key=lambda m: m.start(),
     )
