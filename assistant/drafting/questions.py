@@ -925,22 +925,34 @@ STATUS_UNKNOWN = re.compile(
 def told_ruled_out(intake: IntakeRecord) -> set[Condition]:
     """Conditions the story names only in sentences that rule them out: a negative or normal test, or a denial
     ("the nose swab for RSV and COVID ... said negative", "they said it isn't cystic fibrosis")."""
+    return set(_told_ruled_out(intake.reason_for_second_opinion, intake.symptom_text))
+
+
+# Remembered per text: the alternatives are read several times per draft, and each reading re-read every
+# sentence of the story (composing a draft had become 1.4 times slower).
+@lru_cache(maxsize=256)
+def _told_ruled_out(reason: str, symptom_text: str) -> frozenset[Condition]:
     said: dict[Condition, bool] = {}
-    for text in (intake.reason_for_second_opinion, intake.symptom_text):
+    for text in (reason, symptom_text):
         for sentence in _SENTENCE.split(text):
             spelt = correct_spelling(sentence)
             named = conditions_in(spelt, vague=False)
             out = set(denied_conditions(spelt)) | (set(named) if NEGATIVE_RESULT.search(spelt) else set())
             for c in named:
                 said[c] = said.get(c, True) and c in out
-    return {c for c, only_ruled_out in said.items() if only_ruled_out}
+    return frozenset(c for c, only_ruled_out in said.items() if only_ruled_out)
 
 
 def known_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient already has: those in the history (not a relative's, not denied, not of
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
+    return list(_known_conditions(intake.history, intake.reason_for_second_opinion, intake.symptom_text))
+
+
+@lru_cache(maxsize=256)
+def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Condition, ...]:
     out: list[Condition] = []
-    for clause, theirs in history_pieces(intake.history):
+    for clause, theirs in history_pieces(history):
         clause = VACCINE_MENTIONS.sub(" ", clause)
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             excluded = set(denied_conditions(clause))
@@ -951,7 +963,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
                 for c in conditions_in(clause, fuzzy=True, vague=False)
                 if c not in out and c not in excluded and not (at_birth and c.key not in _PRESENT_AT_BIRTH)
             ]
-    for text in (intake.reason_for_second_opinion, intake.symptom_text):
+    for text in (reason, symptom_text):
         for clause in _PIECES.split(text):
             clause = VACCINE_MENTIONS.sub(" ", clause)
             if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
@@ -969,7 +981,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
                     out.append(cond)
     # What the doctors diagnosed besides the diagnosis in question ("they said heart failure and
     # maybe a bit of chest infection as well") is a co-diagnosis, whatever their hedging.
-    for sentence in _SENTENCE.split(intake.reason_for_second_opinion):
+    for sentence in _SENTENCE.split(reason):
         told = sentence.strip() and not sentence.rstrip().endswith("?") and _TOLD.search(sentence)
         if told and not _OTHERS.search(sentence.split(",")[0]):
             # "a sweat test ... was normal so they said it isn't cystic fibrosis": told it is not (a new
@@ -979,7 +991,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
                 set(conditions_in(spelt, vague=False)) if NEGATIVE_RESULT.search(spelt) else set()
             )
             out += [c for c in conditions_in(spelt, vague=False) if c not in out and c not in told_not]
-    return out
+    return tuple(out)
 
 
 #: A vaccine, not an illness: "had my flu jab", "the flu jag, not sure about the pneumonia one", "Covid and
