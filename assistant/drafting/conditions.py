@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from assistant.drafting.prefilter import Prefiltered
+
 #: Under this age a child's own signs of a condition are used where the table gives them.
 YOUNG_AGE = 5
 
@@ -480,6 +482,8 @@ def _lay_pattern(source: str) -> re.Pattern[str]:
 _PATTERNS: list[tuple[Condition, re.Pattern[str]]] = [
     (c, _term_pattern(t)) for c in CONDITIONS for t in c.terms
 ] + [(c, _lay_pattern(x)) for c in CONDITIONS for x in c.lay]
+#: The same patterns, each tried only on a text holding the plain words any match must contain.
+_PATTERNS_FILTERED = Prefiltered(_PATTERNS)
 
 # "a clot, or one in my leg": the pronoun stands for the noun before it.
 _ONE_IN = re.compile(
@@ -777,7 +781,7 @@ def _hits(text: str, *, vague: bool = True, child: bool = False) -> tuple[tuple[
     text = _rewrite(text)
     hits = [
         (match.start(), -(match.end() - match.start()), cond)
-        for cond, pattern in _PATTERNS
+        for cond, pattern in _PATTERNS_FILTERED.candidates(text)
         for match in pattern.finditer(text)
         if not _everyday(text, match.start(), match.end())
     ]
