@@ -60,7 +60,7 @@ def main() -> None:
     filtered = _pass(intakes)
     every_pattern: Callable[[str], list[Any]] = lambda _text: conditions._PATTERNS  # noqa: E731
     original = conditions._PATTERNS_FILTERED.candidates
-    conditions._PATTERNS_FILTERED.candidates = every_pattern  # type: ignore[method-assign]
+    conditions._PATTERNS_FILTERED.candidates = every_pattern  # type: ignore[method-assign,assignment]
     try:
         unfiltered = _pass(intakes)
     finally:
