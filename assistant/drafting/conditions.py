@@ -643,7 +643,13 @@ OTHER_ORGANS = (
     # childhood cancers named by their own names ("a Wilms tumour" was read as a family lung cancer)
     r"wilms'?|bone|eye|nerve|muscle|spinal|spine|pituitary|adrenal"
 )
-_OTHER_ORGAN_BEFORE = re.compile(rf"\b(?:{OTHER_ORGANS}|sigmoid)\s+(?:primary\s+)?$", re.IGNORECASE)
+# "Left breast invasive ductal carcinoma": the kind of cancer may stand between the organ and the word (a read
+# summary listed a lung cancer for a woman treated for breast cancer)
+_OTHER_ORGAN_BEFORE = re.compile(
+    rf"\b(?:{OTHER_ORGANS}|sigmoid)\s+(?:(?:primary|invasive|ductal|lobular|squamous|cell|papillary|follicular|"
+    r"medullary|serous|mucinous|transitional|urothelial|basal|clear|high-grade|low-grade)\s+){0,3}$",
+    re.IGNORECASE,
+)
 #: Another organ's cancer named earlier in the text, and "the tumour" said of it after: "Bowel cancer spread
 #: to liver ... a bit of blood from my back passage from the tumour" (a read draft weighed a lung cancer).
 _OTHER_CANCER = re.compile(
@@ -651,6 +657,15 @@ _OTHER_CANCER = re.compile(
 )
 _REFERS_BACK = re.compile(r"\b(?:the|that|this|his|her|my|their)\s+(?:\w+\s+)?$", re.I)
 _LUNG_WORD = re.compile(r"\b(?:lungs?|chest|pulmonary|bronch\w*)\b", re.I)
+_SKIN_NODULE_AFTER = re.compile(
+    r"\s+(?:on|in|over|under)\s+(?:the |both |her |his |my |their )?"
+    r"(?:shins?|skin|legs?|arms?|elbows?|fingers?|hands?|feet|scalp|thyroid|vocal (?:cords?|folds?))\b",
+    re.I,
+)
+_SKIN_NODULE_BEFORE = re.compile(
+    r"\b(?:skin|subcutaneous|thyroid|vocal (?:cord|fold)|erythematous|tender|painful|red)\s+(?:\w+\s+)?$",
+    re.I,
+)
 _BARE_CANCER = frozenset(
     {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
 )
@@ -695,6 +710,12 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     # "MI" is a heart attack only in capitals ("mi casa" is not)
     if word.lower() in ("mi", "ihd") and not word.isupper():
+        return True
+    # "tender erythematous nodules on both shins" (erythema nodosum): lumps in the skin, not a lung nodule (a
+    # read summary listed a lung nodule as a past condition)
+    if word.lower() in ("nodule", "nodules") and (
+        _SKIN_NODULE_AFTER.match(text, end) or _SKIN_NODULE_BEFORE.search(text[max(0, start - 30) : start])
+    ):
         return True
     # "no surgical emphysema": air under the skin after an injury, not the lung disease (a read summary listed
     # COPD for a woman with broken ribs)
@@ -933,7 +954,8 @@ _DENIED = re.compile(
     # cancer)
     r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) "
     r"(?:known |previous |diagnosed |childhood |other |any )?)*"
-    r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*$|"
+    # "No family history of lung fibrosis": the organ said before the condition's own word
+    r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*(?:(?:lung|lungs|chest|heart|airway) )?$|"
     # "nobody known with sudden death at a young age or heart muscle disease": after "nobody with" a
     # list's items may be longer
     r"\b(?:nobody|no one|none)(?: known| else| in the family)* (?:with|who has|who had|has|had)\s+"

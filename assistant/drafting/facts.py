@@ -549,7 +549,10 @@ def _history(history: str) -> tuple[list[str], list[str]]:
 #: An outbreak or exposure around the patient ("school pertussis alert", "TB cases at work"): a contact's
 #: illness, not the patient's past one (a read summary listed whooping cough as a baby's past condition).
 _OUTBREAK = re.compile(
+    # "Local school has reported pertussis cases": others' illness (a read summary listed whooping cough as a
+    # boy's past condition)
     r"\b(?:alerts?|outbreaks?|going round|epidemic|cases? (?:at|in)|exposures?|exposed|contacts?)\b|"
+    r"\breported\b[^.;]{0,30}\bcases\b|"
     # "Retired nurse (35 years, including TB ward work in 1980s)": patients nursed, not the nurse's own TB (a
     # read summary listed TB as her past condition)
     r"\b(?:ward|clinic) work\b|\b(?:nursed|nursing|looked after|cared for) (?:\w+ )?patients\b",
@@ -605,8 +608,14 @@ def _history_read(
     renamed: set[str] = set()
     history = _NEGATIVE_LIST.sub(_spread_result, history)
     in_denied_list = False
-    for clause, theirs in questions.history_pieces(history, _RELATIVES):
-        if _REFERRAL.search(clause):
+    pieces = questions.history_pieces(history, _RELATIVES)
+    # "Household contact of father with ... TB ... interpreter used in TB clinic": the clinic of a relative's
+    # condition is seen as their contact (a read summary listed TB as a 4-year-old's past condition)
+    relatives_own = {c.key for clause, theirs in pieces if theirs for c in conditions_in(clause)}
+    for clause, theirs in pieces:
+        if _REFERRAL.search(clause) or (
+            relatives_own and any(c.key in relatives_own for c in conditions_in(clause))
+        ):
             clause = _SERVICES.sub(_without_condition, clause)
         denied_item, in_denied_list = (
             in_denied_list,

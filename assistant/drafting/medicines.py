@@ -385,6 +385,22 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
         treats=("heart_failure",),
     ),
+    # A read draft called timolol eye drops "a non-selective beta-blocker (used for migraine, anxiety, ...)"
+    # and told a man not to stop them suddenly, beside his question whether the drops caused his wheeze.
+    MedicineGroup(
+        "beta_blocker_eye_drops",
+        "a beta-blocker eye drop for glaucoma (raised pressure in the eye); some of the drug reaches the "
+        "blood through the tear ducts, enough to bring on wheeze and narrow the airways in asthma or COPD or "
+        "to slow the pulse, so wheeze on it is raised with the eye clinic or GP soon, who can switch to a "
+        "drop of another kind that keeps the eye pressure down",
+        (
+            r"(?:timolol|betaxolol|carteolol|levobunolol)(?=[^,;]{0,30}\b(?:eyes?|drops?|ophthalmic|gel)\b)",
+            r"timoptol",
+            r"cosopt",
+            r"combigan",
+            r"azarga",
+        ),
+    ),
     # A read draft called propranolol, started for migraine, a heart medicine, beside a woman whose wheeze
     # had worsened since: a non-selective beta-blocker can bring on wheeze in asthma.
     MedicineGroup(
@@ -881,6 +897,25 @@ def treats_a_clot(medications: Sequence[str]) -> bool:
     return False
 
 
+#: A heparin dose in milligrams above which it treats a clot (enoxaparin 1.5 mg/kg; 40 mg a day prevents).
+_MG = re.compile(r"\b(\d+(?:\.\d+)?)\s*mg\b", re.I)
+_PREVENTIVE_MG = 40
+
+
+def _preventive_heparin(med: ListedMedicine) -> bool:
+    """Whether a listed heparin injection is at a preventive dose: "enoxaparin 40mg once daily", "dalteparin
+    5000 units ... after the operation", said to prevent, or once a day at 40 mg or less."""
+    said = f"{med.name} {med.note}"
+    if med.group is None or not _HEPARIN.search(med.group.word(med.name)):
+        return False
+    if _PREVENTIVE.search(said):
+        return True
+    if _TREATMENT_DOSE.search(said) or _TWICE.search(said):
+        return False
+    doses = [float(m.group(1)) for m in _MG.finditer(said)]
+    return bool(doses) and max(doses) <= _PREVENTIVE_MG
+
+
 _SARTAN = re.compile(r"\b\w+sartan\b", re.I)
 
 
@@ -1143,7 +1178,14 @@ def medicine_sentences(
         group = group_meds[0].group
         assert group is not None
         names = _join([m.said for m in group_meds])
-        parts.append(f"{names} {'is' if _count(group_meds) == 1 else 'are each'} {group.what}")
+        what = group.what
+        if key == "anticoagulant" and all(
+            _preventive_heparin(m) and not _ENDED.search(m.note) for m in group_meds
+        ):
+            # "enoxaparin 40mg injection daily": a read draft's "treats or prevents blood clots" beside a
+            # suspected clot suggested the preventive dose already treated one
+            what += ", here at a preventive dose, which lowers the chance of a clot but does not treat one"
+        parts.append(f"{names} {'is' if _count(group_meds) == 1 else 'are each'} {what}")
     out = []
     if parts:
         out.append("On the medicines listed, in general terms: " + "; ".join(parts) + ".")
@@ -1363,8 +1405,8 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
         ),
         r"\b(?:wheez\w*|asthma|tight\w*|breath\w*)\b",
         "Beta-blockers such as {med} can narrow the airways and bring on wheeze in people with asthma, "
-        "non-selective ones such as propranolol most; this is worth raising with the prescriber, who can "
-        "suggest an alternative, rather than stopping it suddenly.",
+        "non-selective ones such as propranolol most, and eye drops such as timolol too; this is worth "
+        "raising with the prescriber, who can suggest an alternative, rather than stopping it unadvised.",
     ),
     SideEffect(
         (r"atorvastatin", r"simvastatin", r"rosuvastatin", r"pravastatin", r"statins?"),

@@ -46,7 +46,13 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bcollapsed lung\b(?! (?:at|in|near|towards) the (?:bottom|base|lower|back))",
          "air between the lung and the chest wall (a pneumothorax)",
          "pneumothorax"),
-        (r"\bmass\b(?! index)|\blump\b|\btumou?r\b", "a mass", "mass"),
+        # not a lump of another organ: "a 'fatty lump' on my right kidney", "kidney lump" (a read summary said
+        # the report mentions a mass on the right of a woman's chest)
+        (r"(?<!kidney )(?<!renal )(?<!liver )(?<!breast )(?<!adrenal )(?<!thyroid )(?<!neck )"
+         r"(?:\bmass\b(?! index)|\blump\b|\btumou?r\b)"
+         r"(?![^.;]{0,20}\b(?:on|in|of) (?:my |his |her |the |their |a )?(?:right |left )?(?:kidneys?|liver|"
+         r"adrenals?|breasts?|thyroid|neck|ovar\w*|womb|bowel|skin|arm|leg|back|scalp)\b)",
+         "a mass", "mass"),
         # "Persistent 8 mm pure ground-glass nodule": one hazy round spot, a nodule (a read summary said the
         # CT found hazy areas and no nodule)
         (r"\b(?<!centrilobular )(?:(?:pure|part[- ]solid|mixed|non-?solid|subsolid) )?"
@@ -80,7 +86,19 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "fine net-like scarring (fibrosis)", "fibrosis"),
         (r"\bground[- ]glass\b(?! nodule\b(?!s))",
          "hazy areas that do not hide the vessels (ground-glass)", ""),
-        (r"\bemphysema\b", "emphysema (damaged air sacs)", ""),
+        # "Moderate pneumomediastinum extending into the neck", "Multiple round thin-walled cysts ... in both
+        # lungs": read drafts left both to the clinician to explain, the cysts being the finding that mattered
+        (r"\bpneumomediastinum\b", "air in the middle of the chest around the heart (pneumomediastinum)", ""),
+        (r"(?<!renal )(?<!kidney )(?<!liver )(?<!hepatic )(?<!ovarian )(?<!breast )(?<!thyroid )(?<!simple )"
+         r"(?:\b(?:thin-walled |air-filled |lung )?cysts?\b|\bcystic (?:change|lung|spaces?|lesions?)\b)"
+         r"(?![^.;]{0,20}\b(?:on|in|of) (?:my |his |her |the |their |a )?(?:right |left )?(?:kidneys?|liver|"
+         r"ovar\w*|breasts?|thyroid|pancreas|brain)\b)",
+         "thin-walled air spaces in the lung (cysts)", ""),
+        # "cervical subcutaneous emphysema": air under the skin of the neck, not damaged air sacs (a read
+        # draft told a young man with air around the heart that his X-ray mentioned emphysema)
+        (r"\b(?:subcutaneous|surgical) emphysema\b", "air under the skin (surgical emphysema)", ""),
+        (r"(?<!subcutaneous )(?<!surgical )(?<!mediastinal )(?<!interstitial )\bemphysema\b",
+         "emphysema (damaged air sacs)", ""),
         # "a perifissural nodule, typical of an intrapulmonary lymph node" is the nodule's nature, not
         # enlarged glands (a read summary said so beside a CT that said "No lymphadenopathy")
         (r"\b(?<!intrapulmonary )(?:lymph nodes?|glands?|lymphadenopathy)\b", "enlarged glands (lymph nodes)",

@@ -15,7 +15,7 @@ or "my mum": those words are the patient, not another person.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -448,8 +448,60 @@ _ABSENT_AFTER = re.compile(
 )
 
 
+#: An infection a positive test or an outbreak names, and the conditions it can point to: "a flu outbreak"
+#: or "flu A positive" makes no COVID-19 more likely (a read draft gave "a positive flu test" as what makes
+#: COVID-19 more likely in a care home with influenza A).
+_NAMED_INFECTIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(pattern, re.I), frozenset(keys))
+    for pattern, keys in (
+        (r"\b(?:flu|influenza)\b", {"viral_infection"}),
+        (r"\b(?:covid\w*|sars-?cov-?2|coronavirus)\b", {"covid19", "viral_infection"}),
+        (r"\b(?:rsv|rhinovirus|metapneumovirus)\b", {"viral_infection", "bronchiolitis", "viral_wheeze"}),
+        (r"\b(?:pertussis|whooping)\b", {"whooping_cough"}),
+        (r"\bcroup\b", {"croup"}),
+        (r"\bmycoplasma\b", {"atypical_pneumonia"}),
+    )
+)
+#: Flu is a common cause of pneumonia, by itself or with bacteria after it: a positive flu test argues
+#: against no pneumonia (a read draft held it against one in a care-home resident worsening on day 3).
+_LEADS_TO_PNEUMONIA = re.compile(r"\b(?:flu|influenza)\b", re.I)
+
+
+def _as_named(factor: Factor, clause: str) -> Factor:
+    """``factor`` bearing only on what the infection ``clause`` names can point to, for a positive test or
+    others ill (an outbreak); unchanged when it names none, or for any other fact."""
+    if factor.key not in ("positive_viral_test", "sick_contacts"):
+        return factor
+    named = [keys for pattern, keys in _NAMED_INFECTIONS if pattern.search(clause)]
+    if not named:
+        return factor
+    keep = frozenset().union(*named)
+    lowers = factor.lowers
+    if _LEADS_TO_PNEUMONIA.search(clause) and not any("covid19" in k for k in named):
+        lowers = tuple(k for k in lowers if k != "pneumonia")
+    return replace(factor, raises=tuple(k for k in factor.raises if k in keep), lowers=lowers)
+
+
+#: A denial inside the words a fact was found by: "my ankles are not swollen" (a read draft gave "swelling of
+#: both ankles or legs" as what makes heart failure more likely); "couldn't breathe" is the symptom itself.
+_NOT_INSIDE = re.compile(
+    r"\b(?:is|are|was|were|has been|have been)\s+(?:not|never)\b|"
+    r"\b(?:isn|aren|wasn|weren|hasn|haven)['’]?t\b",
+    re.I,
+)
+#: A fact found by its denial ("not vaccinated", "doesn't smoke"): its own words hold one.
+_DENIAL_WRITTEN = re.compile(r"\bnot\b|\bnever\b|n'|n’|no longer|\bdon|\bdoesn|\bisn", re.I)
+
+
 def _denied(factor: Factor, clause: str, start: int, end: int | None = None) -> bool:
     if factor.denied is not None and factor.denied.search(clause):
+        return True
+    if (
+        not factor.negative
+        and end is not None
+        and _NOT_INSIDE.search(clause[start:end])
+        and not _DENIAL_WRITTEN.search(factor.find.pattern)
+    ):
         return True
     if not factor.negative and questions.DENIED_LIST.match(clause):
         return True  # "Never had asthma, hay fever or eczema"
@@ -559,7 +611,8 @@ def _found_cached(intake_json: str) -> tuple[Found, ...]:
                 caught = factor.others and _CAUGHT_FROM.search(clause)
                 if question and not theirs and not caught:
                     continue
-                out[factor.key] = Found(factor, _name(factor, match), factor.raises)
+                named = _as_named(factor, clause)
+                out[factor.key] = Found(named, _name(factor, match), named.raises)
             if not question:
                 _family(clause, writer, out)
     sex = intake.sex.lower()
