@@ -553,6 +553,10 @@ _OUTBREAK = re.compile(
     # boy's past condition)
     r"\b(?:alerts?|outbreaks?|going round|epidemic|cases? (?:at|in)|exposures?|exposed|contacts?)\b|"
     r"\breported\b[^.;]{0,30}\bcases\b|"
+    # "Veterinary confirmation of Coxiella burnetii abortion storm in flock": the animals' infection (a read
+    # summary listed Q fever as a farmer's past condition)
+    r"\b(?:veterinary|vet|in (?:the |his |her |their |our )?"
+    r"(?:flock|herd|ewes|sheep|cattle|cows|goats|birds?|poultry))\b|"
     # "Retired nurse (35 years, including TB ward work in 1980s)": patients nursed, not the nurse's own TB (a
     # read summary listed TB as her past condition)
     r"\b(?:ward|clinic) work\b|\b(?:nursed|nursing|looked after|cared for) (?:\w+ )?patients\b",

@@ -127,6 +127,8 @@ CHEST_NOTES = {
     "pneumomediastinum": "all",
     "oesophageal-rupture": "all",
     "chest-wall-injury": "all",
+    "q-fever": "all",
+    "psittacosis": "all",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -174,8 +176,9 @@ class TestChestConditionNotes:
         infective endocarditis, a widened aorta in the chest, Kawasaki disease and laryngomalacia; 136 with a
         urine infection (asked about as the cause of an older person's confusion) and worm infections of the
         lungs (checked before long steroids); 138 with a tear in the gullet (asked about as the cause of air
-        around the heart) and a bruised chest wall (after a fall, no strain)."""
-        assert len(NOTES) == 138
+        around the heart) and a bruised chest wall (after a fall, no strain); 140 with Q fever and psittacosis
+        (infections caught from farm animals and birds, asked about by name)."""
+        assert len(NOTES) == 140
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
