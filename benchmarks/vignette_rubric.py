@@ -176,13 +176,20 @@ def same_condition(rubric_name: str, draft_condition: str) -> bool:
 
     Equal once case, underscores and hyphens are set aside ("heart failure", "heart_failure"),
     or the draft's key is among the conditions the name itself mentions ("pulmonary embolism
-    (clot)"): writers name conditions in plain words, the draft by its catalogue key.
+    (clot)"): writers name conditions in plain words, the draft by its catalogue key. A bare name
+    the catalogue reads only as asked ("anxiety", read as a panic attack or anxiety in "could it be
+    anxiety?" but not in "my anxiety about the scan") is read as the question "could it be <name>?".
     """
     from assistant.drafting.conditions import conditions_in
 
     if _plain(rubric_name) == _plain(draft_condition):
         return True
-    return bool(rubric_name) and draft_condition in {c.key for c in conditions_in(rubric_name)}
+    if not rubric_name:
+        return False
+    named = {c.key for c in conditions_in(rubric_name)} or {
+        c.key for c in conditions_in(f"could it be {rubric_name}?")
+    }
+    return draft_condition in named
 
 
 #: Words a key point's meaning does not rest on (negations are kept: "no fever" is not "fever").

@@ -76,6 +76,9 @@ _TREATMENT = re.compile(
     r"(?:take|cut) (?:it|them|this|that) out|remov(?:e|ing) (?:it|them|this|that)|"
     # "why didn't they put a drain in", "shouldn't they have put a tube in": a treatment not given
     r"put (?:in )?an? (?:chest )?(?:drain|tube)|an? (?:chest )?(?:drain|tube) (?:put )?in|"
+    # "Was sending me home without a drain the right call?" (a new case's question went unlisted)
+    r"(?:home|discharged|sent away) without (?:an? |any )?(?:chest )?"
+    r"(?:drain|tube|antibiotics?|treatment|oxygen)|"
     # "would a feeding tube stop this happening", "would oxygen at home help"
     # "would taking her tonsils out fix it?" (an operation asked about as the treatment)
     r"(?:tak\w+|hav\w+|get\w*) (?:her|his|their|my|the) (?:tonsils|adenoids)(?: and adenoids)? out|"
@@ -116,7 +119,13 @@ _NEXT = re.compile(
     # "who should she see?", "can my knee operation go ahead?" (new cases' next-step questions went unlisted)
     r"who (?:should|do|does|can|will|would|must) (?:i|we|he|she|they) (?:see|be referred to|ask)|"
     r"(?:operation|surgery|procedure|op)s? (?:still )?(?:go ahead|be done|happen)|"
-    r"go ahead with (?:the|my|his|her|their) (?:\w+ )?(?:operation|surgery|procedure|op))\b",
+    r"go ahead with (?:the|my|his|her|their) (?:\w+ )?(?:operation|surgery|procedure|op)|"
+    # "what should happen now?", "who should check that?", "or the heart scan sooner?" (new cases' next-step
+    # questions went unlisted)
+    r"what (?:should|will|would|must|is going to) happen(?: now| next)?|"
+    r"who (?:should|can|could|will|would|needs to) (?:check|look at|see|assess|test|review|examine) "
+    r"(?:that|this|it|him|her|them|for)|"
+    r"(?:scans?|echo\w*|tests?|x-?rays?|appointments?|referrals?|reviews?) (?:\w+ )?(?:sooner|earlier))\b",
     re.I,
 )
 #: "2.5 weeks" and "2-3 weeks" whole (read summaries gave "fever for about 5 weeks" for 2.5 weeks)

@@ -14,6 +14,7 @@ from assistant.drafting.reported import reported_findings
 from assistant.drafting.risk_factors import bearing_on, found_factors
 from assistant.intake import IntakeRecord
 from tests.assistant.drafting.mock_drafts import adult_pneumonia as _intake
+from tests.assistant.drafting.mock_drafts import asked as _asked
 from tests.assistant.drafting.mock_drafts import draft as _draft
 
 
@@ -229,3 +230,94 @@ def test_the_draft_for_a_care_home_flu_outbreak_weighs_no_covid_by_it() -> None:
     sentences = [s.text for sec in _draft(intake).sections for s in sec.sentences]
     assert any("COVID-19" in t for t in sentences)  # the question is answered
     assert not [t for t in sentences if "what makes COVID-19 more likely" in t and "flu" in t]
+
+
+# --- then the new cases v995-v1030, once scored: question forms, and two infections caught from animals ----
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "question", "age", "expected"),
+    [
+        (
+            "viral induced wheeze",
+            "His xray was clear so does that rule it out, and what should happen now?",
+            2,
+            ("next_steps", "", ""),
+        ),
+        (
+            "recurrent croup",
+            "Could his windpipe have been narrowed by the breathing tube, and who should check that?",
+            3,
+            ("next_steps", "", ""),
+        ),
+        ("collapsed lung", "Was sending me home without a drain the right call?", 24, ("treatment", "", "")),
+        ("heart failure", "Shouldn't she have the heart scan sooner?", 80, ("next_steps", "", "")),
+        (
+            "COPD flare ups",
+            "Or is his swallowing letting food and drink go down the wrong way?",
+            78,
+            ("could_it_be", "aspiration", ""),
+        ),
+        (
+            "pneumonia",
+            "Could he have caught parrot fever from our budgie that died?",
+            3,
+            ("could_it_be", "psittacosis", ""),
+        ),
+        ("flu", "Could it be Q fever from the lambing?", 38, ("could_it_be", "q_fever", "")),
+    ],
+)
+def test_new_cases_question_forms(
+    diagnosis: str, question: str, age: int, expected: tuple[str, str, str]
+) -> None:
+    assert expected in _asked(diagnosis, question, age)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("inhaled peanut", "foreign_body"),
+        ("bleomycin lung damage", "drug_induced_lung"),
+        ("Could his windpipe have been narrowed by the breathing tube", "subglottic_stenosis"),
+        ("psittacosis", "psittacosis"),
+        ("Chlamydia psittaci", "psittacosis"),
+        ("Coxiella burnetii", "q_fever"),
+    ],
+)
+def test_names_new_cases_used(text: str, key: str) -> None:
+    assert key in _keys(text)
+
+
+def test_a_flock_with_q_fever_is_the_animals_not_the_farmers_past() -> None:
+    own, _, _ = _history_read(
+        "Sheep farmer. Veterinary confirmation of Coxiella burnetii abortion storm in flock."
+    )
+    assert own == []
+
+
+def test_q_fever_is_answered_with_its_exposure_and_its_household_line() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="flu",
+        reason_for_second_opinion="Sheep farmer, lambing just done. My wife is pregnant and helped with it.",
+        main_question="Could it be Q fever? Does my wife need testing?",
+        age=38,
+    )
+    content = _draft(intake)
+    text = " ".join(s.text for sec in content.sections for s in sec.sentences)
+    assert "q_fever" in content.alternatives
+    assert "lambing, calving or kidding" in text  # what in the story makes it more likely
+    assert "antibodies to Coxiella" in text  # the test that settles it
+    assert "pregnant partner" in text  # caught from the animals, so the household line names who shared them
+    assert "its checked knowledge does not cover it" not in text
+
+
+def test_psittacosis_is_told_apart_from_bird_fanciers_lung() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="bird fancier's lung",
+        reason_for_second_opinion="I keep pigeons.",
+        main_question="Could it be psittacosis instead?",
+        age=60,
+    )
+    text = " ".join(s.text for sec in _draft(intake).sections for s in sec.sentences)
+    assert "What usually tells psittacosis" in text or "from psittacosis" in text
+    assert "Chlamydia psittaci" in text

@@ -195,13 +195,16 @@ class TestConditionNames:
             ("pulmonary embolism", "pulmonary_embolism"),
             ("Pulmonary-Embolism", "pulmonary_embolism"),
             ("a blood clot in the lung", "pulmonary_embolism"),
+            ("anxiety", "panic_attack"),  # a name the catalogue reads only as asked
         ],
     )
     def test_same_condition(self, rubric: ModuleType, name: str, key: str) -> None:
         """Case, underscores and hyphens aside, or a name the catalogue reads as that condition."""
         assert rubric.same_condition(name, key)
 
-    @pytest.mark.parametrize(("name", "key"), [("heart failure", "lung_cancer"), ("", "asthma")])
+    @pytest.mark.parametrize(
+        ("name", "key"), [("heart failure", "lung_cancer"), ("", "asthma"), ("anxiety", "asthma")]
+    )
     def test_different_condition(self, rubric: ModuleType, name: str, key: str) -> None:
         """Another condition, or no name, does not count."""
         assert not rubric.same_condition(name, key)
