@@ -887,12 +887,7 @@ def treats_a_clot(medications: Sequence[str]) -> bool:
         said = f"{med.name} {med.note}"
         if _PREVENTIVE.search(said):
             continue
-        word = med.group.word(med.name)
-        if (
-            not _HEPARIN.search(word)
-            or _TREATMENT_DOSE.search(said)
-            or (word != "heparin" and _TWICE.search(said))
-        ):
+        if not _HEPARIN.search(med.group.word(med.name)) or _heparin_dose(med) == "treatment":
             return True
     return False
 
@@ -902,18 +897,22 @@ _MG = re.compile(r"\b(\d+(?:\.\d+)?)\s*mg\b", re.I)
 _PREVENTIVE_MG = 40
 
 
-def _preventive_heparin(med: ListedMedicine) -> bool:
-    """Whether a listed heparin injection is at a preventive dose: "enoxaparin 40mg once daily", "dalteparin
-    5000 units ... after the operation", said to prevent, or once a day at 40 mg or less."""
+def _heparin_dose(med: ListedMedicine) -> str:
+    """A listed heparin injection's dose: "preventive" ("enoxaparin 40mg once daily", "dalteparin 5000 units
+    ... to prevent clots"), "treatment" (said so, twice a day for a low-molecular-weight heparin, or over 40
+    mg), or "" (not a heparin, or no dose said)."""
     said = f"{med.name} {med.note}"
-    if med.group is None or not _HEPARIN.search(med.group.word(med.name)):
-        return False
+    word = med.group.word(med.name) if med.group is not None else ""
+    if not _HEPARIN.search(word):
+        return ""
     if _PREVENTIVE.search(said):
-        return True
-    if _TREATMENT_DOSE.search(said) or _TWICE.search(said):
-        return False
+        return "preventive"
+    if _TREATMENT_DOSE.search(said) or (word != "heparin" and _TWICE.search(said)):
+        return "treatment"
     doses = [float(m.group(1)) for m in _MG.finditer(said)]
-    return bool(doses) and max(doses) <= _PREVENTIVE_MG
+    if not doses:
+        return ""
+    return "treatment" if max(doses) > _PREVENTIVE_MG else "preventive"
 
 
 _SARTAN = re.compile(r"\b\w+sartan\b", re.I)
@@ -1180,7 +1179,7 @@ def medicine_sentences(
         names = _join([m.said for m in group_meds])
         what = group.what
         if key == "anticoagulant" and all(
-            _preventive_heparin(m) and not _ENDED.search(m.note) for m in group_meds
+            _heparin_dose(m) == "preventive" and not _ENDED.search(m.note) for m in group_meds
         ):
             # "enoxaparin 40mg injection daily": a read draft's "treats or prevents blood clots" beside a
             # suspected clot suggested the preventive dose already treated one

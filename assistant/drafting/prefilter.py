@@ -91,13 +91,19 @@ class Prefiltered(Generic[T]):
 
     def __init__(self, pairs: Sequence[tuple[T, re.Pattern[str]]]) -> None:
         self.pairs = list(pairs)
-        self._needs = [(required_literals(p), bool(p.flags & re.IGNORECASE)) for _, p in self.pairs]
+        # a run is looked for once per text, in the folded text for a case-insensitive pattern
+        self._needs = [
+            frozenset((run, bool(p.flags & re.IGNORECASE)) for run in required_literals(p))
+            for _, p in self.pairs
+        ]
+        self._runs = sorted(set().union(*self._needs))
 
     def candidates(self, text: str) -> list[tuple[T, re.Pattern[str]]]:
         """The pairs, in order, whose pattern could match ``text``."""
         folded = text.translate(_SIMPLE_FOLD).casefold()
+        present = {(run, folds) for run, folds in self._runs if run in (folded if folds else text)}
         return [
             pair
-            for pair, (runs, ignore_case) in zip(self.pairs, self._needs, strict=True)
-            if not runs or any(run in (folded if ignore_case else text) for run in runs)
+            for pair, needs in zip(self.pairs, self._needs, strict=True)
+            if not needs or not needs.isdisjoint(present)
         ]

@@ -114,6 +114,9 @@ class Factor:
     #: The only sex the fact can be the patient's own ("pregnancy": "my wife is 5 months pregnant" gave
     #: a read draft's man with ABPA "pregnancy or the weeks after giving birth").
     sex: str | None = None
+    #: A test result or an outbreak that bears only on what the infection it names can point to ("flu A
+    #: positive" raises no COVID-19): the table's ``by_named_infection``.
+    by_named_infection: bool = False
 
     @property
     def family(self) -> bool:
@@ -172,7 +175,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
     known_keys = {c.key for c in CONDITIONS}
     fields_ = {"key", "name", "find", "denied", "negative", "own", "others", "raises", "lowers",
                "min_age", "max_age", "caveat", "instead_of", "worsens", "cancels", "decisive",
-               "sex"}  # fmt: skip
+               "sex", "by_named_infection"}  # fmt: skip
     out: list[Factor] = []
     for number, entry in enumerate(entries, start=1):
         label = f"{path.name}: factor {number} ({entry.get('key')})"
@@ -215,6 +218,7 @@ def load_factors(path: Path = RISK_FACTORS_PATH) -> tuple[Factor, ...]:
                 worsens=tuple(entry.get("worsens", ())),
                 cancels=tuple(entry.get("cancels", ())),
                 decisive=tuple(entry.get("decisive", ())),
+                by_named_infection=bool(entry.get("by_named_infection", False)),
             )
         )
     repeated = sorted({f.key for f in out if [g.key for g in out].count(f.key) > 1})
@@ -468,9 +472,9 @@ _LEADS_TO_PNEUMONIA = re.compile(r"\b(?:flu|influenza)\b", re.I)
 
 
 def _as_named(factor: Factor, clause: str) -> Factor:
-    """``factor`` bearing only on what the infection ``clause`` names can point to, for a positive test or
-    others ill (an outbreak); unchanged when it names none, or for any other fact."""
-    if factor.key not in ("positive_viral_test", "sick_contacts"):
+    """``factor`` bearing only on what the infection ``clause`` names can point to, for a fact the table
+    marks ``by_named_infection`` (a positive test, others ill); unchanged when it names none, or otherwise."""
+    if not factor.by_named_infection:
         return factor
     named = [keys for pattern, keys in _NAMED_INFECTIONS if pattern.search(clause)]
     if not named:

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.drafting.conditions import condition, conditions_in, denied_conditions
 from assistant.drafting.facts import _history_read
-from assistant.drafting.medicines import listed_medicine, medicine_sentences
+from assistant.drafting.medicines import listed_medicine, medicine_sentences, treats_a_clot
 from assistant.drafting.reported import reported_findings
 from assistant.drafting.risk_factors import bearing_on, found_factors
 from assistant.intake import IntakeRecord
@@ -321,3 +321,12 @@ def test_psittacosis_is_told_apart_from_bird_fanciers_lung() -> None:
     text = " ".join(s.text for sec in _draft(intake).sections for s in sec.sentences)
     assert "What usually tells psittacosis" in text or "from psittacosis" in text
     assert "Chlamydia psittaci" in text
+
+
+@pytest.mark.parametrize(
+    ("listed", "treats"),
+    [("enoxaparin 120mg once daily", True), ("enoxaparin 40mg once daily", False), ("apixaban 5mg", True)],
+)
+def test_the_clot_check_reads_a_heparin_dose_as_the_medicine_list_does(listed: str, treats: bool) -> None:
+    """One reading of a heparin's dose serves both: a treatment dose treats a clot, a preventive one not."""
+    assert treats_a_clot([listed]) is treats
