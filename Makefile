@@ -67,8 +67,11 @@ haproxy:
 	  else echo "the balancer test needs Debian's haproxy: sudo apt-get install haproxy"; fi; \
 	fi
 
+# One pytest worker per core; the tests that share a service or a started process stay together on
+# one worker (tests/conftest.py, ONE_WORKER_FOLDERS). PYTEST_WORKERS=0 runs them all in this process.
+PYTEST_WORKERS ?= auto
 test: install browser orthanc haproxy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-fast: install
 	$(BIN)/pytest -m "not slow and not browser" -x -q

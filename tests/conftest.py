@@ -41,6 +41,46 @@ def service_missing(service: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: With pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) every other test may run on
+#: any worker. These run whole on one worker each: the folders whose session fixtures start a
+#: process or hold an outside service (a live app, the balancer cluster, Redis database 15,
+#: Orthanc, a Chroma server), and the tests that share one Chromium or one llama.cpp server, so
+#: each of those starts once and no two workers share a service's state.
+ONE_WORKER_FOLDERS = {
+    "browser": "browser",
+    "deploy": "deploy",
+    "security": "security",
+    "assistant/jobs": "jobs",
+    "assistant/dicomweb": "dicomweb",
+    "assistant/health": "health",
+    "knowledge": "knowledge",
+}
+ONE_WORKER_FIXTURES = {"browser": "browser", "llama_server": "llama", "gguf_path": "llama"}
+
+
+def one_worker_group(item: pytest.Item) -> str | None:
+    """The xdist group ``item`` must run in, or None when any worker may run it."""
+    for fixture, group in ONE_WORKER_FIXTURES.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            return group
+    folder = item.path.parent.relative_to(REPO / "tests").as_posix()
+    for prefix, group in ONE_WORKER_FOLDERS.items():
+        if folder == prefix or folder.startswith(prefix + "/"):
+            return group
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that must share one worker (only when pytest-xdist is loaded)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = one_worker_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The third-party data folder beside the repository; tests skip when it is absent."""
