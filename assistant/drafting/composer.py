@@ -365,6 +365,12 @@ def _images(ctx: _Context) -> list[DraftSentence]:
         return (
             bool(_IMAGE_WORDS.search(sentence))
             and (not named or any(c in in_play for c in named))
+            # not how imaging models are built ("Noisy labels: ...", from the note on AI), nor a list of
+            # conditions labelled with its first ("Pericarditis ..., pneumothorax ... are the other main
+            # causes", read as "a source says of pericarditis"): read drafts quoted both under the images
+            and not about_imaging_models(sentence)
+            and not about_imaging_models(passage.title)
+            and len(conditions_in(sentence)) <= 1
             and ctx.fits(sentence, passage)
         )
 

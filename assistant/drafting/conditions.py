@@ -655,6 +655,22 @@ _OTHER_ORGAN_BEFORE = re.compile(
 _OTHER_CANCER = re.compile(
     rf"\b(?:{OTHER_ORGANS}|sigmoid)\s+(?:\w+\s+)?(?:cancer|tumou?r|carcinoma|adenocarcinoma|primary)\b", re.I
 )
+#: Cancers named by their own names, not an organ's ("Hodgkin lymphoma"); the blood cancers among them live in
+#: the chest's glands as well, so "the cancer back in my chest" after one is that cancer come back.
+_NAMED_CANCERS = (
+    r"lymphomas?|hodgkin'?s?|leuka?emias?|myelomas?|melanomas?|sarcomas?|neuroblastomas?|seminomas?"
+)
+_NAMED_CANCER = re.compile(rf"\b(?:{_NAMED_CANCERS})\b", re.I)
+_BLOOD_CANCER = re.compile(r"\b(?:lymphomas?|hodgkin'?s?|leuka?emias?|myelomas?)\b", re.I)
+#: "lymphoma which is cancer", "leukaemia, that's a cancer": the bare word says what the named one is
+_NAMED_CANCER_IS = re.compile(
+    rf"\b(?:{_NAMED_CANCERS}),? (?:which|that|and that|and it|it)(?: is|'s| are| means)? (?:a |an )?"
+    r"(?:(?:kind|type|form|sort) of )?(?:blood )?$",
+    re.I,
+)
+#: "a cancer medicine", "cancer drugs": what a medicine is used for, not a worry about a lung cancer
+_SOMETHING_NOT = re.compile(r"\b(?:something|anything)\s+(?:that'?s\s+|that is\s+)?not\s+(?:a\s+)?$", re.I)
+_CANCER_MEDICINE_AFTER = re.compile(r"\s+(?:medicines?|medications?|drugs?|tablets?|pills?)\b", re.I)
 _REFERS_BACK = re.compile(r"\b(?:the|that|this|his|her|my|their)\s+(?:\w+\s+)?$", re.I)
 _LUNG_WORD = re.compile(r"\b(?:lungs?|chest|pulmonary|bronch\w*)\b", re.I)
 _SKIN_NODULE_AFTER = re.compile(
@@ -665,6 +681,10 @@ _SKIN_NODULE_AFTER = re.compile(
 _SKIN_NODULE_BEFORE = re.compile(
     r"\b(?:skin|subcutaneous|thyroid|vocal (?:cord|fold)|erythematous|tender|painful|red)\s+(?:\w+\s+)?$",
     re.I,
+)
+_TESTED_WORD = re.compile(r"(?:mycobacteri\w*|afb)$", re.I)
+_TEST_AFTER = re.compile(
+    r"\s+(?:tests?|testing|screen\w*|cultures?|serology|swabs?|results?|status|samples?|smears?)\b", re.I
 )
 _BARE_CANCER = frozenset(
     {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
@@ -704,9 +724,27 @@ def _everyday(text: str, start: int, end: int) -> bool:
     if (
         word.lower() in _BARE_CANCER
         and _REFERS_BACK.search(text[max(0, start - 20) : start])
-        and _OTHER_CANCER.search(text[:start])
-        and not _LUNG_WORD.search(_sentence_around(text, start, end))
+        and (_OTHER_CANCER.search(text[:start]) or _NAMED_CANCER.search(text[:start]))
+        and (not _LUNG_WORD.search(_sentence_around(text, start, end)) or _BLOOD_CANCER.search(text[:start]))
     ):
+        return True
+    # "'residual mass' in chest is just scar tissue after Hodgkins": the mass is the lymphoma's (a read draft
+    # answered a lymphoma survivor about lung-cancer biopsies and brain scans)
+    if word.lower() in ("mass", "masses", "tumour", "tumours", "tumor", "tumors") and _BLOOD_CANCER.search(
+        _sentence_around(text, start, end)
+    ):
+        return True
+    # "lymphoma which is cancer", "I read it is a cancer medicine", "or something not cancer?" (read drafts
+    # weighed a lung cancer)
+    if word.lower() in _BARE_CANCER and (
+        _SOMETHING_NOT.search(text[max(0, start - 30) : start])
+        or _NAMED_CANCER_IS.search(text[max(0, start - 40) : start])
+        or _CANCER_MEDICINE_AFTER.match(text, end)
+    ):
+        return True
+    # "No sputum mycobacterial testing": a mycobacterial test names no infection with the bacteria (a read
+    # summary listed NTM as a man's past condition; "HIV test" is read in context, see facts.py)
+    if _TESTED_WORD.match(word) and _TEST_AFTER.match(text, end):
         return True
     # "MI" is a heart attack only in capitals ("mi casa" is not)
     if word.lower() in ("mi", "ihd") and not word.isupper():
@@ -945,7 +983,9 @@ _DENIED = re.compile(
     r"of|previous|prior|past|history of|known|"
     r"personal|family|witnessed|observed|documented|definite|obvious|f/?hx|fh|hx|pmh|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
-    r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant)\s+)*"
+    r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant|"
+    # "No active cancer, no previous VTE" (a read summary listed a lung cancer as a past condition)
+    r"active|current|ongoing|untreated)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
     # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
     # "no previous DVT/PE", "no previous echocardiogram or known heart failure" (read summaries listed both as

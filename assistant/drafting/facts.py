@@ -396,7 +396,11 @@ _ASKED_ONLY = re.compile(
     r"\bunder (?:investigation|assessment|review)\s+for\b|"
     # "irregular pulse noted by the GP once, 'to be checked'" (a read summary listed an arrhythmia)
     r"\bto be (?:checked|confirmed|tested|investigated|looked into|followed up|repeated)\b|"
-    r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}tests?\b|"
+    r"\b(?:asked for|ask for|request\w*|no|any|want\w*|need\w*|waiting for|booked)\s+(?:\w+\s+){0,2}"
+    r"(?:tests?|testing)\b|"
+    # "No sputum mycobacterial testing, HIV test or CT performed" (a read summary listed HIV as a past
+    # condition)
+    r"\b(?:tests?|testing|cultures?)\b(?:\s+or\s+\w+)?\s+(?:not\s+)?(?:performed|done|carried out|sent)\b|"
     # "RSV and pertussis PCR pending", "TB cultures awaited": a test whose result is not back (a read summary
     # listed whooping cough as a 3-month-old's past condition)
     r"\b(?:pcr|swabs?|tests?|cultures?|serology|antibod\w+|results?|bloods?|screen)\s+(?:\w+\s+)?"
@@ -485,9 +489,11 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # listed "a choking episode" for a baby with laryngomalacia and reflux)
     ("foreign_body", _CHOKING_ON_FEEDS, ""),
     ("aspiration", _CHOKING_ON_FEEDS, "coughing and choking with feeds or drinks"),
-    # "choked on a piece of apple, then was fine": an episode, not a proven object in the airway
-    ("foreign_body", re.compile(r"\bchok\w*", re.I), "a choking episode"),
-    ("aspiration", re.compile(r"\bchok\w*", re.I), "a choking episode"),
+    # "choked on a piece of apple, then was fine": an episode, not a proven object in the airway; and an event
+    # of the illness now, told in the symptoms and the facts, not a past condition (read summaries listed "a
+    # choking episode" as the past condition of three children whose cough began with it)
+    ("foreign_body", re.compile(r"\bchok\w*", re.I), ""),
+    ("aspiration", re.compile(r"\bchok\w*", re.I), ""),
     ("upper_airway_cough", re.compile(r"\b(?:a|the|ordinary|common|bad|heavy) colds?\b", re.I), "a cold"),
     # "needle aspiration" of air or fluid is a procedure, not inhaled food or drink
     (

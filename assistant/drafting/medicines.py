@@ -182,6 +182,29 @@ GROUPS: tuple[MedicineGroup, ...] = (
         (r"amiodarone", r"flecainide", r"sotalol", r"dronedarone", r"digoxin", r"propafenone"),
         treats=("arrhythmia",),
     ),
+    # An anti-TNF medicine is named as one: it wakes up dormant TB, which is why a TB check comes first (a new
+    # case on infliximab asked whether his cough could be TB "because of the infliximab")
+    MedicineGroup(
+        "anti_tnf",
+        "an anti-TNF medicine, which calms the immune system (for example for Crohn's disease, colitis, "
+        "rheumatoid arthritis or psoriasis) and lowers the defence against infection; it can wake up TB that "
+        "has lain dormant, which is why a TB check comes before it is started",
+        (
+            r"adalimumab",
+            r"humira",
+            r"etanercept",
+            r"enbrel",
+            r"benepali",
+            r"infliximab",
+            r"remicade",
+            r"inflectra",
+            r"remsima",
+            r"certolizumab",
+            r"cimzia",
+            r"golimumab",
+            r"simponi",
+        ),
+    ),
     MedicineGroup(
         "immune_suppressant",
         "a medicine that calms the immune system (for example for rheumatoid arthritis, psoriasis or after a "
@@ -194,9 +217,6 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"ciclosporin",
             r"cyclosporine",
             r"leflunomide",
-            r"adalimumab",
-            r"etanercept",
-            r"infliximab",
             r"rituximab",
             r"tocilizumab",
         ),

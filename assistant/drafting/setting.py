@@ -28,7 +28,10 @@ _HOSPITAL = re.compile(
     # drafts sent two inpatients, one on day 4 after bowel surgery, "to A&E"; not "the registrar said", a
     # doctor seen before)
     r"(?:on|given|having|started on|put (?:her|him|me) on) (?:iv|intravenous) [a-z-]+|"
-    r"(?:talking about|planning|plan for|ready for|waiting for|before) (?:her |his |my |their )?discharge|"
+    # "before her discharge", not a history's "off oxygen before discharge" (a read draft told the parents
+    # of a 3-year-old at home, born at 27 weeks, to "tell the nurse or doctor on the ward")
+    r"(?:talking about|planning|plan for|ready for|waiting for) (?:her |his |my |their )?discharge|"
+    r"before (?:her|his|my|their) discharge|"
     r"hospital bed|the (?:ward nurse|night nurse)|"
     r"on (?:\d+|one|two|three|four|five|six) (?:litres?|liters?|l) of oxygen now|"
     r"post-?op(?:erative)? day|day \d+ (?:after|post|since) (?:the |her |his |my )?(?:surgery|operation|op)|"
@@ -86,7 +89,10 @@ _NOT_NOW = re.compile(
     r"\b(?:last (?:year|month|winter|summer|time)|(?:weeks|months|years) ago|in (?:19|20)\d\d|previously)\b"
     r"[^.;!?\n]{0,40}|"
     # "a man from our coach trip messaged that he is in hospital": someone else in the story
-    r"\b(?:a (?:man|woman|lady|guy|friend|colleague|neighbour|neighbor)|someone|somebody|another (?:\w+ )?"
+    # "the lady in the next bed to me on the ward has got lung scarring" (a read draft told a woman discharged
+    # seven months before to ask the ward team)
+    r"\b(?:a (?:man|woman|lady|guy|friend|colleague|neighbour|neighbor)|"
+    r"the (?:man|woman|lady|guy|gentleman|girl|boy|chap|bloke)|someone|somebody|another (?:\w+ )?"
     r"(?:man|woman|guest|passenger|traveller|patient)|fellow \w+|(?:his|her|my|our) (?:friend|colleague|"
     r"neighbour|neighbor|workmate)s?)\b[^.;!?\n]{0,60}|"
     # "two other delegates are in hospital" (a read draft told a man at home to tell the ward)

@@ -342,7 +342,9 @@ def pointing_to(intake: IntakeRecord, cond: Condition) -> list[str]:
     history that make it more likely, by name."""
     own = fitting(cond, questions.reported_symptoms(intake))
     raising, _ = bearing_on(intake, cond)
-    return [*own, *(f.name for f in raising)]
+    # each once: a choking fit both reported as a symptom and found as a fact of the history was named twice
+    # ("with a cough, a choking episode and a choking episode in the story")
+    return list(dict.fromkeys([*own, *(f.name for f in raising)]))
 
 
 def fitting(cond: Condition, names: Sequence[str]) -> list[str]:

@@ -218,6 +218,36 @@ def _it(name: str) -> str:
     return "it is" if re.match(r"(?:a|an|the) ", name) else "they are"
 
 
+#: An earlier report that names a chest film ("CXR:", "chest X-ray showed ...").
+_FILM_REPORTED = re.compile(r"\b(?:x-?rays?|xrays?|cxr|chest films?|radiographs?)\b", re.I)
+
+
+_FILM_DENIED_BEFORE = re.compile(r"\b(?:no|not|never|without|none)\b[^.;:]*$", re.I)
+_FILM_DENIED_AFTER = re.compile(
+    r"[^.;:]{0,25}?\b(?:was|were|is|has|had|have)?\s*(?:not|n't|never)\s+(?:\w+\s+)?"
+    r"(?:done|taken|needed|performed|carried out|had)\b",
+    re.I,
+)
+
+
+def _xray_taken(ctx: AnswerContext) -> bool:
+    """Whether the case already has a chest film: one uploaded, or one the earlier report describes (not "No
+    X-ray.", "an x-ray was not needed for bronchiolitis")."""
+    if ctx.imaging.modality == "chest X-ray":
+        return True
+    text = ctx.intake.prior_imaging
+    for m in _FILM_REPORTED.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in ".;:\n") + 1
+        if not _FILM_DENIED_BEFORE.search(text[start : m.start()]) and not _FILM_DENIED_AFTER.match(
+            text, m.end()
+        ):
+            return True
+    return False
+
+
+_AFTER_IT = re.compile(r"\b(?:after|following) (?:the |a |an )?$", re.I)
+
+
 def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> list[DraftSentence]:
     out: list[DraftSentence] = []
     # A check for what the diagnosis refines is not a test now: long COVID is not re-tested for COVID-19.
@@ -271,9 +301,36 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
                     "that needs a closer look; whether it is needed is for the treating clinician to decide."
                 )
             )
+        elif uses and t.key == "xray" and _xray_taken(ctx):
+            # a film already taken: the question is a repeat (read drafts told parents whose child's film
+            # showed the consolidation that "asking for one is reasonable")
+            c = uses[0]
+            if t.search(after[c.key]):
+                out.append(
+                    _t(
+                        "A chest X-ray has already been taken, so the question is whether to repeat it: for "
+                        f"{c.name}, the follow-up usually involves {after[c.key]}; whether a repeat is "
+                        "needed now is for the treating clinician to decide."
+                    )
+                )
+            else:
+                out.append(
+                    _t(
+                        "A chest X-ray has already been taken; a repeat is usually considered when symptoms "
+                        "persist, come back or change, and whether one is needed now is for the treating "
+                        "clinician to decide."
+                    )
+                )
         elif uses:
             c = uses[0]
-            how = after[c.key] if t.search(after[c.key]) else tests[c.key]
+            # the follow-up's words when it names the test as one to come, not as "a review after the
+            # bronchoscopy" (a new case asking about a camera test was told of the review after it)
+            named = t.search(after[c.key])
+            how = (
+                after[c.key]
+                if named and not _AFTER_IT.search(after[c.key][: named.start()])
+                else tests[c.key]
+            )
             out.append(
                 _t(f"{_upper(t.name)} {_it(t.name).split()[1]} part of the usual tests for {c.name}: {how}.")
             )
@@ -620,6 +677,17 @@ def _smoking(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> 
                 "the advice, with help from the GP or a stop-smoking service if the nicotine makes it hard."
             )
         )
+    elif "vaping" in said and any(c.key == "evali" for c in conds):
+        # a lung injury from vaping is being weighed: the harm-reduction message does not apply (a read draft
+        # told a 19-year-old using THC cartridges, with bilateral shadows, that vaping is far less harmful)
+        out.append(
+            _t(
+                "With a vaping-related lung injury being considered, stopping vaping now, above all any "
+                "cartridges containing THC (cannabis oil) or bought from unofficial sources, is the usual "
+                "advice, and telling the treating team exactly what was vaped matters, since it changes the "
+                "tests and the treatment."
+            )
+        )
     elif "vaping" in said:
         out.append(
             _t(
@@ -748,9 +816,24 @@ _MASS_DENIED = re.compile(
 FAST_TRACK_AGE = 40
 
 
+#: A cancer already treated, so followed by its own team: "treated with SABR 54 Gy", "ABVD x2 ... complete
+#: metabolic response" (read drafts advised a fast-track referral to a woman under surveillance after lung
+#: radiotherapy and to a man after treatment of a lymphoma).
+_CANCER_TREATED = re.compile(
+    r"\b(?:sabr|sbrt|stereotactic|lobectomy|pneumonectomy|wedge resection|abvd|avd|chop|r-chop|beacopp|"
+    r"chemo-?radiotherapy|complete (?:metabolic )?response|oncolog\w+|"
+    r"(?:cancer|lung cancer|oncology|lymphoma|haematology) (?:team|clinic|nurse|follow-?up)|"
+    r"surveillance (?:scans?|ct))\b",
+    re.I,
+)
+
+
 def _explained_or_diagnosed(intake: IntakeRecord) -> bool:
-    """Whether a biopsy has shown cancer (the patient is with the cancer team) or a sputum test has
-    found TB (which explains the coughed blood): no suspected-cancer referral is then in question."""
+    """Whether a biopsy has shown cancer (the patient is with the cancer team), a cancer has already been
+    treated (its team follows it up) or a sputum test has found TB (which explains the coughed blood): no
+    suspected-cancer referral is then in question."""
+    if _CANCER_TREATED.search(f"{intake.history}\n{intake.reason_for_second_opinion}"):
+        return True
     return any(f.factor.key in ("cancer_biopsy", "tb_confirmed") for f in found_factors(intake))
 
 

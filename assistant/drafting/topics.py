@@ -123,7 +123,11 @@ TOPICS: tuple[Topic, ...] = (
         "speeds recovery from a flare-up of COPD or asthma, and in conditions such as sarcoidosis they are "
         "used only when symptoms or the organs affected need them; trouble sleeping, restlessness and "
         "raised blood sugar are known side effects (people with diabetes usually check their sugar more "
-        "often during a course), and longer courses have more; after more than about three weeks they are "
+        "often during a course), and longer courses have more: with high doses for weeks or months (as for "
+        "pneumonitis or vasculitis), the team usually considers protection for the bones (calcium and "
+        "vitamin D, sometimes a bone medicine), the stomach and, with other medicines that lower immunity, "
+        "an antibiotic that prevents pneumocystis pneumonia, and checks blood sugar and blood pressure; "
+        "after more than about three weeks they are "
         "not stopped suddenly, since the body's own steroid hormone needs time to recover, so the prescriber "
         "lowers the dose step by step, and whether to start, stop or change them is the prescriber's "
         "decision",
@@ -275,6 +279,51 @@ TOPICS: tuple[Topic, ...] = (
         "nintedanib and is usually managed by the specialist team with anti-diarrhoea medicine or a lower "
         "dose, so bowel problems such as IBS are worth raising with them before starting",
     ),
+    # "Should she take hydroxyurea and is it safe for a child? I read it is a cancer medicine" (a new case's
+    # question was summarised as one about codeine-type medicines); BSH guidance (2018) on hydroxycarbamide
+    # in sickle cell disease
+    Topic(
+        "hydroxycarbamide",
+        "treatment",
+        "hydroxycarbamide (hydroxyurea)",
+        (r"hydroxy ?carbamide", r"hydroxy ?urea", r"siklos", r"hydrea"),
+        "hydroxycarbamide (hydroxyurea) is a daily medicine for sickle cell disease that raises the amount "
+        "of foetal haemoglobin in the red cells, so that they sickle less; it lowers the number of pain "
+        "crises, episodes of acute chest syndrome, transfusions and hospital stays, and UK guidance advises "
+        "offering it to children with the commonest severe types (HbSS and HbS beta-zero) from 9 months of "
+        "age; it is also used, at other doses, for some blood disorders and cancers, which is why leaflets "
+        "call it a cancer medicine, but it is well studied and usually well tolerated in children with "
+        "sickle cell disease; it can lower the blood counts, so regular blood tests are part of taking it, "
+        "and it is not taken in pregnancy; the haematology team sets and checks the dose",
+    ),
+    # "Would the biologic injection be right for me, and is it safe to give before this is sorted out?" (a new
+    # case's treatment question went unlisted)
+    Topic(
+        "asthma_biologic",
+        "treatment",
+        "a biologic injection",
+        (
+            r"biologics?(?: (?:injections?|jabs?|treatments?|therap\w*|medicines?))?",
+            r"mepolizumab",
+            r"nucala",
+            r"benralizumab",
+            r"fasenra",
+            r"reslizumab",
+            r"dupilumab",
+            r"dupixent",
+            r"omalizumab",
+            r"xolair",
+            r"tezepelumab",
+            r"tezspire",
+        ),
+        "biologic injections for severe asthma (such as mepolizumab, benralizumab, dupilumab, omalizumab or"
+        " tezepelumab) each block one part of the inflammation behind asthma attacks; they are for asthma "
+        "that stays uncontrolled despite high-dose inhalers taken well, are chosen by a severe-asthma "
+        "specialist team after checking inhaler technique, how regularly the inhalers are taken and blood "
+        "tests such as the eosinophil count and IgE, and they usually cut attacks and steroid courses; when"
+        " another condition is suspected alongside the asthma, such as an inflammation of the blood vessels"
+        " (EGPA), the specialist team usually assesses it first, since it changes which treatment is right",
+    ),
     Topic(
         "thickened_drinks",
         "treatment",
@@ -416,6 +465,20 @@ TOPICS: tuple[Topic, ...] = (
         (r"lung function(?: tests?)?", r"breathing tests?", r"spirometry"),
     ),
     Topic("biopsy", "test", "a biopsy", (r"biops(?:y|ies)",)),
+    # "Does he need a camera test or another x-ray?" of an inhaled coin (a new case's question was read as one
+    # about the X-ray alone)
+    Topic(
+        "bronchoscopy",
+        "test",
+        "a bronchoscopy (a camera test of the airways)",
+        (
+            r"bronchoscop(?:y|ies|ic)",
+            r"camera (?:tests?|looks?|examinations?|investigations?|procedures?)"
+            r"(?! (?:of|into|in|down) (?:the |my |his |her |their )?"
+            r"(?:stomach|gullet|bowel|tummy|throat|swallow\w*|nose))",
+            r"camera (?:down|into|in) (?:the|his|her|my|their) (?:lungs?|airways?|windpipe|chest)",
+        ),
+    ),
     Topic(
         "pleural_tap",
         "test",
@@ -468,6 +531,10 @@ TOPICS: tuple[Topic, ...] = (
             r"swimming",
             r"running",
             r"jogging",
+            # "Should I stop walking the dog up the hill till I know?"
+            r"walk(?:ing|s)? (?:the|my|our|his|her) dogs?",
+            r"dog[- ]?walk\w*",
+            r"hill ?walk\w*",
             r"cycling",
             r"football",
             r"rugby",
@@ -619,7 +686,10 @@ EXPOSURES: tuple[Topic, ...] = (
         "pets",
         (
             r"cats?(?! ?scans?)",
-            r"dogs?",
+            # not a dog walked ("Should I stop walking the dog up the hill?" is about exertion: a read draft
+            # answered it with pet allergy)
+            r"(?<!walk the )(?<!walking the )(?<!walked the )(?<!walks the )(?<!walk my )(?<!walking my )"
+            r"(?<!walk our )(?<!walking our )(?<!walk his )(?<!walk her )dogs?(?! ?walk)",
             # "PET" in capitals, "a PET and then a biopsy", "PET-CT": the scan, not an animal
             r"(?-i:pets?|Pets?)(?![- ]?(?:ct|scans?))",
             r"hamsters?",

@@ -92,7 +92,7 @@ class TestStarterPack:
             "atrial fibrillation", "heart valve disease", "pericardial effusion",
             "infective endocarditis", "thoracic aortic aneurysm", "kawasaki disease", "laryngomalacia",
             "urinary tract infection", "strongyloides", "oesophageal rupture",
-            "chest wall injury",
+            "chest wall injury", "central line", "nipple shadow",
         ],
     )  # fmt: skip
     def test_pack_covers_topic(self, topic: str) -> None:
@@ -129,6 +129,8 @@ CHEST_NOTES = {
     "chest-wall-injury": "all",
     "q-fever": "all",
     "psittacosis": "all",
+    "line-infection": "all",
+    "nipple-shadow": "adult",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -177,8 +179,10 @@ class TestChestConditionNotes:
         urine infection (asked about as the cause of an older person's confusion) and worm infections of the
         lungs (checked before long steroids); 138 with a tear in the gullet (asked about as the cause of air
         around the heart) and a bruised chest wall (after a fall, no strain); 140 with Q fever and psittacosis
-        (infections caught from farm animals and birds, asked about by name)."""
-        assert len(NOTES) == 140
+        (infections caught from farm animals and birds, asked about by name); 142 with a central line
+        infection (asked about by the mother of a child on chemotherapy) and a nipple shadow (a spot on a
+        pre-operative film)."""
+        assert len(NOTES) == 142
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:

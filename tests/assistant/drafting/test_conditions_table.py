@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from assistant.drafting.conditions import CONDITIONS, CONDITIONS_PATH, load_conditions
 
@@ -80,3 +81,22 @@ def test_a_settling_test_reads_after_is() -> None:
     for cond in CONDITIONS:
         for text in (cond.test, cond.test_child, cond.test_pregnancy):
             assert not re.match(r"(?:under|over|from|in|for|when|if)\b", text), (cond.key, text[:60])
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (plain YAML keeps the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        twice = {k for k in keys if keys.count(k) > 1}
+        if twice:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key given twice: {sorted(twice)}", node.start_mark
+            )
+        return super().construct_mapping(node, deep=deep)
+
+
+@pytest.mark.parametrize("name", ["conditions.yaml", "risk_factors.yaml", "versus.yaml"])
+def test_no_table_entry_gives_a_field_twice(name: str) -> None:
+    """A second ``lay:`` in one entry silently replaced the first (a new pattern was never used)."""
+    yaml.load((CONDITIONS_PATH.parent / name).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)

@@ -152,7 +152,7 @@ def test_a_journey_named_as_the_cause_is_not_a_journey_asked_about(
         ("amiodarone 200 mg", "antiarrhythmic"),
         ("flecainide", "antiarrhythmic"),
         ("methotrexate 20 mg once weekly", "immune_suppressant"),
-        ("adalimumab injections", "immune_suppressant"),
+        ("adalimumab injections", "anti_tnf"),
     ],
 )
 def test_heart_rhythm_and_immune_medicines_are_named(said: str, group: str) -> None:

@@ -78,12 +78,14 @@ def test_a_test_a_treatment_or_a_question_is_no_past_condition(history: str, lef
     assert not any(left_out in name for name in own + family)
 
 
-def test_a_choke_is_a_choking_episode_and_a_cousins_party_is_no_relatives_illness() -> None:
+def test_a_choke_is_no_past_condition_and_a_cousins_party_is_no_relatives_illness() -> None:
+    """The choke is an event of the illness now (told in the symptoms and the facts); it was listed first as
+    an inhaled object, then as "a choking episode" among past conditions, which read summaries faulted."""
     own, family = _history(
         "The cough started the day of his cousin's birthday party 3 weeks ago - he had a big coughing and "
         "choking fit while eating peanuts and crisps. Dad has asthma."
     )
-    assert own == ["a choking episode"]
+    assert own == []
     assert family == ["asthma"]
 
 
