@@ -668,8 +668,9 @@ _NAMED_CANCER_IS = re.compile(
     r"(?:(?:kind|type|form|sort) of )?(?:blood )?$",
     re.I,
 )
-#: "a cancer medicine", "cancer drugs": what a medicine is used for, not a worry about a lung cancer
+#: "or something not cancer?": the word names what it is hoped not to be
 _SOMETHING_NOT = re.compile(r"\b(?:something|anything)\s+(?:that'?s\s+|that is\s+)?not\s+(?:a\s+)?$", re.I)
+#: "a cancer medicine", "cancer drugs": what a medicine is used for, not a worry about a lung cancer
 _CANCER_MEDICINE_AFTER = re.compile(r"\s+(?:medicines?|medications?|drugs?|tablets?|pills?)\b", re.I)
 _REFERS_BACK = re.compile(r"\b(?:the|that|this|his|her|my|their)\s+(?:\w+\s+)?$", re.I)
 _LUNG_WORD = re.compile(r"\b(?:lungs?|chest|pulmonary|bronch\w*)\b", re.I)
