@@ -667,12 +667,11 @@ def _answer_treatment(
     fits = ctx.fits(dx)
 
     def about_treatment(sentence: str, passage: CitedSource) -> bool:
-        # Treatment of this diagnosis: antibiotics for pneumonia say nothing about a blood thinner.
-        if dx is None and conditions_in(sentence):
-            return False
-        # nor, with no condition diagnosed, one from a note about a single condition: "an antibiotic suited to
-        # pregnancy is used", from the Q fever note, was quoted to a pregnant woman breathless from a clot
-        if dx is None and conditions_in(passage.title):
+        # Treatment of this diagnosis: antibiotics for pneumonia say nothing about a blood thinner; with none
+        # diagnosed, no sentence naming a condition nor one from a note about a single condition ("an
+        # antibiotic suited to pregnancy is used", from the Q fever note, was quoted to a pregnant woman
+        # breathless from a clot)
+        if dx is None and (conditions_in(sentence) or conditions_in(passage.title)):
             return False
         return bool(_TREATMENT_WORDS.search(sentence)) and fits(sentence, passage)
 
@@ -1082,10 +1081,9 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     # "does she need antibiotics?" after a viral diagnosis asks whether a bacterial pneumonia is present
     # too: read drafts said "the account of the illness mentions it" when nobody had named pneumonia.
     bacterial = set(questions.bacterial_asked(ctx.intake))
-    told = "\n".join(
-        [ctx.intake.main_question, ctx.intake.reason_for_second_opinion, ctx.intake.symptom_text]
+    exposed = set(questions.exposure_alternatives(ctx.intake)) - set(
+        conditions_in(questions.text_of(ctx.intake))
     )
-    exposed = set(questions.exposure_alternatives(ctx.intake)) - set(conditions_in(told))
     # below the age it is diagnosed at (asthma in a baby, work-related asthma in a toddler), a condition is
     # discussed only when asked about, and then said to be so
     named = [c for c in named if c in asked or not c.too_young(ctx.intake.age)]

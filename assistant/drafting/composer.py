@@ -361,7 +361,8 @@ def _images(ctx: _Context) -> list[DraftSentence]:
         # The images section quotes what images show, not what the illness is or how it is treated,
         # and only about a condition in play, by the sentence or else its source's title (not what
         # pneumonia looks like, to a patient with long COVID).
-        named = conditions_in(sentence) or conditions_in(passage.title)
+        in_sentence = conditions_in(sentence)
+        named = in_sentence or conditions_in(passage.title)
         return (
             bool(_IMAGE_WORDS.search(sentence))
             and (not named or any(c in in_play for c in named))
@@ -370,7 +371,7 @@ def _images(ctx: _Context) -> list[DraftSentence]:
             # causes", read as "a source says of pericarditis"): read drafts quoted both under the images
             and not about_imaging_models(sentence)
             and not about_imaging_models(passage.title)
-            and len(conditions_in(sentence)) <= 1
+            and len(in_sentence) <= 1
             and ctx.fits(sentence, passage)
         )
 

@@ -657,11 +657,10 @@ _OTHER_CANCER = re.compile(
 )
 #: Cancers named by their own names, not an organ's ("Hodgkin lymphoma"); the blood cancers among them live in
 #: the chest's glands as well, so "the cancer back in my chest" after one is that cancer come back.
-_NAMED_CANCERS = (
-    r"lymphomas?|hodgkin'?s?|leuka?emias?|myelomas?|melanomas?|sarcomas?|neuroblastomas?|seminomas?"
-)
+_BLOOD_CANCERS = r"lymphomas?|hodgkin'?s?|leuka?emias?|myelomas?"
+_NAMED_CANCERS = rf"{_BLOOD_CANCERS}|melanomas?|sarcomas?|neuroblastomas?|seminomas?"
 _NAMED_CANCER = re.compile(rf"\b(?:{_NAMED_CANCERS})\b", re.I)
-_BLOOD_CANCER = re.compile(r"\b(?:lymphomas?|hodgkin'?s?|leuka?emias?|myelomas?)\b", re.I)
+_BLOOD_CANCER = re.compile(rf"\b(?:{_BLOOD_CANCERS})\b", re.I)
 #: "lymphoma which is cancer", "leukaemia, that's a cancer": the bare word says what the named one is
 _NAMED_CANCER_IS = re.compile(
     rf"\b(?:{_NAMED_CANCERS}),? (?:which|that|and that|and it|it)(?: is|'s| are| means)? (?:a |an )?"
@@ -687,9 +686,8 @@ _TESTED_WORD = re.compile(r"(?:mycobacteri\w*|afb)$", re.I)
 _TEST_AFTER = re.compile(
     r"\s+(?:tests?|testing|screen\w*|cultures?|serology|swabs?|results?|status|samples?|smears?)\b", re.I
 )
-_BARE_CANCER = frozenset(
-    {"cancer", "cancers", "tumour", "tumours", "tumor", "tumors", "carcinoma", "mass", "masses"}
-)
+_BARE_MASS = frozenset({"tumour", "tumours", "tumor", "tumors", "mass", "masses"})
+_BARE_CANCER = _BARE_MASS | {"cancer", "cancers", "carcinoma"}
 
 
 _LESSON_BEFORE = re.compile(r"\b(?:in|at|during|do|does|doing|did|skip\w*|miss\w*|hates?|loves?)\s+$", re.I)
@@ -731,9 +729,7 @@ def _everyday(text: str, start: int, end: int) -> bool:
         return True
     # "'residual mass' in chest is just scar tissue after Hodgkins": the mass is the lymphoma's (a read draft
     # answered a lymphoma survivor about lung-cancer biopsies and brain scans)
-    if word.lower() in ("mass", "masses", "tumour", "tumours", "tumor", "tumors") and _BLOOD_CANCER.search(
-        _sentence_around(text, start, end)
-    ):
+    if word.lower() in _BARE_MASS and _BLOOD_CANCER.search(_sentence_around(text, start, end)):
         return True
     # "lymphoma which is cancer", "I read it is a cancer medicine", "or something not cancer?" (read drafts
     # weighed a lung cancer)

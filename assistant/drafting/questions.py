@@ -389,7 +389,8 @@ _SUBSUMES = {
 }
 
 
-def _text_of(intake: IntakeRecord) -> str:
+def text_of(intake: IntakeRecord) -> str:
+    """What the patient wrote about the illness: the question, the reason and the symptoms."""
     return "\n".join([intake.main_question, intake.reason_for_second_opinion, intake.symptom_text])
 
 
@@ -515,11 +516,11 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         c.key in _HEART_DIAGNOSES for c in family
     )
     child = intake.age is not None and intake.age < 18
-    named = conditions_in(_text_of(intake), fuzzy=True, vague=vague, history=False, child=child)
+    named = conditions_in(text_of(intake), fuzzy=True, vague=vague, history=False, child=child)
     # "Could it be asthma, I had it as a kid?": a question asking about it now names it, whatever past
     # episode the same sentence tells of.
     asked = asked_conditions(intake)
-    text = _text_of(intake)
+    text = text_of(intake)
     told = conditions_in(text, fuzzy=True, vague=False, history=True, child=child)
     named += [
         c
@@ -537,11 +538,11 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # A wheeze in a baby, or with bronchiolitis, is not asthma asked about: asthma is not diagnosed
     # under 2, and bronchiolitis wheezes. Only the word "asthma" itself names it then.
     baby = intake.age is not None and intake.age < 2
-    if (baby or any(c.key == "bronchiolitis" for c in family)) and not _ASTHMA.search(_text_of(intake)):
+    if (baby or any(c.key == "bronchiolitis" for c in family)) and not _ASTHMA.search(text_of(intake)):
         found = [c for c in found if c.key != "asthma"]
     # Pauses in a baby's breathing are apnoeas, a danger sign of the illness (said as a same-day sign),
     # not obstructive sleep apnoea, unless the parent names sleep apnoea or snoring.
-    if baby and not _SLEEP_APNOEA.search(_text_of(intake)):
+    if baby and not _SLEEP_APNOEA.search(text_of(intake)):
         found = [c for c in found if c.key != "sleep_apnoea"]
     # "Fibrotic interstitial lung disease" in the report of a patient told IPF names the family IPF belongs
     # to, not an alternative to it (a read draft weighed "interstitial lung disease instead of IPF")
@@ -551,7 +552,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # unless the question asks about aspiration itself.
     if any(c.key == "foreign_body" for c in found + family) or _choked(intake):
         found = [c for c in found if c.key != "aspiration" or c in asked_conditions(intake)]
-    if any(c.viral for c in family) or _virus_only_as_cause(_text_of(intake)):
+    if any(c.viral for c in family) or _virus_only_as_cause(text_of(intake)):
         found = [c for c in found if c.key != "viral_infection"]
     # Chest-wall pain in the symptom list is what a broken rib feels like, not an alternative to it,
     # unless the question or reason names it ("could it just be a pulled muscle?").
@@ -591,8 +592,8 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     # "no asthma, never had a chest infection": named only to be denied, never as a worry; "a stroke 5
     # weeks ago ... swallowing after the stroke": a past event, unless the question asks about it anew.
     denied = (
-        only_denied(_text_of(intake))
-        + [c for c in found if c not in asked and _only_as_event(c, correct_spelling(_text_of(intake)))]
+        only_denied(text_of(intake))
+        + [c for c in found if c not in asked and _only_as_event(c, correct_spelling(text_of(intake)))]
         # "No asthma or eczema" in the history: a wheeze does not name asthma unless a question asks it
         + [c for c in denied_conditions(intake.history) if c not in asked and c not in in_question]
     )
@@ -617,7 +618,7 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
             for c in found
             if c.key != "lung_cancer" or (c in in_question and c not in only_denied(intake.main_question))
         ]
-    return _cancer_after_clot(found, family, _text_of(intake))
+    return _cancer_after_clot(found, family, text_of(intake))
 
 
 #: What a chest film's report rules out when it says so ("no pneumothorax", "no effusion"); not an inhaled
@@ -790,7 +791,7 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
     points to work-related asthma. A statement ("I keep budgies") asks nothing; pets are answered as
     exposures only.
     """
-    asthma = bool(_ASTHMA.search("\n".join([_text_of(intake), intake.history, intake.diagnosis_in_question])))
+    asthma = bool(_ASTHMA.search("\n".join([text_of(intake), intake.history, intake.diagnosis_in_question])))
     main = _SENTENCE.split(intake.main_question)
     keys: list[str] = []
     for sentence in _question_texts(intake):
@@ -1965,15 +1966,9 @@ def treatment_subjects(intake: IntakeRecord) -> list[str]:
         and not topic("anticoagulant").search(meds)
     ):
         keys = [("antiplatelet" if k == "anticoagulant" else k) for k in keys]
-    # "Did the morphine cause it?", "is the positive test because of BCG vaccine?": a medicine asked about
-    # only as the cause of the illness is no question about treatment (a new case's hydroxyurea question was
-    # summarised as one about codeine-type medicines, another's TB tablets as one about vaccines)
-    # (the BCG vaccine asked about as the cause of a positive TB test is itself the question)
-    keys = [
-        k
-        for k in keys
-        if not _named_only_as_cause(topic(k), text) or (k == "vaccines" and _BCG_TEST.search(text))
-    ]
+    # "Did the morphine cause it?": a medicine asked about only as the cause of the illness is no question
+    # about treatment (a new case's hydroxyurea question was summarised as one about codeine-type medicines)
+    keys = [k for k in keys if not _asked_only_as_cause(topic(k), text)]
     # medicines in pregnancy only for a patient pregnant now ("is it something I did in pregnancy?" of a
     # baby's CF, "because of the miscarriages" are no such question)
     if "pregnancy" in keys and not _unborn_baby(intake):
@@ -2000,10 +1995,17 @@ def _without_causes(intake: IntakeRecord, text: str) -> str:
     """``text`` without the treatments the questions name only as a cause of the illness."""
     questions_text = "\n".join(_question_texts(intake)) or intake.main_question
     for t in topics_in(questions_text, ["treatment"]):
-        bcg = t.key == "vaccines" and _BCG_TEST.search(questions_text)
-        if _named_only_as_cause(t, questions_text) and not bcg:
+        if _asked_only_as_cause(t, questions_text):
             text = _without(t, text)
     return text
+
+
+def _asked_only_as_cause(t: Topic, questions_text: str) -> bool:
+    """Whether the questions name treatment ``t`` only as a cause of the illness; "is the positive test
+    because of BCG vaccine?" asks about the vaccine itself (whether it explains the test)."""
+    if t.key == "vaccines" and _BCG_TEST.search(questions_text):
+        return False
+    return _named_only_as_cause(t, questions_text)
 
 
 def _named_only_as_cause(t: Topic, text: str) -> bool:

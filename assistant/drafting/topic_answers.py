@@ -222,7 +222,6 @@ def _it(name: str) -> str:
 _FILM_REPORTED = re.compile(r"\b(?:x-?rays?|xrays?|cxr|chest films?|radiographs?)\b", re.I)
 
 
-_FILM_DENIED_BEFORE = re.compile(r"\b(?:no|not|never|without|none)\b[^.;:]*$", re.I)
 _FILM_DENIED_AFTER = re.compile(
     r"[^.;:]{0,25}?\b(?:was|were|is|has|had|have)?\s*(?:not|n't|never)\s+(?:\w+\s+)?"
     r"(?:done|taken|needed|performed|carried out|had)\b",
@@ -236,13 +235,10 @@ def _xray_taken(ctx: AnswerContext) -> bool:
     if ctx.imaging.modality == "chest X-ray":
         return True
     text = ctx.intake.prior_imaging
-    for m in _FILM_REPORTED.finditer(text):
-        start = max(text.rfind(c, 0, m.start()) for c in ".;:\n") + 1
-        if not _FILM_DENIED_BEFORE.search(text[start : m.start()]) and not _FILM_DENIED_AFTER.match(
-            text, m.end()
-        ):
-            return True
-    return False
+    return any(
+        not _DENIED_BEFORE.search(text[: m.start()]) and not _FILM_DENIED_AFTER.match(text, m.end())
+        for m in _FILM_REPORTED.finditer(text)
+    )
 
 
 _AFTER_IT = re.compile(r"\b(?:after|following) (?:the |a |an )?$", re.I)
@@ -808,7 +804,8 @@ _MASS_REPORTED = re.compile(
     r"suspicious (?:shadow|area|lesion|nodule|spot|lump|mass))\b",
     re.I,
 )
-_MASS_DENIED = re.compile(
+#: Said as not so, before a report's word in its clause ("no mass", "No X-ray.", "rule out a growth").
+_DENIED_BEFORE = re.compile(
     r"\b(?:no|not|without|nothing|never|ruled out|rule out|if|whether)\b[^.;,?]*$", re.I
 )
 #: The age from which coughing up blood alone is reason for a fast-track referral (NICE NG12's
@@ -832,7 +829,9 @@ def _explained_or_diagnosed(intake: IntakeRecord) -> bool:
     """Whether a biopsy has shown cancer (the patient is with the cancer team), a cancer has already been
     treated (its team follows it up) or a sputum test has found TB (which explains the coughed blood): no
     suspected-cancer referral is then in question."""
-    if _CANCER_TREATED.search(f"{intake.history}\n{intake.reason_for_second_opinion}"):
+    # the patient's own history, not a relative's ("Dad had a lobectomy for lung cancer")
+    told = f"{intake.history}\n{intake.reason_for_second_opinion}"
+    if any(_CANCER_TREATED.search(piece) for piece, theirs in questions.history_pieces(told) if not theirs):
         return True
     return any(f.factor.key in ("cancer_biopsy", "tb_confirmed") for f in found_factors(intake))
 
@@ -864,7 +863,7 @@ def fast_track_sentence(intake: IntakeRecord, conds: Sequence[Condition]) -> str
         reasons.append(f"coughing up blood at {FAST_TRACK_AGE} or over")
     for text in (intake.prior_imaging, intake.reason_for_second_opinion, intake.history):
         hit = next(
-            (m for m in _MASS_REPORTED.finditer(text) if not _MASS_DENIED.search(text[: m.start()])), None
+            (m for m in _MASS_REPORTED.finditer(text) if not _DENIED_BEFORE.search(text[: m.start()])), None
         )
         if hit is not None:
             reasons.append("a scan described as showing a mass or a suspicious area")

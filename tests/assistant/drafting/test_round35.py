@@ -429,3 +429,24 @@ def test_a_mass_told_of_a_child_with_a_probable_lymphoma_is_no_lung_cancer_besid
 def test_an_x_ray_said_not_to_have_been_done_is_not_taken(prior: str) -> None:
     content = _draft(_intake(age=6, prior_imaging=prior, main_question="Does she need an x-ray?"))
     assert "already been taken" not in _section_text(content, SectionKey.ANSWERS)
+
+
+def test_a_relatives_treated_cancer_leaves_the_fast_track_criteria_met() -> None:
+    """A treated cancer keeps the referral out only when it is the patient's own: "Dad had a lobectomy"."""
+    intake = _intake(
+        age=52,
+        history="Father had a lobectomy for lung cancer in 2019.",
+        prior_imaging="CXR: 3 cm mass in the left upper zone.",
+    )
+    assert "urgent suspected-cancer referral" in fast_track_sentence(intake, [condition("lung_cancer")])
+
+
+def test_a_film_reported_after_other_tests_said_not_done_is_taken() -> None:
+    content = _draft(
+        _intake(
+            age=6,
+            prior_imaging="No blood tests, chest X-ray showed right lower lobe consolidation.",
+            main_question="Does she need another x-ray?",
+        )
+    )
+    assert "already been taken" in _section_text(content, SectionKey.ANSWERS)
