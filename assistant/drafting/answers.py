@@ -407,8 +407,30 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             f"When {cond.name} is suspected, it is usually assessed the same day, so {whom} rather "
             "than waiting for this opinion if the symptoms that raised it are still present."
         )
+        if story_weighs(ctx.intake, cond, dx):
+            # "if the symptoms that raised it are still present" read as a condition to a woman nine days
+            # after a caesarean with a racing heart who had stopped her blood-thinning injections (a read
+            # draft): with the story giving it real weight, it is said plainly
+            text = (
+                f"The story gives {cond.name} real weight, and it is usually assessed the same day, so "
+                f"{whom} rather than waiting for this opinion."
+            )
         signs = same_day_signs(ctx.intake)
-        if not ward and (needs_emergency(signs) or HOSPITAL_SIGNS & set(signs)):
+        if cond.key == "foreign_body" and _CHOKED_LONG_AGO.search(questions.text_of(ctx.intake)):
+            # a peanut choked on 11 months before, with the same shadow on three films, was sent for a
+            # same-day assessment in a read draft: it is prompt, not an emergency, unless the breathing is
+            # hard
+            text = (
+                "An object breathed in weeks or months ago is not an emergency unless the breathing "
+                "becomes difficult, but it is looked for promptly, within days, by a children's chest or "
+                "ear, nose and throat team, because the infections it causes keep coming back until a "
+                "bronchoscopy removes it."
+                if ctx.intake.is_child
+                else "An object breathed in weeks or months ago is not an emergency unless the breathing "
+                "becomes difficult, but it is looked for promptly, within days, by a chest specialist, "
+                "because the infections it causes keep coming back until a bronchoscopy removes it."
+            )
+        elif not ward and (needs_emergency(signs) or HOSPITAL_SIGNS & set(signs)):
             # the draft already sends the patient to hospital today: one place, not A&E and then an
             # urgent-care service (a read draft said both for a woman with a swollen calf after a caesarean)
             text = (
@@ -727,14 +749,18 @@ def penicillin_allergy_note(intake: IntakeRecord, said: Sequence[str]) -> str:
 
 
 def _answer_next(
-    ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition]
+    ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition], answered: Sequence[str] = ()
 ) -> list[DraftSentence]:
+    """The next-steps answer; ``answered``: keys of alternatives whose own answer already gave their test."""
     tests = [
         f"for {c.name}, {c.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}"
         for c in alternatives[:4]
         # below the age it is diagnosed at there is no test for it (a preventer-inhaler trial was offered as
         # the test for asthma in a 5-month-old)
         if not c.too_young(ctx.intake.age)
+        # an alternative asked about has its test in its own answer above: read drafts gave the same test
+        # paragraph three and four times over (the answer, this list, the differential)
+        and c.key not in answered
     ]
     out = []
     dx = questions.diagnosis_condition(ctx.intake)
@@ -771,6 +797,14 @@ def _answer_next(
         out.append(
             DraftSentence(
                 text="Tests worth discussing with the doctor: " + "; ".join(tests) + ".", origin="template"
+            )
+        )
+    if any(c.key in answered and not c.too_young(ctx.intake.age) for c in alternatives[:4]):
+        out.append(
+            DraftSentence(
+                text=f"The tests for {'the other' if tests else 'the'} possibilities asked about are in the "
+                "answers on them above.",
+                origin="template",
             )
         )
     fast = topic_answers.fast_track_sentence(ctx.intake, [*([dx] if dx is not None else []), *alternatives])
@@ -854,7 +888,9 @@ def answer_sentences(
             case "next_steps" if q.topic:
                 body = _tagged(topic_answers.next_topic_sentences(ctx, q, alternatives), q.id)
             case _:
-                body = _answer_next(ctx, q, alternatives)
+                body = _answer_next(
+                    ctx, q, alternatives, [x.condition for x in sub_questions if x.kind == "could_it_be"]
+                )
         out += [head, *body]
     out = _said_once(out)
     allergy = penicillin_allergy_note(ctx.intake, [s.text for s in out])
@@ -911,6 +947,16 @@ _IMAGES_CAVEAT = re.compile(
     r"^(?:No images were analysed, so this opinion cannot check .+ against the images\.|"
     r"The images could not confirm or exclude .+, because none of the imaging models used here "
     r"looks for it\.)$"
+)
+
+
+#: A choking episode dated weeks or months back ("last summer at a BBQ he choked on peanuts", "choking episode
+#: with peanuts approximately 11 months ago").
+_CHOKED_LONG_AGO = re.compile(
+    r"\bchok\w*\b[^.;]{0,80}\b(?:\d+|a few|several|two|three|four|five|six|eight|nine|ten|eleven) "
+    r"(?:weeks|months)\s+ago\b|"
+    r"\b(?:last|over the) (?:summer|winter|spring|autumn|year)\b[^.;]{0,60}\bchok\w*",
+    re.I,
 )
 
 
@@ -1152,7 +1198,9 @@ def _entry_lines(
         lines.insert(3, story)
     # For an asked alternative this is the answer's own sentence (dropped here as a repeat then); an
     # alternative the findings or the story raised has it only here.
-    fit = symptoms_fitting(ctx.intake, cond, compared_with)
+    # (not below the age it is diagnosed at: "a cough is among those that can point to a lung cancer" of a
+    # 4-month-old, in a read draft)
+    fit = "" if cond.too_young(ctx.intake.age) else symptoms_fitting(ctx.intake, cond, compared_with)
     if fit:
         lines.insert(3, fit)
     # The story's lean on an alternative (said in its answer when it was asked, dropped here then).

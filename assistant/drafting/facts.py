@@ -513,6 +513,20 @@ _HISTORY_NAMES: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(r"\b(?:stomach|peptic|duodenal|gastric) ulcers?\b", re.I),
         "a stomach ulcer",
     ),
+    # "pancreatitis once at 27", "gallstones": the condition as told, not the table's list of tummy problems
+    # (a read summary named "a problem in the tummy ... such as gallstones, a stomach ulcer, pancreatitis or
+    # appendicitis")
+    ("abdominal_cause", re.compile(r"\bpancreatitis\b", re.I), "pancreatitis"),
+    ("abdominal_cause", re.compile(r"\bgall ?stones?\b", re.I), "gallstones"),
+    # "osteopenia on DEXA": thinning short of osteoporosis (a read summary listed osteoporosis)
+    (
+        "osteoporosis",
+        re.compile(r"^(?![^.;]*\bosteoporo)[^.;]*\bosteopeni", re.I),
+        "some thinning of the bones (osteopenia)",
+    ),
+    # "left pleuritic pain for 2 days": pain on breathing now, no past pleurisy (a read summary listed one for
+    # a woman nine days after a caesarean)
+    ("pleurisy", re.compile(r"^(?![^.;]*\bpleurisy\b)[^.;]*\bpleuritic\b", re.I), ""),
     (
         "kidney_disease",
         re.compile(r"\bkidney (?:disease|failure|function)|\bckd\b|\begfr\b", re.I),
@@ -677,8 +691,11 @@ def _history_read(
 _NEGATIVE_LIST = re.compile(
     # the test's word before or after the comma: "HIV, hepatitis B and C screening negative" (a read summary
     # listed HIV infection for a nurse whose screen was negative)
-    r"(?<![^.;\n])(?P<list>(?=[^.;\n]*\b(?:pcr|panels?|cultures?|tests?|swabs?|serology|antigens?|screen\w*)\b)"
-    r"[^.;\n]*,[^.;\n]*?)\s(?P<result>negative|normal|clear)(?=\s*(?:[.;\n]|$))",
+    # "HIV, hepatitis B and C negative" and "screen (immunoglobulins, Aspergillus IgE, alpha-1 antitrypsin)
+    # unremarkable" name the tests by what they test for (read summaries listed HIV and the deficiency)
+    r"(?<![^.;\n])(?P<list>(?=[^.;\n]*\b(?:pcr|panels?|cultures?|tests?|swabs?|serology|antigens?|screen\w*|"
+    r"hiv|hepatitis|igra|quantiferon|immunoglobulins?)\b)"
+    r"[^.;\n]*,[^.;\n]*?)\s(?P<result>negative|normal|clear|unremarkable)(?=\s*(?:[.;\n]|$))",
     re.I,
 )
 
@@ -688,7 +705,8 @@ def _spread_result(m: re.Match[str]) -> str:
     items, result = m.group("list"), m.group("result")
     if re.search(r"\b(?:positive|detected|reactive|abnormal)\b|\+ve", items, re.I):
         return m.group(0)
-    return ", ".join(f"{item} {result}" for item in items.split(","))
+    # each item read as a test ("alpha-1 antitrypsin) test unremarkable"), whatever it was named by
+    return ", ".join(f"{item} test {result}" for item in items.split(","))
 
 
 #: Words that make a past condition uncertain when said just before it ("maybe TB", "?AF", "possible asthma").

@@ -1049,7 +1049,7 @@ def atypical_caution(
     are penicillins or cephalosporins, that these do not act on its germs, or "" (a read draft answered
     "is amoxicillin the right antibiotic?" for a man back from a hotel with a hot tub, confused and
     feverish, without saying that amoxicillin does not treat Legionella)."""
-    if "atypical_pneumonia" not in {*condition_keys, *possible}:
+    if not {"atypical_pneumonia", "legionnaires"} & {*condition_keys, *possible}:
         return ""
     current = [m for m in _current(meds) if m.group and m.group.key == "antibiotic"]
     walls = [m for m in current if _CELL_WALL_ONLY.search(m.name)]

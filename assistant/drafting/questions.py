@@ -94,6 +94,12 @@ _TREATMENT = re.compile(
     # "would taking her tonsils out fix it?" (an operation asked about as the treatment)
     r"(?:tak\w+|hav\w+|get\w*) (?:her|his|their|my|the) (?:tonsils|adenoids)(?: and adenoids)? out|"
     r"tonsillectomy|adenotonsillectomy|"
+    # "should I go in the chamber anyway?", "is better the machine with two pressures", "machine for life?",
+    # "why CPAP not help me" (new cases' treatment questions went unlisted)
+    r"(?:hyperbaric |decompression |recompression )?chamber|recompression|hyperbaric|"
+    r"(?:the |a |this |that )?(?:breathing )?machine\b(?! (?:at the|in the) (?:hospital|gp|surgery|clinic))|"
+    r"bi-?pap|bi-?level|\bniv\b|non-?invasive ventilation|(?:night|cpap|breathing) mask|"
+    r"cpap\b[^.?!]{0,20}\b(?:help\w*|work\w*|not)\b|"
     r"feeding tube|peg tube|(?:would|will|could|does|do) (?:a |an |the )?"
     r"(?!(?:it|this|that|they|you|we|i|he|she)\b)[\w-]+(?: [\w-]+)? (?:help|stop|prevent) "
     r"(?:it|this|that|her|him|them))\b",
@@ -140,7 +146,18 @@ _NEXT = re.compile(
     r"what(?:'s| is) the (?:plan|next step)|"
     r"who (?:should|can|could|will|would|needs to) (?:check|look at|see|assess|test|review|examine) "
     r"(?:that|this|it|him|her|them|for)|"
-    r"(?:scans?|echo\w*|tests?|x-?rays?|appointments?|referrals?|reviews?) (?:\w+ )?(?:sooner|earlier))\b",
+    r"(?:scans?|echo\w*|tests?|x-?rays?|appointments?|referrals?|reviews?) (?:\w+ )?(?:sooner|earlier)|"
+    # "how is it confirmed?", "anything to do in the meantime?", "should I be in hospital?", "does anyone need
+    # telling about the hotel?", "which comes first, the lung or the hip?", "has anyone checked my old films?"
+    # (new cases' next-step questions went unlisted)
+    r"how (?:is|would|will|can|could) (?:it|this|that) (?:be )?"
+    r"(?:confirmed|proven|proved|diagnosed|tested for)|"
+    r"in the meantime|"
+    r"should (?:i|he|she|they|we|mum|dad) (?:be|go|stay) in(?:to)? (?:the )?hospital|"
+    r"(?:does|do|should|must) (?:anyone|anybody|someone|somebody) (?:need |be )?(?:telling|told|informed)|"
+    r"which (?:one )?(?:comes|should come|goes|should go|is done) first|"
+    r"(?:checked|compared|looked at|seen) (?:my |his |her |their |the )?(?:old|previous|earlier|past) "
+    r"(?:films?|x-?rays?|scans?|images?))\b",
     re.I,
 )
 #: "2.5 weeks" and "2-3 weeks" whole (read summaries gave "fever for about 5 weeks" for 2.5 weeks)
@@ -170,7 +187,10 @@ NOT_A_TREATMENT = (
 # Symptoms recognised in free text and how the draft names them.
 _SYMPTOMS: tuple[tuple[str, str], ...] = (
     (
-        r"cough\w*\s+(?:up\s+)?blood|haemoptysis|hemoptysis|"
+        # "coughed a little blood after the biopsy" (read as "a cough for about 2 days")
+        r"cough\w*\s+(?:up\s+)?"
+        r"(?:(?:a )?(?:little|bit of|tiny bit of|small amount of|some|specks? of|few streaks of)\s+)?"
+        r"blood|haemoptysis|hemoptysis|"
         r"blood in (?:my |the |his |her )?(?:phlegm|sputum|spit)|"
         r"(?:blood|pink|red)[- ]?(?:streaked|stained|tinged|streaky) (?:phlegm|sputum|spit|mucus)|"
         r"(?:streaks?|specks?|flecks?) of blood|blood in (?:the |my |his |her )?spit|"
@@ -595,7 +615,12 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         only_denied(text_of(intake))
         + [c for c in found if c not in asked and _only_as_event(c, correct_spelling(text_of(intake)))]
         # "No asthma or eczema" in the history: a wheeze does not name asthma unless a question asks it
-        + [c for c in denied_conditions(intake.history) if c not in asked and c not in in_question]
+        # ("No previous cardiac diagnosis" does not deny the heart failure "is it actually her heart?" asks)
+        + [
+            c
+            for c in denied_conditions(intake.history)
+            if c not in asked and c not in in_question and c.key not in vague_asked
+        ]
     )
     found = [c for c in found if c not in risks and c not in denied]
     # "CT: No pleural effusion" of a man whose brother's mesothelioma "started with fluid on the lung": what a
@@ -919,7 +944,7 @@ NOT_KNOWN = (
 #: care", "they checked HIV for Brian and it was negative"): the condition it looked for is not one the
 #: patient, or the relative, has (read summaries listed HIV among a family's conditions).
 NEGATIVE_RESULT = re.compile(
-    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine)\b|"
+    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine|unremarkable)\b|"
     r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b|"
     # "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures negative", "ANA/ENA/HIV/LFTs normal"
     # (read summaries listed COVID-19 and HIV as past conditions); not across a positive ("HIV positive, CD4
@@ -935,7 +960,9 @@ NEGATIVE_RESULT = re.compile(
 STATUS_UNKNOWN = re.compile(
     # "HIV test not done" (a read summary listed HIV among a young woman's past conditions)
     rf"\b(?:status|results?|tests?|screen(?:ing)?)\s+(?:is |was |has )?{NOT_KNOWN}\b|"
-    r"\b(?:unknown|not known|(?:never|not) (?:recently |yet )?(?:been )?tested)\b|"
+    # "Serum alpha-1 antitrypsin level never measured" (a read summary listed the deficiency as a past
+    # condition)
+    r"\b(?:unknown|not known|(?:never|not) (?:recently |yet )?(?:been )?(?:tested|measured|checked))\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
     r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"
@@ -1831,11 +1858,22 @@ def pregnant_now(intake: IntakeRecord) -> bool:
     if intake.age is not None and intake.age < 18 and writes_of_child(intake):
         return False
     text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's
+    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's; "pulmonary embolism
+    # postpartum (emergency caesarean) 5 years ago" is a past birth (a read summary said "pregnant or recently
+    # gave birth" of a woman whose last birth was five years before)
     return any(
         not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
+        and not _LONG_AGO.match(re.split(r"[.;!?\n]", text[m.end() :])[0])
         for m in _PREGNANT_NOW.finditer(text)
     )
+
+
+#: The rest of a sentence that dates what it follows months or years back ("... 5 years ago", "in 2019").
+_LONG_AGO = re.compile(
+    r"^[^.;!?\n]{0,60}?\b(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few) "
+    r"(?:months?|years?) ago|in (?:19|20)\d\d)\b",
+    re.I,
+)
 
 
 _SOMEONE_ELSE = re.compile(
@@ -2150,14 +2188,17 @@ def _without_topics(text: str) -> str:
     """``text`` without the clauses that ask a topic question or about a treatment."""
     keep = []
     for sentence in _SENTENCE.split(text):
-        if relative_at_risk(sentence) or (
-            _RECOVERY_Q.search(sentence) and not _HOW_LONG_TREATED.search(sentence)
-        ):
+        if relative_at_risk(sentence):
             continue
+        # the recovery clause only: "when will i be better and can i go back to my allotment and what should i
+        # do to be safe" asks what to do as well (a new case's next-step question went unlisted)
         keep += [
             c
             for c in _clauses(sentence)
-            if not _clause_topics(c) and not topics_in(c, ["treatment"]) and not _EXPOSURE_FOLLOW_UP.search(c)
+            if not _clause_topics(c)
+            and not topics_in(c, ["treatment"])
+            and not _EXPOSURE_FOLLOW_UP.search(c)
+            and not (_RECOVERY_Q.search(c) and not _HOW_LONG_TREATED.search(c))
         ]
     return " ".join(keep)
 

@@ -100,9 +100,17 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"(?<!subcutaneous )(?<!surgical )(?<!mediastinal )(?<!interstitial )\bemphysema\b",
          "emphysema (damaged air sacs)", ""),
         # "a perifissural nodule, typical of an intrapulmonary lymph node" is the nodule's nature, not
-        # enlarged glands (a read summary said so beside a CT that said "No lymphadenopathy")
-        (r"\b(?<!intrapulmonary )(?:lymph nodes?|glands?|lymphadenopathy)\b", "enlarged glands (lymph nodes)",
-         "enlarged glands"),
+        # enlarged glands (a read summary said so beside a CT that said "No lymphadenopathy") "Widening of the
+        # superior mediastinum ... likely normal thymus (sail sign)" (a read draft left the report's key
+        # phrase out for the mother of a 4-month-old)
+        (r"\bthymus\b|\bthymic (?:shadow|tissue|sail)\b|\bsail sign\b",
+         "the thymus, a gland that is normal in a young child and can widen the shadow in the middle of the "
+         "chest", ""),
+        # "likely normal thymus gland" is no lymph gland (a read summary told a mother of a 4-month-old the
+        # report mentioned enlarged glands)
+        (r"\b(?<!intrapulmonary )(?<!thymus )(?<!thymic )(?<!normal )(?<!thyroid )(?<!salivary )"
+         r"(?<!adrenal )(?<!sweat )(?:lymph nodes?|glands?|lymphadenopathy)\b",
+         "enlarged glands (lymph nodes)", "enlarged glands"),
         (r"\bhaz(?:y|iness)\b|\bshadow\w*|\bopacit\w*|\binfiltrat\w*|\bpatch(?:y|es)?\b",
          "shadowing on the film", ""),
     )
@@ -213,6 +221,12 @@ _HEDGED = re.compile(
     r"not (?:be )?excluded|difficult to assess|hard to assess)\b",
     re.I,
 )
+#: A finding this film could not show: "the known nodule is not clearly seen on plain film".
+_NOT_SEEN_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:is|was|are|were) not (?:clearly |well |definitely |readily |easily )?"
+    r"(?:seen|visible|identified|shown|demonstrated|appreciated)\b",
+    re.I,
+)
 #: A finding queried, not found: "?mediastinal mass", "query consolidation", "possible effusion", "cannot
 #: exclude a small effusion".
 _QUERIED = re.compile(
@@ -312,6 +326,11 @@ def _read_reports(
                         continue  # "No new nodules": says nothing of the one the report has just described
                     if _GONE_AFTER.match(sentence[m.end() :]):
                         gone.add(plain)  # "Effusion resolved." on a later film: no longer there
+                    elif _NOT_SEEN_AFTER.match(sentence[m.end() :]):
+                        # "the known nodule is not clearly seen on plain film": this film could not show it,
+                        # which neither finds it nor rules it out (a read summary said the X-ray mentioned the
+                        # nodule)
+                        hedged.add(short)
                     elif _QUERIED.search(before) or _QUERIED_AFTER.search(sentence[m.end() : m.end() + 40]):
                         # "?unfolded aorta ?thoracic aortic aneurysm ?mediastinal mass": one possibility of
                         # several, not a finding (a read summary told a frightened man "it mentions a mass")
@@ -369,8 +388,10 @@ def _large(sentence: str) -> bool:
 #: Where one report of several begins in the imaging field: "CT pulmonary angiogram (8 days ago): '...'",
 #: "Chest X-ray on admission: '...'" (a read draft gave a CT's effusions and big heart to the clear X-ray).
 _REPORT_HEAD = re.compile(
+    # "Post-biopsy chest X-ray (day 0, 4 hours): '...'" (a read summary gave its pneumothorax to the CT before
+    # it)
     r"(?:^|(?<=[.'\"\u2019\u201d;]\s))(?P<head>(?:(?:chest|repeat|follow-up|admission|earlier|previous|"
-    r"high-resolution|hr|low-dose)\s+)*"
+    r"high-resolution|hr|low-dose|post-?[a-z]+|pre-?[a-z]+|portable|baseline|initial|latest|discharge)\s+)*"
     r"(?:x-?rays?|xrays?|cxr|ct(?:pa)?|hrct|ct pulmonary angiogram|ultrasound|"
     r"echo\w*|mri|pet(?:-ct)?|scan)\b[^:'\"\n;.]{0,60}):",
     re.I,

@@ -63,6 +63,12 @@ _LAST_DAY = re.compile(
 )
 
 
+#: What falls when a child is worse: a baby's feeds and nappies, an older child's drinking (a read draft gave
+#: a 9-year-old with sickle cell disease "far fewer wet nappies").
+_INTAKE_FALLS = "feeding drops further or there are far fewer wet nappies"
+_DRINKING_FALLS = "drinking drops off or much less urine is passed"
+
+
 def _recent_pause(intake: IntakeRecord) -> bool:
     """Whether a pause in the baby's breathing in the last day is told, in the symptom list or the story, even
     as a single episode that is over: "one pause in breathing for a few seconds, then coughed", "once, last
@@ -647,8 +653,8 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
             f"hospital care ({listed}); {who} has already been assessed with them and sent home, which is "
             "usual when the oxygen level, breathing and feeding are judged safe for home, so the advice is "
             "to go back to hospital (A&E or the children's assessment unit) the same day if they get "
-            f"worse, feeding drops further or there are far fewer wet nappies, and if {who} has pauses in "
-            f"breathing, goes blue or grey, or grunts with each breath, {act_now}."
+            f"worse, {_INTAKE_FALLS if intake.age is None or intake.age < 3 else _DRINKING_FALLS}, and if "
+            f"{who} has pauses in breathing, goes blue or grey, or grunts with each breath, {act_now}."
         )
     elif intake.age is not None and intake.age < 5:
         # "today" read to a mother of a grunting, feverish baby as "tomorrow will do" (NICE NG143 and NG9

@@ -131,6 +131,10 @@ CHEST_NOTES = {
     "psittacosis": "all",
     "line-infection": "all",
     "nipple-shadow": "adult",
+    "decompression-illness": "adult",
+    "fat-embolism": "adult",
+    "fluid-overload": "all",
+    "legionnaires-disease": "adult",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -181,8 +185,10 @@ class TestChestConditionNotes:
         around the heart) and a bruised chest wall (after a fall, no strain); 140 with Q fever and psittacosis
         (infections caught from farm animals and birds, asked about by name); 142 with a central line
         infection (asked about by the mother of a child on chemotherapy) and a nipple shadow (a spot on a
-        pre-operative film)."""
-        assert len(NOTES) == 142
+        pre-operative film); 146 with decompression illness, fat embolism, fluid overload and
+        Legionnaires' disease (asked about by a diver, after a hip fracture, after drips and a transfusion,
+        and after a hotel stay or handling compost)."""
+        assert len(NOTES) == 146
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:

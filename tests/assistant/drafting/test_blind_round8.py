@@ -100,7 +100,8 @@ class TestConditions:
             ("is it pertussis", "whooping_cough"),
             ("is it atypical (mycoplasma) pneumonia?", "atypical_pneumonia"),
             ("could it be walking pneumonia", "atypical_pneumonia"),
-            ("Legionnaires disease from the hotel?", "atypical_pneumonia"),
+            # its own entry since the thirty-sixth round (its urine test, low sodium, report to public health)
+            ("Legionnaires disease from the hotel?", "legionnaires"),
         ],
     )
     def test_named(self, text: str, key: str) -> None:

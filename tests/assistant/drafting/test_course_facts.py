@@ -133,7 +133,9 @@ def test_improvement_on_antibiotics_argues_against_a_tumour_and_is_said_in_the_d
             "Our son had a fever of 39 and a cough. The X-ray showed a round shadow and he got much "
             "better after two days of amoxicillin."
         ),
-        age=5,
+        # 12, not 5: lung cancer is not weighed under 10 since the thirty-sixth round, and a younger child's
+        # question about a tumour is answered as almost unheard of at that age (test_round36)
+        age=12,
         sex="male",
     )
     cancer = condition("lung_cancer")
