@@ -142,6 +142,9 @@ class TestListReadsAudited:
 
     def test_cases_list_is_audited(self, live: Live) -> None:
         """``second-opinion cases list`` writes an operator audit event naming the cases shown."""
+        # a case of its own to list: with the test order shuffled, the queue test that made one may not have
+        # run yet (a clean-clone run listed no cases and failed here)
+        to_state(live.db, live.accounts["erin"], CaseStatus.PENDING_REVIEW)
         result = CliRunner().invoke(cli, ["cases", "list"], obj=live.settings)
         assert result.exit_code == 0, result.output
         with live.db.session() as s:
