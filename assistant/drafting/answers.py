@@ -27,7 +27,7 @@ from assistant.drafting.conditions import (
 from assistant.drafting.guardrails import lasting_days
 from assistant.drafting.medicines import medicine_sentences
 from assistant.drafting.reported import EFFUSION, reported_findings, reported_sentence
-from assistant.drafting.risk_factors import found_factors, history_names, history_sentence
+from assistant.drafting.risk_factors import FACTORS, found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
     HOSPITAL_SIGNS,
     assessed_and_sent_home,
@@ -416,7 +416,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
                 f"{whom} rather than waiting for this opinion."
             )
         signs = same_day_signs(ctx.intake)
-        if cond.key == "foreign_body" and _CHOKED_LONG_AGO.search(questions.text_of(ctx.intake)):
+        if cond.key == "foreign_body" and _choked_long_ago(ctx.intake):
             # a peanut choked on 11 months before, with the same shadow on three films, was sent for a
             # same-day assessment in a read draft: it is prompt, not an emergency, unless the breathing is
             # hard
@@ -950,14 +950,15 @@ _IMAGES_CAVEAT = re.compile(
 )
 
 
-#: A choking episode dated weeks or months back ("last summer at a BBQ he choked on peanuts", "choking episode
-#: with peanuts approximately 11 months ago").
-_CHOKED_LONG_AGO = re.compile(
-    r"\bchok\w*\b[^.;]{0,80}\b(?:\d+|a few|several|two|three|four|five|six|eight|nine|ten|eleven) "
-    r"(?:weeks|months)\s+ago\b|"
-    r"\b(?:last|over the) (?:summer|winter|spring|autumn|year)\b[^.;]{0,60}\bchok\w*",
-    re.I,
-)
+def _choked_long_ago(intake: IntakeRecord) -> bool:
+    """Whether the story dates its choking episode (the ``choking_episode`` fact's own words) weeks or
+    months back ("last summer at a BBQ he choked on peanuts", "choking episode with peanuts approximately 11
+    months ago")."""
+    choking = next(f for f in FACTORS if f.key == "choking_episode")
+    return any(
+        choking.find.search(sentence) and questions.dated_weeks_back(sentence)
+        for sentence in re.split(r"[.;!?\n]", questions.text_of(intake))
+    )
 
 
 def _said_once(sentences: list[DraftSentence]) -> list[DraftSentence]:

@@ -980,6 +980,11 @@ def companions(text: str) -> list[Condition]:
     return out
 
 
+#: What follows a condition's name used for a service ("the TB clinic", "the heart failure nurses").
+_SERVICE_AFTER = re.compile(
+    r"\s+(?:clinics?|team|nurses?|services?|specialists?|ward|unit|centre|center|screening|appointments?)\b",
+    re.I,
+)
 _NAMES_A_SERVICE = re.compile(
     r"^[\w'-]+(?:\s+[\w'-]+)?\s+(?:scans?|x-?rays?|ct|films?|clinics?|team|nurses?|specialists?|ward|unit|"
     r"centre|center|screening)\b",
@@ -1022,7 +1027,7 @@ _DENIED = re.compile(
     # "no family history of lung disease or childhood tumours" (a read summary listed a relative's lung
     # cancer)
     r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) "
-    r"(?:known |previous |diagnosed |childhood |other |any )?)*"
+    r"(?:known |previous |diagnosed |childhood |other |any |sudden |early )?)*"
     # "No family history of lung fibrosis": the organ said before the condition's own word
     r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*(?:(?:lung|lungs|chest|heart|airway) )?$|"
     # "nobody known with sudden death at a young age or heart muscle disease": after "nobody with" a
@@ -1133,6 +1138,14 @@ def main_condition(text: str) -> Condition | None:
     rewritten = _rewrite(text)
     exposure = {cond for start, neg, cond in _hits(text) if _EXPOSURE_AFTER.match(rewritten, start - neg)}
     found = [c for c in found if c not in exposure] or found
+    # "just a cold / viral cough, wait for the TB clinic appointment": a condition named only as the service
+    # that deals with it is not the diagnosis (a new case's "could he have caught TB from grandad?" was taken
+    # for the diagnosis asked about)
+    services = [
+        (cond, bool(_SERVICE_AFTER.match(rewritten, start - neg))) for start, neg, cond in _hits(text)
+    ]
+    only_service = {c for c, _ in services} - {c for c, service in services if not service}
+    found = [c for c in found if c not in only_service] or found
     if not found:
         return None
     # "'floppy airway' (laryngomalacia)": the medical name in brackets says which condition the lay words

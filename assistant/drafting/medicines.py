@@ -319,7 +319,15 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "steroid",
         "a steroid that calms inflammation",
-        (r"prednisolone", r"prednisone", r"dexamethasone", r"hydrocortisone tablets?"),
+        # "rescue pack of steroids and antibiotics" (a read draft called both "each an antibiotic")
+        (
+            r"prednisolone",
+            r"prednisone",
+            r"dexamethasone",
+            r"hydrocortisone tablets?",
+            r"steroid (?:tablets?|pills?)",
+            r"(?:(?<=pack of )|(?<=course of ))steroids",
+        ),
         treats=("copd", "asthma", "sarcoidosis", "ild"),
     ),
     MedicineGroup(
@@ -512,6 +520,33 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
     ),
     MedicineGroup("bowel", "for irritable bowel symptoms", (r"mebeverine", r"colofac", r"buscopan")),
+    # Machines and oxygen listed among the medicines: a read draft said "this opinion does not cover home NIV;
+    # the prescriber or a pharmacist can say" of a man with post-polio breathing failure.
+    MedicineGroup(
+        "breathing_machine",
+        "a breathing machine worn with a mask, usually at night (non-invasive ventilation or CPAP), set up "
+        "and reviewed by the sleep or home ventilation team",
+        (
+            r"(?:home )?niv",
+            r"bi-?pap",
+            r"bi-?level",
+            r"cpap",
+            r"non-?invasive ventilation",
+            r"(?:home |night[- ]time )?ventilator",
+        ),
+        treats=("sleep_apnoea", "neuromuscular_weakness"),
+    ),
+    MedicineGroup(
+        "cough_assist",
+        "a cough assist machine, which helps a weak cough clear phlegm, used as the physiotherapy team "
+        "advises",
+        (r"cough ?assist", r"mechanical insufflation", r"insufflation-exsufflation"),
+    ),
+    MedicineGroup(
+        "home_oxygen",
+        "oxygen at home, prescribed and reviewed by the home oxygen team",
+        (r"(?:home |long[- ]term |ambulatory )oxygen", r"oxygen (?:at home|concentrator)"),
+    ),
     # Read drafts said "this opinion does not cover saline nose drops" of babies with bronchiolitis while
     # recommending the same drops a few lines later.
     MedicineGroup(

@@ -143,6 +143,8 @@ _NEXT = re.compile(
     # "what should be done now?", "what needs to be done next?", "what's the plan now?" (a new case's
     # last question went unlisted)
     r"what (?:should|must|needs? to|has to|ought to) (?:now |next )?be done|"
+    # "what else should be done?" (a new case's question went unlisted); not "what can be done about the cough?"
+    r"what else (?:should|must|needs? to|has to|ought to|can|could) be done|"
     r"what(?:'s| is) the (?:plan|next step)|"
     r"who (?:should|can|could|will|would|needs to) (?:check|look at|see|assess|test|review|examine) "
     r"(?:that|this|it|him|her|them|for)|"
@@ -246,9 +248,13 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
     # drawing in)
     (r"grunt\w*", "grunting"),
     (
-        r"pauses? in (?:his |her |their |the )?breathing|(?:stops?|stopped|stopping) breathing|apno?eas?",
+        # "loud snoring with pauses and gasping at night" (a read draft of a 3-year-old said nothing in the
+        # story pointed to sleep apnoea)
+        r"pauses? in (?:his |her |their |the )?breathing|(?:stops?|stopped|stopping) breathing|apno?eas?|"
+        r"snor\w*(?: \w+){0,2} (?:with|and|then) (?:long )?pauses\b",
         "pauses in breathing",
     ),
+    (r"snor(?:e|es|ed|ing)\b", "snoring"),
     (r"runny nose|snuffl\w*|sneez\w*|blocked nose|stuffy nose", "a runny or blocked nose"),
     (r"drows\w*|(?:more )?sleepy|hard to wake", "drowsiness"),
     (
@@ -549,7 +555,13 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
         and c in asked
         and any(_COULD_IT_BE.search(text[max(0, s - 40) : s]) for s in mention_starts(c, text))
     ]
-    found = [c for c in named if c not in family]
+    # "Is it a COPD flare up or a collapsed lung?" of "COPD flare up, now xray says collapsed lung": a
+    # question weighing the diagnosis against another condition its own text names asks about that one as an
+    # alternative (a new case's question went unlisted)
+    weighed = [
+        c for c in companions(intake.diagnosis_in_question) if family and family[0] in asked and c in asked
+    ]
+    found = [c for c in named if c not in family or c in weighed]
     # the lay words of "'floppy airway' (laryngomalacia)" name no alternative of their own
     explained = explained_by_brackets(intake.diagnosis_in_question)
     found = [
@@ -944,7 +956,10 @@ NOT_KNOWN = (
 #: care", "they checked HIV for Brian and it was negative"): the condition it looked for is not one the
 #: patient, or the relative, has (read summaries listed HIV among a family's conditions).
 NEGATIVE_RESULT = re.compile(
-    r"\b(?:test|tests|tested|screen\w*|swabs?)\b.{0,40}\b(?:negative|normal|clear|fine|unremarkable)\b|"
+    # "urinary Legionella antigen (serogroup 1) negative" (a read summary listed Legionnaires' disease as a
+    # past condition)
+    r"\b(?:test|tests|tested|screen\w*|swabs?|antigens?|serology|pcr)\b.{0,40}\b(?:negative|normal|clear|fine|"
+    r"unremarkable)\b|"
     r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b|"
     # "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures negative", "ANA/ENA/HIV/LFTs normal"
     # (read summaries listed COVID-19 and HIV as past conditions); not across a positive ("HIV positive, CD4
@@ -962,7 +977,13 @@ STATUS_UNKNOWN = re.compile(
     rf"\b(?:status|results?|tests?|screen(?:ing)?)\s+(?:is |was |has )?{NOT_KNOWN}\b|"
     # "Serum alpha-1 antitrypsin level never measured" (a read summary listed the deficiency as a past
     # condition)
-    r"\b(?:unknown|not known|(?:never|not) (?:recently |yet )?(?:been )?(?:tested|measured|checked))\b|"
+    # "Not done: Strongyloides serology, stool microscopy, Aspergillus-specific IgE" (a new case's worm asked
+    # about was taken for a known condition)
+    r"\b(?:not (?:yet )?(?:done|performed|sent|checked|tested)|outstanding|pending)\s*:|"
+    # "Marfan features not formally assessed" (a new case's question "do I have Marfan syndrome?" was taken
+    # for a known condition)
+    r"\b(?:unknown|not known|(?:never|not) (?:recently |yet |formally )?(?:been )?(?:formally )?"
+    r"(?:tested|measured|checked|assessed|examined|evaluated))\b|"
     # "refused HIV test so far", "declined a TB test", "never had an HIV test"
     r"\b(?:refus\w*|declin\w*|(?:not|never) (?:yet )?had|hasn'?t had|has not had|did ?n[o']t (?:want|have))\b"
     r"[^.;,]{0,25}\btests?\b|\btests?\b[^.;,]{0,15}\b(?:refused|declined)\b|"
@@ -1123,7 +1144,9 @@ def _said_as_own(cond: Condition, clause: str) -> bool:
 #: just my COPD", "asthma rather than", "or is it").
 _POSSIBILITY = re.compile(
     r"\b(could|can|might|may|is (?:it|this|that|he|she)|are (?:they|these)|was (?:it|this)|or|rather|instead|"
-    r"just|really|actually|sure|sounds? like|turned into|caused by|because of|due to)\b",
+    r"just|really|actually|sure|sounds? like|turned into|caused by|because of|due to|"
+    # "Do I have Marfan syndrome?", "have I got COPD or asthma?", "does he have whooping cough?"
+    r"do(?:es)? (?:i|he|she|they|we) (?:really |actually )?have|(?:have|has) (?:i|he|she|they) got)\b",
     re.I,
 )
 
@@ -1144,8 +1167,14 @@ def asked_conditions(intake: IntakeRecord) -> list[Condition]:
     return out
 
 
-#: "after the stroke", "since his stroke": a past event the question dates from, not one it asks about.
-_AFTER_EVENT = re.compile(r"\b(?:after|since|following)\s+(?:the|his|her|my|their|a|an)\s+(?:\w+\s+)?$", re.I)
+#: "after the stroke", "since his stroke": a past event the question dates from, not one it asks about. "and
+#: with the stroke can he even have the camera test?" (a read draft weighed a stroke three months before as an
+#: alternative to a lung mass)
+_AFTER_EVENT = re.compile(
+    r"\b(?:(?:after|since|following)\s+(?:the|his|her|my|their|a|an)|with\s+(?:the|his|her|my|their))\s+"
+    r"(?:\w+\s+)?$",
+    re.I,
+)
 
 
 #: "a stroke 5 weeks ago", "pneumonia two months ago": a dated past episode.
@@ -1396,7 +1425,22 @@ _WAIT_Q = re.compile(
     r"(?! (?:\d+|a|the|another|until \w+ for|till \w+ for)\b[^.?]{0,15}\b(?:weeks?|months?|years?|scan|ct))"
     r"[^.?]{0,40}\b(?:gp|doctor|morning|tomorrow|tonight|monday|weekend|appointment|at home|see|it out|"
     r"antibiotics? to work|to work)\b|"
-    r"\b(?:or|should we|do we|can we) (?:just )?(?:keep|carry on) waiting\b",
+    r"\b(?:or|should we|do we|can we) (?:just )?(?:keep|carry on) waiting\b|"
+    # "should I take her somewhere today or wait for the GP on Monday?" (a new case's question went unlisted)
+    r"\b(?:take|bring) (?:him|her|them|the baby) (?:somewhere|anywhere|in|to be seen) "
+    r"(?:today|tonight|now)\b|"
+    r"(?:^|\bor )\s*(?:just )?wait(?:ing)? (?:for|until|till) (?:the |my |his |her |our )?"
+    r"(?:gp|doctor|monday|tomorrow|morning|appointment|weekend)\b",
+    re.I,
+)
+#: "Is the blood coughing dangerous?", "is this an emergency?": when to seek care (a new case's question went
+#: unlisted).
+_DANGER_Q = re.compile(
+    # a symptom's danger, not a medicine's or a test's ("is the warfarin dangerous now?", "the biopsy is
+    # dangerous for old man?" ask about safety)
+    r"\b(?:is|are) (?:the |this |that |his |her |my |their )?(?:\w+ ){0,2}(?:blood|bleeding|pain|breathing|"
+    r"breathlessness|cough\w*|fever|temperature|wheez\w*|sweats?|snoring|pauses)(?: \w+)? (?:dangerous|an "
+    r"emergency)\b|\b(?:is|when is) (?:this|it) an emergency\b",
     re.I,
 )
 _GOING = re.compile(r"\b(go|going|head|get|be seen|attend|call|ring|take (?:him|her|them)|come in)\b", re.I)
@@ -1492,6 +1536,9 @@ _RECOVERY_Q = re.compile(
     r"(?:goes|go away|goes away|stops|clears|settles|is gone|disappears|eases)\b|"
     r"\bwhen (?:will|would|should|might) (?:i|he|she|they|we|it) (?:start to )?(?:feel\w*|be|get) "
     r"(?:better|well|back to normal)\b|"
+    # "will it get better?", "will the cough ever go away?" (a new case's last question went unlisted)
+    r"\b(?:will|would) (?:it|this|that|the \w+|(?:my|his|her|their) \w+) (?:ever )?(?:get better|go away|"
+    r"clear up|settle|improve)\b|"
     r"\b(?:will|would|could) (?:i|he|she|they|we|mum|dad) (?:ever )?(?:get back to|go back to|be back to|"
     r"recover|get better|fully recover|be (?:the same|back to normal))\b|"
     r"\bback to (?:how|what|the way) (?:i|he|she|they) (?:was|were)\b|\brecovery (?:time|take)\b",
@@ -1684,7 +1731,7 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
             ("hospital", "whether the patient needs to be in hospital or can be cared for at home", [], [])
         )
     elif (topics_in(clause, ["urgent"]) and _GOING.search(clause) and _ASKING.search(clause)) or (
-        question and _WAIT_Q.search(clause)
+        question and (_WAIT_Q.search(clause) or _DANGER_Q.search(clause))
     ):
         out.append(("urgent", "whether to seek urgent care (A&E or hospital) now", ["urgent"], []))
     if _ACTIVITY_Q.search(clause):
@@ -1868,12 +1915,24 @@ def pregnant_now(intake: IntakeRecord) -> bool:
     )
 
 
-#: The rest of a sentence that dates what it follows months or years back ("... 5 years ago", "in 2019").
-_LONG_AGO = re.compile(
-    r"^[^.;!?\n]{0,60}?\b(?:(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few) "
-    r"(?:months?|years?) ago|in (?:19|20)\d\d)\b",
-    re.I,
+#: How long ago something happened, in words ("5 years ago", "a few months ago", "in 2019", "last summer").
+_NUMBER_WORDS = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|several|many|a few)"
+_YEARS_BACK = (
+    rf"{_NUMBER_WORDS} (?:months?|years?) ago|in (?:19|20)\d\d|"
+    r"(?:last|over the) (?:summer|winter|spring|autumn|year)"
 )
+
+#: The rest of a sentence that dates what it follows months or years back ("... 5 years ago", "in 2019").
+_LONG_AGO = re.compile(rf"^[^.;!?\n]{{0,60}}?\b(?:{_YEARS_BACK})\b", re.I)
+
+#: A sentence dated weeks, months or years back, anywhere in it.
+_WEEKS_BACK = re.compile(rf"\b(?:{_NUMBER_WORDS} weeks? ago|{_YEARS_BACK})\b", re.I)
+
+
+def dated_weeks_back(sentence: str) -> bool:
+    """Whether ``sentence`` dates what it tells weeks, months or years back ("choked on peanuts about 11
+    months ago", "last summer at a barbecue he choked")."""
+    return bool(_WEEKS_BACK.search(sentence))
 
 
 _SOMEONE_ELSE = re.compile(

@@ -47,7 +47,10 @@ _PEOPLE = (
     r"students|workers|co-?workers|staff|teachers?|roommates?|team-?mates?|"
     # "one of the lads I worked with had to have a lung transplant" (a read draft gave the stonemason who
     # wrote it "treatment that weakens the immune system")
-    r"lads|guys|blokes|chaps|mates"
+    r"lads|guys|blokes|chaps|mates|"
+    # "maternal gestational diabetes on metformin" in a newborn's history is the mother's (a read draft said
+    # it made the baby's pneumonia more likely)
+    r"maternal"
 )
 #: "the family doctor" is the patient's doctor, not a relative whose clause is someone else's (a read
 #: draft missed "the family doctor ... all the smears were negative").

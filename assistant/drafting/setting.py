@@ -23,7 +23,10 @@ _HOSPITAL = re.compile(
     r"(?:hospital|ward|icu|itu|intensive care|hdu|high dependency)"
     r"(?! (?:computer|system|notes|records|files?|scan|before|once|twice))|"
     r"(?:in|on) (?:the )?(?:icu|itu|intensive care unit|picu|nicu|special care baby unit|scbu) (?:now|still)|"
-    r"nil by mouth|(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
+    # not nil by mouth for good, fed by a tube at home ("Nil by mouth except tastes; PEG-fed": a read draft
+    # told a woman at home with a tracheostomy to tell the ward)
+    r"nil by mouth(?![^.]{0,40}\b(?:except|peg|gastrostomy|tube[- ]fed|long[- ]term|for years))|"
+    r"(?:on|given|having) (?:iv|intravenous|the drip) (?:antibiotics?|fluids|drip)|"
     # "put her on IV Unasyn ... talking about discharge", "from my hospital bed" (read
     # drafts sent two inpatients, one on day 4 after bowel surgery, "to A&E"; not "the registrar said", a
     # doctor seen before)
@@ -34,7 +37,10 @@ _HOSPITAL = re.compile(
     r"before (?:her|his|my|their) discharge|"
     r"hospital bed|the (?:ward nurse|night nurse)|"
     r"on (?:\d+|one|two|three|four|five|six) (?:litres?|liters?|l) of oxygen now|"
-    r"post-?op(?:erative)? day|day \d+ (?:after|post|since) (?:the |her |his |my )?(?:surgery|operation|op)|"
+    # "day 6 after left hip hemiarthroplasty" (a read draft told the daughter of a woman on the ward to call
+    # emergency services)
+    r"post-?op(?:erative)? day|day \d+ (?:after|post|since) (?:the |her |his |my )?(?:[\w-]+ ){0,3}?"
+    r"(?:surgery|operation|op|replacement|arthroplasty|hemiarthroplasty|fixation|repair|\w+ectomy)\b|"
     r"in hospital (?:since|now|at the moment|currently|still)|"
     # "went home ... so back in, now they say pneumonia" (a read draft sent an 88-year-old on the ward to A&E)
     r"(?:(?<=\bso )|(?<=\band )|(?<=\bis )|(?<=\bshe's )|(?<=\bhe's )|(?<=\bshes )|(?<=\bhes ))"
@@ -144,12 +150,19 @@ _STAFF_BEFORE = re.compile(
 )
 
 
+_WAS_THERE = re.compile(r"\b(?:was|were|had been)\s+(?:on|in)\s+(?:the\s+|a\s+)?$", re.I)
+
+
 def _now(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[: match.start()]
         if _DATED_PAST.search(text[match.end() :]):
             continue
         if match.group(0).lower().startswith("on ") and _STAFF_BEFORE.search(before[-45:]):
+            continue
+        # "he was on the stroke ward for five weeks": a stay told in the past (a read draft told the wife of a
+        # man at home to tell the ward)
+        if _WAS_THERE.search(before[-30:]):
             continue
         if _THEIRS.search(before) or not _NOT_NOW.search(before):
             return True

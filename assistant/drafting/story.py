@@ -67,6 +67,7 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "the chest drawing in with breaths": r"drawing in|sucking in|recession",
     "grunting": r"grunt",
     "pauses in breathing": r"pauses? in breathing|apno",
+    "snoring": r"snor",
     "a runny or blocked nose": r"runny|blocked nose|snuff",
     "drowsiness": r"drows|sleepy",
 }

@@ -660,7 +660,9 @@ EXPOSURES: tuple[Topic, ...] = (
         (
             r"budgies?",
             r"budgerigars?",
-            r"parrots?",
+            # "parrot fever" names the infection, not the birds (a read draft asked whether "the exposure to
+            # parrot" mattered for a boy who helped in a pigeon loft)
+            r"parrots?(?!\s+fever)",
             r"cockatiels?",
             r"canar(?:y|ies)",
             r"love ?birds?",
