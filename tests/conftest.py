@@ -46,6 +46,9 @@ def service_missing(service: str, reason: str) -> None:
 #: process or hold an outside service (a live app, the balancer cluster, Redis database 15,
 #: Orthanc, a Chroma server), and the tests that share one Chromium or one llama.cpp server, so
 #: each of those starts once and no two workers share a service's state.
+#: With pytest 9.2 and pytest-xdist 3.8 the groups are not applied (pytest-xdist issue 1386: xdist writes
+#: them into a node-id field pytest 9.2 no longer reads), so these folders currently run on both workers;
+#: the clean-clone runs pass that way. Pinning pytest below 9.2 brings them back and changes the schedule.
 ONE_WORKER_FOLDERS = {
     "browser": "browser",
     "deploy": "deploy",
