@@ -143,7 +143,8 @@ _NEXT = re.compile(
     # "what should be done now?", "what needs to be done next?", "what's the plan now?" (a new case's
     # last question went unlisted)
     r"what (?:should|must|needs? to|has to|ought to) (?:now |next )?be done|"
-    # "what else should be done?" (a new case's question went unlisted); not "what can be done about the cough?"
+    # "what else should be done?" (a new case's question went unlisted); not "what can be done about the
+    # cough?"
     r"what else (?:should|must|needs? to|has to|ought to|can|could) be done|"
     r"what(?:'s| is) the (?:plan|next step)|"
     r"who (?:should|can|could|will|would|needs to) (?:check|look at|see|assess|test|review|examine) "
