@@ -46,9 +46,7 @@ def service_missing(service: str, reason: str) -> None:
 #: process or hold an outside service (a live app, the balancer cluster, Redis database 15,
 #: Orthanc, a Chroma server), and the tests that share one Chromium or one llama.cpp server, so
 #: each of those starts once and no two workers share a service's state.
-#: With pytest 9.2 and pytest-xdist 3.8 the groups are not applied (pytest-xdist issue 1386: xdist writes
-#: them into a node-id field pytest 9.2 no longer reads), so these folders currently run on both workers;
-#: the clean-clone runs pass that way. Pinning pytest below 9.2 brings them back and changes the schedule.
+#: (pytest-xdist 3.8 no longer applies the groups with pytest 9.2 by itself: see ``_group_in_node_id``.)
 ONE_WORKER_FOLDERS = {
     "browser": "browser",
     "deploy": "deploy",
@@ -82,6 +80,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = one_worker_group(item)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+            _group_in_node_id(config, item, group)
+
+
+def _group_in_node_id(config: pytest.Config, item: pytest.Item, group: str) -> None:
+    """Put the group into the node id, where pytest-xdist's loadgroup scheduler reads it. pytest-xdist 3.8
+    does so by setting ``_nodeid``, which pytest 9.2 no longer reads (pytest-xdist issue 1386): the groups
+    were silently ignored, and a Redis test of the jobs folder raced one on the other worker in a
+    clean-clone run. With an older pytest, pytest-xdist's own hook still does it."""
+    if not getattr(config.option, "loadgroup", False) or "@" in item.nodeid.rsplit("]", 1)[-1]:
+        return
+    node_id = getattr(item, "_id", None)
+    if node_id is None or not hasattr(node_id, "params"):
+        return
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
