@@ -558,10 +558,10 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     ]
     # "Is it a COPD flare up or a collapsed lung?" of "COPD flare up, now xray says collapsed lung": a
     # question weighing the diagnosis against another condition its own text names asks about that one as an
-    # alternative (a new case's question went unlisted)
-    weighed = [
-        c for c in companions(intake.diagnosis_in_question) if family and family[0] in asked and c in asked
-    ]
+    # alternative (a new case's question went unlisted) (read only when the question asks about the diagnosis
+    # itself: the alternatives are read several times per draft, and most questions do not)
+    asks_dx = bool(family) and family[0] in asked
+    weighed = [c for c in companions(intake.diagnosis_in_question) if c in asked] if asks_dx else []
     found = [c for c in named if c not in family or c in weighed]
     # the lay words of "'floppy airway' (laryngomalacia)" name no alternative of their own
     explained = explained_by_brackets(intake.diagnosis_in_question)
