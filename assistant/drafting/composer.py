@@ -34,7 +34,14 @@ from assistant.drafting.citations import (
     check_draft_citations,
     hold_unsupported_model_sentences,
 )
-from assistant.drafting.conditions import Condition, addresses, conditions_in, diagnosis_family, mentions
+from assistant.drafting.conditions import (
+    Condition,
+    addresses,
+    condition,
+    conditions_in,
+    diagnosis_family,
+    mentions,
+)
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
 from assistant.drafting.model_names import readable_model_name
@@ -70,6 +77,8 @@ from assistant.drafting.sources import (
     usable_sentence,
 )
 from assistant.drafting.story import settled_already, story_signs, story_weighs
+from assistant.drafting.topics import Topic, medicine_name, prescribed
+from assistant.drafting.topics import topic as _topic
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
 from assistant.intake import IntakeRecord
@@ -426,11 +435,49 @@ def _has_images(imaging: ImagingFindings) -> bool:
     return bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds) or bool(imaging.refused)
 
 
-def _questions(ctx: _Context) -> list[DraftSentence]:
+def topic_of(key: str) -> Topic | None:
+    """The topic with ``key``, or None for a subject that is no topic (a relative named)."""
+    try:
+        return _topic(key)
+    except KeyError:
+        return None
+
+
+def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -> list[str]:
+    """Questions to take to the doctor built from the patient's own: the test that would tell each alternative
+    they named, and each medicine they asked about (read drafts offered only "what makes you confident in the
+    diagnosis?" to patients who had asked about a clot, a PEG tube or a second inhaler)."""
+    out: list[str] = []
+    for q in sub_questions:
+        if q.kind == "could_it_be" and q.condition and len(out) < 2:
+            try:
+                name = condition(q.condition).name
+            except KeyError:
+                continue  # a condition the table does not know is asked about in the patient's own words
+            out.append(f"Which test would show whether it could be {name}, and is it worth doing now?")
+    medicines = [
+        t
+        for q in sub_questions
+        if q.kind == "treatment"
+        for t in (topic_of(key) for key in q.subjects)
+        if t is not None and t.kind == "treatment"
+    ]
+    for t in list(dict.fromkeys(medicines))[:2]:
+        name = medicine_name(t, intake.medications)
+        out.append(
+            f"Should I carry on with {name}, and for how long?"
+            if prescribed(t, intake.medications)
+            else f"Do I need {name}?"
+        )
+    return out
+
+
+def _questions(ctx: _Context, sub_questions: Sequence[SubQuestion] = ()) -> list[DraftSentence]:
     dx = ctx.diagnosis
     verdict = verdict_for(questions.diagnosis_condition(ctx.intake), "", ctx.imaging)
     named = dx if dx == questions.UNNAMED else f"the diagnosis of {dx}"
     fixed = [f"What makes you confident in {named}, and what would change it?"]
+    fixed += _own_questions(ctx.intake, sub_questions)
     if verdict.direction != "supports" and _has_images(ctx.imaging):
         # with a report told in the intake, the question is whether it was read against these images
         fixed.append(
@@ -631,7 +678,7 @@ def compose_draft(
         SectionKey.IMAGES: lambda: _images(ctx),
         SectionKey.AGREEMENT: lambda: _agreement(ctx),
         SectionKey.ALTERNATIVES: lambda: _alternatives(ctx, items),
-        SectionKey.QUESTIONS: lambda: _questions(ctx),
+        SectionKey.QUESTIONS: lambda: _questions(ctx, sub_questions),
         SectionKey.LIMITATIONS: lambda: _limitations(ctx),
     }
     sections = _without_repeats(

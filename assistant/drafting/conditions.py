@@ -478,6 +478,10 @@ def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = 
     others = [k for k in leaders if k != term.default]
     if len(leaders) > 1 and best > 0 and len(others) == 1:
         return condition(others[0])
+    if child and term.child_default and len(leaders) > 1:
+        # a tie among a child's readings is not settled by the adult default (a new case's "could it be his
+        # heart?" of a 13-year-old who collapsed sprinting was read as angina or a heart attack)
+        return condition(leaders[0])
     return condition(leaders[0] if len(leaders) == 1 else term.default)
 
 
@@ -1018,6 +1022,9 @@ _DENIED = re.compile(
     r"personal|family|witnessed|observed|documented|definite|obvious|f/?hx|fh|hx|pmh|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant|"
+    # "No family history of sudden cardiac death or Marfan syndrome known" (a read summary listed both as a
+    # relative's conditions)
+    r"sudden|unexplained|premature|"
     # "No active cancer, no previous VTE" (a read summary listed a lung cancer as a past condition)
     r"active|current|ongoing|untreated)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
@@ -1026,7 +1033,7 @@ _DENIED = re.compile(
     # past conditions)
     # "no family history of lung disease or childhood tumours" (a read summary listed a relative's lung
     # cancer)
-    r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+)?,? (?:or|nor) "
+    r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+){0,2},? (?:or|nor) "
     r"(?:known |previous |diagnosed |childhood |other |any |sudden |early )?)*"
     # "No family history of lung fibrosis": the organ said before the condition's own word
     r"(?:[a-z]+(?: [a-z]+)?(?:, |/))*(?:(?:lung|lungs|chest|heart|airway) )?$|"

@@ -23,7 +23,6 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
-from assistant.drafting.questions import pregnant_now
 from assistant.drafting.risk_factors import FRAGMENTS, patient_marked
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
@@ -286,7 +285,8 @@ def summary_sentences(
         who.append(intake.sex.strip().lower())
     if who:
         # read summaries left out "24 weeks pregnant", which changes the answers on clots and X-rays
-        pregnant = ", and pregnant or recently gave birth" if pregnant_now(intake) else ""
+        said = questions.pregnancy_said(intake)
+        pregnant = f", and {said}" if said else ""
         out.append(f"The patient is {', '.join(who)}{pregnant}.")
     groups = [
         _join(names) + (f" for {_about(lasting)}" if lasting else "")
@@ -595,18 +595,23 @@ _SERVICES = re.compile(
 
 def _without_condition(m: re.Match[str]) -> str:
     """A service's name without the condition it is named after ("the TB service" -> "the service")."""
-    words = m.group("before").split()
-    for n in range(1, len(words) + 1):
-        if conditions_in(" ".join(words[-n:])):
-            return " ".join(words[:-n]) + (" " if words[:-n] else "") + m.group("service")
-    return m.group(0)
+    return questions.without_named_condition(m, "service")
 
 
 #: A piece that ends the list the pieces before it began, and a piece that opens with a denial.
 _OR_MORE = re.compile(r"^\s*(?:or|nor)\b", re.I)
 _DENIAL_OPENS = re.compile(r"^\s*(?:no|not|never|nil|without|denies|denied)\b", re.I)
 #: A piece about the illness now, counted in days ("Now day 5: ...") or getting worse ("worsening ...").
-_NOW = re.compile(r"\bday \d+\b|^\s*(?:worsening|increasing)\b", re.I)
+_NOW = re.compile(
+    r"\bday \d+\b|^\s*(?:worsening|increasing)\b|"
+    # "Impression: musculoskeletal chest pain", "Discharge impression 'CAP'": what this illness was called (a
+    # read summary listed an A&E impression as a past condition)
+    r"^\s*(?:(?:discharge|working|ed|a&e|admission|clinical|provisional|gp)\s+)?(?:impression|imp)\b",
+    re.I,
+)
+#: "Treated as community-acquired pneumonia with oral amoxicillin": the illness now, however "treated" dates
+#: other clauses (a read summary listed a 2-year-old's pneumonia of this week as a past condition).
+_TREATED_AS = re.compile(r"\btreated as\b", re.I)
 #: A clause that dates an illness in the past ("TB as a teenager", "pneumonia in 2019", "previous clot").
 _PAST_MARK = re.compile(
     r"\b(?:previous|prior|past|before|ago|earlier|old|as a (?:child|baby|toddler|teenager|teen)|"
@@ -661,13 +666,15 @@ def _history_read(
             renamed.update(c.key for c in conditions_in(clause))
             continue  # "HIV test they did, I think it is negative", "HIV status unknown"
         clause = questions.VACCINE_MENTIONS.sub(" ", clause)  # "had flu and COVID vaccines": no illness had
+        clause = questions.without_workplaces(clause)  # "worked on a tuberculosis ward": no TB had
         if _ASKED_ONLY.search(clause) and not _RESULT_GIVEN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue
         denied = denied_conditions(clause)
         names = []
         for c in conditions_in(clause):
-            if c.key in current and not theirs and not _PAST_MARK.search(_DAYS_AGO.sub(" ", clause)):
+            dated = _PAST_MARK.search(_TREATED_AS.sub(" ", _DAYS_AGO.sub(" ", clause)))
+            if c.key in current and not theirs and not dated:
                 continue
             name = _history_name(c, clause) if c not in denied else ""
             if name != c.name:

@@ -432,7 +432,11 @@ _EVENT_FILLER = frozenset(
     ]
 )
 _ONSET_AFTER = re.compile(
-    r"^\s*(?:started |began |came on |starting )?(?:after|since|following)\b", re.IGNORECASE
+    # "started 2 days after choking on popcorn"
+    r"^\s*(?:started |began |came on |starting )?"
+    r"(?:(?:\d+|a|an|one|two|three|a few|several) (?:hours?|days?|weeks?) )?"
+    r"(?:after|since|following)\b",
+    re.IGNORECASE,
 )
 
 
@@ -592,6 +596,11 @@ def assess_priority(
     # episode with a toy" of a cough three weeks old is history (a read draft opened with an emergency).
     first = intake.symptoms[0] if intake.symptoms else None
     onset_now = first is not None and not long_standing(first.description, first.duration)
+    # "started 2 days after choking on popcorn" of a cough of 8 days: the event it dates from is as old as the
+    # cough (a read draft called a choking fit 10 days before an emergency now)
+    if first is not None and _ONSET_AFTER.search(first.onset or ""):
+        days = lasting_days(first.duration or "")
+        onset_now = onset_now and (days is None or days < 1)
     question = question_to_triage(intake.main_question)
     for text in (*symptoms_now(intake), intake.onset if onset_now else "", question):
         decision = checker.check(text) if text.strip() else None

@@ -70,6 +70,22 @@ class MedicineGroup:
 # Antibiotics treat these (a COPD flare-up with coloured phlegm included); not viral illnesses.
 _INFECTIONS = ("pneumonia", "aspiration", "empyema", "bronchiectasis", "copd")
 
+#: The biologic injections for severe asthma, by name and brand (one list for the medicines table and the
+#: treatment topic).
+ASTHMA_BIOLOGIC_NAMES: tuple[str, ...] = (
+    r"mepolizumab",
+    r"nucala",
+    r"benralizumab",
+    r"fasenra",
+    r"reslizumab",
+    r"dupilumab",
+    r"dupixent",
+    r"omalizumab",
+    r"xolair",
+    r"tezepelumab",
+    r"tezspire",
+)
+
 GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "opioid",
@@ -222,7 +238,46 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
     ),
     # "Pulmozyme (dornase alfa) nebulised once a day" is a cystic fibrosis medicine breathed in, not the
-    # enzyme put into a chest drain (a read draft called it a fibrinolytic)
+    # enzyme put into a chest drain (a read draft called it a fibrinolytic) Biologic injections for severe
+    # asthma ("should I have the injection (mepolizumab)?": a read draft said the opinion "does not cover" it)
+    MedicineGroup(
+        "asthma_biologic",
+        "a biologic injection for severe asthma, which calms the allergic or eosinophil-driven "
+        "inflammation of the airways and lowers the need for steroid tablets",
+        ASTHMA_BIOLOGIC_NAMES,
+        treats=("asthma",),
+    ),
+    MedicineGroup(
+        "tranexamic",
+        "a medicine that helps blood to clot, used for heavy periods and for bleeding such as coughing up "
+        "blood",
+        (r"tranexamic(?: acid)?", r"cyklokapron"),
+    ),
+    MedicineGroup(
+        "acetazolamide",
+        "a medicine used to help prevent altitude sickness (and for glaucoma)",
+        (r"acetazolamide", r"diamox"),
+    ),
+    MedicineGroup(
+        "progestogen",
+        "a hormone tablet (a progestogen) used for heavy or irregular periods",
+        (r"norethisterone", r"utovlan", r"medroxyprogesterone", r"provera"),
+    ),
+    MedicineGroup(
+        "epilepsy",
+        "an epilepsy medicine",
+        (
+            r"levetiracetam",
+            r"keppra",
+            r"sodium valproate",
+            r"valproate",
+            r"epilim",
+            r"lamotrigine",
+            r"carbamazepine",
+            r"phenytoin",
+            r"topiramate",
+        ),
+    ),
     MedicineGroup(
         "mucolytic",
         "a medicine that thins sticky phlegm so that it is easier to cough up (a mucolytic), taken as a "
@@ -263,6 +318,18 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"ceftriaxone",
             r"levofloxacin",
             r"ciprofloxacin",
+            # "co-trimoxazole (septrin) weekends", the prevention of Pneumocystis in a child on chemotherapy
+            # (a read draft said the opinion "does not cover" it)
+            r"co-?trimoxazole",
+            r"septrin",
+            r"trimethoprim",
+            r"cefuroxime",
+            r"metronidazole",
+            r"gentamicin",
+            r"tazocin",
+            r"piperacillin",
+            r"meropenem",
+            r"vancomycin",
             r"antibiotics?",
         ),
         treats=_INFECTIONS,
@@ -313,6 +380,18 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"alectinib",
             r"erlotinib",
             r"gefitinib",
+            # a child's leukaemia maintenance ("mercaptopurine, vincristine monthly at hospital": a read draft
+            # said the opinion "does not cover" them)
+            r"mercaptopurine",
+            r"6-?mp",
+            r"vincristine",
+            r"cyclophosphamide",
+            r"doxorubicin",
+            r"etoposide",
+            r"imatinib",
+            r"tamoxifen",
+            r"letrozole",
+            r"anastrozole",
         ),
         treats=("lung_cancer", "mesothelioma", "metastasis"),
     ),
@@ -709,6 +788,20 @@ _STOPPED = (
     r"no longer taking|used to"
 )
 _ENDED = re.compile(rf"\b(?:{_FINISHED}|{_STOPPED})\b", re.IGNORECASE)
+#: Still taken, whatever a letter says: "letter says stopped but still taking" (a read draft called a woman's
+#: amlodipine and naproxen stopped, and passed over what the discharge letter had asked).
+_STILL = re.compile(
+    r"\b(?:still (?:taking|takes?|on it|on them|using|uses?|having)|kept (?:on )?taking|"
+    r"carr(?:y|ies|ied|ying) on (?:taking|with)|continu\w* (?:to take|taking))\b",
+    re.IGNORECASE,
+)
+
+
+def ended(note: str) -> bool:
+    """Whether a listed medicine's note says it is no longer taken ("finished", "stopped 2016"), and not that
+    it still is ("letter says stopped but still taking")."""
+    return _ENDED.search(note) is not None and _STILL.search(note) is None
+
 
 # A bracketed note on a listed medicine that is not part of its name: "(finished)", "(bought)".
 _NOTE = re.compile(
@@ -742,8 +835,12 @@ _USAGE = re.compile(
 
 # A note in the draft's words: how the medicine is taken or whether it still is.
 _PLAIN_NOTES: tuple[tuple[str, str], ...] = (
-    (_FINISHED, "course finished"),
-    (_STOPPED, "stopped"),
+    (
+        _STILL.pattern + rf"(?=.*\b(?:{_STOPPED})\b)|\b(?:{_STOPPED})\b.*" + _STILL.pattern,
+        "still taken, although a letter or the team said to stop it",
+    ),
+    (rf"^(?!.*{_STILL.pattern}).*\b(?:{_FINISHED})\b", "course finished"),
+    (rf"^(?!.*{_STILL.pattern}).*\b(?:{_STOPPED})\b", "stopped"),
     (r"\bnew\b|newly started|just started", "newly started"),
     (r"bought|over the counter|otc|from the (?:chemist|pharmacy|shop)", "bought without a prescription"),
     (r"when needed|as needed|as required|if needed|prn|occasionally|sometimes", "taken when needed"),
@@ -807,7 +904,9 @@ def listed_medicine(text: str) -> ListedMedicine:
     usage = _USAGE.search(name)
     if usage:
         notes.append(usage.group(1))
-        name = name[: usage.start()]
+        # "doxycycline - finished" is named "doxycycline" (a read draft said "doxycycline - (course
+        # finished)")
+        name = name[: usage.start()].rstrip(" ,;:-\u2013")
     # The group is the named medicine's, not one its bracketed words mention: "levothyroxine 50 mcg (thyroid
     # went low on amiodarone)" is a thyroid hormone (a read draft called it a heart rhythm medicine); a
     # bracket is read only when the name outside it is none the table knows ("Calpol" in "the pink medicine
@@ -822,13 +921,16 @@ def listed_medicine(text: str) -> ListedMedicine:
 def _others(bracket: str, outside: str) -> bool:
     """Whether a bracketed note is about other medicines: "amoxicillin 1g IV (co-amoxiclav and clarithromycin
     stopped day 2)" is taken now; the stopped ones are the two it replaced (a read draft said "amoxicillin
-    (stopped)" of the antibiotic a woman was on). A medicine named before the note's status word is another
-    one's; "D-vitamin drops (I stopped because ... calcium)" and "none now (doxycycline course finished)" keep
-    theirs."""
+    (stopped)" of the antibiotic a woman was on). A medicine named before or after the note's status word is
+    another one's; "D-vitamin drops (I stopped because ... calcium)" and "none now (doxycycline course
+    finished)" keep theirs."""
     status = _ENDED.search(bracket)
     if status is None or not any(g.matches(outside) for g in GROUPS):
         return False
-    return any(g.matches(bracket[: status.start()]) for g in GROUPS)
+    # "losartan 50mg (since 4 months, stopped lisinopril)": the one named after the status word was stopped (a
+    # read draft said "losartan (stopped)" of the medicine that replaced it)
+    after = re.match(r"\s+(?:(?:the|my|his|her|their)\s+)?([\w-]+)", bracket[status.end() :])
+    return any(g.matches(bracket[: status.start()]) or (after and g.matches(after.group(1))) for g in GROUPS)
 
 
 def listed_medicines(text: str) -> list[ListedMedicine]:
@@ -921,7 +1023,7 @@ def nsaid_caution(
 
 def _current(meds: Sequence[ListedMedicine]) -> list[ListedMedicine]:
     """The medicines still taken ("clopidogrel stopped 2016" is not)."""
-    return [m for m in meds if not _ENDED.search(m.note)]
+    return [m for m in meds if not ended(m.note)]
 
 
 #: A heparin injection, and what makes one a treatment dose rather than a preventive one.
@@ -1234,7 +1336,7 @@ def medicine_sentences(
         names = _join([m.said for m in group_meds])
         what = group.what
         if key == "anticoagulant" and all(
-            _heparin_dose(m) == "preventive" and not _ENDED.search(m.note) for m in group_meds
+            _heparin_dose(m) == "preventive" and not ended(m.note) for m in group_meds
         ):
             # "enoxaparin 40mg injection daily": a read draft's "treats or prevents blood clots" beside a
             # suspected clot suggested the preventive dose already treated one

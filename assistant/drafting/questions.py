@@ -100,6 +100,14 @@ _TREATMENT = re.compile(
     r"(?:the |a |this |that )?(?:breathing )?machine\b(?! (?:at the|in the) (?:hospital|gp|surgery|clinic))|"
     r"bi-?pap|bi-?level|\bniv\b|non-?invasive ventilation|(?:night|cpap|breathing) mask|"
     r"cpap\b[^.?!]{0,20}\b(?:help\w*|work\w*|not)\b|"
+    # "is there anything that will stop the cough?", "what can be done about the cough?": relief of a
+    # symptom (a new case's question went unlisted)
+    r"(?:anything|something) (?:that |which )?(?:will |would |can |could |might |to )?"
+    r"(?:stop|ease|settle|calm|"
+    r"relieve|soothe|quieten|help(?: with)?) (?:the |his |her |my |this |that |their )?"
+    r"(?:cough\w*|pain|breathless\w*|wheez\w*|symptoms?|phlegm)|"
+    r"what (?:can|could|should) (?:be done|i do|we do|he do|she do|they do) (?:about|for) "
+    r"(?:the |his |her |my |this |that |their )?(?:cough\w*|pain|breathless\w*|wheez\w*|symptoms?|phlegm)|"
     r"feeding tube|peg tube|(?:would|will|could|does|do) (?:a |an |the )?"
     r"(?!(?:it|this|that|they|you|we|i|he|she)\b)[\w-]+(?: [\w-]+)? (?:help|stop|prevent) "
     r"(?:it|this|that|her|him|them))\b",
@@ -160,7 +168,15 @@ _NEXT = re.compile(
     r"(?:does|do|should|must) (?:anyone|anybody|someone|somebody) (?:need |be )?(?:telling|told|informed)|"
     r"which (?:one )?(?:comes|should come|goes|should go|is done) first|"
     r"(?:checked|compared|looked at|seen) (?:my |his |her |their |the )?(?:old|previous|earlier|past) "
-    r"(?:films?|x-?rays?|scans?|images?))\b",
+    r"(?:films?|x-?rays?|scans?|images?)|"
+    # "Should he be tested?", "should she get checked?" of the patient; "Should I agree to the PEG tube?",
+    # "should we sign the ReSPECT form?" (a decision on what is proposed) (new cases' next-step questions
+    # went unlisted)
+    r"(?:should|could|can|will|would|must|do(?:es)?) (?:i|he|she|they|we|mum|dad|\w+) (?:\w+ )?"
+    r"(?:be|get|getting) (?:tested|checked|swabbed|scanned|x-?rayed)|"
+    r"(?:should|do|must|can|shall) (?:i|we|he|she|they|mum|dad) "
+    r"(?:agree|consent|sign|say yes|say no|go along)\b|"
+    r"whether (?:or not )?to (?:agree|consent|sign))\b",
     re.I,
 )
 #: "2.5 weeks" and "2-3 weeks" whole (read summaries gave "fever for about 5 weeks" for 2.5 weeks)
@@ -917,11 +933,23 @@ DENIED_LIST = re.compile(
 )
 
 
+#: A list's heading saying its items are not done or not back: "Not done:", "Pending:", "Awaiting:".
+_LIST_HEADER = re.compile(
+    r"^\s*(?:not (?:yet )?(?:done|performed|sent|checked|tested)|outstanding|pending|awaiting|"
+    r"to (?:do|be done)|"
+    r"planned|still to (?:do|come))\s*:",
+    re.I,
+)
+
+
 def _top_level_pieces(sentence: str) -> list[str]:
     """A sentence split at its commas, except inside brackets: "husband smoked for decades (died 2019,
     heart attack)" is one piece about the husband (a read summary made the heart attack the patient's)."""
-    if DENIED_LIST.match(sentence):
-        return [sentence]  # "Never had asthma, hay fever or eczema": every item is denied
+    if DENIED_LIST.match(sentence) or _LIST_HEADER.match(sentence):
+        # "Never had asthma, hay fever or eczema": every item is denied; "Not done: Strongyloides serology,
+        # stool microscopy, ..., Aspergillus-specific IgE": every item is still to do (a read summary listed
+        # aspergillosis as a past condition)
+        return [sentence]
     pieces = re.split(r",\s+(?=[a-z])", sentence)
     out: list[str] = []
     for piece in pieces:
@@ -1001,7 +1029,11 @@ STATUS_UNKNOWN = re.compile(
     r"\btests?\s+(?:was |were |has been |being )?(?:offered|recommended|advised|suggested|planned|arranged)\b"
     r"(?![^.;]{0,40}\b(?:positive|showed|confirmed|found)\b)|"
     r"\b(?:offered|recommended|advised|suggested)\s+(?:me |her |him )?(?:an? |the )?(?:routine )?"
-    r"\w+ tests?\b",
+    r"\w+ tests?\b|"
+    # "differential CTD-associated NSIP and atypical/Pneumocystis infection", "cavitating carcinoma is a
+    # differential", "?TB vs ?parapneumonic": what the team is still weighing (a read summary listed
+    # Pneumocystis pneumonia as a past condition of a woman whose bronchoscopy was to look for it)
+    r"\b(?:differentials?|ddx|d/?dx)\b|\b(?:vs\.?|versus)\s|(?:^|\s)\?\s?[a-z]",
     re.I,
 )
 
@@ -1037,7 +1069,7 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
 def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Condition, ...]:
     out: list[Condition] = []
     for clause, theirs in history_pieces(history):
-        clause = VACCINE_MENTIONS.sub(" ", clause)
+        clause = without_workplaces(VACCINE_MENTIONS.sub(" ", clause))
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             excluded = set(denied_conditions(clause))
             # trouble at birth is no illness of its own, unless the condition is present from birth
@@ -1049,7 +1081,7 @@ def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Con
             ]
     for text in (reason, symptom_text):
         for clause in _PIECES.split(text):
-            clause = VACCINE_MENTIONS.sub(" ", clause)
+            clause = without_workplaces(VACCINE_MENTIONS.sub(" ", clause))
             if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
                 continue
             spelt = correct_spelling(clause)
@@ -1101,6 +1133,38 @@ VACCINE_MENTIONS = re.compile(
     r"tuberculosis) is common\b",
     re.I,
 )
+#: Work among the sick: "worked 9 years on a tuberculosis ward", "nursed TB patients", "when we had TB
+#: patients"
+#: name where the patient worked, not an illness they had (a read summary listed TB as a past condition of a
+#: nurse never treated for it). The condition's words before the place are blanked out of such a clause.
+_AT_WORK = re.compile(
+    r"\b(?:work\w*|nurs(?:e|es|ed|ing)\b(?! homes?)|jobs?|employed|staff|volunteer\w*)", re.I
+)
+_WORKPLACE = re.compile(
+    r"(?P<before>(?:\b[\w/-]+\s+){1,3}?)(?P<place>wards?|sanatori(?:um|ums|a)|units?|patients|clinics?|"
+    r"hospitals?)\b",
+    re.I,
+)
+
+
+def without_named_condition(m: re.Match[str], kept: str) -> str:
+    """A place's or a service's name without the condition it is named after ("the TB service" -> "the
+    service", "a tuberculosis ward" -> "a ward"): ``m`` holds the words before it in its group "before" and
+    the name in its group ``kept``."""
+    words = m.group("before").split()
+    for n in range(1, len(words) + 1):
+        if conditions_in(" ".join(words[-n:])):
+            return " ".join(words[:-n]) + (" " if words[:-n] else "") + m.group(kept)
+    return m.group(0)
+
+
+def without_workplaces(clause: str) -> str:
+    """``clause`` without the conditions a workplace is named after, when it tells of work among the sick."""
+    if not _AT_WORK.search(clause):
+        return clause
+    return _WORKPLACE.sub(lambda m: without_named_condition(m, "place"), clause)
+
+
 #: Breathing trouble at birth: "fluid on the lungs at birth" in a term baby is no pleural effusion, nor heart
 #: failure (a read summary listed a pleural effusion for a boy with a wet cough since infancy).
 _AT_BIRTH = re.compile(
@@ -1147,7 +1211,12 @@ _POSSIBILITY = re.compile(
     r"\b(could|can|might|may|is (?:it|this|that|he|she)|are (?:they|these)|was (?:it|this)|or|rather|instead|"
     r"just|really|actually|sure|sounds? like|turned into|caused by|because of|due to|"
     # "Do I have Marfan syndrome?", "have I got COPD or asthma?", "does he have whooping cough?"
-    r"do(?:es)? (?:i|he|she|they|we) (?:really |actually )?have|(?:have|has) (?:i|he|she|they) got)\b",
+    r"do(?:es)? (?:i|he|she|they|we) (?:really |actually )?have|(?:have|has) (?:i|he|she|they) got|"
+    # "How do they know it is TB and not cancer?" weighs the cancer a first doctor named (a new case's
+    # question went unlisted, the cancer having been read as a co-diagnosis)
+    r"how (?:do|can|could|did|would|will) (?:they|you|the doctors?|we|i|anyone) (?:\w+ )?"
+    r"(?:know|tell|be sure)|"
+    r"(?:and|but) not)\b",
     re.I,
 )
 
@@ -1613,12 +1682,30 @@ _CONTRACEPTION = re.compile(
     re.I,
 )
 _BREASTFEEDING = re.compile(r"\bbreast[- ]?fe(?:ed|eding|d)\b|\bnursing (?:my|the) baby\b", re.I)
+#: A question about a plan for care in an emergency: "should I agree to the ReSPECT form saying no more
+#: hospital?", "should we agree to a DNACPR?", "is treating her at the home as good as hospital?" (a new
+#: case's
+#: question was answered only as "what should happen next").
+_CARE_PLAN_Q = re.compile(
+    r"(?-i:\bReSPECT\b)|\brespect (?:form|plan|document)\b|\b(?:dnacpr|dnar|dnr)\b|"
+    r"\bdo not (?:attempt )?(?:cardio\w* )?resuscitat\w*|\bceiling of (?:care|treatment)\b|"
+    r"\btreatment escalation plan\b|\badvance (?:care plan\w*|decision|directive)\b|\bno more hospital\b|"
+    r"\b(?:not|never|no longer) (?:to )?(?:go|be sent|be taken|be admitted|going) (?:in)?to hospital\b|"
+    r"\b(?:at|in) the (?:care|nursing) home\b[^?]{0,40}\b(?:as good as|instead of|rather than|or)\b[^?]{0,20}"
+    r"\bhospital\b|\beverything (?:done|possible)\b",
+    re.I,
+)
 #: (topic, summary, pattern) for the questions about a treatment's length and family plans.
 _PLAN_QUESTIONS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("duration", "how long the treatment is needed and when it can stop", _HOW_LONG_TREATED),
     ("contraception", "which contraception is safe now", _CONTRACEPTION),
     ("pregnancy", "what the illness and its treatment mean for a future pregnancy", _PREGNANCY),
     ("breastfeeding", "whether breastfeeding is safe with the treatment", _BREASTFEEDING),
+    (
+        "care_plan",
+        "what a plan for care in an emergency (such as a ReSPECT form) means, and whether to agree to it",
+        _CARE_PLAN_Q,
+    ),
 )
 
 
@@ -1890,10 +1977,29 @@ _PREGNANT_NOW = re.compile(
     r"(?:baby|child|pregnancy)|"
     r"pregnancy (?:to date|so far)|"
     r"(?:gave|given) birth (?:\d+|one|two|three|four|five|six|a few) (?:days?|weeks?) ago|"
-    r"(?:\d+|one|two|three|four|five|six) weeks? (?:after|since) (?:the |my )?(?:birth|delivery|"
-    r"c-?section|caesarean))\b",
+    # "10 days after an emergency caesarean" (a new case's summary left the birth out)
+    r"(?:(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few) (?:days?|weeks?)|day \d+) "
+    r"(?:after|since|post|following) "
+    r"(?:the |my |her |an? )?(?:emergency |planned |elective )?(?:birth|delivery|c-?section|caesarean))\b",
     re.I,
 )
+
+
+#: The words of :data:`_PREGNANT_NOW` that tell of a birth already given, not a pregnancy going on.
+_AFTER_BIRTH = re.compile(r"post-?partum|birth|delivery|c-?section|caesarean", re.I)
+
+
+def pregnancy_said(intake: IntakeRecord) -> str:
+    """How the summary says :func:`pregnant_now`: "pregnant", "recently gave birth" when only one of them is
+    told, "pregnant or recently gave birth" otherwise, "" when neither (a read summary said "pregnant or
+    recently gave birth" of a woman five weeks after her baby was born)."""
+    if not pregnant_now(intake):
+        return ""
+    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    kinds = {bool(_AFTER_BIRTH.search(m.group(0))) for m in _own_pregnancy_mentions(text)}
+    return {frozenset({True}): "recently gave birth", frozenset({False}): "pregnant"}.get(
+        frozenset(kinds), "pregnant or recently gave birth"
+    )
 
 
 def pregnant_now(intake: IntakeRecord) -> bool:
@@ -1909,11 +2015,31 @@ def pregnant_now(intake: IntakeRecord) -> bool:
     # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's; "pulmonary embolism
     # postpartum (emergency caesarean) 5 years ago" is a past birth (a read summary said "pregnant or recently
     # gave birth" of a woman whose last birth was five years before)
-    return any(
-        not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
-        and not _LONG_AGO.match(re.split(r"[.;!?\n]", text[m.end() :])[0])
+    return bool(_own_pregnancy_mentions(text))
+
+
+#: A woman named in the story: "she is pregnant" after "my only daughter is 24" is the daughter's pregnancy.
+_WOMAN_NAMED = re.compile(
+    # not a wife or a mother, whom a carer writing for the patient may call "she"
+    r"\b(?:daughter|daughter-in-law|sister|niece|granddaughter|friend|neighbou?r|colleague)\b",
+    re.I,
+)
+
+
+def _own_pregnancy_mentions(text: str) -> list[re.Match[str]]:
+    """The mentions of a pregnancy now, or a recent birth, that are the patient's: not a daughter's ("my
+    daughter is 30 weeks pregnant", and "she is pregnant" a few sentences after her; a read summary called a
+    woman of 53 pregnant), nor one long past."""
+    return [
+        m
         for m in _PREGNANT_NOW.finditer(text)
-    )
+        if not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
+        and not (
+            m.group(0).lower().startswith("she")
+            and _WOMAN_NAMED.search(text[max(0, m.start() - 200) : m.start()])
+        )
+        and not _LONG_AGO.match(re.split(r"[.;!?\n]", text[m.end() :])[0])
+    ]
 
 
 #: How long ago something happened, in words ("5 years ago", "a few months ago", "in 2019", "last summer").
@@ -2358,7 +2484,10 @@ def asserted_symptom_names(text: str) -> list[str]:
 
 
 _EVENT = re.compile(
-    r"\b(?:once|one time|twice|a single|seconds?|before (?:the )?(?:illness|it started|this))\b", re.I
+    r"\b(?:once|one time|twice|a single|seconds?|before (?:the )?(?:illness|it started|this))\b|"
+    # "a minute or so", "sudden, 10 days ago" (a read summary gave "a choking episode for about 10 days")
+    r"^\s*(?:a|about|around|under|less than|\d+(?:-\d+)?)\s+(?:\w+\s+)?(?:minutes?|mins?)\b",
+    re.I,
 )
 
 
@@ -2382,6 +2511,14 @@ _TIMES_IN = re.compile(
 )
 
 
+#: When a brief event happened: "2.5 weeks ago" whole, "last night" (a summary said "5 weeks ago").
+_WHEN_AGO = re.compile(
+    r"\b(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
+    r"(?:days?|weeks?|months?|years?) ago|yesterday|last (?:week|night|month|year))\b",
+    re.I,
+)
+
+
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
 
@@ -2390,14 +2527,24 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """
     out: list[tuple[list[str], str]] = []
     seen: set[str] = set()
-    for symptom in intake.symptoms:
+    for i, symptom in enumerate(intake.symptoms):
         names = [n for n in asserted_symptom_names(symptom.description) if n not in seen]
+        # "once, 2 months ago", "20-30 seconds, 2 days before illness": an event, not how long it
+        # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
+        # about 2 days")
+        event = _EVENT.search(f"{symptom.duration} {symptom.onset}")
+        if event and names:
+            # "coughing and gagging fit while eating peanuts, 1 minute, 10 days ago" beside "persistent cough,
+            # 8 days": the fit is dated, and the cough is left to the entry that says how long it has lasted
+            # (a summary had given "a choking episode and a cough" no duration at all)
+            later = {n for s in intake.symptoms[i + 1 :] for n in asserted_symptom_names(s.description)}
+            names = [n for n in names if n not in later] or names[:1]
+            ago = _WHEN_AGO.search(f"{symptom.duration} {symptom.onset}")
+            if ago and not RESOLVED.search(f"{symptom.description} {symptom.duration}"):
+                seen.update(names)
+                names = [*names[:-1], f"{names[-1]} ({ago.group(0).lower()})"]
         seen.update(names)
         if names:
-            # "once, 2 months ago", "20-30 seconds, 2 days before illness": an event, not how long it
-            # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
-            # about 2 days")
-            event = _EVENT.search(f"{symptom.duration} {symptom.onset}")
             lasting = "" if event else duration_in(symptom.duration, symptom.onset, symptom.description)
             told = f"{symptom.description} {symptom.duration}"
             over = RESOLVED.search(told)  # said over ("now settled", "all gone"), as the triage reads it

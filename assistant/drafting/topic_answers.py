@@ -207,6 +207,8 @@ def next_topic_sentences(
             return _recurrence(ctx, conds)
         case "outlook":
             return _outlook(ctx, conds)
+        case "care_plan":
+            return _care_plan(ctx)
         case "duration" | "contraception" | "pregnancy" | "breastfeeding":
             return _plan(ctx, q, conds)
         case _:
@@ -1226,6 +1228,49 @@ def _plan(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> lis
     return out
 
 
+_DEMENTIA = re.compile(r"\bdementia\b|\balzheimer", re.I)
+
+
+def _care_plan(ctx: AnswerContext) -> list[DraftSentence]:
+    """What a plan for care in an emergency (a ReSPECT form, a DNACPR decision, treatment at the care home)
+    is, what it does not stop, who decides, in general terms; never whether this patient should have one (a
+    read draft answered "should I agree to the ReSPECT form saying no more hospital?" with what should happen
+    next for pneumonia)."""
+    out = [
+        _t(
+            "A ReSPECT form, or a similar emergency care plan, records recommendations about the care "
+            "someone would or would not want in an emergency, such as whether to be taken to hospital or "
+            "whether resuscitation (CPR) should be attempted; it is agreed with the person when they can "
+            "take part, and otherwise made in their best interests by the clinician responsible with the "
+            "people who know them, including anyone holding a lasting power of attorney for health and "
+            "welfare."
+        ),
+        _t(
+            "A plan to be cared for at home or in the care home is not a plan to stop treatment: an "
+            "infection can still be treated with antibiotics by mouth, with fluids, comfort and relief of "
+            "breathlessness, and the plan can be reviewed at any time and changed if things change."
+        ),
+    ]
+    if _DEMENTIA.search(f"{ctx.intake.history}\n{_story(ctx.intake)}"):
+        out.append(
+            _t(
+                "In advanced dementia, chest infections often come back as swallowing weakens, and a "
+                "hospital stay often brings more confusion and distress and does not always change how the "
+                "infection turns out, which is why many families and teams choose care where the person "
+                "lives; how that applies to one person is judged with the GP and the care team."
+            )
+        )
+    out.append(
+        _t(
+            "Whether to agree to the plan is the person's decision when they can make it, and otherwise a "
+            "best-interests decision made with the clinician responsible, the attorney and the family; this "
+            "opinion cannot make it, and asking the GP or the care team for a further discussion is always "
+            "reasonable."
+        )
+    )
+    return out
+
+
 _TB_KEYS = frozenset({"tuberculosis", "drug_resistant_tb"})
 #: A baby or young child in the home of someone with TB of the lungs.
 _YOUNG_CONTACT = re.compile(
@@ -1391,6 +1436,11 @@ def _contacts(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
             "treating clinician or the public-health team, who can arrange it"
             + (
                 "; the TB service should be told now who shares the home, above all any baby or young child."
+                if c.key in _TB_KEYS
+                # TB only weighed beside another diagnosis (MAC, which does not pass between people): the
+                # service is told if TB is confirmed (a read draft said "now" of a woman with MAC)
+                else "; if TB is confirmed, the TB service should be told who shares the home, above all any "
+                "baby or young child."
                 if tb
                 else "."
             )

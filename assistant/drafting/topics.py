@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.drafting.medicines import OPIOID_NAMES
+from assistant.drafting.medicines import ASTHMA_BIOLOGIC_NAMES, OPIOID_NAMES
 
 TopicKind = Literal["treatment", "test", "urgent", "activity", "contacts", "lifestyle", "exposure"]
 
@@ -304,17 +304,7 @@ TOPICS: tuple[Topic, ...] = (
         "a biologic injection",
         (
             r"biologics?(?: (?:injections?|jabs?|treatments?|therap\w*|medicines?))?",
-            r"mepolizumab",
-            r"nucala",
-            r"benralizumab",
-            r"fasenra",
-            r"reslizumab",
-            r"dupilumab",
-            r"dupixent",
-            r"omalizumab",
-            r"xolair",
-            r"tezepelumab",
-            r"tezspire",
+            *ASTHMA_BIOLOGIC_NAMES,
         ),
         "biologic injections for severe asthma (such as mepolizumab, benralizumab, dupilumab, omalizumab or"
         " tezepelumab) each block one part of the inflammation behind asthma attacks; they are for asthma "
@@ -773,7 +763,10 @@ EXPOSURES: tuple[Topic, ...] = (
 #: such as "little" before the name; "the" only before those a household shares (a read draft left
 #: "is the 8-month-old baby at risk?" of a man with TB unanswered).
 _AGED = (
-    r"(?:\d+[- ]?(?:year|yr|month|week)s?[- ]?old |little |young |new-?born |elderly |baby |big |older "
+    # "the new baby" (a new case's question when it would be safe to hold the new baby went unlisted); not
+    # "her new baby" of a sister's baby
+    r"(?:\d+[- ]?(?:year|yr|month|week)s?[- ]?old |little |young |new-?born |"
+    r"(?<!her )(?<!his )(?<!their )new |elderly |baby |big |older "
     r"|younger |pregnant |other )?"
 )
 _RELATIVE = (
@@ -809,6 +802,8 @@ _AT_RISK = re.compile(
     r"the long term|a long time)\b)|around|to be (?:near|around|with))|"
     # "can we visit my sister's newborn?", "can my mum who is on chemo be around her?"
     r"visit\w*|be (?:around|near|with) (?:her|him|them|the baby)|hold (?:her|him|the baby)|"
+    # "when will it be safe to hold the new baby?" (a new case's question went unlisted)
+    r"hold (?:the|my|our|his|her|their) (?:new(?:born)? |little |baby )?(?:baby|newborn|grand\w+)|"
     r"(?:come|go) round|"
     # "can my kids get it?", "can my kids get TB from me?", "can she give it to other children?"
     r"get (?:it|this|that|the same|tb|covid(?:-19)?|whooping cough)\b|get \w+ (?:from|off) (?:me|him|her|us)|"
