@@ -56,7 +56,14 @@ ONE_WORKER_FOLDERS = {
     "assistant/health": "health",
     "knowledge": "knowledge",
 }
-ONE_WORKER_FIXTURES = {"browser": "browser", "llama_server": "llama", "gguf_path": "llama"}
+#: The chat answers' module ingests the starter pack once per worker (about 25 s each time here): on one
+#: worker it is ingested once.
+ONE_WORKER_FIXTURES = {
+    "browser": "browser",
+    "llama_server": "llama",
+    "gguf_path": "llama",
+    "kb_settings": "chat-answers",
+}
 
 
 def one_worker_group(item: pytest.Item) -> str | None:
