@@ -433,6 +433,16 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
     ),
 )
 _SENTENCE_END = re.compile(r"[.?!;\n]")
+#: How a tie among a child's readings of a vague "heart" is settled: the heart causes of a young person's
+#: collapse or chest pain first.
+_CHILD_HEART_TIES = (
+    "cardiomyopathy",
+    "arrhythmia",
+    "pericarditis",
+    "myocarditis",
+    "congenital_heart_disease",
+    "heart_failure",
+)
 #: Chest pain told of a child, for a vague "heart" that only an adult's reading had cues for.
 _CHILD_CHEST_PAIN = re.compile(r"\bchest pain|\bpain\b[^.?!;\n]{0,40}\bchest\b", re.I)
 
@@ -480,8 +490,10 @@ def _reading(term: VagueTerm, text: str, start: int, end: int, *, child: bool = 
         return condition(others[0])
     if child and term.child_default and len(leaders) > 1:
         # a tie among a child's readings is not settled by the adult default (a new case's "could it be his
-        # heart?" of a 13-year-old who collapsed sprinting was read as angina or a heart attack)
-        return condition(leaders[0])
+        # heart?" of a 13-year-old who collapsed sprinting was read as angina or a heart attack), nor by heart
+        # failure, which comes first in the table and is rare at that age
+        rank = {k: i for i, k in enumerate(_CHILD_HEART_TIES)}
+        return condition(min(leaders, key=lambda k: rank.get(k, len(rank))))
     return condition(leaders[0] if len(leaders) == 1 else term.default)
 
 

@@ -1201,6 +1201,41 @@ def atypical_caution(
     )
 
 
+#: Kinds of medicine not usually taken several at once, with their plural name and how many make it unusual.
+_SAME_KIND: dict[str, tuple[str, int]] = {
+    "antibiotic": ("antibiotics", 3),
+    "anticoagulant": ("blood thinners", 2),
+    "nsaid": ("anti-inflammatory painkillers", 2),
+}
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+#: Heparin while warfarin takes effect is a planned overlap, not two blood thinners by mistake.
+_BRIDGING = re.compile(r"\bwarfarin\b", re.I)
+
+
+def same_kind_caution(meds: Sequence[ListedMedicine]) -> str:
+    """When the medicines still taken hold several of a kind not usually doubled (three antibiotics from A&E
+    and the GP, two blood thinners, two anti-inflammatory painkillers), that which to take now is worth
+    checking, or "" (a read draft listed a deaf man's three antibiotics from two prescribers, whose question
+    was "which tablets I take, all 3?", as each "the kind of medicine used for pneumonia")."""
+    for key, (plural, many) in _SAME_KIND.items():
+        same = [m for m in _current(meds) if m.group is not None and m.group.key == key and not m.several]
+        if len(same) < many:
+            continue
+        if (
+            key == "anticoagulant"
+            and any(_BRIDGING.search(m.name) for m in same)
+            and any(_HEPARIN.search(m.name) for m in same)
+        ):
+            continue
+        return (
+            f"{_upper(_join([m.name for m in same]))} are all {plural}; taking "
+            f"{_NUMBER_WORDS.get(len(same), str(len(same)))} at once is unusual unless a doctor planned it "
+            "that way, so which of them to take now is worth checking with the prescriber or a pharmacist "
+            "today."
+        )
+    return ""
+
+
 def rifampicin_caution(meds: Sequence[ListedMedicine], condition_keys: Sequence[str]) -> str:
     """For TB (active or latent), whose usual treatments include rifampicin: the listed medicines whose
     levels it lowers (a read draft for a man about to start TB treatment on gliclazide did not say
@@ -1410,6 +1445,9 @@ def medicine_sentences(
     bleeding = bleeding_caution(meds, symptoms)
     if bleeding:
         out.append(bleeding)
+    same = same_kind_caution(meds)
+    if same:
+        out.append(same)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

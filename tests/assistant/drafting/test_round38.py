@@ -100,7 +100,8 @@ def test_a_child_s_heart_is_never_read_as_a_heart_attack() -> None:
     intake = _intake(
         diagnosis_in_question="dehydration and exercise asthma",
         age=13,
-        reason_for_second_opinion="He collapsed at football training doing sprints; he said he felt his heart "
+        reason_for_second_opinion="He collapsed at football training doing sprints; he said he felt his "
+        "heart "
         "going really fast. My brother died in his sleep at 32 and they never found why.",
         main_question="Could it be his heart, with what happened to my brother?",
     )
@@ -288,6 +289,30 @@ def test_medicines_the_table_did_not_know_are_named_for_what_they_are() -> None:
     assert "does not cover" not in text
     assert re.search(r"co-trimoxazole[^;]* is an antibiotic", text)
     assert re.search(r"mepolizumab is a biologic injection for severe asthma", text)
+
+
+def test_three_antibiotics_from_two_prescribers_are_worth_checking() -> None:
+    meds = ["amoxicillin 500mg (A&E)", "clarithromycin 500mg (A&E)", "doxycycline 100mg (GP)"]
+    text = _section_text(
+        _draft(_intake(main_question="Which tablets do I take, all 3?", medications=meds)), SectionKey.ANSWERS
+    )
+    assert "are all antibiotics; taking three at once is unusual" in text
+
+
+def test_the_usual_pair_of_antibiotics_is_not_flagged() -> None:
+    meds = ["amoxicillin 500mg", "clarithromycin 500mg"]
+    text = _section_text(
+        _draft(_intake(main_question="Is this the right antibiotic?", medications=meds)), SectionKey.ANSWERS
+    )
+    assert "at once is unusual" not in text
+
+
+def test_two_anti_inflammatory_painkillers_are_worth_checking() -> None:
+    meds = ["ibuprofen 400mg", "naproxen 500mg"]
+    text = _section_text(
+        _draft(_intake(main_question="Are my painkillers right?", medications=meds)), SectionKey.ANSWERS
+    )
+    assert "are all anti-inflammatory painkillers; taking two at once is unusual" in text
 
 
 def test_norethisterone_is_a_clot_risk() -> None:
