@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path
 
@@ -27,12 +28,22 @@ ANSWERS = [
 ]
 
 
-def play_worker(app: LiveApp, case_id: str) -> None:
-    """Stand in for the drafting worker: lease the job, report each stage, leave a draft for review."""
-    with app.db.session() as s:
-        # The queued job (a resubmitted case also has its earlier, finished one).
-        job = next(j for j in jobs.jobs_for_case(s, case_id) if j.status == "queued")
-        assert jobs.lease_next(s, "browser-test-worker", 60, job_id=job.id) is not None
+def play_worker(app: LiveApp, case_id: str, wait_s: float = 15.0) -> None:
+    """Stand in for the drafting worker: lease the job, report each stage, leave a draft for review.
+
+    Like a real worker it waits for the job to be queued: a resubmission's page already shows "Your case has
+    been submitted" from the first time, so the test can reach here before the app has queued the new job (a
+    run found no queued job once)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with app.db.session() as s:
+            # The queued job (a resubmitted case also has its earlier, finished one).
+            job = next((j for j in jobs.jobs_for_case(s, case_id) if j.status == "queued"), None)
+            if job is not None:
+                assert jobs.lease_next(s, "browser-test-worker", 60, job_id=job.id) is not None
+                break
+        assert time.monotonic() < deadline, f"no queued job for case {case_id} within {wait_s} s"
+        time.sleep(0.2)
     for stage in ("imaging", "retrieval", "drafting", "checking"):
         with app.db.session() as s:
             jobs.progress(s, job.id, stage)
