@@ -1995,8 +1995,7 @@ def pregnancy_said(intake: IntakeRecord) -> str:
     recently gave birth" of a woman five weeks after her baby was born)."""
     if not pregnant_now(intake):
         return ""
-    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-    kinds = {bool(_AFTER_BIRTH.search(m.group(0))) for m in _own_pregnancy_mentions(text)}
+    kinds = {bool(_AFTER_BIRTH.search(m.group(0))) for m in _own_pregnancy_mentions(intake)}
     return {frozenset({True}): "recently gave birth", frozenset({False}): "pregnant"}.get(
         frozenset(kinds), "pregnant or recently gave birth"
     )
@@ -2011,11 +2010,10 @@ def pregnant_now(intake: IntakeRecord) -> bool:
         return False
     if intake.age is not None and intake.age < 18 and writes_of_child(intake):
         return False
-    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
     # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's; "pulmonary embolism
     # postpartum (emergency caesarean) 5 years ago" is a past birth (a read summary said "pregnant or recently
     # gave birth" of a woman whose last birth was five years before)
-    return bool(_own_pregnancy_mentions(text))
+    return bool(_own_pregnancy_mentions(intake))
 
 
 #: A woman named in the story: "she is pregnant" after "my only daughter is 24" is the daughter's pregnancy.
@@ -2026,14 +2024,35 @@ _WOMAN_NAMED = re.compile(
 )
 
 
-def _own_pregnancy_mentions(text: str) -> list[re.Match[str]]:
+#: A partner writing for the patient: "I am writing for my wife", "My partner (29) is 30 weeks pregnant".
+_FOR_PARTNER = re.compile(
+    r"\b(?:for|about|behalf of)\s+my\s+(?:\w+\s+)?(?:wife|partner|girlfriend|fianc\S*)\b|"
+    r"^\W*my\s+(?:wife|partner|girlfriend|fianc\S*)\b",
+    re.I,
+)
+#: Someone else, when a partner writes: then "she" and "my wife" are the patient.
+_SOMEONE_ELSE_FOR_PARTNER = re.compile(
+    r"\b(?:daughter|daughter-in-law|sister|mum|mother|niece|friend|granddaughter|neighbou?r|colleague)\b"
+    r"[^.;!?\n]*$",
+    re.I,
+)
+
+
+def _own_pregnancy_mentions(intake: IntakeRecord) -> list[re.Match[str]]:
     """The mentions of a pregnancy now, or a recent birth, that are the patient's: not a daughter's ("my
     daughter is 30 weeks pregnant", and "she is pregnant" a few sentences after her; a read summary called a
-    woman of 53 pregnant), nor one long past."""
+    woman of 53 pregnant), nor one long past. When a partner writes ("I am writing for my wife. She is 30
+    weeks pregnant"), "she" and "my wife" are the patient."""
+    text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+    partner = bool(
+        _FOR_PARTNER.search(intake.reason_for_second_opinion.strip()[:200])
+        or _FOR_PARTNER.search(intake.main_question.strip()[:120])
+    )
+    someone_else = _SOMEONE_ELSE_FOR_PARTNER if partner else _SOMEONE_ELSE
     return [
         m
         for m in _PREGNANT_NOW.finditer(text)
-        if not _SOMEONE_ELSE.search(text[max(0, m.start() - 40) : m.start()])
+        if not someone_else.search(text[max(0, m.start() - 40) : m.start()])
         and not (
             m.group(0).lower().startswith("she")
             and _WOMAN_NAMED.search(text[max(0, m.start() - 200) : m.start()])

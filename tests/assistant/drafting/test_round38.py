@@ -420,6 +420,26 @@ def test_a_daughter_s_pregnancy_is_not_the_patient_s() -> None:
     assert not pregnant_now(intake)
 
 
+def test_a_partner_writing_for_the_patient_tells_her_pregnancy() -> None:
+    # a husband's "she is 30 weeks pregnant" had been read as someone else's pregnancy, so a clot was weighed
+    # with the D-dimer and the usual scoring rules, which pregnancy makes unreliable
+    intake = _intake(
+        sex="female",
+        age=30,
+        reason_for_second_opinion="I am writing for my wife. She is 30 weeks pregnant and breathless.",
+    )
+    assert pregnancy_said(intake) == "pregnant"
+
+
+def test_a_partner_writing_of_the_patient_s_sister_tells_no_pregnancy_of_hers() -> None:
+    intake = _intake(
+        sex="female",
+        age=30,
+        reason_for_second_opinion="I am writing for my wife. Her sister is 30 weeks pregnant.",
+    )
+    assert not pregnant_now(intake)
+
+
 def test_days_after_a_caesarean_is_after_a_birth() -> None:
     intake = _intake(sex="female", age=32, history="Day 10 after emergency caesarean section.")
     assert pregnant_now(intake)
