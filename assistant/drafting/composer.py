@@ -435,7 +435,7 @@ def _has_images(imaging: ImagingFindings) -> bool:
     return bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds) or bool(imaging.refused)
 
 
-def topic_of(key: str) -> Topic | None:
+def _topic_of(key: str) -> Topic | None:
     """The topic with ``key``, or None for a subject that is no topic (a relative named)."""
     try:
         return _topic(key)
@@ -459,7 +459,7 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         t
         for q in sub_questions
         if q.kind == "treatment"
-        for t in (topic_of(key) for key in q.subjects)
+        for t in (_topic_of(key) for key in q.subjects)
         if t is not None and t.kind == "treatment"
     ]
     for t in list(dict.fromkeys(medicines))[:2]:

@@ -457,9 +457,10 @@ def dated_by_another(intake: IntakeRecord, index: int) -> bool:
 
 
 _BRIEF = re.compile(r"\b(?:seconds?|a minute|minutes?|\d+ ?mins?|briefly|a moment|a few moments)\b", re.I)
-#: When something happened, not how long it lasted: "2 days ago", "yesterday", "last week".
+#: When something happened, not how long it lasted: "2 days ago", "yesterday", "last week"; "2.5 weeks ago"
+#: whole (a summary had dated an event "5 weeks ago").
 AGO = re.compile(
-    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
+    r"\b(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
     r"(?:days?|weeks?|months?|years?) ago|yesterday|last (?:week|night|month|year))\b",
     re.I,
 )

@@ -1993,9 +1993,9 @@ def pregnancy_said(intake: IntakeRecord) -> str:
     """How the summary says :func:`pregnant_now`: "pregnant", "recently gave birth" when only one of them is
     told, "pregnant or recently gave birth" otherwise, "" when neither (a read summary said "pregnant or
     recently gave birth" of a woman five weeks after her baby was born)."""
-    if not pregnant_now(intake):
-        return ""
     kinds = {bool(_AFTER_BIRTH.search(m.group(0))) for m in _own_pregnancy_mentions(intake)}
+    if not kinds:
+        return ""
     return {frozenset({True}): "recently gave birth", frozenset({False}): "pregnant"}.get(
         frozenset(kinds), "pregnant or recently gave birth"
     )
@@ -2003,25 +2003,13 @@ def pregnancy_said(intake: IntakeRecord) -> str:
 
 def pregnant_now(intake: IntakeRecord) -> bool:
     """Pregnant now, or within weeks of a birth (a clot is then tested for without the D-dimer)."""
-    if intake.sex.strip().lower() not in {"female", "woman"}:
-        return False
-    # a baby's or child's intake written by a pregnant mother is not the patient's pregnancy
-    if intake.age is not None and (intake.age < 12 or intake.age > 55):
-        return False
-    if intake.age is not None and intake.age < 18 and writes_of_child(intake):
-        return False
-    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's; "pulmonary embolism
-    # postpartum (emergency caesarean) 5 years ago" is a past birth (a read summary said "pregnant or recently
-    # gave birth" of a woman whose last birth was five years before)
     return bool(_own_pregnancy_mentions(intake))
 
 
-#: A woman named in the story: "she is pregnant" after "my only daughter is 24" is the daughter's pregnancy.
-_WOMAN_NAMED = re.compile(
-    # not a wife or a mother, whom a carer writing for the patient may call "she"
-    r"\b(?:daughter|daughter-in-law|sister|niece|granddaughter|friend|neighbou?r|colleague)\b",
-    re.I,
-)
+#: Women the story may name beside the patient, not a wife or a mother, whom a carer writing for the patient
+#: may call "she": "she is pregnant" after "my only daughter is 24" is the daughter's pregnancy.
+_OTHER_WOMEN = r"daughter|daughter-in-law|sister|niece|granddaughter|friend|neighbou?r|colleague"
+_WOMAN_NAMED = re.compile(rf"\b(?:{_OTHER_WOMEN})\b", re.I)
 
 
 #: A partner writing for the patient: "I am writing for my wife", "My partner (29) is 30 weeks pregnant".
@@ -2031,18 +2019,24 @@ _FOR_PARTNER = re.compile(
     re.I,
 )
 #: Someone else, when a partner writes: then "she" and "my wife" are the patient.
-_SOMEONE_ELSE_FOR_PARTNER = re.compile(
-    r"\b(?:daughter|daughter-in-law|sister|mum|mother|niece|friend|granddaughter|neighbou?r|colleague)\b"
-    r"[^.;!?\n]*$",
-    re.I,
-)
+_SOMEONE_ELSE_FOR_PARTNER = re.compile(rf"\b(?:{_OTHER_WOMEN}|mum|mother)\b[^.;!?\n]*$", re.I)
 
 
 def _own_pregnancy_mentions(intake: IntakeRecord) -> list[re.Match[str]]:
     """The mentions of a pregnancy now, or a recent birth, that are the patient's: not a daughter's ("my
     daughter is 30 weeks pregnant", and "she is pregnant" a few sentences after her; a read summary called a
     woman of 53 pregnant), nor one long past. When a partner writes ("I am writing for my wife. She is 30
-    weeks pregnant"), "she" and "my wife" are the patient."""
+    weeks pregnant"), "she" and "my wife" are the patient. None for a man, a child under 12 or a woman over
+    55, nor in a child's intake a parent writes (the pregnancy is the mother's)."""
+    if intake.sex.strip().lower() not in {"female", "woman"}:
+        return []
+    if intake.age is not None and (intake.age < 12 or intake.age > 55):
+        return []
+    if intake.age is not None and intake.age < 18 and writes_of_child(intake):
+        return []
+    # "my daughter is 30 weeks pregnant" is the daughter's pregnancy, not the patient's; "pulmonary embolism
+    # postpartum (emergency caesarean) 5 years ago" is a past birth (a read summary said "pregnant or recently
+    # gave birth" of a woman whose last birth was five years before)
     text = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
     partner = bool(
         _FOR_PARTNER.search(intake.reason_for_second_opinion.strip()[:200])
@@ -2530,14 +2524,6 @@ _TIMES_IN = re.compile(
 )
 
 
-#: When a brief event happened: "2.5 weeks ago" whole, "last night" (a summary said "5 weeks ago").
-_WHEN_AGO = re.compile(
-    r"\b(?:(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|ten|twelve|a few|several) "
-    r"(?:days?|weeks?|months?|years?) ago|yesterday|last (?:week|night|month|year))\b",
-    re.I,
-)
-
-
 def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """Each symptom entry's plain names with its own duration ('' when none), in order, each name once.
 
@@ -2558,7 +2544,7 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
             # (a summary had given "a choking episode and a cough" no duration at all)
             later = {n for s in intake.symptoms[i + 1 :] for n in asserted_symptom_names(s.description)}
             names = [n for n in names if n not in later] or names[:1]
-            ago = _WHEN_AGO.search(f"{symptom.duration} {symptom.onset}")
+            ago = AGO.search(f"{symptom.duration} {symptom.onset}")
             if ago and not RESOLVED.search(f"{symptom.description} {symptom.duration}"):
                 seen.update(names)
                 names = [*names[:-1], f"{names[-1]} ({ago.group(0).lower()})"]

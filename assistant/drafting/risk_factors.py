@@ -162,6 +162,9 @@ FRAGMENTS: dict[str, str] = {
         r"(?:feeds?|feeding|milk|bottles?|breast ?feeds?|drinks?|fluids|liquids|thin fluids|saliva)\b|"
         r"\b(?:feeds?|feeding|milk|drinks?|fluids)\b[^.;]{0,30}\bchok\w*"
     ),
+    # "a TB ward", "TB patients": where someone worked, a fact of its own (``tb_work``), which the contact
+    # with someone with TB (``tb_contact``) does not count again
+    "<tb_workplace>": r"\b(?:tb|tuberculosis)\s+(?:wards?|patients|sanatori(?:um|ums|a)|units?|hospitals?)\b",
 }
 
 
