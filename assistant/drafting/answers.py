@@ -356,7 +356,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
-    if cond.too_young(ctx.intake.age) and cond.under_age:
+    if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
         # asked about below the age it is diagnosed at: said plainly, without weighing the story for it or a
         # test for it (a preventer-inhaler trial was offered for a 4-month-old), nor what tells it apart in an
         # adult (early menopause and FRAX were weighed for a 3-year-old's bones)
@@ -757,7 +757,7 @@ def _answer_next(
         for c in alternatives[:4]
         # below the age it is diagnosed at there is no test for it (a preventer-inhaler trial was offered as
         # the test for asthma in a 5-month-old)
-        if not c.too_young(ctx.intake.age)
+        if not c.too_young(questions.exact_age(ctx.intake))
         # an alternative asked about has its test in its own answer above: read drafts gave the same test
         # paragraph three and four times over (the answer, this list, the differential)
         and c.key not in answered
@@ -799,7 +799,7 @@ def _answer_next(
                 text="Tests worth discussing with the doctor: " + "; ".join(tests) + ".", origin="template"
             )
         )
-    if any(c.key in answered and not c.too_young(ctx.intake.age) for c in alternatives[:4]):
+    if any(c.key in answered and not c.too_young(questions.exact_age(ctx.intake)) for c in alternatives[:4]):
         out.append(
             DraftSentence(
                 text=f"The tests for {'the other' if tests else 'the'} possibilities asked about are in the "
@@ -1133,7 +1133,7 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
     )
     # below the age it is diagnosed at (asthma in a baby, work-related asthma in a toddler), a condition is
     # discussed only when asked about, and then said to be so
-    named = [c for c in named if c in asked or not c.too_young(ctx.intake.age)]
+    named = [c for c in named if c in asked or not c.too_young(questions.exact_age(ctx.intake))]
     out: list[tuple[Condition, str]] = [
         (
             c,
@@ -1165,7 +1165,11 @@ def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[C
         ]
     )
     for cond, why in raised:
-        if cond != dx and cond not in [c for c, _ in out] and not cond.too_young(ctx.intake.age):
+        if (
+            cond != dx
+            and cond not in [c for c, _ in out]
+            and not cond.too_young(questions.exact_age(ctx.intake))
+        ):
             out.append((cond, why))
     # an inhaled object the story raised stands for the choke, not aspiration of food or drink, unless that
     # was asked (read drafts sent a healthy 3-year-old who choked on peanuts for a swallowing assessment)
@@ -1192,16 +1196,24 @@ def _entry_lines(
         f"{cond.test_for(child=ctx.intake.is_child, pregnant=ctx.pregnant, age=ctx.intake.age)}.",
     ]
     # below the age it is diagnosed at, nothing in the history makes it "more likely", and no test settles it
-    if cond.too_young(ctx.intake.age) and cond.under_age:
+    if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
         lines[-1] = f"The test that usually settles it: none at this age ({cond.under_age.split(';')[0]})."
-    story = "" if cond.too_young(ctx.intake.age) else history_sentence(ctx.intake, cond, entry=True)
+    story = (
+        ""
+        if cond.too_young(questions.exact_age(ctx.intake))
+        else history_sentence(ctx.intake, cond, entry=True)
+    )
     if story:
         lines.insert(3, story)
     # For an asked alternative this is the answer's own sentence (dropped here as a repeat then); an
     # alternative the findings or the story raised has it only here.
     # (not below the age it is diagnosed at: "a cough is among those that can point to a lung cancer" of a
     # 4-month-old, in a read draft)
-    fit = "" if cond.too_young(ctx.intake.age) else symptoms_fitting(ctx.intake, cond, compared_with)
+    fit = (
+        ""
+        if cond.too_young(questions.exact_age(ctx.intake))
+        else symptoms_fitting(ctx.intake, cond, compared_with)
+    )
     if fit:
         lines.insert(3, fit)
     # The story's lean on an alternative (said in its answer when it was asked, dropped here then).

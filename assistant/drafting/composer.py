@@ -44,8 +44,10 @@ from assistant.drafting.conditions import (
 )
 from assistant.drafting.guardrails import assess_priority, quote_untrusted
 from assistant.drafting.llm import generate, model_id_of
+from assistant.drafting.medicines import ended
 from assistant.drafting.model_names import readable_model_name
 from assistant.drafting.reported import reported_findings, reported_sentence
+from assistant.drafting.risk_factors import written_for_someone_else
 from assistant.drafting.same_day import fever_now, same_day_signs
 from assistant.drafting.sanitize import (
     body_key,
@@ -77,7 +79,7 @@ from assistant.drafting.sources import (
     usable_sentence,
 )
 from assistant.drafting.story import settled_already, story_signs, story_weighs
-from assistant.drafting.topics import Topic, medicine_name, prescribed
+from assistant.drafting.topics import Topic, medicine_name, topic_indefinite
 from assistant.drafting.topics import topic as _topic
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
@@ -462,14 +464,27 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         for t in (_topic_of(key) for key in q.subjects)
         if t is not None and t.kind == "treatment"
     ]
+    # a parent or carer asks of the patient ("Should she carry on ...?"), not of themselves (a read draft
+    # asked "Do I need an antibiotic?" for a 4-month-old)
+    she = {"female": "she", "male": "he"}.get(intake.sex.strip().lower(), "the patient")
+    who = she if written_for_someone_else(intake) else "I"
+    does = "Do I" if who == "I" else f"Does {she}"
     for t in list(dict.fromkeys(medicines))[:2]:
         name = medicine_name(t, intake.medications)
-        out.append(
-            f"Should I carry on with {name}, and for how long?"
-            if prescribed(t, intake.medications)
-            else f"Do I need {name}?"
-        )
+        listed = [m for m in intake.medications if t.search(m)]
+        if listed and all(ended(m) or _ONE_DOSE.search(m) for m in listed):
+            # a course finished, or one dose given ("prednisolone 20mg for 3 days (finished)", "dexamethasone
+            # given once in A&E"): read drafts asked whether to carry on with it, and for how long
+            out.append(f"Would {topic_indefinite(t)} help again, now that the last course is over?")
+        elif listed:
+            out.append(f"Should {who} carry on with {name}, and for how long?")
+        else:
+            out.append(f"{does} need {name}?")
     return out
+
+
+#: One dose given, no course to carry on with: "dexamethasone given once in A&E", "a single dose".
+_ONE_DOSE = re.compile(r"\b(?:given once|once only|single dose|one dose|one-off|stat dose)\b", re.I)
 
 
 def _questions(ctx: _Context, sub_questions: Sequence[SubQuestion] = ()) -> list[DraftSentence]:
@@ -485,7 +500,12 @@ def _questions(ctx: _Context, sub_questions: Sequence[SubQuestion] = ()) -> list
             if reported_sentence(ctx.intake)
             else "Could a radiologist's report on the images help settle the question?"
         )
-    fixed.append("Which symptoms should make me seek care sooner?")
+    her = {"female": "her", "male": "him"}.get(ctx.intake.sex.strip().lower(), "the patient")
+    fixed.append(
+        f"Which symptoms should make us seek care for {her} sooner?"
+        if written_for_someone_else(ctx.intake)
+        else "Which symptoms should make me seek care sooner?"
+    )
     agree = "agreed with it" if verdict.direction == "supports" else "did not settle it"
     situation = f"The first diagnosis was {dx}. The imaging model's estimate {agree}."
     rendered = ctx.questions_template.render_prompt(situation=situation)

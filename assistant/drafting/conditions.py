@@ -90,7 +90,8 @@ class Condition:
     test_young: str = ""
     #: The youngest age, in years, at which it is diagnosed at all (asthma not in a baby, work-related asthma
     #: not in a toddler), and what to say when it is asked about below it; 0: any age.
-    min_age: int = 0
+    #: In years; a fraction for a baby's months (an inhaled object from about 6 months).
+    min_age: float = 0
     under_age: str = ""
     #: Results that establish it, as regular expressions ("a CT angiogram showed clots", "two copies of
     #: F508del"): once the story reports one, the draft rests the diagnosis on that result, not on the
@@ -141,7 +142,7 @@ class Condition:
         """The follow-up check for a child or an adult, else the settling test."""
         return (self.follow_up_child if child else "") or self.check_after
 
-    def too_young(self, age: int | None) -> bool:
+    def too_young(self, age: float | None) -> bool:
         """Whether someone of ``age`` is below the age at which it is diagnosed."""
         return age is not None and age < self.min_age
 
@@ -303,7 +304,12 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # (sarcoidosis), not about a heart condition instead of it
         r"(?:and (?:my |his |her |the )?(?:eyes?|lungs?|kidneys?|skin) )?(?:be |get |gets |being |been )?"
         r"(?:checked|tested|scanned|looked at|examined|affected|involved)))|"
-        r"heart (?:problems?|troubles?|issues?)|cardiac|"
+        r"heart (?:problems?|troubles?|issues?)|"
+        # "Cardiac MRI and repeat echo at 3 months planned" is a test, no heart problem had (a read summary
+        # listed angina or a heart attack for a woman who had never had anything wrong with her heart)
+        r"cardiac(?!\s+(?:mri|ct|scans?|echo\w*|monitor\w*|rehab\w*|nurses?|teams?|clinic|catheter\w*|"
+        r"enzymes?|markers?|tests?|investigations?|work-?up|assessment|review|screening|checks?|"
+        r"ultrasound|imaging|sarcoid\w*|amyloid\w*))|"
         # "can it be the heart?", "is the water from the heart?" (not "the heart scan", "around the heart")
         # "pushes the heart and windpipe to the other side" is anatomy, not a heart problem
         # "a hiatus hernia behind the heart" is a place on the film, not a heart problem
@@ -1032,6 +1038,10 @@ _DENIED = re.compile(
     r"(?:(?:a|an|any|the|signs? of|evidence of|features? of|symptoms? of|(?:formal )?diagnosis "
     r"of|previous|prior|past|history of|known|"
     r"personal|family|witnessed|observed|documented|definite|obvious|f/?hx|fh|hx|pmh|"
+    # "No formal COPD diagnosis, no spirometry", "no history suggestive of foreign body inhalation" (read
+    # summaries listed COPD and an inhaled object as past conditions)
+    r"formal|confirmed|firm|proven|established|(?:history|story|features?|symptoms?) "
+    r"(?:suggestive of|suggesting|to suggest|consistent with|in keeping with)|"
     r"(?:been )?(?:admitted|hospitali[sz]ed|treated|diagnosed) (?:with|for)|"
     r"medical|childhood|recurrent|repeated|frequent|further|serious|major|significant|"
     # "No family history of sudden cardiac death or Marfan syndrome known" (a read summary listed both as a
@@ -1066,6 +1076,20 @@ def _asked(text: str, start: int) -> bool:
     """Whether the sentence holding ``text[start]`` is a question."""
     end = re.compile(r"[.?!\n]").search(text, start)
     return bool(end) and end.group(0) == "?"  # type: ignore[union-attr]
+
+
+#: "CT-guided biopsy judged high risk of pneumothorax", "at risk of aspiration": a condition feared, not had
+#: (a read summary listed a collapsed lung as the past condition of a man whose biopsy was not done for fear
+#: of one).
+_RISK_OF = re.compile(
+    r"\b(?:risks?|chance|danger|likelihood)\s+of\s+(?:a\s+|an\s+|causing\s+(?:a\s+)?|getting\s+(?:a\s+)?)?$",
+    re.I,
+)
+
+
+def risked_conditions(text: str) -> list[Condition]:
+    """Conditions ``text`` names only as a risk: "high risk of pneumothorax", "at risk of aspiration"."""
+    return [cond for start, _, cond in _hits(text) if _RISK_OF.search(text[max(0, start - 40) : start])]
 
 
 def denied_conditions(text: str) -> list[Condition]:

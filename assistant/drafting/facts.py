@@ -20,6 +20,7 @@ from assistant.drafting.conditions import (
     denied_conditions,
     diagnosis_family,
     mention_starts,
+    risked_conditions,
 )
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
@@ -670,7 +671,7 @@ def _history_read(
         if _ASKED_ONLY.search(clause) and not _RESULT_GIVEN.search(clause):
             renamed.update(c.key for c in conditions_in(clause))
             continue
-        denied = denied_conditions(clause)
+        denied = denied_conditions(clause) + risked_conditions(clause)
         names = []
         for c in conditions_in(clause):
             dated = _PAST_MARK.search(_TREATED_AS.sub(" ", _DAYS_AGO.sub(" ", clause)))

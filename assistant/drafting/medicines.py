@@ -318,6 +318,15 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"ceftriaxone",
             r"levofloxacin",
             r"ciprofloxacin",
+            # as written on a prescription from Spain or Latin America, Italy or Portugal ("amoxicilina
+            # 250mg/5ml": a read draft said the opinion "does not cover" it)
+            r"amoxicill?ina",
+            r"claritromicina",
+            r"azitromicina",
+            r"eritromicina",
+            r"doxiciclina",
+            r"levofloxacino",
+            r"ciprofloxacino",
             # "co-trimoxazole (septrin) weekends", the prevention of Pneumocystis in a child on chemotherapy
             # (a read draft said the opinion "does not cover" it)
             r"co-?trimoxazole",
@@ -389,11 +398,16 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"doxorubicin",
             r"etoposide",
             r"imatinib",
-            r"tamoxifen",
-            r"letrozole",
-            r"anastrozole",
         ),
         treats=("lung_cancer", "mesothelioma", "metastasis"),
+    ),
+    # a read draft called letrozole "a cancer medicine (chemotherapy, immunotherapy or a targeted treatment)"
+    MedicineGroup(
+        "hormone_cancer",
+        "a hormone treatment for breast cancer, which lowers or blocks oestrogen, prescribed and reviewed by "
+        "the cancer team",
+        (r"tamoxifen", r"letrozole", r"anastrozole", r"exemestane", r"fulvestrant"),
+        treats=("metastasis",),
     ),
     MedicineGroup(
         "steroid",
@@ -599,6 +613,20 @@ GROUPS: tuple[MedicineGroup, ...] = (
         ),
     ),
     MedicineGroup("bowel", "for irritable bowel symptoms", (r"mebeverine", r"colofac", r"buscopan")),
+    # Feeds listed among a baby's medicines: a read draft said "this opinion does not cover expressed breast
+    # milk plus preterm formula".
+    MedicineGroup(
+        "feed",
+        "a feed rather than a medicine, planned with the baby's or the patient's team (the dietitian or the "
+        "speech and language therapist)",
+        (
+            r"(?:expressed )?breast ?milk",
+            r"(?:preterm |infant |baby |follow-on |hypoallergenic |anti-reflux )?formula(?: milk)?",
+            r"(?:ng|nasogastric|peg|gastrostomy|tube) feeds?",
+            r"thickened (?:fluids|drinks|feeds)",
+            r"(?:feed )?thickener",
+        ),
+    ),
     # Machines and oxygen listed among the medicines: a read draft said "this opinion does not cover home NIV;
     # the prescriber or a pharmacist can say" of a man with post-polio breathing failure.
     MedicineGroup(
@@ -628,6 +656,21 @@ GROUPS: tuple[MedicineGroup, ...] = (
     ),
     # Read drafts said "this opinion does not cover saline nose drops" of babies with bronchiolitis while
     # recommending the same drops a few lines later.
+    # "Beconase nose spray" (a read draft said the opinion "does not cover" it, of a baker whose runny nose at
+    # work came before her asthma)
+    MedicineGroup(
+        "nasal_steroid",
+        "a steroid nose spray, which calms a blocked or runny nose from hay fever or other rhinitis",
+        (
+            r"beconase",
+            r"avamys",
+            r"nasonex",
+            r"flixonase",
+            r"nasacort",
+            r"dymista",
+            r"steroid (?:nose|nasal) sprays?",
+        ),
+    ),
     MedicineGroup(
         "nasal_saline",
         "salt-water (saline) nose drops or spray, which loosen a blocked nose before feeds and are safe "
@@ -1312,7 +1355,10 @@ def ace_cough_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str], k
     if not ace:
         return ""
     coughs = [s for s in symptoms if "cough" in s.lower()]
-    if "ace_inhibitor_cough" not in keys and not (coughs and not any(_WET_COUGH.search(s) for s in coughs)):
+    # phlegm or a fever named beside the cough ("a cough" and "phlegm" are two names in the summary): read
+    # drafts gave it to a man with pneumonia bringing up white phlegm, and to a feverish man after a stroke
+    wet = any(_WET_COUGH.search(s) or re.search(r"\bfever", s, re.I) for s in symptoms)
+    if "ace_inhibitor_cough" not in keys and not (coughs and not wet):
         return ""
     names = [m.group.word(m.name) for m in ace if m.group]
     return (

@@ -29,6 +29,7 @@ from assistant.drafting.conditions import (
     main_condition,
     mention_starts,
     only_denied,
+    risked_conditions,
 )
 from assistant.drafting.guardrails import AGO, RESOLVED
 from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_notes
@@ -62,6 +63,8 @@ _TREATMENT = re.compile(
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
     r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking|"
+    # "should she keep using the Ventolin?" (a new case's question went unlisted)
+    r"keep (?:on )?using|stop using|carry on (?:using|taking)|"
     # "do I really have to take the colchicine", "does she need to stay on it", "can she get Trikafta"
     # (not "when do I need to take her straight back in?")
     r"(?:have|has|need|needs) to (?:take(?! (?:him|her|them|me|us|the baby|my \w+|our \w+)\b)|keep taking|"
@@ -82,7 +85,11 @@ _TREATMENT = re.compile(
     # "should she start hydroxyurea", "why did she need blood", "why not just take it out"
     r"(?:should|can|could|must|do|does) (?:i|he|she|we|they) (?:start|stop|come off|be on|take)\b"
     r"(?! (?:a |an |the )?"
-    r"(?:time|time off|days? off|breaks?|rests?|care|part|photos?|pictures?|him|her|them|it easy)\b)|"
+    r"(?:time|time off|days? off|breaks?|rests?|care|part|photos?|pictures?|it easy)\b)"
+    # "should I take her to A&E?" is no medicine; "should she stop her injections?" is (a new case's question
+    # went unlisted)
+    r"(?! (?:him|her|them)\b(?! (?:\w+ )?(?:injections?|tablets?|pills?|medicines?|medications?|meds|"
+    r"inhalers?|treatment|drugs?|infusions?)\b))|"
     r"(?:blood )?transfusions?|need(?:ed|s)? (?:a )?blood\b(?! tests?)|"
     r"(?:take|cut) (?:it|them|this|that) out|remov(?:e|ing) (?:it|them|this|that)|"
     # "why didn't they put a drain in", "shouldn't they have put a tube in": a treatment not given
@@ -116,6 +123,15 @@ _TREATMENT = re.compile(
 _NEXT = re.compile(
     r"\b(next|follow[- ]?up|another|repeat|more tests?|other tests?|biopsy|referr\w*|specialist|"
     r"what now|what should i do|do i need|should i (?:get|have|see|go)|worried|worry|"
+    # "what happens now?", "what should we be doing now?", "should I ring the transplant unit now?", "should
+    # he be sent to hospital for an X-ray?", "how do I get the CT?", "how do we get this looked at quicker?",
+    # "is it urgent?" (new cases' next-step questions went unlisted)
+    r"what happens now|what (?:should|must|do|can) (?:i|we|he|she|they) be doing|"
+    r"should (?:i|we|he|she|they) (?:ring|call|phone|contact|tell|email) (?:the |my |his |her |their |our )|"
+    r"(?:be )?sent (?:in)?to (?:the )?(?:hospital|a&e|the er|er)\b|"
+    r"how (?:do|can|could|would|should) (?:i|we|he|she|they) get (?:the |a |an |my |his |her |this |it |him "
+    r"|them )?(?:ct|scans?|x-?rays?|tests?|appointments?|referrals?|seen|looked at|checked|a doctor)|"
+    r"looked at (?:sooner|quicker|faster|earlier)|(?:is|was) (?:it|this|that) urgent|"
     r"(?:do|does|will|would) (?:he|she|they|we|you|mum|dad|the baby) (?:still )?need|"
     r"(?:what|which) tests?|tests? (?:would|could|will|to)|happens next|how long will|"
     r"how long (?:does|do|until)|how soon|when (?:can|will|could) (?:i|he|she|they|we)|"
@@ -339,17 +355,45 @@ _SYMPTOMS: tuple[tuple[str, str], ...] = (
         r"joint pains?|arthritis",
         "joint pain",
     ),
+    # "slightly swollen left calf": a leg vein clot's sign on one side (a read summary gave "calf or leg
+    # pain")
+    (
+        r"(?<!painful )(?<!sore )(?<!red )(?<!hot )(?<!tender )(?<!stiff )swollen (?:left |right )?"
+        r"(?:calf|calves)|"
+        r"(?:left |right )?calf (?:is |was |looks |looked )?(?:slightly |a bit |a little |more )?swollen|"
+        r"(?:left |right )calf swelling",
+        "a swollen calf",
+    ),
     (
         r"(?<!painful )(?<!sore )(?<!red )(?<!hot )(?<!tender )(?<!stiff )swollen (?:leg|calf|ankle)s?|"
         r"(?:leg|calf|ankle) swelling",
         "leg swelling",
+    ),
+    # Symptoms a read summary left out: a new hoarse voice beside a hilar shadow, a shoulder ache beside a
+    # mass at the top of the lung, tingling fingers in breathing attacks, evening aches and shivers after
+    # pigeon lofts or welding.
+    (
+        r"hoarse\w*|(?:croaky|husky) voice|(?:lost|losing) (?:my |his |her |their )?voice",
+        "a hoarse voice",
+    ),
+    (
+        r"(?:shoulder|shoulder blade) (?:pain|ache|aching|hurts?)|"
+        r"(?:pain|ache|aching) (?:in|round|around) (?:the |my |his |her |their )?"
+        r"(?:(?:left|right) )?shoulder",
+        "shoulder pain",
+    ),
+    (r"tingl\w*|pins and needles", "tingling"),
+    (
+        r"flu-?like (?:feeling|illness|symptoms|aches)|aches and (?:shivers|chills|pains)|aching all over|"
+        r"achy all over|body aches",
+        "flu-like aches",
     ),
     # "mild left calf ache", "pain in my right leg": a leg vein clot's sign, not to be dropped.
     (
         r"(?:calf|calves|leg|thigh)\s+(?:pain|ached?|aching|aches|tender\w*|sore\w*|hurts?|hurting)|"
         r"(?:pain|ache|aching|tender\w*|sore\w*)\s+(?:in|behind|of)\s+(?:my |the |his |her |their )?"
         r"(?:(?:left|right) )?(?:calf|calves|leg|thigh)|"
-        r"(?:achy|tight|tender|sore|painful|swollen) (?:(?:left|right) )?(?:calf|calves)",
+        r"(?:achy|tight|tender|sore|painful) (?:(?:left|right) )?(?:calf|calves)",
         "calf or leg pain",
     ),
     # "a collapsed lung" is not a collapse: the lung words are another condition.
@@ -864,7 +908,7 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
             if "mould" in said and asthma:
                 keys.append("abpa")
     # dust asked about as a cause in a toddler is no work-related asthma (read drafts offered it)
-    return [condition(k) for k in dict.fromkeys(keys) if not condition(k).too_young(intake.age)]
+    return [condition(k) for k in dict.fromkeys(keys) if not condition(k).too_young(exact_age(intake))]
 
 
 #: A relative as the subject of what follows: "my aunt had", "his mum has", "grandmother was treated for".
@@ -994,7 +1038,8 @@ NEGATIVE_RESULT = re.compile(
     # (read summaries listed COVID-19 and HIV as past conditions); not across a positive ("HIV positive, CD4
     # normal")
     r"\b(?:hiv|tb|covid(?:-19)?|sars-cov-2|rsv|flu|strep)\b(?:(?!positive|\+ve|reactive|detected)[^.;]){0,70}?"
-    r"\b(?:negative|neg|normal)\b|\b(?:hiv|tb)\s?-ve\b",
+    # "influenza A/B and SARS-CoV-2 not detected" (a read summary listed COVID-19 as a past condition)
+    r"\b(?:negative|neg|normal|not (?:detected|found|isolated|grown))\b|\b(?:hiv|tb)\s?-ve\b",
     re.I,
 )
 
@@ -1059,6 +1104,41 @@ def _told_ruled_out(reason: str, symptom_text: str) -> frozenset[Condition]:
     return frozenset(c for c, only_ruled_out in said.items() if only_ruled_out)
 
 
+#: A baby's age in months or weeks as the story gives it: "10-month-old girl", "she is 10 months old", "our
+#: 6 week old". The intake's age is in whole years, so a baby of 10 months is 0, like a newborn.
+_BABY_AGE = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)[- ]?(months?|mo|weeks?|wk)s?"
+    r"[- ]old\b|"
+    r"\b(?:is|was|aged|age)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven)\s*"
+    r"(months?|weeks?)\b",
+    re.I,
+)
+_SMALL_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven".split()  # noqa: SIM905
+    )
+}
+
+
+def exact_age(intake: IntakeRecord) -> float | None:
+    """The patient's age in years, a baby's in a fraction of a year from the months or weeks the history
+    or story gives ("10-month-old girl": 0.83); a read draft said an inhaled object was very rare at this age
+    of a 10-month-old who had choked on apple, reading her age 0 as a newborn's."""
+    if intake.age != 0:
+        return None if intake.age is None else float(intake.age)
+    for text in (intake.history, intake.reason_for_second_opinion):
+        m = _BABY_AGE.search(text)
+        if m:
+            number = (m.group(1) or m.group(3)).lower()
+            unit = (m.group(2) or m.group(4)).lower()
+            n = int(number) if number.isdigit() else _SMALL_NUMBERS[number]
+            years = n / 12 if unit.startswith("mo") else n / 52
+            if years < 1:
+                return years
+    return 0.0
+
+
 def known_conditions(intake: IntakeRecord) -> list[Condition]:
     """Conditions the patient already has: those in the history (not a relative's, not denied, not of
     unknown status) and those the story calls theirs without doubt ("I have COPD", "my asthma")."""
@@ -1071,7 +1151,7 @@ def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Con
     for clause, theirs in history_pieces(history):
         clause = without_workplaces(VACCINE_MENTIONS.sub(" ", clause))
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
-            excluded = set(denied_conditions(clause))
+            excluded = set(denied_conditions(clause)) | set(risked_conditions(clause))
             # trouble at birth is no illness of its own, unless the condition is present from birth
             at_birth = _AT_BIRTH.search(clause) is not None
             out += [
@@ -1087,7 +1167,7 @@ def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Con
             spelt = correct_spelling(clause)
             if NEGATIVE_RESULT.search(spelt):
                 continue  # "a sweat test 2 years ago which was normal so they said it isn't cystic fibrosis"
-            denied = set(denied_conditions(spelt))
+            denied = set(denied_conditions(spelt)) | set(risked_conditions(spelt))
             for cond in conditions_in(spelt, vague=False):
                 if (
                     cond not in out
@@ -1880,7 +1960,10 @@ def _clause_topics(clause: str, *, child: bool = False, question: bool = True) -
 PARENT_WRITES = re.compile(
     r"\b(?:my|our) (?:[\w-]+ )?(?:son|daughter|baby|boy|girl|child|kid|toddler|little one|grandson|"
     r"granddaughter|infant|newborn|middle one|youngest|eldest|oldest)\b|"
-    r"\b(?:mom|mum|mother|dad|father) of \d+\b",
+    r"\b(?:mom|mum|mother|dad|father) of \d+\b|"
+    # "Hi, I'm his mum" (a read draft asked whether "the patient's family and dad" needed a test, of a
+    # 6-week-old's grandfather)
+    r"\b(?:i'?m|i am|im|this is) (?:his|her|their) (?:mum|mom|mam|mummy|mother|dad|daddy|father|parent)\b",
     re.I,
 )
 _AS_CHILDS = {
@@ -1938,12 +2021,31 @@ def _writes_of_parent(intake: IntakeRecord) -> bool:
     )
 
 
+_GRANDCHILD = re.compile(
+    r"\bgrand(?:daughter|son|child|children|baby|kids?)\b|"
+    r"\b(?:daughter|son|daughter-in-law)\b[^.;!?\n]{0,60}\b(?:pregnant|due|expecting|new baby|baby)\b",
+    re.I,
+)
+
+
 def patients_relation(relative: str, intake: IntakeRecord, sentence: str = "") -> str:
     """The writer's relatives named as the patient's: when a parent writes about a child, "my mother"
     is the patient's grandmother (a read draft asked "whether the patient's mother is at risk" of a
     4-year-old's grandmother with a months-long cough)."""
     if relative == "baby" and intake.age is not None and intake.age < 2:
         return ""  # "is the baby contagious?" of a baby asks whether the patient can pass it on
+    if (
+        "baby" in relative.split()
+        and intake.age is not None
+        and intake.age >= 50
+        and _GRANDCHILD.search(
+            "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
+        )
+    ):
+        # a grandparent's "the new baby", "the baby" is a grandchild, born or on the way (read drafts answered
+        # "On the patient's baby" to a 72-year-old staying with her pregnant daughter and a 70-year-old
+        # whose grandson is 3 months old)
+        return re.sub(r"\bbaby\b", "baby grandchild", relative)
     if relative and intake.age is not None and intake.age >= 18 and _writes_of_parent(intake):
         # A son writing for his father: "our 8-month-old son" is the patient's grandson (a read draft
         # asked "whether the patient's baby is at risk" of a 69-year-old man).
@@ -2455,12 +2557,16 @@ def _subsumed(found: list[str]) -> list[str]:
 
 
 def duration_in(*texts: str) -> str:
-    """The first duration such as '10 days' in ``texts``, or ''."""
+    """The first duration such as '10 days' in ``texts``, or ''; not a delay ("comes a few hours after loft
+    or welding": a read summary gave "flu-like aches for a few hours" to aches on and off for years)."""
     for text in texts:
-        match = _DURATION.search(text)
-        if match:
-            return " ".join(match.group(1).lower().split())
+        for match in _DURATION.finditer(text):
+            if not _A_DELAY.match(text, match.end()):
+                return " ".join(match.group(1).lower().split())
     return ""
+
+
+_A_DELAY = re.compile(r"\s+(?:after|later|before)\b", re.I)
 
 
 #: A collapse in a sentence about the lungs is a lung's, not a faint (a read summary listed fainting for a

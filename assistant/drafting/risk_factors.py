@@ -350,6 +350,11 @@ def _writer(intake: IntakeRecord) -> _Writer:
 _PARENT_WORDS = frozenset({"mum", "mom", "mummy", "mother", "dad", "daddy", "father"})
 
 
+def written_for_someone_else(intake: IntakeRecord) -> bool:
+    """Whether a parent, partner or carer writes for the patient ("my daughter", "my husband Ray")."""
+    return _writer(intake).proxy
+
+
 def _texts(intake: IntakeRecord) -> list[str]:
     # a symptom's onset given in its own field ("gradual") is part of the story
     gradual = "; ".join(
@@ -705,7 +710,9 @@ _NOT_CLOSE = re.compile(
 
 _NOT_BLOOD = re.compile(
     r"\b(?:friends?|neighbou?rs?|colleagues?|boss|co-?workers?|wife|husband|partner|boyfriend|girlfriend|"
-    r"flatmates?|housemates?|someone|somebody|people)\b",
+    # "my mates brother had a collapsed lung" (a read draft gave a 15-year-old a family history of one)
+    r"flatmates?|housemates?|someone|somebody|people|mates?|pals?|buddy|buddies|class-?mates?|team-?mates?|"
+    r"school-?mates?|work-?mates?)\b",
     re.I,
 )
 

@@ -290,7 +290,7 @@ CHILD_SIGNS = (
 )
 
 
-#: A school-age child's warning signs (5 to 15): read drafts gave an 8-year-old after an asthma attack a
+#: A school-age child's warning signs (5 to 11): read drafts gave an 8-year-old after an asthma attack a
 #: baby's feeds and nappies, and a 14-year-old with dizziness at rugby an adult's list.
 SCHOOL_CHILD_SIGNS = (
     "For a child, breathing that is very fast or hard work (the skin sucking in between the ribs, too "
@@ -300,10 +300,29 @@ SCHOOL_CHILD_SIGNS = (
 )
 
 
+#: A young person's (12 to 15): read drafts told the parents of a 13-year-old who had fainted at football
+#: and of a 14-year-old swimmer to watch for "far fewer wees".
+TEEN_SIGNS = (
+    "For a young person, breathlessness that makes it hard to speak in full sentences, a reliever inhaler, "
+    "if one is used, that does not help or is needed more often than every 4 hours, blue or grey lips, "
+    "being very drowsy or hard to wake, a fit, chest pain or fainting (above all during exercise), or not "
+    "being able to keep fluids down"
+)
+
+
 def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
     """The warning signs and whom to tell at once, for the patient's age and setting."""
     school_age = intake.age is not None and 5 <= intake.age < 16
-    signs = SCHOOL_CHILD_SIGNS if school_age else CHILD_SIGNS if young_child else ADULT_SIGNS
+    teen = school_age and intake.age is not None and intake.age >= 12
+    signs = (
+        TEEN_SIGNS
+        if teen
+        else SCHOOL_CHILD_SIGNS
+        if school_age
+        else CHILD_SIGNS
+        if young_child
+        else ADULT_SIGNS
+    )
     setting = care_setting(intake)
     whom = _WHOM[setting]
     if not setting and (young_child or school_age):

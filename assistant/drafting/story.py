@@ -43,7 +43,12 @@ SYMPTOM_IN_SUPPORTS: dict[str, str] = {
     "weight loss": rf"weight loss{questions.NOT_A_TREATMENT}|losing weight",
     "weight gain": r"weight gain",
     "tiredness": r"tired",
+    "a swollen calf": r"\bcal(?:f|ves)\b",
     "leg swelling": r"swollen (?:calf|leg|ankle)|swelling",
+    "a hoarse voice": r"hoarse|voice",
+    "shoulder pain": r"shoulder",
+    "tingling": r"tingl|pins and needles",
+    "flu-like aches": r"flu-?like|aches|aching",
     "joint pain": r"joint|arthritis",
     "calf or leg pain": r"\bcal(?:f|ves)\b|\blegs?\b",
     "fainting": r"faint",
@@ -241,7 +246,7 @@ def alternative_lean(
     listed what points to and against each alternative without ever applying it to the patient.
     Symptoms the first diagnosis ``dx`` shares do not lean towards the alternative (a cough and
     phlegm fit COPD as well as bronchiectasis)."""
-    if cond.too_young(intake.age) and cond.under_age:
+    if cond.too_young(questions.exact_age(intake)) and cond.under_age:
         return cond.under_age[0].upper() + cond.under_age[1:] + "."
     points = outweighs(intake, cond, dx)
     if points and dx is not None:

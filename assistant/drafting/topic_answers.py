@@ -1002,7 +1002,7 @@ def _risk(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
 
     risk = condition(q.subjects[0])
     dx = questions.diagnosis_condition(ctx.intake)
-    if risk.too_young(ctx.intake.age) and risk.under_age:
+    if risk.too_young(questions.exact_age(ctx.intake)) and risk.under_age:
         # an adult's signs and tests for a child ("are the steroid syrups giving her thin bones?", at 3: a
         # read draft weighed early menopause and a fracture-risk score)
         out = [_t(risk.under_age[0].upper() + risk.under_age[1:] + ".")]

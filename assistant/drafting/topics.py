@@ -184,7 +184,25 @@ TOPICS: tuple[Topic, ...] = (
         "inhaler",
         "treatment",
         "the inhalers",
-        (r"inhalers?", r"puffers?", r"salbutamol", r"tiotropium", r"nebuli[sz]ers?"),
+        (
+            r"inhalers?",
+            r"puffers?",
+            r"salbutamol",
+            r"tiotropium",
+            r"nebuli[sz]ers?",
+            # relievers and long-acting inhalers by their names ("Ventolin 2 puffs when needed": a read draft
+            # asked "Do I need inhalers?" of a baker using two)
+            r"ventolin",
+            r"salamol",
+            r"airomir",
+            r"terbutaline",
+            r"bricanyl",
+            r"ipratropium",
+            r"atrovent",
+            r"spiriva",
+            r"anoro",
+            r"trelegy",
+        ),
         "inhalers open or calm narrowed airways in asthma and COPD; needing the reliever much more "
         "often than usual is a sign of a flare-up that needs a clinician the same day",
     ),
@@ -885,13 +903,18 @@ def prescribed(t: Topic, medications: Sequence[str]) -> bool:
     return any(t.search(m) for m in medications)
 
 
+def topic_indefinite(t: Topic) -> str:
+    """A medicine topic named in general: "an antibiotic", "steroid tablets"."""
+    return _INDEFINITE.get(t.name, t.name)
+
+
 def medicine_name(t: Topic, medications: Sequence[str]) -> str:
     """How the draft names a medicine topic: "the antibiotic" when one is listed, "an antibiotic"
     when the patient asks whether one is needed (read drafts asked "whether the patient needs the
     antibiotic" of a baby on none)."""
     if t.kind != "treatment" or prescribed(t, medications):
         return t.name
-    return _INDEFINITE.get(t.name, t.name)
+    return topic_indefinite(t)
 
 
 #: Adult conditions in a medicine's note, and what a child's draft says instead (read drafts told parents of
