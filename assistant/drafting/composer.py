@@ -475,7 +475,11 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         if listed and all(ended(m) or _ONE_DOSE.search(m) for m in listed):
             # a course finished, or one dose given ("prednisolone 20mg for 3 days (finished)", "dexamethasone
             # given once in A&E"): read drafts asked whether to carry on with it, and for how long
-            out.append(f"Would {topic_indefinite(t)} help again, now that the last course is over?")
+            out.append(
+                f"Would {topic_indefinite(t)} help again, now that the last course is over?"
+                if t.key in _COURSES
+                else f"Should {who} go back on {name}?"
+            )
         elif listed:
             out.append(f"Should {who} carry on with {name}, and for how long?")
         else:
@@ -483,6 +487,8 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
     return out
 
 
+#: Medicines given as a course, which may or may not help again (not the pill or a blood thinner stopped).
+_COURSES = frozenset({"antibiotic", "steroid"})
 #: One dose given, no course to carry on with: "dexamethasone given once in A&E", "a single dose".
 _ONE_DOSE = re.compile(r"\b(?:given once|once only|single dose|one dose|one-off|stat dose)\b", re.I)
 

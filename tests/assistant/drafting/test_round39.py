@@ -359,3 +359,18 @@ def test_inhalers_listed_by_their_names_are_asked_about_as_taken() -> None:
     asked = _section_text(content, SectionKey.QUESTIONS)
     assert "Do I need inhalers?" not in asked
     assert "Should I carry on with the inhalers" in asked
+
+
+def test_a_stopped_pill_is_no_course_that_might_help_again() -> None:
+    content = _draft(
+        _intake(
+            age=27,
+            sex="female",
+            diagnosis_in_question="blood clot in the lung",
+            main_question="Can I ever take the pill again?",
+            medications=["combined contraceptive pill (stopped)"],
+        )
+    )
+    asked = _section_text(content, SectionKey.QUESTIONS)
+    assert "help again" not in asked
+    assert "Should I go back on the contraceptive pill?" in asked
