@@ -271,6 +271,10 @@ def _plain(label: str) -> str:
 #: collapsed lung that "possible heart attack" had been reported). The emergency advice is unchanged.
 YOUNG_CHEST_PAIN_AGE = 30
 YOUNG_CHEST_PAIN = "chest pain with warning signs"
+TIGHT_CHEST = "a tight chest with breathlessness"
+_TIGHT_NOT_PAIN = re.compile(
+    r"\b(?:tight\w* (?:in (?:the |my |his |her )?)?chest|chest (?:is |feels |felt )?tight\w*)\b", re.I
+)
 
 
 #: Chest pain whose character points away from the heart: on breathing in, on pressing or moving,
@@ -614,6 +618,15 @@ def assess_priority(
             # tender chest-wall pain and a man with pericarditis); the urgent advice is unchanged.
             if category == "cardiac" and _chest_pain_not_cardiac(text):
                 signs.append(YOUNG_CHEST_PAIN)
+                continue
+            # "wheeze and tight chest" with no pain told is a tight chest, not "chest pain" (a read draft told
+            # a pregnant woman with an asthma attack of chest pain she never had); the advice is unchanged
+            if (
+                category == "cardiac"
+                and _TIGHT_NOT_PAIN.search(text)
+                and not re.search(r"\bpain", text, re.I)
+            ):
+                signs.append(TIGHT_CHEST)
                 continue
             sign = _sign(category, label, intake.age)
             signs.append(sign)

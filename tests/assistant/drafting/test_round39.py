@@ -10,6 +10,7 @@ my lungs?"). Real tables; only the language model is the mock."""
 from __future__ import annotations
 
 from assistant.drafting.conditions import condition, conditions_in
+from assistant.drafting.guardrails import assess_priority
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.questions import (
     duration_in,
@@ -374,3 +375,19 @@ def test_a_stopped_pill_is_no_course_that_might_help_again() -> None:
     asked = _section_text(content, SectionKey.QUESTIONS)
     assert "help again" not in asked
     assert "Should I go back on the contraceptive pill?" in asked
+
+
+def test_a_tight_chest_with_wheeze_is_not_called_chest_pain() -> None:
+    intake = _intake(
+        age=31,
+        sex="female",
+        diagnosis_in_question="asthma attack",
+        symptoms=[
+            Symptom(description="wheeze and tight chest", duration="10 days", onset="gradual"),
+            Symptom(description="breathless walking and talking", duration="1 week", onset="gradual"),
+        ],
+    )
+    priority = assess_priority(intake)
+    assert priority.priority == "urgent"
+    assert "a tight chest with breathlessness" in priority.signs
+    assert "chest pain with warning signs" not in priority.signs
