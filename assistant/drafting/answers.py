@@ -112,7 +112,9 @@ class AnswerContext:
         patient's illness rather than about how imaging models perform."""
 
         def accept(sentence: str, passage: CitedSource) -> bool:
-            ok = usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=self._child())
+            ok = usable_sentence(
+                sentence, passage, has_ct=self.has_ct, is_child=self._child(), age=self.intake.age
+            )
             return (
                 ok
                 and not about_imaging_models(sentence)

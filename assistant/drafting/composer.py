@@ -153,7 +153,7 @@ class _Context:
     def fits(self, sentence: str, passage: CitedSource) -> bool:
         child = None if self.intake.age is None else self.intake.is_child
         return usable_sentence(
-            sentence, passage, has_ct=self.has_ct, is_child=child
+            sentence, passage, has_ct=self.has_ct, is_child=child, age=self.intake.age
         ) and not self.another_form(sentence)
 
     @cached_property

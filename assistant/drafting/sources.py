@@ -104,9 +104,26 @@ def group_hits(
     return sources, provenance
 
 
-def usable_sentence(sentence: str, passage: CitedSource, *, has_ct: bool, is_child: bool | None) -> bool:
-    """Whether a passage sentence fits this case's uploads and the patient's age group."""
+#: A sentence about children too young for breathing tests: "Asthma is usually not confirmed before about
+#: age 5", "in pre-school children" (read drafts quoted it to a 14-year-old swimmer and a 15-year-old
+#: footballer).
+_UNDER_FIVE = re.compile(
+    r"\b(?:(?:before|under|below) (?:about |around |the )?(?:age (?:of )?)?(?:5|five)\b|"
+    r"under[- ](?:5|five)s\b|pre-?school\w*|toddlers?)",
+    re.I,
+)
+#: From this age a sentence about the under-fives no longer fits.
+SCHOOL_AGE = 8
+
+
+def usable_sentence(
+    sentence: str, passage: CitedSource, *, has_ct: bool, is_child: bool | None, age: int | None = None
+) -> bool:
+    """Whether a passage sentence fits this case's uploads and the patient's age group (with ``age``, a
+    sentence about the under-fives fits no one from school age)."""
     if not has_ct and CT_WORDING.search(sentence):
+        return False
+    if age is not None and age >= SCHOOL_AGE and _UNDER_FIVE.search(sentence):
         return False
     if is_child is None:
         return True

@@ -20,8 +20,9 @@ from assistant.drafting.questions import (
     relative_at_risk,
     symptom_durations,
 )
-from assistant.drafting.schemas import SectionKey
+from assistant.drafting.schemas import CitedSource, SectionKey
 from assistant.drafting.setting import warning_sentence
+from assistant.drafting.sources import usable_sentence
 from assistant.intake import IntakeRecord, Symptom
 from tests.assistant.drafting.mock_drafts import adult_pneumonia as _intake
 from tests.assistant.drafting.mock_drafts import asked as _asked
@@ -391,3 +392,19 @@ def test_a_tight_chest_with_wheeze_is_not_called_chest_pain() -> None:
     assert priority.priority == "urgent"
     assert "a tight chest with breathlessness" in priority.signs
     assert "chest pain with warning signs" not in priority.signs
+
+
+def test_a_sentence_about_the_under_fives_is_not_quoted_to_a_teenager() -> None:
+    note = CitedSource(
+        number=1,
+        title="Wheeze and asthma in children",
+        text="...",
+        population="child",
+        is_project_summary=True,
+    )
+    sentence = "Asthma is usually not confirmed before about age 5, because the breathing tests need a child."
+    assert not usable_sentence(sentence, note, has_ct=False, is_child=True, age=14)
+    assert usable_sentence(sentence, note, has_ct=False, is_child=True, age=3)
+    assert usable_sentence(
+        "Wheeze with colds is common in children.", note, has_ct=False, is_child=True, age=14
+    )
