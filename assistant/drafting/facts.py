@@ -315,6 +315,9 @@ def summary_sentences(
         and c not in raised
         # an inhaled nut asked about is the question, not "aspiration" as background
         and not (c.key == "aspiration" and "foreign_body" in named)
+        # a spread to the lung asked about is the question: a cancer treated elsewhere ("chemo for a HER2
+        # positive cancer", of the breast) is no lung cancer in the background
+        and not (c.key == "lung_cancer" and any(r.key == "metastasis" for r in raised))
         and c.name not in own
         and c.key not in renamed
         # "it was viral" about a viral diagnosis (bronchiolitis, COVID-19) is the diagnosis itself.

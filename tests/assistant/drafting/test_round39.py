@@ -408,3 +408,16 @@ def test_a_sentence_about_the_under_fives_is_not_quoted_to_a_teenager() -> None:
     assert usable_sentence(
         "Wheeze with colds is common in children.", note, has_ct=False, is_child=True, age=14
     )
+
+
+def test_a_cancer_treated_elsewhere_is_no_lung_cancer_beside_a_feared_spread() -> None:
+    summary = _summary(
+        age=46,
+        sex="female",
+        diagnosis_in_question="radiation pneumonitis",
+        reason_for_second_opinion="I finished radiotherapy to my left breast 8 weeks ago (after chemo for a HER2 "
+        "positive cancer).",
+        main_question="Is it really radiation pneumonitis and not the cancer spreading to my lung?",
+    )
+    assert "a lung cancer or other lung mass" not in summary
+    assert "a cancer that has spread from elsewhere" in summary
