@@ -79,7 +79,7 @@ from assistant.drafting.sources import (
     usable_sentence,
 )
 from assistant.drafting.story import settled_already, story_signs, story_weighs
-from assistant.drafting.topics import Topic, medicine_name, topic_indefinite
+from assistant.drafting.topics import ADVICE_ONLY, Topic, medicine_name, topic_indefinite
 from assistant.drafting.topics import topic as _topic
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
@@ -462,7 +462,9 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         for q in sub_questions
         if q.kind == "treatment"
         for t in (_topic_of(key) for key in q.subjects)
-        if t is not None and t.kind == "treatment"
+        # advice on a medicine ("alcohol with the treatment", "medicines while fasting") is no medicine to ask
+        # for
+        if t is not None and t.kind == "treatment" and t.key not in ADVICE_ONLY
     ]
     # a parent or carer asks of the patient ("Should she carry on ...?"), not of themselves (a read draft
     # asked "Do I need an antibiotic?" for a 4-month-old)

@@ -2462,6 +2462,8 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
             summary += ", and whether it can be taken with the other medicines"
         if "alcohol" in subjects:
             summary += ", and whether alcohol is safe with it"
+        if "fasting" in subjects:
+            summary += ", and whether it can be taken while fasting"
         if "pregnancy" in subjects:
             summary += ", and whether it is safe in pregnancy"
         if effects:

@@ -65,7 +65,7 @@ class Topic:
 
 
 #: Treatment topics answered with their note alone, never as a medicine whose prescriber decides.
-ADVICE_ONLY = frozenset({"interaction", "alcohol", "pregnancy", "vaccines", "rsv_immunisation"})
+ADVICE_ONLY = frozenset({"interaction", "alcohol", "fasting", "pregnancy", "vaccines", "rsv_immunisation"})
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -410,6 +410,31 @@ TOPICS: tuple[Topic, ...] = (
         "during the course and for two days after; for someone who drinks heavily, stopping suddenly can "
         "bring on withdrawal, which can be dangerous, so cutting down is best planned with the GP or an "
         "alcohol service",
+    ),
+    # "Can I use my inhalers while fasting in Ramadan without breaking my fast?" (a new case's draft answered
+    # only that the prescriber decides)
+    Topic(
+        "fasting",
+        "treatment",
+        "medicines while fasting",
+        (
+            r"fasting",
+            r"(?:break\w*|keep\w*|during|through) (?:the |my |his |her |their |our )?fast",
+            r"ramadan",
+            r"ramzan",
+            r"suhoor",
+            r"sehri",
+            r"iftar",
+            r"roza",
+            r"(?:yom )?kippur",
+            r"lent\b",
+        ),
+        "religious scholars differ on whether an inhaler breaks a fast, and many hold that a reliever or "
+        "preventer inhaler does not; illness is itself an accepted reason not to fast, and a faith leader "
+        "can advise; a preventer taken once or twice a day can usually be timed at the meals before dawn "
+        "and after sunset, with the prescriber's agreement, while a reliever is still used whenever it is "
+        "needed, fasting or not; tablets timed around the fast, and fasting with diabetes or heart failure, "
+        "are planned with the prescriber or a pharmacist beforehand",
     ),
     # "should I have oxygen in the house?" (a read draft answered with the general treatment text)
     Topic(

@@ -421,3 +421,23 @@ def test_a_cancer_treated_elsewhere_is_no_lung_cancer_beside_a_feared_spread() -
     )
     assert "a lung cancer or other lung mass" not in summary
     assert "a cancer that has spread from elsewhere" in summary
+
+
+def test_inhalers_while_fasting_are_answered() -> None:
+    content = _draft(
+        _intake(
+            age=34,
+            sex="female",
+            diagnosis_in_question="asthma",
+            main_question="Can I use my inhalers while fasting in Ramadan without breaking my fast?",
+            medications=["Clenil Modulite 100 2 puffs twice a day", "salbutamol when needed"],
+        )
+    )
+    answers = _section_text(content, SectionKey.ANSWERS)
+    assert "differ on whether an inhaler breaks a fast" in answers
+    assert "a reliever is still used whenever it is needed" in answers
+    assert "medicines while fasting?" not in _section_text(content, SectionKey.QUESTIONS)
+
+
+def test_fast_breathing_is_no_fast() -> None:
+    assert "treatment" not in _kinds("pneumonia", "Is his breathing too fast?", age=3)
