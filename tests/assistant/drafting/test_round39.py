@@ -415,8 +415,8 @@ def test_a_cancer_treated_elsewhere_is_no_lung_cancer_beside_a_feared_spread() -
         age=46,
         sex="female",
         diagnosis_in_question="radiation pneumonitis",
-        reason_for_second_opinion="I finished radiotherapy to my left breast 8 weeks ago (after chemo for a HER2 "
-        "positive cancer).",
+        reason_for_second_opinion="I finished radiotherapy to my left breast 8 weeks ago (after chemo for a "
+        "HER2 positive cancer).",
         main_question="Is it really radiation pneumonitis and not the cancer spreading to my lung?",
     )
     assert "a lung cancer or other lung mass" not in summary
