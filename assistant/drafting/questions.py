@@ -2617,6 +2617,8 @@ _LASTED = re.compile(r"\b(?:lasted|lasting|for)\s+(.+)$", re.I)
 
 #: A symptom told as separate episodes: "two episodes of high fever", "3 times in 18 months".
 #: Not a rate: "diarrhoea 3-4 times a day", "chest infections 3-4 times a year".
+#: Bouts that come back, said without a count: "repeated chest infections", onset "recurrent".
+_RECURRING = re.compile(r"\b(?:repeated|recurrent|recurring|keeps? (?:getting|coming back))\b", re.I)
 _EPISODES = re.compile(
     r"\b(\d+|two|three|four|five|six)\s+(?:times|episodes|bouts|attacks|"
     r"(?:\w+\s+)?(?:pneumonias|chest infections|infections))\b"
@@ -2641,7 +2643,11 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     out: list[tuple[list[str], str]] = []
     seen: set[str] = set()
     for i, symptom in enumerate(intake.symptoms):
-        names = [n for n in asserted_symptom_names(symptom.description) if n not in seen]
+        # a name an earlier entry's symptom already holds ("coughing fits" holds "a cough") is not said again
+        # with a later entry's duration ("sore ribs from coughing, 1 week": a read summary gave "a cough and
+        # chest pain for about 1 week" to a man coughing for 4 weeks)
+        held = {n for s in seen for n in _SUBSUMES.get(s, ())}
+        names = [n for n in asserted_symptom_names(symptom.description) if n not in seen and n not in held]
         # "once, 2 months ago", "20-30 seconds, 2 days before illness": an event, not how long it
         # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
         # about 2 days")
@@ -2677,8 +2683,15 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
                 said = _TIMES_IN.search(symptom.duration)
                 count = said.group(0).strip() if said else f"{episodes.group(1).lower()} episodes"
                 names, lasting = [*names[:-1], f"{names[-1]} ({count})"], ""
+            elif not over and lasting and _RECURRING.search(f"{symptom.description} {symptom.onset}"):
+                # "repeated chest infections with fever and wet cough", over 12 months: bouts, not a fever
+                # lasting a year (a read summary gave "a cough and fever for about 12 months" to a girl with
+                # Down syndrome and four pneumonias)
+                over_time = lasting if lasting.startswith(("several", "a few")) else f"about {lasting}"
+                names, lasting = [*names[:-1], f"{names[-1]} (repeated bouts over {over_time})"], ""
             out.append((names, lasting))
-    rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen]
+    held = {n for s in seen for n in _SUBSUMES.get(s, ())}
+    rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen and n not in held]
     if rest:
         out.append((rest, ""))
     return out

@@ -436,6 +436,26 @@ TOPICS: tuple[Topic, ...] = (
         "needed, fasting or not; tablets timed around the fast, and fasting with diabetes or heart failure, "
         "are planned with the prescriber or a pharmacist beforehand",
     ),
+    # "Can we refuse blood for her, what are the alternatives, and could they really take us to court?" (a
+    # Jehovah's Witness family's question went unanswered)
+    Topic(
+        "transfusion",
+        "treatment",
+        "a blood transfusion",
+        (
+            r"(?:blood )?transfusions?",
+            r"refus\w* (?:a |the |any )?blood",
+            r"blood products?",
+            r"jehovah'?s? witness\w*",
+        ),
+        "a blood transfusion is advised only when its benefit is judged to outweigh its risks; an adult who "
+        "can make the decision may refuse it, and the refusal is respected; for a child, the team works "
+        "with the family to use every alternative, such as treating the cause, medicines and iron that help "
+        "the body make blood, and ways of limiting blood loss during procedures, and a hospital liaison "
+        "committee for Jehovah's Witnesses can help; only when a child's life or serious harm is at stake "
+        "and no alternative works do doctors ask a court to decide, which is rare; this is best discussed "
+        "with the treating team before any procedure",
+    ),
     # "should I have oxygen in the house?" (a read draft answered with the general treatment text)
     Topic(
         "home_oxygen",

@@ -441,3 +441,43 @@ def test_inhalers_while_fasting_are_answered() -> None:
 
 def test_fast_breathing_is_no_fast() -> None:
     assert "treatment" not in _kinds("pneumonia", "Is his breathing too fast?", age=3)
+
+
+def test_a_cough_held_by_coughing_fits_is_not_dated_by_a_later_entry() -> None:
+    intake = _intake(
+        symptoms=[
+            Symptom(description="coughing fits, worse at night, sometimes a whoop", duration="3 weeks"),
+            Symptom(description="sore ribs from coughing", duration="1 week"),
+        ],
+        main_question="Is it whooping cough? Will the cough stop?",
+    )
+    assert symptom_durations(intake) == [(["coughing fits"], "3 weeks"), (["chest pain"], "1 week")]
+
+
+def test_repeated_infections_over_a_year_are_bouts_not_a_year_long_fever() -> None:
+    intake = _intake(
+        age=9,
+        symptoms=[
+            Symptom(
+                description="repeated chest infections with fever and wet cough, 2 admissions",
+                duration="12 months",
+                onset="recurrent",
+            )
+        ],
+    )
+    assert symptom_durations(intake) == [(["a cough", "fever (repeated bouts over about 12 months)"], "")]
+
+
+def test_refusing_blood_for_a_child_is_answered() -> None:
+    content = _draft(
+        _intake(
+            age=12,
+            sex="female",
+            diagnosis_in_question="pneumonia with infected fluid round the lung (empyema)",
+            main_question="Can we refuse blood for her, what are the alternatives, and could they take us to "
+            "court?",
+        )
+    )
+    answers = _section_text(content, SectionKey.ANSWERS)
+    assert "an adult who can make the decision may refuse it" in answers
+    assert "do doctors ask a court to decide, which is rare" in answers
