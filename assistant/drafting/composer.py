@@ -464,7 +464,7 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         for t in (_topic_of(key) for key in q.subjects)
         # advice on a medicine ("alcohol with the treatment", "medicines while fasting") is no medicine to ask
         # for
-        if t is not None and t.kind == "treatment" and t.key not in ADVICE_ONLY
+        if t is not None and t.kind == "treatment" and t.key not in _NOT_A_NEED
     ]
     # a parent or carer asks of the patient ("Should she carry on ...?"), not of themselves (a read draft
     # asked "Do I need an antibiotic?" for a 4-month-old)
@@ -489,6 +489,8 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
     return out
 
 
+#: Advice on medicines, not one to ask for ("Do I need alcohol with the treatment?"); a vaccine still is.
+_NOT_A_NEED = ADVICE_ONLY - {"vaccines", "rsv_immunisation"}
 #: Medicines given as a course, which may or may not help again (not the pill or a blood thinner stopped).
 _COURSES = frozenset({"antibiotic", "steroid"})
 #: One dose given, no course to carry on with: "dexamethasone given once in A&E", "a single dose".

@@ -481,3 +481,16 @@ def test_refusing_blood_for_a_child_is_answered() -> None:
     answers = _section_text(content, SectionKey.ANSWERS)
     assert "an adult who can make the decision may refuse it" in answers
     assert "do doctors ask a court to decide, which is rare" in answers
+
+
+def test_a_vaccine_asked_about_is_still_a_question_to_take_while_advice_is_not() -> None:
+    asked = _section_text(
+        _draft(
+            _intake(
+                age=81, main_question="Should I have the whooping cough jab? Can I have a drink on these?"
+            )
+        ),
+        SectionKey.QUESTIONS,
+    )
+    assert "Do I need vaccines?" in asked
+    assert "alcohol with the treatment?" not in asked
