@@ -468,9 +468,9 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
     ]
     # a parent or carer asks of the patient ("Should she carry on ...?"), not of themselves (a read draft
     # asked "Do I need an antibiotic?" for a 4-month-old)
-    she = {"female": "she", "male": "he"}.get(intake.sex.strip().lower(), "the patient")
-    who = she if written_for_someone_else(intake) else "I"
-    does = "Do I" if who == "I" else f"Does {she}"
+    proxy = _proxy_pronouns(intake)
+    who = proxy[0] if proxy else "I"
+    does = f"Does {who}" if proxy else "Do I"
     for t in list(dict.fromkeys(medicines))[:2]:
         name = medicine_name(t, intake.medications)
         listed = [m for m in intake.medications if t.search(m)]
@@ -487,6 +487,15 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         else:
             out.append(f"{does} need {name}?")
     return out
+
+
+def _proxy_pronouns(intake: IntakeRecord) -> tuple[str, str] | None:
+    """("she", "her") or ("he", "him") for the patient when a parent, partner or carer writes, else None."""
+    if not written_for_someone_else(intake):
+        return None
+    return {"female": ("she", "her"), "male": ("he", "him")}.get(
+        intake.sex.strip().lower(), ("the patient", "the patient")
+    )
 
 
 #: Advice on medicines, not one to ask for ("Do I need alcohol with the treatment?"); a vaccine still is.
@@ -510,10 +519,10 @@ def _questions(ctx: _Context, sub_questions: Sequence[SubQuestion] = ()) -> list
             if reported_sentence(ctx.intake)
             else "Could a radiologist's report on the images help settle the question?"
         )
-    her = {"female": "her", "male": "him"}.get(ctx.intake.sex.strip().lower(), "the patient")
+    proxy = _proxy_pronouns(ctx.intake)
     fixed.append(
-        f"Which symptoms should make us seek care for {her} sooner?"
-        if written_for_someone_else(ctx.intake)
+        f"Which symptoms should make us seek care for {proxy[1]} sooner?"
+        if proxy
         else "Which symptoms should make me seek care sooner?"
     )
     agree = "agreed with it" if verdict.direction == "supports" else "did not settle it"

@@ -1113,26 +1113,26 @@ _BABY_AGE = re.compile(
     r"(months?|weeks?)\b",
     re.I,
 )
-_SMALL_NUMBERS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven".split()  # noqa: SIM905
-    )
-}
+_SMALL_NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
 
 
 def exact_age(intake: IntakeRecord) -> float | None:
     """The patient's age in years, a baby's in a fraction of a year from the months or weeks the history
     or story gives ("10-month-old girl": 0.83); a read draft said an inhaled object was very rare at this age
     of a 10-month-old who had choked on apple, reading her age 0 as a newborn's."""
-    if intake.age != 0:
-        return None if intake.age is None else float(intake.age)
-    for text in (intake.history, intake.reason_for_second_opinion):
+    return _exact_age(intake.age, intake.history, intake.reason_for_second_opinion)
+
+
+@lru_cache(maxsize=256)
+def _exact_age(age: int | None, history: str, reason: str) -> float | None:
+    if age != 0:
+        return None if age is None else float(age)
+    for text in (history, reason):
         m = _BABY_AGE.search(text)
         if m:
             number = (m.group(1) or m.group(3)).lower()
             unit = (m.group(2) or m.group(4)).lower()
-            n = int(number) if number.isdigit() else _SMALL_NUMBERS[number]
+            n = int(number) if number.isdigit() else _SMALL_NUMBERS.index(number) + 1
             years = n / 12 if unit.startswith("mo") else n / 52
             if years < 1:
                 return years
@@ -2642,12 +2642,15 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
     """
     out: list[tuple[list[str], str]] = []
     seen: set[str] = set()
-    for i, symptom in enumerate(intake.symptoms):
+
+    def already_said(name: str) -> bool:
         # a name an earlier entry's symptom already holds ("coughing fits" holds "a cough") is not said again
         # with a later entry's duration ("sore ribs from coughing, 1 week": a read summary gave "a cough and
         # chest pain for about 1 week" to a man coughing for 4 weeks)
-        held = {n for s in seen for n in _SUBSUMES.get(s, ())}
-        names = [n for n in asserted_symptom_names(symptom.description) if n not in seen and n not in held]
+        return name in seen or any(name in _SUBSUMES.get(s, ()) for s in seen)
+
+    for i, symptom in enumerate(intake.symptoms):
+        names = [n for n in asserted_symptom_names(symptom.description) if not already_said(n)]
         # "once, 2 months ago", "20-30 seconds, 2 days before illness": an event, not how long it
         # has lasted (read summaries gave "dizziness for about 2 months", "a choking episode for
         # about 2 days")
@@ -2690,8 +2693,7 @@ def symptom_durations(intake: IntakeRecord) -> list[tuple[list[str], str]]:
                 over_time = lasting if lasting.startswith(("several", "a few")) else f"about {lasting}"
                 names, lasting = [*names[:-1], f"{names[-1]} (repeated bouts over {over_time})"], ""
             out.append((names, lasting))
-    held = {n for s in seen for n in _SUBSUMES.get(s, ())}
-    rest = [n for n in asserted_symptom_names(intake.main_question) if n not in seen and n not in held]
+    rest = [n for n in asserted_symptom_names(intake.main_question) if not already_said(n)]
     if rest:
         out.append((rest, ""))
     return out

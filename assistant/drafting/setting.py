@@ -312,17 +312,10 @@ TEEN_SIGNS = (
 
 def warning_sentence(intake: IntakeRecord, *, young_child: bool) -> str:
     """The warning signs and whom to tell at once, for the patient's age and setting."""
-    school_age = intake.age is not None and 5 <= intake.age < 16
-    teen = school_age and intake.age is not None and intake.age >= 12
-    signs = (
-        TEEN_SIGNS
-        if teen
-        else SCHOOL_CHILD_SIGNS
-        if school_age
-        else CHILD_SIGNS
-        if young_child
-        else ADULT_SIGNS
-    )
+    age = -1 if intake.age is None else intake.age
+    school_age = 5 <= age < 16
+    child_signs = CHILD_SIGNS if young_child else ADULT_SIGNS
+    signs = TEEN_SIGNS if 12 <= age < 16 else SCHOOL_CHILD_SIGNS if school_age else child_signs
     setting = care_setting(intake)
     whom = _WHOM[setting]
     if not setting and (young_child or school_age):
