@@ -38,17 +38,18 @@ from assistant.drafting.same_day import (
 )
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, care_setting, warning_sentence
-from assistant.drafting.sources import RelevanceChecker, usable_sentence
+from assistant.drafting.sources import RelevanceChecker, presumes_unreported, usable_sentence
 from assistant.drafting.story import (
     alternative_lean,
     established,
     fitting,
     one_name,
+    reassured_sentence,
     settled_already,
     story_verdict,
     story_weighs,
 )
-from assistant.drafting.topics import prescribed, topic
+from assistant.drafting.topics import NOT_A_NEED, prescribed, topic
 from assistant.drafting.validity import Verdict, nodules_for_review, usable_findings, verdict_for
 from assistant.intake import IntakeRecord
 
@@ -119,6 +120,7 @@ class AnswerContext:
                 ok
                 and not about_imaging_models(sentence)
                 and not self.another_form(sentence)
+                and not presumes_unreported(sentence, questions.story_of(self.intake))
                 # "a normal D-dimer makes PE very unlikely" does not hold in pregnancy
                 and not (self.pregnant and _D_DIMER.search(sentence))
                 and (cond is None or addresses(cond, sentence, passage.title))
@@ -358,6 +360,9 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
+    reassured = reassured_sentence(ctx.intake, cond)
+    if reassured:
+        out.append(DraftSentence(text=reassured, origin="intake", condition_ref=cond.key))
     if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
         # asked about below the age it is diagnosed at: said plainly, without weighing the story for it or a
         # test for it (a preventer-inhaler trial was offered for a 4-month-old), nor what tells it apart in an
@@ -660,9 +665,12 @@ def _answer_treatment(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition] = ()
 ) -> list[DraftSentence]:
     # Asked whether a medicine is needed and none is listed ("does she need antibiotics?" for a baby
-    # on none): there is no current treatment to judge or to stay on.
+    # on none): there is no current treatment to judge or to stay on. Advice asked about beside the medicines
+    # listed (comfort care, sick-day rules) is no medicine needed (read drafts told a woman on 11 tablets that
+    # "whether a treatment is needed" is for the doctor).
+    needs = [k for k in q.subjects if k not in NOT_A_NEED]
     untreated = not ctx.intake.medications or (
-        bool(q.subjects) and not any(prescribed(topic(k), ctx.intake.medications) for k in q.subjects)
+        bool(needs) and not any(prescribed(topic(k), ctx.intake.medications) for k in needs)
     )
     if untreated:
         out = [
@@ -1027,11 +1035,20 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
         and ("fever" in keys or ("pleuritic_pain" in keys and EFFUSION not in reported_findings(intake)[1]))
     ):
         child = intake.age is not None and intake.age < 16
+        # a feverish patient whose report found no fluid: weighed, but as what a later film may show (readers
+        # of a transplant patient's and a farm worker's drafts: the report says no effusion)
+        no_fluid = EFFUSION in reported_findings(intake)[1]
         out.append(
             (
                 condition("empyema"),
                 "a pneumonia that is not clearly improving on antibiotics can be complicated by fluid or pus "
                 "around the lung, which is looked for when the fever or the pain persists"
+                + (
+                    "; the report given found no fluid, so this matters only if a later film or an "
+                    "ultrasound shows fluid that has formed since"
+                    if no_fluid
+                    else ""
+                )
                 # "should we wait 48 hours like the GP said?" went unanswered for a 3-year-old on day 5
                 + (
                     "; a child still feverish or more unwell after two days of antibiotics is usually seen "
@@ -1200,6 +1217,9 @@ def _entry_lines(
     # below the age it is diagnosed at, nothing in the history makes it "more likely", and no test settles it
     if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
         lines[-1] = f"The test that usually settles it: none at this age ({cond.under_age.split(';')[0]})."
+    reassured = reassured_sentence(ctx.intake, cond)
+    if reassured:
+        lines.append(reassured)
     story = (
         ""
         if cond.too_young(questions.exact_age(ctx.intake))

@@ -76,10 +76,11 @@ from assistant.drafting.sources import (
     RelevanceChecker,
     SourceRelevance,
     check_draft_relevance,
+    presumes_unreported,
     usable_sentence,
 )
 from assistant.drafting.story import settled_already, story_signs, story_weighs
-from assistant.drafting.topics import ADVICE_ONLY, Topic, medicine_name, topic_indefinite
+from assistant.drafting.topics import NOT_A_NEED, Topic, medicine_name, topic_indefinite
 from assistant.drafting.topics import topic as _topic
 from assistant.drafting.untrusted import injection_flags, untrusted_intake_texts
 from assistant.drafting.validity import usable_findings, verdict_for
@@ -152,9 +153,16 @@ class _Context:
 
     def fits(self, sentence: str, passage: CitedSource) -> bool:
         child = None if self.intake.age is None else self.intake.is_child
-        return usable_sentence(
-            sentence, passage, has_ct=self.has_ct, is_child=child, age=self.intake.age
-        ) and not self.another_form(sentence)
+        return (
+            usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child, age=self.intake.age)
+            and not self.another_form(sentence)
+            and not presumes_unreported(sentence, self.story)
+        )
+
+    @cached_property
+    def story(self) -> str:
+        """The intake's own account (history, reason, earlier reports, symptoms), joined once."""
+        return questions.story_of(self.intake)
 
     @cached_property
     def another_form(self) -> Callable[[str], bool]:
@@ -464,7 +472,7 @@ def _own_questions(intake: IntakeRecord, sub_questions: Sequence[SubQuestion]) -
         for t in (_topic_of(key) for key in q.subjects)
         # advice on a medicine ("alcohol with the treatment", "medicines while fasting") is no medicine to ask
         # for
-        if t is not None and t.kind == "treatment" and t.key not in _NOT_A_NEED
+        if t is not None and t.kind == "treatment" and t.key not in NOT_A_NEED
     ]
     # a parent or carer asks of the patient ("Should she carry on ...?"), not of themselves (a read draft
     # asked "Do I need an antibiotic?" for a 4-month-old)
@@ -498,8 +506,6 @@ def _proxy_pronouns(intake: IntakeRecord) -> tuple[str, str] | None:
     )
 
 
-#: Advice on medicines, not one to ask for ("Do I need alcohol with the treatment?"); a vaccine still is.
-_NOT_A_NEED = ADVICE_ONLY - {"vaccines", "rsv_immunisation"}
 #: Medicines given as a course, which may or may not help again (not the pill or a blood thinner stopped).
 _COURSES = frozenset({"antibiotic", "steroid"})
 #: One dose given, no course to carry on with: "dexamethasone given once in A&E", "a single dose".

@@ -97,11 +97,25 @@ class Condition:
     #: F508del"): once the story reports one, the draft rests the diagnosis on that result, not on the
     #: story (read drafts said a proven cystic fibrosis "points more to asthma").
     proof: tuple[str, ...] = ()
+    #: Reassuring results, as regular expressions ("D-dimer <250 (negative)", "troponin normal"): once the
+    #: story reports one, the draft says so beside the settling test (a read draft told a student whose
+    #: negative D-dimer was in her history that a D-dimer would settle the question, and to seek care the same
+    #: day).
+    disproof: tuple[str, ...] = ()
+    #: How the draft names each :attr:`disproof` result ("a negative D-dimer"), in the same order: its own
+    #: words, not the report's pasted back.
+    disproof_said: tuple[str, ...] = ()
 
     def shown_in(self, text: str) -> str:
         """The words of ``text`` reporting a result that establishes it, or '' (not when denied: "the CT
         angiogram showed no clots")."""
         return _proof_in(self.proof, text) if self.proof else ""
+
+    def reassured_in(self, text: str) -> str:
+        """The reassuring result ``text`` reports for it, in the draft's words (:attr:`disproof_said`), or
+        ''."""
+        found = _disproof_in(self.disproof, text) if self.disproof else -1
+        return self.disproof_said[found] if found >= 0 else ""
 
     @property
     def check_after(self) -> str:
@@ -172,6 +186,12 @@ def _proof_in(patterns: tuple[str, ...], text: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
+def _disproof_in(patterns: tuple[str, ...], text: str) -> int:
+    """The index of the first of ``patterns`` that ``text`` reports, or -1 (remembered per text)."""
+    return next((i for i, pattern in enumerate(patterns) if re.search(pattern, text, re.I)), -1)
+
+
 CONDITIONS_PATH = Path(__file__).with_name("conditions.yaml")
 
 
@@ -193,6 +213,10 @@ def load_conditions(path: Path = CONDITIONS_PATH) -> tuple[Condition, ...]:
         }
         if "activity" in values:
             values["activity"] = tuple((topic, str(note)) for topic, note in entry["activity"].items())
+        if len(values.get("disproof", ())) != len(values.get("disproof_said", ())):
+            raise ValueError(
+                f"{path.name}: condition {number} ({entry.get('key')}): one disproof_said per disproof"
+            )
         table.append(Condition(**values))
     keys = [c.key for c in table]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
@@ -574,6 +598,9 @@ _REAL_WORDS = frozenset(
         "injections",
     }
     | {"malaria", "thinking", "postnatal", "waking", "immobile", "dysphasia", "cavitation"}
+    # "haematoma" (a bruise, a bleed) was corrected to "hamartoma", and a read summary gave a man recovering
+    # from intensive care a harmless lung growth; "supervisor" became "superior"
+    | {"haematoma", "hematoma", "haematomas", "hematomas", "supervisor", "supervisors"}
 )
 
 
@@ -757,12 +784,30 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[begin : min(stops) if stops else len(text)]
 
 
+#: A virus of another organ or a measure of one: "viral hepatitis", "viral load undetectable", "the hepatitis
+#: B virus" (a read draft weighed a viral chest infection for a man whose son asked whether his jaundice was
+#: viral hepatitis).
+_VIRAL_ELSEWHERE_AFTER = re.compile(
+    r"\s+(?:hepatitis|meningitis|encephalitis|conjunctivitis|gastro\w*|tummy bugs?|stomach bugs?|rash\w*|"
+    r"warts?|loads?|suppression|suppressed)\b",
+    re.I,
+)
+_VIRUS_OF_ANOTHER_BEFORE = re.compile(
+    r"\b(?:hepatitis [a-e]|hep [a-e]|herpes|hpv|papilloma|epstein[- ]barr|hiv|zika|noro|rota|polio)\s*$", re.I
+)
+
+
 def _everyday(text: str, start: int, end: int) -> bool:
     """Whether the term at ``text[start:end]`` is used in its everyday sense in its sentence, names
     a vaccine ("the flu jab") or is a bare "cancer" after another organ ("stomach cancer")."""
     if _VACCINE_AFTER.match(text, end):
         return True
     word = text[start:end]
+    if word.lower() in ("viral", "virus") and (
+        _VIRAL_ELSEWHERE_AFTER.match(text, end)
+        or _VIRUS_OF_ANOTHER_BEFORE.search(text[max(0, start - 20) : start])
+    ):
+        return True
     if word.lower() in _BARE_CANCER and _OTHER_ORGAN_BEFORE.search(text[max(0, start - 28) : start]):
         return True
     if (
@@ -1025,8 +1070,9 @@ _WONDERED = re.compile(
 _DENIAL_REACH = 60
 _DENIED = re.compile(
     r"\b(?:no|not|never had|never|without|ruled out|rules out|excluded?|negative for|free of|rather than|"
-    # "they said it isn't cystic fibrosis"
-    r"(?:it|this|that) (?:isn'?t|wasn'?t)|"
+    # "they said it isn't cystic fibrosis"; "the xray is clear so it cant be TB" (a new case's diagnosis of a
+    # viral cough was read as TB)
+    r"(?:it|this|that) (?:isn'?t|wasn'?t|can'?t be|cannot be|couldn'?t be)|"
     # "no one with TB we know", "nobody with asthma"
     r"no one (?:known )?(?:in the family |in our family |else )?(?:with|who has|who had)|"
     r"nobody (?:known )?(?:with|who has|who had|has|had))\s+"

@@ -381,7 +381,10 @@ _RELATIVES = re.compile(
     # not the family as a source ("chronic kidney disease (mild-moderate, per family)")
     rf"(?<!per )(?<!according to )(?<!by )"
     # "Maternal asthma, paternal allergic rhinitis" (a read summary gave a 4-year-old his parents' conditions)
-    rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|family|contact|lived with|neighbou?rs?|"
+    # "Family physician diagnosed chest infection" is the patient's doctor (a read summary gave the chest
+    # infection to the family)
+    rf"\b(?:(?:{questions.PEOPLE})s?|nanna|twins?|siblings?|{questions.FAMILY_NOT_DOCTOR}|contact|lived with|"
+    r"neighbou?rs?|"
     r"maternal|paternal|"
     r"classmates?|flatmates?|housemates?|patients)\b"
     # "the day of his cousin's birthday party he choked on peanuts": a relative's event, not their illness

@@ -546,6 +546,17 @@ GROUPS: tuple[MedicineGroup, ...] = (
         (r"\w+pril",),
         treats=("heart_failure",),
     ),
+    # A read draft called sacubitril/valsartan (Entresto) "for blood pressure (and sometimes the heart)" for a
+    # woman with a pumping fraction of 20%, where it is a main heart-failure medicine (it also lowers blood
+    # pressure, so it is among the first a doctor reviews when the pressure is low).
+    MedicineGroup(
+        "arni",
+        "a main treatment for heart failure with a weak pump, which also lowers blood pressure, so it is not "
+        "stopped without the prescriber, who reviews its dose when the blood pressure is low or the kidneys "
+        "are struggling",
+        (r"sacubitril(?:[/ -]+valsartan)?", r"entresto"),
+        treats=("heart_failure",),
+    ),
     MedicineGroup(
         "blood_pressure",
         "for blood pressure (and sometimes the heart)",

@@ -36,6 +36,7 @@ from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_no
 from assistant.drafting.schemas import SubQuestion
 from assistant.drafting.topics import (
     ADVICE_ONLY,
+    CARE_PLANS,
     Topic,
     medicine_name,
     prescribed,
@@ -55,7 +56,15 @@ _IMAGES_ASKED = re.compile(
     r"\bwhat (?:does|did|do|is|was|are|were) (?:the |my |his |her |their |this |that |these )?(?:\w+ ){0,3}"
     r"(?:x-?rays?|xrays?|scans?|ct|images?|films?|reports?|radiograph\w*)\b[^?.]{0,40}\b(?:show|mean|say)\w*|"
     r"\b(?:x-?rays?|xrays?|scans?|ct|films?|images?) (?:show|showed|shows|found|said|says)\b|"
-    r"\bwhat (?:\w+ ){0,4}(?:x-?rays?|xrays?|scans?|ct|images?|films?) (?:show|showed|shows)\b",
+    r"\bwhat (?:\w+ ){0,4}(?:x-?rays?|xrays?|scans?|ct|images?|films?) (?:show|showed|shows)\b|"
+    # "what do ground glass nodule and emphysema mean on my scan?", "what do 'consolidation' and 'effusion'
+    # actually mean in my report?", "can they even tell the difference on the CT scan?" (new cases' questions
+    # about their own report went unlisted)
+    r"\bwhat (?:does|do|is|are) [^?.]{1,60}\bmean\w* (?:on|in|from) (?:the |my |his |her |their |this )?"
+    r"(?:\w+ )?(?:x-?rays?|xrays?|scans?|ct|images?|films?|reports?)\b|"
+    r"\b(?:can|could|do|did) (?:you|they|the doctors?|anyone|(?:the )?radiologists?) "
+    r"(?:even |actually |really )?(?:tell|see|spot)\w* [^?.]{0,30}\bon (?:the |my |his |her |their )"
+    r"(?:ct |chest )?(?:x-?rays?|xrays?|scans?|ct|films?)\b",
     re.I,
 )
 _TREATMENT = re.compile(
@@ -474,6 +483,13 @@ _SUBSUMES = {
     "coughing blood": ("a cough",),
     "night sweats": ("sweating",),
 }
+
+
+def story_of(intake: IntakeRecord) -> str:
+    """The intake's own account: history, reason, earlier imaging reports and symptoms."""
+    return "\n".join(
+        [intake.history, intake.reason_for_second_opinion, intake.prior_imaging, intake.symptom_text]
+    )
 
 
 def text_of(intake: IntakeRecord) -> str:
@@ -934,7 +950,10 @@ def relatives_conditions(intake: IntakeRecord) -> list[Condition]:
 
 #: A relative or someone else: a condition in their clause is not the patient's.
 #: Someone else in a history ("two co-workers diagnosed with silicosis", "brothers with asthma").
-_OTHERS = re.compile(rf"\b(?:(?:{PEOPLE}|contact)s?|family|lived with)\b", re.I)
+#: "Family physician diagnosed chest infection" is the patient's doctor (a read summary gave a woman's own
+#: chest infection to her family).
+FAMILY_NOT_DOCTOR = r"family(?! (?:physician|doctor|doc|gp|practitioner|practice|medicine|clinic))"
+_OTHERS = re.compile(rf"\b(?:(?:{PEOPLE}|contact)s?|{FAMILY_NOT_DOCTOR}|lived with)\b", re.I)
 #: The patient's own condition, said as known: "I have COPD", "my asthma", "known asthma",
 #: "diagnosed with COPD 12 years ago", "his Parkinson's".
 _OWN_BEFORE = re.compile(
@@ -949,6 +968,18 @@ _OWN_BEFORE = re.compile(
 _DOUBT = re.compile(
     r"\b(think|thought|might|may|maybe|perhaps|possibly|probably|could|wonder\w*|worried|worry|afraid|"
     r"scared|frightened|terrified|fear\w*|concern\w*|convinced|sure|if|whether|suspect\w*|unsure|query|\?)",
+    re.I,
+)
+#: "Nobody has mentioned testing me for a genetic clotting disorder": a test for it, not the condition had (a
+#: read draft took the clotting disorder for a co-diagnosis once "my family doctor" no longer read as family)
+_TESTED_FOR = re.compile(
+    r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for\b", re.I
+)
+#: ... and a test for it never done, in what the doctors said ("an X-ray to check for pneumonia" after
+#: "they said bronchiolitis" is still what they weighed).
+_NOT_TESTED_FOR = re.compile(
+    r"\b(?:nobody|no one|never|not|\w+n't)\b[^.;]{0,40}?\b(?:test|screen|check)\w* "
+    r"(?:me |him |her |them |us )?for\b",
     re.I,
 )
 _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
@@ -1145,10 +1176,23 @@ def known_conditions(intake: IntakeRecord) -> list[Condition]:
     return list(_known_conditions(intake.history, intake.reason_for_second_opinion, intake.symptom_text))
 
 
+#: Tests asked for and not yet back, with the list they name: "HIV, hepatitis B and C tests requested",
+#: "Pleural fluid to be sent for microscopy, culture, TB culture and pneumococcal PCR" (read summaries listed
+#: HIV infection and TB as a teenager's and a 12-year-old's past conditions).
+_TESTS_ASKED_FOR = re.compile(
+    r"(?:^|(?<=[.;\n]))[^.;\n]{0,80}?\b(?:tests?|serology|screen\w*|swabs?|pcr|cultures?)\s+"
+    r"(?:were |was |have been |has been |being )?"
+    r"(?:requested|ordered|sent(?! back)|to be sent|awaited|booked)\b[^.;\n]*|"
+    r"\b(?:to be |being |been |was |were )?sent (?:off )?for\b"
+    r"(?![^.;\n]*\b(?:showed|confirmed|positive|found|grew)\b)[^.;\n]*",
+    re.I,
+)
+
+
 @lru_cache(maxsize=256)
 def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Condition, ...]:
     out: list[Condition] = []
-    for clause, theirs in history_pieces(history):
+    for clause, theirs in history_pieces(_TESTS_ASKED_FOR.sub(" ", history)):
         clause = without_workplaces(VACCINE_MENTIONS.sub(" ", clause))
         if not theirs and not STATUS_UNKNOWN.search(clause) and not NEGATIVE_RESULT.search(clause):
             excluded = set(denied_conditions(clause)) | set(risked_conditions(clause))
@@ -1162,7 +1206,12 @@ def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Con
     for text in (reason, symptom_text):
         for clause in _PIECES.split(text):
             clause = without_workplaces(VACCINE_MENTIONS.sub(" ", clause))
-            if not clause.strip() or _OTHERS.search(clause) or _DOUBT.search(clause):
+            if (
+                not clause.strip()
+                or _OTHERS.search(clause)
+                or _DOUBT.search(clause)
+                or _TESTED_FOR.search(clause)
+            ):
                 continue
             spelt = correct_spelling(clause)
             if NEGATIVE_RESULT.search(spelt):
@@ -1178,7 +1227,12 @@ def _known_conditions(history: str, reason: str, symptom_text: str) -> tuple[Con
     # What the doctors diagnosed besides the diagnosis in question ("they said heart failure and
     # maybe a bit of chest infection as well") is a co-diagnosis, whatever their hedging.
     for sentence in _SENTENCE.split(reason):
-        told = sentence.strip() and not sentence.rstrip().endswith("?") and _TOLD.search(sentence)
+        told = (
+            sentence.strip()
+            and not sentence.rstrip().endswith("?")
+            and _TOLD.search(sentence)
+            and not _NOT_TESTED_FOR.search(sentence)
+        )
         if told and not _OTHERS.search(sentence.split(",")[0]):
             # "a sweat test ... was normal so they said it isn't cystic fibrosis": told it is not (a new
             # case's question whether CF was ruled out was taken as background)
@@ -1290,6 +1344,9 @@ def _said_as_own(cond: Condition, clause: str) -> bool:
 _POSSIBILITY = re.compile(
     r"\b(could|can|might|may|is (?:it|this|that|he|she)|are (?:they|these)|was (?:it|this)|or|rather|instead|"
     r"just|really|actually|sure|sounds? like|turned into|caused by|because of|due to|"
+    # "..., or is her heart failure getting worse since they cut the water tablet?": a known condition
+    # worsening is asked about as the cause now (the clause split had dropped its "or")
+    r"(?:getting|got|gotten|gone) worse|flar(?:ing|ed) up|playing up|acting up|"
     # "Do I have Marfan syndrome?", "have I got COPD or asthma?", "does he have whooping cough?"
     r"do(?:es)? (?:i|he|she|they|we) (?:really |actually )?have|(?:have|has) (?:i|he|she|they) got|"
     # "How do they know it is TB and not cancer?" weighs the cancer a first doctor named (a new case's
@@ -1533,9 +1590,17 @@ def unknown_alternatives(intake: IntakeRecord) -> list[str]:
             continue
         low = phrase.lower()
         generic = low in _GENERIC
+        # "the melanoma in my lungs" is the table's spread to the lungs, a phrase longer than the name cut
+        # here
+        at = piece.lower().find(low)
         if (
             generic
             or conditions_in(phrase, fuzzy=True)
+            or any(
+                at <= start <= at + len(low)
+                for known in conditions_in(piece, fuzzy=True)
+                for start in mention_starts(known, piece)
+            )
             or low in dx
             or re.search(r"\b(?:something|anything|it)\b", low)
         ):
@@ -2499,7 +2564,7 @@ def _without_topics(text: str) -> str:
             c
             for c in _clauses(sentence)
             if not _clause_topics(c)
-            and not topics_in(c, ["treatment"])
+            and not [t for t in topics_in(c, ["treatment"]) if t.key not in CARE_PLANS]
             and not _EXPOSURE_FOLLOW_UP.search(c)
             and not (_RECOVERY_Q.search(c) and not _HOW_LONG_TREATED.search(c))
         ]

@@ -605,6 +605,67 @@ def assessed_and_sent_home(intake: IntakeRecord, signs: Sequence[str]) -> bool:
     )
 
 
+#: A specialist team with its own same-day route, and why it wants to hear first. Read drafts sent a teenager
+#: with sickle cell disease, fever and a new shadow, and a woman five months after a kidney transplant, to "an
+#: urgent care centre, or the GP's same-day service", and never named the chemotherapy helpline to a woman on
+#: treatment with a fever (reviewers: these teams want the call first, and often admit directly).
+_SPECIALIST_TEAMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(
+            r"\b(?:on|having|receiving|started|currently on|mid-?way through) (?:\w+ ){0,2}?"
+            r"(?:chemo\w*|immunotherapy)\b|\bchemo(?:therapy)? (?:cycle|day)\b|\bcycle \d+\b|"
+            r"\b(?:capecitabine|paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|folfox|folfiri|"
+            r"gemcitabine|pembrolizumab|nivolumab)\b",
+            re.I,
+        ),
+        "the chemotherapy team's 24-hour helpline (acute oncology)",
+        "a fever or new breathlessness during cancer treatment can come from a low white cell count or from "
+        "the treatment itself, which that team treats as urgent",
+    ),
+    (
+        re.compile(
+            r"\b(?:kidney|renal|liver|lung|heart|bone marrow|stem cell) transplant\b(?! (?:list|waiting))|"
+            r"\b(?:tacrolimus|ciclosporin|cyclosporine|mycophenolate|sirolimus|everolimus)\b",
+            re.I,
+        ),
+        "the transplant unit",
+        "an infection after a transplant needs its own tests, and some antibiotics clash with the "
+        "anti-rejection medicines",
+    ),
+    (
+        re.compile(r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b", re.I),
+        "the sickle cell (haematology) team",
+        "a fever, chest pain or a low oxygen level with sickle cell disease can be the start of an acute "
+        "chest syndrome, which is treated in hospital",
+    ),
+    (
+        re.compile(
+            r"\b(?:on|having|started|has|have) (?:\w+ )?(?:haemo|hemo|peritoneal )?dialysis\b|"
+            r"\bdialysis (?:unit|sessions?|days?|three times)\b",
+            re.I,
+        ),
+        "the dialysis unit",
+        "fluid, salt and medicine doses are set with the dialysis team, and fluid on the lungs can need an "
+        "extra session",
+    ),
+    (
+        re.compile(r"\b(?:has|have|with|known|my|his|her) (?:cystic fibrosis|CF)\b"),
+        "the cystic fibrosis team",
+        "a chest flare-up with cystic fibrosis is treated by that team, often with its own antibiotics",
+    ),
+)
+
+
+def specialist_team(intake: IntakeRecord) -> tuple[str, str] | None:
+    """The specialist team the intake tells of, with its own same-day route, and why it wants the call
+    first; ``None`` when there is none."""
+    text = "\n".join([intake.history, intake.reason_for_second_opinion, *intake.medications])
+    for pattern, team, why in _SPECIALIST_TEAMS:
+        if pattern.search(text):
+            return team, why
+    return None
+
+
 def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
     """The draft's statement that the signs described call for a doctor today, for the setting:
     emergency care now for a baby's pauses in breathing; A&E or a children's assessment unit for a
@@ -645,6 +706,8 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
         return f"The account describes signs that need emergency care ({listed}): {where}.{usual}"
     elif HOSPITAL_SIGNS & set(signs):
         where = f"{who} should be assessed in hospital today (A&E), rather than at a routine appointment"
+        if team := specialist_team(intake):
+            where += f", and {team[0]} told at once, since {team[1]}"
     elif assessed_and_sent_home(intake, signs):
         # a baby examined in A&E and sent home with these very signs was told to go back now (three reviewers:
         # the doctors who saw her judged home care safe; what matters is what would change that)
@@ -662,6 +725,11 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
         where = (
             f"{who} should be taken to hospital now (A&E or a children's assessment unit), today rather than "
             "at a routine appointment, tomorrow or after this opinion"
+        )
+    elif team := specialist_team(intake):
+        where = (
+            f"{who} should be seen today: ring {team[0]} now or go to A&E, rather than waiting for this "
+            f"opinion, since {team[1]}"
         )
     else:
         where = (

@@ -116,6 +116,26 @@ _UNDER_FIVE = re.compile(
 SCHOOL_AGE = 8
 
 
+#: A passage sentence that presumes a result: "adult guidelines advise antibiotics for confirmed pneumonia
+#: even when a virus is found" was quoted to two men whose tests had found no virus (readers: beside the
+#: point, and it points to more antibiotics).
+_PRESUMES_VIRUS = re.compile(
+    r"\b(?:when|if|once) a virus (?:is|has been|was) (?:found|detected|confirmed)\b", re.I
+)
+_VIRUS_FOUND = re.compile(
+    r"\b(?:covid(?:-19)?|sars-cov-2|influenza|flu|rsv|rhinovirus|adenovirus|metapneumovirus|parainfluenza|"
+    r"virus)\b[^.;\n]{0,40}?\b(?:positive|detected|found|confirmed)\b|"
+    r"\bpositive (?:test )?(?:for|with) (?:covid|flu|influenza|rsv|a virus)\b",
+    re.I,
+)
+
+
+def presumes_unreported(sentence: str, story: str) -> bool:
+    """Whether ``sentence`` speaks of a result (a virus found) that ``story`` (the intake's own text) does not
+    report."""
+    return bool(_PRESUMES_VIRUS.search(sentence)) and not _VIRUS_FOUND.search(story)
+
+
 def usable_sentence(
     sentence: str, passage: CitedSource, *, has_ct: bool, is_child: bool | None, age: int | None = None
 ) -> bool:

@@ -197,9 +197,25 @@ def settled_already(intake: IntakeRecord, cond: Condition) -> bool:
     leg."""
     if cond.key in _SEEN_ON_A_FILM and cond in only_denied(intake.prior_imaging):
         return True
+    # "D-dimer <250 (negative)", "CTPA: no pulmonary embolism" in the story: the same-day question was asked
+    # and answered (a read draft sent a student home from A&E with a panic attack back for a same-day review)
+    if cond.reassured_in(questions.story_of(intake)):
+        return True
     if cond.key in _TREATED_BY_THINNER:
         return treats_a_clot(intake.medications)
     return False
+
+
+def reassured_sentence(intake: IntakeRecord, cond: Condition) -> str:
+    """The reassuring result the story reports for ``cond`` (:attr:`Condition.disproof`), said beside its
+    settling test, or ''."""
+    said = cond.reassured_in(questions.story_of(intake))
+    if not said:
+        return ""
+    return (
+        f"The account reports {said} (the reviewing clinician checks the result itself), a reassuring result "
+        f"that makes {cond.name} much less likely, weighed with how likely the doctors judged it beforehand."
+    )
 
 
 def story_weighs(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> bool:

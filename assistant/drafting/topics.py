@@ -65,7 +65,27 @@ class Topic:
 
 
 #: Treatment topics answered with their note alone, never as a medicine whose prescriber decides.
-ADVICE_ONLY = frozenset({"interaction", "alcohol", "fasting", "pregnancy", "vaccines", "rsv_immunisation"})
+ADVICE_ONLY = frozenset(
+    {
+        "interaction",
+        "alcohol",
+        "fasting",
+        "sick_day",
+        "pregnancy",
+        "vaccines",
+        "rsv_immunisation",
+        "feeding_tube",
+        "comfort_care",
+    }
+)
+
+#: Plans of care asked about ("will he need a feeding tube?", "what would comfort care mean?"): answered with
+#: their note, and what happens next is still asked (read drafts lost the general next step beside them).
+CARE_PLANS = frozenset({"feeding_tube", "comfort_care"})
+
+#: Advice on medicines, not one to ask for or to be on ("Do I need alcohol with the treatment?", comfort
+#: care); a vaccine still is.
+NOT_A_NEED = ADVICE_ONLY - {"vaccines", "rsv_immunisation"}
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -455,6 +475,80 @@ TOPICS: tuple[Topic, ...] = (
         "committee for Jehovah's Witnesses can help; only when a child's life or serious harm is at stake "
         "and no alternative works do doctors ask a court to decide, which is rare; this is best discussed "
         "with the treating team before any procedure",
+    ),
+    # "Should I keep taking all my diabetes tablets?" of a man with pneumonia who was barely eating, "should I
+    # be changing my prednisolone dose while I'm ill?" (a read draft said only that empagliflozin is not
+    # stopped without the prescriber; a new case's question went unanswered)
+    Topic(
+        "sick_day",
+        "treatment",
+        "medicines during an illness (sick-day rules)",
+        (
+            r"sick[- ]?days?(?: rules?| guidance| plan)?",
+            r"diabetes (?:tablets?|pills?|medicines?|medications?|meds)",
+            r"(?:sugar|diabetic) (?:tablets?|pills?|medicines?|meds)",
+            r"(?:chang\w+|doubl\w+|increas\w+|rais\w+|up) (?:my |his |her |their |the )?(?:prednisolone|"
+            r"hydrocortisone|steroids?)(?: dose)?",
+            r"(?:prednisolone|hydrocortisone|steroids?)(?: dose)? (?:while|when|whilst) "
+            r"(?:i'?m |i am |he'?s |she'?s |they'?re )?(?:ill|sick|unwell|poorly)",
+        ),
+        "during an illness with a fever, vomiting, diarrhoea or little eating and drinking, some medicines "
+        "follow sick-day rules: metformin and the SGLT2 diabetes tablets (names ending in -gliflozin, such "
+        "as empagliflozin or dapagliflozin) are usually paused until eating and drinking normally again for "
+        "a day or two, because of the risk of acid building up in the blood (ketoacidosis, which can happen "
+        "even with normal sugar levels), as are ACE inhibitors, sartans, water tablets and anti-inflammatory "
+        "painkillers while dehydrated, with sugars checked more often; steroid tablets taken every day for a "
+        "long time are never stopped suddenly, and their sick-day rules usually double the daily dose during "
+        "a fever or an illness needing bed rest, with an emergency injection when vomiting stops them being "
+        "kept down; the prescriber, diabetes team or a pharmacist confirms which rules apply, and vomiting, "
+        "tummy pain, fast breathing or drowsiness while on these diabetes tablets need urgent care the same "
+        "day",
+    ),
+    # "Does she really need a feeding tube?" of a child with cerebral palsy, "Is a feeding tube a good idea?"
+    # of a woman with advanced dementia (both read drafts left the question unanswered)
+    Topic(
+        "feeding_tube",
+        "treatment",
+        "a feeding tube",
+        (
+            r"feeding tubes?",
+            r"peg(?: tubes?| feeds?)?",
+            r"gastrostomy",
+            r"ng tubes?",
+            r"nasogastric(?: tubes?)?",
+            r"tube[- ]fe(?:d|eding)",
+        ),
+        "a feeding tube (usually a gastrostomy, through the skin into the stomach) is considered when "
+        "swallowing is unsafe or eating cannot keep up with what the body needs, after a swallowing "
+        "assessment by a speech and language therapist and a dietitian's review; when weight is falling "
+        "and meals are long and tiring, it can protect nutrition and make feeding safer, and small tastes "
+        "by mouth can often continue for pleasure; in advanced dementia it has not been shown to prevent "
+        "aspiration pneumonia (saliva and stomach contents can still go down the wrong way) or to lengthen "
+        "life, so careful hand feeding is usually advised instead; the decision is made together with the "
+        "family and the person's own known wishes",
+    ),
+    # "What would comfort care actually mean for her?", "What does comfort care mean, and can her
+    # breathlessness be eased?" (two read drafts left the question unanswered)
+    Topic(
+        "comfort_care",
+        "treatment",
+        "comfort care",
+        (
+            r"comfort care",
+            r"comfort (?:only|measures)",
+            r"palliative(?! (?:chemo\w*|radio\w*|treatment|intent|immuno\w*|folfox|surgery|stent))(?: care)?",
+            r"end[- ]of[- ]life care",
+            r"(?:keep|keeping|made|make|making) (?:her|him|them|me|mum|dad|mom) comfortable",
+            r"hospice",
+        ),
+        "comfort (palliative) care puts easing symptoms first, rather than treatments aimed at cure or at "
+        "lengthening life: breathlessness is eased by sitting upright, a fan on the face, calm company and, "
+        "when needed, small doses of a morphine-type medicine, which at these doses ease breathlessness "
+        "without shortening life; cough, pain, fever and anxiety are treated too, and medicines that no "
+        "longer help are stopped; it can be given at home or in a care home with the GP and community "
+        "palliative care nurses, and antibiotics, water tablets or fluids can still be used when they add "
+        "to comfort; agreeing in advance what should happen if things get worse (a treatment escalation "
+        "plan, such as a ReSPECT form) helps everyone follow the person's wishes",
     ),
     # "should I have oxygen in the house?" (a read draft answered with the general treatment text)
     Topic(
@@ -982,14 +1076,31 @@ _FOR_A_CHILD = (
 )
 
 
+#: The parts of a note said of a child, as said to an adult: a 74-year-old Jehovah's Witness refusing blood
+#: was told what the team does "for a child" and when a court is asked (a reader: child text for an adult, and
+#: the lecture she feared).
+_FOR_AN_ADULT = (
+    (
+        "; for a child, the team works with the family to use every alternative, such as treating the "
+        "cause, medicines and iron that help the body make blood, and ways of limiting blood loss during "
+        "procedures, "
+        "and a hospital liaison committee for Jehovah's Witnesses can help; only when a child's life or "
+        "serious harm is at stake and no alternative works do doctors ask a court to decide, which is rare",
+        ", including in an emergency when it is written in an advance decision; the team then uses every "
+        "alternative, such as treating the cause of any bleeding, iron (by mouth or by a drip) and medicines "
+        "that help the body make blood, and ways of limiting blood loss during procedures, and a hospital "
+        "liaison committee for Jehovah's Witnesses can help",
+    ),
+)
+
+
 def medicine_note(t: Topic, medications: Sequence[str], *, child: bool = False) -> str:
     """The topic's note; for a medicine not listed, only what it does, and that whether one is needed
     is for the doctor who examines the patient (no advice about a course that was never started).
-    ``child``: without the adult conditions the note names."""
+    ``child``: without the adult conditions the note names (else without what it says of a child)."""
     note = t.note
-    if child:
-        for adult, young in _FOR_A_CHILD:
-            note = note.replace(adult, young)
+    for said, instead in _FOR_A_CHILD if child else _FOR_AN_ADULT:
+        note = note.replace(said, instead)
     if t.kind != "treatment" or prescribed(t, medications) or t.name not in _INDEFINITE:
         return note
     return note.split(";")[0] + "; whether one is needed is for the doctor who examines the patient to decide"

@@ -135,6 +135,7 @@ CHEST_NOTES = {
     "fat-embolism": "adult",
     "fluid-overload": "all",
     "legionnaires-disease": "adult",
+    "metal-fume-fever": "adult",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -187,8 +188,8 @@ class TestChestConditionNotes:
         infection (asked about by the mother of a child on chemotherapy) and a nipple shadow (a spot on a
         pre-operative film); 146 with decompression illness, fat embolism, fluid overload and
         Legionnaires' disease (asked about by a diver, after a hip fracture, after drips and a transfusion,
-        and after a hotel stay or handling compost)."""
-        assert len(NOTES) == 146
+        and after a hotel stay or handling compost); 147 with metal fume fever (asked about by a welder)."""
+        assert len(NOTES) == 147
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
