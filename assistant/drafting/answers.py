@@ -661,6 +661,23 @@ def _clear_film_sentence(ctx: AnswerContext) -> str:
     )
 
 
+#: A question telling of antibiotics that have not helped: "after two antibiotics haven't worked", "two lots
+#: of antibiotics haven't touched it".
+_ANTIBIOTICS_FAILED = re.compile(
+    r"\b(?:anti-?bi?o?tics?|courses?|lots)\b[^.?!]{0,40}\b(?:haven'?t|have not|hasn'?t|has not|didn'?t|"
+    r"did not|aren'?t|are not|not)\s+(?:\w+\s+)?(?:work\w*|help\w*|touch\w*|clear\w*|shift\w*|done anything)",
+    re.I,
+)
+#: ... answered: a read draft's only sentence naming the antibiotics pointed to yet another course (reviewers:
+#: "it pushes towards a fourth antibiotic").
+_AFTER_FAILED_ANTIBIOTICS = (
+    "When antibiotics have not helped, the usual next step is for the treating doctor to look again at the "
+    "diagnosis (the examination, a chest X-ray, blood tests and, where possible, a sputum sample) rather "
+    "than simply to try another antibiotic; whether any antibiotic is still needed, and which, is the "
+    "prescribing clinician's decision."
+)
+
+
 def _answer_treatment(
     ctx: AnswerContext, q: SubQuestion, alternatives: Sequence[Condition] = ()
 ) -> list[DraftSentence]:
@@ -711,6 +728,8 @@ def _answer_treatment(
         DraftSentence(text=note, origin="template") for _, note in questions.side_effects_asked(ctx.intake)
     ]
     out += topic_answers.treatment_subject_sentences(ctx, q)
+    if _ANTIBIOTICS_FAILED.search(ctx.intake.main_question):
+        out.append(DraftSentence(text=_AFTER_FAILED_ANTIBIOTICS, origin="template"))
     clear = _clear_film_sentence(ctx)
     if clear:
         out.append(DraftSentence(text=clear, origin="template"))
@@ -780,7 +799,7 @@ def _answer_next(
         # follow-up check (never the confirming test, such as a D-dimer for a clot), a child's
         # where it differs. "The treating doctor" comes first so that it never reads as part of
         # the check's own wording.
-        check = dx.follow_up_for(child=child)
+        check = dx.follow_up_for(child=child, low_risk=questions.low_lung_cancer_risk(ctx.intake))
         text = f"The treating doctor plans any follow-up; for {dx.name} it usually involves {check}."
         now = same_day_signs(ctx.intake)
         if now and not assessed_and_sent_home(ctx.intake, now):

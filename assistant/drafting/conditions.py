@@ -60,6 +60,9 @@ class Condition:
     viral: bool = False
     #: The follow-up check for a child, when it differs from an adult's.
     follow_up_child: str = ""
+    #: ... and for an adult under 50 who does not smoke (read drafts gave a 25-year-old and a 40-year-old
+    #: non-smoker the check "for those at higher risk of lung cancer, such as smokers over 50").
+    follow_up_low_risk: str = ""
     #: How it is usually treated in a child, when it differs from an adult's (safe sleep for a baby).
     treatment_child: str = ""
     #: What is usually advised about an activity (a topic key of ``topics.py``: travel, gym,
@@ -152,9 +155,14 @@ class Condition:
         """How it is usually treated, a child's way where it differs."""
         return (self.treatment_child if child else "") or self.treatment
 
-    def follow_up_for(self, *, child: bool) -> str:
-        """The follow-up check for a child or an adult, else the settling test."""
-        return (self.follow_up_child if child else "") or self.check_after
+    def follow_up_for(self, *, child: bool, low_risk: bool = False) -> str:
+        """The follow-up check for a child or an adult (``low_risk``: under 50 and not a smoker), else the
+        settling test."""
+        return (
+            (self.follow_up_child if child else "")
+            or (self.follow_up_low_risk if low_risk else "")
+            or self.check_after
+        )
 
     def too_young(self, age: float | None) -> bool:
         """Whether someone of ``age`` is below the age at which it is diagnosed."""

@@ -1062,7 +1062,9 @@ NOT_KNOWN = (
 NEGATIVE_RESULT = re.compile(
     # "urinary Legionella antigen (serogroup 1) negative" (a read summary listed Legionnaires' disease as a
     # past condition)
-    r"\b(?:test|tests|tested|screen\w*|swabs?|antigens?|serology|pcr)\b.{0,40}\b(?:negative|normal|clear|fine|"
+    # "malaria RDT negative", "malaria film negative" (a read summary listed malaria as a past condition)
+    r"\b(?:test|tests|tested|screen\w*|swabs?|antigens?|serology|pcr|rdt|films?|smears?)\b.{0,40}\b(?:negative|"
+    r"normal|clear|fine|"
     r"unremarkable)\b|"
     r"\b(?:negative|normal|clear) (?:\w+ )?(?:test|tests|screen\w*|swabs?)\b|"
     # "SARS-CoV-2 PCR, respiratory viral panel, sputum/blood cultures negative", "ANA/ENA/HIV/LFTs normal"
@@ -1420,6 +1422,12 @@ _NEVER_SMOKED = re.compile(
     r"\bnon-?\s?smok\w*",
     re.I,
 )
+
+
+def low_lung_cancer_risk(intake: IntakeRecord) -> bool:
+    """An adult under 50 whose history and story tell of no smoking: no routine film after a pneumonia."""
+    told = _NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion]))
+    return intake.age is not None and 18 <= intake.age < 50 and not _SMOKED.search(told)
 
 
 def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:

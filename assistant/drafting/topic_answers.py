@@ -261,7 +261,7 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
             out.append(_t("The tests that usually settle the question: " + "; ".join(listed) + "."))
         if conds and conds[0].follow_up:
             child = bool(ctx.intake.age is not None and ctx.intake.is_child)
-            check = conds[0].follow_up_for(child=child)
+            check = conds[0].follow_up_for(child=child, low_risk=questions.low_lung_cancer_risk(ctx.intake))
             out.append(_t(f"A follow-up check of {conds[0].name} usually involves {check}."))
         out.append(_t("Which of these are needed now is for the treating clinician to decide."))
         return out
@@ -286,7 +286,8 @@ def _tests(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) -> li
             continue
         child = ctx.intake.is_child
         tests = {c.key: c.test_for(child=child, pregnant=ctx.pregnant, age=ctx.intake.age) for c in conds}
-        after = {c.key: c.follow_up_for(child=child) for c in conds}
+        low_risk = questions.low_lung_cancer_risk(ctx.intake)
+        after = {c.key: c.follow_up_for(child=child, low_risk=low_risk) for c in conds}
         uses = [c for c in conds if t.search(tests[c.key]) or t.search(after[c.key])]
         if uses and child and t.key == "ct" and not _CT_FIRST.match(tests[uses[0].key]):
             # "a CT scan is among the tests that settle it, so asking for one is reasonable" was said to the

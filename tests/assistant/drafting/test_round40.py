@@ -292,3 +292,33 @@ def test_metal_fume_fever_is_weighed_for_a_welder() -> None:
     answers = _answers(age=48, main_question=question)
     assert "3 to 10 hours after welding" in answers
     assert "a fever lasting more than 2 days" in answers
+
+
+def test_the_six_week_film_is_not_offered_to_a_young_non_smoker_as_his_own() -> None:
+    question = "Should I have another X-ray to check it has cleared?"
+    young = _answers(age=25, history="Non-smoker. Fit and well.", main_question=question)
+    assert "the routine film about six weeks after treatment is for smokers and people over 50" in young
+    assert "such as smokers over 50" not in young
+    smoker = _answers(age=42, history="Smokes 20 a day.", main_question=question)
+    assert "such as smokers over 50" in smoker
+    older = _answers(age=67, history="Never smoked.", main_question=question)
+    assert "such as smokers over 50" in older
+
+
+def test_a_negative_malaria_test_is_no_malaria_had() -> None:
+    history = (
+        "Returned from Lagos 2 weeks ago; malaria RDT negative. HIV on treatment, viral load undetectable."
+    )
+    assert [c.key for c in known_conditions(_intake(history=history))] == ["hiv"]
+
+
+def test_antibiotics_that_have_not_helped_are_answered_without_another_course() -> None:
+    answers = _answers(
+        age=68,
+        main_question="Is this really a chest infection after two antibiotics haven't worked? Should she "
+        "stop her injections?",
+    )
+    assert "rather than simply to try another antibiotic" in answers
+    assert "rather than simply to try another antibiotic" not in _answers(
+        age=68, main_question="Is this really a chest infection? Does she need antibiotics?"
+    )
