@@ -31,14 +31,23 @@ def test_activity_notes_read_back_per_topic() -> None:
     assert pneumonia.activity_note("driving") == ""
 
 
-def test_a_misspelt_field_is_refused_by_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("extra", "refused"),
+    [
+        # a misspelt field is refused by name
+        ("  folow_up: a review\n", r"condition 1 \(croup\): unknown fields \['folow_up'\]"),
+        # a reassuring result the draft could not name in its own words
+        ("  disproof: ['normal airway']\n", r"condition 1 \(croup\): one disproof_said per disproof"),
+    ],
+)
+def test_a_faulty_entry_is_refused_by_name(tmp_path: Path, extra: str, refused: str) -> None:
     path = tmp_path / "conditions.yaml"
     path.write_text(
         "- key: croup\n  name: croup\n  terms: [croup]\n  supports: a barking cough\n"
-        "  against: no stridor\n  test: examination\n  folow_up: a review\n",
+        "  against: no stridor\n  test: examination\n" + extra,
         encoding="utf-8",
     )
-    with pytest.raises(ValueError, match=r"condition 1 \(croup\): unknown fields \['folow_up'\]"):
+    with pytest.raises(ValueError, match=refused):
         load_conditions(path)
 
 
