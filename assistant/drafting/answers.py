@@ -537,7 +537,33 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: "Is it normal for the X-ray to still show a white patch when he seems totally fine?", "why is the shadow
+#: still there?" (a read draft left it unanswered).
+_STILL_THERE = re.compile(
+    r"\bstill\b[^?.]{0,40}\b(?:show\w*|there|see\w*|has|have|got)\b[^?.]{0,30}\b(?:shadow|patch|white|"
+    r"consolidation|mark|spot)|\b(?:shadow|patch|consolidation|white (?:bit|area))\w*\b[^?.]{0,30}\b"
+    r"(?:still\b|not (?:yet )?(?:gone|cleared)|has ?n[o']t (?:gone|cleared))",
+    re.I,
+)
+_SLOW_TO_CLEAR = (
+    "A pneumonia's shadow often clears from the X-ray weeks after the person feels better (commonly 4 to 6 "
+    "weeks, and longer in older people, smokers, or after a large pneumonia or one with fluid), so a patch "
+    "on a film taken during or soon after treatment is expected; a repeat film some weeks later is used when "
+    "symptoms persist, after a complicated pneumonia, or in adults at higher risk, to check that it has gone."
+)
+
+
 def _answer_images(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
+    slow = (
+        [DraftSentence(text=_SLOW_TO_CLEAR, origin="template")]
+        if _STILL_THERE.search(ctx.intake.main_question)
+        and any(c.key == "pneumonia" for c in diagnosis_family(ctx.intake.diagnosis_in_question))
+        else []
+    )
+    return [*_images_sentences(ctx, q), *_tagged(slow, q.id)]
+
+
+def _images_sentences(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     kinds = ctx.imaging.kinds
     what = []
     if {"cxr", "photo"} & set(kinds) or (ctx.imaging.findings and "ct" not in kinds):

@@ -1585,6 +1585,31 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
         "diarrhoea themselves, so it is worth telling the treating team rather than stopping the antibiotic "
         "on one's own.",
     ),
+    # "Could his blood pressure pills be causing the dizziness and falls rather than the infection?" of a
+    # 78-year-old on amlodipine, hydrochlorothiazide and tamsulosin (a read draft left it unanswered)
+    SideEffect(
+        (
+            r"blood pressure (?:pills?|tablets?|medicines?|medications?|meds)",
+            r"amlodipine",
+            r"nifedipine",
+            r"felodipine",
+            r"lercanidipine",
+            r"(?:rami|lisino|enala|perindo|capto|cilaza|quina|fosino|trando)pril",
+            r"\w+sartan",
+            r"doxazosin",
+            r"tamsulosin",
+            r"hydrochlorothiazide",
+            r"bendroflumethiazide",
+            r"indapamide",
+        ),
+        r"\b(?:dizz\w*|light-?headed\w*|fall\w*|fell|faint\w*|unsteady|wobbly|blackouts?)\b",
+        "Blood pressure medicines such as {med} can make the pressure drop on standing up (postural or "
+        "orthostatic hypotension), with dizziness, unsteadiness and falls, more so in older people, when "
+        "several are taken together (tamsulosin for the prostate adds to it), and when an illness, fever or "
+        "poor drinking has lowered the pressure; lying and standing blood pressure readings show it, and "
+        "the prescriber often pauses or lowers a dose while the person is unwell, which should not be done "
+        "without that advice.",
+    ),
     SideEffect(
         (r"amlodipine", r"nifedipine", r"felodipine", r"lercanidipine", r"istin", r"adalat"),
         r"\b(?:ankles?|swell\w*|swollen|puff\w*|legs?|feet|oedema|edema|fluid)\b",

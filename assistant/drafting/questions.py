@@ -56,6 +56,9 @@ _IMAGES_ASKED = re.compile(
     r"\bwhat (?:does|did|do|is|was|are|were) (?:the |my |his |her |their |this |that |these )?(?:\w+ ){0,3}"
     r"(?:x-?rays?|xrays?|scans?|ct|images?|films?|reports?|radiograph\w*)\b[^?.]{0,40}\b(?:show|mean|say)\w*|"
     r"\b(?:x-?rays?|xrays?|scans?|ct|films?|images?) (?:show|showed|shows|found|said|says)\b|"
+    # "is it normal for the X-ray to still show a white patch?"
+    r"\b(?:x-?rays?|xrays?|scans?|ct|films?) (?:to|would|will|should) still "
+    r"(?:show|shows|showing|has|have)\b|"
     r"\bwhat (?:\w+ ){0,4}(?:x-?rays?|xrays?|scans?|ct|images?|films?) (?:show|showed|shows)\b|"
     # "what do ground glass nodule and emphysema mean on my scan?", "what do 'consolidation' and 'effusion'
     # actually mean in my report?", "can they even tell the difference on the CT scan?" (new cases' questions

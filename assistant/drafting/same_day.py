@@ -154,6 +154,30 @@ _SNORING = re.compile(r"\bsnor\w*|\bapno?eas?\b|\btonsils?\b|\badenoids?\b", re.
 _IN_SLEEP = re.compile(
     r"\b(?:asleep|sleeps?|sleeping|in (?:her|his|their|the) sleep|at night|snor\w*|overnight)\b", re.I
 )
+#: Bleeding from the gut told as happening: black or tarry stools, vomiting blood or "coffee grounds" (a read
+#: draft for a 74-year-old on naproxen and aspirin with "motions nearly black" and a haemoglobin of 79 said
+#: nothing of it).
+_GUT_BLEED = re.compile(
+    r"\b(?:black|tarry)\b[^.;,?]{0,20}?\b(?:stools?|poos?|faeces|feces|motions|bowel movements?|bm)\b|"
+    r"\b(?:stools?|poos?|motions)\b[^.;?]{0,25}\b(?:black|tarry)\b|\bmela?ena\b|"
+    r"\b(?:vomit\w*|throw\w* up|threw up|bring\w* up|brought up|being sick)\s+(?:up\s+)?(?:some\s+)?"
+    r"(?:blood|coffee[- ]grounds?)\b|\bha?ematemesis\b",
+    re.I,
+)
+GUT_BLEED_SIGN = (
+    "black or tarry stools, or vomiting blood (possible bleeding from the stomach or gut; iron tablets also "
+    "darken stools, which the doctor weighs)"
+)
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|denies|denied|never|none|nil)\b[^;,.]*$", re.I)
+
+
+def _gut_bleed_told(text: str) -> bool:
+    """Whether ``text`` tells of bleeding from the gut, not only to deny it ("no vomiting blood")."""
+    return any(
+        not _DENIED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _GUT_BLEED.finditer(text)
+    )
+
+
 _BLUE_LIPS = re.compile(
     r"\b(?:blue|purpl\w*|grey|gray)(?:[- ]?ish)?\s+(?:lips|tongue)\b|"
     r"\blips\b[^.;]{0,25}\b(?:blue|purpl\w*|grey|gray|dusky)\b",
@@ -329,6 +353,10 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         or any(_BLUE_LIPS.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
     ):
         out.append(LIPS_SIGN)
+    if _gut_bleed_told(symptoms) or any(
+        _gut_bleed_told(s) and "?" not in s and not _HEARSAY.search(s) for s in story
+    ):
+        out.append(GUT_BLEED_SIGN)
     # new confusion is a high-risk sign of sepsis at any adult age (NICE NG51), told in the symptoms or the
     # story ("wife says I'm a bit muddled and repeating myself": a read draft for a 47-year-old with probable
     # Legionnaires' disease said only "the same day")

@@ -307,3 +307,38 @@ def test_antibiotics_that_have_not_helped_are_answered_without_another_course() 
     assert "rather than simply to try another antibiotic" not in _answers(
         age=68, main_question="Is this really a chest infection? Does she need antibiotics?"
     )
+
+
+def test_blood_pressure_pills_asked_about_as_the_cause_of_falls_are_answered() -> None:
+    answers = _answers(
+        age=78,
+        medications=["amlodipine 10 mg", "hydrochlorothiazide 25 mg", "tamsulosin 0.4 mg at bedtime"],
+        main_question="Could his blood pressure pills be causing the dizziness and falls rather than the "
+        "infection?",
+    )
+    assert "orthostatic hypotension" in answers
+    assert "lying and standing blood pressure readings" in answers
+
+
+def test_a_shadow_still_on_the_film_after_recovery_is_explained() -> None:
+    fields: dict[str, object] = {
+        "age": 3,
+        "diagnosis_in_question": "pneumonia with a bit of fluid, treated in hospital",
+    }
+    answers = _answers(
+        **fields, main_question="Is it normal for the X-ray to still show a white patch when he seems fine?"
+    )
+    assert "A pneumonia's shadow often clears from the X-ray weeks after the person feels better" in answers
+    assert "weeks after the person feels better" not in _answers(
+        **fields, main_question="When can he go back?"
+    )
+
+
+def test_black_stools_now_are_a_same_day_sign() -> None:
+    said = _same_day(
+        age=70,
+        history="Takes naproxen for his knees.",
+        symptoms=[Symptom(description="black tarry stools since yesterday", duration="1 day", onset="sudden")],
+    )
+    assert "black or tarry stools, or vomiting blood" in said
+    assert "black or tarry stools" not in _same_day(age=70, history="Black Labrador at home.")
