@@ -706,6 +706,13 @@ def named_alternatives(intake: IntakeRecord) -> list[Condition]:
     denied = (
         only_denied(text_of(intake))
         + [c for c in found if c not in asked and _only_as_event(c, correct_spelling(text_of(intake)))]
+        # "a CT of my chest after a car accident to check for broken ribs. Ribs were fine": what a test looked
+        # for is no alternative unless a question asks about it
+        + [
+            c
+            for c in found
+            if c not in asked and c not in in_question and _only_tested_for(c, text_of(intake))
+        ]
         # "No asthma or eczema" in the history: a wheeze does not name asthma unless a question asks it
         # ("No previous cardiac diagnosis" does not deny the heart failure "is it actually her heart?" asks)
         + [
@@ -977,6 +984,12 @@ _DOUBT = re.compile(
 #: read draft took the clotting disorder for a co-diagnosis once "my family doctor" no longer read as family)
 _TESTED_FOR = re.compile(
     r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for\b", re.I
+)
+#: ... said just before the condition ("to check for broken ribs", "tested for TB and").
+_TESTED_FOR_BEFORE = re.compile(
+    r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for "
+    r"(?:any |a |an |the |possible )?$",
+    re.I,
 )
 #: ... and a test for it never done, in what the doctors said ("an X-ray to check for pneumonia" after
 #: "they said bronchiolitis" is still what they weighed).
@@ -1395,6 +1408,14 @@ _DATED_AFTER = re.compile(
     r"(?:days?|weeks?|months?|years?)\s+ago\b",
     re.I,
 )
+
+
+def _only_tested_for(cond: Condition, text: str) -> bool:
+    """Whether every mention of ``cond`` in ``text`` is what a test looked for ("to check for broken
+    ribs")."""
+    spelt = correct_spelling(text)
+    starts = mention_starts(cond, spelt)
+    return bool(starts) and all(_TESTED_FOR_BEFORE.search(spelt[max(0, s - 30) : s]) for s in starts)
 
 
 def _only_as_event(cond: Condition, clause: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from assistant.drafting.conditions import condition, conditions_in, main_condition
 from assistant.drafting.medicines import listed_medicine
-from assistant.drafting.questions import known_conditions
+from assistant.drafting.questions import known_conditions, named_alternatives
 from assistant.drafting.schemas import SectionKey
 from assistant.drafting.sources import presumes_unreported
 from assistant.intake import IntakeRecord, Symptom
@@ -338,7 +338,24 @@ def test_black_stools_now_are_a_same_day_sign() -> None:
     said = _same_day(
         age=70,
         history="Takes naproxen for his knees.",
-        symptoms=[Symptom(description="black tarry stools since yesterday", duration="1 day", onset="sudden")],
+        symptoms=[
+            Symptom(description="black tarry stools since yesterday", duration="1 day", onset="sudden")
+        ],
     )
     assert "black or tarry stools, or vomiting blood" in said
     assert "black or tarry stools" not in _same_day(age=70, history="Black Labrador at home.")
+
+
+def test_what_a_test_looked_for_is_no_alternative() -> None:
+    reason = "I had a CT of my chest after a car accident to check for broken ribs. Ribs were fine."
+    found = _alternatives_of(reason=reason, question="Can it be cancer when I've never smoked?")
+    assert "rib_fracture" not in found and "lung_cancer" in found
+    asked = _alternatives_of(reason=reason, question="Could I have broken a rib after all?")
+    assert "rib_fracture" in asked
+
+
+def _alternatives_of(*, reason: str, question: str) -> list[str]:
+    intake = _intake(
+        age=53, diagnosis_in_question="lung nodule", reason_for_second_opinion=reason, main_question=question
+    )
+    return [c.key for c in named_alternatives(intake)]
