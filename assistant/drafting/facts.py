@@ -297,9 +297,13 @@ def summary_sentences(
         out.append("Symptoms reported: " + "; ".join(groups) + ".")
     current = frozenset(c.key for c in diagnosis_family(intake.diagnosis_in_question))
     # a carer's words for the patient ("Dad has atrial fibrillation", written by his son) are the patient
-    own, family, renamed = _history_read(patient_marked(intake, intake.history), current)
+    marked = patient_marked(intake, intake.history)
+    own, family, renamed = _history_read(marked, current)
     if own:
         out.append(f"Past conditions mentioned: {_join(own)}.")
+    lasting = long_term_conditions(marked)
+    if lasting:
+        out.append(f"Long-term conditions in the history: {_join(lasting)}.")
     if family:
         out.append(f"Conditions mentioned in family members or close contacts: {_join(family)}.")
     # Conditions the patient already has or was told of alongside the diagnosis: background.
@@ -630,6 +634,56 @@ _PAST_MARK = re.compile(
 #: Days ago is this illness, not a past one: "pneumonia diagnosed by GP on chest X-ray 3 days ago" (a read
 #: summary listed it as a past condition of the 8-year-old it was the diagnosis of).
 _DAYS_AGO = re.compile(r"\b(?:\d+|a|one|two|three|four|five|six|a few|several) (?:hours?|days?) ago\b", re.I)
+
+
+#: Long-term conditions beyond the chest table that change how a chest illness is weighed and treated (read
+#: summaries left out Down syndrome and a repaired heart, sickle cell disease itself, cerebral palsy with
+#: epilepsy, a kidney transplant, dialysis and diabetes): named in the summary, never weighed as alternatives.
+_LONG_TERM: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.I))
+    for name, pattern in (
+        ("Down syndrome", r"\bdown'?s? syndrome\b|\btrisomy 21\b"),
+        ("cerebral palsy", r"\bcerebral palsy\b"),
+        ("sickle cell disease", r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b"),
+        ("diabetes", r"(?<!non-)(?<!non )\b(?:type [12] )?diabet(?:es|ic)\b|\bt[12]dm\b"),
+        ("epilepsy", r"\bepilep\w+"),
+        ("dementia", r"\bdementia\b|\balzheimer'?s\b"),
+        ("Parkinson's disease", r"\bparkinson'?s\b"),
+        ("rheumatoid arthritis", r"\brheumatoid arthritis\b"),
+        (
+            "an organ transplant",
+            r"\b(?:kidney|renal|liver|heart|lung) transplant(?:ed)?\b(?! (?:list|waiting))",
+        ),
+        ("kidney failure treated with dialysis", r"\b(?:haemo|hemo|peritoneal )?dialysis\b"),
+        ("Crohn's disease or colitis", r"\bcrohn'?s\b|\bulcerative colitis\b"),
+        ("multiple sclerosis", r"\bmultiple sclerosis\b"),
+    )
+)
+#: "gestational diabetes", "pre-diabetes", "borderline diabetic", "risk of diabetes": no diabetes had now.
+_NOT_LONG_TERM = re.compile(
+    r"\b(?:gestational|pre-?|borderline|risk of|at risk of|screen(?:ed|ing)? for|tested for|test for)\s*$",
+    re.I,
+)
+_LONG_TERM_DENIED = re.compile(r"\b(?:no|not|without|never|nil|denies|negative for)\b[^.;:]{0,40}$", re.I)
+
+
+def long_term_conditions(history: str) -> list[str]:
+    """The long-term conditions of :data:`_LONG_TERM` the history gives the patient (not a relative's, not
+    denied: "no diabetes"), in the table's order."""
+    own = [clause for clause, theirs in questions.history_pieces(history, _RELATIVES) if not theirs]
+    out = []
+    for name, pattern in _LONG_TERM:
+        said = [
+            m.group(0)
+            for clause in own
+            for m in pattern.finditer(clause)
+            if not _LONG_TERM_DENIED.search(clause[: m.start()])
+            and not _NOT_LONG_TERM.search(clause[: m.start()])
+        ]
+        if said:
+            # the organ as told ("a kidney transplant")
+            out.append(f"a {said[0].lower()}" if name == "an organ transplant" else name)
+    return out
 
 
 def _history_read(

@@ -360,3 +360,21 @@ def _alternatives_of(*, reason: str, question: str) -> list[str]:
         age=53, diagnosis_in_question="lung nodule", reason_for_second_opinion=reason, main_question=question
     )
     return [c.key for c in named_alternatives(intake)]
+
+
+def test_long_term_conditions_outside_the_chest_table_are_named_in_the_summary() -> None:
+    summary = _summary(
+        age=16, history="HbSS sickle cell disease. Type 2 diabetes. Kidney transplant 2019, on tacrolimus."
+    )
+    assert (
+        "Long-term conditions in the history: sickle cell disease, diabetes and a kidney transplant."
+        in summary
+    )
+    for history in (
+        "No diabetes.",
+        "Non-diabetic.",
+        "Gestational diabetes in 2019.",
+        "Mother has diabetes.",
+        "On the kidney transplant list.",
+    ):
+        assert "Long-term conditions" not in _summary(history=history), history
