@@ -38,7 +38,7 @@ from assistant.drafting.same_day import (
 )
 from assistant.drafting.schemas import CitedSource, DraftSentence, ImagingFindings, SubQuestion
 from assistant.drafting.setting import act_now, care_setting, warning_sentence
-from assistant.drafting.sources import RelevanceChecker, presumes_unreported, usable_sentence
+from assistant.drafting.sources import RelevanceChecker, usable_sentence
 from assistant.drafting.story import (
     alternative_lean,
     established,
@@ -103,9 +103,9 @@ class AnswerContext:
         return differential(self, questions.named_alternatives(self.intake))
 
     @cached_property
-    def another_form(self) -> Callable[[str], bool]:
-        """:func:`~assistant.drafting.questions.another_form` for this patient, read once."""
-        return questions.another_form_check(self.intake)
+    def unfit(self) -> Callable[[str], bool]:
+        """:func:`~assistant.drafting.questions.unfit_sentence_check` for this patient, read once."""
+        return questions.unfit_sentence_check(self.intake)
 
     def fits(self, cond: Condition | None) -> Callable[[str, CitedSource], bool]:
         """A passage-sentence filter: fits the case and, when ``cond`` is given, is about it
@@ -119,8 +119,7 @@ class AnswerContext:
             return (
                 ok
                 and not about_imaging_models(sentence)
-                and not self.another_form(sentence)
-                and not presumes_unreported(sentence, questions.story_of(self.intake))
+                and not self.unfit(sentence)
                 # "a normal D-dimer makes PE very unlikely" does not hold in pregnancy
                 and not (self.pregnant and _D_DIMER.search(sentence))
                 and (cond is None or addresses(cond, sentence, passage.title))

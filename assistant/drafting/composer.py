@@ -76,7 +76,6 @@ from assistant.drafting.sources import (
     RelevanceChecker,
     SourceRelevance,
     check_draft_relevance,
-    presumes_unreported,
     usable_sentence,
 )
 from assistant.drafting.story import settled_already, story_signs, story_weighs
@@ -153,21 +152,14 @@ class _Context:
 
     def fits(self, sentence: str, passage: CitedSource) -> bool:
         child = None if self.intake.age is None else self.intake.is_child
-        return (
-            usable_sentence(sentence, passage, has_ct=self.has_ct, is_child=child, age=self.intake.age)
-            and not self.another_form(sentence)
-            and not presumes_unreported(sentence, self.story)
-        )
+        return usable_sentence(
+            sentence, passage, has_ct=self.has_ct, is_child=child, age=self.intake.age
+        ) and not self.unfit(sentence)
 
     @cached_property
-    def story(self) -> str:
-        """The intake's own account (history, reason, earlier reports, symptoms), joined once."""
-        return questions.story_of(self.intake)
-
-    @cached_property
-    def another_form(self) -> Callable[[str], bool]:
-        """:func:`~assistant.drafting.questions.another_form` for this patient, read once."""
-        return questions.another_form_check(self.intake)
+    def unfit(self) -> Callable[[str], bool]:
+        """:func:`~assistant.drafting.questions.unfit_sentence_check` for this patient, read once."""
+        return questions.unfit_sentence_check(self.intake)
 
     @cached_property
     def abroad(self) -> bool:

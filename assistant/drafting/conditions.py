@@ -1072,6 +1072,11 @@ _WONDERED = re.compile(
 )
 
 
+#: A denial that the rest of its clause falls under: "no cough, fever", "denies vomiting blood" (read before a
+#: symptom or a sign, to tell it denied).
+DENIED_BEFORE = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
+
+
 # "no broken ribs", "ruled out a clot": a condition named only to deny it.
 #: How far before a condition's name a denial is looked for (a list: "no known family history of
 #: pneumothorax, Marfan syndrome or aortic disease").

@@ -25,6 +25,7 @@ from assistant.drafting.conditions import (
 from assistant.drafting.guardrails import red_flag_names
 from assistant.drafting.medicines import listed_medicine
 from assistant.drafting.risk_factors import FRAGMENTS, patient_marked
+from assistant.drafting.same_day import ORGAN_TRANSPLANT, SICKLE_CELL_DISEASE
 from assistant.drafting.schemas import (
     NOT_VALIDATED_REASON,
     CitedSource,
@@ -644,16 +645,13 @@ _LONG_TERM: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         ("Down syndrome", r"\bdown'?s? syndrome\b|\btrisomy 21\b"),
         ("cerebral palsy", r"\bcerebral palsy\b"),
-        ("sickle cell disease", r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b"),
+        ("sickle cell disease", SICKLE_CELL_DISEASE),
         ("diabetes", r"(?<!non-)(?<!non )\b(?:type [12] )?diabet(?:es|ic)\b|\bt[12]dm\b"),
         ("epilepsy", r"\bepilep\w+"),
         ("dementia", r"\bdementia\b|\balzheimer'?s\b"),
         ("Parkinson's disease", r"\bparkinson'?s\b"),
         ("rheumatoid arthritis", r"\brheumatoid arthritis\b"),
-        (
-            "an organ transplant",
-            r"\b(?:kidney|renal|liver|heart|lung) transplant(?:ed)?\b(?! (?:list|waiting))",
-        ),
+        ("an organ transplant", ORGAN_TRANSPLANT),
         ("kidney failure treated with dialysis", r"\b(?:haemo|hemo|peritoneal )?dialysis\b"),
         ("Crohn's disease or colitis", r"\bcrohn'?s\b|\bulcerative colitis\b"),
         ("multiple sclerosis", r"\bmultiple sclerosis\b"),

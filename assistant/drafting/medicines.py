@@ -1534,6 +1534,8 @@ class SideEffect:
         object.__setattr__(self, "_effect", re.compile(self.effect, re.IGNORECASE))
 
 
+#: Calcium-channel blockers for blood pressure, by name.
+_CALCIUM_BLOCKERS = (r"amlodipine", r"nifedipine", r"felodipine", r"lercanidipine")
 _ANTIBIOTIC_NAMES = (
     r"amoxi\w*", r"co-?amoxiclav", r"augmentin", r"clarithromycin", r"erythromycin", r"azithromycin",
     r"doxycycline", r"cefalexin", r"cefuroxime", r"ceftriaxone", r"levofloxacin", r"ciprofloxacin",
@@ -1590,10 +1592,7 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
     SideEffect(
         (
             r"blood pressure (?:pills?|tablets?|medicines?|medications?|meds)",
-            r"amlodipine",
-            r"nifedipine",
-            r"felodipine",
-            r"lercanidipine",
+            *_CALCIUM_BLOCKERS,
             r"(?:rami|lisino|enala|perindo|capto|cilaza|quina|fosino|trando)pril",
             r"\w+sartan",
             r"doxazosin",
@@ -1611,7 +1610,7 @@ SIDE_EFFECTS: tuple[SideEffect, ...] = (
         "without that advice.",
     ),
     SideEffect(
-        (r"amlodipine", r"nifedipine", r"felodipine", r"lercanidipine", r"istin", r"adalat"),
+        (*_CALCIUM_BLOCKERS, r"istin", r"adalat"),
         r"\b(?:ankles?|swell\w*|swollen|puff\w*|legs?|feet|oedema|edema|fluid)\b",
         "{Med} commonly causes ankle swelling, more at higher doses, without breathlessness; swelling that "
         "comes with breathlessness, waking breathless at night, needing more pillows or a quick gain in "

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.drafting.conditions import (
+    DENIED_BEFORE,
     OTHER_ORGANS,
     VAGUE_TERMS,
     Condition,
@@ -34,6 +35,7 @@ from assistant.drafting.conditions import (
 from assistant.drafting.guardrails import AGO, RESOLVED
 from assistant.drafting.medicines import GROUPS, listed_medicine, side_effect_notes
 from assistant.drafting.schemas import SubQuestion
+from assistant.drafting.sources import presumes_unreported
 from assistant.drafting.topics import (
     ADVICE_ONLY,
     CARE_PLANS,
@@ -982,22 +984,13 @@ _DOUBT = re.compile(
 )
 #: "Nobody has mentioned testing me for a genetic clotting disorder": a test for it, not the condition had (a
 #: read draft took the clotting disorder for a co-diagnosis once "my family doctor" no longer read as family)
-_TESTED_FOR = re.compile(
-    r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for\b", re.I
-)
+_TEST_FOR = r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for\b"
+_TESTED_FOR = re.compile(_TEST_FOR, re.I)
 #: ... said just before the condition ("to check for broken ribs", "tested for TB and").
-_TESTED_FOR_BEFORE = re.compile(
-    r"\b(?:test(?:s|ed|ing)?|screen(?:ed|ing)?|check(?:ed|ing)?) (?:me |him |her |them |us )?for "
-    r"(?:any |a |an |the |possible )?$",
-    re.I,
-)
+_TESTED_FOR_BEFORE = re.compile(_TEST_FOR + r" (?:any |a |an |the |possible )?$", re.I)
 #: ... and a test for it never done, in what the doctors said ("an X-ray to check for pneumonia" after
 #: "they said bronchiolitis" is still what they weighed).
-_NOT_TESTED_FOR = re.compile(
-    r"\b(?:nobody|no one|never|not|\w+n't)\b[^.;]{0,40}?\b(?:test|screen|check)\w* "
-    r"(?:me |him |her |them |us )?for\b",
-    re.I,
-)
+_NOT_TESTED_FOR = re.compile(r"\b(?:nobody|no one|never|not|\w+n't)\b[^.;]{0,40}?" + _TEST_FOR, re.I)
 _PIECES = re.compile(r"[;.\n]|,\s+(?=[a-z])")
 
 
@@ -1450,8 +1443,14 @@ _NEVER_SMOKED = re.compile(
 
 def low_lung_cancer_risk(intake: IntakeRecord) -> bool:
     """An adult under 50 whose history and story tell of no smoking: no routine film after a pneumonia."""
-    told = _NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion]))
-    return intake.age is not None and 18 <= intake.age < 50 and not _SMOKED.search(told)
+    return intake.age is not None and 18 <= intake.age < 50 and not _has_smoked(intake)
+
+
+def _has_smoked(intake: IntakeRecord) -> bool:
+    """Whether the history or story tells of smoking (not only to deny it: "never smoked")."""
+    return bool(
+        _SMOKED.search(_NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion])))
+    )
 
 
 def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
@@ -1468,8 +1467,7 @@ def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
         return []
     # "no leg swelling, no coughing blood" in the symptom list is a denial, not a reason for a cancer check
     reported = set(asserted_symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion])))
-    told = _NEVER_SMOKED.sub("", "\n".join([intake.history, intake.reason_for_second_opinion]))
-    smoked = bool(_SMOKED.search(told))
+    smoked = _has_smoked(intake)
     if "coughing blood" in reported:
         why = "coughing blood was reported at 40 or over, for which UK guidance advises a check for it"
     elif "weight loss" in reported and smoked and reported & {"a cough", "breathlessness", "phlegm"}:
@@ -2638,7 +2636,6 @@ _ON_PURPOSE = re.compile(
     re.I,
 )
 #: A symptom said only to deny it: "no fever", "not coughing".
-_DENIED_SYMPTOM = re.compile(r"\b(?:no|not|without|denies|never|none)\b[^;,.]*$", re.I)
 
 
 def reported_symptoms(intake: IntakeRecord) -> list[str]:
@@ -2692,7 +2689,7 @@ def asserted_symptom_names(text: str) -> list[str]:
                 and _LUNG_WORDS.search(sentence)
             ):
                 continue  # "is it really just a collapse or is it pneumonia?" asks of a collapsed lobe
-            denied = _DENIED_SYMPTOM.search(clause) or denied_in_list(
+            denied = DENIED_BEFORE.search(clause) or denied_in_list(
                 re.split(r"[;.?!\n]", text[: m.start()])[-1], after
             )
             if not denied:
@@ -2905,6 +2902,15 @@ def another_form(sentence: str, intake: IntakeRecord) -> bool:
     :func:`another_form_check` once and calls the check it returns.
     """
     return another_form_check(intake)(sentence)
+
+
+def unfit_sentence_check(intake: IntakeRecord) -> Callable[[str], bool]:
+    """Whether a passage sentence is unfit for this patient, with the intake read once: about another form of
+    the diagnosis (:func:`another_form`), or presuming a result the story does not report
+    (:func:`~assistant.drafting.sources.presumes_unreported`)."""
+    other = another_form_check(intake)
+    story = story_of(intake)
+    return lambda sentence: other(sentence) or presumes_unreported(sentence, story)
 
 
 def another_form_check(intake: IntakeRecord) -> Callable[[str], bool]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.drafting.conditions import DENIED_BEFORE
 from assistant.drafting.medicines import TB_MEDICINE_NAMES
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
@@ -168,13 +169,12 @@ GUT_BLEED_SIGN = (
     "black or tarry stools, or vomiting blood (possible bleeding from the stomach or gut; iron tablets also "
     "darken stools, which the doctor weighs)"
 )
-_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|denies|denied|never|none|nil)\b[^;,.]*$", re.I)
 
 
 def _gut_bleed_told(text: str) -> bool:
     """Whether ``text`` tells of bleeding from the gut, not only to deny it ("no vomiting blood")."""
     return any(
-        not _DENIED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _GUT_BLEED.finditer(text)
+        not DENIED_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) for m in _GUT_BLEED.finditer(text)
     )
 
 
@@ -637,6 +637,11 @@ def assessed_and_sent_home(intake: IntakeRecord, signs: Sequence[str]) -> bool:
 #: with sickle cell disease, fever and a new shadow, and a woman five months after a kidney transplant, to "an
 #: urgent care centre, or the GP's same-day service", and never named the chemotherapy helpline to a woman on
 #: treatment with a fever (reviewers: these teams want the call first, and often admit directly).
+#: Long-term conditions both the same-day route and the summary read (:mod:`assistant.drafting.facts`).
+SICKLE_CELL_DISEASE = r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b"
+ORGAN_TRANSPLANT = (
+    r"\b(?:kidney|renal|liver|lung|heart|bone marrow|stem cell) transplant(?:ed)?\b(?! (?:list|waiting))"
+)
 _SPECIALIST_TEAMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(
@@ -652,7 +657,7 @@ _SPECIALIST_TEAMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:kidney|renal|liver|lung|heart|bone marrow|stem cell) transplant\b(?! (?:list|waiting))|"
+            ORGAN_TRANSPLANT + "|"
             r"\b(?:tacrolimus|ciclosporin|cyclosporine|mycophenolate|sirolimus|everolimus)\b",
             re.I,
         ),
@@ -661,7 +666,7 @@ _SPECIALIST_TEAMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "anti-rejection medicines",
     ),
     (
-        re.compile(r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b", re.I),
+        re.compile(SICKLE_CELL_DISEASE, re.I),
         "the sickle cell (haematology) team",
         "a fever, chest pain or a low oxygen level with sickle cell disease can be the start of an acute "
         "chest syndrome, which is treated in hospital",
