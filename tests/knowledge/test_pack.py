@@ -136,6 +136,10 @@ CHEST_NOTES = {
     "fluid-overload": "all",
     "legionnaires-disease": "adult",
     "metal-fume-fever": "adult",
+    "high-altitude-pulmonary-oedema": "all",
+    "postural-tachycardia-syndrome": "all",
+    "lung-transplant-rejection": "adult",
+    "anastomotic-leak": "adult",
     "upper-airway-cough-syndrome": "all",
     "ace-inhibitor-cough": "adult",
     "pulmonary-vasculitis": "adult",
@@ -188,8 +192,10 @@ class TestChestConditionNotes:
         infection (asked about by the mother of a child on chemotherapy) and a nipple shadow (a spot on a
         pre-operative film); 146 with decompression illness, fat embolism, fluid overload and
         Legionnaires' disease (asked about by a diver, after a hip fracture, after drips and a transfusion,
-        and after a hotel stay or handling compost); 147 with metal fume fever (asked about by a welder)."""
-        assert len(NOTES) == 147
+        and after a hotel stay or handling compost); 147 with metal fume fever (asked about by a welder);
+        151 with altitude sickness, PoTS, rejection of a transplanted lung and a leak from a bowel join
+        (asked about on a ski trip, after COVID, after a transplant and after bowel surgery)."""
+        assert len(NOTES) == 151
 
     @pytest.mark.parametrize(("stem", "population"), sorted(CHEST_NOTES.items()))
     def test_front_matter(self, stem: str, population: str) -> None:
