@@ -25,7 +25,7 @@ from assistant.drafting.conditions import (
     only_denied,
 )
 from assistant.drafting.guardrails import lasting_days
-from assistant.drafting.medicines import medicine_sentences
+from assistant.drafting.medicines import medicine_sentences, treats_a_clot
 from assistant.drafting.reported import EFFUSION, reported_findings, reported_sentence
 from assistant.drafting.risk_factors import FACTORS, found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
@@ -33,6 +33,7 @@ from assistant.drafting.same_day import (
     assessed_and_sent_home,
     fever_now,
     needs_emergency,
+    patient_word,
     same_day_sentence,
     same_day_signs,
 )
@@ -46,6 +47,7 @@ from assistant.drafting.story import (
     one_name,
     reassured_sentence,
     settled_already,
+    shown_sentence,
     story_verdict,
     story_weighs,
 )
@@ -359,7 +361,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             origin="template",
         ),
     ]
-    reassured = reassured_sentence(ctx.intake, cond)
+    reassured = reassured_sentence(ctx.intake, cond) or shown_sentence(ctx.intake, cond, dx)
     if reassured:
         out.append(DraftSentence(text=reassured, origin="intake", condition_ref=cond.key))
     if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
@@ -449,7 +451,7 @@ def _answer_could_it_be(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentenc
             and _faint_told(ctx.intake)
             and story_weighs(ctx.intake, cond, dx)
         ):
-            who = "the child" if ctx.intake.is_child else "the patient"
+            who = patient_word(ctx.intake)
             text = (
                 f"A faint or near faint with a suspected {_bare(cond.name)} is a warning sign of a "
                 f"severe one, so {who} should be assessed in hospital today (A&E), not at an urgent-care "
@@ -1061,6 +1063,15 @@ _UPPER_AIRWAY_NOISE = re.compile(
 _ACTIVE_TB_SIGNS = frozenset({"night sweats", "weight loss", "coughing blood"})
 
 
+_MORE_BREATHLESS = re.compile(
+    r"\b(?:more|increasingly|worse|worsening|increasing|getting)\b[^.;\n]{0,30}"
+    r"\b(?:breathless\w*|short of breath|out of breath|puffed|winded)|"
+    r"\b(?:breathless\w*|short of breath|out of breath|puffed|winded)\b[^.;\n]{0,30}"
+    r"\b(?:worse|more|increasing|getting)\b",
+    re.I,
+)
+
+
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
     fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
@@ -1153,6 +1164,39 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
                 "noisy breathing in, a hoarse voice or croup that keeps coming back after time on a "
                 "breathing tube can come from a narrowing just below the voice box that the tube left, "
                 "which an airway (ear, nose and throat) team looks for",
+            )
+        )
+    # Bruised or broken ribs with a new fever, or with breathlessness getting worse days later: a chest
+    # infection (pain stops deep breaths and coughing) and blood collecting around the lung, the more so on a
+    # blood thinner (a new case's draft for a 72-year-old farmer on apixaban, feverish and grey six days after
+    # a fall onto a gate, weighed only a broken rib).
+    injured = family & {"rib_fracture", "chest_wall_injury", "lung_contusion"} and "chest_injury" in keys
+    if injured and "pneumonia" not in family and fever_now(intake):
+        out.append(
+            (
+                condition("pneumonia"),
+                "a fever after an injury to the ribs raises a chest infection, the commonest complication of "
+                "rib injuries, because pain stops deep breaths and coughing; an examination, oxygen level, "
+                "blood tests and a repeat chest X-ray show it",
+            )
+        )
+    told = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    # breathlessness getting worse, not only "a bit short of breath when the pain catches"
+    breathless = "breathlessness" in questions.asserted_symptom_names(told) and bool(
+        _MORE_BREATHLESS.search(told)
+    )
+    if injured and not family & {"haemothorax", "pneumothorax"} and breathless:
+        out.append(
+            (
+                condition("haemothorax"),
+                "breathlessness after an injury to the ribs raises blood or air collecting around the lung, "
+                "which can appear days after the injury"
+                + (
+                    ", and the blood thinner listed makes bleeding more likely"
+                    if treats_a_clot(intake.medications)
+                    else ""
+                )
+                + "; a repeat chest X-ray or an ultrasound shows it",
             )
         )
     # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read
@@ -1261,7 +1305,9 @@ def _entry_lines(
     # below the age it is diagnosed at, nothing in the history makes it "more likely", and no test settles it
     if cond.too_young(questions.exact_age(ctx.intake)) and cond.under_age:
         lines[-1] = f"The test that usually settles it: none at this age ({cond.under_age.split(';')[0]})."
-    reassured = reassured_sentence(ctx.intake, cond)
+    reassured = reassured_sentence(ctx.intake, cond) or shown_sentence(
+        ctx.intake, cond, questions.diagnosis_condition(ctx.intake)
+    )
     if reassured:
         lines.append(reassured)
     story = (

@@ -572,7 +572,9 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"blood pressure (?:tablets?|pills?)",
         ),
     ),
-    MedicineGroup("statin", "a statin, which lowers cholesterol", (r"\w+statin", r"atorva", r"rosuva")),
+    MedicineGroup(
+        "statin", "a statin, which lowers cholesterol", (r"\w+(?<!ny)statin", r"atorva", r"rosuva")
+    ),
     # A read draft called dapagliflozin "for diabetes" beside heart failure with a normal pumping fraction,
     # where it is a main treatment, and listed it among the medicines "for other conditions".
     MedicineGroup(
@@ -755,6 +757,14 @@ GROUPS: tuple[MedicineGroup, ...] = (
             r"cilest",
             r"marvelon",
             r"femodette",
+            # "Should I stop taking Dianette?" (an acne pill with an oestrogen: a read draft said it "does not
+            # cover" it beside a suspected clot)
+            r"dianette",
+            r"co-?cyprindiol",
+            r"lucette",
+            r"gedarel",
+            r"millinette",
+            r"zoely",
             r"combined pill",
             r"combined (?:oral )?contracepti\w+",
         ),
@@ -763,6 +773,28 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "contraceptive",
         "a contraceptive",
         (r"cerazette", r"desogestrel", r"mini pill", r"the pill", r"contracepti\w+"),
+    ),
+    # "the fluconazole they gave him" (a read draft said it "does not cover" the antifungal a boy on
+    # chemotherapy was taking while a mould infection was asked about)
+    MedicineGroup(
+        "antifungal",
+        "an antifungal medicine, which treats or prevents fungal infections (fluconazole covers yeasts such "
+        "as "
+        "Candida but not moulds such as Aspergillus, which need voriconazole, posaconazole, itraconazole or "
+        "amphotericin)",
+        (
+            r"fluconazole",
+            r"diflucan",
+            r"itraconazole",
+            r"voriconazole",
+            r"posaconazole",
+            r"isavuconazole",
+            r"amphotericin(?: b)?",
+            r"ambisome",
+            r"caspofungin",
+            r"nystatin",
+        ),
+        treats=("fungal_infection", "aspergillosis", "abpa"),
     ),
     MedicineGroup(
         "parkinsons",

@@ -76,6 +76,9 @@ _TREATMENT = re.compile(
     r"\b(antibiotics?|medicines?|medications?|treatments?|treated|drugs?|tablets?|pills?|inhalers?|"
     r"steroids?|doses?|prescri\w+|amoxicillin|doxycycline|azithromycin|clarithromycin|surgery|"
     r"operations?|operate|chemo\w*|radiotherapy|immunotherapy|"
+    # "do I need the infusions he has?" (alpha-1 augmentation), "does he need the bone infusion?" (new cases'
+    # treatment questions went unlisted)
+    r"infusions?|augmentation|"
     r"blood thinners?|anticoagula\w+|stay on|keep taking|stop taking|"
     # "should she keep using the Ventolin?" (a new case's question went unlisted)
     r"keep (?:on )?using|stop using|carry on (?:using|taking)|"
@@ -141,6 +144,10 @@ _NEXT = re.compile(
     # he be sent to hospital for an X-ray?", "how do I get the CT?", "how do we get this looked at quicker?",
     # "is it urgent?" (new cases' next-step questions went unlisted)
     r"what happens now|what (?:should|must|do|can) (?:i|we|he|she|they) be doing|"
+    # "should we get her flown out now or give the medicine more time?" (a child on a remote station)
+    r"(?:flown|airlifted|evacuated|medevac\w*|retrieved) (?:out|to|in)\b|"
+    r"give (?:it|the (?:\w+ )?(?:medicines?|antibiotics?|tablets?|treatment)) (?:a bit |"
+    r"some )?more time\b|"
     r"should (?:i|we|he|she|they) (?:ring|call|phone|contact|tell|email) (?:the |my |his |her |their |our )|"
     r"(?:be )?sent (?:in)?to (?:the )?(?:hospital|a&e|the er|er)\b|"
     r"how (?:do|can|could|would|should) (?:i|we|he|she|they) get (?:the |a |an |my |his |her |this |it |him "
@@ -1453,18 +1460,45 @@ def _has_smoked(intake: IntakeRecord) -> bool:
     )
 
 
+_FOOD_STICKING = re.compile(
+    r"\bfood (?:is |keeps )?(?:sticking|sticks|stuck|gets stuck|getting stuck)|"
+    r"\b(?:difficulty|trouble|problems?|hard|struggl\w*) (?:with )?swallowing (?:food|solids|meat|bread|"
+    r"tablets)|"
+    r"\bdysphagia\b",
+    re.I,
+)
+_GULLET_WHY = (
+    "food sticking on the way down was reported, for which UK guidance advises an urgent camera test of the "
+    "gullet and stomach (an endoscopy) at any adult age"
+)
+
+
 def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the reported symptoms raise although nobody named them, with why.
 
     Coughing blood at 40 or over, or weight loss with a cough or breathlessness at 40 or over in
     someone who has smoked, is a reason UK guidance (NICE NG12) gives for a chest X-ray and a
-    specialist review for lung cancer, unless the diagnosis itself explains the symptom.
+    specialist review for lung cancer, unless the diagnosis itself explains the symptom; food sticking
+    on the way down, at any adult age, one for an urgent endoscopy (a cancer of the gullet).
     """
-    if intake.age is None or intake.age < 40:
+    if intake.age is None or intake.age < 18:
         return []
     family = {c.key for c in diagnosis_family(intake.diagnosis_in_question)}
-    if family & _EXPLAINS_RED_FLAGS:
-        return []
+    told = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    # food sticking on the way down is a reason UK guidance gives for an urgent camera test of the gullet at
+    # any adult age (a new case's draft for an 87-year-old with food sticking, weight loss and black stools,
+    # told of a hiatus hernia, never named a cancer of the gullet)
+    gullet = (
+        [(condition("oesophageal_cancer"), _GULLET_WHY)]
+        if "oesophageal_cancer" not in family
+        and any(
+            not DENIED_BEFORE.search(told[max(0, m.start() - 30) : m.start()])
+            for m in _FOOD_STICKING.finditer(told)
+        )
+        else []
+    )
+    if intake.age < 40 or family & _EXPLAINS_RED_FLAGS:
+        return gullet
     # "no leg swelling, no coughing blood" in the symptom list is a denial, not a reason for a cancer check
     reported = set(asserted_symptom_names("\n".join([intake.symptom_text, intake.reason_for_second_opinion])))
     smoked = _has_smoked(intake)
@@ -1477,8 +1511,8 @@ def raised_by_symptoms(intake: IntakeRecord) -> list[tuple[Condition, str]]:
             "for which UK guidance advises a check for it"
         )
     else:
-        return []
-    return [(condition("lung_cancer"), why)]
+        return gullet
+    return [(condition("lung_cancer"), why), *gullet]
 
 
 #: A cancer the patient already has, named by its organ or as theirs: "his bowel cancer", "my cancer".
@@ -1763,7 +1797,11 @@ _HOSPITAL_Q = re.compile(
     r"\b(?:be|stay\w*|kept|keep (?:him|her|them|me)|remain|admitted) (?:in|into) "
     r"(?:the )?hospital\b|\bstay(?:ing)? in\b|"
     r"\b(?:go|going|come|coming|sent|send (?:him|her|them|me)|be) home\b|"
-    r"\bdischarg\w*|\badmi(?:t|tted|ssion)\b",
+    r"\bdischarg\w*|\badmi(?:t|tted|ssion)\b|"
+    # "would she be better off in hospital?", "what else can we do to keep her out of hospital?" (new cases'
+    # questions went unlisted)
+    r"\bbetter off (?:in|at) (?:the |a )?(?:hospital|home)\b|"
+    r"\b(?:keep|stay|staying|kept) (?:\w+ )?out of (?:the )?hospital\b",
     re.I,
 )
 #: How long the illness lasts and whether the patient gets back to how they were: "how long will
@@ -2169,6 +2207,11 @@ _PREGNANT_NOW = re.compile(
     # "33+2/40", "I'm 33 weeks with my first baby", "uncomplicated pregnancy to date" (a read draft offered a
     # D-dimer to a woman 33 weeks pregnant)
     r"\d{1,2}\s?(?:\+\s?\d\s?)?/40|"
+    # "I'm 34+2 with my second", "G2P1 at 34+2 weeks", a diagnosis of "normal pregnancy breathlessness" (a
+    # read
+    # draft offered a D-dimer to a woman 34 weeks pregnant)
+    r"(?:i'?m|i am|im|she'?s|she is|at|now|currently) \d{1,2}\s?\+\s?\d\b|\d{1,2}\s?\+\s?\d ?(?:weeks?|wks?)|"
+    r"g\d\s?p\d\b|pregnancy (?:breathlessness|heartburn|rhinitis|anaemia|anemia)|"
     r"(?:i'?m|i am|im|she'?s|she is|now|currently) \d{1,2} ?(?:weeks?|wks?)(?= along| gone|\s*[.,;!])|"
     r"\d{1,2} ?(?:weeks?|wks?) with (?:my|her|our|the) (?:first |second |third |fourth )?"
     r"(?:baby|child|pregnancy)|"

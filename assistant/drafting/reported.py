@@ -82,6 +82,12 @@ TERMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bperibronchial\b|\bbronchial wall thickening\b|"
          r"\bperihilar (?:changes|markings|thickening|streak\w*)\b",
          "thickened airway walls near the roots of the lungs, a pattern common with viral infections", ""),
+        # "subtle bilateral perihilar interstitial prominence", "interstitial shadowing" (read drafts answered
+        # "what does my X-ray show?" with no word on a report the intake quoted)
+        (r"\binterstitial (?:prominence|markings?|shadow\w*|changes?|pattern|thickening|opacit\w*)\b|"
+         r"\bprominent interstitial markings\b",
+         "more visible fine lines in the lung tissue (interstitial markings, seen with infection, fluid, "
+         "inflammation or scarring, and sometimes only with how the film was taken)", ""),
         (r"\bhoneycomb\w*|\breticul\w*|\bfibros\w*|\bscarring\b|\bu\.?i\.?p\.?\b",
          "fine net-like scarring (fibrosis)", "fibrosis"),
         (r"\bground[- ]glass\b(?! nodule\b(?!s))",

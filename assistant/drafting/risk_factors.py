@@ -27,6 +27,7 @@ from assistant.drafting.conditions import (
     Condition,
     conditions_in,
     correct_spelling,
+    diagnosis_family,
     mention_starts,
 )
 from assistant.drafting.guardrails import detect_injection
@@ -583,7 +584,11 @@ def _names_the_diagnosis(said: str, diagnosis: str) -> bool:
     at = diagnosis.lower().find(said.lower()) if said else -1
     if at < 0:
         return False
-    named = {c.key for c in conditions_in(diagnosis, nested=True)}
+    # only what the diagnosis names as itself: "viral cough - GP says xray is clear so it cant be TB" denies
+    # TB,
+    # so a grandmother's TB is still a contact (a read draft for her 3-year-old grandson named none)
+    own = {c.key for c in diagnosis_family(diagnosis)}
+    named = {c.key for c in conditions_in(diagnosis, nested=True)} & own if own else set()
     without = {c.key for c in conditions_in(diagnosis[:at] + " " + diagnosis[at + len(said) :], nested=True)}
     return bool(named - without) or bool(named & {c.key for c in conditions_in(said, nested=True)})
 

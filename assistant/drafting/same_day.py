@@ -92,9 +92,25 @@ _BLUE_OR_FLOPPY = re.compile(
     r"(?:a (?:bit|little) |slightly |kind of |sort of )?(?:dusky\s*/\s*|dusky (?:and|or) )?"
     r"(?:floppy|limp|blue|grey|gray|dusky|purpl\w*)\b|"
     r"\b(?:blue|purpl\w*|grey|gray)(?:[- ]?ish)?(?:\s+colou?r)?\s+(?:a)?round\s+(?:the\s+|her\s+|his\s+)?"
-    r"(?:lips|mouth)\b|\b(?:blue|purple|grey|gray)\s+lips\b",
+    r"(?:lips|mouth)\b|\b(?:blue|purple|grey|gray)\s+lips\b|"
+    # "she looks grey and floppy", a symptom told as "grey, floppy, wants to sit up" (a read draft of a
+    # 4-year-old with croup turning into a bacterial infection of the windpipe gave no emergency advice)
+    r"\b(?:looks?|looking|looked|is|was|seems?|seemed|very|so|all|gone)\s+(?:\w+\s+)?"
+    r"(?:grey|gray|ashen|mottled|floppy|limp)\b(?!\s+(?:hair|jumper|top|coat|t-?shirt))|"
+    r"^\s*(?:grey|gray|ashen|mottled|floppy|limp)\b",
     re.I,
 )
+#: Noisy breathing in heard even at rest in a child (croup with stridor at rest is moderate or worse, assessed
+#: in hospital): "the squeaky noise is there all the time now even when she's sitting still".
+_STRIDOR_AT_REST = re.compile(
+    r"\b(?:stridor|noisy breathing in|squeak\w* (?:noisy )?(?:noise|breathing)|(?:squeaky |whistling |"
+    r"crowing )?noise (?:when|as) (?:she|he|they) breathes? in)\b[^.;]{0,60}\b(?:all the time|at rest|"
+    r"even (?:when )?(?:she'?s |he'?s |they'?re )?(?:sitting|resting|sat|asleep|still|lying|watching)|"
+    r"sitting still|constant\w*|non-?stop)\b|"
+    r"\bstridor at rest\b",
+    re.I,
+)
+STRIDOR_SIGN = "noisy breathing in (stridor) even at rest"
 _EXERTION = re.compile(
     r"\b(?:walk\w*|stairs|flights?|uphill|hills?|exert\w*|moving|climb\w*|exercis\w*|on effort|running)\b",
     re.I,
@@ -113,8 +129,14 @@ _PAST_READING = re.compile(
     re.I,
 )
 _PULSE = re.compile(
-    r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,30}?\b(1[0-9]{2})\b(?:\s*(?:-|to)\s*1[0-9]{2})?[^.;]{0,25}"
-    r"\b(?:at rest|resting|sitting)\b|\bresting (?:heart rate|pulse)\b[^.;]{0,15}?\b(1[0-9]{2})\b",
+    r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,30}?\b(1[0-9]{2})(?:ish)?\b(?:\s*(?:-|"
+    r"to)\s*1[0-9]{2})?[^.;]{0,25}"
+    r"\b(?:at rest|resting|sitting)\b|\bresting (?:heart rate|pulse)\b[^.;]{0,15}?\b(1[0-9]{2})\b|"
+    # "heart racing at rest, watch says around 110", "racing even sitting still (my watch says 110ish)" (a
+    # read
+    # draft left a woman with a likely clot and a pulse of 110 to "ask today")
+    r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,40}\b(?:at rest|resting|sitting(?: still)?|lying down)\b"
+    r"[^.;]{0,40}?\b(1[0-9]{2})(?:ish)?\b",
     re.I,
 )
 #: Confusion or drowsiness: "very sleepy, dropping off mid sentence", "hard to wake", "muddled".
@@ -305,9 +327,12 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
             out.append("pauses in breathing")
         if age < 1 and _heart_failure_in_a_baby(intake):
             out.append(BABY_HEART_SIGN)
-        if age < 2 and (
-            _BLUE_OR_FLOPPY.search(symptoms)
-            or any(_BLUE_OR_FLOPPY.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story)
+        if _STRIDOR_AT_REST.search(symptoms) or any(
+            _STRIDOR_AT_REST.search(s) and "?" not in s for s in story
+        ):
+            out.append(STRIDOR_SIGN)
+        if any(_BLUE_OR_FLOPPY.search(p) for p in symptoms.split(";")) or any(
+            _BLUE_OR_FLOPPY.search(s) and "?" not in s and not _HEARSAY.search(s) for s in story
         ):
             out.append("going blue, grey or floppy")
     copd = bool(_COPD.search("\n".join([intake.history, intake.diagnosis_in_question, intake.symptom_text])))
@@ -342,8 +367,9 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         )
     if age is None or age >= 16:
         pulse = next((m for m in (_PULSE.search(t) for t in [symptoms, *story]) if m), None)
-        if pulse is not None and int(pulse.group(1) or pulse.group(2)) >= 110:
-            out.append(f"a resting pulse of about {pulse.group(1) or pulse.group(2)} a minute")
+        rate = next((g for g in pulse.groups() if g), "0") if pulse is not None else "0"
+        if int(rate) >= 110:
+            out.append(f"a resting pulse of about {rate} a minute")
         pressure = _low_pressure([*readings, *story])
         if pressure:
             out.append(f"a low blood pressure (about {pressure})")
@@ -587,6 +613,7 @@ HOSPITAL_SIGNS = frozenset(
         "a painful or swollen calf together with breathlessness or chest pain",
         MALARIA_SIGN,
         "fainting during exercise",
+        STRIDOR_SIGN,
     }
 )
 
@@ -699,13 +726,24 @@ def specialist_team(intake: IntakeRecord) -> tuple[str, str] | None:
     return None
 
 
+def patient_word(intake: IntakeRecord) -> str:
+    """How the draft names the patient in its advice: "the child" for a child a parent writes about or one
+    under 13, "the patient" for a teenager writing for themselves (a read draft told a 15-year-old who wrote
+    her own account that "the child should be assessed in hospital today")."""
+    from assistant.drafting.questions import writes_of_child
+
+    if intake.age is None or intake.age >= 16:
+        return "the patient"
+    return "the patient" if intake.age >= 13 and not writes_of_child(intake) else "the child"
+
+
 def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> str:
     """The draft's statement that the signs described call for a doctor today, for the setting:
     emergency care now for a baby's pauses in breathing; A&E or a children's assessment unit for a
     young child; A&E or an urgent care centre for an adult (NICE NG9 refers a baby with apnoea as an
     emergency and one taking half its feeds to hospital)."""
     child = intake.age is not None and intake.age < 16
-    who = "the child" if child else "the patient"
+    who = patient_word(intake)
     listed = "; ".join(signs)
     setting = care_setting(intake)
     emergency = needs_emergency(signs)
@@ -729,6 +767,9 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
         usual = (
             " Pauses in a baby's breathing, grunting, or going blue, grey or floppy, are not part of the "
             "usual course of a cold or bronchiolitis."
+            if child and intake.age is not None and intake.age < 2
+            # a 4-year-old grey and floppy with croup was told of a baby's colds (a read draft)
+            else " These are not part of the usual course of a cold, croup or a chest infection in a child."
             if child
             else ""
         )

@@ -153,6 +153,13 @@ _STAFF_BEFORE = re.compile(
 _WAS_THERE = re.compile(r"\b(?:was|were|had been)\s+(?:on|in)\s+(?:the\s+|a\s+)?$", re.I)
 
 
+_PAST_EPISODES = re.compile(
+    r"\b(?:each|every) time\b|\b(?:previous|earlier|past|prior|last) (?:admissions?|presentations?|episodes?|"
+    r"stays?)\b|\b(?:three|two|four|several|multiple|\d) (?:presentations|admissions|episodes)\b",
+    re.I,
+)
+
+
 def _now(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         before = text[: match.start()]
@@ -163,6 +170,13 @@ def _now(pattern: re.Pattern[str], text: str) -> bool:
         # "he was on the stroke ward for five weeks": a stay told in the past (a read draft told the wife of a
         # man at home to tell the ward)
         if _WAS_THERE.search(before[-30:]):
+            continue
+        # "Treated each time as pneumonia (amoxicillin; ...; inpatient IV co-amoxiclav)": earlier episodes (a
+        # read
+        # draft told a farmer at home to tell the ward)
+        start = max(before.rfind(c) for c in ".!?\n") + 1
+        end = min((i for i in (text.find(c, match.end()) for c in ".!?\n") if i >= 0), default=len(text))
+        if _PAST_EPISODES.search(text[start:end]):
             continue
         if _THEIRS.search(before) or not _NOT_NOW.search(before):
             return True
@@ -246,6 +260,9 @@ _WHOM = {
     "care_plan": "contact the GP, the out-of-hours service or the care team",
     "": "call emergency services",
 }
+_DNACPR = re.compile(
+    r"\b(?:dnacpr|dnar|dnr|do not (?:attempt )?(?:cardiopulmonary )?resuscitat\w*|resus\w*)\b", re.I
+)
 #: What the care team acts on, said where a plan limits hospital care.
 _CARE_PLAN_NOTE = ", who will act in line with the care plan"
 
@@ -254,9 +271,21 @@ def act_now(intake: IntakeRecord) -> str:
     """What to do at once when the warning signs appear, for the patient's setting (a verb phrase)."""
     setting = care_setting(intake)
     if setting == "care_plan":
-        return (
-            f"{_WHOM[setting]} now{_CARE_PLAN_NOTE} (such as a DNACPR decision or a wish to avoid hospital)"
-        )
+        # what the plan holds, as the intake tells it: a read draft added "a wish to avoid hospital" for a
+        # family who wanted their mother treated, and let a DNACPR decision read as no treatment at all
+        said = [
+            *(
+                [
+                    "a DNACPR decision is about resuscitation only, not about other treatment"
+                    if _DNACPR.search(_story(intake))
+                    else "a care plan limits only the treatments it names"
+                ]
+                if formal_plan(intake)
+                else []
+            ),
+            *(["the wish to avoid hospital is weighed with them"] if wish_to_avoid_hospital(intake) else []),
+        ]
+        return f"{_WHOM[setting]} now{_CARE_PLAN_NOTE}" + (f" ({'; '.join(said)})" if said else "")
     return f"{_WHOM[setting]} now{_CARE_PLAN_NOTE if _plan_on_ward(intake, setting) else ''}"
 
 

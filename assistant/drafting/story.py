@@ -206,6 +206,26 @@ def settled_already(intake: IntakeRecord, cond: Condition) -> bool:
     return False
 
 
+#: Alternatives whose table ``proof`` is a blood result of the patient's own, safe to say as shown: the proofs
+#: written for a diagnosis read a relative's "smear-positive TB", a spirometry ratio that asthma shares, or a
+#: "scan for clots" asked for, as shown (found comparing every draft before and after).
+_SHOWN_BY_A_RESULT = frozenset({"overactive_thyroid"})
+
+
+def shown_sentence(intake: IntakeRecord, cond: Condition, dx: Condition | None) -> str:
+    """For an alternative the story's own results already show (its table's ``proof``: "TSH <0.01"), that
+    they do, beside its settling test, or '' (a read draft weighed an overactive thyroid "against a normal
+    thyroid blood test" for a man whose results showed one)."""
+    if cond == dx or cond.key not in _SHOWN_BY_A_RESULT or not established(intake, cond):
+        return ""
+    said = cond.shown_in("\n".join([intake.prior_imaging, intake.reason_for_second_opinion, intake.history]))
+    return (
+        f"The account reports a result that already shows {cond.name}: {said}, which the reviewing clinician "
+        "checks against the result itself; so the question is less whether it is there than what it adds to "
+        "the picture and how it is treated."
+    )
+
+
 def reassured_sentence(intake: IntakeRecord, cond: Condition) -> str:
     """The reassuring result the story reports for ``cond`` (:attr:`Condition.disproof`), said beside its
     settling test, or ''."""

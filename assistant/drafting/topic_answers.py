@@ -20,7 +20,15 @@ from assistant.drafting.same_day import needs_emergency, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.story import established, pointing_to
-from assistant.drafting.topics import ADVICE_ONLY, Topic, medicine_name, medicine_note, topic
+from assistant.drafting.topics import (
+    ADVICE_ONLY,
+    REFUSES_BLOOD,
+    Topic,
+    for_age,
+    medicine_name,
+    medicine_note,
+    topic,
+)
 from assistant.intake import IntakeRecord
 
 if TYPE_CHECKING:
@@ -150,10 +158,12 @@ def treatment_subject_sentences(ctx: AnswerContext, q: SubQuestion) -> list[Draf
             out.append(_t(f"If {alt.name} were confirmed instead: {alt.treatment_for(child=child)}."))
     for t in subjects:
         if t.key in ADVICE_ONLY:
-            out.append(_t(f"On {t.name}: {t.note}."))
+            out.append(_t(f"On {t.name}: {for_age(t.note, child=child)}."))
             continue
         meds = ctx.intake.medications
-        out.append(_t(f"On {medicine_name(t, meds)}: {medicine_note(t, meds, child=child)}."))
+        refusing = bool(REFUSES_BLOOD.search(questions.text_of(ctx.intake)))
+        note = medicine_note(t, meds, child=child, refusing=refusing)
+        out.append(_t(f"On {medicine_name(t, meds)}: {note}."))
         if (
             t.key in ("inhaler", "steroid_inhaler")
             and _t(_PREVENTER_GROWTH) not in out
@@ -569,9 +579,24 @@ def _activity_notes(
         if note in given:  # the same advice for the diagnosis and an alternative is said once
             continue
         given.add(note)
+        if key == "travel" and _BY_LAND.search(what) and not _BY_AIR.search(what) and _BY_AIR.search(note):
+            # "is she ok to go to Scotland on the train?" was answered about cabin air on a plane (a reader)
+            note = _LAND_JOURNEY
         said = note if c in family else f"if {c.name} were confirmed, {note}"
         out.append(_t(f"On {label}: {said}."))
     return out
+
+
+#: A journey over land or sea asked about, and the words of a note (or a question) about flying.
+_BY_LAND = re.compile(r"\b(?:train|coach|bus|car|ferry|drive|driving|road trip)\b", re.I)
+_BY_AIR = re.compile(r"\b(?:fly|flying|flights?|planes?|airlines?|cabin|aircraft|abroad|holiday)\b", re.I)
+_LAND_JOURNEY = (
+    "a journey by train, coach, car or ferry needs no fitness-to-fly check; the usual advice is to take "
+    "enough "
+    "of every medicine (and of oxygen, where it is used) for the journey and a few days more, with a list of "
+    "them, to get up and move about every hour or two on a long journey, and to know how to get medical help "
+    "on the way and at the destination"
+)
 
 
 _CANNABIS = re.compile(
@@ -996,6 +1021,10 @@ def _hospital(ctx: AnswerContext, conds: Sequence[Condition]) -> list[DraftSente
 _HOSPITAL_WORDS = re.compile(r"\b(?:hospital|admitted|admission|at home|discharg\w*)\b", re.I)
 
 
+_CANCER_RISK = re.compile(r"\b(?:cancer|mesothelioma|tumou?r|lymphoma|malignan\w*)\b", re.I)
+_NOT_A_CANCER = re.compile(r"\b(?:do|does) not turn into\b", re.I)
+
+
 def _risk(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
     """A complication asked about as a risk: what would show it coming, how it is checked, and what
     the first diagnosis's own treatment note says about preventing it."""
@@ -1016,6 +1045,10 @@ def _risk(ctx: AnswerContext, q: SubQuestion) -> list[DraftSentence]:
                 f"{risk.test_for(child=ctx.intake.is_child, age=ctx.intake.age)}."
             )
         ]
+    # "can the plaques turn into mesothelioma?": what the diagnosis's own outlook says first, when it says it
+    # does not turn into a cancer (a read draft said only that it "cannot be predicted")
+    if dx is not None and _CANCER_RISK.search(risk.name) and _NOT_A_CANCER.search(dx.outlook):
+        out.insert(0, _t(f"On whether it can turn into {risk.name}, in general terms: {dx.outlook}."))
     if (
         dx is not None
         and dx.treatment

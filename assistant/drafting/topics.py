@@ -1073,6 +1073,35 @@ _FOR_A_CHILD = (
         "viral infections, asthma, heart failure or blood clots",
         "viral infections such as colds, bronchiolitis and most coughs, or asthma",
     ),
+    # "should he still have his 8 week jabs now?" was answered with the vaccines of people aged 65 and over,
+    # and
+    # as if any illness put them off (a read draft for a 9-week-old)
+    (
+        "vaccines are given once someone has recovered from an acute illness, and having had an "
+        "infection is not a reason to skip them: a yearly flu vaccine and a pneumococcal vaccine are advised "
+        "for people with a long-term lung or heart condition, a weakened immune system or aged 65 and over, "
+        "with COVID and RSV vaccines offered by age and risk",
+        "a child's routine vaccines are kept on schedule: a mild illness such as a cold without a fever is "
+        "no "
+        "reason to delay them, while a child with a fever or who is quite unwell has them as soon as they "
+        "have "
+        "recovered, and having had an infection is not a reason to skip them; a child with a long-term lung "
+        "or "
+        "heart condition or a weakened immune system is also offered a yearly flu vaccine (a nasal spray "
+        "from "
+        "2 years)",
+    ),
+    # the parent of a child with cerebral palsy asking about a feeding tube was told what it does in dementia
+    (
+        "; in advanced dementia it has not been shown to prevent aspiration pneumonia (saliva and stomach "
+        "contents can still go down the wrong way) or to lengthen life, so careful hand feeding is usually "
+        "advised instead; the decision is made together with the family and the person's own known wishes",
+        "; in a child whose swallowing is affected by a condition such as cerebral palsy it often brings "
+        "steadier weight gain and shorter, calmer meals, "
+        "although saliva can still go down the wrong way, so it lowers but does not end the chance of chest "
+        "infections; the decision is made together with the family, the child's own wishes as far as they "
+        "can share them, and the child's feeding team",
+    ),
 )
 
 
@@ -1094,13 +1123,34 @@ _FOR_AN_ADULT = (
 )
 
 
-def medicine_note(t: Topic, medications: Sequence[str], *, child: bool = False) -> str:
-    """The topic's note; for a medicine not listed, only what it does, and that whether one is needed
-    is for the doctor who examines the patient (no advice about a course that was never started).
-    ``child``: without the adult conditions the note names (else without what it says of a child)."""
-    note = t.note
+#: Refusing blood, told in the story: only then does a transfusion answer speak of refusal (a read draft for
+# the
+#: mother of a boy with sickle cell asking whether he needed a transfusion told her of courts and Jehovah's
+#: Witnesses).
+REFUSES_BLOOD = re.compile(
+    r"\brefus\w* (?:a |the |any )?(?:blood|transfusions?)\b|jehovah'?s? witness|"
+    r"\b(?:won'?t|will not|would not|wouldn'?t|can'?t|cannot) (?:have|accept|take|receive) "
+    r"(?:a |any )?(?:blood|transfusions?)\b|\bno blood\b",
+    re.I,
+)
+_REFUSAL_PART = re.compile(
+    r"; an adult who can make the decision may refuse it.*?(?=; this is best discussed)"
+)
+
+
+def for_age(note: str, *, child: bool) -> str:
+    """``note`` without the adult conditions it names, for a child (else without what it says of a child)."""
     for said, instead in _FOR_A_CHILD if child else _FOR_AN_ADULT:
         note = note.replace(said, instead)
+    return note
+
+
+def medicine_note(t: Topic, medications: Sequence[str], *, child: bool = False, refusing: bool = True) -> str:
+    """The topic's note; for a medicine not listed, only what it does, and that whether one is needed
+    is for the doctor who examines the patient (no advice about a course that was never started).
+    ``child``: without the adult conditions the note names (else without what it says of a child);
+    ``refusing``: whether the story tells of refusing blood (else a transfusion note says nothing of it)."""
+    note = for_age(t.note if refusing else _REFUSAL_PART.sub("", t.note), child=child)
     if t.kind != "treatment" or prescribed(t, medications) or t.name not in _INDEFINITE:
         return note
     return note.split(";")[0] + "; whether one is needed is for the doctor who examines the patient to decide"
