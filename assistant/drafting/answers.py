@@ -1201,7 +1201,7 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
         )
     # Sudden pain on breathing in with breathlessness in an adult: a clot is usually ruled out (a read
     # draft for a 62-year-old lorry driver told he had COPD never considered one).
-    said = "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    said = told
     if (
         (intake.age is None or intake.age >= 16)
         # a collapsed lung or a broken rib seen on the film explains the sudden pain

@@ -325,13 +325,11 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         r"(?<!affect )(?<!affects )(?<!affecting )(?<!damage )(?<!damaged )(?<!harm )(?<!strain )"
         r"(?<!press on )(?<!presses on )(?<!squash )(?<!squashing )"
         # "my heart is racing" (a read draft asked whether a pregnant woman with a fast pulse had had a heart
-        # attack)
-        # "They said my heart was OK" is a result, not a heart problem asked about (a read draft discussed
-        # pericarditis because "the account of the illness mentions it")
+        # attack) "They said my heart was OK" is a result, not a heart problem asked about (a read draft
+        # discussed pericarditis because "the account of the illness mentions it")
         r"(?:my|his|her|their|your|mum's|dad's) heart"
         # "my heart was going so fast", "my heart feels like it's racing": a fast pulse told as a symptom
-        # (read
-        # drafts weighed pericarditis beside a clot in the lung for two women with a pulse of 110)
+        # (read drafts weighed pericarditis beside a clot in the lung for two women with a pulse of 110)
         r"(?!\s*(?:is|was|'s|has been|been|still|feels|felt|seems|seemed)\b(?:\s+[\w']+){0,3}?"
         r"\s+(?:fast|quick|racing|pounding|thumping|fluttering|skipping|irregular)\b)"
         r"(?!\s*(?:is|was|looked|looks|seemed|'s)\s+"
@@ -361,8 +359,7 @@ VAGUE_TERMS: tuple[VagueTerm, ...] = (
         # man with a blocked vein had had a heart attack)
         r"(?<!into )(?<!going to )(?<!back to )(?<!near )(?<!towards )(?<!above )"
         # "I'm on apixaban for the heart" gives a medicine's reason, no heart problem asked about (a new
-        # case's
-        # draft weighed heart failure for a farmer with injured ribs)
+        # case's draft weighed heart failure for a farmer with injured ribs)
         r"(?<!for )"
         r"the heart(?! and (?:the )?(?:windpipe|lungs?|great vessels|airways?))"
         # "a CT of my heart arteries", "heart bit was OK-ish": a test and its result, no heart problem asked
@@ -1137,11 +1134,10 @@ _DENIED = re.compile(
     # "No active cancer, no previous VTE" (a read summary listed a lung cancer as a past condition)
     r"active|current|ongoing|untreated)\s+)*"
     # a list denied as a whole: "no skin lesions or kidney problems", "no cough, fever or asthma", and an item
-    # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease")
-    # "no previous DVT/PE", "no previous echocardiogram or known heart failure" (read summaries listed both as
-    # past conditions)
-    # "no family history of lung disease or childhood tumours" (a read summary listed a relative's lung
-    # cancer)
+    # in its middle ("no family history of pneumothorax, Marfan syndrome or aortic disease") "no previous
+    # DVT/PE", "no previous echocardiogram or known heart failure" (read summaries listed both as past
+    # conditions) "no family history of lung disease or childhood tumours" (a read summary listed a relative's
+    # lung cancer)
     r"(?:(?:[a-z]+(?: [a-z]+)?(?:, |/))*[a-z]+(?: [a-z]+){0,2},? (?:or|nor) "
     r"(?:known |previous |diagnosed |childhood |other |any |sudden |early )?)*"
     # "No family history of lung fibrosis": the organ said before the condition's own word

@@ -1099,9 +1099,8 @@ STATUS_UNKNOWN = re.compile(
     # "HIV test not done" (a read summary listed HIV among a young woman's past conditions)
     rf"\b(?:status|results?|tests?|screen(?:ing)?)\s+(?:is |was |has )?{NOT_KNOWN}\b|"
     # "Serum alpha-1 antitrypsin level never measured" (a read summary listed the deficiency as a past
-    # condition)
-    # "Not done: Strongyloides serology, stool microscopy, Aspergillus-specific IgE" (a new case's worm asked
-    # about was taken for a known condition)
+    # condition) "Not done: Strongyloides serology, stool microscopy, Aspergillus-specific IgE" (a new case's
+    # worm asked about was taken for a known condition)
     r"\b(?:not (?:yet )?(?:done|performed|sent|checked|tested)|outstanding|pending)\s*:|"
     # "Marfan features not formally assessed" (a new case's question "do I have Marfan syndrome?" was taken
     # for a known condition)
@@ -2208,8 +2207,7 @@ _PREGNANT_NOW = re.compile(
     # D-dimer to a woman 33 weeks pregnant)
     r"\d{1,2}\s?(?:\+\s?\d\s?)?/40|"
     # "I'm 34+2 with my second", "G2P1 at 34+2 weeks", a diagnosis of "normal pregnancy breathlessness" (a
-    # read
-    # draft offered a D-dimer to a woman 34 weeks pregnant)
+    # read draft offered a D-dimer to a woman 34 weeks pregnant)
     r"(?:i'?m|i am|im|she'?s|she is|at|now|currently) \d{1,2}\s?\+\s?\d\b|\d{1,2}\s?\+\s?\d ?(?:weeks?|wks?)|"
     r"g\d\s?p\d\b|pregnancy (?:breathlessness|heartburn|rhinitis|anaemia|anemia)|"
     r"(?:i'?m|i am|im|she'?s|she is|now|currently) \d{1,2} ?(?:weeks?|wks?)(?= along| gone|\s*[.,;!])|"

@@ -133,8 +133,7 @@ _PULSE = re.compile(
     r"to)\s*1[0-9]{2})?[^.;]{0,25}"
     r"\b(?:at rest|resting|sitting)\b|\bresting (?:heart rate|pulse)\b[^.;]{0,15}?\b(1[0-9]{2})\b|"
     # "heart racing at rest, watch says around 110", "racing even sitting still (my watch says 110ish)" (a
-    # read
-    # draft left a woman with a likely clot and a pulse of 110 to "ask today")
+    # read draft left a woman with a likely clot and a pulse of 110 to "ask today")
     r"\b(?:heart(?: rate)?|pulse|hr)\b[^.;]{0,40}\b(?:at rest|resting|sitting(?: still)?|lying down)\b"
     r"[^.;]{0,40}?\b(1[0-9]{2})(?:ish)?\b",
     re.I,

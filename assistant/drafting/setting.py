@@ -172,8 +172,7 @@ def _now(pattern: re.Pattern[str], text: str) -> bool:
         if _WAS_THERE.search(before[-30:]):
             continue
         # "Treated each time as pneumonia (amoxicillin; ...; inpatient IV co-amoxiclav)": earlier episodes (a
-        # read
-        # draft told a farmer at home to tell the ward)
+        # read draft told a farmer at home to tell the ward)
         start = max(before.rfind(c) for c in ".!?\n") + 1
         end = min((i for i in (text.find(c, match.end()) for c in ".!?\n") if i >= 0), default=len(text))
         if _PAST_EPISODES.search(text[start:end]):

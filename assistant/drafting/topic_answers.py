@@ -592,10 +592,9 @@ _BY_LAND = re.compile(r"\b(?:train|coach|bus|car|ferry|drive|driving|road trip)\
 _BY_AIR = re.compile(r"\b(?:fly|flying|flights?|planes?|airlines?|cabin|aircraft|abroad|holiday)\b", re.I)
 _LAND_JOURNEY = (
     "a journey by train, coach, car or ferry needs no fitness-to-fly check; the usual advice is to take "
-    "enough "
-    "of every medicine (and of oxygen, where it is used) for the journey and a few days more, with a list of "
-    "them, to get up and move about every hour or two on a long journey, and to know how to get medical help "
-    "on the way and at the destination"
+    "enough of every medicine (and of oxygen, where it is used) for the journey and a few days more, with a "
+    "list of them, to get up and move about every hour or two on a long journey, and to know how to get "
+    "medical help on the way and at the destination"
 )
 
 

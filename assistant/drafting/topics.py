@@ -1074,8 +1074,7 @@ _FOR_A_CHILD = (
         "viral infections such as colds, bronchiolitis and most coughs, or asthma",
     ),
     # "should he still have his 8 week jabs now?" was answered with the vaccines of people aged 65 and over,
-    # and
-    # as if any illness put them off (a read draft for a 9-week-old)
+    # and as if any illness put them off (a read draft for a 9-week-old)
     (
         "vaccines are given once someone has recovered from an acute illness, and having had an "
         "infection is not a reason to skip them: a yearly flu vaccine and a pneumococcal vaccine are advised "
