@@ -1841,7 +1841,11 @@ _RECURRENCE_Q = re.compile(
     r"(?: one| episode| attack| clot| collapse| pneumonia| infection| flare(?:-up)?)?|one) "
     r"(?:again|too)?\s*\?|"
     r"\b(?:will|would) (?:i|he|she|they) keep (?:getting|having) (?:these|them|this|it)\b|"
-    r"\b(?:likely|going) to (?:recur|come back|happen again|return)\b|\brecurrence\b",
+    r"\b(?:likely|going) to (?:recur|come back|happen again|return)\b|\brecurrence\b|"
+    # "could the twinge mean it's come back?" (a new case's question of a collapsed lung two weeks before
+    # went unlisted)
+    r"\b(?:mean|means|be|that) (?:it'?s|it has|it is) (?:come|coming) back\b|"
+    r"\b(?:has|is) it (?:come )?back\b",
     re.I,
 )
 

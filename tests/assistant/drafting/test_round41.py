@@ -461,3 +461,12 @@ def test_food_sticking_raises_a_cancer_of_the_gullet() -> None:
     denied = _intake(age=87, reason_for_second_opinion="He eats well, no food sticking.")
     assert "oesophageal_cancer" not in [c.key for c, _ in raised_by_symptoms(denied)]
     assert raised_by_symptoms(_intake(age=15, reason_for_second_opinion="Food gets stuck sometimes.")) == []
+
+
+def test_whether_the_diagnosis_has_come_back_now_is_a_recurrence_question() -> None:
+    for question in ("Could the twinge mean it's come back?", "Has it come back?"):
+        assert ("next_steps", "recurrence") in _kinds("collapsed lung", question, 26), question
+    answers = _answers(
+        age=26, diagnosis_in_question="collapsed lung", main_question="Could the twinge mean it's come back?"
+    )
+    assert "one person in three" in answers
