@@ -470,3 +470,15 @@ def test_whether_the_diagnosis_has_come_back_now_is_a_recurrence_question() -> N
         age=26, diagnosis_in_question="collapsed lung", main_question="Could the twinge mean it's come back?"
     )
     assert "one person in three" in answers
+
+
+def test_a_scan_for_clots_asked_for_shows_no_clot() -> None:
+    pe = condition("pulmonary_embolism")
+    for said in (
+        "Nobody did a D-dimer or a scan for clots.",
+        "I'm worried if they do a scan with dye I'll have to stop, and I don't know if clot medicine gets "
+        "into the milk.",
+    ):
+        assert pe.shown_in(said) == "", said
+    assert pe.shown_in("They did a CT scan which showed clots in both lungs.") != ""
+    assert pe.shown_in("CTPA 3 weeks ago: bilateral pulmonary emboli.") != ""
