@@ -705,9 +705,11 @@ def compose_draft(
     ctx.flags += injection_flags(intake, ctx.uploads, chat_texts)
     # Anything uploaded is answered, a refused film included: that answer is where its reason is given.
     has_images = bool(imaging.findings) or imaging.ct is not None or bool(imaging.kinds)
-    sub_questions = questions.parse_sub_questions(intake, has_images=has_images)
     actx = _answer_context(ctx)
     items = actx.rivals
+    sub_questions = questions.with_raised_asked(
+        questions.parse_sub_questions(intake, has_images=has_images), intake, items
+    )
     builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
         SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions, ctx.red_flags),
         SectionKey.ANSWERS: lambda: _answers(ctx, actx, sub_questions, [c for c, _ in items], chat),

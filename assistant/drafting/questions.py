@@ -2521,6 +2521,42 @@ _STEROID_TABLETS = re.compile(
 _TREATMENT_WORDS = ("antibiotic", "antibiotics", "steroids", "inhalers", "medicine", "medicines")
 
 
+#: A question asking what else it could be, naming nothing: "is something else going on?", "could it be
+#: something else?", "could they have missed something?" (not "is there anything else I should do?").
+ASKS_WHAT_ELSE = re.compile(
+    r"\b(?:could|might|may|can) (?:it|this|that|these|they) (?:really )?(?:be|have been) "
+    r"(?:something|anything) else\b|"
+    r"\bsomething else (?:going on|causing|behind|wrong)\b|\bor (?:is )?(?:it )?something else\b|"
+    r"\bwhat else (?:could|might|can) (?:it|this|that|be causing)\b|\bother (?:causes?|possibilit\w+|"
+    r"explanations?)\b|\b(?:could|might|did) (?:they|the doctors?|the gp|he|she) (?:have )?miss(?:ed)? "
+    r"(?:something|anything)\b",
+    re.I,
+)
+
+
+def with_raised_asked(
+    subs: list[SubQuestion], intake: IntakeRecord, raised: Sequence[tuple[Condition, str]], *, limit: int = 2
+) -> list[SubQuestion]:
+    """``subs`` with, when the question asks what else it could be, the alternatives the story or the
+    findings raise (``raised``: the differential, with why) asked about too, the first ``limit`` of them,
+    after the alternatives already named (a new case's "is this really a slow pneumonia or is something else
+    going on?" of a toddler who had choked on nuts left the inhaled object out of the answers)."""
+    if not ASKS_WHAT_ELSE.search(intake.main_question):
+        return subs
+    have = {q.condition for q in subs if q.kind == "could_it_be"}
+    dx = diagnosis_condition(intake)
+    extra = [c for c, why in raised if c.key not in have and c != dx and why != "it was asked about"][:limit]
+    if not extra:
+        return subs
+    at = max((i for i, q in enumerate(subs) if q.kind in ("diagnosis_right", "could_it_be")), default=0) + 1
+    added = [
+        {"kind": "could_it_be", "condition": c.key, "summary": f"whether it could be {c.name} instead"}
+        for c in extra
+    ]
+    fields = [q.model_dump() for q in subs[:at]] + added + [q.model_dump() for q in subs[at:]]
+    return [SubQuestion(**{**f, "id": f"q{i}"}) for i, f in enumerate(fields, start=1)]
+
+
 def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQuestion]:
     """The patient's questions as typed sub-questions, in the third person.
 

@@ -482,3 +482,31 @@ def test_a_scan_for_clots_asked_for_shows_no_clot() -> None:
         assert pe.shown_in(said) == "", said
     assert pe.shown_in("They did a CT scan which showed clots in both lungs.") != ""
     assert pe.shown_in("CTPA 3 weeks ago: bilateral pulmonary emboli.") != ""
+
+
+def test_what_else_it_could_be_is_answered_with_what_the_story_raises() -> None:
+    intake = _intake(
+        age=2,
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion=(
+            "About 4 weeks ago at a party he was eating nuts and had a massive coughing fit and gagged. The "
+            "cough "
+            "started a couple of days after and two lots of antibiotics have not cleared the patch."
+        ),
+        symptoms=[
+            Symptom(description="wheezy cough that won't go", duration="4 weeks", onset="after a party"),
+            Symptom(description="coughing fits", duration="2 weeks", onset="gradual"),
+        ],
+        main_question="Is this really just a slow pneumonia or is something else going on?",
+    )
+    content = _draft(intake)
+    asked = [(q.kind, q.condition) for q in content.sub_questions]
+    assert ("could_it_be", "foreign_body") in asked
+    answers = _section_text(content, SectionKey.ANSWERS)
+    assert (
+        "On whether it could be an inhaled object stuck in an airway (inhaled foreign body) instead:"
+        in answers
+    )
+    # not when nothing asks what else it could be
+    plain = _draft(intake.model_copy(update={"main_question": "When can he go back to nursery?"}))
+    assert ("could_it_be", "foreign_body") not in [(q.kind, q.condition) for q in plain.sub_questions]
