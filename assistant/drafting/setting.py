@@ -64,9 +64,11 @@ _HOSPITAL = re.compile(
     r"(?:they|the (?:hospital|ward|team|doctors)) (?:are|is) (?:keeping|monitoring) (?:him|her|them|me))\b",
     re.I,
 )
+#: A do-not-resuscitate decision, in its usual words.
+_DNACPR_WORDS = r"dnacpr|dnar|dnr|do not (?:attempt )?(?:cardio\w* )?resuscitat\w*"
 #: A written plan, made with the care team, as against a wish said to family ("she hates hospital").
 _FORMAL_PLAN = re.compile(
-    r"\b(?:dnacpr|dnar|dnr|do not (?:attempt )?(?:cardio\w* )?resuscitat\w*|palliative|end of life|"
+    rf"\b(?:{_DNACPR_WORDS}|palliative|end of life|"
     r"comfort care|ceiling of care|treatment escalation plan|advance (?:care plan|decision|directive)|"
     r"respect form)\b",
     re.I,
@@ -259,9 +261,7 @@ _WHOM = {
     "care_plan": "contact the GP, the out-of-hours service or the care team",
     "": "call emergency services",
 }
-_DNACPR = re.compile(
-    r"\b(?:dnacpr|dnar|dnr|do not (?:attempt )?(?:cardiopulmonary )?resuscitat\w*|resus\w*)\b", re.I
-)
+_DNACPR = re.compile(rf"\b(?:{_DNACPR_WORDS}|resus\w*)\b", re.I)
 #: What the care team acts on, said where a plan limits hospital care.
 _CARE_PLAN_NOTE = ", who will act in line with the care plan"
 

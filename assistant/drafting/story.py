@@ -216,9 +216,11 @@ def shown_sentence(intake: IntakeRecord, cond: Condition, dx: Condition | None) 
     """For an alternative the story's own results already show (its table's ``proof``: "TSH <0.01"), that
     they do, beside its settling test, or '' (a read draft weighed an overactive thyroid "against a normal
     thyroid blood test" for a man whose results showed one)."""
-    if cond == dx or cond.key not in _SHOWN_BY_A_RESULT or not established(intake, cond):
+    if cond == dx or cond.key not in _SHOWN_BY_A_RESULT:
         return ""
     said = cond.shown_in("\n".join([intake.prior_imaging, intake.reason_for_second_opinion, intake.history]))
+    if not said:
+        return ""
     return (
         f"The account reports a result that already shows {cond.name}: {said}, which the reviewing clinician "
         "checks against the result itself; so the question is less whether it is there than what it adds to "
