@@ -89,8 +89,13 @@ def running_app(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[L
 
 
 def login(app: Live, username: str) -> httpx.Client:
-    """An HTTP client logged in through the one login page (CSRF token included)."""
-    client = httpx.Client(base_url=app.url, timeout=30)
+    """An HTTP client logged in through the one login page (CSRF token included).
+
+    The timeout is generous: on a loaded two-core CI machine the app's first minute also
+    loads the triage models, and one login (Argon2 behind a one-at-a-time limiter) once took
+    over 30 s there. A real hang still fails, just later.
+    """
+    client = httpx.Client(base_url=app.url, timeout=120)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, "no CSRF token on the login page"
