@@ -29,7 +29,9 @@ from assistant.drafting.medicines import medicine_sentences, treats_a_clot
 from assistant.drafting.reported import EFFUSION, reported_findings, reported_sentence
 from assistant.drafting.risk_factors import FACTORS, found_factors, history_names, history_sentence
 from assistant.drafting.same_day import (
+    CALF_SIGN,
     HOSPITAL_SIGNS,
+    SPREADING_WEAKNESS,
     assessed_and_sent_home,
     fever_now,
     needs_emergency,
@@ -1072,6 +1074,14 @@ _MORE_BREATHLESS = re.compile(
 )
 
 
+#: A wet cough: "wet rattly cough every day", "a moist chesty cough", "coughing up phlegm".
+_WET_COUGH = re.compile(
+    r"\b(?:wet|moist|rattl\w*|chesty|productive|loose|fruity)\b[^.;,]{0,15}\bcough|\bcough\w*\b[^.;,]{0,20}\b"
+    r"(?:phlegm|mucus|sputum|gunk)\b",
+    re.I,
+)
+
+
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
     fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
@@ -1214,6 +1224,60 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
                 condition("pulmonary_embolism"),
                 "sudden chest pain on breathing in together with breathlessness is a pattern for which a "
                 "blood clot in the lung is usually ruled out",
+            )
+        )
+    # A wet cough every day for four weeks or more in a child: a lingering bacterial infection of the airways
+    # (protracted bacterial bronchitis), which a long course of antibiotics clears, and, if it does not,
+    # bronchiectasis (BTS and ERS guidance; a new case's 4-year-old with a wet cough for 5 months was told
+    # asthma and only bronchiectasis was weighed).
+    wet = [
+        x
+        for x in intake.symptoms
+        if _WET_COUGH.search(x.description) and (lasting_days(x.duration) or 0) >= 28
+    ]
+    if (
+        intake.age is not None
+        and intake.age < 15
+        and wet
+        and not family & {"protracted_bacterial_bronchitis", "cystic_fibrosis", "primary_ciliary_dyskinesia"}
+    ):
+        out.append(
+            (
+                condition("protracted_bacterial_bronchitis"),
+                "a wet cough every day for four weeks or more in a child is most often a lingering bacterial "
+                "infection of the airways, which a two- to four-week course of antibiotics clears; one that "
+                "does not clear, or keeps coming back, is looked into for bronchiectasis",
+            )
+        )
+    # A painful or swollen calf with breathlessness or chest pain, the same-day sign: a clot in the lung is
+    # what that sign is about (a new round's woman 33 weeks pregnant, with an earlier clot, off her
+    # injections, breathless with a swollen calf, was told to go today, and her draft weighed only anaemia
+    # and the heart).
+    if (
+        (intake.age is None or intake.age >= 12)
+        and not family & {"pulmonary_embolism", "deep_vein_thrombosis"}
+        and CALF_SIGN in same_day_signs(intake)
+        and not any(c.key == "pulmonary_embolism" for c, _ in out)
+    ):
+        out.append(
+            (
+                condition("pulmonary_embolism"),
+                "a painful or swollen calf together with breathlessness or chest pain is the pattern of a "
+                "clot in the leg that has travelled to the lung, which is ruled out the same day",
+            )
+        )
+    # Tingling in the hands and feet with legs growing weak, often after a stomach bug or a cold: the nerves'
+    # inflammation (Guillain-Barre syndrome) that can reach the breathing muscles (a new round's 15-year-old,
+    # told it was anxiety, could not climb the stairs and her drinks went down the wrong way).
+    if "neuromuscular_weakness" not in family and SPREADING_WEAKNESS.search(
+        "\n".join([intake.symptom_text, intake.reason_for_second_opinion])
+    ):
+        out.append(
+            (
+                condition("neuromuscular_weakness"),
+                "tingling in the hands and feet with the legs growing weak, especially after a stomach bug "
+                "or a cold, is the pattern of an inflammation of the nerves (Guillain-Barre syndrome), which "
+                "can reach the breathing and swallowing muscles and is assessed in hospital the same day",
             )
         )
     return out

@@ -87,6 +87,104 @@ ASTHMA_BIOLOGIC_NAMES: tuple[str, ...] = (
 )
 
 GROUPS: tuple[MedicineGroup, ...] = (
+    # medicines a new round's drafts said they "do not cover" (methadone beside clarithromycin, a GTN spray
+    # with a narrowed aortic valve, Mestinon in myasthenia, a sickle cell medicine, a dialysis patient's
+    # binders)
+    MedicineGroup(
+        "opioid_substitute",
+        "an opioid substitute for opioid dependence; it slows breathing more when taken with sedatives, "
+        "alcohol or other opioids, and methadone can disturb the heart rhythm (a long QT interval), more "
+        "so with some other medicines such as clarithromycin, so the prescriber and pharmacist check each "
+        "new one",
+        (r"methadone", r"physeptone", r"buprenorphine", r"subutex", r"espranor", r"buvidal", r"suboxone"),
+    ),
+    MedicineGroup(
+        "nitrate",
+        "a nitrate, which widens the blood vessels to ease angina; it can cause a headache, and dizziness or "
+        "a faint from a fall in blood pressure (more so with a narrowed aortic valve, or with "
+        "sildenafil-type medicines), so it is taken sitting down",
+        (
+            r"gtn(?: spray| tablets?)?",
+            r"glyceryl trinitrate",
+            r"isosorbide (?:mono|di)nitrate",
+            r"nitrolingual",
+        ),
+        treats=("heart_attack",),
+    ),
+    MedicineGroup(
+        "sickle_cell_medicine",
+        "a daily medicine for sickle cell disease that lowers the number of painful crises and chest crises; "
+        "it can lower the white cell count, which the sickle cell team checks with regular blood tests",
+        (r"hydroxycarbamide", r"hydroxyurea", r"voxelotor", r"crizanlizumab"),
+        treats=("acute_chest_syndrome",),
+    ),
+    MedicineGroup(
+        "myasthenia_medicine",
+        "a medicine that strengthens the muscles in myasthenia gravis; too much of it can itself cause "
+        "weakness, cramps, diarrhoea and more saliva and phlegm, so the dose is changed only with the "
+        "neurology team",
+        (r"pyridostigmine", r"mestinon"),
+        treats=("neuromuscular_weakness",),
+    ),
+    MedicineGroup(
+        "kidney_care",
+        "a medicine for long-term kidney disease or dialysis (a phosphate binder, active vitamin D or an "
+        "injection that helps make red blood cells), managed by the kidney team",
+        (
+            r"sevelamer",
+            r"renvela",
+            r"lanthanum",
+            r"fosrenol",
+            r"calcium acetate",
+            r"phosex",
+            r"alfacalcidol",
+            r"calcitriol",
+            r"epo(?: injections?)?",
+            r"epoetin\w*",
+            r"darbepoetin",
+            r"aranesp",
+            r"cinacalcet",
+        ),
+        treats=("kidney_disease",),
+    ),
+    MedicineGroup(
+        "bone_medicine",
+        "a bone-strengthening medicine that lowers the chance of fractures, from thin bones (osteoporosis) "
+        "or from a cancer in the bones",
+        (
+            r"alendron\w*",
+            r"risedron\w*",
+            r"ibandron\w*",
+            r"zoledron\w*",
+            r"denosumab",
+            r"prolia",
+            r"teriparatide",
+        ),
+        treats=("osteoporosis",),
+    ),
+    MedicineGroup(
+        "mnd_medicine",
+        "a medicine for motor neurone disease that may slow it a little, prescribed by the neurology team",
+        (r"riluzole",),
+    ),
+    MedicineGroup(
+        "muscle_relaxant",
+        "a muscle relaxant for stiffness or spasms; it can cause drowsiness and, in higher doses, weaken the "
+        "breathing muscles",
+        (r"baclofen", r"tizanidine", r"dantrolene"),
+    ),
+    MedicineGroup(
+        "hydroxychloroquine",
+        "a long-term medicine that calms the immune system in rheumatoid arthritis and lupus, without "
+        "lowering resistance to infection as other such medicines do; yearly eye checks are advised",
+        (r"hydroxychloroquine", r"plaquenil"),
+    ),
+    MedicineGroup(
+        "hormone_replacement",
+        "a hormone replacement (oestrogen), for menopause symptoms; a vaginal cream or pessary acts mainly "
+        "where it is used",
+        (r"(?:vaginal )?oestrogen (?:cream|gel|pessar\w*)", r"vagifem", r"estradiol", r"oestradiol", r"hrt"),
+    ),
     MedicineGroup(
         "opioid",
         "an opioid (morphine- or codeine-type) medicine, used for pain and sometimes to quieten a cough",
@@ -534,7 +632,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
     MedicineGroup(
         "beta_blocker",
         "a beta-blocker, which slows the heart, for blood pressure, angina or an irregular heartbeat",
-        (r"bisoprolol", r"atenolol", r"metoprolol", r"nebivolol", r"carvedilol"),
+        (r"bisoprolol", r"atenolol", r"metoprolol", r"nebivolol", r"carvedilol", r"labetalol"),
         treats=("heart_failure", "heart_attack"),
     ),
     # A read draft filed ramipril under "other conditions" beside heart failure, where it is a main
@@ -676,6 +774,7 @@ GROUPS: tuple[MedicineGroup, ...] = (
         "a steroid nose spray, which calms a blocked or runny nose from hay fever or other rhinitis",
         (
             r"beconase",
+            r"(?:nasal )?steroid (?:nasal |nose )?spray",
             r"avamys",
             r"nasonex",
             r"flixonase",

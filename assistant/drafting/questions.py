@@ -2534,6 +2534,31 @@ ASKS_WHAT_ELSE = re.compile(
 )
 
 
+#: A question doubting the diagnosis without naming another: "is it only pneumonia like the doctor say?", "is
+#: this actually just anxiety?", "do I really have heart failure?", "why isn't the pneumonia going?", "why are
+#: the antibiotics not working?". The answer is what the story points to instead (a new round's father of a
+#: child with sickle cell disease and a teenager whose weakness was spreading asked only this).
+DOUBTS_THE_DIAGNOSIS = re.compile(
+    r"\b(?:is|was|it'?s|it is) (?:it|this|that|she|he)?\s?(?:really|actually|just|only|definitely|truly|"
+    r"simply|merely) "
+    r"(?!worth|safe|necessary|needed|ok|okay|fine|normal|serious|dangerous|bad|urgent|that bad)|"
+    r"\b(?:do|does) (?:i|we|he|she|they) (?:really|actually|definitely) (?:have|need)\b(?! (?:to|a|an|the) )|"
+    r"\bwhy (?:is|are|isn'?t|aren'?t|has|have|hasn'?t|haven'?t|did|didn'?t|does|doesn'?t|won'?t|is the \w+) "
+    r"[^.?!]{0,40}\b(?:not (?:working|helping|going|clearing|getting better|improving)|working|helping|"
+    r"going(?: away)?(?! to)|clearing|get(?:ting)? better|improv\w*)\b|"
+    r"\bis (?:\w+ ){1,3}the right diagnosis\b",
+    re.I,
+)
+#: Why an alternative is in the differential when the account only names it.
+_MENTIONED_ONLY = frozenset(
+    {
+        "the account of the illness mentions it",
+        "the question about antibiotics asks whether a bacterial infection is present as well",
+        "what the account says was breathed in (such as birds, mould or dust) can cause it",
+    }
+)
+
+
 def with_raised_asked(
     subs: list[SubQuestion], intake: IntakeRecord, raised: Sequence[tuple[Condition, str]], *, limit: int = 2
 ) -> list[SubQuestion]:
@@ -2541,11 +2566,16 @@ def with_raised_asked(
     findings raise (``raised``: the differential, with why) asked about too, the first ``limit`` of them,
     after the alternatives already named (a new case's "is this really a slow pneumonia or is something else
     going on?" of a toddler who had choked on nuts left the inhaled object out of the answers)."""
-    if not ASKS_WHAT_ELSE.search(intake.main_question):
-        return subs
+    what_else = bool(ASKS_WHAT_ELSE.search(intake.main_question))
     have = {q.condition for q in subs if q.kind == "could_it_be"}
+    # "is it really X or could it be Y?" is answered by Y; only a doubt naming nothing else asks what else
+    if not what_else and (have or not DOUBTS_THE_DIAGNOSIS.search(intake.main_question)):
+        return subs
     dx = diagnosis_condition(intake)
-    extra = [c for c, why in raised if c.key not in have and c != dx and why != "it was asked about"][:limit]
+    # a doubt ("is it only pneumonia?") is answered with what the story itself points to, not with every
+    # condition the account happens to mention
+    weak = {"it was asked about"} | (set() if what_else else _MENTIONED_ONLY)
+    extra = [c for c, why in raised if c.key not in have and c != dx and why not in weak][:limit]
     if not extra:
         return subs
     at = max((i for i, q in enumerate(subs) if q.kind in ("diagnosis_right", "could_it_be")), default=0) + 1
@@ -2555,6 +2585,10 @@ def with_raised_asked(
     ]
     fields = [q.model_dump() for q in subs[:at]] + added + [q.model_dump() for q in subs[at:]]
     return [SubQuestion(**{**f, "id": f"q{i}"}) for i, f in enumerate(fields, start=1)]
+
+
+#: The next-step question every draft answers when none was asked (its summary tells it from one asked).
+UNASKED_NEXT = "what happens next"
 
 
 def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQuestion]:
@@ -2660,6 +2694,12 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     out += [
         {"kind": "next_steps", "topic": t, "summary": summ, "subjects": subj} for t, summ, subj, _ in topical
     ]
+    # a second opinion always says what happens next, asked or not: a new round's father who asked only "is
+    # it only pneumonia? is the amoxicillin enough?" of a child with sickle cell disease, and a teenager who
+    # asked "is this actually just anxiety?" as her weakness spread, were given no next step at all (95 of
+    # 1,282 cases asked none)
+    if not any(f["kind"] == "next_steps" for f in out):
+        out.append({"kind": "next_steps", "summary": UNASKED_NEXT})
     return [SubQuestion(id=f"q{i}", **fields) for i, fields in enumerate(out, start=1)]
 
 

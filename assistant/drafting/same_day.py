@@ -420,7 +420,7 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     if calf and (
         _BREATH_OR_PAIN.search(symptoms) or any(_BREATH_OR_PAIN.search(p) and "?" not in p for p in story)
     ):
-        out.append("a painful or swollen calf together with breathlessness or chest pain")
+        out.append(CALF_SIGN)
     # A fever after a stay where malaria is common: a pregnant nurse back from Lagos with a fever was
     # sent home with "only covid" and her draft never named malaria.
     told = "\n".join([intake.reason_for_second_opinion, intake.history])
@@ -439,6 +439,206 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
     fainted = [s for s in story if _EXERTION_FAINT.search(s) and "?" not in s and not _HEARSAY.search(s)]
     if _EXERTION_FAINT.search(symptoms) or fainted:
         out.append("fainting during exercise")
+    out += _more_signs(intake, symptoms, story)
+    return out
+
+
+CALF_SIGN = "a painful or swollen calf together with breathlessness or chest pain"
+#: A fever that a long-term condition or its treatment makes an emergency: with sickle cell disease (a weak
+#: spleen, and the start of a chest crisis) and during chemotherapy (a low white cell count). A new round's
+#: 3-year-old with sickle cell disease, a fever of 39 and a new shadow, and a 4-year-old on leukaemia
+#: treatment with a fever of 38.5, were given no same-day advice.
+SICKLE_FEVER_SIGN = "a fever with sickle cell disease"
+CHEMO_FEVER_SIGN = "a fever during chemotherapy (possible infection with a low white cell count)"
+#: A breathing rate counted: "I count 50 in one minute", "breathing 44 times a minute", "resp rate 30".
+_BREATHING_RATE = re.compile(
+    r"\b(?:breath\w*|resp\w*(?: rate)?|rr)\b[^.;?]{0,40}?\b(\d{2})\b(?:\s*(?:breaths?|times?))?[^.;?]{0,12}"
+    r"\b(?:a|per|in (?:a|one|1)) ?(?:minute|min)\b|"
+    r"\bcount\w*\b[^.;?]{0,20}?\b(\d{2})\b[^.;?]{0,20}\b(?:a|per|in (?:a|one|1)) ?(?:minute|min)\b",
+    re.I,
+)
+#: A knock to the head: "bumped the back of his head", "hit her head", "a head injury".
+_HEAD_KNOCK = re.compile(
+    r"\b(?:hit|bump\w*|bang\w*|knock\w*|struck|cut)\b[^.;?]{0,25}\bhead\b|\bhead (?:injury|wound|knock)\b|"
+    r"\bfell\b[^.;?]{0,25}\bon (?:his|her|my|the) head\b",
+    re.I,
+)
+#: "No head injury, no LOC", "didn't hit her head": a knock denied.
+#: A sentence about how someone looks or is: "he's gone a grey colour", "her face looks grey".
+_PERSON = re.compile(
+    r"\b(?:he|she|i|i'?m|he'?s|she'?s|face|skin|colou?r|looks?|looking|went|gone|turned)\b", re.I
+)
+_NO_HEAD_KNOCK = re.compile(r"\b(?:no|not|without|didn'?t|did not|never|nor)\b[^.;]*$", re.I)
+_AFTER_HEAD_KNOCK = re.compile(
+    r"\b(?:confus\w*|drows\w*|(?:very |more |so )?sleepy|muddled|not (?:him|her|my)self|repeat\w*|"
+    r"keeps? asking|vomit\w*|being sick|was sick|been sick|headache)\b",
+    re.I,
+)
+HEAD_INJURY_SIGN = (
+    "drowsiness, confusion, vomiting or a headache after a knock to the head on a blood thinner (possible "
+    "bleeding inside the head, checked with a CT scan the same day)"
+)
+#: Myasthenia, or a weakness spreading up from tingling feet and hands (Guillain-Barre syndrome), with the
+#: swallowing or the breathing now affected: both can fail within hours (a new round's woman with myasthenia
+#: who could count only to 9 in one breath, and a teenager with spreading weakness whose water "keeps going
+#: down the wrong way", were given no same-day advice).
+_MYASTHENIA = re.compile(r"\bmyasth\w*|\bmestinon\b|\bpyridostigmine\b", re.I)
+SPREADING_WEAKNESS = re.compile(
+    r"\b(?:pins and needles|tingl\w*|numb\w*)\b[^\n]{0,300}\b(?:legs?|arms?)\b[^.;\n]{0,20}\bweak\w*|"
+    r"\bweak\w*\b[^.;\n]{0,25}\blegs?\b[^\n]{0,300}\b(?:pins and needles|tingl\w*)|"
+    # "GBS" alone is as often group B strep
+    r"\bguillain\b",
+    re.I,
+)
+_BULBAR_OR_BREATHING = re.compile(
+    r"\b(?:water|drinks?|fluids?|food)\b[^.;]{0,30}\b"
+    r"(?:out (?:of )?(?:my |his |her )?nose|down the wrong way)|"
+    r"\b(?:choking|chokes?) on (?:water|drinks?|fluids?|food)|"
+    r"\bvoice\b[^.;]{0,25}\b(?:nasal|in the nose|through (?:my|his|her|the) nose|weak|quiet|faint)\b|"
+    r"\bcount\w* (?:to )?(?:only )?\d+\b[^.;]{0,20}\b(?:breath|only)\b|\bcan only (?:count )?(?:to )?\d+\b|"
+    r"\b(?:can(?:no|')?t|cannot|unable to|harder to|hard to) (?:breathe?|breath)\b[^.;]{0,25}"
+    r"\b(?:ly(?:ing)?|lie) (?:down|flat)\b|\b(?:sleep\w*|sitting) (?:propped|in (?:a|the) chair)\b",
+    re.I,
+)
+WEAKNESS_SIGN = (
+    "muscle weakness with trouble swallowing, a weak voice or breathlessness lying flat (in myasthenia or "
+    "Guillain-Barre syndrome the breathing muscles can fail within hours)"
+)
+
+
+#: Chemotherapy under way that lowers the white cell count: the cytotoxic medicines by name, or the treatment
+#: told as current ("on chemo", "in the maintenance bit", "cycle 3"); immunotherapy and antibody treatments
+#: such as Herceptin lower it rarely, and their fevers are for the cancer team's own advice.
+_CHEMO_NOW = re.compile(
+    r"\b(?:on|having|receiving|started|currently on|mid-?way through|in the middle of|between) (?:\w+ ){0,2}?"
+    r"chemo\w*\b|\bchemo(?:therapy)? (?:cycle|day)\b|\bcycle \d+ of (?:\w+ )?chemo\w*|\bnext chemo\b|"
+    r"\b(?:maintenance|induction|consolidation|intensification)\b[^.;\n]{0,25}\b(?:chemo\w*|treatment|"
+    r"phase|part|bit|block)\b|"
+    r"\b(?:capecitabine|paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|folfox|folfiri|gemcitabine|"
+    r"mercaptopurine|vincristine|cyclophosphamide|doxorubicin|etoposide|pemetrexed)\b",
+    re.I,
+)
+_TEMPERATURE = re.compile(r"\b(3[5-9](?:\.\d)?|4[0-2](?:\.\d)?)\s?(?:°|degrees?|c\b)?", re.I)
+
+
+def _fever_of_38_now(intake: IntakeRecord) -> bool:
+    """A fever now (:func:`fever_now`), not in someone said to have recovered, and at 38 or more when a
+    temperature is given (37.8 is no fever by the guidelines on sickle cell disease and chemotherapy)."""
+    from assistant.drafting.guardrails import RESOLVED, recovered_now
+
+    if not fever_now(intake) or recovered_now(intake):
+        return False
+    told = [
+        x.description
+        for x in intake.symptoms
+        if _FEVER.search(x.description) and not RESOLVED.search(f"{x.duration} {x.onset}")
+    ]
+    readings = [float(m.group(1)) for t in told for m in _TEMPERATURE.finditer(t)]
+    return not readings or max(readings) >= 38
+
+
+#: An ashen or mottled colour (a high-risk sign of sepsis, NICE NG51): "grey colour (wife)", "he's gone a
+#: grey colour" (a new case's 72-year-old farmer, feverish and breathing fast after a rib injury, was given
+#: only the general warning list). Not grey hair, a grey area or a grey patch on a film.
+_GREY_COLOUR = re.compile(
+    r"\b(?:grey|gray|ashen|mottled)\b(?!\s*(?:-\s*)?(?:hair\w*|areas?|patch\w*|shadow\w*|matter|zones?|"
+    r"smudges?|smoke|skies|sky|day))",
+    re.I,
+)
+GREY_SIGN = "a grey, ashen or mottled colour"
+#: Too breathless to talk: "tonight breathless just talking on the phone", "can't finish a sentence".
+_TOO_BREATHLESS_TO_TALK = re.compile(
+    r"\b(?:breathless\w*|out of breath|short of breath|puffed|gasping)\b[^.;]{0,12}\b"
+    r"(?:just |even |when |while )?(?:talking|speaking)\b|"
+    r"\b(?:can'?t|cannot|unable to|struggl\w* to|hard to) (?:talk|speak|finish)\b[^.;]{0,20}\bsentences?\b|"
+    r"\btoo (?:breathless|out of breath) to (?:talk|speak)\b",
+    re.I,
+)
+TALKING_SIGN = "breathlessness even when talking"
+#: ... at rest: "can't finish a sentence walking up the stairs" is breathlessness on effort.
+_ON_EFFORT = re.compile(
+    r"\b(?:stairs|walk\w*|running|climb\w*|hills?|exercis\w*|gym|effort|exertion|carrying)\b", re.I
+)
+
+
+def _too_breathless_to_talk(text: str) -> bool:
+    """Whether ``text`` (one symptom or sentence) tells of breathlessness when talking, at rest."""
+    return any(
+        _TOO_BREATHLESS_TO_TALK.search(clause)
+        and not _ON_EFFORT.search(clause)
+        and (not _ON_EFFORT.search(text) or _AT_REST.search(clause))
+        for clause in re.split(r"[,;]|\bbut\b", text)
+    )
+
+
+_AT_REST = re.compile(
+    r"\b(?:at rest|resting|sitting|lying|in bed|on the phone|tonight|today|now|this (?:morning|evening))\b",
+    re.I,
+)
+
+
+def _breathing_rate_high(rate: int, age: int | None) -> bool:
+    """A resting breathing rate at or above the level guidelines act on the same day for the age (NICE NG143
+    for children under 5, NG51 above)."""
+    if age is None or age >= 12:
+        return rate >= 25
+    if age < 1:
+        return rate > 50
+    if age < 5:
+        return rate > 40
+    return rate >= 30
+
+
+def _taking(intake: IntakeRecord, group: str) -> bool:
+    """Whether a medicine of ``group`` is listed and not said to have been stopped."""
+    from assistant.drafting.medicines import ended, listed_medicine
+
+    meds = [listed_medicine(x) for x in intake.medications]
+    return any(m.group is not None and m.group.key == group and not ended(m.note) for m in meds)
+
+
+def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[str]:
+    """Same-day signs that a long-term condition, a medicine or an injury makes so."""
+    out: list[str] = []
+    told = "\n".join([intake.history, intake.reason_for_second_opinion, *intake.medications])
+    if _fever_of_38_now(intake):
+        if re.search(SICKLE_CELL_DISEASE, told, re.I):
+            out.append(SICKLE_FEVER_SIGN)
+        if _CHEMO_NOW.search(told):
+            out.append(CHEMO_FEVER_SIGN)
+    rates = [
+        int(next(g for g in m.groups() if g))
+        for t in [symptoms, *story]
+        for m in _BREATHING_RATE.finditer(t)
+        if not _HEARSAY.search(t)
+    ]
+    if rates and _breathing_rate_high(max(rates), intake.age):
+        out.append(f"a breathing rate of about {max(rates)} a minute, fast for the age")
+    said = "\n".join([symptoms, *story])
+    if (intake.age is None or intake.age >= 5) and (
+        any(_GREY_COLOUR.search(p) for p in symptoms.split(";"))
+        or any(_GREY_COLOUR.search(t) and _PERSON.search(t) and "?" not in t for t in story)
+    ):
+        out.append(GREY_SIGN)
+    if (intake.age is None or intake.age >= 5) and (
+        any(_too_breathless_to_talk(p) for p in symptoms.split(";"))
+        or any(_too_breathless_to_talk(t) and "?" not in t and not _HEARSAY.search(t) for t in story)
+    ):
+        out.append(TALKING_SIGN)
+    knocked = any(
+        not _NO_HEAD_KNOCK.search(intake.reason_for_second_opinion[max(0, m.start() - 25) : m.start()])
+        for m in _HEAD_KNOCK.finditer(intake.reason_for_second_opinion)
+    )
+    if knocked and _taking(intake, "anticoagulant") and _AFTER_HEAD_KNOCK.search(said):
+        out.append(HEAD_INJURY_SIGN)
+    context = "\n".join(
+        [intake.history, intake.reason_for_second_opinion, intake.symptom_text, *intake.medications]
+    )
+    if (_MYASTHENIA.search(context) or SPREADING_WEAKNESS.search(context)) and (
+        _BULBAR_OR_BREATHING.search(symptoms)
+        or any(_BULBAR_OR_BREATHING.search(t) for t in story if "?" not in t)
+    ):
+        out.append(WEAKNESS_SIGN)
     return out
 
 
@@ -590,6 +790,9 @@ EMERGENCY_SIGNS = frozenset(
 #: before, his oxygen 89% and his blood pressure 92/54, that his father "should be assessed in hospital
 #: today", where an ambulance is called now.
 _SEVERE_PREFIXES = (
+    GREY_SIGN,
+    TALKING_SIGN,
+    "a breathing rate of",
     "an oxygen reading of",
     "a resting pulse of",
     "new confusion or drowsiness with an infection",
@@ -609,10 +812,16 @@ def needs_emergency(signs: list[str] | set[str] | frozenset[str]) -> bool:
 HOSPITAL_SIGNS = frozenset(
     {
         "new confusion or drowsiness with an infection",
-        "a painful or swollen calf together with breathlessness or chest pain",
+        CALF_SIGN,
         MALARIA_SIGN,
         "fainting during exercise",
         STRIDOR_SIGN,
+        SICKLE_FEVER_SIGN,
+        CHEMO_FEVER_SIGN,
+        HEAD_INJURY_SIGN,
+        WEAKNESS_SIGN,
+        GREY_SIGN,
+        TALKING_SIGN,
     }
 )
 
@@ -639,7 +848,29 @@ def sent_home_with_them(intake: IntakeRecord) -> bool:
     """Whether the story tells of a doctor's assessment that sent the patient home in this illness, with
     nothing said to be worse since."""
     story = "\n".join([intake.reason_for_second_opinion, intake.history, intake.main_question])
-    return bool(_SENT_HOME.search(story)) and not _WORSE_SINCE.search("\n".join([story, intake.symptom_text]))
+    return (
+        bool(_SENT_HOME.search(story))
+        and not _WORSE_SINCE.search("\n".join([story, intake.symptom_text]))
+        and not _new_since_the_visit(intake.reason_for_second_opinion)
+    )
+
+
+#: A change told after the visit: "today she breathe very fast", "but today its harder to breathe", "since
+#: yesterday he's not himself" (a new round's father, whose daughter with sickle cell disease was breathing 50
+#: a minute the day after she was sent home, was told she had been assessed with it).
+_SINCE_THE_VISIT = re.compile(
+    r"(?:^|[.!;]\s+|\bbut\s+|\band\s+|\bnow\s+)(?:today|tonight|this (?:morning|afternoon|evening)|since "
+    r"(?:yesterday|last night|then|we got home|getting home|coming home))\b(?![^.;!?]{0,60}\b(?:A&E|GP|"
+    r"doctors?|hospital|sent|discharged|home)\b)",
+    re.I,
+)
+
+
+def _new_since_the_visit(story: str) -> bool:
+    """Whether, after the visit that sent the patient home, the story tells of something new since."""
+    home = _SENT_HOME.search(story)
+    visit = home.end() if home else 0
+    return bool(_SINCE_THE_VISIT.search(story[visit:]))
 
 
 def assessed_and_sent_home(intake: IntakeRecord, signs: Sequence[str]) -> bool:
@@ -664,7 +895,10 @@ def assessed_and_sent_home(intake: IntakeRecord, signs: Sequence[str]) -> bool:
 #: urgent care centre, or the GP's same-day service", and never named the chemotherapy helpline to a woman on
 #: treatment with a fever (reviewers: these teams want the call first, and often admit directly).
 #: Long-term conditions both the same-day route and the summary read (:mod:`assistant.drafting.facts`).
-SICKLE_CELL_DISEASE = r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b"
+SICKLE_CELL_DISEASE = (
+    r"\bsickle[- ]cell (?:disease|anaemia|anemia)\b|\bhb ?s[sc]\b|"
+    r"\b(?:has|have|with|had) sickle[- ]?cell\b(?! trait)"
+)
 ORGAN_TRANSPLANT = (
     r"\b(?:kidney|renal|liver|lung|heart|bone marrow|stem cell) transplant(?:ed)?\b(?! (?:list|waiting))"
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.drafting.composer import compose_draft
 from assistant.drafting.llm import MockLLM
-from assistant.drafting.questions import parse_sub_questions
+from assistant.drafting.questions import UNASKED_NEXT, parse_sub_questions
 from assistant.drafting.risk_factors import found_factors
 from assistant.drafting.schemas import DraftContent, ImagingFindings, SectionKey
 from assistant.intake import IntakeRecord
@@ -22,11 +22,16 @@ def section_text(content: DraftContent, key: SectionKey) -> str:
 
 
 def asked(diagnosis: str, question: str, age: int = 50) -> list[tuple[str, str, str]]:
-    """(kind, condition, topic) of each sub-question ``question`` is read as."""
+    """(kind, condition, topic) of each sub-question ``question`` is read as (not the next-step question
+    every draft answers when none is asked)."""
     intake = IntakeRecord(
         diagnosis_in_question=diagnosis, reason_for_second_opinion="", main_question=question, age=age
     )
-    return [(q.kind, q.condition, q.topic) for q in parse_sub_questions(intake, has_images=False)]
+    return [
+        (q.kind, q.condition, q.topic)
+        for q in parse_sub_questions(intake, has_images=False)
+        if q.summary != UNASKED_NEXT
+    ]
 
 
 def adult_pneumonia(**fields: object) -> IntakeRecord:

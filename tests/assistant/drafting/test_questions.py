@@ -32,8 +32,10 @@ class TestParseSubQuestions:
             ("could_it_be", "lung_cancer"),
             ("images", ""),
             ("treatment", ""),
+            ("next_steps", ""),  # what happens next: every draft answers it, asked or not
         ]
-        assert [q.id for q in subs] == ["q1", "q2", "q3", "q4", "q5"]
+        assert [q.id for q in subs] == ["q1", "q2", "q3", "q4", "q5", "q6"]
+        assert subs[-1].summary == questions.UNASKED_NEXT
 
     @pytest.mark.parametrize(
         ("question", "kind"),
@@ -57,7 +59,8 @@ class TestParseSubQuestions:
         """Without uploads and without asking, there is no image sub-question."""
         intake = IntakeRecord(diagnosis_in_question="asthma", main_question="Is it right?")
         assert [q.kind for q in questions.parse_sub_questions(intake, has_images=False)] == [
-            "diagnosis_right"
+            "diagnosis_right",
+            "next_steps",
         ]
 
 
@@ -192,14 +195,14 @@ class TestTopicQuestions:
             _intake("is the antibiotic any use or do I need a water tablet instead?"), has_images=False
         )
         assert [q.subjects for q in subs if q.kind == "treatment"] == [["antibiotic", "diuretic"]]
-        assert not [q for q in subs if q.kind == "next_steps"]
+        assert not [q for q in subs if q.kind == "next_steps" and q.summary != questions.UNASKED_NEXT]
 
     def test_past_tests_are_not_a_test_request(self) -> None:
         """'could all those tests have missed my heart' does not ask for a test."""
         subs = questions.parse_sub_questions(
             _intake("could all those tests have missed my heart?"), has_images=False
         )
-        assert not [q for q in subs if q.kind == "next_steps"]
+        assert not [q for q in subs if q.kind == "next_steps" and q.summary != questions.UNASKED_NEXT]
 
 
 class TestDiagnosisName:
