@@ -1082,6 +1082,21 @@ _WET_COUGH = re.compile(
 )
 
 
+#: Repeated infections told as one symptom ("repeated chest infections with fever and wet cough"): episodes,
+#: not a cough every day.
+_EPISODES = re.compile(r"\b(?:repeated|recurrent|episodes?|bouts?|each time|every time)\b", re.I)
+_WET_COUGH_CAUSES = frozenset(
+    {
+        "protracted_bacterial_bronchitis",
+        "bronchiectasis",
+        "cystic_fibrosis",
+        "primary_ciliary_dyskinesia",
+        "tuberculosis",
+        "foreign_body",
+    }
+)
+
+
 def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     """Alternatives the course of the illness raises: a pneumonia not improving on antibiotics raises
     fluid or pus around the lung, its usual complication (a read draft for a 3-year-old still feverish
@@ -1233,13 +1248,16 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     wet = [
         x
         for x in intake.symptoms
-        if _WET_COUGH.search(x.description) and (lasting_days(x.duration) or 0) >= 28
+        if _WET_COUGH.search(x.description)
+        and not _EPISODES.search(x.description)
+        and (lasting_days(x.duration) or 0) >= 28
     ]
     if (
         intake.age is not None
         and intake.age < 15
         and wet
-        and not family & {"protracted_bacterial_bronchitis", "cystic_fibrosis", "primary_ciliary_dyskinesia"}
+        # not when a cause of a lasting wet cough is the diagnosis (bronchiectasis, cystic fibrosis, TB)
+        and not family & _WET_COUGH_CAUSES
     ):
         out.append(
             (

@@ -310,7 +310,9 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         ]
         # the tummy sucking in while a snoring child sleeps is the obstructed breathing of sleep apnoea,
         # not daytime distress (a read draft sent a 4-year-old with big tonsils to A&E today)
-        if any(not _IN_SLEEP.search(p) for p in drawing_in):
+        # (only with the snoring told: "the skin sucking in under her ribs when she was asleep" of a feverish
+        # 2-year-old with pneumonia is the illness's recession, which a read draft left unread)
+        if any(not (_IN_SLEEP.search(p) and snoring) for p in drawing_in):
             out.append("the chest or tummy drawing in with each breath")
         if _CONFUSED.search(symptoms) or any(_CONFUSED.search(s) and "?" not in s for s in story):
             out.append(SLEEPY_CHILD_SIGN)
@@ -546,6 +548,24 @@ _GREY_COLOUR = re.compile(
     re.I,
 )
 GREY_SIGN = "a grey, ashen or mottled colour"
+#: ... not the sight greying in a faint, nor a colour that came and went: "his vision went grey", "last
+#: month ... looked grey", "looked grey, settled after puffer and rest".
+_NOT_GREY_NOW = re.compile(
+    r"\b(?:vision|sight|eyesight|eyes)\b|\blast (?:month|week|year)\b|\bago\b|\bsettled\b|"
+    r"\bwent away\b|\bpassed\b|\bbetter after\b",
+    re.I,
+)
+
+
+def _grey_now(text: str) -> bool:
+    """Whether ``text`` tells of a grey or ashen colour now, in a clause that does not date it or explain it
+    away."""
+    return any(
+        _GREY_COLOUR.search(clause) and not _NOT_GREY_NOW.search(clause)
+        for clause in re.split(r"[;]|(?<=[.!])\s", text)
+    )
+
+
 #: Too breathless to talk: "tonight breathless just talking on the phone", "can't finish a sentence".
 _TOO_BREATHLESS_TO_TALK = re.compile(
     r"\b(?:breathless\w*|out of breath|short of breath|puffed|gasping)\b[^.;]{0,12}\b"
@@ -616,8 +636,8 @@ def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[s
         out.append(f"a breathing rate of about {max(rates)} a minute, fast for the age")
     said = "\n".join([symptoms, *story])
     if (intake.age is None or intake.age >= 5) and (
-        any(_GREY_COLOUR.search(p) for p in symptoms.split(";"))
-        or any(_GREY_COLOUR.search(t) and _PERSON.search(t) and "?" not in t for t in story)
+        any(_grey_now(p) for p in symptoms.split(";"))
+        or any(_grey_now(t) and _PERSON.search(t) and "?" not in t for t in story)
     ):
         out.append(GREY_SIGN)
     if (intake.age is None or intake.age >= 5) and (
@@ -859,7 +879,8 @@ def sent_home_with_them(intake: IntakeRecord) -> bool:
 #: yesterday he's not himself" (a new round's father, whose daughter with sickle cell disease was breathing 50
 #: a minute the day after she was sent home, was told she had been assessed with it).
 _SINCE_THE_VISIT = re.compile(
-    r"(?:^|[.!;]\s+|\bbut\s+|\band\s+|\bnow\s+)(?:today|tonight|this (?:morning|afternoon|evening)|since "
+    r"(?:^|[.!;]\s+|\bbut\s+|\band\s+|\bnow\s+)"
+    r"(?:today|tonight|last night|yesterday|this (?:morning|afternoon|evening)|since "
     r"(?:yesterday|last night|then|we got home|getting home|coming home))\b(?![^.;!?]{0,60}\b(?:A&E|GP|"
     r"doctors?|hospital|sent|discharged|home)\b)",
     re.I,

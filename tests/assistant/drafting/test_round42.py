@@ -181,6 +181,13 @@ def test_a_grey_colour_and_breathless_talking_are_same_day_signs() -> None:
     assert GREY_SIGN in same_day_signs(grey)
     patch = _intake(reason_for_second_opinion="The xray showed a grey patch at the bottom.", age=72)
     assert GREY_SIGN not in same_day_signs(patch)
+    # the sight greying in a near faint, and a colour that came and went, are not a grey colour now
+    vision = _intake(symptoms=_symptoms(("chest tight while sprinting, vision went grey", "1 day")), age=14)
+    assert GREY_SIGN not in same_day_signs(vision)
+    settled = _intake(
+        symptoms=_symptoms(("had to stop mid-race, looked grey, settled after rest", "1 month")), age=9
+    )
+    assert GREY_SIGN not in same_day_signs(settled)
     talking = _intake(
         symptoms=_symptoms(
             ("out of breath on stairs, tonight breathless just talking on the phone", "2 weeks")
@@ -290,3 +297,64 @@ def test_the_medicines_answer_names_methadone_and_clarithromycin() -> None:
     )
     text = _section_text(_draft(intake), SectionKey.ANSWERS)
     assert "methadone 80ml is an opioid substitute" in text and "such as clarithromycin" in text
+
+
+def test_a_month_long_wet_cough_in_a_child_raises_a_lingering_bacterial_bronchitis() -> None:
+    wet = _raised(
+        diagnosis_in_question="asthma",
+        symptoms=_symptoms(("wet rattly cough every day, worse in the morning", "5 months")),
+        age=4,
+    )
+    assert "Protracted bacterial bronchitis" in wet
+    episodes = _raised(
+        diagnosis_in_question="asthma",
+        symptoms=_symptoms(("repeated chest infections with fever and wet cough", "12 months")),
+        age=4,
+    )
+    assert "Protracted bacterial bronchitis" not in episodes
+    known = _raised(
+        diagnosis_in_question="bronchiectasis",
+        symptoms=_symptoms(("wet rattly cough every day", "5 months")),
+        age=4,
+    )
+    assert "Protracted bacterial bronchitis" not in known
+
+
+def test_could_it_be_my_heart_after_a_caesarean_is_the_heart_muscle() -> None:
+    intake = _intake(
+        diagnosis_in_question="chest infection and postnatal anxiety",
+        reason_for_second_opinion=(
+            "6 weeks after a caesarean for pre-eclampsia I can't lie flat, my ankles are swollen and I'm "
+            "breathless."
+        ),
+        main_question="Could it be my heart?",
+        age=33,
+        sex="female",
+    )
+    asked = [q.condition for q in parse_sub_questions(intake, has_images=False) if q.kind == "could_it_be"]
+    assert asked == ["cardiomyopathy"]
+
+
+def test_recession_told_after_the_visit_is_new_and_asleep_is_no_snore() -> None:
+    """A 2-year-old seen in A&E on Saturday, with the skin sucking in under her ribs "last night" as she
+    slept and few wet nappies: signs since that visit, not ones it weighed; no snoring was told."""
+    intake = _intake(
+        diagnosis_in_question="pneumonia or a viral chest infection",
+        reason_for_second_opinion=(
+            "I took her to A&E on Saturday night and they sent us home with amoxicillin. She is still "
+            "coughing and not really eating. Last night I noticed the skin sucking in under her ribs when "
+            "she was asleep."
+        ),
+        symptoms=_symptoms(("breathing fast, skin sucking in under the ribs when asleep", "2-3 days")),
+        age=2,
+    )
+    signs = same_day_signs(intake)
+    assert "the chest or tummy drawing in with each breath" in signs
+    assert not assessed_and_sent_home(intake, signs)
+    snoring = intake.model_copy(
+        update={
+            "symptoms": _symptoms(("loud snoring, tummy sucking in when asleep", "6 months")),
+            "reason_for_second_opinion": "He snores every night.",
+        }
+    )
+    assert "the chest or tummy drawing in with each breath" not in same_day_signs(snoring)
