@@ -1301,6 +1301,23 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
     return out
 
 
+def raised_by_the_story(intake: IntakeRecord) -> list[Condition]:
+    """The alternatives the story raises although nobody named them (red flags, the course of the illness, a
+    fact that all but names one), the diagnosis and the named ones left out: what retrieval also looks for."""
+    dx = questions.diagnosis_condition(intake)
+    if established(intake, dx):
+        return []
+    named = set(questions.named_alternatives(intake))
+    raised = [
+        *questions.raised_by_symptoms(intake),
+        *_raised_by_the_course(intake),
+        *_raised_by_a_telling_fact(intake, dx),
+    ]
+    age = questions.exact_age(intake)
+    out = [c for c, _ in raised if c != dx and c not in named and not c.too_young(age)]
+    return list(dict.fromkeys(out))
+
+
 def differential(ctx: AnswerContext, named: Sequence[Condition]) -> list[tuple[Condition, str]]:
     """Every alternative the patient named, then those the validated findings and the reported
     symptoms raise, with why."""

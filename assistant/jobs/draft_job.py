@@ -24,6 +24,7 @@ from assistant.actors import SYSTEM
 from assistant.components import llm, retriever, support_scorer
 from assistant.db.models import Conversation, Draft, Message, Upload
 from assistant.drafting import questions
+from assistant.drafting.answers import raised_by_the_story
 from assistant.drafting.chat_answers import ChatAnswerer
 from assistant.drafting.composer import ComposerOptions, check_composed_draft, compose_draft
 from assistant.drafting.schemas import CitedSource, DraftContent, GuardrailFlag, ImagingFindings, UploadedText
@@ -112,6 +113,9 @@ def build_queries(intake: IntakeRecord, findings: ImagingFindings) -> list[str]:
         queries.append("emphysema low attenuation area percentage CT")
         if findings.ct.nodule_candidates:
             queries.append("pulmonary nodule follow-up Fleischner")
+    # what the story raises unnamed (acute chest syndrome with sickle cell disease, a clot behind a swollen
+    # calf): a read opinion weighed acute chest syndrome without its own note among the sources
+    queries += [f"{c.name} symptoms and tests" for c in raised_by_the_story(intake)[:2]]
     queries.append("limitations of AI models for chest imaging")
     return list(dict.fromkeys(queries))
 

@@ -358,3 +358,14 @@ def test_recession_told_after_the_visit_is_new_and_asleep_is_no_snore() -> None:
         }
     )
     assert "the chest or tummy drawing in with each breath" not in same_day_signs(snoring)
+
+
+def test_what_the_story_raises_is_looked_up_too() -> None:
+    """A read opinion weighed acute chest syndrome without its own note among the sources: retrieval asked
+    only about the alternatives the patient named."""
+    from assistant.drafting.schemas import ImagingFindings
+    from assistant.jobs.draft_job import build_queries
+
+    queries = build_queries(_intake(**SICKLE_CHILD), ImagingFindings())
+    assert any(q.startswith("acute chest syndrome") for q in queries)
+    assert queries[-1] == "limitations of AI models for chest imaging"
