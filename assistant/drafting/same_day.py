@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting.conditions import DENIED_BEFORE
-from assistant.drafting.medicines import TB_MEDICINE_NAMES
+from assistant.drafting.medicines import TB_MEDICINE_NAMES, treats_a_clot
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
@@ -465,15 +465,15 @@ _HEAD_KNOCK = re.compile(
     r"\bfell\b[^.;?]{0,25}\bon (?:his|her|my|the) head\b",
     re.I,
 )
-#: "No head injury, no LOC", "didn't hit her head": a knock denied.
 #: A sentence about how someone looks or is: "he's gone a grey colour", "her face looks grey".
 _PERSON = re.compile(
     r"\b(?:he|she|i|i'?m|he'?s|she'?s|face|skin|colou?r|looks?|looking|went|gone|turned)\b", re.I
 )
+#: "No head injury, no LOC", "didn't hit her head": a knock denied.
 _NO_HEAD_KNOCK = re.compile(r"\b(?:no|not|without|didn'?t|did not|never|nor)\b[^.;]*$", re.I)
+#: ... then, beside new confusion or drowsiness (:data:`_CONFUSED`), these.
 _AFTER_HEAD_KNOCK = re.compile(
-    r"\b(?:confus\w*|drows\w*|(?:very |more |so )?sleepy|muddled|not (?:him|her|my)self|repeat\w*|"
-    r"keeps? asking|vomit\w*|being sick|was sick|been sick|headache)\b",
+    r"\b(?:not (?:him|her|my)self|repeat\w*|keeps? asking|vomit\w*|being sick|was sick|been sick|headache)\b",
     re.I,
 )
 HEAD_INJURY_SIGN = (
@@ -609,14 +609,6 @@ def _breathing_rate_high(rate: int, age: int | None) -> bool:
     return rate >= 30
 
 
-def _taking(intake: IntakeRecord, group: str) -> bool:
-    """Whether a medicine of ``group`` is listed and not said to have been stopped."""
-    from assistant.drafting.medicines import ended, listed_medicine
-
-    meds = [listed_medicine(x) for x in intake.medications]
-    return any(m.group is not None and m.group.key == group and not ended(m.note) for m in meds)
-
-
 def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[str]:
     """Same-day signs that a long-term condition, a medicine or an injury makes so."""
     out: list[str] = []
@@ -649,7 +641,9 @@ def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[s
         not _NO_HEAD_KNOCK.search(intake.reason_for_second_opinion[max(0, m.start() - 25) : m.start()])
         for m in _HEAD_KNOCK.finditer(intake.reason_for_second_opinion)
     )
-    if knocked and _taking(intake, "anticoagulant") and _AFTER_HEAD_KNOCK.search(said):
+    # a blood thinner still taken at a dose that treats a clot (the table's reading, not a second one)
+    after = _CONFUSED.search(said) or _AFTER_HEAD_KNOCK.search(said)
+    if knocked and after and treats_a_clot(intake.medications):
         out.append(HEAD_INJURY_SIGN)
     context = "\n".join(
         [intake.history, intake.reason_for_second_opinion, intake.symptom_text, *intake.medications]
