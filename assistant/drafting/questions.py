@@ -842,6 +842,8 @@ _RISK_OF = re.compile(
     r"\b(?:turn|turns|(?<!\bbe )(?<!\bis )(?<!\bis it )(?<!'s )turning|develop|develops) into "
     r"(?:(?:a|an)\s+)?$|"
     r"\blead (?:on )?to (?:(?:a|an)\s+)?$|"
+    # "later become mesothelioma?", "can it change into cancer?": what it might become, not what it is
+    r"\b(?:become|becomes|becoming|change into|changes into) (?:(?:a|an)\s+)?$|"
     # "anxious about a delayed haemothorax", "patients go off with chest sepsis": a complication to come
     r"\bdelayed\s+$|\b(?:go|goes|going|went) off with (?:a |an )?(?:[\w-]+\s+)?$|"
     # "will he get asthma because of this?", "would she develop COPD later?": what may follow, not what it is
@@ -880,12 +882,35 @@ def risk_conditions(intake: IntakeRecord) -> list[Condition]:
             if (
                 _RISK_OF.search(text[max(0, s - 45) : s])
                 or _RISK_AFTER.match(text, s)
+                or _benign_called_cancer(intake, cond, text[max(0, s - 40) : s])
                 or (risky and s - risky[-1] <= 15)
             ):
                 risky.append(s)
         if starts and len(risky) == len(starts):
             out.append(cond)
     return out
+
+
+_CANCER_NAME = re.compile(r"\b(?:cancer|mesothelioma|tumou?r|malignan\w*)\b", re.I)
+_NOT_A_CANCER = re.compile(r"\bnot (?:a )?cancer\b|\bnot turn into (?:a )?(?:cancer|one)\b", re.I)
+
+
+def _benign_called_cancer(intake: IntakeRecord, cond: Condition, before: str) -> bool:
+    """Whether a cancer is named as what the first diagnosis itself is ("Plaques is cancer?", "are the plaques
+    cancer?") when that diagnosis's outlook says it is no cancer and does not become one: a question the
+    outlook answers, read as the risk, not as another explanation of the illness (a read draft weighed lung
+    cancer as what pleural plaques, already shown on CT, might be instead)."""
+    dx = diagnosis_condition(intake)
+    if dx is None or not _CANCER_NAME.search(cond.name) or not _NOT_A_CANCER.search(dx.outlook):
+        return False
+    words = {t.split()[-1].lower() for t in dx.terms if re.fullmatch(r"[a-z' -]+", t, re.I)}
+    return any(
+        re.search(
+            rf"\b(?:is|are) (?:the |my |his |her |these |those |this )?{re.escape(w)}\s+$", before, re.I
+        )
+        or re.search(rf"\b{re.escape(w)} (?:is|are) (?:a |an )?$", before, re.I)
+        for w in words
+    )
 
 
 #: An exposure asked about as a cause: "are the pigeons causing it", "could the mould have done this",
@@ -1370,6 +1395,8 @@ _POSSIBILITY = re.compile(
     # question went unlisted, the cancer having been read as a co-diagnosis)
     r"how (?:do|can|could|did|would|will) (?:they|you|the doctors?|we|i|anyone) (?:\w+ )?"
     r"(?:know|tell|be sure)|"
+    # "... or is milk going into his lungs?": something going where it should not, asked about now
+    r"(?:is|are) (?:[\w']+ ){1,3}(?:going|getting|coming) (?:into|down)|"
     r"(?:and|but) not)\b",
     re.I,
 )
@@ -2006,11 +2033,16 @@ _CAUSE_BEFORE = re.compile(
 
 #: ...or named as what causes it ("the pill and flying can cause clots").
 _CAUSE_AFTER = re.compile(
-    r"^\s*(?:can|could|may|might|will|does|do)?\s*(?:cause[sd]?|give[sn]?|gave|trigger\w*|lead to|leads to|"
+    # "could the covid jab have caused it?": the perfect tense too
+    r"^\s*(?:can|could|may|might|will|does|do)?\s*(?:(?:have|has|had)\s+)?(?:cause[sd]?|give[sn]?|gave|given|"
+    r"trigger\w*|lead to|leads to|led to|"
     r"bring on|brings on|brought on|set off|sets off)\b|"
     # "is it the morphine that made her not breathe well?"
     r"^\s*(?:that|which) (?:is |was |has |have )?(?:mak(?:e|es|ing)|made|caus\w*|giv\w*|gave|trigger\w*|"
-    r"brought on|brings? on|set off|stopp\w*)\b",
+    r"brought on|brings? on|set off|stopp\w*)\b|"
+    # "he had the covid jab a year ago, could it be from that?": the cause named, then asked about
+    r"^[^?.]{0,40}?\b(?:could|can|might|is|was) (?:it|this|that) (?:be |have been )?(?:from|because of|due to|"
+    r"caused by) (?:that|it|this|them)\b",
     re.I,
 )
 

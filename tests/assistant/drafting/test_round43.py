@@ -1,0 +1,82 @@
+"""What the new cases v1319-v1354 and the reading of v1283-v1318 showed. Real tables; only the language model
+is the mock."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.schemas import SectionKey
+from assistant.intake import IntakeRecord
+from tests.assistant.drafting.mock_drafts import asked as _asked
+from tests.assistant.drafting.mock_drafts import draft as _draft
+from tests.assistant.drafting.mock_drafts import section_text as _section_text
+
+# --- a benign diagnosis asked about as a cancer, or as what it may become -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Plaques is cancer?",
+        "Are the plaques cancer?",
+        "Later become mesothelioma?",
+        "Will the plaques turn into mesothelioma?",
+    ],
+)
+def test_a_benign_diagnosis_asked_as_a_cancer_is_the_risk_its_outlook_answers(question: str) -> None:
+    asked = _asked("pleural plaques", question, 70)
+    assert ("next_steps", "", "risk") in asked
+    assert not [a for a in asked if a[0] == "could_it_be"]
+
+
+def test_the_plaques_outlook_answers_whether_they_are_cancer() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pleural plaques from asbestos",
+        reason_for_second_opinion="",
+        main_question="Plaques is cancer?",
+        age=70,
+    )
+    assert "they do not turn into cancer" in _section_text(_draft(intake), SectionKey.ANSWERS)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is it cancer?",  # no diagnosis's word: what it might be instead
+        "Are the nodules cancer?",
+    ],
+)
+def test_a_cancer_asked_of_no_benign_diagnosis_stays_an_alternative(question: str) -> None:
+    assert [a for a in _asked("pleural plaques", question, 70) if a[0] == "could_it_be"]
+
+
+# --- a vaccine named as the cause asks nothing about vaccines -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Could the covid jab have caused it?",
+        "He had the covid jab about a year ago, could it be from that?",
+    ],
+)
+def test_a_vaccine_named_only_as_the_cause_is_no_vaccine_advice_question(question: str) -> None:
+    assert not [a for a in _asked("pericarditis", question, 19) if a[0] == "treatment"]
+
+
+def test_a_vaccine_asked_about_is_still_a_treatment_question() -> None:
+    assert [a for a in _asked("pericarditis", "Should he have the covid booster?", 19) if a[0] == "treatment"]
+
+
+# --- something going where it should not, asked about now -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is it really just bad luck with bugs or is milk going into his lungs?",
+        "Is it viruses, or is her food getting into her lungs?",
+    ],
+)
+def test_food_or_milk_going_into_the_lungs_is_aspiration_asked(question: str) -> None:
+    assert ("could_it_be", "aspiration", "") in _asked("pneumonia", question, 1)
