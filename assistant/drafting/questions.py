@@ -2041,8 +2041,8 @@ _CAUSE_AFTER = re.compile(
     r"^\s*(?:that|which) (?:is |was |has |have )?(?:mak(?:e|es|ing)|made|caus\w*|giv\w*|gave|trigger\w*|"
     r"brought on|brings? on|set off|stopp\w*)\b|"
     # "he had the covid jab a year ago, could it be from that?": the cause named, then asked about
-    r"^[^?.]{0,40}?\b(?:could|can|might|is|was) (?:it|this|that) (?:be |have been )?(?:from|because of|due to|"
-    r"caused by) (?:that|it|this|them)\b",
+    r"^[^?.]{0,40}?\b(?:could|can|might|is|was) (?:it|this|that) (?:be |have been )?"
+    r"(?:from|because of|due to|caused by) (?:that|it|this|them)\b",
     re.I,
 )
 
