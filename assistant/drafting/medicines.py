@@ -1512,6 +1512,44 @@ def ace_cough_caution(meds: Sequence[ListedMedicine], symptoms: Sequence[str], k
     )
 
 
+#: What a medicine kept up for protection guards against, for one stopped recently (by group key).
+_GUARDS_AGAINST = {
+    "anticoagulant": ("a blood thinner", "the risk of a clot it guards against"),
+    "antiplatelet": ("a medicine that makes the blood less sticky", "the risk it guards against"),
+    "preventer": ("a preventer inhaler", "the risk of asthma attacks it keeps down"),
+    "epilepsy": ("an epilepsy medicine", "the risk of seizures"),
+}
+#: A stop long ago, or a past habit: "clopidogrel stopped 2016", "used to take", "stopped 5 years ago".
+_LONG_AGO = re.compile(r"\b(?:19|20)\d\d\b|\byears? ago\b|\bused to\b", re.IGNORECASE)
+_STOPPED_NOTE = re.compile(rf"\b(?:{_STOPPED})\b", re.IGNORECASE)
+
+
+def stopped_protection_caution(meds: Sequence[ListedMedicine]) -> str:
+    """A medicine kept up for protection (a blood thinner, a preventer inhaler) listed as stopped lately:
+    the prescriber should hear of it, as the risk it guarded against returns, and decides on restarting (a
+    read draft listed a pregnant woman's enoxaparin "(stopped)" as a blood thinner and said no more, though
+    she had stopped it herself ten days before and asked whether she must go back on it)."""
+    stopped = [
+        m
+        for m in meds
+        if m.group
+        and m.group.key in _GUARDS_AGAINST
+        and _STOPPED_NOTE.search(m.note)
+        and not _STILL.search(m.note)
+        and not _LONG_AGO.search(m.note)
+    ]
+    if not stopped:
+        return ""
+    m = stopped[0]
+    assert m.group is not None
+    kind, risk = _GUARDS_AGAINST[m.group.key]
+    return (
+        f"{_upper(m.name)} is listed as stopped: if it was stopped without the prescriber's advice, the "
+        f"prescriber should be told promptly, since stopping {kind} lets {risk} return; whether and when to "
+        "restart it is theirs to decide."
+    )
+
+
 def medicine_sentences(
     medications: Sequence[str],
     condition_keys: Sequence[str],
@@ -1636,6 +1674,9 @@ def medicine_sentences(
     same = same_kind_caution(meds)
     if same:
         out.append(same)
+    restart = stopped_protection_caution(meds)
+    if restart:
+        out.append(restart)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

@@ -690,6 +690,9 @@ TOPICS: tuple[Topic, ...] = (
             r"scuba",
             # "can I play in the tournament", "the county trials", "my 10k race"
             r"tournaments?",
+            # "can he play the trials in 3 weeks?", "the county trials" (not a clinical trial)
+            r"(?<=play )(?:in )?the trials?",
+            r"(?:county|club|academy|football|rugby|team|squad|district) trials?",
             r"competitions?",
             r"compet(?:e|ing)",
             r"(?:a|the|my|his|her|next|this) (?:big )?race",
@@ -714,6 +717,7 @@ TOPICS: tuple[Topic, ...] = (
             (r"p\.?e\.?(?: \w+)?", "PE"),
             (r"div(?:e|es|ing)|scuba", "diving"),
             (r"tournaments?", "the tournament"),
+            (r".*trials?", "the trials"),
             (r"compet\w*", "competing"),
             (r".*(?:race|races|racing|marathons?|10k|5k|parkrun)", "racing"),
         ),

@@ -11,7 +11,7 @@ from tests.assistant.drafting.mock_drafts import asked as _asked
 from tests.assistant.drafting.mock_drafts import draft as _draft
 from tests.assistant.drafting.mock_drafts import section_text as _section_text
 
-# --- a benign diagnosis asked about as a cancer, or as what it may become -----------------------------------
+# --- a benign diagnosis asked about as a cancer, or as what it may become -------------------------------
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_a_cancer_asked_of_no_benign_diagnosis_stays_an_alternative(question: st
     assert [a for a in _asked("pleural plaques", question, 70) if a[0] == "could_it_be"]
 
 
-# --- a vaccine named as the cause asks nothing about vaccines -----------------------------------------------
+# --- a vaccine named as the cause asks nothing about vaccines -------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_a_vaccine_asked_about_is_still_a_treatment_question() -> None:
     assert [a for a in _asked("pericarditis", "Should he have the covid booster?", 19) if a[0] == "treatment"]
 
 
-# --- something going where it should not, asked about now -------------------------------------------------
+# --- something going where it should not, asked about now -----------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,58 @@ def test_a_vaccine_asked_about_is_still_a_treatment_question() -> None:
 )
 def test_food_or_milk_going_into_the_lungs_is_aspiration_asked(question: str) -> None:
     assert ("could_it_be", "aspiration", "") in _asked("pneumonia", question, 1)
+
+
+# --- sport named by its event ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["Can he play the trials in 3 weeks?", "Are the county trials safe for her?"]
+)
+def test_trials_in_a_sport_are_an_activity_question(question: str) -> None:
+    assert ("next_steps", "", "activity") in _asked("pericarditis", question, 17)
+
+
+def test_a_clinical_trial_is_no_sport() -> None:
+    assert ("next_steps", "", "activity") not in _asked("lung cancer", "Should he join a clinical trial?", 60)
+
+
+# --- a protective medicine stopped lately ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("listed", "said"),
+    [
+        ("enoxaparin 40mg once a day (stopped 10 days ago)", "the risk of a clot it guards against return"),
+        ("Keppra (stopped myself last week)", "the risk of seizures return"),
+    ],
+)
+def test_a_protective_medicine_stopped_lately_is_for_the_prescriber_to_hear(listed: str, said: str) -> None:
+    text = _section_text(
+        _draft(
+            IntakeRecord(
+                diagnosis_in_question="anaemia",
+                reason_for_second_opinion="",
+                main_question="Do I really need to go back on the injections or tablets?",
+                medications=[listed],
+                age=37,
+            )
+        ),
+        SectionKey.ANSWERS,
+    )
+    assert "is listed as stopped: if it was stopped without the prescriber's advice" in text
+    assert said in text
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "clopidogrel stopped 2016",
+        "warfarin (finished 3 months course)",
+        "apixaban - letter says stopped but still taking",
+    ],
+)
+def test_a_stop_long_ago_a_finished_course_or_a_medicine_still_taken_is_not_flagged(listed: str) -> None:
+    from assistant.drafting.medicines import listed_medicines, stopped_protection_caution
+
+    assert stopped_protection_caution(listed_medicines(listed)) == ""
