@@ -1519,8 +1519,14 @@ _GUARDS_AGAINST = {
     "preventer": ("a preventer inhaler", "the risk of asthma attacks it keeps down"),
     "epilepsy": ("an epilepsy medicine", "the risk of seizures"),
 }
-#: A stop long ago, or a past habit: "clopidogrel stopped 2016", "used to take", "stopped 5 years ago".
-_LONG_AGO = re.compile(r"\b(?:19|20)\d\d\b|\byears? ago\b|\bused to\b", re.IGNORECASE)
+#: A stop long ago, a past habit or a planned end: "clopidogrel stopped 2016", "used to take", "stopped last
+#: year", "stopped at discharge", "stopped after 4 days" (a course that ran its planned length), "stopped by
+#: the GP".
+_LONG_AGO = re.compile(
+    r"\b(?:19|20)\d\d\b|\byears?\b|\bmonths? ago\b|\bused to\b|\bdischarg\w*|\bafter \d+|\bcourse\b|"
+    r"\b(?:by|told|advised|planned)\b",
+    re.IGNORECASE,
+)
 _STOPPED_NOTE = re.compile(rf"\b(?:{_STOPPED})\b", re.IGNORECASE)
 
 
@@ -1544,9 +1550,9 @@ def stopped_protection_caution(meds: Sequence[ListedMedicine]) -> str:
     assert m.group is not None
     kind, risk = _GUARDS_AGAINST[m.group.key]
     return (
-        f"{_upper(m.name)} is listed as stopped: if it was stopped without the prescriber's advice, the "
-        f"prescriber should be told promptly, since stopping {kind} lets {risk} return; whether and when to "
-        "restart it is theirs to decide."
+        f"The medicines list marks {m.name} as stopped: if that was done without the prescriber's advice, "
+        f"the prescriber should be told promptly, since stopping {kind} lets {risk} return; whether and "
+        "when to restart it is theirs to decide."
     )
 
 

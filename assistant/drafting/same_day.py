@@ -111,6 +111,7 @@ _STRIDOR_AT_REST = re.compile(
     re.I,
 )
 STRIDOR_SIGN = "noisy breathing in (stridor) even at rest"
+RECESSION_SIGN = "the chest or tummy drawing in with each breath"
 _EXERTION = re.compile(
     r"\b(?:walk\w*|stairs|flights?|uphill|hills?|exert\w*|moving|climb\w*|exercis\w*|on effort|running)\b",
     re.I,
@@ -313,7 +314,7 @@ def same_day_signs(intake: IntakeRecord) -> list[str]:
         # (only with the snoring told: "the skin sucking in under her ribs when she was asleep" of a feverish
         # 2-year-old with pneumonia is the illness's recession, which a read draft left unread)
         if any(not (_IN_SLEEP.search(p) and snoring) for p in drawing_in):
-            out.append("the chest or tummy drawing in with each breath")
+            out.append(RECESSION_SIGN)
         if _CONFUSED.search(symptoms) or any(_CONFUSED.search(s) and "?" not in s for s in story):
             out.append(SLEEPY_CHILD_SIGN)
         if _FEEDS.search(symptoms) or any(_FEEDS.search(s) for s in story):
@@ -575,6 +576,21 @@ _TOO_BREATHLESS_TO_TALK = re.compile(
     re.I,
 )
 TALKING_SIGN = "breathlessness even when talking"
+#: Pink, frothy phlegm: fluid flooding the lungs (acute pulmonary oedema), an emergency on its own (a read
+#: draft offered a woman 27 weeks pregnant, sleeping upright and coughing "pinky frothy spit", the GP's
+#: same-day service).
+FROTH_SIGN = "coughing up pink, frothy phlegm (a sign of fluid flooding the lungs)"
+_FROTH = re.compile(r"\bpink\w*[ ,/-]*(?:and |&\s*)?froth\w*|\bfroth\w*[ ,/-]*(?:and |&\s*)?pink\w*", re.I)
+#: Little or no urine with an infection in an adult (NICE NG51: not passing urine for 18 hours is a
+#: high-risk sign of sepsis): "hardly weeing", "not passed urine since last night".
+URINE_SIGN = "passing little or no urine with an infection"
+_LITTLE_URINE = re.compile(
+    r"\b(?:hardly|barely|not|no|hasn'?t|haven'?t|not been|hasn'?t been)\s+(?:any\s+)?"
+    r"(?:wee(?:d|ing)?|pee(?:d|ing)?|passed (?:any |much )?(?:urine|water)|"
+    r"passing (?:any |much )?(?:urine|water)|urinat\w*)\b|"
+    r"\b(?:no|very little) (?:urine|wee|pee)\b(?! (?:infection|test|sample))",
+    re.I,
+)
 #: ... at rest: "can't finish a sentence walking up the stairs" is breathlessness on effort.
 _ON_EFFORT = re.compile(
     r"\b(?:stairs|walk\w*|running|climb\w*|hills?|exercis\w*|gym|effort|exertion|carrying)\b", re.I
@@ -627,6 +643,20 @@ def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[s
     if rates and _breathing_rate_high(max(rates), intake.age):
         out.append(f"a breathing rate of about {max(rates)} a minute, fast for the age")
     said = "\n".join([symptoms, *story])
+    if any(_FROTH.search(p) for p in symptoms.split(";")) or any(
+        _FROTH.search(t) and "?" not in t and not _HEARSAY.search(t) for t in story
+    ):
+        out.append(FROTH_SIGN)
+    if (
+        intake.age is not None
+        and intake.age >= 16
+        and (
+            any(_LITTLE_URINE.search(p) for p in symptoms.split(";"))
+            or any(_LITTLE_URINE.search(t) and "?" not in t and not _HEARSAY.search(t) for t in story)
+        )
+        and _INFECTION.search("\n".join([symptoms, intake.diagnosis_in_question, *story]))
+    ):
+        out.append(URINE_SIGN)
     if (intake.age is None or intake.age >= 5) and (
         any(_grey_now(p) for p in symptoms.split(";"))
         or any(_grey_now(t) and _PERSON.search(t) and "?" not in t for t in story)
@@ -796,7 +826,7 @@ GRUNTING_SIGN = "grunting with each breath (a sign of severe breathing difficult
 LIPS_SIGN = "blue or grey lips"
 SLEEPY_CHILD_SIGN = "being very sleepy or not responding as usual"
 EMERGENCY_SIGNS = frozenset(
-    {"pauses in breathing", "going blue, grey or floppy", CO2_SIGN, GRUNTING_SIGN, LIPS_SIGN}
+    {"pauses in breathing", "going blue, grey or floppy", CO2_SIGN, GRUNTING_SIGN, LIPS_SIGN, FROTH_SIGN}
 )
 #: Signs each of which alone calls for a hospital assessment today, and two of which together mark a
 #: severe illness (NICE NG51's high-risk signs of sepsis: new confusion, a low blood pressure, a low oxygen
@@ -811,6 +841,7 @@ _SEVERE_PREFIXES = (
     "a resting pulse of",
     "new confusion or drowsiness with an infection",
     "a low blood pressure",
+    URINE_SIGN,
 )
 
 
@@ -818,6 +849,10 @@ def needs_emergency(signs: list[str] | set[str] | frozenset[str]) -> bool:
     """Whether the signs described call for emergency care now: one emergency sign, or two signs of a
     severe illness together."""
     if EMERGENCY_SIGNS & set(signs):
+        return True
+    # stridor at rest with the chest drawing in: a narrowing airway (croup graded severe, swelling after
+    # smoke), an ambulance now (a read draft offered a 10-month-old after a house fire "hospital today")
+    if STRIDOR_SIGN in signs and RECESSION_SIGN in signs:
         return True
     return sum(any(s.startswith(p) for p in _SEVERE_PREFIXES) for s in signs) >= 2
 
@@ -836,6 +871,7 @@ HOSPITAL_SIGNS = frozenset(
         WEAKNESS_SIGN,
         GREY_SIGN,
         TALKING_SIGN,
+        URINE_SIGN,
     }
 )
 
@@ -1021,7 +1057,12 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
             if child
             else ""
         )
-        if not EMERGENCY_SIGNS & set(signs):
+        if STRIDOR_SIGN in signs and RECESSION_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
+            usual = (
+                " Noisy breathing in at rest with the chest drawing in is a sign of a narrowing airway, "
+                "which can worsen quickly, not one to watch at home."
+            )
+        elif not EMERGENCY_SIGNS & set(signs):
             usual = (
                 " Together these are signs of a severe illness, such as sepsis, not of one to watch at home."
             )

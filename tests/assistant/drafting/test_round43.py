@@ -119,7 +119,7 @@ def test_a_protective_medicine_stopped_lately_is_for_the_prescriber_to_hear(list
         ),
         SectionKey.ANSWERS,
     )
-    assert "is listed as stopped: if it was stopped without the prescriber's advice" in text
+    assert "as stopped: if that was done without the prescriber's advice" in text
     assert said in text
 
 
@@ -127,6 +127,9 @@ def test_a_protective_medicine_stopped_lately_is_for_the_prescriber_to_hear(list
     "listed",
     [
         "clopidogrel stopped 2016",
+        "clopidogrel (stopped last year)",
+        "enoxaparin injections (stopped at discharge)",
+        "enoxaparin injections 40mg (stopped after 4 days)",
         "warfarin (finished 3 months course)",
         "apixaban - letter says stopped but still taking",
     ],
@@ -135,3 +138,104 @@ def test_a_stop_long_ago_a_finished_course_or_a_medicine_still_taken_is_not_flag
     from assistant.drafting.medicines import listed_medicines, stopped_protection_caution
 
     assert stopped_protection_caution(listed_medicines(listed)) == ""
+
+
+# --- emergency now, not the same day -----------------------------------------------------------------------
+
+
+def _signs(**fields: object) -> list[str]:
+    from assistant.drafting.same_day import same_day_signs
+
+    return same_day_signs(_intake_of(**fields))
+
+
+def _intake_of(**fields: object) -> IntakeRecord:
+    base: dict[str, object] = {
+        "diagnosis_in_question": "chest infection",
+        "reason_for_second_opinion": "",
+        "age": 40,
+    }
+    return IntakeRecord.model_validate({**base, **fields})
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "Last night I coughed up pinky frothy spit.",
+        "She is coughing up frothy pink phlegm and can't lie flat.",
+    ],
+)
+def test_pink_frothy_phlegm_is_an_emergency(told: str) -> None:
+    from assistant.drafting.same_day import FROTH_SIGN, needs_emergency
+
+    signs = _signs(reason_for_second_opinion=told, age=27)
+    assert FROTH_SIGN in signs
+    assert needs_emergency(signs)
+
+
+def test_pink_phlegm_asked_about_or_plain_white_froth_is_no_sign() -> None:
+    from assistant.drafting.same_day import FROTH_SIGN
+
+    assert FROTH_SIGN not in _signs(reason_for_second_opinion="Is pink frothy spit a bad sign?")
+    assert FROTH_SIGN not in _signs(
+        reason_for_second_opinion="He coughs up white frothy phlegm most mornings."
+    )
+
+
+def test_confusion_and_little_urine_with_an_infection_call_an_ambulance() -> None:
+    from assistant.drafting.same_day import URINE_SIGN, needs_emergency
+
+    signs = _signs(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion="Fever since Wednesday. Today he's muddled. Hardly weeing.",
+        age=68,
+    )
+    assert URINE_SIGN in signs
+    assert needs_emergency(signs)
+    answers = _section_text(
+        _draft(
+            _intake_of(
+                diagnosis_in_question="pneumonia",
+                reason_for_second_opinion="Fever since Wednesday. Today he's muddled. Hardly weeing.",
+                age=68,
+            )
+        ),
+        SectionKey.ANSWERS,
+    )
+    assert "call emergency services now" in answers
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        "No urine infection this time.",
+        "Has he had no wee? I don't know.",
+        "She had a fever, now weeing normally.",
+    ],
+)
+def test_urine_words_that_say_no_low_output_are_no_sign(told: str) -> None:
+    from assistant.drafting.same_day import URINE_SIGN
+
+    assert URINE_SIGN not in _signs(diagnosis_in_question="pneumonia", reason_for_second_opinion=told, age=60)
+
+
+def test_stridor_at_rest_with_recession_is_an_emergency_told_as_a_narrowing_airway() -> None:
+    from assistant.drafting.same_day import RECESSION_SIGN, STRIDOR_SIGN, needs_emergency
+
+    assert needs_emergency([STRIDOR_SIGN, RECESSION_SIGN])
+    assert not needs_emergency([STRIDOR_SIGN])
+    text = _section_text(
+        _draft(
+            _intake_of(
+                diagnosis_in_question="smoke inhalation",
+                reason_for_second_opinion=(
+                    "Today she's making a squeaky whistly noise when she breathes in even when she's "
+                    "asleep, and her tummy sucks in under her ribs."
+                ),
+                age=0,
+            )
+        ),
+        SectionKey.ANSWERS,
+    )
+    assert "call emergency services now" in text
+    assert "narrowing airway" in text
