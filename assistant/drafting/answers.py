@@ -779,6 +779,7 @@ def _answer_treatment(
             # a medicine that holds fluid matters while heart failure is only a possibility
             possible=[c.key for c in alternatives],
             age=ctx.intake.age,
+            told="\n".join([ctx.intake.diagnosis_in_question, ctx.intake.history]),
         )
     ]
     query = f"treatment of {dx.name} not improving" if dx else "antibiotic treatment choice not improving"

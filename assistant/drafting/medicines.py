@@ -1556,6 +1556,79 @@ def stopped_protection_caution(meds: Sequence[ListedMedicine]) -> str:
     )
 
 
+#: A reliever used every day or several times a day: "2 puff, 6-8 times every day", "most days", "so many
+#: times".
+_DAILY_RELIEF = re.compile(
+    r"\b(?:\d+\s*(?:-|to)\s*)?\d+\s*(?:x|times?)\s*(?:a|per|every|each)\s*day\b|\bevery ?day\b|\bdaily\b|"
+    r"\bmost days\b|\bso many times?\b|\ball the time\b|\b(?:several|many) times (?:a|per|every) day\b",
+    re.IGNORECASE,
+)
+_ASTHMA_KEYS = frozenset({"asthma", "occupational_asthma"})
+
+
+def reliever_only_caution(meds: Sequence[ListedMedicine], keys: Sequence[str]) -> str:
+    """Asthma with a reliever needed every day and no preventer listed: not controlled, and every guideline
+    gives an inhaled steroid (a read draft left a nail technician using her blue inhaler 6-8 times a day,
+    with nothing else, to "the prescriber")."""
+    if not _ASTHMA_KEYS & set(keys):
+        return ""
+    current = [m for m in meds if not ended(m.note)]
+    relievers = [m for m in current if m.group and m.group.key == "reliever"]
+    if not relievers or any(m.group and m.group.key == "preventer" for m in current):
+        return ""
+    daily = [m for m in relievers if _DAILY_RELIEF.search(f"{m.name} {m.note}")]
+    if not daily or daily[0].group is None:
+        return ""
+    return (
+        f"Needing a reliever inhaler ({daily[0].group.word(daily[0].name)}) every day with no preventer "
+        "listed is a sign that the asthma is not controlled: guidelines (BTS/NICE/SIGN, GINA) advise an "
+        "inhaled steroid for everyone with asthma (a preventer, or a combined steroid-formoterol inhaler), "
+        "reviewed by the GP or asthma nurse within days; a reliever needed more often than every four hours, "
+        "or one that stops helping, is a reason for same-day care."
+    )
+
+
+_MYASTHENIA = re.compile(r"\bmyasthen\w*|\bMG\b")
+_WORSENS_MYASTHENIA = re.compile(
+    r"\b(?:cipro\w*|levofloxacin\w*|moxifloxacin|ofloxacin|clarithromycin\w*|erythromycin\w*|azithromycin\w*|"
+    r"gentamicin|magnesium)\b",
+    re.IGNORECASE,
+)
+#: Conditions in which breathing at night is already weak or obstructed.
+_NIGHT_BREATHING = frozenset({"neuromuscular_weakness", "sleep_apnoea"})
+
+
+def condition_cautions(meds: Sequence[ListedMedicine], keys: Sequence[str], told: str) -> list[str]:
+    """Medicines that a known condition makes matter (read drafts described ciprofloxacin beside a
+    myasthenia growing weaker, zopiclone beside motor neurone disease with under-breathing at night, and a
+    combined pill in LAM, each only as what it is)."""
+    current = [m for m in meds if not ended(m.note)]
+    out = []
+    worse = [m for m in current if _WORSENS_MYASTHENIA.search(m.name)]
+    if worse and _MYASTHENIA.search(told):
+        out.append(
+            f"{_upper(worse[0].name)} is among the medicines that can make myasthenia weaker (the quinolone "
+            "and macrolide antibiotics, gentamicin and magnesium among them), so the team treating the "
+            "myasthenia should hear at once that it is being taken; the prescriber chooses another where "
+            "possible."
+        )
+    sedatives = [m for m in current if m.group and m.group.key == "sedative"]
+    if sedatives and _NIGHT_BREATHING & set(keys):
+        out.append(
+            f"{_upper(sedatives[0].name)} is a sedative, and sleeping tablets and sedatives can weaken or "
+            "further obstruct breathing at night when it is already weak (as with weak breathing muscles or "
+            "sleep apnoea), so it is worth the prescriber reviewing it soon."
+        )
+    oestrogen = [m for m in current if m.group and m.group.key in {"combined_pill", "hormone_replacement"}]
+    if oestrogen and "lam" in keys:
+        out.append(
+            f"{_upper(oestrogen[0].name)} contains oestrogen, which can make LAM worse, so guidelines advise "
+            "stopping oestrogen-containing medicines in LAM and choosing a method without oestrogen (such as "
+            "a copper coil), arranged promptly with the prescriber or the LAM team."
+        )
+    return out
+
+
 def medicine_sentences(
     medications: Sequence[str],
     condition_keys: Sequence[str],
@@ -1565,6 +1638,7 @@ def medicine_sentences(
     *,
     possible: Sequence[str] = (),
     age: int | None = None,
+    told: str = "",
 ) -> list[str]:
     """Each listed medicine in general terms, whether it treats the condition, and who decides.
 
@@ -1577,6 +1651,7 @@ def medicine_sentences(
         possible: The alternatives discussed, as keys (a medicine that holds fluid beside a possible
             heart failure).
         age: The patient's age in years (cough medicines in a young child).
+        told: The diagnosis and history as told (a known myasthenia).
 
     Returns:
         Up to five sentences: what each medicine is (grouped by purpose), which of them are
@@ -1683,6 +1758,10 @@ def medicine_sentences(
     restart = stopped_protection_caution(meds)
     if restart:
         out.append(restart)
+    relief_only = reliever_only_caution(meds, [*condition_keys, *possible])
+    if relief_only:
+        out.append(relief_only)
+    out += condition_cautions(meds, [*condition_keys, *background, *possible], told)
     bought = any("bought" in m.note.lower() or "counter" in m.note.lower() for m in meds)
     out.append(
         "Whether to continue, stop or change any of them is for the prescriber to advise"

@@ -2598,18 +2598,38 @@ def with_raised_asked(
     findings raise (``raised``: the differential, with why) asked about too, the first ``limit`` of them,
     after the alternatives already named (a new case's "is this really a slow pneumonia or is something else
     going on?" of a toddler who had choked on nuts left the inhaled object out of the answers)."""
+    from assistant.drafting.same_day import same_day_signs
+
     what_else = bool(ASKS_WHAT_ELSE.search(intake.main_question))
     have = {q.condition for q in subs if q.kind == "could_it_be"}
+    dx = diagnosis_condition(intake)
     # "is it really X or could it be Y?" is answered by Y; only a doubt naming nothing else asks what else
     if not what_else and (have or not DOUBTS_THE_DIAGNOSIS.search(intake.main_question)):
-        return subs
-    dx = diagnosis_condition(intake)
+        # ... but an urgent alternative the story itself raises, beside signs that need a doctor today, is
+        # answered whatever was asked (a woman told of panic, asking only about her sertraline, had a swollen
+        # calf, a racing pulse and chest pain after a long flight on the pill: the clot went unanswered)
+        urgent = [
+            c
+            for c, why in raised
+            if c.urgent
+            and c.key not in have
+            and c != dx
+            and why not in {"it was asked about"} | _MENTIONED_ONLY
+        ][:1]
+        if not urgent or not same_day_signs(intake):
+            return subs
+        return _with_asked(subs, urgent)
     # a doubt ("is it only pneumonia?") is answered with what the story itself points to, not with every
     # condition the account happens to mention
     weak = {"it was asked about"} | (set() if what_else else _MENTIONED_ONLY)
     extra = [c for c, why in raised if c.key not in have and c != dx and why not in weak][:limit]
     if not extra:
         return subs
+    return _with_asked(subs, extra)
+
+
+def _with_asked(subs: list[SubQuestion], extra: Sequence[Condition]) -> list[SubQuestion]:
+    """``subs`` with ``extra`` asked about as alternatives, after the alternatives already asked."""
     at = max((i for i, q in enumerate(subs) if q.kind in ("diagnosis_right", "could_it_be")), default=0) + 1
     added = [
         {"kind": "could_it_be", "condition": c.key, "summary": f"whether it could be {c.name} instead"}

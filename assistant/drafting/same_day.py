@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting.conditions import DENIED_BEFORE
-from assistant.drafting.medicines import TB_MEDICINE_NAMES, treats_a_clot
+from assistant.drafting.medicines import TB_MEDICINE_NAMES, ended, listed_medicines, treats_a_clot
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
@@ -581,6 +581,36 @@ TALKING_SIGN = "breathlessness even when talking"
 #: same-day service).
 FROTH_SIGN = "coughing up pink, frothy phlegm (a sign of fluid flooding the lungs)"
 _FROTH = re.compile(r"\bpink\w*[ ,/-]*(?:and |&\s*)?froth\w*|\bfroth\w*[ ,/-]*(?:and |&\s*)?pink\w*", re.I)
+#: A faint or a fluttering heart on two medicines that each lengthen the heart's QT interval (a read draft
+#: named methadone's long-QT warning beside clarithromycin in its medicine list, and never linked it to the
+#: faint "with his heart fluttering just before" that the mother told).
+QT_SIGN = (
+    "a faint or a fluttering heart while taking two medicines that can each disturb the heart rhythm (a long "
+    "QT interval), which needs a heart tracing (ECG) today"
+)
+_QT_MEDICINES = {
+    "methadone": r"methadone|physeptone",
+    "a macrolide antibiotic": r"clarithromycin|erythromycin|azithromycin|klaricid|zithromax",
+    "a quinolone antibiotic": r"levofloxacin|moxifloxacin|ciprofloxacin|ofloxacin",
+    "ondansetron or domperidone": r"ondansetron|domperidone",
+    "hydroxychloroquine": r"hydroxychloroquine|plaquenil",
+    "citalopram": r"\b(?:es)?citalopram",
+    "an antipsychotic": r"haloperidol|quetiapine|chlorpromazine|amisulpride",
+    "amiodarone": r"amiodarone|sotalol",
+}
+_FAINT_OR_FLUTTER = re.compile(
+    r"(?<!nearly )(?<!almost )\b(?:fainted|fainting|blacked out|blackouts?|passed out|collapsed)\b|"
+    r"\bheart\b[^.;]{0,20}\b(?:flutter\w*|racing|pounding|skipping|jumping)|\bpalpitations?\b|\bflutter\w*",
+    re.I,
+)
+
+
+def _qt_medicines(medications: Sequence[str]) -> list[str]:
+    """The kinds of QT-lengthening medicine taken now, one entry per kind."""
+    current = " ".join(m.name for t in medications for m in listed_medicines(t) if not ended(m.note))
+    return [kind for kind, rx in _QT_MEDICINES.items() if re.search(rx, current, re.I)]
+
+
 #: Little or no urine with an infection in an adult (NICE NG51: not passing urine for 18 hours is a
 #: high-risk sign of sepsis): "hardly weeing", "not passed urine since last night".
 URINE_SIGN = "passing little or no urine with an infection"
@@ -643,6 +673,11 @@ def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[s
     if rates and _breathing_rate_high(max(rates), intake.age):
         out.append(f"a breathing rate of about {max(rates)} a minute, fast for the age")
     said = "\n".join([symptoms, *story])
+    if len(_qt_medicines(intake.medications)) >= 2 and (
+        any(_FAINT_OR_FLUTTER.search(p) for p in symptoms.split(";"))
+        or any(_FAINT_OR_FLUTTER.search(t) and "?" not in t and not _HEARSAY.search(t) for t in story)
+    ):
+        out.append(QT_SIGN)
     if any(_FROTH.search(p) for p in symptoms.split(";")) or any(
         _FROTH.search(t) and "?" not in t and not _HEARSAY.search(t) for t in story
     ):
@@ -854,6 +889,11 @@ def needs_emergency(signs: list[str] | set[str] | frozenset[str]) -> bool:
     # smoke), an ambulance now (a read draft offered a 10-month-old after a house fire "hospital today")
     if STRIDOR_SIGN in signs and RECESSION_SIGN in signs:
         return True
+    # a weakness now reaching the swallowing or the breathing: the breathing muscles can fail within hours,
+    # so an ambulance, not a trip to A&E (read drafts sent a teenager with Guillain-Barre, breathless lying
+    # flat, and a woman living alone with myasthenia, counting to 9 in one breath, to "hospital today")
+    if WEAKNESS_SIGN in signs:
+        return True
     return sum(any(s.startswith(p) for p in _SEVERE_PREFIXES) for s in signs) >= 2
 
 
@@ -872,6 +912,7 @@ HOSPITAL_SIGNS = frozenset(
         GREY_SIGN,
         TALKING_SIGN,
         URINE_SIGN,
+        QT_SIGN,
     }
 )
 
@@ -956,6 +997,9 @@ ORGAN_TRANSPLANT = (
 _SPECIALIST_TEAMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (
         re.compile(
+            # chemotherapy now as the fever sign reads it (a child's leukaemia "maintenance chemotherapy",
+            # its tablets), and immunotherapy
+            _CHEMO_NOW.pattern + "|"
             r"\b(?:on|having|receiving|started|currently on|mid-?way through) (?:\w+ ){0,2}?"
             r"(?:chemo\w*|immunotherapy)\b|\bchemo(?:therapy)? (?:cycle|day)\b|\bcycle \d+\b|"
             r"\b(?:capecitabine|paclitaxel|docetaxel|carboplatin|cisplatin|oxaliplatin|folfox|folfiri|"
@@ -1057,7 +1101,12 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
             if child
             else ""
         )
-        if STRIDOR_SIGN in signs and RECESSION_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
+        if WEAKNESS_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
+            usual = (
+                " A weakness reaching the swallowing or the breathing is not one to watch at home, or to "
+                "travel to hospital with alone; nothing is eaten or drunk until the swallowing is checked."
+            )
+        elif STRIDOR_SIGN in signs and RECESSION_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
             usual = (
                 " Noisy breathing in at rest with the chest drawing in is a sign of a narrowing airway, "
                 "which can worsen quickly, not one to watch at home."

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.drafting import questions
 from assistant.drafting.conditions import Condition, conditions_in, diagnosis_family
 from assistant.drafting.risk_factors import found_factors
-from assistant.drafting.same_day import needs_emergency, same_day_signs
+from assistant.drafting.same_day import assessed_and_sent_home, needs_emergency, same_day_signs
 from assistant.drafting.schemas import CitedSource, DraftSentence, SubQuestion
 from assistant.drafting.setting import care_setting, warning_sentence
 from assistant.drafting.story import established, pointing_to
@@ -445,6 +445,17 @@ def _activity(ctx: AnswerContext, q: SubQuestion, conds: Sequence[Condition]) ->
     # The question's own words ("swimming and nursery", "a coach journey"), not the topics' names.
     what = _ACTIVITY_PREFIX.sub("", q.summary) if _ACTIVITY_PREFIX.match(q.summary) else "usual activities"
     out: list[DraftSentence] = []
+    # same-day signs first: the usual return-to-nursery advice read as clearance for a 4-year-old with a fever
+    # during chemotherapy (a read draft)
+    signs = same_day_signs(ctx.intake)
+    if signs and not assessed_and_sent_home(ctx.intake, signs):
+        wait = "wait" if " and " in what else "waits"
+        out.append(
+            _t(
+                f"For now, the assessment advised at the start of these answers comes first; {what} {wait} "
+                "until after it, and the doctors who see the patient then advise on it."
+            )
+        )
     for key in q.subjects:
         out += _activity_notes(ctx, key, conds, what)
     family = diagnosis_family(ctx.intake.diagnosis_in_question)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.drafting.schemas import SectionKey
-from assistant.intake import IntakeRecord
+from assistant.intake import IntakeRecord, Symptom
 from tests.assistant.drafting.mock_drafts import asked as _asked
 from tests.assistant.drafting.mock_drafts import draft as _draft
 from tests.assistant.drafting.mock_drafts import section_text as _section_text
@@ -140,7 +140,7 @@ def test_a_stop_long_ago_a_finished_course_or_a_medicine_still_taken_is_not_flag
     assert stopped_protection_caution(listed_medicines(listed)) == ""
 
 
-# --- emergency now, not the same day -----------------------------------------------------------------------
+# --- emergency now, not the same day --------------------------------------------------------------------
 
 
 def _signs(**fields: object) -> list[str]:
@@ -239,3 +239,144 @@ def test_stridor_at_rest_with_recession_is_an_emergency_told_as_a_narrowing_airw
     )
     assert "call emergency services now" in text
     assert "narrowing airway" in text
+
+
+@pytest.mark.parametrize(
+    ("meds", "told", "sign"),
+    [
+        (
+            ["methadone 80mg daily", "clarithromycin 500mg twice a day"],
+            "Yesterday he fainted on the toilet.",
+            True,
+        ),
+        (["methadone 80mg", "levofloxacin"], "Her heart keeps fluttering since Tuesday.", True),
+        (["methadone 80mg", "clarithromycin (finished)"], "Yesterday he fainted on the toilet.", False),
+        (["clarithromycin 500mg twice a day"], "Yesterday he fainted on the toilet.", False),
+        (["methadone 80mg", "clarithromycin"], "He nearly fainted when he stood up? No.", False),
+    ],
+)
+def test_a_faint_on_two_qt_medicines_needs_an_ecg_today(meds: list[str], told: str, sign: bool) -> None:
+    from assistant.drafting.same_day import HOSPITAL_SIGNS, QT_SIGN
+
+    signs = _signs(
+        diagnosis_in_question="aspiration pneumonia", reason_for_second_opinion=told, medications=meds
+    )
+    assert (QT_SIGN in signs) is sign
+    assert QT_SIGN in HOSPITAL_SIGNS
+
+
+@pytest.mark.parametrize(
+    ("meds", "keys", "said"),
+    [
+        (["blue inhaler (salbutamol) 2 puff, 6-8 times every day"], ["asthma"], True),
+        (["ventolin 4 times a day"], ["occupational_asthma"], True),
+        (["salbutamol 2 puffs when needed"], ["asthma"], False),  # not told as daily
+        (["ventolin most days", "clenil 100"], ["asthma"], False),  # a preventer is listed
+        (["ventolin most days"], ["copd"], False),  # not asthma
+    ],
+)
+def test_a_daily_reliever_without_a_preventer_in_asthma_is_uncontrolled(
+    meds: list[str], keys: list[str], said: bool
+) -> None:
+    from assistant.drafting.medicines import listed_medicines, reliever_only_caution
+
+    text = reliever_only_caution([m for t in meds for m in listed_medicines(t)], keys)
+    assert bool(text) is said
+    if said:
+        assert "asthma is not controlled" in text and "inhaled steroid" in text
+
+
+# --- medicines a known condition makes matter -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meds", "keys", "told", "said"),
+    [
+        (
+            ["ciprofloxacin 500mg twice a day"],
+            [],
+            "myasthenia gravis since 2019",
+            "can make myasthenia weaker",
+        ),
+        (["clarithromycin (finished)"], [], "myasthenia gravis", ""),  # no longer taken
+        (["ciprofloxacin"], [], "kidney infection", ""),  # no myasthenia
+        (["zopiclone 7.5mg at night"], ["neuromuscular_weakness"], "", "sleeping tablets and sedatives"),
+        (["zopiclone 7.5mg at night"], ["pneumonia"], "", ""),
+        (["Microgynon 30 (combined pill)"], ["lam"], "", "can make LAM worse"),
+        (["Microgynon 30 (combined pill)"], ["pneumothorax"], "", ""),
+    ],
+)
+def test_a_medicine_a_known_condition_makes_matter(
+    meds: list[str], keys: list[str], told: str, said: str
+) -> None:
+    from assistant.drafting.medicines import condition_cautions, listed_medicines
+
+    text = " ".join(condition_cautions([m for t in meds for m in listed_medicines(t)], keys, told))
+    assert (said in text) if said else text == ""
+
+
+def test_a_weakness_reaching_the_breathing_calls_an_ambulance() -> None:
+    from assistant.drafting.same_day import WEAKNESS_SIGN, needs_emergency
+
+    assert needs_emergency([WEAKNESS_SIGN])
+
+
+# --- same-day signs come before the usual advice --------------------------------------------------------
+
+
+_LEUKAEMIA = {
+    "diagnosis_in_question": "viral chest infection",
+    "reason_for_second_opinion": "She has had a temperature of 38.5 since last night.",
+    "history": "4-year-old with leukaemia, currently in maintenance chemotherapy (mercaptopurine).",
+    "main_question": "Can she go to nursery?",
+    "symptoms": [{"description": "fever 38.5", "duration": "1 day", "onset": "sudden"}],
+    "age": 4,
+}
+
+
+def test_a_child_in_maintenance_chemotherapy_with_a_fever_has_the_oncology_line_told() -> None:
+    text = _section_text(_draft(IntakeRecord.model_validate(_LEUKAEMIA)), SectionKey.ANSWERS)
+    assert "the chemotherapy team's 24-hour helpline (acute oncology) told at once" in text
+
+
+def test_an_activity_waits_for_the_same_day_assessment() -> None:
+    text = _section_text(_draft(IntakeRecord.model_validate(_LEUKAEMIA)), SectionKey.ANSWERS)
+    assert "nursery waits until after it" in text
+    well = IntakeRecord.model_validate(
+        {**_LEUKAEMIA, "history": "", "reason_for_second_opinion": "", "symptoms": []}
+    )
+    assert "waits until after it" not in _section_text(_draft(well), SectionKey.ANSWERS)
+
+
+# --- an urgent alternative the story raises beside same-day signs is answered ---------------------------
+
+
+def test_an_urgent_alternative_the_story_raises_beside_same_day_signs_is_answered_unasked() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="panic attacks",
+        reason_for_second_opinion=(
+            "Since the flight back from Bangkok my heart is 115 sitting down, I get a sharp pain on the "
+            "right when I breathe in and my left calf is tight and swollen."
+        ),
+        main_question="Should I go up to 150mg sertraline?",
+        medications=["sertraline 100mg", "Microgynon 30"],
+        symptoms=[
+            Symptom(description="left calf tight and swollen", duration="5 days", onset="gradual"),
+            Symptom(description="breathless on the stairs", duration="5 days", onset="sudden"),
+        ],
+        age=38,
+        sex="female",
+    )
+    assert "On whether it could be a blood clot in the lung (pulmonary embolism) instead:" in _section_text(
+        _draft(intake), SectionKey.ANSWERS
+    )
+
+
+def test_no_urgent_alternative_is_added_without_same_day_signs() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="panic attacks",
+        reason_for_second_opinion="I get panicky on the bus and my heart races for ten minutes.",
+        main_question="Should I go up to 150mg sertraline?",
+        age=38,
+    )
+    assert "On whether it could be" not in _section_text(_draft(intake), SectionKey.ANSWERS)
