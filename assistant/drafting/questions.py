@@ -918,6 +918,8 @@ def _benign_called_cancer(intake: IntakeRecord, cond: Condition, before: str) ->
 _AS_A_CAUSE = re.compile(
     r"\b(?:caus\w*|behind|blame|responsible|problem|reason|trigger\w*|from|because|due to|done|did|doing|"
     r"matters?|making|made|could|might|linked|related|connected|affect\w*|harm\w*|bad for|get rid|"
+    # "will I have to give up the pigeons?": whether they are to blame
+    r"give (?:up|away)|rehome|"
     r"is it|are (?:they|the|these|those|my|our|his|her)|was it)\b",
     re.I,
 )
@@ -925,6 +927,14 @@ _ASTHMA = re.compile(r"\basthma\w*", re.I)
 _SLEEP_APNOEA = re.compile(r"\bsleep apno?ea|\bsnor\w*|\bosa\b", re.I)
 #: Work itself asked about as a cause: "could my job be causing it?", "is it something at work?".
 _WORK = re.compile(r"\b(?:(?:my|his|her|their|the) (?:work|job|workplace)|at work|(?:the )?bakery)\b", re.I)
+
+
+#: A place asked about as the cause: "is it something on the farm?", "could it be something at work?"
+_PLACE_AS_CAUSE = re.compile(
+    r"\bsomething (?:on|at|in|from) (?:the |my |his |her |our )?"
+    r"(?:farm|work|job|home|house|loft|barn|yard)\b",
+    re.I,
+)
 
 
 #: Relatives named in the plural ("kids", "children", "grandchildren", "cousins").
@@ -950,6 +960,7 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
     exposures only.
     """
     asthma = bool(_ASTHMA.search("\n".join([text_of(intake), intake.history, intake.diagnosis_in_question])))
+    story = "\n".join([intake.reason_for_second_opinion, intake.history])
     main = _SENTENCE.split(intake.main_question)
     keys: list[str] = []
     for sentence in _question_texts(intake):
@@ -959,6 +970,10 @@ def exposure_alternatives(intake: IntakeRecord) -> list[Condition]:
             said = {t.key for t in topics_in(clause, ["exposure"])}
             if not _AS_A_CAUSE.search(clause):
                 continue
+            # "is it something on the farm?": the place asked about, and what the story says is breathed in
+            # there (a dairy farmer ill hours after shaking out mouldy bales was weighed for a virus only)
+            if _PLACE_AS_CAUSE.search(clause):
+                said |= {t.key for t in topics_in(story, ["exposure"])} & {"birds", "mould"}
             if asthma and (said & {"work_dust", "asthma_agents"} or _WORK.search(clause)):
                 keys.append("occupational_asthma")
             if not said & {"birds", "mould"}:
@@ -2641,6 +2656,8 @@ def _with_asked(subs: list[SubQuestion], extra: Sequence[Condition]) -> list[Sub
 
 #: The next-step question every draft answers when none was asked (its summary tells it from one asked).
 UNASKED_NEXT = "what happens next"
+#: Next-step topics that ask about the plan itself (tests, urgency, hospital, timing), not a part of life.
+_PLAN_TOPICS = frozenset({"", "tests", "urgent", "hospital", "timing", "care_plan"})
 
 
 def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQuestion]:
@@ -2750,7 +2767,9 @@ def parse_sub_questions(intake: IntakeRecord, *, has_images: bool) -> list[SubQu
     # it only pneumonia? is the amoxicillin enough?" of a child with sickle cell disease, and a teenager who
     # asked "is this actually just anxiety?" as her weakness spread, were given no next step at all (95 of
     # 1,282 cases asked none)
-    if not any(f["kind"] == "next_steps" for f in out):
+    # ... and a question about breastfeeding, the gym or smoking is no plan (a new case's mother three weeks
+    # after a caesarean asked only whether she could keep breastfeeding, and was told nothing of what next)
+    if not any(f["kind"] == "next_steps" and f.get("topic", "") in _PLAN_TOPICS for f in out):
         out.append({"kind": "next_steps", "summary": UNASKED_NEXT})
     return [SubQuestion(id=f"q{i}", **fields) for i, fields in enumerate(out, start=1)]
 

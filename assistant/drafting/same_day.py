@@ -479,8 +479,31 @@ _AFTER_HEAD_KNOCK = re.compile(
 )
 HEAD_INJURY_SIGN = (
     "drowsiness, confusion, vomiting or a headache after a knock to the head on a blood thinner (possible "
-    "bleeding inside the head, checked with a CT scan the same day)"
+    "bleeding inside the head, checked with a CT scan straight away)"
 )
+#: A dialysis session missed, with weakness, sickness or a jumping heart: the potassium may be dangerously
+#: high (a read draft told a 67-year-old who had missed Friday's session, weak in the legs with her heart
+#: jumping on the Sunday, to ring the dialysis unit or A&E, and never named the potassium).
+DIALYSIS_SIGN = (
+    "a missed dialysis session with weakness, sickness or a jumping or irregular heart (the potassium may be "
+    "dangerously high, which needs a blood test and a heart tracing now)"
+)
+_MISSED_DIALYSIS = re.compile(
+    r"(?<!never )(?<!don't )(?<!do not )\b(?:miss(?:ed)?|skipp?(?:ed)?|didn'?t (?:go to|have|get)|not had)\s+"
+    r"(?:\w+\s+){0,3}?"
+    r"(?:haemo|hemo)?dialysis\b|"
+    r"\bdialysis\b[^.;]{0,40}\b(?:missed|skipped|cancelled|did(?:n'?t| not) come)\b|"
+    r"\b(?:transport|ambulance|taxi|lift)\b[^.;]{0,25}\b(?:not come|didn'?t come|never came|did not come)\b"
+    r"[^.;]{0,30}\bmiss\w*",
+    re.I,
+)
+_HIGH_POTASSIUM_SYMPTOM = re.compile(
+    r"\bweak\w*|\bpalpitat\w*|\bflutter\w*|\bheart\b[^.;]{0,15}\b(?:jump\w*|skip\w*|racing|irregular|"
+    r"pounding)|\bnause\w*|\bfeel(?:ing)? sick\b|\bvomit\w*|\btingl\w*",
+    re.I,
+)
+
+
 #: Myasthenia, or a weakness spreading up from tingling feet and hands (Guillain-Barre syndrome), with the
 #: swallowing or the breathing now affected: both can fail within hours (a new round's woman with myasthenia
 #: who could count only to 9 in one breath, and a teenager with spreading weakness whose water "keeps going
@@ -673,6 +696,11 @@ def _more_signs(intake: IntakeRecord, symptoms: str, story: list[str]) -> list[s
     if rates and _breathing_rate_high(max(rates), intake.age):
         out.append(f"a breathing rate of about {max(rates)} a minute, fast for the age")
     said = "\n".join([symptoms, *story])
+    if any(_MISSED_DIALYSIS.search(t) and "?" not in t and not _HEARSAY.search(t) for t in [*story]) and (
+        _HIGH_POTASSIUM_SYMPTOM.search(symptoms)
+        or any(_HIGH_POTASSIUM_SYMPTOM.search(t) and "?" not in t for t in story)
+    ):
+        out.append(DIALYSIS_SIGN)
     if len(_qt_medicines(intake.medications)) >= 2 and (
         any(_FAINT_OR_FLUTTER.search(p) for p in symptoms.split(";"))
         or any(_FAINT_OR_FLUTTER.search(t) and "?" not in t and not _HEARSAY.search(t) for t in story)
@@ -894,6 +922,10 @@ def needs_emergency(signs: list[str] | set[str] | frozenset[str]) -> bool:
     # flat, and a woman living alone with myasthenia, counting to 9 in one breath, to "hospital today")
     if WEAKNESS_SIGN in signs:
         return True
+    # a knock to the head on a blood thinner now drowsy or vomiting (NICE NG232: a CT within an hour), and a
+    # missed dialysis with the signs of a high potassium: an ambulance, not "hospital today" (read drafts)
+    if HEAD_INJURY_SIGN in signs or DIALYSIS_SIGN in signs:
+        return True
     return sum(any(s.startswith(p) for p in _SEVERE_PREFIXES) for s in signs) >= 2
 
 
@@ -913,6 +945,7 @@ HOSPITAL_SIGNS = frozenset(
         TALKING_SIGN,
         URINE_SIGN,
         QT_SIGN,
+        DIALYSIS_SIGN,
     }
 )
 
@@ -1105,6 +1138,16 @@ def same_day_sentence(intake: IntakeRecord, signs: list[str], act_now: str) -> s
             usual = (
                 " A weakness reaching the swallowing or the breathing is not one to watch at home, or to "
                 "travel to hospital with alone; nothing is eaten or drunk until the swallowing is checked."
+            )
+        elif HEAD_INJURY_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
+            usual = (
+                " Bleeding inside the head after a knock on a blood thinner can build up over hours, so it "
+                "is not one to watch at home or to put down to tablets or tiredness."
+            )
+        elif DIALYSIS_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
+            usual = (
+                " A high potassium can stop the heart without warning, so this does not wait for the next "
+                "dialysis session."
             )
         elif STRIDOR_SIGN in signs and RECESSION_SIGN in signs and not EMERGENCY_SIGNS & set(signs):
             usual = (

@@ -380,3 +380,64 @@ def test_no_urgent_alternative_is_added_without_same_day_signs() -> None:
         age=38,
     )
     assert "On whether it could be" not in _section_text(_draft(intake), SectionKey.ANSWERS)
+
+
+@pytest.mark.parametrize(
+    ("told", "sign"),
+    [
+        (
+            "On Friday the transport not come so I miss my dialysis. Now I am weak and my heart is jumping.",
+            True,
+        ),
+        ("He skipped dialysis on Wednesday and has been feeling sick all day.", True),
+        ("I never miss dialysis. I feel weak after each session.", False),
+        ("She missed her dialysis last month. Today she is well.", False),
+    ],
+)
+def test_a_missed_dialysis_with_weakness_or_a_jumping_heart_is_an_emergency(told: str, sign: bool) -> None:
+    from assistant.drafting.same_day import DIALYSIS_SIGN, needs_emergency
+
+    signs = _signs(diagnosis_in_question="pneumonia", reason_for_second_opinion=told, age=67)
+    assert (DIALYSIS_SIGN in signs) is sign
+    if sign:
+        assert needs_emergency(signs)
+
+
+def test_a_knock_to_the_head_on_a_blood_thinner_with_drowsiness_calls_an_ambulance() -> None:
+    from assistant.drafting.same_day import HEAD_INJURY_SIGN, needs_emergency
+
+    assert needs_emergency([HEAD_INJURY_SIGN])
+
+
+# --- a place or a pastime asked about as the cause ---------------------------------------------------------
+
+
+def test_something_on_the_farm_asked_as_the_cause_reads_what_the_story_says_is_breathed_in_there() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="pneumonia",
+        reason_for_second_opinion="It's always a few hours after shaking out mouldy bales for the cattle.",
+        main_question="Why do I keep getting pneumonia? Is it something on the farm?",
+        age=53,
+    )
+    from assistant.drafting.questions import exposure_alternatives
+
+    assert [c.key for c in exposure_alternatives(intake)] == ["hypersensitivity_pneumonitis"]
+    bare = intake.model_copy(update={"reason_for_second_opinion": "I milk the cows twice a day."})
+    assert exposure_alternatives(bare) == []
+
+
+def test_giving_up_the_birds_asks_whether_they_are_to_blame() -> None:
+    assert ("could_it_be", "hypersensitivity_pneumonitis", "") in _asked(
+        "pneumonia", "Will I have to give up the pigeons?", 53
+    )
+
+
+@pytest.mark.parametrize("question", ["am i just anxious?", "Is he just stressed?"])
+def test_a_doubt_asked_of_the_person_as_anxiety_is_a_panic_or_anxiety_asked(question: str) -> None:
+    assert ("could_it_be", "panic_attack", "") in _asked("asthma", question, 15)
+
+
+def test_anxiety_about_a_test_is_no_such_question() -> None:
+    assert not [
+        a for a in _asked("asthma", "I am anxious about the scan. Is it asthma?", 15) if a[0] == "could_it_be"
+    ]
