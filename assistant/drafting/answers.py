@@ -31,6 +31,7 @@ from assistant.drafting.risk_factors import FACTORS, found_factors, history_name
 from assistant.drafting.same_day import (
     CALF_SIGN,
     HOSPITAL_SIGNS,
+    MALARIA_SIGN,
     SPREADING_WEAKNESS,
     assessed_and_sent_home,
     fever_now,
@@ -1283,6 +1284,21 @@ def _raised_by_the_course(intake: IntakeRecord) -> list[tuple[Condition, str]]:
                 condition("pulmonary_embolism"),
                 "a painful or swollen calf together with breathlessness or chest pain is the pattern of a "
                 "clot in the leg that has travelled to the lung, which is ruled out the same day",
+            )
+        )
+    # A fever after a stay where malaria is common, the same-day sign: malaria itself is what that sign is
+    # about (a new case's 3-year-old back from Lagos without malaria tablets, sleepy on amoxicillin for a
+    # "chest infection", was weighed for pneumonia alone).
+    if (
+        "malaria" not in family
+        and MALARIA_SIGN in same_day_signs(intake)
+        and not any(c.key == "malaria" for c, _ in out)
+    ):
+        out.append(
+            (
+                condition("malaria"),
+                "a fever after a recent stay where malaria is common is malaria until a blood test shows "
+                "otherwise, and that test is done the same day",
             )
         )
     # Tingling in the hands and feet with legs growing weak, often after a stomach bug or a cold: the nerves'

@@ -441,3 +441,23 @@ def test_anxiety_about_a_test_is_no_such_question() -> None:
     assert not [
         a for a in _asked("asthma", "I am anxious about the scan. Is it asthma?", 15) if a[0] == "could_it_be"
     ]
+
+
+def test_milk_going_the_wrong_way_without_an_article_is_aspiration() -> None:
+    assert ("could_it_be", "aspiration", "") in _asked(
+        "bronchiolitis", "Can it be milk going wrong way into lungs?", 1
+    )
+
+
+def test_a_fever_after_a_stay_where_malaria_is_common_raises_malaria_and_it_is_answered() -> None:
+    intake = IntakeRecord(
+        diagnosis_in_question="chest infection",
+        reason_for_second_opinion=(
+            "We came back from Lagos 10 days ago. He didn't take malaria tablets. He has a fever of 39 and "
+            "is very sleepy today."
+        ),
+        main_question="Is amoxicillin the wrong antibiotic?",
+        symptoms=[Symptom(description="fever 39", duration="3 days", onset="sudden")],
+        age=3,
+    )
+    assert "On whether it could be malaria instead:" in _section_text(_draft(intake), SectionKey.ANSWERS)
