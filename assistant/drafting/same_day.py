@@ -619,7 +619,7 @@ _QT_MEDICINES = {
     "hydroxychloroquine": r"hydroxychloroquine|plaquenil",
     "citalopram": r"\b(?:es)?citalopram",
     "an antipsychotic": r"haloperidol|quetiapine|chlorpromazine|amisulpride",
-    "amiodarone": r"amiodarone|sotalol",
+    "amiodarone or sotalol": r"amiodarone|sotalol",
 }
 _FAINT_OR_FLUTTER = re.compile(
     r"(?<!nearly )(?<!almost )\b(?:fainted|fainting|blacked out|blackouts?|passed out|collapsed)\b|"
