@@ -708,7 +708,10 @@ def compose_draft(
     actx = _answer_context(ctx)
     items = actx.rivals
     sub_questions = questions.with_raised_asked(
-        questions.parse_sub_questions(intake, has_images=has_images), intake, items
+        questions.parse_sub_questions(intake, has_images=has_images),
+        intake,
+        items,
+        same_day=bool(same_day_signs(intake)),
     )
     builders: dict[SectionKey, Callable[[], list[DraftSentence]]] = {
         SectionKey.SUMMARY: lambda: facts.summary_sentences(intake, sub_questions, ctx.red_flags),

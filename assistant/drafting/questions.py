@@ -2607,14 +2607,19 @@ _MENTIONED_ONLY = frozenset(
 
 
 def with_raised_asked(
-    subs: list[SubQuestion], intake: IntakeRecord, raised: Sequence[tuple[Condition, str]], *, limit: int = 2
+    subs: list[SubQuestion],
+    intake: IntakeRecord,
+    raised: Sequence[tuple[Condition, str]],
+    *,
+    limit: int = 2,
+    same_day: bool = False,
 ) -> list[SubQuestion]:
     """``subs`` with, when the question asks what else it could be, the alternatives the story or the
     findings raise (``raised``: the differential, with why) asked about too, the first ``limit`` of them,
     after the alternatives already named (a new case's "is this really a slow pneumonia or is something else
-    going on?" of a toddler who had choked on nuts left the inhaled object out of the answers)."""
-    from assistant.drafting.same_day import same_day_signs
-
+    going on?" of a toddler who had choked on nuts left the inhaled object out of the answers). With
+    ``same_day`` (the story has signs that need a doctor today) the first urgent alternative it raises is
+    asked about whatever the question."""
     what_else = bool(ASKS_WHAT_ELSE.search(intake.main_question))
     have = {q.condition for q in subs if q.kind == "could_it_be"}
     dx = diagnosis_condition(intake)
@@ -2631,7 +2636,7 @@ def with_raised_asked(
             and c != dx
             and why not in {"it was asked about"} | _MENTIONED_ONLY
         ][:1]
-        if not urgent or not same_day_signs(intake):
+        if not urgent or not same_day:
             return subs
         return _with_asked(subs, urgent)
     # a doubt ("is it only pneumonia?") is answered with what the story itself points to, not with every
