@@ -7,6 +7,7 @@ import pytest
 
 from assistant.drafting.schemas import SectionKey
 from assistant.intake import IntakeRecord, Symptom
+from tests.assistant.drafting.mock_drafts import adult_pneumonia as _intake
 from tests.assistant.drafting.mock_drafts import asked as _asked
 from tests.assistant.drafting.mock_drafts import draft as _draft
 from tests.assistant.drafting.mock_drafts import section_text as _section_text
@@ -146,16 +147,7 @@ def test_a_stop_long_ago_a_finished_course_or_a_medicine_still_taken_is_not_flag
 def _signs(**fields: object) -> list[str]:
     from assistant.drafting.same_day import same_day_signs
 
-    return same_day_signs(_intake_of(**fields))
-
-
-def _intake_of(**fields: object) -> IntakeRecord:
-    base: dict[str, object] = {
-        "diagnosis_in_question": "chest infection",
-        "reason_for_second_opinion": "",
-        "age": 40,
-    }
-    return IntakeRecord.model_validate({**base, **fields})
+    return same_day_signs(_intake(**fields))
 
 
 @pytest.mark.parametrize(
@@ -194,7 +186,7 @@ def test_confusion_and_little_urine_with_an_infection_call_an_ambulance() -> Non
     assert needs_emergency(signs)
     answers = _section_text(
         _draft(
-            _intake_of(
+            _intake(
                 diagnosis_in_question="pneumonia",
                 reason_for_second_opinion="Fever since Wednesday. Today he's muddled. Hardly weeing.",
                 age=68,
@@ -226,7 +218,7 @@ def test_stridor_at_rest_with_recession_is_an_emergency_told_as_a_narrowing_airw
     assert not needs_emergency([STRIDOR_SIGN])
     text = _section_text(
         _draft(
-            _intake_of(
+            _intake(
                 diagnosis_in_question="smoke inhalation",
                 reason_for_second_opinion=(
                     "Today she's making a squeaky whistly noise when she breathes in even when she's "
