@@ -1589,9 +1589,11 @@ def reliever_only_caution(meds: Sequence[ListedMedicine], keys: Sequence[str]) -
 
 
 _MYASTHENIA = re.compile(r"\bmyasthen\w*|\bMG\b")
+#: The macrolide and quinolone antibiotics, by name and brand (one list for the QT and myasthenia cautions).
+MACROLIDES = r"clarithromycin|erythromycin|azithromycin|klaricid|zithromax"
+QUINOLONES = r"cipro\w*|levofloxacin|moxifloxacin|ofloxacin"
 _WORSENS_MYASTHENIA = re.compile(
-    r"\b(?:cipro\w*|levofloxacin\w*|moxifloxacin|ofloxacin|clarithromycin\w*|erythromycin\w*|azithromycin\w*|"
-    r"gentamicin|magnesium)\b",
+    rf"\b(?:{QUINOLONES}|{MACROLIDES}|gentamicin|magnesium)\b",
     re.IGNORECASE,
 )
 #: Conditions in which breathing at night is already weak or obstructed.

@@ -21,7 +21,14 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting.conditions import DENIED_BEFORE
-from assistant.drafting.medicines import TB_MEDICINE_NAMES, ended, listed_medicines, treats_a_clot
+from assistant.drafting.medicines import (
+    MACROLIDES,
+    QUINOLONES,
+    TB_MEDICINE_NAMES,
+    ended,
+    listed_medicines,
+    treats_a_clot,
+)
 from assistant.drafting.readings import OFF_OXYGEN, OXYGEN
 from assistant.drafting.setting import care_setting, formal_plan, in_hospital, wish_to_avoid_hospital
 from assistant.intake import IntakeRecord
@@ -613,8 +620,8 @@ QT_SIGN = (
 )
 _QT_MEDICINES = {
     "methadone": r"methadone|physeptone",
-    "a macrolide antibiotic": r"clarithromycin|erythromycin|azithromycin|klaricid|zithromax",
-    "a quinolone antibiotic": r"levofloxacin|moxifloxacin|ciprofloxacin|ofloxacin",
+    "a macrolide antibiotic": MACROLIDES,
+    "a quinolone antibiotic": QUINOLONES,
     "ondansetron or domperidone": r"ondansetron|domperidone",
     "hydroxychloroquine": r"hydroxychloroquine|plaquenil",
     "citalopram": r"\b(?:es)?citalopram",
